@@ -1,0 +1,1 @@
+"""Network adapters: one class per network, all implementing `NetworkAdapter`."""

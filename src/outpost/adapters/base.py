@@ -1,0 +1,154 @@
+"""The one interface every network adapter implements, and what it is handed to do its work.
+
+Learned from httpx `_transports/base.py` (a small async interface plus `aclose`) and its
+`transport=` seam: an adapter *receives* its `httpx.AsyncClient`, so tests hand it a client whose
+transport is a strict fake server, and the engine shares one connection pool.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import ClassVar, Protocol
+
+import httpx
+
+from outpost.domain.capabilities import Capabilities
+from outpost.domain.enums import Network
+from outpost.domain.errors import Problem
+from outpost.domain.models import Account, HealthReport, MediaAsset, Options, Post, PublishedPart, Target
+from outpost.domain.validation import validate_target
+
+Credentials = dict[str, str]
+
+
+class CredentialVault(Protocol):
+    """Where an account's secrets live (the OS keyring); async because keyring calls may block."""
+
+    async def read(self, ref: str) -> Credentials | None:
+        """The credentials stored under `ref`, if any."""
+
+    async def write(self, ref: str, credentials: Credentials) -> None:
+        """Store credentials under `ref`, replacing what was there."""
+
+
+class AccountContext:
+    """What an adapter gets to act for one account: the account and its secrets.
+
+    `lock` is the account's one lock: an adapter refreshes tokens while holding it, so two
+    concurrent requests never refresh (and rotate) the same token twice.
+    """
+
+    def __init__(self, account: Account, vault: CredentialVault, lock: asyncio.Lock) -> None:
+        self.account = account
+        self.lock = lock
+        self._vault = vault
+
+    async def credentials(self) -> Credentials:
+        """The account's current credentials (empty if none are stored)."""
+        return await self._vault.read(self.account.secret_ref) or {}
+
+    async def replace_credentials(self, credentials: Credentials) -> None:
+        """Persist new credentials (e.g. a rotated refresh token) before they are used."""
+        await self._vault.write(self.account.secret_ref, credentials)
+
+
+@dataclass(frozen=True)
+class AddAccountRequest:
+    """What a person gave to add an account (`outpost accounts add …`). Holds secrets: never log it."""
+
+    service_url: str | None = None
+    handle: str | None = None
+    app_password: str | None = field(default=None, repr=False)
+    access_token: str | None = field(default=None, repr=False)
+    refresh_token: str | None = field(default=None, repr=False)
+    expires_at: datetime | None = None
+    target_id: str | None = None
+
+
+@dataclass(frozen=True)
+class VerifiedAccount:
+    """An account a network confirmed, with the credentials to keep in the keyring."""
+
+    handle: str
+    display_name: str
+    service_url: str | None
+    credentials: Credentials = field(repr=False)
+    health: HealthReport
+    target_id: str | None = None
+
+
+@dataclass(frozen=True)
+class UploadedMedia:
+    """A file the network has accepted and can attach to a post."""
+
+    asset: MediaAsset
+    remote_id: str
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PartRequest:
+    """One create request: the post itself (index 0) or one reply of its thread.
+
+    Attributes:
+        idempotency_key: stable for this part across every retry; send it where the network
+            honours one, so a retry cannot publish twice.
+        reply_to: the part this one replies to (the previous one), None for the first.
+        root: the first part of the thread, None for the first.
+    """
+
+    index: int
+    text: str
+    media: tuple[UploadedMedia, ...]
+    options: Options
+    idempotency_key: str
+    reply_to: PublishedPart | None = None
+    root: PublishedPart | None = None
+
+
+class NetworkAdapter(ABC):
+    """How Outpost talks to one network. One subclass per network.
+
+    Guarantees the engine relies on:
+    - Every failure is raised as a `PublishError` subclass (use `adapters.http.send`), with
+      `may_have_taken_effect` true only when the network may have acted on the request.
+    - `publish` sends exactly one create request per call; the engine persists each result
+      before asking for the next part, so a crash mid-thread resumes without duplicates.
+    - Nothing here touches the store or Qt; secrets come and go through `AccountContext`.
+    """
+
+    network: ClassVar[Network]
+
+    def __init__(self, client: httpx.AsyncClient, *, api_base: str | None = None) -> None:
+        self.client = client
+        self.api_base = api_base
+
+    @abstractmethod
+    async def capabilities(self, ctx: AccountContext | None) -> Capabilities:
+        """The rules posts must follow (for this account's server, where they differ)."""
+
+    def validate(self, post: Post, target: Target, account: Account, caps: Capabilities) -> list[Problem]:
+        """Every problem with the part of `post` going to `account`; the common rules by default."""
+        return validate_target(post, target, account, caps)
+
+    @abstractmethod
+    async def add_account(self, request: AddAccountRequest) -> VerifiedAccount:
+        """Check what a person gave against the network and return the account to save."""
+
+    @abstractmethod
+    async def verify_credentials(self, ctx: AccountContext) -> HealthReport:
+        """Ask the network whether the account works, and how well."""
+
+    @abstractmethod
+    async def upload_media(self, ctx: AccountContext, media: MediaAsset) -> UploadedMedia:
+        """Upload one file (streamed), returning when the network can attach it."""
+
+    @abstractmethod
+    async def publish(self, ctx: AccountContext, part: PartRequest) -> PublishedPart:
+        """Send one create request and return what the network made of it."""
+
+    async def aclose(self) -> None:  # noqa: B027 - optional hook, most adapters hold nothing
+        """Release what the adapter holds (the shared HTTP client belongs to the engine)."""

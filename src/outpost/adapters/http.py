@@ -1,0 +1,148 @@
+"""HTTP for adapters: one place that turns httpx failures and HTTP statuses into domain errors.
+
+Learned from atproto `request.py` (`_handle_response`): adapters call `send()` and never see a raw
+`httpx` exception. What matters most is `may_have_taken_effect`: a connection refused means the
+network never saw the request; a read timeout or a 5xx means it may have acted on it.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import httpx
+
+from outpost import __version__
+from outpost.domain.enums import ErrorCode, Network
+from outpost.domain.errors import (
+    AuthExpired,
+    NetworkUnavailable,
+    PublishError,
+    RateLimited,
+    Rejected,
+    ServerError,
+)
+
+USER_AGENT = f"Outpost/{__version__} (desktop publisher; +https://github.com/outpost-app)"
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+
+ResetParser = Callable[[httpx.Response, datetime], datetime | None]
+
+
+def build_client(transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
+    """The shared HTTP client: sane timeouts, our User-Agent, an injectable transport."""
+    return httpx.AsyncClient(
+        timeout=DEFAULT_TIMEOUT,
+        headers={"User-Agent": USER_AGENT},
+        transport=transport,
+        follow_redirects=False,
+    )
+
+
+def api_base(network: Network, default: str) -> str:
+    """The network's API base URL, overridable by `OUTPOST_API_URL_<NETWORK>` (INTERFACE.md)."""
+    return os.environ.get(f"OUTPOST_API_URL_{network.name}", default).rstrip("/")
+
+
+def auth_base(network: Network, default: str) -> str:
+    """The network's OAuth base URL, overridable by `OUTPOST_AUTH_URL_<NETWORK>`."""
+    return os.environ.get(f"OUTPOST_AUTH_URL_{network.name}", default).rstrip("/")
+
+
+async def send(
+    client: httpx.AsyncClient,
+    request: httpx.Request,
+    *,
+    network: Network,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    reset_parser: ResetParser | None = None,
+) -> httpx.Response:
+    """Send `request` and return a 2xx response, or raise the matching `PublishError`."""
+    try:
+        response = await client.send(request)
+    except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+        raise NetworkUnavailable(
+            f"{network.label}: cannot connect to {request.url.host} ({_reason(exc)}). Check the "
+            f"internet connection; Outpost will retry.",
+            may_have_taken_effect=False,
+        ) from None
+    except httpx.TransportError as exc:
+        raise NetworkUnavailable(
+            f"{network.label}: the connection to {request.url.host} broke before an answer came "
+            f"({_reason(exc)}).",
+            may_have_taken_effect=True,
+        ) from None
+    if response.is_success:
+        return response
+    await response.aread()
+    raise error_for(response, network=network, now=now(), reset_parser=reset_parser)
+
+
+def _reason(exc: Exception) -> str:
+    return str(exc) or type(exc).__name__
+
+
+def error_for(
+    response: httpx.Response,
+    *,
+    network: Network,
+    now: datetime,
+    reset_parser: ResetParser | None = None,
+) -> PublishError:
+    """The domain error for a non-2xx response."""
+    status = response.status_code
+    said = server_message(response)
+    where = f"{network.label} answered HTTP {status}"
+    if status == 401 or status == 403:
+        return AuthExpired(
+            f"{where}: {said or 'not authorised'}. Reconnect the account in Outpost.",
+        )
+    if status == 429:
+        retry_at = (reset_parser or retry_after)(response, now)
+        when = f" until {retry_at:%H:%M:%S} UTC" if retry_at else ""
+        return RateLimited(f"{where}: rate limited{when}. {said or ''}".strip(), retry_at=retry_at)
+    if status == 413:
+        return Rejected(
+            f"{where}: the file is too large. {said or ''}".strip(), code=ErrorCode.MEDIA_REJECTED
+        )
+    if 400 <= status < 500:
+        return Rejected(f"{where}: {said or 'the request was refused'}.")
+    return ServerError(
+        f"{where}: the network failed on its side. {said or ''}".strip(),
+        may_have_taken_effect=True,
+    )
+
+
+def retry_after(response: httpx.Response, now: datetime) -> datetime | None:
+    """The time from a standard `Retry-After` header (seconds or an HTTP date)."""
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return now + timedelta(seconds=int(value))
+    try:
+        return email.utils.parsedate_to_datetime(value).astimezone(UTC)
+    except (TypeError, ValueError):
+        return None
+
+
+def server_message(response: httpx.Response) -> str | None:
+    """The human part of an error body, whatever shape the network uses."""
+    try:
+        body = response.json()
+    except ValueError:
+        text = response.text.strip()
+        return text[:300] or None
+    if not isinstance(body, dict):
+        return None
+    for key in ("error_description", "message", "detail", "error", "title"):
+        value = body.get(key)
+        if isinstance(value, str) and value:
+            return value
+    errors = body.get("errors")
+    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+        first = errors[0].get("message")
+        return first if isinstance(first, str) else None
+    return None

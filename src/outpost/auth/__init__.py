@@ -1,0 +1,1 @@
+"""Secrets and sessions: the OS keyring and, later, OAuth."""

@@ -1,0 +1,1 @@
+"""Outpost's settings: one typed, versioned model persisted atomically."""

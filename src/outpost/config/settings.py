@@ -1,0 +1,92 @@
+"""The settings model: every field has a default and a description; saved atomically, versioned.
+
+Learned from Picard `options.py` / `config_upgrade.py` (declared options, numbered upgrades) and
+qutebrowser `configdata.yml` (every option documented).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from outpost.domain.enums import MissedPostPolicy
+from outpost.domain.errors import StoreError
+
+SETTINGS_FILE = "settings.json"
+SETTINGS_VERSION = 1
+
+Upgrade = Callable[[dict[str, Any]], dict[str, Any]]
+_UPGRADES: dict[int, Upgrade] = {}
+
+
+def upgrade_settings(to_version: int) -> Callable[[Upgrade], Upgrade]:
+    """Register the step that turns version `to_version - 1` settings into `to_version`."""
+
+    def register(step: Upgrade) -> Upgrade:
+        _UPGRADES[to_version] = step
+        return step
+
+    return register
+
+
+class Settings(BaseModel):
+    """Everything a person can set; widgets and the engine read settings only through this."""
+
+    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+
+    version: int = Field(default=SETTINGS_VERSION, description="Schema version of this file.")
+    default_timezone: str | None = Field(
+        default=None,
+        description="IANA zone for times typed without one; empty means the machine's zone.",
+    )
+    missed_post_policy: MissedPostPolicy = Field(
+        default=MissedPostPolicy.HOLD,
+        description="Posts that came due while Outpost was closed: hold them for review, or "
+        "publish them late.",
+    )
+    missed_grace_minutes: int = Field(
+        default=5,
+        ge=0,
+        le=24 * 60,
+        description="A post this late or less is published normally rather than counted as missed.",
+    )
+
+
+def load_settings(data_dir: Path) -> Settings:
+    """The settings in `data_dir`, upgraded to this version; defaults if there are none."""
+    path = data_dir / SETTINGS_FILE
+    if not path.exists():
+        return Settings()
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        version = int(raw.get("version", 1))
+        for step in range(version + 1, SETTINGS_VERSION + 1):
+            raw = _UPGRADES[step](raw)
+        raw["version"] = SETTINGS_VERSION
+        return Settings.model_validate(raw)
+    except (OSError, ValueError, ValidationError) as exc:
+        raise StoreError(
+            f"The settings file {path} cannot be read ({exc}). Fix or delete it to use defaults."
+        ) from None
+
+
+def save_settings(data_dir: Path, settings: Settings) -> None:
+    """Write the settings atomically: a crash leaves the old file or the new one, never half."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / SETTINGS_FILE
+    fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=data_dir)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(settings.model_dump_json(indent=2))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

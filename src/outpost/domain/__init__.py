@@ -1,0 +1,1 @@
+"""Outpost's domain: pure data and rules, no Qt, no I/O."""

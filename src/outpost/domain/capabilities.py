@@ -1,0 +1,76 @@
+"""What a network accepts: each adapter declares its `Capabilities`, the validator checks them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from outpost.domain.enums import Network
+
+
+class OptionKind(StrEnum):
+    """The type of a network option's value."""
+
+    CHOICE = "choice"
+    TEXT = "text"
+    BOOL = "bool"
+    LIST = "list"
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    """One network setting a post can carry (e.g. Mastodon `visibility`).
+
+    Attributes:
+        key: the name used in `--option NETWORK.KEY=VALUE`.
+        kind: how the value is read.
+        choices: the allowed values, for `CHOICE` (and each item of `LIST`, if given).
+        max_length: the longest allowed text, for `TEXT`.
+        required: a post to this network cannot go out without it.
+        description: one line for help texts and the GUI.
+    """
+
+    key: str
+    kind: OptionKind
+    description: str
+    choices: tuple[str, ...] = ()
+    max_length: int | None = None
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """The rules one network (or one server of it) applies to a post.
+
+    Attributes:
+        network: the network these rules are for.
+        max_length: the longest text, as `count_length` counts it.
+        length_unit: how length is counted, in words for error messages.
+        count_length: counts a text the way the network does.
+        max_media: how many attachments one post may carry (0: text only).
+        media_types: MIME types accepted.
+        max_image_bytes / max_video_bytes: size limits, if the network has them.
+        max_alt_text: the longest alt text.
+        supports_threads: whether a thread can be published as a reply chain.
+        idempotent_publish: the network deduplicates a re-sent create with the same key, so a
+            create whose outcome is unknown may be sent again safely.
+        options: the network settings a post may carry.
+    """
+
+    network: Network
+    max_length: int
+    length_unit: str
+    count_length: Callable[[str], int]
+    max_media: int = 0
+    media_types: frozenset[str] = frozenset()
+    max_image_bytes: int | None = None
+    max_video_bytes: int | None = None
+    max_alt_text: int | None = None
+    supports_threads: bool = False
+    idempotent_publish: bool = False
+    options: tuple[OptionSpec, ...] = field(default=())
+
+    def option(self, key: str) -> OptionSpec | None:
+        """The spec of option `key`, or None if the network has no such option."""
+        return next((o for o in self.options if o.key == key), None)

@@ -1,0 +1,211 @@
+"""Outpost's data: posts with per-account targets, media, accounts and their health.
+
+These are plain pydantic models: the store builds them, the engine passes them around, the GUI and
+CLI render them. They hold no secrets: an account carries only the *name* of its keyring entry.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue
+
+from outpost.domain.enums import (
+    ErrorCode,
+    HealthState,
+    Network,
+    PostStatus,
+    TargetStatus,
+)
+
+
+def _require_utc(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None or value.utcoffset().total_seconds() != 0:  # type: ignore[union-attr]
+        raise ValueError("times inside Outpost are aware UTC datetimes")
+    return value
+
+
+UtcDateTime = Annotated[datetime, AfterValidator(_require_utc)]
+Options = dict[str, JsonValue]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class HealthReport(_Model):
+    """An account connection's state, with the seeds' `connection_status` fields.
+
+    `state` summarises the rest: broken when the token is invalid or the user inactive, degraded
+    when scopes are missing or the account is rate limited, ok otherwise.
+    """
+
+    state: HealthState = HealthState.OK
+    token_is_valid: bool = True
+    token_has_scopes: bool = True
+    rate_limited: bool = False
+    rate_limit_reset_at: UtcDateTime | None = None
+    is_active_user: bool = True
+    checked_at: UtcDateTime | None = None
+    message: str | None = None
+
+    @classmethod
+    def summarise(cls, **fields: object) -> HealthReport:
+        """A report whose `state` is derived from its fields."""
+        report = cls.model_validate(fields)
+        if not report.token_is_valid or not report.is_active_user:
+            state = HealthState.BROKEN
+        elif not report.token_has_scopes or report.rate_limited:
+            state = HealthState.DEGRADED
+        else:
+            state = HealthState.OK
+        return report.model_copy(update={"state": state})
+
+
+class Account(_Model):
+    """A connected account on one network.
+
+    Attributes:
+        secret_ref: the name of this account's entry in the OS keyring (never the secret).
+        target_id: what the token publishes to where it reaches several (a Page, an org URN).
+        removed_at: set when the user removed the account; its posts keep their history.
+    """
+
+    id: str
+    network: Network
+    handle: str
+    display_name: str = ""
+    service_url: str | None = None
+    target_id: str | None = None
+    secret_ref: str
+    created_at: UtcDateTime
+    health: HealthReport = HealthReport()
+    removed_at: UtcDateTime | None = None
+
+    @property
+    def ref(self) -> str:
+        """`network:handle`, the way people name an account on the command line."""
+        return f"{self.network.value}:{self.handle}"
+
+
+class MediaAsset(_Model):
+    """A file attached to a post, with what Outpost knows about it and its alt text."""
+
+    id: str
+    path: str
+    mime_type: str
+    size: int
+    width: int | None = None
+    height: int | None = None
+    duration_s: float | None = None
+    alt_text: str = ""
+
+
+class TargetError(_Model):
+    """Why a target failed, in the post JSON's `error` shape."""
+
+    code: ErrorCode
+    message: str
+    retry_at: UtcDateTime | None = None
+
+
+class PublishedPart(_Model):
+    """One published item of a target (the post, or one part of its thread).
+
+    Attributes:
+        platform_post_id: the network's id for it (status id, `at://` URI, tweet id, URN…).
+        permalink: a web address people can open.
+        extra: what the network needs to reply to it later (e.g. Bluesky's record `cid`).
+    """
+
+    platform_post_id: str
+    permalink: str | None = None
+    extra: dict[str, str] = Field(default_factory=dict)
+
+
+class Target(_Model):
+    """One (post, account) pair: what goes to that account, and what happened.
+
+    Attributes:
+        text_override: text for this account instead of the post's text.
+        thread_override: thread parts for this account instead of the post's.
+        options: network settings (visibility, reply settings, title…).
+        parts: what has been published so far, in order; a thread resumes after the last one.
+        sending_part: index of the part whose create request is (or was) on the wire. If the app
+            dies while it is set, nobody knows whether the network has the post.
+        idempotency_key: stable per target, reused on every retry where the network honours it.
+        claimed_by: the engine instance publishing this target right now.
+    """
+
+    id: str
+    account_id: str
+    network: Network
+    text_override: str | None = None
+    thread_override: tuple[str, ...] | None = None
+    options: Options = Field(default_factory=dict)
+    status: TargetStatus = TargetStatus.PENDING
+    parts: tuple[PublishedPart, ...] = ()
+    sending_part: int | None = None
+    attempts: int = 0
+    published_at: UtcDateTime | None = None
+    error: TargetError | None = None
+    idempotency_key: str
+    claimed_by: str | None = None
+
+    @property
+    def platform_post_id(self) -> str | None:
+        """The network's id of the (first) post."""
+        return self.parts[0].platform_post_id if self.parts else None
+
+    @property
+    def permalink(self) -> str | None:
+        """Where the (first) post can be seen."""
+        return self.parts[0].permalink if self.parts else None
+
+    @property
+    def thread_post_ids(self) -> list[str]:
+        """The network's ids of the further thread parts, in order."""
+        return [p.platform_post_id for p in self.parts[1:]]
+
+
+class Post(_Model):
+    """A post: one text (and thread, and media) going to one or more accounts.
+
+    Attributes:
+        scheduled_at: when to publish (UTC); None for drafts and publish-now posts.
+        timezone: the IANA zone the creator scheduled in, kept so the wall-clock time they chose
+            can be shown and edited as they meant it.
+        review_reason: why the post waits for a person (missed while closed, unknown outcome).
+    """
+
+    id: str
+    status: PostStatus
+    text: str
+    thread: tuple[str, ...] = ()
+    media: tuple[MediaAsset, ...] = ()
+    scheduled_at: UtcDateTime | None = None
+    timezone: str | None = None
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
+    targets: tuple[Target, ...] = ()
+    review_reason: str | None = None
+
+    def text_for(self, target: Target) -> str:
+        """The text that goes to `target`."""
+        return self.text if target.text_override is None else target.text_override
+
+    def thread_for(self, target: Target) -> tuple[str, ...]:
+        """The further thread parts that go to `target`."""
+        return self.thread if target.thread_override is None else target.thread_override
+
+    def parts_for(self, target: Target) -> tuple[str, ...]:
+        """All texts that go to `target`: the post, then its thread parts."""
+        return (self.text_for(target), *self.thread_for(target))
+
+    def target(self, target_id: str) -> Target:
+        """The target with that id."""
+        for t in self.targets:
+            if t.id == target_id:
+                return t
+        raise KeyError(target_id)

@@ -1,0 +1,185 @@
+"""Checking a post against every target's network rules, reporting every problem at once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
+from outpost.domain.errors import Problem
+from outpost.domain.models import Account, MediaAsset, Post, Target
+
+
+def validate_target(post: Post, target: Target, account: Account, caps: Capabilities) -> list[Problem]:
+    """Every rule of `caps` that the part of `post` going to `account` breaks."""
+    return [
+        *_text_problems(post, target, account, caps),
+        *_media_problems(post, account, caps),
+        *_option_problems(target, account, caps),
+    ]
+
+
+def _text_problems(post: Post, target: Target, account: Account, caps: Capabilities) -> Iterator[Problem]:
+    parts = post.parts_for(target)
+    label = caps.network.label
+    if len(parts) > 1 and not caps.supports_threads:
+        yield Problem(
+            field="thread",
+            network=caps.network.value,
+            account=account.ref,
+            rule="threads",
+            message=f"thread: {label} cannot publish threads; remove the thread parts or "
+            f"give {account.ref} its own single text with --text-for.",
+        )
+    for index, text in enumerate(parts):
+        field = _text_field(target, account, index)
+        if index == 0 and not text.strip() and not post.media:
+            yield Problem(
+                field=field,
+                network=caps.network.value,
+                account=account.ref,
+                rule="not_empty",
+                message=f"{field}: the post to {account.ref} has no text and no media; write "
+                f"something or attach a file.",
+            )
+        elif index > 0 and not text.strip():
+            yield Problem(
+                field=field,
+                network=caps.network.value,
+                account=account.ref,
+                rule="not_empty",
+                message=f"{field}: thread part {index + 1} is empty; write it or remove it.",
+            )
+        length = caps.count_length(text)
+        if length > caps.max_length:
+            yield Problem(
+                field=field,
+                network=caps.network.value,
+                account=account.ref,
+                rule="max_length",
+                limit=caps.max_length,
+                actual=length,
+                message=f"{field}: {length} {caps.length_unit} for {account.ref}, over "
+                f"{label}'s limit of {caps.max_length} by {length - caps.max_length}. "
+                f"Shorten it, split it into a thread, or give {caps.network.value} its own "
+                f"text with --text-for.",
+            )
+
+
+def _text_field(target: Target, account: Account, index: int) -> str:
+    if index == 0:
+        return "text" if target.text_override is None else f"--text-for {account.ref}"
+    return f"thread[{index}]"
+
+
+def _media_problems(post: Post, account: Account, caps: Capabilities) -> Iterator[Problem]:
+    label = caps.network.label
+    if len(post.media) > caps.max_media:
+        yield Problem(
+            field="media",
+            network=caps.network.value,
+            account=account.ref,
+            rule="media_count",
+            limit=caps.max_media,
+            actual=len(post.media),
+            message=f"media: {len(post.media)} files attached, but {label} takes at most "
+            f"{caps.max_media} per post. Remove some, or post them in a thread.",
+        )
+    for index, media in enumerate(post.media):
+        yield from _one_media_problems(index, media, account, caps)
+
+
+def _one_media_problems(
+    index: int, media: MediaAsset, account: Account, caps: Capabilities
+) -> Iterator[Problem]:
+    field = f"media[{index + 1}]"
+    label = caps.network.label
+    common = {"field": field, "network": caps.network.value, "account": account.ref}
+    if caps.media_types and media.mime_type not in caps.media_types:
+        yield Problem(
+            **common,
+            rule="media_type",
+            actual=media.mime_type,
+            message=f"{field}: {label} does not accept {media.mime_type} files "
+            f"({media.path}); accepted: {', '.join(sorted(caps.media_types))}.",
+        )
+    limit = caps.max_video_bytes if media.mime_type.startswith("video/") else caps.max_image_bytes
+    if limit is not None and media.size > limit:
+        yield Problem(
+            **common,
+            rule="media_size",
+            limit=limit,
+            actual=media.size,
+            message=f"{field}: {media.path} is {_mb(media.size)}, over {label}'s limit of "
+            f"{_mb(limit)}. Use a smaller file.",
+        )
+    if caps.max_alt_text is not None and len(media.alt_text) > caps.max_alt_text:
+        yield Problem(
+            **common,
+            rule="alt_text_length",
+            limit=caps.max_alt_text,
+            actual=len(media.alt_text),
+            message=f"{field}: alt text is {len(media.alt_text)} characters, over {label}'s "
+            f"limit of {caps.max_alt_text}. Shorten it.",
+        )
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def _option_problems(target: Target, account: Account, caps: Capabilities) -> Iterator[Problem]:
+    network = caps.network.value
+    for key, value in target.options.items():
+        spec = caps.option(key)
+        field = f"--option {network}.{key}"
+        if spec is None:
+            known = ", ".join(o.key for o in caps.options) or "none"
+            yield Problem(
+                field=field,
+                network=network,
+                account=account.ref,
+                rule="known_option",
+                actual=key,
+                message=f"{field}: {caps.network.label} has no option {key!r} (options: {known}).",
+            )
+            continue
+        message = _option_value_problem(spec, value)
+        if message:
+            yield Problem(
+                field=field,
+                network=network,
+                account=account.ref,
+                rule=f"option_{spec.kind.value}",
+                actual=str(value),
+                message=f"{field}: {message}",
+            )
+    for spec in caps.options:
+        if spec.required and spec.key not in target.options:
+            yield Problem(
+                field=f"--option {network}.{spec.key}",
+                network=network,
+                account=account.ref,
+                rule="required_option",
+                message=f"--option {network}.{spec.key}: {caps.network.label} needs "
+                f"{spec.description.lower().rstrip('.')} for {account.ref}; add "
+                f"--option {network}.{spec.key}=… .",
+            )
+
+
+def _option_value_problem(spec: OptionSpec, value: object) -> str | None:
+    if spec.kind is OptionKind.CHOICE and value not in spec.choices:
+        return f"{value!r} is not one of {', '.join(spec.choices)}."
+    if spec.kind is OptionKind.BOOL and not isinstance(value, bool):
+        return f"{value!r} is not true or false."
+    if spec.kind is OptionKind.TEXT:
+        if not isinstance(value, str):
+            return f"{value!r} is not text."
+        if spec.max_length is not None and len(value) > spec.max_length:
+            return f"{len(value)} characters, over the limit of {spec.max_length}."
+    if spec.kind is OptionKind.LIST:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return f"{value!r} is not a list of words."
+        bad = [v for v in value if spec.choices and v not in spec.choices]
+        if bad:
+            return f"{', '.join(map(str, bad))} not among {', '.join(spec.choices)}."
+    return None

@@ -1,0 +1,28 @@
+"""Where Outpost keeps its files: one data folder (store, media cache, logs, settings)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "Outpost"
+
+
+def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The data folder: `--data-dir`, else `$OUTPOST_DATA_DIR`, else the platform's user data folder."""
+    chosen = explicit or os.environ.get("OUTPOST_DATA_DIR")
+    if chosen:
+        return Path(chosen).expanduser().resolve()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def log_dir(data: Path) -> Path:
+    """Where logs go (inside the data folder, so `--data-dir` isolates everything)."""
+    return data / "logs"
+
+
+def run_dir(data: Path) -> Path:
+    """Lock files of running engines."""
+    return data / "run"

@@ -1,0 +1,133 @@
+"""One SQLite connection with WAL, foreign keys, a schema version check and transactions.
+
+Learned from qutebrowser `misc/sql.py`: the schema version lives in `PRAGMA user_version`, a
+database written by a newer version is refused (opening it could lose what that version added),
+and migrations run one by one, each in its own transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from outpost.domain.errors import DatabaseTooNewError, StoreError
+from outpost.store.migrations import MIGRATIONS
+
+SCHEMA_VERSION = len(MIGRATIONS)
+Row = sqlite3.Row
+
+
+class Database:
+    """A SQLite file opened for Outpost.
+
+    The connection is in autocommit mode; every write goes through `transaction()`, which takes
+    the write lock up front (BEGIN IMMEDIATE) so two Outpost processes never interleave halfway.
+    The connection may be used from one thread at a time (the engine gives it its own thread).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10.0)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"Cannot open the database {path}: {exc}.") from exc
+        self._conn.row_factory = sqlite3.Row
+        self._in_transaction = False
+        try:
+            self._configure()
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self._conn.close()
+            raise StoreError(
+                f"The database {path} cannot be read ({exc}). It may be damaged; move it aside "
+                f"to start afresh, or restore a backup."
+            ) from exc
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def _configure(self) -> None:
+        # WAL lets readers (the window, a CLI command) run while the engine writes; NORMAL is
+        # durable across application crashes in WAL mode, which is what we need.
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+
+    @property
+    def user_version(self) -> int:
+        """The schema version recorded in the file."""
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        version = self.user_version
+        if version > SCHEMA_VERSION:
+            raise DatabaseTooNewError(
+                f"The database {self.path} was written by a newer Outpost (schema {version}; "
+                f"this version knows up to {SCHEMA_VERSION}). Update Outpost to open it; it was "
+                f"left untouched."
+            )
+        for number in range(version + 1, SCHEMA_VERSION + 1):
+            self._apply(number, MIGRATIONS[number - 1])
+
+    def _apply(self, number: int, script: str) -> None:
+        try:
+            self._conn.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+        except sqlite3.Error:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            raise
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Run the block atomically; nested use joins the outer transaction."""
+        if self._in_transaction:
+            yield
+            return
+        self._execute("BEGIN IMMEDIATE")
+        self._in_transaction = True
+        try:
+            yield
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        else:
+            self._execute("COMMIT")
+        finally:
+            self._in_transaction = False
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        """Run one statement (inside `transaction()` when it writes)."""
+        return self._execute(sql, params)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run one statement for many rows."""
+        try:
+            self._conn.executemany(sql, rows)
+        except sqlite3.Error as exc:
+            raise self._store_error(exc) from exc
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """All rows of a query."""
+        return self._execute(sql, params).fetchall()
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        try:
+            return self._conn.execute(sql, params)
+        except sqlite3.IntegrityError:
+            raise
+        except sqlite3.Error as exc:
+            raise self._store_error(exc) from exc
+
+    def _store_error(self, exc: sqlite3.Error) -> StoreError:
+        return StoreError(
+            f"Outpost could not write its database {self.path}: {exc}. Check that the disk is "
+            f"not full and the folder is writable; nothing was lost."
+        )
+
+    def close(self) -> None:
+        """Close the connection (checkpointing the WAL)."""
+        self._conn.close()

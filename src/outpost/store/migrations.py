@@ -1,0 +1,81 @@
+"""The numbered schema steps. Append only: never edit a step that has shipped.
+
+Times are stored as UTC text in one fixed width (`YYYY-MM-DDTHH:MM:SS.ffffffZ`) so that text
+order is time order; a post also keeps the IANA zone it was scheduled in. No secrets live here:
+accounts hold the name of their keyring entry only.
+"""
+
+from __future__ import annotations
+
+_V1 = """
+CREATE TABLE accounts (
+    id            TEXT PRIMARY KEY,
+    network       TEXT NOT NULL,
+    handle        TEXT NOT NULL,
+    display_name  TEXT NOT NULL DEFAULT '',
+    service_url   TEXT,
+    target_id     TEXT,
+    secret_ref    TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    removed_at    TEXT,
+    health        TEXT NOT NULL DEFAULT '{}'
+);
+CREATE UNIQUE INDEX accounts_live ON accounts (
+    network, handle, coalesce(service_url, ''), coalesce(target_id, '')
+) WHERE removed_at IS NULL;
+
+CREATE TABLE posts (
+    id            TEXT PRIMARY KEY,
+    status        TEXT NOT NULL CHECK (status IN ('draft', 'scheduled', 'publishing',
+                      'published', 'partially_published', 'failed', 'cancelled', 'needs_review')),
+    text          TEXT NOT NULL,
+    thread        TEXT NOT NULL DEFAULT '[]',
+    scheduled_at  TEXT,
+    timezone      TEXT,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    review_reason TEXT
+);
+CREATE INDEX posts_due ON posts (status, scheduled_at);
+CREATE INDEX posts_created ON posts (created_at);
+
+CREATE TABLE media (
+    id          TEXT PRIMARY KEY,
+    post_id     TEXT NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+    position    INTEGER NOT NULL,
+    path        TEXT NOT NULL,
+    mime_type   TEXT NOT NULL,
+    size        INTEGER NOT NULL,
+    width       INTEGER,
+    height      INTEGER,
+    duration_s  REAL,
+    alt_text    TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX media_post ON media (post_id, position);
+
+CREATE TABLE targets (
+    id               TEXT PRIMARY KEY,
+    post_id          TEXT NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+    position         INTEGER NOT NULL,
+    account_id       TEXT NOT NULL REFERENCES accounts (id),
+    network          TEXT NOT NULL,
+    text_override    TEXT,
+    thread_override  TEXT,
+    options          TEXT NOT NULL DEFAULT '{}',
+    status           TEXT NOT NULL CHECK (status IN ('pending', 'publishing', 'published',
+                         'failed', 'unknown', 'cancelled')),
+    parts            TEXT NOT NULL DEFAULT '[]',
+    sending_part     INTEGER,
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    published_at     TEXT,
+    error            TEXT,
+    idempotency_key  TEXT NOT NULL,
+    claimed_by       TEXT,
+    updated_at       TEXT NOT NULL,
+    UNIQUE (post_id, account_id)
+);
+CREATE INDEX targets_post ON targets (post_id, position);
+CREATE INDEX targets_status ON targets (status);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1,)

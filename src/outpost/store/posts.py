@@ -1,0 +1,296 @@
+"""Posts in the store: content, media, targets and what happened to each target."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from outpost.domain.enums import Network, PostStatus, TargetStatus
+from outpost.domain.errors import NotFoundError
+from outpost.domain.models import MediaAsset, Post, PublishedPart, Target, TargetError
+from outpost.store._codec import decode_json, decode_time, encode_json, encode_time
+from outpost.store.db import Database, Row
+
+_IN_CHUNK = 500  # well below SQLite's bound-parameter limit
+
+
+class PostRepository:
+    """Reads and writes `Post`s with their media and targets."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # -- whole posts -------------------------------------------------------------------------
+
+    def insert(self, post: Post) -> None:
+        """Save a new post with its media and targets, atomically."""
+        with self._db.transaction():
+            self._db.execute(
+                "INSERT INTO posts (id, status, text, thread, scheduled_at, timezone, created_at, "
+                "updated_at, review_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                _post_row(post),
+            )
+            self._insert_children(post)
+
+    def save_content(self, post: Post) -> None:
+        """Replace a post's content, media and targets (an edit), atomically."""
+        with self._db.transaction():
+            self._db.execute(
+                "UPDATE posts SET status = ?, text = ?, thread = ?, scheduled_at = ?, timezone = ?, "
+                "created_at = ?, updated_at = ?, review_reason = ? WHERE id = ?",
+                (*_post_row(post)[1:], post.id),
+            )
+            self._db.execute("DELETE FROM media WHERE post_id = ?", (post.id,))
+            self._db.execute("DELETE FROM targets WHERE post_id = ?", (post.id,))
+            self._insert_children(post)
+
+    def _insert_children(self, post: Post) -> None:
+        self._db.executemany(
+            "INSERT INTO media (id, post_id, position, path, mime_type, size, width, height, "
+            "duration_s, alt_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    m.id,
+                    post.id,
+                    i,
+                    m.path,
+                    m.mime_type,
+                    m.size,
+                    m.width,
+                    m.height,
+                    m.duration_s,
+                    m.alt_text,
+                )
+                for i, m in enumerate(post.media)
+            ],
+        )
+        self._db.executemany(
+            "INSERT INTO targets (id, post_id, position, account_id, network, text_override, "
+            "thread_override, options, status, parts, sending_part, attempts, published_at, error, "
+            "idempotency_key, claimed_by, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    t.id,
+                    post.id,
+                    i,
+                    t.account_id,
+                    t.network.value,
+                    *_target_state(t),
+                    encode_time(post.updated_at),
+                )
+                for i, t in enumerate(post.targets)
+            ],
+        )
+
+    def get(self, post_id: str) -> Post:
+        """The post with that id.
+
+        Raises:
+            NotFoundError: there is no such post.
+        """
+        rows = self._db.query("SELECT * FROM posts WHERE id = ?", (post_id,))
+        if not rows:
+            raise NotFoundError(f"No post {post_id!r}. See `outpost post list`.")
+        return self._assemble(rows)[0]
+
+    def list(
+        self, *, statuses: Iterable[PostStatus] = (), limit: int | None = None, offset: int = 0
+    ) -> list[Post]:
+        """Posts, oldest first, optionally only those with the given statuses."""
+        wanted = [s.value for s in statuses]
+        where = f"WHERE status IN ({','.join('?' * len(wanted))})" if wanted else ""
+        page = "LIMIT ? OFFSET ?" if limit is not None else ""
+        params: list[object] = [*wanted, *([limit, offset] if limit is not None else [])]
+        rows = self._db.query(f"SELECT * FROM posts {where} ORDER BY created_at, id {page}", params)
+        return self._assemble(rows)
+
+    def delete(self, post_id: str) -> None:
+        """Forget a post (its media rows and targets go with it)."""
+        with self._db.transaction():
+            self._db.execute("DELETE FROM posts WHERE id = ?", (post_id,))
+
+    # -- status changes ----------------------------------------------------------------------
+
+    def set_status(
+        self,
+        post_id: str,
+        status: PostStatus,
+        *,
+        now: datetime,
+        expected: Iterable[PostStatus] | None = None,
+        review_reason: str | None = None,
+        schedule: tuple[datetime | None, str | None] | None = None,
+    ) -> bool:
+        """Move a post to `status`; with `expected`, only if it is in one of those statuses now.
+
+        Returns:
+            Whether the post changed. The conditional form is how two Outpost processes agree
+            on who publishes a post: only one of them sees True.
+        """
+        sets = ["status = ?", "updated_at = ?", "review_reason = ?"]
+        params: list[object] = [status.value, encode_time(now), review_reason]
+        if schedule is not None:
+            sets += ["scheduled_at = ?", "timezone = ?"]
+            params += [encode_time(schedule[0]), schedule[1]]
+        where = "id = ?"
+        params.append(post_id)
+        if expected is not None:
+            allowed = [s.value for s in expected]
+            where += f" AND status IN ({','.join('?' * len(allowed))})"
+            params += allowed
+        with self._db.transaction():
+            cursor = self._db.execute(f"UPDATE posts SET {', '.join(sets)} WHERE {where}", params)
+        return cursor.rowcount == 1
+
+    def save_target(self, post_id: str, target: Target, *, now: datetime) -> None:
+        """Persist what happened to one target, the moment it is known."""
+        with self._db.transaction():
+            self._db.execute(
+                "UPDATE targets SET text_override = ?, thread_override = ?, options = ?, status = ?, "
+                "parts = ?, sending_part = ?, attempts = ?, published_at = ?, error = ?, "
+                "idempotency_key = ?, claimed_by = ?, updated_at = ? WHERE id = ? AND post_id = ?",
+                (*_target_state(target), encode_time(now), target.id, post_id),
+            )
+            self._db.execute("UPDATE posts SET updated_at = ? WHERE id = ?", (encode_time(now), post_id))
+
+    def claim_target(
+        self, target_id: str, *, owner: str, now: datetime, expected: Iterable[TargetStatus]
+    ) -> bool:
+        """Mark a target `publishing` by `owner` if it is in an `expected` status; True if it was."""
+        allowed = [s.value for s in expected]
+        with self._db.transaction():
+            cursor = self._db.execute(
+                f"UPDATE targets SET status = 'publishing', claimed_by = ?, error = NULL, updated_at = ? "
+                f"WHERE id = ? AND status IN ({','.join('?' * len(allowed))})",
+                (owner, encode_time(now), target_id, *allowed),
+            )
+        return cursor.rowcount == 1
+
+    # -- scheduling queries ------------------------------------------------------------------
+
+    def due_post_ids(self, now: datetime) -> list[str]:
+        """Scheduled posts whose time has come, earliest first."""
+        rows = self._db.query(
+            "SELECT id FROM posts WHERE status = 'scheduled' AND scheduled_at <= ? ORDER BY scheduled_at, id",
+            (encode_time(now),),
+        )
+        return [r["id"] for r in rows]
+
+    def next_due_at(self) -> datetime | None:
+        """When the earliest scheduled post is due, if any."""
+        rows = self._db.query("SELECT min(scheduled_at) AS at FROM posts WHERE status = 'scheduled'")
+        return decode_time(rows[0]["at"])
+
+    def in_flight(self) -> list[tuple[str, Target]]:
+        """Targets marked `publishing`, with their post ids (for crash recovery)."""
+        rows = self._db.query("SELECT * FROM targets WHERE status = 'publishing' ORDER BY post_id, position")
+        return [(r["post_id"], _target(r)) for r in rows]
+
+    def count(self) -> int:
+        """How many posts there are."""
+        return int(self._db.query("SELECT count(*) AS n FROM posts")[0]["n"])
+
+    # -- assembly ----------------------------------------------------------------------------
+
+    def _assemble(self, rows: Sequence[Row]) -> list[Post]:
+        ids = [r["id"] for r in rows]
+        media: dict[str, list[MediaAsset]] = defaultdict(list)
+        targets: dict[str, list[Target]] = defaultdict(list)
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for r in self._db.query(
+                f"SELECT * FROM media WHERE post_id IN ({marks}) ORDER BY position", chunk
+            ):
+                media[r["post_id"]].append(_media(r))
+            for r in self._db.query(
+                f"SELECT * FROM targets WHERE post_id IN ({marks}) ORDER BY position", chunk
+            ):
+                targets[r["post_id"]].append(_target(r))
+        return [_post(r, media[r["id"]], targets[r["id"]]) for r in rows]
+
+
+def _chunks(ids: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(ids), _IN_CHUNK):
+        yield ids[start : start + _IN_CHUNK]
+
+
+def _post_row(post: Post) -> tuple[object, ...]:
+    return (
+        post.id,
+        post.status.value,
+        post.text,
+        encode_json(list(post.thread)),
+        encode_time(post.scheduled_at),
+        post.timezone,
+        encode_time(post.created_at),
+        encode_time(post.updated_at),
+        post.review_reason,
+    )
+
+
+def _target_state(t: Target) -> tuple[object, ...]:
+    return (
+        t.text_override,
+        None if t.thread_override is None else encode_json(list(t.thread_override)),
+        encode_json(t.options),
+        t.status.value,
+        encode_json([p.model_dump() for p in t.parts]),
+        t.sending_part,
+        t.attempts,
+        encode_time(t.published_at),
+        None if t.error is None else t.error.model_dump_json(),
+        t.idempotency_key,
+        t.claimed_by,
+    )
+
+
+def _post(row: Row, media: list[MediaAsset], targets: list[Target]) -> Post:
+    return Post(
+        id=row["id"],
+        status=PostStatus(row["status"]),
+        text=row["text"],
+        thread=tuple(decode_json(row["thread"])),
+        media=tuple(media),
+        scheduled_at=decode_time(row["scheduled_at"]),
+        timezone=row["timezone"],
+        created_at=decode_time(row["created_at"]),
+        updated_at=decode_time(row["updated_at"]),
+        targets=tuple(targets),
+        review_reason=row["review_reason"],
+    )
+
+
+def _media(row: Row) -> MediaAsset:
+    return MediaAsset(
+        id=row["id"],
+        path=row["path"],
+        mime_type=row["mime_type"],
+        size=row["size"],
+        width=row["width"],
+        height=row["height"],
+        duration_s=row["duration_s"],
+        alt_text=row["alt_text"],
+    )
+
+
+def _target(row: Row) -> Target:
+    thread = decode_json(row["thread_override"])
+    error = row["error"]
+    return Target(
+        id=row["id"],
+        account_id=row["account_id"],
+        network=Network(row["network"]),
+        text_override=row["text_override"],
+        thread_override=None if thread is None else tuple(thread),
+        options=decode_json(row["options"]),
+        status=TargetStatus(row["status"]),
+        parts=tuple(PublishedPart.model_validate(p) for p in decode_json(row["parts"])),
+        sending_part=row["sending_part"],
+        attempts=row["attempts"],
+        published_at=decode_time(row["published_at"]),
+        error=None if error is None else TargetError.model_validate_json(error),
+        idempotency_key=row["idempotency_key"],
+        claimed_by=row["claimed_by"],
+    )
