@@ -121,6 +121,9 @@ class NetworkAdapter(ABC):
     """
 
     network: ClassVar[Network]
+    #: The network deduplicates a re-sent create carrying the same idempotency key (Mastodon's
+    #: `Idempotency-Key`), so a create whose outcome is unknown may be sent again safely.
+    idempotent_publish: ClassVar[bool] = False
 
     def __init__(self, client: httpx.AsyncClient, *, api_base: str | None = None) -> None:
         self.client = client

@@ -53,8 +53,6 @@ class Capabilities:
         max_image_bytes / max_video_bytes: size limits, if the network has them.
         max_alt_text: the longest alt text.
         supports_threads: whether a thread can be published as a reply chain.
-        idempotent_publish: the network deduplicates a re-sent create with the same key, so a
-            create whose outcome is unknown may be sent again safely.
         options: the network settings a post may carry.
     """
 
@@ -68,7 +66,6 @@ class Capabilities:
     max_video_bytes: int | None = None
     max_alt_text: int | None = None
     supports_threads: bool = False
-    idempotent_publish: bool = False
     options: tuple[OptionSpec, ...] = field(default=())
 
     def option(self, key: str) -> OptionSpec | None:

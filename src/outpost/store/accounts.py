@@ -55,7 +55,7 @@ class AccountRepository:
             raise NotFoundError(f"No account {account_id!r}. See `outpost accounts list`.")
         return _account(rows[0])
 
-    def list(self, *, include_removed: bool = False) -> list[Account]:
+    def all(self, *, include_removed: bool = False) -> list[Account]:
         """Connected accounts, oldest first."""
         where = "" if include_removed else "WHERE removed_at IS NULL"
         return [
@@ -68,15 +68,15 @@ class AccountRepository:
         Raises:
             NotFoundError: no such account, with the accounts there are.
         """
-        for account in self.list():
+        for account in self.all():
             if ref in (account.id, account.ref) or ref == f"{account.network.value}:@{account.handle}":
                 return account
-        known = ", ".join(a.ref for a in self.list()) or "none yet; add one with `outpost accounts add`"
+        known = ", ".join(a.ref for a in self.all()) or "none yet; add one with `outpost accounts add`"
         raise NotFoundError(f"No connected account {ref!r}. Connected accounts: {known}.")
 
     def by_network(self, network: Network) -> list[Account]:
         """Connected accounts on one network."""
-        return [a for a in self.list() if a.network is network]
+        return [a for a in self.all() if a.network is network]
 
     def set_health(self, account_id: str, health: HealthReport) -> None:
         """Record a health check."""

@@ -33,17 +33,25 @@ class PostRepository:
             )
             self._insert_children(post)
 
-    def save_content(self, post: Post) -> None:
-        """Replace a post's content, media and targets (an edit), atomically."""
+    def save_content(self, post: Post, *, expected: PostStatus) -> bool:
+        """Replace a post's content, media and targets (an edit), atomically.
+
+        Returns:
+            False, changing nothing, if the post is no longer in status `expected` (the
+            scheduler took it meanwhile).
+        """
         with self._db.transaction():
-            self._db.execute(
+            cursor = self._db.execute(
                 "UPDATE posts SET status = ?, text = ?, thread = ?, scheduled_at = ?, timezone = ?, "
-                "created_at = ?, updated_at = ?, review_reason = ? WHERE id = ?",
-                (*_post_row(post)[1:], post.id),
+                "created_at = ?, updated_at = ?, review_reason = ? WHERE id = ? AND status = ?",
+                (*_post_row(post)[1:], post.id, expected.value),
             )
+            if cursor.rowcount != 1:
+                return False
             self._db.execute("DELETE FROM media WHERE post_id = ?", (post.id,))
             self._db.execute("DELETE FROM targets WHERE post_id = ?", (post.id,))
             self._insert_children(post)
+        return True
 
     def _insert_children(self, post: Post) -> None:
         self._db.executemany(
@@ -95,7 +103,7 @@ class PostRepository:
             raise NotFoundError(f"No post {post_id!r}. See `outpost post list`.")
         return self._assemble(rows)[0]
 
-    def list(
+    def all(
         self, *, statuses: Iterable[PostStatus] = (), limit: int | None = None, offset: int = 0
     ) -> list[Post]:
         """Posts, oldest first, optionally only those with the given statuses."""

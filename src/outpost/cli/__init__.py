@@ -1,0 +1,122 @@
+"""`outpost`: open the app, or run one headless command over the same engine (INTERFACE.md).
+
+Exit codes: 0 done; 1 the operation ran but did not succeed; 2 bad input (usage or validation).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from outpost import paths
+from outpost.adapters.registry import AdapterRegistry
+from outpost.auth.secrets import SecretStore
+from outpost.cli.parser import build_parser
+from outpost.domain.errors import (
+    InvalidStateError,
+    KnownError,
+    NetworkNotAvailableError,
+    NotFoundError,
+    PublishError,
+    ValidationError,
+)
+from outpost.engine.clock import Clock
+from outpost.log import setup_logging
+
+log = logging.getLogger("outpost.cli")
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    registry: AdapterRegistry | None = None,
+    secrets: SecretStore | None = None,
+    clock: Clock | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> int:
+    """Run `outpost` with `argv`; the keyword arguments are seams for tests and embedding."""
+    args = build_parser().parse_args(argv)
+    data_dir = paths.data_dir(args.data_dir)
+    if args.command is None:
+        from outpost.app import run_app  # Qt is imported only when the window is wanted
+
+        return run_app(data_dir)
+    try:
+        setup_logging(paths.log_dir(data_dir))
+    except OSError as exc:
+        print(f"outpost: cannot write to the data folder {data_dir}: {exc.strerror}.", file=sys.stderr)
+        return EXIT_FAILED
+    return asyncio.run(
+        _headless(args, data_dir, registry=registry, secrets=secrets, clock=clock, transport=transport)
+    )
+
+
+async def _headless(args: argparse.Namespace, data_dir: Path, **seams: Any) -> int:
+    from outpost.cli.commands import dispatch
+    from outpost.engine import Engine
+
+    try:
+        async with Engine.open(data_dir, **seams) as engine:
+            outcome = await dispatch(engine, args)
+    except KnownError as error:
+        return _fail(args, error)
+    except Exception as error:
+        log.exception("bug while running %s", args.command)
+        print(
+            f"outpost: internal error ({type(error).__name__}: {error}). Details are in "
+            f"{paths.log_dir(data_dir) / 'outpost.log'}; please report it.",
+            file=sys.stderr,
+        )
+        if args.json:
+            _print_json({"error": {"code": "internal_error", "message": str(error)}})
+        return EXIT_FAILED
+    for warning in outcome.warnings:
+        print(f"outpost: {warning}", file=sys.stderr)
+    if args.json:
+        _print_json(outcome.document)
+    else:
+        print(outcome.text)
+    return outcome.exit_code
+
+
+def _fail(args: argparse.Namespace, error: KnownError) -> int:
+    code, exit_code = _classify(error)
+    if isinstance(error, ValidationError) and len(error.problems) > 1:
+        print(f"outpost: {len(error.problems)} problems:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  - {problem.message}", file=sys.stderr)
+    else:
+        print(f"outpost: {error.text()}", file=sys.stderr)
+    if args.json:
+        from outpost.cli.render import error_json
+
+        _print_json(error_json(error, code))
+    return exit_code
+
+
+def _classify(error: KnownError) -> tuple[str, int]:
+    if isinstance(error, ValidationError):
+        return "validation_error", EXIT_BAD_INPUT
+    if isinstance(error, NotFoundError):
+        return "not_found", EXIT_BAD_INPUT
+    if isinstance(error, InvalidStateError):
+        return "invalid_state", EXIT_BAD_INPUT
+    if isinstance(error, NetworkNotAvailableError):
+        return "network_not_available", EXIT_BAD_INPUT
+    if isinstance(error, PublishError):
+        return error.code.value, EXIT_FAILED
+    return type(error).__name__.removesuffix("Error").lower() or "error", EXIT_FAILED
+
+
+def _print_json(document: object) -> None:
+    print(json.dumps(document, ensure_ascii=False, indent=2))

@@ -1,0 +1,354 @@
+"""What each command does: turn arguments into engine calls, and results into output.
+
+Every handler returns an `Outcome`; `cli.main` prints it. Nothing here talks to the store or a
+network directly: it is one of the two fronts on the engine (the window is the other).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from outpost.adapters.base import AddAccountRequest
+from outpost.cli.render import account_json, account_text, post_json, post_text
+from outpost.domain.enums import HealthState, Network, PostStatus
+from outpost.domain.errors import KnownError, Problem, ValidationError
+from outpost.domain.models import Account, Post
+from outpost.engine import Engine, MediaInput, PostChanges, PostInput, When
+from outpost.engine.events import Event, PostDidChange
+from outpost.media.probe import probe
+
+_OK_AFTER_PUBLISH = (PostStatus.PUBLISHED,)
+
+
+@dataclass
+class Outcome:
+    """What a command produced: a JSON document, its text form, and the exit code."""
+
+    document: Any
+    text: str
+    exit_code: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+Handler = Callable[[Engine, argparse.Namespace], Awaitable[Outcome]]
+
+
+async def dispatch(engine: Engine, args: argparse.Namespace) -> Outcome:
+    """Run the command `args` names."""
+    handler = _HANDLERS[(args.command, getattr(args, "action", None))]
+    return await handler(engine, args)
+
+
+# -- accounts -------------------------------------------------------------------------------------
+
+
+async def _accounts_list(engine: Engine, args: argparse.Namespace) -> Outcome:
+    accounts = await engine.list_accounts()
+    text = (
+        "\n".join(account_text(a) for a in accounts)
+        or "No accounts yet: add one with `outpost accounts add`."
+    )
+    return Outcome([account_json(a) for a in accounts], text)
+
+
+async def _accounts_connect(engine: Engine, args: argparse.Namespace) -> Outcome:
+    account = await engine.connect_account(Network(args.network), instance=args.instance)
+    return Outcome(account_json(account), f"Connected {account.ref}.")
+
+
+async def _accounts_add(engine: Engine, args: argparse.Namespace) -> Outcome:
+    network = Network(args.network)
+    request = AddAccountRequest(
+        service_url=args.instance or args.service,
+        handle=args.handle,
+        app_password=args.app_password,
+        access_token=args.access_token,
+        refresh_token=args.refresh_token,
+        expires_at=_expiry(args.expires_at),
+        target_id=args.target,
+    )
+    account = await engine.add_account(network, request)
+    return Outcome(account_json(account), f"Added {account.ref} ({account.id}).")
+
+
+def _expiry(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationError.single(
+            "--expires-at", f"--expires-at: {value!r} is not an ISO-8601 time like 2026-12-01T09:00:00Z."
+        ) from None
+    if parsed.tzinfo is None:
+        raise ValidationError.single("--expires-at", "--expires-at: give the time with its offset, e.g. …Z.")
+    return parsed
+
+
+async def _accounts_check(engine: Engine, args: argparse.Namespace) -> Outcome:
+    accounts = await engine.check_accounts(args.account)
+    broken = [a for a in accounts if a.health.state is HealthState.BROKEN]
+    text = "\n".join(account_text(a) for a in accounts) or "No accounts to check."
+    return Outcome([account_json(a) for a in accounts], text, exit_code=1 if broken else 0)
+
+
+async def _accounts_remove(engine: Engine, args: argparse.Namespace) -> Outcome:
+    account = await engine.remove_account(args.account)
+    return Outcome(
+        account_json(account), f"Removed {account.ref}; its secrets were deleted from the keyring."
+    )
+
+
+# -- posts ----------------------------------------------------------------------------------------
+
+
+async def _post_create(engine: Engine, args: argparse.Namespace) -> Outcome:
+    request = PostInput(
+        text=args.text or "",
+        accounts=tuple(args.accounts or ()),
+        text_for=_pairs(args.text_for),
+        media=_media(args.media or [], args.alt or []),
+        thread=tuple(args.thread or ()),
+        options=_options(args.options),
+    )
+    post = await engine.create_post(request, _when(args))
+    return await _post_outcome(engine, post, published=bool(args.now))
+
+
+async def _post_edit(engine: Engine, args: argparse.Namespace) -> Outcome:
+    media: tuple[MediaInput, ...] | None = None
+    if args.media is not None:
+        media = _media(args.media, args.alt or [])
+    elif args.alt is not None:
+        current = await engine.get_post(args.post)
+        media = _media([m.path for m in current.media], args.alt)
+    changes = PostChanges(
+        text=args.text,
+        accounts=None if args.accounts is None else tuple(args.accounts),
+        text_for=None if args.text_for is None else _pairs(args.text_for),
+        media=media,
+        thread=None if args.thread is None else tuple(args.thread),
+        options=None if args.options is None else _options(args.options),
+    )
+    when = _when(args) if (args.at or args.now or args.draft) else None
+    post = await engine.edit_post(args.post, changes, when)
+    return await _post_outcome(engine, post, published=bool(args.now))
+
+
+def _when(args: argparse.Namespace) -> When:
+    if args.tz and not args.at:
+        raise ValidationError.single("--tz", "--tz: give --at too; --tz says which zone --at is in.")
+    if args.now:
+        return When.now()
+    if args.at:
+        return When.scheduled(args.at, args.tz)
+    return When.draft()
+
+
+def _pairs(values: list[str] | None) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for value in values or ():
+        key, sep, text = value.partition("=")
+        if not sep or not key:
+            raise ValidationError.single(
+                "--text-for",
+                f"--text-for: {value!r} needs the form ACCOUNT_OR_NETWORK=TEXT, e.g. x=Shorter text.",
+            )
+        pairs.append((key.strip(), text))
+    return tuple(pairs)
+
+
+def _options(values: list[str] | None) -> tuple[tuple[str, str, Any], ...]:
+    triples = []
+    problems = []
+    for value in values or ():
+        name, sep, raw = value.partition("=")
+        network, dot, key = name.partition(".")
+        if not sep or not dot or not network or not key:
+            problems.append(
+                Problem(
+                    field="--option",
+                    rule="syntax",
+                    actual=value,
+                    message=f"--option: {value!r} needs the form NETWORK.KEY=VALUE, "
+                    "e.g. mastodon.visibility=unlisted.",
+                )
+            )
+            continue
+        triples.append((network.strip(), key.strip(), raw))
+    if problems:
+        raise ValidationError(problems)
+    return tuple(triples)
+
+
+def _media(paths: list[str], alts: list[str]) -> tuple[MediaInput, ...]:
+    if len(alts) > len(paths):
+        raise ValidationError.single(
+            "--alt",
+            f"--alt: {len(alts)} alt texts for {len(paths)} media file(s); alt texts pair with --media "
+            f"files in order, so give at most one per file.",
+            limit=len(paths),
+            actual=len(alts),
+        )
+    return tuple(MediaInput(path, alts[i] if i < len(alts) else "") for i, path in enumerate(paths))
+
+
+async def _post_list(engine: Engine, args: argparse.Namespace) -> Outcome:
+    statuses = [PostStatus(args.status)] if args.status else []
+    posts = await engine.list_posts(statuses)
+    accounts = await _accounts_by_id(engine)
+    text = "\n".join(post_text(p, accounts) for p in posts) or "No posts."
+    return Outcome([post_json(p) for p in posts], text)
+
+
+async def _post_show(engine: Engine, args: argparse.Namespace) -> Outcome:
+    return await _post_outcome(engine, await engine.get_post(args.post))
+
+
+async def _post_schedule(engine: Engine, args: argparse.Namespace) -> Outcome:
+    return await _post_outcome(engine, await engine.schedule_post(args.post, args.at, args.tz))
+
+
+async def _post_publish(engine: Engine, args: argparse.Namespace) -> Outcome:
+    return await _post_outcome(engine, await engine.publish_post(args.post), published=True)
+
+
+async def _post_cancel(engine: Engine, args: argparse.Namespace) -> Outcome:
+    return await _post_outcome(engine, await engine.cancel_post(args.post))
+
+
+async def _post_retry(engine: Engine, args: argparse.Namespace) -> Outcome:
+    return await _post_outcome(engine, await engine.retry_post(args.post, args.account), published=True)
+
+
+async def _post_delete(engine: Engine, args: argparse.Namespace) -> Outcome:
+    await engine.delete_post(args.post)
+    return Outcome(
+        {"id": args.post, "deleted": True}, f"Deleted {args.post}; published copies stay on the networks."
+    )
+
+
+async def _post_outcome(engine: Engine, post: Post, *, published: bool = False) -> Outcome:
+    failed = published and post.status not in _OK_AFTER_PUBLISH
+    return Outcome(
+        post_json(post), post_text(post, await _accounts_by_id(engine)), exit_code=1 if failed else 0
+    )
+
+
+async def _accounts_by_id(engine: Engine) -> dict[str, Account]:
+    return {a.id: a for a in await engine.list_accounts()}
+
+
+# -- run ------------------------------------------------------------------------------------------
+
+
+async def _run(engine: Engine, args: argparse.Namespace) -> Outcome:
+    touched: list[str] = []
+
+    def remember(event: Event) -> None:
+        if isinstance(event, PostDidChange) and not event.deleted and event.post_id not in touched:
+            touched.append(event.post_id)
+
+    unsubscribe = engine.events.subscribe(remember)
+    warnings = []
+    try:
+        missed = await engine.start()
+        for post in missed:
+            held = engine.settings.missed_post_policy.value == "hold"
+            warnings.append(
+                f"{post.id}: missed while Outpost was closed; "
+                + ("held for review (see `outpost post show`)." if held else "publishing it late.")
+            )
+        if args.until_idle:
+            await engine.wait_idle()
+        else:
+            await _until_signal()
+    finally:
+        unsubscribe()
+    posts = [await engine.get_post(i) for i in touched]
+    bad = [p for p in posts if p.status in (PostStatus.FAILED, PostStatus.PARTIALLY_PUBLISHED)]
+    accounts = await _accounts_by_id(engine)
+    document = {"missed": [p.id for p in missed], "posts": [post_json(p) for p in posts]}
+    text = "\n".join(post_text(p, accounts) for p in posts) or "Nothing was due."
+    return Outcome(document, text, exit_code=1 if bad else 0, warnings=warnings)
+
+
+async def _until_signal() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):  # Windows: Ctrl+C still raises KeyboardInterrupt
+            loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+
+
+# -- media ----------------------------------------------------------------------------------------
+
+
+async def _media_inspect(engine: Engine, args: argparse.Namespace) -> Outcome:
+    found = await asyncio.to_thread(probe, args.path, field="PATH")
+    networks = [Network(n) for n in args.networks] if args.networks else engine.networks
+    compatibility = {}
+    for network in networks:
+        caps = await engine.network_capabilities(network)
+        compatibility[network.value] = _compatibility(caps, found.mime_type, found.size)
+    document = {
+        "path": found.path,
+        "mime_type": found.mime_type,
+        "size": found.size,
+        "width": found.width,
+        "height": found.height,
+        "duration_s": None,
+        "thumbnail": None,
+        "compatibility": compatibility,
+    }
+    lines = [f"{found.path}: {found.mime_type}, {found.size} bytes, {found.width}×{found.height}"]
+    lines += [
+        f"  {n}: {c['status']}" + (f" — {c['reason']}" if c["reason"] else "")
+        for n, c in compatibility.items()
+    ]
+    return Outcome(document, "\n".join(lines))
+
+
+def _compatibility(caps: Any, mime: str, size: int) -> dict[str, str | None]:
+    if caps.max_media == 0:
+        return {"status": "incompatible", "reason": f"{caps.network.label} posts take no media", "fix": None}
+    if caps.media_types and mime not in caps.media_types:
+        return {
+            "status": "incompatible",
+            "reason": f"{caps.network.label} does not accept {mime}",
+            "fix": None,
+        }
+    limit = caps.max_video_bytes if mime.startswith("video/") else caps.max_image_bytes
+    if limit is not None and size > limit:
+        return {"status": "incompatible", "reason": f"{size} bytes is over the limit of {limit}", "fix": None}
+    return {"status": "compatible", "reason": None, "fix": None}
+
+
+_HANDLERS: dict[tuple[str, str | None], Handler] = {
+    ("accounts", "list"): _accounts_list,
+    ("accounts", "connect"): _accounts_connect,
+    ("accounts", "add"): _accounts_add,
+    ("accounts", "check"): _accounts_check,
+    ("accounts", "remove"): _accounts_remove,
+    ("post", "create"): _post_create,
+    ("post", "list"): _post_list,
+    ("post", "show"): _post_show,
+    ("post", "edit"): _post_edit,
+    ("post", "schedule"): _post_schedule,
+    ("post", "publish"): _post_publish,
+    ("post", "cancel"): _post_cancel,
+    ("post", "retry"): _post_retry,
+    ("post", "delete"): _post_delete,
+    ("run", None): _run,
+    ("media", "inspect"): _media_inspect,
+}
+
+__all__ = ["KnownError", "Outcome", "dispatch"]

@@ -1,0 +1,48 @@
+"""Time for the engine, injected so tests control it instead of patching `time`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import UTC, datetime
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """Now, and ways to wait."""
+
+    def now(self) -> datetime:
+        """The current time, aware UTC."""
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait `seconds`."""
+
+    async def wait_until(self, deadline: datetime | None, wake: asyncio.Event) -> None:
+        """Return at `deadline` (never, if None) or as soon as `wake` is set, whichever is first."""
+
+
+class SystemClock:
+    """The real clock.
+
+    Waits are capped at `max_nap` seconds: asyncio sleeps on the monotonic clock, so if the wall
+    clock is changed (or the machine sleeps) the scheduler re-reads the time at least this often.
+    """
+
+    def __init__(self, max_nap: float = 30.0) -> None:
+        self.max_nap = max_nap
+
+    def now(self) -> datetime:
+        """The current time, aware UTC."""
+        return datetime.now(UTC)
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait `seconds`."""
+        await asyncio.sleep(max(0.0, seconds))
+
+    async def wait_until(self, deadline: datetime | None, wake: asyncio.Event) -> None:
+        """Return at `deadline`, after at most `max_nap`, or when `wake` is set."""
+        timeout = None if deadline is None else (deadline - self.now()).total_seconds()
+        if timeout is not None:
+            timeout = min(max(0.0, timeout), self.max_nap)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wake.wait(), timeout)

@@ -1,0 +1,643 @@
+"""The engine facade: the only API the window and the command line call.
+
+Everything here is async and Qt-free. The engine owns the store (through one worker thread),
+the adapters and their shared HTTP client, the publisher and the scheduler. It reports what
+changed through `events` (an `EventBus`), which the GUI turns into Qt signals.
+
+Lifecycle: `Engine.open(...)` → optionally `await start()` (recover abandoned publishes, handle
+missed posts, run the scheduler) → calls → `await close()`. It is also an async context manager.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from outpost.adapters.base import AddAccountRequest
+from outpost.adapters.http import build_client
+from outpost.adapters.registry import AdapterRegistry, default_registry
+from outpost.auth.secrets import KeyringSecretStore, SecretStore, SecretVault
+from outpost.config.settings import Settings, load_settings
+from outpost.domain.capabilities import Capabilities
+from outpost.domain.enums import MissedPostPolicy, Network, PostStatus, TargetStatus
+from outpost.domain.errors import (
+    AuthExpired,
+    InvalidStateError,
+    KnownError,
+    Problem,
+    PublishError,
+    RateLimited,
+    Rejected,
+    ValidationError,
+)
+from outpost.domain.ids import new_id
+from outpost.domain.models import Account, HealthReport, MediaAsset, Post
+from outpost.domain.schedule import local_zone_name, resolve_schedule
+from outpost.engine import composer
+from outpost.engine.clock import Clock, SystemClock
+from outpost.engine.composer import PostChanges, PostInput, When
+from outpost.engine.connections import Connections
+from outpost.engine.events import (
+    AccountDidChange,
+    AccountHealthDidChange,
+    EngineStateDidChange,
+    EventBus,
+    PostDidChange,
+    PostsWereMissed,
+)
+from outpost.engine.instance import InstanceLock
+from outpost.engine.publisher import Publisher
+from outpost.engine.recovery import hold_missed, late_posts, recover_abandoned
+from outpost.engine.scheduler import Scheduler
+from outpost.engine.worker import StoreWorker
+from outpost.media.probe import probe
+from outpost.paths import run_dir
+from outpost.store import Store
+
+log = logging.getLogger("outpost.engine")
+
+_EDITABLE = (PostStatus.DRAFT, PostStatus.SCHEDULED, PostStatus.FAILED, PostStatus.NEEDS_REVIEW)
+_UNTOUCHED_TARGETS = (TargetStatus.PENDING, TargetStatus.FAILED, TargetStatus.CANCELLED)
+_DRAIN_TIMEOUT_S = 30.0
+
+
+@dataclass(frozen=True)
+class _Staged:
+    """A post assembled from input, not yet saved."""
+
+    post: Post
+    accounts: dict[str, Account]
+
+
+class Engine:
+    """Outpost's single async facade over store, adapters, publisher and scheduler.
+
+    Guarantees:
+    - A post never disappears: every change is committed before it is reported.
+    - A post is never published twice by Outpost: targets are claimed atomically, results are
+      saved the moment they are known, and an uncertain create becomes `unknown`.
+    - Validation reports every problem of a post at once, before anything is sent.
+
+    Attributes:
+        events: where the engine reports changes (`PostDidChange`, `AccountHealthDidChange`, …).
+        settings: the settings the engine runs with.
+    """
+
+    def __init__(
+        self,
+        *,
+        data_dir: Path,
+        store: Store,
+        secrets: SecretStore,
+        registry: AdapterRegistry,
+        clock: Clock,
+        settings: Settings,
+        client: httpx.AsyncClient,
+    ) -> None:
+        self.data_dir = data_dir
+        self.settings = settings
+        self.events = EventBus()
+        self.clock = clock
+        self._store = store
+        self._secrets = SecretVault(secrets)
+        self._db = StoreWorker()
+        self._lock = InstanceLock(run_dir(data_dir))
+        self._connections = Connections(registry, client, self._secrets)
+        self._publisher = Publisher(
+            store=store,
+            worker=self._db,
+            connections=self._connections,
+            clock=clock,
+            events=self.events,
+            owner=self._lock.owner,
+        )
+        self._scheduler = Scheduler(
+            store=store, worker=self._db, clock=clock, publish=self._publish_safely, on_state=self._state
+        )
+        self._scheduler_task: asyncio.Task[None] | None = None
+        self._background: set[asyncio.Task[object]] = set()
+
+    @classmethod
+    def open(
+        cls,
+        data_dir: Path,
+        *,
+        registry: AdapterRegistry | None = None,
+        secrets: SecretStore | None = None,
+        clock: Clock | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> Engine:
+        """An engine over the data folder `data_dir` (created if needed)."""
+        data_dir.mkdir(parents=True, exist_ok=True)
+        settings = load_settings(data_dir)
+        store = Store(data_dir)
+        return cls(
+            data_dir=data_dir,
+            store=store,
+            secrets=secrets or KeyringSecretStore(),
+            registry=registry or default_registry(),
+            clock=clock or SystemClock(),
+            settings=settings,
+            client=build_client(transport),
+        )
+
+    async def __aenter__(self) -> Engine:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        """Whether the scheduler runs."""
+        return self._scheduler_task is not None and not self._scheduler_task.done()
+
+    @property
+    def paused(self) -> bool:
+        """Whether publishing of due posts is paused."""
+        return self._scheduler.paused
+
+    @property
+    def next_due_at(self) -> datetime | None:
+        """When the next scheduled post is due, as the scheduler last saw it."""
+        return self._scheduler.next_due_at
+
+    async def start(self) -> list[Post]:
+        """Recover abandoned publishes, deal with missed posts, start the scheduler.
+
+        Returns:
+            The posts that came due while Outpost was not running (held or about to go out,
+            by the missed-post setting).
+        """
+        resume = await recover_abandoned(
+            store=self._store,
+            worker=self._db,
+            connections=self._connections,
+            lock=self._lock,
+            now=self.clock.now(),
+        )
+        for post_id in resume:
+            self._spawn(self._publish_safely(post_id))
+        missed = await self._handle_missed()
+        self._scheduler_task = asyncio.create_task(self._scheduler.run(), name="outpost-scheduler")
+        return missed
+
+    async def _handle_missed(self) -> list[Post]:
+        grace = timedelta(minutes=self.settings.missed_grace_minutes)
+        hold = self.settings.missed_post_policy is MissedPostPolicy.HOLD
+        finder = hold_missed if hold else late_posts
+        missed = await finder(store=self._store, worker=self._db, now=self.clock.now(), grace=grace)
+        if missed:
+            log.warning(
+                "%d post(s) came due while Outpost was closed (%s)",
+                len(missed),
+                "held" if hold else "publishing late",
+            )
+            for post in missed:
+                self.events.emit(PostDidChange(post.id, post))
+            self.events.emit(PostsWereMissed(tuple(missed), held=hold))
+        return missed
+
+    async def wait_idle(self) -> None:
+        """Return once nothing is due now and no publish is running (`outpost run --until-idle`)."""
+        while True:
+            await asyncio.sleep(0.05)
+            due = await self._db.run(self._store.posts.due_post_ids, self.clock.now())
+            if not due and not self._background and self._scheduler.in_flight == 0:
+                return
+
+    def pause(self) -> None:
+        """Stop publishing due posts until `resume()` (in-flight publishes finish)."""
+        self._scheduler.pause()
+        self._state(self._scheduler.next_due_at)
+
+    def resume(self) -> None:
+        """Publish due posts again."""
+        self._scheduler.resume()
+        self._state(self._scheduler.next_due_at)
+
+    def _state(self, next_due_at: datetime | None) -> None:
+        self.events.emit(EngineStateDidChange(self.running, self._scheduler.paused, next_due_at))
+
+    async def close(self) -> None:
+        """Stop the scheduler, let in-flight publishes finish (bounded), release everything."""
+        if self._scheduler_task is not None:
+            self._scheduler_task.cancel()
+            await asyncio.gather(self._scheduler_task, return_exceptions=True)
+            self._scheduler_task = None
+        pending = [*self._background]
+        try:
+            async with asyncio.timeout(_DRAIN_TIMEOUT_S):
+                await self._scheduler.drain()
+                await asyncio.gather(*pending, return_exceptions=True)
+        except TimeoutError:
+            log.warning("publishes still running at shutdown; a restart will recover them")
+        await self._connections.aclose()
+        self._db.close()
+        self._store.close()
+        self._lock.release()
+
+    def _spawn(self, coro: Coroutine[Any, Any, object]) -> None:
+        task: asyncio.Task[object] = asyncio.create_task(coro)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _publish_safely(self, post_id: str) -> None:
+        try:
+            await self._publisher.publish(post_id)
+        except Exception:
+            log.exception("publishing %s stopped unexpectedly", post_id)
+
+    # -- accounts ----------------------------------------------------------------------------------
+
+    async def list_accounts(self) -> list[Account]:
+        """Connected accounts."""
+        return await self._db.run(self._store.accounts.all)
+
+    async def get_account(self, ref: str) -> Account:
+        """The connected account named by id or `network:handle`."""
+        return await self._db.run(self._store.accounts.find, ref)
+
+    @property
+    def networks(self) -> list[Network]:
+        """The networks this version can talk to."""
+        return self._connections.registry.networks
+
+    async def add_account(self, network: Network, request: AddAccountRequest) -> Account:
+        """Verify credentials with the network, keep the secret in the keyring, save the account.
+
+        Raises:
+            NetworkNotAvailableError: no adapter for `network`.
+            ValidationError: the network refused the credentials (with its reason).
+            SecretStoreError: no usable keyring; nothing was saved.
+        """
+        adapter = self._connections.adapter(network)
+        try:
+            verified = await adapter.add_account(request)
+        except (Rejected, AuthExpired) as exc:
+            raise ValidationError.single(
+                "credentials", f"{network.label} refused the credentials: {exc}", network=network.value
+            ) from None
+        account_id = new_id("acc")
+        account = Account(
+            id=account_id,
+            network=network,
+            handle=verified.handle,
+            display_name=verified.display_name,
+            service_url=verified.service_url,
+            target_id=verified.target_id,
+            secret_ref=f"{network.value}/{account_id}",
+            created_at=self.clock.now(),
+            health=verified.health,
+        )
+        await self._secrets.write(account.secret_ref, verified.credentials)
+        try:
+            await self._db.run(self._store.accounts.insert, account)
+        except BaseException:
+            await self._secrets.delete(account.secret_ref)
+            raise
+        self.events.emit(AccountDidChange(account))
+        return account
+
+    async def connect_account(self, network: Network, *, instance: str | None = None) -> Account:
+        """Connect an account through the network's sign-in page in the browser.
+
+        Raises:
+            NetworkNotAvailableError: no adapter for `network`.
+            InvalidStateError: the adapter has no browser sign-in yet (use `add_account`).
+        """
+        self._connections.adapter(network)
+        raise InvalidStateError(
+            f"Signing in to {network.label} through the browser is not available in this version; "
+            f"add the account with `outpost accounts add {network.value} …` instead."
+        )
+
+    async def network_capabilities(self, network: Network) -> Capabilities:
+        """A network's general rules, without an account (for `media inspect`)."""
+        return await self._connections.adapter(network).capabilities(None)
+
+    async def check_accounts(self, ref: str | None = None) -> list[Account]:
+        """Ask each network (or the one account named) whether the connection works."""
+        accounts = [await self.get_account(ref)] if ref else await self.list_accounts()
+        checked = []
+        for account in accounts:
+            health = await self._check(account)
+            await self._db.run(self._store.accounts.set_health, account.id, health)
+            updated = await self._db.run(self._store.accounts.get, account.id)
+            self.events.emit(AccountHealthDidChange(updated))
+            checked.append(updated)
+        return checked
+
+    async def _check(self, account: Account) -> HealthReport:
+        now = self.clock.now()
+        previous = account.health
+        try:
+            adapter = self._connections.adapter(account.network)
+            report = await adapter.verify_credentials(self._connections.context(account))
+        except AuthExpired as exc:
+            return HealthReport.summarise(token_is_valid=False, checked_at=now, message=str(exc))
+        except RateLimited as exc:
+            return HealthReport.summarise(
+                rate_limited=True, rate_limit_reset_at=exc.retry_at, checked_at=now, message=str(exc)
+            )
+        except KnownError as exc:
+            return previous.model_copy(update={"checked_at": now, "message": str(exc)})
+        return report.model_copy(update={"checked_at": report.checked_at or now})
+
+    async def remove_account(self, ref: str) -> Account:
+        """Stop using an account and delete its secrets; its posts keep their history."""
+        account = await self.get_account(ref)
+        await self._db.run(self._store.accounts.mark_removed, account.id, self.clock.now())
+        await self._secrets.delete(account.secret_ref)
+        removed = await self._db.run(self._store.accounts.get, account.id)
+        self.events.emit(AccountDidChange(removed))
+        return removed
+
+    # -- posts: reading ----------------------------------------------------------------------------
+
+    async def list_posts(self, statuses: Sequence[PostStatus] = ()) -> list[Post]:
+        """Posts, oldest first, optionally only some statuses."""
+        return await self._db.run(self._store.posts.all, statuses=statuses)
+
+    async def get_post(self, post_id: str) -> Post:
+        """One post."""
+        return await self._db.run(self._store.posts.get, post_id)
+
+    async def capabilities(self, account: Account) -> Capabilities:
+        """The rules posts to `account` must follow (for live counters and checks)."""
+        adapter = self._connections.adapter(account.network)
+        return await adapter.capabilities(self._connections.context(account))
+
+    # -- posts: writing ----------------------------------------------------------------------------
+
+    async def create_post(
+        self, request: PostInput, when: When | None = None, *, validate: bool = True
+    ) -> Post:
+        """Create a post as a draft, scheduled, or published now (then return it settled).
+
+        Args:
+            request: the post's content and accounts.
+            when: draft (default), now, or a time.
+            validate: check every network's rules (always, except for autosaved drafts).
+
+        Raises:
+            ValidationError: with every problem found, before anything is saved or sent.
+        """
+        when = when or When.draft()
+        now = self.clock.now()
+        staged = await self._stage(request, when, post_id=new_id("post"), created_at=now, validate=validate)
+        await self._db.run(self._store.posts.insert, staged.post)
+        self.events.emit(PostDidChange(staged.post.id, staged.post))
+        return await self._after_save(staged.post, when)
+
+    async def edit_post(self, post_id: str, changes: PostChanges, when: When | None = None) -> Post:
+        """Change a draft, scheduled, failed or held post; `when` None keeps its schedule.
+
+        A failed post comes back as a draft unless `when` says otherwise.
+        """
+        post = await self.get_post(post_id)
+        self._require_untouched(post, "edited")
+        request = changes.apply(composer.input_of(post))
+        keep: tuple[datetime | None, str | None] | None = None
+        if when is None:
+            when = When.draft()
+            if post.status is PostStatus.SCHEDULED:
+                keep = (post.scheduled_at, post.timezone)
+        staged = await self._stage(
+            request, when, post_id=post.id, created_at=post.created_at, previous=post, keep_schedule=keep
+        )
+        saved = await self._db.run(self._store.posts.save_content, staged.post, expected=post.status)
+        if not saved:
+            raise InvalidStateError(
+                f"Post {post_id} started publishing while it was being edited; nothing changed."
+            )
+        self.events.emit(PostDidChange(post.id, staged.post))
+        return await self._after_save(staged.post, when)
+
+    async def schedule_post(self, post_id: str, at: str, tz: str | None = None) -> Post:
+        """Schedule (or reschedule) a post, checking every network's rules again."""
+        return await self.edit_post(post_id, PostChanges(), When.scheduled(at, tz))
+
+    async def publish_post(self, post_id: str) -> Post:
+        """Publish a draft, scheduled or held post now; returns it once every target is settled."""
+        return await self.edit_post(post_id, PostChanges(), When.now())
+
+    async def cancel_post(self, post_id: str) -> Post:
+        """Cancel a post that has not gone out; it stays in Outpost as `cancelled`."""
+        post = await self.get_post(post_id)
+        self._require_untouched(post, "cancelled")
+        changed = await self._db.run(
+            self._store.posts.set_status,
+            post_id,
+            PostStatus.CANCELLED,
+            now=self.clock.now(),
+            expected=[post.status],
+        )
+        if not changed:
+            raise InvalidStateError(
+                f"Post {post_id} changed meanwhile (it may be publishing); it was not cancelled."
+            )
+        for target in post.targets:
+            if target.status is TargetStatus.PENDING:
+                cancelled = target.model_copy(update={"status": TargetStatus.CANCELLED})
+                await self._db.run(self._store.posts.save_target, post_id, cancelled, now=self.clock.now())
+        return await self._saved(post_id)
+
+    async def retry_post(self, post_id: str, account: str | None = None) -> Post:
+        """Publish the failed targets again (or the one of `account`, which may be `unknown`).
+
+        A target with an unknown outcome is only retried when named explicitly: the person has
+        checked the network and decided that it did not get the post.
+        """
+        post = await self.get_post(post_id)
+        retryable = (PostStatus.FAILED, PostStatus.PARTIALLY_PUBLISHED, PostStatus.NEEDS_REVIEW)
+        if post.status not in retryable:
+            raise InvalidStateError(
+                f"Post {post_id} is {post.status.value}; only failed, partially published and "
+                f"needs-review posts have targets to retry."
+            )
+        targets = list(post.targets)
+        if account is not None:
+            chosen = await self.get_account(account)
+            wanted = {TargetStatus.FAILED, TargetStatus.UNKNOWN}
+            targets = [t for t in targets if t.account_id == chosen.id and t.status in wanted]
+        else:
+            targets = [t for t in targets if t.status is TargetStatus.FAILED]
+        if not targets:
+            which = f" for {account}" if account else ""
+            raise InvalidStateError(
+                f"Post {post_id} has no failed target{which} to retry. A target with an unknown "
+                f"outcome is retried only with --account, after checking the network."
+            )
+        if not await self._db.run(
+            self._store.posts.set_status,
+            post_id,
+            PostStatus.PUBLISHING,
+            now=self.clock.now(),
+            expected=[post.status],
+        ):
+            raise InvalidStateError(f"Post {post_id} changed meanwhile; nothing was retried.")
+        for target in targets:
+            reset = target.model_copy(
+                update={"status": TargetStatus.PENDING, "error": None, "sending_part": None}
+            )
+            await self._db.run(self._store.posts.save_target, post_id, reset, now=self.clock.now())
+        return await self._publisher.publish(post_id)
+
+    async def delete_post(self, post_id: str) -> None:
+        """Forget a post; copies already published stay on the networks."""
+        post = await self.get_post(post_id)
+        if post.status is PostStatus.PUBLISHING:
+            raise InvalidStateError(
+                f"Post {post_id} is publishing right now; delete it once it has finished."
+            )
+        await self._db.run(self._store.posts.delete, post_id)
+        self._scheduler.poke()
+        self.events.emit(PostDidChange(post_id, None, deleted=True))
+
+    # -- helpers -----------------------------------------------------------------------------------
+
+    def _require_untouched(self, post: Post, verb: str) -> None:
+        untouched = all(t.status in _UNTOUCHED_TARGETS for t in post.targets)
+        if post.status not in _EDITABLE or not untouched:
+            raise InvalidStateError(
+                f"Post {post.id} is {post.status.value} and cannot be {verb}; only drafts, "
+                f"scheduled posts and posts that went nowhere (failed, or held after being missed) can."
+            )
+
+    async def _after_save(self, post: Post, when: When) -> Post:
+        self._scheduler.poke()
+        if when.kind != "now":
+            return post
+        claimed = await self._db.run(
+            self._store.posts.set_status,
+            post.id,
+            PostStatus.PUBLISHING,
+            now=self.clock.now(),
+            expected=[post.status],
+        )
+        if not claimed:
+            raise InvalidStateError(f"Post {post.id} changed meanwhile; it was not published.")
+        return await self._publisher.publish(post.id)
+
+    async def _saved(self, post_id: str) -> Post:
+        post = await self.get_post(post_id)
+        self._scheduler.poke()
+        self.events.emit(PostDidChange(post_id, post))
+        return post
+
+    async def _stage(
+        self,
+        request: PostInput,
+        when: When,
+        *,
+        post_id: str,
+        created_at: datetime,
+        previous: Post | None = None,
+        keep_schedule: tuple[datetime | None, str | None] | None = None,
+        validate: bool = True,
+    ) -> _Staged:
+        now = self.clock.now()
+        connected = await self.list_accounts()
+        resolution = composer.resolve_accounts(request.accounts, connected)
+        problems = list(resolution.problems)
+        accounts = resolution.accounts
+        texts, found = composer.text_overrides(request.text_for, accounts)
+        problems += found
+        caps, found = await self._capabilities_of(accounts)
+        problems += found
+        options, found = composer.network_options(
+            request.options, accounts, {a.network: c for a, c in caps.items()}
+        )
+        problems += found
+        media, found = await self._media(request)
+        problems += found
+        scheduled_at, zone = keep_schedule or (None, None)
+        if when.kind == "at":
+            try:
+                scheduled_at, zone = resolve_schedule(
+                    when.at or "",
+                    when.tz,
+                    now=now,
+                    default_zone=self.settings.default_timezone or local_zone_name(),
+                )
+            except ValidationError as exc:
+                problems += exc.problems
+        status = PostStatus.SCHEDULED if scheduled_at is not None and when.kind != "now" else PostStatus.DRAFT
+        post = Post(
+            id=post_id,
+            status=status,
+            text=request.text,
+            thread=request.thread,
+            media=tuple(media),
+            scheduled_at=scheduled_at if status is PostStatus.SCHEDULED else None,
+            timezone=zone if status is PostStatus.SCHEDULED else None,
+            created_at=created_at,
+            updated_at=now,
+            targets=composer.build_targets(
+                accounts, texts, options, previous=previous.targets if previous else ()
+            ),
+        )
+        if validate:
+            for account, account_caps in caps.items():
+                adapter = self._connections.adapter(account.network)
+                target = next(t for t in post.targets if t.account_id == account.id)
+                problems += adapter.validate(post, target, account, account_caps)
+        if problems:
+            raise ValidationError(problems)
+        return _Staged(post, {a.id: a for a in accounts})
+
+    async def _capabilities_of(
+        self, accounts: Sequence[Account]
+    ) -> tuple[dict[Account, Capabilities], list[Problem]]:
+        caps: dict[Account, Capabilities] = {}
+        problems: list[Problem] = []
+        for account in accounts:
+            try:
+                caps[account] = await self.capabilities(account)
+            except PublishError as exc:
+                log.warning("cannot read %s's rules: %s", account.ref, exc)
+            except KnownError as exc:
+                problems.append(
+                    Problem(
+                        field="--account",
+                        network=account.network.value,
+                        account=account.ref,
+                        message=str(exc),
+                    )
+                )
+        return caps, problems
+
+    async def _media(self, request: PostInput) -> tuple[list[MediaAsset], list[Problem]]:
+        media: list[MediaAsset] = []
+        problems: list[Problem] = []
+        for index, item in enumerate(request.media, start=1):
+            try:
+                found = await asyncio.to_thread(probe, item.path, field=f"media[{index}]")
+            except ValidationError as exc:
+                problems += exc.problems
+                continue
+            media.append(
+                MediaAsset(
+                    id=new_id("med"),
+                    path=found.path,
+                    mime_type=found.mime_type,
+                    size=found.size,
+                    width=found.width,
+                    height=found.height,
+                    alt_text=item.alt_text,
+                )
+            )
+        return media, problems

@@ -1,0 +1,84 @@
+"""Qt-free events the engine emits, and a tiny synchronous bus to deliver them.
+
+Names follow Anki's hooks (`*_did_*`); the GUI adapts them to Qt signals on its side.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from outpost.domain.models import Account, Post
+
+log = logging.getLogger("outpost.engine")
+
+
+@dataclass(frozen=True)
+class PostDidChange:
+    """A post was created, edited, moved on in its life, or deleted.
+
+    Attributes:
+        post: the post as it is now, when the emitter has it at hand (else fetch it).
+        deleted: the post is gone from Outpost.
+    """
+
+    post_id: str
+    post: Post | None = None
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class AccountDidChange:
+    """An account was added, re-checked or removed (`account.removed_at` set)."""
+
+    account: Account
+
+
+@dataclass(frozen=True)
+class AccountHealthDidChange:
+    """An account's health report changed."""
+
+    account: Account
+
+
+@dataclass(frozen=True)
+class PostsWereMissed:
+    """Posts came due while Outpost was not running; `held` says whether they wait for review."""
+
+    posts: tuple[Post, ...]
+    held: bool
+
+
+@dataclass(frozen=True)
+class EngineStateDidChange:
+    """The scheduler started, stopped, paused or resumed; `next_due_at` is the next post's time."""
+
+    running: bool
+    paused: bool
+    next_due_at: datetime | None
+
+
+Event = PostDidChange | AccountDidChange | AccountHealthDidChange | PostsWereMissed | EngineStateDidChange
+Handler = Callable[[Event], None]
+
+
+class EventBus:
+    """Delivers each event to every subscriber, in order; a failing subscriber is logged, not fatal."""
+
+    def __init__(self) -> None:
+        self._handlers: list[Handler] = []
+
+    def subscribe(self, handler: Handler) -> Callable[[], None]:
+        """Call `handler` for every event; returns a function that unsubscribes it."""
+        self._handlers.append(handler)
+        return lambda: self._handlers.remove(handler)
+
+    def emit(self, event: Event) -> None:
+        """Deliver `event` now."""
+        for handler in list(self._handlers):
+            try:
+                handler(event)
+            except Exception:
+                log.exception("event handler %r failed on %s", handler, type(event).__name__)

@@ -1,0 +1,100 @@
+"""What a starting engine does about the past: abandoned publishes and posts missed while closed."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from outpost.domain.enums import ErrorCode, PostStatus, TargetStatus
+from outpost.domain.errors import KnownError
+from outpost.domain.models import Post, Target, TargetError
+from outpost.engine.connections import Connections
+from outpost.engine.instance import InstanceLock
+from outpost.engine.worker import StoreWorker
+from outpost.store import Store
+
+log = logging.getLogger("outpost.engine.recovery")
+
+
+async def recover_abandoned(
+    *, store: Store, worker: StoreWorker, connections: Connections, lock: InstanceLock, now: datetime
+) -> list[str]:
+    """Settle targets left `publishing` by an engine that died; returns the posts to resume.
+
+    A target whose create request was not on the wire goes back to `pending` (safe to send). One
+    whose request was on the wire becomes `unknown` — unless its network deduplicates by
+    idempotency key, in which case re-sending with the same key is safe.
+    """
+    touched: set[str] = set()
+    for post_id, target in await worker.run(store.posts.in_flight):
+        if target.claimed_by and lock.is_alive(target.claimed_by):
+            continue
+        touched.add(post_id)
+        recovered = _recovered(target, _idempotent(connections, target))
+        await worker.run(store.posts.save_target, post_id, recovered, now=now)
+        log.warning("recovered %s of %s as %s", target.id, post_id, recovered.status)
+    for post in await worker.run(store.posts.all, statuses=[PostStatus.PUBLISHING]):
+        if not any(t.status is TargetStatus.PUBLISHING for t in post.targets):
+            touched.add(post.id)
+    return sorted(touched)
+
+
+def _idempotent(connections: Connections, target: Target) -> bool:
+    try:
+        return connections.adapter(target.network).idempotent_publish
+    except KnownError:
+        return False
+
+
+def _recovered(target: Target, idempotent: bool) -> Target:
+    if target.sending_part is None or idempotent:
+        return target.model_copy(update={"status": TargetStatus.PENDING, "claimed_by": None})
+    part = target.sending_part + 1
+    return target.model_copy(
+        update={
+            "status": TargetStatus.UNKNOWN,
+            "claimed_by": None,
+            "error": TargetError(
+                code=ErrorCode.UNKNOWN_OUTCOME,
+                message=f"Outpost stopped while sending part {part} to {target.network.label}; "
+                f"it cannot tell whether the network received it and will not send it again on "
+                f"its own. Check the account, then retry or leave it.",
+            ),
+        }
+    )
+
+
+def missed_reason(post: Post) -> str:
+    """Why a missed post waits, in the creator's own time zone."""
+    assert post.scheduled_at is not None
+    zone = post.timezone or "UTC"
+    local = post.scheduled_at.astimezone(ZoneInfo(zone))
+    return (
+        f"Missed: it was due {local:%Y-%m-%d %H:%M} ({zone}) while Outpost was not running. "
+        f"Publish it now, reschedule it, or cancel it."
+    )
+
+
+async def hold_missed(*, store: Store, worker: StoreWorker, now: datetime, grace: timedelta) -> list[Post]:
+    """Move scheduled posts that are more than `grace` late to `needs_review`; returns them."""
+    held = []
+    for post_id in await worker.run(store.posts.due_post_ids, now - grace):
+        post = await worker.run(store.posts.get, post_id)
+        changed = await worker.run(
+            store.posts.set_status,
+            post_id,
+            PostStatus.NEEDS_REVIEW,
+            now=now,
+            expected=[PostStatus.SCHEDULED],
+            review_reason=missed_reason(post),
+        )
+        if changed:
+            held.append(await worker.run(store.posts.get, post_id))
+    return held
+
+
+async def late_posts(*, store: Store, worker: StoreWorker, now: datetime, grace: timedelta) -> list[Post]:
+    """Scheduled posts more than `grace` late (published late under the `publish` policy)."""
+    ids = await worker.run(store.posts.due_post_ids, now - grace)
+    return [await worker.run(store.posts.get, i) for i in ids]

@@ -1,0 +1,45 @@
+"""Engine events as Qt signals, so widgets connect to signals instead of subscribing to the bus."""
+
+from __future__ import annotations
+
+from outpost.engine.events import (
+    AccountDidChange,
+    AccountHealthDidChange,
+    EngineStateDidChange,
+    Event,
+    EventBus,
+    PostDidChange,
+    PostsWereMissed,
+)
+from outpost.gui.qt import QObject, Signal
+
+
+class EngineBridge(QObject):
+    """Re-emits engine events as signals (engine events arrive on the Qt thread via qasync).
+
+    Signals:
+        post_did_change(str): a post id that changed (or was deleted).
+        account_did_change(str): an account id that was added, checked or removed.
+        posts_were_missed(int, bool): how many posts were missed, and whether they are held.
+        engine_state_did_change(bool, bool, object): running, paused, next due time (or None).
+    """
+
+    post_did_change = Signal(str)
+    account_did_change = Signal(str)
+    posts_were_missed = Signal(int, bool)
+    engine_state_did_change = Signal(bool, bool, object)
+
+    def __init__(self, events: EventBus, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._unsubscribe = events.subscribe(self._deliver)
+        self.destroyed.connect(lambda *_: self._unsubscribe())
+
+    def _deliver(self, event: Event) -> None:
+        if isinstance(event, PostDidChange):
+            self.post_did_change.emit(event.post_id)
+        elif isinstance(event, AccountDidChange | AccountHealthDidChange):
+            self.account_did_change.emit(event.account.id)
+        elif isinstance(event, PostsWereMissed):
+            self.posts_were_missed.emit(len(event.posts), event.held)
+        elif isinstance(event, EngineStateDidChange):
+            self.engine_state_did_change.emit(event.running, event.paused, event.next_due_at)

@@ -1,0 +1,117 @@
+"""The main window shell. For now: the queue of posts, the accounts, and the engine's state.
+
+The composer, previews, calendar and health panel arrive with their own issues; this shell
+already talks to the engine only through the facade and its events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+import qasync
+
+from outpost.domain.models import Account, Post
+from outpost.engine import Engine
+from outpost.gui.bridge import EngineBridge
+from outpost.gui.qt import (
+    QCloseEvent,
+    QFont,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QSplitter,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+
+
+class MainWindow(QMainWindow):
+    """Outpost's window.
+
+    Signals:
+        closed(): the person closed the window (the app then shuts the engine down).
+    """
+
+    closed = Signal()
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__()
+        self.engine = engine
+        self.bridge = EngineBridge(engine.events, self)
+        self.setWindowTitle("Outpost")
+        self.resize(960, 620)
+        self.posts = QListWidget()
+        self.posts.setObjectName("posts")
+        self.accounts = QListWidget()
+        self.accounts.setObjectName("accounts")
+        self._empty = QLabel(
+            "No posts yet.\nCreate one with `outpost post create`; the composer is coming to this window."
+        )
+        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setCentralWidget(self._layout())
+        self.statusBar().showMessage("Starting…")
+        self.bridge.post_did_change.connect(self.refresh)
+        self.bridge.account_did_change.connect(self.refresh)
+        self.bridge.engine_state_did_change.connect(self._show_state)
+        self.bridge.posts_were_missed.connect(self._show_missed)
+        self._refreshing: asyncio.Task[None] | None = None
+
+    def _layout(self) -> QWidget:
+        splitter = QSplitter()
+        splitter.addWidget(self._section("Queue", self.posts, self._empty))
+        splitter.addWidget(self._section("Accounts", self.accounts))
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        return splitter
+
+    @staticmethod
+    def _section(title: str, *widgets: QWidget) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        heading = QLabel(title)
+        font = QFont(heading.font())
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        heading.setFont(font)
+        layout.addWidget(heading)
+        for widget in widgets:
+            layout.addWidget(widget)
+        return box
+
+    @qasync.asyncSlot()
+    async def refresh(self) -> None:
+        """Reload posts and accounts from the engine (off the critical path: store thread)."""
+        posts = await self.engine.list_posts()
+        accounts = await self.engine.list_accounts()
+        self._fill(posts, accounts)
+
+    def _fill(self, posts: list[Post], accounts: list[Account]) -> None:
+        self.posts.clear()
+        for post in reversed(posts):
+            first = post.text.splitlines()[0] if post.text else "(no text)"
+            when = f" · {post.scheduled_at:%Y-%m-%d %H:%M} UTC" if post.scheduled_at else ""
+            self.posts.addItem(f"{post.status.value}{when} — {first[:80]}")
+        self.posts.setVisible(bool(posts))
+        self._empty.setVisible(not posts)
+        self.accounts.clear()
+        for account in accounts:
+            self.accounts.addItem(f"{account.ref} · {account.health.state.value}")
+        if not accounts:
+            self.accounts.addItem("No accounts connected yet.")
+
+    def _show_state(self, running: bool, paused: bool, next_due_at: datetime | None) -> None:
+        state = "paused" if paused else "running" if running else "stopped"
+        upcoming = f" · next post {next_due_at:%Y-%m-%d %H:%M} UTC" if next_due_at else " · nothing scheduled"
+        self.statusBar().showMessage(f"Publishing {state}{upcoming}")
+
+    def _show_missed(self, count: int, held: bool) -> None:
+        what = "held for your review" if held else "being published late"
+        self.statusBar().showMessage(f"{count} post(s) came due while Outpost was closed: {what}.")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Tell the app to shut down cleanly."""
+        self.closed.emit()
+        event.accept()

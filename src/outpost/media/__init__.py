@@ -1,0 +1,1 @@
+"""Media: what a file is, and (later) making it fit each network."""
