@@ -107,6 +107,8 @@ class Database:
         """Run one statement for many rows."""
         try:
             self._conn.executemany(sql, rows)
+        except sqlite3.IntegrityError:
+            raise
         except sqlite3.Error as exc:
             raise self._store_error(exc) from exc
 

@@ -1,0 +1,269 @@
+"""Fakes that satisfy Outpost's real interfaces: a scriptable network, a clock, a secret store.
+
+`FakeNetwork` behaves like a strict remote service: it keeps what was published, refuses what a
+real network refuses (over-length text, a bad token), and can be told to fail the next calls in
+the ways networks fail (5xx, 429, timeouts after receiving the request). Tests assert on what
+the *network* received — e.g. that nothing arrived twice — not on which functions were called.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import httpx
+
+from outpost.adapters.base import (
+    AccountContext,
+    AddAccountRequest,
+    NetworkAdapter,
+    PartRequest,
+    UploadedMedia,
+    VerifiedAccount,
+)
+from outpost.adapters.registry import AdapterRegistry
+from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
+from outpost.domain.enums import Network
+from outpost.domain.errors import (
+    AuthExpired,
+    NetworkUnavailable,
+    PublishError,
+    RateLimited,
+    Rejected,
+    ServerError,
+)
+from outpost.domain.models import HealthReport, MediaAsset, PublishedPart
+
+START = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+class FakeClock:
+    """A clock that moves only when told; `sleep` advances it at once and records the wait."""
+
+    def __init__(self, start: datetime = START) -> None:
+        self._now = start
+        self.sleeps: list[float] = []
+        self._waiters: list[tuple[datetime | None, asyncio.Future[None]]] = []
+
+    def now(self) -> datetime:
+        return self._now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.advance(timedelta(seconds=seconds))
+        await asyncio.sleep(0)
+
+    async def wait_until(self, deadline: datetime | None, wake: asyncio.Event) -> None:
+        if deadline is not None and deadline <= self._now:
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        entry = (deadline, future)
+        self._waiters.append(entry)
+        woken = asyncio.ensure_future(wake.wait())
+        try:
+            await asyncio.wait({future, woken}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            woken.cancel()
+            self._waiters.remove(entry)
+
+    @property
+    def waiting_until(self) -> list[datetime | None]:
+        """Deadlines of everyone waiting now (the scheduler's next wake-up)."""
+        return [d for d, _ in self._waiters]
+
+    def advance(self, delta: timedelta) -> None:
+        self.set(self._now + delta)
+
+    def set(self, when: datetime) -> None:
+        """Move the clock (forwards or backwards, like a changed system clock)."""
+        self._now = when
+        for deadline, future in self._waiters:
+            if deadline is not None and deadline <= when and not future.done():
+                future.set_result(None)
+
+
+class MemorySecretStore:
+    """The SecretStore protocol over a dict (what the keyring would hold)."""
+
+    def __init__(self) -> None:
+        self.secrets: dict[str, dict[str, str]] = {}
+
+    def get(self, ref: str) -> dict[str, str] | None:
+        return self.secrets.get(ref)
+
+    def set(self, ref: str, secret: dict[str, str]) -> None:
+        self.secrets[ref] = dict(secret)
+
+    def delete(self, ref: str) -> None:
+        self.secrets.pop(ref, None)
+
+
+@dataclass
+class Received:
+    """A create request as the network received it."""
+
+    account: str
+    text: str
+    index: int
+    idempotency_key: str
+    reply_to: str | None
+    media: tuple[str, ...]
+    options: dict[str, object]
+
+
+Failure = Callable[[], PublishError]
+
+
+@dataclass
+class FakeNetwork:
+    """The remote side: what it holds and how it will misbehave next.
+
+    Attributes:
+        posts: every create it *acted on*, in order (a duplicate shows up twice).
+        fail_next_create: failures for the next create requests, in order; a failure built with
+            `may_have_taken_effect=True` is applied *after* the post was stored (the answer was lost).
+        delay: seconds each create takes (real time), to observe concurrency.
+        gate: when set, creates wait for it (to look at the store mid-publish).
+    """
+
+    network: Network = Network.MASTODON
+    max_length: int = 500
+    idempotent: bool = False
+    posts: list[Received] = field(default_factory=list)
+    uploads: list[str] = field(default_factory=list)
+    tokens: set[str] = field(default_factory=lambda: {"good-token"})
+    fail_next_create: list[Failure] = field(default_factory=list)
+    fail_next_upload: list[Failure] = field(default_factory=list)
+    delay: float = 0.0
+    gate: asyncio.Event | None = None
+    in_flight: int = 0
+    max_in_flight: int = 0
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _by_key: dict[str, PublishedPart] = field(default_factory=dict)
+
+
+def may_have_published(message: str = "read timeout") -> Failure:
+    return lambda: NetworkUnavailable(message, may_have_taken_effect=True)
+
+
+def refused_connection() -> Failure:
+    return lambda: NetworkUnavailable("connection refused", may_have_taken_effect=False)
+
+
+def server_error() -> Failure:
+    return lambda: ServerError("HTTP 503", may_have_taken_effect=True)
+
+
+def rate_limited(clock: FakeClock, seconds: float) -> Failure:
+    return lambda: RateLimited("HTTP 429", retry_at=clock.now() + timedelta(seconds=seconds))
+
+
+class FakeAdapter(NetworkAdapter):
+    """A `NetworkAdapter` whose network is a `FakeNetwork` in memory."""
+
+    network = Network.MASTODON
+
+    def __init__(self, client: httpx.AsyncClient, remote: FakeNetwork) -> None:
+        super().__init__(client)
+        self.remote = remote
+        self.idempotent_publish = remote.idempotent  # type: ignore[misc]
+        self.network = remote.network  # type: ignore[misc]
+
+    async def capabilities(self, ctx: AccountContext | None) -> Capabilities:
+        return Capabilities(
+            network=self.remote.network,
+            max_length=self.remote.max_length,
+            length_unit="characters",
+            count_length=len,
+            max_media=4,
+            media_types=frozenset({"image/png", "image/jpeg", "image/gif", "video/mp4"}),
+            max_image_bytes=10_000_000,
+            max_alt_text=1500,
+            supports_threads=True,
+            options=(
+                OptionSpec(
+                    "visibility", OptionKind.CHOICE, "Who can see it", ("public", "unlisted", "private")
+                ),
+                OptionSpec("sensitive", OptionKind.BOOL, "Mark media as sensitive"),
+            ),
+        )
+
+    async def add_account(self, request: AddAccountRequest) -> VerifiedAccount:
+        if request.access_token not in self.remote.tokens:
+            raise AuthExpired("The access token is invalid")
+        return VerifiedAccount(
+            handle=request.handle or "alice@fake.example",
+            display_name="Alice",
+            service_url=request.service_url or "https://fake.example",
+            credentials={"access_token": request.access_token or ""},
+            health=HealthReport.summarise(checked_at=START),
+        )
+
+    async def verify_credentials(self, ctx: AccountContext) -> HealthReport:
+        token = (await ctx.credentials()).get("access_token")
+        if token not in self.remote.tokens:
+            raise AuthExpired("The access token was revoked")
+        return HealthReport.summarise()
+
+    async def upload_media(self, ctx: AccountContext, media: MediaAsset) -> UploadedMedia:
+        await self._authorise(ctx)
+        if self.remote.fail_next_upload:
+            raise self.remote.fail_next_upload.pop(0)()
+        self.remote.uploads.append(media.path)
+        return UploadedMedia(media, remote_id=f"m{len(self.remote.uploads)}")
+
+    async def publish(self, ctx: AccountContext, part: PartRequest) -> PublishedPart:
+        await self._authorise(ctx)
+        remote = self.remote
+        remote.in_flight += 1
+        remote.max_in_flight = max(remote.max_in_flight, remote.in_flight)
+        try:
+            if remote.delay:
+                await asyncio.sleep(remote.delay)
+            if remote.gate is not None:
+                await remote.gate.wait()
+            return self._create(ctx, part)
+        finally:
+            remote.in_flight -= 1
+
+    def _create(self, ctx: AccountContext, part: PartRequest) -> PublishedPart:
+        remote = self.remote
+        failure = remote.fail_next_create.pop(0)() if remote.fail_next_create else None
+        if failure is not None and not failure.may_have_taken_effect:
+            raise failure
+        if remote.idempotent and part.idempotency_key in remote._by_key:
+            return remote._by_key[part.idempotency_key]
+        if len(part.text) > remote.max_length:
+            raise Rejected(f"Text character limit of {remote.max_length} exceeded")
+        number = next(remote._ids)
+        remote.posts.append(
+            Received(
+                account=ctx.account.handle,
+                text=part.text,
+                index=part.index,
+                idempotency_key=part.idempotency_key,
+                reply_to=part.reply_to.platform_post_id if part.reply_to else None,
+                media=tuple(m.remote_id for m in part.media),
+                options=dict(part.options),
+            )
+        )
+        published = PublishedPart(
+            platform_post_id=str(number), permalink=f"https://fake.example/@alice/{number}"
+        )
+        remote._by_key[part.idempotency_key] = published
+        if failure is not None:
+            raise failure  # stored, but the answer never arrived
+        return published
+
+    async def _authorise(self, ctx: AccountContext) -> None:
+        token = (await ctx.credentials()).get("access_token")
+        if token not in self.remote.tokens:
+            raise AuthExpired("The access token is invalid")
+
+
+def fake_registry(*remotes: FakeNetwork) -> AdapterRegistry:
+    """A registry whose networks are the given fakes (one per network)."""
+    return AdapterRegistry({r.network: (lambda client, r=r: FakeAdapter(client, r)) for r in remotes})
