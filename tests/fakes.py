@@ -114,7 +114,7 @@ class Received:
     options: dict[str, object]
 
 
-Failure = Callable[[], PublishError]
+Failure = Callable[[], PublishError] | None  # None: this request succeeds
 
 
 @dataclass
@@ -123,7 +123,8 @@ class FakeNetwork:
 
     Attributes:
         posts: every create it *acted on*, in order (a duplicate shows up twice).
-        fail_next_create: failures for the next create requests, in order; a failure built with
+        fail_next_create: failures for the next create requests, in order (None: that one
+            succeeds); a failure built with
             `may_have_taken_effect=True` is applied *after* the post was stored (the answer was lost).
         delay: seconds each create takes (real time), to observe concurrency.
         gate: when set, creates wait for it (to look at the store mid-publish).
@@ -131,6 +132,7 @@ class FakeNetwork:
 
     network: Network = Network.MASTODON
     max_length: int = 500
+    server_max_length: int | None = None
     idempotent: bool = False
     posts: list[Received] = field(default_factory=list)
     uploads: list[str] = field(default_factory=list)
@@ -139,6 +141,7 @@ class FakeNetwork:
     fail_next_upload: list[Failure] = field(default_factory=list)
     delay: float = 0.0
     gate: asyncio.Event | None = None
+    gated_handles: set[str] | None = None
     in_flight: int = 0
     max_in_flight: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -210,8 +213,9 @@ class FakeAdapter(NetworkAdapter):
 
     async def upload_media(self, ctx: AccountContext, media: MediaAsset) -> UploadedMedia:
         await self._authorise(ctx)
-        if self.remote.fail_next_upload:
-            raise self.remote.fail_next_upload.pop(0)()
+        script = self.remote.fail_next_upload.pop(0) if self.remote.fail_next_upload else None
+        if script is not None:
+            raise script()
         self.remote.uploads.append(media.path)
         return UploadedMedia(media, remote_id=f"m{len(self.remote.uploads)}")
 
@@ -223,7 +227,8 @@ class FakeAdapter(NetworkAdapter):
         try:
             if remote.delay:
                 await asyncio.sleep(remote.delay)
-            if remote.gate is not None:
+            gated = remote.gated_handles is None or ctx.account.handle in remote.gated_handles
+            if remote.gate is not None and gated:
                 await remote.gate.wait()
             return self._create(ctx, part)
         finally:
@@ -231,13 +236,23 @@ class FakeAdapter(NetworkAdapter):
 
     def _create(self, ctx: AccountContext, part: PartRequest) -> PublishedPart:
         remote = self.remote
-        failure = remote.fail_next_create.pop(0)() if remote.fail_next_create else None
+        script = remote.fail_next_create.pop(0) if remote.fail_next_create else None
+        failure = script() if script is not None else None
         if failure is not None and not failure.may_have_taken_effect:
             raise failure
         if remote.idempotent and part.idempotency_key in remote._by_key:
-            return remote._by_key[part.idempotency_key]
-        if len(part.text) > remote.max_length:
-            raise Rejected(f"Text character limit of {remote.max_length} exceeded")
+            published = remote._by_key[part.idempotency_key]
+        else:
+            published = self._store(ctx, part)
+        if failure is not None:
+            raise failure  # acted on, but the answer never arrived
+        return published
+
+    def _store(self, ctx: AccountContext, part: PartRequest) -> PublishedPart:
+        remote = self.remote
+        limit = remote.server_max_length or remote.max_length
+        if len(part.text) > limit:
+            raise Rejected(f"Text character limit of {limit} exceeded")
         number = next(remote._ids)
         remote.posts.append(
             Received(
@@ -254,8 +269,6 @@ class FakeAdapter(NetworkAdapter):
             platform_post_id=str(number), permalink=f"https://fake.example/@alice/{number}"
         )
         remote._by_key[part.idempotency_key] = published
-        if failure is not None:
-            raise failure  # stored, but the answer never arrived
         return published
 
     async def _authorise(self, ctx: AccountContext) -> None:

@@ -119,27 +119,40 @@ def input_of(post: Post) -> PostInput:
     )
 
 
-def resolve_accounts(refs: Sequence[str], connected: Sequence[Account]) -> Resolution:
-    """The accounts named by `refs` (ids or `network:handle`), each once, in order."""
+def resolve_accounts(refs: Sequence[str], known: Sequence[Account]) -> Resolution:
+    """The accounts named by `refs` (ids or `network:handle`), each once, in order.
+
+    `known` may include removed accounts, so that naming one says it was removed rather than
+    that it does not exist.
+    """
     result = Resolution()
     if not refs:
         result.problems.append(
             Problem(
                 field="--account",
                 rule="required",
-                message="--account: choose at least one account to publish to "
-                f"(connected: {_names(connected)}).",
+                message=f"--account: choose at least one account to publish to (connected: {_names(known)}).",
             )
         )
     for ref in refs:
-        account = _find(ref, connected)
-        if account is None:
+        account = _find(ref, known)
+        if account is not None and account.removed_at is not None:
+            result.problems.append(
+                Problem(
+                    field="--account",
+                    rule="connected_account",
+                    account=account.ref,
+                    message=f"--account: {account.ref} was removed from Outpost; connect it again, "
+                    f"or take it off this post.",
+                )
+            )
+        elif account is None:
             result.problems.append(
                 Problem(
                     field="--account",
                     rule="known_account",
                     actual=ref,
-                    message=f"--account: no connected account {ref!r} (connected: {_names(connected)}).",
+                    message=f"--account: no connected account {ref!r} (connected: {_names(known)}).",
                 )
             )
         elif account not in result.accounts:
@@ -155,7 +168,10 @@ def _find(ref: str, accounts: Iterable[Account]) -> Account | None:
 
 
 def _names(accounts: Sequence[Account]) -> str:
-    return ", ".join(a.ref for a in accounts) or "none; add one with `outpost accounts add`"
+    return (
+        ", ".join(a.ref for a in accounts if a.removed_at is None)
+        or "none; add one with `outpost accounts add`"
+    )
 
 
 def text_overrides(

@@ -550,8 +550,10 @@ class Engine:
         validate: bool = True,
     ) -> _Staged:
         now = self.clock.now()
-        connected = await self.list_accounts()
-        resolution = composer.resolve_accounts(request.accounts, connected)
+        known = await self._db.run(self._store.accounts.all, include_removed=True)
+        # A live account shadows a removed one with the same name (connected again later).
+        known.sort(key=lambda a: a.removed_at is not None)
+        resolution = composer.resolve_accounts(request.accounts, known)
         problems = list(resolution.problems)
         accounts = resolution.accounts
         texts, found = composer.text_overrides(request.text_for, accounts)

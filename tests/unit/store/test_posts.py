@@ -39,7 +39,13 @@ def make_post(
         thread=("second", "third"),
         media=(
             MediaAsset(
-                id=f"{post_id}_m", path="/p/a.png", mime_type="image/png", size=10, width=4, height=3, alt_text="a"
+                id=f"{post_id}_m",
+                path="/p/a.png",
+                mime_type="image/png",
+                size=10,
+                width=4,
+                height=3,
+                alt_text="a",
             ),
         ),
         scheduled_at=None if at_minutes is None else START + timedelta(minutes=at_minutes),
