@@ -142,6 +142,10 @@ class FakeNetwork:
     delay: float = 0.0
     gate: asyncio.Event | None = None
     gated_handles: set[str] | None = None
+    gate_after_store: bool = False
+    gate_index: int | None = None
+    upload_calls: int = 0
+    upload_gate: asyncio.Event | None = None
     in_flight: int = 0
     max_in_flight: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -213,6 +217,9 @@ class FakeAdapter(NetworkAdapter):
 
     async def upload_media(self, ctx: AccountContext, media: MediaAsset) -> UploadedMedia:
         await self._authorise(ctx)
+        self.remote.upload_calls += 1
+        if self.remote.upload_gate is not None:
+            await self.remote.upload_gate.wait()
         script = self.remote.fail_next_upload.pop(0) if self.remote.fail_next_upload else None
         if script is not None:
             raise script()
@@ -227,10 +234,17 @@ class FakeAdapter(NetworkAdapter):
         try:
             if remote.delay:
                 await asyncio.sleep(remote.delay)
-            gated = remote.gated_handles is None or ctx.account.handle in remote.gated_handles
-            if remote.gate is not None and gated:
+            gated = (
+                remote.gate is not None
+                and (remote.gated_handles is None or ctx.account.handle in remote.gated_handles)
+                and (remote.gate_index is None or part.index == remote.gate_index)
+            )
+            if gated and not remote.gate_after_store:
                 await remote.gate.wait()
-            return self._create(ctx, part)
+            published = self._create(ctx, part)
+            if gated and remote.gate_after_store:
+                await remote.gate.wait()  # stored; the answer is still to come
+            return published
         finally:
             remote.in_flight -= 1
 

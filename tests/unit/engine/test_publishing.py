@@ -54,7 +54,8 @@ async def test_each_result_is_saved_the_moment_it_is_known(
     a, b = await add(engine, "a@x"), await add(engine, "b@x")
     remote.gate, remote.gated_handles = asyncio.Event(), {"b@x"}
     task = asyncio.create_task(engine.create_post(PostInput(text="hi", accounts=(a.id, b.id)), When.now()))
-    await until(lambda: remote.in_flight == 1 and len(remote.posts) == 1)
+    await until(lambda: remote.in_flight == 1 and len(remote.posts) == 1)  # b waits at the gate
+    await until(lambda: a_is_published(engine))
     other = Store(data_dir)  # what another process (or a restart) would read right now
     seen = {t.account_id: t for t in other.posts.all()[0].targets}
     other.close()
@@ -62,6 +63,11 @@ async def test_each_result_is_saved_the_moment_it_is_known(
     assert seen[b.id].status is TargetStatus.PUBLISHING and seen[b.id].sending_part == 0
     remote.gate.set()
     assert (await task).status is PostStatus.PUBLISHED
+
+
+async def a_is_published(engine: Engine) -> bool:
+    [post] = await engine.list_posts()
+    return post.targets[0].status is TargetStatus.PUBLISHED
 
 
 async def test_lost_answer_on_a_non_idempotent_network_is_never_resent(

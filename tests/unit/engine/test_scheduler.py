@@ -1,0 +1,202 @@
+"""The scheduler: exact due times without polling, waking on change, missed posts, DST, pausing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from outpost.config.settings import Settings, save_settings
+from outpost.domain.enums import MissedPostPolicy, PostStatus
+from outpost.domain.models import Account
+from outpost.engine import Engine, PostChanges, PostInput, When
+from outpost.engine.events import Event, PostsWereMissed
+from tests.conftest import until
+from tests.fakes import START, FakeClock, FakeNetwork
+
+pytestmark = pytest.mark.asyncio
+
+
+async def status_of(engine: Engine, post_id: str) -> PostStatus:
+    return (await engine.get_post(post_id)).status
+
+
+async def scheduler_waits_until(clock: FakeClock, when: datetime | None) -> None:
+    await until(lambda: clock.waiting_until == [when])
+
+
+async def test_post_goes_out_exactly_at_its_time_and_not_a_second_before(
+    engine: Engine, alice: Account, clock: FakeClock, remote: FakeNetwork
+) -> None:
+    post = await engine.create_post(
+        PostInput(text="hi", accounts=(alice.id,)), When.scheduled("2026-11-25T12:10:00Z")
+    )
+    await engine.start()
+    await scheduler_waits_until(clock, START + timedelta(minutes=10))  # one wait, no polling
+    clock.advance(timedelta(minutes=9, seconds=59))
+    await scheduler_waits_until(clock, START + timedelta(minutes=10))
+    assert await status_of(engine, post.id) is PostStatus.SCHEDULED and remote.posts == []
+    clock.advance(timedelta(seconds=1))
+    await until(lambda: status_of_is(engine, post.id, PostStatus.PUBLISHED))
+    assert len(remote.posts) == 1
+    await scheduler_waits_until(clock, None)  # nothing left: sleeps until something changes
+
+
+async def status_of_is(engine: Engine, post_id: str, status: PostStatus) -> bool:
+    return await status_of(engine, post_id) is status
+
+
+async def test_scheduling_a_post_wakes_the_sleeping_scheduler(
+    engine: Engine, alice: Account, clock: FakeClock
+) -> None:
+    await engine.start()
+    await scheduler_waits_until(clock, None)
+    later = await engine.create_post(
+        PostInput(text="later", accounts=(alice.id,)), When.scheduled("2026-11-25T15:00Z")
+    )
+    await scheduler_waits_until(clock, datetime(2026, 11, 25, 15, tzinfo=UTC))
+    await engine.create_post(
+        PostInput(text="sooner", accounts=(alice.id,)), When.scheduled("2026-11-25T13:00Z")
+    )
+    await scheduler_waits_until(clock, datetime(2026, 11, 25, 13, tzinfo=UTC))
+    await engine.cancel_post((await engine.list_posts([PostStatus.SCHEDULED]))[-1].id)
+    await scheduler_waits_until(clock, datetime(2026, 11, 25, 15, tzinfo=UTC))
+    await engine.schedule_post(later.id, "2026-11-25T12:30Z")
+    await scheduler_waits_until(clock, datetime(2026, 11, 25, 12, 30, tzinfo=UTC))
+
+
+async def test_cancelled_post_never_goes_out(
+    engine: Engine, alice: Account, clock: FakeClock, remote: FakeNetwork
+) -> None:
+    post = await engine.create_post(
+        PostInput(text="hi", accounts=(alice.id,)), When.scheduled("2026-11-25T12:10Z")
+    )
+    await engine.start()
+    cancelled = await engine.cancel_post(post.id)
+    assert cancelled.status is PostStatus.CANCELLED and cancelled.targets[0].status.value == "cancelled"
+    clock.advance(timedelta(hours=1))
+    await scheduler_waits_until(clock, None)
+    assert remote.posts == []
+
+
+async def test_posts_missed_while_closed_are_held_and_the_user_is_told(
+    make_engine, alice: Account, engine: Engine, clock: FakeClock, remote: FakeNetwork
+) -> None:
+    post = await engine.create_post(
+        PostInput(text="hi", accounts=(alice.id,)), When.scheduled("2026-11-25T12:10Z")
+    )
+    await engine.close()  # Outpost is quit before the post is due
+    clock.advance(timedelta(hours=3))
+    reopened = make_engine()
+    seen: list[Event] = []
+    reopened.events.subscribe(seen.append)
+    try:
+        missed = await reopened.start()
+        assert [p.id for p in missed] == [post.id]
+        held = await reopened.get_post(post.id)
+        assert held.status is PostStatus.NEEDS_REVIEW
+        assert (
+            held.review_reason
+            and "13:10 (Europe" not in held.review_reason
+            and "while Outpost was not running" in held.review_reason
+        )
+        assert any(isinstance(e, PostsWereMissed) and e.held for e in seen)
+        await scheduler_waits_until(clock, None)
+        assert remote.posts == []
+        published = await reopened.publish_post(post.id)  # the person decides
+        assert published.status is PostStatus.PUBLISHED and len(remote.posts) == 1
+    finally:
+        await reopened.close()
+
+
+async def test_missed_posts_go_out_late_when_the_setting_says_so(
+    make_engine, alice: Account, engine: Engine, clock: FakeClock, remote: FakeNetwork, data_dir
+) -> None:
+    post = await engine.create_post(
+        PostInput(text="hi", accounts=(alice.id,)), When.scheduled("2026-11-25T12:10Z")
+    )
+    await engine.close()
+    save_settings(data_dir, Settings(missed_post_policy=MissedPostPolicy.PUBLISH))
+    clock.advance(timedelta(hours=3))
+    reopened = make_engine()
+    try:
+        await reopened.start()
+        await until(lambda: status_of_is(reopened, post.id, PostStatus.PUBLISHED))
+        assert len(remote.posts) == 1
+    finally:
+        await reopened.close()
+
+
+async def test_a_post_only_slightly_late_at_start_goes_out_normally(
+    make_engine, alice: Account, engine: Engine, clock: FakeClock
+) -> None:
+    post = await engine.create_post(
+        PostInput(text="hi", accounts=(alice.id,)), When.scheduled("2026-11-25T12:10Z")
+    )
+    await engine.close()
+    clock.advance(timedelta(minutes=12))  # two minutes late: within the five-minute grace
+    reopened = make_engine()
+    try:
+        assert await reopened.start() == []
+        await until(lambda: status_of_is(reopened, post.id, PostStatus.PUBLISHED))
+    finally:
+        await reopened.close()
+
+
+async def test_wall_clock_time_after_a_dst_change_fires_at_the_right_instant(
+    engine: Engine, alice: Account, clock: FakeClock
+) -> None:
+    clock.set(datetime(2026, 3, 28, 12, tzinfo=UTC))
+    # Berlin moves from UTC+1 to UTC+2 at 01:00Z on 2026-03-29: 09:00 local is 07:00Z.
+    post = await engine.create_post(
+        PostInput(text="hi", accounts=(alice.id,)), When.scheduled("2026-03-29T09:00", "Europe/Berlin")
+    )
+    assert post.scheduled_at == datetime(2026, 3, 29, 7, tzinfo=UTC) and post.timezone == "Europe/Berlin"
+    await engine.start()
+    await scheduler_waits_until(clock, datetime(2026, 3, 29, 7, tzinfo=UTC))
+    clock.set(datetime(2026, 3, 29, 6, 59, 59, tzinfo=UTC))
+    await scheduler_waits_until(clock, datetime(2026, 3, 29, 7, tzinfo=UTC))
+    assert await status_of(engine, post.id) is PostStatus.SCHEDULED
+    clock.set(datetime(2026, 3, 29, 7, tzinfo=UTC))
+    await until(lambda: status_of_is(engine, post.id, PostStatus.PUBLISHED))
+
+
+async def test_clock_set_backwards_does_not_publish_early(
+    engine: Engine, alice: Account, clock: FakeClock, remote: FakeNetwork
+) -> None:
+    post = await engine.create_post(
+        PostInput(text="hi", accounts=(alice.id,)), When.scheduled("2026-11-25T13:00Z")
+    )
+    await engine.start()
+    clock.set(START - timedelta(days=1))
+    engine.resume()  # any wake-up: the scheduler re-reads the time
+    await scheduler_waits_until(clock, datetime(2026, 11, 25, 13, tzinfo=UTC))
+    assert remote.posts == [] and await status_of(engine, post.id) is PostStatus.SCHEDULED
+
+
+async def test_paused_engine_holds_due_posts_until_resumed(
+    engine: Engine, alice: Account, clock: FakeClock, remote: FakeNetwork
+) -> None:
+    post = await engine.create_post(
+        PostInput(text="hi", accounts=(alice.id,)), When.scheduled("2026-11-25T12:10Z")
+    )
+    await engine.start()
+    engine.pause()
+    clock.advance(timedelta(hours=1))
+    await scheduler_waits_until(clock, None)
+    assert remote.posts == [] and engine.paused
+    engine.resume()
+    await until(lambda: status_of_is(engine, post.id, PostStatus.PUBLISHED))
+
+
+async def test_editing_a_scheduled_post_keeps_its_time_and_it_still_goes_out(
+    engine: Engine, alice: Account, clock: FakeClock, remote: FakeNetwork
+) -> None:
+    post = await engine.create_post(
+        PostInput(text="v1", accounts=(alice.id,)), When.scheduled("2026-11-25T12:10Z")
+    )
+    await engine.start()
+    await engine.edit_post(post.id, PostChanges(text="v2"))
+    clock.advance(timedelta(minutes=10))
+    await until(lambda: status_of_is(engine, post.id, PostStatus.PUBLISHED))
+    assert [p.text for p in remote.posts] == ["v2"]
