@@ -1,0 +1,110 @@
+"""The real `outpost` program in its own process: what a user's shell sees."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from outpost import __version__
+
+
+def outpost(
+    *args: str, data_dir: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "outpost", "--data-dir", str(data_dir), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_version(tmp_path: Path) -> None:
+    result = outpost("--version", data_dir=tmp_path)
+    assert (result.returncode, result.stdout.strip()) == (0, f"outpost {__version__}")
+
+
+def test_json_list_on_a_fresh_data_dir(tmp_path: Path) -> None:
+    result = outpost("--json", "post", "list", data_dir=tmp_path / "fresh")
+    assert (result.returncode, json.loads(result.stdout)) == (0, [])
+    assert (tmp_path / "fresh" / "outpost.sqlite3").exists()
+
+
+def test_data_dir_from_the_environment(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "outpost", "--json", "accounts", "list"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "OUTPOST_DATA_DIR": str(tmp_path / "env")},
+    )
+    assert result.returncode == 0 and (tmp_path / "env" / "outpost.sqlite3").exists()
+
+
+def test_errors_go_to_stderr_and_stdout_stays_one_json_document(tmp_path: Path) -> None:
+    result = outpost(
+        "--json", "post", "create", "--text", "hi", "--account", "bluesky:nobody", data_dir=tmp_path
+    )
+    assert result.returncode == 2
+    assert json.loads(result.stdout)["error"]["problems"][0]["field"] == "--account"
+    assert "no connected account 'bluesky:nobody'" in result.stderr
+
+
+def test_database_from_a_newer_version_is_refused_with_exit_1(tmp_path: Path) -> None:
+    tmp_path.mkdir(exist_ok=True)
+    raw = sqlite3.connect(tmp_path / "outpost.sqlite3")
+    raw.execute("PRAGMA user_version = 999")
+    raw.close()
+    result = outpost("post", "list", data_dir=tmp_path)
+    assert result.returncode == 1 and "written by a newer Outpost" in result.stderr
+
+
+def test_no_keyring_means_a_clear_refusal_not_a_plaintext_fallback(tmp_path: Path) -> None:
+    from outpost.auth.secrets import KeyringSecretStore
+    from outpost.domain.errors import SecretStoreError
+
+    env = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    code = (
+        "from outpost.auth.secrets import KeyringSecretStore\n"
+        "try:\n    KeyringSecretStore().set('r', {'access_token': 't'})\n"
+        "except Exception as e:\n    print(type(e).__name__, e)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, **env}, timeout=60
+    )
+    assert result.stdout.startswith("SecretStoreError") and "keyring" in result.stdout
+    assert KeyringSecretStore and SecretStoreError
+
+
+@pytest.mark.slow
+def test_the_window_opens_with_the_engine_and_closes_cleanly_on_sigterm(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "outpost", "--data-dir", str(tmp_path)],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    log = tmp_path / "logs" / "outpost.log"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not (log.exists() and "window shown" in log.read_text()):
+            assert process.poll() is None, f"exited early with {process.returncode}"
+            time.sleep(0.1)
+        assert "window shown" in log.read_text()
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert "engine closed; quitting" in log.read_text()
+    assert not list((tmp_path / "run").glob("*.lock"))  # the engine released its instance lock
