@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from pathlib import Path
 
 import qasync
@@ -22,6 +23,9 @@ def run_on_qasync(qapp, scenario) -> None:
     finally:
         asyncio.set_event_loop(None)
         loop.close()
+        # qasync's timers and notifiers sit in reference cycles; collect them here, on the Qt
+        # thread, or a later collection on a worker thread makes Qt warn about foreign threads.
+        gc.collect()
 
 
 def test_window_shows_posts_and_accounts_and_follows_engine_events(qtbot, qapp, tmp_path: Path) -> None:
