@@ -51,6 +51,8 @@ class MainWindow(QMainWindow):
             "No posts yet.\nCreate one with `outpost post create`; the composer is coming to this window."
         )
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._empty.setWordWrap(True)
+        self.accounts.setWordWrap(True)
         self.setCentralWidget(self._layout())
         self.statusBar().showMessage("Starting…")
         self.bridge.post_did_change.connect(self.refresh)
@@ -65,6 +67,8 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self._section("Accounts", self.accounts))
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([640, 320])
+        splitter.setChildrenCollapsible(False)
         return splitter
 
     @staticmethod
@@ -76,9 +80,10 @@ class MainWindow(QMainWindow):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.2)
         heading.setFont(font)
-        layout.addWidget(heading)
+        layout.addWidget(heading, 0)
         for widget in widgets:
-            layout.addWidget(widget)
+            layout.addWidget(widget, 1)  # the body takes the height; the heading stays on top
+        box.setMinimumWidth(260)
         return box
 
     @qasync.asyncSlot()
