@@ -15,9 +15,10 @@ from typing import ClassVar, Protocol
 
 import httpx
 
+from outpost.auth.oauth import OpenUrl
 from outpost.domain.capabilities import Capabilities
 from outpost.domain.enums import Network
-from outpost.domain.errors import Problem
+from outpost.domain.errors import InvalidStateError, Problem
 from outpost.domain.models import Account, HealthReport, MediaAsset, Options, Post, PublishedPart, Target
 from outpost.domain.validation import validate_target
 
@@ -140,6 +141,13 @@ class NetworkAdapter(ABC):
     @abstractmethod
     async def add_account(self, request: AddAccountRequest) -> VerifiedAccount:
         """Check what a person gave against the network and return the account to save."""
+
+    async def connect(self, *, service_url: str | None, open_url: OpenUrl) -> VerifiedAccount:
+        """Sign in through the network's page in the browser; networks without it refuse."""
+        raise InvalidStateError(
+            f"Signing in to {self.network.label} through the browser is not available in this version; "
+            f"add the account with `outpost accounts add {self.network.value} …` instead."
+        )
 
     @abstractmethod
     async def verify_credentials(self, ctx: AccountContext) -> HealthReport:

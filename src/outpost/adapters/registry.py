@@ -43,4 +43,6 @@ class AdapterRegistry:
 
 def default_registry() -> AdapterRegistry:
     """The adapters shipped with this version (the real networks arrive one issue at a time)."""
-    return AdapterRegistry({})
+    from outpost.adapters.mastodon import MastodonAdapter
+
+    return AdapterRegistry({Network.MASTODON: MastodonAdapter})

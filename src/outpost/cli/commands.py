@@ -10,12 +10,14 @@ import argparse
 import asyncio
 import contextlib
 import signal
+import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from outpost.adapters.base import AddAccountRequest
+from outpost.auth.oauth import open_in_browser
 from outpost.cli.render import account_json, account_text, post_json, post_text
 from outpost.domain.enums import HealthState, Network, PostStatus
 from outpost.domain.errors import KnownError, Problem, ValidationError
@@ -59,7 +61,11 @@ async def _accounts_list(engine: Engine, args: argparse.Namespace) -> Outcome:
 
 
 async def _accounts_connect(engine: Engine, args: argparse.Namespace) -> Outcome:
-    account = await engine.connect_account(Network(args.network), instance=args.instance)
+    async def open_url(url: str) -> None:
+        print(f"Opening the sign-in page in your browser. If nothing opens, visit:\n  {url}", file=sys.stderr)
+        await open_in_browser(url)
+
+    account = await engine.connect_account(Network(args.network), instance=args.instance, open_url=open_url)
     return Outcome(account_json(account), f"Connected {account.ref}.")
 
 

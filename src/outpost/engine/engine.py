@@ -21,9 +21,10 @@ from typing import Any
 
 import httpx
 
-from outpost.adapters.base import AddAccountRequest
+from outpost.adapters.base import AddAccountRequest, VerifiedAccount
 from outpost.adapters.http import build_client
 from outpost.adapters.registry import AdapterRegistry, default_registry
+from outpost.auth.oauth import OpenUrl, open_in_browser
 from outpost.auth.secrets import KeyringSecretStore, SecretStore, SecretVault
 from outpost.config.settings import Settings, load_settings
 from outpost.domain.capabilities import Capabilities
@@ -136,7 +137,7 @@ class Engine:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> Engine:
         """An engine over the data folder `data_dir` (created if needed)."""
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # posts are private until published
         settings = load_settings(data_dir)
         store = Store(data_dir)
         return cls(
@@ -290,6 +291,24 @@ class Engine:
             raise ValidationError.single(
                 "credentials", f"{network.label} refused the credentials: {exc}", network=network.value
             ) from None
+        return await self._save_account(network, verified)
+
+    async def connect_account(
+        self, network: Network, *, instance: str | None = None, open_url: OpenUrl = open_in_browser
+    ) -> Account:
+        """Connect an account through the network's sign-in page in the browser.
+
+        Raises:
+            NetworkNotAvailableError: no adapter for `network`.
+            InvalidStateError: the network has no browser sign-in here (use `add_account`).
+            AuthorizationError: the sign-in was refused, timed out or did not match.
+        """
+        adapter = self._connections.adapter(network)
+        verified = await adapter.connect(service_url=instance, open_url=open_url)
+        return await self._save_account(network, verified)
+
+    async def _save_account(self, network: Network, verified: VerifiedAccount) -> Account:
+        """Keyring first, then the database: a keyring failure leaves nothing half-saved."""
         account_id = new_id("acc")
         account = Account(
             id=account_id,
@@ -310,19 +329,6 @@ class Engine:
             raise
         self.events.emit(AccountDidChange(account))
         return account
-
-    async def connect_account(self, network: Network, *, instance: str | None = None) -> Account:
-        """Connect an account through the network's sign-in page in the browser.
-
-        Raises:
-            NetworkNotAvailableError: no adapter for `network`.
-            InvalidStateError: the adapter has no browser sign-in yet (use `add_account`).
-        """
-        self._connections.adapter(network)
-        raise InvalidStateError(
-            f"Signing in to {network.label} through the browser is not available in this version; "
-            f"add the account with `outpost accounts add {network.value} …` instead."
-        )
 
     async def network_capabilities(self, network: Network) -> Capabilities:
         """A network's general rules, without an account (for `media inspect`)."""

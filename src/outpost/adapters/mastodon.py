@@ -1,0 +1,429 @@
+"""Mastodon (and servers speaking its API: GoToSocial, Pleroma/Akkoma, snac…).
+
+Contract notes: `../shared/platforms/x-bluesky-mastodon-threads.md` §3, from the Mastodon docs
+(`mastodon/documentation` content/en/methods/{apps,oauth,statuses,media,instance}.md).
+
+- Limits come from the instance (`GET /api/v2/instance`, falling back to `/api/v1/instance`).
+- Length is counted as Mastodon counts it: graphemes of content warning + text, every URL as
+  `characters_reserved_per_url` (23), `@user@domain` as `@user`.
+- Every status create carries `Idempotency-Key` (the server keeps it for an hour), reused on
+  every retry of the same part, so a retry cannot post twice: `idempotent_publish = True`.
+- Media: `POST /api/v2/media` answers 200 (ready) or 202 (processing: poll `GET /api/v1/media/:id`
+  until 200); a status create that hits unprocessed media gets 422 and is retried.
+- Tokens do not expire and there are no refresh tokens; a 401 means reconnect.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import time
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import httpx
+
+from outpost.adapters.base import (
+    AccountContext,
+    AddAccountRequest,
+    NetworkAdapter,
+    PartRequest,
+    UploadedMedia,
+    VerifiedAccount,
+)
+from outpost.adapters.http import send, server_message
+from outpost.auth.oauth import LoopbackRedirect, OpenUrl, Pkce, new_state
+from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
+from outpost.domain.enums import Network
+from outpost.domain.errors import AuthExpired, Problem, PublishError, Rejected, ValidationError
+from outpost.domain.models import Account, HealthReport, MediaAsset, Post, PublishedPart, Target
+from outpost.domain.text import SpanKind, find_spans, graphemes
+from outpost.domain.validation import validate_target
+
+log = logging.getLogger("outpost.adapters.mastodon")
+
+APP_NAME = "Outpost"
+APP_WEBSITE = "https://github.com/outpost-app/outpost"
+SCOPES_MODERN = "profile write:statuses write:media"  # Mastodon ≥ 4.3 (discovery lists `profile`)
+SCOPES_CLASSIC = "read:accounts write:statuses write:media"
+INSTANCE_TTL_S = 3600.0
+MEDIA_POLL_S = 1.0
+MEDIA_POLL_MAX_S = 600.0
+NOT_PROCESSED_RETRIES = 10
+NOT_PROCESSED_MARKER = "processing"
+
+VISIBILITIES = ("public", "unlisted", "private", "direct")
+OPTIONS = (
+    OptionSpec("visibility", OptionKind.CHOICE, "Who can see the post", VISIBILITIES),
+    OptionSpec("spoiler_text", OptionKind.TEXT, "A content warning shown before the post", max_length=500),
+    OptionSpec("sensitive", OptionKind.BOOL, "Hide the media behind a sensitive-content warning"),
+    OptionSpec("language", OptionKind.TEXT, "The post's language (ISO 639-1, e.g. en)", max_length=3),
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class InstanceRules:
+    """What one Mastodon server allows (its `configuration`), with mastodon.social's defaults."""
+
+    max_characters: int = 500
+    url_weight: int = 23
+    max_media: int = 4
+    description_limit: int = 1500
+    image_size_limit: int = 16_777_216
+    video_size_limit: int = 103_809_024
+    mime_types: frozenset[str] = frozenset(
+        {
+            "image/jpeg",
+            "image/png",
+            "image/gif",
+            "image/webp",
+            "image/heic",
+            "video/mp4",
+            "video/webm",
+            "video/quicktime",
+        }
+    )
+
+    @classmethod
+    def from_instance(cls, body: dict[str, Any]) -> InstanceRules:
+        """Read `configuration` of a v2 (or v1) instance document; missing values keep defaults."""
+        config = body.get("configuration") or {}
+        statuses = config.get("statuses") or {}
+        media = config.get("media_attachments") or {}
+        defaults = cls()
+        return cls(
+            max_characters=int(
+                statuses.get("max_characters") or body.get("max_toot_chars") or defaults.max_characters
+            ),
+            url_weight=int(statuses.get("characters_reserved_per_url") or defaults.url_weight),
+            max_media=int(statuses.get("max_media_attachments") or defaults.max_media),
+            description_limit=int(media.get("description_limit") or defaults.description_limit),
+            image_size_limit=int(media.get("image_size_limit") or defaults.image_size_limit),
+            video_size_limit=int(media.get("video_size_limit") or defaults.video_size_limit),
+            mime_types=frozenset(media.get("supported_mime_types") or defaults.mime_types),
+        )
+
+
+def count_length(text: str, *, url_weight: int = 23) -> int:
+    """Length as Mastodon counts it: graphemes, URLs as `url_weight`, remote mentions without domain."""
+    total, position = 0, 0
+    for span in find_spans(text):
+        total += graphemes(text[position : span.start])
+        if span.kind is SpanKind.LINK:
+            total += url_weight
+        elif span.kind is SpanKind.MENTION:
+            total += graphemes("@" + span.value.split("@")[0])
+        else:
+            total += graphemes(text[span.start : span.end])
+        position = span.end
+    return total + graphemes(text[position:])
+
+
+def normalise_instance(url: str | None) -> str:
+    """`https://host[:port]` from what a person typed (`host`, `https://host/`, …)."""
+    if not url or not url.strip():
+        raise ValidationError.single(
+            "--instance",
+            "--instance: say which Mastodon server the account is on, e.g. https://mastodon.social.",
+        )
+    url = url.strip().rstrip("/")
+    if "://" not in url:
+        url = f"https://{url}"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValidationError.single(
+            "--instance", f"--instance: {url!r} is not a server address like https://mastodon.social."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+class MastodonAdapter(NetworkAdapter):
+    """Mastodon's REST API, one instance per account."""
+
+    network = Network.MASTODON
+    idempotent_publish = True
+
+    def __init__(self, client: httpx.AsyncClient, *, api_base: str | None = None) -> None:
+        super().__init__(client, api_base=api_base)
+        self._instances: dict[str, tuple[float, InstanceRules]] = {}
+        self.media_poll_s = MEDIA_POLL_S
+
+    # -- rules ---------------------------------------------------------------------------------
+
+    async def capabilities(self, ctx: AccountContext | None) -> Capabilities:
+        """The rules of the account's instance (defaults without an account)."""
+        rules = (
+            await self._rules(ctx.account.service_url) if ctx and ctx.account.service_url else InstanceRules()
+        )
+        return self._capabilities(rules)
+
+    def _capabilities(self, rules: InstanceRules) -> Capabilities:
+        return Capabilities(
+            network=Network.MASTODON,
+            max_length=rules.max_characters,
+            length_unit=f"characters (content warning included, links count {rules.url_weight})",
+            count_length=lambda text: count_length(text, url_weight=rules.url_weight),
+            max_media=rules.max_media,
+            media_types=rules.mime_types,
+            max_image_bytes=rules.image_size_limit,
+            max_video_bytes=rules.video_size_limit,
+            max_alt_text=rules.description_limit,
+            supports_threads=True,
+            options=OPTIONS,
+        )
+
+    async def _rules(self, instance: str) -> InstanceRules:
+        cached = self._instances.get(instance)
+        if cached and time.monotonic() - cached[0] < INSTANCE_TTL_S:
+            return cached[1]
+        rules = InstanceRules()
+        for path in ("/api/v2/instance", "/api/v1/instance"):
+            try:
+                response = await self._send("GET", instance, path)
+            except PublishError as exc:
+                log.info("%s%s: %s", instance, path, exc)
+                continue
+            rules = InstanceRules.from_instance(response.json())
+            break
+        else:
+            log.warning("cannot read %s's limits; using Mastodon's defaults", instance)
+            return rules
+        self._instances[instance] = (time.monotonic(), rules)
+        return rules
+
+    def validate(self, post: Post, target: Target, account: Account, caps: Capabilities) -> list[Problem]:
+        """The common rules, with the content warning counted into every part's length."""
+        spoiler = target.options.get("spoiler_text")
+        extra = graphemes(spoiler) if isinstance(spoiler, str) else 0
+        counted = dataclasses.replace(caps, count_length=lambda text: caps.count_length(text) + extra)
+        problems = validate_target(post, target, account, counted)
+        if any(m.mime_type.startswith("video/") for m in post.media) and len(post.media) > 1:
+            problems.append(
+                Problem(
+                    field="media",
+                    network=self.network.value,
+                    account=account.ref,
+                    rule="video_alone",
+                    message="media: Mastodon takes a video only on its own, not with other files. "
+                    "Post the video separately.",
+                )
+            )
+        return problems
+
+    # -- accounts ------------------------------------------------------------------------------
+
+    async def add_account(self, request: AddAccountRequest) -> VerifiedAccount:
+        """Check an access token against the instance (`verify_credentials`)."""
+        instance = normalise_instance(request.service_url)
+        if not request.access_token:
+            raise ValidationError.single(
+                "--access-token",
+                "--access-token: give the token from your server's Preferences → Development, or use "
+                "`outpost accounts connect mastodon --instance …` to sign in through the browser.",
+            )
+        return await self._verified(instance, {"access_token": request.access_token})
+
+    async def connect(self, *, service_url: str | None, open_url: OpenUrl) -> VerifiedAccount:
+        """Register Outpost on the instance, sign in through the browser, keep the token."""
+        instance = normalise_instance(service_url)
+        modern = await self._discover(instance)
+        scopes = SCOPES_MODERN if modern.get("profile") else SCOPES_CLASSIC
+        async with LoopbackRedirect() as redirect:
+            app = (
+                await self._send(
+                    "POST",
+                    instance,
+                    "/api/v1/apps",
+                    json={
+                        "client_name": APP_NAME,
+                        "redirect_uris": redirect.uri,
+                        "scopes": scopes,
+                        "website": APP_WEBSITE,
+                    },
+                )
+            ).json()
+            state, pkce = new_state(), Pkce.s256() if modern.get("pkce") else None
+            query = {
+                "response_type": "code",
+                "client_id": app["client_id"],
+                "redirect_uri": redirect.uri,
+                "scope": scopes,
+                "state": state,
+            }
+            if pkce is not None:
+                query |= {"code_challenge": pkce.challenge, "code_challenge_method": pkce.method}
+            await open_url(f"{instance}/oauth/authorize?{urlencode(query)}")
+            code = await redirect.code(state)
+            form = {
+                "grant_type": "authorization_code",
+                "code": code,
+                "client_id": app["client_id"],
+                "client_secret": app["client_secret"],
+                "redirect_uri": redirect.uri,
+            }
+            if pkce is not None:
+                form["code_verifier"] = pkce.verifier
+            token = (await self._send("POST", instance, "/oauth/token", data=form)).json()
+        credentials = {
+            "access_token": str(token["access_token"]),
+            "client_id": str(app["client_id"]),
+            "client_secret": str(app["client_secret"]),
+        }
+        return await self._verified(instance, credentials)
+
+    async def _discover(self, instance: str) -> dict[str, bool]:
+        """What the server's OAuth supports (Mastodon ≥ 4.3 publishes it; older servers 404)."""
+        try:
+            meta = (await self._send("GET", instance, "/.well-known/oauth-authorization-server")).json()
+        except (PublishError, ValueError):
+            return {}
+        return {
+            "pkce": "S256" in (meta.get("code_challenge_methods_supported") or []),
+            "profile": "profile" in (meta.get("scopes_supported") or []),
+        }
+
+    async def _verified(self, instance: str, credentials: dict[str, str]) -> VerifiedAccount:
+        response = await self._send(
+            "GET", instance, "/api/v1/accounts/verify_credentials", token=credentials["access_token"]
+        )
+        me = response.json()
+        host = urlsplit(instance).netloc
+        return VerifiedAccount(
+            handle=f"{me['username']}@{host}",
+            display_name=str(me.get("display_name") or me["username"]),
+            service_url=instance,
+            credentials=credentials,
+            health=self._health(response),
+        )
+
+    async def verify_credentials(self, ctx: AccountContext) -> HealthReport:
+        """`verify_credentials` plus the rate-limit headers, as a health report."""
+        response = await self._send(
+            "GET", self._instance(ctx), "/api/v1/accounts/verify_credentials", token=await self._token(ctx)
+        )
+        return self._health(response)
+
+    def _health(self, response: httpx.Response) -> HealthReport:
+        remaining = response.headers.get("x-ratelimit-remaining")
+        limited = remaining is not None and remaining.strip() == "0"
+        reset = _reset_time(response, datetime.now(UTC)) if limited else None
+        return HealthReport.summarise(
+            rate_limited=limited,
+            rate_limit_reset_at=reset,
+            checked_at=datetime.now(UTC),
+            message=f"Rate limited until {reset:%H:%M} UTC" if limited and reset else None,
+        )
+
+    # -- publishing ----------------------------------------------------------------------------
+
+    async def upload_media(self, ctx: AccountContext, media: MediaAsset) -> UploadedMedia:
+        """`POST /api/v2/media` (streamed from disk), then wait until the server processed it."""
+        instance, token = self._instance(ctx), await self._token(ctx)
+        with open(media.path, "rb") as handle:  # noqa: ASYNC230 - httpx streams it in chunks
+            response = await self._send(
+                "POST",
+                instance,
+                "/api/v2/media",
+                token=token,
+                files={"file": (media.path.rsplit("/", 1)[-1], handle, media.mime_type)},
+                data={"description": media.alt_text} if media.alt_text else None,
+            )
+        body = response.json()
+        if response.status_code == 202 or not body.get("url"):
+            body = await self._wait_processed(instance, token, str(body["id"]))
+        return UploadedMedia(media, remote_id=str(body["id"]))
+
+    async def _wait_processed(self, instance: str, token: str, media_id: str) -> dict[str, Any]:
+        deadline = time.monotonic() + MEDIA_POLL_MAX_S
+        while time.monotonic() < deadline:
+            await asyncio.sleep(self.media_poll_s)
+            response = await self._send("GET", instance, f"/api/v1/media/{media_id}", token=token)
+            if response.status_code == 200 and response.json().get("url"):
+                return dict(response.json())
+        raise PublishError(
+            f"Mastodon was still processing the file after {MEDIA_POLL_MAX_S:.0f} s; try again later.",
+            may_have_taken_effect=False,
+        )
+
+    async def publish(self, ctx: AccountContext, part: PartRequest) -> PublishedPart:
+        """`POST /api/v1/statuses` with the part's `Idempotency-Key`."""
+        body: dict[str, Any] = {"status": part.text}
+        if part.media:
+            body["media_ids"] = [m.remote_id for m in part.media]
+        if part.reply_to is not None:
+            body["in_reply_to_id"] = part.reply_to.platform_post_id
+        for key in ("visibility", "spoiler_text", "sensitive", "language"):
+            if key in part.options:
+                body[key] = part.options[key]
+        if part.index > 0 and part.options.get("visibility", "public") == "public":
+            body["visibility"] = "unlisted"  # replies of one's own thread stay out of public timelines
+        instance, token = self._instance(ctx), await self._token(ctx)
+        for attempt in range(NOT_PROCESSED_RETRIES + 1):
+            try:
+                response = await self._send(
+                    "POST",
+                    instance,
+                    "/api/v1/statuses",
+                    token=token,
+                    json=body,
+                    headers={"Idempotency-Key": part.idempotency_key},
+                )
+                break
+            except Rejected as exc:
+                if NOT_PROCESSED_MARKER not in str(exc).lower() or attempt == NOT_PROCESSED_RETRIES:
+                    raise
+                await asyncio.sleep(self.media_poll_s)
+        status = response.json()
+        return PublishedPart(
+            platform_post_id=str(status["id"]), permalink=status.get("url") or status.get("uri")
+        )
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    def _instance(self, ctx: AccountContext) -> str:
+        if not ctx.account.service_url:
+            raise ValidationError.single(
+                "--instance", f"{ctx.account.ref} has no server address; add it again."
+            )
+        return ctx.account.service_url
+
+    async def _token(self, ctx: AccountContext) -> str:
+        token = (await ctx.credentials()).get("access_token")
+        if not token:
+            raise AuthExpired(f"No access token for {ctx.account.ref} in the keyring; reconnect the account.")
+        return token
+
+    async def _send(
+        self,
+        method: str,
+        instance: str,
+        path: str,
+        *,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+        **content: Any,
+    ) -> httpx.Response:
+        all_headers = dict(headers or {})
+        if token:
+            all_headers["Authorization"] = f"Bearer {token}"
+        request = self.client.build_request(method, f"{instance}{path}", headers=all_headers, **content)
+        return await send(self.client, request, network=Network.MASTODON, reset_parser=_reset_time)
+
+
+def _reset_time(response: httpx.Response, now: datetime) -> datetime | None:
+    """`X-RateLimit-Reset`: ISO-8601 on Mastodon, an epoch integer on GoToSocial."""
+    value = response.headers.get("x-ratelimit-reset")
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        if value.isdigit():
+            return datetime.fromtimestamp(int(value), UTC)
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+
+
+__all__ = ["MastodonAdapter", "count_length", "server_message"]
