@@ -145,10 +145,12 @@ class MastodonAdapter(NetworkAdapter):
     network = Network.MASTODON
     idempotent_publish = True
 
-    def __init__(self, client: httpx.AsyncClient, *, api_base: str | None = None) -> None:
+    def __init__(
+        self, client: httpx.AsyncClient, *, api_base: str | None = None, media_poll_s: float = MEDIA_POLL_S
+    ) -> None:
         super().__init__(client, api_base=api_base)
         self._instances: dict[str, tuple[float, InstanceRules]] = {}
-        self.media_poll_s = MEDIA_POLL_S
+        self.media_poll_s = media_poll_s
 
     # -- rules ---------------------------------------------------------------------------------
 

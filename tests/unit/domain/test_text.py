@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -36,7 +38,7 @@ def test_an_email_address_and_a_url_fragment_are_not_mentions_or_tags() -> None:
 @given(st.text())
 def test_spans_never_overlap_and_stay_inside_the_text(text: str) -> None:
     spans = find_spans(text)
-    for a, b in zip(spans, spans[1:], strict=False):
+    for a, b in itertools.pairwise(spans):
         assert a.end <= b.start
     for span in spans:
         assert 0 <= span.start < span.end <= len(text)

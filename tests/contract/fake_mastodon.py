@@ -1,0 +1,297 @@
+"""A strict fake Mastodon server for httpx.MockTransport: what the real API accepts, it accepts;
+what it refuses, it refuses with the real status and body; anything else fails the test loudly.
+
+Modelled on the Mastodon docs (methods/statuses.md, media.md, instance.md, oauth.md) and the
+behaviour recorded in ../shared/platforms/x-bluesky-mastodon-threads.md §3.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import itertools
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import regex
+
+BASE = "https://masto.example"
+_URL = re.compile(r"https?://\S+")
+_REMOTE_MENTION = re.compile(r"(@\w+)@[\w.-]+\w")
+
+
+def mastodon_length(text: str) -> int:
+    """The server's own count (independent of Outpost's): graphemes, URLs 23, mention domains dropped."""
+    text = _URL.sub("x" * 23, text)
+    text = _REMOTE_MENTION.sub(r"\1", text)
+    return len(regex.findall(r"\X", text))
+
+
+@dataclass
+class Status:
+    id: str
+    text: str
+    visibility: str
+    in_reply_to_id: str | None
+    media_ids: list[str]
+    spoiler_text: str
+    sensitive: bool
+    language: str | None
+    idempotency_key: str | None
+
+
+@dataclass
+class FakeMastodon:
+    """The server's state and the faults to inject next."""
+
+    max_characters: int = 500
+    max_media: int = 4
+    tokens: dict[str, str] = field(default_factory=lambda: {"token-alice": "alice"})
+    statuses: list[Status] = field(default_factory=list)
+    media: dict[str, dict[str, Any]] = field(default_factory=dict)
+    processing_polls: int = 0  # how many GET /media/:id answer 206 before the file is ready
+    claims_ready_too_early: bool = False  # upload says 200 while thumbnails are still processing
+    faults: dict[str, list[Callable[[], httpx.Response]]] = field(default_factory=dict)
+    store_then_fail: list[int] = field(default_factory=list)  # status codes sent *after* storing
+    requests: list[httpx.Request] = field(default_factory=list)
+    oauth: dict[str, Any] = field(default_factory=dict)
+    pkce_supported: bool = True
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
+    _keys: dict[str, Status] = field(default_factory=dict)
+
+    def fail(self, route: str, *responses: Callable[[], httpx.Response]) -> None:
+        self.faults.setdefault(route, []).extend(responses)
+
+    def transport(self) -> httpx.MockTransport:
+        return httpx.MockTransport(self.handle)
+
+    # -- dispatch ------------------------------------------------------------------------------
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        url = urlsplit(str(request.url))
+        assert f"{url.scheme}://{url.netloc}" == BASE, f"unexpected host {request.url}"
+        path = re.sub(r"/\d+$", "/:id", url.path)
+        route = f"{request.method} {path}"
+        if self.faults.get(route):
+            return self.faults[route].pop(0)()
+        handlers = {
+            "GET /api/v2/instance": self.instance,
+            "GET /.well-known/oauth-authorization-server": self.discovery,
+            "POST /api/v1/apps": self.register_app,
+            "POST /oauth/token": self.token,
+            "GET /api/v1/accounts/verify_credentials": self.verify_credentials,
+            "POST /api/v2/media": self.upload,
+            "GET /api/v1/media/:id": self.media_status,
+            "POST /api/v1/statuses": self.create_status,
+        }
+        handler = handlers.get(route)
+        assert handler is not None, f"the fake Mastodon has no route {route} (unexpected request)"
+        return handler(request)
+
+    def _user(self, request: httpx.Request) -> str | httpx.Response:
+        auth = request.headers.get("authorization", "")
+        token = auth.removeprefix("Bearer ")
+        if not auth.startswith("Bearer ") or token not in self.tokens:
+            return httpx.Response(401, json={"error": "The access token is invalid"})
+        return self.tokens[token]
+
+    # -- routes --------------------------------------------------------------------------------
+
+    def instance(self, request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200,
+            json={
+                "domain": "masto.example",
+                "version": "4.3.0",
+                "configuration": {
+                    "statuses": {
+                        "max_characters": self.max_characters,
+                        "max_media_attachments": self.max_media,
+                        "characters_reserved_per_url": 23,
+                    },
+                    "media_attachments": {
+                        "description_limit": 1500,
+                        "image_size_limit": 16777216,
+                        "video_size_limit": 103809024,
+                        "supported_mime_types": ["image/jpeg", "image/png", "image/gif", "video/mp4"],
+                    },
+                },
+            },
+        )
+
+    def discovery(self, request: httpx.Request) -> httpx.Response:
+        if not self.pkce_supported:
+            return httpx.Response(404, text="Not found")
+        return httpx.Response(
+            200,
+            json={
+                "code_challenge_methods_supported": ["S256"],
+                "scopes_supported": ["profile", "write:statuses", "write:media"],
+            },
+        )
+
+    def register_app(self, request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        assert body["redirect_uris"].startswith("http://127.0.0.1:"), body
+        self.oauth["app"] = {
+            "client_id": "cid",
+            "client_secret": "csecret",
+            "redirect_uri": body["redirect_uris"],
+            "scopes": body["scopes"],
+        }
+        return httpx.Response(200, json={"id": "1", "name": body["client_name"], **self.oauth["app"]})
+
+    def authorize(self, url: str) -> tuple[str, dict[str, str]]:
+        """What the server does when the person approves: remember the PKCE challenge, issue a code."""
+        query = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+        assert query["client_id"] == "cid" and query["redirect_uri"] == self.oauth["app"]["redirect_uri"]
+        self.oauth["challenge"] = query.get("code_challenge")
+        self.oauth["code"] = "the-code"
+        return query["redirect_uri"], {"code": "the-code", "state": query["state"]}
+
+    def token(self, request: httpx.Request) -> httpx.Response:
+        form = {k: v[0] for k, v in parse_qs(request.content.decode()).items()}
+        if form.get("code") != self.oauth.get("code") or form.get("client_secret") != "csecret":
+            return httpx.Response(400, json={"error": "invalid_grant"})
+        challenge = self.oauth.get("challenge")
+        if challenge is not None:
+            digest = hashlib.sha256(form.get("code_verifier", "").encode()).digest()
+            if base64.urlsafe_b64encode(digest).rstrip(b"=").decode() != challenge:
+                return httpx.Response(
+                    400, json={"error": "invalid_grant", "error_description": "PKCE verification failed"}
+                )
+        self.tokens["token-oauth"] = "alice"
+        return httpx.Response(
+            200, json={"access_token": "token-oauth", "token_type": "Bearer", "scope": "x", "created_at": 0}
+        )
+
+    def verify_credentials(self, request: httpx.Request) -> httpx.Response:
+        user = self._user(request)
+        if isinstance(user, httpx.Response):
+            return user
+        return httpx.Response(
+            200,
+            json={"id": "1", "username": user, "acct": user, "display_name": "Alice A."},
+            headers={
+                "X-RateLimit-Limit": "300",
+                "X-RateLimit-Remaining": "299",
+                "X-RateLimit-Reset": "2026-11-25T12:05:00.000000Z",
+            },
+        )
+
+    def upload(self, request: httpx.Request) -> httpx.Response:
+        user = self._user(request)
+        if isinstance(user, httpx.Response):
+            return user
+        content_type = request.headers["content-type"]
+        message = BytesParser(policy=HTTP).parsebytes(
+            f"Content-Type: {content_type}\r\n\r\n".encode() + request.read()
+        )
+        parts = {p.get_param("name", header="content-disposition"): p for p in message.iter_parts()}
+        if "file" not in parts:
+            return httpx.Response(422, json={"error": "Validation failed: File can't be blank"})
+        file_type = parts["file"].get_content_type()
+        if file_type not in ("image/jpeg", "image/png", "image/gif", "video/mp4"):
+            return httpx.Response(
+                422, json={"error": "Validation failed: File content type is invalid, File is invalid"}
+            )
+        media_id = str(next(self._ids))
+        description = parts["description"].get_content() if "description" in parts else ""
+        ready = self.processing_polls == 0
+        self.media[media_id] = {
+            "id": media_id,
+            "description": description,
+            "ready": ready and not self.claims_ready_too_early,
+            "bytes": parts["file"].get_payload(decode=True),
+        }
+        body = {
+            "id": media_id,
+            "type": "image",
+            "url": f"{BASE}/m/{media_id}" if ready else None,
+            "description": description,
+        }
+        return httpx.Response(200 if ready else 202, json=body)
+
+    def media_status(self, request: httpx.Request) -> httpx.Response:
+        media_id = request.url.path.rsplit("/", 1)[1]
+        item = self.media[media_id]
+        if not item["ready"]:
+            self.processing_polls -= 1
+            if self.processing_polls > 0:
+                return httpx.Response(206, json={"id": media_id, "url": None})
+            item["ready"] = True
+        return httpx.Response(200, json={"id": media_id, "url": f"{BASE}/m/{media_id}"})
+
+    def create_status(self, request: httpx.Request) -> httpx.Response:
+        user = self._user(request)
+        if isinstance(user, httpx.Response):
+            return user
+        key = request.headers.get("idempotency-key")
+        if key and key in self._keys:
+            return self._status_response(self._keys[key])
+        body = json.loads(request.content)
+        text, spoiler = body.get("status", ""), body.get("spoiler_text", "")
+        if mastodon_length(spoiler) + mastodon_length(text) > self.max_characters:
+            return httpx.Response(
+                422,
+                json={"error": f"Validation failed: Text character limit of {self.max_characters} exceeded"},
+            )
+        media_ids = body.get("media_ids", [])
+        if len(media_ids) > self.max_media:
+            return httpx.Response(422, json={"error": "Validation failed: Too many attachments"})
+        for media_id in media_ids:
+            if media_id not in self.media:
+                return httpx.Response(422, json={"error": "Validation failed: Media is invalid"})
+            if not self.media[media_id]["ready"]:
+                self.media[media_id]["ready"] = True  # ready by the next try
+                return httpx.Response(
+                    422,
+                    json={
+                        "error": "Cannot attach files that have not finished processing. Try again in a moment!"
+                    },
+                )
+        reply = body.get("in_reply_to_id")
+        if reply is not None and reply not in {s.id for s in self.statuses}:
+            return httpx.Response(404, json={"error": "Record not found"})
+        visibility = body.get("visibility", "public")
+        if visibility not in ("public", "unlisted", "private", "direct"):
+            return httpx.Response(
+                422, json={"error": "Validation failed: Visibility is not included in the list"}
+            )
+        status = Status(
+            str(next(self._ids)),
+            text,
+            visibility,
+            reply,
+            media_ids,
+            spoiler,
+            bool(body.get("sensitive")),
+            body.get("language"),
+            key,
+        )
+        self.statuses.append(status)
+        if key:
+            self._keys[key] = status
+        if self.store_then_fail:
+            return httpx.Response(self.store_then_fail.pop(0), json={"error": "Bad gateway"})
+        return self._status_response(status)
+
+    def _status_response(self, status: Status) -> httpx.Response:
+        return httpx.Response(
+            200,
+            json={
+                "id": status.id,
+                "url": f"{BASE}/@alice/{status.id}",
+                "uri": f"{BASE}/users/alice/statuses/{status.id}",
+                "content": f"<p>{status.text}</p>",
+                "visibility": status.visibility,
+            },
+        )

@@ -1,0 +1,298 @@
+"""The Mastodon adapter through the engine, against a strict fake Mastodon (MockTransport)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+import pytest_asyncio
+
+from outpost.adapters.base import AddAccountRequest
+from outpost.adapters.mastodon import MastodonAdapter, count_length
+from outpost.adapters.registry import AdapterRegistry
+from outpost.auth.oauth import AuthorizationError
+from outpost.domain.enums import ErrorCode, HealthState, Network, PostStatus
+from outpost.domain.errors import ValidationError
+from outpost.domain.models import Account
+from outpost.engine import Engine, MediaInput, PostInput, When
+from tests.contract.fake_mastodon import BASE, FakeMastodon
+from tests.fakes import FakeClock, MemorySecretStore
+from tests.unit.domain.test_probe import png_bytes
+
+pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture
+def server() -> FakeMastodon:
+    return FakeMastodon()
+
+
+@pytest_asyncio.fixture
+async def engine(
+    tmp_path: Path, server: FakeMastodon, clock: FakeClock, secrets: MemorySecretStore
+) -> AsyncIterator[Engine]:
+    registry = AdapterRegistry({Network.MASTODON: lambda client: MastodonAdapter(client, media_poll_s=0.001)})
+    eng = Engine.open(
+        tmp_path / "data", registry=registry, secrets=secrets, clock=clock, transport=server.transport()
+    )
+    yield eng
+    await eng.close()
+
+
+@pytest_asyncio.fixture
+async def alice(engine: Engine) -> Account:
+    return await engine.add_account(
+        Network.MASTODON, AddAccountRequest(service_url=BASE, access_token="token-alice")
+    )
+
+
+@pytest.fixture
+def image(tmp_path: Path) -> Path:
+    path = tmp_path / "photo.png"
+    path.write_bytes(png_bytes(6, 4))
+    return path
+
+
+async def test_length_is_counted_as_mastodon_counts_it() -> None:
+    # The example of ../shared/platforms §3.4: 3 + 4 + 1 + 23.
+    assert count_length("Hi @bob@example.social https://example.com/a/very/long/path") == 31
+    assert count_length("👍🏽 café") == 6
+
+
+async def test_adding_an_account_verifies_the_token_and_names_it_user_at_instance(
+    engine: Engine, alice: Account
+) -> None:
+    assert (alice.handle, alice.display_name, alice.service_url) == ("alice@masto.example", "Alice A.", BASE)
+    with pytest.raises(
+        ValidationError, match=r"Mastodon refused the credentials: .*The access token is invalid"
+    ):
+        await engine.add_account(Network.MASTODON, AddAccountRequest(service_url=BASE, access_token="wrong"))
+    with pytest.raises(ValidationError, match="--instance"):
+        await engine.add_account(Network.MASTODON, AddAccountRequest(access_token="token-alice"))
+
+
+async def test_limits_come_from_the_instance(engine: Engine, alice: Account, server: FakeMastodon) -> None:
+    server.max_characters = 1000
+    ok = await engine.create_post(PostInput(text="a" * 1000, accounts=(alice.id,)))
+    assert ok.status is PostStatus.DRAFT
+    with pytest.raises(ValidationError) as caught:
+        await engine.create_post(PostInput(text="a" * 1001, accounts=(alice.id,)))
+    assert (caught.value.problems[0].limit, caught.value.problems[0].actual) == (1000, 1001)
+    assert not any(r.method == "POST" and r.url.path == "/api/v1/statuses" for r in server.requests)
+
+
+async def test_content_warning_counts_toward_the_limit(
+    engine: Engine, alice: Account, server: FakeMastodon
+) -> None:
+    with pytest.raises(ValidationError, match="content warning included"):
+        await engine.create_post(
+            PostInput(
+                text="a" * 495, accounts=(alice.id,), options=(("mastodon", "spoiler_text", "spoilers!"),)
+            )
+        )
+
+
+async def test_post_with_image_alt_text_and_options(
+    engine: Engine, alice: Account, server: FakeMastodon, image: Path
+) -> None:
+    post = await engine.create_post(
+        PostInput(
+            text="Look https://example.com/a/b #photo",
+            accounts=(alice.id,),
+            media=(MediaInput(str(image), "Six by four red pixels"),),
+            options=(
+                ("mastodon", "visibility", "unlisted"),
+                ("mastodon", "sensitive", "true"),
+                ("mastodon", "language", "en"),
+                ("mastodon", "spoiler_text", "eye strain"),
+            ),
+        ),
+        When.now(),
+    )
+    assert post.status is PostStatus.PUBLISHED
+    [status] = server.statuses
+    [media] = server.media.values()
+    assert media["description"] == "Six by four red pixels" and media["bytes"] == image.read_bytes()
+    assert (status.visibility, status.sensitive, status.language, status.spoiler_text) == (
+        "unlisted",
+        True,
+        "en",
+        "eye strain",
+    )
+    assert status.media_ids == [media["id"]]
+    assert post.targets[0].permalink == f"{BASE}/@alice/{status.id}"
+
+
+async def test_media_still_processing_is_polled_until_ready(
+    engine: Engine, alice: Account, server: FakeMastodon, image: Path
+) -> None:
+    server.processing_polls = 3
+    post = await engine.create_post(
+        PostInput(text="hi", accounts=(alice.id,), media=(MediaInput(str(image)),)), When.now()
+    )
+    assert post.status is PostStatus.PUBLISHED
+    polls = [r for r in server.requests if r.method == "GET" and r.url.path.startswith("/api/v1/media/")]
+    assert len(polls) == 3
+
+
+async def test_unprocessed_media_422_is_retried_and_posts_once(
+    engine: Engine, alice: Account, server: FakeMastodon, image: Path
+) -> None:
+    server.claims_ready_too_early = True
+    post = await engine.create_post(
+        PostInput(text="hi", accounts=(alice.id,), media=(MediaInput(str(image)),)), When.now()
+    )
+    assert post.status is PostStatus.PUBLISHED and len(server.statuses) == 1
+    creates = [r for r in server.requests if r.url.path == "/api/v1/statuses"]
+    assert len(creates) == 2 and post.targets[0].attempts == 1
+
+
+async def test_every_create_carries_the_same_idempotency_key_on_retry(
+    engine: Engine, alice: Account, server: FakeMastodon
+) -> None:
+    server.store_then_fail = [502]  # the status is created, the answer is lost in a 502
+    post = await engine.create_post(PostInput(text="hi", accounts=(alice.id,)), When.now())
+    creates = [r for r in server.requests if r.url.path == "/api/v1/statuses"]
+    assert post.status is PostStatus.PUBLISHED
+    assert len(server.statuses) == 1  # the retry was recognised by its key
+    assert (
+        len(creates) == 2 and creates[0].headers["idempotency-key"] == creates[1].headers["idempotency-key"]
+    )
+
+
+async def test_thread_is_a_reply_chain_with_replies_unlisted(
+    engine: Engine, alice: Account, server: FakeMastodon
+) -> None:
+    post = await engine.create_post(
+        PostInput(text="1/3", accounts=(alice.id,), thread=("2/3", "3/3")), When.now()
+    )
+    first, second, third = server.statuses
+    assert (first.in_reply_to_id, second.in_reply_to_id, third.in_reply_to_id) == (None, first.id, second.id)
+    assert (first.visibility, second.visibility) == ("public", "unlisted")
+    assert post.targets[0].thread_post_ids == [second.id, third.id]
+
+
+async def test_rate_limit_waits_until_the_reset_header(
+    engine: Engine, alice: Account, server: FakeMastodon, clock: FakeClock
+) -> None:
+    reset = (clock.now() + timedelta(seconds=40)).strftime("%Y-%m-%dT%H:%M:%S.000000Z")
+    server.fail(
+        "POST /api/v1/statuses",
+        lambda: httpx.Response(
+            429, json={"error": "Too many requests"}, headers={"X-RateLimit-Reset": reset}
+        ),
+    )
+    post = await engine.create_post(PostInput(text="hi", accounts=(alice.id,)), When.now())
+    assert post.status is PostStatus.PUBLISHED and clock.sleeps == [40.0]
+
+
+async def test_revoked_token_marks_the_account_broken(
+    engine: Engine, alice: Account, server: FakeMastodon
+) -> None:
+    server.tokens.clear()
+    post = await engine.create_post(PostInput(text="hi", accounts=(alice.id,)), When.now())
+    error = post.targets[0].error
+    assert error is not None and error.code is ErrorCode.AUTH_EXPIRED and "Reconnect" in error.message
+    [account] = await engine.check_accounts()
+    assert account.health.state is HealthState.BROKEN
+
+
+async def test_server_refusal_shows_the_servers_reason(
+    engine: Engine, alice: Account, server: FakeMastodon
+) -> None:
+    server.fail(
+        "POST /api/v1/statuses",
+        lambda: httpx.Response(422, json={"error": "Validation failed: Text can't be blank"}),
+    )
+    post = await engine.create_post(PostInput(text="hi", accounts=(alice.id,)), When.now())
+    error = post.targets[0].error
+    assert error is not None and "Validation failed: Text can't be blank" in error.message
+    assert post.targets[0].attempts == 1
+
+
+async def test_server_errors_are_retried_with_backoff(
+    engine: Engine, alice: Account, server: FakeMastodon, clock: FakeClock
+) -> None:
+    server.fail(
+        "POST /api/v1/statuses",
+        lambda: httpx.Response(503, text="busy"),
+        lambda: httpx.Response(500, text="oops"),
+    )
+    post = await engine.create_post(PostInput(text="hi", accounts=(alice.id,)), When.now())
+    assert post.status is PostStatus.PUBLISHED and len(clock.sleeps) == 2 and len(server.statuses) == 1
+
+
+async def test_unreachable_server_fails_clearly_and_keeps_the_post(
+    engine: Engine, alice: Account, server: FakeMastodon
+) -> None:
+    def down() -> httpx.Response:
+        raise httpx.ConnectError("connection refused")
+
+    server.fail("POST /api/v1/statuses", down, down, down)
+    post = await engine.create_post(PostInput(text="hi", accounts=(alice.id,)), When.now())
+    error = post.targets[0].error
+    assert post.status is PostStatus.FAILED and error is not None
+    assert error.code is ErrorCode.NETWORK_UNAVAILABLE and "cannot connect to masto.example" in error.message
+    assert (await engine.retry_post(post.id)).status is PostStatus.PUBLISHED
+
+
+async def test_oauth_sign_in_with_pkce_and_state(
+    engine: Engine, server: FakeMastodon, secrets: MemorySecretStore
+) -> None:
+    async def approve(url: str) -> None:  # the person approves in the browser; the server redirects
+        redirect, params = server.authorize(url)
+        async with httpx.AsyncClient() as browser:
+            await browser.get(redirect, params=params)
+
+    account = await engine.connect_account(Network.MASTODON, instance="masto.example", open_url=approve)
+    assert account.handle == "alice@masto.example"
+    assert secrets.secrets[account.secret_ref] == {
+        "access_token": "token-oauth",
+        "client_id": "cid",
+        "client_secret": "csecret",
+    }
+    assert server.oauth["challenge"] and server.oauth["app"]["scopes"] == "profile write:statuses write:media"
+
+
+async def test_oauth_state_mismatch_is_refused(engine: Engine, server: FakeMastodon) -> None:
+    async def forged(url: str) -> None:
+        redirect, params = server.authorize(url)
+        async with httpx.AsyncClient() as browser:
+            await browser.get(redirect, params={**params, "state": "forged"})
+
+    with pytest.raises(AuthorizationError, match="state mismatch"):
+        await engine.connect_account(Network.MASTODON, instance=BASE, open_url=forged)
+    assert await engine.list_accounts() == []
+
+
+async def test_oauth_denied_consent_is_reported(engine: Engine, server: FakeMastodon) -> None:
+    async def deny(url: str) -> None:
+        redirect, params = server.authorize(url)
+        async with httpx.AsyncClient() as browser:
+            await browser.get(
+                redirect,
+                params={
+                    "error": "access_denied",
+                    "error_description": "The user denied access",
+                    "state": params["state"],
+                },
+            )
+
+    with pytest.raises(AuthorizationError, match="The user denied access"):
+        await engine.connect_account(Network.MASTODON, instance=BASE, open_url=deny)
+
+
+async def test_older_servers_sign_in_without_pkce(engine: Engine, server: FakeMastodon) -> None:
+    server.pkce_supported = False
+
+    async def approve(url: str) -> None:
+        redirect, params = server.authorize(url)
+        async with httpx.AsyncClient() as browser:
+            await browser.get(redirect, params=params)
+
+    account = await engine.connect_account(Network.MASTODON, instance=BASE, open_url=approve)
+    assert account.handle == "alice@masto.example" and server.oauth["challenge"] is None
+    assert server.oauth["app"]["scopes"] == "read:accounts write:statuses write:media"
