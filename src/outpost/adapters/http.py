@@ -58,8 +58,14 @@ async def send(
     network: Network,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
     reset_parser: ResetParser | None = None,
+    check: bool = True,
 ) -> httpx.Response:
-    """Send `request` and return a 2xx response, or raise the matching `PublishError`."""
+    """Send `request` and return a 2xx response, or raise the matching `PublishError`.
+
+    With `check=False` an HTTP error answer is returned too (read in full), for adapters that
+    must look at it first (Bluesky's expired tokens come as HTTP 400); transport failures still
+    raise.
+    """
     try:
         response = await client.send(request)
     except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
@@ -77,6 +83,8 @@ async def send(
     if response.is_success:
         return response
     await response.aread()
+    if not check:
+        return response
     raise error_for(response, network=network, now=now(), reset_parser=reset_parser)
 
 

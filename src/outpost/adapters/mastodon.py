@@ -33,7 +33,7 @@ from outpost.adapters.base import (
     UploadedMedia,
     VerifiedAccount,
 )
-from outpost.adapters.http import send, server_message
+from outpost.adapters.http import send
 from outpost.auth.oauth import LoopbackRedirect, OpenUrl, Pkce, new_state
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
 from outpost.domain.enums import Network
@@ -428,4 +428,4 @@ def _reset_time(response: httpx.Response, now: datetime) -> datetime | None:
         return None
 
 
-__all__ = ["MastodonAdapter", "count_length", "server_message"]
+__all__ = ["MastodonAdapter", "count_length"]

@@ -43,6 +43,7 @@ class AdapterRegistry:
 
 def default_registry() -> AdapterRegistry:
     """The adapters shipped with this version (the real networks arrive one issue at a time)."""
+    from outpost.adapters.bluesky import BlueskyAdapter
     from outpost.adapters.mastodon import MastodonAdapter
 
-    return AdapterRegistry({Network.MASTODON: MastodonAdapter})
+    return AdapterRegistry({Network.MASTODON: MastodonAdapter, Network.BLUESKY: BlueskyAdapter})

@@ -7,6 +7,7 @@ then calls these to assemble the post and collect every problem at once.
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -255,8 +256,12 @@ def coerce_option(caps: Capabilities, key: str, value: JsonValue) -> JsonValue:
 
 
 def new_idempotency_key() -> str:
-    """A fresh key for a target's create requests (a new one whenever its content changes)."""
-    return secrets.token_hex(16)
+    """A fresh key for a target's create requests (a new one whenever its content changes).
+
+    It starts with the creation time in microseconds (14 hex digits), so a network that wants
+    time-ordered client-chosen ids (Bluesky's TID record keys) can derive a stable one from it.
+    """
+    return f"{time.time_ns() // 1000:014x}{secrets.token_hex(8)}"
 
 
 def build_targets(

@@ -1,0 +1,489 @@
+"""Bluesky (AT Protocol) with app passwords, against bsky.social or any PDS.
+
+Contract notes: `../shared/platforms/x-bluesky-mastodon-threads.md` §2, from the atproto lexicons
+(`com.atproto.server.createSession`/`refreshSession`, `com.atproto.repo.createRecord`/`uploadBlob`,
+`app.bsky.feed.post`, `app.bsky.embed.images`/`external`, `app.bsky.richtext.facet`) and
+`bsky-docs` advanced guides (posts, rich text, rate limits).
+
+- Sessions (access + refresh JWT) live in the keyring and are refreshed on `400 ExpiredToken`
+  under the account's lock; login (`createSession`, rate-limited) happens once, not at each start.
+  The app password is kept too, to sign in again if the refresh token itself has expired.
+- Writes go to the account's PDS (from `didDoc` in the session), reads of identities too.
+- Record keys are TIDs derived from the part's idempotency key: re-sending the same part can
+  never create a second post (the repo refuses an existing key, and we then read the record
+  back), so `idempotent_publish = True`.
+- Images are fitted under the blob limit (re-encoded, metadata stripped, quality floor kept).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import os
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from outpost.adapters import bluesky_text
+from outpost.adapters.base import (
+    AccountContext,
+    AddAccountRequest,
+    NetworkAdapter,
+    PartRequest,
+    UploadedMedia,
+    VerifiedAccount,
+)
+from outpost.adapters.http import api_base, error_for, retry_after, send, server_message
+from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
+from outpost.domain.enums import Network
+from outpost.domain.errors import AuthExpired, ValidationError
+from outpost.domain.models import HealthReport, MediaAsset, PublishedPart
+from outpost.media.images import fit_image
+
+log = logging.getLogger("outpost.adapters.bluesky")
+
+DEFAULT_SERVICE = "https://bsky.social"
+MAX_IMAGE_BYTES = 1_000_000  # the docs' limit (the lexicon now allows 2 MB; the guide still says 1 MB)
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "image/heic"})
+TOKEN_ERRORS = {"ExpiredToken", "InvalidToken", "AuthMissing", "AuthenticationRequired", "AccountTakedown"}
+SELF_LABELS = ("porn", "sexual", "nudity", "graphic-media")
+CARD_FETCH_BYTES = 512_000
+_TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
+
+OPTIONS = (
+    OptionSpec("langs", OptionKind.LIST, "Languages of the post (up to 3 tags, e.g. en,de)"),
+    OptionSpec(
+        "content_warning", OptionKind.CHOICE, "A self-label that hides the post behind a warning", SELF_LABELS
+    ),
+    OptionSpec("link_card", OptionKind.BOOL, "Show a preview card for the first link (default: on)"),
+)
+
+
+def tid_for(key: str) -> str:
+    """A TID record key, stable for one idempotency key (see `composer.new_idempotency_key`)."""
+    try:
+        micros = int(key[:14], 16)
+    except ValueError:
+        micros = int(datetime.now(UTC).timestamp() * 1_000_000)
+    digest = hashlib.sha256(key.encode()).digest()
+    part = int(key.rsplit("-", 1)[1]) if "-" in key and key.rsplit("-", 1)[1].isdigit() else 0
+    clock_id = int.from_bytes(digest[:2], "big") % 1024
+    value = ((micros + part) & ((1 << 53) - 1)) << 10 | clock_id
+    return "".join(_TID_ALPHABET[(value >> (5 * i)) & 31] for i in reversed(range(13)))
+
+
+def permalink(handle: str, uri: str) -> str:
+    """`https://bsky.app/profile/<handle>/post/<rkey>` for an `at://…/app.bsky.feed.post/<rkey>` URI."""
+    return f"https://bsky.app/profile/{handle}/post/{uri.rsplit('/', 1)[1]}"
+
+
+class BlueskyAdapter(NetworkAdapter):
+    """The AT Protocol: XRPC calls to the account's PDS."""
+
+    network = Network.BLUESKY
+    idempotent_publish = True
+
+    def __init__(
+        self, client: httpx.AsyncClient, *, api_base: str | None = None, fetch_cards: bool = True
+    ) -> None:
+        super().__init__(client, api_base=api_base)
+        self.fetch_cards = fetch_cards
+
+    # -- rules ---------------------------------------------------------------------------------
+
+    async def capabilities(self, ctx: AccountContext | None) -> Capabilities:
+        """300 graphemes of shown text (links shortened), 4 images, no video yet."""
+        return Capabilities(
+            network=Network.BLUESKY,
+            max_length=bluesky_text.MAX_GRAPHEMES,
+            length_unit="characters (graphemes; long links are shortened as Bluesky shows them)",
+            count_length=bluesky_text.display_length,
+            max_media=4,
+            media_types=IMAGE_TYPES,
+            supports_threads=True,
+            options=OPTIONS,
+        )
+
+    # -- accounts ------------------------------------------------------------------------------
+
+    async def add_account(self, request: AddAccountRequest) -> VerifiedAccount:
+        """Sign in with handle + app password (`createSession`), once."""
+        if not request.handle or not request.app_password:
+            raise ValidationError.single(
+                "--app-password",
+                "--handle and --app-password: create an app password in Bluesky under Settings → "
+                "Privacy and security → App passwords, then give both.",
+            )
+        service = (request.service_url or api_base(Network.BLUESKY, DEFAULT_SERVICE)).rstrip("/")
+        session = await self._create_session(service, request.handle.lstrip("@"), request.app_password)
+        credentials = _credentials(session, service=service, app_password=request.app_password)
+        return VerifiedAccount(
+            handle=str(session["handle"]),
+            display_name=str(session["handle"]),
+            service_url=credentials["pds"],
+            credentials=credentials,
+            health=HealthReport.summarise(
+                is_active_user=session.get("active", True) is not False, checked_at=_now()
+            ),
+        )
+
+    async def _create_session(self, service: str, identifier: str, password: str) -> dict[str, Any]:
+        request = self.client.build_request(
+            "POST",
+            f"{service}/xrpc/com.atproto.server.createSession",
+            json={"identifier": identifier, "password": password},
+        )
+        response = await send(self.client, request, network=self.network, reset_parser=_reset, check=False)
+        if response.is_success:
+            return dict(response.json())
+        error = error_for(response, network=self.network, now=_now(), reset_parser=_reset)
+        if response.status_code in (400, 401):
+            reason = server_message(response) or "invalid identifier or password"
+            raise AuthExpired(f"Bluesky refused the sign-in: {reason}.")
+        raise error
+
+    async def verify_credentials(self, ctx: AccountContext) -> HealthReport:
+        """`getSession` (refreshing the session if needed): active, status."""
+        response = await self._xrpc(ctx, "GET", "com.atproto.server.getSession")
+        body = response.json()
+        active = body.get("active", True) is not False
+        return HealthReport.summarise(
+            is_active_user=active,
+            checked_at=_now(),
+            message=None if active else f"Bluesky says the account is {body.get('status', 'inactive')}.",
+        )
+
+    # -- publishing ----------------------------------------------------------------------------
+
+    async def upload_media(self, ctx: AccountContext, media: MediaAsset) -> UploadedMedia:
+        """Fit the image under the blob limit (off the loop), then `uploadBlob`."""
+        fitted = await asyncio.to_thread(fit_image, media.path, max_bytes=MAX_IMAGE_BYTES)
+        response = await self._xrpc(
+            ctx,
+            "POST",
+            "com.atproto.repo.uploadBlob",
+            content=fitted.data,
+            headers={"Content-Type": fitted.mime_type},
+        )
+        blob = response.json()["blob"]
+        return UploadedMedia(
+            media,
+            remote_id=str(blob["ref"]["$link"]),
+            extra={"blob": json.dumps(blob), "width": str(fitted.width), "height": str(fitted.height)},
+        )
+
+    async def publish(self, ctx: AccountContext, part: PartRequest) -> PublishedPart:
+        """`createRecord` of an `app.bsky.feed.post` with a client-chosen TID key."""
+        creds = await self._session(ctx)
+        rich = bluesky_text.build(part.text, await self._resolve_mentions(ctx, part.text))
+        record: dict[str, Any] = {
+            "$type": "app.bsky.feed.post",
+            "text": rich.text,
+            "createdAt": _now().strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+        }
+        if rich.facets:
+            record["facets"] = rich.facets
+        langs = part.options.get("langs")
+        if isinstance(langs, list) and langs:
+            record["langs"] = [str(lang) for lang in langs[:3]]
+        label = part.options.get("content_warning")
+        if isinstance(label, str):
+            record["labels"] = {"$type": "com.atproto.label.defs#selfLabels", "values": [{"val": label}]}
+        if part.root is not None and part.reply_to is not None:
+            record["reply"] = {"root": _strong_ref(part.root), "parent": _strong_ref(part.reply_to)}
+        embed = await self._embed(ctx, part, rich)
+        if embed is not None:
+            record["embed"] = embed
+        rkey = tid_for(part.idempotency_key)
+        body = {"repo": creds["did"], "collection": "app.bsky.feed.post", "rkey": rkey, "record": record}
+        response = await self._xrpc(ctx, "POST", "com.atproto.repo.createRecord", json=body, check=False)
+        if not response.is_success:
+            # The repo refuses a key that exists (the reference PDS answers 500, not 409): if an
+            # earlier try of this very part landed, the record is there under our key.
+            existing = (
+                await self._existing(ctx, creds["did"], rkey)
+                if response.status_code not in (401, 429)
+                else None
+            )
+            if existing is None:
+                raise error_for(response, network=self.network, now=_now(), reset_parser=_reset)
+            log.info("post %s already exists (an earlier try landed); using it", rkey)
+            response_body = existing
+        else:
+            response_body = response.json()
+        uri, cid = str(response_body["uri"]), str(response_body["cid"])
+        return PublishedPart(
+            platform_post_id=uri, permalink=permalink(creds["handle"], uri), extra={"cid": cid}
+        )
+
+    async def _existing(self, ctx: AccountContext, did: str, rkey: str) -> dict[str, Any] | None:
+        """The record at `rkey` if an earlier try already created it."""
+        response = await self._xrpc(
+            ctx,
+            "GET",
+            "com.atproto.repo.getRecord",
+            params={"repo": did, "collection": "app.bsky.feed.post", "rkey": rkey},
+            check=False,
+        )
+        return dict(response.json()) if response.is_success else None
+
+    async def _embed(
+        self, ctx: AccountContext, part: PartRequest, rich: bluesky_text.RichText
+    ) -> dict[str, Any] | None:
+        if part.media:
+            return {
+                "$type": "app.bsky.embed.images",
+                "images": [
+                    {
+                        "alt": m.asset.alt_text,
+                        "image": json.loads(m.extra["blob"]),
+                        "aspectRatio": {"width": int(m.extra["width"]), "height": int(m.extra["height"])},
+                    }
+                    for m in part.media
+                ],
+            }
+        if rich.links and self.fetch_cards and part.options.get("link_card", True) is not False:
+            return await self._link_card(ctx, rich.links[0])
+        return None
+
+    async def _link_card(self, ctx: AccountContext, url: str) -> dict[str, Any] | None:
+        """An external embed from the page's OpenGraph tags; no card if the page cannot be read."""
+        try:
+            async with self.client.stream("GET", url, follow_redirects=True, timeout=10.0) as response:
+                if not response.is_success or "html" not in response.headers.get("content-type", ""):
+                    return None
+                html = b""
+                async for chunk in response.aiter_bytes():
+                    html += chunk
+                    if len(html) > CARD_FETCH_BYTES:
+                        break
+        except httpx.HTTPError as exc:
+            log.info("no link card for %s: %s", url, exc)
+            return None
+        meta = _OpenGraph.parse(html.decode("utf-8", "replace"))
+        external: dict[str, Any] = {
+            "uri": url,
+            "title": meta.get("og:title") or meta.get("title") or urlsplit(url).netloc,
+            "description": meta.get("og:description") or meta.get("description") or "",
+        }
+        thumb = meta.get("og:image")
+        if thumb:
+            blob = await self._card_thumb(ctx, httpx.URL(url).join(thumb))
+            if blob is not None:
+                external["thumb"] = blob
+        return {"$type": "app.bsky.embed.external", "external": external}
+
+    async def _card_thumb(self, ctx: AccountContext, url: httpx.URL) -> dict[str, Any] | None:
+        try:
+            response = await self.client.get(url, follow_redirects=True, timeout=10.0)
+        except httpx.HTTPError:
+            return None
+        if not response.is_success or not response.headers.get("content-type", "").startswith("image/"):
+            return None
+        import tempfile
+
+        with tempfile.NamedTemporaryFile(suffix=".img", delete=False) as handle:
+            handle.write(response.content)
+        try:
+            fitted = await asyncio.to_thread(fit_image, handle.name, max_bytes=MAX_IMAGE_BYTES)
+        except ValidationError:
+            return None
+        finally:
+            os.unlink(handle.name)
+        uploaded = await self._xrpc(
+            ctx,
+            "POST",
+            "com.atproto.repo.uploadBlob",
+            content=fitted.data,
+            headers={"Content-Type": fitted.mime_type},
+        )
+        return dict(uploaded.json()["blob"])
+
+    async def _resolve_mentions(self, ctx: AccountContext, text: str) -> dict[str, str]:
+        dids: dict[str, str] = {}
+        for handle in bluesky_text.mention_handles(text):
+            response = await self._xrpc(
+                ctx, "GET", "com.atproto.identity.resolveHandle", params={"handle": handle}, check=False
+            )
+            if response.is_success:
+                dids[handle] = str(response.json()["did"])
+            else:
+                log.info("mention @%s did not resolve; it stays plain text", handle)
+        return dids
+
+    # -- sessions ------------------------------------------------------------------------------
+
+    async def _session(self, ctx: AccountContext) -> dict[str, str]:
+        creds = await ctx.credentials()
+        if not creds.get("access_jwt"):
+            raise AuthExpired(
+                f"No Bluesky session for {ctx.account.ref} in the keyring; reconnect the account."
+            )
+        return creds
+
+    async def _xrpc(
+        self,
+        ctx: AccountContext,
+        method: str,
+        nsid: str,
+        *,
+        check: bool = True,
+        headers: dict[str, str] | None = None,
+        **content: Any,
+    ) -> httpx.Response:
+        """An authenticated XRPC call to the PDS; refreshes the session once on `ExpiredToken`."""
+        creds = await self._session(ctx)
+        response = await self._send_authed(creds, method, nsid, headers, content)
+        if _error_name(response) == "ExpiredToken":
+            creds = await self._refreshed(ctx, creds["access_jwt"])
+            response = await self._send_authed(creds, method, nsid, headers, content)
+        if response.is_success or not check:
+            if _error_name(response) in TOKEN_ERRORS:
+                raise self._auth_error(response)
+            return response
+        if _error_name(response) in TOKEN_ERRORS:
+            raise self._auth_error(response)
+        raise error_for(response, network=self.network, now=_now(), reset_parser=_reset)
+
+    async def _send_authed(
+        self,
+        creds: dict[str, str],
+        method: str,
+        nsid: str,
+        headers: dict[str, str] | None,
+        content: dict[str, Any],
+    ) -> httpx.Response:
+        request = self.client.build_request(
+            method,
+            f"{creds['pds']}/xrpc/{nsid}",
+            headers={**(headers or {}), "Authorization": f"Bearer {creds['access_jwt']}"},
+            **content,
+        )
+        return await send(self.client, request, network=self.network, reset_parser=_reset, check=False)
+
+    async def _refreshed(self, ctx: AccountContext, expired_access: str) -> dict[str, str]:
+        """New tokens, written to the keyring before use; one refresh per account at a time."""
+        async with ctx.lock:
+            creds = await self._session(ctx)
+            if creds["access_jwt"] != expired_access:
+                return creds  # another request refreshed while we waited for the lock
+            request = self.client.build_request(
+                "POST",
+                f"{creds['pds']}/xrpc/com.atproto.server.refreshSession",
+                headers={"Authorization": f"Bearer {creds['refresh_jwt']}"},
+            )
+            response = await send(
+                self.client, request, network=self.network, reset_parser=_reset, check=False
+            )
+            if response.is_success:
+                session = dict(response.json())
+            elif _error_name(response) in TOKEN_ERRORS and creds.get("app_password"):
+                log.info("refresh token of %s no longer valid; signing in again", ctx.account.ref)
+                session = await self._create_session(
+                    creds.get("service", creds["pds"]), creds["did"], creds["app_password"]
+                )
+            else:
+                raise self._auth_error(response)
+            fresh = _credentials(
+                session, service=creds.get("service", creds["pds"]), app_password=creds.get("app_password")
+            )
+            fresh["pds"] = creds["pds"] if "didDoc" not in session else fresh["pds"]
+            await ctx.replace_credentials(fresh)
+            return fresh
+
+    def _auth_error(self, response: httpx.Response) -> AuthExpired:
+        reason = server_message(response) or _error_name(response)
+        return AuthExpired(
+            f"Bluesky answered HTTP {response.status_code}: {reason}. "
+            f"Reconnect the account (a new app password may be needed)."
+        )
+
+
+def _credentials(session: dict[str, Any], *, service: str, app_password: str | None) -> dict[str, str]:
+    creds = {
+        "did": str(session["did"]),
+        "handle": str(session["handle"]),
+        "access_jwt": str(session["accessJwt"]),
+        "refresh_jwt": str(session["refreshJwt"]),
+        "pds": _pds_of(session) or service,
+        "service": service,
+    }
+    if app_password:
+        creds["app_password"] = app_password
+    return creds
+
+
+def _pds_of(session: dict[str, Any]) -> str | None:
+    for service in (session.get("didDoc") or {}).get("service", []):
+        if service.get("id", "").endswith("#atproto_pds") and service.get("serviceEndpoint"):
+            return str(service["serviceEndpoint"]).rstrip("/")
+    return None
+
+
+def _strong_ref(part: PublishedPart) -> dict[str, str]:
+    return {"uri": part.platform_post_id, "cid": part.extra["cid"]}
+
+
+def _error_name(response: httpx.Response) -> str | None:
+    if response.is_success:
+        return None
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return str(body.get("error")) if isinstance(body, dict) and body.get("error") else None
+
+
+def _reset(response: httpx.Response, now: datetime) -> datetime | None:
+    """`Retry-After` (seconds), else `RateLimit-Reset` (epoch seconds)."""
+    after = retry_after(response, now)
+    if after is not None:
+        return after
+    value = response.headers.get("ratelimit-reset", "").strip()
+    if value.isdigit():
+        return datetime.fromtimestamp(int(value), UTC)
+    return None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class _OpenGraph(HTMLParser):
+    """Reads `<meta property="og:…">`, `<meta name="description">` and `<title>`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.meta: dict[str, str] = {}
+        self._in_title = False
+
+    @classmethod
+    def parse(cls, html: str) -> dict[str, str]:
+        parser = cls()
+        parser.feed(html)
+        return parser.meta
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        if tag == "meta":
+            key = values.get("property") or values.get("name")
+            if key and "content" in values:
+                self.meta.setdefault(key.lower(), values["content"].strip())
+        elif tag == "title":
+            self._in_title = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title and data.strip():
+            self.meta.setdefault("title", data.strip())
+
+
+__all__ = ["BlueskyAdapter", "permalink", "tid_for"]
