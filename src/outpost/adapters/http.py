@@ -67,7 +67,7 @@ async def send(
     raise.
     """
     try:
-        response = await client.send(request)
+        response = await _send_once_more_if_safe(client, request)
     except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
         raise NetworkUnavailable(
             f"{network.label}: cannot connect to {request.url.host} ({_reason(exc)}). Check the "
@@ -86,6 +86,28 @@ async def send(
     if not check:
         return response
     raise error_for(response, network=network, now=now(), reset_parser=reset_parser)
+
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+
+
+async def _send_once_more_if_safe(client: httpx.AsyncClient, request: httpx.Request) -> httpx.Response:
+    """Send; if a kept-alive connection turns out dead, resend once where that cannot duplicate.
+
+    A server may close an idle connection just as we reuse it (snac2 does, ENVIRONMENT.md §5b);
+    the request then fails before any answer. Idempotent methods, and requests carrying an
+    `Idempotency-Key`, are safe to send again at once on a fresh connection.
+    """
+    try:
+        return await client.send(request)
+    except (httpx.ReadError, httpx.RemoteProtocolError, httpx.WriteError):
+        if request.method not in _SAFE_METHODS and "idempotency-key" not in request.headers:
+            raise
+        if isinstance(request.stream, httpx.AsyncByteStream) and not isinstance(
+            request.stream, httpx.ByteStream
+        ):
+            raise  # a streamed body cannot be replayed
+        return await client.send(request)
 
 
 def _reason(exc: Exception) -> str:
