@@ -165,7 +165,9 @@ def server_error() -> Failure:
 
 
 def rate_limited(clock: FakeClock, seconds: float) -> Failure:
-    return lambda: RateLimited("HTTP 429", retry_at=clock.now() + timedelta(seconds=seconds))
+    return lambda: RateLimited(
+        "HTTP 429", retry_at=clock.now() + timedelta(seconds=seconds), retry_after_s=seconds
+    )
 
 
 class FakeAdapter(NetworkAdapter):

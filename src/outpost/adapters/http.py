@@ -132,7 +132,10 @@ def error_for(
     if status == 429:
         retry_at = (reset_parser or retry_after)(response, now)
         when = f" until {retry_at:%H:%M:%S} UTC" if retry_at else ""
-        return RateLimited(f"{where}: rate limited{when}. {said or ''}".strip(), retry_at=retry_at)
+        wait = None if retry_at is None else max(0.0, (retry_at - now).total_seconds())
+        return RateLimited(
+            f"{where}: rate limited{when}. {said or ''}".strip(), retry_at=retry_at, retry_after_s=wait
+        )
     if status == 413:
         return Rejected(
             f"{where}: the file is too large. {said or ''}".strip(), code=ErrorCode.MEDIA_REJECTED

@@ -131,7 +131,9 @@ class PublishError(KnownError):
         may_have_taken_effect: whether the network may have acted on the request (it was sent and
             no clear refusal came back); for a create request this decides whether a retry could
             publish twice.
-        retry_at: when a retry makes sense, if the network said.
+        retry_at: when a retry makes sense, if the network said (by the network's clock).
+        retry_after_s: the same as a wait from the moment the answer came, which is what the
+            engine uses (its own clock may differ from the server's).
     """
 
     code: ErrorCode = ErrorCode.SERVER_ERROR
@@ -143,11 +145,13 @@ class PublishError(KnownError):
         *,
         may_have_taken_effect: bool = False,
         retry_at: datetime | None = None,
+        retry_after_s: float | None = None,
         code: ErrorCode | None = None,
     ) -> None:
         super().__init__(message)
         self.may_have_taken_effect = may_have_taken_effect
         self.retry_at = retry_at
+        self.retry_after_s = retry_after_s
         if code is not None:
             self.code = code
 

@@ -227,8 +227,8 @@ class Publisher:
 
     def _wait_before_retry(self, err: PublishError, attempt: int) -> float | None:
         """Seconds to wait before the next try, or None if the wait would be too long."""
-        if err.retry_at is not None:
-            wait = (err.retry_at - self._clock.now()).total_seconds()
+        if err.retry_after_s is not None:
+            wait = err.retry_after_s
             return None if wait > MAX_WAIT.total_seconds() else max(0.0, wait)
         return self._rng.uniform(0, min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** (attempt - 1)))
 
