@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test lint typecheck pytest system-deps e2e-deps screenshots clean
+.PHONY: run test lint typecheck pytest system-deps e2e-deps dist dist-test screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,dist]'
 	rm -f $(VENV)/.installed-* && touch $@
 
 run: $(STAMP)
@@ -22,8 +22,8 @@ e2e-deps:
 	scripts/setup-e2e
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests packaging
+	$(BIN)/ruff format --check src tests packaging
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -32,6 +32,15 @@ pytest: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test: system-deps e2e-deps lint typecheck pytest
+
+# The desktop bundle (PyInstaller one-folder) and a Linux tarball with .desktop, icons and metainfo.
+dist: $(STAMP)
+	scripts/build-dist
+
+# Smoke-test what `make dist` built (and a pipx install of the source tree).
+dist-test: $(STAMP)
+	scripts/install-system-deps desktop-file-utils appstream
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest packaging/tests -p no:randomly
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .e2e tests/e2e/bsky/node_modules

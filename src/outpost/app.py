@@ -14,9 +14,9 @@ from outpost import __version__
 from outpost.domain.errors import KnownError
 from outpost.engine import Engine
 from outpost.gui.mainwindow import MainWindow
-from outpost.gui.qt import QApplication, QMessageBox, QTimer
+from outpost.gui.qt import QApplication, QIcon, QMessageBox, QTimer
 from outpost.log import setup_logging
-from outpost.paths import log_dir
+from outpost.paths import APP_ID, log_dir, resource
 
 log = logging.getLogger("outpost.app")
 
@@ -28,6 +28,8 @@ def run_app(data_dir: Path) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("Outpost")
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)  # Wayland/X11 match the window to the installed .desktop entry
+    app.setWindowIcon(QIcon(str(resource("icons/outpost.svg"))))
     app.setQuitOnLastWindowClosed(False)  # the shutdown coroutine decides when Qt stops
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

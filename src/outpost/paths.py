@@ -8,6 +8,13 @@ from pathlib import Path
 import platformdirs
 
 APP_NAME = "Outpost"
+APP_ID = "io.github.outpost_app.Outpost"  # reverse-DNS id of the .desktop file and AppStream metainfo
+RESOURCES = Path(__file__).resolve().parent / "resources"
+
+
+def resource(relative: str) -> Path:
+    """A file shipped with Outpost (icons…), wherever it is installed (source, wheel, bundle)."""
+    return RESOURCES / relative
 
 
 def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:

@@ -1,0 +1,144 @@
+"""Smoke tests of what `make dist` built: the bundle runs, the tarball integrates with desktops,
+and `pipx install .` puts a working `outpost` on the PATH. Run with `make dist-test`."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tarfile
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from outpost import __version__
+
+ROOT = Path(__file__).resolve().parents[2]
+BUNDLE = ROOT / "dist" / "outpost"
+EXE = BUNDLE / "outpost"
+APP_ID = "io.github.outpost_app.Outpost"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built() -> None:
+    assert EXE.exists(), "run `make dist` first"
+
+
+def bundled(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(EXE), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})},
+    )
+
+
+def test_bundle_reports_its_version() -> None:
+    result = bundled("--version")
+    assert (result.returncode, result.stdout.strip()) == (0, f"outpost {__version__}")
+
+
+def test_bundle_lists_posts_of_a_fresh_data_dir(tmp_path: Path) -> None:
+    result = bundled("--data-dir", str(tmp_path / "d"), "--json", "post", "list")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == []
+
+
+def test_bundle_opens_its_window_offscreen_and_exits_cleanly(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [str(EXE), "--data-dir", str(tmp_path)],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    log = tmp_path / "logs" / "outpost.log"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (log.exists() and "window shown" in log.read_text()):
+            assert process.poll() is None, f"the bundle exited early with {process.returncode}"
+            time.sleep(0.1)
+        assert "window shown" in log.read_text()
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert "engine closed; quitting" in log.read_text()
+
+
+def test_bundle_carries_its_icon_and_never_a_plaintext_keyring() -> None:
+    assert list(BUNDLE.rglob("outpost/resources/icons/outpost.svg"))
+    assert not list(BUNDLE.rglob("keyrings*alt*"))
+
+
+def test_tarball_has_the_desktop_integration() -> None:
+    [tarball] = (ROOT / "dist").glob(f"Outpost-{__version__}-linux-*.tar.gz")
+    with tarfile.open(tarball) as archive:
+        names = set(archive.getnames())
+    top = f"Outpost-{__version__}"
+    assert f"{top}/outpost/outpost" in names and f"{top}/install.sh" in names
+    assert f"{top}/share/applications/{APP_ID}.desktop" in names
+    assert f"{top}/share/metainfo/{APP_ID}.metainfo.xml" in names
+    for size in (16, 32, 48, 64, 128, 256, 512):
+        assert f"{top}/share/icons/hicolor/{size}x{size}/apps/{APP_ID}.png" in names
+    assert f"{top}/share/icons/hicolor/scalable/apps/{APP_ID}.svg" in names
+
+
+def test_installing_the_tarball_puts_outpost_on_the_path(tmp_path: Path) -> None:
+    [tarball] = (ROOT / "dist").glob(f"Outpost-{__version__}-linux-*.tar.gz")
+    with tarfile.open(tarball) as archive:
+        archive.extractall(tmp_path, filter="tar")
+    prefix = tmp_path / "prefix"
+    subprocess.run(
+        [str(tmp_path / f"Outpost-{__version__}" / "install.sh")],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "PREFIX": str(prefix)},
+    )
+    result = subprocess.run(
+        [str(prefix / "bin" / "outpost"), "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.strip() == f"outpost {__version__}"
+    assert (prefix / "share" / "applications" / f"{APP_ID}.desktop").exists()
+
+
+def test_desktop_file_and_metainfo_are_valid_and_agree_with_the_version() -> None:
+    desktop = ROOT / "packaging" / "linux" / f"{APP_ID}.desktop"
+    metainfo = ROOT / "packaging" / "linux" / f"{APP_ID}.metainfo.xml"
+    for tool, path in (("desktop-file-validate", desktop), ("appstreamcli", metainfo)):
+        assert shutil.which(tool), f"{tool} is missing: make dist-test installs it on Debian"
+        args = (
+            [tool, str(path)]
+            if tool == "desktop-file-validate"
+            else [tool, "validate", "--no-net", "--pedantic", str(path)]
+        )
+        result = subprocess.run(args, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+    releases = ET.parse(metainfo).getroot().find("releases")
+    assert (
+        releases is not None and releases[0].get("version") == __version__
+    )  # CHANGELOG, metainfo, code agree
+    assert "## [Unreleased]" in (ROOT / "CHANGELOG.md").read_text()  # Keep a Changelog, kept
+
+
+def test_pipx_install_puts_outpost_on_the_path(tmp_path: Path) -> None:
+    env = {**os.environ, "PIPX_HOME": str(tmp_path / "pipx"), "PIPX_BIN_DIR": str(tmp_path / "bin")}
+    install = subprocess.run(
+        [sys.executable, "-m", "pipx", "install", "--force", str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
+    assert install.returncode == 0, install.stdout + install.stderr
+    result = subprocess.run(
+        [str(tmp_path / "bin" / "outpost"), "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.strip() == f"outpost {__version__}"
