@@ -35,6 +35,7 @@ from outpost.domain.errors import (
     Rejected,
     ServerError,
 )
+from outpost.domain.media_rules import ImageRules, MediaRules, VideoRules
 from outpost.domain.models import HealthReport, MediaAsset, PublishedPart
 
 START = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -187,9 +188,13 @@ class FakeAdapter(NetworkAdapter):
             max_length=self.remote.max_length,
             length_unit="characters",
             count_length=len,
-            max_media=4,
-            media_types=frozenset({"image/png", "image/jpeg", "image/gif", "video/mp4"}),
-            max_image_bytes=10_000_000,
+            media=MediaRules(
+                self.remote.network,
+                max_items=4,
+                image=ImageRules(frozenset({"image/png", "image/jpeg"}), max_bytes=10_000_000),
+                gif=ImageRules(frozenset({"image/gif"}), max_bytes=10_000_000, convert_to=None),
+                video=VideoRules(frozenset({"video/mp4"})),
+            ),
             max_alt_text=1500,
             supports_threads=True,
             options=(
@@ -217,7 +222,7 @@ class FakeAdapter(NetworkAdapter):
             raise AuthExpired("The access token was revoked")
         return HealthReport.summarise()
 
-    async def upload_media(self, ctx: AccountContext, media: MediaAsset) -> UploadedMedia:
+    async def upload_media(self, ctx: AccountContext, media: MediaAsset, progress=None) -> UploadedMedia:
         await self._authorise(ctx)
         self.remote.upload_calls += 1
         if self.remote.upload_gate is not None:

@@ -400,7 +400,21 @@ def test_media_inspect_reports_compatibility_per_network(cli: Cli, tmp_path: Pat
     image.write_bytes(png_bytes(4, 4))
     doc = cli("media", "inspect", str(image))
     assert (doc["mime_type"], doc["width"], doc["height"]) == ("image/png", 4, 4)
-    assert doc["compatibility"] == {"mastodon": {"status": "compatible", "reason": None, "fix": None}}
+    assert set(doc["compatibility"]) == {
+        "mastodon",
+        "bluesky",
+        "x",
+        "threads",
+        "linkedin",
+        "instagram",
+        "facebook",
+        "tiktok",
+        "youtube",
+        "pinterest",
+    }
+    assert doc["compatibility"]["mastodon"] == {"status": "compatible", "reason": None, "fix": None}
+    assert doc["compatibility"]["youtube"]["status"] == "incompatible"
+    assert doc["thumbnail"].endswith(".jpg") and Path(doc["thumbnail"]).exists()
     bad = tmp_path / "a.txt"
     bad.write_text("hello")
     assert cli("media", "inspect", str(bad), expect=2)["error"]["problems"][0]["rule"] == "media_type"

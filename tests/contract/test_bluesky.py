@@ -19,6 +19,7 @@ from outpost.domain.errors import ValidationError
 from outpost.domain.models import Account
 from outpost.engine import Engine, MediaInput, PostInput, When
 from outpost.engine.composer import new_idempotency_key
+from tests import media_fixtures
 from tests.contract.fake_bluesky import PDS, FakePds
 from tests.fakes import FakeClock, MemorySecretStore
 from tests.unit.domain.test_probe import png_bytes
@@ -145,9 +146,8 @@ async def test_images_carry_alt_text_and_aspect_ratio(
 async def test_video_is_refused_before_sending_until_the_video_service_is_supported(
     engine: Engine, alice: Account, tmp_path: Path
 ) -> None:
-    video = tmp_path / "clip.mp4"
-    video.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64)
-    with pytest.raises(ValidationError, match="does not accept video/mp4"):
+    video = media_fixtures.video(tmp_path / "clip.mp4")
+    with pytest.raises(ValidationError, match="cannot post videos to Bluesky yet"):
         await engine.create_post(
             PostInput(text="clip", accounts=(alice.id,), media=(MediaInput(str(video)),)), When.now()
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar, Protocol
@@ -23,6 +24,7 @@ from outpost.domain.models import Account, HealthReport, MediaAsset, Options, Po
 from outpost.domain.validation import validate_target
 
 Credentials = dict[str, str]
+Progress = Callable[[int, int], None]  # (bytes sent, bytes in all)
 
 
 class CredentialVault(Protocol):
@@ -154,8 +156,13 @@ class NetworkAdapter(ABC):
         """Ask the network whether the account works, and how well."""
 
     @abstractmethod
-    async def upload_media(self, ctx: AccountContext, media: MediaAsset) -> UploadedMedia:
-        """Upload one file (streamed), returning when the network can attach it."""
+    async def upload_media(
+        self, ctx: AccountContext, media: MediaAsset, progress: Progress | None = None
+    ) -> UploadedMedia:
+        """Upload one file (streamed from disk, reporting progress) until the network can attach it.
+
+        `media` is already prepared for this network by the media pipeline.
+        """
 
     @abstractmethod
     async def publish(self, ctx: AccountContext, part: PartRequest) -> PublishedPart:

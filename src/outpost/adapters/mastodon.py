@@ -20,6 +20,7 @@ import dataclasses
 import logging
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -30,6 +31,7 @@ from outpost.adapters.base import (
     AddAccountRequest,
     NetworkAdapter,
     PartRequest,
+    Progress,
     UploadedMedia,
     VerifiedAccount,
 )
@@ -38,9 +40,11 @@ from outpost.auth.oauth import LoopbackRedirect, OpenUrl, Pkce, new_state
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
 from outpost.domain.enums import Network
 from outpost.domain.errors import AuthExpired, Problem, PublishError, Rejected, ValidationError
+from outpost.domain.media_rules import RULES, MediaRules
 from outpost.domain.models import Account, HealthReport, MediaAsset, Post, PublishedPart, Target
 from outpost.domain.text import SpanKind, find_spans, graphemes
 from outpost.domain.validation import validate_target
+from outpost.media.stream import ProgressReader
 
 log = logging.getLogger("outpost.adapters.mastodon")
 
@@ -85,6 +89,26 @@ class InstanceRules:
             "video/quicktime",
         }
     )
+
+    def media_rules(self) -> MediaRules:
+        """The media table for Mastodon with this server's numbers."""
+        base = RULES[Network.MASTODON]
+        images = frozenset(m for m in self.mime_types if m.startswith("image/") and m != "image/gif")
+        videos = frozenset(m for m in self.mime_types if m.startswith("video/"))
+        assert base.image is not None and base.video is not None and base.gif is not None
+        return dataclasses.replace(
+            base,
+            max_items=self.max_media,
+            image=dataclasses.replace(
+                base.image, types=images or base.image.types, max_bytes=self.image_size_limit
+            ),
+            gif=dataclasses.replace(base.gif, max_bytes=self.image_size_limit)
+            if "image/gif" in self.mime_types
+            else None,
+            video=dataclasses.replace(
+                base.video, types=videos or base.video.types, max_bytes=self.video_size_limit
+            ),
+        )
 
     @classmethod
     def from_instance(cls, body: dict[str, Any]) -> InstanceRules:
@@ -167,10 +191,7 @@ class MastodonAdapter(NetworkAdapter):
             max_length=rules.max_characters,
             length_unit=f"characters (content warning included, links count {rules.url_weight})",
             count_length=lambda text: count_length(text, url_weight=rules.url_weight),
-            max_media=rules.max_media,
-            media_types=rules.mime_types,
-            max_image_bytes=rules.image_size_limit,
-            max_video_bytes=rules.video_size_limit,
+            media=rules.media_rules(),
             max_alt_text=rules.description_limit,
             supports_threads=True,
             options=OPTIONS,
@@ -201,17 +222,6 @@ class MastodonAdapter(NetworkAdapter):
         extra = graphemes(spoiler) if isinstance(spoiler, str) else 0
         counted = dataclasses.replace(caps, count_length=lambda text: caps.count_length(text) + extra)
         problems = validate_target(post, target, account, counted)
-        if any(m.mime_type.startswith("video/") for m in post.media) and len(post.media) > 1:
-            problems.append(
-                Problem(
-                    field="media",
-                    network=self.network.value,
-                    account=account.ref,
-                    rule="video_alone",
-                    message="media: Mastodon takes a video only on its own, not with other files. "
-                    "Post the video separately.",
-                )
-            )
         return problems
 
     # -- accounts ------------------------------------------------------------------------------
@@ -320,16 +330,19 @@ class MastodonAdapter(NetworkAdapter):
 
     # -- publishing ----------------------------------------------------------------------------
 
-    async def upload_media(self, ctx: AccountContext, media: MediaAsset) -> UploadedMedia:
+    async def upload_media(
+        self, ctx: AccountContext, media: MediaAsset, progress: Progress | None = None
+    ) -> UploadedMedia:
         """`POST /api/v2/media` (streamed from disk), then wait until the server processed it."""
         instance, token = self._instance(ctx), await self._token(ctx)
         with open(media.path, "rb") as handle:  # noqa: ASYNC230 - httpx streams it in chunks
+            reader = ProgressReader(handle, media.size, progress)
             response = await self._send(
                 "POST",
                 instance,
                 "/api/v2/media",
                 token=token,
-                files={"file": (media.path.rsplit("/", 1)[-1], handle, media.mime_type)},
+                files={"file": (Path(media.path).name, reader, media.mime_type)},
                 data={"description": media.alt_text} if media.alt_text else None,
             )
         body = response.json()

@@ -19,12 +19,13 @@ from typing import Any
 from outpost.adapters.base import AddAccountRequest
 from outpost.auth.oauth import open_in_browser
 from outpost.cli.render import account_json, account_text, post_json, post_text
+from outpost.domain.compatibility import check
 from outpost.domain.enums import HealthState, Network, PostStatus
 from outpost.domain.errors import KnownError, Problem, ValidationError
+from outpost.domain.media_rules import RULES
 from outpost.domain.models import Account, Post
 from outpost.engine import Engine, MediaInput, PostChanges, PostInput, When
 from outpost.engine.events import Event, PostDidChange
-from outpost.media.probe import probe
 
 _OK_AFTER_PUBLISH = (PostStatus.PUBLISHED,)
 
@@ -299,43 +300,29 @@ async def _until_signal() -> None:
 
 
 async def _media_inspect(engine: Engine, args: argparse.Namespace) -> Outcome:
-    found = await asyncio.to_thread(probe, args.path, field="PATH")
-    networks = [Network(n) for n in args.networks] if args.networks else engine.networks
-    compatibility = {}
-    for network in networks:
-        caps = await engine.network_capabilities(network)
-        compatibility[network.value] = _compatibility(caps, found.mime_type, found.size)
+    info = await engine.media.inspect(args.path, field="PATH")
+    thumbnail = await engine.media.thumbnail(info)
+    networks = [Network(n) for n in args.networks] if args.networks else list(Network)
+    compatibility = {n.value: check(info, RULES[n]).as_json() for n in networks}
     document = {
-        "path": found.path,
-        "mime_type": found.mime_type,
-        "size": found.size,
-        "width": found.width,
-        "height": found.height,
-        "duration_s": None,
-        "thumbnail": None,
+        "path": info.path,
+        "mime_type": info.mime_type,
+        "size": info.size,
+        "width": info.width,
+        "height": info.height,
+        "duration_s": info.duration_s,
+        "thumbnail": str(thumbnail) if thumbnail else None,
         "compatibility": compatibility,
     }
-    lines = [f"{found.path}: {found.mime_type}, {found.size} bytes, {found.width}×{found.height}"]
-    lines += [
-        f"  {n}: {c['status']}" + (f" — {c['reason']}" if c["reason"] else "")
-        for n, c in compatibility.items()
-    ]
+    shape = f"{info.width}×{info.height}" if info.width else "no picture"
+    length = f", {info.duration_s:.1f} s" if info.duration_s else ""
+    lines = [f"{info.path}: {info.mime_type}, {info.size:,} bytes, {shape}{length}"]
+    for name, verdict in compatibility.items():
+        detail = "".join(
+            f" — {part}" for part in (verdict["reason"], verdict["fix"] and f"fix: {verdict['fix']}") if part
+        )
+        lines.append(f"  {name}: {verdict['status']}{detail}")
     return Outcome(document, "\n".join(lines))
-
-
-def _compatibility(caps: Any, mime: str, size: int) -> dict[str, str | None]:
-    if caps.max_media == 0:
-        return {"status": "incompatible", "reason": f"{caps.network.label} posts take no media", "fix": None}
-    if caps.media_types and mime not in caps.media_types:
-        return {
-            "status": "incompatible",
-            "reason": f"{caps.network.label} does not accept {mime}",
-            "fix": None,
-        }
-    limit = caps.max_video_bytes if mime.startswith("video/") else caps.max_image_bytes
-    if limit is not None and size > limit:
-        return {"status": "incompatible", "reason": f"{size} bytes is over the limit of {limit}", "fix": None}
-    return {"status": "compatible", "reason": None, "fix": None}
 
 
 _HANDLERS: dict[tuple[str, str | None], Handler] = {

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from outpost.domain.enums import Network
+from outpost.domain.media_rules import MediaRules
 
 
 class OptionKind(StrEnum):
@@ -48,9 +49,7 @@ class Capabilities:
         max_length: the longest text, as `count_length` counts it.
         length_unit: how length is counted, in words for error messages.
         count_length: counts a text the way the network does.
-        max_media: how many attachments one post may carry (0: text only).
-        media_types: MIME types accepted.
-        max_image_bytes / max_video_bytes: size limits, if the network has them.
+        media: what files the network takes (`domain.media_rules`); None: text only.
         max_alt_text: the longest alt text.
         supports_threads: whether a thread can be published as a reply chain.
         options: the network settings a post may carry.
@@ -60,13 +59,15 @@ class Capabilities:
     max_length: int
     length_unit: str
     count_length: Callable[[str], int]
-    max_media: int = 0
-    media_types: frozenset[str] = frozenset()
-    max_image_bytes: int | None = None
-    max_video_bytes: int | None = None
+    media: MediaRules | None = None
     max_alt_text: int | None = None
     supports_threads: bool = False
     options: tuple[OptionSpec, ...] = field(default=())
+
+    @property
+    def max_media(self) -> int:
+        """How many attachments one post may carry (0: text only)."""
+        return self.media.max_items if self.media else 0
 
     def option(self, key: str) -> OptionSpec | None:
         """The spec of option `key`, or None if the network has no such option."""

@@ -90,7 +90,13 @@ class Account(_Model):
 
 
 class MediaAsset(_Model):
-    """A file attached to a post, with what Outpost knows about it and its alt text."""
+    """A file attached to a post, with what Outpost knows about it and its alt text.
+
+    Attributes:
+        kind: image, animated_gif, video or document.
+        sha256: content hash; names derived copies and thumbnails in the media cache.
+        focus_x / focus_y: the point (0..1 from the top left) a crop keeps in view.
+    """
 
     id: str
     path: str
@@ -100,6 +106,12 @@ class MediaAsset(_Model):
     height: int | None = None
     duration_s: float | None = None
     alt_text: str = ""
+    kind: str = "image"
+    sha256: str | None = None
+    frame_rate: float | None = None
+    video_codec: str | None = None
+    focus_x: float = 0.5
+    focus_y: float = 0.5
 
 
 class TargetError(_Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
+from outpost.domain.compatibility import Compatibility, check
 from outpost.domain.errors import Problem
 from outpost.domain.models import Account, MediaAsset, Post, Target
 
@@ -73,44 +74,55 @@ def _text_field(target: Target, account: Account, index: int) -> str:
 
 def _media_problems(post: Post, account: Account, caps: Capabilities) -> Iterator[Problem]:
     label = caps.network.label
+    if not post.media:
+        return
+    common: dict[str, str] = {"network": caps.network.value, "account": account.ref}
+    if caps.media is None:
+        yield Problem(
+            field="media",
+            rule="media_count",
+            limit=0,
+            actual=len(post.media),
+            **common,
+            message=f"media: {label} posts take no attached files here; remove them for {account.ref}.",
+        )
+        return
     if len(post.media) > caps.max_media:
         yield Problem(
             field="media",
-            network=caps.network.value,
-            account=account.ref,
             rule="media_count",
             limit=caps.max_media,
             actual=len(post.media),
+            **common,
             message=f"media: {len(post.media)} files attached, but {label} takes at most "
             f"{caps.max_media} per post. Remove some, or post them in a thread.",
         )
-    for index, media in enumerate(post.media):
+    if caps.media.video_alone and len(post.media) > 1 and any(m.kind == "video" for m in post.media):
+        yield Problem(
+            field="media",
+            rule="video_alone",
+            **common,
+            message=f"media: {label} takes a video only on its own, not with other files. "
+            "Post the video separately.",
+        )
+    for index, media in enumerate(post.media, start=1):
         yield from _one_media_problems(index, media, account, caps)
 
 
 def _one_media_problems(
     index: int, media: MediaAsset, account: Account, caps: Capabilities
 ) -> Iterator[Problem]:
-    field = f"media[{index + 1}]"
+    field = f"media[{index}]"
     label = caps.network.label
-    common = {"field": field, "network": caps.network.value, "account": account.ref}
-    if caps.media_types and media.mime_type not in caps.media_types:
+    common: dict[str, str] = {"field": field, "network": caps.network.value, "account": account.ref}
+    assert caps.media is not None
+    verdict = check(media, caps.media)
+    if verdict.status is Compatibility.INCOMPATIBLE:
         yield Problem(
             **common,
-            rule="media_type",
-            actual=media.mime_type,
-            message=f"{field}: {label} does not accept {media.mime_type} files "
-            f"({media.path}); accepted: {', '.join(sorted(caps.media_types))}.",
-        )
-    limit = caps.max_video_bytes if media.mime_type.startswith("video/") else caps.max_image_bytes
-    if limit is not None and media.size > limit:
-        yield Problem(
-            **common,
-            rule="media_size",
-            limit=limit,
-            actual=media.size,
-            message=f"{field}: {media.path} is {_mb(media.size)}, over {label}'s limit of "
-            f"{_mb(limit)}. Use a smaller file.",
+            rule="media_compatible",
+            actual=media.path,
+            message=f"{field}: {media.path} cannot go to {label}: {verdict.reason}.",
         )
     if caps.max_alt_text is not None and len(media.alt_text) > caps.max_alt_text:
         yield Problem(
@@ -121,10 +133,6 @@ def _one_media_problems(
             message=f"{field}: alt text is {len(media.alt_text)} characters, over {label}'s "
             f"limit of {caps.max_alt_text}. Shorten it.",
         )
-
-
-def _mb(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB"
 
 
 def _option_problems(target: Target, account: Account, caps: Capabilities) -> Iterator[Problem]:

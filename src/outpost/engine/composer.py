@@ -26,10 +26,11 @@ _FALSE = {"false", "no", "off", "0"}
 
 @dataclass(frozen=True)
 class MediaInput:
-    """A file to attach, with its alt text."""
+    """A file to attach, with its alt text and the point a crop should keep in view (0..1)."""
 
     path: str
     alt_text: str = ""
+    focus: tuple[float, float] = (0.5, 0.5)
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ def input_of(post: Post) -> PostInput:
         text=post.text,
         accounts=tuple(t.account_id for t in post.targets),
         text_for=overrides,
-        media=tuple(MediaInput(m.path, m.alt_text) for m in post.media),
+        media=tuple(MediaInput(m.path, m.alt_text, (m.focus_x, m.focus_y)) for m in post.media),
         thread=post.thread,
         options=tuple(options),
     )

@@ -59,7 +59,7 @@ from outpost.engine.publisher import Publisher
 from outpost.engine.recovery import hold_missed, late_posts, recover_abandoned
 from outpost.engine.scheduler import Scheduler
 from outpost.engine.worker import StoreWorker
-from outpost.media.probe import probe
+from outpost.media.pipeline import MediaPipeline
 from outpost.paths import run_dir
 from outpost.store import Store
 
@@ -112,6 +112,7 @@ class Engine:
         self._db = StoreWorker()
         self._lock = InstanceLock(run_dir(data_dir))
         self._connections = Connections(registry, client, self._secrets)
+        self.media = MediaPipeline(data_dir / "cache" / "media")
         self._publisher = Publisher(
             store=store,
             worker=self._db,
@@ -119,6 +120,7 @@ class Engine:
             clock=clock,
             events=self.events,
             owner=self._lock.owner,
+            media=self.media,
         )
         self._scheduler = Scheduler(
             store=store, worker=self._db, clock=clock, publish=self._publish_safely, on_state=self._state
@@ -192,6 +194,7 @@ class Engine:
         for post_id in resume:
             self._spawn(self._publish_safely(post_id))
         missed = await self._handle_missed()
+        await self.sweep_media_cache()
         self._scheduler_task = asyncio.create_task(self._scheduler.run(), name="outpost-scheduler")
         return missed
 
@@ -329,10 +332,6 @@ class Engine:
             raise
         self.events.emit(AccountDidChange(account))
         return account
-
-    async def network_capabilities(self, network: Network) -> Capabilities:
-        """A network's general rules, without an account (for `media inspect`)."""
-        return await self._connections.adapter(network).capabilities(None)
 
     async def check_accounts(self, ref: str | None = None) -> list[Account]:
         """Ask each network (or the one account named) whether the connection works."""
@@ -633,19 +632,14 @@ class Engine:
         problems: list[Problem] = []
         for index, item in enumerate(request.media, start=1):
             try:
-                found = await asyncio.to_thread(probe, item.path, field=f"media[{index}]")
+                info = await self.media.inspect(item.path, field=f"media[{index}]")
             except ValidationError as exc:
                 problems += exc.problems
                 continue
-            media.append(
-                MediaAsset(
-                    id=new_id("med"),
-                    path=found.path,
-                    mime_type=found.mime_type,
-                    size=found.size,
-                    width=found.width,
-                    height=found.height,
-                    alt_text=item.alt_text,
-                )
-            )
+            media.append(self.media.asset(info, item.alt_text, focus=item.focus))
         return media, problems
+
+    async def sweep_media_cache(self) -> int:
+        """Remove derived copies and thumbnails that no post which may still go out needs."""
+        keep = await self._db.run(self._store.posts.live_media_hashes)
+        return await self.media.sweep(keep)

@@ -60,7 +60,25 @@ class EngineStateDidChange:
     next_due_at: datetime | None
 
 
-Event = PostDidChange | AccountDidChange | AccountHealthDidChange | PostsWereMissed | EngineStateDidChange
+@dataclass(frozen=True)
+class UploadDidProgress:
+    """A file of a post is uploading to one account: `sent` of `total` bytes (for progress bars)."""
+
+    post_id: str
+    account_id: str
+    media_id: str
+    sent: int
+    total: int
+
+
+Event = (
+    UploadDidProgress
+    | PostDidChange
+    | AccountDidChange
+    | AccountHealthDidChange
+    | PostsWereMissed
+    | EngineStateDidChange
+)
 Handler = Callable[[Event], None]
 
 

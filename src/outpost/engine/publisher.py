@@ -26,12 +26,13 @@ from outpost.adapters.base import AccountContext, NetworkAdapter, PartRequest, U
 from outpost.domain.capabilities import Capabilities
 from outpost.domain.enums import ErrorCode, PostStatus, TargetStatus
 from outpost.domain.errors import AuthExpired, KnownError, PublishError, Rejected
-from outpost.domain.models import Account, HealthReport, Post, Target, TargetError
+from outpost.domain.models import Account, HealthReport, MediaAsset, Post, Target, TargetError
 from outpost.domain.status import derive_post_status
 from outpost.engine.clock import Clock
 from outpost.engine.connections import Connections
-from outpost.engine.events import AccountHealthDidChange, EventBus, PostDidChange
+from outpost.engine.events import AccountHealthDidChange, EventBus, PostDidChange, UploadDidProgress
 from outpost.engine.worker import StoreWorker
+from outpost.media.pipeline import MediaPipeline
 from outpost.store import Store
 
 log = logging.getLogger("outpost.engine.publisher")
@@ -66,6 +67,7 @@ class Publisher:
         clock: Clock,
         events: EventBus,
         owner: str,
+        media: MediaPipeline,
         rng: random.Random | None = None,
     ) -> None:
         self._store = store
@@ -74,6 +76,7 @@ class Publisher:
         self._clock = clock
         self._events = events
         self._owner = owner
+        self._media = media
         self._rng = rng or random.Random()
 
     async def publish(self, post_id: str) -> Post:
@@ -162,7 +165,7 @@ class Publisher:
         parts = run.post.parts_for(run.target)
         uploaded: tuple[UploadedMedia, ...] = ()
         if not run.target.parts:
-            uploaded = tuple([await run.adapter.upload_media(run.ctx, m) for m in run.post.media])
+            uploaded = tuple([await self._upload(run, m) for m in run.post.media])
         for index in range(len(run.target.parts), len(parts)):
             run.target = run.target.model_copy(update={"sending_part": index})
             await self._save(run)
@@ -188,6 +191,19 @@ class Publisher:
             }
         )
         await self._save(run, announce=True)
+
+    async def _upload(self, run: _Run, media: MediaAsset) -> UploadedMedia:
+        """Prepare the file for this network (a fixed, metadata-free copy), then upload it."""
+        prepared = await self._media.prepare(media, run.caps.media if run.caps else None)
+        last = [-1]
+
+        def report(sent: int, total: int) -> None:
+            percent = sent * 100 // max(1, total)
+            if percent != last[0]:  # at most ~100 events per file, however many chunks
+                last[0] = percent
+                self._events.emit(UploadDidProgress(run.post.id, run.account.id, media.id, sent, total))
+
+        return await run.adapter.upload_media(run.ctx, prepared, report)
 
     async def _handle_failure(self, run: _Run, err: PublishError, attempt: int) -> bool:
         """Record a failed try; True if another try should follow (after the wait)."""

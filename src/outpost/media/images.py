@@ -1,7 +1,10 @@
-"""Making an image fit a network: orientation applied, metadata (GPS) stripped, size budget met.
+"""Deriving an image a network takes, never below a quality floor.
 
-Decoding is bounded (Pillow's decompression-bomb guard stays on) and runs in a worker thread
-(callers use `asyncio.to_thread`). The original file is never modified.
+The copy is upright, without metadata (GPS), converted, cropped around a focus point,
+downscaled, and re-encoded under a byte budget.
+
+Blocking and bounded (Pillow's pixel guard stays on): callers run it in a worker thread. The
+original file is never modified; the bytes returned are the derived copy.
 """
 
 from __future__ import annotations
@@ -12,12 +15,15 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from outpost.domain.compatibility import FixPlan
 from outpost.domain.errors import ValidationError
 
 QUALITY_START = 90
 QUALITY_FLOOR = 60  # below this JPEG artefacts show; downscale instead
 SCALE_STEP = 0.85
 MIN_SIDE = 320  # never shrink the long side below this to meet a budget
+_KEEPABLE = {"PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp", "JPEG": "image/jpeg"}
+_FORMATS = {v: k for k, v in _KEEPABLE.items()}
 
 
 @dataclass(frozen=True)
@@ -31,45 +37,87 @@ class FittedImage:
 
 
 def fit_image(path: str | Path, *, max_bytes: int, field: str = "media") -> FittedImage:
-    """The image at `path`, rotated upright, without metadata, re-encoded to at most `max_bytes`.
+    """`derive` with only a byte budget (upright, no metadata, at most `max_bytes`)."""
+    return derive(path, FixPlan(max_bytes=max_bytes), field=field)
 
-    PNG and GIF that already fit keep their format (re-saved without metadata; animated GIFs are
-    passed through untouched); anything else, or anything too large, becomes JPEG, first at
-    lower quality down to a floor, then smaller, never below `MIN_SIDE` pixels.
+
+def derive(
+    path: str | Path, plan: FixPlan, *, focus: tuple[float, float] = (0.5, 0.5), field: str = "media"
+) -> FittedImage:
+    """A copy of the image at `path` that meets `plan`.
 
     Raises:
-        ValidationError: the file is not a readable image, or cannot fit without looking bad.
+        ValidationError: the file is not a readable image, or cannot meet the budget without
+            dropping below the quality floor or `MIN_SIDE`.
     """
     source = Path(path)
     try:
         with Image.open(source) as opened:
-            if getattr(opened, "is_animated", False) and opened.format == "GIF":
-                raw = source.read_bytes()
-                if len(raw) <= max_bytes:
+            fmt = opened.format or ""
+            if getattr(opened, "is_animated", False) and fmt == "GIF":
+                raw = source.read_bytes()  # animations are passed through whole, never flattened
+                if plan.max_bytes is None or len(raw) <= plan.max_bytes:
                     return FittedImage(raw, "image/gif", opened.width, opened.height)
             image = ImageOps.exif_transpose(opened)
             image.load()
-            fmt = opened.format
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+            icc = opened.info.get("icc_profile")
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
         raise ValidationError.single(
             field, f"{field}: {source} cannot be read as an image ({exc})."
         ) from None
-    if fmt in ("PNG", "GIF"):
-        data = _encode(image, fmt)
-        if len(data) <= max_bytes:
-            return FittedImage(data, f"image/{fmt.lower()}", image.width, image.height)
-    return _fit_jpeg(image, max_bytes, source, field)
+    image = _crop(image, plan, focus)
+    image = _downscale(image, plan)
+    target = plan.to_mime or _KEEPABLE.get(fmt, "image/jpeg")
+    if target != "image/jpeg":
+        data = _encode(image, _FORMATS[target], icc)
+        if plan.max_bytes is None or len(data) <= plan.max_bytes:
+            return FittedImage(data, target, image.width, image.height)
+    return _fit_jpeg(image, plan.max_bytes, source, field, icc)
 
 
-def _fit_jpeg(image: Image.Image, max_bytes: int, source: Path, field: str) -> FittedImage:
+def _crop(image: Image.Image, plan: FixPlan, focus: tuple[float, float]) -> Image.Image:
+    """Crop into the allowed aspect range, keeping `focus` (0..1, 0..1) as central as possible."""
+    ratio = image.width / image.height
+    low, high = plan.aspect_low, plan.aspect_high
+    if low is not None and ratio < low:
+        width, height = image.width, round(image.width / low)  # too tall: cut height
+    elif high is not None and ratio > high:
+        width, height = round(image.height * high), image.height  # too wide: cut width
+    else:
+        return image
+    left = _clamp(round(focus[0] * image.width - width / 2), 0, image.width - width)
+    top = _clamp(round(focus[1] * image.height - height / 2), 0, image.height - height)
+    return image.crop((left, top, left + width, top + height))
+
+
+def _clamp(value: int, low: int, high: int) -> int:
+    return max(low, min(high, value))
+
+
+def _downscale(image: Image.Image, plan: FixPlan) -> Image.Image:
+    scale = 1.0
+    if plan.max_width:
+        scale = min(scale, plan.max_width / image.width)
+    if plan.max_height:
+        scale = min(scale, plan.max_height / image.height)
+    if plan.max_pixels:
+        scale = min(scale, (plan.max_pixels / (image.width * image.height)) ** 0.5)
+    if scale >= 1.0:
+        return image
+    size = (max(1, int(image.width * scale)), max(1, int(image.height * scale)))
+    return image.resize(size, Image.Resampling.LANCZOS)
+
+
+def _fit_jpeg(
+    image: Image.Image, max_bytes: int | None, source: Path, field: str, icc: bytes | None
+) -> FittedImage:
     rgb = _flatten(image)
     while True:
         for quality in range(QUALITY_START, QUALITY_FLOOR - 1, -10):
-            data = _encode(rgb, "JPEG", quality=quality)
-            if len(data) <= max_bytes:
+            data = _encode(rgb, "JPEG", icc, quality=quality)
+            if max_bytes is None or len(data) <= max_bytes:
                 return FittedImage(data, "image/jpeg", rgb.width, rgb.height)
-        long_side = max(rgb.size)
-        if long_side * SCALE_STEP < MIN_SIDE:
+        if max(rgb.size) * SCALE_STEP < MIN_SIDE:
             raise ValidationError.single(
                 field,
                 f"{field}: {source} cannot be made smaller than {max_bytes:,} bytes without losing too "
@@ -82,7 +130,7 @@ def _fit_jpeg(image: Image.Image, max_bytes: int, source: Path, field: str) -> F
 
 
 def _flatten(image: Image.Image) -> Image.Image:
-    if image.mode in ("RGBA", "LA", "P"):
+    if image.mode in ("RGBA", "LA", "P", "PA"):
         rgba = image.convert("RGBA")
         background = Image.new("RGB", rgba.size, (255, 255, 255))
         background.paste(rgba, mask=rgba.getchannel("A"))
@@ -90,8 +138,11 @@ def _flatten(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-def _encode(image: Image.Image, fmt: str, **options: int) -> bytes:
+def _encode(image: Image.Image, fmt: str, icc: bytes | None, **options: int) -> bytes:
     buffer = io.BytesIO()
+    extra: dict[str, object] = {"icc_profile": icc} if icc else {}
+    if fmt == "JPEG" and image.mode not in ("RGB", "L"):
+        image = _flatten(image)
     # No `exif=` and no `pnginfo=`: Pillow writes no metadata unless asked, so GPS is gone.
-    image.save(buffer, format=fmt, optimize=True, **options)
+    image.save(buffer, format=fmt, optimize=True, **extra, **options)
     return buffer.getvalue()

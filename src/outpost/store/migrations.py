@@ -78,4 +78,15 @@ CREATE INDEX targets_post ON targets (post_id, position);
 CREATE INDEX targets_status ON targets (status);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+# v2: what the media pipeline knows about a file, and the point a crop keeps in view.
+_V2 = """
+ALTER TABLE media ADD COLUMN kind TEXT NOT NULL DEFAULT 'image';
+ALTER TABLE media ADD COLUMN sha256 TEXT;
+ALTER TABLE media ADD COLUMN frame_rate REAL;
+ALTER TABLE media ADD COLUMN video_codec TEXT;
+ALTER TABLE media ADD COLUMN focus_x REAL NOT NULL DEFAULT 0.5;
+ALTER TABLE media ADD COLUMN focus_y REAL NOT NULL DEFAULT 0.5;
+CREATE INDEX media_sha256 ON media (sha256);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)

@@ -55,8 +55,9 @@ class PostRepository:
 
     def _insert_children(self, post: Post) -> None:
         self._db.executemany(
-            "INSERT INTO media (id, post_id, position, path, mime_type, size, width, height, "
-            "duration_s, alt_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO media (id, post_id, position, path, mime_type, size, width, height, duration_s, "
+            "alt_text, kind, sha256, frame_rate, video_codec, focus_x, focus_y) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     m.id,
@@ -69,6 +70,12 @@ class PostRepository:
                     m.height,
                     m.duration_s,
                     m.alt_text,
+                    m.kind,
+                    m.sha256,
+                    m.frame_rate,
+                    m.video_codec,
+                    m.focus_x,
+                    m.focus_y,
                 )
                 for i, m in enumerate(post.media)
             ],
@@ -196,6 +203,14 @@ class PostRepository:
         rows = self._db.query("SELECT * FROM targets WHERE status = 'publishing' ORDER BY post_id, position")
         return [(r["post_id"], _target(r)) for r in rows]
 
+    def live_media_hashes(self) -> set[str]:
+        """Content hashes of media on posts that may still be published (the cache keeps these)."""
+        rows = self._db.query(
+            "SELECT DISTINCT m.sha256 AS h FROM media m JOIN posts p ON p.id = m.post_id "
+            "WHERE m.sha256 IS NOT NULL AND p.status NOT IN ('published', 'cancelled')"
+        )
+        return {r["h"] for r in rows}
+
     def count(self) -> int:
         """How many posts there are."""
         return int(self._db.query("SELECT count(*) AS n FROM posts")[0]["n"])
@@ -280,6 +295,12 @@ def _media(row: Row) -> MediaAsset:
         height=row["height"],
         duration_s=row["duration_s"],
         alt_text=row["alt_text"],
+        kind=row["kind"],
+        sha256=row["sha256"],
+        frame_rate=row["frame_rate"],
+        video_codec=row["video_codec"],
+        focus_x=row["focus_x"],
+        focus_y=row["focus_y"],
     )
 
 

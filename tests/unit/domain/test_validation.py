@@ -5,6 +5,7 @@ from __future__ import annotations
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
 from outpost.domain.enums import Network, PostStatus
 from outpost.domain.enums import TargetStatus as T
+from outpost.domain.media_rules import ImageRules, MediaRules
 from outpost.domain.models import Account, MediaAsset, Post, Target
 from outpost.domain.status import derive_post_status
 from outpost.domain.validation import validate_target
@@ -15,9 +16,12 @@ CAPS = Capabilities(
     max_length=10,
     length_unit="graphemes",
     count_length=len,
-    max_media=1,
-    media_types=frozenset({"image/png"}),
-    max_image_bytes=100,
+    media=MediaRules(
+        Network.BLUESKY,
+        max_items=1,
+        image=ImageRules(frozenset({"image/png"}), max_bytes=100, convert_to=None),
+        video=None,
+    ),
     max_alt_text=5,
     supports_threads=False,
     options=(
@@ -46,7 +50,14 @@ def test_a_post_within_every_rule_has_no_problems() -> None:
 
 def test_every_problem_is_reported_at_once_with_field_limit_and_actual() -> None:
     media = tuple(
-        MediaAsset(id=f"m{i}", path=f"/f{i}.gif", mime_type="image/gif", size=500, alt_text="far too long")
+        MediaAsset(
+            id=f"m{i}",
+            path=f"/f{i}.gif",
+            mime_type="image/gif",
+            size=500,
+            alt_text="far too long",
+            kind="animated_gif",
+        )
         for i in range(2)
     )
     target = Target(
@@ -64,11 +75,9 @@ def test_every_problem_is_reported_at_once_with_field_limit_and_actual() -> None
             "threads",
             "max_length",
             "media_count",
-            "media_type",
-            "media_size",
-            "alt_text_length",
-            "media_type",
-            "media_size",
+            "media_compatible",
+            "alt_text_length",  # an animated GIF, which this network does not take
+            "media_compatible",
             "alt_text_length",
             "known_option",
             "option_list",

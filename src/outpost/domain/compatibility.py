@@ -1,0 +1,298 @@
+"""Will a network take this file, can Outpost make it fit, or not at all — and why.
+
+The seeds' media upload answers with a per-platform compatibility report with a reason and a
+suggestion ("Aspect ratio not supported — crop to 1:1 or 4:5"); Outpost computes it locally from
+the rule tables in `media_rules`. Images can be fixed (converted, downscaled, re-encoded to a byte
+budget, cropped to an allowed aspect ratio); videos are checked, not transcoded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, replace
+from enum import StrEnum
+from typing import Protocol
+
+from outpost.domain.media_rules import MB, ImageRules, MediaRules, VideoRules
+
+
+class Compatibility(StrEnum):
+    """The verdict for one file on one network."""
+
+    COMPATIBLE = "compatible"
+    FIXABLE = "fixable"
+    INCOMPATIBLE = "incompatible"
+
+
+class MediaFacts(Protocol):
+    """What the checks read (MediaAsset and MediaInfo both have it)."""
+
+    @property
+    def mime_type(self) -> str:
+        """The file's MIME type."""
+
+    @property
+    def size(self) -> int:
+        """Bytes."""
+
+    @property
+    def width(self) -> int | None:
+        """Displayed width."""
+
+    @property
+    def height(self) -> int | None:
+        """Displayed height."""
+
+    @property
+    def duration_s(self) -> float | None:
+        """Seconds, for video."""
+
+    @property
+    def frame_rate(self) -> float | None:
+        """Frames per second, for video."""
+
+    @property
+    def video_codec(self) -> str | None:
+        """The video codec's name."""
+
+    @property
+    def kind(self) -> str:
+        """image, animated_gif, video or document."""
+
+
+@dataclass(frozen=True)
+class FixPlan:
+    """How to derive a copy a network takes. Upright and without location, always.
+
+    Attributes:
+        to_mime: convert to this type (e.g. JPEG), or keep the type.
+        max_bytes / max_width / max_height / max_pixels: limits the copy must meet.
+        aspect_low / aspect_high: crop into this width/height range (around the focus point).
+    """
+
+    to_mime: str | None = None
+    max_bytes: int | None = None
+    max_width: int | None = None
+    max_height: int | None = None
+    max_pixels: int | None = None
+    aspect_low: float | None = None
+    aspect_high: float | None = None
+
+    def key(self) -> str:
+        """A stable short hash of the plan (names derived files in the cache)."""
+        return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One network's answer for one file.
+
+    Attributes:
+        reason: why it is not compatible as it is (None when it is).
+        fix: what Outpost will do to make it fit, in words (None unless fixable).
+        plan: the limits a derived copy must meet (also for compatible images: they are still
+            re-saved upright and without location data before upload).
+    """
+
+    status: Compatibility
+    reason: str | None = None
+    fix: str | None = None
+    plan: FixPlan | None = None
+
+    def as_json(self) -> dict[str, str | None]:
+        """The INTERFACE.md shape: status, reason, fix."""
+        return {"status": self.status.value, "reason": self.reason, "fix": self.fix}
+
+
+def check(media: MediaFacts, rules: MediaRules) -> Verdict:
+    """The verdict of `rules` on `media`."""
+    label = rules.network.label
+    if media.kind == "video":
+        return _video(media, rules.video, label)
+    if media.kind == "document":
+        return _document(media, rules, label)
+    if media.kind == "animated_gif":
+        if rules.gif is None:
+            return _no(f"{label} does not take animated GIFs")
+        return _gif(media, rules.gif, label)
+    if rules.image is None:
+        return _no(f"{label} posts take no images")
+    return _image(media, rules.image, label)
+
+
+def _no(reason: str) -> Verdict:
+    return Verdict(Compatibility.INCOMPATIBLE, reason=reason)
+
+
+def _mb(size: int) -> str:
+    return f"{size / MB:.1f} MB"
+
+
+def _document(media: MediaFacts, rules: MediaRules, label: str) -> Verdict:
+    if media.mime_type not in rules.documents:
+        return _no(f"{label} does not take {_kind(media.mime_type)} documents")
+    if rules.max_document_bytes is not None and media.size > rules.max_document_bytes:
+        return _no(
+            f"{_mb(media.size)} is over {label}'s limit of {_mb(rules.max_document_bytes)} for documents"
+        )
+    return Verdict(Compatibility.COMPATIBLE)
+
+
+def _image(media: MediaFacts, rules: ImageRules, label: str) -> Verdict:
+    reasons: list[str] = []
+    fixes: list[str] = []
+    plan = FixPlan(
+        max_bytes=rules.max_bytes,
+        max_width=rules.max_width,
+        max_height=rules.max_height,
+        max_pixels=rules.max_pixels,
+    )
+    if media.mime_type not in rules.types:
+        target = rules.convert_to if rules.convert_to in rules.types else None
+        if target is None:
+            return _no(
+                f"{label} does not take {_kind(media.mime_type)} images (it takes {_kinds(rules.types)})"
+            )
+        reasons.append(f"{label} does not take {_kind(media.mime_type)} images")
+        fixes.append(f"convert to {_kind(target)}")
+        plan = replace(plan, to_mime=target)
+    aspect = media.width / media.height if media.width and media.height else None
+    if rules.aspect is not None and aspect is not None and not rules.aspect.contains(aspect):
+        target_ratio = rules.aspect.low if aspect < rules.aspect.low else rules.aspect.high
+        reasons.append(f"aspect ratio {_ratio(aspect)} is outside {rules.aspect.label}")
+        fixes.append(f"crop to {_ratio(target_ratio)}")
+        plan = replace(plan, aspect_low=rules.aspect.low, aspect_high=rules.aspect.high)
+    if media.width and media.height and _too_large(media.width, media.height, rules):
+        reasons.append(f"{media.width}×{media.height} is larger than {label} takes")
+        fixes.append(f"downscale to fit {_bounds(rules)}")
+    if rules.max_bytes is not None and media.size > rules.max_bytes:
+        reasons.append(f"{_mb(media.size)} is over {label}'s limit of {_mb(rules.max_bytes)}")
+        fixes.append(f"re-encode under {_mb(rules.max_bytes)}")
+    if not reasons:
+        return Verdict(Compatibility.COMPATIBLE, plan=plan)
+    return Verdict(Compatibility.FIXABLE, reason="; ".join(reasons), fix=", then ".join(fixes), plan=plan)
+
+
+def _too_large(width: int, height: int, rules: ImageRules) -> bool:
+    return bool(
+        (rules.max_pixels and width * height > rules.max_pixels)
+        or (rules.max_width and width > rules.max_width)
+        or (rules.max_height and height > rules.max_height)
+    )
+
+
+def _bounds(rules: ImageRules) -> str:
+    if rules.max_width or rules.max_height:
+        return f"{rules.max_width or '…'}×{rules.max_height or '…'} px"
+    return f"{(rules.max_pixels or 0) / 1e6:.1f} megapixels"
+
+
+def _gif(media: MediaFacts, rules: ImageRules, label: str) -> Verdict:
+    if rules.max_bytes is not None and media.size > rules.max_bytes:
+        return _no(f"animated GIF of {_mb(media.size)} is over {label}'s limit of {_mb(rules.max_bytes)}")
+    if media.width and media.height and _too_large(media.width, media.height, rules):
+        return _no(
+            f"animated GIF of {media.width}×{media.height} is larger than {label} takes ({_bounds(rules)})"
+        )
+    return Verdict(Compatibility.COMPATIBLE)
+
+
+def _video(media: MediaFacts, rules: VideoRules | None, label: str) -> Verdict:
+    if rules is None:
+        return _no(f"Outpost cannot post videos to {label} yet")
+    problems = []
+    if media.mime_type not in rules.types:
+        problems.append(
+            f"{label} does not take {_kind(media.mime_type)} videos (it takes {_kinds(rules.types)})"
+        )
+    if rules.max_bytes is not None and media.size > rules.max_bytes:
+        problems.append(f"{_mb(media.size)} is over the limit of {_mb(rules.max_bytes)}")
+    problems += _timing_problems(media, rules)
+    problems += _video_frame_problems(media, rules)
+    if rules.codecs is not None and media.video_codec and media.video_codec not in rules.codecs:
+        problems.append(
+            f"the {media.video_codec} codec is not accepted (use {', '.join(sorted(rules.codecs))})"
+        )
+    if problems:
+        return _no("; ".join(problems) + ". Export the video again within these limits")
+    return Verdict(Compatibility.COMPATIBLE)
+
+
+def _timing_problems(media: MediaFacts, rules: VideoRules) -> list[str]:
+    problems = []
+    duration, fps = media.duration_s, media.frame_rate
+    if duration is not None and rules.max_duration_s is not None and duration > rules.max_duration_s:
+        problems.append(f"{duration:.0f} s is longer than {rules.max_duration_s:.0f} s")
+    if duration is not None and rules.min_duration_s is not None and duration < rules.min_duration_s:
+        problems.append(f"{duration:.1f} s is shorter than {rules.min_duration_s:.1f} s")
+    if fps is not None and rules.max_fps is not None and fps > rules.max_fps + 0.01:
+        problems.append(f"{fps:.0f} frames/s is over {rules.max_fps:.0f}")
+    if fps is not None and rules.min_fps is not None and fps < rules.min_fps - 0.01:
+        problems.append(f"{fps:.0f} frames/s is under {rules.min_fps:.0f}")
+    return problems
+
+
+def _video_frame_problems(media: MediaFacts, rules: VideoRules) -> list[str]:
+    width, height = media.width, media.height
+    if not width or not height:
+        return []
+    problems = []
+    if (rules.max_width and width > rules.max_width) or (rules.max_height and height > rules.max_height):
+        problems.append(f"{width}×{height} is larger than {rules.max_width or '…'}×{rules.max_height or '…'}")
+    if rules.min_side and min(width, height) < rules.min_side:
+        problems.append(f"{width}×{height} is smaller than {rules.min_side} px on a side")
+    if rules.aspect is not None and not rules.aspect.contains(width / height):
+        problems.append(f"aspect ratio {_ratio(width / height)} is outside {rules.aspect.label}")
+    return problems
+
+
+_NAMES = {
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "image/gif": "GIF",
+    "image/webp": "WebP",
+    "image/heic": "HEIC",
+    "image/avif": "AVIF",
+    "video/mp4": "MP4",
+    "video/quicktime": "MOV",
+    "video/webm": "WebM",
+    "application/pdf": "PDF",
+}
+
+
+def _kind(mime: str) -> str:
+    return _NAMES.get(mime, mime)
+
+
+def _kinds(mimes: frozenset[str]) -> str:
+    return ", ".join(sorted(_kind(m) for m in mimes))
+
+
+_COMMON_RATIOS = {
+    1.0: "1:1",
+    0.8: "4:5",
+    1.91: "1.91:1",
+    16 / 9: "16:9",
+    9 / 16: "9:16",
+    4 / 3: "4:3",
+    3 / 4: "3:4",
+    1 / 3: "1:3",
+    3.0: "3:1",
+    0.1: "1:10",
+    10.0: "10:1",
+    1 / 2.4: "1:2.4",
+    2.4: "2.4:1",
+}
+
+
+def ratio_name(value: float) -> str:
+    """`4:5`, `1.91:1`, or a decimal ratio when it is not a common one."""
+    return _ratio(value)
+
+
+def _ratio(value: float) -> str:
+    for ratio, name in _COMMON_RATIOS.items():
+        if abs(value - ratio) < 0.01:
+            return name
+    return f"{value:.2f}:1" if value >= 1 else f"1:{1 / value:.2f}"

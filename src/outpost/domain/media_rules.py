@@ -1,0 +1,236 @@
+"""What each network accepts as media: one table per network, each value cited.
+
+Sources are the contract notes in `../shared/platforms/` (which cite the vendors' docs, specs and
+code): `x-bluesky-mastodon-threads.md` (X §1.4, Bluesky §2.2–2.3, Mastodon §3.3, Threads §4.3)
+and `meta-linkedin-tiktok-youtube.md` (Instagram §2.4, Facebook §3.3, LinkedIn §4.5, TikTok §5.8,
+YouTube §6.4, Pinterest §7.4). Values marked UNCONFIRMED there are kept conservative here.
+Mastodon's limits are per server: its adapter overlays what `/api/v2/instance` announces.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from outpost.domain.enums import Network
+
+MB = 1_000_000
+MiB = 1 << 20
+
+
+@dataclass(frozen=True)
+class AspectRange:
+    """Allowed width/height ratios, with the words people use for them."""
+
+    low: float
+    high: float
+    label: str
+
+    def contains(self, ratio: float) -> bool:
+        """Whether `ratio` is allowed (with a little rounding slack)."""
+        return self.low * 0.99 <= ratio <= self.high * 1.01
+
+
+@dataclass(frozen=True)
+class ImageRules:
+    """Still images (and animated GIFs, with `animated=True`)."""
+
+    types: frozenset[str]
+    max_bytes: int | None = None
+    max_pixels: int | None = None
+    max_width: int | None = None
+    max_height: int | None = None
+    min_width: int | None = None
+    aspect: AspectRange | None = None
+    convert_to: str | None = "image/jpeg"  # what other image types become, if the network wants one
+
+
+@dataclass(frozen=True)
+class VideoRules:
+    """Videos (Outpost checks them; it does not transcode)."""
+
+    types: frozenset[str]
+    max_bytes: int | None = None
+    min_duration_s: float | None = None
+    max_duration_s: float | None = None
+    max_fps: float | None = None
+    min_fps: float | None = None
+    max_width: int | None = None
+    max_height: int | None = None
+    min_side: int | None = None
+    aspect: AspectRange | None = None
+    codecs: frozenset[str] | None = None
+
+
+@dataclass(frozen=True)
+class MediaRules:
+    """A network's media rules for one post.
+
+    Attributes:
+        max_items: attachments per post.
+        image / gif / video / documents: None means the network does not take that kind.
+        video_alone: a video cannot share a post with other attachments.
+        source: where the values come from.
+    """
+
+    network: Network
+    max_items: int
+    image: ImageRules | None
+    video: VideoRules | None
+    gif: ImageRules | None = None
+    documents: frozenset[str] = field(default_factory=frozenset)
+    max_document_bytes: int | None = None
+    video_alone: bool = True
+    source: str = ""
+
+
+_WEB_IMAGES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
+_MP4_MOV = frozenset({"video/mp4", "video/quicktime"})
+_H264_HEVC = frozenset({"h264", "hevc"})
+
+RULES: dict[Network, MediaRules] = {
+    Network.X: MediaRules(
+        Network.X,
+        max_items=4,
+        image=ImageRules(frozenset({"image/jpeg", "image/png", "image/webp"}), max_bytes=5 * MB),
+        gif=ImageRules(
+            frozenset({"image/gif"}), max_bytes=15 * MB, max_width=1280, max_height=1080, convert_to=None
+        ),
+        video=VideoRules(
+            frozenset({"video/mp4"}),
+            max_bytes=512 * MB,
+            min_duration_s=0.5,
+            max_duration_s=140,
+            max_fps=60,
+            max_width=1280,
+            max_height=1024,
+            min_side=32,
+            aspect=AspectRange(1 / 3, 3, "1:3 to 3:1"),
+            codecs=frozenset({"h264"}),
+        ),
+        source="platforms/x-bluesky-mastodon-threads.md §1.4 (X docs x-api/media)",
+    ),
+    Network.BLUESKY: MediaRules(
+        Network.BLUESKY,
+        max_items=4,
+        image=ImageRules(frozenset({"image/jpeg", "image/png", "image/webp"}), max_bytes=1 * MB),
+        gif=None,  # animated GIFs are shown as still images by the app; Outpost does not send them
+        video=None,  # the video service is not supported yet
+        source="platforms/x-bluesky-mastodon-threads.md §2.2–2.3 (app.bsky.embed.images; posts.md: 1 MB)",
+    ),
+    Network.MASTODON: MediaRules(
+        Network.MASTODON,
+        max_items=4,
+        image=ImageRules(
+            frozenset({*_WEB_IMAGES, "image/heic", "image/avif"}),
+            max_bytes=16 * MiB,
+            max_pixels=33_177_600,
+            convert_to=None,
+        ),
+        gif=ImageRules(frozenset({"image/gif"}), max_bytes=16 * MiB, convert_to=None),
+        video=VideoRules(
+            frozenset({"video/mp4", "video/webm", "video/quicktime"}), max_bytes=103_809_024, max_fps=120
+        ),
+        source="platforms/x-bluesky-mastodon-threads.md §3.3 (mastodon.social's /api/v2/instance)",
+    ),
+    Network.THREADS: MediaRules(
+        Network.THREADS,
+        max_items=10,  # carousel size UNCONFIRMED in the notes: kept at Instagram's 10
+        image=ImageRules(
+            frozenset({"image/jpeg", "image/png"}),
+            max_bytes=8 * MB,
+            max_width=1440,
+            min_width=320,
+            aspect=AspectRange(1 / 10, 10, "1:10 to 10:1"),
+        ),
+        video=VideoRules(
+            _MP4_MOV,
+            max_bytes=1000 * MB,
+            max_duration_s=300,
+            min_fps=23,
+            max_fps=60,
+            max_width=1920,
+            codecs=_H264_HEVC,
+        ),
+        video_alone=False,
+        source="platforms/x-bluesky-mastodon-threads.md §4.3 (Threads media specifications)",
+    ),
+    Network.INSTAGRAM: MediaRules(
+        Network.INSTAGRAM,
+        max_items=10,
+        image=ImageRules(
+            frozenset({"image/jpeg"}),
+            max_bytes=8 * MB,
+            max_width=1440,
+            min_width=320,
+            aspect=AspectRange(4 / 5, 1.91, "4:5 to 1.91:1"),
+        ),
+        video=VideoRules(
+            _MP4_MOV,
+            max_bytes=300 * MB,
+            min_duration_s=3,
+            max_duration_s=15 * 60,
+            min_fps=23,
+            max_fps=60,
+            max_width=1920,
+            codecs=_H264_HEVC,
+        ),
+        video_alone=False,
+        source="platforms/meta-linkedin-tiktok-youtube.md §2.4 (Meta spec via Postiz error 2207009)",
+    ),
+    Network.FACEBOOK: MediaRules(
+        Network.FACEBOOK,
+        max_items=10,  # multi-photo count UNCONFIRMED
+        image=ImageRules(frozenset({"image/jpeg", "image/png"}), max_bytes=4 * MB),
+        video=VideoRules(_MP4_MOV, max_duration_s=4 * 3600),
+        source="platforms/meta-linkedin-tiktok-youtube.md §3.3 (Postiz error 1366046)",
+    ),
+    Network.LINKEDIN: MediaRules(
+        Network.LINKEDIN,
+        max_items=20,
+        image=ImageRules(frozenset({"image/jpeg", "image/png"}), max_bytes=5 * MB, max_pixels=36_152_320),
+        gif=ImageRules(frozenset({"image/gif"}), max_bytes=5 * MB, max_pixels=36_152_320, convert_to=None),
+        video=VideoRules(
+            frozenset({"video/mp4"}),
+            max_bytes=500 * MB,
+            min_duration_s=3,
+            max_duration_s=30 * 60,
+            aspect=AspectRange(1 / 2.4, 2.4, "1:2.4 to 2.4:1"),
+        ),
+        documents=frozenset({"application/pdf"}),
+        max_document_bytes=100 * MB,
+        source="platforms/meta-linkedin-tiktok-youtube.md §4.5 (Postiz; LinkedIn help via fairpost)",
+    ),
+    Network.TIKTOK: MediaRules(
+        Network.TIKTOK,
+        max_items=35,  # photo carousel size UNCONFIRMED
+        image=ImageRules(
+            frozenset({"image/jpeg", "image/webp"}), max_bytes=20 * MB, max_width=1920, max_height=1080
+        ),
+        video=VideoRules(
+            frozenset({"video/mp4", "video/webm", "video/quicktime"}),
+            max_bytes=4000 * MB,
+            max_duration_s=10 * 60,
+            min_fps=23,
+            max_fps=60,
+            min_side=360,
+            max_width=4096,
+            max_height=4096,
+            codecs=frozenset({"h264", "hevc", "vp8", "vp9"}),
+        ),
+        source="platforms/meta-linkedin-tiktok-youtube.md §5.8 (TikTok media-transfer guide via fairpost)",
+    ),
+    Network.YOUTUBE: MediaRules(
+        Network.YOUTUBE,
+        max_items=1,
+        image=None,
+        video=VideoRules(frozenset({"video/mp4", "video/quicktime", "video/webm"}), max_bytes=256_000 * MB),
+        source="platforms/meta-linkedin-tiktok-youtube.md §6.4 (videos.insert)",
+    ),
+    Network.PINTEREST: MediaRules(
+        Network.PINTEREST,
+        max_items=5,
+        image=ImageRules(frozenset({"image/jpeg", "image/png"})),
+        video=VideoRules(_MP4_MOV),
+        source="platforms/meta-linkedin-tiktok-youtube.md §7.4 (Postiz; Ayrshare)",
+    ),
+}

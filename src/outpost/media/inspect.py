@@ -1,0 +1,193 @@
+"""What a media file really is: type from its bytes, then Pillow (images) or PyAV (video).
+
+Everything here is blocking and bounded: callers run it with `asyncio.to_thread`. A file that is
+empty, truncated, corrupt, mislabelled or absurdly large gives a `ValidationError` naming the
+field and the reason — never a crash or a hang (Pillow decodes only after the pixel count is
+checked; PyAV decodes one frame).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+import av
+import av.error
+from PIL import Image, ImageFile, UnidentifiedImageError
+
+from outpost.domain.errors import ValidationError
+from outpost.media.probe import probe
+
+MAX_PIXELS = 100_000_000  # 100 megapixels: beyond any network's limit; a bigger "image" is a bomb
+MAX_VIDEO_SIDE = 16_384
+_HASH_CHUNK = 1 << 20
+_GPS_TAG = 0x8825
+_ORIENTATION_TAG = 0x0112
+
+ImageFile.LOAD_TRUNCATED_IMAGES = False  # a truncated file is an error, not a grey half-picture
+
+
+def _register_heif() -> None:
+    try:
+        from pillow_heif import register_heif_opener
+    except ImportError:  # pragma: no cover - a dependency; keep working without HEIC if missing
+        return
+    register_heif_opener()
+
+
+_register_heif()
+
+
+class MediaKind(StrEnum):
+    """What sort of medium a file is, as networks distinguish them."""
+
+    IMAGE = "image"
+    ANIMATED_GIF = "animated_gif"
+    VIDEO = "video"
+    DOCUMENT = "document"
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    """Everything the compatibility checks and fixes need to know about one file.
+
+    Attributes:
+        width, height: as displayed (EXIF orientation applied).
+        orientation: the EXIF orientation tag (1 = upright).
+        has_location: EXIF GPS data is present (it is stripped before upload by default).
+        sha256: the content hash, naming derived copies and thumbnails in the cache.
+    """
+
+    path: str
+    mime_type: str
+    kind: MediaKind
+    size: int
+    sha256: str
+    width: int | None = None
+    height: int | None = None
+    duration_s: float | None = None
+    frame_rate: float | None = None
+    frames: int | None = None
+    video_codec: str | None = None
+    audio_codec: str | None = None
+    bitrate: int | None = None
+    color_mode: str | None = None
+    orientation: int = 1
+    has_location: bool = False
+
+    @property
+    def aspect(self) -> float | None:
+        """Width divided by height, as displayed."""
+        return self.width / self.height if self.width and self.height else None
+
+    @property
+    def pixels(self) -> int | None:
+        """Width × height."""
+        return self.width * self.height if self.width and self.height else None
+
+
+def inspect(path: str | Path, *, field: str = "media") -> MediaInfo:
+    """Look at the file at `path` (blocking; run it in a thread).
+
+    Raises:
+        ValidationError: missing, empty, not media, corrupt, truncated or too large to be real.
+    """
+    found = probe(path, field=field)
+    digest = _sha256(Path(found.path))
+    if found.mime_type.startswith("image/"):
+        return _image(found.path, found.mime_type, found.size, digest, field)
+    if found.mime_type.startswith("video/"):
+        return _video(found.path, found.mime_type, found.size, digest, field)
+    return MediaInfo(found.path, found.mime_type, MediaKind.DOCUMENT, found.size, digest)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _broken(field: str, path: str, what: str) -> ValidationError:
+    return ValidationError.single(field, f"{field}: {path} {what}", rule="readable_media", actual=path)
+
+
+def _image(path: str, mime: str, size: int, digest: str, field: str) -> MediaInfo:
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise _broken(
+                    field,
+                    path,
+                    f"is {width}×{height} pixels, far beyond what any network takes; "
+                    "export a smaller version.",
+                )
+            exif = image.getexif()
+            orientation = int(exif.get(_ORIENTATION_TAG, 1) or 1)
+            has_location = bool(exif.get_ifd(_GPS_TAG)) if _GPS_TAG in exif else False
+            frames = int(getattr(image, "n_frames", 1))
+            image.load()  # decode now: a truncated or corrupt file fails here, inside the guard
+            mode = image.mode
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise _broken(field, path, f"is damaged or not a readable image ({exc}).") from None
+    if orientation in (5, 6, 7, 8):
+        width, height = height, width
+    kind = MediaKind.ANIMATED_GIF if mime == "image/gif" and frames > 1 else MediaKind.IMAGE
+    return MediaInfo(
+        path,
+        mime,
+        kind,
+        size,
+        digest,
+        width=width,
+        height=height,
+        frames=frames,
+        color_mode=mode,
+        orientation=orientation,
+        has_location=has_location,
+    )
+
+
+def _video(path: str, mime: str, size: int, digest: str, field: str) -> MediaInfo:
+    try:
+        with av.open(path, timeout=10.0) as container:
+            if not container.streams.video:
+                raise _broken(field, path, "has no video track.")
+            stream = container.streams.video[0]
+            context = stream.codec_context
+            width, height = int(context.width or 0), int(context.height or 0)
+            if not (0 < width <= MAX_VIDEO_SIDE and 0 < height <= MAX_VIDEO_SIDE):
+                raise _broken(field, path, f"has an impossible frame size ({width}×{height}).")
+            duration = container.duration / av.time_base if container.duration else None
+            if duration is None and stream.duration and stream.time_base:
+                duration = float(stream.duration * stream.time_base)
+            rate = float(stream.average_rate) if stream.average_rate else None
+            audio = container.streams.audio[0].codec_context.name if container.streams.audio else None
+            next(container.decode(video=0))  # one frame decodes, or the file is broken
+            return MediaInfo(
+                path,
+                mime,
+                MediaKind.VIDEO,
+                size,
+                digest,
+                width=width,
+                height=height,
+                duration_s=round(duration, 3) if duration else None,
+                frame_rate=rate,
+                frames=int(stream.frames) or None,
+                video_codec=context.name,
+                audio_codec=audio,
+                bitrate=int(container.bit_rate) if container.bit_rate else None,
+            )
+    except ValidationError:
+        raise
+    except (av.error.FFmpegError, StopIteration, OSError, ValueError) as exc:
+        raise _broken(
+            field, path, f"is damaged or not a playable video ({exc or type(exc).__name__})."
+        ) from None

@@ -1,0 +1,149 @@
+"""The media pipeline, async: inspect → check per network → derive a copy that fits → upload.
+
+CPU and disk work runs in worker threads (`asyncio.to_thread`), so neither the window nor the
+engine's loop waits on a decoder. Derived copies and thumbnails live in the content-addressed
+cache and are swept when no post that may still be published needs them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+from pathlib import Path
+
+import av
+from PIL import Image, ImageOps
+
+from outpost.domain.compatibility import Compatibility, FixPlan, Verdict, check
+from outpost.domain.enums import ErrorCode
+from outpost.domain.errors import Rejected, ValidationError
+from outpost.domain.ids import new_id
+from outpost.domain.media_rules import MediaRules
+from outpost.domain.models import MediaAsset
+from outpost.media.cache import MediaCache
+from outpost.media.images import derive
+from outpost.media.inspect import MediaInfo, MediaKind, inspect
+
+log = logging.getLogger("outpost.media")
+
+THUMB_SIDE = 320
+
+
+class MediaPipeline:
+    """Inspects files, reports compatibility, prepares per-network copies, makes thumbnails."""
+
+    def __init__(self, cache_root: Path) -> None:
+        self.cache = MediaCache(cache_root)
+
+    async def inspect(self, path: str, *, field: str = "media") -> MediaInfo:
+        """What the file is (ValidationError naming `field` if it is not usable media)."""
+        return await asyncio.to_thread(inspect, path, field=field)
+
+    @staticmethod
+    def asset(info: MediaInfo, alt_text: str = "", *, focus: tuple[float, float] = (0.5, 0.5)) -> MediaAsset:
+        """The `MediaAsset` a post keeps for an inspected file."""
+        return MediaAsset(
+            id=new_id("med"),
+            path=info.path,
+            mime_type=info.mime_type,
+            size=info.size,
+            width=info.width,
+            height=info.height,
+            duration_s=info.duration_s,
+            alt_text=alt_text,
+            kind=info.kind.value,
+            sha256=info.sha256,
+            frame_rate=info.frame_rate,
+            video_codec=info.video_codec,
+            focus_x=focus[0],
+            focus_y=focus[1],
+        )
+
+    async def prepare(self, asset: MediaAsset, rules: MediaRules | None) -> MediaAsset:
+        """The asset to upload to a network with `rules`.
+
+        Images are always re-derived upright and without location data (and fixed to fit);
+        other media go as they are.
+
+        Raises:
+            Rejected: the file cannot go to that network (code `media_rejected`).
+        """
+        if rules is None or asset.kind != MediaKind.IMAGE:
+            if rules is not None:
+                self._require_compatible(asset, check(asset, rules))
+            return asset
+        current = await self.inspect(asset.path, field=asset.path)  # the file may have changed since
+        fresh = self.asset(current, asset.alt_text, focus=(asset.focus_x, asset.focus_y)).model_copy(
+            update={"id": asset.id}
+        )
+        verdict = check(fresh, rules)
+        self._require_compatible(fresh, verdict)
+        plan = verdict.plan or FixPlan()
+        variant = plan.key() + f"{int(fresh.focus_x * 100):02x}{int(fresh.focus_y * 100):02x}"
+        assert fresh.sha256 is not None
+        for mime in (plan.to_mime, fresh.mime_type, "image/jpeg"):
+            cached = self.cache.derived_path(fresh.sha256, variant, mime or "image/jpeg")
+            if cached.exists():
+                return await self._derived_asset(fresh, cached, mime or "image/jpeg")
+        try:
+            fitted = await asyncio.to_thread(derive, fresh.path, plan, focus=(fresh.focus_x, fresh.focus_y))
+        except ValidationError as exc:
+            raise Rejected(str(exc), code=ErrorCode.MEDIA_REJECTED) from None
+        path = self.cache.derived_path(fresh.sha256, variant, fitted.mime_type)
+        await asyncio.to_thread(self.cache.write, path, fitted.data)
+        return fresh.model_copy(
+            update={
+                "path": str(path),
+                "mime_type": fitted.mime_type,
+                "size": len(fitted.data),
+                "width": fitted.width,
+                "height": fitted.height,
+            }
+        )
+
+    async def _derived_asset(self, asset: MediaAsset, path: Path, mime: str) -> MediaAsset:
+        def measure() -> tuple[int, int, int]:
+            with Image.open(path) as image:
+                return path.stat().st_size, image.width, image.height
+
+        size, width, height = await asyncio.to_thread(measure)
+        return asset.model_copy(
+            update={"path": str(path), "mime_type": mime, "size": size, "width": width, "height": height}
+        )
+
+    @staticmethod
+    def _require_compatible(asset: MediaAsset, verdict: Verdict) -> None:
+        if verdict.status is Compatibility.INCOMPATIBLE:
+            raise Rejected(f"{asset.path}: {verdict.reason}.", code=ErrorCode.MEDIA_REJECTED)
+
+    async def thumbnail(self, info: MediaInfo) -> Path | None:
+        """A cached JPEG thumbnail (a video's first frame); None for documents."""
+        if info.kind is MediaKind.DOCUMENT:
+            return None
+        path = self.cache.thumb_path(info.sha256)
+        if not path.exists():
+            data = await asyncio.to_thread(_thumbnail_bytes, info)
+            await asyncio.to_thread(self.cache.write, path, data)
+        return path
+
+    async def sweep(self, keep: set[str]) -> int:
+        """Remove cached files no live post needs."""
+        removed = await asyncio.to_thread(self.cache.sweep, keep)
+        if removed:
+            log.info("media cache: removed %d file(s) no post needs", removed)
+        return removed
+
+
+def _thumbnail_bytes(info: MediaInfo) -> bytes:
+    if info.kind is MediaKind.VIDEO:
+        with av.open(info.path, timeout=10.0) as container:
+            image = next(container.decode(video=0)).to_image()  # type: ignore[no-untyped-call]
+    else:
+        with Image.open(info.path) as opened:
+            image = ImageOps.exif_transpose(opened)
+            image.load()
+    image.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()

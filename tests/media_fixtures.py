@@ -1,0 +1,43 @@
+"""Media files made on the spot (no binary blobs in the repo): images with Pillow, H.264 with PyAV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import av
+from PIL import Image
+
+
+def image(
+    path: Path, width: int, height: int, *, fmt: str | None = None, noise: bool = False, **save: object
+) -> Path:
+    """An image file; `noise` makes it hard to compress (large files)."""
+    picture = (
+        Image.effect_noise((width, height), 80).convert("RGB")
+        if noise
+        else Image.new("RGB", (width, height), (200, 40, 40))
+    )
+    picture.save(path, format=fmt, **save)  # type: ignore[arg-type]
+    return path
+
+
+def video(
+    path: Path,
+    width: int = 320,
+    height: int = 240,
+    *,
+    seconds: float = 2.0,
+    fps: int = 25,
+    codec: str = "libx264",
+) -> Path:
+    """A short video with a moving colour, encoded by PyAV's bundled FFmpeg."""
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream(codec, rate=fps)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        for index in range(int(seconds * fps)):
+            frame = Image.new("RGB", (width, height), ((index * 7) % 255, 90, 160))
+            for packet in stream.encode(av.VideoFrame.from_image(frame)):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path
