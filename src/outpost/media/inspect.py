@@ -9,6 +9,7 @@ checked; PyAV decodes one frame).
 from __future__ import annotations
 
 import hashlib
+import warnings
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -27,6 +28,7 @@ _GPS_TAG = 0x8825
 _ORIENTATION_TAG = 0x0112
 
 ImageFile.LOAD_TRUNCATED_IMAGES = False  # a truncated file is an error, not a grey half-picture
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow's own bomb guard, at our limit (it warns above, fails at 2×)
 
 
 def _register_heif() -> None:
@@ -115,7 +117,22 @@ def _broken(field: str, path: str, what: str) -> ValidationError:
     return ValidationError.single(field, f"{field}: {path} {what}", rule="readable_media", actual=path)
 
 
+def _too_big(field: str, path: str, pixels: str) -> ValidationError:
+    return _broken(
+        field, path, f"is {pixels} pixels, far beyond what any network takes; export a smaller version."
+    )
+
+
 def _image(path: str, mime: str, size: int, digest: str, field: str) -> MediaInfo:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            return _open_image(path, mime, size, digest, field)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_big(field, path, f"more than {MAX_PIXELS:,}") from None
+
+
+def _open_image(path: str, mime: str, size: int, digest: str, field: str) -> MediaInfo:
     try:
         with Image.open(path) as image:
             width, height = image.size
@@ -134,7 +151,7 @@ def _image(path: str, mime: str, size: int, digest: str, field: str) -> MediaInf
             mode = image.mode
     except ValidationError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise _broken(field, path, f"is damaged or not a readable image ({exc}).") from None
     if orientation in (5, 6, 7, 8):
         width, height = height, width
