@@ -298,3 +298,22 @@ async def test_older_servers_sign_in_without_pkce(engine: Engine, server: FakeMa
     account = await engine.connect_account(Network.MASTODON, instance=BASE, open_url=approve)
     assert account.handle == "alice@masto.example" and server.oauth["challenge"] is None
     assert server.oauth["app"]["scopes"] == "read:accounts write:statuses write:media"
+
+
+async def test_upload_progress_is_reported_and_the_derived_copy_is_swept_after_publishing(
+    engine: Engine, alice: Account, server: FakeMastodon, tmp_path: Path
+) -> None:
+    from outpost.engine.events import Event, UploadDidProgress
+    from tests import media_fixtures
+
+    events: list[Event] = []
+    engine.events.subscribe(events.append)
+    photo = media_fixtures.image(tmp_path / "big.png", 900, 600, noise=True)
+    post = await engine.create_post(
+        PostInput(text="hi", accounts=(alice.id,), media=(MediaInput(str(photo), "noise"),)), When.now()
+    )
+    progress = [e for e in events if isinstance(e, UploadDidProgress)]
+    assert post.status is PostStatus.PUBLISHED and progress
+    assert progress[-1].sent == progress[-1].total and all(e.post_id == post.id for e in progress)
+    derived = list((engine.data_dir / "cache" / "media" / "derived").glob("*"))
+    assert derived == []  # published: nothing needs the derived copy any more

@@ -260,9 +260,15 @@ class Engine:
 
     async def _publish_safely(self, post_id: str) -> None:
         try:
-            await self._publisher.publish(post_id)
+            await self._publish(post_id)
         except Exception:
             log.exception("publishing %s stopped unexpectedly", post_id)
+
+    async def _publish(self, post_id: str) -> Post:
+        """Publish, then drop derived media copies no post needs any more."""
+        post = await self._publisher.publish(post_id)
+        await self.sweep_media_cache()
+        return post
 
     # -- accounts ----------------------------------------------------------------------------------
 
@@ -499,7 +505,7 @@ class Engine:
                 update={"status": TargetStatus.PENDING, "error": None, "sending_part": None}
             )
             await self._db.run(self._store.posts.save_target, post_id, reset, now=self.clock.now())
-        return await self._publisher.publish(post_id)
+        return await self._publish(post_id)
 
     async def delete_post(self, post_id: str) -> None:
         """Forget a post; copies already published stay on the networks."""
@@ -509,6 +515,7 @@ class Engine:
                 f"Post {post_id} is publishing right now; delete it once it has finished."
             )
         await self._db.run(self._store.posts.delete, post_id)
+        await self.sweep_media_cache()
         self._scheduler.poke()
         self.events.emit(PostDidChange(post_id, None, deleted=True))
 
@@ -535,7 +542,7 @@ class Engine:
         )
         if not claimed:
             raise InvalidStateError(f"Post {post.id} changed meanwhile; it was not published.")
-        return await self._publisher.publish(post.id)
+        return await self._publish(post.id)
 
     async def _saved(self, post_id: str) -> Post:
         post = await self.get_post(post_id)

@@ -90,3 +90,15 @@ async def test_thumbnails_for_images_and_a_videos_first_frame(
 async def test_cache_names_cannot_escape_the_cache(pipeline: MediaPipeline) -> None:
     with pytest.raises(ValueError, match="not a cache key"):
         pipeline.cache.derived_path("../../etc/passwd", "0" * 16, "image/jpeg")
+
+
+async def test_heic_becomes_jpeg_for_a_network_that_does_not_take_it(
+    pipeline: MediaPipeline, tmp_path: Path
+) -> None:
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    source = media_fixtures.image(tmp_path / "phone.heic", 120, 90, fmt="HEIF")
+    prepared = await pipeline.prepare(pipeline.asset(await pipeline.inspect(str(source))), RULES[Network.X])
+    with Image.open(prepared.path) as derived:
+        assert (prepared.mime_type, derived.format, derived.size) == ("image/jpeg", "JPEG", (120, 90))
