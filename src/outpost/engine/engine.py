@@ -413,6 +413,16 @@ class Engine:
         self.events.emit(PostDidChange(staged.post.id, staged.post))
         return await self._after_save(staged.post, when)
 
+    async def check_post(self, request: PostInput, when: When | None = None) -> list[Problem]:
+        """Every problem `request` has (for checking as the person types); nothing is saved."""
+        try:
+            await self._stage(
+                request, when or When.draft(), post_id="post_check", created_at=self.clock.now()
+            )
+        except ValidationError as error:
+            return list(error.problems)
+        return []
+
     async def edit_post(self, post_id: str, changes: PostChanges, when: When | None = None) -> Post:
         """Change a draft, scheduled, failed or held post; `when` None keeps its schedule.
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import os
 from pathlib import Path
 
 import av
@@ -35,10 +36,22 @@ class MediaPipeline:
 
     def __init__(self, cache_root: Path) -> None:
         self.cache = MediaCache(cache_root)
+        self._seen: dict[tuple[str, int, int], MediaInfo] = {}
 
     async def inspect(self, path: str, *, field: str = "media") -> MediaInfo:
-        """What the file is (ValidationError naming `field` if it is not usable media)."""
-        return await asyncio.to_thread(inspect, path, field=field)
+        """What the file is (ValidationError naming `field` if it is not usable media).
+
+        Remembered per (path, size, mtime), so checking a post as it is typed never decodes or
+        hashes the same file twice; a changed file is looked at again.
+        """
+        try:
+            stat = await asyncio.to_thread(os.stat, path)
+        except OSError:
+            return await asyncio.to_thread(inspect, path, field=field)  # let inspect word the error
+        key = (path, stat.st_size, stat.st_mtime_ns)
+        if key not in self._seen:
+            self._seen[key] = await asyncio.to_thread(inspect, path, field=field)
+        return self._seen[key]
 
     @staticmethod
     def asset(info: MediaInfo, alt_text: str = "", *, focus: tuple[float, float] = (0.5, 0.5)) -> MediaAsset:

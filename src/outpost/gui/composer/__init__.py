@@ -1,0 +1,1 @@
+"""The composer: one post, its targets, media and thread, checked as it is typed."""

@@ -1,0 +1,1 @@
+"""Previews: the post as each network will show it."""

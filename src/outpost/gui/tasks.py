@@ -1,0 +1,52 @@
+"""Running engine calls from the GUI without blocking it (STYLE.md §6).
+
+`run_op(coro, on_success=…, on_failure=…)` schedules the coroutine on the qasync loop, keeps a
+strong reference to the task (asyncio only keeps weak ones), sends a `KnownError` to
+`on_failure` (the person can act on it) and anything else to `sys.excepthook` (a bug: the crash
+path). Callbacks run on the Qt thread. Never touch widgets inside the coroutine itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+from outpost.domain.errors import KnownError
+
+T = TypeVar("T")
+_running: set[asyncio.Task[Any]] = set()
+
+
+def run_op(
+    coro: Coroutine[Any, Any, T],
+    *,
+    on_success: Callable[[T], None] | None = None,
+    on_failure: Callable[[KnownError], None] | None = None,
+) -> asyncio.Task[T]:
+    """Run `coro` in the background and route its outcome to the callbacks."""
+    task = asyncio.ensure_future(coro)
+    _running.add(task)
+
+    def finished(done: asyncio.Task[T]) -> None:
+        _running.discard(done)
+        if done.cancelled():
+            return
+        error = done.exception()
+        if error is None:
+            if on_success is not None:
+                on_success(done.result())
+        elif isinstance(error, KnownError) and on_failure is not None:
+            on_failure(error)
+        else:
+            sys.excepthook(type(error), error, error.__traceback__)
+
+    task.add_done_callback(finished)
+    return task
+
+
+async def settle_ops() -> None:
+    """Wait for every running op (tests, and a clean shutdown)."""
+    while _running:
+        await asyncio.gather(*list(_running), return_exceptions=True)
