@@ -15,6 +15,7 @@ from outpost.domain.errors import KnownError
 from outpost.engine import Engine
 from outpost.gui.mainwindow import MainWindow
 from outpost.gui.qt import QApplication, QIcon, QMessageBox, QTimer
+from outpost.gui.tasks import settle_ops
 from outpost.log import setup_logging
 from outpost.paths import APP_ID, log_dir, resource
 
@@ -56,9 +57,11 @@ async def _main(app: QApplication, data_dir: Path, log_file: Path) -> int:
     try:
         await engine.start()
         window.refresh()
+        await window.open_composer()
         await closing.wait()
     finally:
         window.hide()
+        await settle_ops()  # the last autosave lands before the engine closes
         await engine.close()
         log.info("engine closed; quitting")
     return 0

@@ -50,6 +50,10 @@ class Settings(BaseModel):
         description="Posts that came due while Outpost was closed: hold them for review, or "
         "publish them late.",
     )
+    composer_draft_id: str | None = Field(
+        default=None,
+        description="The draft open in the composer, reopened at the next start (autosave).",
+    )
     missed_grace_minutes: int = Field(
         default=5,
         ge=0,

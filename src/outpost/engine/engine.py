@@ -26,7 +26,7 @@ from outpost.adapters.http import build_client
 from outpost.adapters.registry import AdapterRegistry, default_registry
 from outpost.auth.oauth import OpenUrl, open_in_browser
 from outpost.auth.secrets import KeyringSecretStore, SecretStore, SecretVault
-from outpost.config.settings import Settings, load_settings
+from outpost.config.settings import Settings, load_settings, save_settings
 from outpost.domain.capabilities import Capabilities
 from outpost.domain.enums import MissedPostPolicy, Network, PostStatus, TargetStatus
 from outpost.domain.errors import (
@@ -221,6 +221,23 @@ class Engine:
             due = await self._db.run(self._store.posts.due_post_ids, self.clock.now())
             if not due and not self._background and self._scheduler.in_flight == 0:
                 return
+
+    def remember_draft(self, post_id: str | None) -> None:
+        """Note which draft the composer has open, so the next start reopens it."""
+        if self.settings.composer_draft_id != post_id:
+            self.settings.composer_draft_id = post_id
+            save_settings(self.data_dir, self.settings)
+
+    async def open_draft(self) -> Post | None:
+        """The draft the composer had open when Outpost last closed, if it is still a draft."""
+        post_id = self.settings.composer_draft_id
+        if post_id is None:
+            return None
+        try:
+            post = await self.get_post(post_id)
+        except KnownError:
+            return None
+        return post if post.status is PostStatus.DRAFT else None
 
     def pause(self) -> None:
         """Stop publishing due posts until `resume()` (in-flight publishes finish)."""
@@ -423,10 +440,13 @@ class Engine:
             return list(error.problems)
         return []
 
-    async def edit_post(self, post_id: str, changes: PostChanges, when: When | None = None) -> Post:
+    async def edit_post(
+        self, post_id: str, changes: PostChanges, when: When | None = None, *, validate: bool = True
+    ) -> Post:
         """Change a draft, scheduled, failed or held post; `when` None keeps its schedule.
 
-        A failed post comes back as a draft unless `when` says otherwise.
+        A failed post comes back as a draft unless `when` says otherwise. `validate=False` is for
+        autosaved drafts only; publishing and scheduling always check every rule.
         """
         post = await self.get_post(post_id)
         self._require_untouched(post, "edited")
@@ -437,7 +457,13 @@ class Engine:
             if post.status is PostStatus.SCHEDULED:
                 keep = (post.scheduled_at, post.timezone)
         staged = await self._stage(
-            request, when, post_id=post.id, created_at=post.created_at, previous=post, keep_schedule=keep
+            request,
+            when,
+            post_id=post.id,
+            created_at=post.created_at,
+            previous=post,
+            keep_schedule=keep,
+            validate=validate or when.kind != "draft",
         )
         saved = await self._db.run(self._store.posts.save_content, staged.post, expected=post.status)
         if not saved:

@@ -1,7 +1,7 @@
-"""The main window shell. For now: the queue of posts, the accounts, and the engine's state.
+"""The main window: the composer (with previews), the queue and accounts, the engine's state.
 
-The composer, previews, calendar and health panel arrive with their own issues; this shell
-already talks to the engine only through the facade and its events.
+The calendar, health panel, tray and settings arrive with their own issue; the window talks to
+the engine only through the facade and its events.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import qasync
 from outpost.domain.models import Account, Post
 from outpost.engine import Engine
 from outpost.gui.bridge import EngineBridge
+from outpost.gui.composer.widget import ComposerWidget
 from outpost.gui.qt import (
     QCloseEvent,
     QFont,
@@ -22,6 +23,7 @@ from outpost.gui.qt import (
     QMainWindow,
     QSplitter,
     Qt,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -42,21 +44,25 @@ class MainWindow(QMainWindow):
         self.engine = engine
         self.bridge = EngineBridge(engine.events, self)
         self.setWindowTitle("Outpost")
-        self.resize(960, 620)
         self.posts = QListWidget()
         self.posts.setObjectName("posts")
         self.accounts = QListWidget()
         self.accounts.setObjectName("accounts")
-        self._empty = QLabel(
-            "No posts yet.\nCreate one with `outpost post create`; the composer is coming to this window."
-        )
+        self._empty = QLabel("No posts yet.\nWrite one in the Compose tab.")
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._empty.setWordWrap(True)
         self.accounts.setWordWrap(True)
-        self.setCentralWidget(self._layout())
+        self.composer = ComposerWidget(engine)
+        self.composer.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.pages = QTabWidget()
+        self.pages.addTab(self.composer, "Compose")
+        self.pages.addTab(self._layout(), "Queue")
+        self.setCentralWidget(self.pages)
+        self.resize(1180, 760)
         self.statusBar().showMessage("Starting…")
         self.bridge.post_did_change.connect(self.refresh)
         self.bridge.account_did_change.connect(self.refresh)
+        self.bridge.account_did_change.connect(lambda _: self.composer.load_accounts())
         self.bridge.engine_state_did_change.connect(self._show_state)
         self.bridge.posts_were_missed.connect(self._show_missed)
         self._refreshing: asyncio.Task[None] | None = None
@@ -85,6 +91,14 @@ class MainWindow(QMainWindow):
             layout.addWidget(widget, 1)  # the body takes the height; the heading stays on top
         box.setMinimumWidth(260)
         return box
+
+    async def open_composer(self) -> None:
+        """Load accounts into the composer and reopen the draft autosaved last time."""
+        await self.composer.reload_accounts()  # the chips must exist before a draft selects them
+        draft = await self.engine.open_draft()
+        if draft is not None:
+            self.composer.load(draft)
+            self.statusBar().showMessage("Your draft from last time is back.", 8000)
 
     @qasync.asyncSlot()
     async def refresh(self) -> None:

@@ -24,9 +24,18 @@ def run_op(
     *,
     on_success: Callable[[T], None] | None = None,
     on_failure: Callable[[KnownError], None] | None = None,
-) -> asyncio.Task[T]:
-    """Run `coro` in the background and route its outcome to the callbacks."""
-    task = asyncio.ensure_future(coro)
+) -> asyncio.Task[T] | None:
+    """Run `coro` in the background and route its outcome to the callbacks.
+
+    Returns None, dropping the work, when no event loop runs: that only happens while the app
+    shuts down (a timer firing after the loop stopped), when nothing can complete anyway.
+    """
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        coro.close()
+        return None
+    task = loop.create_task(coro)
     _running.add(task)
 
     def finished(done: asyncio.Task[T]) -> None:

@@ -1,0 +1,172 @@
+"""How each network shows a post, as HTML for a QTextBrowser. Pure Python: no Qt, no network.
+
+User text is always escaped (`html.escape`) before any markup is added around the spans found
+in it, so a post can never inject HTML into the preview.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from outpost.adapters.bluesky_text import shorten_link
+from outpost.domain.enums import Network
+from outpost.domain.text import SpanKind, find_spans
+
+# Feeds that fold long text behind "…more" (characters shown before the fold).
+FOLD_AT = {Network.LINKEDIN: 210, Network.INSTAGRAM: 125, Network.FACEBOOK: 480, Network.THREADS: 500}
+ACCENT = {
+    Network.MASTODON: "#6364ff",
+    Network.BLUESKY: "#1185fe",
+    Network.X: "#1d9bf0",
+    Network.THREADS: "#000000",
+    Network.LINKEDIN: "#0a66c2",
+    Network.INSTAGRAM: "#e1306c",
+    Network.FACEBOOK: "#1877f2",
+    Network.TIKTOK: "#fe2c55",
+    Network.YOUTUBE: "#ff0000",
+    Network.PINTEREST: "#e60023",
+}
+
+
+@dataclass(frozen=True)
+class PreviewMedia:
+    """A thumbnail the widget has registered under `url` (e.g. `thumb://3`)."""
+
+    url: str
+    kind: str
+    alt: str = ""
+
+
+@dataclass(frozen=True)
+class PreviewPost:
+    """What a preview shows: who posts, the parts of the thread, the media of the first part."""
+
+    network: Network
+    display_name: str
+    handle: str
+    parts: tuple[str, ...]
+    media: tuple[PreviewMedia, ...] = ()
+    options: Mapping[str, object] = field(default_factory=dict)
+
+
+def render(post: PreviewPost) -> str:
+    """The whole preview as HTML."""
+    if not post.parts or (not any(p.strip() for p in post.parts) and not post.media):
+        return "<p style='color:#888'>Start typing to see the post as it will appear.</p>"
+    blocks = [_part(post, index, text) for index, text in enumerate(post.parts)]
+    return (
+        "<html><body style='font-family:sans-serif; font-size:10.5pt'>" + "".join(blocks) + "</body></html>"
+    )
+
+
+def _part(post: PreviewPost, index: int, text: str) -> str:
+    last = index == len(post.parts) - 1
+    rail = "" if last else "border-left: 2px solid #cfd4da;"
+    body = _text(post.network, text)
+    extras = ""
+    if index == 0:
+        extras = _media(post) if post.media else _card(post, text)
+    warning = post.options.get("spoiler_text") if post.network is Network.MASTODON else None
+    if isinstance(warning, str) and warning:
+        body = (
+            f"<div style='background:#fff3cd; padding:4px'><b>CW:</b> {html.escape(warning)} "
+            f"<span style='color:#888'>[show more]</span></div>"
+        ) + body
+    return (
+        "<table width='100%' cellspacing='0' cellpadding='4'><tr>"
+        f"<td width='44' valign='top' style='{rail}'>{_avatar(post)}</td>"
+        f"<td valign='top'><b>{html.escape(post.display_name)}</b> "
+        f"<span style='color:#667'>{html.escape(_handle(post))} · now</span>"
+        f"<div style='margin-top:4px'>{body}</div>{extras}</td></tr></table>"
+    )
+
+
+def _avatar(post: PreviewPost) -> str:
+    initial = html.escape((post.display_name or post.handle or "?")[:1].upper())
+    colour = ACCENT[post.network]
+    return (
+        f"<table cellpadding='0' cellspacing='0'><tr><td width='36' height='36' align='center' "
+        f"style='background:{colour}; color:white; font-weight:bold; font-size:14pt'>{initial}"
+        "</td></tr></table>"
+    )
+
+
+def _handle(post: PreviewPost) -> str:
+    if post.network is Network.MASTODON:
+        return f"@{post.handle}"
+    if post.network in (Network.BLUESKY, Network.X, Network.THREADS, Network.INSTAGRAM, Network.TIKTOK):
+        return f"@{post.handle.split('@')[0]}"
+    return post.handle
+
+
+def _text(network: Network, text: str) -> str:
+    folded = False
+    limit = FOLD_AT.get(network)
+    if limit is not None and len(text) > limit:
+        text, folded = text[:limit].rstrip(), True
+    pieces, position = [], 0
+    colour = ACCENT[network]
+    for span in find_spans(text):
+        pieces.append(html.escape(text[position : span.start]))
+        shown = (
+            _shown_link(network, span.value) if span.kind is SpanKind.LINK else text[span.start : span.end]
+        )
+        pieces.append(f"<span style='color:{colour}'>{html.escape(shown)}</span>")
+        position = span.end
+    pieces.append(html.escape(text[position:]))
+    markup = "".join(pieces).replace("\n", "<br>")
+    if folded:
+        markup += "<span style='color:#667'>… more</span>"
+    return markup
+
+
+def _shown_link(network: Network, url: str) -> str:
+    """Links as each network displays them (X and Mastodon like Bluesky: no scheme, cut)."""
+    if network in (Network.BLUESKY, Network.X, Network.MASTODON, Network.THREADS):
+        return shorten_link(url)
+    return url
+
+
+def _media(post: PreviewPost) -> str:
+    items = post.media[:4]
+    play = "<br><span style='color:#fff;background:#000'>▶ video</span>"
+    cells = [f"<td><img src='{m.url}'>{play if m.kind == 'video' else ''}</td>" for m in items]
+    if len(cells) == 4:
+        rows = f"<tr>{cells[0]}{cells[1]}</tr><tr>{cells[2]}{cells[3]}</tr>"
+    else:
+        rows = "<tr>" + "".join(cells) + "</tr>"
+    more = f"<div style='color:#667'>+{len(post.media) - 4} more</div>" if len(post.media) > 4 else ""
+    return f"<table cellspacing='2' cellpadding='0' style='margin-top:6px'>{rows}</table>{more}"
+
+
+def _card(post: PreviewPost, text: str) -> str:
+    links = [s.value for s in find_spans(text) if s.kind is SpanKind.LINK]
+    if not links or post.network not in (
+        Network.BLUESKY,
+        Network.MASTODON,
+        Network.X,
+        Network.LINKEDIN,
+        Network.FACEBOOK,
+        Network.THREADS,
+    ):
+        return ""
+    if post.network is Network.BLUESKY and post.options.get("link_card") is False:
+        return ""
+    host = urlsplit(links[0]).netloc.removeprefix("www.")
+    return (
+        f"<table width='100%' cellpadding='6' style='margin-top:6px; border:1px solid #cfd4da'><tr><td>"
+        f"<span style='color:#667'>{html.escape(host)}</span><br><b>Link preview</b><br>"
+        f"<span style='color:#667'>The page's title and image appear here.</span></td></tr></table>"
+    )
+
+
+def grid_cell_aspect(network: Network, count: int) -> float:
+    """The width/height each image is cropped to in the network's feed grid."""
+    if count <= 1:
+        return {Network.INSTAGRAM: 4 / 5, Network.X: 16 / 9}.get(network, 0.0)  # 0: uncropped
+    if count == 2:
+        return 7 / 8 if network is Network.X else 1.0
+    return 1.0 if network is not Network.X else 16 / 9
