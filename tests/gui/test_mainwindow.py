@@ -3,29 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 from pathlib import Path
-
-import qasync
 
 from outpost.adapters.base import AddAccountRequest
 from outpost.domain.enums import Network
 from outpost.engine import Engine, PostInput, When
 from outpost.gui.mainwindow import MainWindow
 from tests.fakes import FakeClock, FakeNetwork, MemorySecretStore, fake_registry
-
-
-def run_on_qasync(qapp, scenario) -> None:
-    loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(loop)
-    try:
-        loop.run_until_complete(asyncio.wait_for(scenario(), 20))
-    finally:
-        asyncio.set_event_loop(None)
-        loop.close()
-        # qasync's timers and notifiers sit in reference cycles; collect them here, on the Qt
-        # thread, or a later collection on a worker thread makes Qt warn about foreign threads.
-        gc.collect()
+from tests.gui.helpers import run_on_qasync
 
 
 def test_window_shows_posts_and_accounts_and_follows_engine_events(qtbot, qapp, tmp_path: Path) -> None:

@@ -9,8 +9,6 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
-import qasync
-
 from outpost.domain.models import Account, Post
 from outpost.engine import Engine
 from outpost.gui.bridge import EngineBridge
@@ -28,6 +26,7 @@ from outpost.gui.qt import (
     QWidget,
     Signal,
 )
+from outpost.gui.tasks import run_op
 
 
 class MainWindow(QMainWindow):
@@ -100,12 +99,12 @@ class MainWindow(QMainWindow):
             self.composer.load(draft)
             self.statusBar().showMessage("Your draft from last time is back.", 8000)
 
-    @qasync.asyncSlot()
-    async def refresh(self) -> None:
+    def refresh(self, *_: object) -> None:
         """Reload posts and accounts from the engine (off the critical path: store thread)."""
-        posts = await self.engine.list_posts()
-        accounts = await self.engine.list_accounts()
-        self._fill(posts, accounts)
+        run_op(self._load(), on_success=lambda found: self._fill(*found))
+
+    async def _load(self) -> tuple[list[Post], list[Account]]:
+        return await self.engine.list_posts(), await self.engine.list_accounts()
 
     def _fill(self, posts: list[Post], accounts: list[Account]) -> None:
         self.posts.clear()
