@@ -242,3 +242,40 @@ def test_previews_show_user_text_as_text_never_as_markup(window_run) -> None:
         assert "passwd" not in " ".join(preview.document().toHtml().split("<img")[1:2])
 
     window_run(scenario)
+
+
+def test_one_click_fix_swaps_in_a_copy_that_fits(window_run, tmp_path: Path) -> None:
+    webp = image(tmp_path / "sticker.webp", 300, 200, fmt="WEBP")
+
+    async def scenario(window: MainWindow, engine: Engine) -> None:
+        composer = window.composer
+        composer.select("mastodon:alice@m.example")  # the fake network takes PNG and JPEG only
+        composer.attach(str(webp), "A sticker")
+        await settle_ops()
+        assert "convert to JPEG" in composer.media.badges.text() and composer.media.fix.isEnabled()
+        composer.media.fix.click()
+        await settle_ops()
+        [fixed] = composer.media.items
+        assert fixed.info.mime_type == "image/jpeg" and fixed.alt_text == "A sticker"
+        assert Path(fixed.info.path).parent == engine.data_dir / "fixed" and webp.exists()
+        assert "fits" in composer.media.badges.text() and not composer.media.fix.isEnabled()
+
+    window_run(scenario)
+
+
+def test_an_image_pasted_from_the_clipboard_is_attached(window_run) -> None:
+    async def scenario(window: MainWindow, engine: Engine) -> None:
+        from outpost.gui.qt import QApplication, QColor, QImage
+
+        composer = window.composer
+        composer.select("mastodon:alice@m.example")
+        picture = QImage(120, 80, QImage.Format.Format_RGB32)
+        picture.fill(QColor(20, 160, 90))
+        QApplication.clipboard().setImage(picture)
+        composer.paste_image()
+        await settle_ops()
+        [attached] = composer.media.items
+        assert (attached.info.mime_type, attached.info.width, attached.info.height) == ("image/png", 120, 80)
+        assert Path(attached.info.path).parent == engine.data_dir / "pasted"
+
+    window_run(scenario)

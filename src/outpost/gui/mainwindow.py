@@ -50,6 +50,7 @@ class MainWindow(QMainWindow):
         self._empty = QLabel("No posts yet.\nWrite one in the Compose tab.")
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._empty.setWordWrap(True)
+        self.posts.setVisible(False)  # until the first load says whether there are posts
         self.accounts.setWordWrap(True)
         self.composer = ComposerWidget(engine)
         self.composer.message.connect(lambda text: self.statusBar().showMessage(text, 8000))

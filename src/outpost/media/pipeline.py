@@ -115,6 +115,28 @@ class MediaPipeline:
             }
         )
 
+    async def fixed_copy(
+        self, info: MediaInfo, rules: MediaRules, folder: Path, *, focus: tuple[float, float]
+    ) -> Path:
+        """A visible, fixed copy of `info` for a network (the one-click fix in the composer).
+
+        It lives in `folder` (not the cache, which is swept), named after the original.
+
+        Raises:
+            ValidationError: nothing to fix, or the fix cannot keep the quality floor.
+        """
+        verdict = check(self.asset(info), rules)
+        if verdict.status is not Compatibility.FIXABLE or verdict.plan is None:
+            raise ValidationError.single("media", f"{info.path} needs no fix for {rules.network.label}.")
+        fitted = await asyncio.to_thread(derive, info.path, verdict.plan, focus=focus)
+        extension = {"image/png": "png", "image/gif": "gif", "image/webp": "webp"}.get(
+            fitted.mime_type, "jpg"
+        )
+        target = folder / f"{Path(info.path).stem}-for-{rules.network.value}.{extension}"
+        await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+        await asyncio.to_thread(target.write_bytes, fitted.data)
+        return target
+
     async def _derived_asset(self, asset: MediaAsset, path: Path, mime: str) -> MediaAsset:
         def measure() -> tuple[int, int, int]:
             with Image.open(path) as image:

@@ -49,6 +49,7 @@ class MediaStrip(QWidget):
     """
 
     media_did_change = Signal()
+    fix_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +72,10 @@ class MediaStrip(QWidget):
         self.alt.textEdited.connect(self._alt_edited)
         self.remove = QPushButton("Remove")
         self.remove.clicked.connect(self.remove_selected)
+        self.fix = QPushButton("Fix")
+        self.fix.setObjectName("fix")
+        self.fix.setToolTip("Make a copy that fits (crop, convert, shrink) and use it instead")
+        self.fix.clicked.connect(lambda: self.fix_requested.emit(self.list.currentRow()))
         self.badges = QLabel()
         self.badges.setObjectName("badges")
         self.badges.setWordWrap(True)
@@ -79,6 +84,7 @@ class MediaStrip(QWidget):
         self.hint.setStyleSheet("color: #667")
         row = QHBoxLayout()
         row.addWidget(self.alt, 1)
+        row.addWidget(self.fix)
         row.addWidget(self.remove)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -98,6 +104,16 @@ class MediaStrip(QWidget):
         self.list.addItem(item)
         self.list.setCurrentRow(len(self.items) - 1)
         self._refresh_controls()
+        self.media_did_change.emit()
+
+    def replace_item(self, row: int, attached: Attached) -> None:
+        """Swap the file at `row` (after a fix), keeping its place and alt text."""
+        self.items[row] = attached
+        item = self.list.item(row)
+        item.setToolTip(attached.info.path)
+        item.setText(self._caption(attached))
+        if attached.thumbnail:
+            item.setIcon(QIcon(QPixmap(attached.thumbnail)))
         self.media_did_change.emit()
 
     def set_verdicts(self, verdicts: dict[str, dict[str, Verdict]]) -> None:
@@ -144,6 +160,7 @@ class MediaStrip(QWidget):
         self.alt.setText(selected.alt_text if selected else "")
         if selected is None:
             self.badges.setText("")
+            self.fix.setEnabled(False)
             return
         parts = []
         for network, verdict in self.verdicts.get(selected.info.sha256, {}).items():
@@ -153,10 +170,17 @@ class MediaStrip(QWidget):
                 f"{detail}</span>"
             )
         self.badges.setText("&nbsp;&nbsp; ".join(parts))
+        fixable = [
+            v
+            for v in self.verdicts.get(selected.info.sha256, {}).values()
+            if v.status is Compatibility.FIXABLE
+        ]
+        self.fix.setEnabled(bool(fixable))
         self.badges.setToolTip("⚙: Outpost fixes it on a copy when publishing (your file stays as it is).")
 
     def _refresh_controls(self) -> None:
         has = bool(self.items)
         self.list.setVisible(has)
         self.remove.setEnabled(has)
+        self.fix.setVisible(has)
         self.alt.setVisible(has)

@@ -125,6 +125,7 @@ class ComposerWidget(QWidget):
         self.custom.addTab(main, "Post")
         self.media = MediaStrip()
         self.media.media_did_change.connect(self._changed)
+        self.media.fix_requested.connect(self.fix_media)
         self.thread_box = QVBoxLayout()
         add_part = QPushButton("+ Add thread part")
         add_part.clicked.connect(lambda: self.add_part(""))
@@ -370,6 +371,32 @@ class ComposerWidget(QWidget):
     async def _inspect(self, path: str) -> tuple[MediaInfo, Path | None]:
         info = await self.engine.media.inspect(path)
         return info, await self.engine.media.thumbnail(info)
+
+    def fix_media(self, row: int) -> None:
+        """One click: replace the file with a copy the first network that needs a fix takes."""
+        if not 0 <= row < len(self.media.items):
+            return
+        attached = self.media.items[row]
+        for account in self.selected:
+            caps = self.caps.get(account.id)
+            if caps is None or caps.media is None:
+                continue
+            if check(attached.info, caps.media).status.value == "fixable":
+                run_op(
+                    self._fixed(attached, caps),
+                    on_success=lambda new: self.media.replace_item(row, new),
+                    on_failure=self._fail,
+                )
+                self.message.emit(f"Making a copy that fits {account.network.label}…")
+                return
+
+    async def _fixed(self, attached: Attached, caps: Capabilities) -> Attached:
+        assert caps.media is not None
+        folder = self.engine.data_dir / "fixed"
+        path = await self.engine.media.fixed_copy(attached.info, caps.media, folder, focus=(0.5, 0.5))
+        info = await self.engine.media.inspect(str(path))
+        thumbnail = await self.engine.media.thumbnail(info)
+        return Attached(info, attached.alt_text, str(thumbnail) if thumbnail else None)
 
     def paste_image(self) -> None:
         """Attach an image from the clipboard (saved in the data folder), or paste text as usual."""
