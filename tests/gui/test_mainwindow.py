@@ -9,11 +9,12 @@ from outpost.adapters.base import AddAccountRequest
 from outpost.domain.enums import Network
 from outpost.engine import Engine, PostInput, When
 from outpost.gui.mainwindow import MainWindow
+from outpost.gui.tasks import settle_ops
 from tests.fakes import FakeClock, FakeNetwork, MemorySecretStore, fake_registry
 from tests.gui.helpers import run_on_qasync
 
 
-def test_window_shows_posts_and_accounts_and_follows_engine_events(qtbot, qapp, tmp_path: Path) -> None:
+def test_window_follows_engine_events_in_queue_accounts_and_status_bar(qtbot, qapp, tmp_path: Path) -> None:
     remote = FakeNetwork()
 
     async def scenario() -> None:
@@ -25,11 +26,15 @@ def test_window_shows_posts_and_accounts_and_follows_engine_events(qtbot, qapp, 
         window.show()
         try:
             assert window.windowTitle() == "Outpost"
+            assert [window.pages.tabText(i) for i in range(window.pages.count())] == [
+                "Compose",
+                "Queue",
+                "Accounts",
+            ]
             await engine.start()
             window.refresh()
-            while window.accounts.count() == 0:
-                await asyncio.sleep(0.01)
-            assert window.accounts.item(0).text() == "No accounts connected yet."
+            await settle_ops()
+            assert not window.health.empty.isHidden() and window.queue.model.rowCount() == 0
             account = await engine.add_account(
                 Network.MASTODON,
                 AddAccountRequest(service_url="https://f.example", access_token="good-token"),
@@ -37,12 +42,28 @@ def test_window_shows_posts_and_accounts_and_follows_engine_events(qtbot, qapp, 
             await engine.create_post(
                 PostInput(text="Hello from the queue", accounts=(account.id,)), When.now()
             )
-            while window.posts.count() == 0 or "published" not in window.posts.item(0).text():
-                await asyncio.sleep(0.01)  # the window refreshed itself from the engine's events
-            assert "Hello from the queue" in window.posts.item(0).text()
-            assert window.accounts.item(0).text() == "mastodon:alice@fake.example · ok"
+            for _ in range(100):  # the window updates itself from the engine's events
+                await settle_ops()
+                if window.queue.model.rowCount() and window.health.cards:
+                    break
+                await asyncio.sleep(0.01)
+            model = window.queue.model
+            assert [model.data(model.index(0, c)) for c in (0, 2, 3)] == [
+                "published",
+                "Hello from the queue",
+                "✓ mastodon:alice@fake.example",
+            ]
+            assert (
+                "Connected"
+                in window.health.cards[account.id]
+                .findChild(object, "facts")
+                .parent()
+                .findChildren(type(window.health.empty))[0]
+                .text()
+            )
             assert "Publishing running" in window.statusBar().currentMessage()
         finally:
+            await settle_ops()
             await engine.close()
 
     run_on_qasync(qapp, scenario)

@@ -333,6 +333,39 @@ class Engine:
         verified = await adapter.connect(service_url=instance, open_url=open_url)
         return await self._save_account(network, verified)
 
+    async def reconnect_account(
+        self, ref: str, request: AddAccountRequest | None = None, *, open_url: OpenUrl = open_in_browser
+    ) -> Account:
+        """New credentials for an existing account (browser sign-in when `request` is None).
+
+        The account keeps its id and history; the new secret replaces the old one in the keyring.
+
+        Raises:
+            ValidationError: the network refused, or the sign-in was for a different account.
+        """
+        account = await self.get_account(ref)
+        adapter = self._connections.adapter(account.network)
+        try:
+            if request is None:
+                verified = await adapter.connect(service_url=account.service_url, open_url=open_url)
+            else:
+                verified = await adapter.add_account(request)
+        except (Rejected, AuthExpired) as exc:
+            raise ValidationError.single(
+                "credentials", f"{account.network.label} refused the credentials: {exc}"
+            ) from None
+        if verified.handle.lower() != account.handle.lower():
+            raise ValidationError.single(
+                "credentials",
+                f"That signed in as {verified.handle}, not {account.handle}. Sign in as {account.handle}, "
+                f"or add {verified.handle} as another account.",
+            )
+        await self._secrets.write(account.secret_ref, verified.credentials)
+        await self._db.run(self._store.accounts.set_health, account.id, verified.health)
+        updated = await self._db.run(self._store.accounts.get, account.id)
+        self.events.emit(AccountHealthDidChange(updated))
+        return updated
+
     async def _save_account(self, network: Network, verified: VerifiedAccount) -> Account:
         """Keyring first, then the database: a keyring failure leaves nothing half-saved."""
         account_id = new_id("acc")
@@ -395,9 +428,24 @@ class Engine:
 
     # -- posts: reading ----------------------------------------------------------------------------
 
-    async def list_posts(self, statuses: Sequence[PostStatus] = ()) -> list[Post]:
-        """Posts, oldest first, optionally only some statuses."""
-        return await self._db.run(self._store.posts.all, statuses=statuses)
+    async def list_posts(
+        self,
+        statuses: Sequence[PostStatus] = (),
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        search: str = "",
+        newest_first: bool = False,
+    ) -> list[Post]:
+        """Posts, oldest first (or newest first, as a queue shows them), optionally filtered."""
+        return await self._db.run(
+            self._store.posts.all,
+            statuses=statuses,
+            limit=limit,
+            offset=offset,
+            search=search,
+            newest_first=newest_first,
+        )
 
     async def get_post(self, post_id: str) -> Post:
         """One post."""

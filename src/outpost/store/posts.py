@@ -111,14 +111,33 @@ class PostRepository:
         return self._assemble(rows)[0]
 
     def all(
-        self, *, statuses: Iterable[PostStatus] = (), limit: int | None = None, offset: int = 0
+        self,
+        *,
+        statuses: Iterable[PostStatus] = (),
+        limit: int | None = None,
+        offset: int = 0,
+        search: str = "",
+        newest_first: bool = False,
     ) -> list[Post]:
-        """Posts, oldest first, optionally only those with the given statuses."""
+        """Posts, oldest first (or newest first), optionally filtered by status and text.
+
+        Newest first orders by the post's time (scheduled, else last change), as a queue shows it.
+        """
         wanted = [s.value for s in statuses]
-        where = f"WHERE status IN ({','.join('?' * len(wanted))})" if wanted else ""
+        clauses: list[str] = []
+        params: list[object] = []
+        if wanted:
+            clauses.append(f"status IN ({','.join('?' * len(wanted))})")
+            params += wanted
+        if search:
+            clauses.append("(text LIKE ? ESCAPE '\\' OR thread LIKE ? ESCAPE '\\')")
+            pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            params += [pattern, pattern]
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        order = "coalesce(scheduled_at, updated_at) DESC, rowid DESC" if newest_first else "created_at, id"
         page = "LIMIT ? OFFSET ?" if limit is not None else ""
-        params: list[object] = [*wanted, *([limit, offset] if limit is not None else [])]
-        rows = self._db.query(f"SELECT * FROM posts {where} ORDER BY created_at, id {page}", params)
+        params += [limit, offset] if limit is not None else []
+        rows = self._db.query(f"SELECT * FROM posts {where} ORDER BY {order} {page}", params)
         return self._assemble(rows)
 
     def delete(self, post_id: str) -> None:

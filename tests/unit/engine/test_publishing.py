@@ -342,3 +342,16 @@ def _pixel() -> None:
 
 
 _ = timedelta
+
+
+async def test_reconnecting_replaces_the_secret_and_keeps_the_account(
+    engine: Engine, alice: Account, remote: FakeNetwork, secrets: MemorySecretStore
+) -> None:
+    remote.tokens = {"new-token"}
+    with pytest.raises(ValidationError, match=r"not alice@fake\.example"):
+        await engine.reconnect_account(
+            alice.id, AddAccountRequest(handle="bob@fake.example", access_token="new-token")
+        )
+    again = await engine.reconnect_account(alice.id, AddAccountRequest(access_token="new-token"))
+    assert again.id == alice.id and secrets.secrets[alice.secret_ref] == {"access_token": "new-token"}
+    assert len(await engine.list_accounts()) == 1

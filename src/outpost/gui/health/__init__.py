@@ -1,0 +1,1 @@
+"""Account and connection health."""

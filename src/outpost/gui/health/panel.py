@@ -1,0 +1,196 @@
+"""The account and connection health panel: one card per account, and what to do about it."""
+
+from __future__ import annotations
+
+from collections.abc import Coroutine
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from outpost.adapters.base import AddAccountRequest
+from outpost.domain.enums import HealthState, Network
+from outpost.domain.errors import KnownError
+from outpost.domain.models import Account
+from outpost.domain.schedule import local_zone_name
+from outpost.engine import Engine
+from outpost.gui.dialogs.add_account import AddAccountDialog
+from outpost.gui.qt import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from outpost.gui.tasks import run_op
+
+STATE_STYLE = {
+    HealthState.OK: ("Connected", "#1a7f37"),
+    HealthState.DEGRADED: ("Limited", "#9a6700"),
+    HealthState.BROKEN: ("Needs reconnecting", "#cf222e"),
+}
+
+
+class AccountCard(QFrame):
+    """One account: its health in the seeds' terms, and Check now / Reconnect / Remove."""
+
+    def __init__(self, account: Account, panel: HealthPanel) -> None:
+        super().__init__()
+        self.account = account
+        self.setObjectName(f"card:{account.ref}")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        health = account.health
+        label, colour = STATE_STYLE[health.state]
+        self.title = title = QLabel(
+            f"<b>{account.network.label}</b> · {account.handle}"
+            f"&nbsp;&nbsp;<span style='color:{colour}'>● {label}</span>"
+        )
+        self.facts = facts = QLabel(self._facts())
+        facts.setObjectName("facts")
+        facts.setWordWrap(True)
+        check = QPushButton("Check now")
+        reconnect = QPushButton("Reconnect")
+        remove = QPushButton("Remove")
+        check.clicked.connect(lambda: panel.check(account))
+        reconnect.clicked.connect(lambda: panel.reconnect(account))
+        remove.clicked.connect(lambda: panel.remove(account))
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (check, reconnect, remove):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(facts)
+        layout.addLayout(buttons)
+
+    def _facts(self) -> str:
+        health = self.account.health
+        zone = ZoneInfo(local_zone_name())
+
+        def when(moment: datetime | None) -> str:
+            return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else "never"
+
+        yes_no = {True: "yes", False: "no"}
+        rate = "no"
+        if health.rate_limited:
+            rate = f"yes, until {when(health.rate_limit_reset_at)}" if health.rate_limit_reset_at else "yes"
+        lines = [
+            f"Token valid: {yes_no[health.token_is_valid]} · "
+            f"Permissions: {'all needed' if health.token_has_scopes else 'missing some'} · "
+            f"Rate limited: {rate} · Active account: {yes_no[health.is_active_user]}",
+            f"Last checked: {when(health.checked_at)}",
+        ]
+        if health.message:
+            lines.append(f"Last problem: {health.message}")
+        return "\n".join(lines)
+
+
+class HealthPanel(QWidget):
+    """Cards for every connected account, refreshed by engine events.
+
+    Signals:
+        message(str): a line for the status bar.
+    """
+
+    message = Signal(str)
+
+    def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.cards: dict[str, AccountCard] = {}
+        add = QPushButton("Add account…")
+        add.setObjectName("add_account")
+        add.clicked.connect(self.add_account)
+        check_all = QPushButton("Check all")
+        check_all.clicked.connect(lambda: self._run(self.engine.check_accounts(), "Checked every account."))
+        top = QHBoxLayout()
+        top.addWidget(QLabel("<b>Accounts</b>"))
+        top.addStretch(1)
+        top.addWidget(check_all)
+        top.addWidget(add)
+        self.list = QVBoxLayout()
+        self.list.addStretch(1)
+        holder = QWidget()
+        holder.setLayout(self.list)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(holder)
+        self.empty = QLabel(
+            "No accounts yet. Add one to start publishing: Mastodon and Bluesky need no developer app."
+        )
+        self.empty.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.empty)
+        layout.addWidget(scroll, 1)
+
+    def refresh(self, *_: object) -> None:
+        """Reload the cards."""
+        run_op(self.engine.list_accounts(), on_success=self._show)
+
+    def _show(self, accounts: list[Account]) -> None:
+        for card in self.cards.values():
+            card.deleteLater()
+        self.cards.clear()
+        for account in accounts:
+            card = AccountCard(account, self)
+            self.list.insertWidget(self.list.count() - 1, card)
+            self.cards[account.id] = card
+        self.empty.setVisible(not accounts)
+
+    def _run(self, coro: Coroutine[Any, Any, object], done: str) -> None:
+        def succeeded(_: object) -> None:
+            self.message.emit(done)
+            self.refresh()
+
+        run_op(coro, on_success=succeeded, on_failure=self._fail)
+
+    def _fail(self, error: KnownError) -> None:
+        self.message.emit(error.text().splitlines()[0])
+        self.refresh()
+
+    def check(self, account: Account) -> None:
+        """Ask the network about this account now."""
+        self._run(self.engine.check_accounts(account.id), f"Checked {account.ref}.")
+
+    def reconnect(self, account: Account) -> None:
+        """Sign in again (browser for Mastodon; a new app password for Bluesky)."""
+        if account.network is Network.MASTODON:
+            self._run(self.engine.reconnect_account(account.id), f"Reconnected {account.ref}.")
+            return
+        dialog = AddAccountDialog(self.engine.networks, self)
+        dialog.network.setCurrentIndex(dialog.network.findData(account.network.value))
+        dialog.handle.setText(account.handle)
+        dialog.server.setText(account.service_url or "")
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            _, request = dialog.result_request()
+            self._run(self.engine.reconnect_account(account.id, request), f"Reconnected {account.ref}.")
+
+    def remove(self, account: Account) -> None:
+        """Remove after asking; its posts keep their history, its secrets leave the keyring."""
+        answer = QMessageBox.question(
+            self,
+            "Remove account",
+            f"Remove {account.ref} from Outpost? Its "
+            "published posts stay on the network; its secrets are deleted.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self._run(self.engine.remove_account(account.id), f"Removed {account.ref}.")
+
+    def add_account(self) -> None:
+        """Choose a network and connect it."""
+        dialog = AddAccountDialog(self.engine.networks, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.connect_with(*dialog.result_request())
+
+    def connect_with(self, network: Network, request: AddAccountRequest | None) -> None:
+        """Add an account from what the dialog gathered."""
+        if network is Network.MASTODON and request is not None and not request.access_token:
+            self.message.emit("Finish signing in in your browser…")
+            self._run(self.engine.connect_account(network, instance=request.service_url), "Account added.")
+        elif request is not None:
+            self._run(self.engine.add_account(network, request), "Account added.")

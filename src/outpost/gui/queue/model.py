@@ -1,0 +1,205 @@
+"""The queue as a Qt table model: pages of posts loaded on demand, kept current by engine events.
+
+Learned from qutebrowser's `DownloadModel` (events → beginInsertRows/dataChanged) and checked with
+`qtmodeltester`. Rows are loaded a page at a time (`canFetchMore`/`fetchMore`), so 10,000 posts
+cost one page of queries at first paint. All loading goes through `run_op`.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from outpost.domain.enums import PostStatus, TargetStatus
+from outpost.domain.models import Account, Post
+from outpost.engine import Engine
+from outpost.gui.qt import QAbstractTableModel, QColor, QModelIndex, QObject, QPersistentModelIndex, Qt
+from outpost.gui.tasks import run_op
+
+PAGE = 200
+COLUMNS = ("Status", "When", "Post", "Accounts")
+MARK = {
+    TargetStatus.PENDING: "·",
+    TargetStatus.PUBLISHING: "…",
+    TargetStatus.PUBLISHED: "✓",
+    TargetStatus.FAILED: "✗",
+    TargetStatus.UNKNOWN: "?",
+    TargetStatus.CANCELLED: "–",
+}
+STATUS_COLOUR = {
+    PostStatus.FAILED: "#cf222e",
+    PostStatus.NEEDS_REVIEW: "#9a6700",
+    PostStatus.PARTIALLY_PUBLISHED: "#9a6700",
+    PostStatus.PUBLISHED: "#1a7f37",
+    PostStatus.SCHEDULED: "#0969da",
+}
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+class QueueModel(QAbstractTableModel):
+    """Posts matching a filter (statuses + search), newest first."""
+
+    def __init__(self, engine: Engine, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.posts: list[Post] = []
+        self.accounts: dict[str, Account] = {}
+        self.statuses: tuple[PostStatus, ...] = ()
+        self.search = ""
+        self.zone = ZoneInfo(engine.settings.default_timezone or _local())
+        self._exhausted = False
+        self._loading = False
+
+    # -- Qt model API -----------------------------------------------------------------------------
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt API
+        """Rows loaded so far (none under a parent: it is a flat table)."""
+        return 0 if parent.isValid() else len(self.posts)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt API
+        """Status, when, text, accounts."""
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        """Column titles."""
+        if (
+            orientation is Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(COLUMNS)
+        ):
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        """Text, tooltips (errors in plain words) and colours for one cell."""
+        if not index.isValid() or not 0 <= index.row() < len(self.posts):
+            return None
+        post = self.posts[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(post, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(post)
+        if role == Qt.ItemDataRole.ForegroundRole and column == 0 and post.status in STATUS_COLOUR:
+            return QColor(STATUS_COLOUR[post.status])
+        if role == Qt.ItemDataRole.UserRole:
+            return post.id
+        return None
+
+    def canFetchMore(self, parent: ModelIndex = QModelIndex()) -> bool:  # noqa: B008 - Qt API
+        """More pages may follow."""
+        return not parent.isValid() and not self._exhausted and not self._loading
+
+    def fetchMore(self, parent: ModelIndex = QModelIndex()) -> None:  # noqa: B008 - Qt API
+        """Load the next page in the background."""
+        if self.canFetchMore(parent):
+            self._loading = True
+            run_op(self._page(len(self.posts)), on_success=self._append)
+
+    # -- loading -----------------------------------------------------------------------------------
+
+    def reload(self, *, statuses: tuple[PostStatus, ...] | None = None, search: str | None = None) -> None:
+        """Start again from the first page (a new filter or search)."""
+        if statuses is not None:
+            self.statuses = statuses
+        if search is not None:
+            self.search = search
+        self.beginResetModel()
+        self.posts = []
+        self._exhausted = False
+        self._loading = False
+        self.endResetModel()
+        self.fetchMore()
+
+    async def _page(self, offset: int) -> tuple[int, list[Post], dict[str, Account]]:
+        posts = await self.engine.list_posts(
+            self.statuses, limit=PAGE, offset=offset, search=self.search, newest_first=True
+        )
+        accounts = {a.id: a for a in await self.engine.list_accounts()}
+        return offset, posts, accounts
+
+    def _append(self, page: tuple[int, list[Post], dict[str, Account]]) -> None:
+        offset, posts, accounts = page
+        self._loading = False
+        if offset != len(self.posts):
+            return  # a reload happened meanwhile
+        self.accounts.update(accounts)
+        self._exhausted = len(posts) < PAGE
+        if posts:
+            self.beginInsertRows(QModelIndex(), len(self.posts), len(self.posts) + len(posts) - 1)
+            self.posts.extend(posts)
+            self.endInsertRows()
+
+    # -- engine events -----------------------------------------------------------------------------
+
+    def post_did_change(self, post_id: str) -> None:
+        """Bring one post up to date (or drop it, or show it if it is new and matches)."""
+        run_op(self._fetch_one(post_id), on_success=lambda found: self._apply(post_id, found))
+
+    async def _fetch_one(self, post_id: str) -> Post | None:
+        self.accounts.update({a.id: a for a in await self.engine.list_accounts()})
+        try:
+            return await self.engine.get_post(post_id)
+        except LookupError:
+            return None
+
+    def _apply(self, post_id: str, post: Post | None) -> None:
+        row = next((i for i, p in enumerate(self.posts) if p.id == post_id), None)
+        matches = post is not None and self._matches(post)
+        if row is not None and not matches:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self.posts[row]
+            self.endRemoveRows()
+        elif row is not None and post is not None:
+            self.posts[row] = post
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        elif row is None and post is not None and matches:
+            self.beginInsertRows(QModelIndex(), 0, 0)
+            self.posts.insert(0, post)
+            self.endInsertRows()
+
+    def _matches(self, post: Post) -> bool:
+        if self.statuses and post.status not in self.statuses:
+            return False
+        needle = self.search.lower()
+        return (
+            not needle or needle in post.text.lower() or any(needle in part.lower() for part in post.thread)
+        )
+
+    # -- cells ---------------------------------------------------------------------------------------
+
+    def post_at(self, row: int) -> Post | None:
+        """The post shown in `row`."""
+        return self.posts[row] if 0 <= row < len(self.posts) else None
+
+    def _display(self, post: Post, column: int) -> str:
+        if column == 0:
+            return post.status.value.replace("_", " ")
+        if column == 1:
+            when = post.scheduled_at or post.updated_at
+            return when.astimezone(self.zone).strftime("%a %d %b %Y, %H:%M")
+        if column == 2:
+            first = post.text.splitlines()[0] if post.text else "(no text)"
+            extra = f"  (+{len(post.thread)} in thread)" if post.thread else ""
+            return first[:120] + extra
+        return "  ".join(f"{MARK[t.status]} {self._name(t.account_id)}" for t in post.targets)
+
+    def _name(self, account_id: str) -> str:
+        account = self.accounts.get(account_id)
+        return account.ref if account else account_id
+
+    def _tooltip(self, post: Post) -> str:
+        lines = [
+            f"{self._name(t.account_id)}: {t.status.value}" + (f" — {t.error.message}" if t.error else "")
+            for t in post.targets
+        ]
+        if post.review_reason:
+            lines.append(post.review_reason)
+        return "\n".join(lines)
+
+
+def _local() -> str:
+    from outpost.domain.schedule import local_zone_name
+
+    return local_zone_name()

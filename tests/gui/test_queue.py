@@ -1,0 +1,113 @@
+"""The queue: a checked Qt model, lazy pages, filters, search, live updates, and the actions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from outpost.adapters.base import AddAccountRequest
+from outpost.domain.enums import Network, PostStatus
+from outpost.engine import Engine, PostInput, When
+from outpost.gui.queue.model import PAGE, QueueModel
+from outpost.gui.queue.view import QueueView
+from outpost.gui.tasks import settle_ops
+from tests.fakes import FakeClock, FakeNetwork, MemorySecretStore, fake_registry
+from tests.gui.helpers import run_on_qasync
+
+
+@pytest.fixture
+def remote() -> FakeNetwork:
+    return FakeNetwork()
+
+
+def run(qapp, tmp_path: Path, remote: FakeNetwork, scenario) -> None:
+    async def main() -> None:
+        engine = Engine.open(
+            tmp_path / "d", registry=fake_registry(remote), secrets=MemorySecretStore(), clock=FakeClock()
+        )
+        try:
+            account = await engine.add_account(Network.MASTODON, AddAccountRequest(access_token="good-token"))
+            await scenario(engine, account.id)
+        finally:
+            await settle_ops()
+            await engine.close()
+
+    run_on_qasync(qapp, main)
+
+
+def test_model_passes_qtmodeltester_and_loads_pages_lazily(qapp, qtmodeltester, tmp_path, remote) -> None:
+    async def scenario(engine: Engine, account: str) -> None:
+        for i in range(PAGE + 30):
+            await engine.create_post(PostInput(text=f"post {i}", accounts=(account,)), When.draft())
+        model = QueueModel(engine)
+        model.reload()
+        await settle_ops()
+        assert model.rowCount() == PAGE and model.canFetchMore()
+        qtmodeltester.check(model)
+        model.fetchMore()
+        await settle_ops()
+        assert model.rowCount() == PAGE + 30 and not model.canFetchMore()
+        assert model.data(model.index(0, 2)) == f"post {PAGE + 29}"  # newest first
+        qtmodeltester.check(model)
+
+    run(qapp, tmp_path, remote, scenario)
+
+
+def test_filters_search_and_live_updates(qapp, qtbot, tmp_path, remote) -> None:
+    async def scenario(engine: Engine, account: str) -> None:
+        view = QueueView(engine)
+        qtbot.addWidget(view)
+        draft = await engine.create_post(PostInput(text="a quiet draft", accounts=(account,)))
+        await engine.create_post(
+            PostInput(text="scheduled hello", accounts=(account,)), When.scheduled("2026-12-01T09:00Z")
+        )
+        view.load()
+        await settle_ops()
+        assert view.model.rowCount() == 2
+        view.filters["Scheduled"].click()
+        await settle_ops()
+        assert [p.text for p in view.model.posts] == ["scheduled hello"]
+        view.filters["All"].click()
+        view.model.reload(search="quiet")
+        await settle_ops()
+        assert [p.id for p in view.model.posts] == [draft.id]
+        await engine.edit_post(
+            draft.id,
+            __import__("outpost.engine", fromlist=["PostChanges"]).PostChanges(text="a quiet draft, edited"),
+        )
+        view.model.post_did_change(draft.id)
+        await settle_ops()
+        assert view.model.posts[0].text == "a quiet draft, edited"
+        await engine.delete_post(draft.id)
+        view.model.post_did_change(draft.id)
+        await settle_ops()
+        assert view.model.rowCount() == 0
+
+    run(qapp, tmp_path, remote, scenario)
+
+
+def test_actions_follow_the_selected_post(qapp, qtbot, tmp_path, remote) -> None:
+    async def scenario(engine: Engine, account: str) -> None:
+        view = QueueView(engine)
+        qtbot.addWidget(view)
+        remote.tokens.discard("good-token")
+        failed = await engine.create_post(PostInput(text="will fail", accounts=(account,)), When.now())
+        view.load()
+        await settle_ops()
+        view.table.selectRow(0)
+        assert view.buttons["Retry failed"].isEnabled() and not view.buttons["Open"].isEnabled()
+        remote.tokens.add("good-token")
+        view.retry()
+        await settle_ops()
+        assert (await engine.get_post(failed.id)).status is PostStatus.PUBLISHED
+        view.model.post_did_change(failed.id)
+        await settle_ops()
+        view.table.selectRow(0)
+        assert view.buttons["Open"].isEnabled() and not view.buttons["Edit"].isEnabled()
+        view.duplicate()
+        await settle_ops()
+        copies = await engine.list_posts([PostStatus.DRAFT])
+        assert [p.text for p in copies] == ["will fail"]
+
+    run(qapp, tmp_path, remote, scenario)
