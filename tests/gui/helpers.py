@@ -10,6 +10,7 @@ import qasync
 
 
 def run_on_qasync(qapp: object, scenario: Callable[[], Awaitable[None]], timeout: float = 30) -> None:
+    qapp.setQuitOnLastWindowClosed(False)  # as app.py does: the shutdown coroutine decides when Qt stops
     loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(loop)
     try:

@@ -61,7 +61,7 @@ def test_window_follows_engine_events_in_queue_accounts_and_status_bar(qtbot, qa
                 .findChildren(type(window.health.empty))[0]
                 .text()
             )
-            assert "Publishing running" in window.statusBar().currentMessage()
+            assert window.status.state.text().startswith("Publishing running")
         finally:
             await settle_ops()
             await engine.close()

@@ -10,10 +10,11 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from outpost.domain.enums import MissedPostPolicy
 from outpost.domain.errors import StoreError
@@ -35,6 +36,17 @@ def upgrade_settings(to_version: int) -> Callable[[Upgrade], Upgrade]:
     return register
 
 
+class Theme(StrEnum):
+    """How the window looks."""
+
+    SYSTEM = "system"
+    LIGHT = "light"
+    DARK = "dark"
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
 class Settings(BaseModel):
     """Everything a person can set; widgets and the engine read settings only through this."""
 
@@ -50,6 +62,25 @@ class Settings(BaseModel):
         description="Posts that came due while Outpost was closed: hold them for review, or "
         "publish them late.",
     )
+    reminder_minutes: int = Field(
+        default=15,
+        ge=0,
+        le=24 * 60,
+        description="Remind me this many minutes before a scheduled post goes out (0: no reminders).",
+    )
+    close_to_tray: bool = Field(
+        default=False,
+        description="Closing the window keeps Outpost running in the system tray, so scheduled posts go out.",
+    )
+    theme: Theme = Field(default=Theme.SYSTEM, description="Light, dark, or as the system is set.")
+    posting_schedule: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Time slots per weekday (e.g. monday: 09:00, 17:30) that “Add to queue” fills in order.",
+    )
+    media_host_url: str | None = Field(
+        default=None,
+        description="An S3-compatible bucket URL for networks that fetch media from a public address.",
+    )
     composer_draft_id: str | None = Field(
         default=None,
         description="The draft open in the composer, reopened at the next start (autosave).",
@@ -60,6 +91,18 @@ class Settings(BaseModel):
         le=24 * 60,
         description="A post this late or less is published normally rather than counted as missed.",
     )
+
+    @field_validator("posting_schedule")
+    @classmethod
+    def _valid_slots(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for day, slots in value.items():
+            if day not in WEEKDAYS:
+                raise ValueError(f"{day!r} is not a weekday ({', '.join(WEEKDAYS)})")
+            for slot in slots:
+                hours, _, minutes = slot.partition(":")
+                if not (hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60):
+                    raise ValueError(f"{day}: {slot!r} is not a time like 09:30")
+        return {day: sorted(set(slots)) for day, slots in value.items() if slots}
 
 
 def load_settings(data_dir: Path) -> Settings:

@@ -20,6 +20,7 @@ from types import TracebackType
 from typing import Any
 
 import httpx
+from pydantic import ValidationError as PydanticValidationError
 
 from outpost.adapters.base import AddAccountRequest, VerifiedAccount
 from outpost.adapters.http import build_client
@@ -53,6 +54,7 @@ from outpost.engine.events import (
     EventBus,
     PostDidChange,
     PostsWereMissed,
+    SettingsDidChange,
 )
 from outpost.engine.instance import InstanceLock
 from outpost.engine.publisher import Publisher
@@ -221,6 +223,30 @@ class Engine:
             due = await self._db.run(self._store.posts.due_post_ids, self.clock.now())
             if not due and not self._background and self._scheduler.in_flight == 0:
                 return
+
+    def update_settings(self, **changes: object) -> Settings:
+        """Change settings (validated), save them atomically, tell everyone which keys changed.
+
+        Raises:
+            ValidationError: a value breaks the setting's rules (named in the message).
+        """
+        try:
+            updated = Settings.model_validate({**self.settings.model_dump(), **changes})
+        except PydanticValidationError as error:
+            problems = [
+                Problem(
+                    field=".".join(str(p) for p in e["loc"]),
+                    message=f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}",
+                )
+                for e in error.errors()
+            ]
+            raise ValidationError(problems) from None
+        changed = tuple(k for k in changes if getattr(updated, k) != getattr(self.settings, k))
+        self.settings = updated
+        save_settings(self.data_dir, updated)
+        if changed:
+            self.events.emit(SettingsDidChange(changed))
+        return updated
 
     def remember_draft(self, post_id: str | None) -> None:
         """Note which draft the composer has open, so the next start reopens it."""

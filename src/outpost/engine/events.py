@@ -71,8 +71,16 @@ class UploadDidProgress:
     total: int
 
 
+@dataclass(frozen=True)
+class SettingsDidChange:
+    """Settings were changed and saved; `keys` are the fields that changed."""
+
+    keys: tuple[str, ...]
+
+
 Event = (
-    UploadDidProgress
+    SettingsDidChange
+    | UploadDidProgress
     | PostDidChange
     | AccountDidChange
     | AccountHealthDidChange

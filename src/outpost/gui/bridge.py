@@ -10,6 +10,8 @@ from outpost.engine.events import (
     EventBus,
     PostDidChange,
     PostsWereMissed,
+    SettingsDidChange,
+    UploadDidProgress,
 )
 from outpost.gui.qt import QObject, Signal
 
@@ -21,6 +23,9 @@ class EngineBridge(QObject):
         post_did_change(str): a post id that changed (or was deleted).
         account_did_change(str): an account id that was added, checked or removed.
         posts_were_missed(int, bool): how many posts were missed, and whether they are held.
+        post_status_did_change(Post): a post as it is now (for notifications).
+        upload_did_progress(str, str, int, int): post, account, bytes sent, bytes in all.
+        settings_did_change(tuple): the keys of settings that changed.
         engine_state_did_change(bool, bool, object): running, paused, next due time (or None).
     """
 
@@ -28,6 +33,9 @@ class EngineBridge(QObject):
     account_did_change = Signal(str)
     posts_were_missed = Signal(int, bool)
     engine_state_did_change = Signal(bool, bool, object)
+    post_status_did_change = Signal(object)  # the Post, when the emitter had it
+    upload_did_progress = Signal(str, str, int, int)  # post id, account id, bytes sent, bytes in all
+    settings_did_change = Signal(tuple)
 
     def __init__(self, events: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -37,6 +45,12 @@ class EngineBridge(QObject):
     def _deliver(self, event: Event) -> None:
         if isinstance(event, PostDidChange):
             self.post_did_change.emit(event.post_id)
+            if event.post is not None:
+                self.post_status_did_change.emit(event.post)
+        elif isinstance(event, UploadDidProgress):
+            self.upload_did_progress.emit(event.post_id, event.account_id, event.sent, event.total)
+        elif isinstance(event, SettingsDidChange):
+            self.settings_did_change.emit(event.keys)
         elif isinstance(event, AccountDidChange | AccountHealthDidChange):
             self.account_did_change.emit(event.account.id)
         elif isinstance(event, PostsWereMissed):

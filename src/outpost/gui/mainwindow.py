@@ -5,15 +5,31 @@ The window talks to the engine only through the facade and its events (via `Engi
 
 from __future__ import annotations
 
-from datetime import datetime
-
+from outpost.domain.errors import ValidationError
 from outpost.domain.models import Post
 from outpost.engine import Engine
 from outpost.gui.bridge import EngineBridge
 from outpost.gui.composer.widget import ComposerWidget
+from outpost.gui.dialogs.settings import SettingsDialog
 from outpost.gui.health.panel import HealthPanel
-from outpost.gui.qt import QCloseEvent, QMainWindow, QTabWidget, Signal
+from outpost.gui.notify import Notifier
+from outpost.gui.qt import (
+    QAction,
+    QCloseEvent,
+    QDialog,
+    QHBoxLayout,
+    QKeySequence,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
 from outpost.gui.queue.view import QueueView
+from outpost.gui.status import StatusArea
 from outpost.gui.tasks import run_op
 
 MESSAGE_MS = 8000
@@ -28,7 +44,7 @@ class MainWindow(QMainWindow):
 
     closed = Signal()
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, tray: bool | None = None) -> None:
         super().__init__()
         self.engine = engine
         self.bridge = EngineBridge(engine.events, self)
@@ -40,17 +56,100 @@ class MainWindow(QMainWindow):
         self.pages.addTab(self.composer, "Compose")
         self.pages.addTab(self.queue, "Queue")
         self.pages.addTab(self.health, "Accounts")
-        self.setCentralWidget(self.pages)
+        self.banner = QLabel()
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background: #fff8c5; border-bottom: 1px solid #d4a72c; padding: 6px;")
+        dismiss = QPushButton("Dismiss")
+        self.banner_row = QWidget()
+        dismiss.clicked.connect(lambda: self.banner_row.setVisible(False))
+        row = QHBoxLayout(self.banner_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.banner, 1)
+        row.addWidget(dismiss)
+        self.banner_row.setVisible(False)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.banner_row)
+        column.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
         self.resize(1180, 760)
+        self.status = StatusArea()
+        self.statusBar().addPermanentWidget(self.status)
+        self.notifier = Notifier(engine, self, tray=tray)
+        self.notifier.banner_did_change.connect(self.show_banner)
+        self.notifier.show_window_requested.connect(self.bring_up)
+        self.notifier.pause_toggled.connect(self.toggle_pause)
+        self.notifier.quit_requested.connect(self.quit)
+        self.bridge.post_status_did_change.connect(self.notifier.post_changed)
+        self.bridge.posts_were_missed.connect(self.notifier.missed)
+        self.bridge.upload_did_progress.connect(self.status.upload)
+        self._menus()
         for source in (self.composer, self.queue, self.health):
             source.message.connect(self.say)
         self.queue.edit_requested.connect(self.edit_post)
         self.bridge.post_did_change.connect(self.queue.model.post_did_change)
         self.bridge.account_did_change.connect(self.health.refresh)
         self.bridge.account_did_change.connect(lambda _: self.composer.load_accounts())
-        self.bridge.engine_state_did_change.connect(self._show_state)
+        self.bridge.engine_state_did_change.connect(self.status.engine_state)
         self.bridge.posts_were_missed.connect(self._show_missed)
-        self.statusBar().showMessage("Starting…")
+        self._quitting = False
+
+    def _menus(self) -> None:
+        menu = self.menuBar().addMenu("&Outpost")
+        for label, keys, slot in (
+            ("&New post", QKeySequence.StandardKey.New, lambda: self.bring_up("compose")),
+            ("&Settings…", QKeySequence.StandardKey.Preferences, self.open_settings),
+            ("&Pause publishing", None, self.toggle_pause),
+            ("&Quit", QKeySequence.StandardKey.Quit, self.quit),
+        ):
+            action = QAction(label, self)
+            if keys is not None:
+                action.setShortcut(QKeySequence(keys))
+            action.triggered.connect(slot)
+            menu.addAction(action)
+            if label == "&Pause publishing":
+                self.pause_action = action
+
+    def show_banner(self, text: str) -> None:
+        """A notice in the window (where there is no system tray)."""
+        self.banner.setText(text)
+        self.banner_row.setVisible(True)
+
+    def bring_up(self, page: str) -> None:
+        """Show the window on a page ("compose" or "queue")."""
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.pages.setCurrentWidget(self.queue if page == "queue" else self.composer)
+
+    def toggle_pause(self) -> None:
+        """Pause or resume publishing of due posts."""
+        if self.engine.paused:
+            self.engine.resume()
+        else:
+            self.engine.pause()
+        label = "Resume publishing" if self.engine.paused else "Pause publishing"
+        self.pause_action.setText(f"&{label}")
+        self.notifier.paused(self.engine.paused)
+
+    def open_settings(self) -> None:
+        """The settings dialog; invalid values keep it open with the reason."""
+        dialog = SettingsDialog(self.engine.settings, self)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            try:
+                self.engine.update_settings(**dialog.changes())
+            except ValidationError as error:
+                dialog.show_error(error)
+                continue
+            self.say("Settings saved.")
+            return
+
+    def quit(self) -> None:
+        """Quit for real (the tray menu's Quit, or the menu)."""
+        self._quitting = True
+        self.close()
 
     def say(self, text: str) -> None:
         """A passing message in the status bar."""
@@ -77,17 +176,29 @@ class MainWindow(QMainWindow):
         self.composer.load(post)
         self.pages.setCurrentWidget(self.composer)
 
-    def _show_state(self, running: bool, paused: bool, next_due_at: datetime | None) -> None:
-        state = "paused" if paused else "running" if running else "stopped"
-        upcoming = f" · next post {next_due_at:%Y-%m-%d %H:%M} UTC" if next_due_at else " · nothing scheduled"
-        self.statusBar().showMessage(f"Publishing {state}{upcoming}")
-
     def _show_missed(self, count: int, held: bool) -> None:
         what = "held for your review in the Queue" if held else "being published late"
         self.statusBar().showMessage(f"{count} post(s) came due while Outpost was closed: {what}.")
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Save what is in the composer, then tell the app to shut down cleanly."""
+        """Close to the tray (a setting), or warn that scheduled posts will not go out, then quit."""
         self.composer.save_draft()
+        if not self._quitting and self.engine.settings.close_to_tray and self.notifier.tray is not None:
+            self.hide()
+            self.notifier.notify(
+                "Outpost keeps running", "Scheduled posts still go out. Quit from the tray menu."
+            )
+            event.ignore()
+            return
+        if not self._quitting and self.status.has_scheduled:
+            answer = QMessageBox.question(
+                self,
+                "Quit Outpost?",
+                "Scheduled posts will not go out while Outpost is closed. They will wait for you (or go out "
+                "late, as the settings say) when you open it again. Quit anyway?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
         self.closed.emit()
         event.accept()

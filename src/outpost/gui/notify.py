@@ -1,0 +1,128 @@
+"""Telling the person what happened: the system tray where there is one, the window otherwise.
+
+Reminders go out a configurable time before each scheduled post; notices follow posts that are
+published, fail, need review, or were missed while Outpost was closed. Where no tray exists
+(`QSystemTrayIcon.isSystemTrayAvailable()` is False on many Linux desktops and headless), the same
+messages appear in a banner in the window.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from outpost.domain.enums import PostStatus
+from outpost.domain.models import Post
+from outpost.engine import Engine
+from outpost.gui.qt import QAction, QIcon, QMenu, QObject, QSystemTrayIcon, QTimer, Signal
+from outpost.gui.tasks import run_op
+from outpost.paths import resource
+
+REMINDER_CHECK_MS = 30_000
+NOTICES = {
+    PostStatus.PUBLISHED: "Published",
+    PostStatus.PARTIALLY_PUBLISHED: "Published to some accounts only",
+    PostStatus.FAILED: "Could not publish",
+    PostStatus.NEEDS_REVIEW: "Needs your review",
+}
+
+
+class Notifier(QObject):
+    """Shows notices through the tray or, without one, through `banner_did_change`.
+
+    Signals:
+        banner_did_change(str): a message for the window's banner (fallback without a tray).
+        show_window_requested(str): the tray menu asked for the window ("compose" or "queue").
+        quit_requested(): the tray menu's Quit.
+        pause_toggled(): the tray menu's Pause/Resume.
+    """
+
+    banner_did_change = Signal(str)
+    show_window_requested = Signal(str)
+    quit_requested = Signal()
+    pause_toggled = Signal()
+
+    def __init__(self, engine: Engine, parent: QObject | None = None, *, tray: bool | None = None) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.has_tray = QSystemTrayIcon.isSystemTrayAvailable() if tray is None else tray
+        self.tray: QSystemTrayIcon | None = None
+        self.shown: list[tuple[str, str]] = []  # (title, text) of every notice, newest last
+        self._known: dict[str, PostStatus] = {}
+        self._reminded: set[tuple[str, str]] = set()
+        if self.has_tray:
+            self._make_tray()
+        self._reminders = QTimer(self)
+        self._reminders.setInterval(REMINDER_CHECK_MS)
+        self._reminders.timeout.connect(self.check_reminders)
+        self._reminders.start()
+
+    def _make_tray(self) -> None:
+        self.tray = QSystemTrayIcon(QIcon(str(resource("icons/outpost.svg"))), self)
+        self.tray.setToolTip("Outpost")
+        menu = QMenu()
+        self.pause_action = QAction("Pause publishing", menu)
+        for label, slot in (
+            ("New post", lambda: self.show_window_requested.emit("compose")),
+            ("Show queue", lambda: self.show_window_requested.emit("queue")),
+        ):
+            action = QAction(label, menu)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+        self.pause_action.triggered.connect(self.pause_toggled.emit)
+        menu.addAction(self.pause_action)
+        quit_action = QAction("Quit", menu)
+        quit_action.triggered.connect(self.quit_requested.emit)
+        menu.addAction(quit_action)
+        self.tray.setContextMenu(menu)
+        self._menu = menu  # keep it alive
+        self.tray.activated.connect(lambda _: self.show_window_requested.emit("compose"))
+        self.tray.show()
+
+    def paused(self, paused: bool) -> None:
+        """Keep the tray menu's Pause/Resume label right."""
+        if self.tray is not None:
+            self.pause_action.setText("Resume publishing" if paused else "Pause publishing")
+
+    def notify(self, title: str, text: str) -> None:
+        """A notice, through the tray or the window."""
+        self.shown.append((title, text))
+        if self.tray is not None:
+            self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 8000)
+        else:
+            self.banner_did_change.emit(f"{title}: {text}")
+
+    def post_changed(self, post: Post) -> None:
+        """Tell about a post that reached an outcome (once per outcome)."""
+        previous = self._known.get(post.id)
+        self._known[post.id] = post.status
+        if post.status in NOTICES and previous != post.status and previous is not None:
+            first = post.text.splitlines()[0][:60] if post.text else "(no text)"
+            problems = [t.error.message for t in post.targets if t.error]
+            detail = f" — {problems[0]}" if problems and post.status is not PostStatus.PUBLISHED else ""
+            self.notify(NOTICES[post.status], f"“{first}”{detail}")
+
+    def missed(self, count: int, held: bool) -> None:
+        """Posts came due while Outpost was closed."""
+        what = "They wait for you in the Queue (Needs review)." if held else "They are being published now."
+        self.notify("Missed while Outpost was closed", f"{count} scheduled post(s). {what}")
+
+    def check_reminders(self) -> None:
+        """Remind about posts going out within the reminder lead time."""
+        minutes = self.engine.settings.reminder_minutes
+        if minutes > 0:
+            run_op(
+                self.engine.list_posts([PostStatus.SCHEDULED]),
+                on_success=lambda posts: self._remind(posts, minutes),
+            )
+
+    def _remind(self, posts: list[Post], minutes: int) -> None:
+        now = self.engine.clock.now()
+        for post in posts:
+            if post.scheduled_at is None:
+                continue
+            key = (post.id, post.scheduled_at.isoformat())
+            if now <= post.scheduled_at <= now + timedelta(minutes=minutes) and key not in self._reminded:
+                self._reminded.add(key)
+                left = max(1, round((post.scheduled_at - now).total_seconds() / 60))
+                first = post.text.splitlines()[0][:60] if post.text else "(no text)"
+                self.notify(f"Going out in {left} min", f"“{first}” to {len(post.targets)} account(s)")

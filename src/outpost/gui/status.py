@@ -1,0 +1,90 @@
+"""The status bar's lasting part.
+
+Publishing running or paused, the next post with a countdown, and a progress bar while files upload.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from outpost.gui.qt import QHBoxLayout, QLabel, QProgressBar, QTimer, QWidget
+
+TICK_MS = 1000
+
+
+def countdown(until: datetime, now: datetime) -> str:
+    """`in 2 h 05 min`, `in 4 min 10 s`, `now`."""
+    seconds = int((until - now).total_seconds())
+    if seconds <= 0:
+        return "now"
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if days:
+        return f"in {days} d {hours} h"
+    if hours:
+        return f"in {hours} h {minutes:02d} min"
+    if minutes:
+        return f"in {minutes} min {seconds:02d} s"
+    return f"in {seconds} s"
+
+
+class StatusArea(QWidget):
+    """Engine state and countdown on the right of the status bar; an upload bar when needed."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = QLabel("Starting…")
+        self.state.setObjectName("engine_state")
+        self.progress = QProgressBar()
+        self.progress.setObjectName("upload_progress")
+        self.progress.setMaximumWidth(180)
+        self.progress.setVisible(False)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 6, 0)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.state)
+        self._running, self._paused = False, False
+        self._next: datetime | None = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._render)
+        self._uploads: dict[tuple[str, str], tuple[int, int]] = {}
+
+    def engine_state(self, running: bool, paused: bool, next_due_at: datetime | None) -> None:
+        """The engine said how it is."""
+        self._running, self._paused, self._next = running, paused, next_due_at
+        self._render()
+        if next_due_at is not None and not paused:
+            self._timer.start()
+        else:
+            self._timer.stop()
+
+    @property
+    def has_scheduled(self) -> bool:
+        """Whether a scheduled post is waiting (as the engine last said)."""
+        return self._next is not None
+
+    def upload(self, post_id: str, account_id: str, sent: int, total: int) -> None:
+        """A file of a post is uploading; the bar shows all running uploads together."""
+        key = (post_id, account_id)
+        if sent >= total:
+            self._uploads.pop(key, None)
+        else:
+            self._uploads[key] = (sent, total)
+        sent_all = sum(s for s, _ in self._uploads.values())
+        total_all = sum(t for _, t in self._uploads.values())
+        self.progress.setVisible(bool(self._uploads))
+        if total_all:
+            self.progress.setValue(int(sent_all * 100 / total_all))
+            self.progress.setFormat(f"Uploading {sent_all / 1e6:.0f} of {total_all / 1e6:.0f} MB")
+
+    def _render(self) -> None:
+        state = "paused" if self._paused else "running" if self._running else "stopped"
+        text = f"Publishing {state}"
+        if self._next is not None:
+            local = self._next.astimezone()
+            text += f" · next post {local:%a %H:%M} ({countdown(self._next, datetime.now(UTC))})"
+        else:
+            text += " · nothing scheduled"
+        self.state.setText(text)
