@@ -57,12 +57,15 @@ async def _main(app: QApplication, data_dir: Path, log_file: Path) -> int:
     try:
         await engine.start()
         window.refresh()
+        await window.resume()
         await window.open_composer()
         await closing.wait()
     finally:
         window.hide()
         await settle_ops()  # the last autosave lands before the engine closes
         await engine.close()
+        if window.sandbox is not None:
+            await window.sandbox.stop()
         log.info("engine closed; quitting")
     return 0
 

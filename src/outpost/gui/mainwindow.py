@@ -5,7 +5,7 @@ The window talks to the engine only through the facade and its events (via `Engi
 
 from __future__ import annotations
 
-from outpost.domain.errors import ValidationError
+from outpost.domain.errors import KnownError, ValidationError
 from outpost.domain.models import Post
 from outpost.engine import Engine
 from outpost.gui.bridge import EngineBridge
@@ -23,6 +23,7 @@ from outpost.gui.qt import (
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -31,6 +32,9 @@ from outpost.gui.qt import (
 from outpost.gui.queue.view import QueueView
 from outpost.gui.status import StatusArea
 from outpost.gui.tasks import run_op
+from outpost.gui.welcome import WelcomePanel
+from outpost.sandbox.mode import resume_sandbox, start_sandbox
+from outpost.sandbox.server import SandboxServer
 
 MESSAGE_MS = 8000
 
@@ -68,11 +72,19 @@ class MainWindow(QMainWindow):
         row.addWidget(self.banner, 1)
         row.addWidget(dismiss)
         self.banner_row.setVisible(False)
+        self.welcome = WelcomePanel()
+        self.welcome.connect_requested.connect(self._connect_first)
+        self.welcome.sandbox_requested.connect(self.try_sandbox)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.welcome)
+        self.stack.addWidget(self.pages)
+        self.stack.setCurrentWidget(self.pages)
+        self.sandbox: SandboxServer | None = None
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.banner_row)
-        column.addWidget(self.pages, 1)
+        column.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.resize(1180, 760)
         self.status = StatusArea()
@@ -91,10 +103,49 @@ class MainWindow(QMainWindow):
         self.queue.edit_requested.connect(self.edit_post)
         self.bridge.post_did_change.connect(self.queue.model.post_did_change)
         self.bridge.account_did_change.connect(self.health.refresh)
+        self.bridge.account_did_change.connect(lambda _: self._choose_first_page())
         self.bridge.account_did_change.connect(lambda _: self.composer.load_accounts())
         self.bridge.engine_state_did_change.connect(self.status.engine_state)
         self.bridge.posts_were_missed.connect(self._show_missed)
         self._quitting = False
+
+    def _choose_first_page(self) -> None:
+        run_op(
+            self.engine.list_accounts(),
+            on_success=lambda accounts: self.stack.setCurrentWidget(self.pages if accounts else self.welcome),
+        )
+
+    def _connect_first(self) -> None:
+        self.stack.setCurrentWidget(self.pages)
+        self.pages.setCurrentWidget(self.health)
+        self.health.add_account()
+
+    def try_sandbox(self) -> None:
+        """Start the simulated network and two sandbox accounts on it."""
+        self.sandbox = SandboxServer()
+        run_op(
+            start_sandbox(self.engine, self.sandbox),
+            on_success=lambda _: self._sandbox_ready(),
+            on_failure=lambda error: self.show_banner(error.text()),
+        )
+
+    def _sandbox_ready(self) -> None:
+        self.stack.setCurrentWidget(self.pages)
+        self.pages.setCurrentWidget(self.composer)
+        self.show_banner(
+            "Sandbox mode: two simulated accounts on a network that runs on this computer. Compose, "
+            "schedule and publish as you like — nothing leaves your machine. Remove them in Accounts."
+        )
+
+    async def resume(self) -> None:
+        """At start: restart the sandbox network if sandbox accounts exist; welcome a newcomer."""
+        server = SandboxServer()
+        try:
+            if await resume_sandbox(self.engine, server):
+                self.sandbox = server
+        except KnownError as error:
+            self.show_banner(error.text())
+        self.stack.setCurrentWidget(self.pages if await self.engine.list_accounts() else self.welcome)
 
     def _menus(self) -> None:
         menu = self.menuBar().addMenu("&Outpost")

@@ -53,6 +53,7 @@ from outpost.gui.qt import (
 )
 from outpost.gui.tasks import run_op
 from outpost.media.inspect import MediaInfo
+from outpost.sandbox.mode import is_sandbox
 
 CHECK_MS = 300
 AUTOSAVE_MS = 1200
@@ -220,11 +221,19 @@ class ComposerWidget(QWidget):
         for account in self.accounts:
             chip = QToolButton()
             chip.setObjectName(f"chip:{account.ref}")
-            chip.setText(f"{account.network.label} · {account.handle}")
+            sandbox = is_sandbox(account)
+            chip.setText(
+                f"Sandbox {account.network.label} · you"
+                if sandbox
+                else f"{account.network.label} · {account.handle}"
+            )
+            if sandbox:
+                chip.setToolTip(f"{account.ref} — a simulated account: nothing leaves this computer")
             chip.setCheckable(True)
             chip.setStyleSheet(CHIP_STYLE)
             chip.setChecked(len(self.accounts) == 1)
-            chip.setToolTip(account.ref)
+            if not sandbox:
+                chip.setToolTip(account.ref)
             chip.toggled.connect(self._targets_changed)
             self.chip_row.insertWidget(self.chip_row.count() - 1, chip)
             self.chips[account.id] = chip
