@@ -14,10 +14,11 @@ import asyncio
 import logging
 from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 from pydantic import ValidationError as PydanticValidationError
@@ -27,7 +28,7 @@ from outpost.adapters.http import build_client
 from outpost.adapters.registry import AdapterRegistry, default_registry
 from outpost.auth.oauth import OpenUrl, open_in_browser
 from outpost.auth.secrets import KeyringSecretStore, SecretStore, SecretVault
-from outpost.config.settings import Settings, load_settings, save_settings
+from outpost.config.settings import WEEKDAYS, Settings, load_settings, save_settings
 from outpost.domain.capabilities import Capabilities
 from outpost.domain.enums import MissedPostPolicy, Network, PostStatus, TargetStatus
 from outpost.domain.errors import (
@@ -247,6 +248,43 @@ class Engine:
         if changed:
             self.events.emit(SettingsDidChange(changed))
         return updated
+
+    async def next_free_slot(self, *, after: datetime | None = None) -> tuple[datetime, str]:
+        """The next time slot of the posting schedule that no scheduled post takes (UTC, zone).
+
+        Slots are wall-clock times in the default zone, so they stay at 09:00 across DST changes;
+        a slot that falls into a DST gap is skipped.
+
+        Raises:
+            ValidationError: there is no posting schedule, or no free slot in the next 8 weeks.
+        """
+        schedule = self.settings.posting_schedule
+        if not schedule:
+            raise ValidationError.single(
+                "posting_schedule", "posting_schedule: set time slots per weekday in Settings first."
+            )
+        zone_name = self.settings.default_timezone or local_zone_name()
+        zone = ZoneInfo(zone_name)
+        start = (after or self.clock.now()).astimezone(zone)
+        taken = {p.scheduled_at for p in await self.list_posts([PostStatus.SCHEDULED]) if p.scheduled_at}
+        for offset in range(7 * 8):
+            day = (start + timedelta(days=offset)).date()
+            for slot in schedule.get(WEEKDAYS[day.weekday()], []):
+                hour, minute = (int(x) for x in slot.split(":"))
+                local = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
+                instant = local.astimezone(UTC)
+                if instant.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
+                    continue  # a DST gap: that wall-clock time does not exist this day
+                if instant > start and instant not in taken:
+                    return instant, zone_name
+        raise ValidationError.single(
+            "posting_schedule", "posting_schedule: every slot of the next 8 weeks is taken."
+        )
+
+    async def add_to_queue(self, post_id: str) -> Post:
+        """Schedule a post into the next free slot of the posting schedule."""
+        instant, zone = await self.next_free_slot()
+        return await self.schedule_post(post_id, instant.strftime("%Y-%m-%dT%H:%M:%SZ"), zone)
 
     def remember_draft(self, post_id: str | None) -> None:
         """Note which draft the composer has open, so the next start reopens it."""

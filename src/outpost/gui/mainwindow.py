@@ -9,6 +9,7 @@ from outpost.domain.errors import KnownError, ValidationError
 from outpost.domain.models import Post
 from outpost.engine import Engine
 from outpost.gui.bridge import EngineBridge
+from outpost.gui.calendar.view import CalendarView
 from outpost.gui.composer.widget import ComposerWidget
 from outpost.gui.dialogs.settings import SettingsDialog
 from outpost.gui.health.panel import HealthPanel
@@ -59,6 +60,8 @@ class MainWindow(QMainWindow):
         self.pages = QTabWidget()
         self.pages.addTab(self.composer, "Compose")
         self.pages.addTab(self.queue, "Queue")
+        self.calendar = CalendarView(engine)
+        self.pages.addTab(self.calendar, "Calendar")
         self.pages.addTab(self.health, "Accounts")
         self.banner = QLabel()
         self.banner.setObjectName("banner")
@@ -98,10 +101,11 @@ class MainWindow(QMainWindow):
         self.bridge.posts_were_missed.connect(self.notifier.missed)
         self.bridge.upload_did_progress.connect(self.status.upload)
         self._menus()
-        for source in (self.composer, self.queue, self.health):
+        for source in (self.composer, self.queue, self.health, self.calendar):
             source.message.connect(self.say)
         self.queue.edit_requested.connect(self.edit_post)
         self.bridge.post_did_change.connect(self.queue.model.post_did_change)
+        self.bridge.post_did_change.connect(self.calendar.load)
         self.bridge.account_did_change.connect(self.health.refresh)
         self.bridge.account_did_change.connect(lambda _: self._choose_first_page())
         self.bridge.account_did_change.connect(lambda _: self.composer.load_accounts())

@@ -200,3 +200,26 @@ async def test_editing_a_scheduled_post_keeps_its_time_and_it_still_goes_out(
     clock.advance(timedelta(minutes=10))
     await until(lambda: status_of_is(engine, post.id, PostStatus.PUBLISHED))
     assert [p.text for p in remote.posts] == ["v2"]
+
+
+async def test_add_to_queue_takes_the_next_free_slot_in_the_creators_zone(
+    engine: Engine, alice: Account
+) -> None:
+    engine.update_settings(
+        default_timezone="Europe/Berlin",
+        posting_schedule={"wednesday": ["09:00", "18:00"], "thursday": ["09:00"]},
+    )
+    # START is Wednesday 2026-11-25 12:00 UTC = 13:00 in Berlin: today's 09:00 has passed, 18:00 is free.
+    first = await engine.create_post(PostInput(text="one", accounts=(alice.id,)))
+    second = await engine.create_post(PostInput(text="two", accounts=(alice.id,)))
+    assert (await engine.add_to_queue(first.id)).scheduled_at == datetime(2026, 11, 25, 17, tzinfo=UTC)
+    queued = await engine.add_to_queue(second.id)
+    assert (queued.scheduled_at, queued.timezone) == (datetime(2026, 11, 26, 8, tzinfo=UTC), "Europe/Berlin")
+
+
+async def test_add_to_queue_without_a_schedule_says_where_to_set_one(engine: Engine, alice: Account) -> None:
+    from outpost.domain.errors import ValidationError
+
+    post = await engine.create_post(PostInput(text="one", accounts=(alice.id,)))
+    with pytest.raises(ValidationError, match="set time slots per weekday in Settings"):
+        await engine.add_to_queue(post.id)

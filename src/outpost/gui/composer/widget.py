@@ -146,6 +146,11 @@ class ComposerWidget(QWidget):
         self.problem_list.itemActivated.connect(self._go_to_problem)
         self.save_button = QPushButton("Save draft")
         self.schedule_button = QPushButton("Schedule…")
+        self.queue_button = QPushButton("Add to queue")
+        self.queue_button.setToolTip(
+            "Schedule it into the next free slot of your posting schedule (Settings)"
+        )
+        self.queue_button.clicked.connect(self.add_to_queue)
         self.publish_button = QPushButton("Publish now")
         self.publish_button.setDefault(True)
         self.save_button.clicked.connect(self.save_draft)
@@ -153,7 +158,7 @@ class ComposerWidget(QWidget):
         self.publish_button.clicked.connect(self.publish)
         actions = QHBoxLayout()
         actions.addStretch(1)
-        for button in (self.save_button, self.schedule_button, self.publish_button):
+        for button in (self.save_button, self.queue_button, self.schedule_button, self.publish_button):
             actions.addWidget(button)
         editor = QWidget()
         column = QVBoxLayout(editor)
@@ -523,7 +528,7 @@ class ComposerWidget(QWidget):
         self.problem_list.setVisible(bool(problems))
         blocked = bool(problems)
         reason = "Fix the problems listed above first." if blocked else ""
-        for button in (self.publish_button, self.schedule_button):
+        for button in (self.publish_button, self.schedule_button, self.queue_button):
             button.setEnabled(not blocked)
             button.setToolTip(reason)
 
@@ -590,6 +595,15 @@ class ComposerWidget(QWidget):
         run_op(
             self._save(When.scheduled(at, zone), validate=True), on_success=self._went, on_failure=self._fail
         )
+
+    def add_to_queue(self) -> None:
+        """Schedule into the next free slot of the posting schedule."""
+        self._save_timer.stop()
+        run_op(self._queue(), on_success=self._went, on_failure=self._fail)
+
+    async def _queue(self) -> Post:
+        instant, zone = await self.engine.next_free_slot()
+        return await self._save(When.scheduled(instant.strftime("%Y-%m-%dT%H:%M:%SZ"), zone), validate=True)
 
     def _publish_or_schedule(self) -> None:
         if self.publish_button.isEnabled():
