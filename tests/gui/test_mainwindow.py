@@ -29,6 +29,7 @@ def test_window_follows_engine_events_in_queue_accounts_and_status_bar(qtbot, qa
             assert [window.pages.tabText(i) for i in range(window.pages.count())] == [
                 "Compose",
                 "Queue",
+                "Calendar",
                 "Accounts",
             ]
             await engine.start()
