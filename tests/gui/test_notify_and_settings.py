@@ -161,3 +161,31 @@ def test_settings_dialog_is_generated_from_the_model_and_saves_atomically(qapp, 
             engine.update_settings(**dialog.changes())
 
     window_scenario(qapp, qtbot, tmp_path, scenario)
+
+
+def test_the_theme_setting_switches_the_whole_app(qapp, qtbot, tmp_path) -> None:
+    async def scenario(window: MainWindow, engine: Engine, account: str, clock: FakeClock) -> None:
+        engine.update_settings(theme="dark")
+        assert qapp.palette().window().color().lightness() < 60
+        engine.update_settings(theme="light")
+        assert qapp.palette().window().color().lightness() > 200
+        engine.update_settings(theme="system")
+
+    window_scenario(qapp, qtbot, tmp_path, scenario)
+
+
+def test_developer_app_credentials_go_to_the_keyring_not_the_settings_file(qapp, qtbot, tmp_path) -> None:
+    async def scenario(window: MainWindow, engine: Engine, account: str, clock: FakeClock) -> None:
+        dialog = SettingsDialog(engine.settings, engine=engine)
+        qtbot.addWidget(dialog)
+        dialog.app_network.setCurrentIndex(dialog.app_network.findData("x"))
+        dialog.client_id.setText("my-client-id")
+        dialog.client_secret.setText("my-client-secret")
+        dialog._save_app()
+        await settle_ops()
+        assert await engine.developer_app(Network.X) == {"client_id": "my-client-id", "client_secret": "my-client-secret"}
+        assert "saved in the keyring" in dialog.error.text() and dialog.client_secret.text() == ""
+        engine.update_settings(**dialog.changes())
+        assert "my-client-secret" not in (engine.data_dir / "settings.json").read_text()
+
+    window_scenario(qapp, qtbot, tmp_path, scenario)

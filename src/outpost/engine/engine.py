@@ -286,6 +286,21 @@ class Engine:
         instant, zone = await self.next_free_slot()
         return await self.schedule_post(post_id, instant.strftime("%Y-%m-%dT%H:%M:%SZ"), zone)
 
+    async def set_developer_app(self, network: Network, client_id: str, client_secret: str = "") -> None:
+        """Keep the client id (and secret) of the person's own developer app, in the keyring only."""
+        if not client_id.strip():
+            raise ValidationError.single(
+                "client_id", f"client_id: give the client id of your {network.label} app."
+            )
+        await self._secrets.write(
+            f"devapp/{network.value}",
+            {"client_id": client_id.strip(), "client_secret": client_secret.strip()},
+        )
+
+    async def developer_app(self, network: Network) -> dict[str, str] | None:
+        """The developer app kept for `network`, if any (its secret stays in the keyring)."""
+        return await self._secrets.read(f"devapp/{network.value}")
+
     def remember_draft(self, post_id: str | None) -> None:
         """Note which draft the composer has open, so the next start reopens it."""
         if self.settings.composer_draft_id != post_id:

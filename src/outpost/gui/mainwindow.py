@@ -16,6 +16,7 @@ from outpost.gui.health.panel import HealthPanel
 from outpost.gui.notify import Notifier
 from outpost.gui.qt import (
     QAction,
+    QApplication,
     QCloseEvent,
     QDialog,
     QHBoxLayout,
@@ -33,6 +34,7 @@ from outpost.gui.qt import (
 from outpost.gui.queue.view import QueueView
 from outpost.gui.status import StatusArea
 from outpost.gui.tasks import run_op
+from outpost.gui.theme import apply_theme
 from outpost.gui.welcome import WelcomePanel
 from outpost.sandbox.mode import resume_sandbox, start_sandbox
 from outpost.sandbox.server import SandboxServer
@@ -100,6 +102,9 @@ class MainWindow(QMainWindow):
         self.bridge.post_status_did_change.connect(self.notifier.post_changed)
         self.bridge.posts_were_missed.connect(self.notifier.missed)
         self.bridge.upload_did_progress.connect(self.status.upload)
+        self._system_style = QApplication.style().name()
+        self.bridge.settings_did_change.connect(self._settings_changed)
+        apply_theme(QApplication.instance(), engine.settings.theme, system_style=self._system_style)  # type: ignore[arg-type]
         self._menus()
         for source in (self.composer, self.queue, self.health, self.calendar):
             source.message.connect(self.say)
@@ -112,6 +117,10 @@ class MainWindow(QMainWindow):
         self.bridge.engine_state_did_change.connect(self.status.engine_state)
         self.bridge.posts_were_missed.connect(self._show_missed)
         self._quitting = False
+
+    def _settings_changed(self, keys: tuple[str, ...]) -> None:
+        if "theme" in keys:
+            apply_theme(QApplication.instance(), self.engine.settings.theme, system_style=self._system_style)  # type: ignore[arg-type]
 
     def _choose_first_page(self) -> None:
         run_op(
@@ -191,7 +200,7 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         """The settings dialog; invalid values keep it open with the reason."""
-        dialog = SettingsDialog(self.engine.settings, self)
+        dialog = SettingsDialog(self.engine.settings, self, engine=self.engine)
         while dialog.exec() == QDialog.DialogCode.Accepted:
             try:
                 self.engine.update_settings(**dialog.changes())

@@ -10,19 +10,34 @@ from typing import Any
 from pydantic.fields import FieldInfo
 
 from outpost.config.settings import WEEKDAYS, Settings
-from outpost.domain.errors import ValidationError
+from outpost.domain.enums import Network
+from outpost.domain.errors import KnownError, ValidationError
+from outpost.engine import Engine
 from outpost.gui.qt import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSpinBox,
     QWidget,
 )
+from outpost.gui.tasks import run_op
 
+BRING_YOUR_OWN_APP = (
+    Network.X,
+    Network.LINKEDIN,
+    Network.YOUTUBE,
+    Network.TIKTOK,
+    Network.PINTEREST,
+    Network.THREADS,
+    Network.INSTAGRAM,
+    Network.FACEBOOK,
+)
 HIDDEN = {"version", "composer_draft_id", "missed_grace_minutes"}
 LABELS = {
     "default_timezone": "Default time zone",
@@ -38,8 +53,11 @@ LABELS = {
 class SettingsDialog(QDialog):
     """One row per setting (help text from the field's description); `changes()` gives new values."""
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, settings: Settings, parent: QWidget | None = None, *, engine: Engine | None = None
+    ) -> None:
         super().__init__(parent)
+        self.engine = engine
         self.setWindowTitle("Settings")
         self.settings = settings
         self.widgets: dict[str, QWidget] = {}
@@ -55,6 +73,8 @@ class SettingsDialog(QDialog):
             widget.setToolTip(info.description or "")
             form.addRow(LABELS.get(name, name.replace("_", " ").capitalize()), widget)
             self.widgets[name] = widget
+        if engine is not None:
+            form.addRow("Developer apps", self._developer_apps())
         form.addRow(self.error)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -62,6 +82,44 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    def _developer_apps(self) -> QWidget:
+        """Client id and secret of the person's own app, for networks that require one (keyring only)."""
+        holder = QWidget()
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.app_network = QComboBox()
+        for network in BRING_YOUR_OWN_APP:
+            self.app_network.addItem(network.label, network.value)
+        self.client_id = QLineEdit()
+        self.client_id.setPlaceholderText("client id")
+        self.client_secret = QLineEdit()
+        self.client_secret.setPlaceholderText("client secret (if the network gives one)")
+        self.client_secret.setEchoMode(QLineEdit.EchoMode.Password)
+        save = QPushButton("Save in keyring")
+        save.clicked.connect(self._save_app)
+        for widget in (self.app_network, self.client_id, self.client_secret, save):
+            row.addWidget(widget)
+        return holder
+
+    def _save_app(self) -> None:
+        assert self.engine is not None
+        network = Network(self.app_network.currentData())
+
+        def saved(_: object) -> None:
+            self.client_secret.clear()
+            self.error.setStyleSheet("color: #1a7f37")
+            self.error.setText(f"{network.label} app saved in the keyring.")
+
+        def failed(error: KnownError) -> None:
+            self.error.setStyleSheet("color: #cf222e")
+            self.error.setText(error.text())
+
+        run_op(
+            self.engine.set_developer_app(network, self.client_id.text(), self.client_secret.text()),
+            on_success=saved,
+            on_failure=failed,
+        )
 
     def _editor(self, name: str, info: FieldInfo, value: Any) -> QWidget:
         kind = _plain(info.annotation)
