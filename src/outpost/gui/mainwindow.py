@@ -264,5 +264,6 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
+        self.notifier.stop()
         self.closed.emit()
         event.accept()

@@ -78,6 +78,12 @@ class Notifier(QObject):
         self.tray.activated.connect(lambda _: self.show_window_requested.emit("compose"))
         self.tray.show()
 
+    def stop(self) -> None:
+        """No more reminders (Outpost is quitting)."""
+        self._reminders.stop()
+        if self.tray is not None:
+            self.tray.hide()
+
     def paused(self, paused: bool) -> None:
         """Keep the tray menu's Pause/Resume label right."""
         if self.tray is not None:

@@ -9,12 +9,14 @@ path). Callbacks run on the Qt thread. Never touch widgets inside the coroutine 
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 from outpost.domain.errors import KnownError
 
+log = logging.getLogger("outpost.gui")
 T = TypeVar("T")
 _running: set[asyncio.Task[Any]] = set()
 
@@ -46,8 +48,11 @@ def run_op(
         if error is None:
             if on_success is not None:
                 on_success(done.result())
-        elif isinstance(error, KnownError) and on_failure is not None:
-            on_failure(error)
+        elif isinstance(error, KnownError):
+            if on_failure is not None:
+                on_failure(error)
+            else:
+                log.warning("%s", error)  # a known problem nobody asked about: not a bug
         else:
             sys.excepthook(type(error), error, error.__traceback__)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from outpost.gui.qt import QLabel, QPushButton, Qt, QVBoxLayout, QWidget, Signal
+from outpost.gui.qt import QHBoxLayout, QLabel, QPushButton, Qt, QVBoxLayout, QWidget, Signal
 
 
 class WelcomePanel(QWidget):
@@ -28,7 +28,6 @@ class WelcomePanel(QWidget):
             "you can compose, schedule and publish a post end to end. Nothing leaves your machine.</p>"
         )
         text.setWordWrap(True)
-        text.setMaximumWidth(620)
         connect = QPushButton("Connect an account")
         connect.setObjectName("connect")
         connect.setDefault(True)
@@ -36,8 +35,17 @@ class WelcomePanel(QWidget):
         sandbox.setObjectName("sandbox")
         connect.clicked.connect(self.connect_requested.emit)
         sandbox.clicked.connect(self.sandbox_requested.emit)
+        content = QWidget()
+        content.setFixedWidth(640)
+        column = QVBoxLayout(content)
+        for widget in (title, text, connect, sandbox):
+            column.addWidget(widget)
+        title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(content)
+        row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        for widget in (title, text, connect, sandbox):
-            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(row)
         layout.addStretch(2)

@@ -181,6 +181,6 @@ class MediaStrip(QWidget):
     def _refresh_controls(self) -> None:
         has = bool(self.items)
         self.list.setVisible(has)
-        self.remove.setEnabled(has)
+        self.remove.setVisible(has)
         self.fix.setVisible(has)
         self.alt.setVisible(has)

@@ -220,6 +220,8 @@ class ComposerWidget(QWidget):
     def _show_accounts(self, found: tuple[list[Account], dict[str, Capabilities]]) -> None:
         self.accounts, self.caps = found
         for chip in self.chips.values():
+            self.chip_row.removeWidget(chip)  # out of the row now, not when Qt gets round to deleting it
+            chip.hide()
             chip.deleteLater()
         self.chips.clear()
         self.no_accounts.setVisible(not self.accounts)
@@ -232,6 +234,9 @@ class ComposerWidget(QWidget):
                 if sandbox
                 else f"{account.network.label} · {account.handle}"
             )
+            chip.setMinimumWidth(
+                chip.fontMetrics().horizontalAdvance(chip.text()) + 32
+            )  # room for the padding
             if sandbox:
                 chip.setToolTip(f"{account.ref} — a simulated account: nothing leaves this computer")
             chip.setCheckable(True)

@@ -19,7 +19,6 @@ from outpost.gui.qt import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -86,7 +85,7 @@ class SettingsDialog(QDialog):
     def _developer_apps(self) -> QWidget:
         """Client id and secret of the person's own app, for networks that require one (keyring only)."""
         holder = QWidget()
-        row = QHBoxLayout(holder)
+        row = QFormLayout(holder)
         row.setContentsMargins(0, 0, 0, 0)
         self.app_network = QComboBox()
         for network in BRING_YOUR_OWN_APP:
@@ -98,8 +97,10 @@ class SettingsDialog(QDialog):
         self.client_secret.setEchoMode(QLineEdit.EchoMode.Password)
         save = QPushButton("Save in keyring")
         save.clicked.connect(self._save_app)
-        for widget in (self.app_network, self.client_id, self.client_secret, save):
-            row.addWidget(widget)
+        row.addRow("Network", self.app_network)
+        row.addRow("Client id", self.client_id)
+        row.addRow("Client secret", self.client_secret)
+        row.addRow("", save)
         return holder
 
     def _save_app(self) -> None:

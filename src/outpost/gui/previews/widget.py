@@ -56,6 +56,14 @@ class PreviewTabs(QTabWidget):
             return
         current = self.tabText(self.currentIndex()) if self.count() else None
         self.clear()
+        if not source.posts:
+            hint = QTextBrowser()
+            hint.setHtml(
+                "<p style='color:#667; margin:12px'>Choose an account above to see the post as that "
+                "network will show it.</p>"
+            )
+            self.addTab(hint, "Preview")
+            return
         for post in source.posts:
             view = QTextBrowser()
             view.setOpenLinks(False)
