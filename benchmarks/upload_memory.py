@@ -30,7 +30,11 @@ async def serve(port_file: Path) -> None:
             except (asyncio.IncompleteReadError, ConnectionError):
                 writer.close()
                 return
-            headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in head.decode().split("\r\n")[1:]) if k}
+            headers = {
+                k.lower(): v.strip()
+                for k, _, v in (line.partition(":") for line in head.decode().split("\r\n")[1:])
+                if k
+            }
             if "content-length" in headers:
                 left = int(headers["content-length"])
                 while left:
@@ -42,7 +46,12 @@ async def serve(port_file: Path) -> None:
                     if size == 0:
                         break
             body = json.dumps({"id": "1", "url": "http://127.0.0.1/m/1", "type": "video"}).encode()
-            writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+            writer.write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                + str(len(body)).encode()
+                + b"\r\n\r\n"
+                + body
+            )
             await writer.drain()
 
     server = await asyncio.start_server(handle, "127.0.0.1", 0)
@@ -76,6 +85,7 @@ async def run_variant(variant: str, path: Path, port: int) -> dict[str, float]:
                 files = {"file": ("v.mp4", handle, "video/mp4")}
                 (await client.post(f"http://127.0.0.1:{port}/api/v2/media", files=files)).raise_for_status()
         else:
+
             class Vault:
                 async def read(self, ref: str) -> dict[str, str]:
                     return {"access_token": "t"}
@@ -85,15 +95,27 @@ async def run_variant(variant: str, path: Path, port: int) -> dict[str, float]:
 
             from datetime import UTC, datetime
 
-            account = Account(id="a", network=Network.MASTODON, handle="a@h", secret_ref="r",
-                              created_at=datetime.now(UTC), service_url=f"http://127.0.0.1:{port}")
+            account = Account(
+                id="a",
+                network=Network.MASTODON,
+                handle="a@h",
+                secret_ref="r",
+                created_at=datetime.now(UTC),
+                service_url=f"http://127.0.0.1:{port}",
+            )
             adapter = MastodonAdapter(client)
             seen = []
             media = MediaAsset(id="m", path=str(path), mime_type="video/mp4", size=size, kind="video")
-            await adapter.upload_media(AccountContext(account, Vault(), asyncio.Lock()), media, lambda s, t: seen.append(s))
+            await adapter.upload_media(
+                AccountContext(account, Vault(), asyncio.Lock()), media, lambda s, t: seen.append(s)
+            )
             assert seen[-1] == size
         elapsed = time.perf_counter() - start
-    return {"seconds": elapsed, "mb_per_s": size / 1e6 / elapsed, "rss_growth_mb": (rss_kb("VmHWM") - before) / 1024}
+    return {
+        "seconds": elapsed,
+        "mb_per_s": size / 1e6 / elapsed,
+        "rss_growth_mb": (rss_kb("VmHWM") - before) / 1024,
+    }
 
 
 def child(variant: str, path: str, port: int) -> None:
@@ -116,15 +138,22 @@ def main(size_mb: int) -> None:
             port = int(port_file.read_text())
             results = {}
             for variant in ("httpx", "outpost"):
-                out = subprocess.run([sys.executable, __file__, "--child", variant, str(path), str(port)],
-                                     capture_output=True, text=True, check=True, cwd=ROOT)
+                out = subprocess.run(
+                    [sys.executable, __file__, "--child", variant, str(path), str(port)],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                    cwd=ROOT,
+                )
                 results[variant] = json.loads(out.stdout.strip().splitlines()[-1])
         finally:
             server.terminate()
     ratio = results["outpost"]["mb_per_s"] / results["httpx"]["mb_per_s"]
-    print(f"| streaming upload of {size_mb} MB (Mastodon path) | {results['outpost']['mb_per_s']:.0f} MB/s = "
-          f"{ratio:.0%} of bare httpx ({results['httpx']['mb_per_s']:.0f} MB/s) | RSS growth "
-          f"{results['outpost']['rss_growth_mb']:.1f} MB (bare httpx {results['httpx']['rss_growth_mb']:.1f} MB) |")
+    print(
+        f"| streaming upload of {size_mb} MB (Mastodon path) | {results['outpost']['mb_per_s']:.0f} MB/s = "
+        f"{ratio:.0%} of bare httpx ({results['httpx']['mb_per_s']:.0f} MB/s) | RSS growth "
+        f"{results['outpost']['rss_growth_mb']:.1f} MB (bare httpx {results['httpx']['rss_growth_mb']:.1f} MB) |"
+    )
 
 
 if __name__ == "__main__":

@@ -526,6 +526,12 @@ class Engine:
             newest_first=newest_first,
         )
 
+    async def posts_between(
+        self, start: datetime, end: datetime, statuses: Sequence[PostStatus]
+    ) -> list[Post]:
+        """Posts scheduled (or, unscheduled, last changed) in [start, end): the calendar's query."""
+        return await self._db.run(self._store.posts.between, start, end, statuses)
+
     async def get_post(self, post_id: str) -> Post:
         """One post."""
         return await self._db.run(self._store.posts.get, post_id)

@@ -181,3 +181,12 @@ def test_no_secret_is_stored_in_the_database(store: Store, tmp_path: Path) -> No
     columns = {r[1] for r in store.db.query("PRAGMA table_info(accounts)")}
     assert "secret_ref" in columns
     assert not {"token", "access_token", "password", "app_password"} & columns
+
+
+def test_between_returns_the_posts_of_a_time_window_in_order(store: Store) -> None:
+    store.posts.insert(make_post("post_in2", status=PostStatus.SCHEDULED, at_minutes=60))
+    store.posts.insert(make_post("post_in1", status=PostStatus.SCHEDULED, at_minutes=30))
+    store.posts.insert(make_post("post_late", status=PostStatus.SCHEDULED, at_minutes=60 * 24 * 8))
+    store.posts.insert(make_post("post_draft"))
+    found = store.posts.between(START, START + timedelta(days=7), [PostStatus.SCHEDULED])
+    assert [p.id for p in found] == ["post_in1", "post_in2"]

@@ -150,7 +150,9 @@ class CalendarView(QWidget):
 
     def load(self, *_: object) -> None:
         """Fill the days from the engine."""
-        run_op(self.engine.list_posts(SHOWN), on_success=self._fill)
+        start = datetime.combine(self.first_day, datetime.min.time(), self.zone)
+        end = start + timedelta(days=len(self.days) or 7)
+        run_op(self.engine.posts_between(start, end, SHOWN), on_success=self._fill)
 
     def _fill(self, posts: list[Post]) -> None:
         for listing in self.days.values():
