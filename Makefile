@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test lint typecheck pytest system-deps e2e-deps dist dist-test screenshots clean
+.PHONY: run test lint typecheck pytest system-deps e2e-deps dist dist-test bench screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,8 +22,8 @@ e2e-deps:
 	scripts/setup-e2e
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests packaging
-	$(BIN)/ruff format --check src tests packaging
+	$(BIN)/ruff check src tests packaging benchmarks
+	$(BIN)/ruff format --check src tests packaging benchmarks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -32,6 +32,14 @@ pytest: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test: system-deps e2e-deps lint typecheck pytest
+
+# Performance against the targets of docs/benchmarks.md (run on demand, on a quiet machine).
+bench: $(STAMP)
+	for b in store fanout scheduler queue startup; do $(BIN)/python benchmarks/$${b}_bench.py || exit 1; done
+	$(BIN)/python benchmarks/upload_memory.py 1024
+
+screenshots: $(STAMP)
+	$(BIN)/python scripts/screenshots
 
 # The desktop bundle (PyInstaller one-folder) and a Linux tarball with .desktop, icons and metainfo.
 dist: $(STAMP)

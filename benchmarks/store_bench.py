@@ -15,11 +15,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import best_of, clock, row  # noqa: E402
+from _common import best_of, clock, row
 
-from outpost.domain.enums import Network, PostStatus  # noqa: E402
-from outpost.domain.models import Account, Post, Target  # noqa: E402
-from outpost.store import Store  # noqa: E402
+from outpost.domain.enums import Network, PostStatus
+from outpost.domain.models import Account, Post, Target
+from outpost.store import Store
 
 N = 10_000
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)

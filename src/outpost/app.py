@@ -54,6 +54,8 @@ async def _main(app: QApplication, data_dir: Path, log_file: Path) -> int:
     window.closed.connect(closing.set)
     window.show()
     log.info("window shown (data folder %s, log %s)", data_dir, log_file)
+    # The first turn of the event loop after showing: the window paints and takes input from here.
+    QTimer.singleShot(0, lambda: log.info("window ready"))
     try:
         await engine.start()
         window.refresh()
