@@ -1,25 +1,36 @@
-"""The composition root of the window: QApplication + qasync loop + Engine + MainWindow."""
+"""The composition root of the window: QApplication + qasync loop + Engine + MainWindow.
+
+Start-up shows the window first and loads the rest behind it: the engine's modules (pydantic
+models, httpx, the adapters) are imported in a worker thread while the event loop keeps the
+window responsive, then the full window replaces the first one in place.
+"""
 
 from __future__ import annotations
 
-import asyncio
+import importlib
 import logging
 import signal
 import sys
 from pathlib import Path
-
-import qasync
+from typing import TYPE_CHECKING
 
 from outpost import __version__
-from outpost.domain.errors import KnownError
-from outpost.engine import Engine
-from outpost.gui.mainwindow import MainWindow
-from outpost.gui.qt import QApplication, QIcon, QMessageBox, QTimer
-from outpost.gui.tasks import settle_ops
+from outpost.gui.qt import QApplication, QIcon, QLabel, QMainWindow, QMessageBox, Qt, QTimer
 from outpost.log import setup_logging
 from outpost.paths import APP_ID, log_dir, resource
 
+if TYPE_CHECKING:
+    import asyncio
+
+    from outpost.gui.mainwindow import MainWindow
+
 log = logging.getLogger("outpost.app")
+CORE_MODULES = (
+    "outpost.engine",
+    "outpost.adapters.mastodon",
+    "outpost.adapters.bluesky",
+    "outpost.media.pipeline",
+)
 
 
 def run_app(data_dir: Path) -> int:
@@ -32,30 +43,56 @@ def run_app(data_dir: Path) -> int:
     app.setDesktopFileName(APP_ID)  # Wayland/X11 match the window to the installed .desktop entry
     app.setWindowIcon(QIcon(str(resource("icons/outpost.svg"))))
     app.setQuitOnLastWindowClosed(False)  # the shutdown coroutine decides when Qt stops
+    first = _first_window()
+    log.info("window shown (data folder %s, log %s)", data_dir, log_file)
+    app.processEvents()  # painted, and its first events handled: the person sees a live window
+    log.info("window ready")
+    import asyncio  # the event loop's modules load after the window is on screen
+
+    import qasync
+
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     try:
         with loop:
-            return int(loop.run_until_complete(_main(app, data_dir, log_file)))
+            return int(loop.run_until_complete(_main(app, first, data_dir)))
     finally:
         asyncio.set_event_loop(None)
 
 
-async def _main(app: QApplication, data_dir: Path, log_file: Path) -> int:
+def _first_window() -> QMainWindow:
+    """The window as it appears at once, while the rest loads behind it."""
+    window = QMainWindow()
+    window.setWindowTitle("Outpost")
+    window.resize(1180, 760)
+    label = QLabel("Opening Outpost…")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    window.setCentralWidget(label)
+    window.show()
+    return window
+
+
+async def _main(app: QApplication, first: QMainWindow, data_dir: Path) -> int:
+    import asyncio
+
+    closing = asyncio.Event()
+    _stop_on_signals(closing)
+    for name in CORE_MODULES:  # import off the GUI thread: the first window stays responsive
+        await asyncio.to_thread(importlib.import_module, name)
+    from outpost.domain.errors import KnownError
+    from outpost.engine import Engine
+    from outpost.gui.mainwindow import MainWindow
+    from outpost.gui.tasks import settle_ops
+
     try:
         engine = Engine.open(data_dir)
     except KnownError as error:
         log.error("cannot start: %s", error)
-        QMessageBox.critical(None, "Outpost cannot start", error.text())
+        QMessageBox.critical(first, "Outpost cannot start", error.text())
         return 1
-    closing = asyncio.Event()
-    _stop_on_signals(closing)
     window = MainWindow(engine)
     window.closed.connect(closing.set)
-    window.show()
-    log.info("window shown (data folder %s, log %s)", data_dir, log_file)
-    # The first turn of the event loop after showing: the window paints and takes input from here.
-    QTimer.singleShot(0, lambda: log.info("window ready"))
+    _take_place_of(window, first)
     try:
         await engine.start()
         window.refresh()
@@ -72,8 +109,16 @@ async def _main(app: QApplication, data_dir: Path, log_file: Path) -> int:
     return 0
 
 
+def _take_place_of(window: MainWindow, first: QMainWindow) -> None:
+    window.setGeometry(first.geometry())
+    window.show()
+    first.close()
+
+
 def _stop_on_signals(closing: asyncio.Event) -> None:
     """SIGINT/SIGTERM close the app cleanly, as closing the window would."""
+    import asyncio
+
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: loop.call_soon_threadsafe(closing.set))

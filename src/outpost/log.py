@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import re
 from pathlib import Path
 
@@ -31,6 +30,8 @@ class RedactingFormatter(logging.Formatter):
 
 def setup_logging(log_folder: Path, *, verbose: bool = False) -> Path:
     """Log to `log_folder/outpost.log` (rotated, 5 × 2 MB) and warnings to stderr."""
+    import logging.handlers  # socket, pickle and friends: loaded here, not at import
+
     log_folder.mkdir(parents=True, exist_ok=True)
     path = log_folder / "outpost.log"
     root = logging.getLogger("outpost")

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "Outpost"
 APP_ID = "io.github.outpost_app.Outpost"  # reverse-DNS id of the .desktop file and AppStream metainfo
 RESOURCES = Path(__file__).resolve().parent / "resources"
@@ -22,6 +20,8 @@ def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     chosen = explicit or os.environ.get("OUTPOST_DATA_DIR")
     if chosen:
         return Path(chosen).expanduser().resolve()
+    import platformdirs  # only when the platform's folder is what is wanted
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 

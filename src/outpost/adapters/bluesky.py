@@ -46,7 +46,6 @@ from outpost.domain.enums import Network
 from outpost.domain.errors import AuthExpired, ValidationError
 from outpost.domain.media_rules import RULES
 from outpost.domain.models import HealthReport, MediaAsset, PublishedPart
-from outpost.media.images import fit_image
 
 log = logging.getLogger("outpost.adapters.bluesky")
 
@@ -298,6 +297,8 @@ class BlueskyAdapter(NetworkAdapter):
 
         with tempfile.NamedTemporaryFile(suffix=".img", delete=False) as handle:
             handle.write(response.content)
+        from outpost.media.images import fit_image  # Pillow, only when a link card has an image
+
         try:
             fitted = await asyncio.to_thread(fit_image, handle.name, max_bytes=MAX_IMAGE_BYTES)
         except ValidationError:

@@ -6,30 +6,24 @@ Exit codes: 0 done; 1 the operation ran but did not succeed; 2 bad input (usage 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from outpost import paths
-from outpost.adapters.registry import AdapterRegistry
-from outpost.auth.secrets import SecretStore
 from outpost.cli.parser import build_parser
-from outpost.domain.errors import (
-    InvalidStateError,
-    KnownError,
-    NetworkNotAvailableError,
-    NotFoundError,
-    PublishError,
-    ValidationError,
-)
-from outpost.engine.clock import Clock
 from outpost.log import setup_logging
+
+if TYPE_CHECKING:  # the window starts faster without these; commands import them when they run
+    import httpx
+
+    from outpost.adapters.registry import AdapterRegistry
+    from outpost.auth.secrets import SecretStore
+    from outpost.domain.errors import KnownError
+    from outpost.engine.clock import Clock
 
 log = logging.getLogger("outpost.cli")
 
@@ -45,7 +39,8 @@ def main(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> int:
     """Run `outpost` with `argv`; the keyword arguments are seams for tests and embedding."""
-    args = build_parser().parse_args(argv)
+    window = _window_only(sys.argv[1:] if argv is None else list(argv))
+    args = window if window is not None else build_parser().parse_args(argv)
     data_dir = paths.data_dir(args.data_dir)
     if args.command is None:
         from outpost.app import run_app  # Qt is imported only when the window is wanted
@@ -56,13 +51,30 @@ def main(
     except OSError as exc:
         print(f"outpost: cannot write to the data folder {data_dir}: {exc.strerror}.", file=sys.stderr)
         return EXIT_FAILED
+    import asyncio  # not needed to open the window: imported here, where commands run
+
     return asyncio.run(
         _headless(args, data_dir, registry=registry, secrets=secrets, clock=clock, transport=transport)
     )
 
 
+def _window_only(argv: list[str]) -> argparse.Namespace | None:
+    """The arguments, if they only ask for the window (the common start, kept fast: building the
+    full command tree costs more than the rest of start-up's argument handling).
+    """
+    quick = argparse.ArgumentParser(add_help=False)
+    quick.add_argument("--data-dir")
+    quick.add_argument("--json", action="store_true")
+    known, rest = quick.parse_known_args(argv)
+    if rest:
+        return None
+    known.command = None
+    return known
+
+
 async def _headless(args: argparse.Namespace, data_dir: Path, **seams: Any) -> int:
     from outpost.cli.commands import dispatch
+    from outpost.domain.errors import KnownError
     from outpost.engine import Engine
 
     try:
@@ -90,6 +102,8 @@ async def _headless(args: argparse.Namespace, data_dir: Path, **seams: Any) -> i
 
 
 def _fail(args: argparse.Namespace, error: KnownError) -> int:
+    from outpost.domain.errors import ValidationError
+
     code, exit_code = _classify(error)
     if isinstance(error, ValidationError) and len(error.problems) > 1:
         print(f"outpost: {len(error.problems)} problems:", file=sys.stderr)
@@ -105,6 +119,14 @@ def _fail(args: argparse.Namespace, error: KnownError) -> int:
 
 
 def _classify(error: KnownError) -> tuple[str, int]:
+    from outpost.domain.errors import (
+        InvalidStateError,
+        NetworkNotAvailableError,
+        NotFoundError,
+        PublishError,
+        ValidationError,
+    )
+
     if isinstance(error, ValidationError):
         return "validation_error", EXIT_BAD_INPUT
     if isinstance(error, NotFoundError):

@@ -17,6 +17,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from outpost.domain.compatibility import FixPlan
 from outpost.domain.errors import ValidationError
+from outpost.media.inspect import pillow
+
+pillow()  # this module is imported lazily (media work only); set Pillow up once
 
 QUALITY_START = 90
 QUALITY_FLOOR = 60  # below this JPEG artefacts show; downscale instead

@@ -13,10 +13,7 @@ import warnings
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-
-import av
-import av.error
-from PIL import Image, ImageFile, UnidentifiedImageError
+from typing import TYPE_CHECKING
 
 from outpost.domain.errors import ValidationError
 from outpost.media.probe import probe
@@ -27,19 +24,25 @@ _HASH_CHUNK = 1 << 20
 _GPS_TAG = 0x8825
 _ORIENTATION_TAG = 0x0112
 
-ImageFile.LOAD_TRUNCATED_IMAGES = False  # a truncated file is an error, not a grey half-picture
-Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow's own bomb guard, at our limit (it warns above, fails at 2×)
+if TYPE_CHECKING:
+    from PIL import Image
 
 
-def _register_heif() -> None:
-    try:
-        from pillow_heif import register_heif_opener
-    except ImportError:  # pragma: no cover - a dependency; keep working without HEIC if missing
-        return
-    register_heif_opener()
+def pillow() -> type[Image.Image]:
+    """Pillow, imported and set up on first use: codecs stay out of the app's start-up."""
+    from PIL import Image, ImageFile
 
+    if not getattr(pillow, "_ready", False):
+        ImageFile.LOAD_TRUNCATED_IMAGES = False  # a truncated file is an error, not a grey half-picture
+        Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow's bomb guard at our limit (it warns above, fails at 2×)
+        try:
+            from pillow_heif import register_heif_opener
 
-_register_heif()
+            register_heif_opener()
+        except ImportError:  # pragma: no cover - a dependency; keep working without HEIC if missing
+            pass
+        pillow._ready = True  # type: ignore[attr-defined]
+    return Image.Image
 
 
 class MediaKind(StrEnum):
@@ -124,6 +127,9 @@ def _too_big(field: str, path: str, pixels: str) -> ValidationError:
 
 
 def _image(path: str, mime: str, size: int, digest: str, field: str) -> MediaInfo:
+    pillow()
+    from PIL import Image
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -133,6 +139,8 @@ def _image(path: str, mime: str, size: int, digest: str, field: str) -> MediaInf
 
 
 def _open_image(path: str, mime: str, size: int, digest: str, field: str) -> MediaInfo:
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with Image.open(path) as image:
             width, height = image.size
@@ -172,6 +180,9 @@ def _open_image(path: str, mime: str, size: int, digest: str, field: str) -> Med
 
 
 def _video(path: str, mime: str, size: int, digest: str, field: str) -> MediaInfo:
+    import av  # FFmpeg: loaded only when a video is looked at
+    import av.error
+
     try:
         with av.open(path, timeout=10.0) as container:
             if not container.streams.video:

@@ -13,9 +13,6 @@ import logging
 import os
 from pathlib import Path
 
-import av
-from PIL import Image, ImageOps
-
 from outpost.domain.compatibility import Compatibility, FixPlan, Verdict, check
 from outpost.domain.enums import ErrorCode
 from outpost.domain.errors import Rejected, ValidationError
@@ -23,8 +20,7 @@ from outpost.domain.ids import new_id
 from outpost.domain.media_rules import MediaRules
 from outpost.domain.models import MediaAsset
 from outpost.media.cache import MediaCache
-from outpost.media.images import derive
-from outpost.media.inspect import MediaInfo, MediaKind, inspect
+from outpost.media.inspect import MediaInfo, MediaKind, inspect, pillow
 
 log = logging.getLogger("outpost.media")
 
@@ -99,6 +95,8 @@ class MediaPipeline:
             cached = self.cache.derived_path(fresh.sha256, variant, mime or "image/jpeg")
             if cached.exists():
                 return await self._derived_asset(fresh, cached, mime or "image/jpeg")
+        from outpost.media.images import derive  # Pillow, on first use
+
         try:
             fitted = await asyncio.to_thread(derive, fresh.path, plan, focus=(fresh.focus_x, fresh.focus_y))
         except ValidationError as exc:
@@ -128,6 +126,8 @@ class MediaPipeline:
         verdict = check(self.asset(info), rules)
         if verdict.status is not Compatibility.FIXABLE or verdict.plan is None:
             raise ValidationError.single("media", f"{info.path} needs no fix for {rules.network.label}.")
+        from outpost.media.images import derive
+
         fitted = await asyncio.to_thread(derive, info.path, verdict.plan, focus=focus)
         extension = {"image/png": "png", "image/gif": "gif", "image/webp": "webp"}.get(
             fitted.mime_type, "jpg"
@@ -139,6 +139,9 @@ class MediaPipeline:
 
     async def _derived_asset(self, asset: MediaAsset, path: Path, mime: str) -> MediaAsset:
         def measure() -> tuple[int, int, int]:
+            pillow()
+            from PIL import Image
+
             with Image.open(path) as image:
                 return path.stat().st_size, image.width, image.height
 
@@ -171,7 +174,12 @@ class MediaPipeline:
 
 
 def _thumbnail_bytes(info: MediaInfo) -> bytes:
+    pillow()
+    from PIL import Image, ImageOps
+
     if info.kind is MediaKind.VIDEO:
+        import av
+
         with av.open(info.path, timeout=10.0) as container:
             image = next(container.decode(video=0)).to_image()  # type: ignore[no-untyped-call]
     else:
