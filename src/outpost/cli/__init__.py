@@ -59,8 +59,10 @@ def main(
 
 
 def _window_only(argv: list[str]) -> argparse.Namespace | None:
-    """The arguments, if they only ask for the window (the common start, kept fast: building the
-    full command tree costs more than the rest of start-up's argument handling).
+    """The arguments, if they only ask for the window.
+
+    That is the common start, kept fast: building the full command tree costs more than the rest
+    of start-up's argument handling.
     """
     quick = argparse.ArgumentParser(add_help=False)
     quick.add_argument("--data-dir")
