@@ -41,7 +41,12 @@ async def handle(
         if path.startswith("/api/v1/accounts/verify_credentials"):
             body = {"id": "1", "username": f"bench{port}", "display_name": "Bench"}
         elif path.startswith("/api/v2/instance"):
-            body = {"configuration": {"statuses": {"max_characters": 500, "max_media_attachments": 4}}}
+            body = {
+                "configuration": {
+                    "statuses": {"max_characters": 500, "max_media_attachments": 4},
+                    "media_attachments": {"video_size_limit": 4_000_000_000, "image_size_limit": 16_777_216},
+                }
+            }
         elif path.startswith("/api/v2/media") or path.startswith("/api/v1/media"):
             body = {"id": str(next(IDS)), "url": "http://127.0.0.1/m", "type": "image"}
         else:

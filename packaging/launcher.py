@@ -1,5 +1,9 @@
 """Entry point of the frozen bundle: the same `outpost` command as the installed package."""
 
+import multiprocessing
+
 from outpost.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":
+    multiprocessing.freeze_support()  # the media worker process is spawned from this executable
+    raise SystemExit(main())

@@ -34,7 +34,22 @@ from outpost.domain.enums import ErrorCode, Network
 
 
 class OutpostError(Exception):
-    """Root of every error Outpost raises on purpose."""
+    """Root of every error Outpost raises on purpose.
+
+    Errors cross process boundaries (the media worker raises them); subclasses take their own
+    constructor arguments, so pickling rebuilds them from their state instead of calling
+    `__init__` again with `args`.
+    """
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+def _rebuild(cls: type[OutpostError], args: tuple[object, ...], state: dict[str, object]) -> OutpostError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class KnownError(OutpostError):

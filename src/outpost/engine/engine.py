@@ -345,6 +345,7 @@ class Engine:
         except TimeoutError:
             log.warning("publishes still running at shutdown; a restart will recover them")
         await self._connections.aclose()
+        self.media.close()
         self._db.close()
         self._store.close()
         self._lock.release()

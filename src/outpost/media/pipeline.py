@@ -8,10 +8,15 @@ cache and are swept when no post that may still be published needs them.
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 import logging
+import multiprocessing
 import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 from outpost.domain.compatibility import Compatibility, FixPlan, Verdict, check
 from outpost.domain.enums import ErrorCode
@@ -25,6 +30,7 @@ from outpost.media.inspect import MediaInfo, MediaKind, inspect, pillow
 log = logging.getLogger("outpost.media")
 
 THUMB_SIDE = 320
+T = TypeVar("T")
 
 
 class MediaPipeline:
@@ -33,6 +39,25 @@ class MediaPipeline:
     def __init__(self, cache_root: Path) -> None:
         self.cache = MediaCache(cache_root)
         self._seen: dict[tuple[str, int, int], MediaInfo] = {}
+        self._pool: ProcessPoolExecutor | None = None
+
+    async def _cpu(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run CPU-bound media work in a separate process.
+
+        Decoding, hashing and re-encoding in threads competes with the window's thread for the
+        GIL and made the window stall for 100+ ms while publishing (benchmarks/gui_stalls_bench.py);
+        one worker process keeps the window's loop free. Spawned (not forked: Qt has threads).
+        """
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, functools.partial(fn, *args, **kwargs))
+
+    def close(self) -> None:
+        """Stop the worker process."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
     async def inspect(self, path: str, *, field: str = "media") -> MediaInfo:
         """What the file is (ValidationError naming `field` if it is not usable media).
@@ -46,7 +71,7 @@ class MediaPipeline:
             return await asyncio.to_thread(inspect, path, field=field)  # let inspect word the error
         key = (path, stat.st_size, stat.st_mtime_ns)
         if key not in self._seen:
-            self._seen[key] = await asyncio.to_thread(inspect, path, field=field)
+            self._seen[key] = await self._cpu(inspect, path, field=field)
         return self._seen[key]
 
     @staticmethod
@@ -98,7 +123,7 @@ class MediaPipeline:
         from outpost.media.images import derive  # Pillow, on first use
 
         try:
-            fitted = await asyncio.to_thread(derive, fresh.path, plan, focus=(fresh.focus_x, fresh.focus_y))
+            fitted = await self._cpu(derive, fresh.path, plan, focus=(fresh.focus_x, fresh.focus_y))
         except ValidationError as exc:
             raise Rejected(str(exc), code=ErrorCode.MEDIA_REJECTED) from None
         path = self.cache.derived_path(fresh.sha256, variant, fitted.mime_type)
@@ -128,7 +153,7 @@ class MediaPipeline:
             raise ValidationError.single("media", f"{info.path} needs no fix for {rules.network.label}.")
         from outpost.media.images import derive
 
-        fitted = await asyncio.to_thread(derive, info.path, verdict.plan, focus=focus)
+        fitted = await self._cpu(derive, info.path, verdict.plan, focus=focus)
         extension = {"image/png": "png", "image/gif": "gif", "image/webp": "webp"}.get(
             fitted.mime_type, "jpg"
         )
@@ -161,7 +186,7 @@ class MediaPipeline:
             return None
         path = self.cache.thumb_path(info.sha256)
         if not path.exists():
-            data = await asyncio.to_thread(_thumbnail_bytes, info)
+            data: bytes = await self._cpu(_thumbnail_bytes, info)
             await asyncio.to_thread(self.cache.write, path, data)
         return path
 

@@ -123,3 +123,20 @@ def test_post_status_follows_its_targets() -> None:
     assert derive_post_status([T.PUBLISHED, T.PUBLISHING]) is PostStatus.PUBLISHING
     assert derive_post_status([T.CANCELLED]) is PostStatus.CANCELLED
     assert derive_post_status([T.PUBLISHED, T.CANCELLED]) is PostStatus.PUBLISHED
+
+
+def test_errors_survive_a_trip_to_another_process_and_back() -> None:
+    import pickle
+
+    from outpost.domain.errors import NetworkNotAvailableError, Problem, RateLimited, ValidationError
+
+    problem = Problem(field="media[1]", message="media[1]: broken.", rule="readable_media")
+    for error in (
+        ValidationError([problem]),
+        NetworkNotAvailableError(Network.X),
+        RateLimited("wait", retry_after_s=5),
+    ):
+        back = pickle.loads(pickle.dumps(error))
+        assert type(back) is type(error) and str(back) == str(error)
+    assert pickle.loads(pickle.dumps(ValidationError([problem]))).problems == (problem,)
+    assert pickle.loads(pickle.dumps(RateLimited("wait", retry_after_s=5))).retry_after_s == 5
