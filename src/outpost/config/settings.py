@@ -68,6 +68,12 @@ class Settings(BaseModel):
         le=24 * 60,
         description="Remind me this many minutes before a scheduled post goes out (0: no reminders).",
     )
+    health_check_minutes: int = Field(
+        default=30,
+        ge=5,
+        le=24 * 60,
+        description="How often Outpost checks that each account's connection still works.",
+    )
     close_to_tray: bool = Field(
         default=False,
         description="Closing the window keeps Outpost running in the system tray, so scheduled posts go out.",

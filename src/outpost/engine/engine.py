@@ -57,6 +57,7 @@ from outpost.engine.events import (
     PostsWereMissed,
     SettingsDidChange,
 )
+from outpost.engine.health import HealthMonitor
 from outpost.engine.instance import InstanceLock
 from outpost.engine.publisher import Publisher
 from outpost.engine.recovery import hold_missed, late_posts, recover_abandoned
@@ -129,6 +130,12 @@ class Engine:
             store=store, worker=self._db, clock=clock, publish=self._publish_safely, on_state=self._state
         )
         self._scheduler_task: asyncio.Task[None] | None = None
+        self._health = HealthMonitor(
+            clock=clock,
+            check_all=self.check_accounts,
+            interval=timedelta(minutes=settings.health_check_minutes),
+        )
+        self._health_task: asyncio.Task[None] | None = None
         self._background: set[asyncio.Task[object]] = set()
 
     @classmethod
@@ -199,6 +206,7 @@ class Engine:
         missed = await self._handle_missed()
         await self.sweep_media_cache()
         self._scheduler_task = asyncio.create_task(self._scheduler.run(), name="outpost-scheduler")
+        self._health_task = asyncio.create_task(self._health.run(), name="outpost-health")
         return missed
 
     async def _handle_missed(self) -> list[Post]:
@@ -333,10 +341,11 @@ class Engine:
 
     async def close(self) -> None:
         """Stop the scheduler, let in-flight publishes finish (bounded), release everything."""
-        if self._scheduler_task is not None:
-            self._scheduler_task.cancel()
-            await asyncio.gather(self._scheduler_task, return_exceptions=True)
-            self._scheduler_task = None
+        for task in (self._scheduler_task, self._health_task):
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+        self._scheduler_task = self._health_task = None
         pending = [*self._background]
         try:
             async with asyncio.timeout(_DRAIN_TIMEOUT_S):

@@ -22,7 +22,8 @@ async def status_of(engine: Engine, post_id: str) -> PostStatus:
 
 
 async def scheduler_waits_until(clock: FakeClock, when: datetime | None) -> None:
-    await until(lambda: clock.waiting_until == [when])
+    """The scheduler sleeps until `when` (the health monitor waits on the same clock, for its round)."""
+    await until(lambda: when in clock.waiting_until)
 
 
 async def test_post_goes_out_exactly_at_its_time_and_not_a_second_before(
@@ -223,3 +224,29 @@ async def test_add_to_queue_without_a_schedule_says_where_to_set_one(engine: Eng
     post = await engine.create_post(PostInput(text="one", accounts=(alice.id,)))
     with pytest.raises(ValidationError, match="set time slots per weekday in Settings"):
         await engine.add_to_queue(post.id)
+
+
+async def test_connections_are_checked_at_start_and_every_interval(
+    engine: Engine, alice: Account, clock: FakeClock, remote: FakeNetwork
+) -> None:
+    from outpost.domain.enums import HealthState
+
+    async def checked_at() -> object:
+        return (await engine.get_account(alice.id)).health.checked_at
+
+    clock.advance(timedelta(minutes=1))
+    await engine.start()
+    await until(lambda: _equals(checked_at(), clock.now()))
+    remote.tokens.clear()  # revoked on the network's side while Outpost runs
+    clock.advance(timedelta(minutes=29))
+    assert (await engine.get_account(alice.id)).health.state is HealthState.OK  # not yet due
+    clock.advance(timedelta(minutes=1))
+    await until(lambda: _broken(engine, alice.id))
+
+
+async def _equals(value: object, expected: object) -> bool:
+    return await value == expected  # type: ignore[misc]
+
+
+async def _broken(engine: Engine, account_id: str) -> bool:
+    return (await engine.get_account(account_id)).health.state.value == "broken"
