@@ -1,0 +1,233 @@
+"""OAuth per network: endpoints, scopes, PKCE flavour and redirect kind, in one table.
+
+Values come from the contract notes: `../shared/platforms/x-bluesky-mastodon-threads.md` (X §1.2,
+Threads §4.1) and `../shared/platforms/meta-linkedin-tiktok-youtube.md` (Instagram §2.1,
+Facebook §3.1, LinkedIn §4.1, TikTok §5.1, YouTube §6.1, Pinterest §7.1). Mastodon registers its
+app per instance (adapters/mastodon.py) and Bluesky uses app passwords, so neither is here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from outpost.auth.oauth import AuthorizationError, Pkce
+from outpost.domain.enums import Network
+
+
+class Redirect(StrEnum):
+    """Where the network may send the browser back to."""
+
+    LOOPBACK_FIXED_PORT = "loopback_fixed_port"  # http://127.0.0.1:PORT/callback, registered exactly
+    HTTPS_PASTE = "https_paste"  # an https URL the person registered; they paste the address back
+
+
+@dataclass(frozen=True)
+class OAuthProvider:
+    """How one network does OAuth 2.0 authorization code.
+
+    Attributes:
+        pkce: "S256", "S256_HEX" (TikTok's variant) or None.
+        client_id_param: the name the network gives the client id ("client_key" on TikTok).
+        scope_separator: " " or "," as the network wants them joined.
+        extra: further authorize parameters (Google: offline access, so a refresh token comes).
+        setup: the steps to create the developer app, shown in the app and by `accounts connect`.
+    """
+
+    network: Network
+    authorize_url: str
+    token_url: str
+    scopes: tuple[str, ...]
+    redirect: Redirect
+    revoke_url: str | None = None
+    pkce: str | None = "S256"
+    client_secret_required: bool = True
+    client_id_param: str = "client_id"
+    scope_separator: str = " "
+    extra: dict[str, str] = field(default_factory=dict)
+    setup: tuple[str, ...] = ()
+
+
+DEFAULT_PORT = 8765
+LOOPBACK = f"http://127.0.0.1:{DEFAULT_PORT}/callback"
+
+PROVIDERS: dict[Network, OAuthProvider] = {
+    Network.X: OAuthProvider(
+        Network.X,
+        authorize_url="https://x.com/i/oauth2/authorize",
+        token_url="https://api.x.com/2/oauth2/token",
+        revoke_url="https://api.x.com/2/oauth2/revoke",
+        scopes=("tweet.read", "tweet.write", "users.read", "media.write", "offline.access"),
+        redirect=Redirect.LOOPBACK_FIXED_PORT,
+        client_secret_required=False,  # "Native App" is a public client
+        setup=(
+            "Open the X developer portal and create a Project with an App "
+            "(your app pays per post on X's current pricing).",
+            "User authentication settings → App permissions: Read and write; Type of App: Native App.",
+            f"Callback URI / Redirect URL: {LOOPBACK} (exactly; X does not accept localhost).",
+            "Copy the OAuth 2.0 Client ID into Outpost.",
+        ),
+    ),
+    Network.LINKEDIN: OAuthProvider(
+        Network.LINKEDIN,
+        authorize_url="https://www.linkedin.com/oauth/v2/authorization",
+        token_url="https://www.linkedin.com/oauth/v2/accessToken",
+        revoke_url="https://www.linkedin.com/oauth/v2/revoke",
+        scopes=("openid", "profile", "w_member_social"),
+        redirect=Redirect.LOOPBACK_FIXED_PORT,
+        pkce=None,  # PKCE only where LinkedIn enabled it for the app
+        setup=(
+            "Create an app at the LinkedIn developer portal (it must be tied to a Company Page).",
+            "Products: add “Share on LinkedIn” and “Sign In with LinkedIn using OpenID Connect”.",
+            f"Auth → Authorized redirect URLs: {LOOPBACK}",
+            "Copy the Client ID and Client Secret into Outpost.",
+        ),
+    ),
+    Network.YOUTUBE: OAuthProvider(
+        Network.YOUTUBE,
+        authorize_url="https://accounts.google.com/o/oauth2/v2/auth",
+        token_url="https://oauth2.googleapis.com/token",
+        revoke_url="https://oauth2.googleapis.com/revoke",
+        scopes=(
+            "https://www.googleapis.com/auth/youtube.upload",
+            "https://www.googleapis.com/auth/youtube.readonly",
+        ),
+        redirect=Redirect.LOOPBACK_FIXED_PORT,
+        extra={"access_type": "offline", "prompt": "consent"},
+        setup=(
+            "In Google Cloud Console, create a project and enable the YouTube Data API v3.",
+            "OAuth consent screen: add yourself as a test user "
+            "(tokens of unverified apps expire after 7 days).",
+            "Credentials → Create OAuth client ID → Desktop app.",
+            "Copy the Client ID and Client Secret into Outpost.",
+        ),
+    ),
+    Network.TIKTOK: OAuthProvider(
+        Network.TIKTOK,
+        authorize_url="https://www.tiktok.com/v2/auth/authorize/",
+        token_url="https://open.tiktokapis.com/v2/oauth/token/",
+        revoke_url="https://open.tiktokapis.com/v2/oauth/revoke/",
+        scopes=("user.info.basic", "video.publish", "video.upload"),
+        redirect=Redirect.LOOPBACK_FIXED_PORT,
+        pkce="S256_HEX",
+        client_id_param="client_key",
+        scope_separator=",",
+        setup=(
+            "Create an app in TikTok for Developers; add Login Kit (Desktop) and the Content Posting API.",
+            f"Redirect URI: {LOOPBACK}",
+            "Until TikTok audits the app, posts can only be private (SELF_ONLY).",
+            "Copy the Client key and Client secret into Outpost.",
+        ),
+    ),
+    Network.PINTEREST: OAuthProvider(
+        Network.PINTEREST,
+        authorize_url="https://www.pinterest.com/oauth/",
+        token_url="https://api.pinterest.com/v5/oauth/token",
+        scopes=("boards:read", "boards:write", "pins:read", "pins:write", "user_accounts:read"),
+        redirect=Redirect.LOOPBACK_FIXED_PORT,
+        pkce=None,
+        scope_separator=",",
+        setup=(
+            "Create an app at Pinterest Developers.",
+            f"Redirect URI: {LOOPBACK}",
+            "Copy the App id and App secret key into Outpost.",
+        ),
+    ),
+    Network.THREADS: OAuthProvider(
+        Network.THREADS,
+        authorize_url="https://threads.com/oauth/authorize",
+        token_url="https://graph.threads.net/oauth/access_token",
+        scopes=("threads_basic", "threads_content_publish"),
+        redirect=Redirect.HTTPS_PASTE,  # Threads refuses http://127.0.0.1 redirects
+        pkce=None,
+        scope_separator=",",
+        setup=(
+            "Create a Meta app with the Threads use case.",
+            "Redirect callback URL: an https address you control (e.g. your website); it only has to load.",
+            "After signing in, copy the address the browser ends on and paste it into Outpost.",
+            "Copy the Threads App ID and App secret into Outpost.",
+        ),
+    ),
+    Network.INSTAGRAM: OAuthProvider(
+        Network.INSTAGRAM,
+        authorize_url="https://www.instagram.com/oauth/authorize",
+        token_url="https://api.instagram.com/oauth/access_token",
+        scopes=("instagram_business_basic", "instagram_business_content_publish"),
+        redirect=Redirect.HTTPS_PASTE,
+        pkce=None,
+        scope_separator=",",
+        extra={"enable_fb_login": "0"},
+        setup=(
+            "Create a Meta app with “Instagram API with Instagram Login”; "
+            "the account must be Business or Creator.",
+            "Redirect URL: an https address you control; "
+            "after signing in, paste the address back into Outpost.",
+            "Copy the Instagram App ID and App secret into Outpost.",
+        ),
+    ),
+    Network.FACEBOOK: OAuthProvider(
+        Network.FACEBOOK,
+        authorize_url="https://www.facebook.com/v20.0/dialog/oauth",
+        token_url="https://graph.facebook.com/v20.0/oauth/access_token",
+        scopes=("pages_show_list", "pages_read_engagement", "pages_manage_posts"),
+        redirect=Redirect.HTTPS_PASTE,
+        pkce=None,
+        scope_separator=",",
+        setup=(
+            "Create a Meta app (type Business) with Facebook Login.",
+            "Valid OAuth Redirect URI: an https address you control; "
+            "after signing in, paste the address back.",
+            "Copy the App ID and App secret into Outpost.",
+        ),
+    ),
+}
+
+
+def authorize_url(
+    provider: OAuthProvider, client_id: str, redirect_uri: str, state: str, pkce: Pkce | None
+) -> str:
+    """The address to open in the browser for `provider`."""
+    query = {
+        provider.client_id_param: client_id,
+        "redirect_uri": redirect_uri,
+        "response_type": "code",
+        "scope": provider.scope_separator.join(provider.scopes),
+        "state": state,
+        **provider.extra,
+    }
+    if pkce is not None:
+        query |= {"code_challenge": pkce.challenge, "code_challenge_method": "S256"}
+    return f"{provider.authorize_url}?{urlencode(query)}"
+
+
+def new_pkce(provider: OAuthProvider) -> Pkce | None:
+    """The PKCE pair `provider` wants, if any."""
+    if provider.pkce == "S256_HEX":
+        return Pkce.s256_hex()
+    return Pkce.s256() if provider.pkce == "S256" else None
+
+
+def code_from_pasted_url(pasted: str, state: str) -> str:
+    """The authorization code in the address a person copied from the browser (HTTPS redirects).
+
+    Raises:
+        AuthorizationError: not an address with a code, a different sign-in (state), or refused.
+    """
+    query = {k: v[0] for k, v in parse_qs(urlsplit(pasted.strip()).query).items()}
+    if not query:
+        raise AuthorizationError("That is not the address the browser ended on; copy the whole address bar.")
+    if query.get("state") != state:
+        raise AuthorizationError(
+            "Sign-in refused: that address belongs to a different sign-in (state mismatch)."
+        )
+    if "error" in query:
+        raise AuthorizationError(
+            f"Sign-in was not completed: {query.get('error_description') or query['error']}."
+        )
+    code = query.get("code", "").split("#")[0]
+    if not code:
+        raise AuthorizationError(
+            "The address has no authorization code; sign in again and copy the final address."
+        )
+    return code
