@@ -39,6 +39,7 @@ from outpost.domain.errors import (
     PublishError,
     RateLimited,
     Rejected,
+    StoreError,
     ValidationError,
 )
 from outpost.domain.ids import new_id
@@ -205,9 +206,20 @@ class Engine:
             self._spawn(self._publish_safely(post_id))
         missed = await self._handle_missed()
         await self.sweep_media_cache()
+        await self._back_up()
         self._scheduler_task = asyncio.create_task(self._scheduler.run(), name="outpost-scheduler")
         self._health_task = asyncio.create_task(self._health.run(), name="outpost-health")
         return missed
+
+    async def _back_up(self) -> None:
+        """The daily database backup; a failed backup is logged and never stops publishing."""
+        try:
+            taken = await self._db.run(self._store.back_up_if_due, self.clock.now())
+        except StoreError as exc:
+            log.warning("%s", exc)
+        else:
+            if taken is not None:
+                log.info("database backed up to %s", taken)
 
     async def _handle_missed(self) -> list[Post]:
         grace = timedelta(minutes=self.settings.missed_grace_minutes)

@@ -10,10 +10,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from outpost.domain.errors import DatabaseTooNewError, StoreError
+from outpost.store.backups import backups, take_backup
 from outpost.store.migrations import MIGRATIONS
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -28,7 +30,7 @@ class Database:
     The connection may be used from one thread at a time (the engine gives it its own thread).
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, backups_dir: Path | None = None) -> None:
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -39,13 +41,11 @@ class Database:
         self._in_transaction = False
         try:
             self._configure()
+            self._check_integrity()
             self._migrate()
         except sqlite3.DatabaseError as exc:
             self._conn.close()
-            raise StoreError(
-                f"The database {path} cannot be read ({exc}). It may be damaged; move it aside "
-                f"to start afresh, or restore a backup."
-            ) from exc
+            raise StoreError(damaged_message(path, str(exc), backups_dir)) from exc
         except BaseException:
             self._conn.close()
             raise
@@ -56,6 +56,17 @@ class Database:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
+
+    def _check_integrity(self) -> None:
+        # quick_check reads every page once (milliseconds for a creator's database) and catches
+        # a file damaged by a disk fault or a copy taken mid-write, before we write into it.
+        result = self._conn.execute("PRAGMA quick_check").fetchone()[0]
+        if result != "ok":
+            raise sqlite3.DatabaseError(f"integrity check failed: {result}")
+
+    def backup_into(self, folder: Path, now: datetime) -> Path:
+        """A consistent snapshot of the database in `folder` (see `store.backups`)."""
+        return take_backup(self._conn, folder, now)
 
     @property
     def user_version(self) -> int:
@@ -133,3 +144,19 @@ class Database:
     def close(self) -> None:
         """Close the connection (checkpointing the WAL)."""
         self._conn.close()
+
+
+def damaged_message(path: Path, detail: str, backups_dir: Path | None) -> str:
+    """What to tell a person whose database cannot be read: the newest backup and how to use it."""
+    newest = backups(backups_dir)[0] if backups_dir is not None and backups(backups_dir) else None
+    if newest is None:
+        return (
+            f"The database {path} cannot be read ({detail}). It may be damaged and there is no "
+            f"backup yet; move it aside to start afresh (keep the file: it can often be repaired "
+            f"with `sqlite3 {path.name} .recover`)."
+        )
+    return (
+        f"The database {path} cannot be read ({detail}). It may be damaged. To restore the newest "
+        f"backup ({newest.name}): quit Outpost, rename {path.name} to {path.name}.damaged, "
+        f"delete {path.name}-wal and {path.name}-shm if present, and copy {newest} to {path}."
+    )

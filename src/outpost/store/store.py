@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from outpost.store.accounts import AccountRepository
+from outpost.store.backups import BACKUP_DIR, backup_is_due
 from outpost.store.db import Database
 from outpost.store.posts import PostRepository
 
@@ -20,9 +22,16 @@ class Store:
     """
 
     def __init__(self, data_dir: Path) -> None:
-        self.db = Database(data_dir / DATABASE_FILE)
+        self.backups_dir = data_dir / BACKUP_DIR
+        self.db = Database(data_dir / DATABASE_FILE, backups_dir=self.backups_dir)
         self.accounts = AccountRepository(self.db)
         self.posts = PostRepository(self.db)
+
+    def back_up_if_due(self, now: datetime) -> Path | None:
+        """Take the daily backup if the newest is a day old (or missing); the path if one was taken."""
+        if not backup_is_due(self.backups_dir, now):
+            return None
+        return self.db.backup_into(self.backups_dir, now)
 
     def close(self) -> None:
         """Close the database."""
