@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -250,3 +253,14 @@ async def _equals(value: object, expected: object) -> bool:
 
 async def _broken(engine: Engine, account_id: str) -> bool:
     return (await engine.get_account(account_id)).health.state.value == "broken"
+
+
+async def test_starting_takes_the_daily_database_backup_once(
+    engine: Engine, alice: Account, data_dir: Path
+) -> None:
+    await engine.create_post(PostInput(text="keep me", accounts=(alice.id,)), When.draft())
+    await engine.start()
+    taken = sorted((data_dir / "backups").glob("outpost-*.sqlite3"))
+    assert len(taken) == 1
+    with closing(sqlite3.connect(taken[0])) as backup:
+        assert backup.execute("SELECT text FROM posts").fetchall() == [("keep me",)]
