@@ -1,6 +1,6 @@
-"""A strict fake PDS for httpx.MockTransport, modelled on the atproto lexicons and the reference
-PDS's behaviour (expired access tokens answer HTTP 400 ExpiredToken; refresh rotates the refresh
-token; an existing record key is refused). Unknown routes fail the test loudly."""
+"""A strict fake PDS (served over loopback by tests/support/loopback.py), modelled on the atproto
+lexicons and the reference PDS's behaviour (expired access tokens answer HTTP 400 ExpiredToken;
+refresh rotates the refresh token; an existing record key is refused). Unknown routes fail the test loudly."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""A strict fake Mastodon server for httpx.MockTransport: what the real API accepts, it accepts;
-what it refuses, it refuses with the real status and body; anything else fails the test loudly.
+"""A strict fake Mastodon server: what the real API accepts, it accepts; what it refuses, it refuses
+with the real status and body; anything else fails the test loudly. Tests serve it over loopback
+(tests/support/loopback.py).
 
 Modelled on the Mastodon docs (methods/statuses.md, media.md, instance.md, oauth.md) and the
 behaviour recorded in ../shared/platforms/x-bluesky-mastodon-threads.md §3.

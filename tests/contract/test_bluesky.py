@@ -1,4 +1,4 @@
-"""The Bluesky adapter through the engine, against a strict fake PDS (MockTransport)."""
+"""The Bluesky adapter through the engine, against a strict fake PDS served over loopback."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from outpost.engine.composer import new_idempotency_key
 from tests import media_fixtures
 from tests.contract.fake_bluesky import PDS, FakePds
 from tests.fakes import FakeClock, MemorySecretStore
+from tests.support.loopback import served
 from tests.unit.domain.test_probe import png_bytes
 
 pytestmark = pytest.mark.asyncio
@@ -34,14 +35,16 @@ def pds() -> FakePds:
 
 @pytest_asyncio.fixture
 async def engine(
-    tmp_path: Path, pds: FakePds, clock: FakeClock, secrets: MemorySecretStore
+    tmp_path: Path, pds: FakePds, clock: FakeClock, secrets: MemorySecretStore, request: pytest.FixtureRequest
 ) -> AsyncIterator[Engine]:
     registry = AdapterRegistry({Network.BLUESKY: lambda client: BlueskyAdapter(client, fetch_cards=False)})
-    eng = Engine.open(
-        tmp_path / "data", registry=registry, secrets=secrets, clock=clock, transport=pds.transport()
-    )
-    yield eng
-    await eng.close()
+    in_process = request.node.get_closest_marker("in_process") is not None
+    with served(pds.handle_request, in_process=in_process) as transport:
+        eng = Engine.open(
+            tmp_path / "data", registry=registry, secrets=secrets, clock=clock, transport=transport
+        )
+        yield eng
+        await eng.close()
 
 
 @pytest_asyncio.fixture

@@ -1,4 +1,4 @@
-"""The Mastodon adapter through the engine, against a strict fake Mastodon (MockTransport)."""
+"""The Mastodon adapter through the engine, against a strict fake Mastodon served over loopback."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from outpost.domain.models import Account
 from outpost.engine import Engine, MediaInput, PostInput, When
 from tests.contract.fake_mastodon import BASE, FakeMastodon
 from tests.fakes import FakeClock, MemorySecretStore
+from tests.support.loopback import served
 from tests.unit.domain.test_probe import png_bytes
 
 pytestmark = pytest.mark.asyncio
@@ -32,14 +33,20 @@ def server() -> FakeMastodon:
 
 @pytest_asyncio.fixture
 async def engine(
-    tmp_path: Path, server: FakeMastodon, clock: FakeClock, secrets: MemorySecretStore
+    tmp_path: Path,
+    server: FakeMastodon,
+    clock: FakeClock,
+    secrets: MemorySecretStore,
+    request: pytest.FixtureRequest,
 ) -> AsyncIterator[Engine]:
     registry = AdapterRegistry({Network.MASTODON: lambda client: MastodonAdapter(client, media_poll_s=0.001)})
-    eng = Engine.open(
-        tmp_path / "data", registry=registry, secrets=secrets, clock=clock, transport=server.transport()
-    )
-    yield eng
-    await eng.close()
+    in_process = request.node.get_closest_marker("in_process") is not None
+    with served(server.handle, in_process=in_process) as transport:
+        eng = Engine.open(
+            tmp_path / "data", registry=registry, secrets=secrets, clock=clock, transport=transport
+        )
+        yield eng
+        await eng.close()
 
 
 @pytest_asyncio.fixture
@@ -227,6 +234,7 @@ async def test_server_errors_are_retried_with_backoff(
     assert post.status is PostStatus.PUBLISHED and len(clock.sleeps) == 2 and len(server.statuses) == 1
 
 
+@pytest.mark.in_process
 async def test_unreachable_server_fails_clearly_and_keeps_the_post(
     engine: Engine, alice: Account, server: FakeMastodon
 ) -> None:
