@@ -88,6 +88,7 @@ class FakeMastodon:
             "GET /.well-known/oauth-authorization-server": self.discovery,
             "POST /api/v1/apps": self.register_app,
             "POST /oauth/token": self.token,
+            "POST /oauth/revoke": self.revoke,
             "GET /api/v1/accounts/verify_credentials": self.verify_credentials,
             "POST /api/v2/media": self.upload,
             "GET /api/v1/media/:id": self.media_status,
@@ -173,6 +174,21 @@ class FakeMastodon:
         return httpx.Response(
             200, json={"access_token": "token-oauth", "token_type": "Bearer", "scope": "x", "created_at": 0}
         )
+
+    def revoke(self, request: httpx.Request) -> httpx.Response:
+        # methods/oauth.md: 200 {} (also for an unknown token); 403 unauthorized_client when the
+        # client credentials are wrong.
+        form = {k: v[0] for k, v in parse_qs(request.content.decode()).items()}
+        if form.get("client_id") != "cid" or form.get("client_secret") != "csecret":
+            return httpx.Response(
+                403,
+                json={
+                    "error": "unauthorized_client",
+                    "error_description": "You are not authorized to revoke this token",
+                },
+            )
+        self.tokens.pop(form.get("token", ""), None)
+        return httpx.Response(200, json={})
 
     def verify_credentials(self, request: httpx.Request) -> httpx.Response:
         user = self._user(request)

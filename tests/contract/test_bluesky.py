@@ -209,3 +209,11 @@ async def test_tids_are_stable_per_part_and_ordered_by_time() -> None:
     later = new_idempotency_key()
     assert tid_for(f"{key}-0") < tid_for(f"{later}-0") or key[:14] == later[:14]
     assert len(tid_for(f"{key}-0")) == 13
+
+
+async def test_removing_says_where_to_delete_the_app_password(
+    engine: Engine, alice: Account, secrets: MemorySecretStore
+) -> None:
+    removal = await engine.remove_account(alice.id)
+    assert "App passwords" in removal.network_access and alice.handle in removal.network_access
+    assert secrets.secrets == {}

@@ -325,3 +325,42 @@ async def test_upload_progress_is_reported_and_the_derived_copy_is_swept_after_p
     assert progress[-1].sent == progress[-1].total and all(e.post_id == post.id for e in progress)
     derived = list((engine.data_dir / "cache" / "media" / "derived").glob("*"))
     assert derived == []  # published: nothing needs the derived copy any more
+
+
+async def _connect_by_browser(engine: Engine, server: FakeMastodon) -> Account:
+    async def approve(url: str) -> None:
+        redirect, params = server.authorize(url)
+        async with httpx.AsyncClient() as browser:
+            await browser.get(redirect, params=params)
+
+    return await engine.connect_account(Network.MASTODON, instance="masto.example", open_url=approve)
+
+
+async def test_removing_a_signed_in_account_revokes_its_token_at_the_server(
+    engine: Engine, server: FakeMastodon, secrets: MemorySecretStore
+) -> None:
+    account = await _connect_by_browser(engine, server)
+    assert "token-oauth" in server.tokens
+    removal = await engine.remove_account(account.id)
+    assert "token-oauth" not in server.tokens  # the server no longer accepts it
+    assert removal.network_access == "Outpost's access was revoked at masto.example."
+    assert secrets.secrets == {}
+
+
+async def test_a_pasted_token_cannot_be_revoked_so_the_person_is_told_where_to_do_it(
+    engine: Engine, alice: Account, server: FakeMastodon, secrets: MemorySecretStore
+) -> None:
+    removal = await engine.remove_account(alice.id)
+    assert "token-alice" in server.tokens
+    assert f"{BASE}/settings/applications" in removal.network_access
+    assert secrets.secrets == {}
+
+
+async def test_an_unreachable_server_does_not_stop_the_removal(
+    engine: Engine, server: FakeMastodon, secrets: MemorySecretStore
+) -> None:
+    account = await _connect_by_browser(engine, server)
+    server.fail("POST /oauth/revoke", *[lambda: httpx.Response(503, text="down")] * 5)
+    removal = await engine.remove_account(account.id)
+    assert "could not revoke" in removal.network_access and "settings" in removal.network_access
+    assert secrets.secrets == {} and await engine.list_accounts() == []

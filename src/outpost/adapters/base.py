@@ -151,6 +151,20 @@ class NetworkAdapter(ABC):
             f"add the account with `outpost accounts add {self.network.value} …` instead."
         )
 
+    async def revoke(self, ctx: AccountContext) -> str:
+        """Ask the network to cut Outpost's access for this account (called before its secrets go).
+
+        Returns:
+            One sentence for the person: that access was revoked, or what to do themselves.
+
+        Raises:
+            PublishError: the network could not be asked (the caller removes the account anyway).
+        """
+        return (
+            f"{self.network.label} offers no way for Outpost to revoke its own access; remove it in "
+            f"the account's {self.network.label} settings if you want it gone there too."
+        )
+
     @abstractmethod
     async def verify_credentials(self, ctx: AccountContext) -> HealthReport:
         """Ask the network whether the account works, and how well."""

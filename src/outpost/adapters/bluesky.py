@@ -147,6 +147,13 @@ class BlueskyAdapter(NetworkAdapter):
             raise AuthExpired(f"Bluesky refused the sign-in: {reason}.")
         raise error
 
+    async def revoke(self, ctx: AccountContext) -> str:
+        """App passwords can only be revoked by their owner, in the Bluesky app's settings."""
+        return (
+            f"To cut Outpost's access at Bluesky too, delete its app password for {ctx.account.handle} "
+            f"in Bluesky: Settings → Privacy and security → App passwords."
+        )
+
     async def verify_credentials(self, ctx: AccountContext) -> HealthReport:
         """`getSession` (refreshing the session if needed): active, status."""
         response = await self._xrpc(ctx, "GET", "com.atproto.server.getSession")

@@ -317,6 +317,32 @@ class MastodonAdapter(NetworkAdapter):
         )
         return self._health(response)
 
+    async def revoke(self, ctx: AccountContext) -> str:
+        """`POST /oauth/revoke` with the app's client credentials (Mastodon docs, methods/oauth.md).
+
+        A token that was pasted in (no app of ours) cannot be revoked by us: the person is told
+        where the server lists authorized apps.
+        """
+        instance = self._instance(ctx)
+        credentials = await ctx.credentials()
+        token = credentials.get("access_token")
+        if not (token and credentials.get("client_id") and credentials.get("client_secret")):
+            return (
+                f"The token was added by hand, so Outpost cannot revoke it; delete it at "
+                f"{instance}/settings/applications (or in the app that created it)."
+            )
+        await self._send(
+            "POST",
+            instance,
+            "/oauth/revoke",
+            data={
+                "client_id": credentials["client_id"],
+                "client_secret": credentials["client_secret"],
+                "token": token,
+            },
+        )
+        return f"Outpost's access was revoked at {urlsplit(instance).netloc}."
+
     def _health(self, response: httpx.Response) -> HealthReport:
         remaining = response.headers.get("x-ratelimit-remaining")
         limited = remaining is not None and remaining.strip() == "0"

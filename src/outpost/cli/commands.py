@@ -107,9 +107,10 @@ async def _accounts_check(engine: Engine, args: argparse.Namespace) -> Outcome:
 
 
 async def _accounts_remove(engine: Engine, args: argparse.Namespace) -> Outcome:
-    account = await engine.remove_account(args.account)
+    removal = await engine.remove_account(args.account)
     return Outcome(
-        account_json(account), f"Removed {account.ref}; its secrets were deleted from the keyring."
+        account_json(removal.account),
+        f"Removed {removal.account.ref}; its secrets were deleted from the keyring. {removal.network_access}",
     )
 
 

@@ -76,6 +76,14 @@ _DRAIN_TIMEOUT_S = 30.0
 
 
 @dataclass(frozen=True)
+class Removal:
+    """A removed account, and one sentence on Outpost's access at the network (revoked or what to do)."""
+
+    account: Account
+    network_access: str
+
+
+@dataclass(frozen=True)
 class _Staged:
     """A post assembled from input, not yet saved."""
 
@@ -518,14 +526,27 @@ class Engine:
             return previous.model_copy(update={"checked_at": now, "message": str(exc)})
         return report.model_copy(update={"checked_at": report.checked_at or now})
 
-    async def remove_account(self, ref: str) -> Account:
-        """Stop using an account and delete its secrets; its posts keep their history."""
+    async def remove_account(self, ref: str) -> Removal:
+        """Revoke Outpost's access at the network, stop using the account and delete its secrets.
+
+        Its posts keep their history. The account is removed even when the network cannot be
+        reached (the person asked for it); `Removal.network_access` says what is left to do there.
+        """
         account = await self.get_account(ref)
+        try:
+            adapter = self._connections.adapter(account.network)
+            network_access = await adapter.revoke(self._connections.context(account))
+        except KnownError as exc:
+            network_access = (
+                f"Outpost could not revoke its access at {account.network.label} ({exc}); remove it "
+                f"in the account's settings there."
+            )
+            log.warning("revoking access for %s failed: %s", account.ref, exc)
         await self._db.run(self._store.accounts.mark_removed, account.id, self.clock.now())
         await self._secrets.delete(account.secret_ref)
         removed = await self._db.run(self._store.accounts.get, account.id)
         self.events.emit(AccountDidChange(removed))
-        return removed
+        return Removal(removed, network_access)
 
     # -- posts: reading ----------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from outpost.domain.enums import HealthState, Network
 from outpost.domain.errors import KnownError
 from outpost.domain.models import Account
 from outpost.domain.schedule import local_zone_name
-from outpost.engine import Engine
+from outpost.engine import Engine, Removal
 from outpost.gui.dialogs.add_account import AddAccountDialog
 from outpost.gui.qt import (
     QDialog,
@@ -178,8 +178,14 @@ class HealthPanel(QWidget):
             f"Remove {account.ref} from Outpost? Its "
             "published posts stay on the network; its secrets are deleted.",
         )
-        if answer == QMessageBox.StandardButton.Yes:
-            self._run(self.engine.remove_account(account.id), f"Removed {account.ref}.")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+
+        def removed(removal: Removal) -> None:
+            self.message.emit(f"Removed {account.ref}. {removal.network_access}")
+            self.refresh()
+
+        run_op(self.engine.remove_account(account.id), on_success=removed, on_failure=self._fail)
 
     def add_account(self) -> None:
         """Choose a network and connect it."""
