@@ -13,6 +13,7 @@ adapter sees what it would if the network wrote the post and the answer was lost
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,12 +29,17 @@ _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length"
 class LoopbackServer:
     """`handler` on a real HTTP server at 127.0.0.1 (one thread per connection, one request at a time)."""
 
-    def __init__(self, handler: Handler, *, scheme: str = "https") -> None:
+    def __init__(self, handler: Handler, *, scheme: str = "https", origin: str | None = None) -> None:
+        """`origin` (e.g. "https://masto.example"): the address the fake sees for every request,
+        for clients that are given the loopback address directly (another process)."""
         self._handler = handler
+        self._origin = origin
+        #: Called with ("received" | "handled" | "answered", request); a test can kill a client here.
+        self.on_phase: Callable[[str, httpx.Request], bool] = lambda phase, request: True
         self._lock = threading.Lock()  # the fakes keep plain state: one request at a time
         self._scheme = scheme
         self.errors: list[BaseException] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._request_handler())
+        self._server = _QuietServer(("127.0.0.1", 0), self._request_handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever,
@@ -70,12 +76,13 @@ class LoopbackServer:
 
             def _serve(self) -> None:
                 body = self._read_body()
+                origin = outer._origin or f"{outer._scheme}://{self.headers['Host']}"
                 request = httpx.Request(
-                    self.command,
-                    f"{outer._scheme}://{self.headers['Host']}{self.path}",
-                    headers=list(self.headers.items()),
-                    content=body,
+                    self.command, f"{origin}{self.path}", headers=list(self.headers.items()), content=body
                 )
+                if not outer.on_phase("received", request):
+                    self.close_connection = True
+                    return
                 try:
                     with outer._lock:
                         response = outer._handler(request)
@@ -86,6 +93,9 @@ class LoopbackServer:
                 except BaseException as exc:  # a fake's own failure: make the test fail loudly
                     outer.errors.append(exc)
                     response, content = httpx.Response(599, text=f"fake server error: {exc!r}"), b""
+                if not outer.on_phase("handled", request):
+                    self.close_connection = True
+                    return
                 self.send_response(response.status_code)
                 for name, value in response.headers.multi_items():
                     if name.lower() not in _HOP_BY_HOP:
@@ -93,6 +103,8 @@ class LoopbackServer:
                 self.send_header("Content-Length", str(len(content)))
                 self.end_headers()
                 self.wfile.write(content)
+                self.wfile.flush()
+                outer.on_phase("answered", request)
 
             def _read_body(self) -> bytes:
                 if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
@@ -110,6 +122,14 @@ class LoopbackServer:
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _serve
 
         return _Handler
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """Clients that die mid-request (the kill-point suite) are expected, not worth a traceback."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class LoopbackTransport(httpx.AsyncBaseTransport):
