@@ -129,6 +129,7 @@ class KillSwitch:
         if current == "received":
             self.seen += 1
         if self.seen - 1 == self.index and current == self.phase:
+            assert self.pid > 0, "kill point reached before the child's pid was known"  # pid 0 = our group
             os.kill(self.pid, signal.SIGKILL)
             self.killed = True
             return False
