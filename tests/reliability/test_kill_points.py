@@ -46,18 +46,27 @@ def _command(data: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "outpost", "--data-dir", str(data), "--json", *args]
 
 
+def _run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`outpost ARGS` on the data folder and keyring file in `root`."""
+    return subprocess.run(
+        _command(root / "data", *args),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=_env(root / "keyring.json"),
+    )
+
+
 class World:
     """One data folder with Alice's account, and the fake Mastodon it talks to."""
 
     def __init__(self, root: Path, template: Path) -> None:
-        self.data, self.keyring = root / "data", root / "keyring.json"
+        self.root, self.data, self.keyring = root, root / "data", root / "keyring.json"
         shutil.copytree(template / "data", self.data)
         shutil.copyfile(template / "keyring.json", self.keyring)
 
     def run(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            _command(self.data, *args), capture_output=True, text=True, timeout=60, env=_env(self.keyring)
-        )
+        return _run(self.root, *args)
 
 
 @dataclass
@@ -71,13 +80,7 @@ class Remote:
 
 
 def _template(root: Path, *add: str) -> tuple[Path, str]:
-    added = subprocess.run(
-        _command(root / "data", "accounts", "add", *add),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=_env(root / "keyring.json"),
-    )
+    added = _run(root, "accounts", "add", *add)
     assert added.returncode == 0, added.stderr
     return root, json.loads(added.stdout)["id"]
 

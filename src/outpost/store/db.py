@@ -148,8 +148,8 @@ class Database:
 
 def damaged_message(path: Path, detail: str, backups_dir: Path | None) -> str:
     """What to tell a person whose database cannot be read: the newest backup and how to use it."""
-    newest = backups(backups_dir)[0] if backups_dir is not None and backups(backups_dir) else None
-    if newest is None:
+    found = backups(backups_dir) if backups_dir is not None else []
+    if not found:
         return (
             f"The database {path} cannot be read ({detail}). It may be damaged and there is no "
             f"backup yet; move it aside to start afresh (keep the file: it can often be repaired "
@@ -157,6 +157,6 @@ def damaged_message(path: Path, detail: str, backups_dir: Path | None) -> str:
         )
     return (
         f"The database {path} cannot be read ({detail}). It may be damaged. To restore the newest "
-        f"backup ({newest.name}): quit Outpost, rename {path.name} to {path.name}.damaged, "
-        f"delete {path.name}-wal and {path.name}-shm if present, and copy {newest} to {path}."
+        f"backup ({found[0].name}): quit Outpost, rename {path.name} to {path.name}.damaged, "
+        f"delete {path.name}-wal and {path.name}-shm if present, and copy {found[0]} to {path}."
     )
