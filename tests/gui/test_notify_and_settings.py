@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from outpost.adapters.base import AddAccountRequest
+from outpost.adapters.base import AddAccountRequest, DeveloperApp
 from outpost.config.settings import load_settings
 from outpost.domain.enums import Network
 from outpost.engine import Engine, PostInput, When
@@ -183,10 +183,7 @@ def test_developer_app_credentials_go_to_the_keyring_not_the_settings_file(qapp,
         dialog.client_secret.setText("my-client-secret")
         dialog._save_app()
         await settle_ops()
-        assert await engine.developer_app(Network.X) == {
-            "client_id": "my-client-id",
-            "client_secret": "my-client-secret",
-        }
+        assert await engine.developer_app(Network.X) == DeveloperApp("my-client-id", "my-client-secret")
         assert "saved in the keyring" in dialog.error.text() and dialog.client_secret.text() == ""
         engine.update_settings(**dialog.changes())
         assert "my-client-secret" not in (engine.data_dir / "settings.json").read_text()

@@ -17,6 +17,7 @@ from typing import ClassVar, Protocol
 import httpx
 
 from outpost.auth.oauth import OpenUrl
+from outpost.auth.providers import DEFAULT_PORT
 from outpost.domain.capabilities import Capabilities
 from outpost.domain.enums import Network
 from outpost.domain.errors import InvalidStateError, Problem
@@ -59,6 +60,30 @@ class AccountContext:
 
 
 @dataclass(frozen=True)
+class DeveloperApp:
+    """The person's own developer app at a network (kept in the keyring as `devapp/<network>`).
+
+    Attributes:
+        redirect_port: the port of the loopback redirect registered with the app
+            (`http://127.0.0.1:PORT/callback`); X and LinkedIn match it exactly.
+    """
+
+    client_id: str
+    client_secret: str = field(default="", repr=False)
+    redirect_port: int = DEFAULT_PORT
+
+    @classmethod
+    def from_secret(cls, stored: Credentials) -> DeveloperApp:
+        """Read what `Engine.set_developer_app` stored."""
+        port = stored.get("redirect_port", "")
+        return cls(
+            stored["client_id"],
+            stored.get("client_secret", ""),
+            int(port) if port.isdigit() else DEFAULT_PORT,
+        )
+
+
+@dataclass(frozen=True)
 class AddAccountRequest:
     """What a person gave to add an account (`outpost accounts add …`). Holds secrets: never log it."""
 
@@ -69,6 +94,8 @@ class AddAccountRequest:
     refresh_token: str | None = field(default=None, repr=False)
     expires_at: datetime | None = None
     target_id: str | None = None
+    #: The person's developer app for networks that need one (lets a refresh token be used).
+    app: DeveloperApp | None = None
 
 
 @dataclass(frozen=True)
@@ -144,8 +171,13 @@ class NetworkAdapter(ABC):
     async def add_account(self, request: AddAccountRequest) -> VerifiedAccount:
         """Check what a person gave against the network and return the account to save."""
 
-    async def connect(self, *, service_url: str | None, open_url: OpenUrl) -> VerifiedAccount:
-        """Sign in through the network's page in the browser; networks without it refuse."""
+    async def connect(
+        self, *, service_url: str | None, open_url: OpenUrl, app: DeveloperApp | None = None
+    ) -> VerifiedAccount:
+        """Sign in through the network's page in the browser; networks without it refuse.
+
+        `app` is the person's developer app where the network needs one (X, LinkedIn…).
+        """
         raise InvalidStateError(
             f"Signing in to {self.network.label} through the browser is not available in this version; "
             f"add the account with `outpost accounts add {self.network.value} …` instead."

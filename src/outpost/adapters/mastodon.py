@@ -29,6 +29,7 @@ import httpx
 from outpost.adapters.base import (
     AccountContext,
     AddAccountRequest,
+    DeveloperApp,
     NetworkAdapter,
     PartRequest,
     Progress,
@@ -237,13 +238,18 @@ class MastodonAdapter(NetworkAdapter):
             )
         return await self._verified(instance, {"access_token": request.access_token})
 
-    async def connect(self, *, service_url: str | None, open_url: OpenUrl) -> VerifiedAccount:
-        """Register Outpost on the instance, sign in through the browser, keep the token."""
+    async def connect(
+        self, *, service_url: str | None, open_url: OpenUrl, app: DeveloperApp | None = None
+    ) -> VerifiedAccount:
+        """Register Outpost on the instance, sign in through the browser, keep the token.
+
+        Mastodon needs no developer app of the person's: Outpost registers itself (`app` unused).
+        """
         instance = normalise_instance(service_url)
         modern = await self._discover(instance)
         scopes = SCOPES_MODERN if modern.get("profile") else SCOPES_CLASSIC
         async with LoopbackRedirect() as redirect:
-            app = (
+            registered = (
                 await self._send(
                     "POST",
                     instance,
@@ -259,7 +265,7 @@ class MastodonAdapter(NetworkAdapter):
             state, pkce = new_state(), Pkce.s256() if modern.get("pkce") else None
             query = {
                 "response_type": "code",
-                "client_id": app["client_id"],
+                "client_id": registered["client_id"],
                 "redirect_uri": redirect.uri,
                 "scope": scopes,
                 "state": state,
@@ -271,8 +277,8 @@ class MastodonAdapter(NetworkAdapter):
             form = {
                 "grant_type": "authorization_code",
                 "code": code,
-                "client_id": app["client_id"],
-                "client_secret": app["client_secret"],
+                "client_id": registered["client_id"],
+                "client_secret": registered["client_secret"],
                 "redirect_uri": redirect.uri,
             }
             if pkce is not None:
@@ -280,8 +286,8 @@ class MastodonAdapter(NetworkAdapter):
             token = (await self._send("POST", instance, "/oauth/token", data=form)).json()
         credentials = {
             "access_token": str(token["access_token"]),
-            "client_id": str(app["client_id"]),
-            "client_secret": str(app["client_secret"]),
+            "client_id": str(registered["client_id"]),
+            "client_secret": str(registered["client_secret"]),
         }
         return await self._verified(instance, credentials)
 

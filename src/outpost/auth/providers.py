@@ -31,6 +31,8 @@ class OAuthProvider:
         pkce: "S256", "S256_HEX" (TikTok's variant) or None.
         client_id_param: the name the network gives the client id ("client_key" on TikTok).
         scope_separator: " " or "," as the network wants them joined.
+        api_url: the network's API origin; endpoints on it follow `OUTPOST_API_URL_<NETWORK>`,
+            the others `OUTPOST_AUTH_URL_<NETWORK>` (INTERFACE.md, Environment).
         extra: further authorize parameters (Google: offline access, so a refresh token comes).
         setup: the steps to create the developer app, shown in the app and by `accounts connect`.
     """
@@ -41,6 +43,7 @@ class OAuthProvider:
     scopes: tuple[str, ...]
     redirect: Redirect
     revoke_url: str | None = None
+    api_url: str | None = None
     pkce: str | None = "S256"
     client_secret_required: bool = True
     client_id_param: str = "client_id"
@@ -58,6 +61,7 @@ PROVIDERS: dict[Network, OAuthProvider] = {
         authorize_url="https://x.com/i/oauth2/authorize",
         token_url="https://api.x.com/2/oauth2/token",
         revoke_url="https://api.x.com/2/oauth2/revoke",
+        api_url="https://api.x.com",
         scopes=("tweet.read", "tweet.write", "users.read", "media.write", "offline.access"),
         redirect=Redirect.LOOPBACK_FIXED_PORT,
         client_secret_required=False,  # "Native App" is a public client
@@ -74,6 +78,7 @@ PROVIDERS: dict[Network, OAuthProvider] = {
         authorize_url="https://www.linkedin.com/oauth/v2/authorization",
         token_url="https://www.linkedin.com/oauth/v2/accessToken",
         revoke_url="https://www.linkedin.com/oauth/v2/revoke",
+        api_url="https://api.linkedin.com",
         scopes=("openid", "profile", "w_member_social"),
         redirect=Redirect.LOOPBACK_FIXED_PORT,
         pkce=None,  # PKCE only where LinkedIn enabled it for the app

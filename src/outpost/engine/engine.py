@@ -11,6 +11,7 @@ missed posts, run the scheduler) → calls → `await close()`. It is also an as
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
@@ -23,10 +24,11 @@ from zoneinfo import ZoneInfo
 import httpx
 from pydantic import ValidationError as PydanticValidationError
 
-from outpost.adapters.base import AddAccountRequest, VerifiedAccount
+from outpost.adapters.base import AddAccountRequest, DeveloperApp, VerifiedAccount
 from outpost.adapters.http import build_client
 from outpost.adapters.registry import AdapterRegistry, default_registry
 from outpost.auth.oauth import OpenUrl, open_in_browser
+from outpost.auth.providers import DEFAULT_PORT
 from outpost.auth.secrets import KeyringSecretStore, SecretStore, SecretVault
 from outpost.config.settings import WEEKDAYS, Settings, load_settings, save_settings
 from outpost.domain.capabilities import Capabilities
@@ -314,20 +316,36 @@ class Engine:
         instant, zone = await self.next_free_slot()
         return await self.schedule_post(post_id, instant.strftime("%Y-%m-%dT%H:%M:%SZ"), zone)
 
-    async def set_developer_app(self, network: Network, client_id: str, client_secret: str = "") -> None:
-        """Keep the client id (and secret) of the person's own developer app, in the keyring only."""
+    async def set_developer_app(
+        self, network: Network, client_id: str, client_secret: str = "", redirect_port: int = DEFAULT_PORT
+    ) -> None:
+        """Keep the client id (and secret) of the person's own developer app, in the keyring only.
+
+        `redirect_port` is the port of the redirect URI registered with the app
+        (`http://127.0.0.1:PORT/callback`), which X and LinkedIn match exactly.
+        """
         if not client_id.strip():
             raise ValidationError.single(
                 "client_id", f"client_id: give the client id of your {network.label} app."
             )
+        if not 1024 <= redirect_port <= 65535:
+            raise ValidationError.single(
+                "redirect_port",
+                f"redirect_port: {redirect_port} is not a port Outpost can listen on (1024-65535).",
+            )
         await self._secrets.write(
             f"devapp/{network.value}",
-            {"client_id": client_id.strip(), "client_secret": client_secret.strip()},
+            {
+                "client_id": client_id.strip(),
+                "client_secret": client_secret.strip(),
+                "redirect_port": str(redirect_port),
+            },
         )
 
-    async def developer_app(self, network: Network) -> dict[str, str] | None:
+    async def developer_app(self, network: Network) -> DeveloperApp | None:
         """The developer app kept for `network`, if any (its secret stays in the keyring)."""
-        return await self._secrets.read(f"devapp/{network.value}")
+        stored = await self._secrets.read(f"devapp/{network.value}")
+        return DeveloperApp.from_secret(stored) if stored and stored.get("client_id") else None
 
     def remember_draft(self, post_id: str | None) -> None:
         """Note which draft the composer has open, so the next start reopens it."""
@@ -420,6 +438,8 @@ class Engine:
             SecretStoreError: no usable keyring; nothing was saved.
         """
         adapter = self._connections.adapter(network)
+        if request.app is None:
+            request = dataclasses.replace(request, app=await self.developer_app(network))
         try:
             verified = await adapter.add_account(request)
         except (Rejected, AuthExpired) as exc:
@@ -439,7 +459,8 @@ class Engine:
             AuthorizationError: the sign-in was refused, timed out or did not match.
         """
         adapter = self._connections.adapter(network)
-        verified = await adapter.connect(service_url=instance, open_url=open_url)
+        app = await self.developer_app(network)
+        verified = await adapter.connect(service_url=instance, open_url=open_url, app=app)
         return await self._save_account(network, verified)
 
     async def reconnect_account(
@@ -455,10 +476,13 @@ class Engine:
         account = await self.get_account(ref)
         adapter = self._connections.adapter(account.network)
         try:
+            app = await self.developer_app(account.network)
             if request is None:
-                verified = await adapter.connect(service_url=account.service_url, open_url=open_url)
+                verified = await adapter.connect(service_url=account.service_url, open_url=open_url, app=app)
             else:
-                verified = await adapter.add_account(request)
+                verified = await adapter.add_account(
+                    request if request.app else dataclasses.replace(request, app=app)
+                )
         except (Rejected, AuthExpired) as exc:
             raise ValidationError.single(
                 "credentials", f"{account.network.label} refused the credentials: {exc}"

@@ -1,0 +1,402 @@
+"""X (API v2) with the person's own developer app: OAuth 2.0 + PKCE as a public client.
+
+Contract notes: `../shared/platforms/x-bluesky-mastodon-threads.md` §1, from X's docs
+(`fundamentals/authentication/oauth-2-0/authorization-code.mdx`, `x-api/posts/manage-tweets`,
+`x-api/media/*`, `fundamentals/rate-limits.mdx`, `response-codes-and-errors.mdx`) and the OpenAPI
+spec. What matters here:
+
+- Access tokens live 2 hours; the refresh token rotates on every refresh (adapters/tokens.py
+  writes the new one to the keyring before using it). A 401 refreshes once and retries.
+- `POST /2/tweets` has **no idempotency key**: a create whose answer is lost may have posted, so
+  `idempotent_publish` is False and the engine marks such a target `unknown` rather than resend.
+  The 403 "duplicate content" answer becomes the `duplicate` error code and is never retried.
+- Media always go through the chunked endpoints (initialize / append / finalize, then `STATUS`
+  polling while `processing_info` says so); alt text is set with `POST /2/media/metadata` before
+  the post is created.
+- Health checks refresh the token (free) instead of calling `GET /2/users/me`, which X bills per
+  call (§1.8); only an account without a refresh token falls back to `/2/users/me`.
+- Every post costs the developer app money on X's pay-per-use pricing (§1.1): docs/networks/x.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar
+
+import httpx
+
+from outpost.adapters import x_text
+from outpost.adapters.base import (
+    AccountContext,
+    AddAccountRequest,
+    DeveloperApp,
+    NetworkAdapter,
+    PartRequest,
+    Progress,
+    UploadedMedia,
+    VerifiedAccount,
+)
+from outpost.adapters.http import send, server_message
+from outpost.adapters.tokens import TokenEndpoint, TokenKeeper, missing_app_message, sign_in, with_overrides
+from outpost.auth.oauth import OpenUrl
+from outpost.auth.providers import PROVIDERS
+from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
+from outpost.domain.enums import ErrorCode, Network
+from outpost.domain.errors import (
+    AuthExpired,
+    PublishError,
+    RateLimited,
+    Rejected,
+    ServerError,
+    ValidationError,
+)
+from outpost.domain.media_rules import RULES
+from outpost.domain.models import HealthReport, MediaAsset, PublishedPart
+
+log = logging.getLogger("outpost.adapters.x")
+
+DEFAULT_API = "https://api.x.com"
+REQUIRED_SCOPES = frozenset({"tweet.read", "tweet.write", "users.read", "media.write", "offline.access"})
+CHUNK_BYTES = 1024 * 1024  # both official samples append 1 MiB segments
+MAX_SEGMENTS = 1000  # segment_index is 0..999
+MAX_PROCESSING_S = 600.0
+REFRESH_MARGIN = timedelta(minutes=10)
+#: "reply to a Tweet that is deleted or not visible to you": seen when a thread goes out too fast
+#: (node-twitter-api-v2 issue 366); waiting a few seconds and trying once more fixes it.
+REPLY_NOT_VISIBLE = "deleted or not visible"
+REPLY_SETTINGS = ("everyone", "following", "mentionedUsers", "subscribers", "verified")
+
+OPTIONS = (
+    OptionSpec(
+        "reply_settings",
+        OptionKind.CHOICE,
+        "Who can reply (everyone, people you follow, people you mention, subscribers, verified)",
+        REPLY_SETTINGS,
+    ),
+)
+
+
+def _category(media: MediaAsset) -> str:
+    if media.kind == "video":
+        return "tweet_video"
+    if media.kind == "animated_gif" or media.mime_type == "image/gif":
+        return "tweet_gif"
+    return "tweet_image"
+
+
+def reset_time(response: httpx.Response, now: datetime) -> datetime | None:
+    """`x-rate-limit-reset` (Unix epoch seconds), or the 24-hour limits' reset when that ran out."""
+    for prefix in ("x-rate-limit", "x-user-limit-24hour", "x-app-limit-24hour"):
+        remaining = response.headers.get(f"{prefix}-remaining")
+        value = response.headers.get(f"{prefix}-reset", "").strip()
+        if value.isdigit() and (remaining is None or remaining.strip() == "0"):
+            return datetime.fromtimestamp(int(value), UTC)
+    return None
+
+
+class XAdapter(NetworkAdapter):
+    """X API v2 for one person's account, through their own developer app."""
+
+    network: ClassVar[Network] = Network.X
+    idempotent_publish: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        *,
+        api_base: str | None = None,
+        poll_scale: float = 1.0,
+        reply_retry_s: float = 5.0,
+    ) -> None:
+        """Make the adapter; tests shorten the waits.
+
+        `poll_scale` scales X's `check_after_secs` and `reply_retry_s` is the thread pause;
+        production keeps what X asks for.
+        """
+        self.provider = with_overrides(PROVIDERS[Network.X])
+        super().__init__(client, api_base=api_base or self.provider.api_url or DEFAULT_API)
+        self._api = (api_base or self.provider.api_url or DEFAULT_API).rstrip("/")
+        self._endpoint = TokenEndpoint(
+            Network.X, self.provider.token_url, self.provider.revoke_url, basic_auth_with_secret=True
+        )
+        self._tokens = TokenKeeper(self._endpoint, client, margin=REFRESH_MARGIN)
+        self._poll_scale = poll_scale
+        self._reply_retry_s = reply_retry_s
+
+    # -- rules ---------------------------------------------------------------------------------
+
+    async def capabilities(self, ctx: AccountContext | None) -> Capabilities:
+        """280 weighted characters (twitter-text v3), 4 images or 1 video/GIF, alt text ≤ 1000."""
+        return Capabilities(
+            network=Network.X,
+            max_length=x_text.MAX_WEIGHTED_LENGTH,
+            length_unit="weighted characters (links count 23, emoji and CJK count 2)",
+            count_length=x_text.weighted_length,
+            media=RULES[Network.X],
+            max_alt_text=1000,
+            supports_threads=True,
+            options=OPTIONS,
+        )
+
+    # -- accounts ------------------------------------------------------------------------------
+
+    async def connect(
+        self, *, service_url: str | None, open_url: OpenUrl, app: DeveloperApp | None = None
+    ) -> VerifiedAccount:
+        """Sign in through x.com with the person's developer app (PKCE, loopback redirect)."""
+        if app is None:
+            raise ValidationError.single("client_id", missing_app_message(self.provider), network="x")
+        credentials = await sign_in(self.client, self.provider, self._endpoint, app, open_url)
+        return await self._verified(credentials)
+
+    async def add_account(self, request: AddAccountRequest) -> VerifiedAccount:
+        """Accept tokens made elsewhere (e.g. with xurl), after `GET /2/users/me` confirms them."""
+        if not request.access_token:
+            raise ValidationError.single(
+                "--access-token",
+                "--access-token: give an OAuth 2.0 user access token of your X app, or run "
+                "`outpost accounts connect x` to sign in through the browser.",
+            )
+        credentials = {"access_token": request.access_token}
+        if request.refresh_token:
+            if request.app is None:
+                raise ValidationError.single(
+                    "--refresh-token",
+                    "--refresh-token: Outpost needs your X app's client id to renew tokens; add it "
+                    "in Settings → Developer apps (or `outpost accounts connect x`) first.",
+                )
+            credentials |= {"refresh_token": request.refresh_token, "client_id": request.app.client_id}
+            if request.app.client_secret:
+                credentials["client_secret"] = request.app.client_secret
+        if request.expires_at is not None:
+            credentials["expires_at"] = request.expires_at.astimezone(UTC).isoformat()
+        return await self._verified(credentials)
+
+    async def _verified(self, credentials: dict[str, str]) -> VerifiedAccount:
+        response = await self._request("GET", "/2/users/me", token=credentials["access_token"])
+        me = response.json()["data"]
+        return VerifiedAccount(
+            handle=str(me["username"]),
+            display_name=str(me.get("name") or me["username"]),
+            service_url=None,
+            credentials=credentials,
+            health=self._health(credentials, response),
+            target_id=str(me["id"]),
+        )
+
+    async def verify_credentials(self, ctx: AccountContext) -> HealthReport:
+        """Refresh the token (free, proves the grant is alive, returns its scopes)."""
+        credentials = await ctx.credentials()
+        if credentials.get("refresh_token"):
+            fresh = await self._tokens.refresh_now(ctx)
+            return self._health(fresh, None)
+        token = await self._tokens.access_token(ctx)
+        return self._health(credentials, await self._request("GET", "/2/users/me", token=token))
+
+    def _health(self, credentials: dict[str, str], response: httpx.Response | None) -> HealthReport:
+        granted = set(credentials.get("scope", "").split())
+        missing = sorted(REQUIRED_SCOPES - granted) if granted else []
+        now = datetime.now(UTC)
+        reset = reset_time(response, now) if response is not None else None
+        message = None
+        if missing:
+            message = f"The sign-in lacks {', '.join(missing)}; reconnect and allow them."
+        elif not credentials.get("refresh_token"):
+            message = "No refresh token: X access tokens last 2 hours, then reconnect is needed."
+        return HealthReport.summarise(
+            token_has_scopes=not missing,
+            rate_limited=reset is not None,
+            rate_limit_reset_at=reset,
+            checked_at=now,
+            message=message,
+        )
+
+    async def revoke(self, ctx: AccountContext) -> str:
+        """`POST /2/oauth2/revoke` for the refresh token and the access token."""
+        credentials = await ctx.credentials()
+        if not credentials.get("client_id"):
+            return (
+                "The token was added by hand, so Outpost cannot revoke it; remove the app at "
+                "https://x.com/settings/connected_apps."
+            )
+        for kind in ("refresh_token", "access_token"):
+            if credentials.get(kind):
+                await self._endpoint.revoke(self.client, {**credentials, "access_token": credentials[kind]})
+        return "Outpost's access was revoked at X."
+
+    # -- media ---------------------------------------------------------------------------------
+
+    async def upload_media(
+        self, ctx: AccountContext, media: MediaAsset, progress: Progress | None = None
+    ) -> UploadedMedia:
+        """Initialize → append (≤ 1000 segments) → finalize → STATUS until processed → alt text."""
+        started = await self._authorised(
+            ctx,
+            "POST",
+            "/2/media/upload/initialize",
+            json={
+                "media_type": media.mime_type,
+                "total_bytes": media.size,
+                "media_category": _category(media),
+            },
+        )
+        media_id = str(started.json()["data"]["id"])
+        chunk = max(CHUNK_BYTES, math.ceil(media.size / MAX_SEGMENTS))
+        sent = 0
+        with open(media.path, "rb") as handle:  # noqa: ASYNC230 - reads happen in a thread below
+            for index in range(MAX_SEGMENTS):
+                data = await asyncio.to_thread(handle.read, chunk)
+                if not data:
+                    break
+                await self._authorised(
+                    ctx,
+                    "POST",
+                    f"/2/media/upload/{media_id}/append",
+                    files={"media": ("blob", data, "application/octet-stream")},
+                    data={"segment_index": str(index)},
+                )
+                sent += len(data)
+                if progress is not None:
+                    progress(sent, media.size)
+        finished = (await self._authorised(ctx, "POST", f"/2/media/upload/{media_id}/finalize")).json()
+        info = finished["data"].get("processing_info")
+        if info:
+            await self._wait_processed(ctx, media_id, info)
+        if media.alt_text and _category(media) != "tweet_video":
+            await self._authorised(
+                ctx,
+                "POST",
+                "/2/media/metadata",
+                json={"id": media_id, "metadata": {"alt_text": {"text": media.alt_text[:1000]}}},
+            )
+        return UploadedMedia(media, remote_id=media_id)
+
+    async def _wait_processed(self, ctx: AccountContext, media_id: str, info: dict[str, Any]) -> None:
+        waited = 0.0
+        while info.get("state") in ("pending", "in_progress"):
+            pause = float(info.get("check_after_secs") or 1)
+            if waited + pause > MAX_PROCESSING_S:
+                raise PublishError(
+                    f"X was still processing the file after {MAX_PROCESSING_S:.0f} s; "
+                    "Outpost will try again.",
+                    may_have_taken_effect=False,
+                )
+            await asyncio.sleep(pause * self._poll_scale)
+            waited += pause
+            status = await self._authorised(
+                ctx, "GET", "/2/media/upload", params={"command": "STATUS", "media_id": media_id}
+            )
+            info = status.json()["data"].get("processing_info") or {"state": "succeeded"}
+        if info.get("state") == "failed":
+            error = info.get("error") or {}
+            reason = error.get("message") or error.get("name") or "no reason given"
+            raise Rejected(f"X could not process the file: {reason}.", code=ErrorCode.MEDIA_REJECTED)
+
+    # -- publishing ----------------------------------------------------------------------------
+
+    async def publish(self, ctx: AccountContext, part: PartRequest) -> PublishedPart:
+        """`POST /2/tweets`; a thread part replies to the previous one."""
+        body: dict[str, Any] = {"text": part.text}
+        if part.media:
+            body["media"] = {"media_ids": [m.remote_id for m in part.media]}
+        if part.reply_to is not None:
+            body["reply"] = {"in_reply_to_tweet_id": part.reply_to.platform_post_id}
+        setting = part.options.get("reply_settings")
+        if isinstance(setting, str) and setting != "everyone":
+            body["reply_settings"] = setting
+        try:
+            response = await self._authorised(ctx, "POST", "/2/tweets", json=body)
+        except Rejected as exc:
+            if part.reply_to is None or REPLY_NOT_VISIBLE not in str(exc):
+                raise
+            log.info("X does not see the previous part yet; trying again in %.0f s", self._reply_retry_s)
+            await asyncio.sleep(self._reply_retry_s)
+            response = await self._authorised(ctx, "POST", "/2/tweets", json=body)
+        post_id = str(response.json()["data"]["id"])
+        return PublishedPart(
+            platform_post_id=post_id, permalink=f"https://x.com/{ctx.account.handle}/status/{post_id}"
+        )
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    async def _authorised(
+        self, ctx: AccountContext, method: str, path: str, **content: Any
+    ) -> httpx.Response:
+        """A request with the account's token, sent once more after a 401 and a refresh.
+
+        A 401 means X did nothing, so sending again cannot duplicate a post.
+        """
+        token = await self._tokens.access_token(ctx)
+        try:
+            return await self._request(method, path, token=token, **content)
+        except AuthExpired:
+            token = await self._tokens.after_unauthorized(ctx, token)
+            return await self._request(method, path, token=token, **content)
+
+    async def _request(self, method: str, path: str, *, token: str, **content: Any) -> httpx.Response:
+        request = self.client.build_request(
+            method, f"{self._api}{path}", headers={"Authorization": f"Bearer {token}"}, **content
+        )
+        response = await send(self.client, request, network=Network.X, check=False)
+        if response.is_success:
+            return response
+        raise self._error(response)
+
+    def _error(self, response: httpx.Response) -> PublishError:
+        """X's answers in Outpost's words (§1.6): what happened and what to do."""
+        status, said = response.status_code, server_message(response) or ""
+        body = _json(response)
+        where = f"X answered HTTP {status}"
+        if status == 401:
+            return AuthExpired(f"{where}: {said or 'Unauthorized'}. Reconnect the account in Outpost.")
+        if status == 403:
+            if "duplicate" in said.lower() or _has_code(body, 187):
+                return Rejected(
+                    f"{where}: X refuses duplicate content ({said}). The same text is already on the "
+                    f"account; change the text to post it again.",
+                    code=ErrorCode.DUPLICATE,
+                )
+            return Rejected(
+                f"{where}: {said or 'Forbidden'}. Check that your X app has Read and write "
+                f"permission and that its plan allows this."
+            )
+        if status == 429:
+            if "usage-capped" in str(body.get("type", "")):
+                return Rejected(
+                    f"{where}: your X developer app reached its usage cap ({said}). Posting resumes "
+                    f"when the billing period or your credits change.",
+                    code=ErrorCode.RATE_LIMITED,
+                )
+            now = datetime.now(UTC)
+            retry_at = reset_time(response, now)
+            wait = None if retry_at is None else max(0.0, (retry_at - now).total_seconds())
+            when = f" until {retry_at:%H:%M:%S} UTC" if retry_at else ""
+            return RateLimited(f"{where}: rate limited{when}.", retry_at=retry_at, retry_after_s=wait)
+        if status == 413:
+            return Rejected(f"{where}: the file is too large. {said}".strip(), code=ErrorCode.MEDIA_REJECTED)
+        if 400 <= status < 500:
+            media_problem = "media" in said.lower()
+            return Rejected(
+                f"{where}: {said or 'the request was refused'}.",
+                code=ErrorCode.MEDIA_REJECTED if media_problem else ErrorCode.VALIDATION_ERROR,
+            )
+        return ServerError(f"{where}: X failed on its side. {said}".strip(), may_have_taken_effect=True)
+
+
+def _json(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _has_code(body: dict[str, Any], code: int) -> bool:
+    errors = body.get("errors")
+    return isinstance(errors, list) and any(isinstance(e, dict) and e.get("code") == code for e in errors)
+
+
+__all__ = ["XAdapter", "reset_time"]

@@ -1,0 +1,328 @@
+"""The X adapter through the engine, against a strict fake X (API + OAuth) served over loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+import pytest_asyncio
+
+from outpost.adapters.base import AddAccountRequest
+from outpost.adapters.registry import AdapterRegistry
+from outpost.adapters.x import XAdapter
+from outpost.auth.oauth import AuthorizationError
+from outpost.domain.enums import ErrorCode, HealthState, Network, PostStatus, TargetStatus
+from outpost.domain.errors import ValidationError
+from outpost.domain.models import Account
+from outpost.engine import Engine, MediaInput, PostInput, When
+from tests import media_fixtures
+from tests.contract.fake_x import CLIENT_ID, SCOPES, FakeX
+from tests.fakes import FakeClock, MemorySecretStore
+from tests.support.loopback import LoopbackServer
+
+pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture
+def server() -> FakeX:
+    return FakeX()
+
+
+@pytest.fixture
+def port() -> int:
+    """A free port for the loopback redirect, registered with the fake X app."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def loopback(server: FakeX) -> object:
+    with LoopbackServer(server.handle) as running:
+        yield running
+    assert running.errors == [], running.errors
+
+
+@pytest_asyncio.fixture
+async def engine(
+    tmp_path: Path, loopback: LoopbackServer, clock: FakeClock, secrets: MemorySecretStore
+) -> AsyncIterator[Engine]:
+    registry = AdapterRegistry(
+        {Network.X: lambda client: XAdapter(client, poll_scale=0.001, reply_retry_s=0.01)}
+    )
+    eng = Engine.open(
+        tmp_path / "data", registry=registry, secrets=secrets, clock=clock, transport=loopback.transport()
+    )
+    yield eng
+    await eng.close()
+
+
+def browser(loopback: LoopbackServer, *, tamper_state: bool = False) -> object:
+    """A person's browser: opens the consent page (served by the fake) and follows its redirect."""
+
+    async def open_url(url: str) -> None:
+        async def visit() -> None:
+            async with httpx.AsyncClient(transport=loopback.transport()) as web:
+                consent = await web.get(url)
+                location = consent.headers.get("location")
+                if consent.status_code != 302 or location is None:
+                    return  # an error page: the person sees it, the sign-in never comes back
+                if tamper_state:
+                    location = location.replace("state=", "state=forged")
+            async with httpx.AsyncClient() as local:
+                await local.get(location)
+
+        asyncio.get_running_loop().create_task(visit())
+
+    return open_url
+
+
+@pytest_asyncio.fixture
+async def alice(engine: Engine, server: FakeX, loopback: LoopbackServer, port: int) -> Account:
+    server.register_app(CLIENT_ID, port)
+    await engine.set_developer_app(Network.X, CLIENT_ID, redirect_port=port)
+    return await engine.connect_account(Network.X, open_url=browser(loopback))  # type: ignore[arg-type]
+
+
+def stored(secrets: MemorySecretStore, account: Account) -> dict[str, str]:
+    return secrets.secrets[account.secret_ref]
+
+
+async def test_browser_sign_in_with_pkce_keeps_rotating_tokens_in_the_keyring(
+    engine: Engine, alice: Account, server: FakeX, secrets: MemorySecretStore, port: int
+) -> None:
+    assert (alice.handle, alice.display_name, alice.target_id) == ("alice_x", "Alice X", "1001")
+    creds = stored(secrets, alice)
+    assert set(creds) >= {"access_token", "refresh_token", "expires_at", "scope", "client_id"}
+    assert set(creds["scope"].split()) == set(SCOPES)
+    authorize = next(r for r in server.requests if r.url.path == "/i/oauth2/authorize")
+    query = dict(authorize.url.params)
+    assert query["redirect_uri"] == f"http://127.0.0.1:{port}/callback"
+    assert query["code_challenge_method"] == "S256" and "offline.access" in query["scope"].split()
+    assert alice.health.state is HealthState.OK
+
+
+async def test_connecting_without_a_developer_app_says_exactly_what_to_register(engine: Engine) -> None:
+    with pytest.raises(ValidationError) as caught:
+        await engine.connect_account(Network.X, open_url=lambda url: asyncio.sleep(0))
+    message = caught.value.problems[0].message
+    assert "http://127.0.0.1:8765/callback" in message and "Native App" in message
+    assert "pays per post" in message and "Settings → Developer apps" in message
+
+
+async def test_a_forged_state_and_a_denied_consent_are_refused(
+    engine: Engine, server: FakeX, loopback: LoopbackServer, port: int
+) -> None:
+    server.register_app(CLIENT_ID, port)
+    await engine.set_developer_app(Network.X, CLIENT_ID, redirect_port=port)
+    with pytest.raises(AuthorizationError, match="state mismatch"):
+        await engine.connect_account(Network.X, open_url=browser(loopback, tamper_state=True))  # type: ignore[arg-type]
+    server.oauth.deny_next = True
+    with pytest.raises(AuthorizationError, match="access_denied"):
+        await engine.connect_account(Network.X, open_url=browser(loopback))  # type: ignore[arg-type]
+    assert await engine.list_accounts() == []
+
+
+async def test_length_is_weighted_as_x_counts_it_and_checked_before_sending(
+    engine: Engine, alice: Account, server: FakeX
+) -> None:
+    url = "https://example.com/" + "a" * 200  # counts 23, not 220
+    ok = await engine.create_post(PostInput(text="x" * 256 + " " + url, accounts=(alice.id,)), When.now())
+    assert ok.status is PostStatus.PUBLISHED
+    with pytest.raises(ValidationError) as caught:
+        await engine.create_post(PostInput(text="漢" * 141, accounts=(alice.id,)))
+    problem = caught.value.problems[0]
+    assert (problem.limit, problem.actual) == (280, 282) and "weighted" in problem.message
+    assert len(server.creates()) == 1
+
+
+async def test_images_upload_in_chunks_with_alt_text_set_before_the_post(
+    engine: Engine, alice: Account, server: FakeX, tmp_path: Path
+) -> None:
+    big = media_fixtures.image(tmp_path / "big.png", 1100, 1100, noise=True)  # > 1 MiB: 3 segments
+    small = media_fixtures.image(tmp_path / "small.jpg", 64, 48)
+    post = await engine.create_post(
+        PostInput(
+            text="Two photos",
+            accounts=(alice.id,),
+            media=(MediaInput(str(big), "Static on a screen"), MediaInput(str(small), "A red square")),
+            options=(("x", "reply_settings", "following"),),
+        ),
+        When.now(),
+    )
+    assert post.status is PostStatus.PUBLISHED, post.targets[0].error
+    tweet = server.tweets[0]
+    assert [server.uploads[m].alt_text for m in tweet.media_ids] == ["Static on a screen", "A red square"]
+    assert len(server.uploads[tweet.media_ids[0]].segments) >= 2
+    assert tweet.reply_settings == "following"
+    assert post.targets[0].permalink == f"https://x.com/alice_x/status/{tweet.id}"
+
+
+async def test_a_video_waits_for_processing_and_a_failed_one_is_rejected(
+    engine: Engine, alice: Account, server: FakeX, tmp_path: Path
+) -> None:
+    clip = media_fixtures.video(tmp_path / "clip.mp4", seconds=1.0)
+    post = await engine.create_post(
+        PostInput(text="A clip", accounts=(alice.id,), media=(MediaInput(str(clip)),)), When.now()
+    )
+    assert post.status is PostStatus.PUBLISHED, post.targets[0].error
+    statuses = [r for r in server.requests if r.url.path == "/2/media/upload" and r.method == "GET"]
+    assert len(statuses) == 3  # in_progress, in_progress, succeeded
+    server.processing_fails = True
+    failed = await engine.create_post(
+        PostInput(text="Another clip", accounts=(alice.id,), media=(MediaInput(str(clip)),)), When.now()
+    )
+    error = failed.targets[0].error
+    assert error is not None and error.code is ErrorCode.MEDIA_REJECTED
+    assert "Unsupported video codec" in error.message and len(server.tweets) == 1
+
+
+async def test_a_thread_is_a_reply_chain_and_survives_a_slow_to_appear_parent(
+    engine: Engine, alice: Account, server: FakeX
+) -> None:
+    server.reply_invisible_once = True
+    post = await engine.create_post(
+        PostInput(text="1/3 first", accounts=(alice.id,), thread=("2/3 second", "3/3 third")), When.now()
+    )
+    assert post.status is PostStatus.PUBLISHED, post.targets[0].error
+    first, second, third = server.tweets
+    assert (first.reply_to, second.reply_to, third.reply_to) == (None, first.id, second.id)
+    assert post.targets[0].platform_post_id == first.id
+    assert post.targets[0].thread_post_ids == [second.id, third.id]
+
+
+async def test_an_expired_token_is_refreshed_once_for_concurrent_posts_and_the_new_one_kept_first(
+    engine: Engine, alice: Account, server: FakeX, secrets: MemorySecretStore
+) -> None:
+    old_refresh = stored(secrets, alice)["refresh_token"]
+    server.oauth.expire_access_tokens()  # X refuses them now; the keyring still says "valid"
+    posts = [await engine.create_post(PostInput(text=f"post {i}", accounts=(alice.id,))) for i in range(4)]
+    published = await asyncio.gather(*(engine.publish_post(p.id) for p in posts))
+    assert all(p.status is PostStatus.PUBLISHED for p in published), [p.targets[0].error for p in published]
+    assert server.oauth.refreshes == 1
+    new_refresh = stored(secrets, alice)["refresh_token"]
+    assert new_refresh != old_refresh and server.oauth.refresh[old_refresh].revoked
+    assert not server.oauth.refresh[new_refresh].revoked
+
+
+async def test_a_dead_refresh_token_fails_the_post_and_breaks_the_account_with_xs_reason(
+    engine: Engine, alice: Account, server: FakeX, secrets: MemorySecretStore
+) -> None:
+    server.oauth.expire_access_tokens()
+    server.oauth.refresh[stored(secrets, alice)["refresh_token"]].revoked = True
+    post = await engine.create_post(PostInput(text="hello", accounts=(alice.id,)), When.now())
+    error = post.targets[0].error
+    assert post.status is PostStatus.FAILED and error is not None and error.code is ErrorCode.AUTH_EXPIRED
+    assert "Value passed for the token was invalid" in error.message and "Reconnect" in error.message
+    assert (await engine.get_account(alice.id)).health.state is HealthState.BROKEN
+    assert server.tweets == [] and len(server.creates()) == 1  # refused with 401, not re-sent
+
+
+async def test_rate_limit_waits_until_x_rate_limit_reset_then_publishes(
+    engine: Engine, alice: Account, server: FakeX, clock: FakeClock
+) -> None:
+    server.used[("POST /2/tweets", "alice")] = 100  # the 15-minute window is used up
+    server.reset_epoch = int(time.time()) + 45
+    server.now = lambda: time.time() + sum(clock.sleeps)  # X sees the time the engine waited
+    post = await engine.create_post(PostInput(text="patience", accounts=(alice.id,)), When.now())
+    assert post.status is PostStatus.PUBLISHED, post.targets[0].error
+    assert any(40 <= wait <= 46 for wait in clock.sleeps), clock.sleeps
+    assert len(server.creates()) == 2 and len(server.tweets) == 1
+
+
+async def test_duplicate_content_fails_with_its_own_code_and_is_never_retried(
+    engine: Engine, alice: Account, server: FakeX
+) -> None:
+    await engine.create_post(PostInput(text="same words", accounts=(alice.id,)), When.now())
+    again = await engine.create_post(PostInput(text="same words", accounts=(alice.id,)), When.now())
+    error = again.targets[0].error
+    assert again.status is PostStatus.FAILED and error is not None and error.code is ErrorCode.DUPLICATE
+    assert "change the text" in error.message and len(server.creates()) == 2
+
+
+async def test_a_server_error_on_create_is_never_resent_but_before_create_it_is_retried(
+    engine: Engine, alice: Account, server: FakeX, tmp_path: Path
+) -> None:
+    server.store_then_fail.append(503)
+    post = await engine.create_post(PostInput(text="did it go out?", accounts=(alice.id,)), When.now())
+    assert post.status is PostStatus.NEEDS_REVIEW and post.targets[0].status is TargetStatus.UNKNOWN
+    assert len(server.creates()) == 1 and len(server.tweets) == 1
+
+    server.fail("POST /2/media/upload/initialize", lambda: httpx.Response(503, json={"title": "Unavailable"}))
+    photo = media_fixtures.image(tmp_path / "p.jpg", 32, 32)
+    second = await engine.create_post(
+        PostInput(text="with a photo", accounts=(alice.id,), media=(MediaInput(str(photo), "dot"),)),
+        When.now(),
+    )
+    assert second.status is PostStatus.PUBLISHED and second.targets[0].attempts == 2
+
+
+async def test_a_lost_answer_to_create_ends_in_review_with_one_post_on_x(
+    engine: Engine, alice: Account, server: FakeX
+) -> None:
+    server.store_then_fail.append(0)
+    post = await engine.create_post(PostInput(text="lost answer", accounts=(alice.id,)), When.now())
+    assert post.status is PostStatus.NEEDS_REVIEW
+    error = post.targets[0].error
+    assert (
+        error is not None and error.code is ErrorCode.UNKNOWN_OUTCOME and "Check the account" in error.message
+    )
+    assert len(server.tweets) == 1 and len(server.creates()) == 1
+
+
+async def test_usage_cap_is_not_retried_and_says_what_it_means(
+    engine: Engine, alice: Account, server: FakeX
+) -> None:
+    server.fail(
+        "POST /2/tweets",
+        lambda: httpx.Response(
+            429,
+            json={
+                "title": "UsageCapExceeded",
+                "detail": "Usage cap exceeded: Monthly product cap",
+                "type": "https://api.x.com/2/problems/usage-capped",
+            },
+        ),
+    )
+    post = await engine.create_post(PostInput(text="over budget", accounts=(alice.id,)), When.now())
+    error = post.targets[0].error
+    assert post.status is PostStatus.FAILED and error is not None and "usage cap" in error.message
+    assert len(server.creates()) == 1
+
+
+async def test_health_check_refreshes_instead_of_a_billed_users_me_call(
+    engine: Engine, alice: Account, server: FakeX
+) -> None:
+    before = len([r for r in server.requests if r.url.path == "/2/users/me"])
+    [checked] = await engine.check_accounts(alice.id)
+    assert checked.health.state is HealthState.OK and server.oauth.refreshes == 1
+    assert len([r for r in server.requests if r.url.path == "/2/users/me"]) == before
+
+
+async def test_removing_the_account_revokes_its_tokens_at_x(
+    engine: Engine, alice: Account, server: FakeX, secrets: MemorySecretStore
+) -> None:
+    creds = stored(secrets, alice)
+    removal = await engine.remove_account(alice.id)
+    assert "revoked at X" in removal.network_access
+    assert set(server.oauth.revoked) == {creds["access_token"], creds["refresh_token"]}
+    assert alice.secret_ref not in secrets.secrets
+
+
+async def test_adding_tokens_by_hand_needs_the_app_for_a_refresh_token(engine: Engine, server: FakeX) -> None:
+    access, refresh = server.oauth.issue("alice", SCOPES, CLIENT_ID)
+    with pytest.raises(ValidationError, match="--refresh-token: Outpost needs your X app's client id"):
+        await engine.add_account(Network.X, AddAccountRequest(access_token=access, refresh_token=refresh))
+    await engine.set_developer_app(Network.X, CLIENT_ID)
+    account = await engine.add_account(
+        Network.X, AddAccountRequest(access_token=access, refresh_token=refresh)
+    )
+    assert account.handle == "alice_x"
+    with pytest.raises(ValidationError, match="X refused the credentials: X answered HTTP 401"):
+        await engine.add_account(Network.X, AddAccountRequest(access_token="nonsense"))
