@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import getpass
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -18,6 +19,7 @@ from typing import Any
 
 from outpost.adapters.base import AddAccountRequest
 from outpost.auth.oauth import open_in_browser
+from outpost.auth.providers import DEFAULT_PORT, PROVIDERS, OAuthProvider
 from outpost.cli.render import account_json, account_text, post_json, post_text
 from outpost.domain.compatibility import check
 from outpost.domain.enums import HealthState, Network, PostStatus
@@ -66,8 +68,52 @@ async def _accounts_connect(engine: Engine, args: argparse.Namespace) -> Outcome
         print(f"Opening the sign-in page in your browser. If nothing opens, visit:\n  {url}", file=sys.stderr)
         await open_in_browser(url)
 
-    account = await engine.connect_account(Network(args.network), instance=args.instance, open_url=open_url)
+    network = Network(args.network)
+    provider = PROVIDERS.get(network)
+    if provider is not None and network in engine.networks and await engine.developer_app(network) is None:
+        await _set_up_developer_app(engine, provider)
+    account = await engine.connect_account(network, instance=args.instance, open_url=open_url)
     return Outcome(account_json(account), f"Connected {account.ref}.")
+
+
+async def _set_up_developer_app(engine: Engine, provider: OAuthProvider) -> None:
+    """Walk the person through creating their developer app, then keep it in the keyring.
+
+    The steps and questions go to stderr (stdout stays one JSON document with `--json`); the
+    answers are read from stdin, so a script can pipe them in.
+    """
+    label = provider.network.label
+    print(f"{label} needs your own developer app (once). Set it up like this:", file=sys.stderr)
+    for number, step in enumerate(provider.setup, start=1):
+        print(f"  {number}. {step}", file=sys.stderr)
+    print(f"  Scopes Outpost asks for: {' '.join(provider.scopes)}", file=sys.stderr)
+    client_id = await _ask(f"{label} client id: ")
+    if not client_id:
+        raise ValidationError.single(
+            "client_id",
+            f"client_id: no client id given; create the {label} app as above, then run this again.",
+        )
+    wants = "client secret" + ("" if provider.client_secret_required else " (empty for a public/native app)")
+    secret = await _ask(f"{label} {wants}: ", secret=True)
+    if provider.client_secret_required and not secret:
+        raise ValidationError.single(
+            "client_secret", f"client_secret: {label} needs the app's client secret as well."
+        )
+    port_text = await _ask(f"Redirect port registered with the app [{DEFAULT_PORT}]: ")
+    if port_text and not port_text.isdigit():
+        raise ValidationError.single("redirect_port", f"redirect_port: {port_text!r} is not a port number.")
+    await engine.set_developer_app(provider.network, client_id, secret, int(port_text or DEFAULT_PORT))
+    print(f"Saved the {label} app in the keyring.", file=sys.stderr)
+
+
+async def _ask(prompt: str, *, secret: bool = False) -> str:
+    """One answer from the person (a hidden one for secrets on a terminal), off the event loop."""
+    if secret and sys.stdin.isatty():
+        hidden: str = await asyncio.to_thread(getpass.getpass, prompt, sys.stderr)
+        return hidden.strip()
+    print(prompt, end="", file=sys.stderr, flush=True)
+    answer: str = await asyncio.to_thread(sys.stdin.readline)
+    return answer.strip()
 
 
 async def _accounts_add(engine: Engine, args: argparse.Namespace) -> Outcome:

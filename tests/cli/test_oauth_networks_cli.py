@@ -1,0 +1,148 @@
+"""The real `outpost` program against the strict fakes of X and LinkedIn, pointed at them with
+`OUTPOST_API_URL_<NETWORK>` / `OUTPOST_AUTH_URL_<NETWORK>` (INTERFACE.md, Environment).
+
+Each network's fake runs on two loopback servers (its API host and its sign-in host); the
+person's browser is tests/support/oauth_browser.py via $BROWSER; the keyring is the file-backed
+test backend, so the test can check that secrets went there and nowhere else.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests import media_fixtures
+from tests.contract.fake_x import API, CLIENT_ID, WEB, FakeX
+from tests.support.loopback import Handler, LoopbackServer
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Program:
+    """Runs `outpost --json …` as a person's shell would, with the test's environment."""
+
+    data: Path
+    env: dict[str, str]
+
+    def __call__(self, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "outpost", "--data-dir", str(self.data), "--json", *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=self.env,
+            input=stdin,
+        )
+
+
+@pytest.fixture
+def keyring_file(tmp_path: Path) -> Path:
+    return tmp_path / "keyring.json"
+
+
+def program(tmp_path: Path, keyring_file: Path, **overrides: str) -> Program:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "PYTHON_KEYRING_BACKEND": "tests.support.filekeyring.FileKeyring",
+        "OUTPOST_TEST_KEYRING": str(keyring_file),
+        "BROWSER": f"{sys.executable} {ROOT / 'tests' / 'support' / 'oauth_browser.py'} %s",
+        **overrides,
+    }
+    return Program(tmp_path / "data", env)
+
+
+@contextmanager
+def serve_two_hosts(handler: Handler, api: str, web: str) -> Iterator[tuple[LoopbackServer, LoopbackServer]]:
+    with LoopbackServer(handler, origin=api) as api_server, LoopbackServer(handler, origin=web) as web_server:
+        yield api_server, web_server
+    assert api_server.errors == [] and web_server.errors == []
+
+
+@pytest.fixture
+def x_server() -> Iterator[tuple[FakeX, str, str]]:
+    fake = FakeX()
+    with serve_two_hosts(fake.handle, API, WEB) as (api_server, web_server):
+        yield fake, f"http://127.0.0.1:{api_server.port}", f"http://127.0.0.1:{web_server.port}"
+
+
+def assert_secrets_only_in_keyring(data: Path, keyring_file: Path, *secrets: str) -> None:
+    """No token anywhere in the data dir (database, WAL, settings, logs, cache); all in the keyring."""
+    kept = keyring_file.read_text()
+    for secret in secrets:
+        assert secret in kept
+        for path in data.rglob("*"):
+            if path.is_file():
+                assert secret.encode() not in path.read_bytes(), f"a secret leaked into {path}"
+
+
+def test_x_from_connect_to_a_published_thread_with_a_photo(
+    tmp_path: Path, keyring_file: Path, x_server: tuple[FakeX, str, str]
+) -> None:
+    fake, api_url, auth_url = x_server
+    port = free_port()
+    fake.register_app(CLIENT_ID, port)
+    outpost = program(tmp_path, keyring_file, OUTPOST_API_URL_X=api_url, OUTPOST_AUTH_URL_X=auth_url)
+
+    connected = outpost("accounts", "connect", "x", stdin=f"{CLIENT_ID}\n\n{port}\n")
+    assert connected.returncode == 0, connected.stderr
+    assert "http://127.0.0.1:8765/callback" in connected.stderr  # the setup steps were shown
+    account = json.loads(connected.stdout)
+    assert (account["network"], account["handle"], account["health"]["state"]) == ("x", "alice_x", "ok")
+
+    photo = media_fixtures.image(tmp_path / "photo.jpg", 400, 300)
+    created = outpost(
+        "post", "create", "--text", "Hello from Outpost", "--thread", "and a second part",
+        "--account", "x:alice_x", "--media", str(photo), "--alt", "A red rectangle", "--now",
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    post = json.loads(created.stdout)
+    target = post["targets"][0]
+    first, second = fake.tweets
+    assert (post["status"], target["platform_post_id"], second.reply_to) == ("published", first.id, first.id)
+    assert target["permalink"] == f"https://x.com/alice_x/status/{first.id}"
+    assert fake.uploads[first.media_ids[0]].alt_text == "A red rectangle"
+
+    too_long = outpost("post", "create", "--text", "é" * 200 + "漢" * 41, "--account", "x:alice_x")
+    assert too_long.returncode == 2
+    assert "x" in too_long.stderr.lower() and "282" in too_long.stderr and "280" in too_long.stderr
+
+    def x_credentials() -> dict[str, str]:
+        entries = [json.loads(v) for v in json.loads(keyring_file.read_text()).values()]
+        return next(e for e in entries if "refresh_token" in e)
+
+    before = x_credentials()
+    fake.oauth.expire_access_tokens()  # two hours later
+    later = outpost("post", "create", "--text", "Still connected", "--account", "x:alice_x", "--now")
+    assert later.returncode == 0, later.stderr
+    after = x_credentials()
+    assert fake.oauth.refreshes == 1 and after["refresh_token"] != before["refresh_token"]
+    assert_secrets_only_in_keyring(outpost.data, keyring_file, after["access_token"], after["refresh_token"])
+
+
+def test_x_connect_without_answers_explains_the_setup_and_saves_nothing(
+    tmp_path: Path, keyring_file: Path, x_server: tuple[FakeX, str, str]
+) -> None:
+    _, api_url, auth_url = x_server
+    outpost = program(tmp_path, keyring_file, OUTPOST_API_URL_X=api_url, OUTPOST_AUTH_URL_X=auth_url)
+    refused = outpost("accounts", "connect", "x", stdin="")
+    assert refused.returncode == 2
+    assert "Native App" in refused.stderr and "client_id: no client id given" in refused.stderr
+    assert json.loads(refused.stdout)["error"]["problems"][0]["field"] == "client_id"
+    assert json.loads(outpost("accounts", "list").stdout) == []
