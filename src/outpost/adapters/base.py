@@ -172,11 +172,17 @@ class NetworkAdapter(ABC):
         """Check what a person gave against the network and return the account to save."""
 
     async def connect(
-        self, *, service_url: str | None, open_url: OpenUrl, app: DeveloperApp | None = None
+        self,
+        *,
+        service_url: str | None,
+        open_url: OpenUrl,
+        app: DeveloperApp | None = None,
+        target_id: str | None = None,
     ) -> VerifiedAccount:
         """Sign in through the network's page in the browser; networks without it refuse.
 
-        `app` is the person's developer app where the network needs one (X, LinkedIn…).
+        `app` is the person's developer app where the network needs one (X, LinkedIn…);
+        `target_id` what to publish to where one sign-in reaches several (a LinkedIn page).
         """
         raise InvalidStateError(
             f"Signing in to {self.network.label} through the browser is not available in this version; "

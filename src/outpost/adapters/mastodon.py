@@ -239,7 +239,12 @@ class MastodonAdapter(NetworkAdapter):
         return await self._verified(instance, {"access_token": request.access_token})
 
     async def connect(
-        self, *, service_url: str | None, open_url: OpenUrl, app: DeveloperApp | None = None
+        self,
+        *,
+        service_url: str | None,
+        open_url: OpenUrl,
+        app: DeveloperApp | None = None,
+        target_id: str | None = None,
     ) -> VerifiedAccount:
         """Register Outpost on the instance, sign in through the browser, keep the token.
 

@@ -44,9 +44,15 @@ class AdapterRegistry:
 def default_registry() -> AdapterRegistry:
     """The adapters shipped with this version (the real networks arrive one issue at a time)."""
     from outpost.adapters.bluesky import BlueskyAdapter
+    from outpost.adapters.linkedin import LinkedInAdapter
     from outpost.adapters.mastodon import MastodonAdapter
     from outpost.adapters.x import XAdapter
 
     return AdapterRegistry(
-        {Network.MASTODON: MastodonAdapter, Network.BLUESKY: BlueskyAdapter, Network.X: XAdapter}
+        {
+            Network.MASTODON: MastodonAdapter,
+            Network.BLUESKY: BlueskyAdapter,
+            Network.X: XAdapter,
+            Network.LINKEDIN: LinkedInAdapter,
+        }
     )

@@ -144,7 +144,12 @@ class XAdapter(NetworkAdapter):
     # -- accounts ------------------------------------------------------------------------------
 
     async def connect(
-        self, *, service_url: str | None, open_url: OpenUrl, app: DeveloperApp | None = None
+        self,
+        *,
+        service_url: str | None,
+        open_url: OpenUrl,
+        app: DeveloperApp | None = None,
+        target_id: str | None = None,
     ) -> VerifiedAccount:
         """Sign in through x.com with the person's developer app (PKCE, loopback redirect)."""
         if app is None:

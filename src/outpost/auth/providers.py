@@ -8,6 +8,7 @@ app per instance (adapters/mastodon.py) and Bluesky uses app passwords, so neith
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -50,6 +51,10 @@ class OAuthProvider:
     scope_separator: str = " "
     extra: dict[str, str] = field(default_factory=dict)
     setup: tuple[str, ...] = ()
+
+    def with_scopes(self, scopes: tuple[str, ...]) -> OAuthProvider:
+        """The same provider asking for `scopes` (e.g. LinkedIn page scopes for an organization)."""
+        return dataclasses.replace(self, scopes=scopes)
 
 
 DEFAULT_PORT = 8765

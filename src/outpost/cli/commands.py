@@ -72,7 +72,9 @@ async def _accounts_connect(engine: Engine, args: argparse.Namespace) -> Outcome
     provider = PROVIDERS.get(network)
     if provider is not None and network in engine.networks and await engine.developer_app(network) is None:
         await _set_up_developer_app(engine, provider)
-    account = await engine.connect_account(network, instance=args.instance, open_url=open_url)
+    account = await engine.connect_account(
+        network, instance=args.instance, target=args.target, open_url=open_url
+    )
     return Outcome(account_json(account), f"Connected {account.ref}.")
 
 

@@ -38,6 +38,11 @@ def _accounts(parser: argparse.ArgumentParser) -> None:
     connect = actions.add_parser("connect", help="connect through the network's sign-in page")
     connect.add_argument("network", choices=NETWORKS, metavar="NETWORK")
     connect.add_argument("--instance", metavar="URL", help="the Mastodon server")
+    connect.add_argument(
+        "--target",
+        metavar="ID",
+        help="what to publish to, e.g. a LinkedIn organization URN (a page you administer)",
+    )
     add = actions.add_parser("add", help="add an account from a token or an app password")
     add.add_argument("network", choices=NETWORKS, metavar="NETWORK")
     add.add_argument("--instance", metavar="URL", help="the Mastodon server")

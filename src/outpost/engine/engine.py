@@ -449,7 +449,12 @@ class Engine:
         return await self._save_account(network, verified)
 
     async def connect_account(
-        self, network: Network, *, instance: str | None = None, open_url: OpenUrl = open_in_browser
+        self,
+        network: Network,
+        *,
+        instance: str | None = None,
+        target: str | None = None,
+        open_url: OpenUrl = open_in_browser,
     ) -> Account:
         """Connect an account through the network's sign-in page in the browser.
 
@@ -460,7 +465,7 @@ class Engine:
         """
         adapter = self._connections.adapter(network)
         app = await self.developer_app(network)
-        verified = await adapter.connect(service_url=instance, open_url=open_url, app=app)
+        verified = await adapter.connect(service_url=instance, open_url=open_url, app=app, target_id=target)
         return await self._save_account(network, verified)
 
     async def reconnect_account(
@@ -478,7 +483,9 @@ class Engine:
         try:
             app = await self.developer_app(account.network)
             if request is None:
-                verified = await adapter.connect(service_url=account.service_url, open_url=open_url, app=app)
+                verified = await adapter.connect(
+                    service_url=account.service_url, open_url=open_url, app=app, target_id=account.target_id
+                )
             else:
                 verified = await adapter.add_account(
                     request if request.app else dataclasses.replace(request, app=app)

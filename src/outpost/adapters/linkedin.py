@@ -1,0 +1,519 @@
+"""LinkedIn (Posts API, Images/Videos/Documents APIs) with the person's own developer app.
+
+Contract notes: `../shared/platforms/meta-linkedin-tiktok-youtube.md` §4, from Microsoft Learn
+(posts-api, images-api, videos-api, documents-api, little-text-format, organization-access-
+control-by-role, programmatic-refresh-tokens) and linkedin-api-python-client / linkedctl.
+
+- Every call carries `LinkedIn-Version` (one constant, `LINKEDIN_VERSION`) and
+  `X-Restli-Protocol-Version: 2.0.0`. LinkedIn retires versions on a rolling basis and answers
+  HTTP 426 for a retired one: that becomes a clear "update Outpost" error.
+- Members post as `urn:li:person:{sub}` (`/v2/userinfo`); organizations the member administers
+  (`/rest/organizationAcls`) are separate accounts chosen with `--target urn:li:organization:…`.
+- Commentary is escaped for the little text format (adapters/linkedin_text.py); the 3000-character
+  limit is checked on the escaped text, which is what LinkedIn receives.
+- Images and documents are one PUT each (never chunked: a second PUT overwrites the object);
+  videos follow `uploadInstructions` byte range by byte range, keep each part's `ETag`, then
+  `finalizeUpload`. Media must be AVAILABLE before the post is created.
+- The post's URN comes back in the `x-restli-id` header; the permalink is built from it.
+- No idempotency key exists for `POST /rest/posts`: `idempotent_publish` is False.
+- Access tokens live 60 days. Refresh tokens exist only for apps LinkedIn approved for them;
+  without one the health check warns a week before the sign-in ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar
+from urllib.parse import quote
+
+import httpx
+
+from outpost.adapters import linkedin_text
+from outpost.adapters.base import (
+    AccountContext,
+    AddAccountRequest,
+    DeveloperApp,
+    NetworkAdapter,
+    PartRequest,
+    Progress,
+    UploadedMedia,
+    VerifiedAccount,
+)
+from outpost.adapters.http import retry_after, send, server_message
+from outpost.adapters.tokens import (
+    TokenEndpoint,
+    TokenKeeper,
+    expires_at,
+    missing_app_message,
+    sign_in,
+    with_overrides,
+)
+from outpost.auth.oauth import OpenUrl
+from outpost.auth.providers import PROVIDERS
+from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
+from outpost.domain.enums import ErrorCode, Network
+from outpost.domain.errors import (
+    AuthExpired,
+    Problem,
+    PublishError,
+    RateLimited,
+    Rejected,
+    ServerError,
+    ValidationError,
+)
+from outpost.domain.media_rules import RULES
+from outpost.domain.models import Account, HealthReport, MediaAsset, Post, PublishedPart, Target
+from outpost.domain.validation import validate_target
+
+log = logging.getLogger("outpost.adapters.linkedin")
+
+#: The Posts API version Outpost speaks (YYYYMM). Postiz sends 202601; LinkedIn keeps a version
+#: for about a year, then answers 426 — change it here, in one place.
+LINKEDIN_VERSION = "202601"
+RESTLI_PROTOCOL = "2.0.0"
+DEFAULT_API = "https://api.linkedin.com"
+ORGANIZATION_SCOPES = ("w_organization_social", "rw_organization_admin")
+REFRESH_MARGIN = timedelta(days=7)
+WARN_BEFORE_END = timedelta(days=7)
+PROCESSING_POLL_S = 2.0
+PROCESSING_MAX_S = 900.0
+_ORGANIZATION = re.compile(r"^urn:li:organization:(\d+)$")
+
+OPTIONS = (
+    OptionSpec(
+        "visibility",
+        OptionKind.CHOICE,
+        "Who sees the post: anyone (PUBLIC) or your connections only (CONNECTIONS, members only)",
+        ("PUBLIC", "CONNECTIONS"),
+    ),
+    OptionSpec("document_title", OptionKind.TEXT, "The title shown on a PDF document post", max_length=400),
+)
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "member"
+
+
+class LinkedInAdapter(NetworkAdapter):
+    """LinkedIn's versioned REST API for one member or one organization page."""
+
+    network: ClassVar[Network] = Network.LINKEDIN
+    idempotent_publish: ClassVar[bool] = False
+
+    def __init__(
+        self, client: httpx.AsyncClient, *, api_base: str | None = None, poll_s: float = PROCESSING_POLL_S
+    ) -> None:
+        """Make the adapter; `poll_s` is the wait between media status checks (tests shorten it)."""
+        self.provider = with_overrides(PROVIDERS[Network.LINKEDIN])
+        self._api = (api_base or self.provider.api_url or DEFAULT_API).rstrip("/")
+        super().__init__(client, api_base=self._api)
+        self._endpoint = TokenEndpoint(Network.LINKEDIN, self.provider.token_url, self.provider.revoke_url)
+        self._tokens = TokenKeeper(self._endpoint, client, margin=REFRESH_MARGIN)
+        self._poll_s = poll_s
+
+    # -- rules ---------------------------------------------------------------------------------
+
+    async def capabilities(self, ctx: AccountContext | None) -> Capabilities:
+        """3000 characters as sent (escapes count), images/video/PDF, no threads."""
+        return Capabilities(
+            network=Network.LINKEDIN,
+            max_length=linkedin_text.MAX_LENGTH,
+            length_unit="characters as sent (each of \\ | { } @ [ ] ( ) < > # * _ ~ outside links, "
+            "hashtags and mentions counts 2, because it is escaped)",
+            count_length=linkedin_text.count_length,
+            media=RULES[Network.LINKEDIN],
+            max_alt_text=4086,
+            supports_threads=False,
+            options=OPTIONS,
+        )
+
+    def validate(self, post: Post, target: Target, account: Account, caps: Capabilities) -> list[Problem]:
+        """The common rules, plus: organization pages post publicly only."""
+        problems = validate_target(post, target, account, caps)
+        organization = bool(account.target_id and _ORGANIZATION.match(account.target_id))
+        if organization and target.options.get("visibility") == "CONNECTIONS":
+            problems.append(
+                Problem(
+                    field="linkedin.visibility",
+                    message=f"linkedin.visibility: {account.ref} is an organization page, whose posts "
+                    f"are public; remove the option or choose PUBLIC.",
+                    network=Network.LINKEDIN.value,
+                )
+            )
+        return problems
+
+    # -- accounts ------------------------------------------------------------------------------
+
+    async def connect(
+        self,
+        *,
+        service_url: str | None,
+        open_url: OpenUrl,
+        app: DeveloperApp | None = None,
+        target_id: str | None = None,
+    ) -> VerifiedAccount:
+        """Sign in on linkedin.com; with `target_id` (an organization URN) ask for page scopes too."""
+        if app is None:
+            raise ValidationError.single("client_id", missing_app_message(self.provider), network="linkedin")
+        provider = self.provider
+        if target_id is not None:
+            provider = provider.with_scopes((*provider.scopes, *ORGANIZATION_SCOPES))
+        credentials = await sign_in(self.client, provider, self._endpoint, app, open_url)
+        return await self._verified(credentials, target_id)
+
+    async def add_account(self, request: AddAccountRequest) -> VerifiedAccount:
+        """Accept a token made elsewhere, after LinkedIn confirms whose it is (and the page)."""
+        if not request.access_token:
+            raise ValidationError.single(
+                "--access-token",
+                "--access-token: give a LinkedIn access token with w_member_social (and "
+                "w_organization_social for a page), or run `outpost accounts connect linkedin`.",
+            )
+        credentials = {"access_token": request.access_token}
+        if request.app is not None:
+            credentials["client_id"] = request.app.client_id
+            if request.app.client_secret:
+                credentials["client_secret"] = request.app.client_secret
+        if request.refresh_token:
+            if not credentials.get("client_secret"):
+                raise ValidationError.single(
+                    "--refresh-token",
+                    "--refresh-token: Outpost needs your LinkedIn app's client id and secret to renew "
+                    "tokens; add them in Settings → Developer apps first.",
+                )
+            credentials["refresh_token"] = request.refresh_token
+        if request.expires_at is not None:
+            credentials["expires_at"] = request.expires_at.astimezone(UTC).isoformat()
+        return await self._verified(credentials, request.target_id)
+
+    async def _verified(self, credentials: dict[str, str], target_id: str | None) -> VerifiedAccount:
+        token = credentials["access_token"]
+        me = (await self._request("GET", "/v2/userinfo", token=token)).json()
+        name = str(me.get("name") or f"{me.get('given_name', '')} {me.get('family_name', '')}".strip())
+        health = self._health(credentials)
+        if target_id is None:
+            return VerifiedAccount(
+                handle=_slug(name),
+                display_name=name,
+                service_url=None,
+                credentials=credentials,
+                health=health,
+                target_id=f"urn:li:person:{me['sub']}",
+            )
+        organizations = await self.organizations(token)
+        if target_id not in organizations:
+            listed = "; ".join(f"{urn} ({label})" for urn, label in organizations.items()) or "none"
+            raise ValidationError.single(
+                "--target",
+                f"--target: {name} is not an approved administrator of {target_id} on LinkedIn. "
+                f"Pages this sign-in administers: {listed}.",
+            )
+        org_id = target_id.rsplit(":", 1)[1]
+        org = (await self._request("GET", f"/rest/organizations/{org_id}", token=token)).json()
+        return VerifiedAccount(
+            handle=str(org.get("vanityName") or f"org-{org_id}"),
+            display_name=str(org.get("localizedName") or organizations[target_id]),
+            service_url=None,
+            credentials=credentials,
+            health=health,
+            target_id=target_id,
+        )
+
+    async def organizations(self, token: str) -> dict[str, str]:
+        """Organization URN → name, for every page the member administers (approved roles)."""
+        response = await self._request(
+            "GET",
+            "/rest/organizationAcls",
+            token=token,
+            params={"q": "roleAssignee", "role": "ADMINISTRATOR", "state": "APPROVED"},
+        )
+        found: dict[str, str] = {}
+        for element in response.json().get("elements", []):
+            urn = element.get("organization") or element.get("organizationTarget")
+            if isinstance(urn, str) and _ORGANIZATION.match(urn):
+                found[urn] = str(element.get("organizationName") or urn)
+        return found
+
+    async def verify_credentials(self, ctx: AccountContext) -> HealthReport:
+        """`GET /v2/userinfo` (free), and how long the sign-in has left."""
+        token = await self._tokens.access_token(ctx)
+        await self._request("GET", "/v2/userinfo", token=token)
+        return self._health(await ctx.credentials())
+
+    def _health(self, credentials: dict[str, str]) -> HealthReport:
+        now = datetime.now(UTC)
+        ends = expires_at(credentials)
+        if credentials.get("refresh_token"):
+            ends = expires_at(credentials, "refresh_expires_at")
+        message = None
+        scopes_ok = True
+        granted = set(credentials.get("scope", "").replace(",", " ").split())
+        if granted and not ({"w_member_social", "w_organization_social"} & granted):
+            scopes_ok = False
+            message = "The sign-in cannot post (no w_member_social); add “Share on LinkedIn” to the app."
+        elif ends is not None and ends - now < WARN_BEFORE_END:
+            message = f"The LinkedIn sign-in ends on {ends:%Y-%m-%d}; reconnect before then."
+        return HealthReport.summarise(
+            token_has_scopes=scopes_ok and not (ends is not None and ends - now < WARN_BEFORE_END),
+            checked_at=now,
+            message=message,
+        )
+
+    async def revoke(self, ctx: AccountContext) -> str:
+        """`POST /oauth/v2/revoke` with the app's client id and secret."""
+        credentials = await ctx.credentials()
+        if not (credentials.get("client_id") and credentials.get("client_secret")):
+            return (
+                "Outpost has no client secret for this token, so it cannot revoke it; remove Outpost's "
+                "app at https://www.linkedin.com/mypreferences/d/data-sharing-for-permitted-services."
+            )
+        await self._endpoint.revoke(self.client, credentials)
+        return "Outpost's access was revoked at LinkedIn."
+
+    # -- media ---------------------------------------------------------------------------------
+
+    async def upload_media(
+        self, ctx: AccountContext, media: MediaAsset, progress: Progress | None = None
+    ) -> UploadedMedia:
+        """Images/documents: initializeUpload → one PUT. Videos: parts by instructions → finalize."""
+        owner = self._author(ctx)
+        if media.kind == "video":
+            urn = await self._upload_video(ctx, media, owner, progress)
+            kind = "videos"
+        else:
+            kind = "documents" if media.kind == "document" else "images"
+            started = await self._authorised(
+                ctx,
+                "POST",
+                f"/rest/{kind}",
+                params={"action": "initializeUpload"},
+                json={"initializeUploadRequest": {"owner": owner}},
+            )
+            value = started.json()["value"]
+            urn = str(value["document" if kind == "documents" else "image"])
+            data = await asyncio.to_thread(_read_all, media.path)
+            await self._put(ctx, str(value["uploadUrl"]), data, media.mime_type)
+            if progress is not None:
+                progress(media.size, media.size)
+        await self._wait_available(ctx, kind, urn)
+        return UploadedMedia(media, remote_id=urn)
+
+    async def _upload_video(
+        self, ctx: AccountContext, media: MediaAsset, owner: str, progress: Progress | None
+    ) -> str:
+        started = await self._authorised(
+            ctx,
+            "POST",
+            "/rest/videos",
+            params={"action": "initializeUpload"},
+            json={
+                "initializeUploadRequest": {
+                    "owner": owner,
+                    "fileSizeBytes": media.size,
+                    "uploadCaptions": False,
+                    "uploadThumbnail": False,
+                }
+            },
+        )
+        value = started.json()["value"]
+        etags: list[str] = []
+        sent = 0
+        with open(media.path, "rb") as handle:  # noqa: ASYNC230 - reads happen in a thread below
+            for instruction in value["uploadInstructions"]:
+                first, last = int(instruction["firstByte"]), int(instruction["lastByte"])
+                handle.seek(first)
+                part = await asyncio.to_thread(handle.read, last - first + 1)
+                response = await self._put(
+                    ctx, str(instruction["uploadUrl"]), part, "application/octet-stream"
+                )
+                etag = response.headers.get("etag")
+                if not etag:
+                    raise ServerError(
+                        "LinkedIn accepted a video part without an ETag; Outpost will upload again.",
+                        may_have_taken_effect=False,
+                    )
+                etags.append(etag)
+                sent += len(part)
+                if progress is not None:
+                    progress(sent, media.size)
+        await self._authorised(
+            ctx,
+            "POST",
+            "/rest/videos",
+            params={"action": "finalizeUpload"},
+            json={
+                "finalizeUploadRequest": {
+                    "video": value["video"],
+                    "uploadToken": value.get("uploadToken", ""),
+                    "uploadedPartIds": etags,
+                }
+            },
+        )
+        return str(value["video"])
+
+    async def _put(self, ctx: AccountContext, url: str, data: bytes, mime_type: str) -> httpx.Response:
+        """PUT bytes to an upload URL LinkedIn handed out (with the token, as its docs show)."""
+        token = await self._tokens.access_token(ctx)
+        request = self.client.build_request(
+            "PUT", url, content=data, headers={"Authorization": f"Bearer {token}", "Content-Type": mime_type}
+        )
+        response = await send(self.client, request, network=Network.LINKEDIN, check=False)
+        if not response.is_success:
+            raise self._error(response)
+        return response
+
+    async def _wait_available(self, ctx: AccountContext, kind: str, urn: str) -> None:
+        """Poll the asset until AVAILABLE; a member token may not read images/documents (403)."""
+        waited = 0.0
+        while True:
+            try:
+                status = await self._authorised(ctx, "GET", f"/rest/{kind}/{quote(urn, safe='')}")
+            except Rejected as exc:
+                if "HTTP 403" in str(exc) and kind != "videos":
+                    return  # member tokens cannot read images/documents; they are ready in seconds
+                raise
+            state = status.json().get("status")
+            if state == "AVAILABLE":
+                return
+            if state == "PROCESSING_FAILED":
+                reason = status.json().get("processingFailureReason") or "no reason given"
+                raise Rejected(
+                    f"LinkedIn could not process the file: {reason}.", code=ErrorCode.MEDIA_REJECTED
+                )
+            if waited >= PROCESSING_MAX_S:
+                raise PublishError(
+                    f"LinkedIn was still processing the file after {PROCESSING_MAX_S:.0f} s; "
+                    f"Outpost will try again.",
+                    may_have_taken_effect=False,
+                )
+            await asyncio.sleep(self._poll_s)
+            waited += max(self._poll_s, PROCESSING_POLL_S)
+
+    # -- publishing ----------------------------------------------------------------------------
+
+    async def publish(self, ctx: AccountContext, part: PartRequest) -> PublishedPart:
+        """`POST /rest/posts`; the new post's URN is in the `x-restli-id` header."""
+        body: dict[str, Any] = {
+            "author": self._author(ctx),
+            "commentary": linkedin_text.escape(part.text),
+            "visibility": str(part.options.get("visibility") or "PUBLIC"),
+            "distribution": {
+                "feedDistribution": "MAIN_FEED",
+                "targetEntities": [],
+                "thirdPartyDistributionChannels": [],
+            },
+            "lifecycleState": "PUBLISHED",
+            "isReshareDisabledByAuthor": False,
+        }
+        content = self._content(part)
+        if content is not None:
+            body["content"] = content
+        response = await self._authorised(ctx, "POST", "/rest/posts", json=body)
+        urn = response.headers.get("x-restli-id")
+        if not urn:
+            raise ServerError(
+                "LinkedIn accepted the post but did not say its id (no x-restli-id header).",
+                may_have_taken_effect=True,
+            )
+        return PublishedPart(platform_post_id=urn, permalink=f"https://www.linkedin.com/feed/update/{urn}")
+
+    def _content(self, part: PartRequest) -> dict[str, Any] | None:
+        if not part.media:
+            return None
+        first = part.media[0]
+        if first.asset.kind in ("video", "document"):
+            title = part.options.get("document_title") or first.asset.path.rsplit("/", 1)[-1]
+            return {"media": {"id": first.remote_id, "title": str(title)}}
+        images = [
+            {"id": m.remote_id, **({"altText": m.asset.alt_text} if m.asset.alt_text else {})}
+            for m in part.media
+        ]
+        if len(images) == 1:
+            return {"media": images[0]}
+        return {"multiImage": {"images": images}}
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    def _author(self, ctx: AccountContext) -> str:
+        if not ctx.account.target_id:
+            raise ValidationError.single(
+                "--target",
+                f"{ctx.account.ref} has no LinkedIn author (person or organization); add it again.",
+            )
+        return ctx.account.target_id
+
+    async def _authorised(
+        self, ctx: AccountContext, method: str, path: str, **content: Any
+    ) -> httpx.Response:
+        """A request with the account's token, sent once more after a 401 and a refresh.
+
+        Only when a refresh token exists; a 401 means LinkedIn did nothing, so this is safe.
+        """
+        token = await self._tokens.access_token(ctx)
+        try:
+            return await self._request(method, path, token=token, **content)
+        except AuthExpired:
+            if not (await ctx.credentials()).get("refresh_token"):
+                raise
+            token = await self._tokens.after_unauthorized(ctx, token)
+            return await self._request(method, path, token=token, **content)
+
+    async def _request(self, method: str, path: str, *, token: str, **content: Any) -> httpx.Response:
+        headers = {
+            "Authorization": f"Bearer {token}",
+            "LinkedIn-Version": LINKEDIN_VERSION,
+            "X-Restli-Protocol-Version": RESTLI_PROTOCOL,
+        }
+        request = self.client.build_request(method, f"{self._api}{path}", headers=headers, **content)
+        response = await send(self.client, request, network=Network.LINKEDIN, check=False)
+        if response.is_success:
+            return response
+        raise self._error(response)
+
+    def _error(self, response: httpx.Response) -> PublishError:
+        """LinkedIn's answers in Outpost's words (§4.7)."""
+        status, said = response.status_code, server_message(response) or ""
+        where = f"LinkedIn answered HTTP {status}"
+        if status == 401:
+            return AuthExpired(f"{where}: {said or 'not authorised'}. Reconnect the account in Outpost.")
+        if status == 403:
+            return Rejected(
+                f"{where}: {said or 'forbidden'}. Check that your LinkedIn app has the product this "
+                f"needs (“Share on LinkedIn”; for pages, the Community Management API) and that you "
+                f"are an administrator of the page."
+            )
+        if status == 426:
+            return Rejected(
+                f"{where}: LinkedIn retired API version {LINKEDIN_VERSION}, which this Outpost speaks. "
+                f"Update Outpost to publish to LinkedIn again; your post is kept."
+            )
+        if status == 429:
+            now = datetime.now(UTC)
+            retry_at = retry_after(response, now)
+            wait = None if retry_at is None else max(0.0, (retry_at - now).total_seconds())
+            return RateLimited(
+                f"{where}: too many requests. {said}".strip(), retry_at=retry_at, retry_after_s=wait
+            )
+        if status in (409, 422) and "duplicate" in said.lower():
+            return Rejected(
+                f"{where}: LinkedIn refuses duplicate content ({said}); change the text to post it again.",
+                code=ErrorCode.DUPLICATE,
+            )
+        if status == 413:
+            return Rejected(f"{where}: the file is too large. {said}".strip(), code=ErrorCode.MEDIA_REJECTED)
+        if 400 <= status < 500:
+            return Rejected(f"{where}: {said or 'the request was refused'}.")
+        return ServerError(
+            f"{where}: LinkedIn failed on its side. {said}".strip(), may_have_taken_effect=True
+        )
+
+
+def _read_all(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+__all__ = ["LINKEDIN_VERSION", "LinkedInAdapter"]
