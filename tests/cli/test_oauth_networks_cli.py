@@ -21,6 +21,11 @@ from pathlib import Path
 import pytest
 
 from tests import media_fixtures
+from tests.contract.fake_linkedin import API as LINKEDIN_API
+from tests.contract.fake_linkedin import CLIENT_ID as LINKEDIN_CLIENT_ID
+from tests.contract.fake_linkedin import CLIENT_SECRET as LINKEDIN_SECRET
+from tests.contract.fake_linkedin import WEB as LINKEDIN_WEB
+from tests.contract.fake_linkedin import FakeLinkedIn
 from tests.contract.fake_x import API, CLIENT_ID, WEB, FakeX
 from tests.support.loopback import Handler, LoopbackServer
 
@@ -146,3 +151,53 @@ def test_x_connect_without_answers_explains_the_setup_and_saves_nothing(
     assert "Native App" in refused.stderr and "client_id: no client id given" in refused.stderr
     assert json.loads(refused.stdout)["error"]["problems"][0]["field"] == "client_id"
     assert json.loads(outpost("accounts", "list").stdout) == []
+
+
+@pytest.fixture
+def linkedin_server() -> Iterator[tuple[FakeLinkedIn, str, str]]:
+    fake = FakeLinkedIn(part_size=8 * 1024)
+    with serve_two_hosts(fake.handle, LINKEDIN_API, LINKEDIN_WEB) as (api_server, web_server):
+        fake.upload_origin = f"http://127.0.0.1:{api_server.port}"  # upload URLs the other process can reach
+        yield fake, f"http://127.0.0.1:{api_server.port}", f"http://127.0.0.1:{web_server.port}"
+
+
+def test_linkedin_member_and_page_from_the_command_line(
+    tmp_path: Path, keyring_file: Path, linkedin_server: tuple[FakeLinkedIn, str, str]
+) -> None:
+    fake, api_url, auth_url = linkedin_server
+    port = free_port()
+    fake.register_app(port)
+    outpost = program(
+        tmp_path, keyring_file, OUTPOST_API_URL_LINKEDIN=api_url, OUTPOST_AUTH_URL_LINKEDIN=auth_url
+    )
+    member = outpost(
+        "accounts", "connect", "linkedin", stdin=f"{LINKEDIN_CLIENT_ID}\n{LINKEDIN_SECRET}\n{port}\n"
+    )
+    assert member.returncode == 0, member.stderr
+    assert json.loads(member.stdout)["handle"] == "alice-example"
+    page = outpost("accounts", "connect", "linkedin", "--target", "urn:li:organization:2414183")
+    assert page.returncode == 0, page.stderr  # the app is in the keyring now: no questions
+    assert json.loads(page.stdout)["handle"] == "devtestco"
+
+    clip = media_fixtures.video(tmp_path / "clip.mp4", 640, 360, seconds=3.5)
+    created = outpost(
+        "post", "create", "--text", "Launch (at last) #outpost", "--account", "linkedin:alice-example",
+        "--account", "linkedin:devtestco", "--media", str(clip), "--option", "linkedin.visibility=PUBLIC", "--now",
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    targets = json.loads(created.stdout)["targets"]
+    assert {t["status"] for t in targets} == {"published"}
+    assert {p.author for p in fake.posts} == {"urn:li:person:782bbtaQ", "urn:li:organization:2414183"}
+    assert all(p.shown == "Launch (at last) #outpost" for p in fake.posts)
+    assert all(
+        t["permalink"].startswith("https://www.linkedin.com/feed/update/urn:li:share:") for t in targets
+    )
+
+    members_only = outpost(
+        "post", "create", "--text", "hi", "--account", "linkedin:devtestco",
+        "--option", "linkedin.visibility=CONNECTIONS",
+    )  # fmt: skip
+    assert members_only.returncode == 2 and "linkedin.visibility" in members_only.stderr
+    tokens = [json.loads(v) for v in json.loads(keyring_file.read_text()).values()]
+    secrets = [t["access_token"] for t in tokens if "access_token" in t] + [LINKEDIN_SECRET]
+    assert_secrets_only_in_keyring(outpost.data, keyring_file, *secrets)
