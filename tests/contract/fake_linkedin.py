@@ -33,7 +33,7 @@ POST_FIELDS = {"author", "commentary", "visibility", "distribution", "lifecycleS
                "isReshareDisabledByAuthor", "content", "reshareContext", "contentLandingPage"}  # fmt: skip
 _RESERVED = set("\\|{}@[]()<>#*_~")
 _KEEP = re.compile(
-    r"@\[[^\[\]]+\]\(urn:li:(?:person|organization):[A-Za-z0-9_-]+\)|https?://[^\s<>]+|(?<![\w#\\])#\w+"
+    r"@\[[^\[\]]+\]\(urn:li:(?:person|organization):[A-Za-z0-9_-]+\)|https?://[^\s<>\\]+|(?<![\w#\\])#\w+"
 )
 
 

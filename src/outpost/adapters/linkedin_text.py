@@ -19,8 +19,8 @@ RESERVED = frozenset("\\|{}@[]()<>#*_~")
 
 _KEEP = re.compile(
     r"(?P<mention>@\[[^\[\]]+\]\(urn:li:(?:person|organization):[A-Za-z0-9_-]+\))"
-    r"|(?P<url>https?://[^\s<>]+)"
-    r"|(?P<hashtag>(?<![\w#])#\w+)"
+    r"|(?P<url>https?://[^\s<>\\]+)"
+    r"|(?P<hashtag>(?<![\w#\\])#\w+)"
 )
 
 
