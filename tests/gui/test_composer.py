@@ -279,3 +279,23 @@ def test_an_image_pasted_from_the_clipboard_is_attached(window_run) -> None:
         assert Path(attached.info.path).parent == engine.data_dir / "pasted"
 
     window_run(scenario)
+
+
+def test_a_health_check_or_a_new_account_keeps_the_chosen_accounts(window_run) -> None:
+    async def scenario(window: MainWindow, engine: Engine) -> None:
+        composer = window.composer
+        composer.select("bluesky:alice.b.example")
+        await engine.check_accounts()  # health events reload the chips while the person composes
+        await settle_ops()
+        await until(lambda: bool(composer.chips))
+        chosen = [a.ref for a in composer.accounts if composer.chips[a.id].isChecked()]
+        assert chosen == ["bluesky:alice.b.example"]
+        await engine.add_account(
+            Network.MASTODON, AddAccountRequest(handle="bob@m.example", access_token="good-token")
+        )
+        await settle_ops()
+        await until(lambda: len(composer.chips) == 3)
+        chosen = [a.ref for a in composer.accounts if composer.chips[a.id].isChecked()]
+        assert chosen == ["bluesky:alice.b.example"]
+
+    window_run(scenario)

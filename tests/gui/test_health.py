@@ -74,3 +74,35 @@ def test_add_account_dialog_asks_each_network_for_what_it_needs(qtbot) -> None:
         Network.BLUESKY,
         AddAccountRequest(handle="me.bsky.social", app_password="aaaa-bbbb-cccc-dddd"),
     )
+
+
+def test_add_account_dialog_walks_through_the_developer_app_for_x_and_linkedin(qtbot) -> None:
+    from outpost.adapters.base import DeveloperApp
+
+    stored = {Network.LINKEDIN: DeveloperApp("li-id", "li-secret", 9000)}
+    dialog = AddAccountDialog([Network.MASTODON, Network.X, Network.LINKEDIN], apps=stored)
+    qtbot.addWidget(dialog)
+    dialog.network.setCurrentIndex(dialog.network.findData("x"))
+    dialog.port.setValue(8790)
+    steps = dialog.help.text()
+    assert "http://127.0.0.1:8790/callback" in steps and "offline.access" in steps and "Native App" in steps
+    assert dialog.form.isRowVisible(dialog.client_id) and not dialog.form.isRowVisible(dialog.target)
+    assert not dialog.form.isRowVisible(dialog.secret)  # no token box: X signs in through the browser
+    dialog.client_id.setText("x-client")
+    assert dialog.result_request() == (Network.X, AddAccountRequest(app=DeveloperApp("x-client", "", 8790)))
+
+    dialog.network.setCurrentIndex(dialog.network.findData("linkedin"))
+    assert (
+        dialog.form.isRowVisible(dialog.target) and "urn:li:organization" in dialog.target.placeholderText()
+    )
+    dialog.client_id.clear()
+    dialog._network_changed()  # a kept app fills the fields in; its secret stays in the keyring
+    assert (dialog.client_id.text(), dialog.port.value()) == ("li-id", 9000)
+    assert dialog.client_secret.text() == "" and "keyring" in dialog.client_secret.placeholderText()
+    dialog.target.setText("urn:li:organization:2414183")
+    assert dialog.result_request() == (
+        Network.LINKEDIN,
+        AddAccountRequest(
+            target_id="urn:li:organization:2414183", app=DeveloperApp("li-id", "li-secret", 9000)
+        ),
+    )

@@ -218,6 +218,12 @@ class ComposerWidget(QWidget):
         return accounts, caps
 
     def _show_accounts(self, found: tuple[list[Account], dict[str, Capabilities]]) -> None:
+        """Rebuild the chips; the accounts chosen so far stay chosen.
+
+        A health check or a newly added account must not undo the person's choice.
+        """
+        chosen = {account_id for account_id, chip in self.chips.items() if chip.isChecked()}
+        first_load = not self.chips
         self.accounts, self.caps = found
         for chip in self.chips.values():
             self.chip_row.removeWidget(chip)  # out of the row now, not when Qt gets round to deleting it
@@ -241,7 +247,7 @@ class ComposerWidget(QWidget):
                 chip.setToolTip(f"{account.ref} — a simulated account: nothing leaves this computer")
             chip.setCheckable(True)
             chip.setStyleSheet(CHIP_STYLE)
-            chip.setChecked(len(self.accounts) == 1)
+            chip.setChecked(account.id in chosen or (first_load and len(self.accounts) == 1))
             if not sandbox:
                 chip.setToolTip(account.ref)
             chip.toggled.connect(self._targets_changed)

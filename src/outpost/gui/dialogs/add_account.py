@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from outpost.adapters.base import AddAccountRequest
+import html
+
+from outpost.adapters.base import AddAccountRequest, DeveloperApp
+from outpost.auth.providers import DEFAULT_PORT, PROVIDERS, OAuthProvider
 from outpost.domain.enums import Network
 from outpost.gui.qt import (
     QComboBox,
@@ -11,6 +14,8 @@ from outpost.gui.qt import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QSpinBox,
+    Qt,
     QWidget,
 )
 
@@ -20,6 +25,19 @@ HELP = {
     Network.BLUESKY: "Create an app password in Bluesky: Settings → Privacy and security → App passwords. "
     "Never use your main password.",
 }
+#: Networks that can have pages besides the member (the `target` field).
+WITH_PAGES = {Network.LINKEDIN: "urn:li:organization:… (a page you administer; empty: yourself)"}
+
+
+def setup_steps(provider: OAuthProvider, port: int = DEFAULT_PORT) -> str:
+    """The developer-app steps as rich text, with the redirect URI for the chosen port."""
+    steps = [s.replace(f":{DEFAULT_PORT}/", f":{port}/") for s in provider.setup]
+    items = "".join(f"<li>{html.escape(step)}</li>" for step in steps)
+    scopes = html.escape(" ".join(provider.scopes))
+    return (
+        f"<b>{provider.network.label} needs your own developer app</b> (once):"
+        f"<ol style='margin-left:-20px'>{items}</ol>Permissions Outpost asks for: <code>{scopes}</code>"
+    )
 
 
 class AddAccountDialog(QDialog):
@@ -29,8 +47,16 @@ class AddAccountDialog(QDialog):
     token or app password with the network before saving anything.
     """
 
-    def __init__(self, networks: list[Network], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        networks: list[Network],
+        parent: QWidget | None = None,
+        *,
+        apps: dict[Network, DeveloperApp] | None = None,
+    ) -> None:
+        """`apps`: the developer apps already in the keyring, to fill in their fields."""
         super().__init__(parent)
+        self._apps = apps or {}
         self.setWindowTitle("Add account")
         self.network = QComboBox()
         for network in Network:
@@ -48,8 +74,20 @@ class AddAccountDialog(QDialog):
         self.secret = QLineEdit()
         self.secret.setObjectName("secret")
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.client_id = QLineEdit()
+        self.client_id.setObjectName("client_id")
+        self.client_secret = QLineEdit()
+        self.client_secret.setObjectName("client_secret")
+        self.client_secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.port = QSpinBox()
+        self.port.setRange(1024, 65535)
+        self.port.setValue(DEFAULT_PORT)
+        self.target = QLineEdit()
+        self.target.setObjectName("target")
         self.help = QLabel()
         self.help.setWordWrap(True)
+        self.help.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.help.setMinimumWidth(460)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -61,8 +99,13 @@ class AddAccountDialog(QDialog):
         self.form.addRow("Handle", self.handle)
         self.form.addRow("Token or app password", self.secret)
         self.form.addRow(self.help)
+        self.form.addRow("Client id", self.client_id)
+        self.form.addRow("Client secret", self.client_secret)
+        self.form.addRow("Redirect port", self.port)
+        self.form.addRow("Page", self.target)
         self.form.addRow(self.buttons)
         self.network.currentIndexChanged.connect(self._network_changed)
+        self.port.valueChanged.connect(self._network_changed)
         self._network_changed()
 
     @property
@@ -73,6 +116,11 @@ class AddAccountDialog(QDialog):
     def _network_changed(self, *_: object) -> None:
         network = self.chosen
         mastodon = network is Network.MASTODON
+        provider = PROVIDERS.get(network)
+        for row in (self.client_id, self.client_secret, self.port):
+            self.form.setRowVisible(row, provider is not None)
+        self.form.setRowVisible(self.target, network in WITH_PAGES)
+        self.form.setRowVisible(self.secret, provider is None)
         self.form.setRowVisible(self.server, network in (Network.MASTODON, Network.BLUESKY))
         self.form.setRowVisible(self.handle, network is Network.BLUESKY)
         self.server.setPlaceholderText(
@@ -81,16 +129,47 @@ class AddAccountDialog(QDialog):
         self.secret.setPlaceholderText(
             "leave empty to sign in with the browser" if mastodon else "xxxx-xxxx-xxxx-xxxx"
         )
-        self.help.setText(HELP.get(network, ""))
+        if provider is not None:
+            stored = self._apps.get(network)
+            if stored is not None and not self.client_id.text():
+                self.client_id.setText(stored.client_id)
+                self.port.setValue(stored.redirect_port)
+            self.client_secret.setPlaceholderText(
+                "kept in the keyring"
+                if stored and stored.client_secret
+                else "required"
+                if provider.client_secret_required
+                else "none for a Native App"
+            )
+            self.target.setPlaceholderText(WITH_PAGES.get(network, ""))
+            self.help.setText(setup_steps(provider, self.port.value()))
+        else:
+            self.help.setText(HELP.get(network, ""))
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("Sign in with browser" if mastodon and not self.secret.text() else "Add")
+        browser = provider is not None or (mastodon and not self.secret.text())
+        ok.setText("Sign in with browser" if browser else "Add")
         self.secret.textChanged.connect(
             lambda _: ok.setText("Add" if self.secret.text() or not mastodon else "Sign in with browser")
         )
+        self.adjustSize()
 
     def result_request(self) -> tuple[Network, AddAccountRequest | None]:
-        """What to do: a request to verify, or None for the browser sign-in (Mastodon)."""
+        """What to do: a request to verify, or one without a token for the browser sign-in.
+
+        For networks with a developer app the request carries the app's fields (`app`, None when
+        the keyring already has it and nothing was typed) and the page (`target_id`).
+        """
         network = self.chosen
+        if network in PROVIDERS:
+            client_id = self.client_id.text().strip()
+            stored = self._apps.get(network)
+            app = None
+            if client_id:
+                secret = self.client_secret.text().strip()
+                if not secret and stored is not None and stored.client_id == client_id:
+                    secret = stored.client_secret
+                app = DeveloperApp(client_id, secret, self.port.value())
+            return network, AddAccountRequest(target_id=self.target.text().strip() or None, app=app)
         server = self.server.text().strip() or None
         secret = self.secret.text().strip()
         if network is Network.MASTODON:

@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from outpost.adapters.base import AddAccountRequest
+from outpost.adapters.base import AddAccountRequest, DeveloperApp
+from outpost.auth.providers import PROVIDERS
 from outpost.domain.enums import HealthState, Network
 from outpost.domain.errors import KnownError
 from outpost.domain.models import Account
@@ -153,13 +154,21 @@ class HealthPanel(QWidget):
         self.message.emit(error.text().splitlines()[0])
         self.refresh()
 
+    async def _sign_in(self, network: Network, request: AddAccountRequest) -> Account:
+        """Keep the developer app typed in (keyring), then the browser sign-in with it."""
+        if request.app is not None:
+            app = request.app
+            await self.engine.set_developer_app(network, app.client_id, app.client_secret, app.redirect_port)
+        return await self.engine.connect_account(network, target=request.target_id)
+
     def check(self, account: Account) -> None:
         """Ask the network about this account now."""
         self._run(self.engine.check_accounts(account.id), f"Checked {account.ref}.")
 
     def reconnect(self, account: Account) -> None:
         """Sign in again (browser for Mastodon; a new app password for Bluesky)."""
-        if account.network is Network.MASTODON:
+        if account.network is Network.MASTODON or account.network in PROVIDERS:
+            self.message.emit("Finish signing in in your browser…")
             self._run(self.engine.reconnect_account(account.id), f"Reconnected {account.ref}.")
             return
         dialog = AddAccountDialog(self.engine.networks, self)
@@ -188,14 +197,26 @@ class HealthPanel(QWidget):
         run_op(self.engine.remove_account(account.id), on_success=removed, on_failure=self._fail)
 
     def add_account(self) -> None:
-        """Choose a network and connect it."""
-        dialog = AddAccountDialog(self.engine.networks, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.connect_with(*dialog.result_request())
+        """Choose a network and connect it (developer apps already kept fill in their fields)."""
+        networks = [n for n in self.engine.networks if n in PROVIDERS]
+
+        async def stored_apps() -> dict[Network, DeveloperApp]:
+            found = {n: await self.engine.developer_app(n) for n in networks}
+            return {n: app for n, app in found.items() if app is not None}
+
+        def ask(apps: dict[Network, DeveloperApp]) -> None:
+            dialog = AddAccountDialog(self.engine.networks, self, apps=apps)
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                self.connect_with(*dialog.result_request())
+
+        run_op(stored_apps(), on_success=ask, on_failure=self._fail)
 
     def connect_with(self, network: Network, request: AddAccountRequest | None) -> None:
         """Add an account from what the dialog gathered."""
-        if network is Network.MASTODON and request is not None and not request.access_token:
+        if network in PROVIDERS and request is not None and not request.access_token:
+            self.message.emit("Finish signing in in your browser…")
+            self._run(self._sign_in(network, request), "Account added.")
+        elif network is Network.MASTODON and request is not None and not request.access_token:
             self.message.emit("Finish signing in in your browser…")
             self._run(self.engine.connect_account(network, instance=request.service_url), "Account added.")
         elif request is not None:
