@@ -12,6 +12,7 @@ Outpost's, so a counting bug in Outpost cannot hide behind the same bug here.
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
 import re
@@ -128,6 +129,7 @@ class FakeX:
         url = urlsplit(str(request.url))
         origin = f"{url.scheme}://{url.netloc}"
         path = re.sub(r"/2/media/upload/\d+/", "/2/media/upload/:id/", url.path)
+        path = re.sub(r"^/2/users/\d+/tweets$", "/2/users/:id/tweets", path)
         route = f"{request.method} {path}"
         if origin == WEB:
             assert route == "GET /i/oauth2/authorize", f"unexpected {route} on x.com"
@@ -146,6 +148,7 @@ class FakeX:
             "GET /2/media/upload": self.status,
             "POST /2/media/metadata": self.metadata,
             "POST /2/tweets": self.create,
+            "GET /2/users/:id/tweets": self.timeline,
         }
         handler = handlers.get(route)
         assert handler is not None, f"the fake X has no route {route} (unexpected request)"
@@ -350,6 +353,30 @@ class FakeX:
             return _problem(status, "Service Unavailable", "Service Unavailable", "about:blank")
         return httpx.Response(
             201, json={"data": {"id": tweet.id, "text": text, "edit_history_tweet_ids": [tweet.id]}}
+        )
+
+    def timeline(self, request: httpx.Request, grant: Grant) -> httpx.Response:
+        """A user's posts, newest first, as X shows them: links as t.co, & < > as entities."""
+        user_id = request.url.path.split("/")[3]
+        owner = next((name for name, u in self.users.items() if u["id"] == user_id), None)
+        query = dict(request.url.params)
+        size = int(query.get("max_results", "10"))
+        if owner is None:
+            return _problem(
+                404, "Not Found Error", f"Could not find user with id: [{user_id}].", "about:blank"
+            )
+        if not 5 <= size <= 100:
+            return _invalid("The `max_results` query parameter value is not between 5 and 100")
+        shown = [
+            {"id": t.id, "text": html.escape(_URL.sub("https://t.co/AbCdEf1234", t.text), quote=False)}
+            for t in reversed(self.tweets)
+            if t.user == owner
+        ][:size]
+        return httpx.Response(
+            200,
+            json={"data": shown, "meta": {"result_count": len(shown)}}
+            if shown
+            else {"meta": {"result_count": 0}},
         )
 
     def _upload(self, media_id: str, grant: Grant) -> Upload | httpx.Response:

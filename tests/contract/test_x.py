@@ -326,3 +326,43 @@ async def test_adding_tokens_by_hand_needs_the_app_for_a_refresh_token(engine: E
     assert account.handle == "alice_x"
     with pytest.raises(ValidationError, match="X refused the credentials: X answered HTTP 401"):
         await engine.add_account(Network.X, AddAccountRequest(access_token="nonsense"))
+
+
+async def test_an_unknown_outcome_is_settled_by_looking_at_the_accounts_posts(
+    engine: Engine, alice: Account, server: FakeX
+) -> None:
+    text = "Tips & tricks: https://example.com/long/path <3"
+    server.store_then_fail.append(0)  # X stored it; the answer was lost
+    lost = await engine.create_post(PostInput(text=text, accounts=(alice.id,)), When.now())
+    assert lost.status is PostStatus.NEEDS_REVIEW
+    settled = await engine.look_for_unknown(lost.id)
+    target = settled.targets[0]
+    assert settled.status is PostStatus.PUBLISHED and target.platform_post_id == server.tweets[0].id
+    assert len(server.tweets) == 1  # found, not sent again
+
+    server.fail("POST /2/tweets", lambda: httpx.Response(503, json={"title": "Service Unavailable"}))
+    never = await engine.create_post(PostInput(text="never arrived", accounts=(alice.id,)), When.now())
+    looked = await engine.look_for_unknown(never.id)
+    error = looked.targets[0].error
+    assert looked.status is PostStatus.NEEDS_REVIEW and error is not None
+    assert "did not find the post" in error.message and "retry it for this account" in error.message
+    retried = await engine.retry_post(never.id, alice.id)
+    assert retried.status is PostStatus.PUBLISHED and len(server.tweets) == 2
+
+
+async def test_a_thread_found_half_way_continues_after_the_part_that_is_there(
+    engine: Engine, alice: Account, server: FakeX
+) -> None:
+    post = await engine.create_post(PostInput(text="1/3 a", accounts=(alice.id,), thread=("2/3 b", "3/3 c")))
+    server.store_then_fail.append(0)
+    first = await engine.publish_post(post.id)  # part 1 lost its answer
+    assert first.status is PostStatus.NEEDS_REVIEW and len(server.tweets) == 1
+    looked = await engine.look_for_unknown(post.id)
+    assert (
+        looked.targets[0].status is TargetStatus.FAILED
+        and "remaining parts" in looked.targets[0].error.message
+    )  # type: ignore[union-attr]
+    done = await engine.retry_post(post.id)
+    assert done.status is PostStatus.PUBLISHED
+    assert [t.text for t in server.tweets] == ["1/3 a", "2/3 b", "3/3 c"]
+    assert server.tweets[1].reply_to == server.tweets[0].id

@@ -111,3 +111,28 @@ def test_actions_follow_the_selected_post(qapp, qtbot, tmp_path, remote) -> None
         assert [p.text for p in copies] == ["will fail"]
 
     run(qapp, tmp_path, remote, scenario)
+
+
+def test_look_for_it_is_offered_for_an_unknown_outcome_and_says_what_it_found(
+    qapp, qtbot, tmp_path, remote
+) -> None:
+    from outpost.domain.errors import NetworkUnavailable
+
+    async def scenario(engine: Engine, account: str) -> None:
+        view = QueueView(engine)
+        qtbot.addWidget(view)
+        said: list[str] = []
+        view.message.connect(said.append)
+        remote.fail_next_create.append(lambda: NetworkUnavailable("answer lost", may_have_taken_effect=True))
+        post = await engine.create_post(PostInput(text="where did it go", accounts=(account,)), When.now())
+        assert post.status is PostStatus.NEEDS_REVIEW
+        view.load()
+        await settle_ops()
+        view.table.selectRow(0)
+        assert view.buttons["Look for it"].isEnabled() and not view.buttons["Retry failed"].isEnabled()
+        view.look_for_it()
+        await settle_ops()
+        # This network cannot be searched: the person is told where to look instead.
+        assert "offers Outpost no way to look" in said[-1] and "check the account" in said[-1]
+
+    run(qapp, tmp_path, remote, scenario)

@@ -154,6 +154,9 @@ class NetworkAdapter(ABC):
     #: The network deduplicates a re-sent create carrying the same idempotency key (Mastodon's
     #: `Idempotency-Key`), so a create whose outcome is unknown may be sent again safely.
     idempotent_publish: ClassVar[bool] = False
+    #: Outpost can look through the account's recent posts (`find_published`), to settle a
+    #: create whose outcome is unknown without asking the person to look themselves.
+    can_find_posts: ClassVar[bool] = False
 
     def __init__(self, client: httpx.AsyncClient, *, api_base: str | None = None) -> None:
         self.client = client
@@ -201,6 +204,16 @@ class NetworkAdapter(ABC):
         return (
             f"{self.network.label} offers no way for Outpost to revoke its own access; remove it in "
             f"the account's {self.network.label} settings if you want it gone there too."
+        )
+
+    async def find_published(self, ctx: AccountContext, text: str, since: datetime) -> PublishedPart | None:
+        """The account's post with this text made since `since`, if the network shows one.
+
+        Only where `can_find_posts`; the others say where the person can look.
+        """
+        raise InvalidStateError(
+            f"{self.network.label} offers Outpost no way to look through {ctx.account.ref}'s posts; "
+            f"check the account on {self.network.label} yourself."
         )
 
     @abstractmethod

@@ -21,8 +21,11 @@ spec. What matters here:
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 import math
+import re
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
@@ -67,6 +70,7 @@ REFRESH_MARGIN = timedelta(minutes=10)
 #: "reply to a Tweet that is deleted or not visible to you": seen when a thread goes out too fast
 #: (node-twitter-api-v2 issue 366); waiting a few seconds and trying once more fixes it.
 REPLY_NOT_VISIBLE = "deleted or not visible"
+_LINK = re.compile(r"https?://\S+")
 REPLY_SETTINGS = ("everyone", "following", "mentionedUsers", "subscribers", "verified")
 
 OPTIONS = (
@@ -102,6 +106,7 @@ class XAdapter(NetworkAdapter):
 
     network: ClassVar[Network] = Network.X
     idempotent_publish: ClassVar[bool] = False
+    can_find_posts: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -325,6 +330,36 @@ class XAdapter(NetworkAdapter):
             platform_post_id=post_id, permalink=f"https://x.com/{ctx.account.handle}/status/{post_id}"
         )
 
+    async def find_published(self, ctx: AccountContext, text: str, since: datetime) -> PublishedPart | None:
+        """Look through the account's posts since `since` (`GET /2/users/{id}/tweets`).
+
+        X returns links as t.co addresses and `&`, `<`, `>` as HTML entities, so texts are
+        compared with links and entities normalised. Each post read is billed ($0.005, §1.7):
+        this runs only when the person asks.
+        """
+        user_id = ctx.account.target_id
+        if not user_id:
+            raise ValidationError.single("account", f"{ctx.account.ref} has no X user id; reconnect it.")
+        response = await self._authorised(
+            ctx,
+            "GET",
+            f"/2/users/{user_id}/tweets",
+            params={
+                "max_results": "20",
+                "start_time": since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "tweet.fields": "created_at,note_tweet",
+            },
+        )
+        wanted = _comparable(text)
+        for item in response.json().get("data") or []:
+            shown = (item.get("note_tweet") or {}).get("text") or item.get("text") or ""
+            if _comparable(shown) == wanted:
+                post_id = str(item["id"])
+                return PublishedPart(
+                    platform_post_id=post_id, permalink=f"https://x.com/{ctx.account.handle}/status/{post_id}"
+                )
+        return None
+
     # -- plumbing ------------------------------------------------------------------------------
 
     async def _authorised(
@@ -389,6 +424,12 @@ class XAdapter(NetworkAdapter):
                 code=ErrorCode.MEDIA_REJECTED if media_problem else ErrorCode.VALIDATION_ERROR,
             )
         return ServerError(f"{where}: X failed on its side. {said}".strip(), may_have_taken_effect=True)
+
+
+def _comparable(text: str) -> str:
+    """A post's text as X may show it back: links (t.co) and HTML entities do not matter."""
+    text = unicodedata.normalize("NFC", html.unescape(text))
+    return " ".join(_LINK.sub("<link>", text).split())
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:

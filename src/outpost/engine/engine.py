@@ -32,7 +32,7 @@ from outpost.auth.providers import DEFAULT_PORT
 from outpost.auth.secrets import KeyringSecretStore, SecretStore, SecretVault
 from outpost.config.settings import WEEKDAYS, Settings, load_settings, save_settings
 from outpost.domain.capabilities import Capabilities
-from outpost.domain.enums import MissedPostPolicy, Network, PostStatus, TargetStatus
+from outpost.domain.enums import ErrorCode, MissedPostPolicy, Network, PostStatus, TargetStatus
 from outpost.domain.errors import (
     AuthExpired,
     InvalidStateError,
@@ -45,7 +45,15 @@ from outpost.domain.errors import (
     ValidationError,
 )
 from outpost.domain.ids import new_id
-from outpost.domain.models import Account, HealthReport, MediaAsset, Post
+from outpost.domain.models import (
+    Account,
+    HealthReport,
+    MediaAsset,
+    Post,
+    PublishedPart,
+    Target,
+    TargetError,
+)
 from outpost.domain.schedule import local_zone_name, resolve_schedule
 from outpost.engine import composer
 from outpost.engine.clock import Clock, SystemClock
@@ -708,6 +716,83 @@ class Engine:
                 cancelled = target.model_copy(update={"status": TargetStatus.CANCELLED})
                 await self._db.run(self._store.posts.save_target, post_id, cancelled, now=self.clock.now())
         return await self._saved(post_id)
+
+    async def look_for_unknown(self, post_id: str) -> Post:
+        """Settle targets whose outcome is unknown by looking at the networks, where they allow it.
+
+        For each `unknown` target the network is asked for the account's posts since the post
+        last changed (which is when the answer got lost). Found: the part counts as published —
+        the target is done, or, in a thread, `failed` so a retry sends the remaining parts.
+        Not found: it stays `unknown` with what Outpost saw; the person decides (retry with
+        `--account`), since a network may show a new post late.
+
+        Raises:
+            InvalidStateError: the post has no target with an unknown outcome.
+        """
+        post = await self.get_post(post_id)
+        unknown = [t for t in post.targets if t.status is TargetStatus.UNKNOWN]
+        if not unknown:
+            raise InvalidStateError(f"Post {post_id} has no target whose outcome is unknown.")
+        since = post.updated_at - timedelta(minutes=10)
+        for target in unknown:
+            account = await self._db.run(self._store.accounts.get, target.account_id)
+            adapter = self._connections.adapter(account.network)
+            parts = post.parts_for(target)
+            index = target.sending_part if target.sending_part is not None else len(target.parts)
+            label = account.network.label
+            try:
+                found = await adapter.find_published(self._connections.context(account), parts[index], since)
+            except KnownError as exc:
+                updated = target.model_copy(
+                    update={"error": TargetError(code=ErrorCode.UNKNOWN_OUTCOME, message=str(exc))}
+                )
+            else:
+                updated = self._settled(target, found, index, len(parts), account.ref, label, since)
+            await self._db.run(self._store.posts.save_target, post_id, updated, now=self.clock.now())
+        return await self._publisher.settle(post_id)
+
+    def _settled(
+        self,
+        target: Target,
+        found: PublishedPart | None,
+        index: int,
+        count: int,
+        ref: str,
+        label: str,
+        since: datetime,
+    ) -> Target:
+        """The target after looking on the network for part `index`."""
+        part = f"part {index + 1} of {count}" if count > 1 else "the post"
+        if found is None:
+            message = (
+                f"Outpost looked through {ref}'s posts on {label} since {since:%Y-%m-%d %H:%M} UTC and "
+                f"did not find {part}. If you agree it did not go out, retry it for this account."
+            )
+            error = TargetError(code=ErrorCode.UNKNOWN_OUTCOME, message=message)
+            return target.model_copy(update={"error": error})
+        parts = (*target.parts, found)
+        if len(parts) == count:
+            return target.model_copy(
+                update={
+                    "status": TargetStatus.PUBLISHED,
+                    "parts": parts,
+                    "sending_part": None,
+                    "error": None,
+                    "published_at": self.clock.now(),
+                }
+            )
+        message = (
+            f"Found {part} on {label}; the remaining parts were not sent. Retry to send them "
+            f"(the thread continues from the part found)."
+        )
+        return target.model_copy(
+            update={
+                "status": TargetStatus.FAILED,
+                "parts": parts,
+                "sending_part": None,
+                "error": TargetError(code=ErrorCode.UNKNOWN_OUTCOME, message=message),
+            }
+        )
 
     async def retry_post(self, post_id: str, account: str | None = None) -> Post:
         """Publish the failed targets again (or the one of `account`, which may be `unknown`).

@@ -100,6 +100,7 @@ class QueueView(QWidget):
             ("Publish now", self.publish_now),
             ("Cancel", self.cancel),
             ("Retry failed", self.retry),
+            ("Look for it", self.look_for_it),
             ("Duplicate", self.duplicate),
             ("Delete", self.delete),
             ("Open", self.open_published),
@@ -140,6 +141,7 @@ class QueueView(QWidget):
             "Publish now": status in {PostStatus.DRAFT, PostStatus.SCHEDULED, PostStatus.NEEDS_REVIEW},
             "Cancel": status in {PostStatus.DRAFT, PostStatus.SCHEDULED, PostStatus.NEEDS_REVIEW},
             "Retry failed": any(t.status is TargetStatus.FAILED for t in targets),
+            "Look for it": any(t.status is TargetStatus.UNKNOWN for t in targets),
             "Duplicate": post is not None,
             "Delete": post is not None and status is not PostStatus.PUBLISHING,
             "Open": any(t.permalink for t in targets),
@@ -159,6 +161,24 @@ class QueueView(QWidget):
         post = self.current
         if post is not None:
             action(post)
+
+    def look_for_it(self) -> None:
+        """Ask the networks whether a post whose outcome is unknown went out (X can say)."""
+        post = self.current
+        if post is None:
+            return
+
+        def looked(result: Post) -> None:
+            if result.status is PostStatus.PUBLISHED:
+                self.message.emit("Found it on the network: the post is published.")
+                return
+            notes = [
+                t.error.message for t in result.targets if t.error and t.status is not TargetStatus.PUBLISHED
+            ]
+            self.message.emit(notes[0] if notes else f"The post is {result.status.value}.")
+
+        self.message.emit("Looking through the account's recent posts…")
+        run_op(self.engine.look_for_unknown(post.id), on_success=looked, on_failure=self._fail)
 
     def edit(self) -> None:
         """Open the selected post in the composer."""
