@@ -201,3 +201,12 @@ def test_linkedin_member_and_page_from_the_command_line(
     tokens = [json.loads(v) for v in json.loads(keyring_file.read_text()).values()]
     secrets = [t["access_token"] for t in tokens if "access_token" in t] + [LINKEDIN_SECRET]
     assert_secrets_only_in_keyring(outpost.data, keyring_file, *secrets)
+
+
+def test_connecting_a_network_without_an_adapter_yet_shows_its_setup_and_says_so(
+    tmp_path: Path, keyring_file: Path
+) -> None:
+    outpost = program(tmp_path, keyring_file)
+    refused = outpost("accounts", "connect", "youtube")
+    assert refused.returncode != 0 and "YouTube is not available yet" in refused.stderr
+    assert "Desktop app" in refused.stderr and "youtube.upload" in refused.stderr  # the steps, for later

@@ -181,9 +181,11 @@ def test_developer_app_credentials_go_to_the_keyring_not_the_settings_file(qapp,
         dialog.app_network.setCurrentIndex(dialog.app_network.findData("x"))
         dialog.client_id.setText("my-client-id")
         dialog.client_secret.setText("my-client-secret")
+        dialog.redirect_port.setValue(8790)
+        assert "http://127.0.0.1:8790/callback" in dialog.app_steps.text()  # the steps follow the port
         dialog._save_app()
         await settle_ops()
-        assert await engine.developer_app(Network.X) == DeveloperApp("my-client-id", "my-client-secret")
+        assert await engine.developer_app(Network.X) == DeveloperApp("my-client-id", "my-client-secret", 8790)
         assert "saved in the keyring" in dialog.error.text() and dialog.client_secret.text() == ""
         engine.update_settings(**dialog.changes())
         assert "my-client-secret" not in (engine.data_dir / "settings.json").read_text()

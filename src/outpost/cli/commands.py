@@ -70,7 +70,11 @@ async def _accounts_connect(engine: Engine, args: argparse.Namespace) -> Outcome
 
     network = Network(args.network)
     provider = PROVIDERS.get(network)
-    if provider is not None and network in engine.networks and await engine.developer_app(network) is None:
+    if provider is not None and network not in engine.networks:
+        _print_setup(
+            provider, f"When Outpost can publish to {network.label}, it will need your own developer app:"
+        )
+    elif provider is not None and await engine.developer_app(network) is None:
         await _set_up_developer_app(engine, provider)
     account = await engine.connect_account(
         network, instance=args.instance, target=args.target, open_url=open_url
@@ -85,10 +89,7 @@ async def _set_up_developer_app(engine: Engine, provider: OAuthProvider) -> None
     answers are read from stdin, so a script can pipe them in.
     """
     label = provider.network.label
-    print(f"{label} needs your own developer app (once). Set it up like this:", file=sys.stderr)
-    for number, step in enumerate(provider.setup, start=1):
-        print(f"  {number}. {step}", file=sys.stderr)
-    print(f"  Scopes Outpost asks for: {' '.join(provider.scopes)}", file=sys.stderr)
+    _print_setup(provider, f"{label} needs your own developer app (once). Set it up like this:")
     client_id = await _ask(f"{label} client id: ")
     if not client_id:
         raise ValidationError.single(
@@ -106,6 +107,14 @@ async def _set_up_developer_app(engine: Engine, provider: OAuthProvider) -> None
         raise ValidationError.single("redirect_port", f"redirect_port: {port_text!r} is not a port number.")
     await engine.set_developer_app(provider.network, client_id, secret, int(port_text or DEFAULT_PORT))
     print(f"Saved the {label} app in the keyring.", file=sys.stderr)
+
+
+def _print_setup(provider: OAuthProvider, intro: str) -> None:
+    """The developer-app steps, the redirect URI and the scopes, on stderr."""
+    print(intro, file=sys.stderr)
+    for number, step in enumerate(provider.setup, start=1):
+        print(f"  {number}. {step}", file=sys.stderr)
+    print(f"  Scopes Outpost asks for: {' '.join(provider.scopes)}", file=sys.stderr)
 
 
 async def _ask(prompt: str, *, secret: bool = False) -> str:

@@ -9,10 +9,12 @@ from typing import Any
 
 from pydantic.fields import FieldInfo
 
+from outpost.auth.providers import DEFAULT_PORT, PROVIDERS
 from outpost.config.settings import WEEKDAYS, Settings
 from outpost.domain.enums import Network
 from outpost.domain.errors import KnownError, ValidationError
 from outpost.engine import Engine
+from outpost.gui.dialogs.add_account import setup_steps
 from outpost.gui.qt import (
     QCheckBox,
     QComboBox,
@@ -23,6 +25,7 @@ from outpost.gui.qt import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    Qt,
     QWidget,
 )
 from outpost.gui.tasks import run_op
@@ -73,7 +76,10 @@ class SettingsDialog(QDialog):
             form.addRow(LABELS.get(name, name.replace("_", " ").capitalize()), widget)
             self.widgets[name] = widget
         if engine is not None:
-            form.addRow("Developer apps", self._developer_apps())
+            form.addRow(
+                QLabel("<b>Developer apps</b> (X, LinkedIn and others need your own; kept in the keyring)")
+            )
+            form.addRow(self._developer_apps())
         form.addRow(self.error)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -95,13 +101,32 @@ class SettingsDialog(QDialog):
         self.client_secret = QLineEdit()
         self.client_secret.setPlaceholderText("client secret (if the network gives one)")
         self.client_secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.redirect_port = QSpinBox()
+        self.redirect_port.setRange(1024, 65535)
+        self.redirect_port.setValue(DEFAULT_PORT)
+        self.app_steps = QLabel()
+        self.app_steps.setWordWrap(True)
+        self.app_steps.setMinimumWidth(520)
+        self.app_steps.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         save = QPushButton("Save in keyring")
         save.clicked.connect(self._save_app)
         row.addRow("Network", self.app_network)
+        row.addRow(self.app_steps)
         row.addRow("Client id", self.client_id)
         row.addRow("Client secret", self.client_secret)
+        row.addRow("Redirect port", self.redirect_port)
         row.addRow("", save)
+        self.app_network.currentIndexChanged.connect(lambda _: self._show_steps())
+        self.redirect_port.valueChanged.connect(lambda _: self._show_steps())
+        self._show_steps()
         return holder
+
+    def _show_steps(self) -> None:
+        """The chosen network's setup steps, with the redirect URI for the chosen port."""
+        network = Network(self.app_network.currentData())
+        self.app_steps.setText(setup_steps(PROVIDERS[network], self.redirect_port.value()))
+        # A wrapped rich-text label in a nested form gets too little height unless told its own.
+        self.app_steps.setMinimumHeight(self.app_steps.heightForWidth(self.app_steps.minimumWidth()))
 
     def _save_app(self) -> None:
         assert self.engine is not None
@@ -117,7 +142,9 @@ class SettingsDialog(QDialog):
             self.error.setText(error.text())
 
         run_op(
-            self.engine.set_developer_app(network, self.client_id.text(), self.client_secret.text()),
+            self.engine.set_developer_app(
+                network, self.client_id.text(), self.client_secret.text(), self.redirect_port.value()
+            ),
             on_success=saved,
             on_failure=failed,
         )
