@@ -104,6 +104,7 @@ class FakeX:
     reply_invisible_once: bool = False
     limits: dict[str, int] = field(default_factory=lambda: {"POST /2/tweets": 100, "GET /2/users/me": 75})
     used: dict[tuple[str, str], int] = field(default_factory=dict)
+    premium_users: set[str] = field(default_factory=set)  # may post up to 25,000 characters
     reset_epoch: int = 2_000_000_000
     now: Callable[[], float] = time.time  # the server's clock: a used-up window opens at reset_epoch
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1_880_000_000_000_000_000))
@@ -305,8 +306,9 @@ class FakeX:
         text, media = body.get("text", ""), (body.get("media") or {}).get("media_ids", [])
         if not text and not media:
             return _invalid("text is required unless media is provided")
-        if x_length(text) > 280:
-            return _invalid(f"Your Tweet text is too long ({x_length(text)} of 280).")
+        limit = 25_000 if grant.user in self.premium_users else 280
+        if x_length(text) > limit:
+            return _invalid(f"Your Tweet text is too long ({x_length(text)} of {limit}).")
         if body.get("reply_settings") is not None and body["reply_settings"] not in REPLY_SETTINGS:
             return _invalid(
                 f"reply_settings {body['reply_settings']!r} is not one of {sorted(REPLY_SETTINGS)}"

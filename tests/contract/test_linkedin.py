@@ -291,3 +291,15 @@ async def test_removing_the_account_revokes_the_token(
     token = secrets.secrets[alice.secret_ref]["access_token"]
     removal = await engine.remove_account(alice.id)
     assert "revoked at LinkedIn" in removal.network_access and server.oauth.revoked == [token]
+
+
+async def test_a_throttled_post_is_retried_with_backoff_and_goes_out_once(
+    engine: Engine, alice: Account, server: FakeLinkedIn, clock: FakeClock
+) -> None:
+    server.fail(
+        "POST /rest/posts",
+        lambda: httpx.Response(429, json={"status": 429, "message": "Resource level throttle limit reached"}),
+    )
+    post = await engine.create_post(PostInput(text="after a pause", accounts=(alice.id,)), When.now())
+    assert post.status is PostStatus.PUBLISHED and post.targets[0].attempts == 2
+    assert len(server.posts) == 1 and len(clock.sleeps) == 1  # one backoff wait (no reset header)

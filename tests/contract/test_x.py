@@ -366,3 +366,17 @@ async def test_a_thread_found_half_way_continues_after_the_part_that_is_there(
     assert done.status is PostStatus.PUBLISHED
     assert [t.text for t in server.tweets] == ["1/3 a", "2/3 b", "3/3 c"]
     assert server.tweets[1].reply_to == server.tweets[0].id
+
+
+async def test_a_premium_long_post_is_allowed_only_when_asked_for(
+    engine: Engine, alice: Account, server: FakeX
+) -> None:
+    long_text = "word " * 200  # 1000 characters
+    with pytest.raises(ValidationError, match="280"):
+        await engine.create_post(PostInput(text=long_text, accounts=(alice.id,)))
+    server.premium_users.add("alice")
+    post = await engine.create_post(
+        PostInput(text=long_text, accounts=(alice.id,), options=(("x", "long_post", "true"),)), When.now()
+    )
+    assert post.status is PostStatus.PUBLISHED, post.targets[0].error
+    assert server.tweets[0].text == long_text

@@ -21,6 +21,7 @@ spec. What matters here:
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import html
 import logging
 import math
@@ -50,6 +51,7 @@ from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
 from outpost.domain.enums import ErrorCode, Network
 from outpost.domain.errors import (
     AuthExpired,
+    Problem,
     PublishError,
     RateLimited,
     Rejected,
@@ -57,7 +59,8 @@ from outpost.domain.errors import (
     ValidationError,
 )
 from outpost.domain.media_rules import RULES
-from outpost.domain.models import HealthReport, MediaAsset, PublishedPart
+from outpost.domain.models import Account, HealthReport, MediaAsset, Post, PublishedPart, Target
+from outpost.domain.validation import validate_target
 
 log = logging.getLogger("outpost.adapters.x")
 
@@ -73,12 +76,18 @@ REPLY_NOT_VISIBLE = "deleted or not visible"
 _LINK = re.compile(r"https?://\S+")
 REPLY_SETTINGS = ("everyone", "following", "mentionedUsers", "subscribers", "verified")
 
+LONG_POST_LENGTH = 25_000  # "longform Posts with a length of 25k" (X changelog 2024-08): Premium
 OPTIONS = (
     OptionSpec(
         "reply_settings",
         OptionKind.CHOICE,
         "Who can reply (everyone, people you follow, people you mention, subscribers, verified)",
         REPLY_SETTINGS,
+    ),
+    OptionSpec(
+        "long_post",
+        OptionKind.BOOL,
+        "My X account has Premium: allow up to 25,000 characters (otherwise 280)",
     ),
 )
 
@@ -145,6 +154,14 @@ class XAdapter(NetworkAdapter):
             supports_threads=True,
             options=OPTIONS,
         )
+
+    def validate(self, post: Post, target: Target, account: Account, caps: Capabilities) -> list[Problem]:
+        """The common rules; a post marked `long_post` (Premium accounts) may have 25,000."""
+        if target.options.get("long_post") is True:
+            caps = dataclasses.replace(
+                caps, max_length=LONG_POST_LENGTH, length_unit=f"{caps.length_unit}; Premium long post"
+            )
+        return validate_target(post, target, account, caps)
 
     # -- accounts ------------------------------------------------------------------------------
 
@@ -314,7 +331,7 @@ class XAdapter(NetworkAdapter):
             body["media"] = {"media_ids": [m.remote_id for m in part.media]}
         if part.reply_to is not None:
             body["reply"] = {"in_reply_to_tweet_id": part.reply_to.platform_post_id}
-        setting = part.options.get("reply_settings")
+        setting = part.options.get("reply_settings")  # `long_post` only changes the limit we check
         if isinstance(setting, str) and setting != "everyone":
             body["reply_settings"] = setting
         try:
