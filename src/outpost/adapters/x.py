@@ -21,7 +21,6 @@ spec. What matters here:
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import html
 import logging
 import math
@@ -51,7 +50,6 @@ from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
 from outpost.domain.enums import ErrorCode, Network
 from outpost.domain.errors import (
     AuthExpired,
-    Problem,
     PublishError,
     RateLimited,
     Rejected,
@@ -59,8 +57,7 @@ from outpost.domain.errors import (
     ValidationError,
 )
 from outpost.domain.media_rules import RULES
-from outpost.domain.models import Account, HealthReport, MediaAsset, Post, PublishedPart, Target
-from outpost.domain.validation import validate_target
+from outpost.domain.models import HealthReport, MediaAsset, PublishedPart
 
 log = logging.getLogger("outpost.adapters.x")
 
@@ -153,15 +150,8 @@ class XAdapter(NetworkAdapter):
             max_alt_text=1000,
             supports_threads=True,
             options=OPTIONS,
+            extended_length=("long_post", LONG_POST_LENGTH),
         )
-
-    def validate(self, post: Post, target: Target, account: Account, caps: Capabilities) -> list[Problem]:
-        """The common rules; a post marked `long_post` (Premium accounts) may have 25,000."""
-        if target.options.get("long_post") is True:
-            caps = dataclasses.replace(
-                caps, max_length=LONG_POST_LENGTH, length_unit=f"{caps.length_unit}; Premium long post"
-            )
-        return validate_target(post, target, account, caps)
 
     # -- accounts ------------------------------------------------------------------------------
 

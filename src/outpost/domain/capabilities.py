@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -53,6 +53,8 @@ class Capabilities:
         max_alt_text: the longest alt text.
         supports_threads: whether a thread can be published as a reply chain.
         options: the network settings a post may carry.
+        extended_length: (bool option, longer limit) — e.g. X Premium's 25,000 characters,
+            allowed only for a post that sets the option.
     """
 
     network: Network
@@ -63,6 +65,13 @@ class Capabilities:
     max_alt_text: int | None = None
     supports_threads: bool = False
     options: tuple[OptionSpec, ...] = field(default=())
+    extended_length: tuple[str, int] | None = None
+
+    def length_limit(self, options: Mapping[str, object]) -> int:
+        """The longest text for a post carrying `options`."""
+        if self.extended_length is not None and options.get(self.extended_length[0]) is True:
+            return self.extended_length[1]
+        return self.max_length
 
     @property
     def max_media(self) -> int:

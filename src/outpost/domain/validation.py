@@ -50,17 +50,17 @@ def _text_problems(post: Post, target: Target, account: Account, caps: Capabilit
                 rule="not_empty",
                 message=f"{field}: thread part {index + 1} is empty; write it or remove it.",
             )
-        length = caps.count_length(text)
-        if length > caps.max_length:
+        length, limit = caps.count_length(text), caps.length_limit(target.options)
+        if length > limit:
             yield Problem(
                 field=field,
                 network=caps.network.value,
                 account=account.ref,
                 rule="max_length",
-                limit=caps.max_length,
+                limit=limit,
                 actual=length,
                 message=f"{field}: {length} {caps.length_unit} for {account.ref}, over "
-                f"{label}'s limit of {caps.max_length} by {length - caps.max_length}. "
+                f"{label}'s limit of {limit} by {length - limit}. "
                 f"Shorten it, split it into a thread, or give {caps.network.value} its own "
                 f"text with --text-for.",
             )

@@ -482,7 +482,8 @@ class ComposerWidget(QWidget):
             if label is None or caps is None:
                 continue
             text = overrides.get(account.network.value, request.text)
-            used, limit = caps.count_length(text), caps.max_length
+            options = {k: v for n, k, v in request.options if n == account.network.value}
+            used, limit = caps.count_length(text), caps.length_limit(options)
             colour = "#cf222e" if used > limit else "#9a6700" if used >= limit * NEAR else "#57606a"
             label.setText(f"{account.network.label} {used}/{limit}")
             label.setStyleSheet(f"color: {colour}; font-weight: {'bold' if used > limit else 'normal'}")
