@@ -140,9 +140,16 @@ class LoopbackTransport(httpx.AsyncBaseTransport):
         self._real = httpx.AsyncHTTPTransport()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        request.headers["Host"] = request.url.netloc.decode("ascii")
-        request.url = request.url.copy_with(scheme="http", host="127.0.0.1", port=self._port)
-        return await self._real.handle_async_request(request)
+        # A copy: the caller's request keeps its real address (a resend must go out unchanged).
+        rerouted = httpx.Request(
+            request.method,
+            request.url.copy_with(scheme="http", host="127.0.0.1", port=self._port),
+            headers=request.headers,
+            stream=request.stream,
+            extensions=request.extensions,
+        )
+        rerouted.headers["Host"] = request.url.netloc.decode("ascii")
+        return await self._real.handle_async_request(rerouted)
 
     async def aclose(self) -> None:
         await self._real.aclose()

@@ -40,7 +40,7 @@ from outpost.adapters.base import (
     UploadedMedia,
     VerifiedAccount,
 )
-from outpost.adapters.http import api_base, error_for, retry_after, send, server_message
+from outpost.adapters.http import api_base, error_for, read, retry_after, send, server_message
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
 from outpost.domain.enums import Network
 from outpost.domain.errors import AuthExpired, ValidationError
@@ -181,7 +181,8 @@ class BlueskyAdapter(NetworkAdapter):
         )
         if progress is not None:
             progress(len(data), len(data))
-        blob = response.json()["blob"]
+        blob = read(response, self.network, "blob")
+        read(response, self.network, "blob", "ref", "$link")
         return UploadedMedia(
             media,
             remote_id=str(blob["ref"]["$link"]),
@@ -230,7 +231,10 @@ class BlueskyAdapter(NetworkAdapter):
             log.info("post %s already exists (an earlier try landed); using it", rkey)
             response_body = existing
         else:
-            response_body = response.json()
+            response_body = {
+                "uri": read(response, self.network, "uri"),
+                "cid": read(response, self.network, "cid"),
+            }
         uri, cid = str(response_body["uri"]), str(response_body["cid"])
         return PublishedPart(
             platform_post_id=uri, permalink=permalink(creds["handle"], uri), extra={"cid": cid}

@@ -11,6 +11,7 @@ import email.utils
 import os
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 
@@ -146,6 +147,28 @@ def error_for(
         f"{where}: the network failed on its side. {said or ''}".strip(),
         may_have_taken_effect=True,
     )
+
+
+def read(response: httpx.Response, network: Network, *path: str | int) -> Any:
+    """The JSON value at `path` in a successful answer.
+
+    An answer that is not JSON or lacks what the API promises is the network's failure, told
+    plainly (never a crash). It may have acted — a create that answered 2xx with garbage has
+    probably posted — so `may_have_taken_effect` is True: a non-idempotent create ends in
+    review, an idempotent one is retried safely.
+    """
+    try:
+        value: Any = response.json()
+        for key in path:
+            value = value[key]
+    except (ValueError, KeyError, IndexError, TypeError):
+        where = "/".join(str(k) for k in path) or "a JSON body"
+        raise ServerError(
+            f"{network.label} answered HTTP {response.status_code} without the expected {where} "
+            f"(a malformed answer: {response.text[:120]!r}).",
+            may_have_taken_effect=True,
+        ) from None
+    return value
 
 
 def retry_after(response: httpx.Response, now: datetime) -> datetime | None:

@@ -42,7 +42,7 @@ from outpost.adapters.base import (
     UploadedMedia,
     VerifiedAccount,
 )
-from outpost.adapters.http import retry_after, send, server_message
+from outpost.adapters.http import read, retry_after, send, server_message
 from outpost.adapters.tokens import (
     TokenEndpoint,
     TokenKeeper,
@@ -292,7 +292,7 @@ class LinkedInAdapter(NetworkAdapter):
                 params={"action": "initializeUpload"},
                 json={"initializeUploadRequest": {"owner": owner}},
             )
-            value = started.json()["value"]
+            value = read(started, Network.LINKEDIN, "value")
             urn = str(value["document" if kind == "documents" else "image"])
             data = await asyncio.to_thread(_read_all, media.path)
             await self._put(ctx, str(value["uploadUrl"]), data, media.mime_type)
@@ -318,7 +318,7 @@ class LinkedInAdapter(NetworkAdapter):
                 }
             },
         )
-        value = started.json()["value"]
+        value = read(started, Network.LINKEDIN, "value")
         etags: list[str] = []
         sent = 0
         with open(media.path, "rb") as handle:  # noqa: ASYNC230 - reads happen in a thread below
@@ -375,7 +375,7 @@ class LinkedInAdapter(NetworkAdapter):
                 if "HTTP 403" in str(exc) and kind != "videos":
                     return  # member tokens cannot read images/documents; they are ready in seconds
                 raise
-            state = status.json().get("status")
+            state = read(status, Network.LINKEDIN, "status")
             if state == "AVAILABLE":
                 return
             if state == "PROCESSING_FAILED":

@@ -36,7 +36,7 @@ from outpost.adapters.base import (
     UploadedMedia,
     VerifiedAccount,
 )
-from outpost.adapters.http import send
+from outpost.adapters.http import read, send
 from outpost.auth.oauth import LoopbackRedirect, OpenUrl, Pkce, new_state
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
 from outpost.domain.enums import Network
@@ -382,10 +382,11 @@ class MastodonAdapter(NetworkAdapter):
                 files={"file": (Path(media.path).name, reader, media.mime_type)},
                 data={"description": media.alt_text} if media.alt_text else None,
             )
-        body = response.json()
+        body = read(response, Network.MASTODON)
+        media_id = str(read(response, Network.MASTODON, "id"))
         if response.status_code == 202 or not body.get("url"):
-            body = await self._wait_processed(instance, token, str(body["id"]))
-        return UploadedMedia(media, remote_id=str(body["id"]))
+            body = await self._wait_processed(instance, token, media_id)
+        return UploadedMedia(media, remote_id=media_id)
 
     async def _wait_processed(self, instance: str, token: str, media_id: str) -> dict[str, Any]:
         deadline = time.monotonic() + MEDIA_POLL_MAX_S
@@ -427,9 +428,10 @@ class MastodonAdapter(NetworkAdapter):
                 if NOT_PROCESSED_MARKER not in str(exc).lower() or attempt == NOT_PROCESSED_RETRIES:
                     raise
                 await asyncio.sleep(self.media_poll_s)
-        status = response.json()
+        status = read(response, Network.MASTODON)
         return PublishedPart(
-            platform_post_id=str(status["id"]), permalink=status.get("url") or status.get("uri")
+            platform_post_id=str(read(response, Network.MASTODON, "id")),
+            permalink=status.get("url") or status.get("uri"),
         )
 
     # -- plumbing ------------------------------------------------------------------------------

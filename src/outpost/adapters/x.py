@@ -42,7 +42,7 @@ from outpost.adapters.base import (
     UploadedMedia,
     VerifiedAccount,
 )
-from outpost.adapters.http import send, server_message
+from outpost.adapters.http import read, send, server_message
 from outpost.adapters.tokens import TokenEndpoint, TokenKeeper, missing_app_message, sign_in, with_overrides
 from outpost.auth.oauth import OpenUrl
 from outpost.auth.providers import PROVIDERS
@@ -194,7 +194,7 @@ class XAdapter(NetworkAdapter):
 
     async def _verified(self, credentials: dict[str, str]) -> VerifiedAccount:
         response = await self._request("GET", "/2/users/me", token=credentials["access_token"])
-        me = response.json()["data"]
+        me = read(response, Network.X, "data")
         return VerifiedAccount(
             handle=str(me["username"]),
             display_name=str(me.get("name") or me["username"]),
@@ -260,7 +260,7 @@ class XAdapter(NetworkAdapter):
                 "media_category": _category(media),
             },
         )
-        media_id = str(started.json()["data"]["id"])
+        media_id = str(read(started, Network.X, "data", "id"))
         chunk = max(CHUNK_BYTES, math.ceil(media.size / MAX_SEGMENTS))
         sent = 0
         with open(media.path, "rb") as handle:  # noqa: ASYNC230 - reads happen in a thread below
@@ -278,8 +278,8 @@ class XAdapter(NetworkAdapter):
                 sent += len(data)
                 if progress is not None:
                     progress(sent, media.size)
-        finished = (await self._authorised(ctx, "POST", f"/2/media/upload/{media_id}/finalize")).json()
-        info = finished["data"].get("processing_info")
+        finalized = await self._authorised(ctx, "POST", f"/2/media/upload/{media_id}/finalize")
+        info = read(finalized, Network.X, "data").get("processing_info")
         if info:
             await self._wait_processed(ctx, media_id, info)
         if media.alt_text and _category(media) != "tweet_video":
@@ -306,7 +306,7 @@ class XAdapter(NetworkAdapter):
             status = await self._authorised(
                 ctx, "GET", "/2/media/upload", params={"command": "STATUS", "media_id": media_id}
             )
-            info = status.json()["data"].get("processing_info") or {"state": "succeeded"}
+            info = read(status, Network.X, "data").get("processing_info") or {"state": "succeeded"}
         if info.get("state") == "failed":
             error = info.get("error") or {}
             reason = error.get("message") or error.get("name") or "no reason given"
@@ -332,7 +332,7 @@ class XAdapter(NetworkAdapter):
             log.info("X does not see the previous part yet; trying again in %.0f s", self._reply_retry_s)
             await asyncio.sleep(self._reply_retry_s)
             response = await self._authorised(ctx, "POST", "/2/tweets", json=body)
-        post_id = str(response.json()["data"]["id"])
+        post_id = str(read(response, Network.X, "data", "id"))
         return PublishedPart(
             platform_post_id=post_id, permalink=f"https://x.com/{ctx.account.handle}/status/{post_id}"
         )
