@@ -40,7 +40,7 @@ from outpost.adapters.base import (
     UploadedMedia,
     VerifiedAccount,
 )
-from outpost.adapters.http import api_base, error_for, read, retry_after, send, server_message
+from outpost.adapters.http import api_base, error_for, read, read_id, retry_after, send, server_message
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
 from outpost.domain.enums import Network
 from outpost.domain.errors import AuthExpired, ValidationError
@@ -181,8 +181,8 @@ class BlueskyAdapter(NetworkAdapter):
         )
         if progress is not None:
             progress(len(data), len(data))
-        blob = read(response, self.network, "blob")
-        read(response, self.network, "blob", "ref", "$link")
+        blob = read(response, self.network, "blob", kind=dict)
+        read_id(response, self.network, "blob", "ref", "$link")
         return UploadedMedia(
             media,
             remote_id=str(blob["ref"]["$link"]),
@@ -232,8 +232,8 @@ class BlueskyAdapter(NetworkAdapter):
             response_body = existing
         else:
             response_body = {
-                "uri": read(response, self.network, "uri"),
-                "cid": read(response, self.network, "cid"),
+                "uri": read_id(response, self.network, "uri"),
+                "cid": read_id(response, self.network, "cid"),
             }
         uri, cid = str(response_body["uri"]), str(response_body["cid"])
         return PublishedPart(

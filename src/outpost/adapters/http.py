@@ -149,7 +149,9 @@ def error_for(
     )
 
 
-def read(response: httpx.Response, network: Network, *path: str | int) -> Any:
+def read(
+    response: httpx.Response, network: Network, *path: str | int, kind: type | tuple[type, ...] = object
+) -> Any:
     """The JSON value at `path` in a successful answer.
 
     An answer that is not JSON or lacks what the API promises is the network's failure, told
@@ -161,6 +163,8 @@ def read(response: httpx.Response, network: Network, *path: str | int) -> Any:
         value: Any = response.json()
         for key in path:
             value = value[key]
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not object):
+            raise TypeError(f"{type(value).__name__} where {kind} was expected")
     except (ValueError, KeyError, IndexError, TypeError):
         where = "/".join(str(k) for k in path) or "a JSON body"
         raise ServerError(
@@ -169,6 +173,22 @@ def read(response: httpx.Response, network: Network, *path: str | int) -> Any:
             may_have_taken_effect=True,
         ) from None
     return value
+
+
+def read_id(response: httpx.Response, network: Network, *path: str | int) -> str:
+    """An identifier in the answer (a string or a number, never empty), as text."""
+    value = str(read(response, network, *path, kind=(str, int)))
+    if not value:
+        raise ServerError(
+            f"{network.label} answered with an empty {'/'.join(str(k) for k in path)}.",
+            may_have_taken_effect=True,
+        )
+    return value
+
+
+def text_or_none(value: object) -> str | None:
+    """`value` if it is a non-empty string (an optional field of an answer), else None."""
+    return value if isinstance(value, str) and value else None
 
 
 def retry_after(response: httpx.Response, now: datetime) -> datetime | None:

@@ -42,7 +42,7 @@ from outpost.adapters.base import (
     UploadedMedia,
     VerifiedAccount,
 )
-from outpost.adapters.http import read, retry_after, send, server_message
+from outpost.adapters.http import read, read_id, retry_after, send, server_message
 from outpost.adapters.tokens import (
     TokenEndpoint,
     TokenKeeper,
@@ -292,10 +292,10 @@ class LinkedInAdapter(NetworkAdapter):
                 params={"action": "initializeUpload"},
                 json={"initializeUploadRequest": {"owner": owner}},
             )
-            value = read(started, Network.LINKEDIN, "value")
-            urn = str(value["document" if kind == "documents" else "image"])
+            urn = read_id(started, Network.LINKEDIN, "value", "document" if kind == "documents" else "image")
+            upload_url = read_id(started, Network.LINKEDIN, "value", "uploadUrl")
             data = await asyncio.to_thread(_read_all, media.path)
-            await self._put(ctx, str(value["uploadUrl"]), data, media.mime_type)
+            await self._put(ctx, upload_url, data, media.mime_type)
             if progress is not None:
                 progress(media.size, media.size)
         await self._wait_available(ctx, kind, urn)
@@ -318,17 +318,16 @@ class LinkedInAdapter(NetworkAdapter):
                 }
             },
         )
-        value = read(started, Network.LINKEDIN, "value")
+        video = read_id(started, Network.LINKEDIN, "value", "video")
+        upload_token = str(read(started, Network.LINKEDIN, "value", kind=dict).get("uploadToken") or "")
+        instructions = _instructions(started, media.size)
         etags: list[str] = []
         sent = 0
         with open(media.path, "rb") as handle:  # noqa: ASYNC230 - reads happen in a thread below
-            for instruction in value["uploadInstructions"]:
-                first, last = int(instruction["firstByte"]), int(instruction["lastByte"])
+            for url, first, last in instructions:
                 handle.seek(first)
                 part = await asyncio.to_thread(handle.read, last - first + 1)
-                response = await self._put(
-                    ctx, str(instruction["uploadUrl"]), part, "application/octet-stream"
-                )
+                response = await self._put(ctx, url, part, "application/octet-stream")
                 etag = response.headers.get("etag")
                 if not etag:
                     raise ServerError(
@@ -346,13 +345,13 @@ class LinkedInAdapter(NetworkAdapter):
             params={"action": "finalizeUpload"},
             json={
                 "finalizeUploadRequest": {
-                    "video": value["video"],
-                    "uploadToken": value.get("uploadToken", ""),
+                    "video": video,
+                    "uploadToken": upload_token,
                     "uploadedPartIds": etags,
                 }
             },
         )
-        return str(value["video"])
+        return video
 
     async def _put(self, ctx: AccountContext, url: str, data: bytes, mime_type: str) -> httpx.Response:
         """PUT bytes to an upload URL LinkedIn handed out (with the token, as its docs show)."""
@@ -509,6 +508,34 @@ class LinkedInAdapter(NetworkAdapter):
         return ServerError(
             f"{where}: LinkedIn failed on its side. {said}".strip(), may_have_taken_effect=True
         )
+
+
+def _instructions(started: httpx.Response, size: int) -> list[tuple[str, int, int]]:
+    """The byte ranges LinkedIn asks for, checked: together they must cover the file exactly."""
+    raw = read(started, Network.LINKEDIN, "value", "uploadInstructions", kind=list)
+    ranges: list[tuple[str, int, int]] = []
+    for item in raw:
+        url = item.get("uploadUrl") if isinstance(item, dict) else None
+        first = item.get("firstByte") if isinstance(item, dict) else None
+        last = item.get("lastByte") if isinstance(item, dict) else None
+        if not (isinstance(url, str) and isinstance(first, int) and isinstance(last, int)):
+            ranges = []
+            break
+        ranges.append((url, first, last))
+    covered = sorted((first, last) for _, first, last in ranges)
+    expected_start = 0
+    for first, last in covered:
+        if first != expected_start or last < first:
+            covered = []
+            break
+        expected_start = last + 1
+    if not ranges or not covered or expected_start != size:
+        raise ServerError(
+            "LinkedIn's video upload instructions do not cover the file (a malformed answer); "
+            "Outpost will start the upload again.",
+            may_have_taken_effect=False,
+        )
+    return ranges
 
 
 def _read_all(path: str) -> bytes:

@@ -36,7 +36,7 @@ from outpost.adapters.base import (
     UploadedMedia,
     VerifiedAccount,
 )
-from outpost.adapters.http import read, send
+from outpost.adapters.http import read, read_id, send, text_or_none
 from outpost.auth.oauth import LoopbackRedirect, OpenUrl, Pkce, new_state
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
 from outpost.domain.enums import Network
@@ -382,8 +382,8 @@ class MastodonAdapter(NetworkAdapter):
                 files={"file": (Path(media.path).name, reader, media.mime_type)},
                 data={"description": media.alt_text} if media.alt_text else None,
             )
-        body = read(response, Network.MASTODON)
-        media_id = str(read(response, Network.MASTODON, "id"))
+        body = read(response, Network.MASTODON, kind=dict)
+        media_id = read_id(response, Network.MASTODON, "id")
         if response.status_code == 202 or not body.get("url"):
             body = await self._wait_processed(instance, token, media_id)
         return UploadedMedia(media, remote_id=media_id)
@@ -428,10 +428,10 @@ class MastodonAdapter(NetworkAdapter):
                 if NOT_PROCESSED_MARKER not in str(exc).lower() or attempt == NOT_PROCESSED_RETRIES:
                     raise
                 await asyncio.sleep(self.media_poll_s)
-        status = read(response, Network.MASTODON)
+        status = read(response, Network.MASTODON, kind=dict)
         return PublishedPart(
-            platform_post_id=str(read(response, Network.MASTODON, "id")),
-            permalink=status.get("url") or status.get("uri"),
+            platform_post_id=read_id(response, Network.MASTODON, "id"),
+            permalink=text_or_none(status.get("url")) or text_or_none(status.get("uri")),
         )
 
     # -- plumbing ------------------------------------------------------------------------------

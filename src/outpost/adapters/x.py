@@ -42,7 +42,7 @@ from outpost.adapters.base import (
     UploadedMedia,
     VerifiedAccount,
 )
-from outpost.adapters.http import read, send, server_message
+from outpost.adapters.http import read, read_id, send, server_message, text_or_none
 from outpost.adapters.tokens import TokenEndpoint, TokenKeeper, missing_app_message, sign_in, with_overrides
 from outpost.auth.oauth import OpenUrl
 from outpost.auth.providers import PROVIDERS
@@ -260,7 +260,7 @@ class XAdapter(NetworkAdapter):
                 "media_category": _category(media),
             },
         )
-        media_id = str(read(started, Network.X, "data", "id"))
+        media_id = read_id(started, Network.X, "data", "id")
         chunk = max(CHUNK_BYTES, math.ceil(media.size / MAX_SEGMENTS))
         sent = 0
         with open(media.path, "rb") as handle:  # noqa: ASYNC230 - reads happen in a thread below
@@ -279,7 +279,7 @@ class XAdapter(NetworkAdapter):
                 if progress is not None:
                     progress(sent, media.size)
         finalized = await self._authorised(ctx, "POST", f"/2/media/upload/{media_id}/finalize")
-        info = read(finalized, Network.X, "data").get("processing_info")
+        info = _processing_info(finalized)
         if info:
             await self._wait_processed(ctx, media_id, info)
         if media.alt_text and _category(media) != "tweet_video":
@@ -294,7 +294,8 @@ class XAdapter(NetworkAdapter):
     async def _wait_processed(self, ctx: AccountContext, media_id: str, info: dict[str, Any]) -> None:
         waited = 0.0
         while info.get("state") in ("pending", "in_progress"):
-            pause = float(info.get("check_after_secs") or 1)
+            asked = info.get("check_after_secs")
+            pause = float(asked) if isinstance(asked, int | float) and 0 < asked <= 60 else 1.0
             if waited + pause > MAX_PROCESSING_S:
                 raise PublishError(
                     f"X was still processing the file after {MAX_PROCESSING_S:.0f} s; "
@@ -306,10 +307,13 @@ class XAdapter(NetworkAdapter):
             status = await self._authorised(
                 ctx, "GET", "/2/media/upload", params={"command": "STATUS", "media_id": media_id}
             )
-            info = read(status, Network.X, "data").get("processing_info") or {"state": "succeeded"}
+            info = _processing_info(status) or {"state": "succeeded"}
         if info.get("state") == "failed":
-            error = info.get("error") or {}
-            reason = error.get("message") or error.get("name") or "no reason given"
+            raw = info.get("error")
+            error: dict[str, Any] = raw if isinstance(raw, dict) else {}
+            reason = (
+                text_or_none(error.get("message")) or text_or_none(error.get("name")) or "no reason given"
+            )
             raise Rejected(f"X could not process the file: {reason}.", code=ErrorCode.MEDIA_REJECTED)
 
     # -- publishing ----------------------------------------------------------------------------
@@ -332,7 +336,7 @@ class XAdapter(NetworkAdapter):
             log.info("X does not see the previous part yet; trying again in %.0f s", self._reply_retry_s)
             await asyncio.sleep(self._reply_retry_s)
             response = await self._authorised(ctx, "POST", "/2/tweets", json=body)
-        post_id = str(read(response, Network.X, "data", "id"))
+        post_id = read_id(response, Network.X, "data", "id")
         return PublishedPart(
             platform_post_id=post_id, permalink=f"https://x.com/{ctx.account.handle}/status/{post_id}"
         )
@@ -431,6 +435,14 @@ class XAdapter(NetworkAdapter):
                 code=ErrorCode.MEDIA_REJECTED if media_problem else ErrorCode.VALIDATION_ERROR,
             )
         return ServerError(f"{where}: X failed on its side. {said}".strip(), may_have_taken_effect=True)
+
+
+def _processing_info(response: httpx.Response) -> dict[str, Any] | None:
+    """`data.processing_info` of a media answer (None: nothing to wait for)."""
+    info = read(response, Network.X, "data", kind=dict).get("processing_info")
+    if info is not None and not isinstance(info, dict):
+        raise ServerError(f"X answered a malformed processing_info ({info!r}).", may_have_taken_effect=False)
+    return info
 
 
 def _comparable(text: str) -> str:
