@@ -49,7 +49,13 @@ def main(
     try:
         setup_logging(paths.log_dir(data_dir))
     except OSError as exc:
-        print(f"outpost: cannot write to the data folder {data_dir}: {exc.strerror}.", file=sys.stderr)
+        message = (
+            f"cannot write to the data folder {data_dir}: {exc.strerror}. Make it writable (or pick "
+            f"another with --data-dir); nothing in it was changed."
+        )
+        print(f"outpost: {message}", file=sys.stderr)
+        if args.json:
+            _print_json({"error": {"code": "store_error", "message": message}})
         return EXIT_FAILED
     import asyncio  # not needed to open the window: imported here, where commands run
 

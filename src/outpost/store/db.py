@@ -102,11 +102,13 @@ class Database:
         self._in_transaction = True
         try:
             yield
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        else:
             self._execute("COMMIT")
+        except BaseException:
+            # SQLite has already rolled back by itself after some errors (a full disk, I/O
+            # errors); rolling back again would raise and hide the real error.
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            raise
         finally:
             self._in_transaction = False
 
