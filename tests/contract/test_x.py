@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -380,3 +381,25 @@ async def test_a_premium_long_post_is_allowed_only_when_asked_for(
     )
     assert post.status is PostStatus.PUBLISHED, post.targets[0].error
     assert server.tweets[0].text == long_text
+
+
+async def test_a_rate_limit_pauses_the_whole_account_not_just_one_post(
+    engine: Engine, alice: Account, server: FakeX, clock: FakeClock
+) -> None:
+    server.used[("POST /2/tweets", "alice")] = 100
+    server.reset_epoch = int(time.time()) + 600  # ten minutes: too long to wait inside one publish
+    first = await engine.create_post(PostInput(text="first", accounts=(alice.id,)), When.now())
+    error = first.targets[0].error
+    assert first.status is PostStatus.FAILED and error is not None and error.code is ErrorCode.RATE_LIMITED
+    assert error.retry_at is not None
+    limited = await engine.get_account(alice.id)
+    assert limited.health.rate_limited and limited.health.state is HealthState.DEGRADED
+    second = await engine.create_post(PostInput(text="second", accounts=(alice.id,)), When.now())
+    assert second.status is PostStatus.FAILED and "nothing was sent" in second.targets[0].error.message  # type: ignore[union-attr]
+    assert len(server.creates()) == 1  # one 429, then Outpost stayed quiet: no retry storm
+
+    clock.advance(timedelta(minutes=11))  # the pause is over
+    server.now = lambda: time.time() + 660
+    third = await engine.create_post(PostInput(text="third", accounts=(alice.id,)), When.now())
+    assert third.status is PostStatus.PUBLISHED
+    assert not (await engine.get_account(alice.id)).health.rate_limited

@@ -12,6 +12,8 @@ The rules that keep a post from being lost or published twice:
   last part that is known to exist.
 - Automatic retries are bounded (`MAX_TRIES` per run) with exponential backoff and full jitter;
   a create that may have reached the network is retried only where the network is idempotent.
+- A rate limit belongs to the account, not to one post: once a network says "wait until T",
+  every other post to that account waits too (or fails with T) instead of asking again.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from datetime import datetime, timedelta
 from outpost.adapters.base import AccountContext, NetworkAdapter, PartRequest, UploadedMedia
 from outpost.domain.capabilities import Capabilities
 from outpost.domain.enums import ErrorCode, PostStatus, TargetStatus
-from outpost.domain.errors import AuthExpired, KnownError, PublishError, Rejected
+from outpost.domain.errors import AuthExpired, KnownError, PublishError, RateLimited, Rejected
 from outpost.domain.models import Account, HealthReport, MediaAsset, Post, Target, TargetError
 from outpost.domain.status import derive_post_status
 from outpost.engine.clock import Clock
@@ -78,6 +80,8 @@ class Publisher:
         self._owner = owner
         self._media = media
         self._rng = rng or random.Random()
+        #: account id → when its network said requests may resume (the engine's clock).
+        self._limited_until: dict[str, datetime] = {}
 
     async def publish(self, post_id: str) -> Post:
         """Publish every pending target of the post concurrently; return the settled post."""
@@ -151,11 +155,32 @@ class Publisher:
             run.target = run.target.model_copy(update={"attempts": run.target.attempts + 1})
             await self._save(run)
             try:
+                await self._respect_rate_limit(run)
                 await self._attempt(run)
                 return
             except PublishError as err:
                 if not await self._handle_failure(run, err, attempt):
                     return
+
+    async def _respect_rate_limit(self, run: _Run) -> None:
+        """Wait out the account's rate limit, or fail with its end if that is too far off."""
+        until = self._limited_until.get(run.account.id)
+        if until is None:
+            return
+        wait = (until - self._clock.now()).total_seconds()
+        if wait <= 0:
+            self._limited_until.pop(run.account.id, None)
+            await self._clear_rate_limit(run.account)
+            return
+        if wait > MAX_WAIT.total_seconds():
+            raise RateLimited(
+                f"{run.account.network.label} asked Outpost to pause requests for {run.account.ref} "
+                f"until {until:%H:%M:%S} UTC; nothing was sent. Retry after that.",
+                retry_at=until,
+                retry_after_s=wait,
+            )
+        log.info("%s is rate limited; waiting %.0fs before %s", run.account.ref, wait, run.post.id)
+        await self._clock.sleep(wait)
 
     async def _attempt(self, run: _Run) -> None:
         run.caps = await run.adapter.capabilities(run.ctx)
@@ -223,6 +248,8 @@ class Publisher:
             return False
         if isinstance(err, AuthExpired):
             await self._mark_account_broken(run.account, str(err))
+        if isinstance(err, RateLimited) and err.retry_after_s is not None:
+            await self._note_rate_limit(run.account, err)
         wait = self._wait_before_retry(err, attempt)
         if not err.retryable or attempt >= MAX_TRIES or wait is None:
             await self._finish(
@@ -284,6 +311,33 @@ class Publisher:
         await self._db.run(self._store.posts.save_target, run.post.id, run.target, now=self._clock.now())
         if announce:
             self._events.emit(PostDidChange(run.post.id, None))
+
+    async def _note_rate_limit(self, account: Account, err: RateLimited) -> None:
+        """Remember the account's pause for every post to it, and show it on its health card."""
+        assert err.retry_after_s is not None
+        until = self._clock.now() + timedelta(seconds=err.retry_after_s)
+        if until <= self._limited_until.get(account.id, until - timedelta(seconds=1)):
+            return
+        self._limited_until[account.id] = until
+        current = await self._db.run(self._store.accounts.get, account.id)
+        health = current.health.model_copy(
+            update={"rate_limited": True, "rate_limit_reset_at": err.retry_at or until, "message": str(err)}
+        )
+        health = HealthReport.summarise(**health.model_dump(exclude={"state"}))
+        await self._db.run(self._store.accounts.set_health, account.id, health)
+        self._events.emit(AccountHealthDidChange(await self._db.run(self._store.accounts.get, account.id)))
+
+    async def _clear_rate_limit(self, account: Account) -> None:
+        """The pause is over: the health card stops saying so."""
+        current = await self._db.run(self._store.accounts.get, account.id)
+        if not current.health.rate_limited:
+            return
+        health = current.health.model_copy(
+            update={"rate_limited": False, "rate_limit_reset_at": None, "message": None}
+        )
+        health = HealthReport.summarise(**health.model_dump(exclude={"state"}))
+        await self._db.run(self._store.accounts.set_health, account.id, health)
+        self._events.emit(AccountHealthDidChange(await self._db.run(self._store.accounts.get, account.id)))
 
     async def _mark_account_broken(self, account: Account, message: str) -> None:
         health = HealthReport.summarise(
