@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -17,7 +17,7 @@ from outpost.adapters.registry import AdapterRegistry
 from outpost.adapters.x import XAdapter
 from outpost.auth.oauth import AuthorizationError
 from outpost.domain.enums import ErrorCode, HealthState, Network, PostStatus, TargetStatus
-from outpost.domain.errors import ValidationError
+from outpost.domain.errors import SecretStoreError, ValidationError
 from outpost.domain.models import Account
 from outpost.engine import Engine, MediaInput, PostInput, When
 from tests import media_fixtures
@@ -403,3 +403,41 @@ async def test_a_rate_limit_pauses_the_whole_account_not_just_one_post(
     third = await engine.create_post(PostInput(text="third", accounts=(alice.id,)), When.now())
     assert third.status is PostStatus.PUBLISHED
     assert not (await engine.get_account(alice.id)).health.rate_limited
+
+
+async def test_a_token_about_to_expire_is_refreshed_before_any_request_fails(
+    engine: Engine, alice: Account, server: FakeX, secrets: MemorySecretStore
+) -> None:
+    creds = stored(secrets, alice)
+    creds["expires_at"] = (datetime.now(UTC) + timedelta(minutes=3)).isoformat()  # inside the margin
+    post = await engine.create_post(PostInput(text="fresh token", accounts=(alice.id,)), When.now())
+    assert post.status is PostStatus.PUBLISHED and server.oauth.refreshes == 1
+    refused = [
+        r
+        for r in server.requests
+        if r.url.path == "/2/tweets"
+        and "Bearer " + creds["access_token"] in r.headers.get("authorization", "")
+    ]
+    assert refused == []  # the old token was never used: refreshed first, not after a 401
+
+
+async def test_if_the_keyring_cannot_keep_the_rotated_token_it_is_not_used(
+    engine: Engine, alice: Account, server: FakeX, secrets: MemorySecretStore
+) -> None:
+    server.oauth.expire_access_tokens()
+    original = secrets.set
+
+    def refuse(ref: str, secret: dict[str, str]) -> None:
+        raise SecretStoreError("The keyring refused to store a secret: locked.")
+
+    secrets.set = refuse  # type: ignore[method-assign]
+    try:
+        post = await engine.create_post(PostInput(text="needs a refresh", accounts=(alice.id,)), When.now())
+    finally:
+        secrets.set = original  # type: ignore[method-assign]
+    error = post.targets[0].error
+    assert post.status is PostStatus.FAILED and error is not None and "keyring" in error.message
+    new_tokens = [t for t in server.oauth.access if t not in (stored(secrets, alice)["access_token"],)]
+    used = {r.headers.get("authorization", "").removeprefix("Bearer ") for r in server.requests}
+    assert server.oauth.refreshes == 1 and not (set(new_tokens) & used)  # never used unsaved
+    assert server.tweets == []

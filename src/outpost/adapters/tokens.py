@@ -34,7 +34,7 @@ from outpost.adapters.http import api_base, auth_base, send, server_message
 from outpost.auth.oauth import LoopbackRedirect, OpenUrl, new_state
 from outpost.auth.providers import OAuthProvider, authorize_url, new_pkce
 from outpost.domain.enums import Network
-from outpost.domain.errors import AuthExpired, PublishError
+from outpost.domain.errors import AuthExpired, PublishError, SecretStoreError
 
 log = logging.getLogger("outpost.adapters.tokens")
 
@@ -224,7 +224,15 @@ class TokenKeeper:
         log.info("refreshing the %s token of %s (%s)", label, ctx.account.ref, why)
         fresh = await self.endpoint.refresh(self._client, credentials, self._now())
         # Persist first: the network may already have invalidated the refresh token we sent.
-        await ctx.replace_credentials(fresh)
+        try:
+            await ctx.replace_credentials(fresh)
+        except SecretStoreError as exc:
+            # The new tokens are not used unsaved: with the old refresh token possibly dead, the
+            # account needs a new sign-in once the keyring works again.
+            raise AuthExpired(
+                f"{label} renewed the sign-in of {ctx.account.ref}, but the keyring refused to keep "
+                f"it ({exc}). Nothing was sent. Unlock the keyring, then reconnect the account."
+            ) from None
         return fresh
 
 
