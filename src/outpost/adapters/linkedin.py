@@ -36,23 +36,17 @@ from outpost.adapters.base import (
     AccountContext,
     AddAccountRequest,
     DeveloperApp,
-    NetworkAdapter,
     PartRequest,
     Progress,
     UploadedMedia,
     VerifiedAccount,
 )
 from outpost.adapters.http import read, read_id, retry_after, send, server_message
+from outpost.adapters.oauth_app import OAuthAppAdapter
 from outpost.adapters.tokens import (
-    TokenEndpoint,
-    TokenKeeper,
     expires_at,
-    missing_app_message,
-    sign_in,
-    with_overrides,
 )
 from outpost.auth.oauth import OpenUrl
-from outpost.auth.providers import PROVIDERS
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
 from outpost.domain.enums import ErrorCode, Network
 from outpost.domain.errors import (
@@ -74,7 +68,6 @@ log = logging.getLogger("outpost.adapters.linkedin")
 #: for about a year, then answers 426 — change it here, in one place.
 LINKEDIN_VERSION = "202601"
 RESTLI_PROTOCOL = "2.0.0"
-DEFAULT_API = "https://api.linkedin.com"
 ORGANIZATION_SCOPES = ("w_organization_social", "rw_organization_admin")
 REFRESH_MARGIN = timedelta(days=7)
 WARN_BEFORE_END = timedelta(days=7)
@@ -97,21 +90,18 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "member"
 
 
-class LinkedInAdapter(NetworkAdapter):
+class LinkedInAdapter(OAuthAppAdapter):
     """LinkedIn's versioned REST API for one member or one organization page."""
 
     network: ClassVar[Network] = Network.LINKEDIN
     idempotent_publish: ClassVar[bool] = False
+    refresh_margin: ClassVar[timedelta] = REFRESH_MARGIN
 
     def __init__(
         self, client: httpx.AsyncClient, *, api_base: str | None = None, poll_s: float = PROCESSING_POLL_S
     ) -> None:
         """Make the adapter; `poll_s` is the wait between media status checks (tests shorten it)."""
-        self.provider = with_overrides(PROVIDERS[Network.LINKEDIN])
-        self._api = (api_base or self.provider.api_url or DEFAULT_API).rstrip("/")
-        super().__init__(client, api_base=self._api)
-        self._endpoint = TokenEndpoint(Network.LINKEDIN, self.provider.token_url, self.provider.revoke_url)
-        self._tokens = TokenKeeper(self._endpoint, client, margin=REFRESH_MARGIN)
+        super().__init__(client, api_base=api_base)
         self._poll_s = poll_s
 
     # -- rules ---------------------------------------------------------------------------------
@@ -156,37 +146,15 @@ class LinkedInAdapter(NetworkAdapter):
         target_id: str | None = None,
     ) -> VerifiedAccount:
         """Sign in on linkedin.com; with `target_id` (an organization URN) ask for page scopes too."""
-        if app is None:
-            raise ValidationError.single("client_id", missing_app_message(self.provider), network="linkedin")
-        provider = self.provider
-        if target_id is not None:
-            provider = provider.with_scopes((*provider.scopes, *ORGANIZATION_SCOPES))
-        credentials = await sign_in(self.client, provider, self._endpoint, app, open_url)
-        return await self._verified(credentials, target_id)
+        scopes = ORGANIZATION_SCOPES if target_id is not None else ()
+        return await self._verified(await self._sign_in(app, open_url, scopes), target_id)
 
     async def add_account(self, request: AddAccountRequest) -> VerifiedAccount:
         """Accept a token made elsewhere, after LinkedIn confirms whose it is (and the page)."""
-        if not request.access_token:
-            raise ValidationError.single(
-                "--access-token",
-                "--access-token: give a LinkedIn access token with w_member_social (and "
-                "w_organization_social for a page), or run `outpost accounts connect linkedin`.",
-            )
-        credentials = {"access_token": request.access_token}
-        if request.app is not None:
-            credentials["client_id"] = request.app.client_id
-            if request.app.client_secret:
-                credentials["client_secret"] = request.app.client_secret
-        if request.refresh_token:
-            if not credentials.get("client_secret"):
-                raise ValidationError.single(
-                    "--refresh-token",
-                    "--refresh-token: Outpost needs your LinkedIn app's client id and secret to renew "
-                    "tokens; add them in Settings → Developer apps first.",
-                )
-            credentials["refresh_token"] = request.refresh_token
-        if request.expires_at is not None:
-            credentials["expires_at"] = request.expires_at.astimezone(UTC).isoformat()
+        credentials = self._hand_made_credentials(
+            request,
+            access_hint="a LinkedIn access token with w_member_social (and w_organization_social for a page)",
+        )
         return await self._verified(credentials, request.target_id)
 
     async def _verified(self, credentials: dict[str, str], target_id: str | None) -> VerifiedAccount:
@@ -444,33 +412,9 @@ class LinkedInAdapter(NetworkAdapter):
             )
         return ctx.account.target_id
 
-    async def _authorised(
-        self, ctx: AccountContext, method: str, path: str, **content: Any
-    ) -> httpx.Response:
-        """A request with the account's token, sent once more after a 401 and a refresh.
-
-        Only when a refresh token exists; a 401 means LinkedIn did nothing, so this is safe.
-        """
-        token = await self._tokens.access_token(ctx)
-        try:
-            return await self._request(method, path, token=token, **content)
-        except AuthExpired:
-            if not (await ctx.credentials()).get("refresh_token"):
-                raise
-            token = await self._tokens.after_unauthorized(ctx, token)
-            return await self._request(method, path, token=token, **content)
-
-    async def _request(self, method: str, path: str, *, token: str, **content: Any) -> httpx.Response:
-        headers = {
-            "Authorization": f"Bearer {token}",
-            "LinkedIn-Version": LINKEDIN_VERSION,
-            "X-Restli-Protocol-Version": RESTLI_PROTOCOL,
-        }
-        request = self.client.build_request(method, f"{self._api}{path}", headers=headers, **content)
-        response = await send(self.client, request, network=Network.LINKEDIN, check=False)
-        if response.is_success:
-            return response
-        raise self._error(response)
+    def _headers(self) -> dict[str, str]:
+        """Every LinkedIn call names the API version it speaks (§4.3)."""
+        return {"LinkedIn-Version": LINKEDIN_VERSION, "X-Restli-Protocol-Version": RESTLI_PROTOCOL}
 
     def _error(self, response: httpx.Response) -> PublishError:
         """LinkedIn's answers in Outpost's words (§4.7)."""

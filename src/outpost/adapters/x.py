@@ -36,16 +36,14 @@ from outpost.adapters.base import (
     AccountContext,
     AddAccountRequest,
     DeveloperApp,
-    NetworkAdapter,
     PartRequest,
     Progress,
     UploadedMedia,
     VerifiedAccount,
 )
-from outpost.adapters.http import read, read_id, send, server_message, text_or_none
-from outpost.adapters.tokens import TokenEndpoint, TokenKeeper, missing_app_message, sign_in, with_overrides
+from outpost.adapters.http import read, read_id, server_message, text_or_none
+from outpost.adapters.oauth_app import OAuthAppAdapter
 from outpost.auth.oauth import OpenUrl
-from outpost.auth.providers import PROVIDERS
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
 from outpost.domain.enums import ErrorCode, Network
 from outpost.domain.errors import (
@@ -61,7 +59,6 @@ from outpost.domain.models import HealthReport, MediaAsset, PublishedPart
 
 log = logging.getLogger("outpost.adapters.x")
 
-DEFAULT_API = "https://api.x.com"
 REQUIRED_SCOPES = frozenset({"tweet.read", "tweet.write", "users.read", "media.write", "offline.access"})
 CHUNK_BYTES = 1024 * 1024  # both official samples append 1 MiB segments
 MAX_SEGMENTS = 1000  # segment_index is 0..999
@@ -107,12 +104,14 @@ def reset_time(response: httpx.Response, now: datetime) -> datetime | None:
     return None
 
 
-class XAdapter(NetworkAdapter):
+class XAdapter(OAuthAppAdapter):
     """X API v2 for one person's account, through their own developer app."""
 
     network: ClassVar[Network] = Network.X
     idempotent_publish: ClassVar[bool] = False
     can_find_posts: ClassVar[bool] = True
+    refresh_margin: ClassVar[timedelta] = REFRESH_MARGIN
+    basic_auth_with_secret: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -127,13 +126,7 @@ class XAdapter(NetworkAdapter):
         `poll_scale` scales X's `check_after_secs` and `reply_retry_s` is the thread pause;
         production keeps what X asks for.
         """
-        self.provider = with_overrides(PROVIDERS[Network.X])
-        super().__init__(client, api_base=api_base or self.provider.api_url or DEFAULT_API)
-        self._api = (api_base or self.provider.api_url or DEFAULT_API).rstrip("/")
-        self._endpoint = TokenEndpoint(
-            Network.X, self.provider.token_url, self.provider.revoke_url, basic_auth_with_secret=True
-        )
-        self._tokens = TokenKeeper(self._endpoint, client, margin=REFRESH_MARGIN)
+        super().__init__(client, api_base=api_base)
         self._poll_scale = poll_scale
         self._reply_retry_s = reply_retry_s
 
@@ -164,32 +157,13 @@ class XAdapter(NetworkAdapter):
         target_id: str | None = None,
     ) -> VerifiedAccount:
         """Sign in through x.com with the person's developer app (PKCE, loopback redirect)."""
-        if app is None:
-            raise ValidationError.single("client_id", missing_app_message(self.provider), network="x")
-        credentials = await sign_in(self.client, self.provider, self._endpoint, app, open_url)
-        return await self._verified(credentials)
+        return await self._verified(await self._sign_in(app, open_url))
 
     async def add_account(self, request: AddAccountRequest) -> VerifiedAccount:
         """Accept tokens made elsewhere (e.g. with xurl), after `GET /2/users/me` confirms them."""
-        if not request.access_token:
-            raise ValidationError.single(
-                "--access-token",
-                "--access-token: give an OAuth 2.0 user access token of your X app, or run "
-                "`outpost accounts connect x` to sign in through the browser.",
-            )
-        credentials = {"access_token": request.access_token}
-        if request.refresh_token:
-            if request.app is None:
-                raise ValidationError.single(
-                    "--refresh-token",
-                    "--refresh-token: Outpost needs your X app's client id to renew tokens; add it "
-                    "in Settings → Developer apps (or `outpost accounts connect x`) first.",
-                )
-            credentials |= {"refresh_token": request.refresh_token, "client_id": request.app.client_id}
-            if request.app.client_secret:
-                credentials["client_secret"] = request.app.client_secret
-        if request.expires_at is not None:
-            credentials["expires_at"] = request.expires_at.astimezone(UTC).isoformat()
+        credentials = self._hand_made_credentials(
+            request, access_hint="an OAuth 2.0 user access token of your X app"
+        )
         return await self._verified(credentials)
 
     async def _verified(self, credentials: dict[str, str]) -> VerifiedAccount:
@@ -372,29 +346,6 @@ class XAdapter(NetworkAdapter):
         return None
 
     # -- plumbing ------------------------------------------------------------------------------
-
-    async def _authorised(
-        self, ctx: AccountContext, method: str, path: str, **content: Any
-    ) -> httpx.Response:
-        """A request with the account's token, sent once more after a 401 and a refresh.
-
-        A 401 means X did nothing, so sending again cannot duplicate a post.
-        """
-        token = await self._tokens.access_token(ctx)
-        try:
-            return await self._request(method, path, token=token, **content)
-        except AuthExpired:
-            token = await self._tokens.after_unauthorized(ctx, token)
-            return await self._request(method, path, token=token, **content)
-
-    async def _request(self, method: str, path: str, *, token: str, **content: Any) -> httpx.Response:
-        request = self.client.build_request(
-            method, f"{self._api}{path}", headers={"Authorization": f"Bearer {token}"}, **content
-        )
-        response = await send(self.client, request, network=Network.X, check=False)
-        if response.is_success:
-            return response
-        raise self._error(response)
 
     def _error(self, response: httpx.Response) -> PublishError:
         """X's answers in Outpost's words (§1.6): what happened and what to do."""
