@@ -18,12 +18,19 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 import pytest_asyncio
+from hypothesis import settings
 
 from outpost.adapters.base import AddAccountRequest
 from outpost.domain.enums import Network
 from outpost.domain.models import Account
 from outpost.engine import Engine
 from tests.fakes import FakeClock, FakeNetwork, MemorySecretStore, fake_registry
+
+# CI explores the same inputs on every run, so a landing never hinges on a lucky draw; on a
+# developer's machine each run explores new ones (and the example database replays failures).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
