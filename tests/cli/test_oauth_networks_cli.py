@@ -9,7 +9,6 @@ test backend, so the test can check that secrets went there and nowhere else.
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -28,8 +27,7 @@ from tests.contract.fake_linkedin import WEB as LINKEDIN_WEB
 from tests.contract.fake_linkedin import FakeLinkedIn
 from tests.contract.fake_x import API, CLIENT_ID, WEB, FakeX
 from tests.support.loopback import Handler, LoopbackServer
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.program import ROOT, outpost_env, run_outpost
 
 
 def free_port() -> int:
@@ -46,14 +44,7 @@ class Program:
     env: dict[str, str]
 
     def __call__(self, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "outpost", "--data-dir", str(self.data), "--json", *args],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env=self.env,
-            input=stdin,
-        )
+        return run_outpost(self.data, *args, env=self.env, stdin=stdin)
 
 
 @pytest.fixture
@@ -62,15 +53,8 @@ def keyring_file(tmp_path: Path) -> Path:
 
 
 def program(tmp_path: Path, keyring_file: Path, **overrides: str) -> Program:
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "PYTHON_KEYRING_BACKEND": "tests.support.filekeyring.FileKeyring",
-        "OUTPOST_TEST_KEYRING": str(keyring_file),
-        "BROWSER": f"{sys.executable} {ROOT / 'tests' / 'support' / 'oauth_browser.py'} %s",
-        **overrides,
-    }
-    return Program(tmp_path / "data", env)
+    browser = f"{sys.executable} {ROOT / 'tests' / 'support' / 'oauth_browser.py'} %s"
+    return Program(tmp_path / "data", outpost_env(keyring_file, BROWSER=browser, **overrides))
 
 
 @contextmanager

@@ -14,18 +14,13 @@ from pathlib import Path
 import pytest
 
 from outpost import __version__
+from tests.support.program import outpost_env, run_outpost
 
 
 def outpost(
     *args: str, data_dir: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "outpost", "--data-dir", str(data_dir), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, **(env or {})},
-    )
+    return run_outpost(data_dir, *args, env=outpost_env(**(env or {})), timeout=60, json_output=False)
 
 
 def test_version(tmp_path: Path) -> None:

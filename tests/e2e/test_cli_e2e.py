@@ -8,7 +8,6 @@ and nowhere else. The person's browser is `tests/support/snac_browser.py` via $B
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -17,18 +16,13 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.servers import ROOT, Pds, Snac
+from tests.support.program import outpost_env, run_outpost
 
 pytestmark = pytest.mark.slow
 
 
 def run(data: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "outpost", "--data-dir", str(data), "--json", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
+    return run_outpost(data, *args, env=env)
 
 
 def test_connect_add_and_publish_to_both_networks_from_the_command_line(
@@ -36,15 +30,12 @@ def test_connect_add_and_publish_to_both_networks_from_the_command_line(
 ) -> None:
     data = tmp_path / "data"
     keyring_file = tmp_path / "keyring.json"
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "PYTHON_KEYRING_BACKEND": "tests.support.filekeyring.FileKeyring",
-        "OUTPOST_TEST_KEYRING": str(keyring_file),
-        "BROWSER": f"{sys.executable} {ROOT / 'tests' / 'support' / 'snac_browser.py'} %s",
-        "SNAC_LOGIN": snac.login,
-        "SNAC_PASSWORD": snac.password,
-    }
+    env = outpost_env(
+        keyring_file,
+        BROWSER=f"{sys.executable} {ROOT / 'tests' / 'support' / 'snac_browser.py'} %s",
+        SNAC_LOGIN=snac.login,
+        SNAC_PASSWORD=snac.password,
+    )
     connected = run(data, "accounts", "connect", "mastodon", "--instance", snac.url, env=env)
     assert connected.returncode == 0, connected.stderr
     mastodon = json.loads(connected.stdout)

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import glob
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,9 +19,9 @@ import pytest
 
 from tests.contract.fake_mastodon import BASE, FakeMastodon
 from tests.support.loopback import LoopbackServer
+from tests.support.program import outpost_command, outpost_env, run_outpost
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[2]
 LIBFAKETIME = sorted(glob.glob("/usr/lib/*/faketime/libfaketimeMT.so.1"))
 
 
@@ -40,12 +38,7 @@ def test_setting_the_clock_back_then_forward_publishes_on_time_and_once(tmp_path
     assert LIBFAKETIME, "libfaketime is needed (Debian: libfaketime; scripts/install-system-deps installs it)"
     clock_file = tmp_path / "faketime"
     clock_file.write_text("@2030-01-01 10:00:00")
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "PYTHON_KEYRING_BACKEND": "tests.support.filekeyring.FileKeyring",
-        "OUTPOST_TEST_KEYRING": str(tmp_path / "keyring.json"),
-    }
+    env = outpost_env(tmp_path / "keyring.json")
     timed = {
         **env,
         "LD_PRELOAD": LIBFAKETIME[0],
@@ -57,10 +50,7 @@ def test_setting_the_clock_back_then_forward_publishes_on_time_and_once(tmp_path
     with LoopbackServer(fake.handle, origin=BASE) as server:
 
         def outpost(*args: str, clock: bool = True) -> subprocess.CompletedProcess[str]:
-            return subprocess.run(
-                [sys.executable, "-m", "outpost", "--data-dir", str(tmp_path / "data"), "--json", *args],
-                capture_output=True, text=True, timeout=60, env=timed if clock else env,
-            )  # fmt: skip
+            return run_outpost(tmp_path / "data", *args, env=timed if clock else env, timeout=60)
 
         instance = f"http://127.0.0.1:{server.port}"
         added = outpost(
@@ -75,7 +65,7 @@ def test_setting_the_clock_back_then_forward_publishes_on_time_and_once(tmp_path
         post = json.loads(created.stdout)["id"]
 
         running = subprocess.Popen(
-            [sys.executable, "-m", "outpost", "--data-dir", str(tmp_path / "data"), "run"],
+            outpost_command(tmp_path / "data", "run", json_output=False),
             env=timed, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         try:

@@ -16,7 +16,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,35 +29,17 @@ from tests.contract.fake_x import API as X_API
 from tests.contract.fake_x import SCOPES as X_SCOPES
 from tests.contract.fake_x import FakeX
 from tests.support.loopback import LoopbackServer
+from tests.support.program import outpost_command, outpost_env, run_outpost
 from tests.unit.domain.test_probe import png_bytes
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[2]
 PHASES = ("received", "handled", "answered")
-
-
-def _env(keyring: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
-    return {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "PYTHON_KEYRING_BACKEND": "tests.support.filekeyring.FileKeyring",
-        "OUTPOST_TEST_KEYRING": str(keyring),
-        **(extra or {}),
-    }
-
-
-def _command(data: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "outpost", "--data-dir", str(data), "--json", *args]
 
 
 def _run(root: Path, *args: str, extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """`outpost ARGS` on the data folder and keyring file in `root`."""
-    return subprocess.run(
-        _command(root / "data", *args),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=_env(root / "keyring.json", extra),
+    return run_outpost(
+        root / "data", *args, env=outpost_env(root / "keyring.json", **(extra or {})), timeout=60
     )
 
 
@@ -174,10 +155,10 @@ def _publish(world: World, account: str, parts: list[str], media: Path | None, s
     for part in parts[1:]:
         args += ["--thread", part]
     child = subprocess.Popen(
-        _command(world.data, *args),
+        outpost_command(world.data, *args),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env=_env(world.keyring, world.extra_env),
+        env=outpost_env(world.keyring, **world.extra_env),
     )
     switch.pid = child.pid  # set long before the child's first request (Python takes ~0.3 s to start)
     child.wait(timeout=60)

@@ -16,7 +16,6 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,8 +25,7 @@ from outpost.domain.enums import Network, PostStatus
 from outpost.domain.errors import StoreError
 from outpost.engine import Engine, PostInput, When
 from tests.fakes import FakeClock, FakeNetwork, MemorySecretStore, fake_registry
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.program import outpost_env, run_outpost
 
 
 def _cap_pages(engine: Engine, extra: int) -> None:
@@ -76,23 +74,17 @@ async def test_a_full_disk_refuses_the_write_clearly_and_keeps_every_draft(tmp_p
     check.close()
 
 
-def _as_a_person(*command: str) -> list[str]:
-    """`command` bound by file permissions, even when the tests run as root."""
+def _as_a_person() -> tuple[str, ...]:
+    """A prefix that binds the program by file permissions, even when the tests run as root."""
     if os.geteuid() != 0:
-        return list(command)
+        return ()
     setpriv = shutil.which("setpriv")
     assert setpriv, "setpriv (util-linux) is needed to drop root's permission override"
-    return [setpriv, "--bounding-set=-dac_override,-dac_read_search", *command]
+    return (setpriv, "--bounding-set=-dac_override,-dac_read_search")
 
 
 def _outpost(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        _as_a_person(sys.executable, "-m", "outpost", "--data-dir", str(data), "--json", *args),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
-    )
+    return run_outpost(data, *args, env=outpost_env(), timeout=60, prefix=_as_a_person())
 
 
 def test_a_read_only_data_folder_is_named_and_nothing_is_touched(tmp_path: Path) -> None:
