@@ -14,8 +14,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+# Only the first window's few classes, straight from PySide6 (not the `gui.qt` shim, whose ~80
+# names cost ~27 ms of type setup before the first paint); the shim loads with the full window.
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox
+
 from outpost import __version__
-from outpost.gui.qt import QApplication, QIcon, QLabel, QMainWindow, QMessageBox, Qt, QTimer
 from outpost.log import setup_logging
 from outpost.paths import APP_ID, log_dir, resource
 
