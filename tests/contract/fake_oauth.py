@@ -26,6 +26,7 @@ class App:
     redirect_uris: tuple[str, ...]
     secret: str = ""  # "": a public client (X Native App)
     scopes: frozenset[str] = frozenset()
+    requires_pkce: bool = False  # LinkedIn enables PKCE per app on request
 
 
 @dataclass
@@ -104,8 +105,8 @@ class AuthorizationServer:
             len(query.get("state", "")) > 500 and "state is longer than 500",
             app.scopes and not set(scopes) <= app.scopes and "scope not allowed for this app",
         ]
-        if not app.secret and query.get("code_challenge_method") != "S256":
-            problems.append("public clients must use PKCE S256")
+        if (not app.secret or app.requires_pkce) and query.get("code_challenge_method") != "S256":
+            problems.append("this app must use PKCE S256")
         problem = next((p for p in problems if p), None)
         if problem or self.deny_next:
             self.deny_next = False

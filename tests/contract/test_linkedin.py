@@ -303,3 +303,18 @@ async def test_a_throttled_post_is_retried_with_backoff_and_goes_out_once(
     post = await engine.create_post(PostInput(text="after a pause", accounts=(alice.id,)), When.now())
     assert post.status is PostStatus.PUBLISHED and post.targets[0].attempts == 2
     assert len(server.posts) == 1 and len(clock.sleeps) == 1  # one backoff wait (no reset header)
+
+
+async def test_an_app_with_pkce_enabled_signs_in_with_a_verifier(
+    engine: Engine, server: FakeLinkedIn, loopback: LoopbackServer
+) -> None:
+    app = server.oauth.apps[CLIENT_ID]
+    app.requires_pkce = True
+    port = int(app.redirect_uris[0].rsplit(":", 1)[1].split("/")[0])
+    await engine.set_developer_app(Network.LINKEDIN, CLIENT_ID, CLIENT_SECRET, redirect_port=port, pkce=True)
+    account = await engine.connect_account(Network.LINKEDIN, open_url=browser(loopback))  # type: ignore[arg-type]
+    assert account.handle == "alice-example"
+    authorize = next(r for r in server.requests if r.url.path == "/oauth/v2/authorization")
+    assert authorize.url.params["code_challenge_method"] == "S256"
+    token = next(r for r in server.requests if r.url.path == "/oauth/v2/accessToken")
+    assert b"code_verifier=" in token.content and b"client_secret=" in token.content  # both, like linkedctl

@@ -66,11 +66,14 @@ class DeveloperApp:
     Attributes:
         redirect_port: the port of the loopback redirect registered with the app
             (`http://127.0.0.1:PORT/callback`); X and LinkedIn match it exactly.
+        pkce: the network enabled PKCE for this app where it is optional (LinkedIn does so on
+            request for native apps); networks that always use PKCE ignore it.
     """
 
     client_id: str
     client_secret: str = field(default="", repr=False)
     redirect_port: int = DEFAULT_PORT
+    pkce: bool = False
 
     @classmethod
     def from_secret(cls, stored: Credentials) -> DeveloperApp:
@@ -80,6 +83,7 @@ class DeveloperApp:
             stored["client_id"],
             stored.get("client_secret", ""),
             int(port) if port.isdigit() else DEFAULT_PORT,
+            stored.get("pkce") == "1",
         )
 
 

@@ -292,6 +292,8 @@ async def sign_in(
 
     The redirect listens on the app's registered port on 127.0.0.1 only, for one callback.
     """
+    if app.pkce and provider.pkce is None and provider.pkce_optional:
+        provider = dataclasses.replace(provider, pkce="S256")
     pkce, state = new_pkce(provider), new_state()
     async with LoopbackRedirect(app.redirect_port) as redirect:
         await open_url(authorize_url(provider, app.client_id, redirect.uri, state, pkce))

@@ -30,6 +30,7 @@ class OAuthProvider:
 
     Attributes:
         pkce: "S256", "S256_HEX" (TikTok's variant) or None.
+        pkce_optional: PKCE is off unless the network enabled it for the person's app.
         client_id_param: the name the network gives the client id ("client_key" on TikTok).
         scope_separator: " " or "," as the network wants them joined.
         api_url: the network's API origin; endpoints on it follow `OUTPOST_API_URL_<NETWORK>`,
@@ -46,6 +47,7 @@ class OAuthProvider:
     revoke_url: str | None = None
     api_url: str | None = None
     pkce: str | None = "S256"
+    pkce_optional: bool = False  # the network enables PKCE per app on request (LinkedIn)
     client_secret_required: bool = True
     client_id_param: str = "client_id"
     scope_separator: str = " "
@@ -87,6 +89,7 @@ PROVIDERS: dict[Network, OAuthProvider] = {
         scopes=("openid", "profile", "w_member_social"),
         redirect=Redirect.LOOPBACK_FIXED_PORT,
         pkce=None,  # PKCE only where LinkedIn enabled it for the app
+        pkce_optional=True,
         setup=(
             "Create an app at the LinkedIn developer portal (it must be tied to a Company Page).",
             "Products: add “Share on LinkedIn” and “Sign In with LinkedIn using OpenID Connect”.",

@@ -105,7 +105,12 @@ async def _set_up_developer_app(engine: Engine, provider: OAuthProvider) -> None
     port_text = await _ask(f"Redirect port registered with the app [{DEFAULT_PORT}]: ")
     if port_text and not port_text.isdigit():
         raise ValidationError.single("redirect_port", f"redirect_port: {port_text!r} is not a port number.")
-    await engine.set_developer_app(provider.network, client_id, secret, int(port_text or DEFAULT_PORT))
+    pkce = False
+    if provider.pkce_optional:
+        pkce = (await _ask(f"Has {label} enabled PKCE for this app? [y/N]: ")).lower().startswith("y")
+    await engine.set_developer_app(
+        provider.network, client_id, secret, int(port_text or DEFAULT_PORT), pkce=pkce
+    )
     print(f"Saved the {label} app in the keyring.", file=sys.stderr)
 
 

@@ -325,12 +325,19 @@ class Engine:
         return await self.schedule_post(post_id, instant.strftime("%Y-%m-%dT%H:%M:%SZ"), zone)
 
     async def set_developer_app(
-        self, network: Network, client_id: str, client_secret: str = "", redirect_port: int = DEFAULT_PORT
+        self,
+        network: Network,
+        client_id: str,
+        client_secret: str = "",
+        redirect_port: int = DEFAULT_PORT,
+        *,
+        pkce: bool = False,
     ) -> None:
         """Keep the client id (and secret) of the person's own developer app, in the keyring only.
 
         `redirect_port` is the port of the redirect URI registered with the app
-        (`http://127.0.0.1:PORT/callback`), which X and LinkedIn match exactly.
+        (`http://127.0.0.1:PORT/callback`), which X and LinkedIn match exactly; `pkce` says the
+        network enabled PKCE for the app where that is optional (LinkedIn).
         """
         if not client_id.strip():
             raise ValidationError.single(
@@ -347,6 +354,7 @@ class Engine:
                 "client_id": client_id.strip(),
                 "client_secret": client_secret.strip(),
                 "redirect_port": str(redirect_port),
+                "pkce": "1" if pkce else "0",
             },
         )
 

@@ -8,6 +8,7 @@ from outpost.adapters.base import AddAccountRequest, DeveloperApp
 from outpost.auth.providers import DEFAULT_PORT, PROVIDERS, OAuthProvider
 from outpost.domain.enums import Network
 from outpost.gui.qt import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -82,6 +83,7 @@ class AddAccountDialog(QDialog):
         self.port = QSpinBox()
         self.port.setRange(1024, 65535)
         self.port.setValue(DEFAULT_PORT)
+        self.pkce = QCheckBox("The network enabled PKCE for this app")
         self.target = QLineEdit()
         self.target.setObjectName("target")
         self.help = QLabel()
@@ -102,6 +104,7 @@ class AddAccountDialog(QDialog):
         self.form.addRow("Client id", self.client_id)
         self.form.addRow("Client secret", self.client_secret)
         self.form.addRow("Redirect port", self.port)
+        self.form.addRow("", self.pkce)
         self.form.addRow("Page", self.target)
         self.form.addRow(self.buttons)
         self.network.currentIndexChanged.connect(self._network_changed)
@@ -120,6 +123,7 @@ class AddAccountDialog(QDialog):
         for row in (self.client_id, self.client_secret, self.port):
             self.form.setRowVisible(row, provider is not None)
         self.form.setRowVisible(self.target, network in WITH_PAGES)
+        self.form.setRowVisible(self.pkce, provider is not None and provider.pkce_optional)
         self.form.setRowVisible(self.secret, provider is None)
         self.form.setRowVisible(self.server, network in (Network.MASTODON, Network.BLUESKY))
         self.form.setRowVisible(self.handle, network is Network.BLUESKY)
@@ -134,6 +138,7 @@ class AddAccountDialog(QDialog):
             if stored is not None and not self.client_id.text():
                 self.client_id.setText(stored.client_id)
                 self.port.setValue(stored.redirect_port)
+                self.pkce.setChecked(stored.pkce)
             self.client_secret.setPlaceholderText(
                 "kept in the keyring"
                 if stored and stored.client_secret
@@ -168,7 +173,7 @@ class AddAccountDialog(QDialog):
                 secret = self.client_secret.text().strip()
                 if not secret and stored is not None and stored.client_id == client_id:
                     secret = stored.client_secret
-                app = DeveloperApp(client_id, secret, self.port.value())
+                app = DeveloperApp(client_id, secret, self.port.value(), self.pkce.isChecked())
             return network, AddAccountRequest(target_id=self.target.text().strip() or None, app=app)
         server = self.server.text().strip() or None
         secret = self.secret.text().strip()

@@ -104,6 +104,7 @@ class SettingsDialog(QDialog):
         self.redirect_port = QSpinBox()
         self.redirect_port.setRange(1024, 65535)
         self.redirect_port.setValue(DEFAULT_PORT)
+        self.app_pkce = QCheckBox("The network enabled PKCE for this app")
         self.app_steps = QLabel()
         self.app_steps.setWordWrap(True)
         self.app_steps.setMinimumWidth(520)
@@ -115,6 +116,7 @@ class SettingsDialog(QDialog):
         row.addRow("Client id", self.client_id)
         row.addRow("Client secret", self.client_secret)
         row.addRow("Redirect port", self.redirect_port)
+        row.addRow("", self.app_pkce)
         row.addRow("", save)
         self.app_network.currentIndexChanged.connect(lambda _: self._show_steps())
         self.redirect_port.valueChanged.connect(lambda _: self._show_steps())
@@ -125,6 +127,7 @@ class SettingsDialog(QDialog):
         """The chosen network's setup steps, with the redirect URI for the chosen port."""
         network = Network(self.app_network.currentData())
         self.app_steps.setText(setup_steps(PROVIDERS[network], self.redirect_port.value()))
+        self.app_pkce.setVisible(PROVIDERS[network].pkce_optional)
         # A wrapped rich-text label in a nested form gets too little height unless told its own.
         self.app_steps.setMinimumHeight(self.app_steps.heightForWidth(self.app_steps.minimumWidth()))
 
@@ -143,7 +146,11 @@ class SettingsDialog(QDialog):
 
         run_op(
             self.engine.set_developer_app(
-                network, self.client_id.text(), self.client_secret.text(), self.redirect_port.value()
+                network,
+                self.client_id.text(),
+                self.client_secret.text(),
+                self.redirect_port.value(),
+                pkce=PROVIDERS[network].pkce_optional and self.app_pkce.isChecked(),
             ),
             on_success=saved,
             on_failure=failed,

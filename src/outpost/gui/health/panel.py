@@ -158,7 +158,9 @@ class HealthPanel(QWidget):
         """Keep the developer app typed in (keyring), then the browser sign-in with it."""
         if request.app is not None:
             app = request.app
-            await self.engine.set_developer_app(network, app.client_id, app.client_secret, app.redirect_port)
+            await self.engine.set_developer_app(
+                network, app.client_id, app.client_secret, app.redirect_port, pkce=app.pkce
+            )
         return await self.engine.connect_account(network, target=request.target_id)
 
     def check(self, account: Account) -> None:
