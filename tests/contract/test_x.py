@@ -441,3 +441,36 @@ async def test_if_the_keyring_cannot_keep_the_rotated_token_it_is_not_used(
     used = {r.headers.get("authorization", "").removeprefix("Bearer ") for r in server.requests}
     assert server.oauth.refreshes == 1 and not (set(new_tokens) & used)  # never used unsaved
     assert server.tweets == []
+
+
+async def test_a_refresh_raced_by_another_outpost_process_uses_that_process_tokens(
+    engine: Engine, alice: Account, server: FakeX, secrets: MemorySecretStore, loopback: LoopbackServer
+) -> None:
+    """The window and `outpost run` share the keyring: if the other one rotates the refresh
+    token first, ours is refused — and the account must not be marked broken for it."""
+    server.oauth.expire_access_tokens()
+    raced: list[bool] = []
+
+    def other_process_refreshes_first(phase: str, request: httpx.Request) -> bool:
+        if phase == "received" and request.url.path == "/2/oauth2/token" and not raced:
+            raced.append(True)
+            creds = stored(secrets, alice)
+            form = {
+                "grant_type": "refresh_token",
+                "refresh_token": creds["refresh_token"],
+                "client_id": CLIENT_ID,
+            }
+            answer = server.handle(
+                httpx.Request("POST", "https://api.x.com/2/oauth2/token", data=form)
+            ).json()
+            secrets.set(
+                alice.secret_ref,
+                creds | {"access_token": answer["access_token"], "refresh_token": answer["refresh_token"]},
+            )
+        return True
+
+    loopback.on_phase = other_process_refreshes_first
+    post = await engine.create_post(PostInput(text="after the race", accounts=(alice.id,)), When.now())
+    assert raced and post.status is PostStatus.PUBLISHED, post.targets[0].error
+    assert server.oauth.refreshes == 1  # only the other process's refresh succeeded
+    assert (await engine.get_account(alice.id)).health.state is HealthState.OK

@@ -222,7 +222,16 @@ class TokenKeeper:
                 f"automatically (no refresh token). Reconnect the account in Outpost."
             )
         log.info("refreshing the %s token of %s (%s)", label, ctx.account.ref, why)
-        fresh = await self.endpoint.refresh(self._client, credentials, self._now())
+        try:
+            fresh = await self.endpoint.refresh(self._client, credentials, self._now())
+        except AuthExpired:
+            # Another Outpost process (the window and `outpost run` share the keyring) may have
+            # rotated the refresh token a moment ago; its new tokens are then in the keyring.
+            stored = await ctx.credentials()
+            if stored.get("refresh_token") not in (None, credentials["refresh_token"]):
+                log.info("another Outpost process renewed %s's sign-in; using its tokens", ctx.account.ref)
+                return stored
+            raise
         # Persist first: the network may already have invalidated the refresh token we sent.
         try:
             await ctx.replace_credentials(fresh)
