@@ -22,7 +22,8 @@ class WelcomePanel(QWidget):
         text = QLabel(
             "<p>Write a post once, tailor it for each network, see it as each network will show it, "
             "and let Outpost publish it — now or at the time you choose — from this computer.</p>"
-            "<p><b>Connect an account</b> to begin: Mastodon and Bluesky need no developer app. "
+            "<p><b>Connect an account</b> to begin: Mastodon and Bluesky need no developer app; "
+            "X and LinkedIn need your own, and Outpost shows you how to create it. "
             "Your tokens stay in your system's keyring.</p>"
             "<p>Or <b>try it without accounts</b>: Outpost starts a simulated network on this computer, so "
             "you can compose, schedule and publish a post end to end. Nothing leaves your machine.</p>"

@@ -121,7 +121,8 @@ class HealthPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(holder)
         self.empty = QLabel(
-            "No accounts yet. Add one to start publishing: Mastodon and Bluesky need no developer app."
+            "No accounts yet. Add one to start publishing: Mastodon and Bluesky need no developer app; "
+            "X and LinkedIn need your own (Add account shows the steps)."
         )
         self.empty.setWordWrap(True)
         layout = QVBoxLayout(self)
