@@ -12,7 +12,9 @@ import functools
 import io
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -33,6 +35,24 @@ THUMB_SIDE = 320
 T = TypeVar("T")
 
 
+def _die_with_parent() -> None:
+    """Worker start-up: exit as soon as Outpost's process is gone, even if it was killed.
+
+    A SIGKILLed parent cannot shut its pool down; without this the worker (and its resource
+    tracker) would live on as orphans — the kill-point suite once left a thousand of them.
+    `parent_process().sentinel` becomes ready when the parent dies, on every platform.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="outpost-parent-watch", daemon=True).start()
+
+
 class MediaPipeline:
     """Inspects files, reports compatibility, prepares per-network copies, makes thumbnails."""
 
@@ -49,7 +69,9 @@ class MediaPipeline:
         one worker process keeps the window's loop free. Spawned (not forked: Qt has threads).
         """
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            self._pool = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_die_with_parent
+            )
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, functools.partial(fn, *args, **kwargs))
 
