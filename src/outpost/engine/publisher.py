@@ -316,28 +316,25 @@ class Publisher:
         """Remember the account's pause for every post to it, and show it on its health card."""
         assert err.retry_after_s is not None
         until = self._clock.now() + timedelta(seconds=err.retry_after_s)
-        if until <= self._limited_until.get(account.id, until - timedelta(seconds=1)):
+        known = self._limited_until.get(account.id)
+        if known is not None and known >= until:
             return
         self._limited_until[account.id] = until
-        current = await self._db.run(self._store.accounts.get, account.id)
-        health = current.health.model_copy(
-            update={"rate_limited": True, "rate_limit_reset_at": err.retry_at or until, "message": str(err)}
+        await self._update_health(
+            account.id, rate_limited=True, rate_limit_reset_at=err.retry_at or until, message=str(err)
         )
-        health = HealthReport.summarise(**health.model_dump(exclude={"state"}))
-        await self._db.run(self._store.accounts.set_health, account.id, health)
-        self._events.emit(AccountHealthDidChange(await self._db.run(self._store.accounts.get, account.id)))
 
     async def _clear_rate_limit(self, account: Account) -> None:
         """The pause is over: the health card stops saying so."""
         current = await self._db.run(self._store.accounts.get, account.id)
-        if not current.health.rate_limited:
-            return
-        health = current.health.model_copy(
-            update={"rate_limited": False, "rate_limit_reset_at": None, "message": None}
-        )
-        health = HealthReport.summarise(**health.model_dump(exclude={"state"}))
-        await self._db.run(self._store.accounts.set_health, account.id, health)
-        self._events.emit(AccountHealthDidChange(await self._db.run(self._store.accounts.get, account.id)))
+        if current.health.rate_limited:
+            await self._update_health(account.id, rate_limited=False, rate_limit_reset_at=None, message=None)
+
+    async def _update_health(self, account_id: str, **changes: object) -> None:
+        """Change some fields of the account's stored health, re-summarised."""
+        current = await self._db.run(self._store.accounts.get, account_id)
+        fields = {**current.health.model_dump(exclude={"state"}), **changes}
+        await self._save_health(account_id, HealthReport.summarise(**fields))
 
     async def _mark_account_broken(self, account: Account, message: str) -> None:
         health = HealthReport.summarise(
@@ -347,6 +344,9 @@ class Publisher:
             checked_at=self._clock.now(),
             message=message,
         )
-        await self._db.run(self._store.accounts.set_health, account.id, health)
-        updated = await self._db.run(self._store.accounts.get, account.id)
-        self._events.emit(AccountHealthDidChange(updated))
+        await self._save_health(account.id, health)
+
+    async def _save_health(self, account_id: str, health: HealthReport) -> None:
+        """Store the account's health and tell the window."""
+        await self._db.run(self._store.accounts.set_health, account_id, health)
+        self._events.emit(AccountHealthDidChange(await self._db.run(self._store.accounts.get, account_id)))
