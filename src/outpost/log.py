@@ -40,14 +40,17 @@ class RotatingFile(logging.FileHandler):
         self.max_bytes, self.backups = max_bytes, backups
 
     def emit(self, record: logging.LogRecord) -> None:
-        """Rotate first if this record would make the file too long, then write it."""
+        """Format once (redaction included), rotate first if the line would pass the limit, write."""
         try:
-            if self.stream is not None and self.stream.tell() + len(self.format(record)) + 1 > self.max_bytes:
+            line = self.format(record) + self.terminator
+            if self.stream is None:
+                self.stream = self._open()
+            if self.stream.tell() + len(line) > self.max_bytes:
                 self._rotate()
+            self.stream.write(line)
+            self.flush()
         except (OSError, ValueError):
             self.handleError(record)
-            return
-        super().emit(record)
 
     def _rotate(self) -> None:
         if self.stream is not None:
