@@ -216,16 +216,16 @@ class LinkedInAdapter(OAuthAppAdapter):
         ends = expires_at(credentials)
         if credentials.get("refresh_token"):
             ends = expires_at(credentials, "refresh_expires_at")
+        ending = ends is not None and ends - now < WARN_BEFORE_END
         message = None
-        scopes_ok = True
         granted = set(credentials.get("scope", "").replace(",", " ").split())
-        if granted and not ({"w_member_social", "w_organization_social"} & granted):
-            scopes_ok = False
+        scopes_ok = not granted or bool({"w_member_social", "w_organization_social"} & granted)
+        if not scopes_ok:
             message = "The sign-in cannot post (no w_member_social); add “Share on LinkedIn” to the app."
-        elif ends is not None and ends - now < WARN_BEFORE_END:
+        elif ending:
             message = f"The LinkedIn sign-in ends on {ends:%Y-%m-%d}; reconnect before then."
         return HealthReport.summarise(
-            token_has_scopes=scopes_ok and not (ends is not None and ends - now < WARN_BEFORE_END),
+            token_has_scopes=scopes_ok and not ending,
             checked_at=now,
             message=message,
         )
