@@ -21,6 +21,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox
 
 from outpost import __version__
+from outpost.gui.import_scan import stop_source_caching
 from outpost.log import setup_logging
 from outpost.paths import APP_ID, log_dir, resource
 
@@ -40,6 +41,7 @@ CORE_MODULES = (
 
 def run_app(data_dir: Path) -> int:
     """Open the window over the engine for `data_dir`; returns the process exit code."""
+    stop_source_caching()  # before the engine's ~380 modules load: ~18 MB less memory
     log_file = setup_logging(log_dir(data_dir))
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
