@@ -8,7 +8,7 @@ from pathlib import Path
 from outpost.adapters.base import AddAccountRequest
 from outpost.domain.enums import Network
 from outpost.engine import Engine, PostInput, When
-from outpost.gui.calendar.view import CalendarView
+from outpost.gui.calendar.view import PER_DAY, CalendarView
 from outpost.gui.qt import Qt
 from outpost.gui.tasks import settle_ops
 from tests.fakes import FakeClock, FakeNetwork, MemorySecretStore, fake_registry
@@ -29,6 +29,7 @@ def test_posts_sit_on_their_days_and_a_moved_post_keeps_its_time(qapp, qtbot, tm
             )
             view = CalendarView(engine)
             qtbot.addWidget(view)
+            view.show()
             view.anchor = date(2026, 11, 25)
             view.set_month(False)
             await settle_ops()
@@ -47,6 +48,75 @@ def test_posts_sit_on_their_days_and_a_moved_post_keeps_its_time(qapp, qtbot, tm
             view.set_month(True)
             await settle_ops()
             assert len(view.days) == 42 and view.days[date(2026, 11, 28)].count() == 1
+        finally:
+            await settle_ops()
+            await engine.close()
+
+    run_on_qasync(qapp, scenario)
+
+
+def _open_engine(tmp_path: Path) -> Engine:
+    engine = Engine.open(
+        tmp_path, registry=fake_registry(FakeNetwork()), secrets=MemorySecretStore(), clock=FakeClock()
+    )
+    engine.update_settings(default_timezone="Europe/Berlin")
+    return engine
+
+
+def test_a_hidden_calendar_shows_what_changed_when_it_is_opened(qapp, qtbot, tmp_path: Path) -> None:
+    """While on another tab the calendar reads nothing; opened, it has every change."""
+
+    async def scenario() -> None:
+        engine = _open_engine(tmp_path)
+        try:
+            account = await engine.add_account(Network.MASTODON, AddAccountRequest(access_token="good-token"))
+            view = CalendarView(engine)
+            qtbot.addWidget(view)
+            view.anchor = date(2026, 11, 25)
+            view.set_month(False)
+            await engine.create_post(
+                PostInput(text="Written while the calendar was hidden", accounts=(account.id,)),
+                When.scheduled("2026-11-26T09:30", "Europe/Berlin"),
+            )
+            view.load()  # what the window does on every post change
+            await settle_ops()
+            assert sum(day.count() for day in view.days.values()) == 0  # nothing read while hidden
+            view.show()
+            await settle_ops()
+            thursday = view.days[date(2026, 11, 26)]
+            assert [thursday.item(i).text() for i in range(thursday.count())] == [
+                "⏰ 09:30 Written while the calendar was hidden"
+            ]
+        finally:
+            await settle_ops()
+            await engine.close()
+
+    run_on_qasync(qapp, scenario)
+
+
+def test_a_busy_day_lists_its_first_posts_and_says_how_many_more(qapp, qtbot, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        engine = _open_engine(tmp_path)
+        try:
+            account = await engine.add_account(Network.MASTODON, AddAccountRequest(access_token="good-token"))
+            for minute in range(PER_DAY + 12):
+                await engine.create_post(
+                    PostInput(text=f"Post {minute}", accounts=(account.id,)),
+                    When.scheduled(f"2026-11-27T{8 + minute // 60:02d}:{minute % 60:02d}", "Europe/Berlin"),
+                )
+            view = CalendarView(engine)
+            qtbot.addWidget(view)
+            view.show()
+            view.anchor = date(2026, 11, 25)
+            view.set_month(False)
+            await settle_ops()
+            friday = view.days[date(2026, 11, 27)]
+            assert friday.count() == PER_DAY + 1
+            assert friday.item(0).text() == "⏰ 08:00 Post 0"
+            assert friday.item(PER_DAY - 1).text() == f"⏰ 08:{PER_DAY - 1:02d} Post {PER_DAY - 1}"
+            last = friday.item(PER_DAY)
+            assert last.text() == "… and 12 more (the Queue lists every post)"
+            assert last.flags() == Qt.ItemFlag.NoItemFlags  # cannot be dragged, selected or opened
         finally:
             await settle_ops()
             await engine.close()

@@ -15,7 +15,7 @@ import dataclasses
 import logging
 from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -31,6 +31,7 @@ from outpost.auth.oauth import OpenUrl, open_in_browser
 from outpost.auth.providers import DEFAULT_PORT
 from outpost.auth.secrets import KeyringSecretStore, SecretStore, SecretVault
 from outpost.config.settings import WEEKDAYS, Settings, load_settings, save_settings
+from outpost.domain.calendar import CalendarDays
 from outpost.domain.capabilities import Capabilities
 from outpost.domain.enums import ErrorCode, MissedPostPolicy, Network, PostStatus, TargetStatus
 from outpost.domain.errors import (
@@ -616,11 +617,11 @@ class Engine:
             newest_first=newest_first,
         )
 
-    async def posts_between(
-        self, start: datetime, end: datetime, statuses: Sequence[PostStatus]
-    ) -> list[Post]:
-        """Posts scheduled (or, unscheduled, last changed) in [start, end): the calendar's query."""
-        return await self._db.run(self._store.posts.between, start, end, statuses)
+    async def calendar(
+        self, start: datetime, end: datetime, statuses: Sequence[PostStatus], zone: tzinfo, per_day: int
+    ) -> CalendarDays:
+        """The calendar's lines for [start, end): at most `per_day` per day in `zone`, the rest counted."""
+        return await self._db.run(self._store.posts.calendar, start, end, statuses, zone, per_day)
 
     async def get_post(self, post_id: str) -> Post:
         """One post."""

@@ -39,6 +39,7 @@ from PySide6.QtGui import (
     QPalette,
     QPixmap,
     QShortcut,
+    QShowEvent,
     QTextDocument,
 )
 from PySide6.QtWidgets import (
@@ -129,6 +130,7 @@ __all__ = [
     "QRect",
     "QScrollArea",
     "QShortcut",
+    "QShowEvent",
     "QSize",
     "QSizePolicy",
     "QSpinBox",

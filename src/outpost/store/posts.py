@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime, tzinfo
 
+from outpost.domain.calendar import ENTRY_TEXT, CalendarDays, CalendarEntry
 from outpost.domain.enums import ErrorCode, Network, PostStatus, TargetStatus
 from outpost.domain.errors import NotFoundError
 from outpost.domain.models import MediaAsset, Post, PublishedPart, Target, TargetError
@@ -140,21 +141,41 @@ class PostRepository:
         rows = self._db.query(f"SELECT * FROM posts {where} ORDER BY {order} {page}", params)
         return self._assemble(rows)
 
-    def between(self, start: datetime, end: datetime, statuses: Iterable[PostStatus]) -> list[Post]:
-        """Posts whose time (scheduled, else last change) falls in [start, end), in time order.
+    def calendar(
+        self, start: datetime, end: datetime, statuses: Iterable[PostStatus], zone: tzinfo, per_day: int
+    ) -> CalendarDays:
+        """A line per post whose time (scheduled, else last change) is in [start, end).
 
-        Uses the (status, scheduled_at) index, so a week of the calendar costs one small query
-        however many posts there are.
+        At most `per_day` entries for each day in `zone`, in time order; the rest are only
+        counted. Reads five columns through the (status, scheduled_at) index, never whole posts,
+        so a day with thousands of posts costs little memory.
         """
         wanted = [s.value for s in statuses]
         marks = ",".join("?" * len(wanted))
-        rows = self._db.query(
-            f"SELECT * FROM posts WHERE status IN ({marks}) AND scheduled_at >= ? AND scheduled_at < ? "
-            f"UNION SELECT * FROM posts WHERE status IN ({marks}) AND scheduled_at IS NULL "
-            f"AND updated_at >= ? AND updated_at < ? ORDER BY 5, 1",
-            [*wanted, encode_time(start), encode_time(end), *wanted, encode_time(start), encode_time(end)],
+        line = (
+            "SELECT id, status, substr(text, 1, ?) AS text, coalesce(scheduled_at, "
+            "(SELECT min(published_at) FROM targets WHERE targets.post_id = posts.id), updated_at) "
+            "AS moment FROM posts"
         )
-        return self._assemble(rows)
+        rows = self._db.query(
+            f"{line} WHERE status IN ({marks}) AND scheduled_at >= ? AND scheduled_at < ? "
+            f"UNION ALL {line} WHERE status IN ({marks}) AND scheduled_at IS NULL "
+            "AND updated_at >= ? AND updated_at < ? ORDER BY moment, id",
+            [ENTRY_TEXT, *wanted, encode_time(start), encode_time(end)] * 2,
+        )
+        entries: list[CalendarEntry] = []
+        shown: Counter[date] = Counter()
+        more: Counter[date] = Counter()
+        for r in rows:
+            moment = decode_time(r["moment"])
+            assert moment is not None  # coalesce ends in updated_at, which is NOT NULL
+            day = moment.astimezone(zone).date()
+            if shown[day] < per_day:
+                shown[day] += 1
+                entries.append(CalendarEntry(r["id"], PostStatus(r["status"]), moment, r["text"]))
+            else:
+                more[day] += 1
+        return CalendarDays(tuple(entries), dict(more))
 
     def delete(self, post_id: str) -> None:
         """Forget a post (its media rows and targets go with it)."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -183,10 +184,50 @@ def test_no_secret_is_stored_in_the_database(store: Store, tmp_path: Path) -> No
     assert not {"token", "access_token", "password", "app_password"} & columns
 
 
-def test_between_returns_the_posts_of_a_time_window_in_order(store: Store) -> None:
+def test_calendar_lists_the_posts_of_a_time_window_in_order(store: Store) -> None:
     store.posts.insert(make_post("post_in2", status=PostStatus.SCHEDULED, at_minutes=60))
     store.posts.insert(make_post("post_in1", status=PostStatus.SCHEDULED, at_minutes=30))
     store.posts.insert(make_post("post_late", status=PostStatus.SCHEDULED, at_minutes=60 * 24 * 8))
     store.posts.insert(make_post("post_draft"))
-    found = store.posts.between(START, START + timedelta(days=7), [PostStatus.SCHEDULED])
-    assert [p.id for p in found] == ["post_in1", "post_in2"]
+    found = store.posts.calendar(START, START + timedelta(days=7), [PostStatus.SCHEDULED], UTC, 50)
+    assert [(e.post_id, e.moment, e.text) for e in found.entries] == [
+        ("post_in1", START + timedelta(minutes=30), "Hello 👋 world"),
+        ("post_in2", START + timedelta(minutes=60), "Hello 👋 world"),
+    ]
+    assert found.more == {}
+
+
+def test_calendar_lists_a_busy_day_up_to_its_limit_and_counts_the_rest(store: Store) -> None:
+    """Days are the person's days: 23:30 UTC is already the next day in Berlin."""
+    berlin = ZoneInfo("Europe/Berlin")
+    for minute in range(0, 50, 10):  # 12:00 … 12:40 UTC on the 25th
+        store.posts.insert(make_post(f"post_{minute:02d}", status=PostStatus.SCHEDULED, at_minutes=minute))
+    store.posts.insert(make_post("post_night", status=PostStatus.SCHEDULED, at_minutes=11 * 60 + 30))
+    found = store.posts.calendar(START, START + timedelta(days=7), [PostStatus.SCHEDULED], berlin, 3)
+    assert [e.post_id for e in found.entries] == ["post_00", "post_10", "post_20", "post_night"]
+    assert found.more == {date(2026, 11, 25): 2}
+
+
+def test_calendar_places_a_post_published_at_once_at_its_first_publish(store: Store) -> None:
+    published = START + timedelta(minutes=5)
+    post = make_post("post_now", status=PostStatus.PUBLISHED)
+    first, second = post.targets
+    post = post.model_copy(
+        update={
+            "updated_at": START + timedelta(minutes=9),
+            "targets": (
+                first.model_copy(update={"status": TargetStatus.PUBLISHED, "published_at": published}),
+                second.model_copy(
+                    update={
+                        "status": TargetStatus.PUBLISHED,
+                        "published_at": published + timedelta(minutes=3),
+                    }
+                ),
+            ),
+        }
+    )
+    store.posts.insert(post)
+    found = store.posts.calendar(START, START + timedelta(days=1), [PostStatus.PUBLISHED], UTC, 50)
+    assert [(e.post_id, e.status, e.moment) for e in found.entries] == [
+        ("post_now", PostStatus.PUBLISHED, published)
+    ]

@@ -1,6 +1,9 @@
 """Week and month views of scheduled and published posts; drag a post to another day to move it.
 
 A moved post keeps its time of day in its own time zone (09:00 stays 09:00 across a DST change).
+The calendar reads its days only while it is on screen (a hidden calendar remembers to reload
+when shown), and a day lists at most PER_DAY posts, then says how many more it has: a day with
+5,000 posts once cost 25 MB of list items and a full reload on every post change.
 """
 
 from __future__ import annotations
@@ -8,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from outpost.domain.calendar import CalendarDays
 from outpost.domain.enums import PostStatus
 from outpost.domain.errors import KnownError
 from outpost.domain.models import Post
@@ -22,6 +26,7 @@ from outpost.gui.qt import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QShowEvent,
     Qt,
     QVBoxLayout,
     QWidget,
@@ -30,6 +35,7 @@ from outpost.gui.qt import (
 from outpost.gui.tasks import run_op
 
 SHOWN = (PostStatus.SCHEDULED, PostStatus.PUBLISHED, PostStatus.PARTIALLY_PUBLISHED)
+PER_DAY = 50  # lines a day lists before "… and N more"
 
 
 class DayList(QListWidget):
@@ -72,6 +78,7 @@ class CalendarView(QWidget):
         self.month = False
         self.anchor = datetime.now(self.zone).date()
         self.days: dict[date, DayList] = {}
+        self._stale = True  # the days need reading from the engine when next on screen
         self.title = QLabel()
         bar = QHBoxLayout()
         for label, slot in (
@@ -148,29 +155,43 @@ class CalendarView(QWidget):
             f"{self.anchor:%B %Y}" if self.month else f"{self.first_day:%d %b} – {last:%d %b %Y}"
         )
 
+    def showEvent(self, event: QShowEvent) -> None:
+        """Coming on screen: read the days if anything changed while hidden."""
+        super().showEvent(event)
+        if self._stale:
+            self.load()
+
     def load(self, *_: object) -> None:
-        """Fill the days from the engine."""
+        """Fill the days from the engine: now if on screen, else when next shown."""
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
         start = datetime.combine(self.first_day, datetime.min.time(), self.zone)
         end = start + timedelta(days=len(self.days) or 7)
-        run_op(self.engine.posts_between(start, end, SHOWN), on_success=self._fill)
+        run_op(self.engine.calendar(start, end, SHOWN, self.zone, PER_DAY), on_success=self._fill)
 
-    def _fill(self, posts: list[Post]) -> None:
-        for listing in self.days.values():
-            listing.clear()
-        for post in sorted(posts, key=_moment):
-            moment = _moment(post).astimezone(self.zone)
-            found = self.days.get(moment.date())
-            if found is None:
-                continue
-            listing = found
-            mark = "✓" if post.status is not PostStatus.SCHEDULED else "⏰"
-            first = post.text.splitlines()[0][:40] if post.text else "(no text)"
+    def _fill(self, found: CalendarDays) -> None:
+        for day_list in self.days.values():
+            day_list.clear()
+        for entry in found.entries:
+            moment = entry.moment.astimezone(self.zone)
+            listing = self.days.get(moment.date())
+            if listing is None:
+                continue  # a published post whose first publish fell just outside the view
+            mark = "✓" if entry.status is not PostStatus.SCHEDULED else "⏰"
+            first = entry.text.splitlines()[0][:40] if entry.text else "(no text)"
             item = QListWidgetItem(f"{mark} {moment:%H:%M} {first}")
-            item.setData(Qt.ItemDataRole.UserRole, post.id)
-            item.setToolTip(post.text)
-            if post.status is not PostStatus.SCHEDULED:
+            item.setData(Qt.ItemDataRole.UserRole, entry.post_id)
+            item.setToolTip(entry.text)
+            if entry.status is not PostStatus.SCHEDULED:
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsDragEnabled)
             listing.addItem(item)
+        for day, count in found.more.items():
+            if (busy := self.days.get(day)) is not None:
+                more = QListWidgetItem(f"… and {count:,} more (the Queue lists every post)")
+                more.setFlags(Qt.ItemFlag.NoItemFlags)
+                busy.addItem(more)
 
     def move_post(self, post_id: str, day: date) -> None:
         """Reschedule a post to `day`, keeping its time of day in its own zone."""
@@ -192,10 +213,3 @@ class CalendarView(QWidget):
     def _fail(self, error: KnownError) -> None:
         self.message.emit(error.text().splitlines()[0])
         self.load()
-
-
-def _moment(post: Post) -> datetime:
-    if post.scheduled_at is not None:
-        return post.scheduled_at
-    published = [t.published_at for t in post.targets if t.published_at]
-    return min(published) if published else post.updated_at

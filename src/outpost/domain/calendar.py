@@ -1,0 +1,33 @@
+"""What the calendar shows of a stretch of days: a line per post, and how many more a day has.
+
+The calendar never needs whole posts (targets, media, thread), and a day can hold thousands of
+them (a creator's import, a busy account), so it reads these light entries instead, at most a
+screenful per day, and says how many it left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from outpost.domain.enums import PostStatus
+
+ENTRY_TEXT = 500  # characters of a post's text kept for the line and its tooltip
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarEntry:
+    """One post on its day: `moment` is its scheduled time, else when it was published."""
+
+    post_id: str
+    status: PostStatus
+    moment: datetime
+    text: str  # the first ENTRY_TEXT characters
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarDays:
+    """The entries of [start, end), in time order, and per local day how many were left out."""
+
+    entries: tuple[CalendarEntry, ...]
+    more: dict[date, int] = field(default_factory=dict)
