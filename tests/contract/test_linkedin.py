@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -318,3 +319,24 @@ async def test_an_app_with_pkce_enabled_signs_in_with_a_verifier(
     assert authorize.url.params["code_challenge_method"] == "S256"
     token = next(r for r in server.requests if r.url.path == "/oauth/v2/accessToken")
     assert b"code_verifier=" in token.content and b"client_secret=" in token.content  # both, like linkedctl
+
+
+async def test_a_sign_in_ending_within_a_week_asks_for_a_reconnect_in_time(
+    engine: Engine, server: FakeLinkedIn, loopback: LoopbackServer
+) -> None:
+    """Without refresh tokens LinkedIn's sign-in simply ends (60 days): a week ahead, the card says when."""
+    server.oauth.access_lifetime_s = 3 * 86400  # connected 57 days ago, as it were
+    account = await engine.connect_account(Network.LINKEDIN, open_url=browser(loopback))  # type: ignore[arg-type]
+    [checked] = await engine.check_accounts(account.id)
+    health = checked.health
+    assert health.state is HealthState.DEGRADED
+    assert health.token_has_scopes and health.token_is_valid  # nothing is missing: time is running out
+    ends = datetime.now(UTC) + timedelta(days=3)
+    assert health.message == f"The LinkedIn sign-in ends on {ends:%Y-%m-%d}; reconnect before then."
+    assert health.sign_in_ends_at is not None and abs(health.sign_in_ends_at - ends) < timedelta(minutes=1)
+
+
+async def test_a_fresh_sign_in_is_healthy_and_says_when_it_ends(alice: Account) -> None:
+    assert alice.health.state is HealthState.OK and alice.health.message is None
+    ends = alice.health.sign_in_ends_at
+    assert ends is not None and abs(ends - (datetime.now(UTC) + timedelta(days=60))) < timedelta(minutes=1)

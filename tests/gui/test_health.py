@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from outpost.adapters.base import AddAccountRequest
 from outpost.domain.enums import Network
+from outpost.domain.models import Account, HealthReport
 from outpost.engine import Engine
 from outpost.gui.dialogs.add_account import AddAccountDialog
-from outpost.gui.health.panel import HealthPanel
+from outpost.gui.health.panel import AccountCard, HealthPanel
 from outpost.gui.qt import QMessageBox
 from outpost.gui.tasks import settle_ops
 from tests.fakes import FakeClock, FakeNetwork, MemorySecretStore, fake_registry
@@ -106,3 +108,37 @@ def test_add_account_dialog_walks_through_the_developer_app_for_x_and_linkedin(q
             target_id="urn:li:organization:2414183", app=DeveloperApp("li-id", "li-secret", 9000)
         ),
     )
+
+
+def test_a_card_says_when_the_sign_in_ends_and_to_reconnect_in_the_last_week(
+    qapp, qtbot, tmp_path: Path
+) -> None:
+    now = datetime.now(UTC)
+    base = Account(id="acc_li", network=Network.LINKEDIN, handle="alice", secret_ref="r", created_at=now)
+
+    async def scenario() -> None:
+        engine = Engine.open(
+            tmp_path, registry=fake_registry(FakeNetwork()), secrets=MemorySecretStore(), clock=FakeClock()
+        )
+        try:
+            panel = HealthPanel(engine)
+            qtbot.addWidget(panel)
+
+            def card(days_left: int) -> AccountCard:
+                health = HealthReport.summarise(
+                    checked_at=now, sign_in_ends_at=now + timedelta(days=days_left)
+                )
+                made = AccountCard(base.model_copy(update={"health": health}), panel)
+                qtbot.addWidget(made)
+                return made
+
+            later, soon = card(40), card(3)
+            assert "Connected" in later.title.text() and "Permissions: all needed" in later.facts.text()
+            assert "Sign-in ends: " in later.facts.text() and "reconnect" not in later.facts.text()
+            assert "Limited" in soon.title.text() and "Permissions: all needed" in soon.facts.text()
+            assert "— reconnect before then" in soon.facts.text()
+        finally:
+            await settle_ops()
+            await engine.close()
+
+    run_on_qasync(qapp, scenario)

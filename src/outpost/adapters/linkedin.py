@@ -70,7 +70,6 @@ LINKEDIN_VERSION = "202601"
 RESTLI_PROTOCOL = "2.0.0"
 ORGANIZATION_SCOPES = ("w_organization_social", "rw_organization_admin")
 REFRESH_MARGIN = timedelta(days=7)
-WARN_BEFORE_END = timedelta(days=7)
 PROCESSING_POLL_S = 2.0
 PROCESSING_MAX_S = 900.0
 _ORGANIZATION = re.compile(r"^urn:li:organization:(\d+)$")
@@ -216,19 +215,16 @@ class LinkedInAdapter(OAuthAppAdapter):
         ends = expires_at(credentials)
         if credentials.get("refresh_token"):
             ends = expires_at(credentials, "refresh_expires_at")
-        ending = ends is not None and ends - now < WARN_BEFORE_END
-        message = None
         granted = set(credentials.get("scope", "").replace(",", " ").split())
         scopes_ok = not granted or bool({"w_member_social", "w_organization_social"} & granted)
+        report = HealthReport.summarise(token_has_scopes=scopes_ok, checked_at=now, sign_in_ends_at=ends)
         if not scopes_ok:
             message = "The sign-in cannot post (no w_member_social); add “Share on LinkedIn” to the app."
-        elif ending:
+        elif report.sign_in_ending and ends is not None:
             message = f"The LinkedIn sign-in ends on {ends:%Y-%m-%d}; reconnect before then."
-        return HealthReport.summarise(
-            token_has_scopes=scopes_ok and not ending,
-            checked_at=now,
-            message=message,
-        )
+        else:
+            return report
+        return report.model_copy(update={"message": message})
 
     async def revoke(self, ctx: AccountContext) -> str:
         """`POST /oauth/v2/revoke` with the app's client id and secret."""

@@ -183,9 +183,16 @@ class TokenKeeper:
         self._now = now
 
     def needs_refresh(self, credentials: Credentials) -> bool:
-        """Whether the token expires within the margin (and can be refreshed)."""
+        """Whether to renew the token now: within the margin if it can be renewed, else once expired.
+
+        A token without a refresh token (LinkedIn's usual 60-day sign-in) keeps working to its
+        last minute; the health card warns ahead instead (HealthReport.sign_in_ending).
+        """
         ends = expires_at(credentials)
-        return ends is not None and ends - self._now() < self._margin
+        if ends is None:
+            return False
+        left = ends - self._now()
+        return left <= timedelta(0) or (left < self._margin and bool(credentials.get("refresh_token")))
 
     async def access_token(self, ctx: AccountContext) -> str:
         """The account's access token, refreshed first if it is about to expire."""

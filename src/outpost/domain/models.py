@@ -6,7 +6,7 @@ CLI render them. They hold no secrets: an account carries only the *name* of its
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue
@@ -27,6 +27,7 @@ def _require_utc(value: datetime) -> datetime:
 
 
 UtcDateTime = Annotated[datetime, AfterValidator(_require_utc)]
+SIGN_IN_WARNING = timedelta(days=7)  # a health card turns amber this long before a sign-in ends
 Options = dict[str, JsonValue]
 
 
@@ -38,7 +39,9 @@ class HealthReport(_Model):
     """An account connection's state, with the seeds' `connection_status` fields.
 
     `state` summarises the rest: broken when the token is invalid or the user inactive, degraded
-    when scopes are missing or the account is rate limited, ok otherwise.
+    when scopes are missing, the account is rate limited or its sign-in ends within
+    SIGN_IN_WARNING (`sign_in_ends_at`: set where the network's sign-in cannot be renewed without
+    the person, e.g. LinkedIn's 60-day tokens), ok otherwise.
     """
 
     state: HealthState = HealthState.OK
@@ -49,6 +52,14 @@ class HealthReport(_Model):
     is_active_user: bool = True
     checked_at: UtcDateTime | None = None
     message: str | None = None
+    sign_in_ends_at: UtcDateTime | None = None
+
+    @property
+    def sign_in_ending(self) -> bool:
+        """The sign-in ends within SIGN_IN_WARNING of the check: time to reconnect."""
+        if self.sign_in_ends_at is None:
+            return False
+        return self.sign_in_ends_at - (self.checked_at or datetime.now(UTC)) < SIGN_IN_WARNING
 
     @classmethod
     def summarise(cls, **fields: object) -> HealthReport:
@@ -56,7 +67,7 @@ class HealthReport(_Model):
         report = cls.model_validate(fields)
         if not report.token_is_valid or not report.is_active_user:
             state = HealthState.BROKEN
-        elif not report.token_has_scopes or report.rate_limited:
+        elif not report.token_has_scopes or report.rate_limited or report.sign_in_ending:
             state = HealthState.DEGRADED
         else:
             state = HealthState.OK

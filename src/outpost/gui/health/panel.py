@@ -85,6 +85,9 @@ class AccountCard(QFrame):
             f"Rate limited: {rate} · Active account: {yes_no[health.is_active_user]}",
             f"Last checked: {when(health.checked_at)}",
         ]
+        if health.sign_in_ends_at is not None:
+            soon = " — reconnect before then" if health.sign_in_ending else ""
+            lines[1] += f" · Sign-in ends: {health.sign_in_ends_at.astimezone(zone):%Y-%m-%d}{soon}"
         if health.message:
             lines.append(f"Last problem: {health.message}")
         return "\n".join(lines)
