@@ -1,8 +1,9 @@
 """Whatever a network answers, an adapter either understands it or raises a `PublishError`.
 
 Hypothesis throws arbitrary statuses, headers and JSON (or not-JSON) bodies at each adapter's
-create and upload requests. Anything but a `PublishedPart` / `UploadedMedia` or a `PublishError`
-is a crash waiting to happen in a person's publish queue. The network is an in-process
+create and upload requests, and at adding an account (its verification calls). Anything but a
+`PublishedPart` / `UploadedMedia` / `VerifiedAccount` or one of Outpost's own errors (told to
+the person in plain words) is a crash waiting to happen in a person's queue or Add account. The network is an in-process
 `httpx.MockTransport` here (thousands of answers; the transport is not what is under test).
 """
 
@@ -19,13 +20,20 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from outpost.adapters.base import AccountContext, NetworkAdapter, PartRequest, UploadedMedia
+from outpost.adapters.base import (
+    AccountContext,
+    AddAccountRequest,
+    NetworkAdapter,
+    PartRequest,
+    UploadedMedia,
+    VerifiedAccount,
+)
 from outpost.adapters.bluesky import BlueskyAdapter
 from outpost.adapters.linkedin import LinkedInAdapter
 from outpost.adapters.mastodon import MastodonAdapter
 from outpost.adapters.x import XAdapter
 from outpost.domain.enums import Network
-from outpost.domain.errors import PublishError
+from outpost.domain.errors import KnownError, PublishError
 from outpost.domain.models import Account, MediaAsset, PublishedPart
 
 json_values = st.recursive(
@@ -48,6 +56,16 @@ plausible = st.fixed_dictionaries(
         "status": json_values,
         "error": json_values,
         "message": json_values,
+        "username": json_values,
+        "name": json_values,
+        "sub": json_values,
+        "did": json_values,
+        "handle": json_values,
+        "elements": st.lists(
+            st.dictionaries(st.sampled_from(["organization", "organizationName"]), json_values, max_size=2),
+            max_size=2,
+        )
+        | json_values,
     },
 )
 bodies = st.one_of(plausible.map(json.dumps), json_values.map(json.dumps), st.text(max_size=40), st.just(""))
@@ -84,7 +102,7 @@ ACCOUNTS: dict[
     Network, tuple[Callable[[httpx.AsyncClient], NetworkAdapter], dict[str, Any], dict[str, str]]
 ] = {
     Network.MASTODON: (
-        lambda c: MastodonAdapter(c, media_poll_s=0),
+        lambda c: MastodonAdapter(c, media_poll_s=0, media_poll_max_s=0.05),
         {"service_url": "https://masto.example", "handle": "alice@masto.example"},
         {"access_token": "t"},
     ),
@@ -113,6 +131,18 @@ ACCOUNTS: dict[
 }
 
 
+# A person adding each account with what they hold (tokens made elsewhere for X and LinkedIn;
+# LinkedIn with a page, so the page checks are fuzzed too).
+ADD_REQUESTS = {
+    Network.MASTODON: AddAccountRequest(service_url="https://masto.example", access_token="t"),
+    Network.BLUESKY: AddAccountRequest(
+        service_url="https://pds.example", handle="alice.example", app_password="aaaa-bbbb-cccc-dddd"
+    ),
+    Network.X: AddAccountRequest(access_token="t"),
+    Network.LINKEDIN: AddAccountRequest(access_token="t", target_id="urn:li:organization:2414183"),
+}
+
+
 def _context(network: Network, fields: dict[str, Any], credentials: dict[str, str]) -> AccountContext:
     account = Account(id="acc_1", network=network, secret_ref="ref", created_at=datetime.now(UTC), **fields)
     return AccountContext(account, _Vault(credentials), asyncio.Lock())
@@ -126,6 +156,8 @@ def _run(network: Network, answer: httpx.Response, action: str, tmp: Path) -> ob
         async with httpx.AsyncClient(transport=transport) as client:
             adapter = make(client)
             ctx = _context(network, fields, credentials)
+            if action == "add":
+                return await adapter.add_account(ADD_REQUESTS[network])
             if action == "publish":
                 part = PartRequest(index=0, text="hello", media=(), options={}, idempotency_key="k-0")
                 return await adapter.publish(ctx, part)
@@ -148,7 +180,10 @@ def _fuzz(network: Network, action: str, tmp_path: Path) -> None:
             result = _run(network, answer, action, image)
         except PublishError:
             return
-        assert isinstance(result, PublishedPart | UploadedMedia)
+        except KnownError:
+            assert action == "add"  # adding an account may refuse in other plain words (e.g. the page)
+            return
+        assert isinstance(result, PublishedPart | UploadedMedia | VerifiedAccount)
 
     check()
 
@@ -156,18 +191,22 @@ def _fuzz(network: Network, action: str, tmp_path: Path) -> None:
 def test_mastodon_answers(tmp_path: Path) -> None:
     _fuzz(Network.MASTODON, "publish", tmp_path)
     _fuzz(Network.MASTODON, "upload", tmp_path)
+    _fuzz(Network.MASTODON, "add", tmp_path)
 
 
 def test_bluesky_answers(tmp_path: Path) -> None:
     _fuzz(Network.BLUESKY, "publish", tmp_path)
     _fuzz(Network.BLUESKY, "upload", tmp_path)
+    _fuzz(Network.BLUESKY, "add", tmp_path)
 
 
 def test_x_answers(tmp_path: Path) -> None:
     _fuzz(Network.X, "publish", tmp_path)
     _fuzz(Network.X, "upload", tmp_path)
+    _fuzz(Network.X, "add", tmp_path)
 
 
 def test_linkedin_answers(tmp_path: Path) -> None:
     _fuzz(Network.LINKEDIN, "publish", tmp_path)
     _fuzz(Network.LINKEDIN, "upload", tmp_path)
+    _fuzz(Network.LINKEDIN, "add", tmp_path)

@@ -140,7 +140,7 @@ class BlueskyAdapter(NetworkAdapter):
         )
         response = await send(self.client, request, network=self.network, reset_parser=_reset, check=False)
         if response.is_success:
-            return dict(response.json())
+            return _session(response)
         error = error_for(response, network=self.network, now=_now(), reset_parser=_reset)
         if response.status_code in (400, 401):
             reason = server_message(response) or "invalid identifier or password"
@@ -157,7 +157,7 @@ class BlueskyAdapter(NetworkAdapter):
     async def verify_credentials(self, ctx: AccountContext) -> HealthReport:
         """`getSession` (refreshing the session if needed): active, status."""
         response = await self._xrpc(ctx, "GET", "com.atproto.server.getSession")
-        body = response.json()
+        body = read(response, Network.BLUESKY, kind=dict)
         active = body.get("active", True) is not False
         return HealthReport.summarise(
             is_active_user=active,
@@ -323,7 +323,7 @@ class BlueskyAdapter(NetworkAdapter):
             content=fitted.data,
             headers={"Content-Type": fitted.mime_type},
         )
-        return dict(uploaded.json()["blob"])
+        return dict(read(uploaded, Network.BLUESKY, "blob", kind=dict))
 
     async def _resolve_mentions(self, ctx: AccountContext, text: str) -> dict[str, str]:
         dids: dict[str, str] = {}
@@ -331,8 +331,9 @@ class BlueskyAdapter(NetworkAdapter):
             response = await self._xrpc(
                 ctx, "GET", "com.atproto.identity.resolveHandle", params={"handle": handle}, check=False
             )
-            if response.is_success:
-                dids[handle] = str(response.json()["did"])
+            did = read(response, Network.BLUESKY, "did", kind=str) if response.is_success else ""
+            if did.startswith("did:"):
+                dids[handle] = did
             else:
                 log.info("mention @%s did not resolve; it stays plain text", handle)
         return dids
@@ -402,7 +403,7 @@ class BlueskyAdapter(NetworkAdapter):
                 self.client, request, network=self.network, reset_parser=_reset, check=False
             )
             if response.is_success:
-                session = dict(response.json())
+                session = _session(response)
             elif _error_name(response) in TOKEN_ERRORS and creds.get("app_password"):
                 log.info("refresh token of %s no longer valid; signing in again", ctx.account.ref)
                 session = await self._create_session(
@@ -423,6 +424,13 @@ class BlueskyAdapter(NetworkAdapter):
             f"Bluesky answered HTTP {response.status_code}: {reason}. "
             f"Reconnect the account (a new app password may be needed)."
         )
+
+
+def _session(response: httpx.Response) -> dict[str, Any]:
+    """A `createSession` / `refreshSession` answer, checked for what Outpost keeps of it."""
+    for key in ("did", "handle", "accessJwt", "refreshJwt"):
+        read(response, Network.BLUESKY, key, kind=str)
+    return dict(read(response, Network.BLUESKY, kind=dict))
 
 
 def _credentials(session: dict[str, Any], *, service: str, app_password: str | None) -> dict[str, str]:

@@ -176,11 +176,15 @@ def read(
 
 
 def read_id(response: httpx.Response, network: Network, *path: str | int) -> str:
-    """An identifier in the answer (a string or a number, never empty), as text."""
+    """An identifier in the answer (a string or a number: printable, no spaces, never empty), as text.
+
+    Identifiers go back into URLs and request bodies; a control character or a space in one is
+    a malformed answer, not something to send on (httpx would refuse such a URL mid-publish).
+    """
     value = str(read(response, network, *path, kind=(str, int)))
-    if not value:
+    if not value or not value.isprintable() or any(ch.isspace() for ch in value):
         raise ServerError(
-            f"{network.label} answered with an empty {'/'.join(str(k) for k in path)}.",
+            f"{network.label} answered with an unusable {'/'.join(str(k) for k in path)} ({value[:40]!r}).",
             may_have_taken_effect=True,
         )
     return value

@@ -41,7 +41,7 @@ from outpost.adapters.base import (
     UploadedMedia,
     VerifiedAccount,
 )
-from outpost.adapters.http import read, read_id, retry_after, send, server_message
+from outpost.adapters.http import read, read_id, retry_after, send, server_message, text_or_none
 from outpost.adapters.oauth_app import OAuthAppAdapter
 from outpost.adapters.tokens import (
     expires_at,
@@ -158,8 +158,11 @@ class LinkedInAdapter(OAuthAppAdapter):
 
     async def _verified(self, credentials: dict[str, str], target_id: str | None) -> VerifiedAccount:
         token = credentials["access_token"]
-        me = (await self._request("GET", "/v2/userinfo", token=token)).json()
-        name = str(me.get("name") or f"{me.get('given_name', '')} {me.get('family_name', '')}".strip())
+        answer = await self._request("GET", "/v2/userinfo", token=token)
+        member = read_id(answer, Network.LINKEDIN, "sub")
+        me = read(answer, Network.LINKEDIN, kind=dict)
+        given = " ".join(part for key in ("given_name", "family_name") if (part := text_or_none(me.get(key))))
+        name = text_or_none(me.get("name")) or given or member
         health = self._health(credentials)
         if target_id is None:
             return VerifiedAccount(
@@ -168,7 +171,7 @@ class LinkedInAdapter(OAuthAppAdapter):
                 service_url=None,
                 credentials=credentials,
                 health=health,
-                target_id=f"urn:li:person:{me['sub']}",
+                target_id=f"urn:li:person:{member}",
             )
         organizations = await self.organizations(token)
         if target_id not in organizations:
@@ -179,10 +182,14 @@ class LinkedInAdapter(OAuthAppAdapter):
                 f"Pages this sign-in administers: {listed}.",
             )
         org_id = target_id.rsplit(":", 1)[1]
-        org = (await self._request("GET", f"/rest/organizations/{org_id}", token=token)).json()
+        org = read(
+            await self._request("GET", f"/rest/organizations/{org_id}", token=token),
+            Network.LINKEDIN,
+            kind=dict,
+        )
         return VerifiedAccount(
-            handle=str(org.get("vanityName") or f"org-{org_id}"),
-            display_name=str(org.get("localizedName") or organizations[target_id]),
+            handle=text_or_none(org.get("vanityName")) or f"org-{org_id}",
+            display_name=text_or_none(org.get("localizedName")) or organizations[target_id],
             service_url=None,
             credentials=credentials,
             health=health,
@@ -198,10 +205,12 @@ class LinkedInAdapter(OAuthAppAdapter):
             params={"q": "roleAssignee", "role": "ADMINISTRATOR", "state": "APPROVED"},
         )
         found: dict[str, str] = {}
-        for element in response.json().get("elements", []):
+        for element in read(response, Network.LINKEDIN, "elements", kind=list):
+            if not isinstance(element, dict):
+                continue
             urn = element.get("organization") or element.get("organizationTarget")
             if isinstance(urn, str) and _ORGANIZATION.match(urn):
-                found[urn] = str(element.get("organizationName") or urn)
+                found[urn] = text_or_none(element.get("organizationName")) or urn
         return found
 
     async def verify_credentials(self, ctx: AccountContext) -> HealthReport:

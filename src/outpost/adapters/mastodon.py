@@ -22,7 +22,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import httpx
 
@@ -171,11 +171,17 @@ class MastodonAdapter(NetworkAdapter):
     idempotent_publish = True
 
     def __init__(
-        self, client: httpx.AsyncClient, *, api_base: str | None = None, media_poll_s: float = MEDIA_POLL_S
+        self,
+        client: httpx.AsyncClient,
+        *,
+        api_base: str | None = None,
+        media_poll_s: float = MEDIA_POLL_S,
+        media_poll_max_s: float = MEDIA_POLL_MAX_S,
     ) -> None:
         super().__init__(client, api_base=api_base)
         self._instances: dict[str, tuple[float, InstanceRules]] = {}
         self.media_poll_s = media_poll_s
+        self.media_poll_max_s = media_poll_max_s
 
     # -- rules ---------------------------------------------------------------------------------
 
@@ -254,19 +260,20 @@ class MastodonAdapter(NetworkAdapter):
         modern = await self._discover(instance)
         scopes = SCOPES_MODERN if modern.get("profile") else SCOPES_CLASSIC
         async with LoopbackRedirect() as redirect:
-            registered = (
-                await self._send(
-                    "POST",
-                    instance,
-                    "/api/v1/apps",
-                    json={
-                        "client_name": APP_NAME,
-                        "redirect_uris": redirect.uri,
-                        "scopes": scopes,
-                        "website": APP_WEBSITE,
-                    },
-                )
-            ).json()
+            answer = await self._send(
+                "POST",
+                instance,
+                "/api/v1/apps",
+                json={
+                    "client_name": APP_NAME,
+                    "redirect_uris": redirect.uri,
+                    "scopes": scopes,
+                    "website": APP_WEBSITE,
+                },
+            )
+            registered = {
+                key: read_id(answer, Network.MASTODON, key) for key in ("client_id", "client_secret")
+            }
             state, pkce = new_state(), Pkce.s256() if modern.get("pkce") else None
             query = {
                 "response_type": "code",
@@ -288,12 +295,8 @@ class MastodonAdapter(NetworkAdapter):
             }
             if pkce is not None:
                 form["code_verifier"] = pkce.verifier
-            token = (await self._send("POST", instance, "/oauth/token", data=form)).json()
-        credentials = {
-            "access_token": str(token["access_token"]),
-            "client_id": str(registered["client_id"]),
-            "client_secret": str(registered["client_secret"]),
-        }
+            token = await self._send("POST", instance, "/oauth/token", data=form)
+        credentials = {"access_token": read_id(token, Network.MASTODON, "access_token"), **registered}
         return await self._verified(instance, credentials)
 
     async def _discover(self, instance: str) -> dict[str, bool]:
@@ -311,11 +314,12 @@ class MastodonAdapter(NetworkAdapter):
         response = await self._send(
             "GET", instance, "/api/v1/accounts/verify_credentials", token=credentials["access_token"]
         )
-        me = response.json()
+        username = read_id(response, Network.MASTODON, "username")
+        me = read(response, Network.MASTODON, kind=dict)
         host = urlsplit(instance).netloc
         return VerifiedAccount(
-            handle=f"{me['username']}@{host}",
-            display_name=str(me.get("display_name") or me["username"]),
+            handle=f"{username}@{host}",
+            display_name=text_or_none(me.get("display_name")) or username,
             service_url=instance,
             credentials=credentials,
             health=self._health(response),
@@ -389,14 +393,21 @@ class MastodonAdapter(NetworkAdapter):
         return UploadedMedia(media, remote_id=media_id)
 
     async def _wait_processed(self, instance: str, token: str, media_id: str) -> dict[str, Any]:
-        deadline = time.monotonic() + MEDIA_POLL_MAX_S
+        """Poll `GET /api/v1/media/:id`: 206 while processing, 200 once ready (422: it failed).
+
+        Only the status decides (docs.joinmastodon.org/methods/media): a server answering 200
+        without a `url` is not waited on for ten minutes.
+        """
+        deadline = time.monotonic() + self.media_poll_max_s
         while time.monotonic() < deadline:
             await asyncio.sleep(self.media_poll_s)
-            response = await self._send("GET", instance, f"/api/v1/media/{media_id}", token=token)
-            if response.status_code == 200 and response.json().get("url"):
-                return dict(response.json())
+            response = await self._send(
+                "GET", instance, f"/api/v1/media/{quote(media_id, safe='')}", token=token
+            )
+            if response.status_code == 200:
+                return dict(read(response, Network.MASTODON, kind=dict))
         raise PublishError(
-            f"Mastodon was still processing the file after {MEDIA_POLL_MAX_S:.0f} s; try again later.",
+            f"Mastodon was still processing the file after {self.media_poll_max_s:.0f} s; try again later.",
             may_have_taken_effect=False,
         )
 

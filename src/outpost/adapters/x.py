@@ -28,6 +28,7 @@ import re
 import unicodedata
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
+from urllib.parse import quote
 
 import httpx
 
@@ -168,14 +169,15 @@ class XAdapter(OAuthAppAdapter):
 
     async def _verified(self, credentials: dict[str, str]) -> VerifiedAccount:
         response = await self._request("GET", "/2/users/me", token=credentials["access_token"])
-        me = read(response, Network.X, "data")
+        username = read_id(response, Network.X, "data", "username")
+        me = read(response, Network.X, "data", kind=dict)
         return VerifiedAccount(
-            handle=str(me["username"]),
-            display_name=str(me.get("name") or me["username"]),
+            handle=username,
+            display_name=text_or_none(me.get("name")) or username,
             service_url=None,
             credentials=credentials,
             health=self._health(credentials, response),
-            target_id=str(me["id"]),
+            target_id=read_id(response, Network.X, "data", "id"),
         )
 
     async def verify_credentials(self, ctx: AccountContext) -> HealthReport:
@@ -245,14 +247,16 @@ class XAdapter(OAuthAppAdapter):
                 await self._authorised(
                     ctx,
                     "POST",
-                    f"/2/media/upload/{media_id}/append",
+                    f"/2/media/upload/{quote(media_id, safe='')}/append",
                     files={"media": ("blob", data, "application/octet-stream")},
                     data={"segment_index": str(index)},
                 )
                 sent += len(data)
                 if progress is not None:
                     progress(sent, media.size)
-        finalized = await self._authorised(ctx, "POST", f"/2/media/upload/{media_id}/finalize")
+        finalized = await self._authorised(
+            ctx, "POST", f"/2/media/upload/{quote(media_id, safe='')}/finalize"
+        )
         info = _processing_info(finalized)
         if info:
             await self._wait_processed(ctx, media_id, info)
@@ -328,7 +332,7 @@ class XAdapter(OAuthAppAdapter):
         response = await self._authorised(
             ctx,
             "GET",
-            f"/2/users/{user_id}/tweets",
+            f"/2/users/{quote(user_id, safe='')}/tweets",
             params={
                 "max_results": "20",
                 "start_time": since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
