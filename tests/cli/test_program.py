@@ -81,9 +81,17 @@ def test_no_keyring_means_a_clear_refusal_not_a_plaintext_fallback(tmp_path: Pat
 
 
 @pytest.mark.slow
-def test_the_window_opens_with_the_engine_and_closes_cleanly_on_sigterm(tmp_path: Path) -> None:
+def test_a_data_dir_option_without_its_value_is_a_usage_error(tmp_path: Path) -> None:
+    result = outpost("--data-dir", data_dir=tmp_path)
+    assert result.returncode == 2 and "--data-dir: expected one argument" in result.stderr
+
+
+@pytest.mark.parametrize("spelling", ["--data-dir DIR", "--data-dir=DIR"])
+def test_the_window_opens_with_the_engine_and_closes_cleanly_on_sigterm(
+    tmp_path: Path, spelling: str
+) -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "outpost", "--data-dir", str(tmp_path)],
+        [sys.executable, "-m", "outpost", *spelling.replace("DIR", str(tmp_path)).split(" ")],
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -5,19 +5,19 @@ Exit codes: 0 done; 1 the operation ran but did not succeed; 2 bad input (usage 
 
 from __future__ import annotations
 
-import argparse
-import json
 import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from outpost import paths
-from outpost.cli.parser import build_parser
 from outpost.log import setup_logging
 
 if TYPE_CHECKING:  # the window starts faster without these; commands import them when they run
+    import argparse
+
     import httpx
 
     from outpost.adapters.registry import AdapterRegistry
@@ -40,10 +40,16 @@ def main(
 ) -> int:
     """Run `outpost` with `argv`; the keyword arguments are seams for tests and embedding."""
     window = _window_only(sys.argv[1:] if argv is None else list(argv))
-    args = window if window is not None else build_parser().parse_args(argv)
+    if window is not None:
+        from outpost.app import run_app  # Qt is imported only when the window is wanted
+
+        return run_app(paths.data_dir(window.data_dir))
+    from outpost.cli.parser import build_parser
+
+    args = build_parser().parse_args(argv)
     data_dir = paths.data_dir(args.data_dir)
     if args.command is None:
-        from outpost.app import run_app  # Qt is imported only when the window is wanted
+        from outpost.app import run_app
 
         return run_app(data_dir)
     try:
@@ -64,20 +70,30 @@ def main(
     )
 
 
-def _window_only(argv: list[str]) -> argparse.Namespace | None:
-    """The arguments, if they only ask for the window.
+@dataclass(frozen=True)
+class _WindowArgs:
+    data_dir: str | None
 
-    That is the common start, kept fast: building the full command tree costs more than the rest
-    of start-up's argument handling.
+
+def _window_only(argv: list[str]) -> _WindowArgs | None:
+    """The arguments, if they only ask for the window (`[--data-dir DIR] [--json]`), else None.
+
+    That is the common start, kept fast: no argparse, no command tree. Anything else — another
+    option, an abbreviation, a missing value — goes to the full parser, which also words errors.
     """
-    quick = argparse.ArgumentParser(add_help=False)
-    quick.add_argument("--data-dir")
-    quick.add_argument("--json", action="store_true")
-    known, rest = quick.parse_known_args(argv)
-    if rest:
-        return None
-    known.command = None
-    return known
+    data_dir: str | None = None
+    rest = list(argv)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--json":
+            continue
+        if arg.startswith("--data-dir="):
+            data_dir = arg.removeprefix("--data-dir=")
+        elif arg == "--data-dir" and rest and not rest[0].startswith("-"):
+            data_dir = rest.pop(0)
+        else:
+            return None
+    return _WindowArgs(data_dir)
 
 
 async def _headless(args: argparse.Namespace, data_dir: Path, **seams: Any) -> int:
@@ -149,4 +165,6 @@ def _classify(error: KnownError) -> tuple[str, int]:
 
 
 def _print_json(document: object) -> None:
+    import json
+
     print(json.dumps(document, ensure_ascii=False, indent=2))
