@@ -17,21 +17,14 @@ from tests.gui.helpers import run_on_qasync
 
 def test_posts_sit_on_their_days_and_a_moved_post_keeps_its_time(qapp, qtbot, tmp_path: Path) -> None:
     async def scenario() -> None:
-        engine = Engine.open(
-            tmp_path, registry=fake_registry(FakeNetwork()), secrets=MemorySecretStore(), clock=FakeClock()
-        )
+        engine = _open_engine(tmp_path)
         try:
-            engine.update_settings(default_timezone="Europe/Berlin")
             account = await engine.add_account(Network.MASTODON, AddAccountRequest(access_token="good-token"))
             post = await engine.create_post(
                 PostInput(text="Thursday post", accounts=(account.id,)),
                 When.scheduled("2026-11-26T09:30", "Europe/Berlin"),
             )
-            view = CalendarView(engine)
-            qtbot.addWidget(view)
-            view.show()
-            view.anchor = date(2026, 11, 25)
-            view.set_month(False)
+            view = _this_week(engine, qtbot)
             await settle_ops()
             assert view.first_day == date(2026, 11, 23)  # the week starts on Monday
             thursday = view.days[date(2026, 11, 26)]
@@ -63,6 +56,17 @@ def _open_engine(tmp_path: Path) -> Engine:
     return engine
 
 
+def _this_week(engine: Engine, qtbot, *, shown: bool = True) -> CalendarView:
+    """The calendar on the week of 2026-11-25 (the fake clock's today), on screen or hidden."""
+    view = CalendarView(engine)
+    qtbot.addWidget(view)
+    if shown:
+        view.show()
+    view.anchor = date(2026, 11, 25)
+    view.set_month(False)
+    return view
+
+
 def test_a_hidden_calendar_shows_what_changed_when_it_is_opened(qapp, qtbot, tmp_path: Path) -> None:
     """While on another tab the calendar reads nothing; opened, it has every change."""
 
@@ -70,10 +74,7 @@ def test_a_hidden_calendar_shows_what_changed_when_it_is_opened(qapp, qtbot, tmp
         engine = _open_engine(tmp_path)
         try:
             account = await engine.add_account(Network.MASTODON, AddAccountRequest(access_token="good-token"))
-            view = CalendarView(engine)
-            qtbot.addWidget(view)
-            view.anchor = date(2026, 11, 25)
-            view.set_month(False)
+            view = _this_week(engine, qtbot, shown=False)
             await engine.create_post(
                 PostInput(text="Written while the calendar was hidden", accounts=(account.id,)),
                 When.scheduled("2026-11-26T09:30", "Europe/Berlin"),
@@ -104,11 +105,7 @@ def test_a_busy_day_lists_its_first_posts_and_says_how_many_more(qapp, qtbot, tm
                     PostInput(text=f"Post {minute}", accounts=(account.id,)),
                     When.scheduled(f"2026-11-27T{8 + minute // 60:02d}:{minute % 60:02d}", "Europe/Berlin"),
                 )
-            view = CalendarView(engine)
-            qtbot.addWidget(view)
-            view.show()
-            view.anchor = date(2026, 11, 25)
-            view.set_month(False)
+            view = _this_week(engine, qtbot)
             await settle_ops()
             friday = view.days[date(2026, 11, 27)]
             assert friday.count() == PER_DAY + 1
