@@ -137,6 +137,14 @@ def test_a_card_says_when_the_sign_in_ends_and_to_reconnect_in_the_last_week(
             assert "Sign-in ends: " in later.facts.text() and "reconnect" not in later.facts.text()
             assert "Limited" in soon.title.text() and "Permissions: all needed" in soon.facts.text()
             assert "— reconnect before then" in soon.facts.text()
+            advised = AccountCard(
+                base.model_copy(
+                    update={"health": HealthReport.summarise(checked_at=now, message="No refresh token.")}
+                ),
+                panel,
+            )
+            qtbot.addWidget(advised)
+            assert "Note: No refresh token." in advised.facts.text() and "problem" not in advised.facts.text()
         finally:
             await settle_ops()
             await engine.close()

@@ -89,7 +89,9 @@ class AccountCard(QFrame):
             soon = " — reconnect before then" if health.sign_in_ending else ""
             lines[1] += f" · Sign-in ends: {health.sign_in_ends_at.astimezone(zone):%Y-%m-%d}{soon}"
         if health.message:
-            lines.append(f"Last problem: {health.message}")
+            # A healthy account's message is advice (X without a refresh token), not a problem.
+            heading = "Note" if health.state is HealthState.OK else "Last problem"
+            lines.append(f"{heading}: {health.message}")
         return "\n".join(lines)
 
 
