@@ -92,6 +92,18 @@ def test_typing_updates_each_networks_counter_and_the_previews(window_run) -> No
     window_run(scenario)
 
 
+def test_with_no_account_chosen_the_composer_says_where_to_choose_one(window_run) -> None:
+    async def scenario(window: MainWindow, engine: Engine) -> None:
+        composer = window.composer
+        composer.select()
+        composer.text.setPlainText("Hello")
+        await checked(composer)
+        assert not composer.publish_button.isEnabled()
+        assert composer.problem_list.item(0).text() == "⚠ Choose at least one account under “Post to”."
+
+    window_run(scenario)
+
+
 def test_over_the_limit_the_counter_turns_red_and_publishing_is_blocked_with_the_reason(window_run) -> None:
     async def scenario(window: MainWindow, engine: Engine) -> None:
         composer = window.composer

@@ -670,9 +670,18 @@ class ComposerWidget(QWidget):
 def _in_gui_words(message: str) -> str:
     """Problems are worded for the command line; say where to click instead of which flag."""
     message = re.sub(
+        r"^--account: choose at least one account to publish to \(connected: [^)]*\)\.",
+        "Choose at least one account under “Post to”.",
+        message,
+    )
+    message = re.sub(
         r"give (\w+) its own text with --text-for", r"give \1 its own text in its Customise tab", message
     )
-    return re.sub(r"--option (\w+)\.(\w+)", r"\1 option '\2'", message)
+    message = re.sub(r"--option (\w+)\.(\w+)", r"\1 option '\2'", message)
+    message = re.sub(r"^--[\w-]+: ", "", message)  # the flag is only the command line's name for the field
+    if re.match(r"[a-z]+(?![\w:@.])", message):  # a sentence's first word, not an account like x:alice
+        message = message[:1].upper() + message[1:]
+    return message
 
 
 def _option_widget(spec: OptionSpec, changed: object) -> QWidget:
