@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import html
-
 from outpost.adapters.base import AddAccountRequest, DeveloperApp
-from outpost.auth.providers import DEFAULT_PORT, PROVIDERS, OAuthProvider
+from outpost.auth.providers import PROVIDERS
 from outpost.domain.enums import Network
+from outpost.gui.dialogs.developer_app import DeveloperAppFields, setup_steps
 from outpost.gui.qt import (
-    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
-    QSpinBox,
-    Qt,
     QWidget,
 )
 
@@ -28,17 +23,6 @@ HELP = {
 }
 #: Networks that can have pages besides the member (the `target` field).
 WITH_PAGES = {Network.LINKEDIN: "urn:li:organization:… (a page you administer; empty: yourself)"}
-
-
-def setup_steps(provider: OAuthProvider, port: int = DEFAULT_PORT) -> str:
-    """The developer-app steps as rich text, with the redirect URI for the chosen port."""
-    steps = [s.replace(f":{DEFAULT_PORT}/", f":{port}/") for s in provider.setup]
-    items = "".join(f"<li>{html.escape(step)}</li>" for step in steps)
-    scopes = html.escape(" ".join(provider.scopes))
-    return (
-        f"<b>{provider.network.label} needs your own developer app</b> (once):"
-        f"<ol style='margin-left:-20px'>{items}</ol>Permissions Outpost asks for: <code>{scopes}</code>"
-    )
 
 
 class AddAccountDialog(QDialog):
@@ -75,21 +59,16 @@ class AddAccountDialog(QDialog):
         self.secret = QLineEdit()
         self.secret.setObjectName("secret")
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.client_id = QLineEdit()
-        self.client_id.setObjectName("client_id")
-        self.client_secret = QLineEdit()
-        self.client_secret.setObjectName("client_secret")
-        self.client_secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.port = QSpinBox()
-        self.port.setRange(1024, 65535)
-        self.port.setValue(DEFAULT_PORT)
-        self.pkce = QCheckBox("The network enabled PKCE for this app")
+        self.app = DeveloperAppFields.build(steps_width=460)
+        self.client_id, self.client_secret, self.port, self.pkce = (
+            self.app.client_id,
+            self.app.client_secret,
+            self.app.port,
+            self.app.pkce,
+        )
         self.target = QLineEdit()
         self.target.setObjectName("target")
-        self.help = QLabel()
-        self.help.setWordWrap(True)
-        self.help.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.help.setMinimumWidth(460)
+        self.help = self.app.steps  # a developer app's steps, or how to get a token / app password
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -101,10 +80,7 @@ class AddAccountDialog(QDialog):
         self.form.addRow("Handle", self.handle)
         self.form.addRow("Token or app password", self.secret)
         self.form.addRow(self.help)
-        self.form.addRow("Client id", self.client_id)
-        self.form.addRow("Client secret", self.client_secret)
-        self.form.addRow("Redirect port", self.port)
-        self.form.addRow("", self.pkce)
+        self.app.add_rows(self.form)
         self.form.addRow("Page", self.target)
         self.form.addRow(self.buttons)
         self.network.currentIndexChanged.connect(self._network_changed)

@@ -9,12 +9,12 @@ from typing import Any
 
 from pydantic.fields import FieldInfo
 
-from outpost.auth.providers import DEFAULT_PORT, PROVIDERS
+from outpost.auth.providers import PROVIDERS
 from outpost.config.settings import WEEKDAYS, Settings
 from outpost.domain.enums import Network
 from outpost.domain.errors import KnownError, ValidationError
 from outpost.engine import Engine
-from outpost.gui.dialogs.add_account import setup_steps
+from outpost.gui.dialogs.developer_app import DeveloperAppFields
 from outpost.gui.qt import (
     QCheckBox,
     QComboBox,
@@ -25,7 +25,6 @@ from outpost.gui.qt import (
     QLineEdit,
     QPushButton,
     QSpinBox,
-    Qt,
     QWidget,
 )
 from outpost.gui.tasks import run_op
@@ -96,27 +95,16 @@ class SettingsDialog(QDialog):
         self.app_network = QComboBox()
         for network in BRING_YOUR_OWN_APP:
             self.app_network.addItem(network.label, network.value)
-        self.client_id = QLineEdit()
+        self.app = DeveloperAppFields.build(steps_width=520)
+        self.client_id, self.client_secret = self.app.client_id, self.app.client_secret
+        self.redirect_port, self.app_pkce, self.app_steps = self.app.port, self.app.pkce, self.app.steps
         self.client_id.setPlaceholderText("client id")
-        self.client_secret = QLineEdit()
         self.client_secret.setPlaceholderText("client secret (if the network gives one)")
-        self.client_secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.redirect_port = QSpinBox()
-        self.redirect_port.setRange(1024, 65535)
-        self.redirect_port.setValue(DEFAULT_PORT)
-        self.app_pkce = QCheckBox("The network enabled PKCE for this app")
-        self.app_steps = QLabel()
-        self.app_steps.setWordWrap(True)
-        self.app_steps.setMinimumWidth(520)
-        self.app_steps.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         save = QPushButton("Save in keyring")
         save.clicked.connect(self._save_app)
         row.addRow("Network", self.app_network)
         row.addRow(self.app_steps)
-        row.addRow("Client id", self.client_id)
-        row.addRow("Client secret", self.client_secret)
-        row.addRow("Redirect port", self.redirect_port)
-        row.addRow("", self.app_pkce)
+        self.app.add_rows(row)
         row.addRow("", save)
         self.app_network.currentIndexChanged.connect(lambda _: self._show_steps())
         self.redirect_port.valueChanged.connect(lambda _: self._show_steps())
@@ -125,9 +113,7 @@ class SettingsDialog(QDialog):
 
     def _show_steps(self) -> None:
         """The chosen network's setup steps, with the redirect URI for the chosen port."""
-        network = Network(self.app_network.currentData())
-        self.app_steps.setText(setup_steps(PROVIDERS[network], self.redirect_port.value()))
-        self.app_pkce.setVisible(PROVIDERS[network].pkce_optional)
+        self.app.show_steps(PROVIDERS[Network(self.app_network.currentData())])
         # A wrapped rich-text label in a nested form gets too little height unless told its own.
         self.app_steps.setMinimumHeight(self.app_steps.heightForWidth(self.app_steps.minimumWidth()))
 
