@@ -78,6 +78,18 @@ def test_bundle_carries_its_icon_and_never_a_plaintext_keyring() -> None:
     assert not list(BUNDLE.rglob("keyrings*alt*"))
 
 
+def test_bundle_leaves_out_what_the_window_never_loads_and_no_link_points_nowhere() -> None:
+    """Qt Quick/QML (~20 MB, only for the virtual keyboard) and httpx's CLI stay out of the download."""
+    from PyInstaller.archive.readers import CArchiveReader
+
+    names = [path.name.lower() for path in BUNDLE.rglob("*")]
+    assert not [name for name in names if "qt6quick" in name or "qt6qml" in name or "virtualkeyboard" in name]
+    assert not [path for path in BUNDLE.rglob("*") if path.is_symlink() and not path.exists()]
+    modules = list(CArchiveReader(str(EXE)).open_embedded_archive("PYZ.pyz").toc)
+    assert "httpx" in modules  # the archive is read right
+    assert not [name for name in modules if name.split(".")[0] in ("click", "pygments", "rich")]
+
+
 def test_tarball_has_the_desktop_integration() -> None:
     [tarball] = (ROOT / "dist").glob(f"Outpost-{__version__}-linux-*.tar.gz")
     with tarfile.open(tarball) as archive:
