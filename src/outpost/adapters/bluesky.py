@@ -429,8 +429,8 @@ class BlueskyAdapter(NetworkAdapter):
 def _session(response: httpx.Response) -> dict[str, Any]:
     """A `createSession` / `refreshSession` answer, checked for what Outpost keeps of it."""
     for key in ("did", "handle", "accessJwt", "refreshJwt"):
-        read(response, Network.BLUESKY, key, kind=str)
-    return dict(read(response, Network.BLUESKY, kind=dict))
+        read(response, Network.BLUESKY, key, kind=str, secret=True)
+    return dict(read(response, Network.BLUESKY, kind=dict, secret=True))
 
 
 def _credentials(session: dict[str, Any], *, service: str, app_password: str | None) -> dict[str, str]:

@@ -150,14 +150,19 @@ def error_for(
 
 
 def read(
-    response: httpx.Response, network: Network, *path: str | int, kind: type | tuple[type, ...] = object
+    response: httpx.Response,
+    network: Network,
+    *path: str | int,
+    kind: type | tuple[type, ...] = object,
+    secret: bool = False,
 ) -> Any:
     """The JSON value at `path` in a successful answer.
 
     An answer that is not JSON or lacks what the API promises is the network's failure, told
     plainly (never a crash). It may have acted — a create that answered 2xx with garbage has
     probably posted — so `may_have_taken_effect` is True: a non-idempotent create ends in
-    review, an idempotent one is retried safely.
+    review, an idempotent one is retried safely. The error quotes the start of the answer, unless
+    `secret` (a token or session answer): then nothing of it, since errors reach logs and screens.
     """
     try:
         value: Any = response.json()
@@ -167,24 +172,26 @@ def read(
             raise TypeError(f"{type(value).__name__} where {kind} was expected")
     except (ValueError, KeyError, IndexError, TypeError):
         where = "/".join(str(k) for k in path) or "a JSON body"
+        shown = "not shown: it carries credentials" if secret else repr(response.text[:120])
         raise ServerError(
             f"{network.label} answered HTTP {response.status_code} without the expected {where} "
-            f"(a malformed answer: {response.text[:120]!r}).",
+            f"(a malformed answer: {shown}).",
             may_have_taken_effect=True,
         ) from None
     return value
 
 
-def read_id(response: httpx.Response, network: Network, *path: str | int) -> str:
+def read_id(response: httpx.Response, network: Network, *path: str | int, secret: bool = False) -> str:
     """An identifier in the answer (a string or a number: printable, no spaces, never empty), as text.
 
     Identifiers go back into URLs and request bodies; a control character or a space in one is
     a malformed answer, not something to send on (httpx would refuse such a URL mid-publish).
     """
-    value = str(read(response, network, *path, kind=(str, int)))
+    value = str(read(response, network, *path, kind=(str, int), secret=secret))
     if not value or not value.isprintable() or any(ch.isspace() for ch in value):
+        shown = "" if secret else f" ({value[:40]!r})"
         raise ServerError(
-            f"{network.label} answered with an unusable {'/'.join(str(k) for k in path)} ({value[:40]!r}).",
+            f"{network.label} answered with an unusable {'/'.join(str(k) for k in path)}{shown}.",
             may_have_taken_effect=True,
         )
     return value

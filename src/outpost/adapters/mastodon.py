@@ -272,7 +272,8 @@ class MastodonAdapter(NetworkAdapter):
                 },
             )
             registered = {
-                key: read_id(answer, Network.MASTODON, key) for key in ("client_id", "client_secret")
+                key: read_id(answer, Network.MASTODON, key, secret=True)
+                for key in ("client_id", "client_secret")
             }
             state, pkce = new_state(), Pkce.s256() if modern.get("pkce") else None
             query = {
@@ -296,7 +297,10 @@ class MastodonAdapter(NetworkAdapter):
             if pkce is not None:
                 form["code_verifier"] = pkce.verifier
             token = await self._send("POST", instance, "/oauth/token", data=form)
-        credentials = {"access_token": read_id(token, Network.MASTODON, "access_token"), **registered}
+        credentials = {
+            "access_token": read_id(token, Network.MASTODON, "access_token", secret=True),
+            **registered,
+        }
         return await self._verified(instance, credentials)
 
     async def _discover(self, instance: str) -> dict[str, bool]:

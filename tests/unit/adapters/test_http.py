@@ -96,3 +96,37 @@ async def test_a_refused_connection_never_reached_the_network() -> None:
         with pytest.raises(NetworkUnavailable) as caught:
             await send(client, client.build_request("POST", "https://n.example/b"), network=Network.BLUESKY)
     assert not caught.value.may_have_taken_effect and "cannot connect to n.example" in str(caught.value)
+
+
+async def test_a_malformed_session_answer_is_refused_without_quoting_its_tokens() -> None:
+    """Errors reach the log, the window and the terminal: a token in a bad answer stays out of them."""
+    from outpost.adapters.base import AddAccountRequest
+    from outpost.adapters.bluesky import BlueskyAdapter
+
+    leaked = "eyJhbGciOiJFUzI1NksifQ.secret-session-token"
+    answers = [
+        {"did": 42, "handle": "alice.example", "accessJwt": leaked, "refreshJwt": leaked},  # did: a number
+        {"did": "did:plc:alice", "handle": "alice.example", "accessJwt": leaked},  # no refreshJwt
+    ]
+    for answer in answers:
+        transport = httpx.MockTransport(lambda request, body=answer: httpx.Response(200, json=body))
+        async with httpx.AsyncClient(transport=transport) as client:
+            adapter = BlueskyAdapter(client, fetch_cards=False)
+            with pytest.raises(ServerError) as raised:
+                await adapter.add_account(
+                    AddAccountRequest(
+                        service_url="https://pds.example",
+                        handle="alice.example",
+                        app_password="aaaa-bbbb-cccc-dddd",
+                    )
+                )
+        assert "malformed answer: not shown: it carries credentials" in str(raised.value)
+        assert "secret-session-token" not in str(raised.value)
+
+
+async def test_an_ordinary_malformed_answer_is_quoted_to_help_whoever_reads_the_log() -> None:
+    from outpost.adapters.http import read
+
+    with pytest.raises(ServerError) as raised:
+        read(response(200, json={"unexpected": "shape"}), Network.MASTODON, "id")
+    assert "without the expected id" in str(raised.value) and '"unexpected":"shape"' in str(raised.value)
