@@ -73,6 +73,10 @@ class HealthReport(_Model):
             state = HealthState.OK
         return report.model_copy(update={"state": state})
 
+    def changed(self, **changes: object) -> HealthReport:
+        """This report with some fields changed, and its `state` summarised again."""
+        return HealthReport.summarise(**{**self.model_dump(exclude={"state"}), **changes})
+
 
 class Account(_Model):
     """A connected account on one network.

@@ -320,21 +320,18 @@ class Publisher:
         if known is not None and known >= until:
             return
         self._limited_until[account.id] = until
-        await self._update_health(
-            account.id, rate_limited=True, rate_limit_reset_at=err.retry_at or until, message=str(err)
+        current = await self._db.run(self._store.accounts.get, account.id)
+        health = current.health.changed(
+            rate_limited=True, rate_limit_reset_at=err.retry_at or until, message=str(err)
         )
+        await self._save_health(account.id, health)
 
     async def _clear_rate_limit(self, account: Account) -> None:
         """The pause is over: the health card stops saying so."""
         current = await self._db.run(self._store.accounts.get, account.id)
         if current.health.rate_limited:
-            await self._update_health(account.id, rate_limited=False, rate_limit_reset_at=None, message=None)
-
-    async def _update_health(self, account_id: str, **changes: object) -> None:
-        """Change some fields of the account's stored health, re-summarised."""
-        current = await self._db.run(self._store.accounts.get, account_id)
-        fields = {**current.health.model_dump(exclude={"state"}), **changes}
-        await self._save_health(account_id, HealthReport.summarise(**fields))
+            health = current.health.changed(rate_limited=False, rate_limit_reset_at=None, message=None)
+            await self._save_health(account.id, health)
 
     async def _mark_account_broken(self, account: Account, message: str) -> None:
         health = HealthReport.summarise(
