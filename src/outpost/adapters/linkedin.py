@@ -461,29 +461,29 @@ class LinkedInAdapter(OAuthAppAdapter):
 
 def _instructions(started: httpx.Response, size: int) -> list[tuple[str, int, int]]:
     """The byte ranges LinkedIn asks for, checked: together they must cover the file exactly."""
-    raw = read(started, Network.LINKEDIN, "value", "uploadInstructions", kind=list)
-    ranges: list[tuple[str, int, int]] = []
-    for item in raw:
-        url = item.get("uploadUrl") if isinstance(item, dict) else None
-        first = item.get("firstByte") if isinstance(item, dict) else None
-        last = item.get("lastByte") if isinstance(item, dict) else None
-        if not (isinstance(url, str) and isinstance(first, int) and isinstance(last, int)):
-            ranges = []
-            break
-        ranges.append((url, first, last))
-    covered = sorted((first, last) for _, first, last in ranges)
-    expected_start = 0
-    for first, last in covered:
-        if first != expected_start or last < first:
-            covered = []
-            break
-        expected_start = last + 1
-    if not ranges or not covered or expected_start != size:
-        raise ServerError(
+
+    def malformed() -> ServerError:
+        return ServerError(
             "LinkedIn's video upload instructions do not cover the file (a malformed answer); "
             "Outpost will start the upload again.",
             may_have_taken_effect=False,
         )
+
+    ranges: list[tuple[str, int, int]] = []
+    for item in read(started, Network.LINKEDIN, "value", "uploadInstructions", kind=list):
+        if not isinstance(item, dict):
+            raise malformed()
+        url, first, last = item.get("uploadUrl"), item.get("firstByte"), item.get("lastByte")
+        if not (isinstance(url, str) and isinstance(first, int) and isinstance(last, int)):
+            raise malformed()
+        ranges.append((url, first, last))
+    next_byte = 0
+    for first, last in sorted((first, last) for _, first, last in ranges):
+        if first != next_byte or last < first:
+            raise malformed()
+        next_byte = last + 1
+    if not ranges or next_byte != size:
+        raise malformed()
     return ranges
 
 
