@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -188,25 +189,7 @@ def _fuzz(network: Network, action: str, tmp_path: Path) -> None:
     check()
 
 
-def test_mastodon_answers(tmp_path: Path) -> None:
-    _fuzz(Network.MASTODON, "publish", tmp_path)
-    _fuzz(Network.MASTODON, "upload", tmp_path)
-    _fuzz(Network.MASTODON, "add", tmp_path)
-
-
-def test_bluesky_answers(tmp_path: Path) -> None:
-    _fuzz(Network.BLUESKY, "publish", tmp_path)
-    _fuzz(Network.BLUESKY, "upload", tmp_path)
-    _fuzz(Network.BLUESKY, "add", tmp_path)
-
-
-def test_x_answers(tmp_path: Path) -> None:
-    _fuzz(Network.X, "publish", tmp_path)
-    _fuzz(Network.X, "upload", tmp_path)
-    _fuzz(Network.X, "add", tmp_path)
-
-
-def test_linkedin_answers(tmp_path: Path) -> None:
-    _fuzz(Network.LINKEDIN, "publish", tmp_path)
-    _fuzz(Network.LINKEDIN, "upload", tmp_path)
-    _fuzz(Network.LINKEDIN, "add", tmp_path)
+@pytest.mark.parametrize("network", list(ACCOUNTS), ids=lambda network: network.value)
+def test_answers(network: Network, tmp_path: Path) -> None:
+    for action in ("publish", "upload", "add"):
+        _fuzz(network, action, tmp_path)
