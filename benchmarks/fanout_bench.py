@@ -33,20 +33,20 @@ async def measure(ports: list[int]) -> tuple[float, float]:
         engine = Engine.open(Path(tmp), secrets=MemorySecretStore())
         try:
             accounts = [
-                await engine.add_account(
+                await engine.accounts.add(
                     Network.MASTODON, AddAccountRequest(service_url=f"http://127.0.0.1:{p}", access_token="t")
                 )
                 for p in ports
             ]
             for account in accounts:  # warm: instance limits cached, connections open
-                await engine.create_post(PostInput(text="warm", accounts=(account.id,)), When.now())
+                await engine.posts.create(PostInput(text="warm", accounts=(account.id,)), When.now())
             singles = []
             for account in accounts:
                 start = time.perf_counter()
-                await engine.create_post(PostInput(text="one", accounts=(account.id,)), When.now())
+                await engine.posts.create(PostInput(text="one", accounts=(account.id,)), When.now())
                 singles.append(time.perf_counter() - start)
             start = time.perf_counter()
-            post = await engine.create_post(
+            post = await engine.posts.create(
                 PostInput(text="all six", accounts=tuple(a.id for a in accounts)), When.now()
             )
             together = time.perf_counter() - start

@@ -57,20 +57,20 @@ async def measure(port: int, folder: Path, video_mb: int) -> list[float]:
     heartbeat.setInterval(5)
     heartbeat.timeout.connect(beat)
     try:
-        account = await engine.add_account(
+        account = await engine.accounts.add(
             Network.MASTODON, AddAccountRequest(service_url=f"http://127.0.0.1:{port}", access_token="t")
         )
         heartbeat.start()
         last[0] = time.perf_counter()
         jobs = [
-            engine.create_post(
+            engine.posts.create(
                 PostInput(text=f"photo {i}", accounts=(account.id,), media=(MediaInput(str(p), "noise"),)),
                 When.now(),
             )
             for i, p in enumerate(image_paths)
         ]
         jobs.append(
-            engine.create_post(
+            engine.posts.create(
                 PostInput(
                     text="the big one", accounts=(account.id,), media=(MediaInput(str(big), "a video"),)
                 ),

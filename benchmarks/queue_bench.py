@@ -39,7 +39,7 @@ async def measure(app: QApplication) -> tuple[float, float, int]:
     with tempfile.TemporaryDirectory() as tmp:
         engine = Engine.open(Path(tmp), secrets=MemorySecretStore())
         now = datetime.now(UTC)
-        store = engine._store
+        store = engine._core.store
         store.accounts.insert(
             Account(id="acc", network=Network.MASTODON, handle="a@b", secret_ref="r", created_at=now)
         )

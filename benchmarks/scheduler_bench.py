@@ -36,13 +36,13 @@ async def measure(port: int) -> tuple[float, float]:
     with tempfile.TemporaryDirectory() as tmp:
         engine = Engine.open(Path(tmp), secrets=MemorySecretStore())
         try:
-            account = await engine.add_account(
+            account = await engine.accounts.add(
                 Network.MASTODON, AddAccountRequest(service_url=f"http://127.0.0.1:{port}", access_token="t")
             )
             now = datetime.now(UTC)
             due = {f"post_due_{i}": now + timedelta(seconds=2 + i * 0.2) for i in range(DUE)}
             store = (
-                engine._store
+                engine._core.store
             )  # bulk load straight into the store: 10k posts through the engine would take a while
 
             def post(post_id: str, at: datetime) -> Post:

@@ -110,7 +110,7 @@ async def engine(make_engine: EngineFactory) -> AsyncIterator[Engine]:
 
 @pytest_asyncio.fixture
 async def alice(engine: Engine) -> Account:
-    return await engine.add_account(
+    return await engine.accounts.add(
         Network.MASTODON, AddAccountRequest(service_url="https://fake.example", access_token="good-token")
     )
 

@@ -11,6 +11,7 @@ import importlib
 import logging
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,8 +27,6 @@ from outpost.log import setup_logging
 from outpost.paths import APP_ID, log_dir, resource
 
 if TYPE_CHECKING:
-    import asyncio
-
     from outpost.gui.mainwindow import MainWindow
 
 log = logging.getLogger("outpost.app")
@@ -50,6 +49,8 @@ def run_app(data_dir: Path) -> int:
     app.setDesktopFileName(APP_ID)  # Wayland/X11 match the window to the installed .desktop entry
     app.setWindowIcon(QIcon(str(resource("icons/outpost.svg"))))
     app.setQuitOnLastWindowClosed(False)  # the shutdown coroutine decides when Qt stops
+    stop = _StopRequest()
+    stop.install()  # before anything shows: a session manager may send SIGTERM at any moment
     first = _first_window()
     log.info("window shown (data folder %s, log %s)", data_dir, log_file)
     app.processEvents()  # painted, and its first events handled: the person sees a live window
@@ -62,7 +63,7 @@ def run_app(data_dir: Path) -> int:
     asyncio.set_event_loop(loop)
     try:
         with loop:
-            return int(loop.run_until_complete(_main(app, first, data_dir)))
+            return int(loop.run_until_complete(_main(app, first, data_dir, stop)))
     finally:
         asyncio.set_event_loop(None)
 
@@ -79,11 +80,12 @@ def _first_window() -> QMainWindow:
     return window
 
 
-async def _main(app: QApplication, first: QMainWindow, data_dir: Path) -> int:
+async def _main(app: QApplication, first: QMainWindow, data_dir: Path, stop: _StopRequest) -> int:
     import asyncio
 
     closing = asyncio.Event()
-    _stop_on_signals(closing)
+    loop = asyncio.get_running_loop()
+    stop.on_request(lambda: loop.call_soon_threadsafe(closing.set))
     for name in CORE_MODULES:  # import off the GUI thread: the first window stays responsive
         await asyncio.to_thread(importlib.import_module, name)
     from outpost.domain.errors import KnownError
@@ -122,15 +124,34 @@ def _take_place_of(window: MainWindow, first: QMainWindow) -> None:
     first.close()
 
 
-def _stop_on_signals(closing: asyncio.Event) -> None:
-    """SIGINT/SIGTERM close the app cleanly, as closing the window would."""
-    import asyncio
+class _StopRequest:
+    """SIGINT/SIGTERM close the app cleanly, as closing the window would.
 
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: loop.call_soon_threadsafe(closing.set))
-    # Python runs signal handlers only between bytecodes; while Qt waits in C++ nothing runs, so a
-    # light timer hands control back to Python a few times a second.
-    timer = QTimer(QApplication.instance())
-    timer.timeout.connect(lambda: None)
-    timer.start(250)
+    Installed before the first window shows, so a signal that arrives while the rest is still
+    loading is remembered (not fatal) and acted on as soon as the event loop runs.
+    """
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._callback: Callable[[], object] | None = None
+
+    def install(self) -> None:
+        """Catch SIGINT and SIGTERM from now on."""
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, self._handle)
+        # Python runs signal handlers only between bytecodes; while Qt waits in C++ nothing runs, so
+        # a light timer hands control back to Python a few times a second.
+        timer = QTimer(QApplication.instance())
+        timer.timeout.connect(lambda: None)
+        timer.start(250)
+
+    def _handle(self, *_: object) -> None:
+        self.requested = True
+        if self._callback is not None:
+            self._callback()
+
+    def on_request(self, callback: Callable[[], object]) -> None:
+        """Call `callback` on a stop request — at once if one came already."""
+        self._callback = callback
+        if self.requested:
+            callback()

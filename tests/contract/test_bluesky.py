@@ -49,7 +49,7 @@ async def engine(
 
 @pytest_asyncio.fixture
 async def alice(engine: Engine, pds: FakePds) -> Account:
-    return await engine.add_account(
+    return await engine.accounts.add(
         Network.BLUESKY,
         AddAccountRequest(handle="@alice.example", app_password=pds.app_password, service_url=PDS),
     )
@@ -60,9 +60,9 @@ async def test_sign_in_once_and_keep_the_session(
 ) -> None:
     assert (alice.handle, alice.service_url) == ("alice.example", PDS)
     assert secrets.secrets[alice.secret_ref]["access_jwt"] == pds.access
-    await engine.create_post(PostInput(text="one", accounts=(alice.id,)), When.now())
-    await engine.create_post(PostInput(text="two", accounts=(alice.id,)), When.now())
-    await engine.check_accounts()
+    await engine.posts.create(PostInput(text="one", accounts=(alice.id,)), When.now())
+    await engine.posts.create(PostInput(text="two", accounts=(alice.id,)), When.now())
+    await engine.accounts.check()
     assert pds.logins == 1  # createSession is rate-limited: never again while the session works
 
 
@@ -72,7 +72,7 @@ async def test_expired_access_token_is_refreshed_once_even_under_concurrency(
     pds.expired_access.add(pds.access)
     old_refresh = pds.refresh
     posts = await asyncio.gather(
-        *(engine.create_post(PostInput(text=f"p{i}", accounts=(alice.id,)), When.now()) for i in range(4))
+        *(engine.posts.create(PostInput(text=f"p{i}", accounts=(alice.id,)), When.now()) for i in range(4))
     )
     assert all(p.status is PostStatus.PUBLISHED for p in posts)
     assert pds.refreshes == 1 and len(pds.records) == 4
@@ -85,7 +85,7 @@ async def test_expired_refresh_token_signs_in_again_with_the_app_password(
 ) -> None:
     pds.expired_access.add(pds.access)
     pds.revoked_refresh.add(pds.refresh)
-    post = await engine.create_post(PostInput(text="hi", accounts=(alice.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="hi", accounts=(alice.id,)), When.now())
     assert post.status is PostStatus.PUBLISHED and pds.logins == 2
 
 
@@ -95,9 +95,9 @@ async def test_revoked_app_password_marks_the_account_broken(
     pds.expired_access.add(pds.access)
     pds.revoked_refresh.add(pds.refresh)
     pds.app_password = "revoked"
-    post = await engine.create_post(PostInput(text="hi", accounts=(alice.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="hi", accounts=(alice.id,)), When.now())
     assert post.targets[0].error is not None and post.targets[0].error.code is ErrorCode.AUTH_EXPIRED
-    [account] = await engine.list_accounts()
+    [account] = await engine.accounts.list()
     assert account.health.state is HealthState.BROKEN
 
 
@@ -105,14 +105,14 @@ async def test_taken_down_account_is_reported_by_the_health_check(
     engine: Engine, alice: Account, pds: FakePds
 ) -> None:
     pds.active = False
-    [account] = await engine.check_accounts()
+    [account] = await engine.accounts.check()
     assert account.health.state is HealthState.BROKEN and "takendown" in (account.health.message or "")
 
 
 async def test_mentions_resolve_to_dids_and_unknown_ones_stay_text(
     engine: Engine, alice: Account, pds: FakePds
 ) -> None:
-    await engine.create_post(
+    await engine.posts.create(
         PostInput(text="hi @bob.example and @ghost.example", accounts=(alice.id,)), When.now()
     )
     [record] = pds.records.values()
@@ -125,7 +125,7 @@ async def test_mentions_resolve_to_dids_and_unknown_ones_stay_text(
 async def test_long_links_count_as_shown_so_a_post_fits(engine: Engine, alice: Account, pds: FakePds) -> None:
     url = "https://example.com/" + "x" * 400
     text = "y" * 260 + " " + url  # 661 characters typed; 291 shown
-    post = await engine.create_post(PostInput(text=text, accounts=(alice.id,)), When.now())
+    post = await engine.posts.create(PostInput(text=text, accounts=(alice.id,)), When.now())
     assert post.status is PostStatus.PUBLISHED
     [record] = pds.records.values()
     assert record["value"]["facets"][0]["features"][0]["uri"] == url
@@ -136,7 +136,7 @@ async def test_images_carry_alt_text_and_aspect_ratio(
 ) -> None:
     image = tmp_path / "a.png"
     image.write_bytes(png_bytes(40, 30))
-    await engine.create_post(
+    await engine.posts.create(
         PostInput(text="pic", accounts=(alice.id,), media=(MediaInput(str(image), "Forty by thirty"),)),
         When.now(),
     )
@@ -151,7 +151,7 @@ async def test_video_is_refused_before_sending_until_the_video_service_is_suppor
 ) -> None:
     video = media_fixtures.video(tmp_path / "clip.mp4")
     with pytest.raises(ValidationError, match="cannot post videos to Bluesky yet"):
-        await engine.create_post(
+        await engine.posts.create(
             PostInput(text="clip", accounts=(alice.id,), media=(MediaInput(str(video)),)), When.now()
         )
 
@@ -169,7 +169,7 @@ async def test_lost_answer_is_checked_by_record_key_instead_of_posting_twice(
         return response
 
     pds.com_atproto_repo_createRecord = lost_once  # type: ignore[method-assign]
-    post = await engine.create_post(PostInput(text="once", accounts=(alice.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="once", accounts=(alice.id,)), When.now())
     assert post.status is PostStatus.PUBLISHED and len(pds.records) == 1
     [record] = pds.records.values()
     assert post.targets[0].platform_post_id == record["uri"] and post.targets[0].attempts == 2
@@ -199,7 +199,7 @@ async def test_rate_limit_waits_for_retry_after(
             headers={"Retry-After": "20", "RateLimit-Reset": "1"},
         )
     )
-    post = await engine.create_post(PostInput(text="hi", accounts=(alice.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="hi", accounts=(alice.id,)), When.now())
     assert post.status is PostStatus.PUBLISHED and clock.sleeps == [20.0]
 
 
@@ -214,6 +214,6 @@ async def test_tids_are_stable_per_part_and_ordered_by_time() -> None:
 async def test_removing_says_where_to_delete_the_app_password(
     engine: Engine, alice: Account, secrets: MemorySecretStore
 ) -> None:
-    removal = await engine.remove_account(alice.id)
+    removal = await engine.accounts.remove(alice.id)
     assert "App passwords" in removal.network_access and alice.handle in removal.network_access
     assert secrets.secrets == {}

@@ -57,7 +57,7 @@ async def engine(
         probe.bind(("127.0.0.1", 0))
         port = int(probe.getsockname()[1])
     server.register_app(port)
-    await eng.set_developer_app(Network.LINKEDIN, CLIENT_ID, CLIENT_SECRET, redirect_port=port)
+    await eng.accounts.set_app(Network.LINKEDIN, CLIENT_ID, CLIENT_SECRET, redirect_port=port)
     yield eng
     await eng.close()
 
@@ -81,12 +81,12 @@ def browser(loopback: LoopbackServer) -> object:
 
 @pytest_asyncio.fixture
 async def alice(engine: Engine, loopback: LoopbackServer) -> Account:
-    return await engine.connect_account(Network.LINKEDIN, open_url=browser(loopback))  # type: ignore[arg-type]
+    return await engine.accounts.connect(Network.LINKEDIN, open_url=browser(loopback))  # type: ignore[arg-type]
 
 
 @pytest_asyncio.fixture
 async def page(engine: Engine, loopback: LoopbackServer) -> Account:
-    return await engine.connect_account(Network.LINKEDIN, target=ORG, open_url=browser(loopback))  # type: ignore[arg-type]
+    return await engine.accounts.connect(Network.LINKEDIN, target=ORG, open_url=browser(loopback))  # type: ignore[arg-type]
 
 
 async def test_a_member_signs_in_with_the_apps_secret_and_posts_as_themselves(
@@ -97,7 +97,7 @@ async def test_a_member_signs_in_with_the_apps_secret_and_posts_as_themselves(
     token_request = next(r for r in server.requests if r.url.path == "/oauth/v2/accessToken")
     assert b"client_secret=li-secret-do-not-leak" in token_request.content  # LinkedIn: in the body
     assert set(secrets.secrets[alice.secret_ref]["scope"].split()) == set(MEMBER_SCOPES)
-    post = await engine.create_post(PostInput(text="Hello LinkedIn", accounts=(alice.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="Hello LinkedIn", accounts=(alice.id,)), When.now())
     target = post.targets[0]
     assert post.status is PostStatus.PUBLISHED, target.error
     [created] = server.posts
@@ -111,7 +111,7 @@ async def test_reserved_characters_never_cut_the_post_and_hashtags_stay_hashtags
     text = (
         "Ship it (finally)! 50% off_on *all* [items] <today> ~ a|b {x} \\ @home #launch https://ex.com/a_(b)"
     )
-    post = await engine.create_post(PostInput(text=text, accounts=(alice.id,)), When.now())
+    post = await engine.posts.create(PostInput(text=text, accounts=(alice.id,)), When.now())
     assert post.status is PostStatus.PUBLISHED, post.targets[0].error
     [created] = server.posts
     assert created.shown == text  # what readers see: every character, nothing cut
@@ -122,18 +122,18 @@ async def test_length_counts_what_linkedin_receives_and_is_checked_before_sendin
     engine: Engine, alice: Account, server: FakeLinkedIn
 ) -> None:
     with pytest.raises(ValidationError) as caught:
-        await engine.create_post(PostInput(text="(" * 1501, accounts=(alice.id,)))
+        await engine.posts.create(PostInput(text="(" * 1501, accounts=(alice.id,)))
     problem = caught.value.problems[0]
     assert (problem.limit, problem.actual) == (3000, 3002) and "escaped" in problem.message
     with pytest.raises(ValidationError, match="thread"):
-        await engine.create_post(PostInput(text="one", thread=("two",), accounts=(alice.id,)))
+        await engine.posts.create(PostInput(text="one", thread=("two",), accounts=(alice.id,)))
     assert server.creates() == []
 
 
 async def test_every_versioned_call_carries_both_headers_and_a_retired_version_says_update(
     engine: Engine, alice: Account, server: FakeLinkedIn, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await engine.create_post(PostInput(text="versioned", accounts=(alice.id,)), When.now())
+    await engine.posts.create(PostInput(text="versioned", accounts=(alice.id,)), When.now())
     versioned = [r for r in server.requests if r.url.path.startswith("/rest/")]
     assert versioned and all(
         r.headers["linkedin-version"] == linkedin.LINKEDIN_VERSION
@@ -141,7 +141,7 @@ async def test_every_versioned_call_carries_both_headers_and_a_retired_version_s
         for r in versioned
     )
     monkeypatch.setattr(linkedin, "LINKEDIN_VERSION", "202401")  # what an old Outpost would send
-    post = await engine.create_post(PostInput(text="too old", accounts=(alice.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="too old", accounts=(alice.id,)), When.now())
     error = post.targets[0].error
     assert post.status is PostStatus.FAILED and error is not None
     assert "HTTP 426" in error.message and "retired API version 202401" in error.message
@@ -153,7 +153,7 @@ async def test_images_one_and_many_with_alt_text(
 ) -> None:
     one = media_fixtures.image(tmp_path / "one.jpg", 800, 600)
     two = media_fixtures.image(tmp_path / "two.png", 600, 600)
-    single = await engine.create_post(
+    single = await engine.posts.create(
         PostInput(text="One photo", accounts=(alice.id,), media=(MediaInput(str(one), "A red field"),)),
         When.now(),
     )
@@ -161,7 +161,7 @@ async def test_images_one_and_many_with_alt_text(
     assert server.posts[0].content == {
         "media": {"id": server.posts[0].content["media"]["id"], "altText": "A red field"}
     }  # type: ignore[index]
-    multi = await engine.create_post(
+    multi = await engine.posts.create(
         PostInput(
             text="Two photos",
             accounts=(alice.id,),
@@ -179,14 +179,14 @@ async def test_a_video_goes_up_in_the_parts_linkedin_asks_for_and_waits_until_av
     engine: Engine, alice: Account, server: FakeLinkedIn, tmp_path: Path
 ) -> None:
     clip = media_fixtures.video(tmp_path / "clip.mp4", 640, 360, seconds=3.5)
-    post = await engine.create_post(
+    post = await engine.posts.create(
         PostInput(text="A clip", accounts=(alice.id,), media=(MediaInput(str(clip)),)), When.now()
     )
     assert post.status is PostStatus.PUBLISHED, post.targets[0].error
     video = server.assets[server.posts[0].content["media"]["id"]]  # type: ignore[index]
     assert video.kind == "video" and len(video.parts) >= 2 and video.status == "AVAILABLE"
     server.processing_fails = True
-    failed = await engine.create_post(
+    failed = await engine.posts.create(
         PostInput(text="Broken clip", accounts=(alice.id,), media=(MediaInput(str(clip)),)), When.now()
     )
     error = failed.targets[0].error
@@ -200,7 +200,7 @@ async def test_a_pdf_becomes_a_document_post_with_its_title(
     from PIL import Image
 
     Image.new("RGB", (200, 280), (20, 40, 200)).save(pdf, format="PDF")
-    post = await engine.create_post(
+    post = await engine.posts.create(
         PostInput(
             text="Our slides",
             accounts=(alice.id,),
@@ -221,14 +221,14 @@ async def test_an_organization_page_is_its_own_account_and_posts_publicly(
     authorize = next(r for r in server.requests if r.url.path == "/oauth/v2/authorization")
     assert set(ORG_SCOPES) <= set(authorize.url.params["scope"].split())
     with pytest.raises(ValidationError, match="organization page, whose posts are public"):
-        await engine.create_post(
+        await engine.posts.create(
             PostInput(
                 text="members only?",
                 accounts=(page.id,),
                 options=(("linkedin", "visibility", "CONNECTIONS"),),
             )
         )
-    post = await engine.create_post(PostInput(text="From the page", accounts=(page.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="From the page", accounts=(page.id,)), When.now())
     assert post.status is PostStatus.PUBLISHED and server.posts[0].author == ORG
 
 
@@ -237,7 +237,7 @@ async def test_a_page_the_member_does_not_administer_is_refused_with_the_pages_t
 ) -> None:
     access, _ = server.oauth.issue("alice", MEMBER_SCOPES + ORG_SCOPES, CLIENT_ID)
     with pytest.raises(ValidationError) as caught:
-        await engine.add_account(
+        await engine.accounts.add(
             Network.LINKEDIN, AddAccountRequest(access_token=access, target_id="urn:li:organization:999")
         )
     message = caught.value.problems[0].message
@@ -248,10 +248,10 @@ async def test_without_a_refresh_token_a_401_breaks_the_account_and_says_reconne
     engine: Engine, alice: Account, server: FakeLinkedIn
 ) -> None:
     server.oauth.expire_access_tokens()
-    post = await engine.create_post(PostInput(text="after 60 days", accounts=(alice.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="after 60 days", accounts=(alice.id,)), When.now())
     error = post.targets[0].error
     assert error is not None and error.code is ErrorCode.AUTH_EXPIRED and "Reconnect" in error.message
-    assert (await engine.get_account(alice.id)).health.state is HealthState.BROKEN
+    assert (await engine.accounts.get(alice.id)).health.state is HealthState.BROKEN
     assert server.posts == []
 
 
@@ -260,10 +260,10 @@ async def test_with_a_refresh_token_the_sign_in_is_renewed_and_kept(
 ) -> None:
     server.oauth.issue_refresh_tokens, server.oauth.rotate_refresh_tokens = True, False
     server.oauth.refresh_lifetime_s = 365 * 86400
-    account = await engine.connect_account(Network.LINKEDIN, open_url=browser(loopback))  # type: ignore[arg-type]
+    account = await engine.accounts.connect(Network.LINKEDIN, open_url=browser(loopback))  # type: ignore[arg-type]
     old = dict(secrets.secrets[account.secret_ref])
     server.oauth.expire_access_tokens()
-    post = await engine.create_post(PostInput(text="renewed", accounts=(account.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="renewed", accounts=(account.id,)), When.now())
     assert post.status is PostStatus.PUBLISHED, post.targets[0].error
     new = secrets.secrets[account.secret_ref]
     assert new["access_token"] != old["access_token"] and new["refresh_token"] == old["refresh_token"]
@@ -274,10 +274,10 @@ async def test_server_errors_on_create_end_in_review_and_duplicates_are_named(
     engine: Engine, alice: Account, server: FakeLinkedIn
 ) -> None:
     server.store_then_fail.append(500)
-    unsure = await engine.create_post(PostInput(text="did it land?", accounts=(alice.id,)), When.now())
+    unsure = await engine.posts.create(PostInput(text="did it land?", accounts=(alice.id,)), When.now())
     assert unsure.status is PostStatus.NEEDS_REVIEW and unsure.targets[0].status is TargetStatus.UNKNOWN
     assert len(server.creates()) == 1
-    again = await engine.create_post(PostInput(text="did it land?", accounts=(alice.id,)), When.now())
+    again = await engine.posts.create(PostInput(text="did it land?", accounts=(alice.id,)), When.now())
     error = again.targets[0].error
     assert (
         error is not None
@@ -290,7 +290,7 @@ async def test_removing_the_account_revokes_the_token(
     engine: Engine, alice: Account, server: FakeLinkedIn, secrets: MemorySecretStore
 ) -> None:
     token = secrets.secrets[alice.secret_ref]["access_token"]
-    removal = await engine.remove_account(alice.id)
+    removal = await engine.accounts.remove(alice.id)
     assert "revoked at LinkedIn" in removal.network_access and server.oauth.revoked == [token]
 
 
@@ -301,7 +301,7 @@ async def test_a_throttled_post_is_retried_with_backoff_and_goes_out_once(
         "POST /rest/posts",
         lambda: httpx.Response(429, json={"status": 429, "message": "Resource level throttle limit reached"}),
     )
-    post = await engine.create_post(PostInput(text="after a pause", accounts=(alice.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="after a pause", accounts=(alice.id,)), When.now())
     assert post.status is PostStatus.PUBLISHED and post.targets[0].attempts == 2
     assert len(server.posts) == 1 and len(clock.sleeps) == 1  # one backoff wait (no reset header)
 
@@ -312,8 +312,8 @@ async def test_an_app_with_pkce_enabled_signs_in_with_a_verifier(
     app = server.oauth.apps[CLIENT_ID]
     app.requires_pkce = True
     port = int(app.redirect_uris[0].rsplit(":", 1)[1].split("/")[0])
-    await engine.set_developer_app(Network.LINKEDIN, CLIENT_ID, CLIENT_SECRET, redirect_port=port, pkce=True)
-    account = await engine.connect_account(Network.LINKEDIN, open_url=browser(loopback))  # type: ignore[arg-type]
+    await engine.accounts.set_app(Network.LINKEDIN, CLIENT_ID, CLIENT_SECRET, redirect_port=port, pkce=True)
+    account = await engine.accounts.connect(Network.LINKEDIN, open_url=browser(loopback))  # type: ignore[arg-type]
     assert account.handle == "alice-example"
     authorize = next(r for r in server.requests if r.url.path == "/oauth/v2/authorization")
     assert authorize.url.params["code_challenge_method"] == "S256"
@@ -326,8 +326,8 @@ async def test_a_sign_in_ending_within_a_week_asks_for_a_reconnect_in_time(
 ) -> None:
     """Without refresh tokens LinkedIn's sign-in simply ends (60 days): a week ahead, the card says when."""
     server.oauth.access_lifetime_s = 3 * 86400  # connected 57 days ago, as it were
-    account = await engine.connect_account(Network.LINKEDIN, open_url=browser(loopback))  # type: ignore[arg-type]
-    [checked] = await engine.check_accounts(account.id)
+    account = await engine.accounts.connect(Network.LINKEDIN, open_url=browser(loopback))  # type: ignore[arg-type]
+    [checked] = await engine.accounts.check(account.id)
     health = checked.health
     assert health.state is HealthState.DEGRADED
     assert health.token_has_scopes and health.token_is_valid  # nothing is missing: time is running out

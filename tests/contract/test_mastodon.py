@@ -51,7 +51,7 @@ async def engine(
 
 @pytest_asyncio.fixture
 async def alice(engine: Engine) -> Account:
-    return await engine.add_account(
+    return await engine.accounts.add(
         Network.MASTODON, AddAccountRequest(service_url=BASE, access_token="token-alice")
     )
 
@@ -76,17 +76,17 @@ async def test_adding_an_account_verifies_the_token_and_names_it_user_at_instanc
     with pytest.raises(
         ValidationError, match=r"Mastodon refused the credentials: .*The access token is invalid"
     ):
-        await engine.add_account(Network.MASTODON, AddAccountRequest(service_url=BASE, access_token="wrong"))
+        await engine.accounts.add(Network.MASTODON, AddAccountRequest(service_url=BASE, access_token="wrong"))
     with pytest.raises(ValidationError, match="--instance"):
-        await engine.add_account(Network.MASTODON, AddAccountRequest(access_token="token-alice"))
+        await engine.accounts.add(Network.MASTODON, AddAccountRequest(access_token="token-alice"))
 
 
 async def test_limits_come_from_the_instance(engine: Engine, alice: Account, server: FakeMastodon) -> None:
     server.max_characters = 1000
-    ok = await engine.create_post(PostInput(text="a" * 1000, accounts=(alice.id,)))
+    ok = await engine.posts.create(PostInput(text="a" * 1000, accounts=(alice.id,)))
     assert ok.status is PostStatus.DRAFT
     with pytest.raises(ValidationError) as caught:
-        await engine.create_post(PostInput(text="a" * 1001, accounts=(alice.id,)))
+        await engine.posts.create(PostInput(text="a" * 1001, accounts=(alice.id,)))
     assert (caught.value.problems[0].limit, caught.value.problems[0].actual) == (1000, 1001)
     assert not any(r.method == "POST" and r.url.path == "/api/v1/statuses" for r in server.requests)
 
@@ -95,7 +95,7 @@ async def test_content_warning_counts_toward_the_limit(
     engine: Engine, alice: Account, server: FakeMastodon
 ) -> None:
     with pytest.raises(ValidationError, match="content warning included"):
-        await engine.create_post(
+        await engine.posts.create(
             PostInput(
                 text="a" * 495, accounts=(alice.id,), options=(("mastodon", "spoiler_text", "spoilers!"),)
             )
@@ -105,7 +105,7 @@ async def test_content_warning_counts_toward_the_limit(
 async def test_post_with_image_alt_text_and_options(
     engine: Engine, alice: Account, server: FakeMastodon, image: Path
 ) -> None:
-    post = await engine.create_post(
+    post = await engine.posts.create(
         PostInput(
             text="Look https://example.com/a/b #photo",
             accounts=(alice.id,),
@@ -138,7 +138,7 @@ async def test_media_still_processing_is_polled_until_ready(
     engine: Engine, alice: Account, server: FakeMastodon, image: Path
 ) -> None:
     server.processing_polls = 3
-    post = await engine.create_post(
+    post = await engine.posts.create(
         PostInput(text="hi", accounts=(alice.id,), media=(MediaInput(str(image)),)), When.now()
     )
     assert post.status is PostStatus.PUBLISHED
@@ -150,7 +150,7 @@ async def test_unprocessed_media_422_is_retried_and_posts_once(
     engine: Engine, alice: Account, server: FakeMastodon, image: Path
 ) -> None:
     server.claims_ready_too_early = True
-    post = await engine.create_post(
+    post = await engine.posts.create(
         PostInput(text="hi", accounts=(alice.id,), media=(MediaInput(str(image)),)), When.now()
     )
     assert post.status is PostStatus.PUBLISHED and len(server.statuses) == 1
@@ -162,7 +162,7 @@ async def test_every_create_carries_the_same_idempotency_key_on_retry(
     engine: Engine, alice: Account, server: FakeMastodon
 ) -> None:
     server.store_then_fail = [502]  # the status is created, the answer is lost in a 502
-    post = await engine.create_post(PostInput(text="hi", accounts=(alice.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="hi", accounts=(alice.id,)), When.now())
     creates = [r for r in server.requests if r.url.path == "/api/v1/statuses"]
     assert post.status is PostStatus.PUBLISHED
     assert len(server.statuses) == 1  # the retry was recognised by its key
@@ -174,7 +174,7 @@ async def test_every_create_carries_the_same_idempotency_key_on_retry(
 async def test_thread_is_a_reply_chain_with_replies_unlisted(
     engine: Engine, alice: Account, server: FakeMastodon
 ) -> None:
-    post = await engine.create_post(
+    post = await engine.posts.create(
         PostInput(text="1/3", accounts=(alice.id,), thread=("2/3", "3/3")), When.now()
     )
     first, second, third = server.statuses
@@ -194,7 +194,7 @@ async def test_rate_limit_waits_until_the_reset_header(
             429, json={"error": "Too many requests"}, headers={"X-RateLimit-Reset": reset}
         ),
     )
-    post = await engine.create_post(PostInput(text="hi", accounts=(alice.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="hi", accounts=(alice.id,)), When.now())
     assert post.status is PostStatus.PUBLISHED and len(clock.sleeps) == 1 and 38 < clock.sleeps[0] <= 40
 
 
@@ -202,10 +202,10 @@ async def test_revoked_token_marks_the_account_broken(
     engine: Engine, alice: Account, server: FakeMastodon
 ) -> None:
     server.tokens.clear()
-    post = await engine.create_post(PostInput(text="hi", accounts=(alice.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="hi", accounts=(alice.id,)), When.now())
     error = post.targets[0].error
     assert error is not None and error.code is ErrorCode.AUTH_EXPIRED and "Reconnect" in error.message
-    [account] = await engine.check_accounts()
+    [account] = await engine.accounts.check()
     assert account.health.state is HealthState.BROKEN
 
 
@@ -216,7 +216,7 @@ async def test_server_refusal_shows_the_servers_reason(
         "POST /api/v1/statuses",
         lambda: httpx.Response(422, json={"error": "Validation failed: Text can't be blank"}),
     )
-    post = await engine.create_post(PostInput(text="hi", accounts=(alice.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="hi", accounts=(alice.id,)), When.now())
     error = post.targets[0].error
     assert error is not None and "Validation failed: Text can't be blank" in error.message
     assert post.targets[0].attempts == 1
@@ -230,7 +230,7 @@ async def test_server_errors_are_retried_with_backoff(
         lambda: httpx.Response(503, text="busy"),
         lambda: httpx.Response(500, text="oops"),
     )
-    post = await engine.create_post(PostInput(text="hi", accounts=(alice.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="hi", accounts=(alice.id,)), When.now())
     assert post.status is PostStatus.PUBLISHED and len(clock.sleeps) == 2 and len(server.statuses) == 1
 
 
@@ -242,11 +242,11 @@ async def test_unreachable_server_fails_clearly_and_keeps_the_post(
         raise httpx.ConnectError("connection refused")
 
     server.fail("POST /api/v1/statuses", down, down, down)
-    post = await engine.create_post(PostInput(text="hi", accounts=(alice.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="hi", accounts=(alice.id,)), When.now())
     error = post.targets[0].error
     assert post.status is PostStatus.FAILED and error is not None
     assert error.code is ErrorCode.NETWORK_UNAVAILABLE and "cannot connect to masto.example" in error.message
-    assert (await engine.retry_post(post.id)).status is PostStatus.PUBLISHED
+    assert (await engine.posts.retry(post.id)).status is PostStatus.PUBLISHED
 
 
 async def test_oauth_sign_in_with_pkce_and_state(
@@ -257,7 +257,7 @@ async def test_oauth_sign_in_with_pkce_and_state(
         async with httpx.AsyncClient() as browser:
             await browser.get(redirect, params=params)
 
-    account = await engine.connect_account(Network.MASTODON, instance="masto.example", open_url=approve)
+    account = await engine.accounts.connect(Network.MASTODON, instance="masto.example", open_url=approve)
     assert account.handle == "alice@masto.example"
     assert secrets.secrets[account.secret_ref] == {
         "access_token": "token-oauth",
@@ -274,8 +274,8 @@ async def test_oauth_state_mismatch_is_refused(engine: Engine, server: FakeMasto
             await browser.get(redirect, params={**params, "state": "forged"})
 
     with pytest.raises(AuthorizationError, match="state mismatch"):
-        await engine.connect_account(Network.MASTODON, instance=BASE, open_url=forged)
-    assert await engine.list_accounts() == []
+        await engine.accounts.connect(Network.MASTODON, instance=BASE, open_url=forged)
+    assert await engine.accounts.list() == []
 
 
 async def test_oauth_denied_consent_is_reported(engine: Engine, server: FakeMastodon) -> None:
@@ -292,7 +292,7 @@ async def test_oauth_denied_consent_is_reported(engine: Engine, server: FakeMast
             )
 
     with pytest.raises(AuthorizationError, match="The user denied access"):
-        await engine.connect_account(Network.MASTODON, instance=BASE, open_url=deny)
+        await engine.accounts.connect(Network.MASTODON, instance=BASE, open_url=deny)
 
 
 async def test_older_servers_sign_in_without_pkce(engine: Engine, server: FakeMastodon) -> None:
@@ -303,7 +303,7 @@ async def test_older_servers_sign_in_without_pkce(engine: Engine, server: FakeMa
         async with httpx.AsyncClient() as browser:
             await browser.get(redirect, params=params)
 
-    account = await engine.connect_account(Network.MASTODON, instance=BASE, open_url=approve)
+    account = await engine.accounts.connect(Network.MASTODON, instance=BASE, open_url=approve)
     assert account.handle == "alice@masto.example" and server.oauth["challenge"] is None
     assert server.oauth["app"]["scopes"] == "read:accounts write:statuses write:media"
 
@@ -317,7 +317,7 @@ async def test_upload_progress_is_reported_and_the_derived_copy_is_swept_after_p
     events: list[Event] = []
     engine.events.subscribe(events.append)
     photo = media_fixtures.image(tmp_path / "big.png", 900, 600, noise=True)
-    post = await engine.create_post(
+    post = await engine.posts.create(
         PostInput(text="hi", accounts=(alice.id,), media=(MediaInput(str(photo), "noise"),)), When.now()
     )
     progress = [e for e in events if isinstance(e, UploadDidProgress)]
@@ -333,7 +333,7 @@ async def _connect_by_browser(engine: Engine, server: FakeMastodon) -> Account:
         async with httpx.AsyncClient() as browser:
             await browser.get(redirect, params=params)
 
-    return await engine.connect_account(Network.MASTODON, instance="masto.example", open_url=approve)
+    return await engine.accounts.connect(Network.MASTODON, instance="masto.example", open_url=approve)
 
 
 async def test_removing_a_signed_in_account_revokes_its_token_at_the_server(
@@ -341,7 +341,7 @@ async def test_removing_a_signed_in_account_revokes_its_token_at_the_server(
 ) -> None:
     account = await _connect_by_browser(engine, server)
     assert "token-oauth" in server.tokens
-    removal = await engine.remove_account(account.id)
+    removal = await engine.accounts.remove(account.id)
     assert "token-oauth" not in server.tokens  # the server no longer accepts it
     assert removal.network_access == "Outpost's access was revoked at masto.example."
     assert secrets.secrets == {}
@@ -350,7 +350,7 @@ async def test_removing_a_signed_in_account_revokes_its_token_at_the_server(
 async def test_a_pasted_token_cannot_be_revoked_so_the_person_is_told_where_to_do_it(
     engine: Engine, alice: Account, server: FakeMastodon, secrets: MemorySecretStore
 ) -> None:
-    removal = await engine.remove_account(alice.id)
+    removal = await engine.accounts.remove(alice.id)
     assert "token-alice" in server.tokens
     assert f"{BASE}/settings/applications" in removal.network_access
     assert secrets.secrets == {}
@@ -361,6 +361,6 @@ async def test_an_unreachable_server_does_not_stop_the_removal(
 ) -> None:
     account = await _connect_by_browser(engine, server)
     server.fail("POST /oauth/revoke", *[lambda: httpx.Response(503, text="down")] * 5)
-    removal = await engine.remove_account(account.id)
+    removal = await engine.accounts.remove(account.id)
     assert "could not revoke" in removal.network_access and "settings" in removal.network_access
-    assert secrets.secrets == {} and await engine.list_accounts() == []
+    assert secrets.secrets == {} and await engine.accounts.list() == []

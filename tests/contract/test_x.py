@@ -87,8 +87,8 @@ def browser(loopback: LoopbackServer, *, tamper_state: bool = False) -> object:
 @pytest_asyncio.fixture
 async def alice(engine: Engine, server: FakeX, loopback: LoopbackServer, port: int) -> Account:
     server.register_app(CLIENT_ID, port)
-    await engine.set_developer_app(Network.X, CLIENT_ID, redirect_port=port)
-    return await engine.connect_account(Network.X, open_url=browser(loopback))  # type: ignore[arg-type]
+    await engine.accounts.set_app(Network.X, CLIENT_ID, redirect_port=port)
+    return await engine.accounts.connect(Network.X, open_url=browser(loopback))  # type: ignore[arg-type]
 
 
 def stored(secrets: MemorySecretStore, account: Account) -> dict[str, str]:
@@ -111,7 +111,7 @@ async def test_browser_sign_in_with_pkce_keeps_rotating_tokens_in_the_keyring(
 
 async def test_connecting_without_a_developer_app_says_exactly_what_to_register(engine: Engine) -> None:
     with pytest.raises(ValidationError) as caught:
-        await engine.connect_account(Network.X, open_url=lambda url: asyncio.sleep(0))
+        await engine.accounts.connect(Network.X, open_url=lambda url: asyncio.sleep(0))
     message = caught.value.problems[0].message
     assert "http://127.0.0.1:8765/callback" in message and "Native App" in message
     assert "pays per post" in message and "Settings → Developer apps" in message
@@ -121,23 +121,23 @@ async def test_a_forged_state_and_a_denied_consent_are_refused(
     engine: Engine, server: FakeX, loopback: LoopbackServer, port: int
 ) -> None:
     server.register_app(CLIENT_ID, port)
-    await engine.set_developer_app(Network.X, CLIENT_ID, redirect_port=port)
+    await engine.accounts.set_app(Network.X, CLIENT_ID, redirect_port=port)
     with pytest.raises(AuthorizationError, match="state mismatch"):
-        await engine.connect_account(Network.X, open_url=browser(loopback, tamper_state=True))  # type: ignore[arg-type]
+        await engine.accounts.connect(Network.X, open_url=browser(loopback, tamper_state=True))  # type: ignore[arg-type]
     server.oauth.deny_next = True
     with pytest.raises(AuthorizationError, match="access_denied"):
-        await engine.connect_account(Network.X, open_url=browser(loopback))  # type: ignore[arg-type]
-    assert await engine.list_accounts() == []
+        await engine.accounts.connect(Network.X, open_url=browser(loopback))  # type: ignore[arg-type]
+    assert await engine.accounts.list() == []
 
 
 async def test_length_is_weighted_as_x_counts_it_and_checked_before_sending(
     engine: Engine, alice: Account, server: FakeX
 ) -> None:
     url = "https://example.com/" + "a" * 200  # counts 23, not 220
-    ok = await engine.create_post(PostInput(text="x" * 256 + " " + url, accounts=(alice.id,)), When.now())
+    ok = await engine.posts.create(PostInput(text="x" * 256 + " " + url, accounts=(alice.id,)), When.now())
     assert ok.status is PostStatus.PUBLISHED
     with pytest.raises(ValidationError) as caught:
-        await engine.create_post(PostInput(text="漢" * 141, accounts=(alice.id,)))
+        await engine.posts.create(PostInput(text="漢" * 141, accounts=(alice.id,)))
     problem = caught.value.problems[0]
     assert (problem.limit, problem.actual) == (280, 282) and "weighted" in problem.message
     assert len(server.creates()) == 1
@@ -148,7 +148,7 @@ async def test_images_upload_in_chunks_with_alt_text_set_before_the_post(
 ) -> None:
     big = media_fixtures.image(tmp_path / "big.png", 1100, 1100, noise=True)  # > 1 MiB: 3 segments
     small = media_fixtures.image(tmp_path / "small.jpg", 64, 48)
-    post = await engine.create_post(
+    post = await engine.posts.create(
         PostInput(
             text="Two photos",
             accounts=(alice.id,),
@@ -169,14 +169,14 @@ async def test_a_video_waits_for_processing_and_a_failed_one_is_rejected(
     engine: Engine, alice: Account, server: FakeX, tmp_path: Path
 ) -> None:
     clip = media_fixtures.video(tmp_path / "clip.mp4", seconds=1.0)
-    post = await engine.create_post(
+    post = await engine.posts.create(
         PostInput(text="A clip", accounts=(alice.id,), media=(MediaInput(str(clip)),)), When.now()
     )
     assert post.status is PostStatus.PUBLISHED, post.targets[0].error
     statuses = [r for r in server.requests if r.url.path == "/2/media/upload" and r.method == "GET"]
     assert len(statuses) == 3  # in_progress, in_progress, succeeded
     server.processing_fails = True
-    failed = await engine.create_post(
+    failed = await engine.posts.create(
         PostInput(text="Another clip", accounts=(alice.id,), media=(MediaInput(str(clip)),)), When.now()
     )
     error = failed.targets[0].error
@@ -188,7 +188,7 @@ async def test_a_thread_is_a_reply_chain_and_survives_a_slow_to_appear_parent(
     engine: Engine, alice: Account, server: FakeX
 ) -> None:
     server.reply_invisible_once = True
-    post = await engine.create_post(
+    post = await engine.posts.create(
         PostInput(text="1/3 first", accounts=(alice.id,), thread=("2/3 second", "3/3 third")), When.now()
     )
     assert post.status is PostStatus.PUBLISHED, post.targets[0].error
@@ -203,8 +203,8 @@ async def test_an_expired_token_is_refreshed_once_for_concurrent_posts_and_the_n
 ) -> None:
     old_refresh = stored(secrets, alice)["refresh_token"]
     server.oauth.expire_access_tokens()  # X refuses them now; the keyring still says "valid"
-    posts = [await engine.create_post(PostInput(text=f"post {i}", accounts=(alice.id,))) for i in range(4)]
-    published = await asyncio.gather(*(engine.publish_post(p.id) for p in posts))
+    posts = [await engine.posts.create(PostInput(text=f"post {i}", accounts=(alice.id,))) for i in range(4)]
+    published = await asyncio.gather(*(engine.posts.publish(p.id) for p in posts))
     assert all(p.status is PostStatus.PUBLISHED for p in published), [p.targets[0].error for p in published]
     assert server.oauth.refreshes == 1
     new_refresh = stored(secrets, alice)["refresh_token"]
@@ -217,11 +217,11 @@ async def test_a_dead_refresh_token_fails_the_post_and_breaks_the_account_with_x
 ) -> None:
     server.oauth.expire_access_tokens()
     server.oauth.refresh[stored(secrets, alice)["refresh_token"]].revoked = True
-    post = await engine.create_post(PostInput(text="hello", accounts=(alice.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="hello", accounts=(alice.id,)), When.now())
     error = post.targets[0].error
     assert post.status is PostStatus.FAILED and error is not None and error.code is ErrorCode.AUTH_EXPIRED
     assert "Value passed for the token was invalid" in error.message and "Reconnect" in error.message
-    assert (await engine.get_account(alice.id)).health.state is HealthState.BROKEN
+    assert (await engine.accounts.get(alice.id)).health.state is HealthState.BROKEN
     assert server.tweets == [] and len(server.creates()) == 1  # refused with 401, not re-sent
 
 
@@ -231,7 +231,7 @@ async def test_rate_limit_waits_until_x_rate_limit_reset_then_publishes(
     server.used[("POST /2/tweets", "alice")] = 100  # the 15-minute window is used up
     server.reset_epoch = int(time.time()) + 45
     server.now = lambda: time.time() + sum(clock.sleeps)  # X sees the time the engine waited
-    post = await engine.create_post(PostInput(text="patience", accounts=(alice.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="patience", accounts=(alice.id,)), When.now())
     assert post.status is PostStatus.PUBLISHED, post.targets[0].error
     assert any(40 <= wait <= 46 for wait in clock.sleeps), clock.sleeps
     assert len(server.creates()) == 2 and len(server.tweets) == 1
@@ -240,8 +240,8 @@ async def test_rate_limit_waits_until_x_rate_limit_reset_then_publishes(
 async def test_duplicate_content_fails_with_its_own_code_and_is_never_retried(
     engine: Engine, alice: Account, server: FakeX
 ) -> None:
-    await engine.create_post(PostInput(text="same words", accounts=(alice.id,)), When.now())
-    again = await engine.create_post(PostInput(text="same words", accounts=(alice.id,)), When.now())
+    await engine.posts.create(PostInput(text="same words", accounts=(alice.id,)), When.now())
+    again = await engine.posts.create(PostInput(text="same words", accounts=(alice.id,)), When.now())
     error = again.targets[0].error
     assert again.status is PostStatus.FAILED and error is not None and error.code is ErrorCode.DUPLICATE
     assert "change the text" in error.message and len(server.creates()) == 2
@@ -251,13 +251,13 @@ async def test_a_server_error_on_create_is_never_resent_but_before_create_it_is_
     engine: Engine, alice: Account, server: FakeX, tmp_path: Path
 ) -> None:
     server.store_then_fail.append(503)
-    post = await engine.create_post(PostInput(text="did it go out?", accounts=(alice.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="did it go out?", accounts=(alice.id,)), When.now())
     assert post.status is PostStatus.NEEDS_REVIEW and post.targets[0].status is TargetStatus.UNKNOWN
     assert len(server.creates()) == 1 and len(server.tweets) == 1
 
     server.fail("POST /2/media/upload/initialize", lambda: httpx.Response(503, json={"title": "Unavailable"}))
     photo = media_fixtures.image(tmp_path / "p.jpg", 32, 32)
-    second = await engine.create_post(
+    second = await engine.posts.create(
         PostInput(text="with a photo", accounts=(alice.id,), media=(MediaInput(str(photo), "dot"),)),
         When.now(),
     )
@@ -268,7 +268,7 @@ async def test_a_lost_answer_to_create_ends_in_review_with_one_post_on_x(
     engine: Engine, alice: Account, server: FakeX
 ) -> None:
     server.store_then_fail.append(0)
-    post = await engine.create_post(PostInput(text="lost answer", accounts=(alice.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="lost answer", accounts=(alice.id,)), When.now())
     assert post.status is PostStatus.NEEDS_REVIEW
     error = post.targets[0].error
     assert (
@@ -291,7 +291,7 @@ async def test_usage_cap_is_not_retried_and_says_what_it_means(
             },
         ),
     )
-    post = await engine.create_post(PostInput(text="over budget", accounts=(alice.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="over budget", accounts=(alice.id,)), When.now())
     error = post.targets[0].error
     assert post.status is PostStatus.FAILED and error is not None and "usage cap" in error.message
     assert len(server.creates()) == 1
@@ -301,7 +301,7 @@ async def test_health_check_refreshes_instead_of_a_billed_users_me_call(
     engine: Engine, alice: Account, server: FakeX
 ) -> None:
     before = len([r for r in server.requests if r.url.path == "/2/users/me"])
-    [checked] = await engine.check_accounts(alice.id)
+    [checked] = await engine.accounts.check(alice.id)
     assert checked.health.state is HealthState.OK and server.oauth.refreshes == 1
     assert len([r for r in server.requests if r.url.path == "/2/users/me"]) == before
 
@@ -310,7 +310,7 @@ async def test_removing_the_account_revokes_its_tokens_at_x(
     engine: Engine, alice: Account, server: FakeX, secrets: MemorySecretStore
 ) -> None:
     creds = stored(secrets, alice)
-    removal = await engine.remove_account(alice.id)
+    removal = await engine.accounts.remove(alice.id)
     assert "revoked at X" in removal.network_access
     assert set(server.oauth.revoked) == {creds["access_token"], creds["refresh_token"]}
     assert alice.secret_ref not in secrets.secrets
@@ -319,14 +319,14 @@ async def test_removing_the_account_revokes_its_tokens_at_x(
 async def test_adding_tokens_by_hand_needs_the_app_for_a_refresh_token(engine: Engine, server: FakeX) -> None:
     access, refresh = server.oauth.issue("alice", SCOPES, CLIENT_ID)
     with pytest.raises(ValidationError, match="--refresh-token: Outpost needs your X app's client id"):
-        await engine.add_account(Network.X, AddAccountRequest(access_token=access, refresh_token=refresh))
-    await engine.set_developer_app(Network.X, CLIENT_ID)
-    account = await engine.add_account(
+        await engine.accounts.add(Network.X, AddAccountRequest(access_token=access, refresh_token=refresh))
+    await engine.accounts.set_app(Network.X, CLIENT_ID)
+    account = await engine.accounts.add(
         Network.X, AddAccountRequest(access_token=access, refresh_token=refresh)
     )
     assert account.handle == "alice_x"
     with pytest.raises(ValidationError, match="X refused the credentials: X answered HTTP 401"):
-        await engine.add_account(Network.X, AddAccountRequest(access_token="nonsense"))
+        await engine.accounts.add(Network.X, AddAccountRequest(access_token="nonsense"))
 
 
 async def test_an_unknown_outcome_is_settled_by_looking_at_the_accounts_posts(
@@ -334,36 +334,36 @@ async def test_an_unknown_outcome_is_settled_by_looking_at_the_accounts_posts(
 ) -> None:
     text = "Tips & tricks: https://example.com/long/path <3"
     server.store_then_fail.append(0)  # X stored it; the answer was lost
-    lost = await engine.create_post(PostInput(text=text, accounts=(alice.id,)), When.now())
+    lost = await engine.posts.create(PostInput(text=text, accounts=(alice.id,)), When.now())
     assert lost.status is PostStatus.NEEDS_REVIEW
-    settled = await engine.look_for_unknown(lost.id)
+    settled = await engine.posts.look_for_unknown(lost.id)
     target = settled.targets[0]
     assert settled.status is PostStatus.PUBLISHED and target.platform_post_id == server.tweets[0].id
     assert len(server.tweets) == 1  # found, not sent again
 
     server.fail("POST /2/tweets", lambda: httpx.Response(503, json={"title": "Service Unavailable"}))
-    never = await engine.create_post(PostInput(text="never arrived", accounts=(alice.id,)), When.now())
-    looked = await engine.look_for_unknown(never.id)
+    never = await engine.posts.create(PostInput(text="never arrived", accounts=(alice.id,)), When.now())
+    looked = await engine.posts.look_for_unknown(never.id)
     error = looked.targets[0].error
     assert looked.status is PostStatus.NEEDS_REVIEW and error is not None
     assert "did not find the post" in error.message and "retry it for this account" in error.message
-    retried = await engine.retry_post(never.id, alice.id)
+    retried = await engine.posts.retry(never.id, alice.id)
     assert retried.status is PostStatus.PUBLISHED and len(server.tweets) == 2
 
 
 async def test_a_thread_found_half_way_continues_after_the_part_that_is_there(
     engine: Engine, alice: Account, server: FakeX
 ) -> None:
-    post = await engine.create_post(PostInput(text="1/3 a", accounts=(alice.id,), thread=("2/3 b", "3/3 c")))
+    post = await engine.posts.create(PostInput(text="1/3 a", accounts=(alice.id,), thread=("2/3 b", "3/3 c")))
     server.store_then_fail.append(0)
-    first = await engine.publish_post(post.id)  # part 1 lost its answer
+    first = await engine.posts.publish(post.id)  # part 1 lost its answer
     assert first.status is PostStatus.NEEDS_REVIEW and len(server.tweets) == 1
-    looked = await engine.look_for_unknown(post.id)
+    looked = await engine.posts.look_for_unknown(post.id)
     assert (
         looked.targets[0].status is TargetStatus.FAILED
         and "remaining parts" in looked.targets[0].error.message
     )  # type: ignore[union-attr]
-    done = await engine.retry_post(post.id)
+    done = await engine.posts.retry(post.id)
     assert done.status is PostStatus.PUBLISHED
     assert [t.text for t in server.tweets] == ["1/3 a", "2/3 b", "3/3 c"]
     assert server.tweets[1].reply_to == server.tweets[0].id
@@ -374,9 +374,9 @@ async def test_a_premium_long_post_is_allowed_only_when_asked_for(
 ) -> None:
     long_text = "word " * 200  # 1000 characters
     with pytest.raises(ValidationError, match="280"):
-        await engine.create_post(PostInput(text=long_text, accounts=(alice.id,)))
+        await engine.posts.create(PostInput(text=long_text, accounts=(alice.id,)))
     server.premium_users.add("alice")
-    post = await engine.create_post(
+    post = await engine.posts.create(
         PostInput(text=long_text, accounts=(alice.id,), options=(("x", "long_post", "true"),)), When.now()
     )
     assert post.status is PostStatus.PUBLISHED, post.targets[0].error
@@ -388,21 +388,21 @@ async def test_a_rate_limit_pauses_the_whole_account_not_just_one_post(
 ) -> None:
     server.used[("POST /2/tweets", "alice")] = 100
     server.reset_epoch = int(time.time()) + 600  # ten minutes: too long to wait inside one publish
-    first = await engine.create_post(PostInput(text="first", accounts=(alice.id,)), When.now())
+    first = await engine.posts.create(PostInput(text="first", accounts=(alice.id,)), When.now())
     error = first.targets[0].error
     assert first.status is PostStatus.FAILED and error is not None and error.code is ErrorCode.RATE_LIMITED
     assert error.retry_at is not None
-    limited = await engine.get_account(alice.id)
+    limited = await engine.accounts.get(alice.id)
     assert limited.health.rate_limited and limited.health.state is HealthState.DEGRADED
-    second = await engine.create_post(PostInput(text="second", accounts=(alice.id,)), When.now())
+    second = await engine.posts.create(PostInput(text="second", accounts=(alice.id,)), When.now())
     assert second.status is PostStatus.FAILED and "nothing was sent" in second.targets[0].error.message  # type: ignore[union-attr]
     assert len(server.creates()) == 1  # one 429, then Outpost stayed quiet: no retry storm
 
     clock.advance(timedelta(minutes=11))  # the pause is over
     server.now = lambda: time.time() + 660
-    third = await engine.create_post(PostInput(text="third", accounts=(alice.id,)), When.now())
+    third = await engine.posts.create(PostInput(text="third", accounts=(alice.id,)), When.now())
     assert third.status is PostStatus.PUBLISHED
-    assert not (await engine.get_account(alice.id)).health.rate_limited
+    assert not (await engine.accounts.get(alice.id)).health.rate_limited
 
 
 async def test_a_token_about_to_expire_is_refreshed_before_any_request_fails(
@@ -410,7 +410,7 @@ async def test_a_token_about_to_expire_is_refreshed_before_any_request_fails(
 ) -> None:
     creds = stored(secrets, alice)
     creds["expires_at"] = (datetime.now(UTC) + timedelta(minutes=3)).isoformat()  # inside the margin
-    post = await engine.create_post(PostInput(text="fresh token", accounts=(alice.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="fresh token", accounts=(alice.id,)), When.now())
     assert post.status is PostStatus.PUBLISHED and server.oauth.refreshes == 1
     refused = [
         r
@@ -432,7 +432,7 @@ async def test_if_the_keyring_cannot_keep_the_rotated_token_it_is_not_used(
 
     secrets.set = refuse  # type: ignore[method-assign]
     try:
-        post = await engine.create_post(PostInput(text="needs a refresh", accounts=(alice.id,)), When.now())
+        post = await engine.posts.create(PostInput(text="needs a refresh", accounts=(alice.id,)), When.now())
     finally:
         secrets.set = original  # type: ignore[method-assign]
     error = post.targets[0].error
@@ -470,7 +470,7 @@ async def test_a_refresh_raced_by_another_outpost_process_uses_that_process_toke
         return True
 
     loopback.on_phase = other_process_refreshes_first
-    post = await engine.create_post(PostInput(text="after the race", accounts=(alice.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="after the race", accounts=(alice.id,)), When.now())
     assert raced and post.status is PostStatus.PUBLISHED, post.targets[0].error
     assert server.oauth.refreshes == 1  # only the other process's refresh succeeded
-    assert (await engine.get_account(alice.id)).health.state is HealthState.OK
+    assert (await engine.accounts.get(alice.id)).health.state is HealthState.OK

@@ -34,7 +34,7 @@ async def engine(tmp_path: Path, secrets: MemorySecretStore) -> AsyncIterator[En
 @pytest_asyncio.fixture
 async def account(engine: Engine, pds: Pds, bsky_account: tuple[str, str]) -> Account:
     handle, app_password = bsky_account
-    return await engine.add_account(
+    return await engine.accounts.add(
         Network.BLUESKY, AddAccountRequest(handle=handle, app_password=app_password, service_url=pds.url)
     )
 
@@ -60,7 +60,7 @@ async def test_wrong_app_password_is_refused_with_the_servers_reason(
     engine: Engine, pds: Pds, bsky_account: tuple[str, str]
 ) -> None:
     with pytest.raises(ValidationError, match="Invalid identifier or password"):
-        await engine.add_account(
+        await engine.accounts.add(
             Network.BLUESKY,
             AddAccountRequest(
                 handle=bsky_account[0], app_password="aaaa-bbbb-cccc-dddd", service_url=pds.url
@@ -74,7 +74,7 @@ async def test_image_with_alt_text_is_fitted_under_the_blob_limit(
     big = tmp_path / "noise.jpg"
     Image.effect_noise((1600, 1200), 90).convert("RGB").save(big, quality=98)
     assert big.stat().st_size > 1_000_000
-    post = await engine.create_post(
+    post = await engine.posts.create(
         PostInput(
             text="A noisy picture", accounts=(account.id,), media=(MediaInput(str(big), "Grey noise"),)
         ),
@@ -98,7 +98,7 @@ async def test_image_with_alt_text_is_fitted_under_the_blob_limit(
 async def test_thread_of_three_has_root_and_parent_references(
     engine: Engine, account: Account, pds: Pds
 ) -> None:
-    post = await engine.create_post(
+    post = await engine.posts.create(
         PostInput(text="one", accounts=(account.id,), thread=("two", "three")), When.now()
     )
     target = post.targets[0]
@@ -113,7 +113,7 @@ async def test_over_300_graphemes_is_refused_before_sending(
     engine: Engine, account: Account, pds: Pds, secrets: MemorySecretStore
 ) -> None:
     with pytest.raises(ValidationError) as caught:
-        await engine.create_post(PostInput(text="é" * 301, accounts=(account.id,)), When.now())
+        await engine.posts.create(PostInput(text="é" * 301, accounts=(account.id,)), When.now())
     assert (caught.value.problems[0].limit, caught.value.problems[0].actual) == (300, 301)
     assert post_count(pds, secrets.secrets[account.secret_ref]["did"]) == 0
 
@@ -124,7 +124,7 @@ async def test_links_mentions_and_tags_become_facets_at_byte_offsets(
     friend, _ = pds.create_account("palofalice")
     friend_did = pds.get("com.atproto.identity.resolveHandle", handle=friend)["did"]
     text = f"Grüße @{friend} → https://example.com/a/very/long/path/that/keeps/going #release"
-    post = await engine.create_post(
+    post = await engine.posts.create(
         PostInput(text=text, accounts=(account.id,), options=(("bluesky", "link_card", "false"),)), When.now()
     )
     value = record(pds, post.targets[0].platform_post_id or "")["value"]
@@ -143,11 +143,11 @@ async def test_expired_access_token_is_refreshed_and_the_new_session_kept(
     before = dict(secrets.secrets[account.secret_ref])
     expired = pds.expired(before["access_jwt"])
     secrets.secrets[account.secret_ref] = {**before, "access_jwt": expired}
-    post = await engine.create_post(PostInput(text="after a long nap", accounts=(account.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="after a long nap", accounts=(account.id,)), When.now())
     assert post.status is PostStatus.PUBLISHED, post.targets[0].error
     after = secrets.secrets[account.secret_ref]
     assert after["refresh_jwt"] != before["refresh_jwt"] and after["access_jwt"] != expired
-    [checked] = await engine.check_accounts(account.id)
+    [checked] = await engine.accounts.check(account.id)
     assert checked.health.state.value == "ok"
 
 
@@ -216,7 +216,7 @@ def page() -> Iterator[str]:
 async def test_a_link_without_images_gets_a_card_from_the_pages_opengraph(
     engine: Engine, account: Account, pds: Pds, page: str
 ) -> None:
-    post = await engine.create_post(PostInput(text=f"Read this {page}", accounts=(account.id,)), When.now())
+    post = await engine.posts.create(PostInput(text=f"Read this {page}", accounts=(account.id,)), When.now())
     external = record(pds, post.targets[0].platform_post_id or "")["value"]["embed"]["external"]  # type: ignore[index]
     assert (external["uri"], external["title"], external["description"]) == (
         page,

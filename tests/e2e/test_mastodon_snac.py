@@ -35,7 +35,7 @@ async def connect(engine: Engine, snac: Snac, **sign_in: str) -> Account:
     async def browser(url: str) -> None:
         await asyncio.to_thread(snac.sign_in, url, **sign_in)
 
-    return await engine.connect_account(Network.MASTODON, instance=snac.url, open_url=browser)
+    return await engine.accounts.connect(Network.MASTODON, instance=snac.url, open_url=browser)
 
 
 def statuses_of(snac: Snac, account_id: str, token: str) -> list[dict[str, object]]:
@@ -62,7 +62,7 @@ async def test_sign_in_through_the_browser_then_post_an_image_with_alt_text(
     assert set(secrets.secrets[account.secret_ref]) == {"access_token", "client_id", "client_secret"}
     image = tmp_path / "dot.png"
     image.write_bytes(png_bytes(12, 8))
-    post = await engine.create_post(
+    post = await engine.posts.create(
         PostInput(
             text="Hello from Outpost", accounts=(account.id,), media=(MediaInput(str(image), "A red dot"),)
         ),
@@ -80,7 +80,7 @@ async def test_sign_in_through_the_browser_then_post_an_image_with_alt_text(
 async def test_thread_of_three_is_a_reply_chain_on_the_server(engine: Engine, snac: Snac) -> None:
     account = await connect(engine, snac)
     bearer = await token(engine, account)
-    post = await engine.create_post(
+    post = await engine.posts.create(
         PostInput(text="1/3 start", accounts=(account.id,), thread=("2/3 middle", "3/3 end")), When.now()
     )
     target = post.targets[0]
@@ -97,7 +97,7 @@ async def test_thread_of_three_is_a_reply_chain_on_the_server(engine: Engine, sn
 async def test_over_the_instance_limit_is_refused_before_anything_is_sent(engine: Engine, snac: Snac) -> None:
     account = await connect(engine, snac)  # snac announces max_characters = 100000
     with pytest.raises(ValidationError) as caught:
-        await engine.create_post(PostInput(text="a" * 100_001, accounts=(account.id,)), When.now())
+        await engine.posts.create(PostInput(text="a" * 100_001, accounts=(account.id,)), When.now())
     assert caught.value.problems[0].limit == 100_000
     with snac.client() as client:
         me = client.get(
@@ -108,19 +108,19 @@ async def test_over_the_instance_limit_is_refused_before_anything_is_sent(engine
 
 
 async def token(engine: Engine, account: Account) -> str:
-    return engine._secrets.store.get(account.secret_ref)["access_token"]  # type: ignore[index]
+    return engine._core.secrets.store.get(account.secret_ref)["access_token"]  # type: ignore[index]
 
 
 async def test_server_down_fails_clearly_and_the_post_is_kept_for_retry(engine: Engine, snac: Snac) -> None:
     account = await connect(engine, snac)
     snac.stop()
-    post = await engine.create_post(PostInput(text="while down", accounts=(account.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="while down", accounts=(account.id,)), When.now())
     error = post.targets[0].error
     assert post.status is PostStatus.FAILED and error is not None
     assert error.code is ErrorCode.NETWORK_UNAVAILABLE and "cannot connect to 127.0.0.1" in error.message
-    assert [p.id for p in await engine.list_posts([PostStatus.FAILED])] == [post.id]
+    assert [p.id for p in await engine.posts.list([PostStatus.FAILED])] == [post.id]
     snac.start()
-    retried = await engine.retry_post(post.id)
+    retried = await engine.posts.retry(post.id)
     assert retried.status is PostStatus.PUBLISHED
     assert "while down" in str(
         status(snac, retried.targets[0].platform_post_id or "", await token(engine, account))["content"]
@@ -130,4 +130,4 @@ async def test_server_down_fails_clearly_and_the_post_is_kept_for_retry(engine: 
 async def test_a_sign_in_answer_with_a_forged_state_is_refused(engine: Engine, snac: Snac) -> None:
     with pytest.raises(AuthorizationError, match="state mismatch"):
         await connect(engine, snac, state="forged")
-    assert await engine.list_accounts() == []
+    assert await engine.accounts.list() == []

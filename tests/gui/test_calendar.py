@@ -19,8 +19,10 @@ def test_posts_sit_on_their_days_and_a_moved_post_keeps_its_time(qapp, qtbot, tm
     async def scenario() -> None:
         engine = _open_engine(tmp_path)
         try:
-            account = await engine.add_account(Network.MASTODON, AddAccountRequest(access_token="good-token"))
-            post = await engine.create_post(
+            account = await engine.accounts.add(
+                Network.MASTODON, AddAccountRequest(access_token="good-token")
+            )
+            post = await engine.posts.create(
                 PostInput(text="Thursday post", accounts=(account.id,)),
                 When.scheduled("2026-11-26T09:30", "Europe/Berlin"),
             )
@@ -33,7 +35,7 @@ def test_posts_sit_on_their_days_and_a_moved_post_keeps_its_time(qapp, qtbot, tm
             view.move_post(post.id, date(2026, 11, 28))
             await settle_ops()
             await settle_ops()
-            moved = await engine.get_post(post.id)
+            moved = await engine.posts.get(post.id)
             assert moved.scheduled_at == datetime(
                 2026, 11, 28, 8, 30, tzinfo=UTC
             )  # 09:30 in Berlin, two days on
@@ -73,9 +75,11 @@ def test_a_hidden_calendar_shows_what_changed_when_it_is_opened(qapp, qtbot, tmp
     async def scenario() -> None:
         engine = _open_engine(tmp_path)
         try:
-            account = await engine.add_account(Network.MASTODON, AddAccountRequest(access_token="good-token"))
+            account = await engine.accounts.add(
+                Network.MASTODON, AddAccountRequest(access_token="good-token")
+            )
             view = _this_week(engine, qtbot, shown=False)
-            await engine.create_post(
+            await engine.posts.create(
                 PostInput(text="Written while the calendar was hidden", accounts=(account.id,)),
                 When.scheduled("2026-11-26T09:30", "Europe/Berlin"),
             )
@@ -99,9 +103,11 @@ def test_a_busy_day_lists_its_first_posts_and_says_how_many_more(qapp, qtbot, tm
     async def scenario() -> None:
         engine = _open_engine(tmp_path)
         try:
-            account = await engine.add_account(Network.MASTODON, AddAccountRequest(access_token="good-token"))
+            account = await engine.accounts.add(
+                Network.MASTODON, AddAccountRequest(access_token="good-token")
+            )
             for minute in range(PER_DAY + 12):
-                await engine.create_post(
+                await engine.posts.create(
                     PostInput(text=f"Post {minute}", accounts=(account.id,)),
                     When.scheduled(f"2026-11-27T{8 + minute // 60:02d}:{minute % 60:02d}", "Europe/Berlin"),
                 )

@@ -46,7 +46,7 @@ def window_run(qapp, qtbot, tmp_path: Path, remotes, secrets) -> Callable[[Scena
                     (Network.MASTODON, "alice@m.example"),
                     (Network.BLUESKY, "alice.b.example"),
                 ):
-                    await engine.add_account(
+                    await engine.accounts.add(
                         network, AddAccountRequest(handle=handle, access_token="good-token")
                     )
             window = MainWindow(engine)
@@ -181,7 +181,7 @@ def test_publish_sends_to_every_chosen_account_and_clears_the_composer(window_ru
         assert [p.text for p in mastodon.posts] == ["One post, two networks"]
         assert [p.text for p in bluesky.posts] == ["Bluesky gets its own words"]
         assert composer.text.toPlainText() == "" and composer.post_id is None
-        [post] = await engine.list_posts()
+        [post] = await engine.posts.list()
         assert post.status is PostStatus.PUBLISHED
 
     window_run(scenario)
@@ -236,7 +236,7 @@ def test_autosave_keeps_typing_without_any_action(window_run) -> None:
         composer.select("mastodon:alice@m.example")
         composer.text.setPlainText("typed, never saved by hand")
         await until(lambda: composer.post_id is not None, timeout=5)  # the autosave timer fired
-        [post] = await engine.list_posts()
+        [post] = await engine.posts.list()
         assert (post.status, post.text) == (PostStatus.DRAFT, "typed, never saved by hand")
 
     window_run(scenario)
@@ -297,12 +297,12 @@ def test_a_health_check_or_a_new_account_keeps_the_chosen_accounts(window_run) -
     async def scenario(window: MainWindow, engine: Engine) -> None:
         composer = window.composer
         composer.select("bluesky:alice.b.example")
-        await engine.check_accounts()  # health events reload the chips while the person composes
+        await engine.accounts.check()  # health events reload the chips while the person composes
         await settle_ops()
         await until(lambda: bool(composer.chips))
         chosen = [a.ref for a in composer.accounts if composer.chips[a.id].isChecked()]
         assert chosen == ["bluesky:alice.b.example"]
-        await engine.add_account(
+        await engine.accounts.add(
             Network.MASTODON, AddAccountRequest(handle="bob@m.example", access_token="good-token")
         )
         await settle_ops()

@@ -28,7 +28,7 @@ def test_a_newcomer_tries_outpost_in_the_sandbox_and_publishes_a_thread(qapp, qt
             await settle_ops()
             assert window.stack.currentWidget() is window.pages and window.sandbox is not None
             assert "nothing leaves your machine" in window.banner.text()
-            accounts = await engine.list_accounts()
+            accounts = await engine.accounts.list()
             assert len(accounts) == 2 and all(is_sandbox(a) for a in accounts)
             await window.open_composer()
             composer = window.composer
@@ -44,7 +44,7 @@ def test_a_newcomer_tries_outpost_in_the_sandbox_and_publishes_a_thread(qapp, qt
             await settle_ops()
             composer.publish()
             await settle_ops()
-            [post] = await engine.list_posts()
+            [post] = await engine.posts.list()
             assert post.status is PostStatus.PUBLISHED
             received = sorted((p.network, p.text) for p in window.sandbox.posts)
             assert received == [
@@ -87,7 +87,7 @@ def test_the_sandbox_comes_back_on_its_port_after_a_restart(qapp, qtbot, tmp_pat
         try:
             await window.resume()
             assert window.sandbox is not None and window.sandbox.port == ports[0]
-            [checked, _] = await engine.check_accounts()
+            [checked, _] = await engine.accounts.check()
             assert checked.health.state.value == "ok"
         finally:
             await settle_ops()

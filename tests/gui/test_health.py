@@ -27,7 +27,9 @@ def test_cards_show_health_and_check_now_reports_a_revoked_token(
         panel = HealthPanel(engine)
         qtbot.addWidget(panel)
         try:
-            account = await engine.add_account(Network.MASTODON, AddAccountRequest(access_token="good-token"))
+            account = await engine.accounts.add(
+                Network.MASTODON, AddAccountRequest(access_token="good-token")
+            )
             panel.refresh()
             await settle_ops()
             card = panel.cards[account.id]

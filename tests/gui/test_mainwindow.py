@@ -36,11 +36,11 @@ def test_window_follows_engine_events_in_queue_accounts_and_status_bar(qtbot, qa
             window.refresh()
             await settle_ops()
             assert not window.health.empty.isHidden() and window.queue.model.rowCount() == 0
-            account = await engine.add_account(
+            account = await engine.accounts.add(
                 Network.MASTODON,
                 AddAccountRequest(service_url="https://f.example", access_token="good-token"),
             )
-            await engine.create_post(
+            await engine.posts.create(
                 PostInput(text="Hello from the queue", accounts=(account.id,)), When.now()
             )
             for _ in range(100):  # the window updates itself from the engine's events

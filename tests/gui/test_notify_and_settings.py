@@ -30,7 +30,7 @@ def window_scenario(
         engine = Engine.open(
             tmp_path / "d", registry=fake_registry(remote), secrets=MemorySecretStore(), clock=clock
         )
-        account = await engine.add_account(Network.MASTODON, AddAccountRequest(access_token="good-token"))
+        account = await engine.accounts.add(Network.MASTODON, AddAccountRequest(access_token="good-token"))
         window = MainWindow(engine, tray=tray)
         qtbot.addWidget(window)
         window.show()
@@ -51,9 +51,9 @@ def test_without_a_tray_notices_appear_in_the_window(qapp, qtbot, tmp_path) -> N
     async def scenario(window: MainWindow, engine: Engine, account: str, clock: FakeClock) -> None:
         assert window.notifier.tray is None
         remote.tokens.clear()
-        post = await engine.create_post(PostInput(text="doomed", accounts=(account,)))
+        post = await engine.posts.create(PostInput(text="doomed", accounts=(account,)))
         window.notifier.post_changed(post)
-        failed = await engine.publish_post(post.id)
+        failed = await engine.posts.publish(post.id)
         window.notifier.post_changed(failed)
         assert not window.banner_row.isHidden()
         assert window.banner.text().startswith("Could not publish: “doomed” — ")
@@ -63,7 +63,7 @@ def test_without_a_tray_notices_appear_in_the_window(qapp, qtbot, tmp_path) -> N
 
 def test_reminder_before_a_scheduled_post(qapp, qtbot, tmp_path) -> None:
     async def scenario(window: MainWindow, engine: Engine, account: str, clock: FakeClock) -> None:
-        await engine.create_post(
+        await engine.posts.create(
             PostInput(text="soon", accounts=(account,)), When.scheduled("2026-11-25T12:10:00Z")
         )
         window.notifier.check_reminders()
@@ -110,7 +110,7 @@ def test_closing_with_scheduled_posts_warns_and_can_be_called_off(qapp, qtbot, t
     monkeypatch.setattr(QMessageBox, "question", answer)
 
     async def scenario(window: MainWindow, engine: Engine, account: str, clock: FakeClock) -> None:
-        await engine.create_post(
+        await engine.posts.create(
             PostInput(text="later", accounts=(account,)), When.scheduled("2026-11-26T09:00:00Z")
         )
         for _ in range(50):
@@ -185,7 +185,7 @@ def test_developer_app_credentials_go_to_the_keyring_not_the_settings_file(qapp,
         assert "http://127.0.0.1:8790/callback" in dialog.app_steps.text()  # the steps follow the port
         dialog._save_app()
         await settle_ops()
-        assert await engine.developer_app(Network.X) == DeveloperApp("my-client-id", "my-client-secret", 8790)
+        assert await engine.accounts.app(Network.X) == DeveloperApp("my-client-id", "my-client-secret", 8790)
         assert "saved in the keyring" in dialog.error.text() and dialog.client_secret.text() == ""
         engine.update_settings(**dialog.changes())
         assert "my-client-secret" not in (engine.data_dir / "settings.json").read_text()

@@ -27,7 +27,9 @@ def run(qapp, tmp_path: Path, remote: FakeNetwork, scenario) -> None:
             tmp_path / "d", registry=fake_registry(remote), secrets=MemorySecretStore(), clock=FakeClock()
         )
         try:
-            account = await engine.add_account(Network.MASTODON, AddAccountRequest(access_token="good-token"))
+            account = await engine.accounts.add(
+                Network.MASTODON, AddAccountRequest(access_token="good-token")
+            )
             await scenario(engine, account.id)
         finally:
             await settle_ops()
@@ -39,7 +41,7 @@ def run(qapp, tmp_path: Path, remote: FakeNetwork, scenario) -> None:
 def test_model_passes_qtmodeltester_and_loads_pages_lazily(qapp, qtmodeltester, tmp_path, remote) -> None:
     async def scenario(engine: Engine, account: str) -> None:
         for i in range(PAGE + 30):
-            await engine.create_post(PostInput(text=f"post {i}", accounts=(account,)), When.draft())
+            await engine.posts.create(PostInput(text=f"post {i}", accounts=(account,)), When.draft())
         model = QueueModel(engine)
         model.reload()
         await settle_ops()
@@ -58,8 +60,8 @@ def test_filters_search_and_live_updates(qapp, qtbot, tmp_path, remote) -> None:
     async def scenario(engine: Engine, account: str) -> None:
         view = QueueView(engine)
         qtbot.addWidget(view)
-        draft = await engine.create_post(PostInput(text="a quiet draft", accounts=(account,)))
-        await engine.create_post(
+        draft = await engine.posts.create(PostInput(text="a quiet draft", accounts=(account,)))
+        await engine.posts.create(
             PostInput(text="scheduled hello", accounts=(account,)), When.scheduled("2026-12-01T09:00Z")
         )
         view.load()
@@ -72,14 +74,14 @@ def test_filters_search_and_live_updates(qapp, qtbot, tmp_path, remote) -> None:
         view.model.reload(search="quiet")
         await settle_ops()
         assert [p.id for p in view.model.posts] == [draft.id]
-        await engine.edit_post(
+        await engine.posts.edit(
             draft.id,
             __import__("outpost.engine", fromlist=["PostChanges"]).PostChanges(text="a quiet draft, edited"),
         )
         view.model.post_did_change(draft.id)
         await settle_ops()
         assert view.model.posts[0].text == "a quiet draft, edited"
-        await engine.delete_post(draft.id)
+        await engine.posts.delete(draft.id)
         view.model.post_did_change(draft.id)
         await settle_ops()
         assert view.model.rowCount() == 0
@@ -92,7 +94,7 @@ def test_actions_follow_the_selected_post(qapp, qtbot, tmp_path, remote) -> None
         view = QueueView(engine)
         qtbot.addWidget(view)
         remote.tokens.discard("good-token")
-        failed = await engine.create_post(PostInput(text="will fail", accounts=(account,)), When.now())
+        failed = await engine.posts.create(PostInput(text="will fail", accounts=(account,)), When.now())
         view.load()
         await settle_ops()
         view.table.selectRow(0)
@@ -100,14 +102,14 @@ def test_actions_follow_the_selected_post(qapp, qtbot, tmp_path, remote) -> None
         remote.tokens.add("good-token")
         view.retry()
         await settle_ops()
-        assert (await engine.get_post(failed.id)).status is PostStatus.PUBLISHED
+        assert (await engine.posts.get(failed.id)).status is PostStatus.PUBLISHED
         view.model.post_did_change(failed.id)
         await settle_ops()
         view.table.selectRow(0)
         assert view.buttons["Open"].isEnabled() and not view.buttons["Edit"].isEnabled()
         view.duplicate()
         await settle_ops()
-        copies = await engine.list_posts([PostStatus.DRAFT])
+        copies = await engine.posts.list([PostStatus.DRAFT])
         assert [p.text for p in copies] == ["will fail"]
 
     run(qapp, tmp_path, remote, scenario)
@@ -124,7 +126,7 @@ def test_look_for_it_is_offered_for_an_unknown_outcome_and_says_what_it_found(
         said: list[str] = []
         view.message.connect(said.append)
         remote.fail_next_create.append(lambda: NetworkUnavailable("answer lost", may_have_taken_effect=True))
-        post = await engine.create_post(PostInput(text="where did it go", accounts=(account,)), When.now())
+        post = await engine.posts.create(PostInput(text="where did it go", accounts=(account,)), When.now())
         assert post.status is PostStatus.NEEDS_REVIEW
         view.load()
         await settle_ops()

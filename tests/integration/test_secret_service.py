@@ -49,12 +49,12 @@ async def _add_with_fail_backend(data: Path) -> tuple[str, list[object]]:
     engine = Engine.open(data, secrets=KeyringSecretStore(), transport=FakeMastodon().transport())
     try:
         try:
-            await engine.add_account(
+            await engine.accounts.add(
                 Network.MASTODON, AddAccountRequest(service_url=BASE, access_token="token-alice")
             )
         except SecretStoreError as error:
-            return str(error), list(await engine.list_accounts())
-        return "", list(await engine.list_accounts())
+            return str(error), list(await engine.accounts.list())
+        return "", list(await engine.accounts.list())
     finally:
         await engine.close()
         keyring.set_keyring(previous)

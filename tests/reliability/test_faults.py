@@ -70,7 +70,7 @@ def _rig(name: str) -> Rig:
             masto,
             masto.handle,
             lambda c: MastodonAdapter(c, media_poll_s=0.001),
-            lambda e: e.add_account(
+            lambda e: e.accounts.add(
                 Network.MASTODON, AddAccountRequest(service_url=BASE, access_token="token-alice")
             ),
             lambda r: r.method == "POST" and r.url.path == "/api/v1/statuses",
@@ -86,7 +86,7 @@ def _rig(name: str) -> Rig:
             pds,
             pds.handle_request,
             lambda c: BlueskyAdapter(c, fetch_cards=False),
-            lambda e: e.add_account(
+            lambda e: e.accounts.add(
                 Network.BLUESKY,
                 AddAccountRequest(handle="@alice.example", app_password=pds.app_password, service_url=PDS),
             ),
@@ -104,7 +104,7 @@ def _rig(name: str) -> Rig:
             x,
             x.handle,
             lambda c: XAdapter(c, poll_scale=0.001),
-            lambda e: e.add_account(Network.X, AddAccountRequest(access_token=token)),
+            lambda e: e.accounts.add(Network.X, AddAccountRequest(access_token=token)),
             lambda r: r.method == "POST" and r.url.path == "/2/tweets",
             lambda r: r.url.path.startswith("/2/media/upload"),
             lambda: [t.text for t in x.tweets],
@@ -118,7 +118,7 @@ def _rig(name: str) -> Rig:
         linkedin,
         linkedin.handle,
         lambda c: LinkedInAdapter(c, poll_s=0.001),
-        lambda e: e.add_account(Network.LINKEDIN, AddAccountRequest(access_token=member_token)),
+        lambda e: e.accounts.add(Network.LINKEDIN, AddAccountRequest(access_token=member_token)),
         lambda r: r.method == "POST" and r.url.path == "/rest/posts",
         lambda r: r.url.path == "/rest/images",
         lambda: [p.shown for p in linkedin.posts],
@@ -196,7 +196,7 @@ async def account(engine: Engine, rig: Rig) -> Account:
 
 async def publish(engine: Engine, account: Account, text: str, media: Path | None = None) -> Any:
     attached = (MediaInput(str(media), "a test card"),) if media else ()
-    return await engine.create_post(PostInput(text=text, accounts=(account.id,), media=attached), When.now())
+    return await engine.posts.create(PostInput(text=text, accounts=(account.id,), media=attached), When.now())
 
 
 async def test_a_server_error_on_create(

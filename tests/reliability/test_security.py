@@ -121,11 +121,11 @@ async def test_a_megabyte_post_is_refused_with_the_limit_and_nothing_is_stored(t
         tmp_path / "d", registry=fake_registry(FakeNetwork()), secrets=MemorySecretStore(), clock=FakeClock()
     )
     try:
-        account = await engine.add_account(Network.MASTODON, AddAccountRequest(access_token="good-token"))
+        account = await engine.accounts.add(Network.MASTODON, AddAccountRequest(access_token="good-token"))
         with pytest.raises(ValidationError) as caught:
-            await engine.create_post(PostInput(text=HUGE, accounts=(account.id,)))
+            await engine.posts.create(PostInput(text=HUGE, accounts=(account.id,)))
         problem = caught.value.problems[0]
         assert problem.limit is not None and problem.actual is not None and problem.actual > problem.limit
-        assert await engine.list_posts() == []
+        assert await engine.posts.list() == []
     finally:
         await engine.close()

@@ -30,20 +30,20 @@ from tests.support.program import outpost_env, run_outpost
 
 def _cap_pages(engine: Engine, extra: int) -> None:
     """From now on the database may grow by `extra` pages only (then SQLITE_FULL)."""
-    conn: sqlite3.Connection = engine._store.db._conn  # the engine's own connection
+    conn: sqlite3.Connection = engine._core.store.db._conn  # the engine's own connection
     used = conn.execute("PRAGMA page_count").fetchone()[0]
     conn.execute(f"PRAGMA max_page_count = {used + extra}")
 
 
 def _uncap(engine: Engine) -> None:
-    engine._store.db._conn.execute("PRAGMA max_page_count = 1073741823")
+    engine._core.store.db._conn.execute("PRAGMA max_page_count = 1073741823")
 
 
 async def _engine_with_an_account(data: Path) -> tuple[Engine, str]:
     engine = Engine.open(
         data, registry=fake_registry(FakeNetwork()), secrets=MemorySecretStore(), clock=FakeClock()
     )
-    account = await engine.add_account(Network.MASTODON, AddAccountRequest(access_token="good-token"))
+    account = await engine.accounts.add(Network.MASTODON, AddAccountRequest(access_token="good-token"))
     return engine, account.id
 
 
@@ -51,21 +51,21 @@ async def _engine_with_an_account(data: Path) -> tuple[Engine, str]:
 async def test_a_full_disk_refuses_the_write_clearly_and_keeps_every_draft(tmp_path: Path) -> None:
     engine, account = await _engine_with_an_account(tmp_path / "data")
     try:
-        kept = await engine.create_post(
+        kept = await engine.posts.create(
             PostInput(text="the draft I care about", accounts=(account,)), When.draft()
         )
         _cap_pages(engine, 0)  # the disk is full from here on
         saved = 0
         with pytest.raises(StoreError) as caught:
             for n in range(2000):
-                await engine.create_post(PostInput(text=f"filler {n} " + "x" * 400, accounts=(account,)))
+                await engine.posts.create(PostInput(text=f"filler {n} " + "x" * 400, accounts=(account,)))
                 saved += 1
         message = str(caught.value)
         assert "full" in message and "nothing was lost" in message and str(tmp_path / "data") in message
-        assert (await engine.get_post(kept.id)).text == "the draft I care about"
-        assert len(await engine.list_posts()) == saved + 1  # the refused one is not half there
+        assert (await engine.posts.get(kept.id)).text == "the draft I care about"
+        assert len(await engine.posts.list()) == saved + 1  # the refused one is not half there
         _uncap(engine)  # space freed
-        again = await engine.create_post(PostInput(text="after freeing space", accounts=(account,)))
+        again = await engine.posts.create(PostInput(text="after freeing space", accounts=(account,)))
         assert again.status is PostStatus.DRAFT
     finally:
         await engine.close()
@@ -92,7 +92,7 @@ def test_a_read_only_data_folder_is_named_and_nothing_is_touched(tmp_path: Path)
 
     async def write_a_draft() -> None:
         engine, account = await _engine_with_an_account(data)
-        await engine.create_post(PostInput(text="written before the folder locked", accounts=(account,)))
+        await engine.posts.create(PostInput(text="written before the folder locked", accounts=(account,)))
         await engine.close()
 
     asyncio.run(write_a_draft())

@@ -38,16 +38,16 @@ async def main() -> None:
     server = FakeMastodon()
     engine = Engine.open(data, secrets=KeyringSecretStore(), transport=server.transport())
     try:
-        account = await engine.add_account(
+        account = await engine.accounts.add(
             Network.MASTODON, AddAccountRequest(service_url=BASE, access_token="token-alice")
         )
         stored = items_for(account.secret_ref)
         assert len(stored) == 1 and "token-alice" in stored[0], stored
-        post = await engine.create_post(
+        post = await engine.posts.create(
             PostInput(text="via the Secret Service", accounts=(account.id,)), When.now()
         )
         assert post.status is PostStatus.PUBLISHED, post.targets[0].error
-        await engine.remove_account(account.id)
+        await engine.accounts.remove(account.id)
         assert items_for(account.secret_ref) == []  # removing an account deletes its secret
     finally:
         await engine.close()

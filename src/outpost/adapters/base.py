@@ -77,7 +77,7 @@ class DeveloperApp:
 
     @classmethod
     def from_secret(cls, stored: Credentials) -> DeveloperApp:
-        """Read what `Engine.set_developer_app` stored."""
+        """Read what `engine.accounts.set_app` stored."""
         port = stored.get("redirect_port", "")
         return cls(
             stored["client_id"],

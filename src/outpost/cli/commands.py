@@ -55,7 +55,7 @@ async def dispatch(engine: Engine, args: argparse.Namespace) -> Outcome:
 
 
 async def _accounts_list(engine: Engine, args: argparse.Namespace) -> Outcome:
-    accounts = await engine.list_accounts()
+    accounts = await engine.accounts.list()
     text = (
         "\n".join(account_text(a) for a in accounts)
         or "No accounts yet: add one with `outpost accounts add`."
@@ -70,13 +70,13 @@ async def _accounts_connect(engine: Engine, args: argparse.Namespace) -> Outcome
 
     network = Network(args.network)
     provider = PROVIDERS.get(network)
-    if provider is not None and network not in engine.networks:
+    if provider is not None and network not in engine.accounts.networks:
         _print_setup(
             provider, f"When Outpost can publish to {network.label}, it will need your own developer app:"
         )
-    elif provider is not None and await engine.developer_app(network) is None:
+    elif provider is not None and await engine.accounts.app(network) is None:
         await _set_up_developer_app(engine, provider)
-    account = await engine.connect_account(
+    account = await engine.accounts.connect(
         network, instance=args.instance, target=args.target, open_url=open_url
     )
     return Outcome(account_json(account), f"Connected {account.ref}.")
@@ -108,7 +108,7 @@ async def _set_up_developer_app(engine: Engine, provider: OAuthProvider) -> None
     pkce = False
     if provider.pkce_optional:
         pkce = (await _ask(f"Has {label} enabled PKCE for this app? [y/N]: ")).lower().startswith("y")
-    await engine.set_developer_app(
+    await engine.accounts.set_app(
         provider.network, client_id, secret, int(port_text or DEFAULT_PORT), pkce=pkce
     )
     print(f"Saved the {label} app in the keyring.", file=sys.stderr)
@@ -143,7 +143,7 @@ async def _accounts_add(engine: Engine, args: argparse.Namespace) -> Outcome:
         expires_at=_expiry(args.expires_at),
         target_id=args.target,
     )
-    account = await engine.add_account(network, request)
+    account = await engine.accounts.add(network, request)
     return Outcome(account_json(account), f"Added {account.ref} ({account.id}).")
 
 
@@ -162,14 +162,14 @@ def _expiry(value: str | None) -> datetime | None:
 
 
 async def _accounts_check(engine: Engine, args: argparse.Namespace) -> Outcome:
-    accounts = await engine.check_accounts(args.account)
+    accounts = await engine.accounts.check(args.account)
     broken = [a for a in accounts if a.health.state is HealthState.BROKEN]
     text = "\n".join(account_text(a) for a in accounts) or "No accounts to check."
     return Outcome([account_json(a) for a in accounts], text, exit_code=1 if broken else 0)
 
 
 async def _accounts_remove(engine: Engine, args: argparse.Namespace) -> Outcome:
-    removal = await engine.remove_account(args.account)
+    removal = await engine.accounts.remove(args.account)
     return Outcome(
         account_json(removal.account),
         f"Removed {removal.account.ref}; its secrets were deleted from the keyring. {removal.network_access}",
@@ -188,7 +188,7 @@ async def _post_create(engine: Engine, args: argparse.Namespace) -> Outcome:
         thread=tuple(args.thread or ()),
         options=_options(args.options),
     )
-    post = await engine.create_post(request, _when(args))
+    post = await engine.posts.create(request, _when(args))
     return await _post_outcome(engine, post, published=bool(args.now))
 
 
@@ -197,7 +197,7 @@ async def _post_edit(engine: Engine, args: argparse.Namespace) -> Outcome:
     if args.media is not None:
         media = _media(args.media, args.alt or [])
     elif args.alt is not None:
-        current = await engine.get_post(args.post)
+        current = await engine.posts.get(args.post)
         media = _media([m.path for m in current.media], args.alt)
     changes = PostChanges(
         text=args.text,
@@ -208,7 +208,7 @@ async def _post_edit(engine: Engine, args: argparse.Namespace) -> Outcome:
         options=None if args.options is None else _options(args.options),
     )
     when = _when(args) if (args.at or args.now or args.draft) else None
-    post = await engine.edit_post(args.post, changes, when)
+    post = await engine.posts.edit(args.post, changes, when)
     return await _post_outcome(engine, post, published=bool(args.now))
 
 
@@ -272,34 +272,34 @@ def _media(paths: list[str], alts: list[str]) -> tuple[MediaInput, ...]:
 
 async def _post_list(engine: Engine, args: argparse.Namespace) -> Outcome:
     statuses = [PostStatus(args.status)] if args.status else []
-    posts = await engine.list_posts(statuses)
+    posts = await engine.posts.list(statuses)
     accounts = await _accounts_by_id(engine)
     text = "\n".join(post_text(p, accounts) for p in posts) or "No posts."
     return Outcome([post_json(p) for p in posts], text)
 
 
 async def _post_show(engine: Engine, args: argparse.Namespace) -> Outcome:
-    return await _post_outcome(engine, await engine.get_post(args.post))
+    return await _post_outcome(engine, await engine.posts.get(args.post))
 
 
 async def _post_schedule(engine: Engine, args: argparse.Namespace) -> Outcome:
-    return await _post_outcome(engine, await engine.schedule_post(args.post, args.at, args.tz))
+    return await _post_outcome(engine, await engine.posts.schedule(args.post, args.at, args.tz))
 
 
 async def _post_publish(engine: Engine, args: argparse.Namespace) -> Outcome:
-    return await _post_outcome(engine, await engine.publish_post(args.post), published=True)
+    return await _post_outcome(engine, await engine.posts.publish(args.post), published=True)
 
 
 async def _post_cancel(engine: Engine, args: argparse.Namespace) -> Outcome:
-    return await _post_outcome(engine, await engine.cancel_post(args.post))
+    return await _post_outcome(engine, await engine.posts.cancel(args.post))
 
 
 async def _post_retry(engine: Engine, args: argparse.Namespace) -> Outcome:
-    return await _post_outcome(engine, await engine.retry_post(args.post, args.account), published=True)
+    return await _post_outcome(engine, await engine.posts.retry(args.post, args.account), published=True)
 
 
 async def _post_delete(engine: Engine, args: argparse.Namespace) -> Outcome:
-    await engine.delete_post(args.post)
+    await engine.posts.delete(args.post)
     return Outcome(
         {"id": args.post, "deleted": True}, f"Deleted {args.post}; published copies stay on the networks."
     )
@@ -313,7 +313,7 @@ async def _post_outcome(engine: Engine, post: Post, *, published: bool = False) 
 
 
 async def _accounts_by_id(engine: Engine) -> dict[str, Account]:
-    return {a.id: a for a in await engine.list_accounts()}
+    return {a.id: a for a in await engine.accounts.list()}
 
 
 # -- run ------------------------------------------------------------------------------------------
@@ -342,7 +342,7 @@ async def _run(engine: Engine, args: argparse.Namespace) -> Outcome:
             await _until_signal()
     finally:
         unsubscribe()
-    posts = [await engine.get_post(i) for i in touched]
+    posts = [await engine.posts.get(i) for i in touched]
     bad = [p for p in posts if p.status in (PostStatus.FAILED, PostStatus.PARTIALLY_PUBLISHED)]
     accounts = await _accounts_by_id(engine)
     document = {"missed": [p.id for p in missed], "posts": [post_json(p) for p in posts]}

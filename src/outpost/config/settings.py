@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from outpost.domain.enums import MissedPostPolicy
 from outpost.domain.errors import StoreError
+from outpost.domain.slots import WEEKDAYS
 
 SETTINGS_FILE = "settings.json"
 SETTINGS_VERSION = 1
@@ -42,9 +43,6 @@ class Theme(StrEnum):
     SYSTEM = "system"
     LIGHT = "light"
     DARK = "dark"
-
-
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 class Settings(BaseModel):

@@ -9,23 +9,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from outpost.domain.errors import KnownError
+from outpost.engine.accounts import AccountsService
 from outpost.engine.clock import Clock
 
 log = logging.getLogger("outpost.engine.health")
 
 
 class HealthMonitor:
-    """Runs `check_all` now and then every `interval`, until cancelled."""
+    """Checks every account now and then every `interval`, until cancelled."""
 
-    def __init__(
-        self, *, clock: Clock, check_all: Callable[[], Awaitable[object]], interval: timedelta
-    ) -> None:
+    def __init__(self, *, clock: Clock, accounts: AccountsService, interval: timedelta) -> None:
         self._clock = clock
-        self._check_all = check_all
+        self._accounts = accounts
         self._interval = interval
         self._wake = asyncio.Event()
 
@@ -33,7 +31,7 @@ class HealthMonitor:
         """Check, sleep, repeat."""
         while True:
             try:
-                await self._check_all()
+                await self._accounts.check()
             except KnownError as error:  # e.g. no keyring: say it once per round, keep going
                 log.warning("health check: %s", error)
             self._wake.clear()

@@ -14,6 +14,10 @@ The rules that keep a post from being lost or published twice:
   a create that may have reached the network is retried only where the network is idempotent.
 - A rate limit belongs to the account, not to one post: once a network says "wait until T",
   every other post to that account waits too (or fails with T) instead of asking again.
+
+The publisher is the one owner of publishing: the scheduler hands it due posts, the posts
+service hands it posts to publish now, and both take a post through `claim()` — the single
+place a post is marked `publishing`.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -33,8 +38,8 @@ from outpost.domain.status import derive_post_status
 from outpost.engine.clock import Clock
 from outpost.engine.connections import Connections
 from outpost.engine.events import AccountHealthDidChange, EventBus, PostDidChange, UploadDidProgress
+from outpost.engine.media import MediaService
 from outpost.engine.worker import StoreWorker
-from outpost.media.pipeline import MediaPipeline
 from outpost.store import Store
 
 log = logging.getLogger("outpost.engine.publisher")
@@ -69,7 +74,7 @@ class Publisher:
         clock: Clock,
         events: EventBus,
         owner: str,
-        media: MediaPipeline,
+        media: MediaService,
         rng: random.Random | None = None,
     ) -> None:
         self._store = store
@@ -82,13 +87,54 @@ class Publisher:
         self._rng = rng or random.Random()
         #: account id → when its network said requests may resume (the engine's clock).
         self._limited_until: dict[str, datetime] = {}
+        self._running: set[asyncio.Task[None]] = set()
+
+    async def claim(self, post_id: str, expected: Sequence[PostStatus]) -> bool:
+        """Mark the post `publishing` if it is still in one of the `expected` states.
+
+        One conditional UPDATE: of two engines (the window and `outpost run`) only one wins.
+        """
+        return await self._db.run(
+            self._store.posts.set_status,
+            post_id,
+            PostStatus.PUBLISHING,
+            now=self._clock.now(),
+            expected=list(expected),
+        )
 
     async def publish(self, post_id: str) -> Post:
-        """Publish every pending target of the post concurrently; return the settled post."""
+        """Publish every pending target of a claimed post concurrently; return the settled post.
+
+        Afterwards the media cache drops derived copies that no post needs any more.
+        """
         post = await self._db.run(self._store.posts.get, post_id)
         pending = [t for t in post.targets if t.status is TargetStatus.PENDING]
         await asyncio.gather(*(self._publish_target(post, t) for t in pending))
-        return await self.settle(post_id)
+        settled = await self.settle(post_id)
+        await self._media.sweep_unused()
+        return settled
+
+    def start(self, post_id: str) -> None:
+        """Publish a claimed post in the background (due posts, resumed publishes)."""
+        task = asyncio.create_task(self._publish_logged(post_id), name=f"outpost-publish-{post_id}")
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
+
+    async def _publish_logged(self, post_id: str) -> None:
+        try:
+            await self.publish(post_id)
+        except Exception:
+            log.exception("publishing %s stopped unexpectedly", post_id)
+
+    @property
+    def in_flight(self) -> int:
+        """How many background publishes are still running."""
+        return len(self._running)
+
+    async def drain(self) -> None:
+        """Wait for the background publishes."""
+        if self._running:
+            await asyncio.gather(*list(self._running), return_exceptions=True)
 
     async def settle(self, post_id: str) -> Post:
         """Give the post the status its targets add up to, and tell everyone."""

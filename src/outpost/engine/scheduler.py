@@ -1,21 +1,21 @@
 """The background scheduler: sleeps until the next post is due, wakes when the queue changes.
 
 No polling: it asks the store for the earliest due time and waits on an event until then (the
-system clock caps a nap at 30 s so a changed wall clock is noticed). Claiming a due post is one
-conditional UPDATE (scheduled → publishing), so a post is taken by exactly one engine even if
-the window and `outpost run` are both open.
+system clock caps a nap at 30 s so a changed wall clock is noticed). A due post goes straight to
+the publisher, which claims it (scheduled → publishing, one conditional UPDATE), so a post is
+taken by exactly one engine even if the window and `outpost run` are both open.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from outpost.domain.enums import PostStatus
 from outpost.engine.clock import Clock
+from outpost.engine.publisher import Publisher
 from outpost.engine.worker import StoreWorker
 from outpost.store import Store
 
@@ -31,16 +31,15 @@ class Scheduler:
         store: Store,
         worker: StoreWorker,
         clock: Clock,
-        publish: Callable[[str], Coroutine[Any, Any, object]],
+        publisher: Publisher,
         on_state: Callable[[datetime | None], None] = lambda _: None,
     ) -> None:
         self._store = store
         self._db = worker
         self._clock = clock
-        self._publish = publish
+        self._publisher = publisher
         self._on_state = on_state
         self._wake = asyncio.Event()
-        self._tasks: set[asyncio.Task[object]] = set()
         self._paused = False
         self.next_due_at: datetime | None = None
 
@@ -75,27 +74,7 @@ class Scheduler:
             await self._clock.wait_until(deadline, self._wake)
 
     async def _start_due(self) -> None:
-        now = self._clock.now()
-        for post_id in await self._db.run(self._store.posts.due_post_ids, now):
-            claimed = await self._db.run(
-                self._store.posts.set_status,
-                post_id,
-                PostStatus.PUBLISHING,
-                now=now,
-                expected=[PostStatus.SCHEDULED],
-            )
-            if claimed:
+        for post_id in await self._db.run(self._store.posts.due_post_ids, self._clock.now()):
+            if await self._publisher.claim(post_id, [PostStatus.SCHEDULED]):
                 log.info("publishing %s (due)", post_id)
-                task: asyncio.Task[object] = asyncio.create_task(self._publish(post_id))
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
-
-    @property
-    def in_flight(self) -> int:
-        """How many publishes this scheduler started are still running."""
-        return len(self._tasks)
-
-    async def drain(self) -> None:
-        """Wait for the publishes this scheduler started."""
-        if self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+                self._publisher.start(post_id)

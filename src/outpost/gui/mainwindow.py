@@ -124,7 +124,7 @@ class MainWindow(QMainWindow):
 
     def _choose_first_page(self) -> None:
         run_op(
-            self.engine.list_accounts(),
+            self.engine.accounts.list(),
             on_success=lambda accounts: self.stack.setCurrentWidget(self.pages if accounts else self.welcome),
         )
 
@@ -158,7 +158,7 @@ class MainWindow(QMainWindow):
                 self.sandbox = server
         except KnownError as error:
             self.show_banner(error.text())
-        self.stack.setCurrentWidget(self.pages if await self.engine.list_accounts() else self.welcome)
+        self.stack.setCurrentWidget(self.pages if await self.engine.accounts.list() else self.welcome)
 
     def _menus(self) -> None:
         menu = self.menuBar().addMenu("&Outpost")
@@ -227,14 +227,14 @@ class MainWindow(QMainWindow):
     async def open_composer(self) -> None:
         """Load accounts into the composer and reopen the draft autosaved last time."""
         await self.composer.reload_accounts()  # the chips must exist before a draft selects them
-        draft = await self.engine.open_draft()
+        draft = await self.engine.posts.open_draft()
         if draft is not None:
             self.composer.load(draft)
             self.say("Your draft from last time is back.")
 
     def edit_post(self, post_id: str) -> None:
         """Open a post from the queue in the composer."""
-        run_op(self.engine.get_post(post_id), on_success=self._edit_loaded)
+        run_op(self.engine.posts.get(post_id), on_success=self._edit_loaded)
 
     def _edit_loaded(self, post: Post) -> None:
         self.composer.load(post)

@@ -117,7 +117,7 @@ class Notifier(QObject):
         minutes = self.engine.settings.reminder_minutes
         if minutes > 0:
             run_op(
-                self.engine.list_posts([PostStatus.SCHEDULED]),
+                self.engine.posts.list([PostStatus.SCHEDULED]),
                 on_success=lambda posts: self._remind(posts, minutes),
             )
 

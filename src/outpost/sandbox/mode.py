@@ -25,7 +25,7 @@ async def resume_sandbox(engine: Engine, server: SandboxServer) -> bool:
     Raises:
         InvalidStateError: the port is taken now (remove the sandbox accounts and start again).
     """
-    accounts = [a for a in await engine.list_accounts() if is_sandbox(a)]
+    accounts = [a for a in await engine.accounts.list() if is_sandbox(a)]
     if not accounts:
         return False
     port = int((accounts[0].service_url or "").rsplit(":", 1)[1])
@@ -44,10 +44,10 @@ async def start_sandbox(engine: Engine, server: SandboxServer) -> list[Account]:
     """Start `server` and connect a Mastodon-like and a Bluesky-like sandbox account to it."""
     await server.start()
     accounts = [
-        await engine.add_account(
+        await engine.accounts.add(
             Network.MASTODON, AddAccountRequest(service_url=server.url, access_token=TOKEN)
         ),
-        await engine.add_account(
+        await engine.accounts.add(
             Network.BLUESKY,
             AddAccountRequest(handle=BLUESKY_HANDLE, app_password=APP_PASSWORD, service_url=server.url),
         ),

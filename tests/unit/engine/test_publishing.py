@@ -30,7 +30,7 @@ pytestmark = pytest.mark.asyncio
 
 
 async def add(engine: Engine, handle: str, token: str = "good-token") -> Account:
-    return await engine.add_account(
+    return await engine.accounts.add(
         Network.MASTODON,
         AddAccountRequest(service_url="https://fake.example", handle=handle, access_token=token),
     )
@@ -39,7 +39,7 @@ async def add(engine: Engine, handle: str, token: str = "good-token") -> Account
 async def test_publish_now_sends_every_target_at_the_same_time(engine: Engine, remote: FakeNetwork) -> None:
     a, b = await add(engine, "a@x"), await add(engine, "b@x")
     remote.gate = asyncio.Event()
-    task = asyncio.create_task(engine.create_post(PostInput(text="hi", accounts=(a.id, b.id)), When.now()))
+    task = asyncio.create_task(engine.posts.create(PostInput(text="hi", accounts=(a.id, b.id)), When.now()))
     await until(lambda: remote.in_flight == 2)  # both creates are on the wire before either returns
     remote.gate.set()
     post = await task
@@ -53,7 +53,7 @@ async def test_each_result_is_saved_the_moment_it_is_known(
 ) -> None:
     a, b = await add(engine, "a@x"), await add(engine, "b@x")
     remote.gate, remote.gated_handles = asyncio.Event(), {"b@x"}
-    task = asyncio.create_task(engine.create_post(PostInput(text="hi", accounts=(a.id, b.id)), When.now()))
+    task = asyncio.create_task(engine.posts.create(PostInput(text="hi", accounts=(a.id, b.id)), When.now()))
     await until(lambda: remote.in_flight == 1 and len(remote.posts) == 1)  # b waits at the gate
     await until(lambda: a_is_published(engine))
     other = Store(data_dir)  # what another process (or a restart) would read right now
@@ -66,7 +66,7 @@ async def test_each_result_is_saved_the_moment_it_is_known(
 
 
 async def a_is_published(engine: Engine) -> bool:
-    [post] = await engine.list_posts()
+    [post] = await engine.posts.list()
     return post.targets[0].status is TargetStatus.PUBLISHED
 
 
@@ -74,14 +74,14 @@ async def test_lost_answer_on_a_non_idempotent_network_is_never_resent(
     engine: Engine, alice: Account, remote: FakeNetwork
 ) -> None:
     remote.fail_next_create = [may_have_published("read timeout")]
-    post = await engine.create_post(PostInput(text="hi", accounts=(alice.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="hi", accounts=(alice.id,)), When.now())
     [target] = post.targets
     assert post.status is PostStatus.NEEDS_REVIEW and post.review_reason
     assert target.status is TargetStatus.UNKNOWN
     assert target.error is not None and target.error.code is ErrorCode.UNKNOWN_OUTCOME
     assert "will not send it again" in target.error.message
     with pytest.raises(InvalidStateError, match="only with --account"):
-        await engine.retry_post(post.id)
+        await engine.posts.retry(post.id)
     assert len(remote.posts) == 1  # the network got it exactly once
 
 
@@ -89,9 +89,9 @@ async def test_unknown_target_is_resent_only_when_the_person_names_it(
     engine: Engine, alice: Account, remote: FakeNetwork
 ) -> None:
     remote.fail_next_create = [may_have_published()]
-    post = await engine.create_post(PostInput(text="hi", accounts=(alice.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="hi", accounts=(alice.id,)), When.now())
     remote.posts.clear()  # the person checked: the network does not have it
-    retried = await engine.retry_post(post.id, account=alice.ref)
+    retried = await engine.posts.retry(post.id, account=alice.ref)
     assert retried.status is PostStatus.PUBLISHED and len(remote.posts) == 1
 
 
@@ -103,7 +103,7 @@ async def test_idempotent_network_is_retried_with_the_same_key_and_publishes_onc
     try:
         alice = await add(engine, "a@x")
         remote.fail_next_create = [may_have_published(), server_error()]
-        post = await engine.create_post(PostInput(text="hi", accounts=(alice.id,)), When.now())
+        post = await engine.posts.create(PostInput(text="hi", accounts=(alice.id,)), When.now())
         assert post.status is PostStatus.PUBLISHED
         assert len(remote.posts) == 1
         assert post.targets[0].attempts == 3
@@ -115,7 +115,7 @@ async def test_request_that_never_left_is_retried_with_bounded_jittered_backoff(
     engine: Engine, alice: Account, remote: FakeNetwork, clock: FakeClock
 ) -> None:
     remote.fail_next_create = [refused_connection(), refused_connection()]
-    post = await engine.create_post(PostInput(text="hi", accounts=(alice.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="hi", accounts=(alice.id,)), When.now())
     assert post.status is PostStatus.PUBLISHED and post.targets[0].attempts == 3
     assert len(clock.sleeps) == 2 and 0 <= clock.sleeps[0] <= 2 and 0 <= clock.sleeps[1] <= 4
     assert len(remote.posts) == 1
@@ -125,7 +125,7 @@ async def test_retries_stop_at_the_cap_and_the_post_fails_with_the_reason(
     engine: Engine, alice: Account, remote: FakeNetwork
 ) -> None:
     remote.fail_next_create = [refused_connection() for _ in range(10)]
-    post = await engine.create_post(PostInput(text="hi", accounts=(alice.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="hi", accounts=(alice.id,)), When.now())
     [target] = post.targets
     assert post.status is PostStatus.FAILED and target.attempts == 3
     assert target.error is not None and target.error.code is ErrorCode.NETWORK_UNAVAILABLE
@@ -137,7 +137,7 @@ async def test_short_rate_limit_is_waited_out(
 ) -> None:
     remote.fail_next_upload = [rate_limited(clock, 30)]
     image = Path(__file__).parent / "_pixel.png"
-    post = await engine.create_post(
+    post = await engine.posts.create(
         PostInput(text="hi", accounts=(alice.id,), media=(media_input(image),)), When.now()
     )
     assert post.status is PostStatus.PUBLISHED and clock.sleeps == [30.0]
@@ -147,7 +147,7 @@ async def test_long_rate_limit_fails_with_the_time_to_retry(
     engine: Engine, alice: Account, remote: FakeNetwork, clock: FakeClock
 ) -> None:
     remote.fail_next_upload = [rate_limited(clock, 600)]
-    post = await engine.create_post(
+    post = await engine.posts.create(
         PostInput(
             text="hi", accounts=(alice.id,), media=(media_input(Path(__file__).parent / "_pixel.png"),)
         ),
@@ -160,7 +160,7 @@ async def test_long_rate_limit_fails_with_the_time_to_retry(
 
 async def test_refusal_is_not_retried(engine: Engine, alice: Account, remote: FakeNetwork) -> None:
     remote.server_max_length = 3  # the server's rule is stricter than the one it announced
-    post = await engine.create_post(PostInput(text="hello", accounts=(alice.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="hello", accounts=(alice.id,)), When.now())
     [target] = post.targets
     assert target.status is TargetStatus.FAILED and target.attempts == 1
     assert target.error is not None and "character limit of 3" in target.error.message
@@ -172,9 +172,9 @@ async def test_expired_token_fails_the_target_and_marks_the_account_broken(
     events: list[Event] = []
     engine.events.subscribe(events.append)
     remote.tokens.clear()
-    post = await engine.create_post(PostInput(text="hi", accounts=(alice.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="hi", accounts=(alice.id,)), When.now())
     assert post.targets[0].error is not None and post.targets[0].error.code is ErrorCode.AUTH_EXPIRED
-    [account] = await engine.list_accounts()
+    [account] = await engine.accounts.list()
     assert account.health.state is HealthState.BROKEN and account.health.message
     assert any(isinstance(e, AccountHealthDidChange) for e in events)
 
@@ -182,7 +182,7 @@ async def test_expired_token_fails_the_target_and_marks_the_account_broken(
 async def test_thread_is_published_as_a_reply_chain(
     engine: Engine, alice: Account, remote: FakeNetwork
 ) -> None:
-    post = await engine.create_post(
+    post = await engine.posts.create(
         PostInput(text="1/3", accounts=(alice.id,), thread=("2/3", "3/3")), When.now()
     )
     assert [(p.text, p.reply_to) for p in remote.posts] == [("1/3", None), ("2/3", "1"), ("3/3", "2")]
@@ -194,11 +194,11 @@ async def test_failed_thread_resumes_after_the_last_part_that_exists(
 ) -> None:
     # Part 1 goes out; part 2 cannot connect three times: the target fails with one part done.
     remote.fail_next_create = [None, refused_connection(), refused_connection(), refused_connection()]
-    failed = await engine.create_post(
+    failed = await engine.posts.create(
         PostInput(text="1/3", accounts=(alice.id,), thread=("2/3", "3/3")), When.now()
     )
     assert failed.status is PostStatus.FAILED and len(failed.targets[0].parts) == 1
-    done = await engine.retry_post(failed.id)
+    done = await engine.posts.retry(failed.id)
     assert done.status is PostStatus.PUBLISHED
     assert [p.text for p in remote.posts] == ["1/3", "2/3", "3/3"]
     assert [p.reply_to for p in remote.posts] == [None, "1", "2"]
@@ -210,10 +210,10 @@ async def test_one_failure_among_several_is_partially_published_and_retry_finish
     remote.tokens.add("b-token")
     a, b = await add(engine, "a@x"), await add(engine, "b@x", token="b-token")
     remote.tokens.discard("b-token")  # b's token was revoked after connecting
-    post = await engine.create_post(PostInput(text="hi", accounts=(a.id, b.id)), When.now())
+    post = await engine.posts.create(PostInput(text="hi", accounts=(a.id, b.id)), When.now())
     assert post.status is PostStatus.PARTIALLY_PUBLISHED
     remote.tokens.add("b-token")  # reconnected
-    done = await engine.retry_post(post.id)
+    done = await engine.posts.retry(post.id)
     assert done.status is PostStatus.PUBLISHED
     assert sorted(p.account for p in remote.posts) == ["a@x", "b@x"]
 
@@ -230,7 +230,7 @@ async def test_invalid_post_reports_every_problem_and_saves_nothing(
         options=(("mastodon", "visibility", "everyone"), ("x", "reply_settings", "following")),
     )
     with pytest.raises(ValidationError) as caught:
-        await engine.create_post(request, When.scheduled("2026-12-01T09:00", "Mars/Olympus"))
+        await engine.posts.create(request, When.scheduled("2026-12-01T09:00", "Mars/Olympus"))
     fields = sorted(p.field for p in caught.value.problems)
     assert fields == sorted(
         [
@@ -242,13 +242,13 @@ async def test_invalid_post_reports_every_problem_and_saves_nothing(
             "text",
         ]
     )
-    assert await engine.list_posts() == []
+    assert await engine.posts.list() == []
 
 
 async def test_options_are_converted_to_the_networks_types(
     engine: Engine, alice: Account, remote: FakeNetwork
 ) -> None:
-    await engine.create_post(
+    await engine.posts.create(
         PostInput(text="hi", accounts=(alice.id,), options=(("mastodon", "sensitive", "yes"),)), When.now()
     )
     assert remote.posts[0].options == {"sensitive": True}
@@ -257,7 +257,7 @@ async def test_options_are_converted_to_the_networks_types(
 async def test_text_override_per_network_and_per_account(engine: Engine, remote: FakeNetwork) -> None:
     a, b = await add(engine, "a@x"), await add(engine, "b@x")
     request = PostInput(text="long", accounts=(a.id, b.id), text_for=(("mastodon", "net"), (b.ref, "just b")))
-    post = await engine.create_post(request, When.now())
+    post = await engine.posts.create(request, When.now())
     assert sorted((p.account, p.text) for p in remote.posts) == [("a@x", "net"), ("b@x", "just b")]
     assert {post.text_for(t) for t in post.targets} == {"net", "just b"}
 
@@ -267,10 +267,10 @@ async def test_editing_changes_content_and_gives_targets_a_new_idempotency_key(
 ) -> None:
     from outpost.engine import PostChanges
 
-    post = await engine.create_post(
+    post = await engine.posts.create(
         PostInput(text="v1", accounts=(alice.id,)), When.scheduled("2026-12-01T09:00Z")
     )
-    edited = await engine.edit_post(post.id, PostChanges(text="v2"))
+    edited = await engine.posts.edit(post.id, PostChanges(text="v2"))
     assert edited.text == "v2" and edited.status is PostStatus.SCHEDULED
     assert edited.scheduled_at == post.scheduled_at
     assert edited.targets[0].id == post.targets[0].id
@@ -280,11 +280,11 @@ async def test_editing_changes_content_and_gives_targets_a_new_idempotency_key(
 async def test_published_posts_cannot_be_edited_or_cancelled(engine: Engine, alice: Account) -> None:
     from outpost.engine import PostChanges
 
-    post = await engine.create_post(PostInput(text="hi", accounts=(alice.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="hi", accounts=(alice.id,)), When.now())
     with pytest.raises(InvalidStateError, match="cannot be edited"):
-        await engine.edit_post(post.id, PostChanges(text="changed"))
+        await engine.posts.edit(post.id, PostChanges(text="changed"))
     with pytest.raises(InvalidStateError, match="cannot be cancelled"):
-        await engine.cancel_post(post.id)
+        await engine.posts.cancel(post.id)
 
 
 async def test_adding_an_account_with_a_bad_token_saves_nothing(
@@ -292,14 +292,14 @@ async def test_adding_an_account_with_a_bad_token_saves_nothing(
 ) -> None:
     with pytest.raises(ValidationError, match="refused the credentials: The access token is invalid"):
         await add(engine, "a@x", token="wrong")
-    assert await engine.list_accounts() == [] and secrets.secrets == {}
+    assert await engine.accounts.list() == [] and secrets.secrets == {}
 
 
 async def test_token_lives_in_the_secret_store_only(
     engine: Engine, alice: Account, secrets: MemorySecretStore, data_dir: Path
 ) -> None:
     assert secrets.secrets[alice.secret_ref] == {"access_token": "good-token"}
-    await engine.create_post(PostInput(text="hi", accounts=(alice.id,)), When.now())
+    await engine.posts.create(PostInput(text="hi", accounts=(alice.id,)), When.now())
     for path in data_dir.rglob("*"):
         if path.is_file():
             assert b"good-token" not in path.read_bytes(), path
@@ -308,20 +308,20 @@ async def test_token_lives_in_the_secret_store_only(
 async def test_removing_an_account_deletes_its_secret_and_keeps_history(
     engine: Engine, alice: Account, secrets: MemorySecretStore
 ) -> None:
-    sent = await engine.create_post(PostInput(text="hi", accounts=(alice.id,)), When.now())
-    waiting = await engine.create_post(PostInput(text="later", accounts=(alice.id,)))
-    await engine.remove_account(alice.ref)
-    assert secrets.secrets == {} and await engine.list_accounts() == []
-    assert (await engine.get_post(sent.id)).targets[0].status is TargetStatus.PUBLISHED
+    sent = await engine.posts.create(PostInput(text="hi", accounts=(alice.id,)), When.now())
+    waiting = await engine.posts.create(PostInput(text="later", accounts=(alice.id,)))
+    await engine.accounts.remove(alice.ref)
+    assert secrets.secrets == {} and await engine.accounts.list() == []
+    assert (await engine.posts.get(sent.id)).targets[0].status is TargetStatus.PUBLISHED
     with pytest.raises(ValidationError, match="was removed from Outpost"):
-        await engine.publish_post(waiting.id)
+        await engine.posts.publish(waiting.id)
 
 
 async def test_check_reports_a_revoked_token_as_broken(
     engine: Engine, alice: Account, remote: FakeNetwork
 ) -> None:
     remote.tokens.clear()
-    [checked] = await engine.check_accounts()
+    [checked] = await engine.accounts.check()
     assert checked.health.state is HealthState.BROKEN and not checked.health.token_is_valid
     assert checked.health.checked_at is not None
 
@@ -349,9 +349,9 @@ async def test_reconnecting_replaces_the_secret_and_keeps_the_account(
 ) -> None:
     remote.tokens = {"new-token"}
     with pytest.raises(ValidationError, match=r"not alice@fake\.example"):
-        await engine.reconnect_account(
+        await engine.accounts.reconnect(
             alice.id, AddAccountRequest(handle="bob@fake.example", access_token="new-token")
         )
-    again = await engine.reconnect_account(alice.id, AddAccountRequest(access_token="new-token"))
+    again = await engine.accounts.reconnect(alice.id, AddAccountRequest(access_token="new-token"))
     assert again.id == alice.id and secrets.secrets[alice.secret_ref] == {"access_token": "new-token"}
-    assert len(await engine.list_accounts()) == 1
+    assert len(await engine.accounts.list()) == 1

@@ -26,11 +26,11 @@ pytestmark = pytest.mark.asyncio
 
 async def crash_while(engine: Engine, request: PostInput, reached) -> str:
     """Publish `request` now and 'kill' the engine once `reached()` is true; returns the post id."""
-    task = asyncio.create_task(engine.create_post(request, When.now()))
+    task = asyncio.create_task(engine.posts.create(request, When.now()))
     await until(reached)
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
-    post_id = (await engine.list_posts())[0].id
+    post_id = (await engine.posts.list())[0].id
     await engine.close()
     return post_id
 
@@ -46,7 +46,7 @@ async def settled(engine: Engine, post_id: str) -> None:
 
 
 async def _not_publishing(engine: Engine, post_id: str) -> bool:
-    return (await engine.get_post(post_id)).status is not PostStatus.PUBLISHING
+    return (await engine.posts.get(post_id)).status is not PostStatus.PUBLISHING
 
 
 @pytest.mark.parametrize("idempotent", [False, True])
@@ -62,7 +62,7 @@ async def test_crash_after_the_network_stored_the_post_never_duplicates(
     again = await restart(make_engine)
     try:
         await settled(again, post_id)
-        post = await again.get_post(post_id)
+        post = await again.posts.get(post_id)
         assert len(remote.posts) == 1
         if idempotent:  # re-sent with the same key; the network answered with the post it has
             assert post.status is PostStatus.PUBLISHED and post.targets[0].platform_post_id == "1"
@@ -88,7 +88,7 @@ async def test_crash_before_the_create_was_sent_is_resumed_and_published_once(
     again = await restart(make_engine)
     try:
         await settled(again, post_id)
-        assert (await again.get_post(post_id)).status is PostStatus.PUBLISHED
+        assert (await again.posts.get(post_id)).status is PostStatus.PUBLISHED
         assert len(remote.posts) == 1 and remote.posts[0].media == ("m1",)
     finally:
         await again.close()
@@ -101,17 +101,17 @@ async def test_crash_mid_thread_resumes_after_the_last_known_part(
     # Part 2 gets stored, then the app dies before its answer arrives.
     remote.gate, remote.gate_after_store, remote.gate_index = asyncio.Event(), True, 1
     request = PostInput(text="1/3", accounts=(alice.id,), thread=("2/3", "3/3"))
-    task = asyncio.create_task(engine.create_post(request, When.now()))
+    task = asyncio.create_task(engine.posts.create(request, When.now()))
     await until(lambda: len(remote.posts) == 2)
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
-    post_id = (await engine.list_posts())[0].id
+    post_id = (await engine.posts.list())[0].id
     await engine.close()
     remote.gate = None
     again = await restart(make_engine)
     try:
         await settled(again, post_id)
-        post = await again.get_post(post_id)
+        post = await again.posts.get(post_id)
         assert post.status is PostStatus.PUBLISHED
         assert [p.text for p in remote.posts] == ["1/3", "2/3", "3/3"]
         assert [p.reply_to for p in remote.posts] == [None, "1", "2"]
@@ -124,12 +124,12 @@ async def test_a_publish_owned_by_a_live_engine_is_left_alone(
     make_engine, engine: Engine, alice: Account, remote: FakeNetwork
 ) -> None:
     remote.gate = asyncio.Event()
-    task = asyncio.create_task(engine.create_post(PostInput(text="hi", accounts=(alice.id,)), When.now()))
+    task = asyncio.create_task(engine.posts.create(PostInput(text="hi", accounts=(alice.id,)), When.now()))
     await until(lambda: remote.in_flight == 1)
     second = make_engine()  # e.g. `outpost run` started while the window publishes
     try:
         await second.start()
-        post = (await second.list_posts())[0]
+        post = (await second.posts.list())[0]
         assert post.targets[0].status is TargetStatus.PUBLISHING
         remote.gate.set()
         assert (await task).status is PostStatus.PUBLISHED
@@ -141,7 +141,7 @@ async def test_a_publish_owned_by_a_live_engine_is_left_alone(
 async def test_post_left_publishing_with_all_targets_done_is_settled(
     make_engine, engine: Engine, alice: Account, data_dir: Path
 ) -> None:
-    post = await engine.create_post(PostInput(text="hi", accounts=(alice.id,)), When.now())
+    post = await engine.posts.create(PostInput(text="hi", accounts=(alice.id,)), When.now())
     await engine.close()
     store = Store(data_dir)  # the app died between the last target and the post's status
     store.posts.set_status(post.id, PostStatus.PUBLISHING, now=post.updated_at)
@@ -149,7 +149,7 @@ async def test_post_left_publishing_with_all_targets_done_is_settled(
     again = await restart(make_engine)
     try:
         await settled(again, post.id)
-        assert (await again.get_post(post.id)).status is PostStatus.PUBLISHED
+        assert (await again.posts.get(post.id)).status is PostStatus.PUBLISHED
     finally:
         await again.close()
 

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.asyncio
 
 
 async def status_of(engine: Engine, post_id: str) -> PostStatus:
-    return (await engine.get_post(post_id)).status
+    return (await engine.posts.get(post_id)).status
 
 
 async def scheduler_waits_until(clock: FakeClock, when: datetime | None) -> None:
@@ -32,7 +32,7 @@ async def scheduler_waits_until(clock: FakeClock, when: datetime | None) -> None
 async def test_post_goes_out_exactly_at_its_time_and_not_a_second_before(
     engine: Engine, alice: Account, clock: FakeClock, remote: FakeNetwork
 ) -> None:
-    post = await engine.create_post(
+    post = await engine.posts.create(
         PostInput(text="hi", accounts=(alice.id,)), When.scheduled("2026-11-25T12:10:00Z")
     )
     await engine.start()
@@ -55,28 +55,28 @@ async def test_scheduling_a_post_wakes_the_sleeping_scheduler(
 ) -> None:
     await engine.start()
     await scheduler_waits_until(clock, None)
-    later = await engine.create_post(
+    later = await engine.posts.create(
         PostInput(text="later", accounts=(alice.id,)), When.scheduled("2026-11-25T15:00Z")
     )
     await scheduler_waits_until(clock, datetime(2026, 11, 25, 15, tzinfo=UTC))
-    await engine.create_post(
+    await engine.posts.create(
         PostInput(text="sooner", accounts=(alice.id,)), When.scheduled("2026-11-25T13:00Z")
     )
     await scheduler_waits_until(clock, datetime(2026, 11, 25, 13, tzinfo=UTC))
-    await engine.cancel_post((await engine.list_posts([PostStatus.SCHEDULED]))[-1].id)
+    await engine.posts.cancel((await engine.posts.list([PostStatus.SCHEDULED]))[-1].id)
     await scheduler_waits_until(clock, datetime(2026, 11, 25, 15, tzinfo=UTC))
-    await engine.schedule_post(later.id, "2026-11-25T12:30Z")
+    await engine.posts.schedule(later.id, "2026-11-25T12:30Z")
     await scheduler_waits_until(clock, datetime(2026, 11, 25, 12, 30, tzinfo=UTC))
 
 
 async def test_cancelled_post_never_goes_out(
     engine: Engine, alice: Account, clock: FakeClock, remote: FakeNetwork
 ) -> None:
-    post = await engine.create_post(
+    post = await engine.posts.create(
         PostInput(text="hi", accounts=(alice.id,)), When.scheduled("2026-11-25T12:10Z")
     )
     await engine.start()
-    cancelled = await engine.cancel_post(post.id)
+    cancelled = await engine.posts.cancel(post.id)
     assert cancelled.status is PostStatus.CANCELLED and cancelled.targets[0].status.value == "cancelled"
     clock.advance(timedelta(hours=1))
     await scheduler_waits_until(clock, None)
@@ -86,7 +86,7 @@ async def test_cancelled_post_never_goes_out(
 async def test_posts_missed_while_closed_are_held_and_the_user_is_told(
     make_engine, alice: Account, engine: Engine, clock: FakeClock, remote: FakeNetwork
 ) -> None:
-    post = await engine.create_post(
+    post = await engine.posts.create(
         PostInput(text="hi", accounts=(alice.id,)), When.scheduled("2026-11-25T12:10Z")
     )
     await engine.close()  # Outpost is quit before the post is due
@@ -97,7 +97,7 @@ async def test_posts_missed_while_closed_are_held_and_the_user_is_told(
     try:
         missed = await reopened.start()
         assert [p.id for p in missed] == [post.id]
-        held = await reopened.get_post(post.id)
+        held = await reopened.posts.get(post.id)
         assert held.status is PostStatus.NEEDS_REVIEW
         assert (
             held.review_reason
@@ -107,7 +107,7 @@ async def test_posts_missed_while_closed_are_held_and_the_user_is_told(
         assert any(isinstance(e, PostsWereMissed) and e.held for e in seen)
         await scheduler_waits_until(clock, None)
         assert remote.posts == []
-        published = await reopened.publish_post(post.id)  # the person decides
+        published = await reopened.posts.publish(post.id)  # the person decides
         assert published.status is PostStatus.PUBLISHED and len(remote.posts) == 1
     finally:
         await reopened.close()
@@ -116,7 +116,7 @@ async def test_posts_missed_while_closed_are_held_and_the_user_is_told(
 async def test_missed_posts_go_out_late_when_the_setting_says_so(
     make_engine, alice: Account, engine: Engine, clock: FakeClock, remote: FakeNetwork, data_dir
 ) -> None:
-    post = await engine.create_post(
+    post = await engine.posts.create(
         PostInput(text="hi", accounts=(alice.id,)), When.scheduled("2026-11-25T12:10Z")
     )
     await engine.close()
@@ -134,7 +134,7 @@ async def test_missed_posts_go_out_late_when_the_setting_says_so(
 async def test_a_post_only_slightly_late_at_start_goes_out_normally(
     make_engine, alice: Account, engine: Engine, clock: FakeClock
 ) -> None:
-    post = await engine.create_post(
+    post = await engine.posts.create(
         PostInput(text="hi", accounts=(alice.id,)), When.scheduled("2026-11-25T12:10Z")
     )
     await engine.close()
@@ -152,7 +152,7 @@ async def test_wall_clock_time_after_a_dst_change_fires_at_the_right_instant(
 ) -> None:
     clock.set(datetime(2026, 3, 28, 12, tzinfo=UTC))
     # Berlin moves from UTC+1 to UTC+2 at 01:00Z on 2026-03-29: 09:00 local is 07:00Z.
-    post = await engine.create_post(
+    post = await engine.posts.create(
         PostInput(text="hi", accounts=(alice.id,)), When.scheduled("2026-03-29T09:00", "Europe/Berlin")
     )
     assert post.scheduled_at == datetime(2026, 3, 29, 7, tzinfo=UTC) and post.timezone == "Europe/Berlin"
@@ -168,7 +168,7 @@ async def test_wall_clock_time_after_a_dst_change_fires_at_the_right_instant(
 async def test_clock_set_backwards_does_not_publish_early(
     engine: Engine, alice: Account, clock: FakeClock, remote: FakeNetwork
 ) -> None:
-    post = await engine.create_post(
+    post = await engine.posts.create(
         PostInput(text="hi", accounts=(alice.id,)), When.scheduled("2026-11-25T13:00Z")
     )
     await engine.start()
@@ -181,7 +181,7 @@ async def test_clock_set_backwards_does_not_publish_early(
 async def test_paused_engine_holds_due_posts_until_resumed(
     engine: Engine, alice: Account, clock: FakeClock, remote: FakeNetwork
 ) -> None:
-    post = await engine.create_post(
+    post = await engine.posts.create(
         PostInput(text="hi", accounts=(alice.id,)), When.scheduled("2026-11-25T12:10Z")
     )
     await engine.start()
@@ -196,11 +196,11 @@ async def test_paused_engine_holds_due_posts_until_resumed(
 async def test_editing_a_scheduled_post_keeps_its_time_and_it_still_goes_out(
     engine: Engine, alice: Account, clock: FakeClock, remote: FakeNetwork
 ) -> None:
-    post = await engine.create_post(
+    post = await engine.posts.create(
         PostInput(text="v1", accounts=(alice.id,)), When.scheduled("2026-11-25T12:10Z")
     )
     await engine.start()
-    await engine.edit_post(post.id, PostChanges(text="v2"))
+    await engine.posts.edit(post.id, PostChanges(text="v2"))
     clock.advance(timedelta(minutes=10))
     await until(lambda: status_of_is(engine, post.id, PostStatus.PUBLISHED))
     assert [p.text for p in remote.posts] == ["v2"]
@@ -214,19 +214,19 @@ async def test_add_to_queue_takes_the_next_free_slot_in_the_creators_zone(
         posting_schedule={"wednesday": ["09:00", "18:00"], "thursday": ["09:00"]},
     )
     # START is Wednesday 2026-11-25 12:00 UTC = 13:00 in Berlin: today's 09:00 has passed, 18:00 is free.
-    first = await engine.create_post(PostInput(text="one", accounts=(alice.id,)))
-    second = await engine.create_post(PostInput(text="two", accounts=(alice.id,)))
-    assert (await engine.add_to_queue(first.id)).scheduled_at == datetime(2026, 11, 25, 17, tzinfo=UTC)
-    queued = await engine.add_to_queue(second.id)
+    first = await engine.posts.create(PostInput(text="one", accounts=(alice.id,)))
+    second = await engine.posts.create(PostInput(text="two", accounts=(alice.id,)))
+    assert (await engine.posts.add_to_queue(first.id)).scheduled_at == datetime(2026, 11, 25, 17, tzinfo=UTC)
+    queued = await engine.posts.add_to_queue(second.id)
     assert (queued.scheduled_at, queued.timezone) == (datetime(2026, 11, 26, 8, tzinfo=UTC), "Europe/Berlin")
 
 
 async def test_add_to_queue_without_a_schedule_says_where_to_set_one(engine: Engine, alice: Account) -> None:
     from outpost.domain.errors import ValidationError
 
-    post = await engine.create_post(PostInput(text="one", accounts=(alice.id,)))
+    post = await engine.posts.create(PostInput(text="one", accounts=(alice.id,)))
     with pytest.raises(ValidationError, match="set time slots per weekday in Settings"):
-        await engine.add_to_queue(post.id)
+        await engine.posts.add_to_queue(post.id)
 
 
 async def test_connections_are_checked_at_start_and_every_interval(
@@ -235,14 +235,14 @@ async def test_connections_are_checked_at_start_and_every_interval(
     from outpost.domain.enums import HealthState
 
     async def checked_at() -> object:
-        return (await engine.get_account(alice.id)).health.checked_at
+        return (await engine.accounts.get(alice.id)).health.checked_at
 
     clock.advance(timedelta(minutes=1))
     await engine.start()
     await until(lambda: _equals(checked_at(), clock.now()))
     remote.tokens.clear()  # revoked on the network's side while Outpost runs
     clock.advance(timedelta(minutes=29))
-    assert (await engine.get_account(alice.id)).health.state is HealthState.OK  # not yet due
+    assert (await engine.accounts.get(alice.id)).health.state is HealthState.OK  # not yet due
     clock.advance(timedelta(minutes=1))
     await until(lambda: _broken(engine, alice.id))
 
@@ -252,13 +252,13 @@ async def _equals(value: object, expected: object) -> bool:
 
 
 async def _broken(engine: Engine, account_id: str) -> bool:
-    return (await engine.get_account(account_id)).health.state.value == "broken"
+    return (await engine.accounts.get(account_id)).health.state.value == "broken"
 
 
 async def test_starting_takes_the_daily_database_backup_once(
     engine: Engine, alice: Account, data_dir: Path
 ) -> None:
-    await engine.create_post(PostInput(text="keep me", accounts=(alice.id,)), When.draft())
+    await engine.posts.create(PostInput(text="keep me", accounts=(alice.id,)), When.draft())
     await engine.start()
     taken = sorted((data_dir / "backups").glob("outpost-*.sqlite3"))
     assert len(taken) == 1

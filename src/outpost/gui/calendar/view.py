@@ -169,7 +169,7 @@ class CalendarView(QWidget):
         self._stale = False
         start = datetime.combine(self.first_day, datetime.min.time(), self.zone)
         end = start + timedelta(days=len(self.days) or 7)
-        run_op(self.engine.calendar(start, end, SHOWN, self.zone, PER_DAY), on_success=self._fill)
+        run_op(self.engine.posts.calendar(start, end, SHOWN, self.zone, PER_DAY), on_success=self._fill)
 
     def _fill(self, found: CalendarDays) -> None:
         for day_list in self.days.values():
@@ -203,12 +203,12 @@ class CalendarView(QWidget):
         run_op(self._move(post_id, day), on_success=moved, on_failure=self._fail)
 
     async def _move(self, post_id: str, day: date) -> Post:
-        post = await self.engine.get_post(post_id)
+        post = await self.engine.posts.get(post_id)
         if post.scheduled_at is None:
             raise KnownError("Only scheduled posts can be moved.")
         zone = post.timezone or local_zone_name()
         local = post.scheduled_at.astimezone(ZoneInfo(zone))
-        return await self.engine.schedule_post(post_id, f"{day:%Y-%m-%d}T{local:%H:%M}", zone)
+        return await self.engine.posts.schedule(post_id, f"{day:%Y-%m-%d}T{local:%H:%M}", zone)
 
     def _fail(self, error: KnownError) -> None:
         self.message.emit(error.text().splitlines()[0])

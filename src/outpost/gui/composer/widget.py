@@ -1,7 +1,7 @@
 """The composer: the post, its accounts, per-network text and options, thread, media, and when.
 
 Everything it asks of the engine goes through `run_op` (never blocking the Qt thread). As the
-person types it checks the post with `Engine.check_post` (throttled), updates the counters and
+person types it checks the post with `engine.posts.check` (throttled), updates the counters and
 previews at once, and autosaves the draft, so a crash or a quit never loses what was typed.
 """
 
@@ -208,11 +208,11 @@ class ComposerWidget(QWidget):
         self._show_accounts(await self._fetch_accounts())
 
     async def _fetch_accounts(self) -> tuple[list[Account], dict[str, Capabilities]]:
-        accounts = await self.engine.list_accounts()
+        accounts = await self.engine.accounts.list()
         caps = {}
         for account in accounts:
             try:
-                caps[account.id] = await self.engine.capabilities(account)
+                caps[account.id] = await self.engine.accounts.capabilities(account)
             except KnownError:
                 continue
         return accounts, caps
@@ -528,7 +528,7 @@ class ComposerWidget(QWidget):
         self.media.set_verdicts(verdicts)
 
     def _check(self) -> None:
-        run_op(self.engine.check_post(self.request()), on_success=self._show_problems, on_failure=self._fail)
+        run_op(self.engine.posts.check(self.request()), on_success=self._show_problems, on_failure=self._fail)
 
     def _show_problems(self, problems: list[Problem]) -> None:
         self.problems = problems
@@ -575,7 +575,7 @@ class ComposerWidget(QWidget):
     async def _save(self, when: When, *, validate: bool) -> Post:
         request = self.request()
         if self.post_id is None:
-            return await self.engine.create_post(request, when, validate=validate)
+            return await self.engine.posts.create(request, when, validate=validate)
         changes = PostChanges(
             text=request.text,
             accounts=request.accounts,
@@ -584,11 +584,11 @@ class ComposerWidget(QWidget):
             thread=request.thread,
             options=request.options,
         )
-        return await self.engine.edit_post(self.post_id, changes, when, validate=validate)
+        return await self.engine.posts.edit(self.post_id, changes, when, validate=validate)
 
     def _saved(self, post: Post) -> None:
         self.post_id = post.id
-        self.engine.remember_draft(post.id if post.status is PostStatus.DRAFT else None)
+        self.engine.posts.remember_draft(post.id if post.status is PostStatus.DRAFT else None)
         self.post_did_save.emit(post.id)
 
     def publish(self) -> None:
@@ -614,7 +614,7 @@ class ComposerWidget(QWidget):
         run_op(self._queue(), on_success=self._went, on_failure=self._fail)
 
     async def _queue(self) -> Post:
-        instant, zone = await self.engine.next_free_slot()
+        instant, zone = await self.engine.slots.next_free()
         return await self._save(When.scheduled(instant.strftime("%Y-%m-%dT%H:%M:%SZ"), zone), validate=True)
 
     def _publish_or_schedule(self) -> None:
@@ -624,7 +624,7 @@ class ComposerWidget(QWidget):
     def _went(self, post: Post) -> None:
         self.message.emit(f"Post {post.status.value.replace('_', ' ')}.")
         self.post_did_go.emit(post.id)
-        self.engine.remember_draft(None)
+        self.engine.posts.remember_draft(None)
         self.clear()
 
     def new_post(self) -> None:

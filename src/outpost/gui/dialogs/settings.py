@@ -10,9 +10,10 @@ from typing import Any
 from pydantic.fields import FieldInfo
 
 from outpost.auth.providers import PROVIDERS
-from outpost.config.settings import WEEKDAYS, Settings
+from outpost.config.settings import Settings
 from outpost.domain.enums import Network
 from outpost.domain.errors import KnownError, ValidationError
+from outpost.domain.slots import WEEKDAYS
 from outpost.engine import Engine
 from outpost.gui.dialogs.developer_app import DeveloperAppFields
 from outpost.gui.qt import (
@@ -131,7 +132,7 @@ class SettingsDialog(QDialog):
             self.error.setText(error.text())
 
         run_op(
-            self.engine.set_developer_app(
+            self.engine.accounts.set_app(
                 network,
                 self.client_id.text(),
                 self.client_secret.text(),

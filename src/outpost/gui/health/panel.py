@@ -112,7 +112,7 @@ class HealthPanel(QWidget):
         add.setObjectName("add_account")
         add.clicked.connect(self.add_account)
         check_all = QPushButton("Check all")
-        check_all.clicked.connect(lambda: self._run(self.engine.check_accounts(), "Checked every account."))
+        check_all.clicked.connect(lambda: self._run(self.engine.accounts.check(), "Checked every account."))
         top = QHBoxLayout()
         top.addWidget(QLabel("<b>Accounts</b>"))
         top.addStretch(1)
@@ -137,7 +137,7 @@ class HealthPanel(QWidget):
 
     def refresh(self, *_: object) -> None:
         """Reload the cards."""
-        run_op(self.engine.list_accounts(), on_success=self._show)
+        run_op(self.engine.accounts.list(), on_success=self._show)
 
     def _show(self, accounts: list[Account]) -> None:
         for card in self.cards.values():
@@ -164,28 +164,28 @@ class HealthPanel(QWidget):
         """Keep the developer app typed in (keyring), then the browser sign-in with it."""
         if request.app is not None:
             app = request.app
-            await self.engine.set_developer_app(
+            await self.engine.accounts.set_app(
                 network, app.client_id, app.client_secret, app.redirect_port, pkce=app.pkce
             )
-        return await self.engine.connect_account(network, target=request.target_id)
+        return await self.engine.accounts.connect(network, target=request.target_id)
 
     def check(self, account: Account) -> None:
         """Ask the network about this account now."""
-        self._run(self.engine.check_accounts(account.id), f"Checked {account.ref}.")
+        self._run(self.engine.accounts.check(account.id), f"Checked {account.ref}.")
 
     def reconnect(self, account: Account) -> None:
         """Sign in again (browser for Mastodon; a new app password for Bluesky)."""
         if account.network is Network.MASTODON or account.network in PROVIDERS:
             self.message.emit("Finish signing in in your browser…")
-            self._run(self.engine.reconnect_account(account.id), f"Reconnected {account.ref}.")
+            self._run(self.engine.accounts.reconnect(account.id), f"Reconnected {account.ref}.")
             return
-        dialog = AddAccountDialog(self.engine.networks, self)
+        dialog = AddAccountDialog(self.engine.accounts.networks, self)
         dialog.network.setCurrentIndex(dialog.network.findData(account.network.value))
         dialog.handle.setText(account.handle)
         dialog.server.setText(account.service_url or "")
         if dialog.exec() == QDialog.DialogCode.Accepted:
             _, request = dialog.result_request()
-            self._run(self.engine.reconnect_account(account.id, request), f"Reconnected {account.ref}.")
+            self._run(self.engine.accounts.reconnect(account.id, request), f"Reconnected {account.ref}.")
 
     def remove(self, account: Account) -> None:
         """Remove after asking; its posts keep their history, its secrets leave the keyring."""
@@ -202,18 +202,18 @@ class HealthPanel(QWidget):
             self.message.emit(f"Removed {account.ref}. {removal.network_access}")
             self.refresh()
 
-        run_op(self.engine.remove_account(account.id), on_success=removed, on_failure=self._fail)
+        run_op(self.engine.accounts.remove(account.id), on_success=removed, on_failure=self._fail)
 
     def add_account(self) -> None:
         """Choose a network and connect it (developer apps already kept fill in their fields)."""
-        networks = [n for n in self.engine.networks if n in PROVIDERS]
+        networks = [n for n in self.engine.accounts.networks if n in PROVIDERS]
 
         async def stored_apps() -> dict[Network, DeveloperApp]:
-            found = {n: await self.engine.developer_app(n) for n in networks}
+            found = {n: await self.engine.accounts.app(n) for n in networks}
             return {n: app for n, app in found.items() if app is not None}
 
         def ask(apps: dict[Network, DeveloperApp]) -> None:
-            dialog = AddAccountDialog(self.engine.networks, self, apps=apps)
+            dialog = AddAccountDialog(self.engine.accounts.networks, self, apps=apps)
             if dialog.exec() == QDialog.DialogCode.Accepted:
                 self.connect_with(*dialog.result_request())
 
@@ -226,6 +226,6 @@ class HealthPanel(QWidget):
             self._run(self._sign_in(network, request), "Account added.")
         elif network is Network.MASTODON and request is not None and not request.access_token:
             self.message.emit("Finish signing in in your browser…")
-            self._run(self.engine.connect_account(network, instance=request.service_url), "Account added.")
+            self._run(self.engine.accounts.connect(network, instance=request.service_url), "Account added.")
         elif request is not None:
-            self._run(self.engine.add_account(network, request), "Account added.")
+            self._run(self.engine.accounts.add(network, request), "Account added.")

@@ -113,10 +113,10 @@ class QueueModel(QAbstractTableModel):
         self.fetchMore()
 
     async def _page(self, offset: int) -> tuple[int, list[Post], dict[str, Account]]:
-        posts = await self.engine.list_posts(
+        posts = await self.engine.posts.list(
             self.statuses, limit=PAGE, offset=offset, search=self.search, newest_first=True
         )
-        accounts = {a.id: a for a in await self.engine.list_accounts()}
+        accounts = {a.id: a for a in await self.engine.accounts.list()}
         return offset, posts, accounts
 
     def _append(self, page: tuple[int, list[Post], dict[str, Account]]) -> None:
@@ -138,9 +138,9 @@ class QueueModel(QAbstractTableModel):
         run_op(self._fetch_one(post_id), on_success=lambda found: self._apply(post_id, found))
 
     async def _fetch_one(self, post_id: str) -> Post | None:
-        self.accounts.update({a.id: a for a in await self.engine.list_accounts()})
+        self.accounts.update({a.id: a for a in await self.engine.accounts.list()})
         try:
-            return await self.engine.get_post(post_id)
+            return await self.engine.posts.get(post_id)
         except LookupError:
             return None
 

@@ -181,7 +181,7 @@ class QueueView(QWidget):
             self.message.emit(notes[0] if notes else f"The post is {result.status.value}.")
 
         self.message.emit("Looking through the account's recent posts…")
-        run_op(self.engine.look_for_unknown(post.id), on_success=looked, on_failure=self._fail)
+        run_op(self.engine.posts.look_for_unknown(post.id), on_success=looked, on_failure=self._fail)
 
     def edit(self) -> None:
         """Open the selected post in the composer."""
@@ -195,19 +195,19 @@ class QueueView(QWidget):
         dialog = ScheduleDialog(self, zone=post.timezone or self.engine.settings.default_timezone)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             at, zone = dialog.choice()
-            self._do(self.engine.schedule_post(post.id, at, zone), "Rescheduled.")
+            self._do(self.engine.posts.schedule(post.id, at, zone), "Rescheduled.")
 
     def publish_now(self) -> None:
         """Publish the selected post now."""
-        self._with_post(lambda post: self._do(self.engine.publish_post(post.id), "Published."))
+        self._with_post(lambda post: self._do(self.engine.posts.publish(post.id), "Published."))
 
     def cancel(self) -> None:
         """Cancel the selected post."""
-        self._with_post(lambda post: self._do(self.engine.cancel_post(post.id), "Cancelled."))
+        self._with_post(lambda post: self._do(self.engine.posts.cancel(post.id), "Cancelled."))
 
     def retry(self) -> None:
         """Publish the failed accounts of the selected post again."""
-        self._with_post(lambda post: self._do(self.engine.retry_post(post.id), "Retried."))
+        self._with_post(lambda post: self._do(self.engine.posts.retry(post.id), "Retried."))
 
     def duplicate(self) -> None:
         """A new draft with the same content and accounts."""
@@ -222,7 +222,7 @@ class QueueView(QWidget):
                 request.thread,
                 request.options,
             )
-            self._do(self.engine.create_post(fresh, When.draft(), validate=False), "Duplicated as a draft.")
+            self._do(self.engine.posts.create(fresh, When.draft(), validate=False), "Duplicated as a draft.")
 
         self._with_post(copy)
 
@@ -237,7 +237,7 @@ class QueueView(QWidget):
             "Delete this post from Outpost? Copies already published stay on the networks.",
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self._do(self.engine.delete_post(post.id), "Deleted.")
+            self._do(self.engine.posts.delete(post.id), "Deleted.")
 
     def open_published(self) -> None:
         """Open the published post in the browser."""

@@ -1,0 +1,264 @@
+"""`engine.accounts`: connected accounts, the creator's developer apps, and their health.
+
+Adding an account verifies the credentials with the network first; the secret goes to the
+keyring before the account row is written, so a keyring failure leaves nothing half-saved.
+"""
+
+from __future__ import annotations
+
+import builtins
+import dataclasses
+import logging
+from dataclasses import dataclass
+
+from outpost.adapters.base import AddAccountRequest, DeveloperApp, VerifiedAccount
+from outpost.auth.oauth import OpenUrl, open_in_browser
+from outpost.auth.providers import DEFAULT_PORT
+from outpost.domain.capabilities import Capabilities
+from outpost.domain.enums import Network
+from outpost.domain.errors import AuthExpired, KnownError, RateLimited, Rejected, ValidationError
+from outpost.domain.ids import new_id
+from outpost.domain.models import Account, HealthReport
+from outpost.engine.core import EngineCore
+from outpost.engine.events import AccountDidChange, AccountHealthDidChange
+
+log = logging.getLogger("outpost.engine.accounts")
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A removed account, and one sentence on Outpost's access at the network (revoked or what to do)."""
+
+    account: Account
+    network_access: str
+
+
+class AccountsService:
+    """Accounts: list, add (credentials or browser sign-in), reconnect, check, remove; developer apps."""
+
+    def __init__(self, core: EngineCore) -> None:
+        self._core = core
+
+    @property
+    def networks(self) -> list[Network]:
+        """The networks this version can talk to."""
+        return self._core.connections.registry.networks
+
+    async def list(self) -> list[Account]:
+        """Connected accounts."""
+        return await self._core.db.run(self._core.store.accounts.all)
+
+    async def get(self, ref: str) -> Account:
+        """The connected account named by id or `network:handle`."""
+        return await self._core.db.run(self._core.store.accounts.find, ref)
+
+    async def capabilities(self, account: Account) -> Capabilities:
+        """The rules posts to `account` must follow (for live counters and checks)."""
+        connections = self._core.connections
+        return await connections.adapter(account.network).capabilities(connections.context(account))
+
+    # -- developer apps ----------------------------------------------------------------------------
+
+    async def set_app(
+        self,
+        network: Network,
+        client_id: str,
+        client_secret: str = "",
+        redirect_port: int = DEFAULT_PORT,
+        *,
+        pkce: bool = False,
+    ) -> None:
+        """Keep the client id (and secret) of the person's own developer app, in the keyring only.
+
+        `redirect_port` is the port of the redirect URI registered with the app
+        (`http://127.0.0.1:PORT/callback`), which X and LinkedIn match exactly; `pkce` says the
+        network enabled PKCE for the app where that is optional (LinkedIn).
+        """
+        if not client_id.strip():
+            raise ValidationError.single(
+                "client_id", f"client_id: give the client id of your {network.label} app."
+            )
+        if not 1024 <= redirect_port <= 65535:
+            raise ValidationError.single(
+                "redirect_port",
+                f"redirect_port: {redirect_port} is not a port Outpost can listen on (1024-65535).",
+            )
+        await self._core.secrets.write(
+            _app_ref(network),
+            {
+                "client_id": client_id.strip(),
+                "client_secret": client_secret.strip(),
+                "redirect_port": str(redirect_port),
+                "pkce": "1" if pkce else "0",
+            },
+        )
+
+    async def app(self, network: Network) -> DeveloperApp | None:
+        """The developer app kept for `network`, if any (its secret stays in the keyring)."""
+        stored = await self._core.secrets.read(_app_ref(network))
+        return DeveloperApp.from_secret(stored) if stored and stored.get("client_id") else None
+
+    async def remove_app(self, network: Network) -> bool:
+        """Forget the developer app kept for `network`; False if there was none."""
+        if await self.app(network) is None:
+            return False
+        await self._core.secrets.delete(_app_ref(network))
+        return True
+
+    # -- connecting --------------------------------------------------------------------------------
+
+    async def add(self, network: Network, request: AddAccountRequest) -> Account:
+        """Verify credentials with the network, keep the secret in the keyring, save the account.
+
+        Raises:
+            NetworkNotAvailableError: no adapter for `network`.
+            ValidationError: the network refused the credentials (with its reason).
+            SecretStoreError: no usable keyring; nothing was saved.
+        """
+        adapter = self._core.connections.adapter(network)
+        if request.app is None:
+            request = dataclasses.replace(request, app=await self.app(network))
+        try:
+            verified = await adapter.add_account(request)
+        except (Rejected, AuthExpired) as exc:
+            raise ValidationError.single(
+                "credentials", f"{network.label} refused the credentials: {exc}", network=network.value
+            ) from None
+        return await self._save(network, verified)
+
+    async def connect(
+        self,
+        network: Network,
+        *,
+        instance: str | None = None,
+        target: str | None = None,
+        open_url: OpenUrl = open_in_browser,
+    ) -> Account:
+        """Connect an account through the network's sign-in page in the browser.
+
+        Raises:
+            NetworkNotAvailableError: no adapter for `network`.
+            InvalidStateError: the network has no browser sign-in here (use `add`).
+            AuthorizationError: the sign-in was refused, timed out or did not match.
+        """
+        adapter = self._core.connections.adapter(network)
+        app = await self.app(network)
+        verified = await adapter.connect(service_url=instance, open_url=open_url, app=app, target_id=target)
+        return await self._save(network, verified)
+
+    async def reconnect(
+        self, ref: str, request: AddAccountRequest | None = None, *, open_url: OpenUrl = open_in_browser
+    ) -> Account:
+        """New credentials for an existing account (browser sign-in when `request` is None).
+
+        The account keeps its id and history; the new secret replaces the old one in the keyring.
+
+        Raises:
+            ValidationError: the network refused, or the sign-in was for a different account.
+        """
+        account = await self.get(ref)
+        adapter = self._core.connections.adapter(account.network)
+        try:
+            app = await self.app(account.network)
+            if request is None:
+                verified = await adapter.connect(
+                    service_url=account.service_url, open_url=open_url, app=app, target_id=account.target_id
+                )
+            else:
+                verified = await adapter.add_account(
+                    request if request.app else dataclasses.replace(request, app=app)
+                )
+        except (Rejected, AuthExpired) as exc:
+            raise ValidationError.single(
+                "credentials", f"{account.network.label} refused the credentials: {exc}"
+            ) from None
+        if verified.handle.lower() != account.handle.lower():
+            raise ValidationError.single(
+                "credentials",
+                f"That signed in as {verified.handle}, not {account.handle}. Sign in as {account.handle}, "
+                f"or add {verified.handle} as another account.",
+            )
+        await self._core.secrets.write(account.secret_ref, verified.credentials)
+        return await self._set_health(account.id, verified.health)
+
+    async def _save(self, network: Network, verified: VerifiedAccount) -> Account:
+        """Keyring first, then the database: a keyring failure leaves nothing half-saved."""
+        account_id = new_id("acc")
+        account = Account(
+            id=account_id,
+            network=network,
+            handle=verified.handle,
+            display_name=verified.display_name,
+            service_url=verified.service_url,
+            target_id=verified.target_id,
+            secret_ref=f"{network.value}/{account_id}",
+            created_at=self._core.clock.now(),
+            health=verified.health,
+        )
+        await self._core.secrets.write(account.secret_ref, verified.credentials)
+        try:
+            await self._core.db.run(self._core.store.accounts.insert, account)
+        except BaseException:
+            await self._core.secrets.delete(account.secret_ref)
+            raise
+        self._core.events.emit(AccountDidChange(account))
+        return account
+
+    # -- health and removal ------------------------------------------------------------------------
+
+    async def check(self, ref: str | None = None) -> builtins.list[Account]:
+        """Ask each network (or the one account named) whether the connection works."""
+        accounts = [await self.get(ref)] if ref else await self.list()
+        return [await self._set_health(account.id, await self._check(account)) for account in accounts]
+
+    async def _set_health(self, account_id: str, health: HealthReport) -> Account:
+        """Store an account's health, tell the window, return the account as it is now."""
+        await self._core.db.run(self._core.store.accounts.set_health, account_id, health)
+        updated = await self._core.db.run(self._core.store.accounts.get, account_id)
+        self._core.events.emit(AccountHealthDidChange(updated))
+        return updated
+
+    async def _check(self, account: Account) -> HealthReport:
+        now = self._core.clock.now()
+        previous = account.health
+        connections = self._core.connections
+        try:
+            adapter = connections.adapter(account.network)
+            report = await adapter.verify_credentials(connections.context(account))
+        except AuthExpired as exc:
+            return HealthReport.summarise(token_is_valid=False, checked_at=now, message=str(exc))
+        except RateLimited as exc:
+            return HealthReport.summarise(
+                rate_limited=True, rate_limit_reset_at=exc.retry_at, checked_at=now, message=str(exc)
+            )
+        except KnownError as exc:
+            return previous.model_copy(update={"checked_at": now, "message": str(exc)})
+        return report.model_copy(update={"checked_at": report.checked_at or now})
+
+    async def remove(self, ref: str) -> Removal:
+        """Revoke Outpost's access at the network, stop using the account and delete its secrets.
+
+        Its posts keep their history. The account is removed even when the network cannot be
+        reached (the person asked for it); `Removal.network_access` says what is left to do there.
+        """
+        account = await self.get(ref)
+        connections = self._core.connections
+        try:
+            adapter = connections.adapter(account.network)
+            network_access = await adapter.revoke(connections.context(account))
+        except KnownError as exc:
+            network_access = (
+                f"Outpost could not revoke its access at {account.network.label} ({exc}); remove it "
+                f"in the account's settings there."
+            )
+            log.warning("revoking access for %s failed: %s", account.ref, exc)
+        await self._core.db.run(self._core.store.accounts.mark_removed, account.id, self._core.clock.now())
+        await self._core.secrets.delete(account.secret_ref)
+        removed = await self._core.db.run(self._core.store.accounts.get, account.id)
+        self._core.events.emit(AccountDidChange(removed))
+        return Removal(removed, network_access)
+
+
+def _app_ref(network: Network) -> str:
+    """Where a network's developer app is kept in the keyring."""
+    return f"devapp/{network.value}"

@@ -1,0 +1,56 @@
+"""`engine.media`: looking at files, thumbnails, fixed copies, and tidying the media cache.
+
+The window and the command line reach media work only through this service (never `media/`
+directly), so the CPU-bound work keeps running in the pipeline's worker process and the cache is
+swept by the one owner that knows which posts still need their files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from outpost.domain.media_rules import MediaRules
+from outpost.domain.models import MediaAsset
+from outpost.engine.core import EngineCore
+from outpost.media.inspect import MediaInfo
+from outpost.media.pipeline import MediaPipeline
+
+
+class MediaService:
+    """Media for posts: inspect, thumbnail, fix, prepare for a network, sweep the cache."""
+
+    def __init__(self, core: EngineCore, pipeline: MediaPipeline) -> None:
+        self._core = core
+        self._pipeline = pipeline
+
+    async def inspect(self, path: str, *, field: str = "media") -> MediaInfo:
+        """What the file is (ValidationError naming `field` if it is not usable media)."""
+        return await self._pipeline.inspect(path, field=field)
+
+    async def thumbnail(self, info: MediaInfo) -> Path | None:
+        """A cached JPEG thumbnail (a video's first frame); None for documents."""
+        return await self._pipeline.thumbnail(info)
+
+    async def fixed_copy(
+        self, info: MediaInfo, rules: MediaRules, folder: Path, *, focus: tuple[float, float]
+    ) -> Path:
+        """A visible, fixed copy of `info` that fits `rules` (the composer's one-click fix)."""
+        return await self._pipeline.fixed_copy(info, rules, folder, focus=focus)
+
+    @staticmethod
+    def asset(info: MediaInfo, alt_text: str = "", *, focus: tuple[float, float] = (0.5, 0.5)) -> MediaAsset:
+        """The `MediaAsset` a post keeps for an inspected file."""
+        return MediaPipeline.asset(info, alt_text, focus=focus)
+
+    async def prepare(self, asset: MediaAsset, rules: MediaRules | None) -> MediaAsset:
+        """The asset to upload to a network with `rules` (Rejected if it cannot go there)."""
+        return await self._pipeline.prepare(asset, rules)
+
+    async def sweep_unused(self) -> int:
+        """Remove derived copies and thumbnails that no post which may still go out needs."""
+        keep = await self._core.db.run(self._core.store.posts.live_media_hashes)
+        return await self._pipeline.sweep(keep)
+
+    def close(self) -> None:
+        """Stop the media worker process."""
+        self._pipeline.close()
