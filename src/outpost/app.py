@@ -40,8 +40,11 @@ CORE_MODULES = (
 
 def run_app(data_dir: Path) -> int:
     """Open the window over the engine for `data_dir`; returns the process exit code."""
+    stop = _StopRequest()
+    stop.install()  # first of all: a session manager may send SIGTERM at any moment
     stop_source_caching()  # before the engine's ~380 modules load: ~18 MB less memory
     log_file = setup_logging(log_dir(data_dir))
+    log.info("starting Outpost %s (signals handled)", __version__)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Outpost")
@@ -49,8 +52,7 @@ def run_app(data_dir: Path) -> int:
     app.setDesktopFileName(APP_ID)  # Wayland/X11 match the window to the installed .desktop entry
     app.setWindowIcon(QIcon(str(resource("icons/outpost.svg"))))
     app.setQuitOnLastWindowClosed(False)  # the shutdown coroutine decides when Qt stops
-    stop = _StopRequest()
-    stop.install()  # before anything shows: a session manager may send SIGTERM at any moment
+    stop.keep_python_responsive(app)
     first = _first_window()
     log.info("window shown (data folder %s, log %s)", data_dir, log_file)
     app.processEvents()  # painted, and its first events handled: the person sees a live window
@@ -139,9 +141,15 @@ class _StopRequest:
         """Catch SIGINT and SIGTERM from now on."""
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, self._handle)
-        # Python runs signal handlers only between bytecodes; while Qt waits in C++ nothing runs, so
-        # a light timer hands control back to Python a few times a second.
-        timer = QTimer(QApplication.instance())
+
+    @staticmethod
+    def keep_python_responsive(app: QApplication) -> None:
+        """Let signal handlers run while Qt waits.
+
+        Python runs signal handlers only between bytecodes; while Qt waits in C++ nothing runs,
+        so a light timer hands control back to Python a few times a second.
+        """
+        timer = QTimer(app)
         timer.timeout.connect(lambda: None)
         timer.start(250)
 
