@@ -90,7 +90,11 @@ class Snac:
         self.process = subprocess.Popen(
             [SNAC, "httpd", str(self.data)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        wait_for_port(self.port, 15)
+        try:
+            wait_for_port(self.port, 15)
+        except BaseException:
+            self.stop()  # a server that never came up is still a child to reap
+            raise
         return self
 
     def stop(self) -> None:
@@ -144,7 +148,11 @@ class Pds:
         self.process = subprocess.Popen(
             [node, "run-local.js"], cwd=PDS_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        wait_for_port(self.port, 90)
+        try:
+            wait_for_port(self.port, 90)
+        except BaseException:
+            self.stop()  # a server that never came up is still a child to reap
+            raise
         return self
 
     def stop(self) -> None:

@@ -19,6 +19,7 @@ import pytest
 
 from tests.contract.fake_mastodon import BASE, FakeMastodon
 from tests.support.loopback import LoopbackServer
+from tests.support.processes import reaped
 from tests.support.program import outpost_command, outpost_env, run_outpost
 
 pytestmark = pytest.mark.slow
@@ -77,7 +78,8 @@ def test_setting_the_clock_back_then_forward_publishes_on_time_and_once(tmp_path
             time.sleep(1.0)
         finally:
             running.send_signal(signal.SIGTERM)
-            _, errors = running.communicate(timeout=30)
+            with reaped(running):
+                _, errors = running.communicate(timeout=30)
         assert running.returncode == 0, errors
         assert [s.text for s in fake.statuses] == ["on the hour"]
         shown = json.loads(outpost("post", "show", post, clock=False).stdout)

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from tests.media_fixtures import image
+from tests.support.processes import reaped
 from tests.support.program import outpost_env
 
 CHILD = """
@@ -48,7 +49,7 @@ def test_the_media_worker_exits_when_outpost_is_killed(tmp_path: Path) -> None:
         env=outpost_env(),
     )
     assert parent.stdout is not None
-    with parent.stdout:
+    with reaped(parent):
         worker = int(parent.stdout.readline().split()[0])
         assert _alive(worker)
         parent.send_signal(signal.SIGKILL)
