@@ -1,0 +1,68 @@
+"""Start-up as networks grow: a command imports only the networks it uses (issue #16).
+
+Each check runs in a fresh interpreter: what the test process has imported says nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from outpost.adapters.base import NetworkAdapter
+from outpost.adapters.registry import SHIPPED, default_registry
+from outpost.domain.enums import Network
+from tests.support.program import outpost_env
+
+NETWORK_MODULES = sorted(path.partition(":")[0] for path in SHIPPED.values())
+
+COMMAND = """
+import json, sys
+from outpost.cli import main
+code = main(sys.argv[1:])
+print(json.dumps({"code": code, "loaded": sorted(m for m in sys.modules if m in %r)}), file=sys.stderr)
+"""
+
+REGISTRY = """
+import json, sys
+from outpost.adapters.registry import default_registry
+from outpost.domain.enums import Network
+registry = default_registry()
+networks = [n.value for n in registry.networks]
+before = sorted(m for m in sys.modules if m in %r)
+made = registry.factory(Network.X).__name__
+after = sorted(m for m in sys.modules if m in %r)
+print(json.dumps({"networks": networks, "before": before, "made": made, "after": after}))
+"""
+
+
+def _fresh(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = outpost_env(PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, timeout=120
+    )
+
+
+def test_listing_posts_imports_no_network_adapter(tmp_path: Path) -> None:
+    done = _fresh(COMMAND % NETWORK_MODULES, "--data-dir", str(tmp_path / "data"), "--json", "post", "list")
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    assert report == {"code": 0, "loaded": []}, done.stderr
+    assert json.loads(done.stdout) == []
+
+
+def test_the_registry_names_its_networks_without_importing_them_and_imports_one_when_used() -> None:
+    done = _fresh(REGISTRY % (NETWORK_MODULES, NETWORK_MODULES))
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    assert seen["networks"] == ["mastodon", "bluesky", "x", "linkedin"]
+    assert seen["before"] == []
+    assert (seen["made"], seen["after"]) == ("XAdapter", ["outpost.adapters.x"])
+
+
+def test_every_shipped_path_names_an_adapter() -> None:
+    registry = default_registry()
+    for network in registry.networks:
+        factory = registry.factory(network)
+        assert isinstance(factory, type) and issubclass(factory, NetworkAdapter), network
+    assert set(registry.networks) == set(SHIPPED) and Network.YOUTUBE not in SHIPPED
