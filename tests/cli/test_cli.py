@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from outpost.cli import main
-from tests.fakes import FakeClock, FakeNetwork, MemorySecretStore, fake_registry
-from tests.unit.domain.test_probe import png_bytes
+from tests.cli.conftest import Cli
+from tests.media_fixtures import png_bytes
 
 ACCOUNT_KEYS = {"id", "network", "handle", "display_name", "service_url", "health"}
 HEALTH_KEYS = {
@@ -49,47 +48,6 @@ TARGET_KEYS = {
     "published_at",
     "error",
 }
-
-
-class Cli:
-    """Runs `outpost` in-process against the fake network, like a script would run it."""
-
-    def __init__(self, data_dir: Path, capsys: pytest.CaptureFixture[str], remote: FakeNetwork) -> None:
-        self.data_dir = data_dir
-        self.capsys = capsys
-        self.remote = remote
-        self.clock = FakeClock()
-        self.secrets = MemorySecretStore()
-        self.stderr = ""
-
-    def __call__(self, *argv: str, expect: int = 0) -> object:
-        code = main(
-            ["--data-dir", str(self.data_dir), "--json", *argv],
-            registry=fake_registry(self.remote),
-            secrets=self.secrets,
-            clock=self.clock,
-        )
-        out, self.stderr = self.capsys.readouterr()
-        assert code == expect, f"exit {code}, stderr: {self.stderr}"
-        return json.loads(out)
-
-    def add_alice(self) -> dict[str, object]:
-        account = self(
-            "accounts",
-            "add",
-            "mastodon",
-            "--instance",
-            "https://fake.example",
-            "--access-token",
-            "good-token",
-        )
-        assert isinstance(account, dict)
-        return account
-
-
-@pytest.fixture
-def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], remote: FakeNetwork) -> Cli:
-    return Cli(tmp_path / "data", capsys, remote)
 
 
 def test_empty_store_lists_nothing(cli: Cli) -> None:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from outpost import paths
 from outpost.log import setup_logging
@@ -18,27 +18,20 @@ from outpost.log import setup_logging
 if TYPE_CHECKING:  # the window starts faster without these; commands import them when they run
     import argparse
 
-    import httpx
-
-    from outpost.adapters.registry import AdapterRegistry
-    from outpost.auth.secrets import SecretStore
     from outpost.domain.errors import KnownError
-    from outpost.engine.clock import Clock
+    from outpost.engine import Engine
+
+#: Opens the engine over a data folder; `Engine.open` (which picks the networks, the keyring and
+#: the clock) unless a test or an embedding program hands in its own.
+OpenEngine = Callable[[Path], "Engine"]
 
 log = logging.getLogger("outpost.cli")
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
-def main(
-    argv: Sequence[str] | None = None,
-    *,
-    registry: AdapterRegistry | None = None,
-    secrets: SecretStore | None = None,
-    clock: Clock | None = None,
-    transport: httpx.AsyncBaseTransport | None = None,
-) -> int:
-    """Run `outpost` with `argv`; the keyword arguments are seams for tests and embedding."""
+def main(argv: Sequence[str] | None = None, *, open_engine: OpenEngine | None = None) -> int:
+    """Run `outpost` with `argv`; `open_engine` is the seam for tests and embedding."""
     window = _window_only(sys.argv[1:] if argv is None else list(argv))
     if window is not None:
         from outpost.app import run_app  # Qt is imported only when the window is wanted
@@ -65,9 +58,7 @@ def main(
         return EXIT_FAILED
     import asyncio  # not needed to open the window: imported here, where commands run
 
-    return asyncio.run(
-        _headless(args, data_dir, registry=registry, secrets=secrets, clock=clock, transport=transport)
-    )
+    return asyncio.run(_headless(args, data_dir, open_engine))
 
 
 @dataclass(frozen=True)
@@ -96,13 +87,13 @@ def _window_only(argv: list[str]) -> _WindowArgs | None:
     return _WindowArgs(data_dir)
 
 
-async def _headless(args: argparse.Namespace, data_dir: Path, **seams: Any) -> int:
+async def _headless(args: argparse.Namespace, data_dir: Path, open_engine: OpenEngine | None) -> int:
     from outpost.cli.commands import dispatch
     from outpost.domain.errors import KnownError
     from outpost.engine import Engine
 
     try:
-        async with Engine.open(data_dir, **seams) as engine:
+        async with (open_engine or Engine.open)(data_dir) as engine:
             outcome = await dispatch(engine, args)
     except KnownError as error:
         return _fail(args, error)
