@@ -12,15 +12,17 @@ import contextlib
 import getpass
 import signal
 import sys
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from outpost.adapters.base import AddAccountRequest
 from outpost.auth.oauth import open_in_browser
 from outpost.auth.providers import DEFAULT_PORT, PROVIDERS, OAuthProvider
+from outpost.cli.apps import HANDLERS as APPS_HANDLERS
+from outpost.cli.outcome import Handler, Outcome
 from outpost.cli.render import account_json, account_text, post_json, post_text
+from outpost.cli.secret_input import resolve_secrets
+from outpost.cli.settings import HANDLERS as SETTINGS_HANDLERS
 from outpost.domain.compatibility import check
 from outpost.domain.enums import HealthState, Network, PostStatus
 from outpost.domain.errors import KnownError, Problem, ValidationError
@@ -30,19 +32,6 @@ from outpost.engine import Engine, MediaInput, PostChanges, PostInput, When
 from outpost.engine.events import Event, PostDidChange
 
 _OK_AFTER_PUBLISH = (PostStatus.PUBLISHED,)
-
-
-@dataclass
-class Outcome:
-    """What a command produced: a JSON document, its text form, and the exit code."""
-
-    document: Any
-    text: str
-    exit_code: int = 0
-    warnings: list[str] = field(default_factory=list)
-
-
-Handler = Callable[[Engine, argparse.Namespace], Awaitable[Outcome]]
 
 
 async def dispatch(engine: Engine, args: argparse.Namespace) -> Outcome:
@@ -134,6 +123,7 @@ async def _ask(prompt: str, *, secret: bool = False) -> str:
 
 async def _accounts_add(engine: Engine, args: argparse.Namespace) -> Outcome:
     network = Network(args.network)
+    await resolve_secrets(args)  # `--access-token -` and the like: read from standard input
     request = AddAccountRequest(
         service_url=args.instance or args.service,
         handle=args.handle,
@@ -405,6 +395,8 @@ _HANDLERS: dict[tuple[str, str | None], Handler] = {
     ("post", "delete"): _post_delete,
     ("run", None): _run,
     ("media", "inspect"): _media_inspect,
+    **APPS_HANDLERS,
+    **SETTINGS_HANDLERS,
 }
 
 __all__ = ["KnownError", "Outcome", "dispatch"]

@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 
 from outpost import __version__
+from outpost.cli.secret_input import add_secret_option
 from outpost.domain.enums import Network, PostStatus
 
 NETWORKS = [n.value for n in Network]
+#: The networks that need the creator's own developer app (Mastodon and Bluesky do not).
+APP_NETWORKS = [n.value for n in Network if n not in (Network.MASTODON, Network.BLUESKY)]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -22,6 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _accounts(commands.add_parser("accounts", help="connected accounts"))
     _posts(commands.add_parser("post", help="create, schedule and publish posts"))
+    _apps(commands.add_parser("apps", help="your own developer apps (X, LinkedIn and others need one)"))
+    _settings(commands.add_parser("settings", help="the settings the window edits"))
     run = commands.add_parser("run", help="run the engine and scheduler headless until SIGINT/SIGTERM")
     run.add_argument("--until-idle", action="store_true", help="exit once nothing is due or in flight")
     media = commands.add_parser("media", help="media files")
@@ -43,20 +48,81 @@ def _accounts(parser: argparse.ArgumentParser) -> None:
         metavar="ID",
         help="what to publish to, e.g. a LinkedIn organization URN (a page you administer)",
     )
-    add = actions.add_parser("add", help="add an account from a token or an app password")
+    add = actions.add_parser(
+        "add",
+        help="add an account from a token or an app password",
+        epilog="A secret given as - is read from standard input (one line each, in the order\n"
+        "given), which keeps it out of the process list and the shell history:\n"
+        "  printf '%s\\n' \"$TOKEN\" | outpost accounts add mastodon \\\n"
+        "      --instance https://example.social --access-token -",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     add.add_argument("network", choices=NETWORKS, metavar="NETWORK")
     add.add_argument("--instance", metavar="URL", help="the Mastodon server")
     add.add_argument("--service", metavar="URL", help="the Bluesky PDS (default bsky.social)")
     add.add_argument("--handle", metavar="HANDLE")
-    add.add_argument("--app-password", metavar="PASSWORD")
-    add.add_argument("--access-token", metavar="TOKEN")
-    add.add_argument("--refresh-token", metavar="TOKEN")
+    add_secret_option(add, "--app-password", "PASSWORD", "the Bluesky app password")
+    add_secret_option(add, "--access-token", "TOKEN", "the access token")
+    add_secret_option(add, "--refresh-token", "TOKEN", "the refresh token (renewed by Outpost)")
     add.add_argument("--expires-at", metavar="ISO-8601")
     add.add_argument("--target", metavar="ID", help="what the token publishes to (Page, org URN, IG user)")
     check = actions.add_parser("check", help="verify connections now and print their health")
     check.add_argument("account", nargs="?", metavar="ACCOUNT")
     remove = actions.add_parser("remove", help="remove an account and delete its secrets")
     remove.add_argument("account", metavar="ACCOUNT")
+
+
+def _apps(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions.add_parser("list", help="the developer apps kept in the keyring (never their secrets)")
+    set_app = actions.add_parser(
+        "set",
+        help="keep a developer app in the keyring (replaces the one kept)",
+        description="Keep your developer app's client id (and secret) in the keyring, so accounts\n"
+        "can be connected and their tokens renewed. The secret is read from standard input,\n"
+        "never from the command line.",
+        epilog="example:\n  printf '%s\\n' \"$SECRET\" | outpost apps set linkedin --client-id ID \\\n"
+        "      --client-secret-stdin",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    set_app.add_argument("network", choices=NETWORKS, metavar="NETWORK", help=", ".join(APP_NETWORKS))
+    set_app.add_argument(
+        "--client-id", required=True, metavar="ID", help="the app's client id (TikTok: client key)"
+    )
+    set_app.add_argument(
+        "--client-secret-stdin",
+        action="store_true",
+        help="read the client secret from standard input (one line); leave out for an app without one",
+    )
+    set_app.add_argument(
+        "--redirect-port",
+        type=int,
+        metavar="N",
+        help="the port of the redirect URI registered with the app, "
+        "http://127.0.0.1:N/callback (default 8765)",
+    )
+    set_app.add_argument(
+        "--pkce", action="store_true", help="the network enabled PKCE for this app (LinkedIn)"
+    )
+    remove = actions.add_parser("remove", help="delete a developer app from the keyring")
+    remove.add_argument("network", choices=NETWORKS, metavar="NETWORK")
+
+
+def _settings(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions.add_parser("list", help="every setting with its value, default and meaning")
+    get = actions.add_parser("get", help="one setting's value")
+    get.add_argument("key", metavar="KEY", help="a setting's name (`outpost settings list` shows them)")
+    set_value = actions.add_parser(
+        "set",
+        help="change a setting (checked like the window's Settings)",
+        epilog="examples:\n  outpost settings set theme dark\n"
+        '  outpost settings set posting_schedule \'{"monday": ["09:00", "17:30"]}\'\n'
+        "  outpost settings set default_timezone ''     (an empty VALUE clears a setting that may be empty)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    set_value.add_argument("key", metavar="KEY", help="a setting's name (`outpost settings list` shows them)")
+    set_value.add_argument("value", metavar="VALUE", help="the new value, as `settings list` says it takes")
 
 
 def _posts(parser: argparse.ArgumentParser) -> None:

@@ -98,6 +98,11 @@ class AccountsService:
         stored = await self._core.secrets.read(_app_ref(network))
         return DeveloperApp.from_secret(stored) if stored and stored.get("client_id") else None
 
+    async def apps(self) -> dict[Network, DeveloperApp]:
+        """Every developer app kept, by network, also those for networks not available yet."""
+        found = {network: await self.app(network) for network in Network}
+        return {network: app for network, app in found.items() if app is not None}
+
     async def remove_app(self, network: Network) -> bool:
         """Forget the developer app kept for `network`; False if there was none."""
         if await self.app(network) is None:
