@@ -9,6 +9,7 @@ from outpost.adapters.base import AddAccountRequest
 from outpost.domain.enums import Network
 from outpost.engine import Engine, PostInput, When
 from outpost.gui.calendar.view import PER_DAY, CalendarView
+from outpost.gui.messages import MessageBridge
 from outpost.gui.qt import Qt
 from outpost.gui.tasks import settle_ops
 from tests.fakes import FakeClock, FakeNetwork, MemorySecretStore, fake_registry
@@ -60,7 +61,7 @@ def _open_engine(tmp_path: Path) -> Engine:
 
 def _this_week(engine: Engine, qtbot, *, shown: bool = True) -> CalendarView:
     """The calendar on the week of 2026-11-25 (the fake clock's today), on screen or hidden."""
-    view = CalendarView(engine)
+    view = CalendarView(engine, messages=MessageBridge())
     qtbot.addWidget(view)
     if shown:
         view.show()

@@ -11,6 +11,7 @@ from outpost.domain.models import Account, HealthReport
 from outpost.engine import Engine
 from outpost.gui.dialogs.add_account import AddAccountDialog
 from outpost.gui.health.panel import AccountCard, HealthPanel
+from outpost.gui.messages import MessageBridge
 from outpost.gui.qt import QMessageBox
 from outpost.gui.tasks import settle_ops
 from tests.fakes import FakeClock, FakeNetwork, MemorySecretStore, fake_registry
@@ -24,7 +25,7 @@ def test_cards_show_health_and_check_now_reports_a_revoked_token(
 
     async def scenario() -> None:
         engine = Engine.open(tmp_path, registry=fake_registry(remote), secrets=secrets, clock=FakeClock())
-        panel = HealthPanel(engine)
+        panel = HealthPanel(engine, messages=MessageBridge())
         qtbot.addWidget(panel)
         try:
             account = await engine.accounts.add(
@@ -123,7 +124,7 @@ def test_a_card_says_when_the_sign_in_ends_and_to_reconnect_in_the_last_week(
             tmp_path, registry=fake_registry(FakeNetwork()), secrets=MemorySecretStore(), clock=FakeClock()
         )
         try:
-            panel = HealthPanel(engine)
+            panel = HealthPanel(engine, messages=MessageBridge())
             qtbot.addWidget(panel)
 
             def card(days_left: int) -> AccountCard:

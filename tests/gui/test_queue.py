@@ -9,6 +9,7 @@ import pytest
 from outpost.adapters.base import AddAccountRequest
 from outpost.domain.enums import Network, PostStatus
 from outpost.engine import Engine, PostInput, When
+from outpost.gui.messages import MessageBridge
 from outpost.gui.queue.model import PAGE, QueueModel
 from outpost.gui.queue.view import QueueView
 from outpost.gui.tasks import settle_ops
@@ -58,7 +59,7 @@ def test_model_passes_qtmodeltester_and_loads_pages_lazily(qapp, qtmodeltester, 
 
 def test_filters_search_and_live_updates(qapp, qtbot, tmp_path, remote) -> None:
     async def scenario(engine: Engine, account: str) -> None:
-        view = QueueView(engine)
+        view = QueueView(engine, messages=MessageBridge())
         qtbot.addWidget(view)
         draft = await engine.posts.create(PostInput(text="a quiet draft", accounts=(account,)))
         await engine.posts.create(
@@ -91,7 +92,7 @@ def test_filters_search_and_live_updates(qapp, qtbot, tmp_path, remote) -> None:
 
 def test_actions_follow_the_selected_post(qapp, qtbot, tmp_path, remote) -> None:
     async def scenario(engine: Engine, account: str) -> None:
-        view = QueueView(engine)
+        view = QueueView(engine, messages=MessageBridge())
         qtbot.addWidget(view)
         remote.tokens.discard("good-token")
         failed = await engine.posts.create(PostInput(text="will fail", accounts=(account,)), When.now())
@@ -121,10 +122,10 @@ def test_look_for_it_is_offered_for_an_unknown_outcome_and_says_what_it_found(
     from outpost.domain.errors import NetworkUnavailable
 
     async def scenario(engine: Engine, account: str) -> None:
-        view = QueueView(engine)
+        view = QueueView(engine, messages=MessageBridge())
         qtbot.addWidget(view)
         said: list[str] = []
-        view.message.connect(said.append)
+        view.messages.said.connect(lambda _level, text: said.append(text))
         remote.fail_next_create.append(lambda: NetworkUnavailable("answer lost", may_have_taken_effect=True))
         post = await engine.posts.create(PostInput(text="where did it go", accounts=(account,)), When.now())
         assert post.status is PostStatus.NEEDS_REVIEW

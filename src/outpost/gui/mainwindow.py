@@ -13,6 +13,7 @@ from outpost.gui.calendar.view import CalendarView
 from outpost.gui.composer.widget import ComposerWidget
 from outpost.gui.dialogs.settings import SettingsDialog
 from outpost.gui.health.panel import HealthPanel
+from outpost.gui.messages import Level, MessageBridge, show_in
 from outpost.gui.notify import Notifier
 from outpost.gui.qt import (
     QAction,
@@ -39,11 +40,13 @@ from outpost.gui.welcome import WelcomePanel
 from outpost.sandbox.mode import resume_sandbox, start_sandbox
 from outpost.sandbox.server import SandboxServer
 
-MESSAGE_MS = 8000
-
 
 class MainWindow(QMainWindow):
     """Outpost's window.
+
+    Attributes:
+        messages: the one channel for passing messages; every page says things on it and the
+            status bar shows them (STYLE.md §5a).
 
     Signals:
         closed(): the person closed the window (the app then shuts the engine down).
@@ -56,13 +59,15 @@ class MainWindow(QMainWindow):
         self.engine = engine
         self.bridge = EngineBridge(engine.events, self)
         self.setWindowTitle("Outpost")
-        self.composer = ComposerWidget(engine)
-        self.queue = QueueView(engine)
-        self.health = HealthPanel(engine)
+        self.messages = MessageBridge(self)
+        self.messages.said.connect(self._show_message)
+        self.composer = ComposerWidget(engine, messages=self.messages)
+        self.queue = QueueView(engine, messages=self.messages)
+        self.health = HealthPanel(engine, messages=self.messages)
         self.pages = QTabWidget()
         self.pages.addTab(self.composer, "Compose")
         self.pages.addTab(self.queue, "Queue")
-        self.calendar = CalendarView(engine)
+        self.calendar = CalendarView(engine, messages=self.messages)
         self.pages.addTab(self.calendar, "Calendar")
         self.pages.addTab(self.health, "Accounts")
         self.banner = QLabel()
@@ -106,8 +111,6 @@ class MainWindow(QMainWindow):
         self.bridge.settings_did_change.connect(self._settings_changed)
         apply_theme(QApplication.instance(), engine.settings.theme, system_style=self._system_style)  # type: ignore[arg-type]
         self._menus()
-        for source in (self.composer, self.queue, self.health, self.calendar):
-            source.message.connect(self.say)
         self.queue.edit_requested.connect(self.edit_post)
         self.bridge.post_did_change.connect(self.queue.model.post_did_change)
         self.bridge.post_did_change.connect(self.calendar.load)
@@ -216,8 +219,11 @@ class MainWindow(QMainWindow):
         self.close()
 
     def say(self, text: str) -> None:
-        """A passing message in the status bar."""
-        self.statusBar().showMessage(text, MESSAGE_MS)
+        """A passing message in the status bar (the window's own, on the pages' channel)."""
+        self.messages.info(text)
+
+    def _show_message(self, level: Level, text: str) -> None:
+        show_in(self.statusBar(), level, text)
 
     def refresh(self) -> None:
         """Load the queue and the accounts."""

@@ -17,6 +17,7 @@ from outpost.domain.errors import KnownError
 from outpost.domain.models import Post
 from outpost.domain.schedule import local_zone_name
 from outpost.engine import Engine
+from outpost.gui.messages import MessageBridge
 from outpost.gui.qt import (
     QAbstractItemView,
     QDropEvent,
@@ -63,16 +64,11 @@ class DayList(QListWidget):
 
 
 class CalendarView(QWidget):
-    """A week (7 days) or month (6 weeks) of posts, starting on Monday.
+    """A week (7 days) or month (6 weeks) of posts, starting on Monday."""
 
-    Signals:
-        message(str): a line for the status bar.
-    """
-
-    message = Signal(str)
-
-    def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
+    def __init__(self, engine: Engine, *, messages: MessageBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.messages = messages
         self.engine = engine
         self.zone = ZoneInfo(engine.settings.default_timezone or local_zone_name())
         self.month = False
@@ -197,7 +193,7 @@ class CalendarView(QWidget):
         """Reschedule a post to `day`, keeping its time of day in its own zone."""
 
         def moved(_: Post) -> None:
-            self.message.emit("Rescheduled.")
+            self.messages.info("Rescheduled.")
             self.load()
 
         run_op(self._move(post_id, day), on_success=moved, on_failure=self._fail)
@@ -211,5 +207,5 @@ class CalendarView(QWidget):
         return await self.engine.posts.schedule(post_id, f"{day:%Y-%m-%d}T{local:%H:%M}", zone)
 
     def _fail(self, error: KnownError) -> None:
-        self.message.emit(error.text().splitlines()[0])
+        self.messages.failed(error)
         self.load()

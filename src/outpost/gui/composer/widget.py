@@ -23,6 +23,7 @@ from outpost.engine import Engine, MediaInput, PostChanges, PostInput, When
 from outpost.gui.composer.media_strip import Attached, MediaStrip
 from outpost.gui.composer.schedule_dialog import ScheduleDialog
 from outpost.gui.composer.threading import split_into_thread
+from outpost.gui.messages import MessageBridge
 from outpost.gui.previews.renderers import PreviewPost
 from outpost.gui.previews.widget import PreviewSource, PreviewTabs
 from outpost.gui.qt import (
@@ -77,16 +78,15 @@ class ComposerWidget(QWidget):
     Signals:
         post_did_save(str): the draft was saved (autosave or Ctrl+S), with its id.
         post_did_go(str): the post was published or scheduled.
-        message(str): a line for the status bar.
     """
 
     post_did_save = Signal(str)
     post_did_go = Signal(str)
-    message = Signal(str)
 
-    def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
+    def __init__(self, engine: Engine, *, messages: MessageBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.engine = engine
+        self.messages = messages
         self.post_id: str | None = None
         self.accounts: list[Account] = []
         self.caps: dict[str, Capabilities] = {}
@@ -350,7 +350,7 @@ class ComposerWidget(QWidget):
         """Break the post's text into parts that fit every chosen network's limit."""
         caps = [self.caps[a.id] for a in self.selected if a.id in self.caps]
         if not caps:
-            self.message.emit("Choose an account first: its limit decides where the text breaks.")
+            self.messages.warning("Choose an account first: its limit decides where the text breaks.")
             return
         text = "\n".join([self.text.toPlainText(), *(p.toPlainText() for p in self.parts)]).strip()
         scale = 10_000  # a part fits when it fits every network: each count as a share of its limit
@@ -412,7 +412,7 @@ class ComposerWidget(QWidget):
                     on_success=lambda new: self.media.replace_item(row, new),
                     on_failure=self._fail,
                 )
-                self.message.emit(f"Making a copy that fits {account.network.label}…")
+                self.messages.info(f"Making a copy that fits {account.network.label}…")
                 return
 
     async def _fixed(self, attached: Attached, caps: Capabilities) -> Attached:
@@ -594,7 +594,7 @@ class ComposerWidget(QWidget):
     def publish(self) -> None:
         """Publish now (to every chosen account at once)."""
         self._save_timer.stop()
-        self.message.emit("Publishing…")
+        self.messages.info("Publishing…")
         run_op(self._save(When.now(), validate=True), on_success=self._went, on_failure=self._fail)
 
     def schedule(self) -> None:
@@ -622,7 +622,7 @@ class ComposerWidget(QWidget):
             self.publish()
 
     def _went(self, post: Post) -> None:
-        self.message.emit(f"Post {post.status.value.replace('_', ' ')}.")
+        self.messages.info(f"Post {post.status.value.replace('_', ' ')}.")
         self.post_did_go.emit(post.id)
         self.engine.posts.remember_draft(None)
         self.clear()
@@ -664,7 +664,7 @@ class ComposerWidget(QWidget):
         self._changed()
 
     def _fail(self, error: KnownError) -> None:
-        self.message.emit(error.text().splitlines()[0])
+        self.messages.failed(error)
 
 
 def _in_gui_words(message: str) -> str:

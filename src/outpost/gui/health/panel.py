@@ -15,6 +15,7 @@ from outpost.domain.models import Account
 from outpost.domain.schedule import local_zone_name
 from outpost.engine import Engine, Removal
 from outpost.gui.dialogs.add_account import AddAccountDialog
+from outpost.gui.messages import MessageBridge
 from outpost.gui.qt import (
     QDialog,
     QFrame,
@@ -25,7 +26,6 @@ from outpost.gui.qt import (
     QScrollArea,
     QVBoxLayout,
     QWidget,
-    Signal,
 )
 from outpost.gui.tasks import run_op
 
@@ -96,16 +96,11 @@ class AccountCard(QFrame):
 
 
 class HealthPanel(QWidget):
-    """Cards for every connected account, refreshed by engine events.
+    """Cards for every connected account, refreshed by engine events."""
 
-    Signals:
-        message(str): a line for the status bar.
-    """
-
-    message = Signal(str)
-
-    def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
+    def __init__(self, engine: Engine, *, messages: MessageBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.messages = messages
         self.engine = engine
         self.cards: dict[str, AccountCard] = {}
         add = QPushButton("Add account…")
@@ -151,13 +146,13 @@ class HealthPanel(QWidget):
 
     def _run(self, coro: Coroutine[Any, Any, object], done: str) -> None:
         def succeeded(_: object) -> None:
-            self.message.emit(done)
+            self.messages.info(done)
             self.refresh()
 
         run_op(coro, on_success=succeeded, on_failure=self._fail)
 
     def _fail(self, error: KnownError) -> None:
-        self.message.emit(error.text().splitlines()[0])
+        self.messages.failed(error)
         self.refresh()
 
     async def _sign_in(self, network: Network, request: AddAccountRequest) -> Account:
@@ -176,7 +171,7 @@ class HealthPanel(QWidget):
     def reconnect(self, account: Account) -> None:
         """Sign in again (browser for Mastodon; a new app password for Bluesky)."""
         if account.network is Network.MASTODON or account.network in PROVIDERS:
-            self.message.emit("Finish signing in in your browser…")
+            self.messages.info("Finish signing in in your browser…")
             self._run(self.engine.accounts.reconnect(account.id), f"Reconnected {account.ref}.")
             return
         dialog = AddAccountDialog(self.engine.accounts.networks, self)
@@ -199,7 +194,7 @@ class HealthPanel(QWidget):
             return
 
         def removed(removal: Removal) -> None:
-            self.message.emit(f"Removed {account.ref}. {removal.network_access}")
+            self.messages.info(f"Removed {account.ref}. {removal.network_access}")
             self.refresh()
 
         run_op(self.engine.accounts.remove(account.id), on_success=removed, on_failure=self._fail)
@@ -222,10 +217,10 @@ class HealthPanel(QWidget):
     def connect_with(self, network: Network, request: AddAccountRequest | None) -> None:
         """Add an account from what the dialog gathered."""
         if network in PROVIDERS and request is not None and not request.access_token:
-            self.message.emit("Finish signing in in your browser…")
+            self.messages.info("Finish signing in in your browser…")
             self._run(self._sign_in(network, request), "Account added.")
         elif network is Network.MASTODON and request is not None and not request.access_token:
-            self.message.emit("Finish signing in in your browser…")
+            self.messages.info("Finish signing in in your browser…")
             self._run(self.engine.accounts.connect(network, instance=request.service_url), "Account added.")
         elif request is not None:
             self._run(self.engine.accounts.add(network, request), "Account added.")

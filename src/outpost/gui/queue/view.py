@@ -11,6 +11,7 @@ from outpost.domain.models import Post
 from outpost.engine import Engine, MediaInput, PostInput, When
 from outpost.engine.composer import input_of
 from outpost.gui.composer.schedule_dialog import ScheduleDialog
+from outpost.gui.messages import MessageBridge
 from outpost.gui.qt import (
     QAbstractItemView,
     QDesktopServices,
@@ -46,14 +47,13 @@ class QueueView(QWidget):
 
     Signals:
         edit_requested(str): open this post in the composer.
-        message(str): a line for the status bar.
     """
 
     edit_requested = Signal(str)
-    message = Signal(str)
 
-    def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
+    def __init__(self, engine: Engine, *, messages: MessageBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.messages = messages
         self.engine = engine
         self.model = QueueModel(engine, self)
         self.filters: dict[str, QPushButton] = {}
@@ -155,10 +155,10 @@ class QueueView(QWidget):
     # -- actions -----------------------------------------------------------------------------------
 
     def _do(self, coro: Coroutine[Any, Any, object], done: str) -> None:
-        run_op(coro, on_success=lambda _: self.message.emit(done), on_failure=self._fail)
+        run_op(coro, on_success=lambda _: self.messages.info(done), on_failure=self._fail)
 
     def _fail(self, error: KnownError) -> None:
-        self.message.emit(error.text().splitlines()[0])
+        self.messages.failed(error)
 
     def _with_post(self, action: Callable[[Post], None]) -> None:
         post = self.current
@@ -173,14 +173,17 @@ class QueueView(QWidget):
 
         def looked(result: Post) -> None:
             if result.status is PostStatus.PUBLISHED:
-                self.message.emit("Found it on the network: the post is published.")
+                self.messages.info("Found it on the network: the post is published.")
                 return
             notes = [
                 t.error.message for t in result.targets if t.error and t.status is not TargetStatus.PUBLISHED
             ]
-            self.message.emit(notes[0] if notes else f"The post is {result.status.value}.")
+            if notes:
+                self.messages.warning(notes[0])
+            else:
+                self.messages.info(f"The post is {result.status.value}.")
 
-        self.message.emit("Looking through the account's recent posts…")
+        self.messages.info("Looking through the account's recent posts…")
         run_op(self.engine.posts.look_for_unknown(post.id), on_success=looked, on_failure=self._fail)
 
     def edit(self) -> None:
