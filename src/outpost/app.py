@@ -92,6 +92,7 @@ async def _main(app: QApplication, first: QMainWindow, data_dir: Path, stop: _St
         await asyncio.to_thread(importlib.import_module, name)
     from outpost.domain.errors import KnownError
     from outpost.engine import Engine
+    from outpost.gui.crash import install_crash_handler
     from outpost.gui.mainwindow import MainWindow
     from outpost.gui.tasks import settle_ops
 
@@ -102,6 +103,9 @@ async def _main(app: QApplication, first: QMainWindow, data_dir: Path, stop: _St
         QMessageBox.critical(first, "Outpost cannot start", error.text())
         return 1
     window = MainWindow(engine)
+    # Every bug from here on (a slot, an asyncSlot, an op) opens the crash dialog; known problems
+    # reaching the hook go to the status bar.
+    install_crash_handler(log_dir(data_dir), messages=window.messages, parent=window)
     window.closed.connect(closing.set)
     _take_place_of(window, first)
     try:

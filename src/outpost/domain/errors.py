@@ -19,6 +19,12 @@
     │       └── ServerError        the network failed (5xx)
     └── BugError                   a bug in Outpost; goes to the crash dialog / log with a traceback
 
+In the window, any exception that is not a `KnownError` (a `BugError` or a plain Python error) ends
+in `sys.excepthook`, which `gui/crash.py` installs: the crash dialog apologises, says what to do,
+and shows a report with the traceback (secrets redacted) that is also saved in `logs/`. A
+`KnownError` that reaches the hook goes to the status bar instead. The CLI prints a known error's
+text, and for a bug says "internal error" and where the log with the traceback is.
+
 Learned from qutebrowser `misc/sql.py` (KnownError vs BugError, `text()` for people), httpx
 `_exceptions.py` (this tree) and Mastodon.py `errors.py` (dual inheritance with builtin errors, so
 `except ValueError` still catches a `ValidationError`).

@@ -4,6 +4,7 @@ Learned from qutebrowser `qutebrowser/qt/` and Anki `aqt/qt/`: version workaroun
 module instead of in every widget.
 """
 
+from PySide6 import __version__ as PYSIDE_VERSION
 from PySide6.QtCore import (
     QAbstractTableModel,
     QBuffer,
@@ -23,6 +24,7 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
     Slot,
+    qVersion,
 )
 from PySide6.QtGui import (
     QAction,
@@ -32,6 +34,7 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QFont,
+    QFontDatabase,
     QIcon,
     QImage,
     QKeySequence,
@@ -82,6 +85,7 @@ from PySide6.QtWidgets import (
 )
 
 __all__ = [
+    "PYSIDE_VERSION",
     "QAbstractItemView",
     "QAbstractTableModel",
     "QAction",
@@ -100,6 +104,7 @@ __all__ = [
     "QDragEnterEvent",
     "QDropEvent",
     "QFont",
+    "QFontDatabase",
     "QFormLayout",
     "QFrame",
     "QGridLayout",
@@ -152,4 +157,5 @@ __all__ = [
     "Qt",
     "Signal",
     "Slot",
+    "qVersion",
 ]
