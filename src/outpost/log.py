@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
+from io import TextIOWrapper
 from pathlib import Path
+
+from outpost.private_files import make_data_folder_private, open_private, private_dir
 
 _SECRET_PATTERNS = (
     re.compile(r"(?i)(authorization:\s*(?:bearer|dpop)\s+)[^\s'\"]+"),
@@ -39,6 +43,11 @@ class RotatingFile(logging.FileHandler):
         super().__init__(path, encoding="utf-8")
         self.max_bytes, self.backups = max_bytes, backups
 
+    def _open(self) -> TextIOWrapper:
+        """The log file, created 0600 whatever the umask (a rotation creates a new one too)."""
+        descriptor = open_private(Path(self.baseFilename), os.O_WRONLY | os.O_APPEND)
+        return open(descriptor, "a", encoding=self.encoding, errors=self.errors)
+
     def emit(self, record: logging.LogRecord) -> None:
         """Format once (redaction included), rotate first if the line would pass the limit, write."""
         try:
@@ -65,8 +74,13 @@ class RotatingFile(logging.FileHandler):
 
 
 def setup_logging(log_folder: Path, *, verbose: bool = False) -> Path:
-    """Log to `log_folder/outpost.log` (rotated, 5 × 2 MB) and warnings to stderr."""
-    log_folder.mkdir(parents=True, exist_ok=True)
+    """Log to `log_folder/outpost.log` (rotated, 5 × 2 MB) and warnings to stderr.
+
+    `log_folder` is in the data folder (`paths.log_dir`). This is the first thing to touch the
+    data folder, so it makes it private here (issue #25) — once its own handler is in place, so
+    that the log says when an open folder was tightened.
+    """
+    private_dir(log_folder)
     path = log_folder / "outpost.log"
     root = logging.getLogger("outpost")
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
@@ -79,4 +93,5 @@ def setup_logging(log_folder: Path, *, verbose: bool = False) -> Path:
     file_handler._outpost = True  # type: ignore[attr-defined]
     root.addHandler(file_handler)
     root.propagate = False
+    make_data_folder_private(log_folder.parent)
     return path

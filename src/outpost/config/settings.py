@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from outpost.domain.enums import MissedPostPolicy
 from outpost.domain.errors import StoreError
 from outpost.domain.slots import WEEKDAYS
+from outpost.private_files import private_dir
 
 SETTINGS_FILE = "settings.json"
 SETTINGS_VERSION = 1
@@ -129,9 +130,9 @@ def load_settings(data_dir: Path) -> Settings:
 
 def save_settings(data_dir: Path, settings: Settings) -> None:
     """Write the settings atomically: a crash leaves the old file or the new one, never half."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
     path = data_dir / SETTINGS_FILE
-    fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=data_dir)
+    fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=data_dir)  # 0600, kept by the rename
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(settings.model_dump_json(indent=2))

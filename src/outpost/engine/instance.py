@@ -11,6 +11,8 @@ import os
 import secrets
 from pathlib import Path
 
+from outpost.private_files import open_private, private_dir
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: ownership falls back to "alive while the file exists"
@@ -23,9 +25,9 @@ class InstanceLock:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.owner = f"eng_{secrets.token_hex(6)}"
-        folder.mkdir(parents=True, exist_ok=True)
+        private_dir(folder)
         self._path = folder / f"{self.owner}.lock"
-        self._fd = os.open(self._path, os.O_CREAT | os.O_RDWR, 0o600)
+        self._fd = open_private(self._path, os.O_RDWR)
         if fcntl is not None:
             fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
 

@@ -11,6 +11,8 @@ import re
 import tempfile
 from pathlib import Path
 
+from outpost.private_files import private_dir
+
 _HEX = re.compile(r"^[0-9a-f]{16,64}$")
 _EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp"}
 
@@ -38,8 +40,8 @@ class MediaCache:
         """Write `data` to `path` atomically (a crash never leaves half a file under that name)."""
         if self.root.resolve() not in path.resolve().parents:
             raise ValueError(f"{path} is outside the media cache")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        private_dir(path.parent)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")  # 0600, kept by the rename
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)

@@ -28,6 +28,7 @@ from outpost.domain.media_rules import MediaRules
 from outpost.domain.models import MediaAsset
 from outpost.media.cache import MediaCache
 from outpost.media.inspect import MediaInfo, MediaKind, inspect, pillow
+from outpost.private_files import write_private
 
 log = logging.getLogger("outpost.media")
 
@@ -180,8 +181,7 @@ class MediaPipeline:
             fitted.mime_type, "jpg"
         )
         target = folder / f"{Path(info.path).stem}-for-{rules.network.value}.{extension}"
-        await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
-        await asyncio.to_thread(target.write_bytes, fitted.data)
+        await asyncio.to_thread(write_private, target, fitted.data)  # data_dir/fixed: private (#25)
         return target
 
     async def _derived_asset(self, asset: MediaAsset, path: Path, mime: str) -> MediaAsset:

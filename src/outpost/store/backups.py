@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from outpost.domain.errors import StoreError
+from outpost.private_files import private_dir, private_file
 
 BACKUP_DIR = "backups"
 KEEP = 7
@@ -43,7 +44,9 @@ def take_backup(source: sqlite3.Connection, folder: Path, now: datetime, *, keep
     target = folder / f"outpost-{now.astimezone(UTC).strftime(_STAMP)}.sqlite3"
     partial = target.with_suffix(".partial")
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_dir(folder)
+        partial.unlink(missing_ok=True)  # a crash's leftover: the copy starts from an empty file
+        private_file(partial)  # 0600 whatever the umask; SQLite keeps the mode of a file it opens
         destination = sqlite3.connect(partial)
         try:
             source.backup(destination)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from outpost.domain.errors import DatabaseTooNewError, StoreError
+from outpost.private_files import private_dir, private_file, tighten
 from outpost.store.backups import backups, take_backup
 from outpost.store.migrations import MIGRATIONS
 
@@ -33,7 +34,7 @@ class Database:
     def __init__(self, path: Path, *, backups_dir: Path | None = None) -> None:
         self.path = path
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _make_private(path)
             self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10.0)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"Cannot open the database {path}: {exc}.") from exc
@@ -146,6 +147,19 @@ class Database:
     def close(self) -> None:
         """Close the connection (checkpointing the WAL)."""
         self._conn.close()
+
+
+def _make_private(path: Path) -> None:
+    """The database file and its folder owner-only before SQLite opens them (issue #25).
+
+    SQLite creates its files with the umask's leave (0644 under the usual 022) but gives `-wal`
+    and `-shm` the database file's own mode, so a database made 0600 here keeps them 0600 too.
+    Ones left by an older Outpost are tightened: three stats at start.
+    """
+    private_dir(path.parent)
+    private_file(path)
+    for companion in ("-wal", "-shm"):
+        tighten(path.with_name(path.name + companion))
 
 
 def damaged_message(path: Path, detail: str, backups_dir: Path | None) -> str:
