@@ -57,6 +57,7 @@ from outpost.engine.slots import SlotsService
 from outpost.engine.worker import StoreWorker
 from outpost.media.pipeline import MediaPipeline
 from outpost.paths import run_dir
+from outpost.private_files import make_data_folder_private
 from outpost.store import Store
 
 log = logging.getLogger("outpost.engine")
@@ -144,7 +145,7 @@ class Engine:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> Engine:
         """An engine over the data folder `data_dir` (created if needed)."""
-        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # posts are private until published
+        make_data_folder_private(data_dir)  # posts are private until published (issue #25)
         settings = load_settings(data_dir)
         store = Store(data_dir)
         return cls(

@@ -54,6 +54,7 @@ from outpost.gui.qt import (
 )
 from outpost.gui.tasks import run_op
 from outpost.media.inspect import MediaInfo
+from outpost.private_files import private_dir, tighten
 from outpost.sandbox.mode import is_sandbox
 
 CHECK_MS = 300
@@ -433,9 +434,10 @@ class ComposerWidget(QWidget):
                 focus.paste()
             return
         folder = self.engine.data_dir / "pasted"  # pasted images need a file, like dropped ones
-        folder.mkdir(exist_ok=True)
+        private_dir(folder)
         scratch = folder / ".pasting.png"
         image.save(str(scratch))
+        tighten(scratch)  # Qt saves with the umask's leave; the data folder is private (#25)
         path = folder / f"{hashlib.sha256(scratch.read_bytes()).hexdigest()[:20]}.png"
         scratch.replace(path)
         self.attach(str(path))
