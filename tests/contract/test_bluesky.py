@@ -22,8 +22,8 @@ from outpost.engine.composer import new_idempotency_key
 from tests import media_fixtures
 from tests.contract.fake_bluesky import PDS, FakePds
 from tests.fakes import FakeClock, MemorySecretStore
+from tests.media_fixtures import png_bytes
 from tests.support.loopback import served
-from tests.unit.domain.test_probe import png_bytes
 
 pytestmark = pytest.mark.asyncio
 

@@ -20,8 +20,8 @@ from outpost.domain.models import Account
 from outpost.engine import Engine, MediaInput, PostInput, When
 from tests.contract.fake_mastodon import BASE, FakeMastodon
 from tests.fakes import FakeClock, MemorySecretStore
+from tests.media_fixtures import png_bytes
 from tests.support.loopback import served
-from tests.unit.domain.test_probe import png_bytes
 
 pytestmark = pytest.mark.asyncio
 

@@ -17,7 +17,7 @@ from outpost.domain.models import Account
 from outpost.engine import Engine, MediaInput, PostInput, When
 from tests.e2e.servers import Snac
 from tests.fakes import FakeClock, MemorySecretStore
-from tests.unit.domain.test_probe import png_bytes
+from tests.media_fixtures import png_bytes
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.slow]
 

@@ -28,10 +28,10 @@ from tests.contract.fake_mastodon import BASE, FakeMastodon
 from tests.contract.fake_x import API as X_API
 from tests.contract.fake_x import SCOPES as X_SCOPES
 from tests.contract.fake_x import FakeX
+from tests.media_fixtures import png_bytes
 from tests.support.loopback import LoopbackServer
 from tests.support.processes import reaped
 from tests.support.program import outpost_command, outpost_env, run_outpost
-from tests.unit.domain.test_probe import png_bytes
 
 pytestmark = pytest.mark.slow
 PHASES = ("received", "handled", "answered")

@@ -334,7 +334,7 @@ def media_input(path: Path):
 
 @pytest.fixture(autouse=True, scope="module")
 def _pixel() -> None:
-    from tests.unit.domain.test_probe import png_bytes
+    from tests.media_fixtures import png_bytes
 
     (Path(__file__).parent / "_pixel.png").write_bytes(png_bytes(1, 1))
     yield

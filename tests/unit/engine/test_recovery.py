@@ -19,7 +19,7 @@ from outpost.engine import Engine, MediaInput, PostInput, When
 from outpost.store import Store
 from tests.conftest import until
 from tests.fakes import FakeNetwork
-from tests.unit.domain.test_probe import png_bytes
+from tests.media_fixtures import png_bytes
 
 pytestmark = pytest.mark.asyncio
 
