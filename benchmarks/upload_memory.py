@@ -74,6 +74,7 @@ async def run_variant(variant: str, path: Path, port: int) -> dict[str, float]:
     from outpost.adapters.mastodon import MastodonAdapter
     from outpost.domain.enums import Network
     from outpost.domain.models import Account, MediaAsset
+    from outpost.engine.clock import SystemClock
 
     size = path.stat().st_size
     async with httpx.AsyncClient(timeout=600) as client:
@@ -103,7 +104,7 @@ async def run_variant(variant: str, path: Path, port: int) -> dict[str, float]:
                 created_at=datetime.now(UTC),
                 service_url=f"http://127.0.0.1:{port}",
             )
-            adapter = MastodonAdapter(client)
+            adapter = MastodonAdapter(client, clock=SystemClock())
             seen = []
             media = MediaAsset(id="m", path=str(path), mime_type="video/mp4", size=size, kind="video")
             await adapter.upload_media(

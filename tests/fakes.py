@@ -9,6 +9,7 @@ the *network* received — e.g. that nothing arrived twice — not on which func
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from outpost.adapters.base import (
 )
 from outpost.adapters.registry import AdapterRegistry
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
+from outpost.domain.clock import Clock
 from outpost.domain.enums import Network
 from outpost.domain.errors import (
     AuthExpired,
@@ -176,8 +178,8 @@ class FakeAdapter(NetworkAdapter):
 
     network = Network.MASTODON
 
-    def __init__(self, client: httpx.AsyncClient, remote: FakeNetwork) -> None:
-        super().__init__(client)
+    def __init__(self, client: httpx.AsyncClient, remote: FakeNetwork, *, clock: Clock) -> None:
+        super().__init__(client, clock=clock)
         self.remote = remote
         self.idempotent_publish = remote.idempotent  # type: ignore[misc]
         self.network = remote.network  # type: ignore[misc]
@@ -300,4 +302,4 @@ class FakeAdapter(NetworkAdapter):
 
 def fake_registry(*remotes: FakeNetwork) -> AdapterRegistry:
     """A registry whose networks are the given fakes (one per network)."""
-    return AdapterRegistry({r.network: (lambda client, r=r: FakeAdapter(client, r)) for r in remotes})
+    return AdapterRegistry({r.network: functools.partial(FakeAdapter, remote=r) for r in remotes})

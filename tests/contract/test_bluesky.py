@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -21,7 +23,7 @@ from outpost.engine import Engine, MediaInput, PostInput, When
 from outpost.engine.composer import new_idempotency_key
 from tests import media_fixtures
 from tests.contract.fake_bluesky import PDS, FakePds
-from tests.fakes import FakeClock, MemorySecretStore
+from tests.fakes import START, FakeClock, MemorySecretStore
 from tests.media_fixtures import png_bytes
 from tests.support.loopback import served
 
@@ -37,7 +39,7 @@ def pds() -> FakePds:
 async def engine(
     tmp_path: Path, pds: FakePds, clock: FakeClock, secrets: MemorySecretStore, request: pytest.FixtureRequest
 ) -> AsyncIterator[Engine]:
-    registry = AdapterRegistry({Network.BLUESKY: lambda client: BlueskyAdapter(client, fetch_cards=False)})
+    registry = AdapterRegistry({Network.BLUESKY: functools.partial(BlueskyAdapter, fetch_cards=False)})
     in_process = request.node.get_closest_marker("in_process") is not None
     with served(pds.handle_request, in_process=in_process) as transport:
         eng = Engine.open(
@@ -179,7 +181,7 @@ async def test_a_part_sent_twice_with_one_key_is_one_record(
     pds: FakePds, alice: Account, secrets: MemorySecretStore
 ) -> None:
     async with httpx.AsyncClient(transport=pds.transport()) as client:
-        adapter = BlueskyAdapter(client, fetch_cards=False)
+        adapter = BlueskyAdapter(client, clock=FakeClock(), fetch_cards=False)
         ctx = AccountContext(alice, SecretVault(secrets), asyncio.Lock())
         part = PartRequest(
             index=0, text="once", media=(), options={}, idempotency_key=f"{new_idempotency_key()}-0"
@@ -204,11 +206,13 @@ async def test_rate_limit_waits_for_retry_after(
 
 
 async def test_tids_are_stable_per_part_and_ordered_by_time() -> None:
+    tid = functools.partial(tid_for, now=START)  # the key carries its time; `now` is only a fallback
     key = new_idempotency_key()
-    assert tid_for(f"{key}-0") == tid_for(f"{key}-0") != tid_for(f"{key}-1")
+    assert tid(f"{key}-0") == tid(f"{key}-0") != tid(f"{key}-1")
     later = new_idempotency_key()
-    assert tid_for(f"{key}-0") < tid_for(f"{later}-0") or key[:14] == later[:14]
-    assert len(tid_for(f"{key}-0")) == 13
+    assert tid(f"{key}-0") < tid(f"{later}-0") or key[:14] == later[:14]
+    assert len(tid(f"{key}-0")) == 13
+    assert tid_for(f"{key}-0", now=START + timedelta(days=1)) == tid(f"{key}-0")
 
 
 async def test_removing_says_where_to_delete_the_app_password(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import socket
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -49,7 +50,8 @@ async def engine(
     secrets: MemorySecretStore,
     server: FakeLinkedIn,
 ) -> AsyncIterator[Engine]:
-    registry = AdapterRegistry({Network.LINKEDIN: lambda client: LinkedInAdapter(client, poll_s=0.001)})
+    registry = AdapterRegistry({Network.LINKEDIN: functools.partial(LinkedInAdapter, poll_s=0.001)})
+    server.oauth.now = lambda: clock.now().timestamp()  # LinkedIn and Outpost share one time, as for real
     eng = Engine.open(
         tmp_path / "data", registry=registry, secrets=secrets, clock=clock, transport=loopback.transport()
     )
@@ -322,21 +324,39 @@ async def test_an_app_with_pkce_enabled_signs_in_with_a_verifier(
 
 
 async def test_a_sign_in_ending_within_a_week_asks_for_a_reconnect_in_time(
-    engine: Engine, server: FakeLinkedIn, loopback: LoopbackServer
+    engine: Engine, alice: Account, clock: FakeClock
 ) -> None:
-    """Without refresh tokens LinkedIn's sign-in simply ends (60 days): a week ahead, the card says when."""
-    server.oauth.access_lifetime_s = 3 * 86400  # connected 57 days ago, as it were
-    account = await engine.accounts.connect(Network.LINKEDIN, open_url=browser(loopback))  # type: ignore[arg-type]
-    [checked] = await engine.accounts.check(account.id)
+    """Without refresh tokens LinkedIn's sign-in simply ends (60 days): a week ahead, the card says when.
+
+    The weeks pass on the engine's clock (which LinkedIn's fake shares), not by waiting.
+    """
+    ends = clock.now() + timedelta(days=60)
+    clock.advance(timedelta(days=53) - timedelta(minutes=1))  # a week and a minute left
+    [checked] = await engine.accounts.check(alice.id)
+    assert checked.health.state is HealthState.OK and checked.health.message is None
+    clock.advance(timedelta(minutes=2))  # a minute under a week left
+    [checked] = await engine.accounts.check(alice.id)
     health = checked.health
     assert health.state is HealthState.DEGRADED
     assert health.token_has_scopes and health.token_is_valid  # nothing is missing: time is running out
-    ends = datetime.now(UTC) + timedelta(days=3)
     assert health.message == f"The LinkedIn sign-in ends on {ends:%Y-%m-%d}; reconnect before then."
-    assert health.sign_in_ends_at is not None and abs(health.sign_in_ends_at - ends) < timedelta(minutes=1)
+    assert health.sign_in_ends_at == ends and health.checked_at == clock.now()
 
 
-async def test_a_fresh_sign_in_is_healthy_and_says_when_it_ends(alice: Account) -> None:
+async def test_the_sign_in_works_to_its_last_minute_then_says_reconnect(
+    engine: Engine, alice: Account, clock: FakeClock, server: FakeLinkedIn
+) -> None:
+    """No refresh token, so no early renewal: the token is used until it ends, then the account breaks."""
+    clock.advance(timedelta(days=60) - timedelta(minutes=1))
+    post = await engine.posts.create(PostInput(text="on the last day", accounts=(alice.id,)), When.now())
+    assert post.status is PostStatus.PUBLISHED, post.targets[0].error
+    clock.advance(timedelta(minutes=2))
+    [checked] = await engine.accounts.check(alice.id)
+    assert checked.health.state is HealthState.BROKEN
+    assert checked.health.message is not None and "Reconnect the account" in checked.health.message
+    assert [p.shown for p in server.posts] == ["on the last day"]
+
+
+async def test_a_fresh_sign_in_is_healthy_and_says_when_it_ends(alice: Account, clock: FakeClock) -> None:
     assert alice.health.state is HealthState.OK and alice.health.message is None
-    ends = alice.health.sign_in_ends_at
-    assert ends is not None and abs(ends - (datetime.now(UTC) + timedelta(days=60))) < timedelta(minutes=1)
+    assert alice.health.sign_in_ends_at == clock.now() + timedelta(days=60)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import time
+import functools
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -14,7 +14,7 @@ import pytest_asyncio
 
 from outpost.adapters.base import AddAccountRequest
 from outpost.adapters.registry import AdapterRegistry
-from outpost.adapters.x import XAdapter
+from outpost.adapters.x import REFRESH_MARGIN, XAdapter
 from outpost.auth.oauth import AuthorizationError
 from outpost.domain.enums import ErrorCode, HealthState, Network, PostStatus, TargetStatus
 from outpost.domain.errors import SecretStoreError, ValidationError
@@ -52,11 +52,10 @@ def loopback(server: FakeX) -> object:
 
 @pytest_asyncio.fixture
 async def engine(
-    tmp_path: Path, loopback: LoopbackServer, clock: FakeClock, secrets: MemorySecretStore
+    tmp_path: Path, loopback: LoopbackServer, clock: FakeClock, secrets: MemorySecretStore, server: FakeX
 ) -> AsyncIterator[Engine]:
-    registry = AdapterRegistry(
-        {Network.X: lambda client: XAdapter(client, poll_scale=0.001, reply_retry_s=0.01)}
-    )
+    registry = AdapterRegistry({Network.X: functools.partial(XAdapter, poll_scale=0.001, reply_retry_s=0.01)})
+    server.now = server.oauth.now = lambda: clock.now().timestamp()  # X and Outpost share one time
     eng = Engine.open(
         tmp_path / "data", registry=registry, secrets=secrets, clock=clock, transport=loopback.transport()
     )
@@ -229,11 +228,10 @@ async def test_rate_limit_waits_until_x_rate_limit_reset_then_publishes(
     engine: Engine, alice: Account, server: FakeX, clock: FakeClock
 ) -> None:
     server.used[("POST /2/tweets", "alice")] = 100  # the 15-minute window is used up
-    server.reset_epoch = int(time.time()) + 45
-    server.now = lambda: time.time() + sum(clock.sleeps)  # X sees the time the engine waited
+    server.reset_epoch = int(clock.now().timestamp()) + 45  # X sees the time the engine waits
     post = await engine.posts.create(PostInput(text="patience", accounts=(alice.id,)), When.now())
     assert post.status is PostStatus.PUBLISHED, post.targets[0].error
-    assert any(40 <= wait <= 46 for wait in clock.sleeps), clock.sleeps
+    assert clock.sleeps == [45.0]  # to the second of X's reset, by the engine's clock
     assert len(server.creates()) == 2 and len(server.tweets) == 1
 
 
@@ -387,7 +385,7 @@ async def test_a_rate_limit_pauses_the_whole_account_not_just_one_post(
     engine: Engine, alice: Account, server: FakeX, clock: FakeClock
 ) -> None:
     server.used[("POST /2/tweets", "alice")] = 100
-    server.reset_epoch = int(time.time()) + 600  # ten minutes: too long to wait inside one publish
+    server.reset_epoch = int(clock.now().timestamp()) + 600  # ten minutes: too long to wait in one publish
     first = await engine.posts.create(PostInput(text="first", accounts=(alice.id,)), When.now())
     error = first.targets[0].error
     assert first.status is PostStatus.FAILED and error is not None and error.code is ErrorCode.RATE_LIMITED
@@ -398,27 +396,29 @@ async def test_a_rate_limit_pauses_the_whole_account_not_just_one_post(
     assert second.status is PostStatus.FAILED and "nothing was sent" in second.targets[0].error.message  # type: ignore[union-attr]
     assert len(server.creates()) == 1  # one 429, then Outpost stayed quiet: no retry storm
 
-    clock.advance(timedelta(minutes=11))  # the pause is over
-    server.now = lambda: time.time() + 660
+    clock.advance(timedelta(minutes=11))  # the pause is over (for X too: it shares the clock)
     third = await engine.posts.create(PostInput(text="third", accounts=(alice.id,)), When.now())
     assert third.status is PostStatus.PUBLISHED
     assert not (await engine.accounts.get(alice.id)).health.rate_limited
 
 
 async def test_a_token_about_to_expire_is_refreshed_before_any_request_fails(
-    engine: Engine, alice: Account, server: FakeX, secrets: MemorySecretStore
+    engine: Engine, alice: Account, server: FakeX, secrets: MemorySecretStore, clock: FakeClock
 ) -> None:
-    creds = stored(secrets, alice)
-    creds["expires_at"] = (datetime.now(UTC) + timedelta(minutes=3)).isoformat()  # inside the margin
+    """X's tokens live 2 hours; in their last 10 minutes (by the engine's clock) Outpost renews first."""
+    old = stored(secrets, alice)["access_token"]
+    clock.advance(timedelta(hours=2) - REFRESH_MARGIN - timedelta(minutes=1))  # 11 minutes left
+    early = await engine.posts.create(PostInput(text="still fresh", accounts=(alice.id,)), When.now())
+    assert early.status is PostStatus.PUBLISHED and server.oauth.refreshes == 0
+    clock.advance(timedelta(minutes=2))  # 9 minutes left: inside the margin
     post = await engine.posts.create(PostInput(text="fresh token", accounts=(alice.id,)), When.now())
     assert post.status is PostStatus.PUBLISHED and server.oauth.refreshes == 1
-    refused = [
-        r
+    with_old = [
+        r.content
         for r in server.requests
-        if r.url.path == "/2/tweets"
-        and "Bearer " + creds["access_token"] in r.headers.get("authorization", "")
+        if r.url.path == "/2/tweets" and r.headers.get("authorization") == f"Bearer {old}"
     ]
-    assert refused == []  # the old token was never used: refreshed first, not after a 401
+    assert len(with_old) == 1 and b"still fresh" in with_old[0]  # refreshed first, not after a 401
 
 
 async def test_if_the_keyring_cannot_keep_the_rotated_token_it_is_not_used(

@@ -160,7 +160,7 @@ async def test_resending_the_same_part_never_makes_a_second_post(
     from outpost.auth.secrets import SecretVault
 
     async with httpx.AsyncClient() as client:
-        adapter = BlueskyAdapter(client)
+        adapter = BlueskyAdapter(client, clock=FakeClock())
         ctx = AccountContext(account, SecretVault(secrets), asyncio.Lock())
         part = PartRequest(
             index=0,

@@ -12,9 +12,10 @@ landed, and an error a person can read.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,7 @@ class Rig:
     network: Network
     fake: Any
     handler: Callable[[httpx.Request], httpx.Response]
-    adapter: Callable[[httpx.AsyncClient], NetworkAdapter]
+    adapter: Callable[..., NetworkAdapter]  # (client, *, clock) → adapter, as the registry calls it
     add: Callable[[Engine], Awaitable[Account]]
     is_create: Matcher
     is_upload: Matcher
@@ -69,7 +70,7 @@ def _rig(name: str) -> Rig:
             Network.MASTODON,
             masto,
             masto.handle,
-            lambda c: MastodonAdapter(c, media_poll_s=0.001),
+            functools.partial(MastodonAdapter, media_poll_s=0.001),
             lambda e: e.accounts.add(
                 Network.MASTODON, AddAccountRequest(service_url=BASE, access_token="token-alice")
             ),
@@ -85,7 +86,7 @@ def _rig(name: str) -> Rig:
             Network.BLUESKY,
             pds,
             pds.handle_request,
-            lambda c: BlueskyAdapter(c, fetch_cards=False),
+            functools.partial(BlueskyAdapter, fetch_cards=False),
             lambda e: e.accounts.add(
                 Network.BLUESKY,
                 AddAccountRequest(handle="@alice.example", app_password=pds.app_password, service_url=PDS),
@@ -103,7 +104,7 @@ def _rig(name: str) -> Rig:
             Network.X,
             x,
             x.handle,
-            lambda c: XAdapter(c, poll_scale=0.001),
+            functools.partial(XAdapter, poll_scale=0.001),
             lambda e: e.accounts.add(Network.X, AddAccountRequest(access_token=token)),
             lambda r: r.method == "POST" and r.url.path == "/2/tweets",
             lambda r: r.url.path.startswith("/2/media/upload"),
@@ -117,7 +118,7 @@ def _rig(name: str) -> Rig:
         Network.LINKEDIN,
         linkedin,
         linkedin.handle,
-        lambda c: LinkedInAdapter(c, poll_s=0.001),
+        functools.partial(LinkedInAdapter, poll_s=0.001),
         lambda e: e.accounts.add(Network.LINKEDIN, AddAccountRequest(access_token=member_token)),
         lambda r: r.method == "POST" and r.url.path == "/rest/posts",
         lambda r: r.url.path == "/rest/images",
@@ -219,7 +220,7 @@ async def test_a_server_error_on_create(
 async def test_a_rate_limit_waits_for_the_networks_reset_then_publishes_once(
     engine: Engine, account: Account, rig: Rig, served: FaultyTransport, clock: FakeClock
 ) -> None:
-    reset = datetime.now(UTC) + timedelta(seconds=20)
+    reset = clock.now() + timedelta(seconds=20)  # the network's time is the engine's here
 
     async def limited(request: httpx.Request) -> httpx.Response:
         return httpx.Response(429, json={"error": "RateLimitExceeded"}, headers=rig.rate_limit_headers(reset))

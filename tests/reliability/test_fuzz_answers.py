@@ -10,6 +10,7 @@ the person in plain words) is a crash waiting to happen in a person's queue or A
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -36,6 +37,7 @@ from outpost.adapters.x import XAdapter
 from outpost.domain.enums import Network
 from outpost.domain.errors import KnownError, PublishError
 from outpost.domain.models import Account, MediaAsset, PublishedPart
+from tests.fakes import FakeClock
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
@@ -99,16 +101,14 @@ class _Vault:
         self.credentials = dict(credentials)
 
 
-ACCOUNTS: dict[
-    Network, tuple[Callable[[httpx.AsyncClient], NetworkAdapter], dict[str, Any], dict[str, str]]
-] = {
+ACCOUNTS: dict[Network, tuple[Callable[..., NetworkAdapter], dict[str, Any], dict[str, str]]] = {
     Network.MASTODON: (
-        lambda c: MastodonAdapter(c, media_poll_s=0, media_poll_max_s=0.05),
+        functools.partial(MastodonAdapter, media_poll_s=0, media_poll_max_s=0.05),
         {"service_url": "https://masto.example", "handle": "alice@masto.example"},
         {"access_token": "t"},
     ),
     Network.BLUESKY: (
-        lambda c: BlueskyAdapter(c, fetch_cards=False),
+        functools.partial(BlueskyAdapter, fetch_cards=False),
         {"service_url": "https://pds.example", "handle": "alice.example"},
         {
             "access_jwt": "a",
@@ -120,12 +120,12 @@ ACCOUNTS: dict[
         },
     ),
     Network.X: (
-        lambda c: XAdapter(c, poll_scale=0, reply_retry_s=0),
+        functools.partial(XAdapter, poll_scale=0, reply_retry_s=0),
         {"handle": "alice", "target_id": "1"},
         {"access_token": "t"},
     ),
     Network.LINKEDIN: (
-        lambda c: LinkedInAdapter(c, poll_s=0),
+        functools.partial(LinkedInAdapter, poll_s=0),
         {"handle": "alice", "target_id": "urn:li:person:abc"},
         {"access_token": "t"},
     ),
@@ -155,7 +155,7 @@ def _run(network: Network, answer: httpx.Response, action: str, tmp: Path) -> ob
     async def scenario() -> object:
         transport = httpx.MockTransport(lambda request: answer)
         async with httpx.AsyncClient(transport=transport) as client:
-            adapter = make(client)
+            adapter = make(client, clock=FakeClock())
             ctx = _context(network, fields, credentials)
             if action == "add":
                 return await adapter.add_account(ADD_REQUESTS[network])

@@ -19,6 +19,7 @@ import httpx
 from outpost.auth.oauth import OpenUrl
 from outpost.auth.providers import DEFAULT_PORT
 from outpost.domain.capabilities import Capabilities
+from outpost.domain.clock import Clock
 from outpost.domain.enums import Network
 from outpost.domain.errors import InvalidStateError, Problem
 from outpost.domain.models import Account, HealthReport, MediaAsset, Options, Post, PublishedPart, Target
@@ -152,6 +153,10 @@ class NetworkAdapter(ABC):
     - `publish` sends exactly one create request per call; the engine persists each result
       before asking for the next part, so a crash mid-thread resumes without duplicates.
     - Nothing here touches the store or Qt; secrets come and go through `AccountContext`.
+    - Nothing here reads the machine's clock: "now" (a health check's time, a token's expiry,
+      a rate limit's reset) comes from `clock`, the engine's, so tests move time by hand.
+      Waits for the network's own processing (media polling) stay on asyncio time: they are
+      real-time pauses between requests, not rules about the time of day.
     """
 
     network: ClassVar[Network]
@@ -162,8 +167,9 @@ class NetworkAdapter(ABC):
     #: create whose outcome is unknown without asking the person to look themselves.
     can_find_posts: ClassVar[bool] = False
 
-    def __init__(self, client: httpx.AsyncClient, *, api_base: str | None = None) -> None:
+    def __init__(self, client: httpx.AsyncClient, *, clock: Clock, api_base: str | None = None) -> None:
         self.client = client
+        self.clock = clock
         self.api_base = api_base
 
     @abstractmethod

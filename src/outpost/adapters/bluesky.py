@@ -42,6 +42,7 @@ from outpost.adapters.base import (
 )
 from outpost.adapters.http import api_base, error_for, read, read_id, retry_after, send, server_message
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
+from outpost.domain.clock import Clock
 from outpost.domain.enums import Network
 from outpost.domain.errors import AuthExpired, ValidationError
 from outpost.domain.media_rules import RULES
@@ -65,12 +66,16 @@ OPTIONS = (
 )
 
 
-def tid_for(key: str) -> str:
-    """A TID record key, stable for one idempotency key (see `composer.new_idempotency_key`)."""
+def tid_for(key: str, *, now: datetime) -> str:
+    """A TID record key, stable for one idempotency key (see `composer.new_idempotency_key`).
+
+    The key's leading hex digits are its creation time; only a key without them (not one Outpost
+    makes) falls back to `now`.
+    """
     try:
         micros = int(key[:14], 16)
     except ValueError:
-        micros = int(datetime.now(UTC).timestamp() * 1_000_000)
+        micros = int(now.timestamp() * 1_000_000)
     digest = hashlib.sha256(key.encode()).digest()
     part = int(key.rsplit("-", 1)[1]) if "-" in key and key.rsplit("-", 1)[1].isdigit() else 0
     clock_id = int.from_bytes(digest[:2], "big") % 1024
@@ -90,9 +95,14 @@ class BlueskyAdapter(NetworkAdapter):
     idempotent_publish = True
 
     def __init__(
-        self, client: httpx.AsyncClient, *, api_base: str | None = None, fetch_cards: bool = True
+        self,
+        client: httpx.AsyncClient,
+        *,
+        clock: Clock,
+        api_base: str | None = None,
+        fetch_cards: bool = True,
     ) -> None:
-        super().__init__(client, api_base=api_base)
+        super().__init__(client, clock=clock, api_base=api_base)
         self.fetch_cards = fetch_cards
 
     # -- rules ---------------------------------------------------------------------------------
@@ -128,7 +138,7 @@ class BlueskyAdapter(NetworkAdapter):
             service_url=credentials["pds"],
             credentials=credentials,
             health=HealthReport.summarise(
-                is_active_user=session.get("active", True) is not False, checked_at=_now()
+                is_active_user=session.get("active", True) is not False, checked_at=self.clock.now()
             ),
         )
 
@@ -138,10 +148,10 @@ class BlueskyAdapter(NetworkAdapter):
             f"{service}/xrpc/com.atproto.server.createSession",
             json={"identifier": identifier, "password": password},
         )
-        response = await send(self.client, request, network=self.network, reset_parser=_reset, check=False)
+        response = await self._send(request)
         if response.is_success:
             return _session(response)
-        error = error_for(response, network=self.network, now=_now(), reset_parser=_reset)
+        error = error_for(response, network=self.network, now=self.clock.now(), reset_parser=_reset)
         if response.status_code in (400, 401):
             reason = server_message(response) or "invalid identifier or password"
             raise AuthExpired(f"Bluesky refused the sign-in: {reason}.")
@@ -161,7 +171,7 @@ class BlueskyAdapter(NetworkAdapter):
         active = body.get("active", True) is not False
         return HealthReport.summarise(
             is_active_user=active,
-            checked_at=_now(),
+            checked_at=self.clock.now(),
             message=None if active else f"Bluesky says the account is {body.get('status', 'inactive')}.",
         )
 
@@ -197,10 +207,11 @@ class BlueskyAdapter(NetworkAdapter):
         """`createRecord` of an `app.bsky.feed.post` with a client-chosen TID key."""
         creds = await self._session(ctx)
         rich = bluesky_text.build(part.text, await self._resolve_mentions(ctx, part.text))
+        now = self.clock.now()
         record: dict[str, Any] = {
             "$type": "app.bsky.feed.post",
             "text": rich.text,
-            "createdAt": _now().strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+            "createdAt": now.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
         }
         if rich.facets:
             record["facets"] = rich.facets
@@ -215,7 +226,7 @@ class BlueskyAdapter(NetworkAdapter):
         embed = await self._embed(ctx, part, rich)
         if embed is not None:
             record["embed"] = embed
-        rkey = tid_for(part.idempotency_key)
+        rkey = tid_for(part.idempotency_key, now=now)
         body = {"repo": creds["did"], "collection": "app.bsky.feed.post", "rkey": rkey, "record": record}
         response = await self._xrpc(ctx, "POST", "com.atproto.repo.createRecord", json=body, check=False)
         if not response.is_success:
@@ -227,7 +238,7 @@ class BlueskyAdapter(NetworkAdapter):
                 else None
             )
             if existing is None:
-                raise error_for(response, network=self.network, now=_now(), reset_parser=_reset)
+                raise error_for(response, network=self.network, now=self.clock.now(), reset_parser=_reset)
             log.info("post %s already exists (an earlier try landed); using it", rkey)
             response_body = existing
         else:
@@ -370,7 +381,7 @@ class BlueskyAdapter(NetworkAdapter):
             return response
         if _error_name(response) in TOKEN_ERRORS:
             raise self._auth_error(response)
-        raise error_for(response, network=self.network, now=_now(), reset_parser=_reset)
+        raise error_for(response, network=self.network, now=self.clock.now(), reset_parser=_reset)
 
     async def _send_authed(
         self,
@@ -386,7 +397,13 @@ class BlueskyAdapter(NetworkAdapter):
             headers={**(headers or {}), "Authorization": f"Bearer {creds['access_jwt']}"},
             **content,
         )
-        return await send(self.client, request, network=self.network, reset_parser=_reset, check=False)
+        return await self._send(request)
+
+    async def _send(self, request: httpx.Request) -> httpx.Response:
+        """Send; an error answer comes back to be read (Bluesky names expired tokens in a 400)."""
+        return await send(
+            self.client, request, network=self.network, clock=self.clock, reset_parser=_reset, check=False
+        )
 
     async def _refreshed(self, ctx: AccountContext, expired_access: str) -> dict[str, str]:
         """New tokens, written to the keyring before use; one refresh per account at a time."""
@@ -399,9 +416,7 @@ class BlueskyAdapter(NetworkAdapter):
                 f"{creds['pds']}/xrpc/com.atproto.server.refreshSession",
                 headers={"Authorization": f"Bearer {creds['refresh_jwt']}"},
             )
-            response = await send(
-                self.client, request, network=self.network, reset_parser=_reset, check=False
-            )
+            response = await self._send(request)
             if response.is_success:
                 session = _session(response)
             elif _error_name(response) in TOKEN_ERRORS and creds.get("app_password"):
@@ -477,10 +492,6 @@ def _reset(response: httpx.Response, now: datetime) -> datetime | None:
     if value.isdigit():
         return datetime.fromtimestamp(int(value), UTC)
     return None
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class _OpenGraph(HTMLParser):

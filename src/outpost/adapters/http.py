@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from outpost import __version__
+from outpost.domain.clock import Clock
 from outpost.domain.enums import ErrorCode, Network
 from outpost.domain.errors import (
     AuthExpired,
@@ -57,7 +58,7 @@ async def send(
     request: httpx.Request,
     *,
     network: Network,
-    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Clock,
     reset_parser: ResetParser | None = None,
     check: bool = True,
 ) -> httpx.Response:
@@ -65,7 +66,7 @@ async def send(
 
     With `check=False` an HTTP error answer is returned too (read in full), for adapters that
     must look at it first (Bluesky's expired tokens come as HTTP 400); transport failures still
-    raise.
+    raise. `clock` (the adapter's) dates a rate limit's "retry after N seconds".
     """
     try:
         response = await _send_once_more_if_safe(client, request)
@@ -86,7 +87,7 @@ async def send(
     await response.aread()
     if not check:
         return response
-    raise error_for(response, network=network, now=now(), reset_parser=reset_parser)
+    raise error_for(response, network=network, now=clock.now(), reset_parser=reset_parser)
 
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})

@@ -25,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any, ClassVar
 from urllib.parse import quote
 
@@ -48,6 +48,7 @@ from outpost.adapters.tokens import (
 )
 from outpost.auth.oauth import OpenUrl
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
+from outpost.domain.clock import Clock
 from outpost.domain.enums import ErrorCode, Network
 from outpost.domain.errors import (
     AuthExpired,
@@ -97,10 +98,15 @@ class LinkedInAdapter(OAuthAppAdapter):
     refresh_margin: ClassVar[timedelta] = REFRESH_MARGIN
 
     def __init__(
-        self, client: httpx.AsyncClient, *, api_base: str | None = None, poll_s: float = PROCESSING_POLL_S
+        self,
+        client: httpx.AsyncClient,
+        *,
+        clock: Clock,
+        api_base: str | None = None,
+        poll_s: float = PROCESSING_POLL_S,
     ) -> None:
         """Make the adapter; `poll_s` is the wait between media status checks (tests shorten it)."""
-        super().__init__(client, api_base=api_base)
+        super().__init__(client, clock=clock, api_base=api_base)
         self._poll_s = poll_s
 
     # -- rules ---------------------------------------------------------------------------------
@@ -220,7 +226,7 @@ class LinkedInAdapter(OAuthAppAdapter):
         return self._health(await ctx.credentials())
 
     def _health(self, credentials: dict[str, str]) -> HealthReport:
-        now = datetime.now(UTC)
+        now = self.clock.now()
         ends = expires_at(credentials)
         if credentials.get("refresh_token"):
             ends = expires_at(credentials, "refresh_expires_at")
@@ -243,7 +249,7 @@ class LinkedInAdapter(OAuthAppAdapter):
                 "Outpost has no client secret for this token, so it cannot revoke it; remove Outpost's "
                 "app at https://www.linkedin.com/mypreferences/d/data-sharing-for-permitted-services."
             )
-        await self._endpoint.revoke(self.client, credentials)
+        await self._endpoint.revoke(self.client, credentials, self.clock)
         return "Outpost's access was revoked at LinkedIn."
 
     # -- media ---------------------------------------------------------------------------------
@@ -332,7 +338,7 @@ class LinkedInAdapter(OAuthAppAdapter):
         request = self.client.build_request(
             "PUT", url, content=data, headers={"Authorization": f"Bearer {token}", "Content-Type": mime_type}
         )
-        response = await send(self.client, request, network=Network.LINKEDIN, check=False)
+        response = await send(self.client, request, network=Network.LINKEDIN, clock=self.clock, check=False)
         if not response.is_success:
             raise self._error(response)
         return response
@@ -361,6 +367,8 @@ class LinkedInAdapter(OAuthAppAdapter):
                     f"Outpost will try again.",
                     may_have_taken_effect=False,
                 )
+            # A real-time pause for LinkedIn's own processing, not a rule about the time: asyncio
+            # time, so a test's clock standing still cannot make it spin (tests shorten `poll_s`).
             await asyncio.sleep(self._poll_s)
             waited += max(self._poll_s, PROCESSING_POLL_S)
 
@@ -439,7 +447,7 @@ class LinkedInAdapter(OAuthAppAdapter):
                 f"Update Outpost to publish to LinkedIn again; your post is kept."
             )
         if status == 429:
-            now = datetime.now(UTC)
+            now = self.clock.now()
             retry_at = retry_after(response, now)
             wait = None if retry_at is None else max(0.0, (retry_at - now).total_seconds())
             return RateLimited(

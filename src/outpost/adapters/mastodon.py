@@ -18,8 +18,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
@@ -39,6 +38,7 @@ from outpost.adapters.base import (
 from outpost.adapters.http import read, read_id, send, text_or_none
 from outpost.auth.oauth import LoopbackRedirect, OpenUrl, Pkce, new_state
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
+from outpost.domain.clock import Clock
 from outpost.domain.enums import Network
 from outpost.domain.errors import AuthExpired, Problem, PublishError, Rejected, ValidationError
 from outpost.domain.media_rules import RULES, MediaRules
@@ -53,7 +53,7 @@ APP_NAME = "Outpost"
 APP_WEBSITE = "https://github.com/outpost-app/outpost"
 SCOPES_MODERN = "profile write:statuses write:media"  # Mastodon ≥ 4.3 (discovery lists `profile`)
 SCOPES_CLASSIC = "read:accounts write:statuses write:media"
-INSTANCE_TTL_S = 3600.0
+INSTANCE_TTL = timedelta(hours=1)
 MEDIA_POLL_S = 1.0
 MEDIA_POLL_MAX_S = 600.0
 NOT_PROCESSED_RETRIES = 10
@@ -174,12 +174,13 @@ class MastodonAdapter(NetworkAdapter):
         self,
         client: httpx.AsyncClient,
         *,
+        clock: Clock,
         api_base: str | None = None,
         media_poll_s: float = MEDIA_POLL_S,
         media_poll_max_s: float = MEDIA_POLL_MAX_S,
     ) -> None:
-        super().__init__(client, api_base=api_base)
-        self._instances: dict[str, tuple[float, InstanceRules]] = {}
+        super().__init__(client, clock=clock, api_base=api_base)
+        self._instances: dict[str, tuple[datetime, InstanceRules]] = {}  # server → (read at, rules)
         self.media_poll_s = media_poll_s
         self.media_poll_max_s = media_poll_max_s
 
@@ -205,8 +206,9 @@ class MastodonAdapter(NetworkAdapter):
         )
 
     async def _rules(self, instance: str) -> InstanceRules:
+        """The server's limits, read again once they are an hour old (a clock set back counts as old)."""
         cached = self._instances.get(instance)
-        if cached and time.monotonic() - cached[0] < INSTANCE_TTL_S:
+        if cached and timedelta(0) <= self.clock.now() - cached[0] < INSTANCE_TTL:
             return cached[1]
         rules = InstanceRules()
         for path in ("/api/v2/instance", "/api/v1/instance"):
@@ -220,7 +222,7 @@ class MastodonAdapter(NetworkAdapter):
         else:
             log.warning("cannot read %s's limits; using Mastodon's defaults", instance)
             return rules
-        self._instances[instance] = (time.monotonic(), rules)
+        self._instances[instance] = (self.clock.now(), rules)
         return rules
 
     def validate(self, post: Post, target: Target, account: Account, caps: Capabilities) -> list[Problem]:
@@ -365,11 +367,12 @@ class MastodonAdapter(NetworkAdapter):
     def _health(self, response: httpx.Response) -> HealthReport:
         remaining = response.headers.get("x-ratelimit-remaining")
         limited = remaining is not None and remaining.strip() == "0"
-        reset = _reset_time(response, datetime.now(UTC)) if limited else None
+        now = self.clock.now()
+        reset = _reset_time(response, now) if limited else None
         return HealthReport.summarise(
             rate_limited=limited,
             rate_limit_reset_at=reset,
-            checked_at=datetime.now(UTC),
+            checked_at=now,
             message=f"Rate limited until {reset:%H:%M} UTC" if limited and reset else None,
         )
 
@@ -402,8 +405,12 @@ class MastodonAdapter(NetworkAdapter):
         Only the status decides (docs.joinmastodon.org/methods/media): a server answering 200
         without a `url` is not waited on for ten minutes.
         """
-        deadline = time.monotonic() + self.media_poll_max_s
-        while time.monotonic() < deadline:
+        # A deadline for waiting on the server's own processing, on asyncio time like the pauses:
+        # it measures real seconds spent, not the time of day, and a test's clock standing still
+        # cannot make it spin forever (tests shorten `media_poll_s` and `media_poll_max_s`).
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.media_poll_max_s
+        while loop.time() < deadline:
             await asyncio.sleep(self.media_poll_s)
             response = await self._send(
                 "GET", instance, f"/api/v1/media/{quote(media_id, safe='')}", token=token
@@ -442,7 +449,7 @@ class MastodonAdapter(NetworkAdapter):
             except Rejected as exc:
                 if NOT_PROCESSED_MARKER not in str(exc).lower() or attempt == NOT_PROCESSED_RETRIES:
                     raise
-                await asyncio.sleep(self.media_poll_s)
+                await asyncio.sleep(self.media_poll_s)  # real time for the server's processing (as above)
         status = read(response, Network.MASTODON, kind=dict)
         return PublishedPart(
             platform_post_id=read_id(response, Network.MASTODON, "id"),
@@ -478,7 +485,9 @@ class MastodonAdapter(NetworkAdapter):
         if token:
             all_headers["Authorization"] = f"Bearer {token}"
         request = self.client.build_request(method, f"{instance}{path}", headers=all_headers, **content)
-        return await send(self.client, request, network=Network.MASTODON, reset_parser=_reset_time)
+        return await send(
+            self.client, request, network=Network.MASTODON, clock=self.clock, reset_parser=_reset_time
+        )
 
 
 def _reset_time(response: httpx.Response, now: datetime) -> datetime | None:

@@ -18,6 +18,7 @@ from outpost.adapters.http import send
 from outpost.adapters.tokens import TokenEndpoint, TokenKeeper, missing_app_message, sign_in, with_overrides
 from outpost.auth.oauth import OpenUrl
 from outpost.auth.providers import PROVIDERS
+from outpost.domain.clock import Clock
 from outpost.domain.errors import AuthExpired, PublishError, ValidationError
 
 
@@ -32,17 +33,17 @@ class OAuthAppAdapter(NetworkAdapter):
     #: X's confidential clients authenticate with HTTP Basic; LinkedIn sends the secret in the form.
     basic_auth_with_secret: ClassVar[bool] = False
 
-    def __init__(self, client: httpx.AsyncClient, *, api_base: str | None = None) -> None:
+    def __init__(self, client: httpx.AsyncClient, *, clock: Clock, api_base: str | None = None) -> None:
         self.provider = with_overrides(PROVIDERS[self.network])
         self._api = (api_base or self.provider.api_url or "").rstrip("/")
-        super().__init__(client, api_base=self._api)
+        super().__init__(client, clock=clock, api_base=self._api)
         self._endpoint = TokenEndpoint(
             self.network,
             self.provider.token_url,
             self.provider.revoke_url,
             basic_auth_with_secret=self.basic_auth_with_secret,
         )
-        self._tokens = TokenKeeper(self._endpoint, client, margin=self.refresh_margin)
+        self._tokens = TokenKeeper(self._endpoint, client, margin=self.refresh_margin, clock=clock)
 
     # -- signing in ----------------------------------------------------------------------------
 
@@ -55,7 +56,7 @@ class OAuthAppAdapter(NetworkAdapter):
                 "client_id", missing_app_message(self.provider), network=self.network.value
             )
         provider = self.provider.with_scopes((*self.provider.scopes, *extra_scopes))
-        return await sign_in(self.client, provider, self._endpoint, app, open_url)
+        return await sign_in(self.client, provider, self._endpoint, app, open_url, clock=self.clock)
 
     def _hand_made_credentials(self, request: AddAccountRequest, *, access_hint: str) -> Credentials:
         """Credentials from tokens made elsewhere (`accounts add NETWORK --access-token …`).
@@ -111,7 +112,7 @@ class OAuthAppAdapter(NetworkAdapter):
     async def _request(self, method: str, path: str, *, token: str, **content: Any) -> httpx.Response:
         headers = {"Authorization": f"Bearer {token}", **self._headers()}
         request = self.client.build_request(method, f"{self._api}{path}", headers=headers, **content)
-        response = await send(self.client, request, network=self.network, check=False)
+        response = await send(self.client, request, network=self.network, clock=self.clock, check=False)
         if response.is_success:
             return response
         raise self._error(response)

@@ -22,7 +22,6 @@ from __future__ import annotations
 import base64
 import dataclasses
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -33,6 +32,7 @@ from outpost.adapters.base import AccountContext, Credentials, DeveloperApp
 from outpost.adapters.http import api_base, auth_base, send, server_message
 from outpost.auth.oauth import LoopbackRedirect, OpenUrl, new_state
 from outpost.auth.providers import OAuthProvider, authorize_url, new_pkce
+from outpost.domain.clock import Clock
 from outpost.domain.enums import Network
 from outpost.domain.errors import AuthExpired, PublishError, SecretStoreError
 
@@ -71,30 +71,32 @@ class TokenEndpoint:
         code: str,
         redirect_uri: str,
         verifier: str | None,
-        now: datetime,
+        clock: Clock,
     ) -> Credentials:
         """Trade the authorization code for tokens (RFC 6749 §4.1.3, RFC 7636 §4.5)."""
         form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
         if verifier is not None:
             form["code_verifier"] = verifier
         headers = self._client_auth(form, app.client_id, app.client_secret)
-        body = await self._post(client, form, headers, what="finish signing in")
-        return self._credentials(body, now, client_id=app.client_id, client_secret=app.client_secret)
+        asked_at = clock.now()
+        body = await self._post(client, form, headers, what="finish signing in", clock=clock)
+        return self._credentials(body, asked_at, client_id=app.client_id, client_secret=app.client_secret)
 
-    async def refresh(self, client: httpx.AsyncClient, current: Credentials, now: datetime) -> Credentials:
+    async def refresh(self, client: httpx.AsyncClient, current: Credentials, clock: Clock) -> Credentials:
         """New tokens for `current`'s refresh token (which the network may now invalidate)."""
         form = {"grant_type": "refresh_token", "refresh_token": current["refresh_token"]}
         client_id, secret = current.get("client_id", ""), current.get("client_secret", "")
         headers = self._client_auth(form, client_id, secret)
-        body = await self._post(client, form, headers, what="renew the sign-in")
-        fresh = self._credentials(body, now, client_id=client_id, client_secret=secret)
+        asked_at = clock.now()
+        body = await self._post(client, form, headers, what="renew the sign-in", clock=clock)
+        fresh = self._credentials(body, asked_at, client_id=client_id, client_secret=secret)
         if "refresh_token" not in fresh and "refresh_token" in current:
             fresh["refresh_token"] = current["refresh_token"]  # LinkedIn keeps the old one valid
             if "refresh_expires_at" in current:
                 fresh["refresh_expires_at"] = current["refresh_expires_at"]
         return fresh
 
-    async def revoke(self, client: httpx.AsyncClient, credentials: Credentials) -> None:
+    async def revoke(self, client: httpx.AsyncClient, credentials: Credentials, clock: Clock) -> None:
         """Revoke the account's token (RFC 7009) where the network has an endpoint for it."""
         assert self.revoke_url is not None
         form = {"token": credentials["access_token"]}
@@ -102,13 +104,19 @@ class TokenEndpoint:
             form, credentials.get("client_id", ""), credentials.get("client_secret", "")
         )
         request = client.build_request("POST", self.revoke_url, data=form, headers=headers)
-        await send(client, request, network=self.network)
+        await send(client, request, network=self.network, clock=clock)
 
     async def _post(
-        self, client: httpx.AsyncClient, form: dict[str, str], headers: dict[str, str], *, what: str
+        self,
+        client: httpx.AsyncClient,
+        form: dict[str, str],
+        headers: dict[str, str],
+        *,
+        what: str,
+        clock: Clock,
     ) -> dict[str, Any]:
         request = client.build_request("POST", self.token_url, data=form, headers=headers)
-        response = await send(client, request, network=self.network, check=False)
+        response = await send(client, request, network=self.network, clock=clock, check=False)
         if response.status_code in (400, 401, 403):
             # RFC 6749 §5.2: invalid_grant & co. The refresh token is dead: only a new sign-in helps.
             reason = server_message(response) or f"HTTP {response.status_code}"
@@ -134,8 +142,9 @@ class TokenEndpoint:
 
     @staticmethod
     def _credentials(
-        body: dict[str, Any], now: datetime, *, client_id: str, client_secret: str
+        body: dict[str, Any], asked_at: datetime, *, client_id: str, client_secret: str
     ) -> Credentials:
+        """What to keep of a token answer; lifetimes count from when we asked (never too late)."""
         creds: Credentials = {"access_token": body["access_token"], "client_id": client_id}
         if client_secret:
             creds["client_secret"] = client_secret
@@ -144,7 +153,7 @@ class TokenEndpoint:
         for key, target in (("expires_in", "expires_at"), ("refresh_token_expires_in", "refresh_expires_at")):
             seconds = body.get(key)
             if isinstance(seconds, int | float) and seconds > 0:
-                creds[target] = (now + timedelta(seconds=float(seconds))).isoformat()
+                creds[target] = (asked_at + timedelta(seconds=float(seconds))).isoformat()
         if isinstance(body.get("scope"), str):
             creds["scope"] = body["scope"]
         return creds
@@ -167,20 +176,16 @@ class TokenKeeper:
     Args:
         margin: refresh when less than this is left (X: minutes of a 2-hour token; LinkedIn:
             days of a 60-day token, so a health check while the app is open renews it in time).
+        clock: the adapter's (the engine's) clock, which decides when "less than this is left".
     """
 
     def __init__(
-        self,
-        endpoint: TokenEndpoint,
-        client: httpx.AsyncClient,
-        *,
-        margin: timedelta,
-        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        self, endpoint: TokenEndpoint, client: httpx.AsyncClient, *, margin: timedelta, clock: Clock
     ) -> None:
         self.endpoint = endpoint
         self._client = client
         self._margin = margin
-        self._now = now
+        self._clock = clock
 
     def needs_refresh(self, credentials: Credentials) -> bool:
         """Whether to renew the token now: within the margin if it can be renewed, else once expired.
@@ -191,7 +196,7 @@ class TokenKeeper:
         ends = expires_at(credentials)
         if ends is None:
             return False
-        left = ends - self._now()
+        left = ends - self._clock.now()
         return left <= timedelta(0) or (left < self._margin and bool(credentials.get("refresh_token")))
 
     async def access_token(self, ctx: AccountContext) -> str:
@@ -230,7 +235,7 @@ class TokenKeeper:
             )
         log.info("refreshing the %s token of %s (%s)", label, ctx.account.ref, why)
         try:
-            fresh = await self.endpoint.refresh(self._client, credentials, self._now())
+            fresh = await self.endpoint.refresh(self._client, credentials, self._clock)
         except AuthExpired:
             # Another Outpost process (the window and `outpost run` share the keyring) may have
             # rotated the refresh token a moment ago; its new tokens are then in the keyring.
@@ -302,7 +307,7 @@ async def sign_in(
     app: DeveloperApp,
     open_url: OpenUrl,
     *,
-    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Clock,
 ) -> Credentials:
     """The browser sign-in: authorize (state + PKCE) → loopback redirect → code exchange.
 
@@ -321,5 +326,5 @@ async def sign_in(
             code=code,
             redirect_uri=redirect.uri,
             verifier=pkce.verifier if pkce else None,
-            now=now(),
+            clock=clock,
         )

@@ -46,6 +46,7 @@ from outpost.adapters.http import read, read_id, server_message, text_or_none
 from outpost.adapters.oauth_app import OAuthAppAdapter
 from outpost.auth.oauth import OpenUrl
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
+from outpost.domain.clock import Clock
 from outpost.domain.enums import ErrorCode, Network
 from outpost.domain.errors import (
     AuthExpired,
@@ -118,6 +119,7 @@ class XAdapter(OAuthAppAdapter):
         self,
         client: httpx.AsyncClient,
         *,
+        clock: Clock,
         api_base: str | None = None,
         poll_scale: float = 1.0,
         reply_retry_s: float = 5.0,
@@ -127,7 +129,7 @@ class XAdapter(OAuthAppAdapter):
         `poll_scale` scales X's `check_after_secs` and `reply_retry_s` is the thread pause;
         production keeps what X asks for.
         """
-        super().__init__(client, api_base=api_base)
+        super().__init__(client, clock=clock, api_base=api_base)
         self._poll_scale = poll_scale
         self._reply_retry_s = reply_retry_s
 
@@ -192,7 +194,7 @@ class XAdapter(OAuthAppAdapter):
     def _health(self, credentials: dict[str, str], response: httpx.Response | None) -> HealthReport:
         granted = set(credentials.get("scope", "").split())
         missing = sorted(REQUIRED_SCOPES - granted) if granted else []
-        now = datetime.now(UTC)
+        now = self.clock.now()
         reset = reset_time(response, now) if response is not None else None
         message = None
         if missing:
@@ -217,7 +219,8 @@ class XAdapter(OAuthAppAdapter):
             )
         for kind in ("refresh_token", "access_token"):
             if credentials.get(kind):
-                await self._endpoint.revoke(self.client, {**credentials, "access_token": credentials[kind]})
+                revoked = {**credentials, "access_token": credentials[kind]}
+                await self._endpoint.revoke(self.client, revoked, self.clock)
         return "Outpost's access was revoked at X."
 
     # -- media ---------------------------------------------------------------------------------
@@ -280,6 +283,8 @@ class XAdapter(OAuthAppAdapter):
                     "Outpost will try again.",
                     may_have_taken_effect=False,
                 )
+            # A real-time pause X asks for while it processes, not a rule about the time:
+            # asyncio time, so a test's clock standing still cannot make it spin.
             await asyncio.sleep(pause * self._poll_scale)
             waited += pause
             status = await self._authorised(
@@ -312,7 +317,7 @@ class XAdapter(OAuthAppAdapter):
             if part.reply_to is None or REPLY_NOT_VISIBLE not in str(exc):
                 raise
             log.info("X does not see the previous part yet; trying again in %.0f s", self._reply_retry_s)
-            await asyncio.sleep(self._reply_retry_s)
+            await asyncio.sleep(self._reply_retry_s)  # real time for X to catch up (as above)
             response = await self._authorised(ctx, "POST", "/2/tweets", json=body)
         post_id = read_id(response, Network.X, "data", "id")
         return PublishedPart(
@@ -376,7 +381,7 @@ class XAdapter(OAuthAppAdapter):
                     f"when the billing period or your credits change.",
                     code=ErrorCode.RATE_LIMITED,
                 )
-            now = datetime.now(UTC)
+            now = self.clock.now()
             retry_at = reset_time(response, now)
             wait = None if retry_at is None else max(0.0, (retry_at - now).total_seconds())
             when = f" until {retry_at:%H:%M:%S} UTC" if retry_at else ""

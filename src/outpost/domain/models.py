@@ -6,7 +6,7 @@ CLI render them. They hold no secrets: an account carries only the *name* of its
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue
@@ -56,10 +56,14 @@ class HealthReport(_Model):
 
     @property
     def sign_in_ending(self) -> bool:
-        """The sign-in ends within SIGN_IN_WARNING of the check: time to reconnect."""
-        if self.sign_in_ends_at is None:
+        """The sign-in ends within SIGN_IN_WARNING of the check: time to reconnect.
+
+        Measured from `checked_at` (the adapter's clock), never from the reader's: the verdict is
+        the check's, so the card and the state it was summarised with always agree.
+        """
+        if self.sign_in_ends_at is None or self.checked_at is None:
             return False
-        return self.sign_in_ends_at - (self.checked_at or datetime.now(UTC)) < SIGN_IN_WARNING
+        return self.sign_in_ends_at - self.checked_at < SIGN_IN_WARNING
 
     @classmethod
     def summarise(cls, **fields: object) -> HealthReport:

@@ -1,24 +1,14 @@
-"""Time for the engine, injected so tests control it instead of patching `time`."""
+"""The engine's real clock; the `Clock` protocol itself lives in `domain.clock` (adapters use it too)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 from datetime import UTC, datetime
-from typing import Protocol
 
+from outpost.domain.clock import Clock
 
-class Clock(Protocol):
-    """Now, and ways to wait."""
-
-    def now(self) -> datetime:
-        """The current time, aware UTC."""
-
-    async def sleep(self, seconds: float) -> None:
-        """Wait `seconds`."""
-
-    async def wait_until(self, deadline: datetime | None, wake: asyncio.Event) -> None:
-        """Return at `deadline` (never, if None) or as soon as `wake` is set, whichever is first."""
+__all__ = ["Clock", "SystemClock"]
 
 
 class SystemClock:

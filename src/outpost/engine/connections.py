@@ -8,24 +8,28 @@ import httpx
 
 from outpost.adapters.base import AccountContext, CredentialVault, NetworkAdapter
 from outpost.adapters.registry import AdapterRegistry
+from outpost.domain.clock import Clock
 from outpost.domain.enums import Network
 from outpost.domain.models import Account
 
 
 class Connections:
-    """Makes adapters on first use (sharing one HTTP client) and hands out account contexts."""
+    """Makes adapters on first use (one shared HTTP client, the engine's clock); hands out contexts."""
 
-    def __init__(self, registry: AdapterRegistry, client: httpx.AsyncClient, vault: CredentialVault) -> None:
+    def __init__(
+        self, registry: AdapterRegistry, client: httpx.AsyncClient, vault: CredentialVault, clock: Clock
+    ) -> None:
         self.registry = registry
         self.client = client
         self.vault = vault
+        self.clock = clock
         self._adapters: dict[Network, NetworkAdapter] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
     def adapter(self, network: Network) -> NetworkAdapter:
         """The adapter for `network` (NetworkNotAvailableError if there is none)."""
         if network not in self._adapters:
-            self._adapters[network] = self.registry.create(network, self.client)
+            self._adapters[network] = self.registry.create(network, self.client, clock=self.clock)
         return self._adapters[network]
 
     def context(self, account: Account) -> AccountContext:

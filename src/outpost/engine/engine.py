@@ -101,7 +101,7 @@ class Engine:
             clock=clock,
             events=EventBus(),
             secrets=vault,
-            connections=Connections(registry, client, vault),
+            connections=Connections(registry, client, vault, clock),
             settings=settings,
         )
         self._lock = InstanceLock(run_dir(data_dir))

@@ -10,9 +10,11 @@ import pytest
 from outpost.adapters.http import error_for, send, server_message
 from outpost.domain.enums import ErrorCode, Network
 from outpost.domain.errors import AuthExpired, NetworkUnavailable, RateLimited, Rejected, ServerError
+from tests.fakes import FakeClock
 
 pytestmark = pytest.mark.asyncio
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
+CLOCK = FakeClock(NOW)
 
 
 def response(status: int, **kwargs: object) -> httpx.Response:
@@ -79,13 +81,20 @@ async def test_a_dead_kept_alive_connection_is_retried_once_for_a_get_but_not_fo
         return httpx.Response(200, json={})
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(flaky)) as client:
-        ok = await send(client, client.build_request("GET", "https://n.example/a"), network=Network.MASTODON)
+        ok = await send(
+            client, client.build_request("GET", "https://n.example/a"), network=Network.MASTODON, clock=CLOCK
+        )
         assert ok.status_code == 200 and calls == ["GET", "GET"]
         with pytest.raises(NetworkUnavailable) as caught:
-            await send(client, client.build_request("POST", "https://n.example/b"), network=Network.MASTODON)
+            await send(
+                client,
+                client.build_request("POST", "https://n.example/b"),
+                network=Network.MASTODON,
+                clock=CLOCK,
+            )
         assert caught.value.may_have_taken_effect and calls[2:] == ["POST"]
         keyed = client.build_request("POST", "https://n.example/c", headers={"Idempotency-Key": "k"})
-        assert (await send(client, keyed, network=Network.MASTODON)).status_code == 200
+        assert (await send(client, keyed, network=Network.MASTODON, clock=CLOCK)).status_code == 200
 
 
 async def test_a_refused_connection_never_reached_the_network() -> None:
@@ -94,7 +103,12 @@ async def test_a_refused_connection_never_reached_the_network() -> None:
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(down)) as client:
         with pytest.raises(NetworkUnavailable) as caught:
-            await send(client, client.build_request("POST", "https://n.example/b"), network=Network.BLUESKY)
+            await send(
+                client,
+                client.build_request("POST", "https://n.example/b"),
+                network=Network.BLUESKY,
+                clock=CLOCK,
+            )
     assert not caught.value.may_have_taken_effect and "cannot connect to n.example" in str(caught.value)
 
 
@@ -111,7 +125,7 @@ async def test_a_malformed_session_answer_is_refused_without_quoting_its_tokens(
     for answer in answers:
         transport = httpx.MockTransport(lambda request, body=answer: httpx.Response(200, json=body))
         async with httpx.AsyncClient(transport=transport) as client:
-            adapter = BlueskyAdapter(client, fetch_cards=False)
+            adapter = BlueskyAdapter(client, clock=FakeClock(), fetch_cards=False)
             with pytest.raises(ServerError) as raised:
                 await adapter.add_account(
                     AddAccountRequest(
