@@ -1,10 +1,11 @@
-"""Turning what a person typed (`--at`, `--tz`) into an instant, with DST handled honestly."""
+"""Turning what a person typed (`--at`, `--tz`) into an instant, with DST handled honestly.
+
+Pure: "now" and the default zone are given (the machine's zone is read by `config.zone`).
+"""
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from outpost.domain.errors import ValidationError
@@ -29,27 +30,6 @@ def _close_zone_names(name: str) -> str:
     tail = name.rsplit("/", 1)[-1].lower()
     matches = sorted(z for z in available_timezones() if z.lower().endswith(tail))[:3]
     return f" (did you mean {', '.join(matches)}?)" if matches and tail else ""
-
-
-def local_zone_name() -> str:
-    """The machine's IANA zone name, best effort: $TZ, /etc/timezone, /etc/localtime, else UTC."""
-    candidates = [os.environ.get("TZ", "").lstrip(":")]
-    timezone_file = Path("/etc/timezone")
-    if timezone_file.is_file():
-        candidates.append(timezone_file.read_text(encoding="utf-8").strip())
-    localtime = Path("/etc/localtime")
-    if localtime.is_symlink():
-        target = str(localtime.resolve())
-        if "zoneinfo/" in target:
-            candidates.append(target.split("zoneinfo/", 1)[1])
-    for candidate in candidates:
-        if candidate:
-            try:
-                ZoneInfo(candidate)
-            except (ZoneInfoNotFoundError, ValueError):
-                continue
-            return candidate
-    return "UTC"
 
 
 def resolve_schedule(

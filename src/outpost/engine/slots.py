@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from outpost.config.zone import local_zone_name
 from outpost.domain.enums import PostStatus
 from outpost.domain.errors import ValidationError
-from outpost.domain.schedule import local_zone_name
 from outpost.domain.slots import SEARCH_WEEKS, next_free_slot
 from outpost.engine.core import EngineCore
 

@@ -11,11 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from outpost.config.zone import local_zone_name
 from outpost.domain.capabilities import Capabilities
 from outpost.domain.enums import PostStatus
 from outpost.domain.errors import KnownError, Problem, PublishError, ValidationError
 from outpost.domain.models import Account, MediaAsset, Post
-from outpost.domain.schedule import local_zone_name, resolve_schedule
+from outpost.domain.schedule import resolve_schedule
 from outpost.engine import composer
 from outpost.engine.accounts import AccountsService
 from outpost.engine.composer import PostInput, When

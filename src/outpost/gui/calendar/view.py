@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from outpost.config.zone import local_zone_name
 from outpost.domain.calendar import CalendarDays
 from outpost.domain.enums import PostStatus
 from outpost.domain.errors import KnownError
 from outpost.domain.models import Post
-from outpost.domain.schedule import local_zone_name
 from outpost.engine import Engine
 from outpost.gui.messages import MessageBridge
 from outpost.gui.qt import (

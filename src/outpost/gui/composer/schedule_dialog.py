@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo, available_timezones
 
-from outpost.domain.schedule import local_zone_name
+from outpost.config.zone import local_zone_name
 from outpost.gui.qt import (
     QComboBox,
     QDateTime,

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 from outpost.adapters.base import AddAccountRequest, DeveloperApp
 from outpost.auth.providers import PROVIDERS
+from outpost.config.zone import local_zone_name
 from outpost.domain.enums import HealthState, Network
 from outpost.domain.errors import KnownError
 from outpost.domain.models import Account
-from outpost.domain.schedule import local_zone_name
 from outpost.engine import Engine, Removal
 from outpost.gui.dialogs.add_account import AddAccountDialog
 from outpost.gui.messages import MessageBridge

@@ -200,6 +200,6 @@ class QueueModel(QAbstractTableModel):
 
 
 def _local() -> str:
-    from outpost.domain.schedule import local_zone_name
+    from outpost.config.zone import local_zone_name
 
     return local_zone_name()
