@@ -1,5 +1,9 @@
 """Smoke tests of what `make dist` built: the bundle runs, the tarball integrates with desktops,
-and `pipx install .` puts a working `outpost` on the PATH. Run with `make dist-test`."""
+and `pipx install .` puts a working `outpost` on the PATH. Run with `make dist-test`.
+
+The bundle is run like the checkout's program in the main suite (`tests/support/program.py`),
+with its executable as the program; it gets no test keyring (the frozen bundle cannot import it).
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,12 @@ import signal
 import subprocess
 import sys
 import tarfile
-import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from tests.support.processes import reaped
+from tests.support.program import outpost_env, run_outpost, start_outpost, wait_for_log
 
 from outpost import __version__
 
@@ -29,47 +34,28 @@ def built() -> None:
     assert EXE.exists(), "run `make dist` first"
 
 
-def bundled(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(EXE), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})},
-    )
+BUNDLED = (str(EXE),)
+OFFSCREEN = outpost_env(QT_QPA_PLATFORM="offscreen")
 
 
 def test_bundle_reports_its_version() -> None:
-    result = bundled("--version")
+    result = run_outpost(None, "--version", env=OFFSCREEN, json_output=False, program=BUNDLED)
     assert (result.returncode, result.stdout.strip()) == (0, f"outpost {__version__}")
 
 
 def test_bundle_lists_posts_of_a_fresh_data_dir(tmp_path: Path) -> None:
-    result = bundled("--data-dir", str(tmp_path / "d"), "--json", "post", "list")
+    result = run_outpost(tmp_path / "d", "post", "list", env=OFFSCREEN, program=BUNDLED)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == []
 
 
 def test_bundle_opens_its_window_offscreen_and_exits_cleanly(tmp_path: Path) -> None:
-    process = subprocess.Popen(
-        [str(EXE), "--data-dir", str(tmp_path)],
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = start_outpost(tmp_path, env=OFFSCREEN, json_output=False, program=BUNDLED)
     log = tmp_path / "logs" / "outpost.log"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not (log.exists() and "window shown" in log.read_text()):
-            assert process.poll() is None, f"the bundle exited early with {process.returncode}"
-            time.sleep(0.1)
-        assert "window shown" in log.read_text()
+    with reaped(process):
+        wait_for_log(process, log, "window shown", timeout=60, poll=0.1)
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
     assert "engine closed; quitting" in log.read_text()
 
 

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from outpost import __version__
-from tests.support.program import outpost_env, run_outpost
+from tests.support.processes import reaped
+from tests.support.program import outpost_env, run_outpost, start_outpost, wait_for_log
 
 
 def outpost(
@@ -35,13 +34,8 @@ def test_json_list_on_a_fresh_data_dir(tmp_path: Path) -> None:
 
 
 def test_data_dir_from_the_environment(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "outpost", "--json", "accounts", "list"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "OUTPOST_DATA_DIR": str(tmp_path / "env")},
-    )
+    env = outpost_env(OUTPOST_DATA_DIR=str(tmp_path / "env"))
+    result = run_outpost(None, "accounts", "list", env=env, timeout=60)
     assert result.returncode == 0 and (tmp_path / "env" / "outpost.sqlite3").exists()
 
 
@@ -74,7 +68,7 @@ def test_no_keyring_means_a_clear_refusal_not_a_plaintext_fallback(tmp_path: Pat
         "except Exception as e:\n    print(type(e).__name__, e)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, **env}, timeout=60
+        [sys.executable, "-c", code], capture_output=True, text=True, env=outpost_env(**env), timeout=60
     )
     assert result.stdout.startswith("SecretStoreError") and "keyring" in result.stdout
     assert KeyringSecretStore and SecretStoreError
@@ -90,25 +84,14 @@ def test_a_data_dir_option_without_its_value_is_a_usage_error(tmp_path: Path) ->
 def test_the_window_opens_with_the_engine_and_closes_cleanly_on_sigterm(
     tmp_path: Path, spelling: str
 ) -> None:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "outpost", *spelling.replace("DIR", str(tmp_path)).split(" ")],
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    args = spelling.replace("DIR", str(tmp_path)).split(" ")
+    env = outpost_env(QT_QPA_PLATFORM="offscreen")
+    process = start_outpost(None, *args, env=env, json_output=False)
     log = tmp_path / "logs" / "outpost.log"
-    try:
-        deadline = time.monotonic() + 30
+    with reaped(process):
         # The earliest moment Outpost says it is there: a session manager may stop it this soon.
-        while time.monotonic() < deadline and not (log.exists() and "starting Outpost" in log.read_text()):
-            assert process.poll() is None, f"exited early with {process.returncode}"
-            time.sleep(0.01)
-        assert "starting Outpost" in log.read_text()
+        wait_for_log(process, log, "starting Outpost", timeout=30, poll=0.01)
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
     assert "engine closed; quitting" in log.read_text()
     assert not list((tmp_path / "run").glob("*.lock"))  # the engine released its instance lock

@@ -20,7 +20,7 @@ import pytest
 from tests.contract.fake_mastodon import BASE, FakeMastodon
 from tests.support.loopback import LoopbackServer
 from tests.support.processes import reaped
-from tests.support.program import outpost_command, outpost_env, run_outpost
+from tests.support.program import outpost_env, run_outpost, start_outpost
 
 pytestmark = pytest.mark.slow
 LIBFAKETIME = sorted(glob.glob("/usr/lib/*/faketime/libfaketimeMT.so.1"))
@@ -65,10 +65,9 @@ def test_setting_the_clock_back_then_forward_publishes_on_time_and_once(tmp_path
         assert created.returncode == 0, created.stderr
         post = json.loads(created.stdout)["id"]
 
-        running = subprocess.Popen(
-            outpost_command(tmp_path / "data", "run", json_output=False),
-            env=timed, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+        running = start_outpost(
+            tmp_path / "data", "run", env=timed, json_output=False, stderr=subprocess.PIPE
+        )
         try:
             time.sleep(1.0)
             clock_file.write_text("@2029-12-31 10:00:01")  # set back a day, 7 s before it was due

@@ -31,7 +31,7 @@ from tests.contract.fake_x import FakeX
 from tests.media_fixtures import png_bytes
 from tests.support.loopback import LoopbackServer
 from tests.support.processes import reaped
-from tests.support.program import outpost_command, outpost_env, run_outpost
+from tests.support.program import outpost_env, run_outpost, start_outpost
 
 pytestmark = pytest.mark.slow
 PHASES = ("received", "handled", "answered")
@@ -155,12 +155,7 @@ def _publish(world: World, account: str, parts: list[str], media: Path | None, s
         args += ["--media", str(media), "--alt", "A green square"]
     for part in parts[1:]:
         args += ["--thread", part]
-    child = subprocess.Popen(
-        outpost_command(world.data, *args),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=outpost_env(world.keyring, **world.extra_env),
-    )
+    child = start_outpost(world.data, *args, env=outpost_env(world.keyring, **world.extra_env))
     switch.pid = child.pid  # set long before the child's first request (Python takes ~0.3 s to start)
     with reaped(child):
         child.wait(timeout=60)
