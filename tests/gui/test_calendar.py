@@ -8,6 +8,7 @@ from pathlib import Path
 from outpost.adapters.base import AddAccountRequest
 from outpost.domain.enums import Network
 from outpost.engine import Engine, PostInput, When
+from outpost.gui.bridge import EngineBridge
 from outpost.gui.calendar.view import PER_DAY, CalendarView
 from outpost.gui.messages import MessageBridge
 from outpost.gui.qt import Qt
@@ -35,7 +36,6 @@ def test_posts_sit_on_their_days_and_a_moved_post_keeps_its_time(qapp, qtbot, tm
             assert thursday.item(0).flags() & Qt.ItemFlag.ItemIsDragEnabled
             view.move_post(post.id, date(2026, 11, 28))
             await settle_ops()
-            await settle_ops()
             moved = await engine.posts.get(post.id)
             assert moved.scheduled_at == datetime(
                 2026, 11, 28, 8, 30, tzinfo=UTC
@@ -60,9 +60,13 @@ def _open_engine(tmp_path: Path) -> Engine:
 
 
 def _this_week(engine: Engine, qtbot, *, shown: bool = True) -> CalendarView:
-    """The calendar on the week of 2026-11-25 (the fake clock's today), on screen or hidden."""
+    """The calendar on the week of 2026-11-25 (the fake clock's today), on screen or hidden.
+
+    It follows the engine's post events as in the window.
+    """
     view = CalendarView(engine, messages=MessageBridge())
     qtbot.addWidget(view)
+    EngineBridge(engine.events, view).post_did_change.connect(view.post_did_change)
     if shown:
         view.show()
     view.anchor = date(2026, 11, 25)
@@ -84,7 +88,6 @@ def test_a_hidden_calendar_shows_what_changed_when_it_is_opened(qapp, qtbot, tmp
                 PostInput(text="Written while the calendar was hidden", accounts=(account.id,)),
                 When.scheduled("2026-11-26T09:30", "Europe/Berlin"),
             )
-            view.load()  # what the window does on every post change
             await settle_ops()
             assert sum(day.count() for day in view.days.values()) == 0  # nothing read while hidden
             view.show()
@@ -107,11 +110,13 @@ def test_a_busy_day_lists_its_first_posts_and_says_how_many_more(qapp, qtbot, tm
             account = await engine.accounts.add(
                 Network.MASTODON, AddAccountRequest(access_token="good-token")
             )
-            for minute in range(PER_DAY + 12):
+            posts = [
                 await engine.posts.create(
                     PostInput(text=f"Post {minute}", accounts=(account.id,)),
                     When.scheduled(f"2026-11-27T{8 + minute // 60:02d}:{minute % 60:02d}", "Europe/Berlin"),
                 )
+                for minute in range(PER_DAY + 12)
+            ]
             view = _this_week(engine, qtbot)
             await settle_ops()
             friday = view.days[date(2026, 11, 27)]
@@ -121,8 +126,69 @@ def test_a_busy_day_lists_its_first_posts_and_says_how_many_more(qapp, qtbot, tm
             last = friday.item(PER_DAY)
             assert last.text() == "… and 12 more (the Queue lists every post)"
             assert last.flags() == Qt.ItemFlag.NoItemFlags  # cannot be dragged, selected or opened
+            await engine.posts.delete(posts[-1].id)  # one the day does not list
+            await settle_ops()
+            assert friday.count() == PER_DAY + 1
+            assert friday.item(PER_DAY).text() == "… and 11 more (the Queue lists every post)"
         finally:
             await settle_ops()
             await engine.close()
 
     run_on_qasync(qapp, scenario)
+
+
+def test_a_changed_post_rereads_only_the_days_it_left_and_joined(qapp, qtbot, tmp_path: Path) -> None:
+    """Every other day keeps its lines (it once re-read the whole view on every change).
+
+    Posts that another process writes reach this window without an event, so they show on a day
+    only once that day is read: here, when the whole week is read again.
+    """
+
+    async def scenario() -> None:
+        engine = _open_engine(tmp_path)
+        try:
+            account = await engine.accounts.add(
+                Network.MASTODON, AddAccountRequest(access_token="good-token")
+            )
+            post = await engine.posts.create(
+                PostInput(text="Thursday post", accounts=(account.id,)),
+                When.scheduled("2026-11-26T09:30", "Europe/Berlin"),
+            )
+            await engine.posts.create(
+                PostInput(text="Friday post", accounts=(account.id,)),
+                When.scheduled("2026-11-27T10:00", "Europe/Berlin"),
+            )
+            view = _this_week(engine, qtbot)
+            await settle_ops()
+            friday_line = view.days[date(2026, 11, 27)].item(0)
+            other = _open_engine(tmp_path)  # e.g. `outpost post create` while the window is open
+            try:
+                for day, text in ((25, "Wednesday, from elsewhere"), (27, "Friday, from elsewhere")):
+                    await other.posts.create(
+                        PostInput(text=text, accounts=(account.id,)),
+                        When.scheduled(f"2026-11-{day}T18:00", "Europe/Berlin"),
+                    )
+            finally:
+                await other.close()
+
+            await engine.posts.schedule(post.id, "2026-11-28T09:30", "Europe/Berlin")  # to Saturday
+            await settle_ops()
+            assert _lines(view, 26) == [] and _lines(view, 28) == ["⏰ 09:30 Thursday post"]
+            assert _lines(view, 25) == []  # not read again
+            assert _lines(view, 27) == ["⏰ 10:00 Friday post"]
+            assert view.days[date(2026, 11, 27)].item(0) is friday_line  # the very same line
+
+            view.load()
+            await settle_ops()
+            assert _lines(view, 25) == ["⏰ 18:00 Wednesday, from elsewhere"]
+            assert _lines(view, 27) == ["⏰ 10:00 Friday post", "⏰ 18:00 Friday, from elsewhere"]
+        finally:
+            await settle_ops()
+            await engine.close()
+
+    run_on_qasync(qapp, scenario)
+
+
+def _lines(view: CalendarView, day: int) -> list[str]:
+    listing = view.days[date(2026, 11, day)]
+    return [listing.item(i).text() for i in range(listing.count())]

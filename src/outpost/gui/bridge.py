@@ -19,9 +19,14 @@ from outpost.gui.qt import QObject, Signal
 class EngineBridge(QObject):
     """Re-emits engine events as signals (engine events arrive on the Qt thread via qasync).
 
+    Each signal carries what the event carries, so a view applies the change it is given instead
+    of reading it again (issue #16, "Events carry their data").
+
     Signals:
-        post_did_change(str): a post id that changed (or was deleted).
-        account_did_change(str): an account id that was added, checked or removed.
+        post_did_change(PostDidChange): the post's id, the post as it is now when the emitter
+            had it at hand (else None: read that one post), and whether it was deleted.
+        account_did_change(Account): an account as it is now, after it was added, checked or
+            removed (`removed_at` set).
         posts_were_missed(int, bool): how many posts were missed, and whether they are held.
         post_status_did_change(Post): a post as it is now (for notifications).
         upload_did_progress(str, str, int, int): post, account, bytes sent, bytes in all.
@@ -29,8 +34,8 @@ class EngineBridge(QObject):
         engine_state_did_change(bool, bool, object): running, paused, next due time (or None).
     """
 
-    post_did_change = Signal(str)
-    account_did_change = Signal(str)
+    post_did_change = Signal(object)  # the PostDidChange
+    account_did_change = Signal(object)  # the Account
     posts_were_missed = Signal(int, bool)
     engine_state_did_change = Signal(bool, bool, object)
     post_status_did_change = Signal(object)  # the Post, when the emitter had it
@@ -44,7 +49,7 @@ class EngineBridge(QObject):
 
     def _deliver(self, event: Event) -> None:
         if isinstance(event, PostDidChange):
-            self.post_did_change.emit(event.post_id)
+            self.post_did_change.emit(event)
             if event.post is not None:
                 self.post_status_did_change.emit(event.post)
         elif isinstance(event, UploadDidProgress):
@@ -52,7 +57,7 @@ class EngineBridge(QObject):
         elif isinstance(event, SettingsDidChange):
             self.settings_did_change.emit(event.keys)
         elif isinstance(event, AccountDidChange | AccountHealthDidChange):
-            self.account_did_change.emit(event.account.id)
+            self.account_did_change.emit(event.account)
         elif isinstance(event, PostsWereMissed):
             self.posts_were_missed.emit(len(event.posts), event.held)
         elif isinstance(event, EngineStateDidChange):

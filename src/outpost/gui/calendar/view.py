@@ -3,20 +3,23 @@
 A moved post keeps its time of day in its own time zone (09:00 stays 09:00 across a DST change).
 The calendar reads its days only while it is on screen (a hidden calendar remembers to reload
 when shown), and a day lists at most PER_DAY posts, then says how many more it has: a day with
-5,000 posts once cost 25 MB of list items and a full reload on every post change.
+5,000 posts once cost 25 MB of list items and a full reload on every post change. A changed post
+now re-reads only the days it left and joined (issue #16); the other days keep their items.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from outpost.config.zone import local_zone_name
-from outpost.domain.calendar import CalendarDays
+from outpost.domain.calendar import CalendarDays, CalendarEntry
 from outpost.domain.enums import PostStatus
 from outpost.domain.errors import KnownError
 from outpost.domain.models import Post
 from outpost.engine import Engine
+from outpost.engine.events import PostDidChange
 from outpost.gui.messages import MessageBridge
 from outpost.gui.qt import (
     QAbstractItemView,
@@ -37,6 +40,7 @@ from outpost.gui.tasks import run_op
 
 SHOWN = (PostStatus.SCHEDULED, PostStatus.PUBLISHED, PostStatus.PARTIALLY_PUBLISHED)
 PER_DAY = 50  # lines a day lists before "… and N more"
+DaysRead = list[tuple[list[date], CalendarDays]]  # runs of consecutive days, each with what was read
 
 
 class DayList(QListWidget):
@@ -56,11 +60,11 @@ class DayList(QListWidget):
         self.setWordWrap(True)
 
     def dropEvent(self, event: QDropEvent) -> None:
-        """A post from another day lands here: ask the engine to move it (the view reloads)."""
+        """A post from another day lands here: ask the engine to move it (its event moves the line)."""
         source = event.source()
         if isinstance(source, DayList) and source is not self and source.currentItem() is not None:
             self.post_dropped.emit(str(source.currentItem().data(Qt.ItemDataRole.UserRole)), self.day)
-        event.ignore()  # the engine decides; the reload shows the outcome
+        event.ignore()  # the engine decides; the two days are re-read when it says it moved
 
 
 class CalendarView(QWidget):
@@ -74,6 +78,7 @@ class CalendarView(QWidget):
         self.month = False
         self.anchor = datetime.now(self.zone).date()
         self.days: dict[date, DayList] = {}
+        self._more: dict[date, int] = {}  # days that list only their first PER_DAY posts
         self._stale = True  # the days need reading from the engine when next on screen
         self.title = QLabel()
         bar = QHBoxLayout()
@@ -129,6 +134,7 @@ class CalendarView(QWidget):
             if cell is not None:
                 cell.deleteLater()  # the day lists go with their cells
         self.days.clear()
+        self._more.clear()
         weeks = 6 if self.month else 1
         for index in range(7 * weeks):
             day = self.first_day + timedelta(days=index)
@@ -158,33 +164,72 @@ class CalendarView(QWidget):
             self.load()
 
     def load(self, *_: object) -> None:
-        """Fill the days from the engine: now if on screen, else when next shown."""
+        """Fill every day from the engine: now if on screen, else when next shown."""
         if not self.isVisible():
             self._stale = True
             return
         self._stale = False
-        start = datetime.combine(self.first_day, datetime.min.time(), self.zone)
-        end = start + timedelta(days=len(self.days) or 7)
-        run_op(self.engine.posts.calendar(start, end, SHOWN, self.zone, PER_DAY), on_success=self._fill)
+        self._read(self.days)
 
-    def _fill(self, found: CalendarDays) -> None:
-        for day_list in self.days.values():
-            day_list.clear()
+    def post_did_change(self, change: PostDidChange) -> None:
+        """Re-read only the days a changed post left and joined (a hidden calendar: all, once shown).
+
+        The event's post gives the day it joins; the day it left is the one listing it. Only an
+        event without its post (a part sent, before the publisher settles it) reads that post.
+        """
+        if not self.isVisible():
+            self._stale = True
+        elif change.post is not None or change.deleted:
+            self._post_changed(change.post_id, change.post)
+        else:
+            run_op(
+                self.engine.posts.get(change.post_id),
+                on_success=lambda post: self._post_changed(change.post_id, post),
+                on_failure=lambda _: self._post_changed(change.post_id, None),  # gone meanwhile
+            )
+
+    def _post_changed(self, post_id: str, post: Post | None) -> None:
+        left = {day for day, listing in self.days.items() if _lists(listing, post_id)}
+        # Not listed anywhere: it may be one of a busy day's unlisted posts, or new to the view.
+        days = left or set(self._more)
+        if post is not None and post.status in SHOWN:
+            days |= _days_of(post, self.zone)
+        self._read(day for day in self.days if day in days)
+
+    def _read(self, days: Iterable[date]) -> None:
+        """Re-read `days` (in view order) and refill just them; every other day keeps its items."""
+        runs = list(_runs(days))
+        if runs:
+            run_op(self._read_runs(runs), on_success=self._fill)
+
+    async def _read_runs(self, runs: list[list[date]]) -> DaysRead:
+        found: DaysRead = []
+        for run in runs:
+            start = datetime.combine(run[0], time(), self.zone)
+            # A day more than the run: the store chooses a post published at once by its last
+            # change but lists it on its first publish, so one published just before midnight
+            # and settled after it is found only by reading the next day too.
+            end = datetime.combine(run[-1] + timedelta(days=2), time(), self.zone)
+            found.append((run, await self.engine.posts.calendar(start, end, SHOWN, self.zone, PER_DAY)))
+        return found
+
+    def _fill(self, found: DaysRead) -> None:
+        for days, read in found:
+            self._fill_days(set(days), read)
+
+    def _fill_days(self, days: set[date], found: CalendarDays) -> None:
+        for day in days:
+            self._more.pop(day, None)
+            if (listing := self.days.get(day)) is not None:
+                listing.clear()
         for entry in found.entries:
             moment = entry.moment.astimezone(self.zone)
             listing = self.days.get(moment.date())
-            if listing is None:
-                continue  # a published post whose first publish fell just outside the view
-            mark = "✓" if entry.status is not PostStatus.SCHEDULED else "⏰"
-            first = entry.text.splitlines()[0][:40] if entry.text else "(no text)"
-            item = QListWidgetItem(f"{mark} {moment:%H:%M} {first}")
-            item.setData(Qt.ItemDataRole.UserRole, entry.post_id)
-            item.setToolTip(entry.text)
-            if entry.status is not PostStatus.SCHEDULED:
-                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsDragEnabled)
-            listing.addItem(item)
+            if listing is not None and moment.date() in days:  # else outside the view or this read
+                listing.addItem(_line(entry, moment))
         for day, count in found.more.items():
-            if (busy := self.days.get(day)) is not None:
+            if day in days and (busy := self.days.get(day)) is not None:
+                self._more[day] = count
                 more = QListWidgetItem(f"… and {count:,} more (the Queue lists every post)")
                 more.setFlags(Qt.ItemFlag.NoItemFlags)
                 busy.addItem(more)
@@ -193,8 +238,7 @@ class CalendarView(QWidget):
         """Reschedule a post to `day`, keeping its time of day in its own zone."""
 
         def moved(_: Post) -> None:
-            self.messages.info("Rescheduled.")
-            self.load()
+            self.messages.info("Rescheduled.")  # the engine's event re-reads the two days
 
         run_op(self._move(post_id, day), on_success=moved, on_failure=self._fail)
 
@@ -209,3 +253,43 @@ class CalendarView(QWidget):
     def _fail(self, error: KnownError) -> None:
         self.messages.failed(error)
         self.load()
+
+
+def _line(entry: CalendarEntry, moment: datetime) -> QListWidgetItem:
+    """A post's line on its day; only scheduled posts can be dragged to another day."""
+    mark = "✓" if entry.status is not PostStatus.SCHEDULED else "⏰"
+    first = entry.text.splitlines()[0][:40] if entry.text else "(no text)"
+    item = QListWidgetItem(f"{mark} {moment:%H:%M} {first}")
+    item.setData(Qt.ItemDataRole.UserRole, entry.post_id)
+    item.setToolTip(entry.text)
+    if entry.status is not PostStatus.SCHEDULED:
+        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsDragEnabled)
+    return item
+
+
+def _lists(listing: DayList, post_id: str) -> bool:
+    return any(listing.item(i).data(Qt.ItemDataRole.UserRole) == post_id for i in range(listing.count()))
+
+
+def _days_of(post: Post, zone: tzinfo) -> set[date]:
+    """The days a post shows on and is chosen by: mostly one and the same day.
+
+    The store lists a post on its scheduled time, else its first publish, else its last change,
+    and chooses it by its scheduled time, else its last change.
+    """
+    published = [t.published_at for t in post.targets if t.published_at is not None]
+    chosen = post.scheduled_at or post.updated_at
+    listed = post.scheduled_at or min(published, default=post.updated_at)
+    return {chosen.astimezone(zone).date(), listed.astimezone(zone).date()}
+
+
+def _runs(days: Iterable[date]) -> Iterator[list[date]]:
+    """Days in order, grouped into runs of consecutive days (one read each)."""
+    run: list[date] = []
+    for day in days:
+        if run and day != run[-1] + timedelta(days=1):
+            yield run
+            run = []
+        run.append(day)
+    if run:
+        yield run

@@ -3,6 +3,10 @@
 Learned from qutebrowser's `DownloadModel` (events → beginInsertRows/dataChanged) and checked with
 `qtmodeltester`. Rows are loaded a page at a time (`canFetchMore`/`fetchMore`), so 10,000 posts
 cost one page of queries at first paint. All loading goes through `run_op`.
+
+After that, events keep the rows current: a changed post arrives with the event and is applied as
+it is (only an event without its post makes the model read that one post), and account names come
+from a cache that account events update, so a busy publish does not read every account per event.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from zoneinfo import ZoneInfo
 from outpost.domain.enums import PostStatus, TargetStatus
 from outpost.domain.models import Account, Post
 from outpost.engine import Engine
+from outpost.engine.events import PostDidChange
 from outpost.gui.qt import QAbstractTableModel, QColor, QModelIndex, QObject, QPersistentModelIndex, Qt
 from outpost.gui.tasks import run_op
 
@@ -46,6 +51,7 @@ class QueueModel(QAbstractTableModel):
         self.statuses: tuple[PostStatus, ...] = ()
         self.search = ""
         self.zone = ZoneInfo(engine.settings.default_timezone or _local())
+        self._accounts_read = False  # once read, account events keep `accounts` current
         self._exhausted = False
         self._loading = False
 
@@ -112,19 +118,21 @@ class QueueModel(QAbstractTableModel):
         self.endResetModel()
         self.fetchMore()
 
-    async def _page(self, offset: int) -> tuple[int, list[Post], dict[str, Account]]:
+    async def _page(self, offset: int) -> tuple[int, list[Post], list[Account] | None]:
         posts = await self.engine.posts.list(
             self.statuses, limit=PAGE, offset=offset, search=self.search, newest_first=True
         )
-        accounts = {a.id: a for a in await self.engine.accounts.list()}
+        accounts = None if self._accounts_read else await self.engine.accounts.list()
         return offset, posts, accounts
 
-    def _append(self, page: tuple[int, list[Post], dict[str, Account]]) -> None:
+    def _append(self, page: tuple[int, list[Post], list[Account] | None]) -> None:
         offset, posts, accounts = page
         self._loading = False
+        if accounts is not None:
+            self._accounts_read = True
+            self.accounts.update({a.id: a for a in accounts})
         if offset != len(self.posts):
             return  # a reload happened meanwhile
-        self.accounts.update(accounts)
         self._exhausted = len(posts) < PAGE
         if posts:
             self.beginInsertRows(QModelIndex(), len(self.posts), len(self.posts) + len(posts) - 1)
@@ -133,12 +141,29 @@ class QueueModel(QAbstractTableModel):
 
     # -- engine events -----------------------------------------------------------------------------
 
-    def post_did_change(self, post_id: str) -> None:
-        """Bring one post up to date (or drop it, or show it if it is new and matches)."""
-        run_op(self._fetch_one(post_id), on_success=lambda found: self._apply(post_id, found))
+    def post_did_change(self, change: PostDidChange) -> None:
+        """Bring one post's row up to date, drop it, or add it if it is new and matches the filter.
+
+        The post the event carries is applied as it is; only an event without it (the publisher
+        reports a part sent before it settles the post) makes the model read that one post.
+        """
+        if change.post is not None or change.deleted:
+            self._apply(change.post_id, change.post)
+        else:
+            post_id = change.post_id
+            run_op(self._fetch_one(post_id), on_success=lambda found: self._apply(post_id, found))
+
+    def account_did_change(self, account: Account) -> None:
+        """Keep an account's name current on the rows that show it (a removed one keeps its name)."""
+        known = self.accounts.get(account.id)
+        self.accounts[account.id] = account
+        if known is not None and known.ref == account.ref:
+            return  # a health check: nothing the queue shows changed
+        rows = [i for i, p in enumerate(self.posts) if any(t.account_id == account.id for t in p.targets)]
+        if rows:
+            self.dataChanged.emit(self.index(rows[0], 0), self.index(rows[-1], len(COLUMNS) - 1))
 
     async def _fetch_one(self, post_id: str) -> Post | None:
-        self.accounts.update({a.id: a for a in await self.engine.accounts.list()})
         try:
             return await self.engine.posts.get(post_id)
         except LookupError:
