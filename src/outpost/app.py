@@ -95,6 +95,7 @@ async def _main(app: QApplication, first: QMainWindow, data_dir: Path, stop: _St
     from outpost.gui.crash import install_crash_handler
     from outpost.gui.mainwindow import MainWindow
     from outpost.gui.tasks import settle_ops
+    from outpost.sandbox.mode import Sandbox
 
     try:
         engine = Engine.open(data_dir)
@@ -102,7 +103,8 @@ async def _main(app: QApplication, first: QMainWindow, data_dir: Path, stop: _St
         log.error("cannot start: %s", error)
         QMessageBox.critical(first, "Outpost cannot start", error.text())
         return 1
-    window = MainWindow(engine)
+    sandbox = Sandbox(engine)  # started by the window on request; stopped here, after the engine
+    window = MainWindow(engine, sandbox=sandbox)
     # Every bug from here on (a slot, an asyncSlot, an op) opens the crash dialog; known problems
     # reaching the hook go to the status bar.
     install_crash_handler(log_dir(data_dir), messages=window.messages, parent=window)
@@ -118,8 +120,7 @@ async def _main(app: QApplication, first: QMainWindow, data_dir: Path, stop: _St
         window.hide()
         await settle_ops()  # the last autosave lands before the engine closes
         await engine.close()
-        if window.sandbox is not None:
-            await window.sandbox.stop()
+        await sandbox.stop()
         log.info("engine closed; quitting")
     return 0
 

@@ -17,7 +17,7 @@ from typing import ClassVar, Protocol
 import httpx
 
 from outpost.auth.oauth import OpenUrl
-from outpost.auth.providers import DEFAULT_PORT
+from outpost.domain.accounts import AddAccountRequest, Credentials, DeveloperApp
 from outpost.domain.capabilities import Capabilities
 from outpost.domain.clock import Clock
 from outpost.domain.enums import Network
@@ -25,7 +25,21 @@ from outpost.domain.errors import InvalidStateError, Problem
 from outpost.domain.models import Account, HealthReport, MediaAsset, Options, Post, PublishedPart, Target
 from outpost.domain.validation import validate_target
 
-Credentials = dict[str, str]
+# AddAccountRequest, Credentials and DeveloperApp live in the domain (the window and the command line
+# build them without importing an adapter); they are named here for the adapters' convenience.
+__all__ = [
+    "AccountContext",
+    "AddAccountRequest",
+    "CredentialVault",
+    "Credentials",
+    "DeveloperApp",
+    "NetworkAdapter",
+    "PartRequest",
+    "Progress",
+    "UploadedMedia",
+    "VerifiedAccount",
+]
+
 Progress = Callable[[int, int], None]  # (bytes sent, bytes in all)
 
 
@@ -58,49 +72,6 @@ class AccountContext:
     async def replace_credentials(self, credentials: Credentials) -> None:
         """Persist new credentials (e.g. a rotated refresh token) before they are used."""
         await self._vault.write(self.account.secret_ref, credentials)
-
-
-@dataclass(frozen=True)
-class DeveloperApp:
-    """The person's own developer app at a network (kept in the keyring as `devapp/<network>`).
-
-    Attributes:
-        redirect_port: the port of the loopback redirect registered with the app
-            (`http://127.0.0.1:PORT/callback`); X and LinkedIn match it exactly.
-        pkce: the network enabled PKCE for this app where it is optional (LinkedIn does so on
-            request for native apps); networks that always use PKCE ignore it.
-    """
-
-    client_id: str
-    client_secret: str = field(default="", repr=False)
-    redirect_port: int = DEFAULT_PORT
-    pkce: bool = False
-
-    @classmethod
-    def from_secret(cls, stored: Credentials) -> DeveloperApp:
-        """Read what `engine.accounts.set_app` stored."""
-        port = stored.get("redirect_port", "")
-        return cls(
-            stored["client_id"],
-            stored.get("client_secret", ""),
-            int(port) if port.isdigit() else DEFAULT_PORT,
-            stored.get("pkce") == "1",
-        )
-
-
-@dataclass(frozen=True)
-class AddAccountRequest:
-    """What a person gave to add an account (`outpost accounts add …`). Holds secrets: never log it."""
-
-    service_url: str | None = None
-    handle: str | None = None
-    app_password: str | None = field(default=None, repr=False)
-    access_token: str | None = field(default=None, repr=False)
-    refresh_token: str | None = field(default=None, repr=False)
-    expires_at: datetime | None = None
-    target_id: str | None = None
-    #: The person's developer app for networks that need one (lets a refresh token be used).
-    app: DeveloperApp | None = None
 
 
 @dataclass(frozen=True)

@@ -11,22 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
-from outpost.domain.text import SpanKind, find_spans, graphemes
+from outpost.domain.text import SpanKind, find_spans, graphemes, shorten_link
 
 MAX_GRAPHEMES = 300
 MAX_BYTES = 3000
 MAX_TAG_GRAPHEMES = 64
-LINK_DISPLAY_MAX = 30  # like the official app: host + start of the path, then "…"
-
-
-def shorten_link(url: str) -> str:
-    """How the official app shows a long link: no scheme, at most ~30 characters, then `…`."""
-    parts = urlsplit(url)
-    shown = parts.netloc.removeprefix("www.") + parts.path + (f"?{parts.query}" if parts.query else "")
-    shown = shown.rstrip("/") if parts.path in ("", "/") and not parts.query else shown
-    return shown if len(shown) <= LINK_DISPLAY_MAX else shown[: LINK_DISPLAY_MAX - 1] + "…"
 
 
 @dataclass(frozen=True)

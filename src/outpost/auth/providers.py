@@ -14,6 +14,7 @@ from enum import StrEnum
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from outpost.auth.oauth import AuthorizationError, Pkce
+from outpost.domain.accounts import DEFAULT_REDIRECT_PORT
 from outpost.domain.enums import Network
 
 
@@ -59,7 +60,7 @@ class OAuthProvider:
         return dataclasses.replace(self, scopes=scopes)
 
 
-DEFAULT_PORT = 8765
+DEFAULT_PORT = DEFAULT_REDIRECT_PORT  # one number for every layer (the domain keeps it)
 LOOPBACK = f"http://127.0.0.1:{DEFAULT_PORT}/callback"
 
 PROVIDERS: dict[Network, OAuthProvider] = {

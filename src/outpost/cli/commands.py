@@ -15,7 +15,6 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from outpost.adapters.base import AddAccountRequest
 from outpost.auth.oauth import open_in_browser
 from outpost.auth.providers import DEFAULT_PORT, PROVIDERS, OAuthProvider
 from outpost.cli.apps import HANDLERS as APPS_HANDLERS
@@ -28,7 +27,7 @@ from outpost.domain.enums import HealthState, Network, PostStatus
 from outpost.domain.errors import KnownError, Problem, ValidationError
 from outpost.domain.media_rules import RULES
 from outpost.domain.models import Account, Post
-from outpost.engine import Engine, MediaInput, PostChanges, PostInput, When
+from outpost.engine import AddAccountRequest, Engine, MediaInput, PostChanges, PostInput, When
 from outpost.engine.events import Event, PostDidChange
 
 _OK_AFTER_PUBLISH = (PostStatus.PUBLISHED,)

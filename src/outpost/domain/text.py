@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 import regex
 
@@ -20,6 +21,7 @@ _MENTION = regex.compile(r"(?<![\w@/])@([\w][\w.-]*[\w](?:@[\w][\w.-]*[\w])?)", 
 # #tag with letters/digits/underscore, not starting a URL fragment; not only digits.
 _HASHTAG = regex.compile(r"(?<![\w/&#])#((?=\w*[^\W\d])[\w]+)", regex.UNICODE)
 _GRAPHEME = regex.compile(r"\X")
+LINK_DISPLAY_MAX = 30  # like Bluesky's official app: host + start of the path, then "…"
 
 
 class SpanKind(StrEnum):
@@ -64,3 +66,16 @@ def find_spans(text: str) -> list[Span]:
         if free(match.start(), match.end()):
             spans.append(Span(SpanKind.HASHTAG, match.start(), match.end(), match.group(1)))
     return sorted(spans, key=lambda s: s.start)
+
+
+def shorten_link(url: str) -> str:
+    """How a long link is shown where the network shortens it: no scheme, at most ~30 characters, then `…`.
+
+    Bluesky's rule (its official app shows links so; the facet keeps the full URI). It lives here,
+    not in the Bluesky adapter, because the window's previews show the same text without importing
+    an adapter.
+    """
+    parts = urlsplit(url)
+    shown = parts.netloc.removeprefix("www.") + parts.path + (f"?{parts.query}" if parts.query else "")
+    shown = shown.rstrip("/") if parts.path in ("", "/") and not parts.query else shown
+    return shown if len(shown) <= LINK_DISPLAY_MAX else shown[: LINK_DISPLAY_MAX - 1] + "…"

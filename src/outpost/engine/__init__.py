@@ -1,5 +1,12 @@
-"""The engine: the one async facade the window and the command line both drive."""
+"""The engine: the one async facade the window and the command line both drive.
 
+Besides the engine and its services, this names the plain values a caller hands to them or gets
+back (an `AddAccountRequest`, a `DeveloperApp`, a `MediaInfo`), so the window and the command line
+import from here and never from `adapters/` or `media/` (docs/architecture.md, the import contracts).
+"""
+
+from outpost.domain.accounts import AddAccountRequest, DeveloperApp
+from outpost.domain.media_info import MediaInfo, MediaKind
 from outpost.engine.accounts import AccountsService, Removal
 from outpost.engine.composer import MediaInput, PostChanges, PostInput, When
 from outpost.engine.engine import Engine
@@ -7,8 +14,12 @@ from outpost.engine.posts import PostsService
 
 __all__ = [
     "AccountsService",
+    "AddAccountRequest",
+    "DeveloperApp",
     "Engine",
+    "MediaInfo",
     "MediaInput",
+    "MediaKind",
     "PostChanges",
     "PostInput",
     "PostsService",

@@ -5,6 +5,8 @@ The window talks to the engine only through the facade and its events (via `Engi
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from outpost.domain.errors import KnownError, ValidationError
 from outpost.domain.models import Post
 from outpost.engine import Engine
@@ -37,8 +39,20 @@ from outpost.gui.status import StatusArea
 from outpost.gui.tasks import run_op
 from outpost.gui.theme import apply_theme
 from outpost.gui.welcome import WelcomePanel
-from outpost.sandbox.mode import resume_sandbox, start_sandbox
-from outpost.sandbox.server import SandboxServer
+
+
+class SandboxSwitch(Protocol):
+    """Sandbox mode as the window asks for it; `app.py` hands in one (`outpost.sandbox.mode.Sandbox`).
+
+    The window never imports `outpost.sandbox` (an import contract): the composition root owns
+    the simulated network's life, as it owns the engine's.
+    """
+
+    async def start(self) -> object:
+        """Start the simulated network and connect sandbox accounts to it."""
+
+    async def resume(self) -> bool:
+        """Start the network again if sandbox accounts exist; True if so (KnownError if it cannot)."""
 
 
 class MainWindow(QMainWindow):
@@ -54,9 +68,12 @@ class MainWindow(QMainWindow):
 
     closed = Signal()
 
-    def __init__(self, engine: Engine, *, tray: bool | None = None) -> None:
+    def __init__(
+        self, engine: Engine, *, tray: bool | None = None, sandbox: SandboxSwitch | None = None
+    ) -> None:
         super().__init__()
         self.engine = engine
+        self._sandbox = sandbox
         self.bridge = EngineBridge(engine.events, self)
         self.setWindowTitle("Outpost")
         self.messages = MessageBridge(self)
@@ -85,11 +102,12 @@ class MainWindow(QMainWindow):
         self.welcome = WelcomePanel()
         self.welcome.connect_requested.connect(self._connect_first)
         self.welcome.sandbox_requested.connect(self.try_sandbox)
+        if (offer := self.welcome.findChild(QPushButton, "sandbox")) is not None:
+            offer.setVisible(sandbox is not None)  # no way to try what this window was not given
         self.stack = QStackedWidget()
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self.pages)
         self.stack.setCurrentWidget(self.pages)
-        self.sandbox: SandboxServer | None = None
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
@@ -138,10 +156,11 @@ class MainWindow(QMainWindow):
         self.health.add_account()
 
     def try_sandbox(self) -> None:
-        """Start the simulated network and two sandbox accounts on it."""
-        self.sandbox = SandboxServer()
+        """Start the simulated network and two sandbox accounts on it (if this window offers it)."""
+        if self._sandbox is None:
+            return
         run_op(
-            start_sandbox(self.engine, self.sandbox),
+            self._sandbox.start(),
             on_success=lambda _: self._sandbox_ready(),
             on_failure=lambda error: self.show_banner(error.text()),
         )
@@ -156,10 +175,9 @@ class MainWindow(QMainWindow):
 
     async def resume(self) -> None:
         """At start: restart the sandbox network if sandbox accounts exist; welcome a newcomer."""
-        server = SandboxServer()
         try:
-            if await resume_sandbox(self.engine, server):
-                self.sandbox = server
+            if self._sandbox is not None:
+                await self._sandbox.resume()
         except KnownError as error:
             self.show_banner(error.text())
         self.stack.setCurrentWidget(self.pages if await self.engine.accounts.list() else self.welcome)

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import warnings
-from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from outpost.domain.errors import ValidationError
+from outpost.domain.media_info import MediaInfo, MediaKind
 from outpost.media.probe import probe
 
 MAX_PIXELS = 100_000_000  # 100 megapixels: beyond any network's limit; a bigger "image" is a bomb
@@ -26,6 +25,8 @@ _ORIENTATION_TAG = 0x0112
 
 if TYPE_CHECKING:
     from PIL import Image
+
+__all__ = ["MAX_PIXELS", "MAX_VIDEO_SIDE", "MediaInfo", "MediaKind", "inspect", "pillow"]
 
 
 def pillow() -> type[Image.Image]:
@@ -43,54 +44,6 @@ def pillow() -> type[Image.Image]:
             pass
         pillow._ready = True  # type: ignore[attr-defined]
     return Image.Image
-
-
-class MediaKind(StrEnum):
-    """What sort of medium a file is, as networks distinguish them."""
-
-    IMAGE = "image"
-    ANIMATED_GIF = "animated_gif"
-    VIDEO = "video"
-    DOCUMENT = "document"
-
-
-@dataclass(frozen=True)
-class MediaInfo:
-    """Everything the compatibility checks and fixes need to know about one file.
-
-    Attributes:
-        width, height: as displayed (EXIF orientation applied).
-        orientation: the EXIF orientation tag (1 = upright).
-        has_location: EXIF GPS data is present (it is stripped before upload by default).
-        sha256: the content hash, naming derived copies and thumbnails in the cache.
-    """
-
-    path: str
-    mime_type: str
-    kind: MediaKind
-    size: int
-    sha256: str
-    width: int | None = None
-    height: int | None = None
-    duration_s: float | None = None
-    frame_rate: float | None = None
-    frames: int | None = None
-    video_codec: str | None = None
-    audio_codec: str | None = None
-    bitrate: int | None = None
-    color_mode: str | None = None
-    orientation: int = 1
-    has_location: bool = False
-
-    @property
-    def aspect(self) -> float | None:
-        """Width divided by height, as displayed."""
-        return self.width / self.height if self.width and self.height else None
-
-    @property
-    def pixels(self) -> int | None:
-        """Width × height."""
-        return self.width * self.height if self.width and self.height else None
 
 
 def inspect(path: str | Path, *, field: str = "media") -> MediaInfo:

@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from outpost.domain.accounts import SANDBOX_BLUESKY_HANDLE
+
 log = logging.getLogger("outpost.sandbox")
 
 MASTODON_HANDLE = "you"
-BLUESKY_HANDLE = "you.sandbox.local"
+BLUESKY_HANDLE = SANDBOX_BLUESKY_HANDLE  # the domain knows it too: it tells sandbox accounts apart
 TOKEN = "sandbox-token"
 APP_PASSWORD = "sand-box0-sand-box0"
 MAX_BODY = 200 * 1024 * 1024

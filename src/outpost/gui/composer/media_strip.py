@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from outpost.domain.compatibility import Compatibility, Verdict
+from outpost.engine import MediaInfo
 from outpost.gui.qt import (
     QAbstractItemView,
     QHBoxLayout,
@@ -21,7 +22,6 @@ from outpost.gui.qt import (
     QWidget,
     Signal,
 )
-from outpost.media.inspect import MediaInfo
 
 ICON = QSize(96, 96)
 _MARK = {Compatibility.COMPATIBLE: "✓", Compatibility.FIXABLE: "⚙", Compatibility.INCOMPATIBLE: "✗"}

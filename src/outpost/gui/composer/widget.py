@@ -14,12 +14,13 @@ from pathlib import Path
 
 from pydantic import JsonValue
 
+from outpost.domain.accounts import is_sandbox
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
 from outpost.domain.compatibility import check
 from outpost.domain.enums import Network, PostStatus
 from outpost.domain.errors import KnownError, Problem
 from outpost.domain.models import Account, Post
-from outpost.engine import Engine, MediaInput, PostChanges, PostInput, When
+from outpost.engine import Engine, MediaInfo, MediaInput, PostChanges, PostInput, When
 from outpost.gui.composer.media_strip import Attached, MediaStrip
 from outpost.gui.composer.schedule_dialog import ScheduleDialog
 from outpost.gui.composer.threading import split_into_thread
@@ -53,9 +54,7 @@ from outpost.gui.qt import (
     Signal,
 )
 from outpost.gui.tasks import run_op
-from outpost.media.inspect import MediaInfo
 from outpost.private_files import private_dir, tighten
-from outpost.sandbox.mode import is_sandbox
 
 CHECK_MS = 300
 AUTOSAVE_MS = 1200

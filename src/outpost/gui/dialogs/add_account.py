@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from outpost.adapters.base import AddAccountRequest, DeveloperApp
 from outpost.auth.providers import PROVIDERS
 from outpost.domain.enums import Network
+from outpost.engine import AddAccountRequest, DeveloperApp
 from outpost.gui.dialogs.developer_app import DeveloperAppFields, setup_steps
 from outpost.gui.qt import (
     QComboBox,

@@ -7,13 +7,12 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from outpost.adapters.base import AddAccountRequest, DeveloperApp
 from outpost.auth.providers import PROVIDERS
 from outpost.config.zone import local_zone_name
 from outpost.domain.enums import HealthState, Network
 from outpost.domain.errors import KnownError
 from outpost.domain.models import Account
-from outpost.engine import Engine, Removal
+from outpost.engine import AddAccountRequest, DeveloperApp, Engine, Removal
 from outpost.gui.dialogs.add_account import AddAccountDialog
 from outpost.gui.messages import MessageBridge
 from outpost.gui.qt import (

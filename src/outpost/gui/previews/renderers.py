@@ -11,9 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from outpost.adapters.bluesky_text import shorten_link
 from outpost.domain.enums import Network
-from outpost.domain.text import SpanKind, find_spans
+from outpost.domain.text import SpanKind, find_spans, shorten_link
 
 # Feeds that fold long text behind "…more" (characters shown before the fold).
 FOLD_AT = {Network.LINKEDIN: 210, Network.INSTAGRAM: 125, Network.FACEBOOK: 480, Network.THREADS: 500}

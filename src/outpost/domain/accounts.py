@@ -1,0 +1,74 @@
+"""What a person gives to add an account, and the plain facts about accounts every layer shares.
+
+These live in the domain (not in `adapters/base.py`) so the window and the command line can build
+an `AddAccountRequest` without importing an adapter: they hand it to `engine.accounts`, and only
+the engine passes it on to a network (docs/architecture.md, the import contracts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only for the hint: this module stays light for the start-up path (auth/providers)
+    from outpost.domain.models import Account
+
+Credentials = dict[str, str]
+
+#: The loopback port of the OAuth redirect (`http://127.0.0.1:PORT/callback`) unless the person
+#: registered another with their developer app.
+DEFAULT_REDIRECT_PORT = 8765
+
+#: The Bluesky-like sandbox account's handle (the sandbox's Mastodon-like one is `you@127.0.0.1:PORT`).
+SANDBOX_BLUESKY_HANDLE = "you.sandbox.local"
+
+
+@dataclass(frozen=True)
+class DeveloperApp:
+    """The person's own developer app at a network (kept in the keyring as `devapp/<network>`).
+
+    Attributes:
+        redirect_port: the port of the loopback redirect registered with the app
+            (`http://127.0.0.1:PORT/callback`); X and LinkedIn match it exactly.
+        pkce: the network enabled PKCE for this app where it is optional (LinkedIn does so on
+            request for native apps); networks that always use PKCE ignore it.
+    """
+
+    client_id: str
+    client_secret: str = field(default="", repr=False)
+    redirect_port: int = DEFAULT_REDIRECT_PORT
+    pkce: bool = False
+
+    @classmethod
+    def from_secret(cls, stored: Credentials) -> DeveloperApp:
+        """Read what `engine.accounts.set_app` stored."""
+        port = stored.get("redirect_port", "")
+        return cls(
+            stored["client_id"],
+            stored.get("client_secret", ""),
+            int(port) if port.isdigit() else DEFAULT_REDIRECT_PORT,
+            stored.get("pkce") == "1",
+        )
+
+
+@dataclass(frozen=True)
+class AddAccountRequest:
+    """What a person gave to add an account (`outpost accounts add …`). Holds secrets: never log it."""
+
+    service_url: str | None = None
+    handle: str | None = None
+    app_password: str | None = field(default=None, repr=False)
+    access_token: str | None = field(default=None, repr=False)
+    refresh_token: str | None = field(default=None, repr=False)
+    expires_at: datetime | None = None
+    target_id: str | None = None
+    #: The person's developer app for networks that need one (lets a refresh token be used).
+    app: DeveloperApp | None = None
+
+
+def is_sandbox(account: Account) -> bool:
+    """Whether an account lives on the local simulated network (sandbox mode), not a real one."""
+    return bool(account.service_url and account.service_url.startswith("http://127.0.0.1:")) and (
+        account.handle.startswith("you@127.0.0.1:") or account.handle == SANDBOX_BLUESKY_HANDLE
+    )
