@@ -24,6 +24,7 @@ e2e-deps:
 lint: $(STAMP)
 	$(BIN)/ruff check src tests packaging benchmarks
 	$(BIN)/ruff format --check src tests packaging benchmarks
+	$(BIN)/lint-imports --no-cache --no-logo
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

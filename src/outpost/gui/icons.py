@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 
 from outpost.domain.enums import Network
-from outpost.gui.qt import QByteArray, QColor, QIcon, QPainter, QPixmap, Qt
+from outpost.gui.qt import QByteArray, QColor, QIcon, QPainter, QPixmap, Qt, svg_renderer_class
 from outpost.paths import resource
 
 #: Each brand's own colour (Simple Icons' `hex`; LinkedIn's blue from its brand guidelines).
@@ -44,12 +44,9 @@ def network_icon(network: Network, *, text_colour: str = "#000000", size: int = 
 @functools.cache
 def network_pixmap(network: Network, *, text_colour: str = "#000000", size: int = 32) -> QPixmap:
     """`network`'s logo as a square pixmap of `size` pixels in its colour (cached)."""
-    # Imported here, not in the shim: QtSvg is needed only once an icon is drawn (start-up cost).
-    from PySide6.QtSvg import QSvgRenderer
-
     svg = resource(f"icons/networks/{network.value}.svg").read_text(encoding="utf-8")
     coloured = svg.replace("<svg ", f'<svg fill="{brand_colour(network, text_colour=text_colour)}" ', 1)
-    renderer = QSvgRenderer(QByteArray(coloured.encode("utf-8")))
+    renderer = svg_renderer_class()(QByteArray(coloured.encode("utf-8")))
     pixmap = QPixmap(size, size)
     pixmap.fill(QColor(Qt.GlobalColor.transparent))
     painter = QPainter(pixmap)

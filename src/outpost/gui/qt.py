@@ -4,6 +4,8 @@ Learned from qutebrowser `qutebrowser/qt/` and Anki `aqt/qt/`: version workaroun
 module instead of in every widget.
 """
 
+from typing import TYPE_CHECKING
+
 from PySide6 import __version__ as PYSIDE_VERSION
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -84,6 +86,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+if TYPE_CHECKING:
+    from PySide6.QtSvg import QSvgRenderer
+
+
+def svg_renderer_class() -> "type[QSvgRenderer]":
+    """QtSvg's renderer class, imported on first use: only a drawn icon needs it (start-up cost)."""
+    from PySide6.QtSvg import QSvgRenderer
+
+    return QSvgRenderer
+
+
 __all__ = [
     "PYSIDE_VERSION",
     "QAbstractItemView",
@@ -158,4 +171,5 @@ __all__ = [
     "Signal",
     "Slot",
     "qVersion",
+    "svg_renderer_class",
 ]
