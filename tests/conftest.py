@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -58,6 +58,22 @@ def fail_on_error_logs(request: pytest.FixtureRequest) -> object:
     if handler.records and not request.node.get_closest_marker("allow_error_logs"):
         messages = "\n".join(r.getMessage() for r in handler.records)
         pytest.fail(f"Outpost logged errors (bugs):\n{messages}")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[object]:
+    """After a GUI test, delete its Qt objects on the Qt thread (`tests.gui.helpers.release_qt_objects`).
+
+    Only once the whole test is over, when pytest has let go of its fixture values too (after
+    pytest-qt closed the registered widgets). Other tests never load Qt for this.
+    """
+    try:
+        return (yield)
+    finally:
+        if item.get_closest_marker("gui") is not None:
+            from tests.gui.helpers import release_qt_objects
+
+            release_qt_objects()
 
 
 def pytest_configure(config: pytest.Config) -> None:
