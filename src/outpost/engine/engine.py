@@ -54,6 +54,7 @@ from outpost.engine.publisher import Publisher
 from outpost.engine.recovery import hold_missed, late_posts, recover_abandoned
 from outpost.engine.scheduler import Scheduler
 from outpost.engine.slots import SlotsService
+from outpost.engine.store_watch import StoreWatch
 from outpost.engine.worker import StoreWorker
 from outpost.media.pipeline import MediaPipeline
 from outpost.paths import run_dir
@@ -245,9 +246,17 @@ class Engine:
         missed = await self._handle_missed()
         await self.media.sweep_unused()
         await self._back_up()
+        watch = StoreWatch(
+            store=core.store,
+            worker=core.db,
+            clock=core.clock,
+            events=self.events,
+            on_change=self._scheduler.poke,
+        )
         self._tasks = [
             asyncio.create_task(self._scheduler.run(), name="outpost-scheduler"),
             asyncio.create_task(self._health.run(), name="outpost-health"),
+            asyncio.create_task(watch.run(), name="outpost-store-watch"),
         ]
         return missed
 

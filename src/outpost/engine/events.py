@@ -78,8 +78,17 @@ class SettingsDidChange:
     keys: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class StoreDidChangeElsewhere:
+    """Another process (the CLI, `outpost run`, the window, an assistant) changed the store.
+
+    What changed is not known: listeners re-read what they show.
+    """
+
+
 Event = (
     SettingsDidChange
+    | StoreDidChangeElsewhere
     | UploadDidProgress
     | PostDidChange
     | AccountDidChange

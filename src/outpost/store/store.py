@@ -33,6 +33,14 @@ class Store:
             return None
         return self.db.backup_into(self.backups_dir, now)
 
+    def data_version(self) -> int:
+        """A number that changes whenever another connection (another process) commits.
+
+        SQLite's `PRAGMA data_version` is per connection and ignores this connection's own
+        commits, so a change means someone else wrote: the CLI, `outpost run`, the window.
+        """
+        return int(self.db.query("PRAGMA data_version")[0][0])
+
     def close(self) -> None:
         """Close the database."""
         self.db.close()

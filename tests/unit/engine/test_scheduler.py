@@ -13,8 +13,8 @@ from outpost.config.settings import Settings, save_settings
 from outpost.domain.enums import MissedPostPolicy, PostStatus
 from outpost.domain.models import Account
 from outpost.engine import Engine, PostChanges, PostInput, When
-from outpost.engine.events import Event, PostsWereMissed
-from tests.conftest import until
+from outpost.engine.events import Event, PostsWereMissed, StoreDidChangeElsewhere
+from tests.conftest import EngineFactory, until
 from tests.fakes import START, FakeClock, FakeNetwork
 
 pytestmark = pytest.mark.asyncio
@@ -264,3 +264,43 @@ async def test_starting_takes_the_daily_database_backup_once(
     assert len(taken) == 1
     with closing(sqlite3.connect(taken[0])) as backup:
         assert backup.execute("SELECT text FROM posts").fetchall() == [("keep me",)]
+
+
+async def test_a_post_another_process_schedules_goes_out_on_time(
+    engine: Engine, make_engine: EngineFactory, alice: Account, clock: FakeClock, remote: FakeNetwork
+) -> None:
+    """The window (or `outpost run`) sees what the command line schedules on the same store."""
+    await engine.start()
+    await scheduler_waits_until(clock, None)  # nothing due: asleep until something changes
+    command_line = make_engine()  # another engine, another connection to the same database
+    try:
+        post = await command_line.posts.create(
+            PostInput(text="from the command line", accounts=(alice.id,)),
+            When.scheduled("2026-11-25T12:10:00Z"),
+        )
+    finally:
+        await command_line.close()
+    clock.advance(timedelta(seconds=1))  # within a second the running engine looks at the store again
+    await scheduler_waits_until(clock, START + timedelta(minutes=10))
+    clock.advance(timedelta(minutes=10))
+    await until(lambda: status_of_is(engine, post.id, PostStatus.PUBLISHED))
+    assert [p.text for p in remote.posts] == ["from the command line"]
+
+
+async def test_the_window_hears_of_other_processes_changes_but_not_of_its_own(
+    engine: Engine, make_engine: EngineFactory, alice: Account, clock: FakeClock
+) -> None:
+    seen: list[Event] = []
+    engine.events.subscribe(seen.append)
+    await engine.start()
+    await engine.posts.create(PostInput(text="mine", accounts=(alice.id,)))
+    clock.advance(timedelta(seconds=1))
+    await scheduler_waits_until(clock, None)
+    assert not any(isinstance(e, StoreDidChangeElsewhere) for e in seen)
+    other = make_engine()
+    try:
+        await other.posts.create(PostInput(text="theirs", accounts=(alice.id,)))
+    finally:
+        await other.close()
+    clock.advance(timedelta(seconds=1))
+    await until(lambda: any(isinstance(e, StoreDidChangeElsewhere) for e in seen))
