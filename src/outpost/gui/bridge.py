@@ -11,6 +11,7 @@ from outpost.engine.events import (
     PostDidChange,
     PostsWereMissed,
     SettingsDidChange,
+    StoreDidChangeElsewhere,
     UploadDidProgress,
 )
 from outpost.gui.qt import QObject, Signal
@@ -32,6 +33,8 @@ class EngineBridge(QObject):
         upload_did_progress(str, str, int, int): post, account, bytes sent, bytes in all.
         settings_did_change(tuple): the keys of settings that changed.
         engine_state_did_change(bool, bool, object): running, paused, next due time (or None).
+        store_did_change_elsewhere(): another process changed the store (what is unknown:
+            views re-read what they show).
     """
 
     post_did_change = Signal(object)  # the PostDidChange
@@ -41,6 +44,7 @@ class EngineBridge(QObject):
     post_status_did_change = Signal(object)  # the Post, when the emitter had it
     upload_did_progress = Signal(str, str, int, int)  # post id, account id, bytes sent, bytes in all
     settings_did_change = Signal(tuple)
+    store_did_change_elsewhere = Signal()
 
     def __init__(self, events: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -62,3 +66,5 @@ class EngineBridge(QObject):
             self.posts_were_missed.emit(len(event.posts), event.held)
         elif isinstance(event, EngineStateDidChange):
             self.engine_state_did_change.emit(event.running, event.paused, event.next_due_at)
+        elif isinstance(event, StoreDidChangeElsewhere):
+            self.store_did_change_elsewhere.emit()
