@@ -61,6 +61,7 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QApplication,
     QCheckBox,
@@ -118,6 +119,7 @@ def svg_renderer_class() -> "type[QSvgRenderer]":
 
 __all__ = [
     "PYSIDE_VERSION",
+    "QAbstractButton",
     "QAbstractItemView",
     "QAbstractTableModel",
     "QAction",
