@@ -9,17 +9,20 @@ from pathlib import Path
 import pytest
 
 from outpost.adapters.base import AddAccountRequest
-from outpost.domain.enums import Network, PostStatus
+from outpost.domain.enums import Network, PostStatus, TargetStatus
 from outpost.engine import Engine, PostChanges, PostInput, When
 from outpost.engine.events import Event, PostDidChange
 from outpost.gui.bridge import EngineBridge
+from outpost.gui.decor import pill_width
 from outpost.gui.messages import MessageBridge
-from outpost.gui.qt import QObject
-from outpost.gui.queue.model import PAGE, QueueModel
-from outpost.gui.queue.view import QueueView
+from outpost.gui.qt import QColor, QImage, QObject, QPixmap, QRect, Qt
+from outpost.gui.queue.model import ACCOUNTS, MARKS_ROLE, PAGE, STATUS, TEXT, AccountMark, QueueModel
+from outpost.gui.queue.view import EMPTY, FILTERS, QueueView
 from outpost.gui.tasks import settle_ops
 from tests.fakes import FakeClock, FakeNetwork, MemorySecretStore, fake_registry
 from tests.gui.helpers import run_on_qasync
+
+FILTERS_BY_NAME = [name for name, _ in FILTERS]
 
 
 @pytest.fixture
@@ -214,11 +217,11 @@ def test_events_carry_the_post_and_the_account_so_the_queue_reads_neither_again(
         await engine.posts.create(
             PostInput(text="for bob", accounts=(bob.id,)), When.scheduled("2026-12-01T09:00Z")
         )
-        assert [model.data(model.index(0, c)) for c in (0, 2, 3)] == [
-            "scheduled",
-            "for bob",
-            "· mastodon:bob@fake.example",  # named from the account's own event
-        ]
+        assert [model.data(model.index(0, c)) for c in (0, 2, 3)] == ["Scheduled", "for bob", "Alice"]
+        # Named from the account's own event (an unknown account would say only "Mastodon").
+        assert "Mastodon · Alice (@bob@fake.example): pending" in model.data(
+            model.index(0, 3), Qt.ItemDataRole.ToolTipRole
+        )
         await engine.posts.delete(second.id)
         assert [p.text for p in model.posts] == ["for bob", "first, edited"]
         await settle_ops()
@@ -245,6 +248,148 @@ def test_an_event_without_its_post_reads_only_that_post(qapp, qtmodeltester, tmp
         await settle_ops()
         assert len(bare) >= 2  # a part sent, twice, before the post settled
         assert seen.reads() == {"posts.list": 1, "accounts.list": 1, "posts.get": len(bare)}
-        assert [model.data(model.index(0, c)) for c in (0, 2)] == ["published", "one  (+1 in thread)"]
+        assert [model.data(model.index(0, c)) for c in (0, 2)] == ["Published", "one  (+1 in thread)"]
+
+    run(qapp, tmp_path, remote, scenario)
+
+
+def _colours_in(image: QImage, rect: QRect) -> list[QColor]:
+    return [
+        image.pixelColor(x, y)
+        for x in range(rect.left(), rect.right())
+        for y in range(rect.top(), rect.bottom())
+    ]
+
+
+def _near(colour: QColor, hex_colour: str, tolerance: int = 40) -> bool:
+    wanted = QColor(hex_colour)
+    return all(
+        abs(a - b) <= tolerance
+        for a, b in (
+            (colour.red(), wanted.red()),
+            (colour.green(), wanted.green()),
+            (colour.blue(), wanted.blue()),
+        )
+    )
+
+
+def test_rows_name_accounts_draw_network_logos_and_say_why_a_post_waits(
+    qapp, qtbot, tmp_path, remote
+) -> None:
+    """Issue #17: the queue showed `mastodon:alice@…` and kept the review reason in a tooltip."""
+    from outpost.domain.errors import NetworkUnavailable
+
+    async def scenario(engine: Engine, account: str) -> None:
+        view = QueueView(engine, messages=MessageBridge())
+        qtbot.addWidget(view)
+        view.resize(1100, 400)
+        view.show()
+        follow_events(engine, view.model, view)
+        remote.fail_next_create.append(lambda: NetworkUnavailable("answer lost", may_have_taken_effect=True))
+        await engine.posts.create(PostInput(text="where did it go", accounts=(account,)), When.now())
+        remote.tokens.discard("good-token")
+        await engine.posts.create(PostInput(text="this one failed", accounts=(account,)), When.now())
+        view.load()
+        await settle_ops()
+        model = view.model
+        failed, waiting = (model.index(0, TEXT), model.index(1, TEXT))
+        review = model.posts[1].review_reason
+        assert review and model.data(waiting) == f"where did it go\n{review}"  # the reason, in the row
+        assert model.data(failed).startswith("this one failed\nAlice: ")  # and the network's reason
+        assert model.data(model.index(1, STATUS)) == "Needs review"
+        assert model.data(model.index(1, ACCOUNTS)) == "? Alice"  # the name, not mastodon:alice@…
+        assert model.data(model.index(1, ACCOUNTS), MARKS_ROLE) == [
+            AccountMark(Network.MASTODON, "Alice", TargetStatus.UNKNOWN)
+        ]
+        picture = view.table.viewport().grab().toImage()
+        cell = view.table.visualRect(model.index(1, ACCOUNTS))
+        assert any(_near(c, "#6364FF") for c in _colours_in(picture, cell))  # Mastodon's logo, drawn
+        # Every status fits its column whole (the widest one too).
+        widest = max(pill_width(view.table.fontMetrics(), s.value.capitalize()) for s in PostStatus)
+        assert view.table.columnWidth(STATUS) >= widest
+
+    run(qapp, tmp_path, remote, scenario)
+
+
+def test_an_empty_queue_says_what_to_do_for_each_filter(qapp, qtbot, tmp_path, remote) -> None:
+    async def scenario(engine: Engine, account: str) -> None:
+        view = QueueView(engine, messages=MessageBridge())
+        qtbot.addWidget(view)
+        view.show()
+        follow_events(engine, view.model, view)
+        asked: list[bool] = []
+        view.compose_requested.connect(lambda: asked.append(True))
+        view.load()
+        await settle_ops()
+        assert view.stack.currentIndex() == 1 and view.empty.isVisible()
+        assert (view.empty_title.text(), view.empty.text()) == EMPTY["All"]
+        assert "Write a post in Compose" in view.empty.text() and view.write.isVisible()
+        view.write.click()
+        assert asked == [True]
+        view.filters["Scheduled"].click()
+        await settle_ops()
+        assert view.empty_title.text() == "Nothing scheduled yet"
+        assert view.empty.text().startswith("Write a post in Compose and choose Schedule…")
+        assert view.write.isVisible()
+        view.filters["Failed"].click()
+        await settle_ops()
+        assert (view.empty_title.text(), view.empty.text()) == EMPTY["Failed"] and not view.write.isVisible()
+        said = set()
+        for name in FILTERS_BY_NAME:
+            view.filters[name].click()
+            await settle_ops()
+            said.add((view.empty_title.text(), view.empty.text()))
+        assert len(said) == len(FILTERS_BY_NAME)  # each filter says its own thing
+        view.filters["All"].click()
+        view.model.reload(search="spring")
+        await settle_ops()
+        assert view.empty_title.text() == "No posts match “spring”"
+        assert view.empty.text() == "Clear the search to see every post." and not view.write.isVisible()
+        view.model.reload(search="")
+        await settle_ops()
+        await engine.posts.create(PostInput(text="a first draft", accounts=(account,)))
+        assert view.stack.currentIndex() == 0 and view.model.rowCount() == 1  # the table is back
+        await engine.posts.delete(view.model.posts[0].id)
+        assert view.stack.currentIndex() == 1
+
+    run(qapp, tmp_path, remote, scenario)
+
+
+def test_a_row_shows_its_first_picture_and_none_once_the_file_is_gone(qapp, qtbot, tmp_path, remote) -> None:
+    from outpost.engine import MediaInput
+    from tests.media_fixtures import image
+
+    photo = image(tmp_path / "red.png", 640, 480)
+    gone = image(tmp_path / "gone.jpg", 320, 200, fmt="JPEG")
+
+    async def scenario(engine: Engine, account: str) -> None:
+        view = QueueView(engine, messages=MessageBridge())
+        qtbot.addWidget(view)
+        view.resize(1100, 400)
+        view.show()
+        for path in (photo, gone):
+            await engine.posts.create(
+                PostInput(text=f"with {path.name}", accounts=(account,), media=(MediaInput(str(path), "a"),))
+            )
+        gone.unlink()  # moved away after it was attached: the post still names it
+        thumbs = engine.data_dir / "cache" / "media" / "thumbs"
+        for cached in thumbs.glob("*.jpg"):
+            cached.unlink()  # e.g. swept from the cache: made again from the file
+        view.load()
+        await settle_ops()
+        view.table.viewport().grab()  # painting asks for the thumbnails
+        await settle_ops()
+        model = view.model
+        shown = {
+            p.text: model.data(model.index(i, TEXT), Qt.ItemDataRole.DecorationRole)
+            for i, p in enumerate(model.posts)
+        }
+        assert shown["with gone.jpg"] is None  # no picture, and no error
+        thumb = shown["with red.png"]
+        assert isinstance(thumb, QPixmap) and not thumb.isNull()
+        picture = view.table.viewport().grab().toImage()
+        row = next(i for i, p in enumerate(model.posts) if p.text == "with red.png")
+        cell = view.table.visualRect(model.index(row, TEXT))
+        assert any(_near(c, "#c82828") for c in _colours_in(picture, cell))  # the red picture, drawn
 
     run(qapp, tmp_path, remote, scenario)

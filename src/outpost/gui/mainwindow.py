@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
         apply_theme(QApplication.instance(), engine.settings.theme, system_style=self._system_style)  # type: ignore[arg-type]
         self._menus()
         self.queue.edit_requested.connect(self.edit_post)
+        self.queue.compose_requested.connect(lambda: self.bring_up("compose"))
         self.bridge.post_did_change.connect(self.queue.model.post_did_change)
         self.bridge.post_did_change.connect(self.calendar.post_did_change)
         self.bridge.account_did_change.connect(self.queue.model.account_did_change)

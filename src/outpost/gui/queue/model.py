@@ -7,41 +7,92 @@ cost one page of queries at first paint. All loading goes through `run_op`.
 After that, events keep the rows current: a changed post arrives with the event and is applied as
 it is (only an event without its post makes the model read that one post), and account names come
 from a cache that account events update, so a busy publish does not read every account per event.
+
+What a row says is in its display data, so it is there for tests and screen readers alike: the
+post's text with, on a second line, why it waits for a person or what went wrong (issue #17: the
+reason was only in a tooltip); the accounts by name (`gui/names.py`). The delegates in
+`delegates.py` draw the same data with the network logos, a status pill and the first picture's
+thumbnail, which is read through `engine.media` the first time a row with media is painted.
 """
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from outpost.domain.enums import PostStatus, TargetStatus
-from outpost.domain.models import Account, Post
+from outpost.domain.enums import Network, PostStatus, TargetStatus
+from outpost.domain.errors import KnownError
+from outpost.domain.media_info import MediaInfo, MediaKind
+from outpost.domain.models import Account, MediaAsset, Post
 from outpost.engine import Engine
 from outpost.engine.events import PostDidChange
-from outpost.gui.qt import QAbstractTableModel, QColor, QModelIndex, QObject, QPersistentModelIndex, Qt
+from outpost.gui.decor import STATUS_TONE, Tone, status_label
+from outpost.gui.names import account_name, account_tooltip
+from outpost.gui.qt import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPixmap,
+    Qt,
+    Signal,
+)
 from outpost.gui.tasks import run_op
 
 PAGE = 200
 COLUMNS = ("Status", "When", "Post", "Accounts")
+STATUS, WHEN, TEXT, ACCOUNTS = range(len(COLUMNS))
 MARK = {
-    TargetStatus.PENDING: "·",
+    TargetStatus.PENDING: "",  # waiting to go out: the status column says so already
     TargetStatus.PUBLISHING: "…",
     TargetStatus.PUBLISHED: "✓",
     TargetStatus.FAILED: "✗",
     TargetStatus.UNKNOWN: "?",
     TargetStatus.CANCELLED: "–",
 }
-STATUS_COLOUR = {
-    PostStatus.FAILED: "#cf222e",
-    PostStatus.NEEDS_REVIEW: "#9a6700",
-    PostStatus.PARTIALLY_PUBLISHED: "#9a6700",
-    PostStatus.PUBLISHED: "#1a7f37",
-    PostStatus.SCHEDULED: "#0969da",
+TARGET_TONE = {
+    TargetStatus.PENDING: Tone.MUTED,
+    TargetStatus.PUBLISHING: Tone.INFO,
+    TargetStatus.PUBLISHED: Tone.GOOD,
+    TargetStatus.FAILED: Tone.BAD,
+    TargetStatus.UNKNOWN: Tone.WARN,
+    TargetStatus.CANCELLED: Tone.MUTED,
 }
+#: Custom roles the delegates draw from (the display role says the same in words).
+TONE_ROLE = Qt.ItemDataRole.UserRole + 1  # the status column's Tone
+MARKS_ROLE = Qt.ItemDataRole.UserRole + 2  # the accounts column's list[AccountMark]
+NOTE_ROLE = Qt.ItemDataRole.UserRole + 3  # the post column's second line: (text, Tone) or None
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 
+@dataclass(frozen=True)
+class AccountMark:
+    """One account of a row: its network (for the logo), its name, and how it went there."""
+
+    network: Network
+    name: str
+    status: TargetStatus
+
+    @property
+    def mark(self) -> str:
+        """How it went: ✓ published, ✗ failed, ? unknown, … on its way (nothing while waiting)."""
+        return MARK[self.status]
+
+    @property
+    def text(self) -> str:
+        """The mark and the name, as the display role says it."""
+        return f"{self.mark} {self.name}".strip()
+
+
 class QueueModel(QAbstractTableModel):
-    """Posts matching a filter (statuses + search), newest first."""
+    """Posts matching a filter (statuses + search), newest first.
+
+    Signals:
+        page_did_load(): a page arrived (the view then knows whether the filter found nothing).
+    """
+
+    page_did_load = Signal()
 
     def __init__(self, engine: Engine, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -54,6 +105,12 @@ class QueueModel(QAbstractTableModel):
         self._accounts_read = False  # once read, account events keep `accounts` current
         self._exhausted = False
         self._loading = False
+        self._thumbs: dict[str, QPixmap | None] = {}  # by sha256; None while read or if unreadable
+
+    @property
+    def loading(self) -> bool:
+        """A page is on its way."""
+        return self._loading
 
     # -- Qt model API -----------------------------------------------------------------------------
 
@@ -78,7 +135,7 @@ class QueueModel(QAbstractTableModel):
         return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        """Text, tooltips (errors in plain words) and colours for one cell."""
+        """Text, tooltips (errors in plain words), tones, account marks and thumbnails of one cell."""
         if not index.isValid() or not 0 <= index.row() < len(self.posts):
             return None
         post = self.posts[index.row()]
@@ -87,10 +144,16 @@ class QueueModel(QAbstractTableModel):
             return self._display(post, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(post)
-        if role == Qt.ItemDataRole.ForegroundRole and column == 0 and post.status in STATUS_COLOUR:
-            return QColor(STATUS_COLOUR[post.status])
         if role == Qt.ItemDataRole.UserRole:
             return post.id
+        if role == TONE_ROLE and column == STATUS:
+            return STATUS_TONE[post.status]
+        if role == MARKS_ROLE and column == ACCOUNTS:
+            return self.marks(post)
+        if role == NOTE_ROLE and column == TEXT:
+            return self.note(post)
+        if role == Qt.ItemDataRole.DecorationRole and column == TEXT:
+            return self._thumbnail(post)
         return None
 
     def canFetchMore(self, parent: ModelIndex = QModelIndex()) -> bool:  # noqa: B008 - Qt API
@@ -138,6 +201,7 @@ class QueueModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), len(self.posts), len(self.posts) + len(posts) - 1)
             self.posts.extend(posts)
             self.endInsertRows()
+        self.page_did_load.emit()
 
     # -- engine events -----------------------------------------------------------------------------
 
@@ -157,7 +221,7 @@ class QueueModel(QAbstractTableModel):
         """Keep an account's name current on the rows that show it (a removed one keeps its name)."""
         known = self.accounts.get(account.id)
         self.accounts[account.id] = account
-        if known is not None and known.ref == account.ref:
+        if known is not None and (known.ref, known.display_name) == (account.ref, account.display_name):
             return  # a health check: nothing the queue shows changed
         rows = [i for i, p in enumerate(self.posts) if any(t.account_id == account.id for t in p.targets)]
         if rows:
@@ -199,29 +263,98 @@ class QueueModel(QAbstractTableModel):
         return self.posts[row] if 0 <= row < len(self.posts) else None
 
     def _display(self, post: Post, column: int) -> str:
-        if column == 0:
-            return post.status.value.replace("_", " ")
-        if column == 1:
+        if column == STATUS:
+            return status_label(post.status)
+        if column == WHEN:
             when = post.scheduled_at or post.updated_at
             return when.astimezone(self.zone).strftime("%a %d %b %Y, %H:%M")
-        if column == 2:
+        if column == TEXT:
             first = post.text.splitlines()[0] if post.text else "(no text)"
             extra = f"  (+{len(post.thread)} in thread)" if post.thread else ""
-            return first[:120] + extra
-        return "  ".join(f"{MARK[t.status]} {self._name(t.account_id)}" for t in post.targets)
+            note = self.note(post)
+            return first[:120] + extra + (f"\n{note[0]}" if note else "")
+        return "  ".join(mark.text for mark in self.marks(post))
 
-    def _name(self, account_id: str) -> str:
+    def marks(self, post: Post) -> list[AccountMark]:
+        """Each account of `post` by name, with its network and how it went there."""
+        return [AccountMark(t.network, self._name(t.account_id, t.network), t.status) for t in post.targets]
+
+    def note(self, post: Post) -> tuple[str, Tone] | None:
+        """A row's second line: why the post waits for a person, or what went wrong where."""
+        if post.status is PostStatus.NEEDS_REVIEW:
+            return (
+                post.review_reason or "Waiting for you: look at it, then publish or cancel it."
+            ), Tone.WARN
+        failed = [t for t in post.targets if t.error is not None and t.status is not TargetStatus.PUBLISHED]
+        if failed and post.status in {PostStatus.FAILED, PostStatus.PARTIALLY_PUBLISHED}:
+            first = failed[0]
+            assert first.error is not None
+            where = self._name(first.account_id, first.network)
+            more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
+            return f"{where}: {first.error.message}{more}", Tone.BAD  # the message names the network
+        return None
+
+    def _name(self, account_id: str, network: Network) -> str:
         account = self.accounts.get(account_id)
-        return account.ref if account else account_id
+        return account_name(account) if account else network.label
 
     def _tooltip(self, post: Post) -> str:
-        lines = [
-            f"{self._name(t.account_id)}: {t.status.value}" + (f" — {t.error.message}" if t.error else "")
-            for t in post.targets
-        ]
+        lines = []
+        for t in post.targets:
+            account = self.accounts.get(t.account_id)
+            who = account_tooltip(account) if account else t.network.label
+            lines.append(f"{who}: {t.status.value}" + (f" — {t.error.message}" if t.error else ""))
         if post.review_reason:
             lines.append(post.review_reason)
         return "\n".join(lines)
+
+    # -- thumbnails ----------------------------------------------------------------------------------
+
+    def _thumbnail(self, post: Post) -> QPixmap | None:
+        """The first picture's thumbnail, once read (asking for it the first time it is wanted)."""
+        first = next((m for m in post.media if m.sha256 and m.kind != MediaKind.DOCUMENT), None)
+        if first is None or first.sha256 is None:
+            return None
+        sha = first.sha256
+        if sha not in self._thumbs:
+            self._thumbs[sha] = None
+            run_op(
+                _thumbnail_bytes(self.engine, first), on_success=lambda data: self._thumbnail_read(sha, data)
+            )
+        return self._thumbs[sha]
+
+    def _thumbnail_read(self, sha: str, data: bytes | None) -> None:
+        pixmap = QPixmap()
+        if data is None or not pixmap.loadFromData(data):
+            return
+        self._thumbs[sha] = pixmap
+        rows = [i for i, p in enumerate(self.posts) if any(m.sha256 == sha for m in p.media)]
+        for row in rows:
+            self.dataChanged.emit(
+                self.index(row, TEXT), self.index(row, TEXT), [Qt.ItemDataRole.DecorationRole]
+            )
+
+
+async def _thumbnail_bytes(engine: Engine, asset: MediaAsset) -> bytes | None:
+    """The cached thumbnail of `asset` (made again if the cache lost it); None if the file is gone.
+
+    A post's picture can be moved or deleted after it was attached (the post keeps its path):
+    the row then shows no thumbnail rather than an error.
+    """
+    info = MediaInfo(
+        path=asset.path,
+        mime_type=asset.mime_type,
+        kind=MediaKind(asset.kind),
+        size=asset.size,
+        sha256=asset.sha256 or "",
+        width=asset.width,
+        height=asset.height,
+    )
+    try:
+        path = await engine.media.thumbnail(info)
+        return None if path is None else await asyncio.to_thread(path.read_bytes)
+    except (OSError, ValueError, KnownError):  # gone, unreadable, or not a picture after all
+        return None
 
 
 def _local() -> str:

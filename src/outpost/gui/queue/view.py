@@ -1,4 +1,8 @@
-"""The queue view: filters, search, the table, and what can be done with the selected post."""
+"""The queue view: filters, search, the table, and what can be done with the selected post.
+
+When a filter finds nothing, the table gives way to a sentence that says what would put posts
+there and, where it helps, a button that does it (issue #17: empty states that say what to do).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from outpost.domain.models import Post
 from outpost.engine import Engine, MediaInput, PostInput, When
 from outpost.engine.composer import input_of
 from outpost.gui.composer.schedule_dialog import ScheduleDialog
+from outpost.gui.decor import pill_width, status_label
 from outpost.gui.messages import MessageBridge
 from outpost.gui.qt import (
     QAbstractItemView,
@@ -18,9 +23,12 @@ from outpost.gui.qt import (
     QDialog,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QStackedWidget,
+    Qt,
     QTableView,
     QTimer,
     QUrl,
@@ -28,7 +36,8 @@ from outpost.gui.qt import (
     QWidget,
     Signal,
 )
-from outpost.gui.queue.model import QueueModel
+from outpost.gui.queue.delegates import AccountsDelegate, PostDelegate, StatusDelegate
+from outpost.gui.queue.model import ACCOUNTS, STATUS, TEXT, WHEN, QueueModel
 from outpost.gui.tasks import run_op
 
 FILTERS: tuple[tuple[str, tuple[PostStatus, ...]], ...] = (
@@ -39,6 +48,29 @@ FILTERS: tuple[tuple[str, tuple[PostStatus, ...]], ...] = (
     ("Failed", (PostStatus.FAILED, PostStatus.PARTIALLY_PUBLISHED)),
     ("Needs review", (PostStatus.NEEDS_REVIEW,)),
 )
+#: What each filter says when it finds nothing: what puts posts there, and what to do.
+EMPTY: dict[str, tuple[str, str]] = {
+    "All": (
+        "Nothing here yet",
+        "Write a post in Compose, then Publish now, Schedule… or Add to queue.",
+    ),
+    "Drafts": (
+        "No drafts",
+        "A post you write in Compose stays a draft here until you schedule or publish it.",
+    ),
+    "Scheduled": (
+        "Nothing scheduled yet",
+        "Write a post in Compose and choose Schedule… or Add to queue: it waits here until its time.",
+    ),
+    "Published": ("Nothing published yet", "Posts show here once they are out, with a link to each."),
+    "Failed": ("No failed posts", "If a network refuses a post, it shows here with the reason and Retry."),
+    "Needs review": (
+        "Nothing needs your review",
+        "Posts wait here when Outpost cannot tell whether they went out, or when they came due "
+        "while Outpost was closed.",
+    ),
+}
+_WRITE = {"All", "Drafts", "Scheduled"}  # filters whose empty state offers "Write a post"
 _EDITABLE = {PostStatus.DRAFT, PostStatus.SCHEDULED, PostStatus.FAILED, PostStatus.NEEDS_REVIEW}
 
 
@@ -47,9 +79,11 @@ class QueueView(QWidget):
 
     Signals:
         edit_requested(str): open this post in the composer.
+        compose_requested(): the empty queue's "Write a post" was clicked (open the composer).
     """
 
     edit_requested = Signal(str)
+    compose_requested = Signal()
 
     def __init__(self, engine: Engine, *, messages: MessageBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,6 +91,7 @@ class QueueView(QWidget):
         self.engine = engine
         self.model = QueueModel(engine, self)
         self.filters: dict[str, QPushButton] = {}
+        self.filter_name = "All"
         bar = QHBoxLayout()
         for label, statuses in FILTERS:
             button = QPushButton(label)
@@ -83,14 +118,13 @@ class QueueView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(False)  # one line per post: long account lists are elided, not wrapped
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        # Dates differ in width by weekday and month: size the column for the widest, not the first.
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(1, self.table.fontMetrics().horizontalAdvance("Wed 28 May 2026, 00:00") + 24)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setWordWrap(False)  # a post takes two lines: its text, and why it waits or failed
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setItemDelegateForColumn(STATUS, StatusDelegate(self.table))
+        self.table.setItemDelegateForColumn(TEXT, PostDelegate(self.table))
+        self.table.setItemDelegateForColumn(ACCOUNTS, AccountsDelegate(self.table))
+        self._size_columns()
         self.table.doubleClicked.connect(lambda _: self.edit())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.model.modelReset.connect(self._update_actions)
@@ -113,17 +147,77 @@ class QueueView(QWidget):
             row.addWidget(button)
             self.buttons[name] = button
         row.addStretch(1)
+        self.empty_title = QLabel()
+        self.empty_title.setObjectName("empty_title")
+        self.empty_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        title_font = self.empty_title.font()
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.4)
+        title_font.setBold(True)
+        self.empty_title.setFont(title_font)
+        self.empty = QLabel()
+        self.empty.setObjectName("empty")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.write = QPushButton("Write a post")
+        self.write.setObjectName("write")
+        self.write.clicked.connect(self.compose_requested)
+        empty_page = QWidget()
+        empty_column = QVBoxLayout(empty_page)
+        empty_column.addStretch(1)
+        empty_column.addWidget(self.empty_title)
+        empty_column.addWidget(self.empty)
+        empty_column.addSpacing(8)
+        empty_column.addWidget(self.write, 0, Qt.AlignmentFlag.AlignHCenter)
+        empty_column.addStretch(2)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(empty_page)
+        for signal in (self.model.page_did_load, self.model.rowsInserted, self.model.rowsRemoved):
+            signal.connect(self._show_empty)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(self.table)
+        layout.addWidget(self.stack, 1)
         layout.addLayout(row)
         self._update_actions()
+
+    def _size_columns(self) -> None:
+        """Status and date never cut short, the accounts as wide as their names, the text the rest."""
+        metrics = self.table.fontMetrics()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(STATUS, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(STATUS, max(pill_width(metrics, status_label(s)) for s in PostStatus) + 20)
+        # Dates differ in width by weekday and month: size the column for the widest, not the first.
+        header.setSectionResizeMode(WHEN, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(WHEN, metrics.horizontalAdvance("Wed 28 May 2026, 00:00") + 24)
+        header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(ACCOUNTS, QHeaderView.ResizeMode.ResizeToContents)
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(max(48, 2 * metrics.lineSpacing() + 14))
+
+    @property
+    def empty_text(self) -> tuple[str, str]:
+        """What the queue says when the filter (and search) finds nothing: a title, what to do."""
+        search = self.model.search
+        if search:
+            return f"No posts match “{search}”", "Clear the search to see every post."
+        return EMPTY[self.filter_name]
+
+    def _show_empty(self, *_: object) -> None:
+        nothing = self.model.rowCount() == 0 and not self.model.loading
+        if nothing:
+            title, detail = self.empty_text
+            self.empty_title.setText(title)
+            self.empty.setText(detail)
+            self.write.setVisible(self.filter_name in _WRITE and not self.model.search)
+        self.stack.setCurrentIndex(1 if nothing else 0)
 
     def load(self) -> None:
         """First page."""
         self.model.reload()
 
     def _filter(self, name: str, statuses: tuple[PostStatus, ...]) -> None:
+        self.filter_name = name
         for label, button in self.filters.items():
             button.setChecked(label == name)
         self.model.reload(statuses=statuses)
