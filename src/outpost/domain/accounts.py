@@ -22,6 +22,11 @@ DEFAULT_REDIRECT_PORT = 8765
 
 #: The Bluesky-like sandbox account's handle (the sandbox's Mastodon-like one is `you@127.0.0.1:PORT`).
 SANDBOX_BLUESKY_HANDLE = "you.sandbox.local"
+#: The X-like sandbox account's username (letters, digits and _ only, as on X).
+SANDBOX_X_HANDLE = "you_sandbox"
+#: The LinkedIn-like sandbox account's handle (LinkedIn handles are made from the member's name).
+SANDBOX_LINKEDIN_HANDLE = "you-sandbox"
+_SANDBOX_HANDLES = frozenset({SANDBOX_BLUESKY_HANDLE, SANDBOX_X_HANDLE, SANDBOX_LINKEDIN_HANDLE})
 
 
 @dataclass(frozen=True)
@@ -70,5 +75,5 @@ class AddAccountRequest:
 def is_sandbox(account: Account) -> bool:
     """Whether an account lives on the local simulated network (sandbox mode), not a real one."""
     return bool(account.service_url and account.service_url.startswith("http://127.0.0.1:")) and (
-        account.handle.startswith("you@127.0.0.1:") or account.handle == SANDBOX_BLUESKY_HANDLE
+        account.handle.startswith("you@127.0.0.1:") or account.handle in _SANDBOX_HANDLES
     )

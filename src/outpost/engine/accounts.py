@@ -14,9 +14,18 @@ from dataclasses import dataclass
 from outpost.adapters.base import AddAccountRequest, DeveloperApp, VerifiedAccount
 from outpost.auth.oauth import OpenUrl, open_in_browser
 from outpost.auth.providers import DEFAULT_PORT
+from outpost.auth.secrets import sandbox_ref
+from outpost.domain.accounts import is_sandbox
 from outpost.domain.capabilities import Capabilities
 from outpost.domain.enums import Network
-from outpost.domain.errors import AuthExpired, KnownError, RateLimited, Rejected, ValidationError
+from outpost.domain.errors import (
+    AuthExpired,
+    InvalidStateError,
+    KnownError,
+    RateLimited,
+    Rejected,
+    ValidationError,
+)
 from outpost.domain.ids import new_id
 from outpost.domain.models import Account, HealthReport
 from outpost.engine.core import EngineCore
@@ -112,16 +121,21 @@ class AccountsService:
 
     # -- connecting --------------------------------------------------------------------------------
 
-    async def add(self, network: Network, request: AddAccountRequest) -> Account:
+    async def add(self, network: Network, request: AddAccountRequest, *, sandbox: bool = False) -> Account:
         """Verify credentials with the network, keep the secret in the keyring, save the account.
+
+        `sandbox` adds an account on the simulated network (`outpost.sandbox`): its made-up
+        credentials stay out of the keyring and no developer app is looked up for it, so the
+        sandbox works on a computer without a keyring (issue #17).
 
         Raises:
             NetworkNotAvailableError: no adapter for `network`.
             ValidationError: the network refused the credentials (with its reason).
             SecretStoreError: no usable keyring; nothing was saved.
+            InvalidStateError: `sandbox`, but the account is not on the simulated network.
         """
         adapter = self._core.connections.adapter(network)
-        if request.app is None:
+        if request.app is None and not sandbox:
             request = dataclasses.replace(request, app=await self.app(network))
         try:
             verified = await adapter.add_account(request)
@@ -129,7 +143,7 @@ class AccountsService:
             raise ValidationError.single(
                 "credentials", f"{network.label} refused the credentials: {exc}", network=network.value
             ) from None
-        return await self._save(network, verified)
+        return await self._save(network, verified, sandbox=sandbox)
 
     async def connect(
         self,
@@ -186,9 +200,10 @@ class AccountsService:
         await self._core.secrets.write(account.secret_ref, verified.credentials)
         return await self._set_health(account.id, verified.health)
 
-    async def _save(self, network: Network, verified: VerifiedAccount) -> Account:
+    async def _save(self, network: Network, verified: VerifiedAccount, *, sandbox: bool = False) -> Account:
         """Keyring first, then the database: a keyring failure leaves nothing half-saved."""
         account_id = new_id("acc")
+        ref = f"{network.value}/{account_id}"
         account = Account(
             id=account_id,
             network=network,
@@ -196,10 +211,12 @@ class AccountsService:
             display_name=verified.display_name,
             service_url=verified.service_url,
             target_id=verified.target_id,
-            secret_ref=f"{network.value}/{account_id}",
+            secret_ref=sandbox_ref(ref) if sandbox else ref,
             created_at=self._core.clock.now(),
             health=verified.health,
         )
+        if sandbox and not is_sandbox(account):
+            raise InvalidStateError(f"{account.ref} is not on the sandbox network; it was not added.")
         await self._core.secrets.write(account.secret_ref, verified.credentials)
         try:
             await self._core.db.run(self._core.store.accounts.insert, account)

@@ -30,7 +30,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from outpost.adapters.http import build_client
 from outpost.adapters.registry import AdapterRegistry, default_registry
-from outpost.auth.secrets import KeyringSecretStore, SecretStore, SecretVault
+from outpost.auth.secrets import KeyringSecretStore, SecretStore, SecretVault, with_sandbox_store
 from outpost.config.settings import Settings, load_settings
 from outpost.domain.enums import MissedPostPolicy
 from outpost.domain.errors import Problem, StoreError, ValidationError
@@ -152,7 +152,8 @@ class Engine:
         return cls(
             data_dir=data_dir,
             store=store,
-            secrets=secrets or KeyringSecretStore(),
+            # Sandbox accounts' made-up credentials go to a file of their own, never the keyring (#17).
+            secrets=with_sandbox_store(secrets or KeyringSecretStore(), data_dir),
             registry=registry or default_registry(),
             clock=clock or SystemClock(),
             settings=settings,
