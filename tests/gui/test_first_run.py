@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
+import json
+import stat
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 from outpost.domain.accounts import is_sandbox
-from outpost.domain.enums import PostStatus
+from outpost.domain.enums import Network, PostStatus
 from outpost.engine import Engine
 from outpost.gui.mainwindow import MainWindow
 from outpost.gui.tasks import settle_ops
 from outpost.sandbox.mode import Sandbox
+from outpost.sandbox.server import Received
 from tests.fakes import FakeClock, MemorySecretStore
 from tests.gui.helpers import run_on_qasync
+from tests.support.no_keyring import no_keyring
 
 
-def test_a_newcomer_tries_outpost_in_the_sandbox_and_publishes_a_thread(qapp, qtbot, tmp_path: Path) -> None:
+@pytest.fixture
+def without_keyring() -> Iterator[None]:
+    with no_keyring():
+        yield
+
+
+def test_a_newcomer_without_a_keyring_tries_every_network_in_the_sandbox_and_publishes(
+    qapp, qtbot, tmp_path: Path, without_keyring: None
+) -> None:
+    data = tmp_path / "d"
+
     async def scenario() -> None:
-        engine = Engine.open(
-            tmp_path / "d", secrets=MemorySecretStore(), clock=FakeClock()
-        )  # the real adapters
+        engine = Engine.open(data, clock=FakeClock())  # the real adapters and the real (missing) keyring
         sandbox = Sandbox(engine)
         window = MainWindow(engine, tray=False, sandbox=sandbox)
         qtbot.addWidget(window)
@@ -31,14 +46,60 @@ def test_a_newcomer_tries_outpost_in_the_sandbox_and_publishes_a_thread(qapp, qt
             assert window.stack.currentWidget() is window.pages and sandbox.server is not None
             assert "nothing leaves your machine" in window.banner.text()
             accounts = await engine.accounts.list()
-            assert len(accounts) == 2 and all(is_sandbox(a) for a in accounts)
+            # One sandbox account per network Outpost supports: X and LinkedIn too (issue #17).
+            assert sorted(a.network for a in accounts) == sorted(engine.accounts.networks)
+            assert all(is_sandbox(a) for a in accounts)
+            kept = json.loads((data / "sandbox" / "secrets.json").read_text())  # not in any keyring
+            assert set(kept) == {a.secret_ref for a in accounts}
+            assert stat.S_IMODE((data / "sandbox" / "secrets.json").stat().st_mode) == 0o600
             await window.open_composer()
             composer = window.composer
-            assert sorted(c.text() for c in composer.chips.values()) == [
-                "Sandbox Bluesky · you",
-                "Sandbox Mastodon · you",
-            ]
+            assert sorted(c.text() for c in composer.chips.values()) == sorted(
+                f"Sandbox {n.label} · you" for n in engine.accounts.networks
+            )
             composer.select(*(a.id for a in accounts))
+            composer.text.setPlainText("Hello, sandbox!")
+            composer._check_timer.stop()
+            composer._check()
+            await settle_ops()
+            composer.previews.flush()
+            for network in engine.accounts.networks:  # every network's preview, with its own rules
+                preview = composer.previews.browser(network)
+                assert preview is not None and "Hello, sandbox!" in preview.toPlainText(), network
+            composer.publish()
+            await settle_ops()
+            [post] = await engine.posts.list()
+            assert post.status is PostStatus.PUBLISHED
+            received = sorted((p.network, p.text) for p in sandbox.server.posts)
+            assert received == sorted((n.value, "Hello, sandbox!") for n in engine.accounts.networks)
+        finally:
+            await settle_ops()
+            await engine.close()
+            await sandbox.stop()
+
+    run_on_qasync(qapp, scenario)
+
+
+def test_a_sandbox_thread_goes_out_as_a_reply_chain_on_every_network_with_threads(
+    qapp, qtbot, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        engine = Engine.open(tmp_path / "d", secrets=MemorySecretStore(), clock=FakeClock())
+        sandbox = Sandbox(engine)
+        window = MainWindow(engine, tray=False, sandbox=sandbox)
+        qtbot.addWidget(window)
+        try:
+            window.try_sandbox()
+            await settle_ops()
+            threaded = [
+                a
+                for a in await engine.accounts.list()
+                if (await engine.accounts.capabilities(a)).supports_threads
+            ]
+            assert {a.network for a in threaded} == {Network.MASTODON, Network.BLUESKY, Network.X}
+            await window.open_composer()
+            composer = window.composer
+            composer.select(*(a.id for a in threaded))
             composer.text.setPlainText("Hello, sandbox!")
             composer.add_part("A second part")
             composer._check_timer.stop()
@@ -48,13 +109,14 @@ def test_a_newcomer_tries_outpost_in_the_sandbox_and_publishes_a_thread(qapp, qt
             await settle_ops()
             [post] = await engine.posts.list()
             assert post.status is PostStatus.PUBLISHED
-            received = sorted((p.network, p.text) for p in sandbox.server.posts)
-            assert received == [
-                ("bluesky", "A second part"),
-                ("bluesky", "Hello, sandbox!"),
-                ("mastodon", "A second part"),
-                ("mastodon", "Hello, sandbox!"),
-            ]
+            assert sandbox.server is not None
+            by_network: dict[str, list[Received]] = {}
+            for received in sandbox.server.posts:
+                by_network.setdefault(received.network, []).append(received)
+            for network in ("mastodon", "bluesky", "x"):
+                first, second = by_network[network]
+                assert (first.text, second.text) == ("Hello, sandbox!", "A second part")
+                assert first.reply_to is None and second.reply_to is not None  # a reply to the first
         finally:
             await settle_ops()
             await engine.close()
@@ -90,8 +152,9 @@ def test_the_sandbox_comes_back_on_its_port_after_a_restart(qapp, qtbot, tmp_pat
         try:
             await window.resume()
             assert sandbox.server is not None and sandbox.server.port == ports[0]
-            [checked, _] = await engine.accounts.check()
-            assert checked.health.state.value == "ok"
+            checked = await engine.accounts.check()
+            assert len(checked) == len(engine.accounts.networks)
+            assert all(a.health.state.value == "ok" for a in checked), [a.health for a in checked]
         finally:
             await settle_ops()
             await engine.close()

@@ -42,7 +42,7 @@ from outpost.adapters.base import (
     VerifiedAccount,
 )
 from outpost.adapters.http import read, read_id, retry_after, send, server_message, text_or_none
-from outpost.adapters.oauth_app import OAuthAppAdapter
+from outpost.adapters.oauth_app import OAuthAppAdapter, local_api
 from outpost.adapters.tokens import (
     expires_at,
 )
@@ -160,11 +160,13 @@ class LinkedInAdapter(OAuthAppAdapter):
             request,
             access_hint="a LinkedIn access token with w_member_social (and w_organization_social for a page)",
         )
-        return await self._verified(credentials, request.target_id)
+        return await self._verified(credentials, request.target_id, local_api(request.service_url))
 
-    async def _verified(self, credentials: dict[str, str], target_id: str | None) -> VerifiedAccount:
+    async def _verified(
+        self, credentials: dict[str, str], target_id: str | None, base: str | None = None
+    ) -> VerifiedAccount:
         token = credentials["access_token"]
-        answer = await self._request("GET", "/v2/userinfo", token=token)
+        answer = await self._request("GET", "/v2/userinfo", token=token, base=base)
         member = read_id(answer, Network.LINKEDIN, "sub")
         me = read(answer, Network.LINKEDIN, kind=dict)
         given = " ".join(part for key in ("given_name", "family_name") if (part := text_or_none(me.get(key))))
@@ -174,7 +176,7 @@ class LinkedInAdapter(OAuthAppAdapter):
             return VerifiedAccount(
                 handle=_slug(name),
                 display_name=name,
-                service_url=None,
+                service_url=base,
                 credentials=credentials,
                 health=health,
                 target_id=f"urn:li:person:{member}",
@@ -222,7 +224,7 @@ class LinkedInAdapter(OAuthAppAdapter):
     async def verify_credentials(self, ctx: AccountContext) -> HealthReport:
         """`GET /v2/userinfo` (free), and how long the sign-in has left."""
         token = await self._tokens.access_token(ctx)
-        await self._request("GET", "/v2/userinfo", token=token)
+        await self._request("GET", "/v2/userinfo", token=token, base=local_api(ctx.account.service_url))
         return self._health(await ctx.credentials())
 
     def _health(self, credentials: dict[str, str]) -> HealthReport:

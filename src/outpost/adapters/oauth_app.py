@@ -22,6 +22,16 @@ from outpost.domain.clock import Clock
 from outpost.domain.errors import AuthExpired, PublishError, ValidationError
 
 
+def local_api(service_url: str | None) -> str | None:
+    """An account's own API address, honoured only on this computer (the sandbox's simulation).
+
+    These networks have one API for everyone; an address on 127.0.0.1 is the sandbox's simulated
+    network (issue #17). Any other given address is ignored, so a real token only ever goes to
+    the network itself.
+    """
+    return service_url if service_url and service_url.startswith("http://127.0.0.1:") else None
+
+
 class OAuthAppAdapter(NetworkAdapter):
     """A network signed in to with the person's developer app (`auth.providers.PROVIDERS`).
 
@@ -101,17 +111,22 @@ class OAuthAppAdapter(NetworkAdapter):
         refresh token the 401 stands: the person must reconnect.
         """
         token = await self._tokens.access_token(ctx)
+        base = local_api(ctx.account.service_url)
         try:
-            return await self._request(method, path, token=token, **content)
+            return await self._request(method, path, token=token, base=base, **content)
         except AuthExpired:
             if not (await ctx.credentials()).get("refresh_token"):
                 raise
             token = await self._tokens.after_unauthorized(ctx, token)
-            return await self._request(method, path, token=token, **content)
+            return await self._request(method, path, token=token, base=base, **content)
 
-    async def _request(self, method: str, path: str, *, token: str, **content: Any) -> httpx.Response:
+    async def _request(
+        self, method: str, path: str, *, token: str, base: str | None = None, **content: Any
+    ) -> httpx.Response:
+        """`path` at the network's API (or at `base`, an API simulated on this computer)."""
         headers = {"Authorization": f"Bearer {token}", **self._headers()}
-        request = self.client.build_request(method, f"{self._api}{path}", headers=headers, **content)
+        url = f"{(base or self._api).rstrip('/')}{path}"
+        request = self.client.build_request(method, url, headers=headers, **content)
         response = await send(self.client, request, network=self.network, clock=self.clock, check=False)
         if response.is_success:
             return response

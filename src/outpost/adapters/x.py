@@ -43,7 +43,7 @@ from outpost.adapters.base import (
     VerifiedAccount,
 )
 from outpost.adapters.http import read, read_id, server_message, text_or_none
-from outpost.adapters.oauth_app import OAuthAppAdapter
+from outpost.adapters.oauth_app import OAuthAppAdapter, local_api
 from outpost.auth.oauth import OpenUrl
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
 from outpost.domain.clock import Clock
@@ -167,16 +167,16 @@ class XAdapter(OAuthAppAdapter):
         credentials = self._hand_made_credentials(
             request, access_hint="an OAuth 2.0 user access token of your X app"
         )
-        return await self._verified(credentials)
+        return await self._verified(credentials, local_api(request.service_url))
 
-    async def _verified(self, credentials: dict[str, str]) -> VerifiedAccount:
-        response = await self._request("GET", "/2/users/me", token=credentials["access_token"])
+    async def _verified(self, credentials: dict[str, str], base: str | None = None) -> VerifiedAccount:
+        response = await self._request("GET", "/2/users/me", token=credentials["access_token"], base=base)
         username = read_id(response, Network.X, "data", "username")
         me = read(response, Network.X, "data", kind=dict)
         return VerifiedAccount(
             handle=username,
             display_name=text_or_none(me.get("name")) or username,
-            service_url=None,
+            service_url=base,
             credentials=credentials,
             health=self._health(credentials, response),
             target_id=read_id(response, Network.X, "data", "id"),
@@ -189,7 +189,8 @@ class XAdapter(OAuthAppAdapter):
             fresh = await self._tokens.refresh_now(ctx)
             return self._health(fresh, None)
         token = await self._tokens.access_token(ctx)
-        return self._health(credentials, await self._request("GET", "/2/users/me", token=token))
+        base = local_api(ctx.account.service_url)
+        return self._health(credentials, await self._request("GET", "/2/users/me", token=token, base=base))
 
     def _health(self, credentials: dict[str, str], response: httpx.Response | None) -> HealthReport:
         granted = set(credentials.get("scope", "").split())

@@ -157,7 +157,7 @@ class MainWindow(QMainWindow):
         self.health.add_account()
 
     def try_sandbox(self) -> None:
-        """Start the simulated network and two sandbox accounts on it (if this window offers it)."""
+        """Start the simulated networks and a sandbox account on each (if this window offers it)."""
         if self._sandbox is None:
             return
         run_op(
@@ -170,8 +170,9 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.pages)
         self.pages.setCurrentWidget(self.composer)
         self.show_banner(
-            "Sandbox mode: two simulated accounts on a network that runs on this computer. Compose, "
-            "schedule and publish as you like — nothing leaves your machine. Remove them in Accounts."
+            "Sandbox mode: a simulated account on every network, all running on this computer. "
+            "Compose, schedule and publish as you like — nothing leaves your machine. Remove them in "
+            "Accounts."
         )
 
     async def resume(self) -> None:

@@ -1,0 +1,91 @@
+"""Sandbox mode: a simulation for every network Outpost supports, and no keyring needed for it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+
+from outpost.adapters.registry import default_registry
+from outpost.domain.accounts import is_sandbox
+from outpost.domain.enums import Network
+from outpost.domain.errors import InvalidStateError
+from outpost.engine import AddAccountRequest, Engine
+from outpost.sandbox.mode import Sandbox
+from outpost.sandbox.networks import SIMULATIONS
+from tests.fakes import FakeClock, FakeNetwork, MemorySecretStore, fake_registry
+
+
+def test_every_network_outpost_supports_has_a_sandbox_simulation() -> None:
+    """A new network must come with its simulation, or a newcomer cannot try it (issue #17)."""
+    missing = [n.label for n in default_registry().networks if n not in SIMULATIONS]
+    assert not missing, f"add a simulation to outpost/sandbox/networks.py for: {', '.join(missing)}"
+
+
+def test_one_server_can_tell_the_simulated_networks_apart() -> None:
+    prefixes = [(n, p) for n, s in SIMULATIONS.items() for p in s.prefixes]
+    for network, prefix in prefixes:
+        assert not [other for other, p in prefixes if other is not network and p.startswith(prefix)], prefix
+
+
+@pytest.mark.asyncio
+async def test_sandbox_accounts_leave_the_real_secret_store_untouched(tmp_path: Path) -> None:
+    real = MemorySecretStore()
+    engine = Engine.open(tmp_path, secrets=real, clock=FakeClock())
+    sandbox = Sandbox(engine)
+    try:
+        added = await sandbox.start()
+        assert sorted(a.network for a in added) == sorted(engine.accounts.networks)
+        assert all(is_sandbox(a) and a.secret_ref.startswith("sandbox/") for a in added)
+        assert await sandbox.start() == []  # started twice: no second set of accounts
+        checked = await engine.accounts.check()
+        assert all(a.health.state.value == "ok" for a in checked), [a.health.message for a in checked]
+        for account in added:
+            await engine.accounts.remove(account.id)
+        assert real.secrets == {}  # nothing went to (or was asked of) the keyring
+        assert json.loads((tmp_path / "sandbox" / "secrets.json").read_text()) == {}
+    finally:
+        await engine.close()
+        await sandbox.stop()
+
+
+@pytest.mark.asyncio
+async def test_only_an_account_on_the_simulated_network_is_added_as_a_sandbox_one(tmp_path: Path) -> None:
+    real = MemorySecretStore()
+    engine = Engine.open(tmp_path, registry=fake_registry(FakeNetwork()), secrets=real, clock=FakeClock())
+    try:
+        request = AddAccountRequest(service_url="https://fake.example", access_token="good-token")
+        with pytest.raises(InvalidStateError, match="not on the sandbox network"):
+            await engine.accounts.add(Network.MASTODON, request, sandbox=True)
+        assert await engine.accounts.list() == [] and real.secrets == {}
+    finally:
+        await engine.close()
+
+
+@pytest.mark.asyncio
+async def test_x_and_linkedin_take_an_own_api_address_only_on_this_computer(tmp_path: Path) -> None:
+    """The sandbox gives X and LinkedIn accounts its address; any other address is ignored, so a
+    real token only ever goes to the network itself."""
+    hosts: list[str] = []
+
+    def network(request: httpx.Request) -> httpx.Response:
+        hosts.append(request.url.host)
+        if request.url.path == "/v2/userinfo":
+            return httpx.Response(200, json={"sub": "m1", "name": "Alice"})
+        return httpx.Response(200, json={"data": {"id": "1", "username": "alice", "name": "Alice"}})
+
+    engine = Engine.open(
+        tmp_path, secrets=MemorySecretStore(), clock=FakeClock(), transport=httpx.MockTransport(network)
+    )
+    try:
+        elsewhere = "https://api.elsewhere.example"
+        x = await engine.accounts.add(Network.X, AddAccountRequest(service_url=elsewhere, access_token="t1"))
+        linkedin = await engine.accounts.add(
+            Network.LINKEDIN, AddAccountRequest(service_url=elsewhere, access_token="t2")
+        )
+        assert hosts == ["api.x.com", "api.linkedin.com"]
+        assert x.service_url is None and linkedin.service_url is None
+    finally:
+        await engine.close()
