@@ -180,9 +180,10 @@ CASES = [
     ("x", 1, True),
     ("x", 4, True),
 ]
-#: Seconds allowed per kill point: four starts of the real program, on a machine that may be
-#: busy with other work (measured ~2.5 s idle, ~6 s beside `stress-ng --cpu 2`), with room.
-SECONDS_PER_KILL_POINT = 15
+#: Seconds allowed per kill point: four starts of the real program. Measured ~2.5 s on an idle
+#: 2-core machine and ~19 s at a load average of 10 (another test run beside `stress-ng --cpu 2`):
+#: the limit only catches a hang, it must not fail a slow but working machine.
+SECONDS_PER_KILL_POINT = 30
 
 
 def _budget(thread_length: int, with_image: bool) -> int:
