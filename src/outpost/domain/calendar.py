@@ -2,7 +2,8 @@
 
 The calendar never needs whole posts (targets, media, thread), and a day can hold thousands of
 them (a creator's import, a busy account), so it reads these light entries instead, at most a
-screenful per day, and says how many it left out.
+screenful per day, and says how many it left out. An entry carries what its card shows besides
+the text: the networks it goes to (their logos) and its first picture (a thumbnail).
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from outpost.domain.enums import PostStatus
+from outpost.domain.enums import Network, PostStatus
+from outpost.domain.models import MediaAsset
 
 ENTRY_TEXT = 500  # characters of a post's text kept for the line and its tooltip
 
@@ -23,6 +25,8 @@ class CalendarEntry:
     status: PostStatus
     moment: datetime
     text: str  # the first ENTRY_TEXT characters
+    networks: tuple[Network, ...] = ()  # in the post's order of accounts, each once
+    picture: MediaAsset | None = None  # the first attached file, if any
 
 
 @dataclass(frozen=True, slots=True)

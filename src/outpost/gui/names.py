@@ -60,5 +60,10 @@ def account_tooltip(account: Account) -> str:
         return f"{account.network.label} · {SANDBOX_NAME} — a simulated account: nothing leaves this computer"
     handle = account_handle(account)
     name = account_name(account)
-    shown = f"{name} ({handle})" if handle and handle.lstrip("@") != name else name
+    if not handle:
+        shown = name
+    elif handle.lstrip("@") == name:
+        shown = handle  # no display name: the handle says it all
+    else:
+        shown = f"{name} ({handle})"
     return f"{account.network.label} · {shown}"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import date, datetime, tzinfo
 
 from outpost.domain.calendar import ENTRY_TEXT, CalendarDays, CalendarEntry
@@ -148,7 +149,8 @@ class PostRepository:
 
         At most `per_day` entries for each day in `zone`, in time order; the rest are only
         counted. Reads five columns through the (status, scheduled_at) index, never whole posts,
-        so a day with thousands of posts costs little memory.
+        so a day with thousands of posts costs little memory; the networks and first picture are
+        read afterwards for the listed entries only.
         """
         wanted = [s.value for s in statuses]
         marks = ",".join("?" * len(wanted))
@@ -175,7 +177,28 @@ class PostRepository:
                 entries.append(CalendarEntry(r["id"], PostStatus(r["status"]), moment, r["text"]))
             else:
                 more[day] += 1
-        return CalendarDays(tuple(entries), dict(more))
+        return CalendarDays(tuple(self._dress(entries)), dict(more))
+
+    def _dress(self, entries: list[CalendarEntry]) -> Iterator[CalendarEntry]:
+        """The entries with their networks and first picture (two reads per chunk of entries)."""
+        networks: dict[str, list[Network]] = defaultdict(list)
+        pictures: dict[str, MediaAsset] = {}
+        ids = [e.post_id for e in entries]
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for r in self._db.query(
+                f"SELECT post_id, network FROM targets WHERE post_id IN ({marks}) ORDER BY position", chunk
+            ):
+                if (network := Network(r["network"])) not in networks[r["post_id"]]:
+                    networks[r["post_id"]].append(network)
+            for r in self._db.query(
+                f"SELECT * FROM media WHERE post_id IN ({marks}) AND position = "
+                "(SELECT min(position) FROM media AS m WHERE m.post_id = media.post_id)",
+                chunk,
+            ):
+                pictures[r["post_id"]] = _media(r)
+        for entry in entries:
+            yield replace(entry, networks=tuple(networks[entry.post_id]), picture=pictures.get(entry.post_id))
 
     def delete(self, post_id: str) -> None:
         """Forget a post (its media rows and targets go with it)."""

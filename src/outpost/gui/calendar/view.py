@@ -1,16 +1,20 @@
-"""Week and month views of scheduled and published posts; drag a post to another day to move it.
+"""Week and month views of scheduled and published posts; drag a post to move it.
 
-A moved post keeps its time of day in its own time zone (09:00 stays 09:00 across a DST change).
+The week is a time grid (`week.py`): drop a post on an open slot of the posting schedule or at a
+time of another day. The month lists each day's posts (`month.py`): a post dragged to another
+day keeps its time of day in its own time zone (09:00 stays 09:00 across a DST change).
+
 The calendar reads its days only while it is on screen (a hidden calendar remembers to reload
 when shown), and a day lists at most PER_DAY posts, then says how many more it has: a day with
 5,000 posts once cost 25 MB of list items and a full reload on every post change. A changed post
-now re-reads only the days it left and joined (issue #16); the other days keep their items.
+re-reads only the days it left and joined (issue #16); the other days keep their cards.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from outpost.config.zone import local_zone_name
@@ -20,51 +24,43 @@ from outpost.domain.errors import KnownError
 from outpost.domain.models import Post
 from outpost.engine import Engine
 from outpost.engine.events import PostDidChange
+from outpost.gui.calendar.month import MonthView
+from outpost.gui.calendar.week import WeekGrid, WeekView
 from outpost.gui.messages import MessageBridge
 from outpost.gui.qt import (
-    QAbstractItemView,
-    QDropEvent,
-    QGridLayout,
+    QFont,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QShowEvent,
-    Qt,
     QVBoxLayout,
     QWidget,
-    Signal,
 )
 from outpost.gui.tasks import run_op
+from outpost.gui.thumbnails import Thumbnails
 
 SHOWN = (PostStatus.SCHEDULED, PostStatus.PUBLISHED, PostStatus.PARTIALLY_PUBLISHED)
 PER_DAY = 50  # lines a day lists before "… and N more"
 DaysRead = list[tuple[list[date], CalendarDays]]  # runs of consecutive days, each with what was read
 
 
-class DayList(QListWidget):
-    """One day's posts. Scheduled posts can be dragged to another day.
+class Day(Protocol):
+    """One day on screen, a column of the week or a cell of the month: what the view fills."""
 
-    Signals:
-        post_dropped(str, object): a post id, and the `date` it was dropped on.
-    """
+    def clear(self) -> None:
+        """Take every post off the day."""
 
-    post_dropped = Signal(str, object)
+    def add(self, entry: CalendarEntry, moment: datetime) -> object:
+        """Show a post at its local `moment`."""
 
-    def __init__(self, day: date) -> None:
-        super().__init__()
-        self.day = day
-        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
-        self.setDefaultDropAction(Qt.DropAction.MoveAction)
-        self.setWordWrap(True)
+    def set_more(self, count: int) -> None:
+        """Say the day has `count` posts more than it shows."""
 
-    def dropEvent(self, event: QDropEvent) -> None:
-        """A post from another day lands here: ask the engine to move it (its event moves the line)."""
-        source = event.source()
-        if isinstance(source, DayList) and source is not self and source.currentItem() is not None:
-            self.post_dropped.emit(str(source.currentItem().data(Qt.ItemDataRole.UserRole)), self.day)
-        event.ignore()  # the engine decides; the two days are re-read when it says it moved
+    def post_ids(self) -> list[str]:
+        """The posts the day shows."""
+
+    def lines(self) -> list[str]:
+        """What the day shows, in words."""
 
 
 class CalendarView(QWidget):
@@ -76,11 +72,19 @@ class CalendarView(QWidget):
         self.engine = engine
         self.zone = ZoneInfo(engine.settings.default_timezone or local_zone_name())
         self.month = False
-        self.anchor = datetime.now(self.zone).date()
-        self.days: dict[date, DayList] = {}
+        self.anchor = self.now().date()
+        self.days: dict[date, Day] = {}
+        self.thumbnails = Thumbnails(engine, self)
+        self.thumbnails.did_load.connect(self._thumbnail_read)
+        self.week: WeekGrid | None = None
+        self.body: QWidget | None = None
         self._more: dict[date, int] = {}  # days that list only their first PER_DAY posts
         self._stale = True  # the days need reading from the engine when next on screen
         self.title = QLabel()
+        title_font = QFont(self.title.font())
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.25)
+        title_font.setBold(True)
+        self.title.setFont(title_font)
         bar = QHBoxLayout()
         for label, slot in (
             ("◀", lambda: self._step(-1)),
@@ -97,11 +101,17 @@ class CalendarView(QWidget):
             button.setCheckable(True)
             button.clicked.connect(lambda _=False, m=month: self.set_month(m))
             bar.addWidget(button)
-        self.grid = QGridLayout()
-        layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addLayout(self.grid, 1)
+        self.column = QVBoxLayout(self)
+        self.column.addLayout(bar)
         self.set_month(False)
+
+    def now(self) -> datetime:
+        """Now in the calendar's zone (the engine's clock)."""
+        return self.engine.clock.now().astimezone(self.zone)
+
+    def posting_schedule(self) -> Mapping[str, Sequence[str]]:
+        """The posting schedule's slots, as the settings hold them now."""
+        return self.engine.settings.posting_schedule
 
     def set_month(self, month: bool) -> None:
         """Week or month view."""
@@ -112,7 +122,7 @@ class CalendarView(QWidget):
         self.load()
 
     def _today(self) -> None:
-        self.anchor = datetime.now(self.zone).date()
+        self.anchor = self.now().date()
         self._build()
         self.load()
 
@@ -128,31 +138,33 @@ class CalendarView(QWidget):
         return start - timedelta(days=start.weekday())
 
     def _build(self) -> None:
-        while self.grid.count():
-            item = self.grid.takeAt(0)
-            cell = item.widget() if item is not None else None
-            if cell is not None:
-                cell.deleteLater()  # the day lists go with their cells
-        self.days.clear()
+        """Lay out the days on screen again: a week's time grid or a month's cells."""
+        if self.body is not None:
+            self.column.removeWidget(self.body)
+            self.body.hide()
+            self.body.deleteLater()  # the days go with it
         self._more.clear()
-        weeks = 6 if self.month else 1
-        for index in range(7 * weeks):
-            day = self.first_day + timedelta(days=index)
-            cell = QWidget()
-            column = QVBoxLayout(cell)
-            column.setContentsMargins(2, 2, 2, 2)
-            heading = QLabel(
-                f"<b>{day:%a %d}</b>"
-                if not self.month or day.month == self.anchor.month
-                else f"<span style='color:#999'>{day:%a %d}</span>"
+        self.week = None
+        if self.month:
+            month = MonthView(self.first_day, self.anchor.month, self.now().date())
+            for listing in month.days.values():
+                listing.post_dropped.connect(self.move_post)
+            self.days = dict(month.days)
+            self.body = month
+            last = self.first_day + timedelta(days=41)
+        else:
+            self.week = WeekGrid(
+                self.first_day,
+                self.zone,
+                now=self.now,
+                schedule=self.posting_schedule,
+                thumbnails=self.thumbnails,
             )
-            column.addWidget(heading)
-            listing = DayList(day)
-            listing.post_dropped.connect(self.move_post)
-            column.addWidget(listing, 1)
-            self.grid.addWidget(cell, index // 7, index % 7)
-            self.days[day] = listing
-        last = self.first_day + timedelta(days=7 * weeks - 1)
+            self.week.post_moved.connect(self.move_post_to)
+            self.days = dict(self.week.days)
+            self.body = WeekView(self.week)
+            last = self.first_day + timedelta(days=6)
+        self.column.addWidget(self.body, 1)
         self.title.setText(
             f"{self.anchor:%B %Y}" if self.month else f"{self.first_day:%d %b} – {last:%d %b %Y}"
         )
@@ -189,7 +201,7 @@ class CalendarView(QWidget):
             )
 
     def _post_changed(self, post_id: str, post: Post | None) -> None:
-        left = {day for day, listing in self.days.items() if _lists(listing, post_id)}
+        left = {day for day, shown in self.days.items() if post_id in shown.post_ids()}
         # Not listed anywhere: it may be one of a busy day's unlisted posts, or new to the view.
         days = left or set(self._more)
         if post is not None and post.status in SHOWN:
@@ -220,19 +232,26 @@ class CalendarView(QWidget):
     def _fill_days(self, days: set[date], found: CalendarDays) -> None:
         for day in days:
             self._more.pop(day, None)
-            if (listing := self.days.get(day)) is not None:
-                listing.clear()
+            if (shown := self.days.get(day)) is not None:
+                shown.clear()
         for entry in found.entries:
             moment = entry.moment.astimezone(self.zone)
-            listing = self.days.get(moment.date())
-            if listing is not None and moment.date() in days:  # else outside the view or this read
-                listing.addItem(_line(entry, moment))
+            shown = self.days.get(moment.date())
+            if shown is not None and moment.date() in days:  # else outside the view or this read
+                shown.add(entry, moment)
         for day, count in found.more.items():
             if day in days and (busy := self.days.get(day)) is not None:
                 self._more[day] = count
-                more = QListWidgetItem(f"… and {count:,} more (the Queue lists every post)")
-                more.setFlags(Qt.ItemFlag.NoItemFlags)
-                busy.addItem(more)
+                busy.set_more(count)
+
+    def _thumbnail_read(self, sha: str) -> None:
+        """A picture's thumbnail arrived: show it on the week's cards that use it."""
+        if self.week is None:
+            return
+        for week_day in self.week.days.values():
+            for card in week_day.cards:
+                if card.entry.picture is not None and card.entry.picture.sha256 == sha:
+                    card.set_thumbnail(self.thumbnails.get(card.entry.picture))
 
     def move_post(self, post_id: str, day: date) -> None:
         """Reschedule a post to `day`, keeping its time of day in its own zone."""
@@ -250,25 +269,27 @@ class CalendarView(QWidget):
         local = post.scheduled_at.astimezone(ZoneInfo(zone))
         return await self.engine.posts.schedule(post_id, f"{day:%Y-%m-%d}T{local:%H:%M}", zone)
 
+    def move_post_to(self, post_id: str, when: datetime) -> None:
+        """Reschedule a post to `when` (an open slot, or a time dropped on in the week)."""
+
+        def moved(post: Post) -> None:
+            local = post.scheduled_at.astimezone(self.zone) if post.scheduled_at else when
+            self.messages.info(f"Rescheduled to {local:%a %d %b, %H:%M}.")
+
+        run_op(self._move_to(post_id, when), on_success=moved, on_failure=self._fail)
+
+    async def _move_to(self, post_id: str, when: datetime) -> Post:
+        """The same instant, written in the post's own zone so its wall-clock time stays as meant."""
+        post = await self.engine.posts.get(post_id)
+        if post.scheduled_at is None:
+            raise KnownError("Only scheduled posts can be moved.")
+        zone = post.timezone or self.zone.key
+        local = when.astimezone(ZoneInfo(zone))
+        return await self.engine.posts.schedule(post_id, f"{local:%Y-%m-%dT%H:%M}", zone)
+
     def _fail(self, error: KnownError) -> None:
         self.messages.failed(error)
         self.load()
-
-
-def _line(entry: CalendarEntry, moment: datetime) -> QListWidgetItem:
-    """A post's line on its day; only scheduled posts can be dragged to another day."""
-    mark = "✓" if entry.status is not PostStatus.SCHEDULED else "⏰"
-    first = entry.text.splitlines()[0][:40] if entry.text else "(no text)"
-    item = QListWidgetItem(f"{mark} {moment:%H:%M} {first}")
-    item.setData(Qt.ItemDataRole.UserRole, entry.post_id)
-    item.setToolTip(entry.text)
-    if entry.status is not PostStatus.SCHEDULED:
-        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsDragEnabled)
-    return item
-
-
-def _lists(listing: DayList, post_id: str) -> bool:
-    return any(listing.item(i).data(Qt.ItemDataRole.UserRole) == post_id for i in range(listing.count()))
 
 
 def _days_of(post: Post, zone: tzinfo) -> set[date]:

@@ -17,14 +17,12 @@ thumbnail, which is read through `engine.media` the first time a row with media 
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from outpost.domain.enums import Network, PostStatus, TargetStatus
-from outpost.domain.errors import KnownError
-from outpost.domain.media_info import MediaInfo, MediaKind
-from outpost.domain.models import Account, MediaAsset, Post
+from outpost.domain.media_info import MediaKind
+from outpost.domain.models import Account, Post
 from outpost.engine import Engine
 from outpost.engine.events import PostDidChange
 from outpost.gui.decor import STATUS_TONE, Tone, status_label
@@ -39,6 +37,7 @@ from outpost.gui.qt import (
     Signal,
 )
 from outpost.gui.tasks import run_op
+from outpost.gui.thumbnails import Thumbnails
 
 PAGE = 200
 COLUMNS = ("Status", "When", "Post", "Accounts")
@@ -105,7 +104,8 @@ class QueueModel(QAbstractTableModel):
         self._accounts_read = False  # once read, account events keep `accounts` current
         self._exhausted = False
         self._loading = False
-        self._thumbs: dict[str, QPixmap | None] = {}  # by sha256; None while read or if unreadable
+        self.thumbnails = Thumbnails(engine, self)
+        self.thumbnails.did_load.connect(self._thumbnail_read)
 
     @property
     def loading(self) -> bool:
@@ -312,49 +312,14 @@ class QueueModel(QAbstractTableModel):
 
     def _thumbnail(self, post: Post) -> QPixmap | None:
         """The first picture's thumbnail, once read (asking for it the first time it is wanted)."""
-        first = next((m for m in post.media if m.sha256 and m.kind != MediaKind.DOCUMENT), None)
-        if first is None or first.sha256 is None:
-            return None
-        sha = first.sha256
-        if sha not in self._thumbs:
-            self._thumbs[sha] = None
-            run_op(
-                _thumbnail_bytes(self.engine, first), on_success=lambda data: self._thumbnail_read(sha, data)
-            )
-        return self._thumbs[sha]
+        return self.thumbnails.get(next((m for m in post.media if m.kind != MediaKind.DOCUMENT), None))
 
-    def _thumbnail_read(self, sha: str, data: bytes | None) -> None:
-        pixmap = QPixmap()
-        if data is None or not pixmap.loadFromData(data):
-            return
-        self._thumbs[sha] = pixmap
-        rows = [i for i, p in enumerate(self.posts) if any(m.sha256 == sha for m in p.media)]
-        for row in rows:
-            self.dataChanged.emit(
-                self.index(row, TEXT), self.index(row, TEXT), [Qt.ItemDataRole.DecorationRole]
-            )
-
-
-async def _thumbnail_bytes(engine: Engine, asset: MediaAsset) -> bytes | None:
-    """The cached thumbnail of `asset` (made again if the cache lost it); None if the file is gone.
-
-    A post's picture can be moved or deleted after it was attached (the post keeps its path):
-    the row then shows no thumbnail rather than an error.
-    """
-    info = MediaInfo(
-        path=asset.path,
-        mime_type=asset.mime_type,
-        kind=MediaKind(asset.kind),
-        size=asset.size,
-        sha256=asset.sha256 or "",
-        width=asset.width,
-        height=asset.height,
-    )
-    try:
-        path = await engine.media.thumbnail(info)
-        return None if path is None else await asyncio.to_thread(path.read_bytes)
-    except (OSError, ValueError, KnownError):  # gone, unreadable, or not a picture after all
-        return None
+    def _thumbnail_read(self, sha: str) -> None:
+        for row, post in enumerate(self.posts):
+            if any(m.sha256 == sha for m in post.media):
+                self.dataChanged.emit(
+                    self.index(row, TEXT), self.index(row, TEXT), [Qt.ItemDataRole.DecorationRole]
+                )
 
 
 def _local() -> str:
