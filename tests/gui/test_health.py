@@ -5,17 +5,24 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
+import pytest
+
 from outpost.adapters.base import AddAccountRequest
 from outpost.domain.enums import Network
 from outpost.domain.models import Account, HealthReport
 from outpost.engine import Engine
 from outpost.gui.dialogs.add_account import AddAccountDialog
 from outpost.gui.health.panel import AccountCard, HealthPanel
+from outpost.gui.links import NoBrowserDialog
 from outpost.gui.messages import MessageBridge
-from outpost.gui.qt import QMessageBox
+from outpost.gui.qt import QApplication, QDialogButtonBox, QMessageBox, QPushButton, QWidget
 from outpost.gui.tasks import settle_ops
+from tests.conftest import until
+from tests.contract.fake_mastodon import BASE, FakeMastodon
 from tests.fakes import FakeClock, FakeNetwork, MemorySecretStore, fake_registry
 from tests.gui.helpers import run_on_qasync
+from tests.support.no_keyring import no_keyring
 
 
 def test_cards_show_health_and_check_now_reports_a_revoked_token(
@@ -148,6 +155,106 @@ def test_a_card_says_when_the_sign_in_ends_and_to_reconnect_in_the_last_week(
             )
             qtbot.addWidget(advised)
             assert "Note: No refresh token." in advised.facts.text() and "problem" not in advised.facts.text()
+        finally:
+            await settle_ops()
+            await engine.close()
+
+    run_on_qasync(qapp, scenario)
+
+
+def test_without_a_keyring_add_account_opens_and_shows_commands_to_copy(qapp, qtbot, tmp_path: Path) -> None:
+    said: list[str] = []
+
+    async def scenario() -> None:
+        engine = Engine.open(tmp_path, clock=FakeClock())  # the real networks and the (missing) keyring
+        messages = MessageBridge()
+        messages.said.connect(lambda _level, text: said.append(text))
+        panel = HealthPanel(engine, messages=messages)
+        qtbot.addWidget(panel)
+        panel.show()
+        try:
+            with no_keyring():
+                panel.findChild(QPushButton, "add_account").click()
+                await settle_ops()
+            dialog = panel.findChild(AddAccountDialog)
+            assert dialog is not None and dialog.isVisible() and said == []  # a dialog, not a status line
+            assert dialog.keyring_help is not None and dialog.keyring_help.isVisible()
+            commands = [row.command.text() for row in dialog.keyring_help.commands]
+            assert "sudo apt install gnome-keyring" in commands
+            assert all("`" not in c and "eval" not in c for c in commands)
+            row = next(
+                r
+                for r in dialog.keyring_help.commands
+                if r.command.text() == "sudo apt install gnome-keyring"
+            )
+            row.copy.click()
+            assert QApplication.clipboard().text() == "sudo apt install gnome-keyring"
+            assert row.copy.text() == "Copied"
+            ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+            assert not ok.isEnabled()  # nothing could be kept
+            area = dialog.findChild(QWidget, "keyring_help_area")
+            assert dialog.network.geometry().top() > area.geometry().bottom()  # the advice is not squeezed
+            dialog.reject()
+        finally:
+            await settle_ops()
+            await engine.close()
+
+    run_on_qasync(qapp, scenario)
+
+
+def test_with_a_keyring_add_account_shows_no_keyring_advice(qapp, qtbot, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        engine = Engine.open(tmp_path, secrets=MemorySecretStore(), clock=FakeClock())
+        panel = HealthPanel(engine, messages=MessageBridge())
+        qtbot.addWidget(panel)
+        try:
+            panel.add_account()
+            await settle_ops()
+            dialog = panel.findChild(AddAccountDialog)
+            assert dialog is not None and dialog.keyring_help is None
+            assert dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+            dialog.reject()
+        finally:
+            await settle_ops()
+            await engine.close()
+
+    run_on_qasync(qapp, scenario)
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support QPlatformServices::openUrl")
+def test_when_no_browser_opens_the_window_shows_the_sign_in_address_to_copy(
+    qapp, qtbot, tmp_path: Path
+) -> None:
+    server = FakeMastodon()
+
+    async def scenario() -> None:
+        engine = Engine.open(
+            tmp_path, secrets=MemorySecretStore(), clock=FakeClock(), transport=server.transport()
+        )
+        messages = MessageBridge()
+        said: list[str] = []
+        messages.said.connect(lambda _level, text: said.append(text))
+        panel = HealthPanel(engine, messages=messages)
+        qtbot.addWidget(panel)
+        try:
+            # The offscreen platform has no browser at all: QDesktopServices.openUrl says False.
+            panel.connect_with(Network.MASTODON, AddAccountRequest(service_url=BASE))
+            await until(lambda: panel.findChild(NoBrowserDialog) is not None)
+            dialog = panel.findChild(NoBrowserDialog)
+            assert (
+                dialog.isVisible()
+                and "could not open a web browser for signing in to Mastodon" in dialog.text.text()
+            )
+            address = dialog.address.text()
+            assert address.startswith(f"{BASE}/oauth/authorize?")
+            dialog.copy.click()
+            assert QApplication.clipboard().text() == address
+            redirect, params = server.authorize(address)  # the person opens it in a browser by hand
+            async with httpx.AsyncClient() as browser:
+                await browser.get(redirect, params=params)
+            await settle_ops()
+            [account] = await engine.accounts.list()
+            assert account.handle == "alice@masto.example" and said[-1] == "Account added."
         finally:
             await settle_ops()
             await engine.close()

@@ -115,8 +115,8 @@ KEYRING_FIXES: tuple[KeyringFix, ...] = (
         "Without a desktop session (a bare window manager, a server, SSH)",
         (HEADLESS_COMMAND.format(args=""),),
         "With GNOME Keyring installed as above, this starts Outpost in a session of its own and "
-        "asks for the keyring's password in the terminal (the first time, the password you choose "
-        "creates the keyring). For the command line, end it with outpost run instead.",
+        "asks for the keyring's password (the first time, the password you choose makes the "
+        "keyring). For the command line, end with outpost run.",
         without_session_bus=True,
     ),
 )

@@ -8,15 +8,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from outpost.auth.providers import PROVIDERS
+from outpost.auth.secrets import NoKeyringError
 from outpost.config.zone import local_zone_name
 from outpost.domain.enums import HealthState, Network
 from outpost.domain.errors import KnownError
 from outpost.domain.models import Account
 from outpost.engine import AddAccountRequest, DeveloperApp, Engine, Removal
 from outpost.gui.dialogs.add_account import AddAccountDialog
+from outpost.gui.links import browser_opener
 from outpost.gui.messages import MessageBridge
 from outpost.gui.qt import (
-    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -161,7 +162,9 @@ class HealthPanel(QWidget):
             await self.engine.accounts.set_app(
                 network, app.client_id, app.client_secret, app.redirect_port, pkce=app.pkce
             )
-        return await self.engine.accounts.connect(network, target=request.target_id)
+        return await self.engine.accounts.connect(
+            network, target=request.target_id, open_url=browser_opener(self, f"signing in to {network.label}")
+        )
 
     def check(self, account: Account) -> None:
         """Ask the network about this account now."""
@@ -171,15 +174,23 @@ class HealthPanel(QWidget):
         """Sign in again (browser for Mastodon; a new app password for Bluesky)."""
         if account.network is Network.MASTODON or account.network in PROVIDERS:
             self.messages.info("Finish signing in in your browser…")
-            self._run(self.engine.accounts.reconnect(account.id), f"Reconnected {account.ref}.")
+            opener = browser_opener(self, f"signing in to {account.network.label}")
+            self._run(
+                self.engine.accounts.reconnect(account.id, open_url=opener), f"Reconnected {account.ref}."
+            )
             return
         dialog = AddAccountDialog(self.engine.accounts.networks, self)
         dialog.network.setCurrentIndex(dialog.network.findData(account.network.value))
         dialog.handle.setText(account.handle)
         dialog.server.setText(account.service_url or "")
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+
+        def accepted() -> None:
             _, request = dialog.result_request()
             self._run(self.engine.accounts.reconnect(account.id, request), f"Reconnected {account.ref}.")
+
+        dialog.accepted.connect(accepted)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()  # window-modal without a nested event loop: the engine keeps running
 
     def remove(self, account: Account) -> None:
         """Remove after asking; its posts keep their history, its secrets leave the keyring."""
@@ -199,19 +210,28 @@ class HealthPanel(QWidget):
         run_op(self.engine.accounts.remove(account.id), on_success=removed, on_failure=self._fail)
 
     def add_account(self) -> None:
-        """Choose a network and connect it (developer apps already kept fill in their fields)."""
-        networks = [n for n in self.engine.accounts.networks if n in PROVIDERS]
+        """Choose a network and connect it (developer apps already kept fill in their fields).
 
-        async def stored_apps() -> dict[Network, DeveloperApp]:
-            found = {n: await self.engine.accounts.app(n) for n in networks}
-            return {n: app for n, app in found.items() if app is not None}
+        Without a keyring the dialog opens all the same, saying how to get one (issue #17).
+        """
 
-        def ask(apps: dict[Network, DeveloperApp]) -> None:
-            dialog = AddAccountDialog(self.engine.accounts.networks, self, apps=apps)
-            if dialog.exec() == QDialog.DialogCode.Accepted:
-                self.connect_with(*dialog.result_request())
+        def failed(error: KnownError) -> None:
+            if isinstance(error, NoKeyringError):
+                self.ask_for_account({}, keyring_missing=True)
+            else:
+                self._fail(error)
 
-        run_op(stored_apps(), on_success=ask, on_failure=self._fail)
+        # Reading the kept apps always asks the keyring, so a missing one is found here, first.
+        run_op(self.engine.accounts.apps(), on_success=self.ask_for_account, on_failure=failed)
+
+    def ask_for_account(self, apps: dict[Network, DeveloperApp], *, keyring_missing: bool = False) -> None:
+        """Open the Add account dialog (window-modal, not blocking); Add connects the account."""
+        dialog = AddAccountDialog(
+            self.engine.accounts.networks, self, apps=apps, keyring_missing=keyring_missing
+        )
+        dialog.accepted.connect(lambda: self.connect_with(*dialog.result_request()))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
 
     def connect_with(self, network: Network, request: AddAccountRequest | None) -> None:
         """Add an account from what the dialog gathered."""
@@ -220,6 +240,10 @@ class HealthPanel(QWidget):
             self._run(self._sign_in(network, request), "Account added.")
         elif network is Network.MASTODON and request is not None and not request.access_token:
             self.messages.info("Finish signing in in your browser…")
-            self._run(self.engine.accounts.connect(network, instance=request.service_url), "Account added.")
+            opener = browser_opener(self, f"signing in to {network.label}")
+            self._run(
+                self.engine.accounts.connect(network, instance=request.service_url, open_url=opener),
+                "Account added.",
+            )
         elif request is not None:
             self._run(self.engine.accounts.add(network, request), "Account added.")

@@ -16,10 +16,10 @@ from outpost.engine import Engine, MediaInput, PostInput, When
 from outpost.engine.composer import input_of
 from outpost.gui.composer.schedule_dialog import ScheduleDialog
 from outpost.gui.decor import pill_width, status_label
+from outpost.gui.links import open_link
 from outpost.gui.messages import MessageBridge
 from outpost.gui.qt import (
     QAbstractItemView,
-    QDesktopServices,
     QDialog,
     QHBoxLayout,
     QHeaderView,
@@ -31,7 +31,6 @@ from outpost.gui.qt import (
     Qt,
     QTableView,
     QTimer,
-    QUrl,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -341,4 +340,4 @@ class QueueView(QWidget):
         post = self.current
         link = next((t.permalink for t in post.targets if t.permalink), None) if post else None
         if link:
-            QDesktopServices.openUrl(QUrl(link))
+            open_link(link, parent=self, what="the published post")  # says so if no browser opens
