@@ -118,3 +118,11 @@ def test_the_headless_command_starts_outpost_with_an_unlocked_keyring(tmp_path: 
     )
     assert result.stdout.strip().endswith("v ['run']"), result.stdout + result.stderr
     assert "Keyring password: " in result.stdout
+
+
+def test_the_readme_gives_the_same_commands_as_the_window() -> None:
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    for fix in KEYRING_FIXES:
+        for command in fix.commands:
+            assert command in readme, command
+    assert HEADLESS_COMMAND.format(args="") in readme and HEADLESS_COMMAND.format(args=" run") in readme
