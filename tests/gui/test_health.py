@@ -41,13 +41,13 @@ def test_cards_show_health_and_check_now_reports_a_revoked_token(
             panel.refresh()
             await settle_ops()
             card = panel.cards[account.id]
-            assert "Connected" in card.title.text() and "Token valid: yes" in card.facts.text()
+            assert "Connected" in card.state.text() and "Token valid: yes" in card.facts.text()
             remote.tokens.clear()
             panel.check(account)
             await settle_ops()
             await settle_ops()
             card = panel.cards[account.id]
-            assert "Needs reconnecting" in card.title.text()
+            assert "Needs reconnecting" in card.state.text()
             assert (
                 "Token valid: no" in card.facts.text()
                 and "Last problem: The access token was revoked" in card.facts.text()
@@ -143,9 +143,9 @@ def test_a_card_says_when_the_sign_in_ends_and_to_reconnect_in_the_last_week(
                 return made
 
             later, soon = card(40), card(3)
-            assert "Connected" in later.title.text() and "Permissions: all needed" in later.facts.text()
+            assert "Connected" in later.state.text() and "Permissions: all needed" in later.facts.text()
             assert "Sign-in ends: " in later.facts.text() and "reconnect" not in later.facts.text()
-            assert "Limited" in soon.title.text() and "Permissions: all needed" in soon.facts.text()
+            assert "Limited" in soon.state.text() and "Permissions: all needed" in soon.facts.text()
             assert "— reconnect before then" in soon.facts.text()
             advised = AccountCard(
                 base.model_copy(

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Coroutine
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from outpost.auth.providers import PROVIDERS
 from outpost.auth.secrets import NoKeyringError
-from outpost.config.zone import local_zone_name
-from outpost.domain.enums import HealthState, Network
+from outpost.domain.enums import Network
 from outpost.domain.errors import KnownError
 from outpost.domain.models import Account
 from outpost.engine import AddAccountRequest, DeveloperApp, Engine, Removal
 from outpost.gui.dialogs.add_account import AddAccountDialog
+from outpost.gui.health.card import AccountCard
 from outpost.gui.links import browser_opener
 from outpost.gui.messages import MessageBridge
 from outpost.gui.qt import (
-    QFrame,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -28,71 +25,6 @@ from outpost.gui.qt import (
     QWidget,
 )
 from outpost.gui.tasks import run_op
-
-STATE_STYLE = {
-    HealthState.OK: ("Connected", "#1a7f37"),
-    HealthState.DEGRADED: ("Limited", "#9a6700"),
-    HealthState.BROKEN: ("Needs reconnecting", "#cf222e"),
-}
-
-
-class AccountCard(QFrame):
-    """One account: its health in the seeds' terms, and Check now / Reconnect / Remove."""
-
-    def __init__(self, account: Account, panel: HealthPanel) -> None:
-        super().__init__()
-        self.account = account
-        self.setObjectName(f"card:{account.ref}")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        health = account.health
-        label, colour = STATE_STYLE[health.state]
-        self.title = title = QLabel(
-            f"<b>{account.network.label}</b> · {account.handle}"
-            f"&nbsp;&nbsp;<span style='color:{colour}'>● {label}</span>"
-        )
-        self.facts = facts = QLabel(self._facts())
-        facts.setObjectName("facts")
-        facts.setWordWrap(True)
-        check = QPushButton("Check now")
-        reconnect = QPushButton("Reconnect")
-        remove = QPushButton("Remove")
-        check.clicked.connect(lambda: panel.check(account))
-        reconnect.clicked.connect(lambda: panel.reconnect(account))
-        remove.clicked.connect(lambda: panel.remove(account))
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        for button in (check, reconnect, remove):
-            buttons.addWidget(button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addWidget(facts)
-        layout.addLayout(buttons)
-
-    def _facts(self) -> str:
-        health = self.account.health
-        zone = ZoneInfo(local_zone_name())
-
-        def when(moment: datetime | None) -> str:
-            return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else "never"
-
-        yes_no = {True: "yes", False: "no"}
-        rate = "no"
-        if health.rate_limited:
-            rate = f"yes, until {when(health.rate_limit_reset_at)}" if health.rate_limit_reset_at else "yes"
-        lines = [
-            f"Token valid: {yes_no[health.token_is_valid]} · "
-            f"Permissions: {'all needed' if health.token_has_scopes else 'missing some'} · "
-            f"Rate limited: {rate} · Active account: {yes_no[health.is_active_user]}",
-            f"Last checked: {when(health.checked_at)}",
-        ]
-        if health.sign_in_ends_at is not None:
-            soon = " — reconnect before then" if health.sign_in_ending else ""
-            lines[1] += f" · Sign-in ends: {health.sign_in_ends_at.astimezone(zone):%Y-%m-%d}{soon}"
-        if health.message:
-            # A healthy account's message is advice (X without a refresh token), not a problem.
-            heading = "Note" if health.state is HealthState.OK else "Last problem"
-            lines.append(f"{heading}: {health.message}")
-        return "\n".join(lines)
 
 
 class HealthPanel(QWidget):
