@@ -53,7 +53,7 @@ def run_app(data_dir: Path) -> int:
     app.setWindowIcon(QIcon(str(resource("icons/outpost.svg"))))
     app.setQuitOnLastWindowClosed(False)  # the shutdown coroutine decides when Qt stops
     stop.keep_python_responsive(app)
-    first = _first_window()
+    first = _first_window(data_dir)
     log.info("window shown (data folder %s, log %s)", data_dir, log_file)
     app.processEvents()  # painted, and its first events handled: the person sees a live window
     log.info("window ready")
@@ -70,11 +70,20 @@ def run_app(data_dir: Path) -> int:
         asyncio.set_event_loop(None)
 
 
-def _first_window() -> QMainWindow:
-    """The window as it appears at once, while the rest loads behind it."""
+def _first_window(data_dir: Path) -> QMainWindow:
+    """The window as it appears at once, while the rest loads behind it.
+
+    Placed as the full window will be (`gui.geometry`: last place if it fits, else as large as
+    the screen allows), which then takes its place and geometry.
+    """
+    from outpost.gui import geometry  # Qt-free: costs nothing before the first paint
+
     window = QMainWindow()
     window.setWindowTitle("Outpost")
-    window.resize(1180, 760)
+    area = window.screen().availableGeometry()
+    available = geometry.Box(area.x(), area.y(), area.width(), area.height())
+    box = geometry.placement(geometry.load(data_dir), available)
+    window.setGeometry(box.x, box.y, box.width, box.height)
     label = QLabel("Opening Outpost…")
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     window.setCentralWidget(label)

@@ -5,29 +5,33 @@ The window talks to the engine only through the facade and its events (via `Engi
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from outpost.domain.errors import KnownError, ValidationError
+from outpost.domain.enums import MissedPostPolicy, PostStatus
+from outpost.domain.errors import KnownError
 from outpost.domain.models import Post
 from outpost.engine import Engine
+from outpost.gui import geometry
+from outpost.gui.banner import Banner
 from outpost.gui.bridge import EngineBridge
 from outpost.gui.calendar.view import CalendarView
 from outpost.gui.composer.widget import ComposerWidget
+from outpost.gui.dialogs.help import AboutDialog, ShortcutsDialog
 from outpost.gui.dialogs.settings import SettingsDialog
 from outpost.gui.health.panel import HealthPanel
 from outpost.gui.messages import Level, MessageBridge, show_in
-from outpost.gui.notify import Notifier
+from outpost.gui.notify import Notifier, counted
 from outpost.gui.qt import (
+    QAbstractButton,
     QAction,
     QApplication,
     QCloseEvent,
-    QDialog,
-    QHBoxLayout,
     QKeySequence,
-    QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
-    QPushButton,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -87,23 +91,12 @@ class MainWindow(QMainWindow):
         self.calendar = CalendarView(engine, messages=self.messages)
         self.pages.addTab(self.calendar, "Calendar")
         self.pages.addTab(self.health, "Accounts")
-        self.banner = QLabel()
-        self.banner.setObjectName("banner")
-        self.banner.setWordWrap(True)
-        self.banner.setStyleSheet("background: #fff8c5; border-bottom: 1px solid #d4a72c; padding: 6px;")
-        dismiss = QPushButton("Dismiss")
-        self.banner_row = QWidget()
-        dismiss.clicked.connect(lambda: self.banner_row.setVisible(False))
-        row = QHBoxLayout(self.banner_row)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.banner, 1)
-        row.addWidget(dismiss)
-        self.banner_row.setVisible(False)
-        self.welcome = WelcomePanel()
+        self.banner_row = Banner()  # its colours follow the theme, live
+        self.banner = self.banner_row.label
+        self.welcome = WelcomePanel(engine.accounts.networks)
         self.welcome.connect_requested.connect(self._connect_first)
         self.welcome.sandbox_requested.connect(self.try_sandbox)
-        if (offer := self.welcome.findChild(QPushButton, "sandbox")) is not None:
-            offer.setVisible(sandbox is not None)  # no way to try what this window was not given
+        self.welcome.offer_sandbox(sandbox is not None)  # no way to try what this window was not given
         self.stack = QStackedWidget()
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self.pages)
@@ -114,8 +107,10 @@ class MainWindow(QMainWindow):
         column.addWidget(self.banner_row)
         column.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.resize(1180, 760)
-        self.status = StatusArea()
+        self._quitting = False
+        self._quit_box: QMessageBox | None = None
+        self.place()
+        self.status = StatusArea(now=engine.clock.now, zone=_zone(engine.settings.default_timezone))
         self.statusBar().addPermanentWidget(self.status)
         self.notifier = Notifier(engine, self, tray=tray)
         self.notifier.banner_did_change.connect(self.show_banner)
@@ -139,11 +134,34 @@ class MainWindow(QMainWindow):
         self.bridge.account_did_change.connect(lambda _: self.composer.load_accounts())
         self.bridge.engine_state_did_change.connect(self.status.engine_state)
         self.bridge.posts_were_missed.connect(self._show_missed)
-        self._quitting = False
+
+    def place(self) -> None:
+        """Open where the window was last, if that still fits the screen; else as large as fits.
+
+        At 150 % text size a 1440×900 screen offers 960×600: a fixed size would hide Publish and
+        Schedule below its edge (issue #17).
+        """
+        area = self.screen().availableGeometry()
+        hint = self.minimumSizeHint()
+        box = geometry.placement(
+            geometry.load(self.engine.data_dir),
+            geometry.Box(area.x(), area.y(), area.width(), area.height()),
+            (hint.width(), hint.height()),
+        )
+        self.setGeometry(box.x, box.y, box.width, box.height)
+
+    def _remember_place(self) -> None:
+        if not self.isMaximized() and not self.isFullScreen():
+            shape = self.geometry()
+            geometry.save(
+                self.engine.data_dir, geometry.Box(shape.x(), shape.y(), shape.width(), shape.height())
+            )
 
     def _settings_changed(self, keys: tuple[str, ...]) -> None:
         if "theme" in keys:
             apply_theme(QApplication.instance(), self.engine.settings.theme, system_style=self._system_style)  # type: ignore[arg-type]
+        if "default_timezone" in keys:
+            self.status.set_zone(_zone(self.engine.settings.default_timezone))
 
     def _choose_first_page(self) -> None:
         run_op(
@@ -186,24 +204,73 @@ class MainWindow(QMainWindow):
 
     def _menus(self) -> None:
         menu = self.menuBar().addMenu("&Outpost")
-        for label, keys, slot in (
-            ("&New post", QKeySequence.StandardKey.New, lambda: self.bring_up("compose")),
-            ("&Settings…", QKeySequence.StandardKey.Preferences, self.open_settings),
-            ("&Pause publishing", None, self.toggle_pause),
-            ("&Quit", QKeySequence.StandardKey.Quit, self.quit),
+        self._action(menu, "&New post", [QKeySequence.StandardKey.New], self.new_post)
+        self._action(menu, "Add &media…", [], self.add_media)
+        menu.addSeparator()
+        self.pause_action = self._action(menu, "&Pause publishing", [], self.toggle_pause)
+        # Qt's Preferences key is empty on most Linux desktops and on Windows: Ctrl+, everywhere.
+        self._action(menu, "&Settings…", [QKeySequence.StandardKey.Preferences, "Ctrl+,"], self.open_settings)
+        menu.addSeparator()
+        self._action(menu, "&Quit", [QKeySequence.StandardKey.Quit, "Ctrl+Q"], self.quit)
+        view = self.menuBar().addMenu("&View")
+        for number, (label, page) in enumerate(
+            (
+                ("&Compose", self.composer),
+                ("&Queue", self.queue),
+                ("C&alendar", self.calendar),
+                ("&Accounts", self.health),
+            ),
+            start=1,
         ):
-            action = QAction(label, self)
-            if keys is not None:
-                action.setShortcut(QKeySequence(keys))
-            action.triggered.connect(slot)
-            menu.addAction(action)
-            if label == "&Pause publishing":
-                self.pause_action = action
+            self._action(view, label, [f"Ctrl+{number}"], lambda _=False, page=page: self.show_page(page))
+        help_menu = self.menuBar().addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", ["Ctrl+/"], self.show_shortcuts)
+        self._action(help_menu, "&About Outpost", [], self.show_about)
+
+    def _action(
+        self, menu: QMenu, label: str, keys: list[QKeySequence.StandardKey | str], slot: object
+    ) -> QAction:
+        """A menu item with its keys (a standard key's every binding on this platform, then ours)."""
+        sequences: list[QKeySequence] = []
+        for key in keys:
+            found = (
+                QKeySequence.keyBindings(key)
+                if isinstance(key, QKeySequence.StandardKey)
+                else [QKeySequence(key)]
+            )
+            sequences += [s for s in found if not s.isEmpty() and s not in sequences]
+        action = QAction(label, self)
+        action.setShortcuts(sequences)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def new_post(self) -> None:
+        """Show the composer with an empty post (the current draft is kept)."""
+        self.bring_up("compose")
+        self.composer.new_post()
+
+    def add_media(self) -> None:
+        """Outpost → Add media…: the composer, and its file picker."""
+        self.bring_up("compose")
+        self.composer.choose_media()
+
+    def show_page(self, page: QWidget) -> None:
+        """Show one of the window's pages (leaving the welcome screen if it is up)."""
+        self.stack.setCurrentWidget(self.pages)
+        self.pages.setCurrentWidget(page)
+
+    def show_shortcuts(self) -> None:
+        """Help → Keyboard shortcuts: every key the window answers to."""
+        ShortcutsDialog(self).open()
+
+    def show_about(self) -> None:
+        """Help → About: version, licence, data folder, documentation."""
+        AboutDialog(self.engine.data_dir, self).open()
 
     def show_banner(self, text: str) -> None:
         """A notice in the window (where there is no system tray)."""
-        self.banner.setText(text)
-        self.banner_row.setVisible(True)
+        self.banner_row.show_text(text)
 
     def bring_up(self, page: str) -> None:
         """Show the window on a page ("compose" or "queue")."""
@@ -223,19 +290,49 @@ class MainWindow(QMainWindow):
         self.notifier.paused(self.engine.paused)
 
     def open_settings(self) -> None:
-        """The settings dialog; invalid values keep it open with the reason."""
-        dialog = SettingsDialog(self.engine.settings, self, engine=self.engine)
-        while dialog.exec() == QDialog.DialogCode.Accepted:
-            try:
-                self.engine.update_settings(**dialog.changes())
-            except ValidationError as error:
-                dialog.show_error(error)
-                continue
-            self.say("Settings saved.")
+        """The settings dialog (window-modal, not blocking); invalid values keep it open with the reason."""
+        if (open_dialog := self.findChild(SettingsDialog)) is not None and open_dialog.isVisible():
+            open_dialog.raise_()
             return
+        dialog = SettingsDialog(
+            self.engine.settings,
+            self,
+            engine=self.engine,
+            on_save=lambda changes: self.engine.update_settings(**changes),
+            data_dir=self.engine.data_dir,
+        )
+        dialog.accepted.connect(lambda: self.say("Settings saved."))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
 
     def quit(self) -> None:
-        """Quit for real (the tray menu's Quit, or the menu)."""
+        """Quit (the menu, Ctrl+Q, the tray's Quit): first warn if posts are scheduled."""
+        task = run_op(self.engine.posts.list([PostStatus.SCHEDULED]), on_success=self._warn_or_quit)
+        if task is None:  # no event loop: Outpost is shutting down already, nothing to ask
+            self._quit_now()
+
+    def _warn_or_quit(self, scheduled: list[Post]) -> None:
+        if not scheduled:
+            self._quit_now()
+            return
+        if self._quit_box is not None:  # asked already (Ctrl+Q twice, or the tray and the window)
+            self._quit_box.raise_()
+            return
+        box, quit_anyway = quit_warning(
+            self, len(scheduled), self.engine.settings.missed_post_policy, tray=self.notifier.tray is not None
+        )
+        self._quit_box = box
+
+        def answered() -> None:
+            self._quit_box = None
+            box.deleteLater()
+            if box.clickedButton() is quit_anyway:
+                self._quit_now()
+
+        box.finished.connect(answered)
+        box.open()
+
+    def _quit_now(self) -> None:
         self._quitting = True
         self.close()
 
@@ -269,28 +366,65 @@ class MainWindow(QMainWindow):
 
     def _show_missed(self, count: int, held: bool) -> None:
         what = "held for your review in the Queue" if held else "being published late"
-        self.statusBar().showMessage(f"{count} post(s) came due while Outpost was closed: {what}.")
+        self.say(f"{counted(count, 'post')} came due while Outpost was closed: {what}.")
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Close to the tray (a setting), or warn that scheduled posts will not go out, then quit."""
+        """Close to the tray (a setting), or quit as Ctrl+Q does: warning first about scheduled posts."""
         self.composer.save_draft()
-        if not self._quitting and self.engine.settings.close_to_tray and self.notifier.tray is not None:
-            self.hide()
-            self.notifier.notify(
-                "Outpost keeps running", "Scheduled posts still go out. Quit from the tray menu."
-            )
+        if not self._quitting:
             event.ignore()
+            if self.engine.settings.close_to_tray and self.notifier.tray is not None:
+                self.hide()
+                self.notifier.notify(
+                    "Outpost keeps running", "Scheduled posts still go out. Quit from the tray menu."
+                )
+            else:
+                self.quit()
             return
-        if not self._quitting and self.status.has_scheduled:
-            answer = QMessageBox.question(
-                self,
-                "Quit Outpost?",
-                "Scheduled posts will not go out while Outpost is closed. They will wait for you (or go out "
-                "late, as the settings say) when you open it again. Quit anyway?",
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                event.ignore()
-                return
+        self._remember_place()
         self.notifier.stop()
         self.closed.emit()
         event.accept()
+
+
+def quit_warning(
+    parent: QWidget, count: int, policy: MissedPostPolicy, *, tray: bool
+) -> tuple[QMessageBox, QAbstractButton]:
+    """The warning before quitting: "3 posts are scheduled", "Quit anyway" or "Keep running".
+
+    Returns the box and its "Quit anyway" button; "Keep running" is the default and what Esc
+    chooses.
+    """
+    box = QMessageBox(parent)
+    box.setObjectName("quit_warning")
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Quit Outpost?")
+    box.setText(f"{counted(count, 'post')} {'is' if count == 1 else 'are'} scheduled.")
+    later = (
+        "held for your review in the Queue"
+        if policy is MissedPostPolicy.HOLD
+        else "published late, as soon as Outpost is open"
+    )
+    them = "It goes" if count == 1 else "They go"
+    info = (
+        f"{them} out only while Outpost runs. If you quit, {'it waits' if count == 1 else 'they wait'} "
+        f"until you open Outpost again, and {'is' if count == 1 else 'are'} then {later}."
+    )
+    if tray:
+        info += " To keep posting with the window closed, turn on “Keep running in the tray” in Settings."
+    box.setInformativeText(info)
+    quit_anyway = box.addButton("Quit anyway", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("Keep running", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    return box, quit_anyway
+
+
+def _zone(name: str | None) -> tzinfo | None:
+    """The settings' time zone; None (the machine's) if unset or unknown."""
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None

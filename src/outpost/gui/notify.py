@@ -18,6 +18,13 @@ from outpost.gui.tasks import run_op
 from outpost.paths import resource
 
 REMINDER_CHECK_MS = 30_000
+
+
+def counted(count: int, noun: str) -> str:
+    """`1 account`, `3 accounts`: the window never says "account(s)"."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 NOTICES = {
     PostStatus.PUBLISHED: "Published",
     PostStatus.PARTIALLY_PUBLISHED: "Published to some accounts only",
@@ -109,8 +116,15 @@ class Notifier(QObject):
 
     def missed(self, count: int, held: bool) -> None:
         """Posts came due while Outpost was closed."""
-        what = "They wait for you in the Queue (Needs review)." if held else "They are being published now."
-        self.notify("Missed while Outpost was closed", f"{count} scheduled post(s). {what}")
+        if held:
+            what = (
+                "It waits for your review in the Queue."
+                if count == 1
+                else "They wait for your review in the Queue."
+            )
+        else:
+            what = "It is being published now." if count == 1 else "They are being published now."
+        self.notify("Missed while Outpost was closed", f"{counted(count, 'scheduled post')}. {what}")
 
     def check_reminders(self) -> None:
         """Remind about posts going out within the reminder lead time."""
@@ -131,4 +145,6 @@ class Notifier(QObject):
                 self._reminded.add(key)
                 left = max(1, round((post.scheduled_at - now).total_seconds() / 60))
                 first = post.text.splitlines()[0][:60] if post.text else "(no text)"
-                self.notify(f"Going out in {left} min", f"“{first}” to {len(post.targets)} account(s)")
+                self.notify(
+                    f"Going out in {left} min", f"“{first}” to {counted(len(post.targets), 'account')}"
+                )

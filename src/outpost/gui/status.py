@@ -1,11 +1,13 @@
 """The status bar's lasting part.
 
-Publishing running or paused, the next post with a countdown, and a progress bar while files upload.
+Publishing running or paused, the next post with its day, time and a countdown ("next post Thu 24
+Dec, 08:00 (in 22 days)"), and a progress bar while files upload.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
 
 from outpost.gui.qt import QHBoxLayout, QLabel, QProgressBar, QTimer, QWidget
 
@@ -13,15 +15,17 @@ TICK_MS = 1000
 
 
 def countdown(until: datetime, now: datetime) -> str:
-    """`in 2 h 05 min`, `in 4 min 10 s`, `now`."""
+    """`in 22 days`, `in 1 day 6 h`, `in 2 h 05 min`, `in 4 min 10 s`, `now`."""
     seconds = int((until - now).total_seconds())
     if seconds <= 0:
         return "now"
     days, rest = divmod(seconds, 86_400)
     hours, rest = divmod(rest, 3600)
     minutes, seconds = divmod(rest, 60)
+    if days >= 2:
+        return f"in {days} days"
     if days:
-        return f"in {days} d {hours} h"
+        return f"in 1 day {hours} h" if hours else "in 1 day"
     if hours:
         return f"in {hours} h {minutes:02d} min"
     if minutes:
@@ -29,11 +33,42 @@ def countdown(until: datetime, now: datetime) -> str:
     return f"in {seconds} s"
 
 
-class StatusArea(QWidget):
-    """Engine state and countdown on the right of the status bar; an upload bar when needed."""
+def when_text(when: datetime, now: datetime) -> str:
+    """A moment as a person reads it, in `when`'s zone: `today, 17:30`, `Thu 24 Dec, 08:00`.
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    Also `tomorrow, 09:00`; the year is added when it is not this year's.
+    """
+    today = now.astimezone(when.tzinfo).date()
+    day = when.date()
+    if day == today:
+        label = "today"
+    elif (day - today).days == 1:
+        label = "tomorrow"
+    else:
+        label = f"{when:%a} {day.day} {when:%b}"
+        if day.year != today.year:
+            label += f" {day.year}"
+    return f"{label}, {when:%H:%M}"
+
+
+class StatusArea(QWidget):
+    """Engine state and the next post on the right of the status bar; an upload bar when needed.
+
+    Args:
+        now: the clock (the engine's, so tests move it instead of waiting).
+        zone: the zone times are shown in (the machine's by default).
+    """
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        zone: tzinfo | None = None,
+    ) -> None:
         super().__init__(parent)
+        self._now = now
+        self.zone = zone
         self.state = QLabel("Starting…")
         self.state.setObjectName("engine_state")
         self.progress = QProgressBar()
@@ -60,6 +95,11 @@ class StatusArea(QWidget):
         else:
             self._timer.stop()
 
+    def set_zone(self, zone: tzinfo | None) -> None:
+        """Show times in `zone` from now on (the settings' time zone changed)."""
+        self.zone = zone
+        self._render()
+
     @property
     def has_scheduled(self) -> bool:
         """Whether a scheduled post is waiting (as the engine last said)."""
@@ -83,8 +123,9 @@ class StatusArea(QWidget):
         state = "paused" if self._paused else "running" if self._running else "stopped"
         text = f"Publishing {state}"
         if self._next is not None:
-            local = self._next.astimezone()
-            text += f" · next post {local:%a %H:%M} ({countdown(self._next, datetime.now(UTC))})"
+            now = self._now()
+            local = self._next.astimezone(self.zone)
+            text += f" · next post {when_text(local, now)} ({countdown(self._next, now)})"
         else:
             text += " · nothing scheduled"
         self.state.setText(text)

@@ -1,34 +1,56 @@
-"""The settings dialog, generated from the `Settings` model's fields and their descriptions."""
+"""The settings dialog: pages listed on the left, each page's settings on the right.
+
+The editors are generated from the `Settings` model's fields (a field's description is its help
+text), grouped into pages by `PAGES`; a field no page names lands in Advanced, so a new setting
+always appears somewhere.
+"""
 
 from __future__ import annotations
 
 import types
 import typing
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 from pydantic.fields import FieldInfo
 
 from outpost.auth.providers import PROVIDERS
 from outpost.config.settings import Settings
-from outpost.domain.enums import Network
-from outpost.domain.errors import KnownError, ValidationError
+from outpost.config.zone import local_zone_name
+from outpost.domain.enums import MissedPostPolicy, Network
+from outpost.domain.errors import Problem, ValidationError
 from outpost.domain.slots import WEEKDAYS
 from outpost.engine import Engine
 from outpost.gui.dialogs.developer_app import DeveloperAppFields
 from outpost.gui.qt import (
     QCheckBox,
     QComboBox,
+    QCompleter,
+    QDesktopServices,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
     QPushButton,
+    QScrollArea,
     QSpinBox,
+    QStackedWidget,
+    QSystemTrayIcon,
+    Qt,
+    QUrl,
+    QVBoxLayout,
     QWidget,
 )
 from outpost.gui.tasks import run_op
+from outpost.gui.theme import Colours, colours, follow_theme
 
 BRING_YOUR_OWN_APP = (
     Network.X,
@@ -40,53 +62,295 @@ BRING_YOUR_OWN_APP = (
     Network.INSTAGRAM,
     Network.FACEBOOK,
 )
-HIDDEN = {"version", "composer_draft_id", "missed_grace_minutes"}
+# Not settings a person sets: the schema version, and what the composer remembers by itself
+# (`composer_*`: the open draft, the chosen accounts).
+HIDDEN = {"version"} | {name for name in Settings.model_fields if name.startswith("composer_")}
 LABELS = {
-    "default_timezone": "Default time zone",
+    "default_timezone": "Time zone",
     "missed_post_policy": "Posts missed while closed",
-    "reminder_minutes": "Remind me before a post (minutes)",
+    "reminder_minutes": "Remind me before a post",
+    "health_check_minutes": "Check accounts every",
     "close_to_tray": "Keep running in the tray when the window closes",
     "theme": "Theme",
     "posting_schedule": "Posting schedule",
-    "media_host_url": "Media host (S3-compatible URL)",
+    "media_host_url": "Media host address",
+    "missed_grace_minutes": "Still on time if late by up to",
+}
+#: Help under a field where the model's description speaks the command line's language.
+HELP = {
+    "default_timezone": "Times you choose in the composer, and your posting schedule, are in this zone.",
+    "theme": "",
+    "media_host_url": "",
+}
+NO_TRAY = "This desktop has no system tray: notices appear in a bar at the top of the window."
+SUFFIXES = {
+    "reminder_minutes": " min",
+    "health_check_minutes": " min",
+    "missed_grace_minutes": " min",
+}
+#: How an enum value reads in the window (the command line keeps the values).
+CHOICES = {
+    "system": "As the system is set",
+    "light": "Light",
+    "dark": "Dark",
+    MissedPostPolicy.HOLD.value: "Hold them for my review",
+    MissedPostPolicy.PUBLISH.value: "Publish them late",
 }
 
 
+@dataclass(frozen=True)
+class Page:
+    """One page of the dialog: its name in the list, a sentence on top, and its settings."""
+
+    title: str
+    intro: str
+    fields: tuple[str, ...]
+
+
+PAGES = (
+    Page(
+        "General",
+        "How Outpost looks, which time zone it plans in, and what happens when you close it.",
+        ("theme", "default_timezone", "close_to_tray", "missed_post_policy"),
+    ),
+    Page(
+        "Posting schedule",
+        "The times “Add to queue” fills, in order, each week. Type times like 09:00, 17:30; leave a "
+        "day empty to skip it.",
+        ("posting_schedule",),
+    ),
+    Page(
+        "Accounts & developer apps",
+        "Connect, check and remove accounts in the Accounts tab. X and LinkedIn (and later YouTube, "
+        "TikTok, Pinterest and Meta's networks) need a developer app of your own: its client id "
+        "and secret go to your system's keyring, never into the settings file.",
+        ("health_check_minutes",),
+    ),
+    Page(
+        "Media host",
+        "Threads and Instagram fetch images and videos from a public web address instead of "
+        "receiving them. They arrive in a later version of Outpost; until then no network uses "
+        "this address and nothing is uploaded to it.",
+        ("media_host_url",),
+    ),
+    Page(
+        "Notifications",
+        "Reminders before a scheduled post goes out, and notices when one is published or fails.",
+        ("reminder_minutes",),
+    ),
+    Page("Advanced", "Rarely needed.", ("missed_grace_minutes",)),
+)
+
+
+class TimeZoneBox(QComboBox):
+    """A searchable list of the IANA time zones: the chosen one first, then the computer's.
+
+    Type part of a name ("berlin", "new york") to narrow the list.
+    """
+
+    def __init__(self, current: str | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.setMaxVisibleItems(16)
+        machine = local_zone_name()
+        self.machine_label = f"This computer's zone ({_shown(machine)})"
+        if current:
+            self.addItem(_shown(current), current)
+        self.addItem(self.machine_label, None)
+        for name in zones():
+            if name != current:
+                self.addItem(_shown(name), name)
+        self.setCurrentIndex(0)
+        completer = QCompleter(self.model(), self)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.setCompleter(completer)
+        if (line := self.lineEdit()) is not None:
+            line.setPlaceholderText("Type a city or region")
+
+    def zone(self) -> str | None:
+        """The chosen zone's name; None for the computer's own.
+
+        Raises:
+            ValidationError: the typed text is not a zone in the list.
+        """
+        text = self.currentText().strip()
+        index = self.findText(text, Qt.MatchFlag.MatchFixedString)  # case-insensitive, whole text
+        if index < 0:
+            index = self.findData(text)  # typed as the IANA name, with its underscore
+        if index < 0:
+            raise ValidationError.single(
+                "default_timezone",
+                f"“{text}” is not a time zone Outpost knows. Type part of a city's name and pick "
+                "one from the list.",
+            )
+        data = self.itemData(index)
+        return str(data) if data is not None else None
+
+
+REGIONS = (
+    "Africa/",
+    "America/",
+    "Antarctica/",
+    "Asia/",
+    "Atlantic/",
+    "Australia/",
+    "Europe/",
+    "Indian/",
+    "Pacific/",
+)
+
+
+def zones() -> list[str]:
+    """The IANA zones people pick from: regions and cities, and UTC (no legacy aliases)."""
+    found = [name for name in zoneinfo.available_timezones() if name.startswith(REGIONS)]
+    return [*sorted(found), "UTC"]
+
+
+def _shown(zone: str) -> str:
+    return zone.replace("_", " ")
+
+
 class SettingsDialog(QDialog):
-    """One row per setting (help text from the field's description); `changes()` gives new values."""
+    """Settings as pages: a list on the left, the chosen page on the right; `changes()` gives new values.
+
+    Args:
+        settings: the values to show.
+        engine: for the developer-app fields (saved to the keyring at once); none in a bare dialog.
+        on_save: called with `changes()` when the person presses Save; a `ValidationError` it
+            raises keeps the dialog open with the reason.
+        data_dir: the data folder, shown on the Advanced page.
+    """
 
     def __init__(
-        self, settings: Settings, parent: QWidget | None = None, *, engine: Engine | None = None
+        self,
+        settings: Settings,
+        parent: QWidget | None = None,
+        *,
+        engine: Engine | None = None,
+        on_save: Callable[[dict[str, object]], object] | None = None,
+        data_dir: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self.engine = engine
-        self.setWindowTitle("Settings")
         self.settings = settings
+        self._on_save = on_save
+        self.setWindowTitle("Settings")
         self.widgets: dict[str, QWidget] = {}
         self.slots: dict[str, QLineEdit] = {}
+        self.page_of: dict[str, int] = {}
         self.error = QLabel()
-        self.error.setStyleSheet("color: #cf222e")
+        self.error.setObjectName("settings_message")
         self.error.setWordWrap(True)
-        form = QFormLayout(self)
-        for name, info in Settings.model_fields.items():
-            if name in HIDDEN:
-                continue
-            widget = self._editor(name, info, getattr(settings, name))
-            widget.setToolTip(info.description or "")
-            form.addRow(LABELS.get(name, name.replace("_", " ").capitalize()), widget)
-            self.widgets[name] = widget
-        if engine is not None:
-            form.addRow(
-                QLabel("<b>Developer apps</b> (X, LinkedIn and others need your own; kept in the keyring)")
-            )
-            form.addRow(self._developer_apps())
-        form.addRow(self.error)
+        self._message_kind = "error"
+        follow_theme(self.error, self._message_style)
+        self.list = QListWidget()
+        self.list.setObjectName("pages")
+        self.stack = QStackedWidget()
+        for page in self._pages():
+            self._add_page(page, data_dir)
+        self.list.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.list.setCurrentRow(0)
+        self.list.setFixedWidth(max(200, self.list.sizeHintForColumn(0) + 32))
+        follow_theme(self.list, _list_style)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        self._layout(buttons)
+
+    def _layout(self, buttons: QDialogButtonBox) -> None:
+        body = QHBoxLayout()
+        body.setSpacing(0)
+        body.addWidget(self.list)
+        body.addWidget(self.stack, 1)
+        footer = QHBoxLayout()
+        footer.setContentsMargins(12, 6, 12, 10)
+        footer.addWidget(self.error, 1)
+        footer.addWidget(buttons)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addLayout(body, 1)
+        column.addLayout(footer)
+        self.resize(860, 560)
+
+    def _pages(self) -> list[Page]:
+        """`PAGES`, with every field no page names added to Advanced."""
+        named = {name for page in PAGES for name in page.fields}
+        rest = tuple(n for n in Settings.model_fields if n not in named and n not in HIDDEN)
+        return [Page(p.title, p.intro, p.fields + rest) if p.title == "Advanced" else p for p in PAGES]
+
+    def _add_page(self, page: Page, data_dir: Path | None) -> None:
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(24, 18, 24, 18)
+        title = QLabel(f"<h2 style='margin:0'>{page.title}</h2>")
+        intro = QLabel(page.intro)
+        intro.setWordWrap(True)
+        follow_theme(intro, lambda c: f"color: {c.muted};")
+        column.addWidget(title)
+        column.addWidget(intro)
+        column.addSpacing(8)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        index = self.stack.count()
+        for name in page.fields:
+            self._add_field(form, name)
+            self.page_of[name] = index
+        column.addLayout(form)
+        if page.title == "Accounts & developer apps" and self.engine is not None:
+            column.addSpacing(12)
+            column.addWidget(QLabel("<b>Your developer apps</b>"))
+            column.addWidget(self._developer_apps())
+        if page.title == "Notifications" and not QSystemTrayIcon.isSystemTrayAvailable():
+            column.addWidget(_note(NO_TRAY))
+        if page.title == "Advanced" and data_dir is not None:
+            column.addSpacing(12)
+            column.addWidget(self._data_folder(data_dir))
+        column.addStretch(1)
+        scroll = QScrollArea()  # a page taller than a small (or 150 %) screen scrolls, the buttons stay
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        self.stack.addWidget(scroll)
+        self.list.addItem(page.title)
+
+    def _add_field(self, form: QFormLayout, name: str) -> None:
+        info = Settings.model_fields[name]
+        widget = self._editor(name, info, getattr(self.settings, name))
+        widget.setToolTip(info.description or "")
+        self.widgets[name] = widget
+        label = LABELS.get(name, name.replace("_", " ").capitalize())
+        if name == "posting_schedule":
+            form.addRow(widget)
+            return
+        if isinstance(widget, QCheckBox):
+            widget.setText(label)
+            form.addRow(widget)
+        else:
+            form.addRow(label, widget)
+        help_text = HELP.get(name, info.description or "")
+        if help_text:
+            form.addRow("", _note(help_text))
+
+    def _data_folder(self, data_dir: Path) -> QWidget:
+        holder = QWidget()
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 0, 0, 0)
+        where = QLabel(f"Data folder (posts, settings, media, logs):<br><code>{data_dir}</code>")
+        where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        where.setWordWrap(True)
+        show = QPushButton("Open folder")
+        show.setObjectName("open_data_folder")
+        show.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(data_dir))))
+        row.addWidget(where, 1)
+        row.addWidget(show, 0, Qt.AlignmentFlag.AlignTop)
+        return holder
 
     def _developer_apps(self) -> QWidget:
         """Client id and secret of the person's own app, for networks that require one (keyring only)."""
@@ -96,7 +360,7 @@ class SettingsDialog(QDialog):
         self.app_network = QComboBox()
         for network in BRING_YOUR_OWN_APP:
             self.app_network.addItem(network.label, network.value)
-        self.app = DeveloperAppFields.build(steps_width=520)
+        self.app = DeveloperAppFields.build(steps_width=420)
         self.client_id, self.client_secret = self.app.client_id, self.app.client_secret
         self.redirect_port, self.app_pkce, self.app_steps = self.app.port, self.app.pkce, self.app.steps
         self.client_id.setPlaceholderText("client id")
@@ -118,18 +382,22 @@ class SettingsDialog(QDialog):
         # A wrapped rich-text label in a nested form gets too little height unless told its own.
         self.app_steps.setMinimumHeight(self.app_steps.heightForWidth(self.app_steps.minimumWidth()))
 
+    def _say(self, kind: str, text: str) -> None:
+        """A line beside the buttons: an error (red) or a success (green) in the theme's colours."""
+        self._message_kind = kind
+        self.error.setStyleSheet(self._message_style(colours()))
+        self.error.setText(text)
+
+    def _message_style(self, c: Colours) -> str:
+        return f"color: {c.bad if self._message_kind == 'error' else c.good};"
+
     def _save_app(self) -> None:
         assert self.engine is not None
         network = Network(self.app_network.currentData())
 
         def saved(_: object) -> None:
             self.client_secret.clear()
-            self.error.setStyleSheet("color: #1a7f37")
-            self.error.setText(f"{network.label} app saved in the keyring.")
-
-        def failed(error: KnownError) -> None:
-            self.error.setStyleSheet("color: #cf222e")
-            self.error.setText(error.text())
+            self._say("ok", f"{network.label} app saved in the keyring.")
 
         run_op(
             self.engine.accounts.set_app(
@@ -140,20 +408,15 @@ class SettingsDialog(QDialog):
                 pkce=PROVIDERS[network].pkce_optional and self.app_pkce.isChecked(),
             ),
             on_success=saved,
-            on_failure=failed,
+            on_failure=lambda error: self._say("error", error.text()),
         )
 
     def _editor(self, name: str, info: FieldInfo, value: Any) -> QWidget:
         kind = _plain(info.annotation)
         if name == "posting_schedule":
-            holder = QWidget()
-            rows = QFormLayout(holder)
-            for day in WEEKDAYS:
-                line = QLineEdit(", ".join(value.get(day, [])))
-                line.setPlaceholderText("e.g. 09:00, 17:30")
-                rows.addRow(day.capitalize(), line)
-                self.slots[day] = line
-            return holder
+            return self._schedule_editor(value)
+        if name == "default_timezone":
+            return TimeZoneBox(value)
         if kind is bool:
             box = QCheckBox()
             box.setChecked(bool(value))
@@ -163,18 +426,45 @@ class SettingsDialog(QDialog):
             bounds = {type(m).__name__: m for m in info.metadata}
             spin.setRange(getattr(bounds.get("Ge"), "ge", 0), getattr(bounds.get("Le"), "le", 10_000))
             spin.setValue(int(value))
+            spin.setSuffix(SUFFIXES.get(name, ""))
             return spin
         if isinstance(kind, type) and issubclass(kind, Enum):
             combo = QComboBox()
             for member in kind:
-                combo.addItem(str(member.value), member.value)
+                combo.addItem(CHOICES.get(str(member.value), str(member.value).capitalize()), member.value)
             combo.setCurrentIndex(combo.findData(value.value))
             return combo
         line = QLineEdit("" if value is None else str(value))
+        if name == "media_host_url":
+            line.setPlaceholderText("https://bucket.s3.example.com/outpost/")
         return line
 
+    def _schedule_editor(self, value: dict[str, list[str]]) -> QWidget:
+        holder = QWidget()
+        rows = QFormLayout(holder)
+        rows.setContentsMargins(0, 0, 0, 0)
+        for day in WEEKDAYS:
+            line = QLineEdit(", ".join(value.get(day, [])))
+            line.setObjectName(f"slots:{day}")
+            line.setPlaceholderText("no posts this day")
+            rows.addRow(day.capitalize(), line)
+            self.slots[day] = line
+        same = QPushButton("Use Monday's times on every weekday")
+        same.setObjectName("copy_monday")
+        same.clicked.connect(self._copy_monday)
+        rows.addRow("", same)
+        return holder
+
+    def _copy_monday(self) -> None:
+        for day in WEEKDAYS[1:5]:
+            self.slots[day].setText(self.slots["monday"].text())
+
     def changes(self) -> dict[str, object]:
-        """The values in the dialog, as `Engine.update_settings` takes them."""
+        """The values in the dialog, as `Engine.update_settings` takes them.
+
+        Raises:
+            ValidationError: the typed time zone is not one Outpost knows.
+        """
         values: dict[str, object] = {}
         for name, widget in self.widgets.items():
             if name == "posting_schedule":
@@ -182,6 +472,8 @@ class SettingsDialog(QDialog):
                     day: [slot.strip() for slot in line.text().split(",") if slot.strip()]
                     for day, line in self.slots.items()
                 }
+            elif isinstance(widget, TimeZoneBox):
+                values[name] = widget.zone()
             elif isinstance(widget, QCheckBox):
                 values[name] = widget.isChecked()
             elif isinstance(widget, QSpinBox):
@@ -192,9 +484,54 @@ class SettingsDialog(QDialog):
                 values[name] = widget.text().strip() or None
         return values
 
+    def accept(self) -> None:
+        """Save through `on_save`; a problem keeps the dialog open, on its page, with the reason."""
+        if self._on_save is not None:
+            try:
+                self._on_save(self.changes())
+            except ValidationError as error:
+                self.show_error(error)
+                return
+        super().accept()
+
     def show_error(self, error: ValidationError) -> None:
-        """Say what is wrong, keeping the dialog open."""
-        self.error.setText("\n".join(p.message for p in error.problems))
+        """Say what is wrong in the window's words, on the page of the first setting at fault."""
+        self._say("error", "\n".join(self.problem_text(p) for p in error.problems))
+        first = error.problems[0].field.split(".")[0]
+        if first in self.page_of:
+            self.list.setCurrentRow(self.page_of[first])
+            self.widgets[first].setFocus()
+
+    @staticmethod
+    def problem_text(problem: Problem) -> str:
+        """A problem as the settings name it: "Posting schedule: tuesday: '25:00' is not a time…".
+
+        The engine's messages start with the setting's key (`posting_schedule: …`), which is how
+        the command line names it; the window uses the label the person sees.
+        """
+        key = problem.field.split(".")[0]
+        message = problem.message
+        for prefix in (f"{problem.field}: ", f"{key}: "):
+            message = message.removeprefix(prefix)
+        message = message.removeprefix("Value error, ")
+        label = LABELS.get(key)
+        return f"{label}: {message}" if label else message
+
+
+def _note(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    follow_theme(label, lambda c: f"color: {c.muted}; font-size: small;")
+    return label
+
+
+def _list_style(c: Colours) -> str:
+    return (
+        f"QListWidget {{ border: none; border-right: 1px solid {c.border}; background: {c.window};"
+        " padding: 10px 6px; outline: none; }"
+        "QListWidget::item { padding: 7px 10px; border-radius: 5px; }"
+        f"QListWidget::item:selected {{ background: {c.accent_soft}; color: {c.accent_strong}; }}"
+    )
 
 
 def _plain(annotation: Any) -> Any:
