@@ -41,6 +41,7 @@ from outpost.adapters.base import (
     VerifiedAccount,
 )
 from outpost.adapters.http import api_base, error_for, read, read_id, retry_after, send, server_message
+from outpost.domain.accounts import is_sandbox
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
 from outpost.domain.clock import Clock
 from outpost.domain.enums import Network
@@ -277,7 +278,10 @@ class BlueskyAdapter(NetworkAdapter):
                     for m in part.media
                 ],
             }
-        if rich.links and self.fetch_cards and part.options.get("link_card", True) is not False:
+        # A sandbox post never reads the linked page: nothing written in sandbox mode leaves the
+        # computer, not even as a request for a link card (issue #17).
+        wanted = self.fetch_cards and part.options.get("link_card", True) is not False
+        if rich.links and wanted and not is_sandbox(ctx.account):
             return await self._link_card(ctx, rich.links[0])
         return None
 

@@ -33,7 +33,7 @@ class SandboxServer:
     port: int = 0
     _shared: Shared = field(default_factory=Shared)
     _server: asyncio.Server | None = None
-    _open: set[asyncio.StreamWriter] = field(default_factory=set)
+    _open: dict[asyncio.StreamWriter, asyncio.Task[None]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.simulations = {network: make(self._shared) for network, make in SIMULATIONS.items()}
@@ -61,8 +61,11 @@ class SandboxServer:
 
     async def stop(self) -> None:
         """Stop listening, and end the connections clients keep open (their handlers finish)."""
+        handlers = list(self._open.values())
         for writer in list(self._open):  # Server.close() leaves them open (Python < 3.13)
             writer.close()
+        if handlers:  # each sees the end of its stream and returns: none is left to be cancelled
+            await asyncio.wait(handlers, timeout=5)
         if self._server is not None:
             self._server.close()
             with contextlib.suppress(Exception):
@@ -70,7 +73,9 @@ class SandboxServer:
             self._server = None
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self._open.add(writer)
+        task = asyncio.current_task()
+        if task is not None:
+            self._open[writer] = task
         try:
             while True:
                 request = await _read_request(reader)
@@ -90,7 +95,7 @@ class SandboxServer:
         except (ConnectionError, asyncio.IncompleteReadError, ValueError):
             pass
         finally:
-            self._open.discard(writer)
+            self._open.pop(writer, None)
             writer.close()
 
     def _route(self, request: Request) -> Answer:

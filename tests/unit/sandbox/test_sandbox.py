@@ -10,12 +10,13 @@ import pytest
 
 from outpost.adapters.registry import default_registry
 from outpost.domain.accounts import is_sandbox
-from outpost.domain.enums import Network
+from outpost.domain.enums import Network, PostStatus
 from outpost.domain.errors import InvalidStateError
-from outpost.engine import AddAccountRequest, Engine
+from outpost.engine import AddAccountRequest, Engine, MediaInput, PostInput, When
 from outpost.sandbox.mode import Sandbox
 from outpost.sandbox.networks import SIMULATIONS
 from tests.fakes import FakeClock, FakeNetwork, MemorySecretStore, fake_registry
+from tests.media_fixtures import png_bytes
 
 
 def test_every_network_outpost_supports_has_a_sandbox_simulation() -> None:
@@ -89,3 +90,54 @@ async def test_x_and_linkedin_take_an_own_api_address_only_on_this_computer(tmp_
         assert x.service_url is None and linkedin.service_url is None
     finally:
         await engine.close()
+
+
+class LoopbackOnly(httpx.AsyncBaseTransport):
+    """The engine's way out: requests to this computer go through, anything else is noted and refused."""
+
+    def __init__(self) -> None:
+        self._real = httpx.AsyncHTTPTransport()
+        self.elsewhere: list[str] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.host == "127.0.0.1":
+            return await self._real.handle_async_request(request)
+        self.elsewhere.append(str(request.url))
+        return httpx.Response(503)
+
+    async def aclose(self) -> None:
+        await self._real.aclose()
+
+
+@pytest.mark.asyncio
+async def test_a_post_with_a_link_and_a_picture_reaches_every_simulated_network_and_nothing_else(
+    tmp_path: Path,
+) -> None:
+    picture = tmp_path / "picture.png"
+    picture.write_bytes(png_bytes(64, 48))
+    way_out = LoopbackOnly()
+    engine = Engine.open(tmp_path / "d", secrets=MemorySecretStore(), clock=FakeClock(), transport=way_out)
+    sandbox = Sandbox(engine)
+    try:
+        accounts = await sandbox.start()
+        everywhere = tuple(a.id for a in accounts)
+        link = await engine.posts.create(
+            PostInput(text="Spring workshops: https://example.com/workshops", accounts=everywhere), When.now()
+        )
+        photo = await engine.posts.create(
+            PostInput(
+                text="The dye garden",
+                accounts=everywhere,
+                media=(MediaInput(str(picture), alt_text="A square"),),
+            ),
+            When.now(),
+        )
+        for post in (link, photo):
+            assert post.status is PostStatus.PUBLISHED, [t.error for t in post.targets]
+        assert sandbox.server is not None
+        got = sorted((p.network, p.media) for p in sandbox.server.posts)
+        assert got == sorted((n.value, m) for n in engine.accounts.networks for m in (0, 1))
+        assert way_out.elsewhere == []  # not even the linked page was asked for a card
+    finally:
+        await engine.close()
+        await sandbox.stop()
