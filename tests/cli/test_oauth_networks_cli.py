@@ -108,9 +108,14 @@ def test_x_from_connect_to_a_published_thread_with_a_photo(
     assert target["permalink"] == f"https://x.com/alice_x/status/{first.id}"
     assert fake.uploads[first.media_ids[0]].alt_text == "A red rectangle"
 
+    # Too long (é counts 1, 漢 2: 282 of 280): saved as a draft, with the problem; not sent.
     too_long = outpost("post", "create", "--text", "é" * 200 + "漢" * 41, "--account", "x:alice_x")
-    assert too_long.returncode == 2
-    assert "x" in too_long.stderr.lower() and "282" in too_long.stderr and "280" in too_long.stderr
+    assert too_long.returncode == 0, too_long.stderr
+    assert "x:alice_x" in too_long.stderr and "282" in too_long.stderr and "280" in too_long.stderr
+    [warning] = json.loads(too_long.stdout)["warnings"]
+    assert (warning["network"], warning["limit"], warning["actual"]) == ("x", 280, 282)
+    refused = outpost("post", "publish", json.loads(too_long.stdout)["id"])
+    assert refused.returncode == 2 and "282" in refused.stderr and len(fake.tweets) == 2
 
     def x_credentials() -> dict[str, str]:
         entries = [json.loads(v) for v in json.loads(keyring_file.read_text()).values()]
@@ -179,9 +184,10 @@ def test_linkedin_member_and_page_from_the_command_line(
 
     members_only = outpost(
         "post", "create", "--text", "hi", "--account", "linkedin:devtestco",
-        "--option", "linkedin.visibility=CONNECTIONS",
+        "--option", "linkedin.visibility=CONNECTIONS", "--now",
     )  # fmt: skip
     assert members_only.returncode == 2 and "linkedin.visibility" in members_only.stderr
+    assert len(fake.posts) == 2  # refused before anything was sent
     tokens = [json.loads(v) for v in json.loads(keyring_file.read_text()).values()]
     secrets = [t["access_token"] for t in tokens if "access_token" in t] + [LINKEDIN_SECRET]
     assert_secrets_only_in_keyring(outpost.data, keyring_file, *secrets)

@@ -12,6 +12,8 @@ import contextlib
 import getpass
 import signal
 import sys
+from collections.abc import Awaitable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -22,9 +24,10 @@ from outpost.cli.outcome import Handler, Outcome
 from outpost.cli.render import account_json, account_text, post_json, post_text
 from outpost.cli.secret_input import resolve_secrets
 from outpost.cli.settings import HANDLERS as SETTINGS_HANDLERS
+from outpost.cli.text_input import read_text, read_thread
 from outpost.domain.compatibility import check
 from outpost.domain.enums import HealthState, Network, PostStatus
-from outpost.domain.errors import KnownError, Problem, ValidationError
+from outpost.domain.errors import KnownError, NetworkNotAvailableError, Problem, ValidationError
 from outpost.domain.media_rules import RULES
 from outpost.domain.models import Account, Post
 from outpost.engine import AddAccountRequest, Engine, MediaInput, PostChanges, PostInput, When
@@ -170,15 +173,19 @@ async def _accounts_remove(engine: Engine, args: argparse.Namespace) -> Outcome:
 
 async def _post_create(engine: Engine, args: argparse.Namespace) -> Outcome:
     request = PostInput(
-        text=args.text or "",
+        text=await read_text(args) or "",
         accounts=tuple(args.accounts or ()),
         text_for=_pairs(args.text_for),
         media=_media(args.media or [], args.alt or []),
-        thread=tuple(args.thread or ()),
+        thread=await read_thread(args) or (),
         options=_options(args.options),
     )
-    post = await engine.posts.create(request, _when(args))
-    return await _post_outcome(engine, post, published=bool(args.now))
+    # A draft is saved even when it breaks a network's rules, as in the window; the engine checks
+    # every rule before a post is scheduled or published.
+    post = await _naming_networks_not_available(
+        engine, engine.posts.create(request, _when(args), validate=False)
+    )
+    return await _saved_outcome(engine, post, published=bool(args.now))
 
 
 async def _post_edit(engine: Engine, args: argparse.Namespace) -> Outcome:
@@ -189,16 +196,65 @@ async def _post_edit(engine: Engine, args: argparse.Namespace) -> Outcome:
         current = await engine.posts.get(args.post)
         media = _media([m.path for m in current.media], args.alt)
     changes = PostChanges(
-        text=args.text,
+        text=await read_text(args),
         accounts=None if args.accounts is None else tuple(args.accounts),
         text_for=None if args.text_for is None else _pairs(args.text_for),
         media=media,
-        thread=None if args.thread is None else tuple(args.thread),
+        thread=await read_thread(args),
         options=None if args.options is None else _options(args.options),
     )
     when = _when(args) if (args.at or args.now or args.draft) else None
-    post = await engine.posts.edit(args.post, changes, when)
-    return await _post_outcome(engine, post, published=bool(args.now))
+    editing = engine.posts.edit(args.post, changes, when, validate=False)  # as in create
+    post = await _naming_networks_not_available(engine, editing)
+    return await _saved_outcome(engine, post, published=bool(args.now))
+
+
+async def _naming_networks_not_available(engine: Engine, saving: Awaitable[Post]) -> Post:
+    """`saving`, where `--account threads:me` says that Outpost cannot publish to Threads yet.
+
+    The engine can only say there is no such account; there cannot be one, and the person should
+    hear why, in the words `accounts add threads` uses. Every other problem is kept.
+    """
+    try:
+        return await saving
+    except ValidationError as error:
+        raise ValidationError(_network_words(engine, p) for p in error.problems) from None
+
+
+def _network_words(engine: Engine, problem: Problem) -> Problem:
+    if problem.rule != "known_account" or not isinstance(problem.actual, str):
+        return problem
+    prefix, colon, _ = problem.actual.partition(":")
+    network = next((n for n in Network if n.value == prefix), None) if colon else None
+    if network is None or network in engine.accounts.networks:
+        return problem
+    return replace(
+        problem,
+        rule="network_not_available",
+        network=network.value,
+        message=f"--account: {NetworkNotAvailableError(network).text()}",
+    )
+
+
+async def _saved_outcome(engine: Engine, post: Post, *, published: bool) -> Outcome:
+    """A created or edited post, with what keeps it from being scheduled or published if it is a draft.
+
+    JSON: the post, plus `warnings` (a list of problems shaped like an error's, empty when none).
+    """
+    problems = await engine.posts.problems(post.id) if post.status is PostStatus.DRAFT else []
+    outcome = await _post_outcome(engine, post, published=published)
+    outcome.document["warnings"] = [p.as_dict() for p in problems]
+    if problems:
+        outcome.warnings.append(draft_warning(problems))
+    return outcome
+
+
+def draft_warning(problems: list[Problem]) -> str:
+    """What a saved draft must fix before it can go out, as one message for standard error."""
+    if len(problems) == 1:
+        return f"saved as a draft; fix this before scheduling or publishing it: {problems[0].message}"
+    listed = "".join(f"\n  - {p.message}" for p in problems)
+    return f"saved as a draft; fix these {len(problems)} problems before scheduling or publishing it:{listed}"
 
 
 def _when(args: argparse.Namespace) -> When:

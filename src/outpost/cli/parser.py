@@ -1,16 +1,56 @@
-"""The command line's grammar, exactly as INTERFACE.md lays it out."""
+"""The command line's grammar, as INTERFACE.md lays it out; docs/cli.md is generated from it.
+
+Every option has help text (tests/cli/test_help.py walks the parser and fails on one without),
+and `scripts/cli-docs` turns this parser into the reference, so the two cannot drift apart.
+"""
 
 from __future__ import annotations
 
 import argparse
+from typing import Any, TypeAlias
 
 from outpost import __version__
 from outpost.cli.secret_input import add_secret_option
+from outpost.cli.text_input import STDIN, THREAD_SEPARATOR
 from outpost.domain.enums import Network, PostStatus
 
 NETWORKS = [n.value for n in Network]
 #: The networks that need the creator's own developer app (Mastodon and Bluesky do not).
 APP_NETWORKS = [n.value for n in Network if n not in (Network.MASTODON, Network.BLUESKY)]
+
+_JSON_HELP = "print exactly one JSON document on stdout (errors still go to stderr)"
+_ACCOUNT = "an account: its id or NETWORK:handle (`outpost accounts list` shows them)"
+_POST = "a post's id (`outpost post list` shows them)"
+_AT = "ISO-8601, e.g. 2026-12-01T09:00 (a local time, see --tz) or 2026-12-01T08:00:00Z"
+_TZ = (
+    "the IANA zone of --at when it has no offset, e.g. Europe/Berlin "
+    "(default: the default_timezone setting, else this computer's zone)"
+)
+
+_CREATE_EPILOG = f"""\
+examples:
+  outpost post create --text "Hello" --account mastodon:alice@example.social
+  outpost post create --text "New video" --account bluesky:you.bsky.social \\
+      --media clip.mp4 --alt "A cat at a keyboard" --at 2026-12-01T09:00 --tz Europe/Berlin
+  outpost post create --text "1/ A thread" --thread "2/ more" "3/ the end" \\
+      --account x:you --text-for "x=Shorter for X" --now
+  outpost post create --text-file post.md --thread-file rest.md --account linkedin:you
+  write-my-post | outpost --json post create --text - --account mastodon:alice@example.social
+
+Long texts: --text - reads the text from standard input and --text-file from a UTF-8 file
+(line breaks at the end are dropped). --thread-file holds the further parts of a thread,
+separated by lines with only {THREAD_SEPARATOR}.
+
+A draft may break a network's rules (too long, too many images): it is saved, and what to
+fix is listed on standard error (and under "warnings" with --json). Scheduling or
+publishing it is refused (exit 2) until it is fixed.
+"""
+
+_EDIT_DESCRIPTION = """\
+Change a draft, scheduled or failed post. The options given replace what the post has
+(--account, --media, --thread and --option replace the whole list); the others keep it.
+Without --at, --now or --draft a scheduled post stays scheduled (and must still fit every
+network's rules); a draft stays a draft and may break them, as with `post create`."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -18,66 +58,110 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="outpost",
         description="Write a post once, publish it everywhere. Without a command, opens the app.",
+        epilog="Every command also takes --json after its name. Exit codes: 0 done; 1 the operation "
+        "ran but did not succeed (e.g. a network refused the post); 2 bad input.",
     )
     parser.add_argument("--version", action="version", version=f"outpost {__version__}")
-    parser.add_argument("--data-dir", metavar="DIR", help="where the store, media cache and logs live")
-    parser.add_argument("--json", action="store_true", help="print exactly one JSON document on stdout")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="where the store, media cache and logs live (default: $OUTPOST_DATA_DIR, else the "
+        "platform's user data folder)",
+    )
+    parser.add_argument("--json", action="store_true", help=_JSON_HELP)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    _accounts(commands.add_parser("accounts", help="connected accounts"))
-    _posts(commands.add_parser("post", help="create, schedule and publish posts"))
-    _apps(commands.add_parser("apps", help="your own developer apps (X, LinkedIn and others need one)"))
-    _settings(commands.add_parser("settings", help="the settings the window edits"))
-    run = commands.add_parser("run", help="run the engine and scheduler headless until SIGINT/SIGTERM")
+    _accounts(_group(commands, "accounts", "connected accounts"))
+    _posts(_group(commands, "post", "create, schedule and publish posts"))
+    _apps(_group(commands, "apps", "your own developer apps (X, LinkedIn and others need one)"))
+    _settings(_group(commands, "settings", "the settings the window edits"))
+    run = _leaf(commands, "run", "run the engine and scheduler headless until SIGINT/SIGTERM")
     run.add_argument("--until-idle", action="store_true", help="exit once nothing is due or in flight")
-    media = commands.add_parser("media", help="media files")
+    media = _group(commands, "media", "media files")
     media_commands = media.add_subparsers(dest="action", metavar="ACTION", required=True)
-    inspect = media_commands.add_parser("inspect", help="what Outpost knows about a file")
-    inspect.add_argument("path", metavar="PATH")
-    inspect.add_argument("--for", dest="networks", action="append", choices=NETWORKS, metavar="NETWORK")
+    inspect = _leaf(media_commands, "inspect", "what Outpost knows about a file")
+    inspect.add_argument("path", metavar="PATH", help="an image or video file")
+    inspect.add_argument(
+        "--for",
+        dest="networks",
+        action="append",
+        choices=NETWORKS,
+        metavar="NETWORK",
+        help="only whether this network takes it (repeat for several; default: every network)",
+    )
     return parser
+
+
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def _group(commands: Commands, name: str, help_text: str) -> argparse.ArgumentParser:
+    """A command that only groups others (`outpost post …`)."""
+    return commands.add_parser(name, help=help_text, description=help_text[:1].upper() + help_text[1:] + ".")
+
+
+def _leaf(commands: Commands, name: str, help_text: str, **kw: Any) -> argparse.ArgumentParser:
+    """A command that runs; it takes `--json` after its name too (`outpost post list --json`).
+
+    The option's default is "not given" (SUPPRESS), so `outpost --json post list` is not undone
+    by the subcommand's own `--json` being left out.
+    """
+    kw.setdefault("description", help_text[:1].upper() + help_text[1:] + ".")
+    parser = commands.add_parser(name, help=help_text, **kw)
+    parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help=_JSON_HELP)
+    return parser
+
+
+def _network(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument("network", choices=NETWORKS, metavar="NETWORK", help=help_text)
 
 
 def _accounts(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    actions.add_parser("list", help="connected accounts and their health")
-    connect = actions.add_parser("connect", help="connect through the network's sign-in page")
-    connect.add_argument("network", choices=NETWORKS, metavar="NETWORK")
-    connect.add_argument("--instance", metavar="URL", help="the Mastodon server")
+    _leaf(actions, "list", "connected accounts and their health")
+    connect = _leaf(actions, "connect", "connect through the network's sign-in page")
+    _network(connect, f"one of {', '.join(NETWORKS)}")
+    connect.add_argument("--instance", metavar="URL", help="the Mastodon server, e.g. https://example.social")
     connect.add_argument(
         "--target",
         metavar="ID",
         help="what to publish to, e.g. a LinkedIn organization URN (a page you administer)",
     )
-    add = actions.add_parser(
+    add = _leaf(
+        actions,
         "add",
-        help="add an account from a token or an app password",
+        "add an account from a token or an app password",
         epilog="A secret given as - is read from standard input (one line each, in the order\n"
         "given), which keeps it out of the process list and the shell history:\n"
         "  printf '%s\\n' \"$TOKEN\" | outpost accounts add mastodon \\\n"
         "      --instance https://example.social --access-token -",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    add.add_argument("network", choices=NETWORKS, metavar="NETWORK")
-    add.add_argument("--instance", metavar="URL", help="the Mastodon server")
-    add.add_argument("--service", metavar="URL", help="the Bluesky PDS (default bsky.social)")
-    add.add_argument("--handle", metavar="HANDLE")
+    _network(add, f"one of {', '.join(NETWORKS)}")
+    add.add_argument("--instance", metavar="URL", help="the Mastodon server, e.g. https://example.social")
+    add.add_argument("--service", metavar="URL", help="the Bluesky PDS (default https://bsky.social)")
+    add.add_argument("--handle", metavar="HANDLE", help="the Bluesky handle, e.g. you.bsky.social")
     add_secret_option(add, "--app-password", "PASSWORD", "the Bluesky app password")
     add_secret_option(add, "--access-token", "TOKEN", "the access token")
     add_secret_option(add, "--refresh-token", "TOKEN", "the refresh token (renewed by Outpost)")
-    add.add_argument("--expires-at", metavar="ISO-8601")
+    add.add_argument(
+        "--expires-at",
+        metavar="ISO-8601",
+        help="when the access token expires, with its offset, e.g. 2026-12-01T09:00:00Z",
+    )
     add.add_argument("--target", metavar="ID", help="what the token publishes to (Page, org URN, IG user)")
-    check = actions.add_parser("check", help="verify connections now and print their health")
-    check.add_argument("account", nargs="?", metavar="ACCOUNT")
-    remove = actions.add_parser("remove", help="remove an account and delete its secrets")
-    remove.add_argument("account", metavar="ACCOUNT")
+    check = _leaf(actions, "check", "verify connections now and print their health")
+    check.add_argument("account", nargs="?", metavar="ACCOUNT", help=f"{_ACCOUNT}; default: every account")
+    remove = _leaf(actions, "remove", "remove an account and delete its secrets")
+    remove.add_argument("account", metavar="ACCOUNT", help=_ACCOUNT)
 
 
 def _apps(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    actions.add_parser("list", help="the developer apps kept in the keyring (never their secrets)")
-    set_app = actions.add_parser(
+    _leaf(actions, "list", "the developer apps kept in the keyring (never their secrets)")
+    set_app = _leaf(
+        actions,
         "set",
-        help="keep a developer app in the keyring (replaces the one kept)",
+        "keep a developer app in the keyring (replaces the one kept)",
         description="Keep your developer app's client id (and secret) in the keyring, so accounts\n"
         "can be connected and their tokens renewed. The secret is read from standard input,\n"
         "never from the command line.",
@@ -85,7 +169,7 @@ def _apps(parser: argparse.ArgumentParser) -> None:
         "      --client-secret-stdin",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    set_app.add_argument("network", choices=NETWORKS, metavar="NETWORK", help=", ".join(APP_NETWORKS))
+    _network(set_app, ", ".join(APP_NETWORKS))
     set_app.add_argument(
         "--client-id", required=True, metavar="ID", help="the app's client id (TikTok: client key)"
     )
@@ -104,18 +188,19 @@ def _apps(parser: argparse.ArgumentParser) -> None:
     set_app.add_argument(
         "--pkce", action="store_true", help="the network enabled PKCE for this app (LinkedIn)"
     )
-    remove = actions.add_parser("remove", help="delete a developer app from the keyring")
-    remove.add_argument("network", choices=NETWORKS, metavar="NETWORK")
+    remove = _leaf(actions, "remove", "delete a developer app from the keyring")
+    _network(remove, "the network whose app to delete")
 
 
 def _settings(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    actions.add_parser("list", help="every setting with its value, default and meaning")
-    get = actions.add_parser("get", help="one setting's value")
+    _leaf(actions, "list", "every setting with its value, default and meaning")
+    get = _leaf(actions, "get", "one setting's value")
     get.add_argument("key", metavar="KEY", help="a setting's name (`outpost settings list` shows them)")
-    set_value = actions.add_parser(
+    set_value = _leaf(
+        actions,
         "set",
-        help="change a setting (checked like the window's Settings)",
+        "change a setting (checked like the window's Settings)",
         epilog="examples:\n  outpost settings set theme dark\n"
         '  outpost settings set posting_schedule \'{"monday": ["09:00", "17:30"]}\'\n'
         "  outpost settings set default_timezone ''     (an empty VALUE clears a setting that may be empty)",
@@ -127,44 +212,123 @@ def _settings(parser: argparse.ArgumentParser) -> None:
 
 def _posts(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    create = actions.add_parser("create", help="create a post (a draft unless --at or --now)")
-    _content_options(create)
-    _when_options(create)
-    listing = actions.add_parser("list", help="posts, oldest first")
-    listing.add_argument("--status", choices=[s.value for s in PostStatus], metavar="STATUS")
+    create = _leaf(
+        actions,
+        "create",
+        "create a post (a draft unless --at or --now)",
+        description="Create a post: a draft unless --at or --now says when to publish it.",
+        epilog=_CREATE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _content_options(create, editing=False)
+    _when_options(create, editing=False)
+    listing = _leaf(actions, "list", "posts, oldest first")
+    statuses = [s.value for s in PostStatus]
+    listing.add_argument(
+        "--status",
+        choices=statuses,
+        metavar="STATUS",
+        help=f"only posts in this status: {', '.join(statuses)}",
+    )
     for name, help_text in (
         ("show", "one post"),
-        ("publish", "publish now"),
+        ("publish", "publish now (a draft must fit every network's rules first)"),
         ("cancel", "cancel a post that has not gone out"),
         ("delete", "forget a post (published copies stay on the networks)"),
     ):
-        actions.add_parser(name, help=help_text).add_argument("post", metavar="POST")
-    edit = actions.add_parser("edit", help="change a draft, scheduled or failed post")
-    edit.add_argument("post", metavar="POST")
-    _content_options(edit)
-    _when_options(edit)
-    schedule = actions.add_parser("schedule", help="schedule or reschedule a post")
-    schedule.add_argument("post", metavar="POST")
-    schedule.add_argument("--at", required=True, metavar="ISO-8601")
-    schedule.add_argument("--tz", metavar="IANA_ZONE")
-    retry = actions.add_parser("retry", help="publish failed targets again")
-    retry.add_argument("post", metavar="POST")
+        _leaf(actions, name, help_text).add_argument("post", metavar="POST", help=_POST)
+    edit = _leaf(
+        actions,
+        "edit",
+        "change a draft, scheduled or failed post",
+        description=_EDIT_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    edit.add_argument("post", metavar="POST", help=_POST)
+    _content_options(edit, editing=True)
+    _when_options(edit, editing=True)
+    schedule = _leaf(actions, "schedule", "schedule or reschedule a post (it must fit every network's rules)")
+    schedule.add_argument("post", metavar="POST", help=_POST)
+    schedule.add_argument("--at", required=True, metavar="ISO-8601", help=f"when to publish: {_AT}")
+    schedule.add_argument("--tz", metavar="IANA_ZONE", help=_TZ)
+    retry = _leaf(actions, "retry", "publish failed targets again")
+    retry.add_argument("post", metavar="POST", help=_POST)
     retry.add_argument("--account", metavar="ACCOUNT", help="only this account's target (may be unknown)")
 
 
-def _content_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--text", metavar="TEXT")
-    parser.add_argument("--account", dest="accounts", action="append", metavar="ACCOUNT")
-    parser.add_argument("--text-for", action="append", metavar="ACCOUNT_OR_NETWORK=TEXT")
-    parser.add_argument("--media", action="extend", nargs="+", metavar="PATH")
-    parser.add_argument("--alt", action="extend", nargs="+", metavar="TEXT")
-    parser.add_argument("--thread", action="extend", nargs="+", metavar="TEXT")
-    parser.add_argument("--option", dest="options", action="append", metavar="NETWORK.KEY=VALUE")
+def _content_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:
+    """What a post says and where it goes; for `edit`, each option given replaces what it had."""
+    text = parser.add_mutually_exclusive_group()
+    text.add_argument(
+        "--text",
+        metavar="TEXT",
+        help=f"the post's text; {STDIN} reads it from standard input (for long texts and scripts)",
+    )
+    text.add_argument(
+        "--text-file",
+        metavar="PATH",
+        help="read the post's text from this UTF-8 file (line breaks at the end are dropped)",
+    )
+    parser.add_argument(
+        "--account",
+        dest="accounts",
+        action="append",
+        metavar="ACCOUNT",
+        help="an account to publish to: its id or NETWORK:handle (repeat for several"
+        + ("; replaces the post's accounts)" if editing else ")"),
+    )
+    parser.add_argument(
+        "--text-for",
+        action="append",
+        metavar="ACCOUNT_OR_NETWORK=TEXT",
+        help="this text instead of the post's for one account, or for every account of a network, "
+        "e.g. 'x=Shorter for X' (repeat for several)",
+    )
+    parser.add_argument(
+        "--media",
+        action="extend",
+        nargs="+",
+        metavar="PATH",
+        help="images or videos to attach, in order",
+    )
+    parser.add_argument(
+        "--alt",
+        action="extend",
+        nargs="+",
+        metavar="TEXT",
+        help="descriptions (alt texts) of the media, in the same order as --media",
+    )
+    thread = parser.add_mutually_exclusive_group()
+    thread.add_argument(
+        "--thread",
+        action="extend",
+        nargs="+",
+        metavar="TEXT",
+        help="further parts of a thread, in order, after the post's text",
+    )
+    thread.add_argument(
+        "--thread-file",
+        metavar="PATH",
+        help=f"read the further parts of a thread from this UTF-8 file, separated by lines with only "
+        f"{THREAD_SEPARATOR}; {STDIN} reads standard input (unless --text {STDIN} does)",
+    )
+    parser.add_argument(
+        "--option",
+        dest="options",
+        action="append",
+        metavar="NETWORK.KEY=VALUE",
+        help="a network's setting, e.g. mastodon.visibility=unlisted or x.reply_settings=following "
+        "(repeat for several)",
+    )
 
 
-def _when_options(parser: argparse.ArgumentParser) -> None:
+def _when_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:
     when = parser.add_mutually_exclusive_group()
-    when.add_argument("--at", metavar="ISO-8601", help="publish at this time")
+    when.add_argument("--at", metavar="ISO-8601", help=f"publish at this time: {_AT}")
     when.add_argument("--now", action="store_true", help="publish before returning")
-    when.add_argument("--draft", action="store_true", help="keep as a draft (the default)")
-    parser.add_argument("--tz", metavar="IANA_ZONE", help="the zone of --at when it has no offset")
+    when.add_argument(
+        "--draft",
+        action="store_true",
+        help="make it a draft again (unscheduled)" if editing else "keep as a draft (the default)",
+    )
+    parser.add_argument("--tz", metavar="IANA_ZONE", help=_TZ)

@@ -111,7 +111,9 @@ class PostsService:
         Args:
             request: the post's content and accounts.
             when: draft (default), now, or a time.
-            validate: check every network's rules (always, except for autosaved drafts).
+            validate: check every network's rules. False saves a draft that breaks them (the
+                composer's autosave, the command line; `problems` lists them); a post to schedule
+                or publish is always checked.
 
         Raises:
             ValidationError: with every problem found, before anything is saved or sent.
@@ -119,7 +121,11 @@ class PostsService:
         when = when or When.draft()
         now = self._core.clock.now()
         staged = await self._stager.stage(
-            request, when, post_id=new_id("post"), created_at=now, validate=validate
+            request,
+            when,
+            post_id=new_id("post"),
+            created_at=now,
+            validate=validate or when.kind != "draft",
         )
         await self._core.db.run(self._core.store.posts.insert, staged.post)
         self._core.events.emit(PostDidChange(staged.post.id, staged.post))
@@ -140,8 +146,9 @@ class PostsService:
     ) -> Post:
         """Change a draft, scheduled, failed or held post; `when` None keeps its schedule.
 
-        A failed post comes back as a draft unless `when` says otherwise. `validate=False` is for
-        autosaved drafts only; publishing and scheduling always check every rule.
+        A failed post comes back as a draft unless `when` says otherwise. `validate=False` lets
+        a post that stays a draft break the networks' rules; publishing and scheduling, and a
+        scheduled post that keeps its time, always check every rule.
         """
         post = await self.get(post_id)
         _require_untouched(post, "edited")
@@ -158,7 +165,7 @@ class PostsService:
             created_at=post.created_at,
             previous=post,
             keep_schedule=keep,
-            validate=validate or when.kind != "draft",
+            validate=validate or when.kind != "draft" or keep is not None,
         )
         saved = await self._core.db.run(
             self._core.store.posts.save_content, staged.post, expected=post.status
@@ -169,6 +176,10 @@ class PostsService:
             )
         self._core.events.emit(PostDidChange(post.id, staged.post))
         return await self._after_save(staged.post, when)
+
+    async def problems(self, post_id: str) -> builtins.list[Problem]:
+        """What keeps a saved draft from being scheduled or published (empty when nothing does)."""
+        return await self.check(composer.input_of(await self.get(post_id)))
 
     async def schedule(self, post_id: str, at: str, tz: str | None = None) -> Post:
         """Schedule (or reschedule) a post, checking every network's rules again."""
