@@ -1,18 +1,34 @@
 # Two commands matter: `make run` and `make test`. Both create .venv on first use.
+# `make run` installs only what the app needs; the test tools come with `make test` (and the
+# other developer targets), the packaging tools with `make dist`. Each set has its own stamp,
+# named after pyproject.toml's checksum, so a changed pyproject.toml installs again.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+CHECKSUM := $(shell cksum pyproject.toml | cut -d' ' -f1)
+APP_STAMP := $(VENV)/.installed-app-$(CHECKSUM)
+TEST_STAMP := $(VENV)/.installed-test-$(CHECKSUM)
+DIST_STAMP := $(VENV)/.installed-dist-$(CHECKSUM)
+# What the developer targets below need.
+STAMP := $(TEST_STAMP)
 
 .PHONY: run test lint typecheck pytest system-deps e2e-deps dist dist-test bench screenshots clean
 
-$(STAMP): pyproject.toml
+$(APP_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,dist]'
-	rm -f $(VENV)/.installed-* && touch $@
+	$(BIN)/python -m pip install --quiet -e .
+	rm -f $(VENV)/.installed-app-* && touch $@
 
-run: $(STAMP)
+$(TEST_STAMP): $(APP_STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-test-* && touch $@
+
+$(DIST_STAMP): $(APP_STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dist]'
+	rm -f $(VENV)/.installed-dist-* && touch $@
+
+run: $(APP_STAMP)
 	$(BIN)/outpost
 
 system-deps:
@@ -43,11 +59,11 @@ screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots
 
 # The desktop bundle (PyInstaller one-folder) and a Linux tarball with .desktop, icons and metainfo.
-dist: $(STAMP)
+dist: $(DIST_STAMP)
 	scripts/build-dist
 
 # Smoke-test what `make dist` built (and a pipx install of the source tree).
-dist-test: $(STAMP)
+dist-test: $(TEST_STAMP) $(DIST_STAMP)
 	scripts/install-system-deps desktop-file-utils appstream
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest packaging/tests -p no:randomly
 
