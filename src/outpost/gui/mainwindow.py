@@ -29,6 +29,7 @@ from outpost.gui.qt import (
     QApplication,
     QCloseEvent,
     QKeySequence,
+    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -230,15 +231,15 @@ class MainWindow(QMainWindow):
     def _action(
         self, menu: QMenu, label: str, keys: list[QKeySequence.StandardKey | str], slot: object
     ) -> QAction:
-        """A menu item with its keys (a standard key's every binding on this platform, then ours)."""
+        """A menu item with its keys: a standard key's main binding on this platform, then ours.
+
+        Only the main binding: the others are keyboard media keys ("New") nobody would look up.
+        """
         sequences: list[QKeySequence] = []
         for key in keys:
-            found = (
-                QKeySequence.keyBindings(key)
-                if isinstance(key, QKeySequence.StandardKey)
-                else [QKeySequence(key)]
-            )
-            sequences += [s for s in found if not s.isEmpty() and s not in sequences]
+            sequence = QKeySequence(key)
+            if not sequence.isEmpty() and sequence not in sequences:
+                sequences.append(sequence)
         action = QAction(label, self)
         action.setShortcuts(sequences)
         action.triggered.connect(slot)
@@ -413,6 +414,9 @@ def quit_warning(
     if tray:
         info += " To keep posting with the window closed, turn on “Keep running in the tray” in Settings."
     box.setInformativeText(info)
+    for label in box.findChildren(QLabel):  # QMessageBox wraps at a narrow width of its own
+        if label.objectName() in {"qt_msgbox_label", "qt_msgbox_informativelabel"}:
+            label.setMinimumWidth(380)
     quit_anyway = box.addButton("Quit anyway", QMessageBox.ButtonRole.DestructiveRole)
     keep = box.addButton("Keep running", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(keep)

@@ -68,10 +68,10 @@ _LIGHT_DISABLED = {
 _DARK = {
     Role.Window: "#202326",
     Role.WindowText: "#e6e6e6",
-    Role.Base: "#16181a",
-    Role.AlternateBase: "#24272b",
+    Role.Base: "#2a2e33",  # lighter than the window: fields and check boxes stand out
+    Role.AlternateBase: "#30343a",
     Role.Text: "#e6e6e6",
-    Role.Button: "#2f3338",
+    Role.Button: "#353a40",
     Role.ButtonText: "#e6e6e6",
     Role.ToolTipBase: "#2b2f33",
     Role.ToolTipText: "#e6e6e6",
@@ -93,7 +93,7 @@ _DARK_DISABLED = {
     Role.Text: "#5f666d",
     Role.ButtonText: "#5f666d",
     Role.Button: "#25282c",
-    Role.Base: "#1b1d20",
+    Role.Base: "#25282c",
     Role.Highlight: "#30363d",
     Role.HighlightedText: "#8b949e",
     Role.PlaceholderText: "#454b52",

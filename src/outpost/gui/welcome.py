@@ -32,6 +32,7 @@ from outpost.paths import resource
 
 SHOWN_NETWORKS = (Network.MASTODON, Network.BLUESKY, Network.X, Network.LINKEDIN)
 WIDTH = 620
+BADGE = 27  # a network badge's radius
 
 
 class Illustration(QWidget):
@@ -64,12 +65,12 @@ class Illustration(QWidget):
         for index in range(count):
             side, rank, total = (-1, index, left) if index < left else (1, index - left, count - left)
             spread = 0 if total == 1 else (rank / (total - 1) - 0.5)  # -0.5 … 0.5 from top to bottom
-            angle = spread * math.radians(100)
-            radius_x = min(self.width() / 2 - 44, 230)
+            reach_x = min(self.width() / 2 - BADGE - 4, 230)
+            reach_y = self.height() / 2 - BADGE - 4  # the badges stay whole inside the picture
             spots.append(
                 QPointF(
-                    centre.x() + side * radius_x * math.cos(angle),
-                    centre.y() + (self.height() / 2 - 36) * 1.6 * math.sin(angle),
+                    centre.x() + side * reach_x * math.cos(spread * math.radians(60)),
+                    centre.y() + 2 * spread * reach_y,
                 )
             )
         return spots
@@ -116,25 +117,28 @@ class Illustration(QWidget):
     def _badge(painter: QPainter, network: Network, spot: QPointF, c: Colours) -> None:
         painter.setPen(QPen(QColor(c.border), 1))
         painter.setBrush(QColor(c.base))
-        painter.drawEllipse(spot, 27, 27)
+        painter.drawEllipse(spot, BADGE, BADGE)
         icon = network_pixmap(network, text_colour=c.text, size=64)
         painter.drawPixmap(QRectF(spot.x() - 15, spot.y() - 15, 30, 30), icon, QRectF(icon.rect()))
 
 
 def _primary_style(c: Colours) -> str:
+    # The focus ring is the border's colour (Qt's dotted focus rectangle reads as a glitch here).
+    hover = QColor(c.accent).darker(115).name()
     return (
-        f"QPushButton {{ background: {c.accent}; color: {c.accent_text}; border: none;"
-        " border-radius: 6px; padding: 9px 22px; font-weight: 600; }"
-        f"QPushButton:focus {{ outline: 2px solid {c.accent_strong}; }}"
-        f"QPushButton:hover {{ background: {c.accent_strong}; }}"
+        f"QPushButton {{ background: {c.accent}; color: {c.accent_text}; border: 2px solid {c.accent};"
+        " border-radius: 6px; padding: 8px 22px; outline: none; }"
+        f"QPushButton:hover {{ background: {hover}; border-color: {hover}; }}"
+        f"QPushButton:focus {{ border-color: {c.text}; }}"
     )
 
 
 def _secondary_style(c: Colours) -> str:
     return (
-        f"QPushButton {{ background: transparent; color: {c.text}; border: 1px solid {c.border};"
-        " border-radius: 6px; padding: 8px 20px; }"
-        f"QPushButton:hover, QPushButton:focus {{ border-color: {c.accent}; }}"
+        f"QPushButton {{ background: transparent; color: {c.text}; border: 2px solid {c.border};"
+        " border-radius: 6px; padding: 8px 20px; outline: none; }"
+        f"QPushButton:hover {{ border-color: {c.accent}; }}"
+        f"QPushButton:focus {{ border-color: {c.text}; }}"
     )
 
 

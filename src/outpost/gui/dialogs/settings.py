@@ -35,6 +35,7 @@ from outpost.gui.qt import (
     QDialogButtonBox,
     QFormLayout,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -82,6 +83,7 @@ HELP = {
     "theme": "",
     "media_host_url": "",
 }
+EDITOR_WIDTH = 340
 NO_TRAY = "This desktop has no system tray: notices appear in a bar at the top of the window."
 SUFFIXES = {
     "reminder_minutes": " min",
@@ -253,7 +255,8 @@ class SettingsDialog(QDialog):
             self._add_page(page, data_dir)
         self.list.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.list.setCurrentRow(0)
-        self.list.setFixedWidth(max(200, self.list.sizeHintForColumn(0) + 32))
+        self.list.setFixedWidth(max(210, self.list.sizeHintForColumn(0) + 40))
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         follow_theme(self.list, _list_style)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -295,14 +298,16 @@ class SettingsDialog(QDialog):
         column.addWidget(title)
         column.addWidget(intro)
         column.addSpacing(8)
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        # A grid, not a form: the help under a field may use the page's whole width.
+        grid = QGridLayout()
+        grid.setColumnStretch(1, 1)
+        grid.setHorizontalSpacing(16)
+        grid.setVerticalSpacing(4)
         index = self.stack.count()
         for name in page.fields:
-            self._add_field(form, name)
+            self._add_field(grid, name)
             self.page_of[name] = index
-        column.addLayout(form)
+        column.addLayout(grid)
         if page.title == "Accounts & developer apps" and self.engine is not None:
             column.addSpacing(12)
             column.addWidget(QLabel("<b>Your developer apps</b>"))
@@ -320,23 +325,30 @@ class SettingsDialog(QDialog):
         self.stack.addWidget(scroll)
         self.list.addItem(page.title)
 
-    def _add_field(self, form: QFormLayout, name: str) -> None:
+    def _add_field(self, grid: QGridLayout, name: str) -> None:
+        """A setting's row: its label, its editor (never stretched wide), its help below."""
         info = Settings.model_fields[name]
         widget = self._editor(name, info, getattr(self.settings, name))
         widget.setToolTip(info.description or "")
         self.widgets[name] = widget
         label = LABELS.get(name, name.replace("_", " ").capitalize())
+        row = grid.rowCount()
         if name == "posting_schedule":
-            form.addRow(widget)
+            grid.addWidget(widget, row, 0, 1, 2)
             return
         if isinstance(widget, QCheckBox):
             widget.setText(label)
-            form.addRow(widget)
+            grid.addWidget(widget, row, 0, 1, 2)
         else:
-            form.addRow(label, widget)
+            grid.addWidget(QLabel(label), row, 0)
+            widget.setMaximumWidth(EDITOR_WIDTH)
+            if isinstance(widget, QLineEdit | TimeZoneBox):  # addresses and zone names are long
+                widget.setMinimumWidth(EDITOR_WIDTH)
+            grid.addWidget(widget, row, 1, Qt.AlignmentFlag.AlignLeft)
         help_text = HELP.get(name, info.description or "")
         if help_text:
-            form.addRow("", _note(help_text))
+            grid.addWidget(_note(help_text), row + 1, 0 if isinstance(widget, QCheckBox) else 1, 1, -1)
+        grid.setRowMinimumHeight(grid.rowCount(), 10)  # air between settings
 
     def _data_folder(self, data_dir: Path) -> QWidget:
         holder = QWidget()
@@ -367,6 +379,10 @@ class SettingsDialog(QDialog):
         self.client_secret.setPlaceholderText("client secret (if the network gives one)")
         save = QPushButton("Save in keyring")
         save.clicked.connect(self._save_app)
+        # Fields at their own width (ids are long, a port is short), not stretched across the page.
+        row.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        for field in (self.client_id, self.client_secret):
+            field.setMinimumWidth(EDITOR_WIDTH)
         row.addRow("Network", self.app_network)
         row.addRow(self.app_steps)
         self.app.add_rows(row)
@@ -452,7 +468,11 @@ class SettingsDialog(QDialog):
         same = QPushButton("Use Monday's times on every weekday")
         same.setObjectName("copy_monday")
         same.clicked.connect(self._copy_monday)
-        rows.addRow("", same)
+        button_row = QHBoxLayout()
+        button_row.addWidget(same)
+        button_row.addStretch(1)
+        rows.addRow("", button_row)
+        holder.setMaximumWidth(EDITOR_WIDTH + 140)  # times are short; a wide field reads as empty
         return holder
 
     def _copy_monday(self) -> None:
