@@ -153,8 +153,14 @@ def this_computers_fixes() -> tuple[tuple[KeyringFix, ...], tuple[KeyringFix, ..
     return fixes_for(os_release, os.environ)
 
 
-class NoKeyringError(SecretStoreError):
-    """No keyring runs on this computer at all (keyring's `fail` backend): see `KEYRING_FIXES`."""
+def is_no_keyring(error: Exception) -> bool:
+    """Whether `error` says that no keyring runs here at all (then `KEYRING_FIXES` apply).
+
+    The same `SecretStoreError` as any other keyring failure (the command line names it
+    `secretstore`); only its message, `NO_KEYRING_HELP`, tells it apart from a keyring that runs
+    but refused.
+    """
+    return isinstance(error, SecretStoreError) and str(error) == NO_KEYRING_HELP
 
 
 class SecretStore(Protocol):
@@ -180,7 +186,7 @@ class KeyringSecretStore:
         """Raise SecretStoreError unless a real keyring backend is available."""
         backend = keyring.get_keyring()
         if type(backend).__module__.startswith("keyring.backends.fail"):
-            raise NoKeyringError(NO_KEYRING_HELP)
+            raise SecretStoreError(NO_KEYRING_HELP)
 
     def get(self, ref: str) -> dict[str, str] | None:
         """The secret under `ref`, or None."""

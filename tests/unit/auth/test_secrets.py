@@ -20,12 +20,13 @@ from outpost.auth.secrets import (
     KEYRING_FIXES,
     NO_KEYRING_HELP,
     KeyringSecretStore,
-    NoKeyringError,
     SandboxSecretStore,
     fixes_for,
+    is_no_keyring,
     sandbox_ref,
     with_sandbox_store,
 )
+from outpost.domain.errors import SecretStoreError
 from tests.fakes import MemorySecretStore
 from tests.support.no_keyring import no_keyring
 
@@ -54,9 +55,10 @@ def test_without_a_keyring_the_sandbox_keeps_working_and_real_secrets_are_refuse
         store = with_sandbox_store(KeyringSecretStore(), tmp_path)
         store.set(sandbox_ref("mastodon/acc_1"), {"access_token": "sandbox-token"})
         assert store.get("sandbox/mastodon/acc_1") == {"access_token": "sandbox-token"}
-        with pytest.raises(NoKeyringError) as refused:
+        with pytest.raises(SecretStoreError) as refused:
             store.set("mastodon/acc_2", {"access_token": "real"})
-    assert refused.value.text() == NO_KEYRING_HELP
+    assert is_no_keyring(refused.value) and refused.value.text() == NO_KEYRING_HELP
+    assert not is_no_keyring(SecretStoreError("The keyring refused to read a secret: locked."))
     assert b"real" not in (tmp_path / "sandbox" / "secrets.json").read_bytes()
 
 

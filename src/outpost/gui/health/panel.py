@@ -6,7 +6,7 @@ from collections.abc import Coroutine
 from typing import Any
 
 from outpost.auth.providers import PROVIDERS
-from outpost.auth.secrets import NoKeyringError
+from outpost.auth.secrets import is_no_keyring
 from outpost.domain.enums import Network
 from outpost.domain.errors import KnownError
 from outpost.domain.models import Account
@@ -148,7 +148,7 @@ class HealthPanel(QWidget):
         """
 
         def failed(error: KnownError) -> None:
-            if isinstance(error, NoKeyringError):
+            if is_no_keyring(error):
                 self.ask_for_account({}, keyring_missing=True)
             else:
                 self._fail(error)
