@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -24,7 +25,16 @@ from outpost.gui import geometry
 from outpost.gui.dialogs.help import AboutDialog, ShortcutsDialog
 from outpost.gui.dialogs.settings import SettingsDialog
 from outpost.gui.mainwindow import MainWindow
-from outpost.gui.qt import QAction, QApplication, QKeySequence, QLabel, QMenu, QMessageBox, QShortcut
+from outpost.gui.qt import (
+    QAction,
+    QApplication,
+    QKeySequence,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QShortcut,
+)
 from outpost.gui.tasks import settle_ops
 from tests.fakes import FakeClock, FakeNetwork, MemorySecretStore, fake_registry
 from tests.gui.helpers import run_on_qasync
@@ -222,6 +232,7 @@ def test_help_menu_has_about_and_the_keyboard_shortcuts(qapp, qtbot, tmp_path) -
         assert listed["Ctrl+,"] == "Settings" and listed["Ctrl+Q"] == "Quit"
         shown = " ".join(label.text() for label in shortcuts.findChildren(QLabel))
         assert "Publish now" in shown and "Ctrl+," in shown
+        assert not re.search(r"(^|\s)--[a-z]", shown + details)  # no command-line flags
         # Every key the window answers to is listed: the dialog is read from the bindings.
         bound = {_portable(s.key()) for s in window.findChildren(QShortcut) if s.isEnabled()}
         bound |= {_portable(k) for a in window.findChildren(QAction) for k in a.shortcuts()}
@@ -378,3 +389,31 @@ def test_the_window_reopens_where_it_was_when_that_fits(tmp_path) -> None:
     assert seen["window"] == list(geometry.NATURAL_SIZE)  # room enough: the natural size
     assert seen["reopened"] == [100, 120, 1000, 700]
     assert _inside(seen["screen"], seen["from_larger_monitor"])
+
+
+# -- the welcome page --------------------------------------------------------------------------------
+
+
+def test_the_welcome_page_shows_a_picture_and_one_clear_first_step(qapp, qtbot, tmp_path) -> None:
+    async def scenario(window: MainWindow, engine: Engine, account: str, clock: FakeClock) -> None:
+        window.stack.setCurrentWidget(window.welcome)
+        await settle_ops()
+        picture = window.welcome.illustration.grab().toImage()
+        colours = {
+            picture.pixelColor(x, y).name()
+            for x in range(0, picture.width(), 2)
+            for y in range(0, picture.height(), 2)
+        }
+        assert "#6364ff" in colours  # Mastodon's logo, drawn in its own colour: a picture, not text
+        primary = window.welcome.findChild(QPushButton, "connect")
+        assert primary.text() == "Add your first account" and primary.isDefault()
+        # This window was given no sandbox: no button for it, and no sentence about it.
+        assert not window.welcome.findChild(QPushButton, "sandbox").isVisible()
+        assert "without accounts" not in window.welcome.hint.text()
+        window.welcome.offer_sandbox(True)
+        assert window.welcome.findChild(QPushButton, "sandbox").isVisible()
+        assert "nothing leaves your machine" in window.welcome.hint.text()
+        shown = " ".join(label.text() for label in window.welcome.findChildren(QLabel))
+        assert not re.search(r"(^|\s)--[a-z]", shown)  # no command-line flags in the window
+
+    window_scenario(qapp, qtbot, tmp_path, scenario)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -223,6 +224,7 @@ def test_settings_are_pages_listed_on_the_left(qapp, qtbot, tmp_path) -> None:
         words = " ".join(label.text() for label in dialog.findChildren(QLabel))
         for key in (name for name in Settings.model_fields if "_" in name):
             assert key not in words, key
+        assert not re.search(r"(^|\s)--[a-z]", words)  # nor command-line flags
         combo = dialog.widgets["missed_post_policy"]
         assert [combo.itemText(i) for i in range(combo.count())] == [
             "Hold them for my review",
@@ -284,5 +286,22 @@ def test_a_wrong_slot_keeps_the_dialog_open_on_its_page_and_names_the_setting_in
         assert not dialog.isVisible()
         assert load_settings(engine.data_dir).posting_schedule["tuesday"] == ["10:00"]
         assert window.statusBar().currentMessage() == "Settings saved."
+
+    window_scenario(qapp, qtbot, tmp_path, scenario)
+
+
+def test_missed_posts_are_counted_in_words(qapp, qtbot, tmp_path) -> None:
+    async def scenario(window: MainWindow, engine: Engine, account: str, clock: FakeClock) -> None:
+        window.notifier.missed(1, True)
+        assert window.notifier.shown[-1] == (
+            "Missed while Outpost was closed",
+            "1 scheduled post. It waits for your review in the Queue.",
+        )
+        window.notifier.missed(3, False)
+        assert window.notifier.shown[-1][1] == "3 scheduled posts. They are being published now."
+        window._show_missed(2, True)
+        assert window.statusBar().currentMessage() == (
+            "2 posts came due while Outpost was closed: held for your review in the Queue."
+        )
 
     window_scenario(qapp, qtbot, tmp_path, scenario)
