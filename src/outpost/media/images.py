@@ -1,7 +1,8 @@
 """Deriving an image a network takes, never below a quality floor.
 
 The copy is upright, without metadata (GPS), converted, cropped around a focus point,
-downscaled, and re-encoded under a byte budget.
+downscaled, and re-encoded under a byte budget. A PNG or JPEG that already fits and stands
+upright is not re-encoded: its own compressed data is copied without the metadata (`strip.py`).
 
 Blocking and bounded (Pillow's pixel guard stays on): callers run it in a worker thread. The
 original file is never modified; the bytes returned are the derived copy.
@@ -17,7 +18,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from outpost.domain.compatibility import FixPlan
 from outpost.domain.errors import ValidationError
-from outpost.media.inspect import pillow
+from outpost.media.inspect import is_heif, pillow
+from outpost.media.probe import sniff
+from outpost.media.strip import strip_metadata
 
 pillow()  # this module is imported lazily (media work only); set Pillow up once
 
@@ -27,6 +30,7 @@ SCALE_STEP = 0.85
 MIN_SIDE = 320  # never shrink the long side below this to meet a budget
 _KEEPABLE = {"PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp", "JPEG": "image/jpeg"}
 _FORMATS = {v: k for k, v in _KEEPABLE.items()}
+_ORIENTATION_TAG = 0x0112
 
 
 @dataclass(frozen=True)
@@ -55,12 +59,17 @@ def derive(
     """
     source = Path(path)
     try:
+        with source.open("rb") as head:
+            pillow(heif=is_heif(sniff(head.read(64)) or ""))
         with Image.open(source) as opened:
             fmt = opened.format or ""
             if getattr(opened, "is_animated", False) and fmt == "GIF":
                 raw = source.read_bytes()  # animations are passed through whole, never flattened
                 if plan.max_bytes is None or len(raw) <= plan.max_bytes:
                     return FittedImage(raw, "image/gif", opened.width, opened.height)
+            as_it_is = _without_metadata(source, opened, plan, focus)
+            if as_it_is is not None:
+                return as_it_is
             image = ImageOps.exif_transpose(opened)
             image.load()
             icc = opened.info.get("icc_profile")
@@ -78,33 +87,74 @@ def derive(
     return _fit_jpeg(image, plan.max_bytes, source, field, icc)
 
 
+def _without_metadata(
+    source: Path, opened: Image.Image, plan: FixPlan, focus: tuple[float, float]
+) -> FittedImage | None:
+    """The file's own bytes minus its metadata, if nothing about the picture has to change.
+
+    That is: a still PNG, or an RGB or grey JPEG, standing upright (no EXIF rotation to apply),
+    of a type, shape, size and byte count `plan` allows. Otherwise None: the caller re-encodes.
+    """
+    fmt = opened.format or ""
+    if fmt not in ("PNG", "JPEG") or getattr(opened, "is_animated", False):
+        return None
+    if fmt == "JPEG" and opened.mode not in ("RGB", "L"):
+        return None  # CMYK and the like become RGB on the way
+    if int(opened.getexif().get(_ORIENTATION_TAG, 1) or 1) != 1:
+        return None
+    if plan.to_mime not in (None, _KEEPABLE[fmt]):
+        return None
+    if _crop_box(opened.size, plan, focus) is not None or _scale(opened.size, plan) < 1.0:
+        return None
+    data = strip_metadata(source.read_bytes(), fmt)
+    if data is None or (plan.max_bytes is not None and len(data) > plan.max_bytes):
+        return None
+    return FittedImage(data, _KEEPABLE[fmt], opened.width, opened.height)
+
+
 def _crop(image: Image.Image, plan: FixPlan, focus: tuple[float, float]) -> Image.Image:
     """Crop into the allowed aspect range, keeping `focus` (0..1, 0..1) as central as possible."""
-    ratio = image.width / image.height
+    box = _crop_box(image.size, plan, focus)
+    return image if box is None else image.crop(box)
+
+
+def _crop_box(
+    size: tuple[int, int], plan: FixPlan, focus: tuple[float, float]
+) -> tuple[int, int, int, int] | None:
+    """The box to keep so the picture fits the allowed aspect range; None if it already does."""
+    full_width, full_height = size
+    ratio = full_width / full_height
     low, high = plan.aspect_low, plan.aspect_high
     if low is not None and ratio < low:
-        width, height = image.width, round(image.width / low)  # too tall: cut height
+        width, height = full_width, round(full_width / low)  # too tall: cut height
     elif high is not None and ratio > high:
-        width, height = round(image.height * high), image.height  # too wide: cut width
+        width, height = round(full_height * high), full_height  # too wide: cut width
     else:
-        return image
-    left = _clamp(round(focus[0] * image.width - width / 2), 0, image.width - width)
-    top = _clamp(round(focus[1] * image.height - height / 2), 0, image.height - height)
-    return image.crop((left, top, left + width, top + height))
+        return None
+    left = _clamp(round(focus[0] * full_width - width / 2), 0, full_width - width)
+    top = _clamp(round(focus[1] * full_height - height / 2), 0, full_height - height)
+    return (left, top, left + width, top + height)
 
 
 def _clamp(value: int, low: int, high: int) -> int:
     return max(low, min(high, value))
 
 
-def _downscale(image: Image.Image, plan: FixPlan) -> Image.Image:
+def _scale(size: tuple[int, int], plan: FixPlan) -> float:
+    """How much to shrink a picture of `size` to meet `plan` (1.0: not at all)."""
+    width, height = size
     scale = 1.0
     if plan.max_width:
-        scale = min(scale, plan.max_width / image.width)
+        scale = min(scale, plan.max_width / width)
     if plan.max_height:
-        scale = min(scale, plan.max_height / image.height)
+        scale = min(scale, plan.max_height / height)
     if plan.max_pixels:
-        scale = min(scale, (plan.max_pixels / (image.width * image.height)) ** 0.5)
+        scale = min(scale, (plan.max_pixels / (width * height)) ** 0.5)
+    return scale
+
+
+def _downscale(image: Image.Image, plan: FixPlan) -> Image.Image:
+    scale = _scale(image.size, plan)
     if scale >= 1.0:
         return image
     size = (max(1, int(image.width * scale)), max(1, int(image.height * scale)))

@@ -22,28 +22,41 @@ MAX_VIDEO_SIDE = 16_384
 _HASH_CHUNK = 1 << 20
 _GPS_TAG = 0x8825
 _ORIENTATION_TAG = 0x0112
+_HEIF_TYPES = frozenset({"image/heic", "image/heif"})
 
 if TYPE_CHECKING:
     from PIL import Image
 
-__all__ = ["MAX_PIXELS", "MAX_VIDEO_SIDE", "MediaInfo", "MediaKind", "inspect", "pillow"]
+__all__ = ["MAX_PIXELS", "MAX_VIDEO_SIDE", "MediaInfo", "MediaKind", "inspect", "is_heif", "pillow"]
 
 
-def pillow() -> type[Image.Image]:
-    """Pillow, imported and set up on first use: codecs stay out of the app's start-up."""
+def pillow(*, heif: bool = False) -> type[Image.Image]:
+    """Pillow, imported and set up on first use: codecs stay out of the app's start-up.
+
+    `heif`: the file at hand is HEIC/HEIF, so pillow-heif's reader is registered too. It loads
+    libheif, which every other picture can do without (a photo post from the command line paid
+    for it, issue #26).
+    """
     from PIL import Image, ImageFile
 
     if not getattr(pillow, "_ready", False):
         ImageFile.LOAD_TRUNCATED_IMAGES = False  # a truncated file is an error, not a grey half-picture
         Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow's bomb guard at our limit (it warns above, fails at 2×)
+        pillow._ready = True  # type: ignore[attr-defined]
+    if heif and not getattr(pillow, "_heif", False):
         try:
             from pillow_heif import register_heif_opener
 
             register_heif_opener()
         except ImportError:  # pragma: no cover - a dependency; keep working without HEIC if missing
             pass
-        pillow._ready = True  # type: ignore[attr-defined]
+        pillow._heif = True  # type: ignore[attr-defined]
     return Image.Image
+
+
+def is_heif(mime: str) -> bool:
+    """Whether a file of type `mime` needs pillow-heif to be read (`pillow(heif=True)`)."""
+    return mime in _HEIF_TYPES
 
 
 def inspect(path: str | Path, *, field: str = "media") -> MediaInfo:
@@ -80,7 +93,7 @@ def _too_big(field: str, path: str, pixels: str) -> ValidationError:
 
 
 def _image(path: str, mime: str, size: int, digest: str, field: str) -> MediaInfo:
-    pillow()
+    pillow(heif=is_heif(mime))
     from PIL import Image
 
     try:
