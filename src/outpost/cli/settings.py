@@ -28,11 +28,13 @@ from outpost.config.settings import Settings
 from outpost.domain.errors import Problem, ValidationError
 from outpost.engine import Engine
 
-#: Kept by Outpost itself, not by the person: the file's schema version and the composer's
-#: autosaved draft (a post id the window reopens; setting it by hand could only break that).
+#: Kept by Outpost itself, not by the person: the file's schema version, the composer's autosaved
+#: draft (a post id the window reopens; setting it by hand could only break that) and the accounts
+#: it had chosen (account ids).
 INTERNAL = {
     "version": "the settings file's format version",
     "composer_draft_id": "the draft the composer reopens",
+    "composer_accounts": "the accounts the composer chooses again",
 }
 
 _TRUE, _FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")

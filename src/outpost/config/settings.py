@@ -90,6 +90,10 @@ class Settings(BaseModel):
         default=None,
         description="The draft open in the composer, reopened at the next start (autosave).",
     )
+    composer_accounts: list[str] = Field(
+        default_factory=list,
+        description="The accounts (ids) chosen in the composer, chosen again at the next start.",
+    )
     missed_grace_minutes: int = Field(
         default=5,
         ge=0,
