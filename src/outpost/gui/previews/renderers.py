@@ -31,6 +31,25 @@ ACCENT = {
 
 
 @dataclass(frozen=True)
+class Tone:
+    """The colours a preview draws in besides the text's own, so it reads on a light or dark window."""
+
+    muted: str = "#57606a"
+    line: str = "#cfd4da"
+    warning_background: str = "#fff3cd"
+    ink: str = "#000000"  # links of networks whose colour is black (Threads) on a dark window
+    lighten: float = 0.0  # how far brand colours move towards white to read on a dark window
+
+    def accent(self, network: Network) -> str:
+        """The network's link colour, readable on this tone's window."""
+        colour = ACCENT[network]
+        if colour == "#000000":
+            return self.ink
+        channels = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        return "#" + "".join(f"{round(c + (255 - c) * self.lighten):02x}" for c in channels)
+
+
+@dataclass(frozen=True)
 class PreviewMedia:
     """A thumbnail the widget has registered under `url` (e.g. `thumb://3`)."""
 
@@ -51,34 +70,35 @@ class PreviewPost:
     options: Mapping[str, object] = field(default_factory=dict)
 
 
-def render(post: PreviewPost) -> str:
-    """The whole preview as HTML."""
+def render(post: PreviewPost, tone: Tone | None = None) -> str:
+    """The whole preview as HTML, in `tone`'s colours (a light window's by default)."""
+    tone = tone or Tone()
     if not post.parts or (not any(p.strip() for p in post.parts) and not post.media):
-        return "<p style='color:#888'>Start typing to see the post as it will appear.</p>"
-    blocks = [_part(post, index, text) for index, text in enumerate(post.parts)]
+        return f"<p style='color:{tone.muted}'>Start typing to see the post as it will appear.</p>"
+    blocks = [_part(post, index, text, tone) for index, text in enumerate(post.parts)]
     return (
         "<html><body style='font-family:sans-serif; font-size:10.5pt'>" + "".join(blocks) + "</body></html>"
     )
 
 
-def _part(post: PreviewPost, index: int, text: str) -> str:
+def _part(post: PreviewPost, index: int, text: str, tone: Tone) -> str:
     last = index == len(post.parts) - 1
-    rail = "" if last else "border-left: 2px solid #cfd4da;"
-    body = _text(post.network, text)
+    rail = "" if last else f"border-left: 2px solid {tone.line};"
+    body = _text(post.network, text, tone)
     extras = ""
     if index == 0:
-        extras = _media(post) if post.media else _card(post, text)
+        extras = _media(post, tone) if post.media else _card(post, text, tone)
     warning = post.options.get("spoiler_text") if post.network is Network.MASTODON else None
     if isinstance(warning, str) and warning:
         body = (
-            f"<div style='background:#fff3cd; padding:4px'><b>CW:</b> {html.escape(warning)} "
-            f"<span style='color:#888'>[show more]</span></div>"
+            f"<div style='background:{tone.warning_background}; padding:4px'><b>CW:</b> "
+            f"{html.escape(warning)} <span style='color:{tone.muted}'>[show more]</span></div>"
         ) + body
     return (
         "<table width='100%' cellspacing='0' cellpadding='4'><tr>"
         f"<td width='44' valign='top' style='{rail}'>{_avatar(post)}</td>"
         f"<td valign='top'><b>{html.escape(post.display_name)}</b> "
-        f"<span style='color:#667'>{html.escape(_handle(post))} · now</span>"
+        f"<span style='color:{tone.muted}'>{html.escape(_handle(post))} · now</span>"
         f"<div style='margin-top:4px'>{body}</div>{extras}</td></tr></table>"
     )
 
@@ -101,13 +121,13 @@ def _handle(post: PreviewPost) -> str:
     return post.handle
 
 
-def _text(network: Network, text: str) -> str:
+def _text(network: Network, text: str, tone: Tone) -> str:
     folded = False
     limit = FOLD_AT.get(network)
     if limit is not None and len(text) > limit:
         text, folded = text[:limit].rstrip(), True
     pieces, position = [], 0
-    colour = ACCENT[network]
+    colour = tone.accent(network)
     for span in find_spans(text):
         pieces.append(html.escape(text[position : span.start]))
         shown = (
@@ -118,7 +138,7 @@ def _text(network: Network, text: str) -> str:
     pieces.append(html.escape(text[position:]))
     markup = "".join(pieces).replace("\n", "<br>")
     if folded:
-        markup += "<span style='color:#667'>… more</span>"
+        markup += f"<span style='color:{tone.muted}'>… more</span>"
     return markup
 
 
@@ -129,7 +149,7 @@ def _shown_link(network: Network, url: str) -> str:
     return url
 
 
-def _media(post: PreviewPost) -> str:
+def _media(post: PreviewPost, tone: Tone) -> str:
     items = post.media[:4]
     play = "<br><span style='color:#fff;background:#000'>▶ video</span>"
     cells = [f"<td><img src='{m.url}'>{play if m.kind == 'video' else ''}</td>" for m in items]
@@ -137,11 +157,11 @@ def _media(post: PreviewPost) -> str:
         rows = f"<tr>{cells[0]}{cells[1]}</tr><tr>{cells[2]}{cells[3]}</tr>"
     else:
         rows = "<tr>" + "".join(cells) + "</tr>"
-    more = f"<div style='color:#667'>+{len(post.media) - 4} more</div>" if len(post.media) > 4 else ""
+    more = f"<div style='color:{tone.muted}'>+{len(post.media) - 4} more</div>" if len(post.media) > 4 else ""
     return f"<table cellspacing='2' cellpadding='0' style='margin-top:6px'>{rows}</table>{more}"
 
 
-def _card(post: PreviewPost, text: str) -> str:
+def _card(post: PreviewPost, text: str, tone: Tone) -> str:
     links = [s.value for s in find_spans(text) if s.kind is SpanKind.LINK]
     if not links or post.network not in (
         Network.BLUESKY,
@@ -156,9 +176,9 @@ def _card(post: PreviewPost, text: str) -> str:
         return ""
     host = urlsplit(links[0]).netloc.removeprefix("www.")
     return (
-        f"<table width='100%' cellpadding='6' style='margin-top:6px; border:1px solid #cfd4da'><tr><td>"
-        f"<span style='color:#667'>{html.escape(host)}</span><br><b>Link preview</b><br>"
-        f"<span style='color:#667'>The page's title and image appear here.</span></td></tr></table>"
+        f"<table width='100%' cellpadding='6' style='margin-top:6px; border:1px solid {tone.line}'><tr><td>"
+        f"<span style='color:{tone.muted}'>{html.escape(host)}</span><br><b>Link preview</b><br>"
+        f"<span style='color:{tone.muted}'>The page's title and image appear here.</span></td></tr></table>"
     )
 
 

@@ -1,12 +1,31 @@
-"""Tabbed previews, one per chosen network, re-rendered through a short throttle while typing."""
+"""Tabbed previews, one per chosen network, re-rendered through a short throttle while typing.
+
+Each tab carries its network's logo; the text is drawn in colours that read on the window's
+palette (light or dark), and a theme switch renders the previews again.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from outpost.domain.enums import Network
-from outpost.gui.previews.renderers import PreviewMedia, PreviewPost, grid_cell_aspect, render
-from outpost.gui.qt import QImage, Qt, QTabWidget, QTextBrowser, QTextDocument, QTimer, QUrl, QWidget
+from outpost.domain.models import Account
+from outpost.engine import PostInput
+from outpost.gui.icons import network_icon
+from outpost.gui.previews.renderers import PreviewMedia, PreviewPost, Tone, grid_cell_aspect, render
+from outpost.gui.qt import (
+    QImage,
+    QSize,
+    Qt,
+    QTabWidget,
+    QTextBrowser,
+    QTextDocument,
+    QTimer,
+    QUrl,
+    QWidget,
+)
+from outpost.gui.theme import Colours, on_theme_change
 
 THROTTLE_MS = 120
 CELL_PX = 180
@@ -14,10 +33,28 @@ CELL_PX = 180
 
 @dataclass(frozen=True)
 class PreviewSource:
-    """What the composer hands over: one entry per chosen account."""
+    """What the composer hands over: one entry per chosen network."""
 
     posts: tuple[PreviewPost, ...]
     thumbnails: tuple[tuple[str, str], ...]  # (thumbnail path, kind) of the attached media, in order
+
+    @classmethod
+    def of(
+        cls, accounts: Sequence[Account], request: PostInput, thumbnails: tuple[tuple[str, str], ...]
+    ) -> PreviewSource:
+        """The post as each chosen network gets it (its own text, its options), once per network."""
+        own = dict(request.text_for)
+        posts: dict[Network, PreviewPost] = {}
+        for account in accounts:
+            if account.network not in posts:
+                options = {k: v for n, k, v in request.options if n == account.network.value}
+                first = own.get(account.network.value, request.text)
+                name = account.display_name or account.handle
+                parts = (first, *request.thread)
+                posts[account.network] = PreviewPost(
+                    account.network, name, account.handle, parts, options=options
+                )
+        return cls(tuple(posts.values()), thumbnails)
 
 
 class PreviewTabs(QTabWidget):
@@ -26,11 +63,17 @@ class PreviewTabs(QTabWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("previews")
+        self.setIconSize(QSize(16, 16))
         self._pending: PreviewSource | None = None
+        self._wanted: Network | None = None  # the network whose tab stays in front across renders
+        self._rendering = False
+        self.currentChanged.connect(self._chosen)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(THROTTLE_MS)
         self._timer.timeout.connect(self._render)
+        self._colours: Colours | None = None
+        on_theme_change(self, self._recolour)
 
     def show_source(self, source: PreviewSource) -> None:
         """Render `source` soon (coalescing keystrokes; typing never waits on rendering)."""
@@ -44,37 +87,78 @@ class PreviewTabs(QTabWidget):
 
     def browser(self, network: Network) -> QTextBrowser | None:
         """The preview of `network`, if shown."""
-        for index in range(self.count()):
-            if self.tabText(index) == network.label:
-                widget = self.widget(index)
-                return widget if isinstance(widget, QTextBrowser) else None
-        return None
+        index = self._index_of(network)
+        widget = self.widget(index) if index >= 0 else None
+        return widget if isinstance(widget, QTextBrowser) else None
+
+    def show_network(self, network: Network) -> None:
+        """Bring `network`'s preview to the front (now, or when it is first rendered)."""
+        self._wanted = network
+        index = self._index_of(network)
+        if index >= 0:
+            self.setCurrentIndex(index)
+
+    @property
+    def current_network(self) -> Network | None:
+        """The network whose preview is in front."""
+        return next((n for n in Network if n.label == self.tabText(self.currentIndex())), None)
+
+    def _recolour(self, colours: Colours) -> None:
+        """Render again in the new theme's colours."""
+        self._colours = colours
+        if self._pending is not None:
+            self._timer.start()
+
+    def _index_of(self, network: Network) -> int:
+        return next((i for i in range(self.count()) if self.tabText(i) == network.label), -1)
+
+    def _chosen(self, index: int) -> None:
+        if not self._rendering and index >= 0:
+            self._wanted = self.current_network or self._wanted
+
+    def _tone(self) -> Tone:
+        """The preview's colours from the theme's (links of dark brands lightened on a dark window)."""
+        c = self._colours
+        if c is None:
+            return Tone()
+        return Tone(c.muted, c.border, c.notice_background, ink=c.text, lighten=0.35 if c.dark else 0.0)
 
     def _render(self) -> None:
         source = self._pending
         if source is None:
             return
-        current = self.tabText(self.currentIndex()) if self.count() else None
+        self._rendering = True
+        try:
+            self._fill(source)
+        finally:
+            self._rendering = False
+
+    def _fill(self, source: PreviewSource) -> None:
         self.clear()
+        tone = self._tone()
         if not source.posts:
             hint = QTextBrowser()
             hint.setHtml(
-                "<p style='color:#667; margin:12px'>Choose an account above to see the post as that "
-                "network will show it.</p>"
+                f"<p style='color:{tone.muted}; margin:12px'>Choose an account above to see the post "
+                "as that network will show it.</p>"
             )
             self.addTab(hint, "Preview")
             return
+        ink = tone.ink
         for post in source.posts:
             view = QTextBrowser()
             view.setOpenLinks(False)
             media = self._register(view.document(), post.network, source.thumbnails)
             view.setHtml(
                 render(
-                    PreviewPost(post.network, post.display_name, post.handle, post.parts, media, post.options)
+                    PreviewPost(
+                        post.network, post.display_name, post.handle, post.parts, media, post.options
+                    ),
+                    tone,
                 )
             )
-            self.addTab(view, post.network.label)
-            if post.network.label == current:
+            self.addTab(view, network_icon(post.network, text_colour=ink), post.network.label)
+            if post.network is self._wanted:
                 self.setCurrentWidget(view)
 
     def _register(
