@@ -93,7 +93,8 @@ async def _headless(args: argparse.Namespace, data_dir: Path, open_engine: OpenE
     from outpost.engine import Engine
 
     try:
-        async with (open_engine or Engine.open)(data_dir) as engine:
+        # No window to keep smooth: media work runs in this process, no worker to start (#26).
+        async with (open_engine or (lambda d: Engine.open(d, media_in_process=True)))(data_dir) as engine:
             outcome = await dispatch(engine, args)
     except KnownError as error:
         return _fail(args, error)

@@ -93,6 +93,7 @@ class Engine:
         clock: Clock,
         settings: Settings,
         client: httpx.AsyncClient,
+        media_in_process: bool = False,
     ) -> None:
         vault = SecretVault(secrets)
         self._core = EngineCore(
@@ -108,7 +109,8 @@ class Engine:
         self._lock = InstanceLock(run_dir(data_dir))
         self.events = self._core.events
         self.accounts = AccountsService(self._core)
-        self.media = MediaService(self._core, MediaPipeline(data_dir / "cache" / "media"))
+        pipeline = MediaPipeline(data_dir / "cache" / "media", in_process=media_in_process)
+        self.media = MediaService(self._core, pipeline)
         self.slots = SlotsService(self._core)
         self._publisher = Publisher(
             store=store,
@@ -144,8 +146,13 @@ class Engine:
         secrets: SecretStore | None = None,
         clock: Clock | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        media_in_process: bool = False,
     ) -> Engine:
-        """An engine over the data folder `data_dir` (created if needed)."""
+        """An engine over the data folder `data_dir` (created if needed).
+
+        `media_in_process`: decode and re-encode media in this process (one-shot commands: no
+        window to keep smooth, no interpreter to start) instead of a worker process (the window).
+        """
         make_data_folder_private(data_dir)  # posts are private until published (issue #25)
         settings = load_settings(data_dir)
         store = Store(data_dir)
@@ -158,6 +165,7 @@ class Engine:
             clock=clock or SystemClock(),
             settings=settings,
             client=build_client(transport),
+            media_in_process=media_in_process,
         )
 
     async def __aenter__(self) -> Engine:

@@ -1,8 +1,9 @@
 """`engine.media`: looking at files, thumbnails, fixed copies, and tidying the media cache.
 
 The window and the command line reach media work only through this service (never `media/`
-directly), so the CPU-bound work keeps running in the pipeline's worker process and the cache is
-swept by the one owner that knows which posts still need their files.
+directly), so the CPU-bound work runs where the engine's owner chose (the window's worker process,
+or the command's own process) and the cache is swept by the one owner that knows which posts
+still need their files.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ class MediaService:
     def __init__(self, core: EngineCore, pipeline: MediaPipeline) -> None:
         self._core = core
         self._pipeline = pipeline
+
+    @property
+    def in_process(self) -> bool:
+        """Whether media work runs in this process (commands), not a worker process (the window)."""
+        return self._pipeline.in_process
 
     async def inspect(self, path: str, *, field: str = "media") -> MediaInfo:
         """What the file is (ValidationError naming `field` if it is not usable media)."""
@@ -52,5 +58,5 @@ class MediaService:
         return await self._pipeline.sweep(keep)
 
     def close(self) -> None:
-        """Stop the media worker process."""
+        """Stop the media worker process, if one was started, and wait until it has exited."""
         self._pipeline.close()

@@ -1,8 +1,9 @@
 """The media pipeline, async: inspect → check per network → derive a copy that fits → upload.
 
-CPU and disk work runs in worker threads (`asyncio.to_thread`), so neither the window nor the
-engine's loop waits on a decoder. Derived copies and thumbnails live in the content-addressed
-cache and are swept when no post that may still be published needs them.
+Decoding, hashing and re-encoding run in one worker process for the window, or in a thread of
+Outpost's own process for one-shot commands (`in_process`); disk work runs in threads. Either way
+the engine's loop never waits on a decoder. Derived copies and thumbnails live in the
+content-addressed cache and are swept when no post that may still be published needs them.
 """
 
 from __future__ import annotations
@@ -11,14 +12,11 @@ import asyncio
 import functools
 import io
 import logging
-import multiprocessing
-import multiprocessing.connection
 import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from outpost.domain.compatibility import Compatibility, FixPlan, Verdict, check
 from outpost.domain.enums import ErrorCode
@@ -27,8 +25,11 @@ from outpost.domain.ids import new_id
 from outpost.domain.media_rules import MediaRules
 from outpost.domain.models import MediaAsset
 from outpost.media.cache import MediaCache
-from outpost.media.inspect import MediaInfo, MediaKind, inspect, pillow
+from outpost.media.inspect import MediaInfo, MediaKind, inspect, is_heif, pillow
 from outpost.private_files import write_private
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 log = logging.getLogger("outpost.media")
 
@@ -43,6 +44,8 @@ def _die_with_parent() -> None:
     tracker) would live on as orphans — the kill-point suite once left a thousand of them.
     `parent_process().sentinel` becomes ready when the parent dies, on every platform.
     """
+    import multiprocessing.connection
+
     parent = multiprocessing.parent_process()
     if parent is None:
         return
@@ -54,33 +57,82 @@ def _die_with_parent() -> None:
     threading.Thread(target=watch, name="outpost-parent-watch", daemon=True).start()
 
 
-class MediaPipeline:
-    """Inspects files, reports compatibility, prepares per-network copies, makes thumbnails."""
+def _stop_resource_tracker() -> None:
+    """Reap multiprocessing's resource tracker, which starting the worker process also started.
 
-    def __init__(self, cache_root: Path) -> None:
+    Nothing else stops it: it exits only when it notices Outpost's process is gone, so for a
+    moment after Outpost exited a child of it was still running (issue #26). The pool's
+    semaphores are collected first, so the tracker has nothing left to clean up, and a late
+    finaliser cannot start it again. `_stop` is private but present since CPython 3.8; without
+    it the tracker still ends, only a moment later.
+    """
+    import gc
+    from multiprocessing import resource_tracker
+
+    gc.collect()
+    stop = getattr(resource_tracker._resource_tracker, "_stop", None)
+    if stop is not None:
+        stop()
+
+
+class MediaPipeline:
+    """Inspects files, reports compatibility, prepares per-network copies, makes thumbnails.
+
+    Where the CPU-bound work runs is the composition root's choice (`in_process`):
+
+    - The window (default): one spawned worker process. Decoding, hashing and re-encoding in
+      threads compete with the window's thread for the GIL and made it stall for 100+ ms while
+      publishing (benchmarks/gui_stalls_bench.py); a process keeps the window's loop free.
+    - One-shot commands (`in_process=True`): a thread of this process. There is no window to
+      keep smooth, and spawning an interpreter that imports Pillow cost a small photo post half
+      a second (issue #26). The same functions run, so the copies are the same bytes.
+
+    Attributes:
+        cache: the content-addressed cache of derived copies and thumbnails.
+        in_process: whether media work runs in this process (no worker is ever started).
+    """
+
+    #: Worker pools running in this process (the resource tracker they share stops with the last).
+    _workers: ClassVar[int] = 0
+
+    def __init__(self, cache_root: Path, *, in_process: bool = False) -> None:
         self.cache = MediaCache(cache_root)
+        self.in_process = in_process
         self._seen: dict[tuple[str, int, int], MediaInfo] = {}
         self._pool: ProcessPoolExecutor | None = None
 
-    async def _cpu(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run CPU-bound media work in a separate process.
+    @property
+    def has_worker(self) -> bool:
+        """Whether a worker process is running now (it starts with the first media work)."""
+        return self._pool is not None
 
-        Decoding, hashing and re-encoding in threads competes with the window's thread for the
-        GIL and made the window stall for 100+ ms while publishing (benchmarks/gui_stalls_bench.py);
-        one worker process keeps the window's loop free. Spawned (not forked: Qt has threads).
-        """
+    async def _cpu(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run CPU-bound media work in the worker process, or in a thread when `in_process`."""
+        if self.in_process:
+            return await asyncio.to_thread(fn, *args, **kwargs)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._worker(), functools.partial(fn, *args, **kwargs))
+
+    def _worker(self) -> ProcessPoolExecutor:
+        """The one worker process, started on first use; spawned, not forked: Qt has threads."""
         if self._pool is None:
+            import multiprocessing  # only the window pays for it (the command line never spawns)
+            from concurrent.futures import ProcessPoolExecutor
+
             self._pool = ProcessPoolExecutor(
                 max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_die_with_parent
             )
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, functools.partial(fn, *args, **kwargs))
+            MediaPipeline._workers += 1
+        return self._pool
 
     def close(self) -> None:
-        """Stop the worker process."""
+        """Stop the worker process (if one was started) and reap every process its start made."""
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+            MediaPipeline._workers -= 1
+            if MediaPipeline._workers == 0:
+                _stop_resource_tracker()
 
     async def inspect(self, path: str, *, field: str = "media") -> MediaInfo:
         """What the file is (ValidationError naming `field` if it is not usable media).
@@ -221,7 +273,7 @@ class MediaPipeline:
 
 
 def _thumbnail_bytes(info: MediaInfo) -> bytes:
-    pillow()
+    pillow(heif=is_heif(info.mime_type))
     from PIL import Image, ImageOps
 
     if info.kind is MediaKind.VIDEO:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,8 +20,31 @@ pytestmark = pytest.mark.asyncio
 
 
 @pytest.fixture
-def pipeline(tmp_path: Path) -> MediaPipeline:
-    return MediaPipeline(tmp_path / "cache")
+def pipeline(tmp_path: Path) -> Iterator[MediaPipeline]:
+    """The window's pipeline: media work in a worker process."""
+    pipeline = MediaPipeline(tmp_path / "cache")
+    yield pipeline
+    pipeline.close()
+
+
+@pytest.fixture
+def in_process(tmp_path: Path) -> MediaPipeline:
+    """A one-shot command's pipeline: media work in this process."""
+    return MediaPipeline(tmp_path / "cache-in-process", in_process=True)
+
+
+def children() -> set[int]:
+    """This process's child processes, as the kernel lists them."""
+    return {
+        int(pid)
+        for task in Path("/proc/self/task").iterdir()
+        for pid in (task / "children").read_text().split()
+    }
+
+
+linux_only = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="reads the kernel's list of child processes"
+)
 
 
 async def test_instagram_gets_a_cropped_jpeg_around_the_focus_point(
@@ -102,3 +128,91 @@ async def test_heic_becomes_jpeg_for_a_network_that_does_not_take_it(
     prepared = await pipeline.prepare(pipeline.asset(await pipeline.inspect(str(source))), RULES[Network.X])
     with Image.open(prepared.path) as derived:
         assert (prepared.mime_type, derived.format, derived.size) == ("image/jpeg", "JPEG", (120, 90))
+
+
+def located_photo(path: Path, *, orientation: int = 1) -> Path:
+    """A photo with a camera name and GPS in its EXIF (and a rotation if `orientation` says so)."""
+    exif = Image.Exif()
+    exif[0x010F] = "Camera Maker"
+    exif[0x8825] = {1: "N", 2: (52.0, 31.0, 12.0), 3: "E", 4: (13.0, 24.0, 36.0)}
+    if orientation != 1:
+        exif[0x0112] = orientation
+    return media_fixtures.image(path, 600, 400, noise=True, exif=exif)
+
+
+@pytest.mark.parametrize(
+    ("name", "orientation", "network"),
+    [
+        ("upright.jpg", 1, Network.MASTODON),  # fits: its own data without the metadata
+        ("sideways.jpg", 6, Network.MASTODON),  # turned upright: re-encoded
+        ("upright.png", 1, Network.MASTODON),
+        ("upright.png", 1, Network.INSTAGRAM),  # cropped to the network's shape: re-encoded
+    ],
+)
+async def test_in_process_copies_are_the_workers_copies_without_gps_or_exif(
+    pipeline: MediaPipeline,
+    in_process: MediaPipeline,
+    tmp_path: Path,
+    name: str,
+    orientation: int,
+    network: Network,
+) -> None:
+    source = located_photo(tmp_path / name, orientation=orientation)
+    copies = []
+    for each in (pipeline, in_process):
+        prepared = await each.prepare(each.asset(await each.inspect(str(source)), "alt"), RULES[network])
+        copies.append(Path(prepared.path).read_bytes())
+        with Image.open(prepared.path) as derived:
+            assert not derived.getexif(), f"{name} kept EXIF for {network.label}"
+            assert derived.width > 0 and (orientation == 1 or derived.height > derived.width)
+    assert copies[0] == copies[1]
+    assert b"Camera Maker" not in copies[1]
+
+
+@linux_only
+async def test_in_process_media_work_starts_no_process(in_process: MediaPipeline, tmp_path: Path) -> None:
+    before = children()
+    source = located_photo(tmp_path / "photo.jpg", orientation=6)
+    info = await in_process.inspect(str(source))
+    await in_process.thumbnail(info)
+    await in_process.prepare(in_process.asset(info), RULES[Network.BLUESKY])
+    in_process.close()
+    assert children() == before and not in_process.has_worker
+
+
+WORKER_AND_CLOSE = """
+import asyncio, sys
+from pathlib import Path
+from outpost.media.pipeline import MediaPipeline
+from tests.unit.media.test_pipeline import children
+
+async def main():
+    pipeline = MediaPipeline(Path(sys.argv[1]))
+    await pipeline.inspect(sys.argv[2])
+    print(len(children()), pipeline.has_worker)
+    pipeline.close()
+    print(len(children()))
+
+asyncio.run(main())
+"""
+
+
+@linux_only
+async def test_the_worker_is_a_process_of_its_own_and_closing_reaps_everything_it_started(
+    tmp_path: Path,
+) -> None:
+    # In a process of its own: this one may have children of other tests' making.
+    photo = located_photo(tmp_path / "photo.jpg")
+    script = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        WORKER_AND_CLOSE,
+        str(tmp_path / "cache"),
+        str(photo),
+        stdout=asyncio.subprocess.PIPE,
+        cwd=Path(__file__).resolve().parents[3],
+    )
+    out, _ = await asyncio.wait_for(script.communicate(), timeout=120)
+    working, closed = out.decode().splitlines()
+    assert working == "2 True"  # the worker and multiprocessing's resource tracker
+    assert closed == "0"  # nothing left to outlive Outpost, not even for a moment
