@@ -443,6 +443,8 @@ class SettingsDialog(QDialog):
             spin.setRange(getattr(bounds.get("Ge"), "ge", 0), getattr(bounds.get("Le"), "le", 10_000))
             spin.setValue(int(value))
             spin.setSuffix(SUFFIXES.get(name, ""))
+            if name == "reminder_minutes":
+                spin.setSpecialValueText("Off")  # 0 means no reminders
             return spin
         if isinstance(kind, type) and issubclass(kind, Enum):
             combo = QComboBox()
