@@ -7,6 +7,7 @@ and `scripts/cli-docs` turns this parser into the reference, so the two cannot d
 from __future__ import annotations
 
 import argparse
+import functools
 from typing import Any, TypeAlias
 
 from outpost import __version__
@@ -100,15 +101,21 @@ def _group(commands: Commands, name: str, help_text: str) -> argparse.ArgumentPa
 
 
 def _leaf(commands: Commands, name: str, help_text: str, **kw: Any) -> argparse.ArgumentParser:
-    """A command that runs; it takes `--json` after its name too (`outpost post list --json`).
-
-    The option's default is "not given" (SUPPRESS), so `outpost --json post list` is not undone
-    by the subcommand's own `--json` being left out.
-    """
+    """A command that runs; it takes `--json` after its name too (`outpost post list --json`)."""
     kw.setdefault("description", help_text[:1].upper() + help_text[1:] + ".")
-    parser = commands.add_parser(name, help=help_text, **kw)
-    parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help=_JSON_HELP)
-    return parser
+    return commands.add_parser(name, help=help_text, parents=[_json_after()], **kw)
+
+
+@functools.cache
+def _json_after() -> argparse.ArgumentParser:
+    """`--json` for every command that runs, shared (copied by reference: cheaper than adding it).
+
+    Its default is "not given" (SUPPRESS), so `outpost --json post list` is not undone by the
+    subcommand's own `--json` being left out.
+    """
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help=_JSON_HELP)
+    return parent
 
 
 def _network(parser: argparse.ArgumentParser, help_text: str) -> None:
