@@ -2,31 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import json
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from outpost.adapters.base import AddAccountRequest
+from outpost.config.settings import Theme
+from outpost.domain.accounts import SANDBOX_BLUESKY_HANDLE
 from outpost.domain.enums import Network, PostStatus
+from outpost.domain.errors import Rejected
 from outpost.engine import Engine
-from outpost.gui.composer.widget import ComposerWidget
 from outpost.gui.mainwindow import MainWindow
 from outpost.gui.qt import QDropEvent, QMimeData, QPointF, Qt, QUrl
 from outpost.gui.tasks import settle_ops
+from outpost.gui.theme import colours
 from tests.conftest import until
-from tests.fakes import FakeClock, FakeNetwork, MemorySecretStore, fake_registry
-from tests.gui.helpers import run_on_qasync
+from tests.fakes import FakeNetwork, MemorySecretStore
+from tests.gui.composer_harness import Scenario, checked, networks, open_window, said
 from tests.media_fixtures import image
-
-Scenario = Callable[[MainWindow, Engine], Awaitable[None]]
 
 
 @pytest.fixture
 def remotes() -> tuple[FakeNetwork, FakeNetwork]:
-    return FakeNetwork(network=Network.MASTODON, max_length=500), FakeNetwork(
-        network=Network.BLUESKY, max_length=300
-    )
+    return networks()
 
 
 @pytest.fixture
@@ -35,42 +36,15 @@ def secrets() -> MemorySecretStore:
 
 
 @pytest.fixture
-def window_run(qapp, qtbot, tmp_path: Path, remotes, secrets) -> Callable[[Scenario], None]:
+def window_run(qapp, qtbot, tmp_path: Path, remotes, secrets) -> Callable[..., None]:
     """Run `scenario(window, engine)` with two accounts (Mastodon, Bluesky) connected."""
 
     def run(scenario: Scenario, *, data: Path = tmp_path / "data", add_accounts: bool = True) -> None:
-        async def main() -> None:
-            engine = Engine.open(data, registry=fake_registry(*remotes), secrets=secrets, clock=FakeClock())
-            if add_accounts:
-                for network, handle in (
-                    (Network.MASTODON, "alice@m.example"),
-                    (Network.BLUESKY, "alice.b.example"),
-                ):
-                    await engine.accounts.add(
-                        network, AddAccountRequest(handle=handle, access_token="good-token")
-                    )
-            window = MainWindow(engine)
-            qtbot.addWidget(window)
-            window.show()
-            try:
-                await window.open_composer()
-                await scenario(window, engine)
-            finally:
-                await settle_ops()
-                window.composer._check_timer.stop()
-                window.composer._save_timer.stop()
-                await engine.close()
-
-        run_on_qasync(qapp, main)
+        open_window(
+            qapp, qtbot, scenario, data=data, remotes=remotes, secrets=secrets, add_accounts=add_accounts
+        )
 
     return run
-
-
-async def checked(composer: ComposerWidget) -> None:
-    """Wait until the throttled check of what was typed has come back."""
-    composer._check_timer.stop()
-    composer._check()
-    await settle_ops()
 
 
 def test_typing_updates_each_networks_counter_and_the_previews(window_run) -> None:
@@ -115,9 +89,12 @@ def test_over_the_limit_the_counter_turns_red_and_publishing_is_blocked_with_the
         assert "#cf222e" in counter.styleSheet() and "1 over" in counter.toolTip()
         await checked(composer)
         assert not composer.publish_button.isEnabled() and not composer.schedule_button.isEnabled()
-        assert "over Bluesky's limit of 300 by 1" in composer.problem_list.item(0).text()
+        assert composer.problem_list.item(0).text() == (
+            "⚠ Bluesky · Alice: 301 of 300 characters (1 over). Shorten it, split it into a thread, "
+            "or give Bluesky its own text under “Customise Bluesky”."
+        )
         composer.problem_list.setCurrentRow(0)
-        composer._go_to_problem(composer.problem_list.item(0))
+        composer.problem_list.itemActivated.emit(composer.problem_list.item(0))  # Enter on the line
         assert composer.text.hasFocus() or composer.custom.currentIndex() == 0
 
     window_run(scenario)
@@ -275,7 +252,7 @@ def test_one_click_fix_swaps_in_a_copy_that_fits(window_run, tmp_path: Path) -> 
     window_run(scenario)
 
 
-def test_an_image_pasted_from_the_clipboard_is_attached(window_run) -> None:
+def test_an_image_pasted_while_the_focus_is_outside_the_text_is_attached(window_run) -> None:
     async def scenario(window: MainWindow, engine: Engine) -> None:
         from outpost.gui.qt import QApplication, QColor, QImage
 
@@ -284,7 +261,7 @@ def test_an_image_pasted_from_the_clipboard_is_attached(window_run) -> None:
         picture = QImage(120, 80, QImage.Format.Format_RGB32)
         picture.fill(QColor(20, 160, 90))
         QApplication.clipboard().setImage(picture)
-        composer.paste_image()
+        composer.paste()  # the composer's Ctrl+V, e.g. with a chip or the media strip in focus
         await settle_ops()
         [attached] = composer.media.items
         assert (attached.info.mime_type, attached.info.width, attached.info.height) == ("image/png", 120, 80)
@@ -311,3 +288,266 @@ def test_a_health_check_or_a_new_account_keeps_the_chosen_accounts(window_run) -
         assert chosen == ["bluesky:alice.b.example"]
 
     window_run(scenario)
+
+
+# -- words: the window speaks to people (issue #17) -----------------------------------------------------
+
+
+def test_an_empty_new_post_is_not_scolded(window_run) -> None:
+    async def scenario(window: MainWindow, engine: Engine) -> None:
+        composer = window.composer
+        composer.select("mastodon:alice@m.example", "bluesky:alice.b.example")
+        await checked(composer)
+        assert not composer.problem_list.isVisible() and composer.problem_list.count() == 0
+        assert not composer.publish_button.isEnabled()
+        assert composer.publish_button.toolTip() == "Write something or attach a file first."
+        composer.select()
+        await checked(composer)
+        assert composer.problem_list.count() == 0  # not even "choose an account" on an empty post
+
+    window_run(scenario)
+
+
+def test_no_window_message_names_a_command_line_flag_or_an_account_ref(
+    window_run, remotes, tmp_path: Path
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a picture")
+    flag = re.compile(r"(?<![\w-])--[a-z]")
+
+    async def scenario(window: MainWindow, engine: Engine) -> None:
+        composer = window.composer
+        heard = said(window)
+        shown: list[str] = []
+
+        async def look() -> None:
+            await checked(composer)
+            shown.extend(composer.problem_list.texts())
+
+        composer.text.setPlainText("Nobody to send this to")
+        await look()  # no account chosen
+        composer.select("mastodon:alice@m.example", "bluesky:alice.b.example")
+        composer.text.setPlainText("x" * 320)
+        await look()  # over Bluesky's limit
+        composer.custom.setCurrentWidget(composer.tabs[Network.BLUESKY])
+        composer.tabs[Network.BLUESKY].override.setPlainText("y" * 310)
+        await look()  # Bluesky's own text over its limit
+        composer.tabs[Network.BLUESKY].copy(composer.text.toPlainText())
+        composer.text.setPlainText("Short again")
+        composer.attach_all([str(image(tmp_path / f"{i}.png", 32, 32)) for i in range(5)])
+        await settle_ops()
+        await look()  # more files than the networks take
+        composer.media.clear_all()
+        composer.attach(str(notes))  # not media
+        composer.add_to_queue()  # no posting schedule
+        composer._schedule_at("2020-01-01T09:00", "UTC")  # in the past
+        await settle_ops()
+        composer.clear()
+        composer.text.setPlainText("The network will refuse this one")
+        remotes[0].fail_next_create.append(lambda: Rejected("Validation failed: text is spam"))
+        composer.select("mastodon:alice@m.example")
+        await checked(composer)
+        composer.publish()
+        await settle_ops()
+        messages = [text for _, text in heard]
+        assert len(shown) >= 4 and len(messages) >= 4
+        for text in shown + messages:
+            assert not flag.search(text), text
+            assert "mastodon:alice" not in text and "bluesky:alice" not in text, text
+        assert "Choose at least one account under “Post to”." in " ".join(shown)
+        assert any("Bluesky · Alice: its own text is 310 of 300 characters" in t for t in shown)
+        assert any("5 files attached, but Bluesky takes at most 4 per post" in t for t in shown)
+        assert any(t.startswith("“notes.txt” is not an image, video or PDF") for t in messages)
+        assert any(t.startswith("Set up a posting schedule in Settings first") for t in messages)
+        assert any(t.startswith("That time is in the past") for t in messages)
+        assert (
+            "Not published to Mastodon · Alice: Validation failed: text is spam. The Queue has the post."
+            in (messages)
+        )
+
+    window_run(scenario)
+
+
+def test_counters_mention_link_counting_only_when_the_post_has_a_link(window_run) -> None:
+    async def scenario(window: MainWindow, engine: Engine) -> None:
+        composer = window.composer
+        composer.select("mastodon:alice@m.example")
+        composer.text.setPlainText("Plain words")
+        tip = composer.counters[composer.accounts[0].id].toolTip()
+        assert tip == "11 of 500 characters for Mastodon · Alice"  # no "(content warning included…)"
+        assert "links" not in tip and "content warning" not in tip
+
+    window_run(scenario)
+
+
+# -- the queue, and remembering the chosen accounts ---------------------------------------------------
+
+
+def test_add_to_queue_needs_a_posting_schedule_and_says_so(window_run) -> None:
+    async def scenario(window: MainWindow, engine: Engine) -> None:
+        composer = window.composer
+        composer.select("mastodon:alice@m.example")
+        composer.text.setPlainText("For the queue")
+        await checked(composer)
+        assert composer.publish_button.isEnabled() and not composer.queue_button.isEnabled()
+        assert composer.queue_button.toolTip().startswith("Set up a posting schedule in Settings first")
+        engine.update_settings(posting_schedule={"monday": ["09:00"], "thursday": ["17:30"]})
+        await settle_ops()
+        assert composer.queue_button.isEnabled()  # the settings' change reached the composer
+        composer.queue_button.click()
+        await settle_ops()
+        [post] = await engine.posts.list()
+        assert post.status is PostStatus.SCHEDULED
+        assert post.scheduled_at is not None and post.scheduled_at > engine.clock.now()
+
+    window_run(scenario)
+
+
+def test_the_chosen_accounts_are_chosen_again_after_a_restart(window_run, tmp_path: Path) -> None:
+    data = tmp_path / "remembers"
+
+    async def first(window: MainWindow, engine: Engine) -> None:
+        composer = window.composer
+        composer.chips[composer.accounts[1].id].click()  # Bluesky only
+        assert [a.ref for a in composer.selected] == ["bluesky:alice.b.example"]
+
+    async def second(window: MainWindow, engine: Engine) -> None:
+        composer = window.composer
+        assert composer.text.toPlainText() == ""  # nothing typed: no draft brought it back
+        assert [a.ref for a in composer.selected] == ["bluesky:alice.b.example"]
+
+    window_run(first, data=data)
+    assert json.loads((data / "settings.json").read_text())["composer_accounts"]
+    window_run(second, data=data, add_accounts=False)
+
+
+# -- customising per network --------------------------------------------------------------------------
+
+
+def test_a_customise_tab_starts_from_the_post_counts_its_own_text_and_brings_its_preview(window_run) -> None:
+    async def scenario(window: MainWindow, engine: Engine) -> None:
+        composer = window.composer
+        composer.select("mastodon:alice@m.example", "bluesky:alice.b.example")
+        composer.text.setPlainText("Our spring workshop schedule is out")
+        composer.previews.flush()
+        assert composer.previews.current_network is Network.MASTODON
+        bluesky = composer.tabs[Network.BLUESKY]
+        composer.custom.setCurrentWidget(bluesky)
+        composer.previews.flush()
+        assert composer.previews.current_network is Network.BLUESKY  # the preview follows the tab
+        assert bluesky.override.toPlainText() == "Our spring workshop schedule is out"  # a copy to tweak
+        assert bluesky.counter.text() == "Bluesky 35/300"
+        assert composer.request().text_for == ()  # an untouched copy is no text of its own
+        composer.text.setPlainText("Our spring workshop schedule is out!")
+        assert bluesky.override.toPlainText() == "Our spring workshop schedule is out!"  # it follows
+        bluesky.override.setPlainText("Spring workshops 🦋")
+        assert bluesky.counter.text() == "Bluesky 18/300"
+        assert composer.counters[composer.accounts[1].id].text() == "Bluesky 18/300 · own text"
+        composer.text.setPlainText("Changed after the tweak")
+        assert bluesky.override.toPlainText() == "Spring workshops 🦋"  # a tweak is kept
+        assert composer.request().text_for == (("bluesky", "Spring workshops 🦋"),)
+        mastodon = composer.tabs[Network.MASTODON]
+        composer.custom.setCurrentWidget(mastodon)
+        composer.previews.flush()
+        assert composer.previews.current_network is Network.MASTODON
+        assert mastodon.counter.text() == "Mastodon 23/500"
+        bluesky.override.setPlainText("z" * 301)
+        composer.custom.setCurrentIndex(0)
+        await checked(composer)
+        [line] = composer.problem_list.texts()
+        assert line.startswith("⚠ Bluesky · Alice: its own text is 301 of 300 characters")
+        composer.problem_list.itemActivated.emit(composer.problem_list.item(0))
+        assert composer.custom.currentWidget() is bluesky  # the problem leads to its tab
+        bluesky.reset.click()
+        assert composer.request().text_for == ()
+
+    window_run(scenario)
+
+
+# -- network identity ---------------------------------------------------------------------------------------
+
+
+def test_chips_and_previews_carry_each_networks_logo_and_colour_in_both_themes(window_run) -> None:
+    async def scenario(window: MainWindow, engine: Engine) -> None:
+        composer = window.composer
+        composer.select("mastodon:alice@m.example", "bluesky:alice.b.example")
+        composer.text.setPlainText("Hello")
+        composer.previews.flush()
+        mastodon, bluesky = (composer.chips[a.id] for a in composer.accounts)
+        assert (mastodon.text(), bluesky.text()) == ("Mastodon · Alice", "Bluesky · Alice")
+        for chip, brand in ((mastodon, "#6364ff"), (bluesky, "#1185fe")):
+            assert not chip.icon().isNull()
+            assert f"border-left: 4px solid {brand}" in chip.styleSheet()
+        assert all(not composer.previews.tabIcon(i).isNull() for i in range(composer.previews.count()))
+        assert not composer.custom.tabIcon(composer.custom.indexOf(composer.tabs[Network.BLUESKY])).isNull()
+        engine.update_settings(theme=Theme.DARK)
+        await settle_ops()
+        assert f"color: {colours().text}" in mastodon.styleSheet() and colours().dark  # light text now
+        composer.previews.flush()
+        assert colours().muted in composer.previews.browser(Network.MASTODON).document().toHtml()
+        engine.update_settings(theme=Theme.LIGHT)
+        await settle_ops()
+        assert f"color: {colours().text}" in mastodon.styleSheet() and not colours().dark
+
+    window_run(scenario)
+
+
+# -- scheduling ------------------------------------------------------------------------------------------
+
+
+def test_schedule_offers_the_posting_schedules_next_free_slot(window_run) -> None:
+    async def scenario(window: MainWindow, engine: Engine) -> None:
+        composer = window.composer
+        composer.select("mastodon:alice@m.example")
+        composer.text.setPlainText("When?")
+        await checked(composer)
+        composer.schedule_button.click()
+        await settle_ops()
+        dialog = composer.schedule_dialog
+        assert dialog is not None and not dialog.slot_button.isEnabled()
+        assert dialog.slot_button.toolTip().startswith("Set up a posting schedule in Settings first")
+        dialog.reject()
+        engine.update_settings(posting_schedule={"friday": ["10:15"]}, default_timezone="Europe/Berlin")
+        composer.schedule_button.click()
+        await settle_ops()
+        dialog = composer.schedule_dialog
+        assert dialog is not None and dialog.slot_button.isEnabled()
+        dialog.slot_button.click()
+        assert dialog.choice() == ("2026-11-27T10:15", "Europe/Berlin")  # the Friday after the clock's now
+        dialog.accept()
+        await settle_ops()
+        [post] = await engine.posts.list()
+        assert post.status is PostStatus.SCHEDULED and post.timezone == "Europe/Berlin"
+
+    window_run(scenario)
+
+
+def test_trying_the_sandbox_chooses_every_simulated_account_so_every_preview_shows(window_run) -> None:
+    async def scenario(window: MainWindow, engine: Engine) -> None:
+        composer = window.composer
+        assert composer.chips == {}
+        for network, handle in (
+            (Network.MASTODON, "you@127.0.0.1:40001"),
+            (Network.BLUESKY, SANDBOX_BLUESKY_HANDLE),
+        ):
+            await engine.accounts.add(
+                network,
+                AddAccountRequest(
+                    handle=handle, access_token="good-token", service_url="http://127.0.0.1:40001"
+                ),
+            )  # as the sandbox adds them: one at a time, each reloading the chips
+            await settle_ops()
+        await until(lambda: len(composer.chips) == 2)
+        assert sorted(chip.text() for chip in composer.chips.values()) == [
+            "Sandbox Bluesky · you",
+            "Sandbox Mastodon · you",
+        ]
+        assert len(composer.selected) == 2
+        composer.text.setPlainText("Hello, sandbox")
+        composer.previews.flush()
+        assert [composer.previews.tabText(i) for i in range(composer.previews.count())] == [
+            "Mastodon",
+            "Bluesky",
+        ]
+
+    window_run(scenario, add_accounts=False)

@@ -1,4 +1,7 @@
-"""Attached media: thumbnails in a strip you can reorder, an alt-text editor, per-network badges."""
+"""Attached media: a drop zone, thumbnails in a strip you can reorder, alt text, per-network badges.
+
+Clicking the drop zone (or its "Add media…" button) asks the composer to open the file dialog.
+"""
 
 from __future__ import annotations
 
@@ -8,28 +11,78 @@ from outpost.domain.compatibility import Compatibility, Verdict
 from outpost.engine import MediaInfo
 from outpost.gui.qt import (
     QAbstractItemView,
+    QColor,
+    QFrame,
     QHBoxLayout,
     QIcon,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
     QPixmap,
     QPushButton,
+    QRectF,
     QSize,
     Qt,
     QVBoxLayout,
     QWidget,
     Signal,
 )
+from outpost.gui.theme import Colours, colours, on_theme_change
 
 ICON = QSize(96, 96)
 _MARK = {Compatibility.COMPATIBLE: "✓", Compatibility.FIXABLE: "⚙", Compatibility.INCOMPATIBLE: "✗"}
-_COLOUR = {
-    Compatibility.COMPATIBLE: "#1a7f37",
-    Compatibility.FIXABLE: "#9a6700",
-    Compatibility.INCOMPATIBLE: "#cf222e",
-}
+_TONE = {Compatibility.COMPATIBLE: "good", Compatibility.FIXABLE: "warn", Compatibility.INCOMPATIBLE: "bad"}
+
+
+class DropZone(QFrame):
+    """Where files are dropped; a click (or its "Add media…" button) opens the file dialog.
+
+    Signals:
+        browse_requested(): the person wants to choose files.
+    """
+
+    browse_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("drop_zone")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip("Click to choose images, videos or PDFs, or drop them here")
+        self.hint = QLabel("Drop images or videos here, paste one (Ctrl+V), or")
+        self.hint.setObjectName("drop_hint")
+        self.hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.button = QPushButton("Add media…")
+        self.button.setObjectName("add_media")
+        self.button.setToolTip("Choose images, videos or PDFs to attach")
+        self.button.clicked.connect(self.browse_requested)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(10, 6, 6, 6)
+        row.addWidget(self.hint, 1)
+        row.addWidget(self.button)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        """A click anywhere in the zone chooses files, as its words promise."""
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
+            self.browse_requested.emit()
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """A dashed border in the theme's line colour (painted: a style sheet would restyle the button)."""
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        line = QColor(colours().muted)  # the theme's border colour is too faint for a dashed line
+        line.setAlpha(150)
+        painter.setPen(QPen(line, 1, Qt.PenStyle.DashLine))
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
+        painter.end()
 
 
 @dataclass(frozen=True)
@@ -50,6 +103,7 @@ class MediaStrip(QWidget):
 
     media_did_change = Signal()
     fix_requested = Signal(int)
+    browse_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,19 +134,24 @@ class MediaStrip(QWidget):
         self.badges.setObjectName("badges")
         self.badges.setWordWrap(True)
         self.badges.setTextFormat(Qt.TextFormat.RichText)
-        self.hint = QLabel("Drop images or videos here, or paste an image (Ctrl+V).")
-        self.hint.setStyleSheet("color: #667")
+        self.drop_zone = DropZone()
+        self.drop_zone.browse_requested.connect(self.browse_requested)
         row = QHBoxLayout()
         row.addWidget(self.alt, 1)
         row.addWidget(self.fix)
         row.addWidget(self.remove)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.hint)
+        layout.addWidget(self.drop_zone)
         layout.addWidget(self.list)
         layout.addLayout(row)
         layout.addWidget(self.badges)
         self._refresh_controls()
+        on_theme_change(self, self._recolour)
+
+    def _recolour(self, _colours: Colours) -> None:
+        """Badges in the new theme's colours."""
+        self._show_selected(self.list.currentRow())
 
     def add(self, attached: Attached) -> None:
         """Append a file."""
@@ -165,9 +224,9 @@ class MediaStrip(QWidget):
         parts = []
         for network, verdict in self.verdicts.get(selected.info.sha256, {}).items():
             detail = verdict.fix or verdict.reason or "fits"
+            colour = getattr(colours(), _TONE[verdict.status])
             parts.append(
-                f"<span style='color:{_COLOUR[verdict.status]}'>{_MARK[verdict.status]} <b>{network}</b>: "
-                f"{detail}</span>"
+                f"<span style='color:{colour}'>{_MARK[verdict.status]} <b>{network}</b>: {detail}</span>"
             )
         self.badges.setText("&nbsp;&nbsp; ".join(parts))
         fixable = [

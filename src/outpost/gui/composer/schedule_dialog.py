@@ -1,8 +1,15 @@
-"""Choosing when: date, time and time zone, with the same moment in the machine's zone shown."""
+"""Choosing when: quick choices, or a date, time and time zone, with the same moment on this computer.
+
+The quick choices ("In 1 hour", "Tomorrow 9:00", "Next free slot") fill in the date and time, so
+the person still sees the moment before pressing Schedule. "Now" is the engine's clock, handed in,
+so the choices are the same in a test as on a desk. The next free slot of the posting schedule is
+looked up by the composer before the dialog opens (the dialog does no engine work); without a
+schedule that choice is disabled and says why.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
 from outpost.config.zone import local_zone_name
@@ -13,18 +20,42 @@ from outpost.gui.qt import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
+    QPushButton,
     QWidget,
 )
 
+__all__ = ["MORNING", "ScheduleDialog"]
+
+MORNING = 9  # "Tomorrow 9:00"
+_FORMAT = "yyyy-MM-ddTHH:mm"
+
 
 class ScheduleDialog(QDialog):
-    """Returns `at` (`YYYY-MM-DDTHH:MM`, wall clock) and `zone` (IANA) through `choice()`."""
+    """Returns `at` (`YYYY-MM-DDTHH:MM`, wall clock) and `zone` (IANA) through `choice()`.
 
-    def __init__(self, parent: QWidget | None = None, *, zone: str | None = None) -> None:
+    Args:
+        zone: the zone to start in (the settings' default), else the machine's.
+        now: the current time (the engine's clock); the machine's clock if not given.
+        next_slot: the next free slot of the posting schedule (UTC instant, zone), if there is one.
+        no_slot_reason: why there is none, shown on the disabled choice.
+    """
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        zone: str | None = None,
+        now: datetime | None = None,
+        next_slot: tuple[datetime, str] | None = None,
+        no_slot_reason: str = "Set up a posting schedule in Settings to use its time slots.",
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Schedule post")
-        self.when = QDateTimeEdit(QDateTime.currentDateTime().addSecs(3600))
+        self.now = now or datetime.now(UTC)
+        self.next_slot = next_slot
+        self.when = QDateTimeEdit()
         self.when.setCalendarPopup(True)
         self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.zone = QComboBox()
@@ -40,17 +71,77 @@ class ScheduleDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
+        form.addRow("Quick choice", self._quick_choices(no_slot_reason))
         form.addRow("Date and time", self.when)
         form.addRow("Time zone", self.zone)
         form.addRow("On this computer", self.local)
         form.addRow(buttons)
         self.when.dateTimeChanged.connect(self._update_local)
         self.zone.currentTextChanged.connect(self._update_local)
-        self._update_local()
+        self.in_an_hour()
+
+    def _quick_choices(self, no_slot_reason: str) -> QWidget:
+        self.hour_button = QPushButton("In 1 hour")
+        self.hour_button.setObjectName("in_an_hour")
+        self.hour_button.clicked.connect(self.in_an_hour)
+        self.morning_button = QPushButton(f"Tomorrow {MORNING}:00")
+        self.morning_button.setObjectName("tomorrow_morning")
+        self.morning_button.clicked.connect(self.tomorrow_morning)
+        self.slot_button = QPushButton("Next free slot")
+        self.slot_button.setObjectName("next_free_slot")
+        self.slot_button.clicked.connect(self.next_free_slot)
+        self.slot_button.setEnabled(self.next_slot is not None)
+        self.slot_button.setToolTip(
+            f"The first time of your posting schedule no post takes: {self._slot_text()}"
+            if self.next_slot
+            else no_slot_reason
+        )
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for button in (self.hour_button, self.morning_button, self.slot_button):
+            button.setAutoDefault(False)  # Enter schedules; it does not re-pick a quick choice
+            layout.addWidget(button)
+        layout.addStretch(1)
+        return row
 
     def choice(self) -> tuple[str, str]:
         """The wall-clock time and its zone (the engine resolves DST and refuses gaps)."""
-        return self.when.dateTime().toString("yyyy-MM-ddTHH:mm"), self.zone.currentText()
+        return self.when.dateTime().toString(_FORMAT), self.zone.currentText()
+
+    def in_an_hour(self) -> None:
+        """An hour from now, to the next whole minute, in the chosen zone."""
+        later = self._in_zone(self.now + timedelta(hours=1))
+        if later.second or later.microsecond:
+            later = later.replace(second=0, microsecond=0) + timedelta(minutes=1)
+        self._set(later)
+
+    def tomorrow_morning(self) -> None:
+        """Tomorrow at 9:00 in the chosen zone."""
+        tomorrow = self._in_zone(self.now).date() + timedelta(days=1)
+        self._set(datetime(tomorrow.year, tomorrow.month, tomorrow.day, MORNING))
+
+    def next_free_slot(self) -> None:
+        """The posting schedule's next free slot, in the schedule's zone."""
+        if self.next_slot is None:
+            return
+        instant, zone = self.next_slot
+        self.zone.setCurrentText(zone)
+        self._set(instant.astimezone(ZoneInfo(zone)))
+
+    def _slot_text(self) -> str:
+        assert self.next_slot is not None
+        instant, zone = self.next_slot
+        return f"{instant.astimezone(ZoneInfo(zone)):%a %d %b %H:%M} ({zone})"
+
+    def _in_zone(self, moment: datetime) -> datetime:
+        try:
+            return moment.astimezone(ZoneInfo(self.zone.currentText()))
+        except (ValueError, KeyError):
+            return moment.astimezone(ZoneInfo(local_zone_name()))
+
+    def _set(self, wall_clock: datetime) -> None:
+        self.when.setDateTime(QDateTime.fromString(f"{wall_clock:%Y-%m-%dT%H:%M}", _FORMAT))
 
     def _update_local(self) -> None:
         at, zone = self.choice()

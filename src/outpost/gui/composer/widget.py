@@ -3,73 +3,66 @@
 Everything it asks of the engine goes through `run_op` (never blocking the Qt thread). As the
 person types it checks the post with `engine.posts.check` (throttled), updates the counters and
 previews at once, and autosaves the draft, so a crash or a quit never loses what was typed.
+Problems are said in the window's words (`words.py`), accounts by their names; the chosen
+accounts are remembered for the next start (`Settings.composer_accounts`). Ctrl+Enter publishes
+after a few seconds in which it can be undone (`countdown.py`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Callable, Coroutine
+from datetime import datetime
+from typing import Any
 
-from pydantic import JsonValue
-
-from outpost.domain.accounts import is_sandbox
-from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
-from outpost.domain.compatibility import check
+from outpost.domain.capabilities import Capabilities
+from outpost.domain.compatibility import Compatibility, check
 from outpost.domain.enums import Network, PostStatus
-from outpost.domain.errors import KnownError, Problem
+from outpost.domain.errors import KnownError, Problem, ValidationError
 from outpost.domain.models import Account, Post
-from outpost.engine import Engine, MediaInfo, MediaInput, PostChanges, PostInput, When
+from outpost.engine import Engine, MediaInput, PostChanges, PostInput, When
+from outpost.gui.bridge import EngineBridge
+from outpost.gui.composer.accounts_row import AccountRow
+from outpost.gui.composer.attach import MediaAttacher
+from outpost.gui.composer.chips import AccountChip
+from outpost.gui.composer.countdown import UNDO_SECONDS, PublishCountdown
+from outpost.gui.composer.counting import count_for, show_count
+from outpost.gui.composer.customise import NetworkTab
+from outpost.gui.composer.focus import FocusRing
 from outpost.gui.composer.media_strip import Attached, MediaStrip
+from outpost.gui.composer.paste import MediaPasteFilter, PostTextEdit, pasted_media
+from outpost.gui.composer.problems import ProblemList
 from outpost.gui.composer.schedule_dialog import ScheduleDialog
+from outpost.gui.composer.thread_parts import ThreadParts
 from outpost.gui.composer.threading import split_into_thread
+from outpost.gui.composer.words import error_text, outcome, together
+from outpost.gui.icons import network_icon
 from outpost.gui.messages import MessageBridge
-from outpost.gui.previews.renderers import PreviewPost
+from outpost.gui.names import account_label
 from outpost.gui.previews.widget import PreviewSource, PreviewTabs
 from outpost.gui.qt import (
-    QApplication,
-    QCheckBox,
-    QComboBox,
-    QDialog,
     QDragEnterEvent,
     QDropEvent,
-    QFormLayout,
     QHBoxLayout,
     QKeySequence,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QPlainTextEdit,
     QPushButton,
     QShortcut,
     QSplitter,
     Qt,
     QTabWidget,
     QTimer,
-    QToolButton,
     QVBoxLayout,
     QWidget,
     Signal,
 )
 from outpost.gui.tasks import run_op
-from outpost.private_files import private_dir, tighten
+from outpost.gui.theme import Colours, colours, on_theme_change
 
 CHECK_MS = 300
 AUTOSAVE_MS = 1200
-NEAR = 0.9  # counters turn amber at 90 % of a limit
-CHIP_STYLE = (
-    "QToolButton { border: 1px solid #c5cad1; border-radius: 11px; padding: 3px 12px; color: #57606a; }"
-    "QToolButton:checked { background: #ddf4ff; border-color: #0969da; color: #0550ae; }"
-)
-
-
-@dataclass
-class _NetworkTab:
-    page: QWidget
-    override: QPlainTextEdit
-    options: dict[str, QWidget] = field(default_factory=dict)
+PUBLISH_KEYS = QKeySequence("Ctrl+Enter").toString(QKeySequence.SequenceFormat.NativeText)
+NO_SCHEDULE = "Set up a posting schedule in Settings first: “Add to queue” fills its time slots in order."
 
 
 class ComposerWidget(QWidget):
@@ -90,85 +83,78 @@ class ComposerWidget(QWidget):
         self.post_id: str | None = None
         self.accounts: list[Account] = []
         self.caps: dict[str, Capabilities] = {}
-        self.chips: dict[str, QToolButton] = {}
         self.counters: dict[str, QLabel] = {}
-        self.tabs: dict[Network, _NetworkTab] = {}
-        self.parts: list[QPlainTextEdit] = []
+        self.tabs: dict[Network, NetworkTab] = {}
         self.problems: list[Problem] = []
+        self.schedule_dialog: ScheduleDialog | None = None
         self._loading = False
+        self._generation = 0  # a new post starts a new generation: older saves no longer apply
         self.setAcceptDrops(True)
         self._build()
+        self.attacher = MediaAttacher(engine, self.media, messages, self)
+        self._paste_filter = MediaPasteFilter(self)
+        self._paste_filter.media_pasted.connect(self.attacher.attach_pasted)
+        self.media.alt.installEventFilter(self._paste_filter)
+        self.text.media_pasted.connect(self.attacher.attach_pasted)
+        self.thread_parts.media_pasted.connect(self.attacher.attach_pasted)
+        self.focus_ring = FocusRing(self)
+        self._events = EngineBridge(engine.events, self)
+        self._events.settings_did_change.connect(self._settings_changed)
         self._check_timer = self._timer(CHECK_MS, self._check)
         self._save_timer = self._timer(AUTOSAVE_MS, self.save_draft)
         self._shortcuts()
+        self._update_actions()
+        on_theme_change(self, self._recolour)
 
     # -- layout ----------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.chip_row = QHBoxLayout()
-        self.chip_row.addWidget(QLabel("Post to:"))
-        self.no_accounts = QLabel("No accounts yet — connect one first.")
-        self.chip_row.addWidget(self.no_accounts)
-        self.chip_row.addStretch(1)
-        self.text = QPlainTextEdit()
+        self.account_row = AccountRow()
+        self.account_row.choice_did_change.connect(self._choice_changed)
+        self.text = PostTextEdit()
         self.text.setObjectName("text")
         self.text.setPlaceholderText("What do you want to say?")
-        self.text.textChanged.connect(self._changed)
+        self.text.textChanged.connect(self._post_text_changed)
         self.counter_row = QHBoxLayout()
         self.counter_row.addStretch(1)
         self.custom = QTabWidget()
         self.custom.setObjectName("customise")
+        self.custom.currentChanged.connect(self._custom_tab_changed)
         main = QWidget()
         main_layout = QVBoxLayout(main)
         main_layout.setContentsMargins(0, 0, 0, 0)
         main_layout.addWidget(self.text)
         main_layout.addLayout(self.counter_row)
         self.custom.addTab(main, "Post")
+        self.thread_parts = ThreadParts()
+        self.thread_parts.parts_did_change.connect(self._changed)
+        self.thread_parts.split.clicked.connect(self.split_into_thread)
+        self.split, self.numbering = self.thread_parts.split, self.thread_parts.numbering
         self.media = MediaStrip()
         self.media.media_did_change.connect(self._changed)
         self.media.fix_requested.connect(self.fix_media)
-        self.thread_box = QVBoxLayout()
-        add_part = QPushButton("+ Add thread part")
-        add_part.clicked.connect(lambda: self.add_part(""))
-        self.split = QPushButton("Split into a thread")
-        self.split.setObjectName("split")
-        self.split.clicked.connect(self.split_into_thread)
-        self.numbering = QCheckBox("Number the parts (1/3)")
-        thread_row = QHBoxLayout()
-        for widget in (add_part, self.split, self.numbering):
-            thread_row.addWidget(widget)
-        thread_row.addStretch(1)
-        self.problem_list = QListWidget()
-        self.problem_list.setObjectName("problems")
-        self.problem_list.setMaximumHeight(110)
-        self.problem_list.setWordWrap(True)
-        self.problem_list.setVisible(False)
-        self.problem_list.itemActivated.connect(self._go_to_problem)
-        self.save_button = QPushButton("Save draft")
-        self.schedule_button = QPushButton("Schedule…")
-        self.queue_button = QPushButton("Add to queue")
-        self.queue_button.setToolTip(
-            "Schedule it into the next free slot of your posting schedule (Settings)"
-        )
-        self.queue_button.clicked.connect(self.add_to_queue)
-        self.publish_button = QPushButton("Publish now")
-        self.publish_button.setDefault(True)
-        self.save_button.clicked.connect(self.save_draft)
-        self.schedule_button.clicked.connect(self.schedule)
-        self.publish_button.clicked.connect(self.publish)
-        actions = QHBoxLayout()
-        actions.addStretch(1)
-        for button in (self.save_button, self.queue_button, self.schedule_button, self.publish_button):
-            actions.addWidget(button)
-        editor = QWidget()
-        column = QVBoxLayout(editor)
-        column.addLayout(self.chip_row)
-        column.addWidget(self.custom, 3)
-        column.addLayout(self.thread_box)
-        column.addLayout(thread_row)
-        column.addWidget(self.media)
+        self.media.browse_requested.connect(self.choose_media)
+        self.problem_list = ProblemList()
+        self.problem_list.go_to_requested.connect(self._go_to_problem)
+        self.countdown = PublishCountdown()
+        self.countdown.elapsed.connect(self._countdown_elapsed)
+        self.countdown.undone.connect(self._countdown_undone)
+        self.form = QWidget()  # everything but the countdown: locked while it runs
+        column = QVBoxLayout(self.form)
+        column.setContentsMargins(0, 0, 0, 0)
+        for widget, stretch in (
+            (self.account_row, 0),
+            (self.custom, 3),
+            (self.thread_parts, 0),
+            (self.media, 0),
+        ):
+            column.addWidget(widget, stretch)
         column.addWidget(self.problem_list)
-        column.addLayout(actions)
+        column.addLayout(self._action_row())
+        editor = QWidget()
+        editor_column = QVBoxLayout(editor)
+        editor_column.addWidget(self.form, 1)
+        editor_column.addWidget(self.countdown)
         self.previews = PreviewTabs()
         splitter = QSplitter()
         splitter.addWidget(editor)
@@ -178,6 +164,24 @@ class ComposerWidget(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(splitter)
 
+    def _action_row(self) -> QHBoxLayout:
+        self.save_button = QPushButton("Save draft")
+        self.save_button.clicked.connect(self.save_draft)
+        self.queue_button = QPushButton("Add to queue")
+        self.queue_button.setObjectName("add_to_queue")
+        self.queue_button.clicked.connect(self.add_to_queue)
+        self.schedule_button = QPushButton("Schedule…")
+        self.schedule_button.clicked.connect(self.schedule)
+        self.publish_button = QPushButton(f"Publish now  {PUBLISH_KEYS}")
+        self.publish_button.setObjectName("publish")
+        self.publish_button.setDefault(True)
+        self.publish_button.clicked.connect(self.publish)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        for button in (self.save_button, self.queue_button, self.schedule_button, self.publish_button):
+            row.addWidget(button)
+        return row
+
     def _timer(self, ms: int, slot: object) -> QTimer:
         timer = QTimer(self)
         timer.setSingleShot(True)
@@ -186,16 +190,33 @@ class ComposerWidget(QWidget):
         return timer
 
     def _shortcuts(self) -> None:
+        """The composer's keys; Ctrl+N is the window's, whose New post action calls `new_post`.
+
+        A second Ctrl+N here made the two ambiguous, so neither worked while typing (issue #17).
+        """
         for keys, slot in (
-            ("Ctrl+Return", self._publish_or_schedule),
-            ("Ctrl+Enter", self._publish_or_schedule),
+            ("Ctrl+Return", self.publish_soon),
+            ("Ctrl+Enter", self.publish_soon),
             (QKeySequence.StandardKey.Save, self.save_draft),
-            (QKeySequence.StandardKey.New, self.new_post),
-            (QKeySequence.StandardKey.Paste, self.paste_image),
+            (QKeySequence.StandardKey.Paste, self.paste),
         ):
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
+            self._shortcut(QKeySequence(keys), slot)
+        self._escape = self._shortcut(QKeySequence(Qt.Key.Key_Escape), self.countdown.cancel)
+        self._escape.setEnabled(False)
+
+    def _shortcut(self, keys: QKeySequence, slot: object) -> QShortcut:
+        shortcut = QShortcut(keys, self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(slot)
+        return shortcut
+
+    def _recolour(self, _colours: Colours) -> None:
+        """Counters and tab logos in the new theme's colours."""
+        self._update_counters()
+        for network, tab in self.tabs.items():
+            self.custom.setTabIcon(
+                self.custom.indexOf(tab), network_icon(network, text_colour=colours().text)
+            )
 
     # -- accounts and their rules -------------------------------------------------------------
 
@@ -218,58 +239,38 @@ class ComposerWidget(QWidget):
         return accounts, caps
 
     def _show_accounts(self, found: tuple[list[Account], dict[str, Capabilities]]) -> None:
-        """Rebuild the chips; the accounts chosen so far stay chosen.
-
-        A health check or a newly added account must not undo the person's choice.
-        """
-        chosen = {account_id for account_id, chip in self.chips.items() if chip.isChecked()}
-        first_load = not self.chips
+        """Rebuild the chips; the accounts chosen so far (or, at the start, last time) stay chosen."""
         self.accounts, self.caps = found
-        for chip in self.chips.values():
-            self.chip_row.removeWidget(chip)  # out of the row now, not when Qt gets round to deleting it
-            chip.hide()
-            chip.deleteLater()
-        self.chips.clear()
-        self.no_accounts.setVisible(not self.accounts)
-        for account in self.accounts:
-            chip = QToolButton()
-            chip.setObjectName(f"chip:{account.ref}")
-            sandbox = is_sandbox(account)
-            chip.setText(
-                f"Sandbox {account.network.label} · you"
-                if sandbox
-                else f"{account.network.label} · {account.handle}"
-            )
-            chip.setMinimumWidth(
-                chip.fontMetrics().horizontalAdvance(chip.text()) + 32
-            )  # room for the padding
-            if sandbox:
-                chip.setToolTip(f"{account.ref} — a simulated account: nothing leaves this computer")
-            chip.setCheckable(True)
-            chip.setStyleSheet(CHIP_STYLE)
-            chip.setChecked(account.id in chosen or (first_load and len(self.accounts) == 1))
-            if not sandbox:
-                chip.setToolTip(account.ref)
-            chip.toggled.connect(self._targets_changed)
-            self.chip_row.insertWidget(self.chip_row.count() - 1, chip)
-            self.chips[account.id] = chip
+        self.account_row.show_accounts(self.accounts, remembered=self.engine.settings.composer_accounts)
+        self.account_row.tab_before(self.text)
         self._targets_changed()
+
+    @property
+    def chips(self) -> dict[str, AccountChip]:
+        """The chip of each account, by account id."""
+        return self.account_row.chips
 
     def select(self, *account_refs: str) -> None:
         """Choose exactly these accounts (by id or `network:handle`)."""
-        for account in self.accounts:
-            self.chips[account.id].setChecked(account.id in account_refs or account.ref in account_refs)
+        self.account_row.select(*account_refs)
 
     @property
     def selected(self) -> list[Account]:
         """The chosen accounts, in chip order."""
-        return [a for a in self.accounts if self.chips.get(a.id) and self.chips[a.id].isChecked()]
+        return self.account_row.selected
+
+    def _choice_changed(self) -> None:
+        self._targets_changed()
+        ids = [a.id for a in self.selected]  # chosen again at the next start (issue #17)
+        if ids != self.engine.settings.composer_accounts:
+            self.engine.update_settings(composer_accounts=ids)
 
     def _targets_changed(self) -> None:
         networks = {a.network for a in self.selected}
         for network in [n for n in self.tabs if n not in networks]:
             tab = self.tabs.pop(network)
-            self.custom.removeTab(self.custom.indexOf(tab.page))
+            self.custom.removeTab(self.custom.indexOf(tab))
+            tab.deleteLater()
         for account in self.selected:
             if account.network not in self.tabs and account.id in self.caps:
                 self._add_network_tab(account.network, self.caps[account.id])
@@ -284,67 +285,51 @@ class ComposerWidget(QWidget):
         self._changed()
 
     def _add_network_tab(self, network: Network, caps: Capabilities) -> None:
-        page = QWidget()
-        form = QFormLayout(page)
-        override = QPlainTextEdit()
-        override.setObjectName(f"override:{network.value}")
-        override.setPlaceholderText(f"Same as the post. Type here to give {network.label} its own text.")
-        override.textChanged.connect(self._changed)
-        form.addRow(f"Text for {network.label}", override)
-        tab = _NetworkTab(page, override)
-        for spec in caps.options:
-            widget = _option_widget(spec, self._changed)
-            widget.setObjectName(f"option:{network.value}.{spec.key}")
-            form.addRow(spec.description, widget)
-            tab.options[spec.key] = widget
+        tab = NetworkTab(network, caps, self._changed)
+        tab.override.media_pasted.connect(self.attacher.attach_pasted)
+        tab.reset.clicked.connect(lambda: tab.copy(self.text.toPlainText()))
+        for widget in tab.options.values():
+            if isinstance(widget, QLineEdit):
+                widget.installEventFilter(self._paste_filter)
         self.tabs[network] = tab
-        self.custom.addTab(page, f"Customise {network.label}")
+        icon = network_icon(network, text_colour=colours().text)
+        self.custom.addTab(tab, icon, f"Customise {network.label}")
+
+    def _custom_tab_changed(self, index: int) -> None:
+        """A Customise tab starts from the post's text, and its network's preview comes to the front."""
+        page = self.custom.widget(index)
+        if isinstance(page, NetworkTab):
+            self._quietly(lambda: page.start_from(self.text.toPlainText()))
+            self.previews.show_network(page.network)
+            self._update_counters()
+
+    def _post_text_changed(self) -> None:
+        text = self.text.toPlainText()
+        self._quietly(lambda: self._follow(text))
+        self._changed()
+
+    def _follow(self, text: str) -> None:
+        for tab in self.tabs.values():
+            tab.follow(text)
+
+    def _quietly(self, change: Callable[[], None]) -> None:
+        """Make a change that is not the person's edit (no autosave, no check for it alone)."""
+        loading, self._loading = self._loading, True
+        try:
+            change()
+        finally:
+            self._loading = loading
 
     # -- thread parts --------------------------------------------------------------------------
 
-    def add_part(self, text: str) -> QPlainTextEdit:
+    def add_part(self, text: str) -> PostTextEdit:
         """Append a thread part."""
-        edit = QPlainTextEdit(text)
-        edit.setObjectName(f"part:{len(self.parts) + 1}")
-        edit.setMaximumHeight(70)
-        edit.setPlaceholderText(f"Thread part {len(self.parts) + 2}")
-        edit.textChanged.connect(self._changed)
-        remove = QPushButton("✕")
-        remove.setToolTip("Remove this part")
-        up = QPushButton("↑")
-        up.setToolTip("Move up")
-        row = QHBoxLayout()
-        row.addWidget(edit, 1)
-        row.addWidget(up)
-        row.addWidget(remove)
-        holder = QWidget()
-        holder.setLayout(row)
-        self.thread_box.addWidget(holder)
-        self.parts.append(edit)
-        remove.clicked.connect(lambda: self._remove_part(edit, holder))
-        up.clicked.connect(lambda: self._move_part_up(edit))
-        self._changed()
-        return edit
+        return self.thread_parts.add(text)
 
-    def _remove_part(self, edit: QPlainTextEdit, holder: QWidget) -> None:
-        self.parts.remove(edit)
-        holder.deleteLater()
-        self._changed()
-
-    def _move_part_up(self, edit: QPlainTextEdit) -> None:
-        index = self.parts.index(edit)
-        if index > 0:
-            above = self.parts[index - 1]
-            text = above.toPlainText()
-            above.setPlainText(edit.toPlainText())
-            edit.setPlainText(text)
-
-    def _clear_parts(self) -> None:
-        for edit in list(self.parts):
-            holder = edit.parentWidget()
-            self.parts.remove(edit)
-            if holder is not None:
-                holder.deleteLater()
+    @property
+    def parts(self) -> list[PostTextEdit]:
+        """The thread's parts after the first, in order."""
+        return self.thread_parts.parts
 
     def split_into_thread(self) -> None:
         """Break the post's text into parts that fit every chosen network's limit."""
@@ -352,7 +337,7 @@ class ComposerWidget(QWidget):
         if not caps:
             self.messages.warning("Choose an account first: its limit decides where the text breaks.")
             return
-        text = "\n".join([self.text.toPlainText(), *(p.toPlainText() for p in self.parts)]).strip()
+        text = "\n".join([self.text.toPlainText(), *self.thread_parts.texts()]).strip()
         scale = 10_000  # a part fits when it fits every network: each count as a share of its limit
 
         def count(part: str) -> int:
@@ -362,40 +347,42 @@ class ComposerWidget(QWidget):
         if not pieces:
             return
         self._loading = True
-        self._clear_parts()
+        self.thread_parts.clear()
         self.text.setPlainText(pieces[0])
         for piece in pieces[1:]:
-            self.add_part(piece)
+            self.thread_parts.add(piece)
         self._loading = False
         self._changed()
 
     # -- media -----------------------------------------------------------------------------------
 
+    def choose_media(self) -> None:
+        """Choose files to attach in the system's file dialog (the button, the drop zone, the menu)."""
+        self.attacher.choose()
+
+    def paste(self) -> None:
+        """Ctrl+V outside the text fields: attach the clipboard's files or picture, if any."""
+        self.attacher.paste()
+
+    def attach(self, path: str, alt_text: str = "") -> None:
+        """Inspect a file off the Qt thread, then add it with its thumbnail."""
+        self.attacher.attach_all([path], alt_text)
+
+    def attach_all(self, paths: list[str]) -> None:
+        """Attach files in the order given."""
+        self.attacher.attach_all(paths)
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         """Accept files dragged from the desktop."""
-        if event.mimeData().hasUrls() or event.mimeData().hasImage():
+        if pasted_media(event.mimeData()) is not None:
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
         """Attach the dropped files."""
-        for url in event.mimeData().urls():
-            if url.isLocalFile():
-                self.attach(url.toLocalFile())
+        found = pasted_media(event.mimeData())
+        if found is not None:
+            self.attacher.attach_pasted(found)
         event.acceptProposedAction()
-
-    def attach(self, path: str, alt_text: str = "") -> None:
-        """Inspect a file off the Qt thread, then add it with its thumbnail."""
-        run_op(
-            self._inspect(path),
-            on_success=lambda found: self.media.add(
-                Attached(found[0], alt_text, str(found[1]) if found[1] else None)
-            ),
-            on_failure=self._fail,
-        )
-
-    async def _inspect(self, path: str) -> tuple[MediaInfo, Path | None]:
-        info = await self.engine.media.inspect(path)
-        return info, await self.engine.media.thumbnail(info)
 
     def fix_media(self, row: int) -> None:
         """One click: replace the file with a copy the first network that needs a fix takes."""
@@ -406,7 +393,7 @@ class ComposerWidget(QWidget):
             caps = self.caps.get(account.id)
             if caps is None or caps.media is None:
                 continue
-            if check(attached.info, caps.media).status.value == "fixable":
+            if check(attached.info, caps.media).status is Compatibility.FIXABLE:
                 run_op(
                     self._fixed(attached, caps),
                     on_success=lambda new: self.media.replace_item(row, new),
@@ -423,47 +410,32 @@ class ComposerWidget(QWidget):
         thumbnail = await self.engine.media.thumbnail(info)
         return Attached(info, attached.alt_text, str(thumbnail) if thumbnail else None)
 
-    def paste_image(self) -> None:
-        """Attach an image from the clipboard (saved in the data folder), or paste text as usual."""
-        clipboard = QApplication.clipboard()
-        image = clipboard.image()
-        focus = QApplication.focusWidget()
-        if image.isNull():
-            if isinstance(focus, QPlainTextEdit | QLineEdit):
-                focus.paste()
-            return
-        folder = self.engine.data_dir / "pasted"  # pasted images need a file, like dropped ones
-        private_dir(folder)
-        scratch = folder / ".pasting.png"
-        image.save(str(scratch))
-        tighten(scratch)  # Qt saves with the umask's leave; the data folder is private (#25)
-        path = folder / f"{hashlib.sha256(scratch.read_bytes()).hexdigest()[:20]}.png"
-        scratch.replace(path)
-        self.attach(str(path))
-
     # -- the post --------------------------------------------------------------------------------
 
     def request(self) -> PostInput:
         """The post as it stands, for the engine."""
+        text = self.text.toPlainText()
         text_for = tuple(
-            (network.value, tab.override.toPlainText())
+            (network.value, own)
             for network, tab in self.tabs.items()
-            if tab.override.toPlainText().strip()
+            if (own := tab.own_text(text)) is not None
         )
         options = tuple(
-            (network.value, key, value)
-            for network, tab in self.tabs.items()
-            for key, widget in tab.options.items()
-            if (value := _option_value(widget)) is not None
+            (network.value, key, value) for network, tab in self.tabs.items() for key, value in tab.values()
         )
         return PostInput(
-            text=self.text.toPlainText(),
+            text=text,
             accounts=tuple(a.id for a in self.selected),
             text_for=text_for,
             media=tuple(MediaInput(a.info.path, a.alt_text) for a in self.media.items),
-            thread=tuple(p.toPlainText() for p in self.parts if p.toPlainText().strip()),
+            thread=tuple(part for part in self.thread_parts.texts() if part.strip()),
             options=options,
         )
+
+    def is_empty(self) -> bool:
+        """Nothing written or attached yet (an empty post is not scolded with problems)."""
+        request = self.request()
+        return not (request.text.strip() or request.thread or request.media or request.text_for)
 
     def _changed(self) -> None:
         if self._loading:
@@ -471,52 +443,34 @@ class ComposerWidget(QWidget):
         self._update_counters()
         self._update_previews()
         self._update_badges()
+        self._update_actions()
         self._check_timer.start()
         self._save_timer.start()
 
     def _update_counters(self) -> None:
         request = self.request()
-        overrides = dict(request.text_for)
+        palette = colours()
+        counts = {a.id: count_for(a, self.caps[a.id], request) for a in self.selected if a.id in self.caps}
         for account in self.selected:
-            label = self.counters.get(account.id)
-            caps = self.caps.get(account.id)
-            if label is None or caps is None:
-                continue
-            text = overrides.get(account.network.value, request.text)
-            options = {k: v for n, k, v in request.options if n == account.network.value}
-            used, limit = caps.count_length(text), caps.length_limit(options)
-            colour = "#cf222e" if used > limit else "#9a6700" if used >= limit * NEAR else "#57606a"
-            label.setText(f"{account.network.label} {used}/{limit}")
-            label.setStyleSheet(f"color: {colour}; font-weight: {'bold' if used > limit else 'normal'}")
-            label.setToolTip(
-                f"{used} of {limit} {caps.length_unit} for {account.ref}"
-                + (
-                    f" — {used - limit} over: shorten it, split it into a thread, or customise it."
-                    if used > limit
-                    else ""
+            label, count = self.counters.get(account.id), counts.get(account.id)
+            if label is not None and count is not None:
+                mark = " · own text" if count.own else ""
+                label.setText(f"{account.network.label} {count.used}/{count.limit}{mark}")
+                show_count(label, count, palette)
+        for network, tab in self.tabs.items():
+            mine = [(a, counts[a.id]) for a in self.selected if a.network is network and a.id in counts]
+            if mine:
+                named = len(mine) > 1  # two accounts of one network may have different limits
+                tab.counter.setText(
+                    "   ".join(
+                        f"{account_label(a) if named else network.label} {c.used}/{c.limit}" for a, c in mine
+                    )
                 )
-            )
+                show_count(tab.counter, max((c for _, c in mine), key=lambda c: c.used / c.limit), palette)
 
     def _update_previews(self) -> None:
-        request = self.request()
-        overrides = dict(request.text_for)
-        posts: list[PreviewPost] = []
-        for account in self.selected:
-            if account.network in {p.network for p in posts}:
-                continue
-            options = {k: v for n, k, v in request.options if n == account.network.value}
-            first = overrides.get(account.network.value, request.text)
-            posts.append(
-                PreviewPost(
-                    account.network,
-                    account.display_name or account.handle,
-                    account.handle,
-                    (first, *request.thread),
-                    options=options,
-                )
-            )
         thumbs = tuple((a.thumbnail, a.info.kind.value) for a in self.media.items if a.thumbnail)
-        self.previews.show_source(PreviewSource(tuple(posts), thumbs))
+        self.previews.show_source(PreviewSource.of(self.selected, self.request(), thumbs))
 
     def _update_badges(self) -> None:
         verdicts = {}
@@ -532,50 +486,79 @@ class ComposerWidget(QWidget):
         run_op(self.engine.posts.check(self.request()), on_success=self._show_problems, on_failure=self._fail)
 
     def _show_problems(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        self.problem_list.clear()
-        for problem in problems:
-            item = QListWidgetItem(f"⚠ {_in_gui_words(problem.message)}")
-            item.setData(Qt.ItemDataRole.UserRole, problem.field)
-            self.problem_list.addItem(item)
-        self.problem_list.setVisible(bool(problems))
-        blocked = bool(problems)
-        reason = "Fix the problems listed above first." if blocked else ""
-        for button in (self.publish_button, self.schedule_button, self.queue_button):
-            button.setEnabled(not blocked)
-            button.setToolTip(reason)
+        self.problems = [] if self.is_empty() else problems  # an empty new post is not scolded
+        self.problem_list.show_problems(self.problems, self.accounts, [a.info.path for a in self.media.items])
+        self._update_actions()
 
-    def _go_to_problem(self, item: QListWidgetItem) -> None:
-        target = str(item.data(Qt.ItemDataRole.UserRole))
-        if target.startswith("--text-for"):
-            network = next((n for n in self.tabs if n.value in target or n.label in target), None)
-            if network is not None:
-                self.custom.setCurrentWidget(self.tabs[network].page)
-                self.tabs[network].override.setFocus()
-                return
-        if target.startswith("thread["):
-            index = int(target[7:-1]) - 1
+    def _blocked_reason(self) -> str:
+        """Why the post cannot go out yet, in a sentence ("" when it can)."""
+        if self.countdown.running:
+            return "It is about to be published: Undo to change it."
+        if self.is_empty():
+            return "Write something or attach a file first."
+        if not self.selected:
+            return "Choose at least one account under “Post to”."
+        if self.problems:
+            return "Fix the problems listed above first."
+        return ""
+
+    def _update_actions(self) -> None:
+        reason = self._blocked_reason()
+        tips = {
+            self.publish_button: f"Publish to the chosen accounts now. {PUBLISH_KEYS} publishes after "
+            f"{UNDO_SECONDS} seconds, in which you can undo.",
+            self.schedule_button: "Choose a date and time, or a quick choice such as tomorrow 9:00.",
+            self.queue_button: "Schedule it into the next free slot of your posting schedule.",
+        }
+        for button, tip in tips.items():
+            button.setEnabled(not reason)
+            button.setToolTip(reason or tip)
+        if not reason and not self.engine.settings.posting_schedule:
+            self.queue_button.setEnabled(False)
+            self.queue_button.setToolTip(NO_SCHEDULE)
+
+    def _settings_changed(self, keys: tuple[str, ...]) -> None:
+        if "posting_schedule" in keys:
+            self._update_actions()
+
+    def _go_to_problem(self, problem: Problem) -> None:
+        field = problem.field
+        network = next((n for n in self.tabs if n.value == problem.network), None)
+        if network is not None and (field.startswith(("--text-for", "--option")) or "." in field):
+            self.custom.setCurrentWidget(self.tabs[network])
+            self.tabs[network].override.setFocus()
+            return
+        if field.startswith("thread["):
+            index = int(field[7:-1]) - 1
             if 0 <= index < len(self.parts):
                 self.parts[index].setFocus()
                 return
-        if target.startswith("media"):
+        if field.startswith("media"):
             self.media.list.setFocus()
             return
         self.custom.setCurrentIndex(0)
         self.text.setFocus()
 
-    # -- actions ---------------------------------------------------------------------------------
+    # -- saving and sending -------------------------------------------------------------------------
 
     def save_draft(self) -> None:
         """Save as a draft now (also what autosave does)."""
         self._save_timer.stop()
         if not self.request().text.strip() and not self.media.items and self.post_id is None:
             return
-        run_op(self._save(When.draft(), validate=False), on_success=self._saved, on_failure=self._fail)
+        generation = self._generation
+        run_op(
+            self._save(When.draft(), validate=False),
+            on_success=lambda post: self._saved(post, generation),
+            on_failure=self._fail,
+        )
 
-    async def _save(self, when: When, *, validate: bool) -> Post:
-        request = self.request()
-        if self.post_id is None:
+    def _save(self, when: When, *, validate: bool) -> Coroutine[Any, Any, Post]:
+        """Save the post as it stands now (read at once: Ctrl+N may clear the composer first)."""
+        return self._store(self.request(), self.post_id, when, validate=validate)
+
+    async def _store(self, request: PostInput, post_id: str | None, when: When, *, validate: bool) -> Post:
+        if post_id is None:
             return await self.engine.posts.create(request, when, validate=validate)
         changes = PostChanges(
             text=request.text,
@@ -585,9 +568,11 @@ class ComposerWidget(QWidget):
             thread=request.thread,
             options=request.options,
         )
-        return await self.engine.posts.edit(self.post_id, changes, when, validate=validate)
+        return await self.engine.posts.edit(post_id, changes, when, validate=validate)
 
-    def _saved(self, post: Post) -> None:
+    def _saved(self, post: Post, generation: int) -> None:
+        if generation != self._generation:
+            return  # the person moved on to a new post while this one was being saved
         self.post_id = post.id
         self.engine.posts.remember_draft(post.id if post.status is PostStatus.DRAFT else None)
         self.post_did_save.emit(post.id)
@@ -598,12 +583,62 @@ class ComposerWidget(QWidget):
         self.messages.info("Publishing…")
         run_op(self._save(When.now(), validate=True), on_success=self._went, on_failure=self._fail)
 
-    def schedule(self) -> None:
-        """Ask when, then schedule."""
-        dialog = ScheduleDialog(self, zone=self.engine.settings.default_timezone)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+    def publish_soon(self) -> None:
+        """Ctrl+Enter: publish after a few seconds in which Undo (or Esc) takes it back."""
+        if self.countdown.running:
             return
-        at, zone = dialog.choice()
+        reason = self._blocked_reason()
+        if reason:
+            self.messages.warning(f"Not published: {reason[:1].lower()}{reason[1:]}")
+            return
+        self._save_timer.stop()
+        self.form.setEnabled(False)
+        self._escape.setEnabled(True)
+        self.countdown.start(together([a.network.label for a in self.selected]))
+        self._update_actions()
+
+    def _countdown_elapsed(self) -> None:
+        self._unlock()
+        self.publish()
+
+    def _countdown_undone(self) -> None:
+        self._unlock()
+        self.text.setFocus()
+        self.messages.info("Not published: the post is still here to edit.")
+
+    def _unlock(self) -> None:
+        self._escape.setEnabled(False)
+        self.form.setEnabled(True)
+        self._update_actions()
+
+    def schedule(self) -> None:
+        """Ask when (with quick choices), then schedule."""
+        run_op(self._next_slot(), on_success=self._ask_when, on_failure=self._fail)
+
+    async def _next_slot(self) -> tuple[tuple[datetime, str] | None, str]:
+        """The posting schedule's next free slot, or why there is none."""
+        if not self.engine.settings.posting_schedule:
+            return None, NO_SCHEDULE
+        try:
+            return await self.engine.slots.next_free(), ""
+        except ValidationError as error:
+            return None, error_text(error)
+
+    def _ask_when(self, found: tuple[tuple[datetime, str] | None, str]) -> None:
+        slot, reason = found
+        dialog = ScheduleDialog(
+            self,
+            zone=self.engine.settings.default_timezone,
+            now=self.engine.clock.now(),
+            next_slot=slot,
+            no_slot_reason=reason or NO_SCHEDULE,
+        )
+        dialog.accepted.connect(lambda: self._schedule_at(*dialog.choice()))
+        dialog.finished.connect(dialog.deleteLater)
+        self.schedule_dialog = dialog
+        dialog.open()  # not exec(): no nested event loop under qasync
+
+    def _schedule_at(self, at: str, zone: str) -> None:
         self._save_timer.stop()
         run_op(
             self._save(When.scheduled(at, zone), validate=True), on_success=self._went, on_failure=self._fail
@@ -612,104 +647,62 @@ class ComposerWidget(QWidget):
     def add_to_queue(self) -> None:
         """Schedule into the next free slot of the posting schedule."""
         self._save_timer.stop()
-        run_op(self._queue(), on_success=self._went, on_failure=self._fail)
+        run_op(self._queue(self.request(), self.post_id), on_success=self._went, on_failure=self._fail)
 
-    async def _queue(self) -> Post:
+    async def _queue(self, request: PostInput, post_id: str | None) -> Post:
         instant, zone = await self.engine.slots.next_free()
-        return await self._save(When.scheduled(instant.strftime("%Y-%m-%dT%H:%M:%SZ"), zone), validate=True)
-
-    def _publish_or_schedule(self) -> None:
-        if self.publish_button.isEnabled():
-            self.publish()
+        when = When.scheduled(instant.strftime("%Y-%m-%dT%H:%M:%SZ"), zone)
+        return await self._store(request, post_id, when, validate=True)
 
     def _went(self, post: Post) -> None:
-        self.messages.info(f"Post {post.status.value.replace('_', ' ')}.")
+        if post.status is PostStatus.FAILED:
+            self.messages.error(outcome(post, self.accounts))
+        else:
+            self.messages.info(outcome(post, self.accounts))
         self.post_did_go.emit(post.id)
         self.engine.posts.remember_draft(None)
         self.clear()
 
     def new_post(self) -> None:
-        """Keep the current draft and start an empty one."""
+        """Keep the current draft and start an empty one (Ctrl+N)."""
         if self.post_id is not None or self.request().text.strip():
             self.save_draft()
         self.clear()
+        self.custom.setCurrentIndex(0)
+        self.text.setFocus()
 
     def clear(self) -> None:
         """An empty composer."""
         self._loading = True
+        self._generation += 1
         self.post_id = None
         self.text.clear()
-        self._clear_parts()
+        self.thread_parts.clear()
         self.media.clear_all()
         for tab in self.tabs.values():
-            tab.override.clear()
+            tab.load(None)
         self._loading = False
         self._changed()
+        self._show_problems([])
 
     def load(self, post: Post) -> None:
         """Show an existing draft for editing."""
         self._loading = True
+        self._generation += 1
         self.post_id = post.id
         self.select(*(t.account_id for t in post.targets))
         self.text.setPlainText(post.text)
-        self._clear_parts()
+        self.thread_parts.clear()
         for part in post.thread:
-            self.add_part(part)
+            self.thread_parts.add(part)
         for target in post.targets:
             tab = self.tabs.get(target.network)
-            if tab is not None and target.text_override is not None:
-                tab.override.setPlainText(target.text_override)
+            if tab is not None:
+                tab.load(target.text_override)
         self._loading = False
         for media in post.media:
             self.attach(media.path, media.alt_text)
         self._changed()
 
     def _fail(self, error: KnownError) -> None:
-        self.messages.failed(error)
-
-
-def _in_gui_words(message: str) -> str:
-    """Problems are worded for the command line; say where to click instead of which flag."""
-    message = re.sub(
-        r"^--account: choose at least one account to publish to \(connected: [^)]*\)\.",
-        "Choose at least one account under “Post to”.",
-        message,
-    )
-    message = re.sub(
-        r"give (\w+) its own text with --text-for", r"give \1 its own text in its Customise tab", message
-    )
-    message = re.sub(r"--option (\w+)\.(\w+)", r"\1 option '\2'", message)
-    message = re.sub(r"^--[\w-]+: ", "", message)  # the flag is only the command line's name for the field
-    if re.match(r"[a-z]+(?![\w:@.])", message):  # a sentence's first word, not an account like x:alice
-        message = message[:1].upper() + message[1:]
-    return message
-
-
-def _option_widget(spec: OptionSpec, changed: object) -> QWidget:
-    if spec.kind is OptionKind.CHOICE:
-        box = QComboBox()
-        box.addItem("(network default)", None)
-        for choice in spec.choices:
-            box.addItem(choice, choice)
-        box.currentIndexChanged.connect(changed)
-        return box
-    if spec.kind is OptionKind.BOOL:
-        check_box = QCheckBox()
-        check_box.toggled.connect(changed)
-        return check_box
-    line = QLineEdit()
-    line.setPlaceholderText("comma-separated" if spec.kind is OptionKind.LIST else "")
-    line.textChanged.connect(changed)
-    return line
-
-
-def _option_value(widget: QWidget) -> JsonValue:
-    if isinstance(widget, QComboBox):
-        data = widget.currentData()
-        return str(data) if data is not None else None
-    if isinstance(widget, QCheckBox):
-        return True if widget.isChecked() else None
-    if isinstance(widget, QLineEdit):
-        text = widget.text().strip()
-        return text or None
-    return None
+        self.messages.error(error_text(error, self.accounts, files=[a.info.path for a in self.media.items]))
