@@ -50,3 +50,9 @@ def test_next_free_slot_takes_the_slots_time_and_zone(qtbot) -> None:
     assert dialog.slot_button.isEnabled() and "Sat 28 Nov 01:30 (Asia/Tokyo)" in dialog.slot_button.toolTip()
     dialog.slot_button.click()
     assert dialog.choice() == ("2026-11-28T01:30", "Asia/Tokyo")
+
+
+def test_without_word_of_the_posting_schedule_the_slot_choice_is_not_offered(qtbot) -> None:
+    dialog = ScheduleDialog(zone="Europe/Berlin", now=NOW)  # e.g. rescheduling from the queue
+    qtbot.addWidget(dialog)
+    assert dialog.slot_button.isHidden() and not dialog.hour_button.isHidden()

@@ -39,7 +39,8 @@ class ScheduleDialog(QDialog):
         zone: the zone to start in (the settings' default), else the machine's.
         now: the current time (the engine's clock); the machine's clock if not given.
         next_slot: the next free slot of the posting schedule (UTC instant, zone), if there is one.
-        no_slot_reason: why there is none, shown on the disabled choice.
+        no_slot_reason: why there is none, shown on the disabled choice. Given neither, the
+            caller did not look, and the choice is not offered.
     """
 
     def __init__(
@@ -49,7 +50,7 @@ class ScheduleDialog(QDialog):
         zone: str | None = None,
         now: datetime | None = None,
         next_slot: tuple[datetime, str] | None = None,
-        no_slot_reason: str = "Set up a posting schedule in Settings to use its time slots.",
+        no_slot_reason: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Schedule post")
@@ -80,7 +81,7 @@ class ScheduleDialog(QDialog):
         self.zone.currentTextChanged.connect(self._update_local)
         self.in_an_hour()
 
-    def _quick_choices(self, no_slot_reason: str) -> QWidget:
+    def _quick_choices(self, no_slot_reason: str | None) -> QWidget:
         self.hour_button = QPushButton("In 1 hour")
         self.hour_button.setObjectName("in_an_hour")
         self.hour_button.clicked.connect(self.in_an_hour)
@@ -94,8 +95,9 @@ class ScheduleDialog(QDialog):
         self.slot_button.setToolTip(
             f"The first time of your posting schedule no post takes: {self._slot_text()}"
             if self.next_slot
-            else no_slot_reason
+            else no_slot_reason or ""
         )
+        self.slot_button.setVisible(self.next_slot is not None or no_slot_reason is not None)
         row = QWidget()
         layout = QHBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)
