@@ -240,6 +240,8 @@ async def test_connections_are_checked_at_start_and_every_interval(
     clock.advance(timedelta(minutes=1))
     await engine.start()
     await until(lambda: _equals(checked_at(), clock.now()))
+    next_round = clock.now() + timedelta(minutes=30)
+    await until(lambda: next_round in clock.waiting_until)  # the monitor sleeps until its next round
     remote.tokens.clear()  # revoked on the network's side while Outpost runs
     clock.advance(timedelta(minutes=29))
     assert (await engine.accounts.get(alice.id)).health.state is HealthState.OK  # not yet due
