@@ -29,6 +29,14 @@ class MediaService:
         """Whether media work runs in this process (commands), not a worker process (the window)."""
         return self._pipeline.in_process
 
+    def warm_up(self) -> None:
+        """Have the media worker started and ready before the first file comes (the window, once up).
+
+        A cold worker (a new interpreter loading Pillow) made the first photo dropped on the
+        composer take over a second to show (issue #26). Does nothing for a command.
+        """
+        self._pipeline.warm_up()
+
     async def inspect(self, path: str, *, field: str = "media") -> MediaInfo:
         """What the file is (ValidationError naming `field` if it is not usable media)."""
         return await self._pipeline.inspect(path, field=field)

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import io
 import logging
 import os
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -25,7 +23,8 @@ from outpost.domain.ids import new_id
 from outpost.domain.media_rules import MediaRules
 from outpost.domain.models import MediaAsset
 from outpost.media.cache import MediaCache
-from outpost.media.inspect import MediaInfo, MediaKind, inspect, is_heif, pillow
+from outpost.media.inspect import MediaInfo, MediaKind, inspect, pillow
+from outpost.media.worker import die_with_parent, inspect_and_thumbnail, ready, thumbnail_bytes
 from outpost.private_files import write_private
 
 if TYPE_CHECKING:
@@ -33,28 +32,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("outpost.media")
 
-THUMB_SIDE = 320
 T = TypeVar("T")
-
-
-def _die_with_parent() -> None:
-    """Worker start-up: exit as soon as Outpost's process is gone, even if it was killed.
-
-    A SIGKILLed parent cannot shut its pool down; without this the worker (and its resource
-    tracker) would live on as orphans — the kill-point suite once left a thousand of them.
-    `parent_process().sentinel` becomes ready when the parent dies, on every platform.
-    """
-    import multiprocessing.connection
-
-    parent = multiprocessing.parent_process()
-    if parent is None:
-        return
-
-    def watch() -> None:
-        multiprocessing.connection.wait([parent.sentinel])
-        os._exit(0)
-
-    threading.Thread(target=watch, name="outpost-parent-watch", daemon=True).start()
+_KEPT_THUMBNAILS = 32  # made while looking at a file, kept until asked for (~20 KB each)
 
 
 def _stop_resource_tracker() -> None:
@@ -99,6 +78,7 @@ class MediaPipeline:
         self.cache = MediaCache(cache_root)
         self.in_process = in_process
         self._seen: dict[tuple[str, int, int], MediaInfo] = {}
+        self._thumbnails: dict[str, bytes] = {}  # sha256 → JPEG, made by the worker while looking
         self._pool: ProcessPoolExecutor | None = None
 
     @property
@@ -120,7 +100,7 @@ class MediaPipeline:
             from concurrent.futures import ProcessPoolExecutor
 
             self._pool = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_die_with_parent
+                max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=die_with_parent
             )
             MediaPipeline._workers += 1
         return self._pool
@@ -134,6 +114,15 @@ class MediaPipeline:
             if MediaPipeline._workers == 0:
                 _stop_resource_tracker()
 
+    def warm_up(self) -> None:
+        """Start the worker process now, with Pillow loaded, so the first file does not wait for it.
+
+        For the window, once it is up: a cold worker (a new interpreter, Pillow) took longer than
+        the 300 ms a dropped photo may take to show (issue #26). Nothing to do in-process.
+        """
+        if not self.in_process and self._pool is None:
+            self._worker().submit(ready)
+
     async def inspect(self, path: str, *, field: str = "media") -> MediaInfo:
         """What the file is (ValidationError naming `field` if it is not usable media).
 
@@ -146,8 +135,23 @@ class MediaPipeline:
             return await asyncio.to_thread(inspect, path, field=field)  # let inspect word the error
         key = (path, stat.st_size, stat.st_mtime_ns)
         if key not in self._seen:
-            self._seen[key] = await self._cpu(inspect, path, field=field)
+            self._seen[key] = await self._look(path, field)
         return self._seen[key]
+
+    async def _look(self, path: str, field: str) -> MediaInfo:
+        """Inspect a file; the window's worker also makes a picture's thumbnail on the way.
+
+        The window looks at a file to show it, and one decoding then serves both; a command
+        wants no thumbnail, so its in-process look makes none.
+        """
+        if self.in_process:
+            return await self._cpu(inspect, path, field=field)
+        info, thumbnail = await self._cpu(inspect_and_thumbnail, path, field)
+        if thumbnail is not None:
+            self._thumbnails[info.sha256] = thumbnail
+            while len(self._thumbnails) > _KEPT_THUMBNAILS:
+                del self._thumbnails[next(iter(self._thumbnails))]  # the oldest
+        return info
 
     @staticmethod
     def asset(info: MediaInfo, alt_text: str = "", *, focus: tuple[float, float] = (0.5, 0.5)) -> MediaAsset:
@@ -260,7 +264,9 @@ class MediaPipeline:
             return None
         path = self.cache.thumb_path(info.sha256)
         if not path.exists():
-            data: bytes = await self._cpu(_thumbnail_bytes, info)
+            data = self._thumbnails.pop(info.sha256, None)
+            if data is None:
+                data = await self._cpu(thumbnail_bytes, info)
             await asyncio.to_thread(self.cache.write, path, data)
         return path
 
@@ -270,22 +276,3 @@ class MediaPipeline:
         if removed:
             log.info("media cache: removed %d file(s) no post needs", removed)
         return removed
-
-
-def _thumbnail_bytes(info: MediaInfo) -> bytes:
-    pillow(heif=is_heif(info.mime_type))
-    from PIL import Image, ImageOps
-
-    if info.kind is MediaKind.VIDEO:
-        import av
-
-        with av.open(info.path, timeout=10.0) as container:
-            image = next(container.decode(video=0)).to_image()  # type: ignore[no-untyped-call]
-    else:
-        with Image.open(info.path) as opened:
-            image = ImageOps.exif_transpose(opened)
-            image.load()
-    image.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS)
-    buffer = io.BytesIO()
-    image.convert("RGB").save(buffer, format="JPEG", quality=85)
-    return buffer.getvalue()

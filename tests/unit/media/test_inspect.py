@@ -67,6 +67,15 @@ def test_truncated_image_is_a_clear_error(tmp_path: Path, cut: float) -> None:
         inspect(path, field="media[1]")
 
 
+@pytest.mark.parametrize("cut", [0.5, 0.97])
+def test_truncated_photo_is_a_clear_error_though_it_is_decoded_small(tmp_path: Path, cut: float) -> None:
+    whole = media_fixtures.image(tmp_path / "whole.jpg", 1600, 1200, noise=True, quality=90).read_bytes()
+    path = tmp_path / "cut.jpg"
+    path.write_bytes(whole[: int(len(whole) * cut)])
+    with pytest.raises(ValidationError, match="damaged or not a readable image"):
+        inspect(path, field="media[1]")
+
+
 def test_truncated_video_is_a_clear_error(tmp_path: Path) -> None:
     whole = media_fixtures.video(tmp_path / "whole.mp4").read_bytes()
     path = tmp_path / "cut.mp4"

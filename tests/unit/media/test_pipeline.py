@@ -216,3 +216,18 @@ async def test_the_worker_is_a_process_of_its_own_and_closing_reaps_everything_i
     working, closed = out.decode().splitlines()
     assert working == "2 True"  # the worker and multiprocessing's resource tracker
     assert closed == "0"  # nothing left to outlive Outpost, not even for a moment
+
+
+@pytest.mark.parametrize("where", ["worker", "in-process"])
+async def test_a_sideways_photos_thumbnail_stands_upright_and_is_made_once(
+    pipeline: MediaPipeline, in_process: MediaPipeline, tmp_path: Path, where: str
+) -> None:
+    chosen = pipeline if where == "worker" else in_process
+    source = located_photo(tmp_path / "sideways.jpg", orientation=6)  # 600×400 stored, 400×600 seen
+    thumbnail = await chosen.thumbnail(await chosen.inspect(str(source)))
+    assert thumbnail is not None
+    with Image.open(thumbnail) as thumb:
+        assert (thumb.format, thumb.size) == ("JPEG", (213, 320))
+    made = thumbnail.stat().st_mtime_ns
+    assert await chosen.thumbnail(await chosen.inspect(str(source))) == thumbnail
+    assert thumbnail.stat().st_mtime_ns == made  # from the cache the second time
