@@ -33,6 +33,7 @@ class FakePds:
     requests: list[httpx.Request] = field(default_factory=list)
     fail_next_create: list[httpx.Response] = field(default_factory=list)
     active: bool = True
+    avatar: str | None = "https://cdn.bsky.example/img/avatar/plain/did:plc:alice/bafkavatar@jpeg"
     _n: itertools.count[int] = field(default_factory=lambda: itertools.count(2))
 
     def transport(self) -> httpx.MockTransport:
@@ -93,6 +94,16 @@ class FakePds:
                 "active": self.active,
                 **({} if self.active else {"status": "takendown"}),
             },
+        )
+
+    def app_bsky_actor_getProfile(self, request: httpx.Request) -> httpx.Response:
+        """The AppView's profile (the PDS passes the call on); `avatar` only if one is set."""
+        actor = parse_qs(urlsplit(str(request.url)).query).get("actor", [""])[0]
+        if actor not in (self.did, self.handle):
+            return httpx.Response(400, json={"error": "InvalidRequest", "message": "Profile not found"})
+        profile = {"did": self.did, "handle": self.handle, "displayName": "Alice"}
+        return self._auth(request) or httpx.Response(
+            200, json=profile | ({"avatar": self.avatar} if self.avatar else {})
         )
 
     def com_atproto_identity_resolveHandle(self, request: httpx.Request) -> httpx.Response:

@@ -94,6 +94,7 @@ class FakeLinkedIn:
                 "name": "Alice Example",
                 "given_name": "Alice",
                 "family_name": "Example",
+                "picture": "https://media.licdn.example/dms/image/alice/profile-displayphoto",
             }
         }
     )

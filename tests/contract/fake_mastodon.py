@@ -64,6 +64,7 @@ class FakeMastodon:
     requests: list[httpx.Request] = field(default_factory=list)
     oauth: dict[str, Any] = field(default_factory=dict)
     pkce_supported: bool = True
+    avatar_png: bytes = field(default_factory=lambda: _avatar_png())
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
     _keys: dict[str, Status] = field(default_factory=dict)
 
@@ -93,6 +94,7 @@ class FakeMastodon:
             "POST /api/v2/media": self.upload,
             "GET /api/v1/media/:id": self.media_status,
             "POST /api/v1/statuses": self.create_status,
+            "GET /system/accounts/avatars/:id": self.avatar,
         }
         handler = handlers.get(route)
         assert handler is not None, f"the fake Mastodon has no route {route} (unexpected request)"
@@ -196,13 +198,23 @@ class FakeMastodon:
             return user
         return httpx.Response(
             200,
-            json={"id": "1", "username": user, "acct": user, "display_name": "Alice A."},
+            json={
+                "id": "1",
+                "username": user,
+                "acct": user,
+                "display_name": "Alice A.",
+                "avatar": f"{BASE}/system/accounts/avatars/1",
+            },
             headers={
                 "X-RateLimit-Limit": "300",
                 "X-RateLimit-Remaining": "299",
                 "X-RateLimit-Reset": "2026-11-25T12:05:00.000000Z",
             },
         )
+
+    def avatar(self, request: httpx.Request) -> httpx.Response:
+        """The account's picture, from the instance's media files (no token needed)."""
+        return httpx.Response(200, content=self.avatar_png, headers={"content-type": "image/png"})
 
     def upload(self, request: httpx.Request) -> httpx.Response:
         user = self._user(request)
@@ -312,3 +324,22 @@ class FakeMastodon:
                 "visibility": status.visibility,
             },
         )
+
+
+def _avatar_png() -> bytes:
+    """A small orange square, as a PNG (built by hand: the fake needs no imaging library)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    size = 8
+    raw = b"".join(b"\x00" + b"\xf0\x88\x30" * size for _ in range(size))
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )

@@ -94,6 +94,11 @@ class FakeX:
     users: dict[str, dict[str, str]] = field(
         default_factory=lambda: {"alice": {"id": "1001", "username": "alice_x", "name": "Alice X"}}
     )
+    user_fields: dict[str, dict[str, str]] = field(  # returned only when `user.fields` names them
+        default_factory=lambda: {
+            "alice": {"profile_image_url": "https://pbs.twimg.example/profile_images/1/alice_normal.jpg"}
+        }
+    )
     oauth: AuthorizationServer = field(default_factory=AuthorizationServer)
     tweets: list[Tweet] = field(default_factory=list)
     uploads: dict[str, Upload] = field(default_factory=dict)
@@ -201,7 +206,12 @@ class FakeX:
     # -- routes --------------------------------------------------------------------------------
 
     def me(self, request: httpx.Request, grant: Grant) -> httpx.Response:
-        return httpx.Response(200, json={"data": self.users[grant.user]})
+        """The user's default fields, and the optional ones `user.fields` asks for (X API v2)."""
+        asked = request.url.params.get("user.fields", "").split(",")
+        extra = {
+            f: self.user_fields[grant.user][f] for f in asked if f in self.user_fields.get(grant.user, {})
+        }
+        return httpx.Response(200, json={"data": self.users[grant.user] | extra})
 
     def initialize(self, request: httpx.Request, grant: Grant) -> httpx.Response:
         body = json.loads(request.content)

@@ -221,3 +221,18 @@ async def test_removing_says_where_to_delete_the_app_password(
     removal = await engine.accounts.remove(alice.id)
     assert "App passwords" in removal.network_access and alice.handle in removal.network_access
     assert secrets.secrets == {}
+
+
+async def test_the_profile_picture_is_read_at_sign_in_and_missing_one_is_no_problem(
+    engine: Engine, alice: Account, pds: FakePds
+) -> None:
+    assert alice.avatar_url == pds.avatar
+    profile = next(r for r in pds.requests if r.url.path.endswith("app.bsky.actor.getProfile"))
+    assert profile.url.params["actor"] == pds.did
+    await engine.accounts.remove(alice.id)
+    pds.avatar = None  # a profile without a picture
+    again = await engine.accounts.add(
+        Network.BLUESKY,
+        AddAccountRequest(handle="alice.example", app_password=pds.app_password, service_url=PDS),
+    )
+    assert again.avatar_url is None and again.health.state.value == "ok"

@@ -360,3 +360,7 @@ async def test_the_sign_in_works_to_its_last_minute_then_says_reconnect(
 async def test_a_fresh_sign_in_is_healthy_and_says_when_it_ends(alice: Account, clock: FakeClock) -> None:
     assert alice.health.state is HealthState.OK and alice.health.message is None
     assert alice.health.sign_in_ends_at == clock.now() + timedelta(days=60)
+
+
+async def test_a_members_picture_comes_from_userinfo(alice: Account, server: FakeLinkedIn) -> None:
+    assert alice.avatar_url == server.members["alice"]["picture"]

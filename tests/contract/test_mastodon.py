@@ -365,3 +365,33 @@ async def test_an_unreachable_server_does_not_stop_the_removal(
     removal = await engine.accounts.remove(account.id)
     assert "could not revoke" in removal.network_access and "settings" in removal.network_access
     assert secrets.secrets == {} and await engine.accounts.list() == []
+
+
+async def test_the_accounts_picture_is_kept_once_in_the_data_folder_for_its_owner_only(
+    engine: Engine, alice: Account, server: FakeMastodon
+) -> None:
+    assert alice.avatar_url == f"{BASE}/system/accounts/avatars/1"  # from verify_credentials
+    assert (await engine.accounts.get(alice.id)).avatar_url == alice.avatar_url  # stored
+    first, again = await engine.accounts.avatar(alice), await engine.accounts.avatar(alice)
+    assert first is not None and first == again and first.read_bytes() == server.avatar_png
+    assert first.parent == engine.data_dir / "cache" / "avatars" and first.suffix == ".png"
+    assert (first.stat().st_mode & 0o777, first.parent.stat().st_mode & 0o777) == (0o600, 0o700)
+    fetched = [r for r in server.requests if r.url.path.startswith("/system/accounts/avatars/")]
+    assert len(fetched) == 1  # the second call read the kept copy
+
+
+async def test_a_picture_that_is_not_one_or_cannot_be_fetched_is_none(
+    engine: Engine, alice: Account, server: FakeMastodon
+) -> None:
+    server.fail(
+        "GET /system/accounts/avatars/:id",
+        lambda: httpx.Response(200, content=b"<html>", headers={"content-type": "text/html"}),
+        lambda: httpx.Response(404),
+    )
+    assert await engine.accounts.avatar(alice) is None
+    assert await engine.accounts.avatar(alice) is None
+    assert await engine.accounts.avatar(alice.model_copy(update={"avatar_url": "file:///etc/passwd"})) is None
+    assert not (engine.data_dir / "cache" / "avatars").exists() or not any(
+        (engine.data_dir / "cache" / "avatars").iterdir()
+    )
+    assert await engine.accounts.avatar(alice) is not None  # the next try, once it answers

@@ -474,3 +474,9 @@ async def test_a_refresh_raced_by_another_outpost_process_uses_that_process_toke
     assert raced and post.status is PostStatus.PUBLISHED, post.targets[0].error
     assert server.oauth.refreshes == 1  # only the other process's refresh succeeded
     assert (await engine.accounts.get(alice.id)).health.state is HealthState.OK
+
+
+async def test_the_accounts_picture_is_asked_for_by_name(alice: Account, server: FakeX) -> None:
+    assert alice.avatar_url == server.user_fields["alice"]["profile_image_url"]
+    me = next(r for r in server.requests if r.url.path == "/2/users/me")
+    assert me.url.params["user.fields"] == "profile_image_url"  # X sends it only when asked

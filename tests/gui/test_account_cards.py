@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import functools
+
+import httpx
+
+from outpost.adapters.mastodon import MastodonAdapter
+from outpost.adapters.registry import AdapterRegistry
 from outpost.domain.enums import Network
 from outpost.domain.models import Account, HealthReport
+from outpost.engine import AddAccountRequest, Engine
 from outpost.gui.decor import Tone, tone_colour
 from outpost.gui.health.card import AccountCard
+from outpost.gui.health.panel import HealthPanel
+from outpost.gui.messages import MessageBridge
 from outpost.gui.qt import QColor, QImage, QPushButton, QRect
-from tests.fakes import START
+from outpost.gui.tasks import settle_ops
+from tests.contract.fake_mastodon import BASE, FakeMastodon
+from tests.fakes import START, FakeClock, MemorySecretStore
+from tests.gui.helpers import run_on_qasync
 
 
 class Asked:
@@ -97,3 +109,43 @@ def test_a_sandbox_account_is_you_and_a_healthy_one_is_connected(qtbot) -> None:
     assert (
         card.where.text() == "Mastodon" and card.state.text() == "Connected" and card.state.tone is Tone.GOOD
     )
+
+
+def test_the_accounts_picture_is_fetched_once_and_shown_on_its_card(qapp, qtbot, tmp_path) -> None:
+    """The real Mastodon adapter against the strict fake: its verify_credentials names the picture."""
+    server = FakeMastodon()
+
+    async def scenario() -> None:
+        registry = AdapterRegistry({Network.MASTODON: functools.partial(MastodonAdapter, media_poll_s=0.001)})
+        engine = Engine.open(
+            tmp_path,
+            registry=registry,
+            secrets=MemorySecretStore(),
+            clock=FakeClock(),
+            transport=httpx.MockTransport(server.handle),
+        )
+        try:
+            account = await engine.accounts.add(
+                Network.MASTODON, AddAccountRequest(service_url=BASE, access_token="token-alice")
+            )
+            panel = HealthPanel(engine, messages=MessageBridge())
+            qtbot.addWidget(panel)
+            panel.resize(800, 400)
+            panel.show()
+            panel.refresh()
+            await settle_ops()
+            await settle_ops()
+            card = panel.cards[account.id]
+            assert card.avatar.picture is not None  # the orange square the fake serves
+            painted = card.avatar.grab().toImage()
+            assert _near(painted.pixelColor(12, 22), QColor("#f08830"))
+            panel.refresh()  # new cards: the picture comes from memory, not the network again
+            await settle_ops()
+            assert panel.cards[account.id].avatar.picture is not None
+            fetched = [r for r in server.requests if r.url.path.startswith("/system/accounts/avatars/")]
+            assert len(fetched) == 1
+        finally:
+            await settle_ops()
+            await engine.close()
+
+    run_on_qasync(qapp, scenario)

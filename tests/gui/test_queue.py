@@ -360,33 +360,42 @@ def test_a_row_shows_its_first_picture_and_none_once_the_file_is_gone(qapp, qtbo
     from tests.media_fixtures import image
 
     photo = image(tmp_path / "red.png", 640, 480)
-    gone = image(tmp_path / "gone.jpg", 320, 200, fmt="JPEG")
+    gone = image(tmp_path / "gone.png", 320, 200)
 
-    async def scenario(engine: Engine, account: str) -> None:
+    def queue(engine: Engine) -> QueueView:
         view = QueueView(engine, messages=MessageBridge())
         qtbot.addWidget(view)
         view.resize(1100, 400)
         view.show()
-        for path in (photo, gone):
-            await engine.posts.create(
-                PostInput(text=f"with {path.name}", accounts=(account,), media=(MediaInput(str(path), "a"),))
-            )
-        gone.unlink()  # moved away after it was attached: the post still names it
-        thumbs = engine.data_dir / "cache" / "media" / "thumbs"
-        for cached in thumbs.glob("*.jpg"):
-            cached.unlink()  # e.g. swept from the cache: made again from the file
+        return view
+
+    async def thumbnails(view: QueueView) -> dict[str, object]:
         view.load()
         await settle_ops()
         view.table.viewport().grab()  # painting asks for the thumbnails
         await settle_ops()
         model = view.model
-        shown = {
+        return {
             p.text: model.data(model.index(i, TEXT), Qt.ItemDataRole.DecorationRole)
             for i, p in enumerate(model.posts)
         }
-        assert shown["with gone.jpg"] is None  # no picture, and no error
+
+    async def scenario(engine: Engine, account: str) -> None:
+        for path in (photo, gone):
+            await engine.posts.create(
+                PostInput(text=f"with {path.name}", accounts=(account,), media=(MediaInput(str(path), "a"),))
+            )
+        first = await thumbnails(queue(engine))
+        assert all(isinstance(t, QPixmap) and not t.isNull() for t in first.values())
+        gone.unlink()  # moved away after it was attached: the post still names it
+        for cached in (engine.data_dir / "cache" / "media" / "thumbs").glob("*.jpg"):
+            cached.unlink()  # and swept from the cache: it would be made again from the file
+        view = queue(engine)  # e.g. the next time Outpost starts
+        shown = await thumbnails(view)
+        assert shown["with gone.png"] is None  # no picture, and no error
         thumb = shown["with red.png"]
-        assert isinstance(thumb, QPixmap) and not thumb.isNull()
+        assert isinstance(thumb, QPixmap) and not thumb.isNull()  # made again from its file
+        model = view.model
         picture = view.table.viewport().grab().toImage()
         row = next(i for i, p in enumerate(model.posts) if p.text == "with red.png")
         cell = view.table.visualRect(model.index(row, TEXT))

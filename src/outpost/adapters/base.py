@@ -84,6 +84,7 @@ class VerifiedAccount:
     credentials: Credentials = field(repr=False)
     health: HealthReport
     target_id: str | None = None
+    avatar_url: str | None = None  # the account's picture, where the network says it is
 
 
 @dataclass(frozen=True)

@@ -40,12 +40,21 @@ from outpost.adapters.base import (
     UploadedMedia,
     VerifiedAccount,
 )
-from outpost.adapters.http import api_base, error_for, read, read_id, retry_after, send, server_message
+from outpost.adapters.http import (
+    api_base,
+    error_for,
+    read,
+    read_id,
+    retry_after,
+    send,
+    server_message,
+    text_or_none,
+)
 from outpost.domain.accounts import is_sandbox
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
 from outpost.domain.clock import Clock
 from outpost.domain.enums import Network
-from outpost.domain.errors import AuthExpired, ValidationError
+from outpost.domain.errors import AuthExpired, PublishError, ValidationError
 from outpost.domain.media_rules import RULES
 from outpost.domain.models import HealthReport, MediaAsset, PublishedPart
 
@@ -141,7 +150,21 @@ class BlueskyAdapter(NetworkAdapter):
             health=HealthReport.summarise(
                 is_active_user=session.get("active", True) is not False, checked_at=self.clock.now()
             ),
+            avatar_url=await self._avatar(credentials),
         )
+
+    async def _avatar(self, credentials: dict[str, str]) -> str | None:
+        """The profile picture's address (`app.bsky.actor.getProfile`, passed on to the AppView).
+
+        None when the profile cannot be read: a missing picture is no reason to refuse a sign-in.
+        """
+        try:
+            query = {"params": {"actor": credentials["did"]}}
+            response = await self._send_authed(credentials, "GET", "app.bsky.actor.getProfile", None, query)
+            profile = response.json() if response.is_success else None
+        except (PublishError, ValueError):
+            return None
+        return text_or_none(profile.get("avatar")) if isinstance(profile, dict) else None
 
     async def _create_session(self, service: str, identifier: str, password: str) -> dict[str, Any]:
         request = self.client.build_request(

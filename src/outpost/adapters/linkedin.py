@@ -176,6 +176,7 @@ class LinkedInAdapter(OAuthAppAdapter):
             return VerifiedAccount(
                 handle=_slug(name),
                 display_name=name,
+                avatar_url=text_or_none(me.get("picture")),
                 service_url=base,
                 credentials=credentials,
                 health=health,

@@ -329,6 +329,7 @@ class MastodonAdapter(NetworkAdapter):
             service_url=instance,
             credentials=credentials,
             health=self._health(response),
+            avatar_url=text_or_none(me.get("avatar")),
         )
 
     async def verify_credentials(self, ctx: AccountContext) -> HealthReport:

@@ -170,7 +170,13 @@ class XAdapter(OAuthAppAdapter):
         return await self._verified(credentials, local_api(request.service_url))
 
     async def _verified(self, credentials: dict[str, str], base: str | None = None) -> VerifiedAccount:
-        response = await self._request("GET", "/2/users/me", token=credentials["access_token"], base=base)
+        response = await self._request(
+            "GET",
+            "/2/users/me",
+            token=credentials["access_token"],
+            base=base,
+            params={"user.fields": "profile_image_url"},  # the picture, asked for by name
+        )
         username = read_id(response, Network.X, "data", "username")
         me = read(response, Network.X, "data", kind=dict)
         return VerifiedAccount(
@@ -180,6 +186,7 @@ class XAdapter(OAuthAppAdapter):
             credentials=credentials,
             health=self._health(credentials, response),
             target_id=read_id(response, Network.X, "data", "id"),
+            avatar_url=text_or_none(me.get("profile_image_url")),
         )
 
     async def verify_credentials(self, ctx: AccountContext) -> HealthReport:

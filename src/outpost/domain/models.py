@@ -89,6 +89,8 @@ class Account(_Model):
         secret_ref: the name of this account's entry in the OS keyring (never the secret).
         target_id: what the token publishes to where it reaches several (a Page, an org URN).
         removed_at: set when the user removed the account; its posts keep their history.
+        avatar_url: where the network keeps the account's picture (as it said when the account
+            was added or reconnected); `engine.accounts.avatar` fetches and caches it.
     """
 
     id: str
@@ -101,6 +103,7 @@ class Account(_Model):
     created_at: UtcDateTime
     health: HealthReport = HealthReport()
     removed_at: UtcDateTime | None = None
+    avatar_url: str | None = None
 
     @property
     def ref(self) -> str:

@@ -6,10 +6,16 @@ keyring before the account row is written, so a keyring failure leaves nothing h
 
 from __future__ import annotations
 
+import asyncio
 import builtins
 import dataclasses
+import hashlib
 import logging
 from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
 
 from outpost.adapters.base import AddAccountRequest, DeveloperApp, VerifiedAccount
 from outpost.auth.oauth import OpenUrl, open_in_browser
@@ -30,8 +36,12 @@ from outpost.domain.ids import new_id
 from outpost.domain.models import Account, HealthReport
 from outpost.engine.core import EngineCore
 from outpost.engine.events import AccountDidChange, AccountHealthDidChange
+from outpost.private_files import write_private
 
 log = logging.getLogger("outpost.engine.accounts")
+
+AVATAR_BYTES = 2_000_000  # a profile picture larger than this is not one
+_AVATAR_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/gif": ".gif"}
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,7 @@ class AccountsService:
 
     def __init__(self, core: EngineCore) -> None:
         self._core = core
+        self._avatars: dict[str, asyncio.Task[Path | None]] = {}  # fetches under way, by address
 
     @property
     def networks(self) -> list[Network]:
@@ -198,6 +209,8 @@ class AccountsService:
                 f"or add {verified.handle} as another account.",
             )
         await self._core.secrets.write(account.secret_ref, verified.credentials)
+        if verified.avatar_url and verified.avatar_url != account.avatar_url:
+            await self._core.db.run(self._core.store.accounts.set_avatar_url, account.id, verified.avatar_url)
         return await self._set_health(account.id, verified.health)
 
     async def _save(self, network: Network, verified: VerifiedAccount, *, sandbox: bool = False) -> Account:
@@ -214,6 +227,7 @@ class AccountsService:
             secret_ref=sandbox_ref(ref) if sandbox else ref,
             created_at=self._core.clock.now(),
             health=verified.health,
+            avatar_url=verified.avatar_url,
         )
         if sandbox and not is_sandbox(account):
             raise InvalidStateError(f"{account.ref} is not on the sandbox network; it was not added.")
@@ -225,6 +239,59 @@ class AccountsService:
             raise
         self._core.events.emit(AccountDidChange(account))
         return account
+
+    # -- pictures ----------------------------------------------------------------------------------
+
+    async def avatar(self, account: Account) -> Path | None:
+        """The account's picture, fetched from the network once and kept in the data folder.
+
+        The file is named after the picture's address, so a new picture (networks give it a new
+        address) is fetched again and an unchanged one never is. Only the owner can read it
+        (0600). None when the network gave no picture or it cannot be fetched now (the card then
+        shows the account's first letter; the next refresh tries again).
+        """
+        url = account.avatar_url
+        if not url or urlsplit(url).scheme not in ("http", "https"):
+            return None
+        if url not in self._avatars:  # two cards asking at once share one fetch
+            self._avatars[url] = asyncio.ensure_future(self._fetch_avatar(account, url))
+        task = self._avatars[url]
+        try:
+            return await asyncio.shield(task)
+        finally:
+            if task.done():
+                self._avatars.pop(url, None)
+
+    async def _fetch_avatar(self, account: Account, url: str) -> Path | None:
+        folder = self._core.data_dir / "cache" / "avatars"
+        name = hashlib.sha256(url.encode()).hexdigest()
+        found = await asyncio.to_thread(_cached, folder, name)
+        if found is not None:
+            return found
+        try:
+            kind, data = await self._download(url)
+        except httpx.HTTPError as exc:
+            log.info("the picture of %s could not be fetched: %s", account.ref, exc)
+            return None
+        if kind not in _AVATAR_TYPES or data is None:
+            log.info("the picture of %s is not one Outpost shows (%s)", account.ref, kind or "no type")
+            return None
+        path = folder / f"{name}{_AVATAR_TYPES[kind]}"
+        await asyncio.to_thread(write_private, path, data)
+        return path
+
+    async def _download(self, url: str) -> tuple[str, bytes | None]:
+        """The picture's type and bytes (None when the answer is an error or too large)."""
+        async with self._core.connections.client.stream("GET", url, follow_redirects=True) as response:
+            kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+            if not response.is_success:
+                return kind, None
+            data = b""
+            async for chunk in response.aiter_bytes():
+                data += chunk
+                if len(data) > AVATAR_BYTES:
+                    return kind, None
+            return kind, data
 
     # -- health and removal ------------------------------------------------------------------------
 
@@ -284,3 +351,9 @@ class AccountsService:
 def _app_ref(network: Network) -> str:
     """Where a network's developer app is kept in the keyring."""
     return f"devapp/{network.value}"
+
+
+def _cached(folder: Path, name: str) -> Path | None:
+    """The picture already kept under `name`, whatever its type."""
+    kept = (folder / f"{name}{suffix}" for suffix in _AVATAR_TYPES.values())
+    return next((path for path in kept if path.exists()), None)

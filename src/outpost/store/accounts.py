@@ -28,8 +28,8 @@ class AccountRepository:
             with self._db.transaction():
                 self._db.execute(
                     "INSERT INTO accounts (id, network, handle, display_name, service_url, "
-                    "target_id, secret_ref, created_at, removed_at, health) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "target_id, secret_ref, created_at, removed_at, health, avatar_url) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         account.id,
                         account.network.value,
@@ -41,6 +41,7 @@ class AccountRepository:
                         encode_time(account.created_at),
                         encode_time(account.removed_at),
                         account.health.model_dump_json(),
+                        account.avatar_url,
                     ),
                 )
         except sqlite3.IntegrityError:
@@ -86,6 +87,11 @@ class AccountRepository:
                 (health.model_dump_json(), account_id),
             )
 
+    def set_avatar_url(self, account_id: str, url: str | None) -> None:
+        """Remember where the account's picture is now (a reconnect may bring a new one)."""
+        with self._db.transaction():
+            self._db.execute("UPDATE accounts SET avatar_url = ? WHERE id = ?", (url, account_id))
+
     def mark_removed(self, account_id: str, when: datetime) -> None:
         """Remove an account from use; its posts keep pointing at it for history."""
         with self._db.transaction():
@@ -107,4 +113,5 @@ def _account(row: Row) -> Account:
         created_at=decode_time(row["created_at"]),
         removed_at=decode_time(row["removed_at"]),
         health=HealthReport.model_validate_json(row["health"]),
+        avatar_url=row["avatar_url"],
     )

@@ -89,4 +89,9 @@ ALTER TABLE media ADD COLUMN focus_y REAL NOT NULL DEFAULT 0.5;
 CREATE INDEX media_sha256 ON media (sha256);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+# v3: where the network keeps an account's picture (issue #17: avatars on the account cards).
+_V3 = """
+ALTER TABLE accounts ADD COLUMN avatar_url TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)

@@ -11,6 +11,7 @@ from outpost.domain.enums import Network
 from outpost.domain.errors import KnownError
 from outpost.domain.models import Account
 from outpost.engine import AddAccountRequest, DeveloperApp, Engine, Removal
+from outpost.gui.avatars import Avatars
 from outpost.gui.dialogs.add_account import AddAccountDialog
 from outpost.gui.health.card import AccountCard
 from outpost.gui.links import browser_opener
@@ -35,6 +36,8 @@ class HealthPanel(QWidget):
         self.messages = messages
         self.engine = engine
         self.cards: dict[str, AccountCard] = {}
+        self.avatars = Avatars(engine, self)  # each picture fetched once, kept by the engine
+        self.avatars.did_load.connect(self._picture_ready)
         add = QPushButton("Add account…")
         add.setObjectName("add_account")
         add.clicked.connect(self.add_account)
@@ -72,9 +75,15 @@ class HealthPanel(QWidget):
         self.cards.clear()
         for account in accounts:
             card = AccountCard(account, self)
+            card.avatar.set_picture(self.avatars.get(account))
             self.list.insertWidget(self.list.count() - 1, card)
             self.cards[account.id] = card
         self.empty.setVisible(not accounts)
+
+    def _picture_ready(self, account_id: str) -> None:
+        """An account's picture arrived: show it on its card (if the card is still there)."""
+        if (card := self.cards.get(account_id)) is not None:
+            card.avatar.set_picture(self.avatars.get(card.account))
 
     def _run(self, coro: Coroutine[Any, Any, object], done: str) -> None:
         def succeeded(_: object) -> None:
