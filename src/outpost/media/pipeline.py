@@ -54,6 +54,12 @@ def _stop_resource_tracker() -> None:
         stop()
 
 
+def _real_stat(path: str) -> tuple[str, os.stat_result]:
+    """The file's real path (as `inspect` names it: user folder expanded, links followed) and stat."""
+    real = os.path.realpath(os.path.expanduser(path))
+    return real, os.stat(real)
+
+
 class MediaPipeline:
     """Inspects files, reports compatibility, prepares per-network copies, makes thumbnails.
 
@@ -126,14 +132,16 @@ class MediaPipeline:
     async def inspect(self, path: str, *, field: str = "media") -> MediaInfo:
         """What the file is (ValidationError naming `field` if it is not usable media).
 
-        Remembered per (path, size, mtime), so checking a post as it is typed never decodes or
-        hashes the same file twice; a changed file is looked at again.
+        Remembered per (file, size, mtime), so checking a post as it is typed never decodes or
+        hashes the same file twice; a changed file is looked at again. The file is its real path:
+        the command line's `photo.png` and the post's absolute path to it are one file, looked
+        at once (a photo post was decoded and hashed twice, issue #26).
         """
         try:
-            stat = await asyncio.to_thread(os.stat, path)
+            real, stat = await asyncio.to_thread(_real_stat, path)
         except OSError:
             return await asyncio.to_thread(inspect, path, field=field)  # let inspect word the error
-        key = (path, stat.st_size, stat.st_mtime_ns)
+        key = (real, stat.st_size, stat.st_mtime_ns)
         if key not in self._seen:
             self._seen[key] = await self._look(path, field)
         return self._seen[key]

@@ -231,3 +231,15 @@ async def test_a_sideways_photos_thumbnail_stands_upright_and_is_made_once(
     made = thumbnail.stat().st_mtime_ns
     assert await chosen.thumbnail(await chosen.inspect(str(source))) == thumbnail
     assert thumbnail.stat().st_mtime_ns == made  # from the cache the second time
+
+
+async def test_a_file_named_relatively_and_absolutely_is_looked_at_once(
+    in_process: MediaPipeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = located_photo(tmp_path / "photo.jpg")
+    monkeypatch.chdir(tmp_path)
+    as_typed = await in_process.inspect("photo.jpg")  # the command line's --media photo.jpg
+    assert as_typed.path == str(source)
+    assert await in_process.inspect(str(source)) is as_typed  # the post's path: remembered
+    source.write_bytes(source.read_bytes() + b"\0")  # changed: looked at again
+    assert await in_process.inspect(str(source)) is not as_typed
