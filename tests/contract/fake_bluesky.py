@@ -33,7 +33,7 @@ class FakePds:
     requests: list[httpx.Request] = field(default_factory=list)
     fail_next_create: list[httpx.Response] = field(default_factory=list)
     active: bool = True
-    avatar: str | None = "https://cdn.bsky.example/img/avatar/plain/did:plc:alice/bafkavatar@jpeg"
+    avatar: str | None = None  # the profile picture's address, if the profile has one
     _n: itertools.count[int] = field(default_factory=lambda: itertools.count(2))
 
     def transport(self) -> httpx.MockTransport:

@@ -94,7 +94,6 @@ class FakeLinkedIn:
                 "name": "Alice Example",
                 "given_name": "Alice",
                 "family_name": "Example",
-                "picture": "https://media.licdn.example/dms/image/alice/profile-displayphoto",
             }
         }
     )

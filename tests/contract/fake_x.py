@@ -94,11 +94,8 @@ class FakeX:
     users: dict[str, dict[str, str]] = field(
         default_factory=lambda: {"alice": {"id": "1001", "username": "alice_x", "name": "Alice X"}}
     )
-    user_fields: dict[str, dict[str, str]] = field(  # returned only when `user.fields` names them
-        default_factory=lambda: {
-            "alice": {"profile_image_url": "https://pbs.twimg.example/profile_images/1/alice_normal.jpg"}
-        }
-    )
+    # Optional fields (profile_image_url…) per user, returned only when `user.fields` names them.
+    user_fields: dict[str, dict[str, str]] = field(default_factory=dict)
     oauth: AuthorizationServer = field(default_factory=AuthorizationServer)
     tweets: list[Tweet] = field(default_factory=list)
     uploads: dict[str, Upload] = field(default_factory=dict)

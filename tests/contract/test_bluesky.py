@@ -224,8 +224,13 @@ async def test_removing_says_where_to_delete_the_app_password(
 
 
 async def test_the_profile_picture_is_read_at_sign_in_and_missing_one_is_no_problem(
-    engine: Engine, alice: Account, pds: FakePds
+    engine: Engine, pds: FakePds
 ) -> None:
+    pds.avatar = "https://cdn.bsky.example/img/avatar/plain/did:plc:alice/bafkavatar@jpeg"
+    alice = await engine.accounts.add(
+        Network.BLUESKY,
+        AddAccountRequest(handle="alice.example", app_password=pds.app_password, service_url=PDS),
+    )
     assert alice.avatar_url == pds.avatar
     profile = next(r for r in pds.requests if r.url.path.endswith("app.bsky.actor.getProfile"))
     assert profile.url.params["actor"] == pds.did

@@ -362,5 +362,9 @@ async def test_a_fresh_sign_in_is_healthy_and_says_when_it_ends(alice: Account, 
     assert alice.health.sign_in_ends_at == clock.now() + timedelta(days=60)
 
 
-async def test_a_members_picture_comes_from_userinfo(alice: Account, server: FakeLinkedIn) -> None:
-    assert alice.avatar_url == server.members["alice"]["picture"]
+async def test_a_members_picture_comes_from_userinfo(engine: Engine, server: FakeLinkedIn) -> None:
+    picture = "https://media.licdn.example/dms/image/alice/profile-displayphoto"
+    server.members["alice"]["picture"] = picture
+    access, _ = server.oauth.issue("alice", MEMBER_SCOPES, CLIENT_ID)
+    alice = await engine.accounts.add(Network.LINKEDIN, AddAccountRequest(access_token=access))
+    assert alice.avatar_url == picture

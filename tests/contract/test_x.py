@@ -476,7 +476,11 @@ async def test_a_refresh_raced_by_another_outpost_process_uses_that_process_toke
     assert (await engine.accounts.get(alice.id)).health.state is HealthState.OK
 
 
-async def test_the_accounts_picture_is_asked_for_by_name(alice: Account, server: FakeX) -> None:
-    assert alice.avatar_url == server.user_fields["alice"]["profile_image_url"]
+async def test_the_accounts_picture_is_asked_for_by_name(engine: Engine, server: FakeX) -> None:
+    picture = "https://pbs.twimg.example/profile_images/1/alice_normal.jpg"
+    server.user_fields["alice"] = {"profile_image_url": picture}
+    access, _ = server.oauth.issue("alice", SCOPES, CLIENT_ID)
+    alice = await engine.accounts.add(Network.X, AddAccountRequest(access_token=access))
+    assert alice.avatar_url == picture
     me = next(r for r in server.requests if r.url.path == "/2/users/me")
     assert me.url.params["user.fields"] == "profile_image_url"  # X sends it only when asked
