@@ -33,7 +33,9 @@ class FakePds:
     requests: list[httpx.Request] = field(default_factory=list)
     fail_next_create: list[httpx.Response] = field(default_factory=list)
     active: bool = True
+    display_name: str = "Alice"  # the profile's displayName
     avatar: str | None = None  # the profile picture's address, if the profile has one
+    fail_profile: bool = False  # getProfile answers 502, as when the PDS cannot reach the AppView
     _n: itertools.count[int] = field(default_factory=lambda: itertools.count(2))
 
     def transport(self) -> httpx.MockTransport:
@@ -98,10 +100,12 @@ class FakePds:
 
     def app_bsky_actor_getProfile(self, request: httpx.Request) -> httpx.Response:
         """The AppView's profile (the PDS passes the call on); `avatar` only if one is set."""
+        if self.fail_profile:
+            return httpx.Response(502, json={"error": "UpstreamFailure", "message": "appview unreachable"})
         actor = parse_qs(urlsplit(str(request.url)).query).get("actor", [""])[0]
         if actor not in (self.did, self.handle):
             return httpx.Response(400, json={"error": "InvalidRequest", "message": "Profile not found"})
-        profile = {"did": self.did, "handle": self.handle, "displayName": "Alice"}
+        profile = {"did": self.did, "handle": self.handle, "displayName": self.display_name}
         return self._auth(request) or httpx.Response(
             200, json=profile | ({"avatar": self.avatar} if self.avatar else {})
         )

@@ -231,7 +231,7 @@ async def test_the_profile_picture_is_read_at_sign_in_and_missing_one_is_no_prob
         Network.BLUESKY,
         AddAccountRequest(handle="alice.example", app_password=pds.app_password, service_url=PDS),
     )
-    assert alice.avatar_url == pds.avatar
+    assert (alice.avatar_url, alice.display_name) == (pds.avatar, "Alice")  # the profile's
     profile = next(r for r in pds.requests if r.url.path.endswith("app.bsky.actor.getProfile"))
     assert profile.url.params["actor"] == pds.did
     await engine.accounts.remove(alice.id)
@@ -241,3 +241,10 @@ async def test_the_profile_picture_is_read_at_sign_in_and_missing_one_is_no_prob
         AddAccountRequest(handle="alice.example", app_password=pds.app_password, service_url=PDS),
     )
     assert again.avatar_url is None and again.health.state.value == "ok"
+    pds.fail_profile = True  # the AppView cannot be reached: named by the handle, no picture
+    await engine.accounts.remove(again.id)
+    third = await engine.accounts.add(
+        Network.BLUESKY,
+        AddAccountRequest(handle="alice.example", app_password=pds.app_password, service_url=PDS),
+    )
+    assert (third.display_name, third.avatar_url) == ("alice.example", None)

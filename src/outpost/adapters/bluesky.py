@@ -142,29 +142,31 @@ class BlueskyAdapter(NetworkAdapter):
         service = (request.service_url or api_base(Network.BLUESKY, DEFAULT_SERVICE)).rstrip("/")
         session = await self._create_session(service, request.handle.lstrip("@"), request.app_password)
         credentials = _credentials(session, service=service, app_password=request.app_password)
+        profile = await self._profile(credentials)
         return VerifiedAccount(
             handle=str(session["handle"]),
-            display_name=str(session["handle"]),
+            display_name=text_or_none(profile.get("displayName")) or str(session["handle"]),
             service_url=credentials["pds"],
             credentials=credentials,
             health=HealthReport.summarise(
                 is_active_user=session.get("active", True) is not False, checked_at=self.clock.now()
             ),
-            avatar_url=await self._avatar(credentials),
+            avatar_url=text_or_none(profile.get("avatar")),
         )
 
-    async def _avatar(self, credentials: dict[str, str]) -> str | None:
-        """The profile picture's address (`app.bsky.actor.getProfile`, passed on to the AppView).
+    async def _profile(self, credentials: dict[str, str]) -> dict[str, Any]:
+        """The account's display name and picture (`app.bsky.actor.getProfile`, via the AppView).
 
-        None when the profile cannot be read: a missing picture is no reason to refuse a sign-in.
+        Empty when the profile cannot be read: a missing name or picture is no reason to refuse a
+        sign-in (the handle names the account then).
         """
         try:
             query = {"params": {"actor": credentials["did"]}}
             response = await self._send_authed(credentials, "GET", "app.bsky.actor.getProfile", None, query)
             profile = response.json() if response.is_success else None
         except (PublishError, ValueError):
-            return None
-        return text_or_none(profile.get("avatar")) if isinstance(profile, dict) else None
+            return {}
+        return profile if isinstance(profile, dict) else {}
 
     async def _create_session(self, service: str, identifier: str, password: str) -> dict[str, Any]:
         request = self.client.build_request(
