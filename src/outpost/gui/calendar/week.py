@@ -433,7 +433,7 @@ class WeekHeader(QWidget):
 
 
 class WeekView(QWidget):
-    """The header over the scrolling 24-hour grid, opened at the working day (07:00)."""
+    """The header over the scrolling 24-hour grid, opened at the working day (07:00) or at now."""
 
     def __init__(self, grid: WeekGrid) -> None:
         super().__init__()
@@ -456,11 +456,13 @@ class WeekView(QWidget):
         self._opened = False
 
     def showEvent(self, event: QShowEvent) -> None:
-        """The first time on screen: open at 07:00, where a working day starts."""
+        """The first time on screen: open at 07:00, where a working day starts, or near now."""
         super().showEvent(event)
         if not self._opened:
             self._opened = True
-            self.scroller.verticalScrollBar().setValue(7 * HOUR - 12)
+            now = self.grid.now().astimezone(self.grid.zone)
+            hour = now.hour - 2 if now.date() in self.grid.days and now.hour >= 9 else 7
+            self.scroller.verticalScrollBar().setValue(hour * HOUR - 12)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Keep the header's columns over the grid's."""

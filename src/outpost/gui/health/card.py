@@ -70,6 +70,9 @@ class Pill(QWidget):
         self.tone = tone
         self._text = text
         self.setAccessibleName(text)
+        bold = QFont(self.font())
+        bold.setBold(True)
+        self.setFont(bold)  # measured as drawn
 
     def text(self) -> str:
         """What the pill says."""
@@ -82,9 +85,6 @@ class Pill(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         """The pill in its tone's colour for this palette."""
         painter = QPainter(self)
-        font = QFont(self.font())
-        font.setBold(True)
-        painter.setFont(font)
         draw_pill(painter, self.rect(), self._text, tone_colour(self.tone, self.palette()))
         painter.end()
 
