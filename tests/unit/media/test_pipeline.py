@@ -243,3 +243,14 @@ async def test_a_file_named_relatively_and_absolutely_is_looked_at_once(
     assert await in_process.inspect(str(source)) is as_typed  # the post's path: remembered
     source.write_bytes(source.read_bytes() + b"\0")  # changed: looked at again
     assert await in_process.inspect(str(source)) is not as_typed
+
+
+@linux_only
+async def test_warming_up_starts_the_worker_before_any_file_and_a_command_never_has_one(
+    pipeline: MediaPipeline, in_process: MediaPipeline
+) -> None:
+    before = children()
+    in_process.warm_up()
+    assert children() == before and not in_process.has_worker
+    pipeline.warm_up()
+    assert pipeline.has_worker and children() - before
