@@ -36,6 +36,9 @@ def release_qt_objects() -> None:
     server's thread in a later test, where Qt warns "QObject::~QObject: Timers cannot be stopped
     from another thread" (or crashes). Windows a test did not register are closed too.
     """
+    # Mime data a test put on the clipboard (QMimeData made in Python) crashes the interpreter
+    # when the application is destroyed at exit (PySide6 6.12, offscreen): empty it after each test.
+    QApplication.clipboard().clear()
     _close_windows()  # its own function: a loop variable here would keep the last window alive
     for _ in range(10):  # collecting a cycle can post deletions, and deleting can free cycles
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

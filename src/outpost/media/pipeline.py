@@ -271,8 +271,10 @@ class MediaPipeline:
         if info.kind is MediaKind.DOCUMENT:
             return None
         path = self.cache.thumb_path(info.sha256)
+        # The copy made while inspecting serves once, and only now: kept longer, it would outlive
+        # the file (a picture deleted and swept from the cache must not come back from memory).
+        data = self._thumbnails.pop(info.sha256, None)
         if not path.exists():
-            data = self._thumbnails.pop(info.sha256, None)
             if data is None:
                 data = await self._cpu(thumbnail_bytes, info)
             await asyncio.to_thread(self.cache.write, path, data)
