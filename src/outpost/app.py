@@ -124,6 +124,7 @@ async def _main(app: QApplication, first: QMainWindow, data_dir: Path, stop: _St
         window.refresh()
         await window.resume()
         await window.open_composer()
+        engine.media.warm_up()  # the first photo dropped shows without waiting for a new worker
         await closing.wait()
     finally:
         window.hide()
