@@ -20,6 +20,7 @@ import httpx
 from outpost.adapters.base import (
     AccountContext,
     AddAccountRequest,
+    MediaHost,
     NetworkAdapter,
     PartRequest,
     UploadedMedia,
@@ -178,8 +179,15 @@ class FakeAdapter(NetworkAdapter):
 
     network = Network.MASTODON
 
-    def __init__(self, client: httpx.AsyncClient, remote: FakeNetwork, *, clock: Clock) -> None:
-        super().__init__(client, clock=clock)
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        remote: FakeNetwork,
+        *,
+        clock: Clock,
+        media_host: MediaHost | None = None,
+    ) -> None:
+        super().__init__(client, clock=clock, media_host=media_host)
         self.remote = remote
         self.idempotent_publish = remote.idempotent  # type: ignore[misc]
         self.network = remote.network  # type: ignore[misc]

@@ -384,3 +384,12 @@ def test_usage_errors_exit_2(cli: Cli, capsys: pytest.CaptureFixture[str]) -> No
         main(["post", "frobnicate"])
     assert caught.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_targets_of_a_single_profile_account_is_the_profile_itself(cli: Cli) -> None:
+    account = cli.add_alice()
+    targets = cli("accounts", "targets", str(account["id"]))
+    assert targets == [
+        {"id": account["handle"], "name": account["display_name"] or account["handle"], "kind": "profile"}
+    ]
+    cli("accounts", "targets", "mastodon:nobody@nowhere", expect=2)

@@ -17,11 +17,11 @@ from typing import ClassVar, Protocol
 import httpx
 
 from outpost.auth.oauth import OpenUrl
-from outpost.domain.accounts import AddAccountRequest, Credentials, DeveloperApp
+from outpost.domain.accounts import AccountTarget, AddAccountRequest, Credentials, DeveloperApp
 from outpost.domain.capabilities import Capabilities
 from outpost.domain.clock import Clock
 from outpost.domain.enums import Network
-from outpost.domain.errors import InvalidStateError, Problem
+from outpost.domain.errors import InvalidStateError, Problem, ValidationError
 from outpost.domain.models import Account, HealthReport, MediaAsset, Options, Post, PublishedPart, Target
 from outpost.domain.validation import validate_target
 
@@ -33,7 +33,10 @@ __all__ = [
     "CredentialVault",
     "Credentials",
     "DeveloperApp",
+    "HostedFile",
+    "MediaHost",
     "NetworkAdapter",
+    "NoMediaHost",
     "PartRequest",
     "Progress",
     "UploadedMedia",
@@ -51,6 +54,64 @@ class CredentialVault(Protocol):
 
     async def write(self, ref: str, credentials: Credentials) -> None:
         """Store credentials under `ref`, replacing what was there."""
+
+
+@dataclass(frozen=True)
+class HostedFile:
+    """A file on the creator's public media host, for a network to fetch by URL.
+
+    Attributes:
+        url: a presigned GET URL (expires at `expires_at`, within the hour); hand it to the network.
+        key: the object's random key in the bucket, to delete it once the network has it.
+    """
+
+    url: str
+    key: str
+    expires_at: datetime
+
+
+#: How to set a media host, said wherever one is missing.
+SET_MEDIA_HOST = (
+    "set a public media host first: `outpost media-host set --endpoint URL --bucket NAME "
+    "--access-key-id ID --secret-stdin` (or Settings → Media host)"
+)
+
+
+class MediaHost(Protocol):
+    """The creator's S3-compatible bucket, for networks that fetch media from a public URL.
+
+    Instagram and Threads (and TikTok photo posts) never receive file bytes: they download the
+    file from a URL. An adapter puts the file here, hands the network `HostedFile.url`, and
+    deletes it once the network has fetched it (its container finished) or the post failed.
+    """
+
+    @property
+    def configured(self) -> bool:
+        """Whether the creator has set a media host (validation says how to set one if not)."""
+
+    async def put(self, asset: MediaAsset, progress: Progress | None = None) -> HostedFile:
+        """Upload `asset` under a random key; the URL expires within the hour."""
+
+    async def delete(self, hosted: HostedFile) -> None:
+        """Remove the object (never raises for an object already gone)."""
+
+
+class NoMediaHost:
+    """What adapters get while no media host is set: it refuses with how to set one."""
+
+    @property
+    def configured(self) -> bool:
+        """Never."""
+        return False
+
+    async def put(self, asset: MediaAsset, progress: Progress | None = None) -> HostedFile:
+        """Refuse: there is nowhere public to put the file."""
+        raise ValidationError.single(
+            "media_host", f"This network fetches media from a public URL: {SET_MEDIA_HOST}."
+        )
+
+    async def delete(self, hosted: HostedFile) -> None:
+        """Nothing was put, so nothing to delete."""
 
 
 class AccountContext:
@@ -139,10 +200,18 @@ class NetworkAdapter(ABC):
     #: create whose outcome is unknown without asking the person to look themselves.
     can_find_posts: ClassVar[bool] = False
 
-    def __init__(self, client: httpx.AsyncClient, *, clock: Clock, api_base: str | None = None) -> None:
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        *,
+        clock: Clock,
+        api_base: str | None = None,
+        media_host: MediaHost | None = None,
+    ) -> None:
         self.client = client
         self.clock = clock
         self.api_base = api_base
+        self.media_host: MediaHost = media_host or NoMediaHost()
 
     @abstractmethod
     async def capabilities(self, ctx: AccountContext | None) -> Capabilities:
@@ -173,6 +242,21 @@ class NetworkAdapter(ABC):
             f"Signing in to {self.network.label} through the browser is not available in this version; "
             f"add the account with `outpost accounts add {self.network.value} …` instead."
         )
+
+    async def list_targets(self, ctx: AccountContext) -> list[AccountTarget]:
+        """What this account can publish to where one sign-in reaches several (`accounts targets`).
+
+        Facebook Pages, LinkedIn organizations, YouTube channels, Pinterest boards; networks where
+        an account is one profile list just that profile.
+        """
+        account = ctx.account
+        return [
+            AccountTarget(
+                id=account.target_id or account.handle,
+                name=account.display_name or account.handle,
+                kind="profile",
+            )
+        ]
 
     async def revoke(self, ctx: AccountContext) -> str:
         """Ask the network to cut Outpost's access for this account (called before its secrets go).

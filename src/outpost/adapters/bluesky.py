@@ -34,6 +34,7 @@ from outpost.adapters import bluesky_text
 from outpost.adapters.base import (
     AccountContext,
     AddAccountRequest,
+    MediaHost,
     NetworkAdapter,
     PartRequest,
     Progress,
@@ -110,9 +111,10 @@ class BlueskyAdapter(NetworkAdapter):
         *,
         clock: Clock,
         api_base: str | None = None,
+        media_host: MediaHost | None = None,
         fetch_cards: bool = True,
     ) -> None:
-        super().__init__(client, clock=clock, api_base=api_base)
+        super().__init__(client, clock=clock, api_base=api_base, media_host=media_host)
         self.fetch_cards = fetch_cards
 
     # -- rules ---------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from outpost.adapters.base import (
     AccountContext,
     AddAccountRequest,
     DeveloperApp,
+    MediaHost,
     PartRequest,
     Progress,
     UploadedMedia,
@@ -103,10 +104,11 @@ class LinkedInAdapter(OAuthAppAdapter):
         *,
         clock: Clock,
         api_base: str | None = None,
+        media_host: MediaHost | None = None,
         poll_s: float = PROCESSING_POLL_S,
     ) -> None:
         """Make the adapter; `poll_s` is the wait between media status checks (tests shorten it)."""
-        super().__init__(client, clock=clock, api_base=api_base)
+        super().__init__(client, clock=clock, api_base=api_base, media_host=media_host)
         self._poll_s = poll_s
 
     # -- rules ---------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from outpost.adapters.base import (
     AccountContext,
     AddAccountRequest,
     DeveloperApp,
+    MediaHost,
     NetworkAdapter,
     PartRequest,
     Progress,
@@ -176,10 +177,11 @@ class MastodonAdapter(NetworkAdapter):
         *,
         clock: Clock,
         api_base: str | None = None,
+        media_host: MediaHost | None = None,
         media_poll_s: float = MEDIA_POLL_S,
         media_poll_max_s: float = MEDIA_POLL_MAX_S,
     ) -> None:
-        super().__init__(client, clock=clock, api_base=api_base)
+        super().__init__(client, clock=clock, api_base=api_base, media_host=media_host)
         self._instances: dict[str, tuple[datetime, InstanceRules]] = {}  # server → (read at, rules)
         self.media_poll_s = media_poll_s
         self.media_poll_max_s = media_poll_max_s

@@ -13,7 +13,14 @@ from typing import Any, ClassVar
 
 import httpx
 
-from outpost.adapters.base import AccountContext, AddAccountRequest, Credentials, DeveloperApp, NetworkAdapter
+from outpost.adapters.base import (
+    AccountContext,
+    AddAccountRequest,
+    Credentials,
+    DeveloperApp,
+    MediaHost,
+    NetworkAdapter,
+)
 from outpost.adapters.http import send
 from outpost.adapters.tokens import TokenEndpoint, TokenKeeper, missing_app_message, sign_in, with_overrides
 from outpost.auth.oauth import OpenUrl
@@ -43,10 +50,17 @@ class OAuthAppAdapter(NetworkAdapter):
     #: X's confidential clients authenticate with HTTP Basic; LinkedIn sends the secret in the form.
     basic_auth_with_secret: ClassVar[bool] = False
 
-    def __init__(self, client: httpx.AsyncClient, *, clock: Clock, api_base: str | None = None) -> None:
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        *,
+        clock: Clock,
+        api_base: str | None = None,
+        media_host: MediaHost | None = None,
+    ) -> None:
         self.provider = with_overrides(PROVIDERS[self.network])
         self._api = (api_base or self.provider.api_url or "").rstrip("/")
-        super().__init__(client, clock=clock, api_base=self._api)
+        super().__init__(client, clock=clock, api_base=self._api, media_host=media_host)
         self._endpoint = TokenEndpoint(
             self.network,
             self.provider.token_url,

@@ -37,6 +37,7 @@ from outpost.adapters.base import (
     AccountContext,
     AddAccountRequest,
     DeveloperApp,
+    MediaHost,
     PartRequest,
     Progress,
     UploadedMedia,
@@ -121,6 +122,7 @@ class XAdapter(OAuthAppAdapter):
         *,
         clock: Clock,
         api_base: str | None = None,
+        media_host: MediaHost | None = None,
         poll_scale: float = 1.0,
         reply_retry_s: float = 5.0,
     ) -> None:
@@ -129,7 +131,7 @@ class XAdapter(OAuthAppAdapter):
         `poll_scale` scales X's `check_after_secs` and `reply_retry_s` is the thread pause;
         production keeps what X asks for.
         """
-        super().__init__(client, clock=clock, api_base=api_base)
+        super().__init__(client, clock=clock, api_base=api_base, media_host=media_host)
         self._poll_scale = poll_scale
         self._reply_retry_s = reply_retry_s
 

@@ -153,6 +153,15 @@ def _expiry(value: str | None) -> datetime | None:
     return parsed
 
 
+async def _accounts_targets(engine: Engine, args: argparse.Namespace) -> Outcome:
+    account = await engine.accounts.get(args.account)
+    targets = await engine.accounts.targets(account.id)
+    text = "\n".join(f"{t.id}  {t.name} ({t.kind})" for t in targets) or (
+        f"{account.ref} reaches nothing it can publish to."
+    )
+    return Outcome([t.as_dict() for t in targets], text)
+
+
 async def _accounts_check(engine: Engine, args: argparse.Namespace) -> Outcome:
     accounts = await engine.accounts.check(args.account)
     broken = [a for a in accounts if a.health.state is HealthState.BROKEN]
@@ -438,6 +447,7 @@ _HANDLERS: dict[tuple[str, str | None], Handler] = {
     ("accounts", "connect"): _accounts_connect,
     ("accounts", "add"): _accounts_add,
     ("accounts", "check"): _accounts_check,
+    ("accounts", "targets"): _accounts_targets,
     ("accounts", "remove"): _accounts_remove,
     ("post", "create"): _post_create,
     ("post", "list"): _post_list,

@@ -160,6 +160,10 @@ def _accounts(parser: argparse.ArgumentParser) -> None:
     check.add_argument("account", nargs="?", metavar="ACCOUNT", help=f"{_ACCOUNT}; default: every account")
     remove = _leaf(actions, "remove", "remove an account and delete its secrets")
     remove.add_argument("account", metavar="ACCOUNT", help=_ACCOUNT)
+    targets = _leaf(
+        actions, "targets", "what the account can publish to: Pages, organizations, boards, channels"
+    )
+    targets.add_argument("account", metavar="ACCOUNT", help=_ACCOUNT)
 
 
 def _apps(parser: argparse.ArgumentParser) -> None:

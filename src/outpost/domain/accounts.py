@@ -30,6 +30,25 @@ _SANDBOX_HANDLES = frozenset({SANDBOX_BLUESKY_HANDLE, SANDBOX_X_HANDLE, SANDBOX_
 
 
 @dataclass(frozen=True)
+class AccountTarget:
+    """One thing an account can publish to (`outpost accounts targets`): a Page, a board.
+
+    Attributes:
+        id: what `--target` takes (a Facebook Page id, a LinkedIn organization URN, a board id).
+        name: the name people know it by.
+        kind: `profile`, `page`, `organization`, `channel`, `board` or `section`.
+    """
+
+    id: str
+    name: str
+    kind: str
+
+    def as_dict(self) -> dict[str, str]:
+        """The contract's JSON shape: {id, name, kind}."""
+        return {"id": self.id, "name": self.name, "kind": self.kind}
+
+
+@dataclass(frozen=True)
 class DeveloperApp:
     """The person's own developer app at a network (kept in the keyring as `devapp/<network>`).
 

@@ -5,7 +5,7 @@ back (an `AddAccountRequest`, a `DeveloperApp`, a `MediaInfo`), so the window an
 import from here and never from `adapters/` or `media/` (docs/architecture.md, the import contracts).
 """
 
-from outpost.domain.accounts import AddAccountRequest, DeveloperApp
+from outpost.domain.accounts import AccountTarget, AddAccountRequest, DeveloperApp
 from outpost.domain.media_info import MediaInfo, MediaKind
 from outpost.engine.accounts import AccountsService, Removal
 from outpost.engine.composer import MediaInput, PostChanges, PostInput, When
@@ -13,6 +13,7 @@ from outpost.engine.engine import Engine
 from outpost.engine.posts import PostsService
 
 __all__ = [
+    "AccountTarget",
     "AccountsService",
     "AddAccountRequest",
     "DeveloperApp",

@@ -21,7 +21,7 @@ from outpost.adapters.base import AddAccountRequest, DeveloperApp, VerifiedAccou
 from outpost.auth.oauth import OpenUrl, open_in_browser
 from outpost.auth.providers import DEFAULT_PORT
 from outpost.auth.secrets import sandbox_ref
-from outpost.domain.accounts import is_sandbox
+from outpost.domain.accounts import AccountTarget, is_sandbox
 from outpost.domain.capabilities import Capabilities
 from outpost.domain.enums import Network
 from outpost.domain.errors import (
@@ -294,6 +294,12 @@ class AccountsService:
             return kind, data
 
     # -- health and removal ------------------------------------------------------------------------
+
+    async def targets(self, ref: str) -> builtins.list[AccountTarget]:
+        """What the account can publish to (Pages, organizations, channels, boards), from its network."""
+        account = await self.get(ref)
+        connections = self._core.connections
+        return await connections.adapter(account.network).list_targets(connections.context(account))
 
     async def check(self, ref: str | None = None) -> builtins.list[Account]:
         """Ask each network (or the one account named) whether the connection works."""

@@ -28,6 +28,7 @@ from types import TracebackType
 import httpx
 from pydantic import ValidationError as PydanticValidationError
 
+from outpost.adapters.base import MediaHost
 from outpost.adapters.http import build_client
 from outpost.adapters.registry import AdapterRegistry, default_registry
 from outpost.auth.secrets import KeyringSecretStore, SecretStore, SecretVault, with_sandbox_store
@@ -94,6 +95,7 @@ class Engine:
         settings: Settings,
         client: httpx.AsyncClient,
         media_in_process: bool = False,
+        media_host: MediaHost | None = None,
     ) -> None:
         vault = SecretVault(secrets)
         self._core = EngineCore(
@@ -103,7 +105,7 @@ class Engine:
             clock=clock,
             events=EventBus(),
             secrets=vault,
-            connections=Connections(registry, client, vault, clock),
+            connections=Connections(registry, client, vault, clock, media_host),
             settings=settings,
         )
         self._lock = InstanceLock(run_dir(data_dir))
@@ -147,11 +149,14 @@ class Engine:
         clock: Clock | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         media_in_process: bool = False,
+        media_host: MediaHost | None = None,
     ) -> Engine:
         """An engine over the data folder `data_dir` (created if needed).
 
         `media_in_process`: decode and re-encode media in this process (one-shot commands: no
         window to keep smooth, no interpreter to start) instead of a worker process (the window).
+        `media_host`: the public bucket for networks that fetch media by URL (tests hand one in;
+        otherwise the one set with `outpost media-host set`, if any).
         """
         make_data_folder_private(data_dir)  # posts are private until published (issue #25)
         settings = load_settings(data_dir)
@@ -166,6 +171,7 @@ class Engine:
             settings=settings,
             client=build_client(transport),
             media_in_process=media_in_process,
+            media_host=media_host,
         )
 
     async def __aenter__(self) -> Engine:
