@@ -27,7 +27,8 @@ Stream = int | IO[Any] | None
 
 def outpost_env(keyring: Path | None = None, **extra: str) -> dict[str, str]:
     """The environment for the program: this checkout, the file keyring (if given), `extra`."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # This checkout's src/ first: a git worktree's program, not the one the editable install names.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
     if keyring is not None:
         env |= {
             "PYTHON_KEYRING_BACKEND": "tests.support.filekeyring.FileKeyring",

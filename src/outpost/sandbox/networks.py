@@ -12,10 +12,7 @@ cannot ship without its simulation.
 
 from __future__ import annotations
 
-import itertools
-import json
-from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import unquote
 
 from outpost.domain.accounts import (
@@ -24,6 +21,9 @@ from outpost.domain.accounts import (
     AddAccountRequest,
 )
 from outpost.domain.enums import Network
+from outpost.sandbox.simulation import Answer, Received, Request, Shared, Simulation
+
+__all__ = ["SIMULATIONS", "Answer", "Received", "Request", "Shared", "Simulation"]
 
 MASTODON_HANDLE = "you"
 BLUESKY_HANDLE = SANDBOX_BLUESKY_HANDLE  # the domain knows it too: it tells sandbox accounts apart
@@ -32,83 +32,6 @@ APP_PASSWORD = "sand-box0-sand-box0"
 X_TOKEN = "sandbox-x-token"
 LINKEDIN_TOKEN = "sandbox-linkedin-token"
 DISPLAY_NAME = "You (sandbox)"  # LinkedIn makes its handle from it: "you-sandbox"
-
-
-@dataclass(frozen=True)
-class Request:
-    """One HTTP request as the sandbox received it (header names in lower case)."""
-
-    method: str
-    path: str
-    query: dict[str, str]
-    headers: dict[str, str]
-    body: bytes
-
-    def json(self) -> Any:
-        """The body as JSON ({} when empty)."""
-        return json.loads(self.body or b"{}")
-
-    def bearer(self) -> str:
-        """The token of `Authorization: Bearer …` ("" without one)."""
-        return self.headers.get("authorization", "").removeprefix("Bearer ")
-
-
-@dataclass(frozen=True)
-class Answer:
-    """What the sandbox answers: a status, a JSON payload, and any headers a network adds."""
-
-    status: int
-    payload: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
-
-    def body(self) -> bytes:
-        """The payload as JSON bytes (empty for None)."""
-        return b"" if self.payload is None else json.dumps(self.payload).encode()
-
-
-@dataclass
-class Received:
-    """What the sandbox network got: one post."""
-
-    network: str
-    text: str
-    reply_to: str | None
-    media: int
-
-
-@dataclass
-class Shared:
-    """What all simulations share: the server's address, the posts received, fresh ids."""
-
-    url: str = ""
-    posts: list[Received] = field(default_factory=list)
-    ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
-
-    def new_id(self) -> str:
-        """A new id, unique across the simulated networks."""
-        return str(next(self.ids))
-
-
-class Simulation:
-    """One simulated network: which paths it answers, how to answer, how to sign in to it."""
-
-    network: ClassVar[Network]
-    prefixes: ClassVar[tuple[str, ...]]
-
-    def __init__(self, shared: Shared) -> None:
-        self.shared = shared
-
-    def handles(self, path: str) -> bool:
-        """Whether `path` belongs to this network's API."""
-        return path.startswith(self.prefixes)
-
-    def answer(self, request: Request) -> Answer:  # pragma: no cover - every subclass answers
-        """The network's answer to `request`."""
-        raise NotImplementedError
-
-    def sign_in(self) -> AddAccountRequest:  # pragma: no cover - every subclass signs in
-        """What connects the sandbox account (made-up credentials for this simulation only)."""
-        raise NotImplementedError
 
 
 class MastodonSimulation(Simulation):
