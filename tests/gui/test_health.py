@@ -10,7 +10,7 @@ import pytest
 
 from outpost.adapters.base import AddAccountRequest
 from outpost.domain.enums import Network
-from outpost.domain.models import Account, HealthReport
+from outpost.domain.models import Account, HealthReport, QuotaLeft
 from outpost.engine import Engine
 from outpost.gui.dialogs.add_account import AddAccountDialog
 from outpost.gui.health.panel import AccountCard, HealthPanel
@@ -155,6 +155,23 @@ def test_a_card_says_when_the_sign_in_ends_and_to_reconnect_in_the_last_week(
             )
             qtbot.addWidget(advised)
             assert "Note: No refresh token." in advised.facts.text() and "problem" not in advised.facts.text()
+            quota = QuotaLeft(used=240, limit=250, unit="posts", resets_at=now + timedelta(hours=3))
+            limited = AccountCard(
+                base.model_copy(
+                    update={
+                        "health": HealthReport.summarise(
+                            checked_at=now,
+                            token_has_scopes=False,
+                            missing_permissions=("threads_content_publish",),
+                            quota=quota,
+                        )
+                    }
+                ),
+                panel,
+            )
+            qtbot.addWidget(limited)
+            assert "Missing permissions: threads_content_publish" in limited.facts.text()
+            assert "Quota left today: 10 of 250 posts, resets " in limited.facts.text()
         finally:
             await settle_ops()
             await engine.close()

@@ -35,6 +35,27 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class QuotaLeft(_Model):
+    """How much of a network's publishing quota is left (Threads 250 posts a day, YouTube units…).
+
+    Attributes:
+        used: spent in the current window.
+        limit: the window's allowance.
+        unit: what is counted, in words ("posts", "units", "videos").
+        resets_at: when the window ends (None where the network does not say).
+    """
+
+    used: int
+    limit: int
+    unit: str
+    resets_at: UtcDateTime | None = None
+
+    @property
+    def left(self) -> int:
+        """What can still be spent."""
+        return max(0, self.limit - self.used)
+
+
 class HealthReport(_Model):
     """An account connection's state, with the seeds' `connection_status` fields.
 
@@ -53,6 +74,10 @@ class HealthReport(_Model):
     checked_at: UtcDateTime | None = None
     message: str | None = None
     sign_in_ends_at: UtcDateTime | None = None
+    #: The permissions the sign-in lacks, by the network's names (e.g. "instagram_business_content_publish").
+    missing_permissions: tuple[str, ...] = ()
+    #: The publishing quota left, where the network reports one.
+    quota: QuotaLeft | None = None
 
     @property
     def sign_in_ending(self) -> bool:

@@ -215,6 +215,12 @@ class AccountCard(QFrame):
         if health.sign_in_ends_at is not None:
             soon = " — reconnect before then" if health.sign_in_ending else ""
             lines[1] += f" · Sign-in ends: {health.sign_in_ends_at.astimezone(zone):%Y-%m-%d}{soon}"
+        if health.missing_permissions:
+            lines.append(f"Missing permissions: {', '.join(health.missing_permissions)}")
+        if health.quota is not None:
+            quota = health.quota
+            resets = f", resets {when(quota.resets_at)}" if quota.resets_at else ""
+            lines.append(f"Quota left today: {quota.left} of {quota.limit} {quota.unit}{resets}")
         if health.message:
             # A healthy account's message is advice (X without a refresh token), not a problem.
             heading = "Note" if health.state is HealthState.OK else "Last problem"
