@@ -30,11 +30,13 @@ from outpost.domain.validation import validate_target
 __all__ = [
     "AccountContext",
     "AddAccountRequest",
+    "CheckpointStore",
     "CredentialVault",
     "Credentials",
     "DeveloperApp",
     "HostedFile",
     "MediaHost",
+    "MemoryCheckpoints",
     "NetworkAdapter",
     "NoMediaHost",
     "PartRequest",
@@ -114,17 +116,73 @@ class NoMediaHost:
         """Nothing was put, so nothing to delete."""
 
 
+class CheckpointStore(Protocol):
+    """Where adapters' checkpoints persist (the store); async because it is a database write."""
+
+    async def get(self, key: str) -> str | None:
+        """The value saved under `key`, if any."""
+
+    async def put(self, key: str, value: str) -> None:
+        """Save `value` under `key`, committed before returning."""
+
+    async def delete(self, key: str) -> None:
+        """Forget `key`."""
+
+
+class MemoryCheckpoints:
+    """Checkpoints that last as long as the process (an adapter used without an engine)."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, str] = {}
+
+    async def get(self, key: str) -> str | None:
+        """The value saved under `key`, if any."""
+        return self._values.get(key)
+
+    async def put(self, key: str, value: str) -> None:
+        """Save `value` under `key`."""
+        self._values[key] = value
+
+    async def delete(self, key: str) -> None:
+        """Forget `key`."""
+        self._values.pop(key, None)
+
+
 class AccountContext:
-    """What an adapter gets to act for one account: the account and its secrets.
+    """What an adapter gets to act for one account: the account, its secrets, its checkpoints.
 
     `lock` is the account's one lock: an adapter refreshes tokens while holding it, so two
     concurrent requests never refresh (and rotate) the same token twice.
     """
 
-    def __init__(self, account: Account, vault: CredentialVault, lock: asyncio.Lock) -> None:
+    def __init__(
+        self,
+        account: Account,
+        vault: CredentialVault,
+        lock: asyncio.Lock,
+        checkpoints: CheckpointStore | None = None,
+    ) -> None:
         self.account = account
         self.lock = lock
         self._vault = vault
+        self._checkpoints = checkpoints or MemoryCheckpoints()
+
+    async def checkpoint(self, name: str) -> str | None:
+        """What this account's adapter saved under `name` (e.g. an upload's session URI), if anything.
+
+        Checkpoints survive a restart: save one before a request that a crash could cut (a
+        resumable upload), read it when the work starts again, and forget it once done. Never a
+        secret (those go through `replace_credentials`).
+        """
+        return await self._checkpoints.get(f"{self.account.id}:{name}")
+
+    async def save_checkpoint(self, name: str, value: str) -> None:
+        """Remember `value` under `name` for this account, committed before returning."""
+        await self._checkpoints.put(f"{self.account.id}:{name}", value)
+
+    async def forget_checkpoint(self, name: str) -> None:
+        """Forget the checkpoint `name` (the work it resumes is finished or abandoned)."""
+        await self._checkpoints.delete(f"{self.account.id}:{name}")
 
     async def credentials(self) -> Credentials:
         """The account's current credentials (empty if none are stored)."""

@@ -8,6 +8,7 @@ import httpx
 
 from outpost.adapters.base import (
     AccountContext,
+    CheckpointStore,
     CredentialVault,
     HostedFile,
     MediaHost,
@@ -31,8 +32,10 @@ class Connections:
         vault: CredentialVault,
         clock: Clock,
         media_host: MediaHost | None = None,
+        checkpoints: CheckpointStore | None = None,
     ) -> None:
         self.registry = registry
+        self.checkpoints = checkpoints
         #: The creator's public bucket (Instagram, Threads); `NoMediaHost` until one is set.
         #: Replace it with `use_media_host`, so adapters made earlier see the new one too.
         self.media_host = _CurrentMediaHost(media_host or NoMediaHost())
@@ -57,7 +60,7 @@ class Connections:
     def context(self, account: Account) -> AccountContext:
         """What an adapter needs to act for `account`; the lock is shared by all its requests."""
         lock = self._locks.setdefault(account.id, asyncio.Lock())
-        return AccountContext(account, self.vault, lock)
+        return AccountContext(account, self.vault, lock, self.checkpoints)
 
     async def aclose(self) -> None:
         """Close every adapter and the HTTP client."""

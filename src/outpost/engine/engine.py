@@ -37,6 +37,7 @@ from outpost.domain.enums import MissedPostPolicy
 from outpost.domain.errors import Problem, StoreError, ValidationError
 from outpost.domain.models import Post
 from outpost.engine.accounts import AccountsService
+from outpost.engine.checkpoints import StoreCheckpoints
 from outpost.engine.clock import Clock, SystemClock
 from outpost.engine.connections import Connections
 from outpost.engine.core import EngineCore
@@ -98,14 +99,16 @@ class Engine:
         media_host: MediaHost | None = None,
     ) -> None:
         vault = SecretVault(secrets)
+        db = StoreWorker()
+        checkpoints = StoreCheckpoints(store, db, clock)
         self._core = EngineCore(
             data_dir=data_dir,
             store=store,
-            db=StoreWorker(),
+            db=db,
             clock=clock,
             events=EventBus(),
             secrets=vault,
-            connections=Connections(registry, client, vault, clock, media_host),
+            connections=Connections(registry, client, vault, clock, media_host, checkpoints),
             settings=settings,
         )
         self._lock = InstanceLock(run_dir(data_dir))

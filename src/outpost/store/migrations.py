@@ -94,4 +94,14 @@ _V3 = """
 ALTER TABLE accounts ADD COLUMN avatar_url TEXT;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+# v4: small notes an adapter keeps across restarts (a YouTube resumable upload's session URI, a
+# container id), written before the request they resume, so a restart goes on instead of anew.
+_V4 = """
+CREATE TABLE checkpoints (
+    key         TEXT PRIMARY KEY,
+    value       TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)

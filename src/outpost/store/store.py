@@ -7,6 +7,7 @@ from pathlib import Path
 
 from outpost.store.accounts import AccountRepository
 from outpost.store.backups import BACKUP_DIR, backup_is_due
+from outpost.store.checkpoints import CheckpointRepository
 from outpost.store.db import Database
 from outpost.store.posts import PostRepository
 
@@ -19,6 +20,7 @@ class Store:
     Attributes:
         accounts: connected accounts and their health.
         posts: posts, their media and targets.
+        checkpoints: what adapters must remember to resume after a restart.
     """
 
     def __init__(self, data_dir: Path) -> None:
@@ -26,6 +28,7 @@ class Store:
         self.db = Database(data_dir / DATABASE_FILE, backups_dir=self.backups_dir)
         self.accounts = AccountRepository(self.db)
         self.posts = PostRepository(self.db)
+        self.checkpoints = CheckpointRepository(self.db)
 
     def back_up_if_due(self, now: datetime) -> Path | None:
         """Take the daily backup if the newest is a day old (or missing); the path if one was taken."""
