@@ -11,7 +11,7 @@ import asyncio
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import ClassVar, Protocol
 
 import httpx
@@ -37,6 +37,7 @@ __all__ = [
     "HostedFile",
     "MediaHost",
     "MemoryCheckpoints",
+    "NativeSchedule",
     "NetworkAdapter",
     "NoMediaHost",
     "PartRequest",
@@ -235,6 +236,20 @@ class PartRequest:
     root: PublishedPart | None = None
 
 
+@dataclass(frozen=True)
+class NativeSchedule:
+    """The network's own scheduler: how far ahead it takes a post (issue #20, the laptop closed).
+
+    Mastodon `scheduled_at` (at least 5 minutes ahead), YouTube `publishAt`, Facebook
+    `scheduled_publish_time` (10 minutes to 30 days): a post handed over goes out with Outpost closed.
+    """
+
+    min_ahead: timedelta
+    max_ahead: timedelta | None = None
+    #: Only posts without a thread can be handed over (a reply cannot be scheduled before its parent).
+    single_part_only: bool = True
+
+
 class NetworkAdapter(ABC):
     """How Outpost talks to one network. One subclass per network.
 
@@ -257,6 +272,9 @@ class NetworkAdapter(ABC):
     #: Outpost can look through the account's recent posts (`find_published`), to settle a
     #: create whose outcome is unknown without asking the person to look themselves.
     can_find_posts: ClassVar[bool] = False
+
+    #: Where the network can hold a post and publish it itself at a time (see `NativeSchedule`).
+    native_schedule: ClassVar[NativeSchedule | None] = None
 
     def __init__(
         self,
@@ -356,6 +374,33 @@ class NetworkAdapter(ABC):
     @abstractmethod
     async def publish(self, ctx: AccountContext, part: PartRequest) -> PublishedPart:
         """Send one create request and return what the network made of it."""
+
+    # -- the network's own scheduler (only where `native_schedule` is set) -------------------------
+
+    async def schedule_on_network(
+        self, ctx: AccountContext, part: PartRequest, at: datetime
+    ) -> PublishedPart:
+        """Hand `part` (media already uploaded) to the network's scheduler to go out at `at`.
+
+        Returns the scheduled item (its id is what `reschedule`, `cancel` and `confirm` take; the
+        permalink may be None until it is out). One create request, like `publish`.
+        """
+        raise InvalidStateError(f"{self.network.label} cannot schedule posts by itself.")
+
+    async def reschedule_on_network(self, ctx: AccountContext, scheduled_id: str, at: datetime) -> None:
+        """Move a handed-over post to `at` (editing its content means cancel and hand over again)."""
+        raise InvalidStateError(f"{self.network.label} cannot schedule posts by itself.")
+
+    async def cancel_on_network(self, ctx: AccountContext, scheduled_id: str) -> None:
+        """Withdraw a handed-over post before it goes out (fine if it is already gone)."""
+        raise InvalidStateError(f"{self.network.label} cannot schedule posts by itself.")
+
+    async def confirm_on_network(self, ctx: AccountContext, scheduled_id: str) -> PublishedPart | None:
+        """After its time: the post as published (id, permalink), or None while it is not out yet.
+
+        Raises `Rejected` when the network dropped it (it will never go out).
+        """
+        raise InvalidStateError(f"{self.network.label} cannot schedule posts by itself.")
 
     async def aclose(self) -> None:  # noqa: B027 - optional hook, most adapters hold nothing
         """Release what the adapter holds (the shared HTTP client belongs to the engine)."""
