@@ -375,7 +375,7 @@ class NetworkAdapter(ABC):
     async def publish(self, ctx: AccountContext, part: PartRequest) -> PublishedPart:
         """Send one create request and return what the network made of it."""
 
-    # -- the network's own scheduler (only where `native_schedule` is set) -------------------------
+    # -- the network's own scheduler (only where `native_schedule` is set) ---------------------
 
     async def schedule_on_network(
         self, ctx: AccountContext, part: PartRequest, at: datetime
