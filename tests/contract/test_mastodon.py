@@ -242,11 +242,13 @@ async def test_unreachable_server_fails_clearly_and_keeps_the_post(
     def down() -> httpx.Response:
         raise httpx.ConnectError("connection refused")
 
-    server.fail("POST /api/v1/statuses", down, down, down)
+    server.fail("POST /api/v1/statuses", *[down] * 100)
     post = await engine.posts.create(PostInput(text="hi", accounts=(alice.id,)), When.now())
     error = post.targets[0].error
     assert post.status is PostStatus.FAILED and error is not None
     assert error.code is ErrorCode.NETWORK_UNAVAILABLE and "cannot connect to masto.example" in error.message
+    assert "will not retry on its own" in error.message
+    server.faults.clear()  # the server is back
     assert (await engine.posts.retry(post.id)).status is PostStatus.PUBLISHED
 
 

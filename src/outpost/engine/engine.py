@@ -40,6 +40,7 @@ from outpost.engine.accounts import AccountsService
 from outpost.engine.checkpoints import StoreCheckpoints
 from outpost.engine.clock import Clock, SystemClock
 from outpost.engine.connections import Connections
+from outpost.engine.connectivity import Connectivity
 from outpost.engine.core import EngineCore
 from outpost.engine.events import (
     EngineStateDidChange,
@@ -97,6 +98,7 @@ class Engine:
         client: httpx.AsyncClient,
         media_in_process: bool = False,
         media_host: MediaHost | None = None,
+        connectivity: Connectivity | None = None,
     ) -> None:
         vault = SecretVault(secrets)
         db = StoreWorker()
@@ -125,6 +127,7 @@ class Engine:
             events=self.events,
             owner=self._lock.owner,
             media=self.media,
+            connectivity=connectivity,
         )
         self._scheduler = Scheduler(
             store=store, worker=self._core.db, clock=clock, publisher=self._publisher, on_state=self._state
@@ -153,13 +156,15 @@ class Engine:
         transport: httpx.AsyncBaseTransport | None = None,
         media_in_process: bool = False,
         media_host: MediaHost | None = None,
+        connectivity: Connectivity | None = None,
     ) -> Engine:
         """An engine over the data folder `data_dir` (created if needed).
 
         `media_in_process`: decode and re-encode media in this process (one-shot commands: no
         window to keep smooth, no interpreter to start) instead of a worker process (the window).
         `media_host`: the public bucket for networks that fetch media by URL (tests hand one in;
-        otherwise the one set with `outpost media-host set`, if any).
+        otherwise the one set with `outpost media-host set`, if any). `connectivity`: whether the
+        machine is online (tests hand in one they switch).
         """
         make_data_folder_private(data_dir)  # posts are private until published (issue #25)
         settings = load_settings(data_dir)
@@ -175,6 +180,7 @@ class Engine:
             client=build_client(transport),
             media_in_process=media_in_process,
             media_host=media_host,
+            connectivity=connectivity,
         )
 
     async def __aenter__(self) -> Engine:

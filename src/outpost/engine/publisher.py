@@ -10,10 +10,17 @@ The rules that keep a post from being lost or published twice:
   blindly — unless the adapter's network deduplicates by idempotency key.
 - Thread parts are created one by one, each persisted before the next; a retry resumes after the
   last part that is known to exist.
-- Automatic retries are bounded (`MAX_TRIES` per run) with exponential backoff and full jitter;
-  a create that may have reached the network is retried only where the network is idempotent.
+- Transient failures (5xx, timeouts, refused connections) are retried with exponential backoff
+  and jitter over a horizon (`RETRY_HORIZON`, 30 minutes) that belongs to the *account*: when a
+  network is down, every post to it backs off together (no retry storm), and only once the
+  account has failed for the whole horizon does a post fail. A create that may have reached the
+  network is retried only where the network is idempotent.
 - A rate limit belongs to the account, not to one post: once a network says "wait until T",
-  every other post to that account waits too (or fails with T) instead of asking again.
+  every other post to that account waits too, and the wait is not a failed try. A reset beyond
+  the horizon fails the post with T instead of holding it.
+- With no network at all (the machine is offline) Outpost waits for connectivity instead of
+  counting failures. While a post waits, its target says when the next try is; a failed target
+  says that nothing will retry it on its own.
 
 The publisher is the one owner of publishing: the scheduler hands it due posts, the posts
 service hands it posts to publish now, and both take a post through `claim()` — the single
@@ -32,11 +39,19 @@ from datetime import datetime, timedelta
 from outpost.adapters.base import AccountContext, NetworkAdapter, PartRequest, UploadedMedia
 from outpost.domain.capabilities import Capabilities
 from outpost.domain.enums import ErrorCode, PostStatus, TargetStatus
-from outpost.domain.errors import AuthExpired, KnownError, PublishError, RateLimited, Rejected
+from outpost.domain.errors import (
+    AuthExpired,
+    KnownError,
+    NetworkUnavailable,
+    PublishError,
+    RateLimited,
+    Rejected,
+)
 from outpost.domain.models import Account, HealthReport, MediaAsset, Post, Target, TargetError
 from outpost.domain.status import derive_post_status
 from outpost.engine.clock import Clock
 from outpost.engine.connections import Connections
+from outpost.engine.connectivity import Connectivity, RouteProbe
 from outpost.engine.events import AccountHealthDidChange, EventBus, PostDidChange, UploadDidProgress
 from outpost.engine.media import MediaService
 from outpost.engine.worker import StoreWorker
@@ -44,10 +59,25 @@ from outpost.store import Store
 
 log = logging.getLogger("outpost.engine.publisher")
 
-MAX_TRIES = 3
-MAX_WAIT = timedelta(minutes=2)
+#: How long an account may keep failing before its posts fail (per account, not per request).
+RETRY_HORIZON = timedelta(minutes=30)
 BACKOFF_BASE_S = 2.0
-BACKOFF_CAP_S = 60.0
+BACKOFF_CAP_S = 300.0
+#: How often an offline machine is asked whether it is back online.
+OFFLINE_POLL_S = 15.0
+#: An offline wait this long ends in the usual back-off (a probe that is wrong cannot hold a post forever).
+OFFLINE_MAX = timedelta(hours=12)
+#: At most this many requests to one account are in flight at once.
+PER_ACCOUNT_CONCURRENCY = 2
+
+
+@dataclass
+class _Outage:
+    """An account's current run of transient failures (cleared by the first success)."""
+
+    since: datetime
+    failures: int = 0
+    next_try: datetime | None = None
 
 
 @dataclass
@@ -76,6 +106,7 @@ class Publisher:
         owner: str,
         media: MediaService,
         rng: random.Random | None = None,
+        connectivity: Connectivity | None = None,
     ) -> None:
         self._store = store
         self._db = worker
@@ -85,8 +116,12 @@ class Publisher:
         self._owner = owner
         self._media = media
         self._rng = rng or random.Random()
+        self._connectivity = connectivity or RouteProbe()
         #: account id → when its network said requests may resume (the engine's clock).
         self._limited_until: dict[str, datetime] = {}
+        #: account id → its current run of transient failures.
+        self._outages: dict[str, _Outage] = {}
+        self._account_slots: dict[str, asyncio.Semaphore] = {}
         self._running: set[asyncio.Task[None]] = set()
 
     async def claim(self, post_id: str, expected: Sequence[PostStatus]) -> bool:
@@ -197,36 +232,44 @@ class Publisher:
             await self._bug(run, exc)
 
     async def _run_with_retries(self, run: _Run) -> None:
-        for attempt in range(1, MAX_TRIES + 1):
-            run.target = run.target.model_copy(update={"attempts": run.target.attempts + 1})
-            await self._save(run)
+        while True:
+            slot = self._account_slots.setdefault(run.account.id, asyncio.Semaphore(PER_ACCOUNT_CONCURRENCY))
             try:
-                await self._respect_rate_limit(run)
-                await self._attempt(run)
-                return
+                await self._wait_for_account(run)
+                run.target = run.target.model_copy(update={"attempts": run.target.attempts + 1})
+                await self._save(run)
+                async with slot:
+                    await self._attempt(run)
             except PublishError as err:
-                if not await self._handle_failure(run, err, attempt):
+                if not await self._handle_failure(run, err):
                     return
+            else:
+                self._outages.pop(run.account.id, None)
+                return
 
-    async def _respect_rate_limit(self, run: _Run) -> None:
-        """Wait out the account's rate limit, or fail with its end if that is too far off."""
+    async def _wait_for_account(self, run: _Run) -> None:
+        """Wait out the account's rate limit and its backoff, the same for every post to it."""
         until = self._limited_until.get(run.account.id)
-        if until is None:
-            return
-        wait = (until - self._clock.now()).total_seconds()
-        if wait <= 0:
-            self._limited_until.pop(run.account.id, None)
-            await self._clear_rate_limit(run.account)
-            return
-        if wait > MAX_WAIT.total_seconds():
-            raise RateLimited(
-                f"{run.account.network.label} asked Outpost to pause requests for {run.account.ref} "
-                f"until {until:%H:%M:%S} UTC; nothing was sent. Retry after that.",
-                retry_at=until,
-                retry_after_s=wait,
-            )
-        log.info("%s is rate limited; waiting %.0fs before %s", run.account.ref, wait, run.post.id)
-        await self._clock.sleep(wait)
+        if until is not None:
+            wait = (until - self._clock.now()).total_seconds()
+            if wait <= 0:
+                self._limited_until.pop(run.account.id, None)
+                await self._clear_rate_limit(run.account)
+            elif wait > RETRY_HORIZON.total_seconds():
+                raise RateLimited(
+                    f"{run.account.network.label} asked Outpost to pause requests for {run.account.ref} "
+                    f"until {until:%H:%M:%S} UTC; nothing was sent.",
+                    retry_at=until,
+                    retry_after_s=wait,
+                )
+            else:
+                log.info("%s is rate limited; waiting %.0fs before %s", run.account.ref, wait, run.post.id)
+                await self._clock.sleep(wait)
+        outage = self._outages.get(run.account.id)
+        if outage is not None and outage.next_try is not None:
+            wait = (outage.next_try - self._clock.now()).total_seconds()
+            if wait > 0:
+                await self._clock.sleep(wait)
 
     async def _attempt(self, run: _Run) -> None:
         run.caps = await run.adapter.capabilities(run.ctx)
@@ -276,8 +319,8 @@ class Publisher:
 
         return await run.adapter.upload_media(run.ctx, prepared, report)
 
-    async def _handle_failure(self, run: _Run, err: PublishError, attempt: int) -> bool:
-        """Record a failed try; True if another try should follow (after the wait)."""
+    async def _handle_failure(self, run: _Run, err: PublishError) -> bool:
+        """Record a failed try; True if another try should follow (`_wait_for_account` waits)."""
         in_create = run.target.sending_part is not None
         if in_create and err.may_have_taken_effect and not run.adapter.idempotent_publish:
             part = (run.target.sending_part or 0) + 1
@@ -294,32 +337,103 @@ class Publisher:
             return False
         if isinstance(err, AuthExpired):
             await self._mark_account_broken(run.account, str(err))
-        if isinstance(err, RateLimited) and err.retry_after_s is not None:
-            await self._note_rate_limit(run.account, err)
-        wait = self._wait_before_retry(err, attempt)
-        if not err.retryable or attempt >= MAX_TRIES or wait is None:
+        if not err.retryable:
             await self._finish(
                 run.post, run.target, TargetStatus.FAILED, err.code, str(err), retry_at=err.retry_at
             )
             return False
+        if isinstance(err, RateLimited) and err.retry_after_s is not None:
+            return await self._rate_limited(run, err)
+        if isinstance(err, NetworkUnavailable) and err.maybe_offline and not await self._online():
+            if await self._wait_until_online(run, err):
+                return True
+        return await self._back_off(run, err)
+
+    async def _rate_limited(self, run: _Run, err: RateLimited) -> bool:
+        """Wait for the network's reset (not a failed try), unless it lies beyond the horizon."""
+        await self._note_rate_limit(run.account, err)
+        until = self._limited_until[run.account.id]
+        if until - self._clock.now() > RETRY_HORIZON:
+            await self._finish(
+                run.post,
+                run.target,
+                TargetStatus.FAILED,
+                err.code,
+                f"{err} That is more than {_minutes(RETRY_HORIZON)} away, so Outpost stopped and will "
+                f"not retry on its own: retry the post after {until:%H:%M} UTC.",
+                retry_at=until,
+            )
+            return False
+        await self._waiting(run, err, until)
+        return True
+
+    async def _back_off(self, run: _Run, err: PublishError) -> bool:
+        """One more failure in the account's outage: wait longer, or give up past the horizon."""
+        now = self._clock.now()
+        outage = self._outages.setdefault(run.account.id, _Outage(since=now))
+        outage.failures += 1
+        if now - outage.since >= RETRY_HORIZON:
+            await self._finish(
+                run.post,
+                run.target,
+                TargetStatus.FAILED,
+                err.code,
+                f"{err} Outpost kept trying for {_minutes(now - outage.since)} and stopped; it will not "
+                f"retry on its own. Retry the post when {run.account.network.label} works again.",
+            )
+            return False
+        step = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** (outage.failures - 1))
+        wait = step / 2 + self._rng.uniform(0, step / 2)  # jittered, never bunched at zero
+        next_try = now + timedelta(seconds=wait)
+        if outage.next_try is None or outage.next_try < next_try:
+            outage.next_try = next_try
         log.info(
-            "%s to %s failed (%s); try %d of %d in %.1fs",
+            "%s to %s failed (%s), failure %d of this outage; next try at %s",
             run.post.id,
             run.account.ref,
             err.code,
-            attempt,
-            MAX_TRIES,
-            wait,
+            outage.failures,
+            f"{outage.next_try:%H:%M:%S}",
         )
-        await self._clock.sleep(wait)
+        await self._waiting(run, err, outage.next_try)
         return True
 
-    def _wait_before_retry(self, err: PublishError, attempt: int) -> float | None:
-        """Seconds to wait before the next try, or None if the wait would be too long."""
-        if err.retry_after_s is not None:
-            wait = err.retry_after_s
-            return None if wait > MAX_WAIT.total_seconds() else max(0.0, wait)
-        return self._rng.uniform(0, min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** (attempt - 1)))
+    async def _online(self) -> bool:
+        try:
+            return await self._connectivity.online()
+        except Exception:  # a probe that breaks must not stop publishing
+            log.exception("the connectivity probe failed")
+            return True
+
+    async def _wait_until_online(self, run: _Run, err: PublishError) -> bool:
+        """The machine is offline: say so on the target and wait, without using up the horizon.
+
+        False when it stayed offline for `OFFLINE_MAX` (then the usual back-off takes over).
+        """
+        started = self._clock.now()
+        await self._save_waiting(
+            run, err, None, "This computer is offline; Outpost sends it as soon as it is back online."
+        )
+        while not await self._online() and self._clock.now() - started < OFFLINE_MAX:
+            await self._clock.sleep(OFFLINE_POLL_S)
+        if not await self._online():
+            return False
+        outage = self._outages.get(run.account.id)
+        if outage is not None:
+            outage.since += self._clock.now() - started  # offline time is not the network's fault
+        return True
+
+    async def _waiting(self, run: _Run, err: PublishError, next_try: datetime) -> None:
+        await self._save_waiting(run, err, next_try, f"Next try at {next_try:%H:%M:%S} UTC.")
+
+    async def _save_waiting(self, run: _Run, err: PublishError, next_try: datetime | None, says: str) -> None:
+        """The target keeps publishing, and its error says what happened and what happens next."""
+        error = TargetError(code=err.code, message=f"{err} {says}", retry_at=next_try)
+        update: dict[str, object] = {"error": error}
+        if not err.may_have_taken_effect:
+            update["sending_part"] = None  # nothing reached the network: a restart may send it again
+        run.target = run.target.model_copy(update=update)
+        await self._save(run, announce=True)
 
     async def _bug(self, run: _Run, exc: Exception) -> None:
         unknown = run.target.sending_part is not None
@@ -393,3 +507,9 @@ class Publisher:
         """Store the account's health and tell the window."""
         await self._db.run(self._store.accounts.set_health, account_id, health)
         self._events.emit(AccountHealthDidChange(await self._db.run(self._store.accounts.get, account_id)))
+
+
+def _minutes(span: timedelta) -> str:
+    """A span in whole minutes, as people say it."""
+    minutes = max(1, round(span.total_seconds() / 60))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
