@@ -49,6 +49,7 @@ from outpost.engine.events import (
     PostsWereMissed,
     SettingsDidChange,
 )
+from outpost.engine.handover import Handover
 from outpost.engine.health import HealthMonitor
 from outpost.engine.instance import InstanceLock
 from outpost.engine.media import MediaService
@@ -129,8 +130,14 @@ class Engine:
             media=self.media,
             connectivity=connectivity,
         )
+        self._handover = Handover(self._core, self._publisher)
         self._scheduler = Scheduler(
-            store=store, worker=self._core.db, clock=clock, publisher=self._publisher, on_state=self._state
+            store=store,
+            worker=self._core.db,
+            clock=clock,
+            publisher=self._publisher,
+            on_state=self._state,
+            handover=self._handover,
         )
         self.posts = PostsService(
             self._core,
@@ -139,6 +146,7 @@ class Engine:
             slots=self.slots,
             publisher=self._publisher,
             scheduler=self._scheduler,
+            handover=self._handover,
         )
         self._health = HealthMonitor(
             clock=clock, accounts=self.accounts, interval=timedelta(minutes=settings.health_check_minutes)
@@ -316,7 +324,7 @@ class Engine:
         while True:
             await asyncio.sleep(0.05)
             due = await self._core.db.run(self._core.store.posts.due_post_ids, self._core.clock.now())
-            if not due and self._publisher.in_flight == 0:
+            if not due and self._publisher.in_flight == 0 and self._handover.in_flight == 0:
                 return
 
     def pause(self) -> None:
@@ -340,6 +348,7 @@ class Engine:
         self._tasks = []
         try:
             async with asyncio.timeout(_DRAIN_TIMEOUT_S):
+                await self._handover.drain()
                 await self._publisher.drain()
         except TimeoutError:
             log.warning("publishes still running at shutdown; a restart will recover them")

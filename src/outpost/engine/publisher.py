@@ -33,7 +33,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from outpost.adapters.base import AccountContext, NetworkAdapter, PartRequest, UploadedMedia
@@ -41,13 +41,14 @@ from outpost.domain.capabilities import Capabilities
 from outpost.domain.enums import ErrorCode, PostStatus, TargetStatus
 from outpost.domain.errors import (
     AuthExpired,
+    InvalidStateError,
     KnownError,
     NetworkUnavailable,
     PublishError,
     RateLimited,
     Rejected,
 )
-from outpost.domain.models import Account, HealthReport, MediaAsset, Post, Target, TargetError
+from outpost.domain.models import Account, HealthReport, MediaAsset, Post, PublishedPart, Target, TargetError
 from outpost.domain.status import derive_post_status
 from outpost.engine.clock import Clock
 from outpost.engine.connections import Connections
@@ -69,6 +70,10 @@ OFFLINE_POLL_S = 15.0
 OFFLINE_MAX = timedelta(hours=12)
 #: At most this many requests to one account are in flight at once.
 PER_ACCOUNT_CONCURRENCY = 2
+#: After its time, a post held by a network's scheduler is looked for this long before it is
+#: `unknown` (networks publish scheduled posts within a minute or two), every CONFIRM_POLL_S.
+CONFIRM_WINDOW = timedelta(minutes=15)
+CONFIRM_POLL_S = 30.0
 
 
 @dataclass
@@ -88,7 +93,7 @@ class _Run:
     target: Target
     account: Account
     adapter: NetworkAdapter
-    ctx: AccountContext
+    ctx: AccountContext = field(init=False)
     caps: Capabilities | None = None
 
 
@@ -144,7 +149,10 @@ class Publisher:
         """
         post = await self._db.run(self._store.posts.get, post_id)
         pending = [t for t in post.targets if t.status is TargetStatus.PENDING]
-        await asyncio.gather(*(self._publish_target(post, t) for t in pending))
+        held = [t for t in post.targets if t.status is TargetStatus.SCHEDULED_ON_NETWORK]
+        await asyncio.gather(
+            *(self._publish_target(post, t) for t in pending), *(self._confirm(post, t) for t in held)
+        )
         settled = await self.settle(post_id)
         await self._media.sweep_unused()
         return settled
@@ -193,6 +201,160 @@ class Publisher:
         self._events.emit(PostDidChange(post_id, settled))
         return settled
 
+    # -- the network's own scheduler (engine/handover.py decides when) ------------------------------
+
+    async def hand_over(self, post: Post, target: Target, at: datetime) -> bool:
+        """Give `target` to its network's scheduler for `at`; on failure Outpost keeps it itself.
+
+        Returns whether the network holds it now (False: refused, failed, or taken by another engine).
+
+        Claimed like a publish, media uploaded first, the create request marked on the wire: a
+        lost answer on a network that does not deduplicate leaves the target `unknown`.
+        """
+        claimed = await self._db.run(
+            self._store.posts.claim_target,
+            target.id,
+            owner=self._owner,
+            now=self._clock.now(),
+            expected=[TargetStatus.PENDING],
+        )
+        if not claimed:
+            return False
+        account = await self._db.run(self._store.accounts.get, target.account_id)
+        adapter = self._connections.adapter(account.network)
+        run = _Run(post, target.model_copy(update={"status": TargetStatus.PUBLISHING}), account, adapter)
+        run.ctx = self._connections.context(account)
+        try:
+            run.caps = await adapter.capabilities(run.ctx)
+            problems = adapter.validate(post, target, account, run.caps)
+            if problems:
+                raise Rejected(" ".join(p.message for p in problems), code=ErrorCode.VALIDATION_ERROR)
+            uploaded = tuple([await self._upload(run, m) for m in post.media])
+            run.target = run.target.model_copy(update={"sending_part": 0})
+            await self._save(run)
+            request = PartRequest(
+                index=0,
+                text=post.text_for(target),
+                media=uploaded,
+                options=target.options,
+                idempotency_key=f"{target.idempotency_key}-0",
+            )
+            scheduled = await adapter.schedule_on_network(run.ctx, request, at)
+        except Exception as exc:
+            await self._hand_over_failed(run, exc, at)
+            return False
+        run.target = run.target.model_copy(
+            update={
+                "status": TargetStatus.SCHEDULED_ON_NETWORK,
+                "scheduled": scheduled,
+                "sending_part": None,
+                "claimed_by": None,
+                "error": None,
+            }
+        )
+        await self._save(run, announce=True)
+        log.info("%s to %s handed over to %s for %s", post.id, account.ref, account.network.label, at)
+        return True
+
+    async def _hand_over_failed(self, run: _Run, exc: Exception, at: datetime) -> None:
+        on_wire = run.target.sending_part is not None
+        uncertain = on_wire and (
+            not isinstance(exc, PublishError)
+            or (exc.may_have_taken_effect and not run.adapter.idempotent_publish)
+        )
+        label = run.account.network.label
+        if uncertain:
+            await self._finish(
+                run.post,
+                run.target,
+                TargetStatus.UNKNOWN,
+                ErrorCode.UNKNOWN_OUTCOME,
+                f"{exc} Outpost cannot tell whether {label} now holds this post for {at:%Y-%m-%d %H:%M} UTC; "
+                f"it will not hand it over or publish it on its own. Look at {run.account.ref}'s scheduled "
+                f"posts on {label}, then retry or cancel.",
+                keep_sending_part=True,
+            )
+            await self.settle(run.post.id)
+            return
+        if not isinstance(exc, PublishError):
+            log.error("handing %s over to %s failed", run.post.id, label, exc_info=exc)
+        else:
+            log.info("%s could not take %s (%s); Outpost will publish it itself", label, run.post.id, exc)
+        back = run.target.model_copy(
+            update={"status": TargetStatus.PENDING, "sending_part": None, "claimed_by": None, "error": None}
+        )
+        await self._db.run(self._store.posts.save_target, run.post.id, back, now=self._clock.now())
+
+    async def withdraw(self, post: Post, target: Target) -> None:
+        """Take a handed-over target back from its network; it is pending again.
+
+        Raises:
+            PublishError: the network could not be asked (the target stays with the network).
+            InvalidStateError: the network has already published it (then it is recorded so).
+        """
+        assert target.scheduled is not None
+        account = await self._db.run(self._store.accounts.get, target.account_id)
+        adapter = self._connections.adapter(account.network)
+        ctx = self._connections.context(account)
+        if post.scheduled_at is not None and post.scheduled_at <= self._clock.now():
+            published = await adapter.confirm_on_network(ctx, target.scheduled)
+            if published is not None:
+                await self._record_confirmed(post, target, published)
+                raise InvalidStateError(
+                    f"{account.network.label} has already published post {post.id} on {account.ref}; "
+                    f"it was recorded as published and not changed."
+                )
+        await adapter.cancel_on_network(ctx, target.scheduled)
+        back = target.model_copy(update={"status": TargetStatus.PENDING, "scheduled": None, "error": None})
+        await self._db.run(self._store.posts.save_target, post.id, back, now=self._clock.now())
+
+    async def _confirm(self, post: Post, target: Target) -> None:
+        """After its time: look for a handed-over post on its network until it shows (or give up)."""
+        assert target.scheduled is not None
+        account = await self._db.run(self._store.accounts.get, target.account_id)
+        adapter = self._connections.adapter(account.network)
+        ctx = self._connections.context(account)
+        due = post.scheduled_at or self._clock.now()
+        label = account.network.label
+        while True:
+            try:
+                published = await adapter.confirm_on_network(ctx, target.scheduled)
+            except Rejected as err:
+                await self._finish(post, target, TargetStatus.FAILED, err.code, f"{err}")
+                return
+            except PublishError as err:
+                log.info("cannot confirm %s on %s yet: %s", post.id, label, err)
+                published = None
+            if published is not None:
+                await self._record_confirmed(post, target, published)
+                return
+            if self._clock.now() >= due + CONFIRM_WINDOW:
+                await self._finish(
+                    post,
+                    target,
+                    TargetStatus.UNKNOWN,
+                    ErrorCode.UNKNOWN_OUTCOME,
+                    f"{label} was holding this post for {due:%Y-%m-%d %H:%M} UTC, but "
+                    f"{_minutes(CONFIRM_WINDOW)} later it has not shown it on {account.ref}. Check the "
+                    f"account on {label}; Outpost will not publish it again on its own.",
+                )
+                return
+            await self._clock.sleep(CONFIRM_POLL_S)
+
+    async def _record_confirmed(self, post: Post, target: Target, published: PublishedPart) -> None:
+        done = target.model_copy(
+            update={
+                "status": TargetStatus.PUBLISHED,
+                "parts": (published,),
+                "scheduled": None,
+                "published_at": self._clock.now(),
+                "error": None,
+                "claimed_by": None,
+            }
+        )
+        await self._db.run(self._store.posts.save_target, post.id, done, now=self._clock.now())
+        self._events.emit(PostDidChange(post.id, None))
+
     # -- one target ----------------------------------------------------------------------------
 
     async def _publish_target(self, post: Post, target: Target) -> None:
@@ -224,7 +386,8 @@ class Publisher:
                 f"{account.ref} was removed from Outpost; connect it again, then retry.",
             )
             return
-        run = _Run(post, target, account, adapter, self._connections.context(account))
+        run = _Run(post, target, account, adapter)
+        run.ctx = self._connections.context(account)
         try:
             await self._run_with_retries(run)
         except Exception as exc:  # a bug: keep the post safe, log the traceback
@@ -344,9 +507,9 @@ class Publisher:
             return False
         if isinstance(err, RateLimited) and err.retry_after_s is not None:
             return await self._rate_limited(run, err)
-        if isinstance(err, NetworkUnavailable) and err.maybe_offline and not await self._online():
-            if await self._wait_until_online(run, err):
-                return True
+        offline = isinstance(err, NetworkUnavailable) and err.maybe_offline and not await self._online()
+        if offline and await self._wait_until_online(run, err):
+            return True
         return await self._back_off(run, err)
 
     async def _rate_limited(self, run: _Run, err: RateLimited) -> bool:

@@ -67,6 +67,10 @@ class MastodonSimulation(Simulation):
             )
         if method == "POST" and path == "/api/v1/statuses":
             data = request.json()
+            if data.get("scheduled_at"):
+                # The sandbox keeps no timetable of its own: Outpost schedules sandbox posts itself.
+                message = "Validation failed: the sandbox does not keep scheduled posts"
+                return Answer(422, {"error": message})
             status_id = self.shared.new_id()
             self.shared.posts.append(
                 Received(
