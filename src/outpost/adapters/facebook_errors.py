@@ -89,6 +89,16 @@ def graph_error(response: httpx.Response, *, now: datetime, label: str = "Facebo
     if code == 190 or code == 102 or (error.subcode in REAUTH_SUBCODES and error.kind == "OAuthException"):
         why = REAUTH_SUBCODES.get(error.subcode or 0, "the sign-in is no longer valid")
         return AuthExpired(f"{label}: {why} ({said}). Reconnect the account in Outpost.")
+    app_words = ("client secret", "application", "app id")
+    if (
+        code in (1, 101)
+        and error.kind == "OAuthException"
+        and any(w in error.message.lower() for w in app_words)
+    ):
+        return Rejected(
+            f"{where}: the Facebook app's id or secret is not right ({said}). Check App settings → Basic "
+            f"on developers.facebook.com and set them again with `outpost apps set facebook`."
+        )
     if code in RATE_LIMIT_CODES:
         return rate_limited(response, now=now, label=label, said=said)
     if code == 368:
