@@ -292,9 +292,12 @@ class FakeFacebook:
                 return _error(400, 100, "This authorization code has been used.", subcode=36009)
             if query.get("redirect_uri") != code["redirect"]:
                 return _error(
-                    400, 100, "Error validating verification code. Please make sure your redirect_uri is "
-                    "identical to the one you used in the OAuth dialog request", subcode=36008,
-                )  # fmt: skip
+                    400,
+                    100,
+                    "Error validating verification code. Please make sure your redirect_uri is "
+                    "identical to the one you used in the OAuth dialog request",
+                    subcode=36008,
+                )
             token = self.issue_user(code["user"])
             return httpx.Response(
                 200, json={"access_token": token, "token_type": "bearer", "expires_in": SHORT_LIVED_S}
@@ -324,9 +327,12 @@ class FakeFacebook:
             return None, _error(400, 190, "Invalid OAuth access token - Cannot parse access token")
         if token.revoked_subcode == 460:
             return None, _error(
-                400, 190, "Error validating access token: The session has been invalidated because the user "
-                "changed their password or Facebook has changed the session for security reasons.", subcode=460,
-            )  # fmt: skip
+                400,
+                190,
+                "Error validating access token: The session has been invalidated because the user "
+                "changed their password or Facebook has changed the session for security reasons.",
+                subcode=460,
+            )
         if not self._alive(token):
             stamp = datetime.fromtimestamp(token.expires_at or 0, UTC).strftime("%A, %d-%b-%y %H:%M:%S UTC")
             return None, _error(
@@ -363,8 +369,13 @@ class FakeFacebook:
             {"call_count": self.app_usage, "total_cputime": 1, "total_time": 2}
         )
         if token.kind == "page":
-            entry = {"type": "pages", "call_count": page_percent, "total_cputime": 1, "total_time": 1,
-                     "estimated_time_to_regain_access": minutes}  # fmt: skip
+            entry = {
+                "type": "pages",
+                "call_count": page_percent,
+                "total_cputime": 1,
+                "total_time": 1,
+                "estimated_time_to_regain_access": minutes,
+            }
             response.headers["X-Business-Use-Case-Usage"] = json.dumps({token.subject: [entry]})
         return response
 
@@ -399,8 +410,13 @@ class FakeFacebook:
                 None if token.long_lived else token.expires_at,
                 token.long_lived,
             )
-            item = {"id": page_id, "name": info["name"], "access_token": page_token, "tasks": list(tasks),
-                    "category": "Local business"}  # fmt: skip
+            item = {
+                "id": page_id,
+                "name": info["name"],
+                "access_token": page_token,
+                "tasks": list(tasks),
+                "category": "Local business",
+            }
             if info.get("username"):
                 item["username"] = info["username"]
             data.append(item)
@@ -429,9 +445,12 @@ class FakeFacebook:
         if owner is None or token.kind != "page" or token.subject != owner:
             verb = {"GET": "get", "POST": "post", "DELETE": "delete"}[request.method]
             return _error(
-                400, 100, f"Unsupported {verb} request. Object with ID '{node}' does not exist, cannot be loaded due "
-                "to missing permissions, or does not support this operation.", subcode=33,
-            )  # fmt: skip
+                400,
+                100,
+                f"Unsupported {verb} request. Object with ID '{node}' does not exist, cannot be loaded due "
+                "to missing permissions, or does not support this operation.",
+                subcode=33,
+            )
         target = post or next((p for p in self.posts if p.video_id == node), None)
         if request.method == "DELETE":
             if target is not None:
@@ -448,9 +467,13 @@ class FakeFacebook:
             return httpx.Response(200, json={"success": True})
         if video is not None:
             complete = video.received >= video.size > 0
-            status = {"video_status": "ready" if complete else "upload_complete" if complete else "uploading",
-                      "uploading_phase": {"status": "complete" if complete else "in_progress",
-                                          "bytes_transferred": video.received}}  # fmt: skip
+            status = {
+                "video_status": "ready" if complete else "upload_complete" if complete else "uploading",
+                "uploading_phase": {
+                    "status": "complete" if complete else "in_progress",
+                    "bytes_transferred": video.received,
+                },
+            }
             return httpx.Response(
                 200,
                 json={
@@ -458,7 +481,7 @@ class FakeFacebook:
                     "published": bool(target and target.published),
                     "status": status,
                     "permalink_url": f"/{video.page}/videos/{node}/",
-                },  # fmt: skip
+                },
             )
         assert post is not None
         return httpx.Response(
@@ -469,7 +492,7 @@ class FakeFacebook:
                 "message": post.message,
                 "permalink_url": f"{WEB}/{post.page}/posts/{node.split('_')[1]}",
                 **({"scheduled_publish_time": post.scheduled} if post.scheduled else {}),
-            },  # fmt: skip
+            },
         )
 
     # -- publishing -----------------------------------------------------------------------------
@@ -484,11 +507,20 @@ class FakeFacebook:
         mime = _image_type(upload)
         if mime is None or len(upload) >= 10_000_000:
             return _error(
-                400, 100, "Your photos couldn't be uploaded. Photos should be less than 10 MB and saved as JPG, "
-                "PNG or GIF files.", subcode=1366046,
-            )  # fmt: skip
-        photo = Photo(str(next(self._ids)), page, fields.get("published") != "false", fields.get("alt_text_custom", ""),
-                      mime, len(upload))  # fmt: skip
+                400,
+                100,
+                "Your photos couldn't be uploaded. Photos should be less than 10 MB and saved as JPG, "
+                "PNG or GIF files.",
+                subcode=1366046,
+            )
+        photo = Photo(
+            str(next(self._ids)),
+            page,
+            fields.get("published") != "false",
+            fields.get("alt_text_custom", ""),
+            mime,
+            len(upload),
+        )
         self.photos[photo.id] = photo
         if photo.published:
             post = FbPost(
@@ -545,8 +577,17 @@ class FakeFacebook:
         ):
             return _error(400, 506, "(#506) Duplicate status message")
         kind = "photo" if photo_ids else "link" if link else "status"
-        post = FbPost(f"{page}_{next(self._ids)}", page, message, self.now(), kind, link=link, photos=tuple(photo_ids),
-                      published=scheduled is None, scheduled=scheduled)  # fmt: skip
+        post = FbPost(
+            f"{page}_{next(self._ids)}",
+            page,
+            message,
+            self.now(),
+            kind,
+            link=link,
+            photos=tuple(photo_ids),
+            published=scheduled is None,
+            scheduled=scheduled,
+        )
         for photo_id in photo_ids:
             self.photos[photo_id].used_by = post.id
         self.posts.append(post)
@@ -597,7 +638,7 @@ class FakeFacebook:
                     "upload_session_id": video.session,
                     "start_offset": "0",
                     "end_offset": str(min(self.chunk_size, size)),
-                },  # fmt: skip
+                },
             )
         video = next((v for v in self.videos.values() if v.session == fields.get("upload_session_id")), None)
         if video is None or video.page != page:
@@ -696,8 +737,16 @@ class FakeFacebook:
         if problem is not None:
             return problem
         published = scheduled is None and body.get("published") not in ("false", False)
-        post = FbPost(f"{video.page}_{next(self._ids)}", video.page, description, self.now(), video.kind,
-                      published=published, scheduled=scheduled, video_id=video.id)  # fmt: skip
+        post = FbPost(
+            f"{video.page}_{next(self._ids)}",
+            video.page,
+            description,
+            self.now(),
+            video.kind,
+            published=published,
+            scheduled=scheduled,
+            video_id=video.id,
+        )
         self.posts.append(post)
         video.post = post.id
         if (lost := self._lost()) is not None:
@@ -777,9 +826,14 @@ def _nonexisting(edge: str, node: str) -> httpx.Response:
 
 
 def _error(
-    status: int, code: int, message: str, *, subcode: int | None = None, kind: str = "OAuthException",
+    status: int,
+    code: int,
+    message: str,
+    *,
+    subcode: int | None = None,
+    kind: str = "OAuthException",
     transient: bool = False,
-) -> httpx.Response:  # fmt: skip
+) -> httpx.Response:
     error: dict[str, Any] = {"message": message, "type": kind, "code": code, "fbtrace_id": "AbCdEfGh123"}
     if subcode is not None:
         error["error_subcode"] = subcode

@@ -191,8 +191,17 @@ class FacebookAdapter(NetworkAdapter):
                 f"--target {who}, or a token of the Page you mean.",
             )
         credentials: Credentials = {"access_token": request.access_token, **_app_keys(request.app)}
-        page = Page(id=who, name=name or who, token=request.access_token)
-        return self._verified(page, credentials, base, await self._checked(page.token, None, base))
+        answer = await self.graph.call(
+            "GET", f"/{who}", request.access_token, base=base, params={"fields": "id,name,username"}
+        )
+        about = read(answer, Network.FACEBOOK, kind=dict)
+        page = Page(
+            id=who,
+            name=text_or_none(about.get("name")) or name or who,
+            token=request.access_token,
+            username=text_or_none(about.get("username")),
+        )
+        return self._verified(page, credentials, base, await self._checked(page.token, who, base))
 
     async def _from_user_token(
         self, user_token: str, app: DeveloperApp | None, target_id: str | None, base: str | None

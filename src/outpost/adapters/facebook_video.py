@@ -179,16 +179,14 @@ class Uploads:
         return int(sent) if isinstance(sent, int | str) and str(sent).isdigit() else 0
 
     def _upload_url(self, given: str, video: str) -> str:
-        """Facebook's `upload_url`, on `OUTPOST_UPLOAD_URL_FACEBOOK` (or the sandbox) when that is set."""
-        override = upload_base() or (f"{self.base}/rupload" if self.base else None)
-        if override is None:
-            return (
-                given
-                if given.startswith("https://")
-                else f"{UPLOAD_URL}/video-upload/{GRAPH_VERSION}/{video}"
-            )
-        path = urlsplit(given).path or f"/video-upload/{GRAPH_VERSION}/{video}"
-        return f"{override.rstrip('/')}{path}"
+        """Facebook's `upload_url`, moved to `OUTPOST_UPLOAD_URL_FACEBOOK` when that is set."""
+        fallback = f"/video-upload/{GRAPH_VERSION}/{video}"
+        override = upload_base()
+        if override is not None:
+            return f"{override}{urlsplit(given).path or fallback}"
+        if given.startswith(("https://", "http://127.0.0.1:")):  # Facebook's host, or the sandbox's
+            return given
+        return f"{UPLOAD_URL}{fallback}"
 
 
 def _load(value: str | None) -> dict[str, object] | None:
