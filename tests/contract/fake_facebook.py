@@ -251,7 +251,9 @@ class FakeFacebook:
             return handler(request, token, page)
         if len(parts) == 1 and parts[0] in self.pages and method == "GET":
             info = self.pages[parts[0]]
-            return httpx.Response(200, json={"id": parts[0], "name": info["name"]})
+            node = {"id": parts[0], "name": info["name"], "username": info.get("username")}
+            wanted = (request.url.params.get("fields") or "id,name").split(",")
+            return httpx.Response(200, json={k: v for k, v in node.items() if k in wanted and v is not None})
         if len(parts) == 1 and method in ("GET", "POST", "DELETE"):
             return self._node(request, token, parts[0])
         raise AssertionError(f"the fake Facebook has no route {method} {path}")
