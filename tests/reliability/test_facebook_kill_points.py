@@ -27,7 +27,7 @@ KILL_POINTS = [(0, "handled"), (1, "received"), (1, "handled"), (1, "answered")]
 
 
 @pytest.mark.timeout(180)
-def test_every_kill_point_of_a_photo_post_ends_published_once_or_in_review(tmp_path: Path) -> None:
+def test_kill_points_of_a_photo_post_end_published_once_or_in_review(tmp_path: Path) -> None:
     fake = FakeFacebook()
     image = tmp_path / "square.png"
     image.write_bytes(png_bytes(64, 64))
