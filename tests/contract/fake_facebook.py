@@ -128,6 +128,7 @@ class FakeFacebook:
     faults: dict[str, list[Callable[[], httpx.Response]]] = field(default_factory=dict)
     store_then_fail: list[int] = field(default_factory=list)  # creates: 0 = answer lost, else a status
     throttled: dict[str, int] = field(default_factory=dict)  # page → minutes until calls work again
+    transfers_before_outage: int | None = None  # video chunks accepted before one answers 503
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(900_000_001))
 
     # -- helpers for tests ----------------------------------------------------------------------
@@ -651,6 +652,11 @@ class FakeFacebook:
                 subcode=1363030,
             )
         if phase == "transfer":
+            if self.transfers_before_outage == 0:
+                self.transfers_before_outage = None
+                return _error(503, 2, "(#2) Service temporarily unavailable", transient=True)
+            if self.transfers_before_outage is not None:
+                self.transfers_before_outage -= 1
             chunk = files.get("video_file_chunk", b"")
             expected_end = min(video.received + self.chunk_size, video.size)
             if (

@@ -251,6 +251,22 @@ async def test_a_video_goes_up_in_the_chunks_facebook_asks_for(
     assert post.targets[0].permalink == f"https://www.facebook.com/2001/videos/{video.id}"
 
 
+async def test_a_video_upload_cut_by_an_outage_resumes_where_facebook_stopped(
+    engine: Engine, page: Account, server: FakeFacebook, tmp_path: Path, clock: FakeClock
+) -> None:
+    clip = media_fixtures.video(tmp_path / "clip.mp4", 320, 240, seconds=3.5)
+    server.chunk_size, server.transfers_before_outage = 2048, 2
+    post = await engine.posts.create(
+        PostInput(text="Despite the outage", accounts=(page.id,), media=(MediaInput(str(clip)),)), When.now()
+    )
+    assert post.status is PostStatus.PUBLISHED and post.targets[0].attempts == 2, post.targets[0].error
+    [made] = server.published()
+    assert bytes(server.videos[made.video_id or ""].data) == clip.read_bytes()
+    starts = [r for r in server.requests if b"upload_phase=start" in r.content]
+    offsets = [r for r in server.requests if b'name="start_offset"\r\n\r\n4096' in r.content]
+    assert len(starts) == 1 and len(offsets) == 2  # one session; the third chunk sent again, not the file
+
+
 async def test_a_reel_goes_to_the_upload_host_and_needs_one_short_video(
     engine: Engine, page: Account, server: FakeFacebook, tmp_path: Path
 ) -> None:
