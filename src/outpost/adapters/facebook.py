@@ -420,6 +420,8 @@ class FacebookAdapter(NetworkAdapter):
         Facebook's feed of a Page is complete for its own recent posts, but a post may show there a
         little late: not finding one is not proof it never went out (engine/review.py says so).
         """
+        if not _comparable(text):
+            return None  # a post without text (photos only) cannot be told apart by its message
         token, page_id, base = await self._page(ctx)
         answer = await self.graph.call(
             "GET",
