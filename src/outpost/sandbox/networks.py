@@ -21,6 +21,7 @@ from outpost.domain.accounts import (
     AddAccountRequest,
 )
 from outpost.domain.enums import Network
+from outpost.sandbox.sim_tiktok import TikTokSimulation
 from outpost.sandbox.simulation import Answer, Received, Request, Shared, Simulation
 
 __all__ = ["SIMULATIONS", "Answer", "Received", "Request", "Shared", "Simulation"]
@@ -259,3 +260,4 @@ SIMULATIONS: dict[Network, type[Simulation]] = {
     simulation.network: simulation
     for simulation in (MastodonSimulation, BlueskySimulation, XSimulation, LinkedInSimulation)
 }
+SIMULATIONS[Network.TIKTOK] = TikTokSimulation
