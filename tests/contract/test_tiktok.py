@@ -270,7 +270,7 @@ async def test_an_unaudited_app_is_found_out_before_any_byte_and_said_everywhere
     with pytest.raises(ValidationError, match="not audited your developer app") as caught:
         await engine.posts.create(video_post(alice, clips["short"], privacy_level="FOLLOWER_OF_CREATOR"))
     assert caught.value.problems[0].rule == "unaudited_app"
-    with pytest.raises(ValidationError, match="@alice.makes is public"):
+    with pytest.raises(ValidationError, match=r"@alice\.makes is public"):
         await engine.posts.create(video_post(alice, clips["short"]))  # SELF_ONLY, but a public account
     assert len(server.inits()) == 1
     server.creators["alice"].private = True
@@ -450,7 +450,7 @@ async def test_tokens_added_by_hand_are_checked_and_a_missing_permission_is_name
     engine: Engine, server: FakeTikTok
 ) -> None:
     access, refresh = server.oauth.issue("alice", ("user.info.basic",), CLIENT_KEY)
-    with pytest.raises(ValidationError, match="video.publish"):
+    with pytest.raises(ValidationError, match=r"video\.publish"):
         await engine.accounts.add(
             Network.TIKTOK, AddAccountRequest(access_token=access, refresh_token=refresh)
         )
