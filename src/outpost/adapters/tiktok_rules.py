@@ -89,7 +89,7 @@ def plan_chunks(size: int, chunk_bytes: int = DEFAULT_CHUNK) -> ChunkPlan:
 #: Every privacy level TikTok knows, with the words the composer shows (creator_info reference).
 PRIVACY_LEVELS: dict[str, str] = {
     "PUBLIC_TO_EVERYONE": "everyone",
-    "MUTUAL_FOLLOW_FRIENDS": "friends (followers you follow back)",
+    "MUTUAL_FOLLOW_FRIENDS": "followers you follow back",
     "FOLLOWER_OF_CREATOR": "your followers",
     "SELF_ONLY": "only you",
 }
