@@ -169,6 +169,10 @@ async def test_signs_in_with_the_client_key_and_a_hex_challenge_and_posts_a_priv
 async def test_a_public_video_goes_in_ordered_chunks_is_processed_and_gets_its_link(
     engine: Engine, alice: Account, server: FakeTikTok, clips: dict[str, Path]
 ) -> None:
+    from outpost.engine.events import Event, UploadDidProgress
+
+    events: list[Event] = []
+    engine.events.subscribe(events.append)
     server.processing_polls = 3
     post = await engine.posts.create(
         video_post(alice, clips["large"], privacy_level="PUBLIC_TO_EVERYONE", disable_comment=False),
@@ -186,6 +190,8 @@ async def test_a_public_video_goes_in_ordered_chunks_is_processed_and_gets_its_l
     assert target.permalink == f"https://www.tiktok.com/@alice.makes/video/{made.post_id}"
     statuses = [r for r in server.requests if r.url.path == "/v2/post/publish/status/fetch/"]
     assert len(statuses) == 4  # three while processing, then PUBLISH_COMPLETE
+    progress = [(e.sent, e.total) for e in events if isinstance(e, UploadDidProgress)]
+    assert progress == [(CHUNK, 11_000_000), (11_000_000, 11_000_000)]  # the status bar, chunk by chunk
 
 
 async def test_the_options_are_exactly_what_creator_info_returns_and_kept_a_few_minutes(
