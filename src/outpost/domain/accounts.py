@@ -26,7 +26,11 @@ SANDBOX_BLUESKY_HANDLE = "you.sandbox.local"
 SANDBOX_X_HANDLE = "you_sandbox"
 #: The LinkedIn-like sandbox account's handle (LinkedIn handles are made from the member's name).
 SANDBOX_LINKEDIN_HANDLE = "you-sandbox"
-_SANDBOX_HANDLES = frozenset({SANDBOX_BLUESKY_HANDLE, SANDBOX_X_HANDLE, SANDBOX_LINKEDIN_HANDLE})
+#: The Facebook-like sandbox Page's username (Page usernames: letters, digits and periods).
+SANDBOX_FACEBOOK_HANDLE = "you.sandbox.page"
+_SANDBOX_HANDLES = frozenset(
+    {SANDBOX_BLUESKY_HANDLE, SANDBOX_X_HANDLE, SANDBOX_LINKEDIN_HANDLE, SANDBOX_FACEBOOK_HANDLE}
+)
 #: The TikTok-like sandbox account's username (letters, digits, _ and . as on TikTok).
 SANDBOX_TIKTOK_HANDLE = "you.sandbox"
 _SANDBOX_HANDLES |= {SANDBOX_TIKTOK_HANDLE}
