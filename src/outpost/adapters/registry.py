@@ -29,6 +29,7 @@ SHIPPED: dict[Network, str] = {
     Network.X: "outpost.adapters.x:XAdapter",
     Network.LINKEDIN: "outpost.adapters.linkedin:LinkedInAdapter",
     Network.FACEBOOK: "outpost.adapters.facebook:FacebookAdapter",
+    Network.TIKTOK: "outpost.adapters.tiktok:TikTokAdapter",
 }
 
 

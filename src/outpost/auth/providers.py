@@ -122,15 +122,21 @@ PROVIDERS: dict[Network, OAuthProvider] = {
         authorize_url="https://www.tiktok.com/v2/auth/authorize/",
         token_url="https://open.tiktokapis.com/v2/oauth/token/",
         revoke_url="https://open.tiktokapis.com/v2/oauth/revoke/",
-        scopes=("user.info.basic", "video.publish", "video.upload"),
+        api_url="https://open.tiktokapis.com",  # the token endpoints live there too
+        # Direct Post needs video.publish; user.info.basic names the account. No video.upload:
+        # Outpost publishes, it does not leave drafts in the TikTok inbox.
+        scopes=("user.info.basic", "video.publish"),
         redirect=Redirect.LOOPBACK_FIXED_PORT,
         pkce="S256_HEX",
         client_id_param="client_key",
         scope_separator=",",
         setup=(
-            "Create an app in TikTok for Developers; add Login Kit (Desktop) and the Content Posting API.",
-            f"Redirect URI: {LOOPBACK}",
-            "Until TikTok audits the app, posts can only be private (SELF_ONLY).",
+            "Create an app in TikTok for Developers (Desktop platform); add Login Kit and the "
+            "Content Posting API with Direct Post turned on.",
+            f"Login Kit → Redirect URI: {LOOPBACK}",
+            "Scopes: user.info.basic and video.publish.",
+            "Until TikTok audits the app, posts can only be private (SELF_ONLY), from accounts set "
+            "to private, for at most 5 creators a day.",
             "Copy the Client key and Client secret into Outpost.",
         ),
     ),

@@ -31,6 +31,9 @@ SANDBOX_FACEBOOK_HANDLE = "you.sandbox.page"
 _SANDBOX_HANDLES = frozenset(
     {SANDBOX_BLUESKY_HANDLE, SANDBOX_X_HANDLE, SANDBOX_LINKEDIN_HANDLE, SANDBOX_FACEBOOK_HANDLE}
 )
+#: The TikTok-like sandbox account's username (letters, digits, _ and . as on TikTok).
+SANDBOX_TIKTOK_HANDLE = "you.sandbox"
+_SANDBOX_HANDLES |= {SANDBOX_TIKTOK_HANDLE}
 
 
 @dataclass(frozen=True)

@@ -205,9 +205,9 @@ RULES: dict[Network, MediaRules] = {
     Network.TIKTOK: MediaRules(
         Network.TIKTOK,
         max_items=35,  # photo carousel size UNCONFIRMED
-        image=ImageRules(
-            frozenset({"image/jpeg", "image/webp"}), max_bytes=20 * MB, max_width=1920, max_height=1080
-        ),
+        # "1080p" at most: 1080 x 1920 portrait as well as 1920 x 1080 landscape (Ayrshare's TikTok
+        # guidelines name both), so the limit is on pixels, not on the height alone.
+        image=ImageRules(frozenset({"image/jpeg", "image/webp"}), max_bytes=20 * MB, max_pixels=1920 * 1080),
         video=VideoRules(
             frozenset({"video/mp4", "video/webm", "video/quicktime"}),
             max_bytes=4000 * MB,

@@ -22,6 +22,7 @@ from outpost.domain.accounts import (
 )
 from outpost.domain.enums import Network
 from outpost.sandbox.sim_facebook import FacebookSimulation
+from outpost.sandbox.sim_tiktok import TikTokSimulation
 from outpost.sandbox.simulation import Answer, Received, Request, Shared, Simulation
 
 __all__ = ["SIMULATIONS", "Answer", "Received", "Request", "Shared", "Simulation"]
@@ -268,5 +269,6 @@ SIMULATIONS: dict[Network, type[Simulation]] = {
         XSimulation,
         LinkedInSimulation,
         FacebookSimulation,
+        TikTokSimulation,
     )
 }

@@ -16,6 +16,7 @@ from outpost.domain.text import SpanKind, find_spans, shorten_link
 
 # Feeds that fold long text behind "…more" (characters shown before the fold).
 FOLD_AT = {Network.LINKEDIN: 210, Network.INSTAGRAM: 125, Network.FACEBOOK: 480, Network.THREADS: 500}
+FOLD_AT[Network.TIKTOK] = 90  # about two lines over the video, then "more"
 ACCENT = {
     Network.MASTODON: "#6364ff",
     Network.BLUESKY: "#1185fe",
@@ -75,6 +76,8 @@ def render(post: PreviewPost, tone: Tone | None = None) -> str:
     tone = tone or Tone()
     if not post.parts or (not any(p.strip() for p in post.parts) and not post.media):
         return f"<p style='color:{tone.muted}'>Start typing to see the post as it will appear.</p>"
+    if post.network is Network.TIKTOK:
+        return _tiktok(post, tone)
     blocks = [_part(post, index, text, tone) for index, text in enumerate(post.parts)]
     return (
         "<html><body style='font-family:sans-serif; font-size:10.5pt'>" + "".join(blocks) + "</body></html>"
@@ -200,8 +203,63 @@ def _card(post: PreviewPost, text: str, tone: Tone) -> str:
     )
 
 
+#: A transparent pixel, stretched to hold the caption at the bottom of TikTok's frame (Qt's rich
+#: text ignores a cell's height, but not an image's).
+_SPACER = (
+    "data:image/png;base64,"
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAAC0lEQVR4nGNgAAIAAAUAAXpeqz8AAAAASUVORK5CYII="
+)
+_TIKTOK_LEVELS = {
+    "PUBLIC_TO_EVERYONE": "Everyone",
+    "MUTUAL_FOLLOW_FRIENDS": "Friends",
+    "FOLLOWER_OF_CREATOR": "Followers",
+    "SELF_ONLY": "Only you",
+}
+
+
+def _tiktok(post: PreviewPost, tone: Tone) -> str:
+    """TikTok's 9:16 frame: the video (or first photo) behind the handle and the caption.
+
+    Below it, who can watch, and the declaration TikTok's guidelines want before the creator
+    publishes (with the Branded Content Policy when the post is branded content).
+    """
+    width, height = (180, 320) if len(post.media) > 1 else (202, 360)
+    on_video = Tone(muted="#c8c8c8", line="#444444", ink="#ffffff", lighten=0.35)
+    caption = _text(Network.TIKTOK, post.parts[0], on_video)
+    lines = 1 + max(1, -(-len(post.parts[0][: FOLD_AT[Network.TIKTOK]]) // 26))
+    spacer = max(8, height - 32 - 16 * lines)
+    if post.media:
+        background = f" style='background-image: url({post.media[0].url})'"
+        badge = f"1/{len(post.media)}" if len(post.media) > 1 else ""
+        top = f"<span style='color:#ffffff; background:#00000080'>{badge}</span>" if badge else ""
+    else:
+        background = ""
+        top = "<span style='color:#c8c8c8'>A TikTok post is a video or photos: attach one.</span><br>"
+        spacer = max(8, spacer - 32)
+    frame = (
+        f"<table cellspacing='0' cellpadding='8' bgcolor='#000000'{background}>"
+        f"<tr><td width='{width - 16}' valign='top'>{top}"
+        f"<img src='{_SPACER}' width='1' height='{spacer}'></td></tr>"
+        f"<tr><td width='{width - 16}' style='color:#ffffff'><b>{html.escape(_handle(post))}</b>"
+        f"<br>{caption}</td></tr></table>"
+    )
+    level = _TIKTOK_LEVELS.get(str(post.options.get("privacy_level")), "not chosen yet")
+    policy = (
+        "TikTok's Branded Content Policy and Music Usage Confirmation"
+        if post.options.get("brand_content_toggle") is True
+        else "TikTok's Music Usage Confirmation"
+    )
+    return (
+        "<html><body style='font-family:sans-serif; font-size:10.5pt'>"
+        f"{frame}<p style='color:{tone.muted}'>Who can watch: {html.escape(level)}<br>"
+        f"By posting, you agree to {policy}.</p></body></html>"
+    )
+
+
 def grid_cell_aspect(network: Network, count: int) -> float:
     """The width/height each image is cropped to in the network's feed grid."""
+    if network is Network.TIKTOK:
+        return 9 / 16  # one full-screen frame, the video or the first photo
     if count <= 1:
         return {Network.INSTAGRAM: 4 / 5, Network.X: 16 / 9}.get(network, 0.0)  # 0: uncropped
     if count == 2:
