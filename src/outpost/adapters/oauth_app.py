@@ -66,6 +66,7 @@ class OAuthAppAdapter(NetworkAdapter):
             self.provider.token_url,
             self.provider.revoke_url,
             basic_auth_with_secret=self.basic_auth_with_secret,
+            extra_form=tuple(self.provider.token_extra.items()),
         )
         self._tokens = TokenKeeper(self._endpoint, client, margin=self.refresh_margin, clock=clock)
 
