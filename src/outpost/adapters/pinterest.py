@@ -381,8 +381,8 @@ class PinterestAdapter(OAuthAppAdapter):
             if not exc.may_have_taken_effect:
                 await ctx.forget_checkpoint(note)
             raise
-        await ctx.forget_checkpoint(note)
         pin_id = read_id(response, Network.PINTEREST, "id")
+        await ctx.forget_checkpoint(note)
         return PublishedPart(platform_post_id=pin_id, permalink=permalink(pin_id))
 
     async def find_published(self, ctx: AccountContext, text: str, since: datetime) -> PublishedPart | None:
