@@ -15,7 +15,7 @@ import pytest
 import pytest_asyncio
 from PIL import Image
 
-from outpost.adapters.base import AddAccountRequest
+from outpost.adapters.base import AccountContext, AddAccountRequest
 from outpost.adapters.pinterest import PinterestAdapter
 from outpost.adapters.registry import AdapterRegistry
 from outpost.domain.enums import ErrorCode, HealthState, Network, PostStatus, TargetStatus
@@ -440,3 +440,50 @@ async def test_a_refused_token_is_not_added(engine: Engine, server: FakePinteres
         await engine.accounts.add(Network.PINTEREST, AddAccountRequest(access_token="pina_not-a-token"))
     assert "reconnect" in str(caught.value)
     assert await engine.accounts.list() == []
+
+
+class Keyring:
+    """The engine's secret store as an adapter's vault, for an adapter used on its own."""
+
+    def __init__(self, secrets: MemorySecretStore) -> None:
+        self._secrets = secrets
+
+    async def read(self, ref: str) -> dict[str, str] | None:
+        return self._secrets.get(ref)
+
+    async def write(self, ref: str, credentials: dict[str, str]) -> None:
+        self._secrets.set(ref, credentials)
+
+
+async def test_without_a_board_note_the_accounts_own_pins_are_looked_through(
+    engine: Engine,
+    alice: Account,
+    server: FakePinterest,
+    secrets: MemorySecretStore,
+    clock: FakeClock,
+    loopback: LoopbackServer,
+    tmp_path: Path,
+) -> None:
+    """A Pin sent by an Outpost that left no note (or whose note is gone) is still found."""
+    photo = media_fixtures.image(tmp_path / "a.jpg", 300, 300)
+    since = clock.now() - timedelta(minutes=10)
+    sent = await engine.posts.create(
+        PostInput(
+            text="Spring  greens",
+            accounts=(alice.id,),
+            media=(MediaInput(str(photo)),),
+            options=pin_to(RECIPES),
+        ),
+        When.now(),
+    )
+    async with httpx.AsyncClient(transport=loopback.transport()) as client:
+        adapter = PinterestAdapter(client, clock=clock)
+        context = AccountContext(alice, Keyring(secrets), asyncio.Lock())  # no checkpoints: no note
+        found = await adapter.find_published(context, "Spring greens ", since)
+        assert found is not None and found.platform_post_id == sent.targets[0].platform_post_id
+        assert await adapter.find_published(context, "Autumn greens", since) is None
+        assert (
+            await adapter.find_published(context, "Spring greens", clock.now() + timedelta(minutes=1)) is None
+        )
+    looked = [r.url.path for r in server.requests if r.method == "GET" and r.url.path.endswith("pins")]
+    assert looked == ["/v5/pins"] * 3 and len(server.creates()) == 1

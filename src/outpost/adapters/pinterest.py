@@ -71,7 +71,10 @@ MAX_TITLE = 100  # spec PinCreate.title maxLength
 MAX_LINK = 2048  # spec PinCreate.link maxLength
 MAX_ALT_TEXT = 500  # spec PinCreate.alt_text maxLength
 PAGE_SIZE = 250  # the largest page the spec allows (page_size maximum)
-MAX_PAGES = 20  # 5,000 boards or Pins: more than any account Outpost looks through
+MAX_PAGES = 20  # 5,000 boards or sections: more than any account has
+# The newest 500 Pins: where a Pin whose answer was lost minutes ago is. Lists come newest first,
+# as a board shows its Pins (Pinterest's docs do not say; UNCONFIRMED).
+RECENT_PAGES = 2
 REFRESH_MARGIN = timedelta(days=7)  # of a 30-day access token
 PROCESSING_POLL_S = 3.0
 PROCESSING_MAX_S = 15 * 60.0
@@ -136,59 +139,22 @@ class PinterestAdapter(OAuthAppAdapter):
         )
 
     def validate(self, post: Post, target: Target, account: Account, caps: Capabilities) -> list[Problem]:
-        """The common rules, plus: a picture or video, a board id of the right shape, a real link."""
+        """The common rules, plus: a picture or video, a board id of the right shape, a real link.
+
+        The common "required option" problem for the board is replaced by one that says where
+        the board ids are (`outpost accounts targets`).
+        """
         problems = [
             p
             for p in validate_target(post, target, account, caps)
-            if not (p.rule == "required_option" and p.field.endswith(".board_id"))
+            if not (p.rule == "required_option" and p.field == "--option pinterest.board_id")
         ]
-        common = {"network": Network.PINTEREST.value, "account": account.ref}
-        targets = f"`outpost accounts targets {account.ref}`"
-        board = target.options.get("board_id")
-        if board is None:
-            problems.append(
-                Problem(
-                    field="--option pinterest.board_id",
-                    rule="required_option",
-                    **common,
-                    message=f"--option pinterest.board_id: Pinterest needs a board to pin to for "
-                    f"{account.ref}; run {targets} to see your boards and their ids, then add "
-                    f"--option pinterest.board_id=ID.",
-                )
-            )
-        elif isinstance(board, str) and not _BOARD.match(board.strip()):
-            problems.append(
-                Problem(
-                    field="--option pinterest.board_id",
-                    rule="option_text",
-                    actual=board,
-                    **common,
-                    message=f"--option pinterest.board_id: {board!r} is not a board id (digits, or "
-                    f"BOARD_ID/SECTION_ID for a section); run {targets} to see them.",
-                )
-            )
-        link = target.options.get("link")
-        if isinstance(link, str) and not _is_web_address(link):
-            problems.append(
-                Problem(
-                    field="--option pinterest.link",
-                    rule="option_text",
-                    actual=link,
-                    **common,
-                    message=f"--option pinterest.link: {link!r} is not a web address; Pinterest "
-                    f"takes a full http:// or https:// address.",
-                )
-            )
-        if not post.media:
-            problems.append(
-                Problem(
-                    field="media",
-                    rule="media_required",
-                    **common,
-                    message=f"media: a Pin is a picture or a video; attach one for {account.ref}.",
-                )
-            )
-        return problems
+        found = (
+            _board_problem(target, account),
+            _link_problem(target, account),
+            _media_problem(post, account),
+        )
+        return problems + [p for p in found if p is not None]
 
     # -- accounts ------------------------------------------------------------------------------
 
@@ -267,7 +233,7 @@ class PinterestAdapter(OAuthAppAdapter):
         found: list[AccountTarget] = []
         for board in await self._all_pages(ctx, "/v5/boards"):
             board_id, name = str(board.get("id") or ""), text_or_none(board.get("name")) or "(no name)"
-            if not _BOARD.match(board_id):
+            if not board_id.isdigit():
                 continue
             found.append(AccountTarget(id=board_id, name=name, kind="board"))
             for section in await self._all_pages(ctx, f"/v5/boards/{board_id}/sections"):
@@ -279,11 +245,13 @@ class PinterestAdapter(OAuthAppAdapter):
                     )
         return found
 
-    async def _all_pages(self, ctx: AccountContext, path: str) -> list[dict[str, Any]]:
-        """Every item of a paginated list (`bookmark` → the next page, spec `Paginated`)."""
+    async def _all_pages(
+        self, ctx: AccountContext, path: str, max_pages: int = MAX_PAGES
+    ) -> list[dict[str, Any]]:
+        """The items of a paginated list (`bookmark` → the next page, spec `Paginated`)."""
         items: list[dict[str, Any]] = []
         bookmark: str | None = None
-        for _ in range(MAX_PAGES):
+        for _ in range(max_pages):
             params = {"page_size": str(PAGE_SIZE), **({"bookmark": bookmark} if bookmark else {})}
             response = await self._authorised(ctx, "GET", path, params=params)
             items += [i for i in read(response, Network.PINTEREST, "items", kind=list) if isinstance(i, dict)]
@@ -386,15 +354,15 @@ class PinterestAdapter(OAuthAppAdapter):
         return PublishedPart(platform_post_id=pin_id, permalink=permalink(pin_id))
 
     async def find_published(self, ctx: AccountContext, text: str, since: datetime) -> PublishedPart | None:
-        """The Pin with this description made since `since`, among the board's Pins.
+        """The Pin with this description made since `since`, among the board's newest Pins.
 
         The board comes from the note `publish` left; without one, the account's own Pins
-        (`GET /v5/pins`) are looked through instead.
+        (`GET /v5/pins`) are looked through instead. One request, two for a very busy board.
         """
         board = await ctx.checkpoint(_where_note(text))
         path = f"/v5/boards/{quote(board, safe='')}/pins" if board else "/v5/pins"
         wanted = _comparable(text)
-        for pin in await self._all_pages(ctx, path):
+        for pin in await self._all_pages(ctx, path, max_pages=RECENT_PAGES):
             made = _created_at(pin.get("created_at"))
             pin_id = str(pin.get("id") or "")
             same = _comparable(str(pin.get("description") or "")) == wanted
@@ -409,6 +377,61 @@ class PinterestAdapter(OAuthAppAdapter):
     def _error(self, response: httpx.Response) -> PublishError:
         """Pinterest's `{"code", "message"}` answers in Outpost's words (pinterest_errors.py)."""
         return pinterest_errors.api_error(response, self.clock.now())
+
+
+def _problem(account: Account, field: str, rule: str, message: str, actual: str | None = None) -> Problem:
+    return Problem(
+        field=field,
+        rule=rule,
+        network=Network.PINTEREST.value,
+        account=account.ref,
+        actual=actual,
+        message=f"{field}: {message}",
+    )
+
+
+def _board_problem(target: Target, account: Account) -> Problem | None:
+    board, field = target.options.get("board_id"), "--option pinterest.board_id"
+    targets = f"`outpost accounts targets {account.ref}`"
+    if board is None:
+        return _problem(
+            account,
+            field,
+            "required_option",
+            f"Pinterest needs a board to pin to for {account.ref}; run {targets} to see your boards "
+            f"and their ids, then add --option pinterest.board_id=ID.",
+        )
+    if isinstance(board, str) and not _BOARD.match(board.strip()):
+        return _problem(
+            account,
+            field,
+            "option_text",
+            f"{board!r} is not a board id (digits, or BOARD_ID/SECTION_ID for a section); run "
+            f"{targets} to see them.",
+            board,
+        )
+    return None
+
+
+def _link_problem(target: Target, account: Account) -> Problem | None:
+    link = target.options.get("link")
+    if not isinstance(link, str) or _is_web_address(link):
+        return None
+    return _problem(
+        account,
+        "--option pinterest.link",
+        "option_text",
+        f"{link!r} is not a web address; Pinterest takes a full http:// or https:// address.",
+        link,
+    )
+
+
+def _media_problem(post: Post, account: Account) -> Problem | None:
+    if post.media:
+        return None
+    return _problem(
+        account, "media", "media_required", f"a Pin is a picture or a video; attach one for {account.ref}."
+    )
 
 
 async def _media_source(part: PartRequest) -> dict[str, Any]:
