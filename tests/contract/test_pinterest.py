@@ -31,6 +31,12 @@ pytestmark = pytest.mark.asyncio
 RECIPES, SOUPS, BOBS = "1001", "1001/5001", "2001"
 
 
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 4.5-second video (Pinterest takes 4 s and more), made once for the module."""
+    return media_fixtures.video(tmp_path_factory.mktemp("video") / "clip.mp4", 320, 240, seconds=4.5, fps=10)
+
+
 @pytest.fixture
 def server() -> FakePinterest:
     return FakePinterest()
@@ -232,9 +238,8 @@ async def test_someone_elses_board_or_none_at_all_is_refused_with_where_to_look(
 
 
 async def test_a_video_pin_goes_through_pinterests_upload_and_waits_until_it_is_processed(
-    engine: Engine, alice: Account, server: FakePinterest, tmp_path: Path
+    engine: Engine, alice: Account, server: FakePinterest, clip: Path
 ) -> None:
-    clip = media_fixtures.video(tmp_path / "clip.mp4", 320, 240, seconds=4.5, fps=10)
     post = await engine.posts.create(
         PostInput(text="How to fold dumplings", accounts=(alice.id,), media=(MediaInput(str(clip), "Hands folding"),),
                   options=pin_to(RECIPES, title="Dumplings")),
@@ -253,10 +258,9 @@ async def test_a_video_pin_goes_through_pinterests_upload_and_waits_until_it_is_
 
 
 async def test_a_video_pinterest_cannot_process_fails_with_what_to_check_and_pins_nothing(
-    engine: Engine, alice: Account, server: FakePinterest, tmp_path: Path
+    engine: Engine, alice: Account, server: FakePinterest, clip: Path
 ) -> None:
     server.processing_fails = True
-    clip = media_fixtures.video(tmp_path / "clip.mp4", 320, 240, seconds=4.2, fps=10)
     post = await engine.posts.create(
         PostInput(
             text="broken", accounts=(alice.id,), media=(MediaInput(str(clip)),), options=pin_to(RECIPES)
@@ -270,12 +274,11 @@ async def test_a_video_pinterest_cannot_process_fails_with_what_to_check_and_pin
 
 
 async def test_an_expired_upload_form_is_registered_again(
-    engine: Engine, alice: Account, server: FakePinterest, tmp_path: Path
+    engine: Engine, alice: Account, server: FakePinterest, clip: Path
 ) -> None:
     server.fail(
         "POST /", lambda: s3_error(403, "AccessDenied", "Invalid according to Policy: Policy expired.")
     )
-    clip = media_fixtures.video(tmp_path / "clip.mp4", 320, 240, seconds=4.2, fps=10)
     post = await engine.posts.create(
         PostInput(
             text="second try", accounts=(alice.id,), media=(MediaInput(str(clip)),), options=pin_to(RECIPES)
