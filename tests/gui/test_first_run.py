@@ -16,8 +16,10 @@ from outpost.gui.mainwindow import MainWindow
 from outpost.gui.tasks import settle_ops
 from outpost.sandbox.mode import Sandbox
 from outpost.sandbox.server import Received
+from outpost.sandbox.sim_pinterest import BOARDS as PINTEREST_BOARDS
 from tests.fakes import FakeClock, MemorySecretStore
 from tests.gui.helpers import run_on_qasync
+from tests.media_fixtures import png_bytes
 from tests.support.no_keyring import no_keyring
 from tests.unit.sandbox.test_sandbox import VIDEO_ONLY
 
@@ -60,6 +62,12 @@ def test_a_newcomer_without_a_keyring_tries_every_network_in_the_sandbox_and_pub
             )
             composer.select(*(a.id for a in accounts))
             composer.text.setPlainText("Hello, sandbox!")
+            # A picture, which every network takes and a Pin needs, and the Pin's board (issue #19).
+            picture = tmp_path / "square.png"
+            picture.write_bytes(png_bytes(64, 64))
+            composer.attach(str(picture), "A black square")
+            await settle_ops()
+            composer.tabs[Network.PINTEREST].options["board_id"].setText(next(iter(PINTEREST_BOARDS)))
             composer._check_timer.stop()
             composer._check()
             await settle_ops()

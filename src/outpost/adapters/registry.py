@@ -30,6 +30,7 @@ SHIPPED: dict[Network, str] = {
     Network.LINKEDIN: "outpost.adapters.linkedin:LinkedInAdapter",
     Network.FACEBOOK: "outpost.adapters.facebook:FacebookAdapter",
     Network.TIKTOK: "outpost.adapters.tiktok:TikTokAdapter",
+    Network.PINTEREST: "outpost.adapters.pinterest:PinterestAdapter",
 }
 
 

@@ -47,6 +47,8 @@ class TokenEndpoint:
         basic_auth_with_secret: send client id + secret as HTTP Basic (X's confidential clients);
             otherwise both go in the form body (LinkedIn; X's public clients send only the id).
         client_id_param: the form field naming the client ("client_key" on TikTok).
+        extra_form: fields every token request carries besides the standard ones (Pinterest's
+            `continuous_refresh=true`).
     """
 
     network: Network
@@ -54,6 +56,7 @@ class TokenEndpoint:
     revoke_url: str | None = None
     basic_auth_with_secret: bool = False
     client_id_param: str = "client_id"
+    extra_form: tuple[tuple[str, str], ...] = ()
 
     def _client_auth(self, form: dict[str, str], client_id: str, secret: str) -> dict[str, str]:
         """Adds the client's identity to `form`; returns the headers to send."""
@@ -77,6 +80,7 @@ class TokenEndpoint:
     ) -> Credentials:
         """Trade the authorization code for tokens (RFC 6749 §4.1.3, RFC 7636 §4.5)."""
         form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
+        form.update(self.extra_form)
         if verifier is not None:
             form["code_verifier"] = verifier
         headers = self._client_auth(form, app.client_id, app.client_secret)
@@ -87,6 +91,7 @@ class TokenEndpoint:
     async def refresh(self, client: httpx.AsyncClient, current: Credentials, clock: Clock) -> Credentials:
         """New tokens for `current`'s refresh token (which the network may now invalidate)."""
         form = {"grant_type": "refresh_token", "refresh_token": current["refresh_token"]}
+        form.update(self.extra_form)
         client_id, secret = current.get("client_id", ""), current.get("client_secret", "")
         headers = self._client_auth(form, client_id, secret)
         asked_at = clock.now()

@@ -28,12 +28,20 @@ SANDBOX_X_HANDLE = "you_sandbox"
 SANDBOX_LINKEDIN_HANDLE = "you-sandbox"
 #: The Facebook-like sandbox Page's username (Page usernames: letters, digits and periods).
 SANDBOX_FACEBOOK_HANDLE = "you.sandbox.page"
-_SANDBOX_HANDLES = frozenset(
-    {SANDBOX_BLUESKY_HANDLE, SANDBOX_X_HANDLE, SANDBOX_LINKEDIN_HANDLE, SANDBOX_FACEBOOK_HANDLE}
-)
 #: The TikTok-like sandbox account's username (letters, digits, _ and . as on TikTok).
 SANDBOX_TIKTOK_HANDLE = "you.sandbox"
-_SANDBOX_HANDLES |= {SANDBOX_TIKTOK_HANDLE}
+#: The Pinterest-like sandbox account's username.
+SANDBOX_PINTEREST_HANDLE = "you_sandbox_pins"
+_SANDBOX_HANDLES = frozenset(
+    {
+        SANDBOX_BLUESKY_HANDLE,
+        SANDBOX_X_HANDLE,
+        SANDBOX_LINKEDIN_HANDLE,
+        SANDBOX_FACEBOOK_HANDLE,
+        SANDBOX_TIKTOK_HANDLE,
+        SANDBOX_PINTEREST_HANDLE,
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -230,9 +230,15 @@ RULES: dict[Network, MediaRules] = {
     ),
     Network.PINTEREST: MediaRules(
         Network.PINTEREST,
-        max_items=5,
-        image=ImageRules(frozenset({"image/jpeg", "image/png"})),
-        video=VideoRules(_MP4_MOV),
-        source="platforms/meta-linkedin-tiktok-youtube.md §7.4 (Postiz; Ayrshare)",
+        # One image or one video per Pin: Pinterest simplified organic Pins to those two formats
+        # (developers.pinterest.com blog, "Pin Creation Update: A simplified format"); no carousels.
+        max_items=1,
+        # `image_base64` takes exactly these two content types (ContentType in Pinterest's OpenAPI
+        # description 5.23); 20 MB is Ayrshare's figure (UNCONFIRMED officially).
+        image=ImageRules(frozenset({"image/jpeg", "image/png"}), max_bytes=20 * MB),
+        # MP4/MOV, 4 s to 15 minutes, at most 2 GB (Ayrshare's and getlate's media guidelines;
+        # UNCONFIRMED officially).
+        video=VideoRules(_MP4_MOV, max_bytes=2000 * MB, min_duration_s=4, max_duration_s=15 * 60),
+        source="platforms/meta-linkedin-tiktok-youtube.md §7.4; pinterest/api-description 5.23",
     ),
 }

@@ -78,7 +78,10 @@ def render(post: PreviewPost, tone: Tone | None = None) -> str:
         return f"<p style='color:{tone.muted}'>Start typing to see the post as it will appear.</p>"
     if post.network is Network.TIKTOK:
         return _tiktok(post, tone)
-    blocks = [_part(post, index, text, tone) for index, text in enumerate(post.parts)]
+    if post.network is Network.PINTEREST:
+        blocks = [_pin(post, tone)]
+    else:
+        blocks = [_part(post, index, text, tone) for index, text in enumerate(post.parts)]
     return (
         "<html><body style='font-family:sans-serif; font-size:10.5pt'>" + "".join(blocks) + "</body></html>"
     )
@@ -120,6 +123,49 @@ def _actions(post: PreviewPost, tone: Tone) -> str:
     return (
         f"<div style='margin-top:6px; padding-top:4px; border-top:1px solid {tone.line}; color:{tone.muted}'>"
         "Like &nbsp;&nbsp;&nbsp; Comment &nbsp;&nbsp;&nbsp; Share</div>"
+    )
+
+
+PIN_WIDTH = 236  # a Pin's width in Pinterest's web grid, in pixels (its height follows the picture)
+
+
+def _pin(post: PreviewPost, tone: Tone) -> str:
+    """A Pin as it sits in a board's grid: the picture on top, the title, the description.
+
+    Pinterest shows the description without a fold in its grid card, and the link only as the
+    address the Pin leads to; threads do not exist there (validation says so).
+    """
+    first = post.media[0] if post.media else None
+    if first is None:
+        picture = (
+            f"<table width='{PIN_WIDTH}' cellpadding='24' style='border:1px dashed {tone.line}'><tr>"
+            f"<td align='center' style='color:{tone.muted}'>A Pin is a picture or a video:<br>"
+            "attach one</td></tr></table>"
+        )
+    else:
+        badge = "<br><span style='color:#fff;background:#000'>▶ video</span>" if first.kind == "video" else ""
+        picture = f"<img src='{first.url}' width='{PIN_WIDTH}'>{badge}"
+    red = ACCENT[Network.PINTEREST]
+    save = f"<span style='color:#fff; background:{red}; font-weight:bold'>&nbsp;Save&nbsp;</span>"
+    title = post.options.get("title")
+    heading = (
+        f"<div style='font-weight:bold; font-size:12pt'>{html.escape(title)}</div>"
+        if isinstance(title, str) and title.strip()
+        else ""
+    )
+    link = post.options.get("link")
+    host = urlsplit(link).netloc.removeprefix("www.") if isinstance(link, str) else ""
+    leads = f"<div style='color:{tone.muted}'>↗ {html.escape(host)}</div>" if host else ""
+    text = post.parts[0] if post.parts else ""
+    body = f"<div style='margin-top:2px'>{_text(post.network, text, tone)}</div>" if text.strip() else ""
+    return (
+        "<table cellspacing='0' cellpadding='2'>"
+        f"<tr><td align='right'>{save}</td></tr>"
+        f"<tr><td>{picture}</td></tr>"
+        f"<tr><td>{heading}{body}{leads}</td></tr>"
+        "<tr><td><table cellspacing='0' cellpadding='2'><tr>"
+        f"<td>{_avatar(post)}</td><td valign='middle'><b>{html.escape(post.display_name)}</b></td>"
+        "</tr></table></td></tr></table>"
     )
 
 
