@@ -236,8 +236,9 @@ def _media_host(parser: argparse.ArgumentParser) -> None:
         "deletes the file once the network has it. The secret access key is read from\n"
         "standard input and kept in the keyring, never in a file.",
         epilog="examples:\n"
-        "  printf '%s\\n' \"$SECRET\" | outpost media-host set --endpoint https://s3.eu-west-1.amazonaws.com \\\n"
-        "      --bucket my-outpost-media --region eu-west-1 --access-key-id AKIA... --secret-stdin\n"
+        "  printf '%s\\n' \"$SECRET\" | outpost media-host set \\\n"
+        "      --endpoint https://s3.eu-west-1.amazonaws.com --bucket my-outpost-media \\\n"
+        "      --region eu-west-1 --access-key-id AKIA... --secret-stdin\n"
         "  printf '%s\\n' \"$SECRET\" | outpost media-host set --endpoint http://127.0.0.1:9000 \\\n"
         "      --bucket media --access-key-id minio-user --secret-stdin --path-style\n\n"
         'docs/networks.md, "Public media host", shows how to make the bucket and a key that may\n'
