@@ -24,6 +24,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -94,6 +95,8 @@ class S3Server:
         self.now: Callable[[], datetime] = lambda: datetime.now(UTC)
         self.regions: dict[str, str] = {}
         self.fetched: list[str] = []
+        #: While set (and not yet released), bucket listings wait: a slow bucket, for the sweep at start.
+        self.hold_listings: threading.Event | None = None
         self._names = itertools.count(1)
         self.outpost = KeyPair("", "")
         self.admin = KeyPair("", "")
@@ -202,6 +205,8 @@ class S3Server:
     # -- the front --------------------------------------------------------------------------------
 
     def _handle(self, request: httpx.Request) -> httpx.Response:
+        if self.hold_listings is not None and "list-type" in request.url.params:
+            self.hold_listings.wait(timeout=10)
         if "X-Amz-Signature" in request.url.params:
             return self._presigned(request)
         authorization = request.headers.get("authorization")
