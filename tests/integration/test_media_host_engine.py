@@ -88,7 +88,9 @@ async def test_a_first_setting_needs_the_secret_and_a_later_one_may_keep_it(
     assert refused.value.problems[0].field == "secret_access_key"
     assert await engine.media_host.show() is None
     await engine.media_host.set(s3.settings(bucket), s3.outpost.secret)
-    await engine.media_host.set(s3.settings(bucket, region="us-east-1", public_base_url="https://cdn.example"))
+    await engine.media_host.set(
+        s3.settings(bucket, region="us-east-1", public_base_url="https://cdn.example")
+    )
     assert secrets.secrets["mediahost/s3"] == {"secret_access_key": s3.outpost.secret}
     assert (await engine.media_host.show()).public_base_url == "https://cdn.example"  # type: ignore[union-attr]
 
@@ -132,7 +134,9 @@ async def test_start_sweeps_leftovers_in_the_background_without_waiting_for_the_
         first = _open(tmp_path / "data", then, secrets)
         await first.media_host.set(s3.settings(bucket), s3.outpost.secret)
         host = first._core.connections.media_host
-        left = await host.put(_asset(media_fixtures.image(tmp_path / "p.jpg", 60, 40)))  # a crash before delete
+        left = await host.put(
+            _asset(media_fixtures.image(tmp_path / "p.jpg", 60, 40))
+        )  # a crash before delete
         s3.put(bucket, "outpost/creators-own-file.txt")
         await first.close()
 

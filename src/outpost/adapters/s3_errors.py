@@ -17,7 +17,8 @@ from outpost.domain.media_host import BucketSettings, MediaHostCause, MediaHostE
 
 #: How much of an error answer is read: error documents are a few hundred bytes.
 _MAX_ERROR_BYTES = 64_000
-_WHERE = "Settings → Media host, or `outpost media-host set`"
+#: Said the same to the window and the command line: both call it "the media host's settings".
+_WHERE = "the media host's settings"
 
 
 def error_fields(body: bytes) -> dict[str, str]:

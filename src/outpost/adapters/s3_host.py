@@ -288,7 +288,7 @@ class S3MediaHost:
         if not secret:
             raise MediaHostError(
                 "The media host's secret access key is not in the keyring (it was removed, or this is "
-                "another computer); set it again in Settings → Media host, or with `outpost media-host set`.",
+                "another computer); set the media host again with its secret.",
                 MediaHostCause.NO_SECRET,
             )
         return secret
