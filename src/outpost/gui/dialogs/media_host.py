@@ -73,12 +73,10 @@ class MediaHostSection(QWidget):
         self.access_key_id = self._line("access_key_id", "AKIA…")
         self.secret = self._line("secret_access_key", SECRET_NEEDED)
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.path_style = QCheckBox(
-            "Path-style addresses (ENDPOINT/BUCKET): MinIO and most self-hosted servers"
-        )
+        self.path_style = QCheckBox("Path-style addresses (MinIO, most self-hosted servers)")
         self.path_style.setObjectName("path_style")
         self.public_base_url = self._line("public_base_url", "optional: https://media.example.com")
-        self.save_button = self._button("Save", "media_host_save", self.save)
+        self.save_button = self._button("Save media host", "media_host_save", self.save)
         self.test_button = self._button("Test", "media_host_test", self.test)
         self.remove_button = self._button("Remove", "media_host_remove", self.remove)
         self.result = QLabel()
@@ -130,6 +128,7 @@ class MediaHostSection(QWidget):
             "address); otherwise networks get a presigned address."
         )
         note.setWordWrap(True)
+        note.setFixedWidth(FIELD_WIDTH + 60)
         follow_theme(note, lambda c: f"color: {c.muted}; font-size: small;")
         form.addRow("", note)
         buttons = QHBoxLayout()
