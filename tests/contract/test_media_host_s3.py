@@ -6,7 +6,7 @@ file's bytes until the URL expires, and afterwards nothing is left in the bucket
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -32,7 +32,7 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-def now_clock(s3: S3Server) -> FakeClock:
+def now_clock(s3: S3Server) -> Iterator[FakeClock]:
     """The engine's clock at the real time, shared with the server's front (as the world shares one)."""
     clock = FakeClock(datetime.now(UTC).replace(microsecond=0))
     with s3.clock(clock.now):
