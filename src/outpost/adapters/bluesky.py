@@ -2,8 +2,8 @@
 
 Contract notes: `../shared/platforms/x-bluesky-mastodon-threads.md` §2, from the atproto lexicons
 (`com.atproto.server.createSession`/`refreshSession`, `com.atproto.repo.createRecord`/`uploadBlob`,
-`app.bsky.feed.post`, `app.bsky.embed.images`/`external`, `app.bsky.richtext.facet`) and
-`bsky-docs` advanced guides (posts, rich text, rate limits).
+`app.bsky.feed.post`, `app.bsky.embed.images`/`external`/`video`, `app.bsky.richtext.facet`) and
+`bsky-docs` advanced guides (posts, rich text, rate limits) and tutorials (uploading video).
 
 - Sessions (access + refresh JWT) live in the keyring and are refreshed on `400 ExpiredToken`
   under the account's lock; login (`createSession`, rate-limited) happens once, not at each start.
@@ -13,6 +13,9 @@ Contract notes: `../shared/platforms/x-bluesky-mastodon-threads.md` §2, from th
   never create a second post (the repo refuses an existing key, and we then read the record
   back), so `idempotent_publish = True`.
 - Images are fitted under the blob limit (re-encoded, metadata stripped, quality floor kept).
+- Videos go through Bluesky's video service (`bluesky_video`), as the official app sends them:
+  today's limits first, then the upload with a service token from the PDS, then the processing
+  job until the blob is ready; the post embeds that blob (`app.bsky.embed.video`).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from outpost.adapters import bluesky_text
+from outpost.adapters import bluesky_text, bluesky_video, bluesky_video_rules
 from outpost.adapters.base import (
     AccountContext,
     AddAccountRequest,
@@ -54,10 +57,10 @@ from outpost.adapters.http import (
 from outpost.domain.accounts import is_sandbox
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
 from outpost.domain.clock import Clock
-from outpost.domain.enums import Network
-from outpost.domain.errors import AuthExpired, PublishError, ValidationError
+from outpost.domain.enums import ErrorCode, Network
+from outpost.domain.errors import AuthExpired, Problem, PublishError, Rejected, ValidationError
 from outpost.domain.media_rules import RULES
-from outpost.domain.models import HealthReport, MediaAsset, PublishedPart
+from outpost.domain.models import Account, HealthReport, MediaAsset, Post, PublishedPart, QuotaLeft, Target
 
 log = logging.getLogger("outpost.adapters.bluesky")
 
@@ -113,14 +116,30 @@ class BlueskyAdapter(NetworkAdapter):
         api_base: str | None = None,
         media_host: MediaHost | None = None,
         fetch_cards: bool = True,
+        video_service: str | None = None,
+        video_poll_s: float = bluesky_video.POLL_S,
+        video_poll_max_s: float = bluesky_video.POLL_MAX_S,
     ) -> None:
+        """Make the adapter (the base class's arguments, and these).
+
+        `fetch_cards`: read a linked page for its card (tests without pages turn it off).
+        `video_service`: the video service's address; default `OUTPOST_UPLOAD_URL_BLUESKY`
+        (INTERFACE.md: a network's separate upload host), else https://video.bsky.app. Sandbox
+        accounts always use their own (simulated) server. `video_poll_s` / `video_poll_max_s`:
+        the pause between job status reads and the longest wait for processing (tests shorten them).
+        """
         super().__init__(client, clock=clock, api_base=api_base, media_host=media_host)
         self.fetch_cards = fetch_cards
+        self.video_service = (
+            video_service or os.environ.get("OUTPOST_UPLOAD_URL_BLUESKY") or bluesky_video.VIDEO_SERVICE
+        ).rstrip("/")
+        self.video_poll_s = video_poll_s
+        self.video_poll_max_s = video_poll_max_s
 
     # -- rules ---------------------------------------------------------------------------------
 
     async def capabilities(self, ctx: AccountContext | None) -> Capabilities:
-        """300 graphemes of shown text (links shortened), 4 images, no video yet."""
+        """300 graphemes of shown text (links shortened), 4 images or one video."""
         return Capabilities(
             network=Network.BLUESKY,
             max_length=bluesky_text.MAX_GRAPHEMES,
@@ -130,6 +149,15 @@ class BlueskyAdapter(NetworkAdapter):
             supports_threads=True,
             options=OPTIONS,
         )
+
+    def validate(self, post: Post, target: Target, account: Account, caps: Capabilities) -> list[Problem]:
+        """The common rules, and what Outpost knows before sending about the post's video."""
+        return [
+            *super().validate(post, target, account, caps),
+            *bluesky_video_rules.problems(
+                post, account, now=self.clock.now(), public_service=self._public_video(account)
+            ),
+        ]
 
     # -- accounts ------------------------------------------------------------------------------
 
@@ -193,22 +221,46 @@ class BlueskyAdapter(NetworkAdapter):
         )
 
     async def verify_credentials(self, ctx: AccountContext) -> HealthReport:
-        """`getSession` (refreshing the session if needed): active, status."""
+        """`getSession` (refreshing the session if needed): active, status; today's video limits."""
         response = await self._xrpc(ctx, "GET", "com.atproto.server.getSession")
         body = read(response, Network.BLUESKY, kind=dict)
         active = body.get("active", True) is not False
+        confirmed = body.get("emailConfirmed")
+        quota, note = await self._video_health(ctx, confirmed if isinstance(confirmed, bool) else None)
         return HealthReport.summarise(
             is_active_user=active,
             checked_at=self.clock.now(),
-            message=None if active else f"Bluesky says the account is {body.get('status', 'inactive')}.",
+            message=note if active else f"Bluesky says the account is {body.get('status', 'inactive')}.",
+            quota=quota,
         )
+
+    async def _video_health(
+        self, ctx: AccountContext, email_confirmed: bool | None
+    ) -> tuple[QuotaLeft | None, str | None]:
+        """Videos and bytes left today, and why none can go up if so; (None, None) if unknown.
+
+        A video service that cannot be asked is no reason to call the account unhealthy: text
+        and images still go out, and an upload asks again before sending.
+        """
+        if self._public_video(ctx.account) and bluesky_video.is_private_host(ctx.account.service_url or ""):
+            return None, None  # the public service cannot reach this server (`validate` says so)
+        try:
+            limits = await self._video(ctx).limits(self._service_tokens(ctx))
+        except AuthExpired:
+            raise
+        except PublishError as exc:
+            log.info("video limits of %s unknown: %s", ctx.account.ref, exc)
+            return None, None
+        return limits.quota(), limits.note(email_confirmed=email_confirmed)
 
     # -- publishing ----------------------------------------------------------------------------
 
     async def upload_media(
         self, ctx: AccountContext, media: MediaAsset, progress: Progress | None = None
     ) -> UploadedMedia:
-        """`uploadBlob` of the prepared copy (the pipeline fitted it under the 1 MB limit)."""
+        """`uploadBlob` of the prepared copy (fitted under the 1 MB limit); a video: the video service."""
+        if media.kind == "video":
+            return await self._upload_video(ctx, media, progress)
         data = await asyncio.to_thread(Path(media.path).read_bytes)
         response = await self._xrpc(
             ctx,
@@ -230,6 +282,78 @@ class BlueskyAdapter(NetworkAdapter):
                 "height": str(media.height or 1),
             },
         )
+
+    async def _upload_video(
+        self, ctx: AccountContext, media: MediaAsset, progress: Progress | None
+    ) -> UploadedMedia:
+        """Limits, upload, processing (see `bluesky_video`); the processed blob to embed."""
+        creds = await self._session(ctx)
+        if self._public_video(ctx.account) and bluesky_video.is_private_host(creds["pds"]):
+            raise Rejected(
+                f"Bluesky's video service cannot reach {ctx.account.ref}'s server ({creds['pds']}: "
+                f"this computer or a private network) to store the video there.",
+                code=ErrorCode.MEDIA_REJECTED,
+            )
+        blob = await self._video(ctx).upload(
+            self._service_tokens(ctx),
+            media,
+            did=creds["did"],
+            pds=creds["pds"],
+            account=ctx.account.ref,
+            progress=progress,
+        )
+        return UploadedMedia(
+            media,
+            remote_id=str(blob["ref"]["$link"]),
+            extra={
+                "blob": json.dumps(blob),
+                "width": str(media.width or 1),
+                "height": str(media.height or 1),
+            },
+        )
+
+    def _public_video(self, account: Account) -> bool:
+        """Whether `account`'s videos go to Bluesky's own public video service."""
+        return self._video_base(account) == bluesky_video.VIDEO_SERVICE
+
+    def _video_base(self, account: Account) -> str:
+        # Nothing written in sandbox mode leaves the computer (issue #17): a sandbox account's
+        # server simulates the video service too.
+        if is_sandbox(account) and account.service_url:
+            return account.service_url.rstrip("/")
+        return self.video_service
+
+    def _video(self, ctx: AccountContext) -> bluesky_video.VideoService:
+        return bluesky_video.VideoService(
+            self.client,
+            clock=self.clock,
+            base=self._video_base(ctx.account),
+            poll_s=self.video_poll_s,
+            poll_max_s=self.video_poll_max_s,
+        )
+
+    def _service_tokens(self, ctx: AccountContext) -> bluesky_video.ServiceToken:
+        """Service tokens from the account's PDS (`com.atproto.server.getServiceAuth`)."""
+
+        async def token(audience: str, method: str, expires: int | None) -> str:
+            params: dict[str, str | int] = {"aud": audience, "lxm": method}
+            if expires is not None:
+                params["exp"] = expires
+            response = await self._xrpc(
+                ctx, "GET", "com.atproto.server.getServiceAuth", params=params, check=False
+            )
+            if _error_name(response) == "BadExpiration":
+                raise Rejected(
+                    f"{ctx.account.ref}'s Bluesky server refused the time Outpost asked its upload "
+                    f"permission to last ({server_message(response)}): check that this computer's "
+                    f"clock is right, then try again.",
+                    code=ErrorCode.VALIDATION_ERROR,
+                )
+            if not response.is_success:
+                raise error_for(response, network=self.network, now=self.clock.now(), reset_parser=_reset)
+            return str(read(response, Network.BLUESKY, "token", kind=str, secret=True))
+
+        return token
 
     async def publish(self, ctx: AccountContext, part: PartRequest) -> PublishedPart:
         """`createRecord` of an `app.bsky.feed.post` with a client-chosen TID key."""
@@ -293,6 +417,8 @@ class BlueskyAdapter(NetworkAdapter):
     async def _embed(
         self, ctx: AccountContext, part: PartRequest, rich: bluesky_text.RichText
     ) -> dict[str, Any] | None:
+        if part.media and part.media[0].asset.kind == "video":
+            return bluesky_video.embed(part.media[0])  # one video per post, alone (the rules)
         if part.media:
             return {
                 "$type": "app.bsky.embed.images",
