@@ -256,11 +256,18 @@ class VideoService:
         response = await self._send("GET", "app.bsky.video.getUploadLimits", bearer=bearer)
         if not response.is_success:
             raise self._failure(response, account="the account")
-        can = read(response, Network.BLUESKY, "canUpload", kind=bool)
-        videos = read(response, Network.BLUESKY, "remainingDailyVideos", kind=int)
-        volume = read(response, Network.BLUESKY, "remainingDailyBytes", kind=int)
-        said = response.json().get("message")
-        return VideoLimits(can, videos, volume, said if isinstance(said, str) and said else None)
+        body = read(response, Network.BLUESKY, kind=dict)
+        can, videos, volume = (
+            body.get(k) for k in ("canUpload", "remainingDailyVideos", "remainingDailyBytes")
+        )
+        if not isinstance(can, bool) or not all(_is_int(v) for v in (videos, volume)):
+            raise ServerError(
+                f"Bluesky's video service answered its limits without canUpload, remainingDailyVideos "
+                f"and remainingDailyBytes (a malformed answer: {response.text[:120]!r}).",
+                may_have_taken_effect=False,
+            )
+        said = body.get("message")
+        return VideoLimits(can, int(videos), int(volume), said if isinstance(said, str) and said else None)
 
     async def upload(
         self,
@@ -423,6 +430,10 @@ def _job_status(response: httpx.Response) -> dict[str, Any]:
     return dict(inner) if isinstance(inner, dict) else dict(body)
 
 
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _is_blob(value: object) -> bool:
     """A blob ref as the PDS makes them: `{"$type": "blob", "ref": {"$link": …}, "mimeType", "size"}`."""
     if not isinstance(value, dict):
@@ -434,7 +445,7 @@ def _is_blob(value: object) -> bool:
         and bool(link)
         and link.isprintable()
         and isinstance(value.get("mimeType"), str)
-        and isinstance(value.get("size"), int)
+        and _is_int(value.get("size"))
     )
 
 
