@@ -328,6 +328,7 @@ class VideoService:
         # `poll_s`).
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.poll_max_s
+        asked = False  # an upload's answer may say COMPLETED without the blob (already_exists)
         while True:
             blob = status.get("blob")
             if isinstance(blob, dict) and _is_blob(blob):
@@ -335,7 +336,7 @@ class VideoService:
             state = status.get("state")
             if state == FAILED:
                 raise _job_failed(status, account=account)
-            if state == COMPLETED:
+            if state == COMPLETED and asked:
                 raise ServerError(
                     f"Bluesky's video service says job {job} is done but gave no video to post "
                     f"(a malformed answer); Outpost will try again.",
@@ -349,7 +350,7 @@ class VideoService:
                 )
             await asyncio.sleep(self.poll_s)
             response = await self._send("GET", "app.bsky.video.getJobStatus", params={"jobId": job})
-            status = _job_status(response)
+            status, asked = _job_status(response), True
             if not response.is_success and not _is_blob(status.get("blob")):
                 raise self._failure(response, account=account)
             if status.get("jobId") not in (None, job):
@@ -373,11 +374,17 @@ class VideoService:
         if status == 429 or status >= 500:
             return error_for(response, network=Network.BLUESKY, now=self.clock.now())
         if status in (401, 403):
+            name = _error_name(response)
+            said = f"{name}: " if name else ""
+            said += server_message(response) or "not authorised"
+            advice = (
+                "Check that this computer's clock is right, then try again."
+                if name == "JwtExpired"
+                else "Try again; if it keeps happening, reconnect the account."
+            )
             return Rejected(
                 f"Bluesky's video service did not accept the upload permission Outpost got from "
-                f"{account}'s server (HTTP {status}: {server_message(response) or 'not authorised'}). "
-                f"Check that this computer's clock is "
-                f"right, then try again.",
+                f"{account}'s server (HTTP {status}, {said}). {advice}",
                 code=ErrorCode.VALIDATION_ERROR,
             )
         body = _job_status(response)
@@ -428,6 +435,15 @@ def _job_status(response: httpx.Response) -> dict[str, Any]:
         return {}
     inner = body.get("jobStatus")
     return dict(inner) if isinstance(inner, dict) else dict(body)
+
+
+def _error_name(response: httpx.Response) -> str | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    name = body.get("error") if isinstance(body, dict) else None
+    return name if isinstance(name, str) and name else None
 
 
 def _is_int(value: object) -> bool:
