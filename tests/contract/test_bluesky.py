@@ -182,6 +182,42 @@ async def test_a_part_sent_twice_with_one_key_is_one_record(
     assert first == second and len(pds.records) == 1
 
 
+async def test_a_link_gets_a_card_with_the_pages_title_and_picture(
+    pds: FakePds, alice: Account, secrets: MemorySecretStore
+) -> None:
+    page = (
+        '<html><head><title>Shop</title><meta property="og:title" content="Spring workshops">'
+        '<meta name="description" content="Three Saturdays"><meta property="og:image" content="/pic.png">'
+        "</head><body>…</body></html>"
+    )
+
+    def network(request: httpx.Request) -> httpx.Response:
+        if request.url.host != "shop.example":
+            return pds.handle_request(request)
+        if request.url.path == "/pic.png":
+            return httpx.Response(200, content=png_bytes(40, 30), headers={"content-type": "image/png"})
+        return httpx.Response(200, text=page, headers={"content-type": "text/html; charset=utf-8"})
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(network)) as client:
+        adapter = BlueskyAdapter(client, clock=FakeClock())  # cards on, as people use it
+        ctx = AccountContext(alice, SecretVault(secrets), asyncio.Lock())
+        text = "Spring: https://shop.example/workshops"
+        await adapter.publish(
+            ctx,
+            PartRequest(
+                index=0, text=text, media=(), options={}, idempotency_key=f"{new_idempotency_key()}-0"
+            ),
+        )
+    [record] = pds.records.values()
+    external = record["value"]["embed"]["external"]
+    assert (external["uri"], external["title"], external["description"]) == (
+        "https://shop.example/workshops",
+        "Spring workshops",
+        "Three Saturdays",
+    )
+    assert external["thumb"]["ref"]["$link"] in pds.blob_store  # the picture, uploaded as a blob
+
+
 async def test_rate_limit_waits_for_retry_after(
     engine: Engine, alice: Account, pds: FakePds, clock: FakeClock
 ) -> None:

@@ -375,8 +375,8 @@ class VideoService:
             return error_for(response, network=Network.BLUESKY, now=self.clock.now())
         if status in (401, 403):
             name = _error_name(response)
-            said = f"{name}: " if name else ""
-            said += server_message(response) or "not authorised"
+            why = f"{name}: " if name else ""
+            why += server_message(response) or "not authorised"
             advice = (
                 "Check that this computer's clock is right, then try again."
                 if name == "JwtExpired"
@@ -384,12 +384,11 @@ class VideoService:
             )
             return Rejected(
                 f"Bluesky's video service did not accept the upload permission Outpost got from "
-                f"{account}'s server (HTTP {status}, {said}). {advice}",
+                f"{account}'s server (HTTP {status}, {why}). {advice}",
                 code=ErrorCode.VALIDATION_ERROR,
             )
         body = _job_status(response)
-        said = body.get("message") if isinstance(body.get("message"), str) else None
-        error = body.get("error") if isinstance(body.get("error"), str) else None
+        said, error = (_text(body.get(key)) for key in ("message", "error"))
         # Either field may hold the words the official app matches ("unconfirmed_email" is the
         # `error`, the newer sentences may be either); take whichever is known, else the message.
         for words in (error, said):
@@ -435,6 +434,10 @@ def _job_status(response: httpx.Response) -> dict[str, Any]:
         return {}
     inner = body.get("jobStatus")
     return dict(inner) if isinstance(inner, dict) else dict(body)
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
 
 
 def _error_name(response: httpx.Response) -> str | None:
