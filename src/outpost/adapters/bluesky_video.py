@@ -78,9 +78,10 @@ EMAIL = (
 
 @dataclass(frozen=True)
 class _Refusal:
+    """A refusal in plain words, and its error code (SERVER_ERROR: a retry may work soon)."""
+
     sentence: str
     code: ErrorCode
-    retryable: bool = False
 
 
 #: The service's refusals, word for word as the official app matches them, in plain words.
@@ -112,9 +113,14 @@ _KNOWN: dict[str, _Refusal] = {
     "Failed to get user's upload stats": _Refusal(
         "Bluesky's video service could not check the account's daily limits just now",
         ErrorCode.SERVER_ERROR,
-        retryable=True,
     ),
 }
+#: No reason given (the official app: "You have temporarily reached the limit for video uploads").
+_UNSAID = _Refusal(
+    "Bluesky's video service takes no videos from this account at the moment (it gave no reason); "
+    "try again later",
+    ErrorCode.RATE_LIMITED,
+)
 _TOO_LARGE = re.compile(r"file size \((\d+) bytes\) is larger than the maximum allowed size \((\d+) bytes\)")
 
 #: `app.bsky.video.defs#jobStatus` `failureCode`s, in plain words.
@@ -136,9 +142,7 @@ def refusal(said: str | None, *, account: str) -> PublishError:
     text = (said or "").strip()
     known = _KNOWN.get(text)
     if known is not None:
-        error = _error(f"Bluesky refused the video for {account}: {known.sentence}.", known.code)
-        error.retryable = known.retryable
-        return error
+        return _to_error(known, account)
     too_large = _TOO_LARGE.search(text)
     if too_large:
         size, limit = (int(g) for g in too_large.groups())
@@ -146,9 +150,16 @@ def refusal(said: str | None, *, account: str) -> PublishError:
             account, f"{size / 1e6:.1f} MB, the video service takes at most {limit / 1e6:.0f} MB"
         )
     reason = f" (the service said: {text})" if text else ""
-    return _error(
-        f"Bluesky's video service refused the video for {account}{reason}.", ErrorCode.MEDIA_REJECTED
+    return Rejected(
+        f"Bluesky's video service refused the video for {account}{reason}.", code=ErrorCode.MEDIA_REJECTED
     )
+
+
+def _to_error(known: _Refusal, account: str) -> PublishError:
+    message = f"Bluesky refused the video for {account}: {known.sentence}."
+    if known.code is ErrorCode.SERVER_ERROR:
+        return ServerError(message, may_have_taken_effect=False)
+    return Rejected(message, code=known.code)
 
 
 def too_large_error(account: str, detail: str) -> Rejected:
@@ -158,12 +169,6 @@ def too_large_error(account: str, detail: str) -> Rejected:
         f"export it at a lower quality.",
         code=ErrorCode.MEDIA_REJECTED,
     )
-
-
-def _error(message: str, code: ErrorCode) -> PublishError:
-    if code is ErrorCode.SERVER_ERROR:
-        return ServerError(message, may_have_taken_effect=False)
-    return Rejected(message, code=code)
 
 
 @dataclass(frozen=True)
@@ -182,10 +187,8 @@ class VideoLimits:
 
     def refusal(self, size: int, *, account: str) -> PublishError | None:
         """Why a video of `size` bytes cannot go up today, or None if it can."""
-        if not self.can_upload:
-            return refusal(self.message or "User has exceeded daily upload videos limit", account=account)
-        if self.videos_left <= 0:
-            return refusal("User has exceeded daily upload videos limit", account=account)
+        if not self.can_upload or self.videos_left <= 0:
+            return _to_error(self._reason(email_confirmed=None), account)
         if size > self.bytes_left:
             return Rejected(
                 f"Bluesky refused the video for {account}: it is {size / 1e6:.1f} MB, but only "
@@ -199,12 +202,22 @@ class VideoLimits:
         """A line for the health card when no video can go up now, else None."""
         if self.can_upload and self.videos_left > 0:
             return None
-        said = (self.message or "").strip() or "User has exceeded daily upload videos limit"
-        known = _KNOWN.get(said)
-        if known is None and email_confirmed is False:
-            known = _KNOWN["unconfirmed_email"]
-        sentence = known.sentence if known else f"Bluesky's video service says: {said}"
-        return f"{NOTE}{sentence}."
+        return f"{NOTE}{self._reason(email_confirmed=email_confirmed).sentence}."
+
+    def _reason(self, *, email_confirmed: bool | None) -> _Refusal:
+        """Why no video can go up: the service's words, else what the rest of the answer says."""
+        said = (self.message or "").strip()
+        if said in _KNOWN:
+            return _KNOWN[said]
+        if email_confirmed is False:
+            return _KNOWN["unconfirmed_email"]  # getSession says what the service did not
+        if said:
+            return _Refusal(f"Bluesky's video service says: {said}", ErrorCode.MEDIA_REJECTED)
+        if self.videos_left <= 0:
+            return _KNOWN["User has exceeded daily upload videos limit"]
+        if self.bytes_left <= 0:
+            return _KNOWN["User has exceeded daily upload bytes limit"]
+        return _UNSAID
 
 
 def pds_audience(pds: str) -> str:
