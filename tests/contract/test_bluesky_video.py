@@ -21,6 +21,7 @@ from outpost.domain.enums import ErrorCode, HealthState, Network, PostStatus
 from outpost.domain.errors import ValidationError
 from outpost.domain.models import Account, Post
 from outpost.engine import Engine, MediaInput, PostInput, When
+from outpost.engine.events import Event, UploadDidProgress
 from tests import media_fixtures
 from tests.contract.fake_bluesky import PDS, FakePds
 from tests.contract.fake_bluesky_video import VIDEO_DID, FakeBluesky, FakeVideoService
@@ -83,8 +84,12 @@ def failure(post: Post) -> tuple[ErrorCode, str]:
 async def test_a_video_goes_through_the_video_service_as_the_official_app_sends_it(
     engine: Engine, alice: Account, pds: FakePds, video: FakeVideoService, clip: Path
 ) -> None:
+    events: list[Event] = []
+    engine.events.subscribe(events.append)
     post = await post_video(engine, alice, clip)
     assert post.status is PostStatus.PUBLISHED, post.targets[0].error
+    progress = [e for e in events if isinstance(e, UploadDidProgress)]
+    assert progress and progress[-1].sent == progress[-1].total == clip.stat().st_size  # the bar moves
     [record] = pds.records.values()
     embed = record["value"]["embed"]
     [job] = video.jobs.values()
