@@ -74,6 +74,7 @@ class FakeVideoService:
     max_bytes: int = 300_000_000
     max_duration_s: float = 600
     codecs: frozenset[str] = frozenset({"h264", "hevc", "vp8", "vp9", "av1", "mpeg4", "mpeg2video"})
+    types: frozenset[str] = TYPES  # the file types it takes (Content-Type)
     allowed: bool = True  # False: "User is not allowed to upload videos"
     steps: tuple[str, ...] = STEPS
     fail_next_job: dict[str, str] | None = None  # failureCode/message/error of the next job's failure
@@ -155,7 +156,7 @@ class FakeVideoService:
             )
         data = request.read()
         assert int(request.headers["content-length"]) == len(data)
-        if request.headers.get("content-type") not in TYPES:
+        if request.headers.get("content-type") not in self.types:
             return _refused(415, f"unsupported content type: {request.headers.get('content-type')}")
         if not self.pds.email_confirmed:
             return httpx.Response(

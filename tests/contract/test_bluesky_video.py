@@ -226,6 +226,16 @@ async def test_each_refusal_is_said_in_its_own_plain_words(
     assert bool(video.uploads) is uploaded and pds.records == {}
 
 
+async def test_a_file_type_the_service_does_not_take_is_said_so(
+    engine: Engine, alice: Account, video: FakeVideoService, tmp_path: Path
+) -> None:
+    video.types = frozenset({"video/mp4"})  # as the lexicon's input encoding says
+    webm = media_fixtures.video(tmp_path / "clip.webm", 64, 48, seconds=0.5, fps=10, codec="libvpx-vp9")
+    code, message = failure(await post_video(engine, alice, webm))
+    assert code is ErrorCode.MEDIA_REJECTED and "does not take this kind of file" in message
+    assert "unsupported content type: video/webm" in message and "export it as an MP4" in message
+
+
 async def test_an_upload_permission_for_the_wrong_server_is_refused_by_the_service(
     engine: Engine, alice: Account, pds: FakePds, video: FakeVideoService, clip: Path
 ) -> None:

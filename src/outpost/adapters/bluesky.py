@@ -241,7 +241,7 @@ class BlueskyAdapter(NetworkAdapter):
         if self._public_video(ctx.account) and bluesky_video.is_private_host(ctx.account.service_url or ""):
             return None, None  # the public service cannot reach this server (`validate` says so)
         try:
-            limits = await self._video(ctx).limits(self._service_tokens(ctx))
+            limits = await self._video(ctx).limits(self._service_tokens(ctx), account=ctx.account.ref)
         except AuthExpired:
             raise
         except PublishError as exc:

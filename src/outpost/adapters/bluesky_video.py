@@ -263,12 +263,12 @@ class VideoService:
         self.poll_s = poll_s
         self.poll_max_s = poll_max_s
 
-    async def limits(self, token: ServiceToken) -> VideoLimits:
+    async def limits(self, token: ServiceToken, *, account: str) -> VideoLimits:
         """`getUploadLimits`, with a token for the video service itself (official app's way)."""
         bearer = await token(VIDEO_SERVICE_DID, LIMITS_LXM, None)
         response = await self._send("GET", "app.bsky.video.getUploadLimits", bearer=bearer)
         if not response.is_success:
-            raise self._failure(response, account="the account")
+            raise self._failure(response, account=account)
         body = read(response, Network.BLUESKY, kind=dict)
         can, videos, volume = (
             body.get(k) for k in ("canUpload", "remainingDailyVideos", "remainingDailyBytes")
@@ -297,7 +297,7 @@ class VideoService:
         Raises:
             PublishError: each refusal in its own plain words (see the module docstring).
         """
-        limits = await self.limits(token)
+        limits = await self.limits(token, account=account)
         refused = limits.refusal(media.size, account=account)
         if refused is not None:
             raise refused
@@ -409,6 +409,12 @@ class VideoService:
                 return refusal(words, account=account)
         if status == 413:
             return too_large_error(account, f"{said or error or 'HTTP 413'}")
+        if status == 415:
+            return Rejected(
+                f"Bluesky's video service does not take this kind of file from {account} (the service "
+                f"said: {said or error or 'HTTP 415'}); export it as an MP4 (H.264) and attach that.",
+                code=ErrorCode.MEDIA_REJECTED,
+            )
         return refusal(said or error or server_message(response), account=account)
 
     async def _send(
