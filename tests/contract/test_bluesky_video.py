@@ -277,6 +277,12 @@ async def test_the_health_card_shows_what_is_left_today_and_validation_uses_it(
     quota = checked.health.quota
     assert quota is not None and (quota.left, quota.unit, quota.limit_known) == (22, "videos", False)
     assert quota.bytes_left == 9_600_000_000 and checked.health.message is None
+    video.used_bytes = video.daily_bytes - 100  # 100 bytes left: less than the clip
+    await engine.accounts.check(alice.id)
+    with pytest.raises(
+        ValidationError, match=r"but bluesky:alice.example has only 0.0 MB of video uploads left"
+    ):
+        await post_video(engine, alice, clip)
     video.used_videos = video.daily_videos
     [checked] = await engine.accounts.check(alice.id)
     assert checked.health.quota is not None and checked.health.quota.left == 0
