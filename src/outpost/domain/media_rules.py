@@ -114,8 +114,20 @@ RULES: dict[Network, MediaRules] = {
         max_items=4,
         image=ImageRules(frozenset({"image/jpeg", "image/png", "image/webp"}), max_bytes=1 * MB),
         gif=None,  # animated GIFs are shown as still images by the app; Outpost does not send them
-        video=None,  # the video service is not supported yet
-        source="platforms/x-bluesky-mastodon-threads.md §2.2–2.3 (app.bsky.embed.images; posts.md: 1 MB)",
+        # One video per post, alone (`app.bsky.embed.video`: the embed is one union). The official
+        # app's limits (bluesky-social/social-app src/lib/constants.ts: VIDEO_MAX_DURATION_MS 10
+        # minutes, VIDEO_MAX_SIZE 300 MB in ISO megabytes, SUPPORTED_MIME_TYPES mp4/mpeg/webm/mov;
+        # @bsky.app's post of 2026-08-25: "videos up to 10 minutes long ... maximum file size to
+        # 300MB"; the lexicon: "May be up to 300mb, formerly limited to 100mb"). The video service
+        # converts what it takes to MP4 itself, so no codec is ruled out here.
+        video=VideoRules(
+            frozenset({"video/mp4", "video/quicktime", "video/webm", "video/mpeg"}),
+            max_bytes=300 * MB,
+            max_duration_s=10 * 60,
+        ),
+        video_alone=True,
+        source="platforms/x-bluesky-mastodon-threads.md §2.2–2.3 (app.bsky.embed.images; posts.md: 1 MB; "
+        "app.bsky.embed.video; docs.bsky.app Uploading video)",
     ),
     Network.MASTODON: MediaRules(
         Network.MASTODON,

@@ -160,3 +160,32 @@ async def test_a_post_with_a_link_and_a_picture_reaches_every_simulated_network_
     finally:
         await engine.close()
         await sandbox.stop()
+
+
+@pytest.mark.asyncio
+async def test_a_video_reaches_the_simulated_bluesky_through_its_video_service_and_nothing_else(
+    tmp_path: Path,
+) -> None:
+    from tests.media_fixtures import video
+
+    clip = video(tmp_path / "clip.mp4", 64, 48, seconds=0.4, fps=10)
+    way_out = LoopbackOnly()
+    engine = Engine.open(tmp_path / "d", secrets=MemorySecretStore(), clock=FakeClock(), transport=way_out)
+    sandbox = Sandbox(engine)
+    try:
+        bluesky = next(a for a in await sandbox.start() if a.network is Network.BLUESKY)
+        post = await engine.posts.create(
+            PostInput(
+                text="A moving square", accounts=(bluesky.id,), media=(MediaInput(str(clip), "A square"),)
+            ),
+            When.now(),
+        )
+        assert post.status is PostStatus.PUBLISHED, post.targets[0].error
+        [checked] = await engine.accounts.check(bluesky.id)
+        assert checked.health.quota is not None and checked.health.quota.left == 25  # the sandbox's limits
+        assert sandbox.server is not None
+        assert [(p.network, p.media) for p in sandbox.server.posts] == [("bluesky", 1)]
+        assert way_out.elsewhere == []  # the real video service was never asked
+    finally:
+        await engine.close()
+        await sandbox.stop()
