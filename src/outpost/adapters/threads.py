@@ -409,13 +409,17 @@ class ThreadsAdapter(OAuthAppAdapter):
     async def _found_or_raise(
         self, ctx: AccountContext, part: PartRequest, made_at: datetime
     ) -> PublishedPart:
-        found = await self._find(ctx, part.text, made_at - FIND_SLACK, reply=part.reply_to is not None)
+        """The published part, found among the account's posts; else a retryable error (never a resend)."""
+        why = "it does not show among the account's recent posts yet"
+        try:
+            found = await self._find(ctx, part.text, made_at - FIND_SLACK, reply=part.reply_to is not None)
+        except PublishError as exc:
+            found, why = None, f"reading the account's recent posts failed ({exc})"
         if found is not None:
             return found
         raise ServerError(
-            f"Threads published part {part.index + 1} on {ctx.account.ref}, but it does not show among the "
-            f"account's recent posts yet, so Outpost cannot tell its address. It will not publish it "
-            f"again: retry later to look once more.",
+            f"Threads published part {part.index + 1} on {ctx.account.ref}, but {why}, so Outpost cannot "
+            f"tell its address. It will not publish it again: retry later to look once more.",
             may_have_taken_effect=False,
         )
 
