@@ -45,6 +45,7 @@ from outpost.adapters.base import (
     VerifiedAccount,
 )
 from outpost.adapters.http import read, read_id, send, text_or_none
+from outpost.adapters.local_media import LocalMediaHost
 from outpost.adapters.meta_errors import AUTH_CODES, GraphError, graph_error
 from outpost.adapters.oauth_app import OAuthAppAdapter, local_api
 from outpost.adapters.threads_auth import REFRESH_WHEN_LEFT, ThreadsTokens
@@ -115,7 +116,7 @@ class ThreadsAdapter(OAuthAppAdapter):
         """Make the adapter; `poll_s` is the first wait between container checks (tests shorten it)."""
         super().__init__(client, clock=clock, api_base=api_base, media_host=media_host)
         self._threads_tokens = ThreadsTokens(client, clock=clock)
-        self._containers = Containers(self._authorised, self.media_host, poll_s=poll_s, wait_max_s=wait_max_s)
+        self._containers = Containers(self._authorised, poll_s=poll_s, wait_max_s=wait_max_s)
 
     # -- rules ---------------------------------------------------------------------------------
 
@@ -344,7 +345,8 @@ class ThreadsAdapter(OAuthAppAdapter):
         user = self._user(ctx)
         files = [m.asset for m in part.media]
         if files:
-            return await self._containers.media(ctx, user, files, fields)
+            host = self._media_host_for(ctx.account)
+            return await self._containers.media(ctx, user, files, fields, host)
         return await self._containers.create(ctx, user, {"media_type": "TEXT", **fields})
 
     async def _publish_container(
@@ -565,6 +567,10 @@ class ThreadsAdapter(OAuthAppAdapter):
         return local_api(ctx.account.service_url) or self._api
 
     def _media_host_for(self, account: Account) -> MediaHost:
+        """The creator's media host; for a sandbox account, the simulated network itself."""
+        local = local_api(account.service_url)
+        if local is not None:
+            return LocalMediaHost(self.client, local, self.clock.now())
         return self.media_host
 
     def _user(self, ctx: AccountContext) -> str:

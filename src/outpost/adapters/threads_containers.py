@@ -66,9 +66,8 @@ class Status:
 class Containers:
     """Makes and waits for containers for one adapter (its request function, its media host)."""
 
-    def __init__(self, call: Call, media_host: MediaHost, *, poll_s: float, wait_max_s: float) -> None:
+    def __init__(self, call: Call, *, poll_s: float, wait_max_s: float) -> None:
         self._call = call
-        self._host = media_host
         self._poll_s = poll_s
         self._wait_max_s = wait_max_s
 
@@ -123,37 +122,40 @@ class Containers:
         user: str,
         files: Sequence[MediaAsset],
         post_fields: dict[str, str],
+        host: MediaHost,
     ) -> str:
         """The container of a post with media: one image or video, or a carousel of 2–20.
 
-        Each file is on the media host only while Threads fetches and processes it.
+        Each file is on the media `host` only while Threads fetches and processes it.
         """
         hosted: list[HostedFile] = []
         try:
             if len(files) == 1:
-                hosted.append(await self._host.put(files[0]))
+                hosted.append(await host.put(files[0]))
                 container = await self.create(ctx, user, {**post_fields, **_item(files[0], hosted[0])})
                 await self.wait(ctx, container, _named(files[0], 1, 1))
                 return container
             children = []
             for asset in files:
-                hosted.append(await self._host.put(asset))
+                hosted.append(await host.put(asset))
                 fields = {**_item(asset, hosted[-1]), "is_carousel_item": "true"}
                 children.append(await self.create(ctx, user, fields))
             for index, child in enumerate(children, start=1):
                 await self.wait(ctx, child, _named(files[index - 1], index, len(files)))
         finally:
-            await self._delete(hosted)
+            await _delete(host, hosted)
         fields = {**post_fields, "media_type": "CAROUSEL", "children": ",".join(children)}
         return await self.create(ctx, user, fields)
 
-    async def _delete(self, hosted: list[HostedFile]) -> None:
-        """Remove every file put for this container; a failed delete is logged, never raised."""
-        for item in hosted:
-            try:
-                await self._host.delete(item)
-            except Exception:  # the post's outcome matters more; the start-up sweep retries
-                log.warning("could not delete %s from the media host", item.key, exc_info=True)
+
+
+async def _delete(host: MediaHost, hosted: list[HostedFile]) -> None:
+    """Remove every file put for this container; a failed delete is logged, never raised."""
+    for item in hosted:
+        try:
+            await host.delete(item)
+        except Exception:  # the post's outcome matters more; the start-up sweep retries
+            log.warning("could not delete %s from the media host", item.key, exc_info=True)
 
 
 def _item(asset: MediaAsset, hosted: HostedFile) -> dict[str, str]:

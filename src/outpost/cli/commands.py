@@ -232,10 +232,10 @@ async def _post_edit(engine: Engine, args: argparse.Namespace) -> Outcome:
 
 
 async def _naming_networks_not_available(engine: Engine, saving: Awaitable[Post]) -> Post:
-    """`saving`, where `--account threads:me` says that Outpost cannot publish to Threads yet.
+    """`saving`, where `--account pinterest:me` says that Outpost cannot publish to Pinterest yet.
 
     The engine can only say there is no such account; there cannot be one, and the person should
-    hear why, in the words `accounts add threads` uses. Every other problem is kept.
+    hear why, in the words `accounts add pinterest` uses. Every other problem is kept.
     """
     try:
         return await saving
