@@ -50,6 +50,7 @@ CONTAINER_FIELDS = {
     "media_type", "text", "image_url", "video_url", "is_carousel_item", "children", "reply_to_id",
     "reply_control", "topic_tag", "alt_text", "link_attachment", "quote_post_id",
 }  # fmt: skip
+PROFILE_FIELDS = {"id", "username", "name", "threads_profile_picture_url", "threads_biography", "is_verified"}
 REPLY_CONTROLS = {
     "everyone",
     "accounts_you_follow",
@@ -323,10 +324,12 @@ class FakeThreads:
     def me(self, request: httpx.Request, grant: Token, user: str) -> httpx.Response:
         fields = _fields(request) or ["id"]
         profile = self.users[user]
-        unknown = [f for f in fields if f not in profile]
+        unknown = [f for f in fields if f not in PROFILE_FIELDS]
         if unknown:
             return graph_error(400, 100, f"(#100) Tried accessing nonexisting field ({unknown[0]})")
-        return httpx.Response(200, json={"id": profile["id"], **{f: profile[f] for f in fields}})
+        return httpx.Response(
+            200, json={"id": profile["id"], **{f: profile[f] for f in fields if f in profile}}
+        )
 
     def publishing_limit(self, request: httpx.Request, grant: Token, user: str) -> httpx.Response:
         if "threads_content_publish" not in grant.scopes:

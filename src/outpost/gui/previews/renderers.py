@@ -130,7 +130,7 @@ def _threads_part(post: PreviewPost, index: int, text: str, tone: Tone) -> str:
         extras = _threads_media(post, tone) if post.media else _card(post, text, tone)
     replies = THREADS_REPLIES.get(str(post.options.get("reply_control", "")))
     note = f"<div style='color:{tone.muted}; font-size:9pt'>{replies}</div>" if replies and last else ""
-    icons = "&nbsp;&nbsp;&nbsp;".join(("♡", "💬", "🔁", "➤"))
+    icons = "&nbsp;&nbsp;&nbsp;&nbsp;".join(("♡", "◯", "⇄", "➤"))  # like, reply, repost, share
     actions = f"<div style='color:{tone.muted}; margin-top:4px'>{icons}</div>"
     return (
         "<table width='100%' cellspacing='0' cellpadding='4'><tr>"
