@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
+import pytest
+
+from outpost.auth.oauth import AuthorizationError
+from outpost.domain.accounts import DeveloperApp
 from outpost.domain.enums import Network
 from outpost.domain.errors import Problem
 from outpost.domain.models import Account
 from outpost.gui.composer.words import problem_text
+from outpost.gui.dialogs.add_account import AddAccountDialog
+from outpost.gui.links import PasteDialog, paste_asker
 from outpost.gui.previews.renderers import PreviewMedia, PreviewPost, render
+from outpost.gui.qt import QWidget
+from tests.gui.helpers import run_on_qasync
 
 
 def _post(*parts: str, media: int = 0, **options: object) -> PreviewPost:
@@ -66,3 +75,43 @@ def test_too_many_links_names_the_part() -> None:
     text = problem_text(problem, [THREADS_ACCOUNT])
     assert text.startswith("Thread part 2 for Threads · Alice Example has 7 different links")
     assert "at most 5" in text
+
+
+def test_add_account_asks_threads_for_its_https_redirect_address_not_a_port(qtbot) -> None:
+    stored = {
+        Network.THREADS: DeveloperApp("990602627938098", "secret", redirect_url="https://example.com/cb")
+    }
+    dialog = AddAccountDialog([Network.THREADS], apps=stored)
+    qtbot.addWidget(dialog)
+    dialog.network.setCurrentIndex(dialog.network.findData("threads"))
+    dialog.client_id.clear()
+    dialog._network_changed()  # the kept app fills the fields in
+    redirect = dialog.app.redirect_url
+    assert dialog.form.isRowVisible(redirect) and not dialog.form.isRowVisible(dialog.port)
+    assert redirect.text() == "https://example.com/cb" and "Threads app ID" in dialog.help.text()
+    redirect.setText("https://example.com/other")
+    network, request = dialog.result_request()
+    assert network is Network.THREADS and request is not None and request.app is not None
+    assert (request.app.client_secret, request.app.redirect_url) == ("secret", "https://example.com/other")
+
+
+def test_the_pasted_address_comes_back_and_cancelling_ends_the_sign_in(qapp, qtbot) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+
+    async def scenario() -> None:
+        ask = paste_asker(parent, "Threads")
+        asking = asyncio.ensure_future(ask("Paste the address here: "))
+        while (dialog := parent.findChild(PasteDialog)) is None:
+            await asyncio.sleep(0.01)
+        dialog.address.setText("https://example.com/cb?code=abc&state=s#_")
+        dialog.accept()
+        assert await asking == "https://example.com/cb?code=abc&state=s#_"
+        cancelled = asyncio.ensure_future(ask("Paste the address here: "))
+        while (dialog := parent.findChild(PasteDialog)) is None or not dialog.isVisible():
+            await asyncio.sleep(0.01)
+        dialog.reject()
+        with pytest.raises(AuthorizationError, match="cancelled"):
+            await cancelled
+
+    run_on_qasync(qapp, scenario)
