@@ -75,7 +75,9 @@ def test_standard_input_cannot_hold_both_the_text_and_the_thread(cli: Cli) -> No
 
 def test_an_account_on_a_network_without_an_adapter_is_named_among_the_other_problems(cli: Cli) -> None:
     cli.add_alice()
-    doc = cli("post", "create", "--text", "Hi", "--account", "pinterest:me", "--account", "acc_nope", expect=2)
+    doc = cli(
+        "post", "create", "--text", "Hi", "--account", "pinterest:me", "--account", "acc_nope", expect=2
+    )
     problems = {p["rule"]: p for p in doc["error"]["problems"]}
     assert set(problems) == {"network_not_available", "known_account"}
     assert problems["network_not_available"]["network"] == "pinterest"

@@ -9,6 +9,7 @@ puts files on that network itself: `PUT {api}/media/{key}`, `DELETE` the same ad
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 import httpx
 
 from outpost.adapters.base import HostedFile, Progress
+from outpost.domain.errors import NetworkUnavailable
 from outpost.domain.models import MediaAsset
 
 
@@ -37,15 +39,22 @@ class LocalMediaHost:
         data = await asyncio.to_thread(Path(asset.path).read_bytes)
         key = f"{secrets.token_urlsafe(12)}{Path(asset.path).suffix.lower()}"
         url = f"{self._base}/media/{key}"
-        response = await self._client.put(url, content=data, headers={"Content-Type": asset.mime_type})
-        response.raise_for_status()
+        try:
+            response = await self._client.put(url, content=data, headers={"Content-Type": asset.mime_type})
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise NetworkUnavailable(
+                f"The sandbox's simulated network did not take the file ({exc}); is the sandbox running?",
+                may_have_taken_effect=False,
+            ) from None
         if progress is not None:
             progress(len(data), len(data))
         return HostedFile(url=url, key=key, expires_at=self._now + timedelta(hours=1))
 
     async def delete(self, hosted: HostedFile) -> None:
         """Remove it from the simulated network (fine if it is gone)."""
-        await self._client.delete(hosted.url)
+        with contextlib.suppress(httpx.HTTPError):  # the simulation keeps files in memory only
+            await self._client.delete(hosted.url)
 
 
 __all__ = ["LocalMediaHost"]

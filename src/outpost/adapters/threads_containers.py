@@ -148,7 +148,6 @@ class Containers:
         return await self.create(ctx, user, fields)
 
 
-
 async def _delete(host: MediaHost, hosted: list[HostedFile]) -> None:
     """Remove every file put for this container; a failed delete is logged, never raised."""
     for item in hosted:

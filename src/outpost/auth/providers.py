@@ -163,8 +163,7 @@ PROVIDERS: dict[Network, OAuthProvider] = {
         pkce=None,
         scope_separator=",",
         setup=(
-            "At developers.facebook.com/apps create an app and choose the “Access the Threads API” "
-            "use case.",
+            "At developers.facebook.com/apps create an app and choose the “Access the Threads API” use case.",
             "Use case → Customize → Permissions: add threads_basic, threads_content_publish and "
             "threads_read_replies.",
             "Use case → Settings: enter an https address you control as the Redirect Callback URL (any "

@@ -67,6 +67,7 @@ async def _accounts_connect(engine: Engine, args: argparse.Namespace) -> Outcome
         )
     elif provider is not None and await engine.accounts.app(network) is None:
         await _set_up_developer_app(engine, provider)
+
     async def ask_pasted(prompt: str) -> str:
         """The address the browser ended on (networks that redirect to https only: Threads)."""
         return await _ask(prompt)
