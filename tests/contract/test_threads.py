@@ -6,6 +6,7 @@ downloads from; every test that attaches a file ends with the host empty.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -16,10 +17,11 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from outpost.adapters.base import AddAccountRequest, HostedFile, Progress
+from outpost.adapters.base import AccountContext, AddAccountRequest, HostedFile, Progress
 from outpost.adapters.registry import AdapterRegistry
 from outpost.adapters.threads import ThreadsAdapter
 from outpost.auth.oauth import AuthorizationError
+from outpost.auth.secrets import SecretVault
 from outpost.domain.enums import ErrorCode, HealthState, Network, PostStatus
 from outpost.domain.errors import ValidationError
 from outpost.domain.models import Account, MediaAsset
@@ -545,3 +547,28 @@ async def test_removing_the_account_says_where_to_remove_access_on_threads(
 ) -> None:
     removal = await engine.accounts.remove(alice.id)
     assert "Website permissions" in removal.network_access
+
+
+async def test_find_published_looks_through_recent_threads_and_replies_by_text(
+    engine: Engine,
+    alice: Account,
+    server: FakeThreads,
+    secrets: MemorySecretStore,
+    loopback: LoopbackServer,
+    clock: FakeClock,
+) -> None:
+    """What `engine.posts.look_for_unknown` asks of the adapter (used when an outcome is unknown)."""
+    since = clock.now() - timedelta(minutes=1)
+    await engine.posts.create(text("Café  opens at nine", alice.id, thread=("Bring a mug",)), When.now())
+    async with httpx.AsyncClient(transport=loopback.transport()) as client:
+        adapter = ThreadsAdapter(client, clock=clock)
+        ctx = AccountContext(alice, SecretVault(secrets), asyncio.Lock())
+        root = await adapter.find_published(ctx, "Café opens at nine", since)  # spacing does not matter
+        reply = await adapter.find_published(ctx, "Bring a mug", since)
+        missing = await adapter.find_published(ctx, "Never written", since)
+        later = await adapter.find_published(ctx, "Café opens at nine", clock.now() + timedelta(minutes=1))
+    first, second = server.posts
+    assert root is not None and root.platform_post_id == first.id and root.permalink is not None
+    assert reply is not None and reply.platform_post_id == second.id
+    assert missing is None and later is None
+    assert ThreadsAdapter.can_find_posts and ThreadsAdapter.idempotent_publish

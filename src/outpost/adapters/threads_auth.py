@@ -87,11 +87,11 @@ class ThreadsTokens:
         issued = _time(credentials.get("issued_at"))
         if issued is not None and now - issued < MIN_AGE:
             return False  # Threads would refuse: too young
-        ends = expires_at(dict(credentials))
-        if ends is not None:
-            return ends - now < REFRESH_WHEN_LEFT
         tried = _time(credentials.get("refresh_tried_at"))
-        return tried is None or now - tried >= RETRY_REFUSED_AFTER
+        if tried is not None and now - tried < RETRY_REFUSED_AFTER:
+            return False  # refused lately: not on every request
+        ends = expires_at(dict(credentials))
+        return ends is None or ends - now < REFRESH_WHEN_LEFT
 
     def _refuse_dead(self, ctx: AccountContext, credentials: Mapping[str, str]) -> None:
         if not credentials.get("access_token"):
