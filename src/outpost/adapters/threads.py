@@ -376,8 +376,8 @@ class ThreadsAdapter(OAuthAppAdapter):
         settled = await self._settle(ctx, part, container, made_at)
         if settled is None:
             raise NetworkUnavailable(
-                f"{cause} Threads has not published the post (its container is still ready); Outpost "
-                f"publishes it on the next try, once.",
+                f"{cause} Threads has not shown the post as published yet; on the next try Outpost asks "
+                f"its container again and publishes it only if Threads has not (never twice).",
                 may_have_taken_effect=True,
             ) from None
         return settled
