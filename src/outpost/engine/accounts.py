@@ -19,7 +19,7 @@ import httpx
 
 from outpost.adapters.base import AddAccountRequest, DeveloperApp, VerifiedAccount
 from outpost.auth.oauth import AskPasted, OpenUrl, open_in_browser
-from outpost.auth.providers import DEFAULT_PORT
+from outpost.auth.providers import DEFAULT_PORT, PROVIDERS, Redirect
 from outpost.auth.secrets import sandbox_ref
 from outpost.domain.accounts import AccountTarget, is_sandbox
 from outpost.domain.capabilities import Capabilities
@@ -189,7 +189,11 @@ class AccountsService:
         adapter = self._core.connections.adapter(network)
         app = await self.app(network)
         verified = await adapter.connect(
-            service_url=instance, open_url=open_url, app=app, target_id=target, ask_pasted=ask_pasted
+            service_url=instance,
+            open_url=open_url,
+            app=app,
+            target_id=target,
+            **_pasting(network, ask_pasted),
         )
         return await self._save(network, verified)
 
@@ -218,7 +222,7 @@ class AccountsService:
                     open_url=open_url,
                     app=app,
                     target_id=account.target_id,
-                    ask_pasted=ask_pasted,
+                    **_pasting(account.network, ask_pasted),
                 )
             else:
                 verified = await adapter.add_account(
@@ -378,6 +382,18 @@ class AccountsService:
         removed = await self._core.db.run(self._core.store.accounts.get, account.id)
         self._core.events.emit(AccountDidChange(removed))
         return Removal(removed, network_access)
+
+
+def _pasting(network: Network, ask_pasted: AskPasted | None) -> dict[str, AskPasted]:
+    """`ask_pasted` for the networks whose sign-in ends on a pasted https address, else nothing.
+
+    Only those adapters take it (`Redirect.HTTPS_PASTE` in auth/providers.py); the others keep
+    the plain `connect` signature.
+    """
+    provider = PROVIDERS.get(network)
+    if ask_pasted is None or provider is None or provider.redirect is not Redirect.HTTPS_PASTE:
+        return {}
+    return {"ask_pasted": ask_pasted}
 
 
 def _app_ref(network: Network) -> str:
