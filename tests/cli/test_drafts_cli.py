@@ -75,9 +75,11 @@ def test_standard_input_cannot_hold_both_the_text_and_the_thread(cli: Cli) -> No
 
 def test_an_account_on_a_network_without_an_adapter_is_named_among_the_other_problems(cli: Cli) -> None:
     cli.add_alice()
-    doc = cli("post", "create", "--text", "Hi", "--account", "threads:me", "--account", "acc_nope", expect=2)
+    doc = cli(
+        "post", "create", "--text", "Hi", "--account", "pinterest:me", "--account", "acc_nope", expect=2
+    )
     problems = {p["rule"]: p for p in doc["error"]["problems"]}
     assert set(problems) == {"network_not_available", "known_account"}
-    assert problems["network_not_available"]["network"] == "threads"
-    assert "--account: Threads is not available yet in this version of Outpost" in cli.stderr
+    assert problems["network_not_available"]["network"] == "pinterest"
+    assert "--account: Pinterest is not available yet in this version of Outpost" in cli.stderr
     assert "no connected account 'acc_nope'" in cli.stderr

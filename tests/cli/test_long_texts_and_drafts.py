@@ -117,16 +117,3 @@ def test_json_after_the_command_is_the_same_as_before_it(outpost: Program) -> No
     assert json.loads(after.stdout) == json.loads(before.stdout) and len(json.loads(after.stdout)) == 1
     people = outpost("post", "list", json_output=False)
     assert people.stdout.startswith("post_")  # without --json: text for people
-
-
-def test_an_account_on_a_network_not_available_yet_says_so(outpost: Program) -> None:
-    refused = outpost("post", "create", "--text", "Hi", "--account", "threads:me", exit_code=2)
-    not_yet = "Threads is not available yet in this version of Outpost"
-    assert not_yet in refused.stderr
-    [problem] = json.loads(refused.stdout)["error"]["problems"]
-    assert (problem["field"], problem["rule"], problem["network"]) == (
-        "--account",
-        "network_not_available",
-        "threads",
-    )
-    assert not_yet in outpost("accounts", "add", "threads", "--access-token", "t", exit_code=2).stderr

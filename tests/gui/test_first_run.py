@@ -108,7 +108,12 @@ def test_a_sandbox_thread_goes_out_as_a_reply_chain_on_every_network_with_thread
                 for a in await engine.accounts.list()
                 if (await engine.accounts.capabilities(a)).supports_threads
             ]
-            assert {a.network for a in threaded} == {Network.MASTODON, Network.BLUESKY, Network.X}
+            assert {a.network for a in threaded} == {
+                Network.MASTODON,
+                Network.BLUESKY,
+                Network.X,
+                Network.THREADS,
+            }
             await window.open_composer()
             composer = window.composer
             composer.select(*(a.id for a in threaded))
@@ -125,7 +130,7 @@ def test_a_sandbox_thread_goes_out_as_a_reply_chain_on_every_network_with_thread
             by_network: dict[str, list[Received]] = {}
             for received in sandbox.server.posts:
                 by_network.setdefault(received.network, []).append(received)
-            for network in ("mastodon", "bluesky", "x"):
+            for network in ("mastodon", "bluesky", "x", "threads"):
                 first, second = by_network[network]
                 assert (first.text, second.text) == ("Hello, sandbox!", "A second part")
                 assert first.reply_to is None and second.reply_to is not None  # a reply to the first

@@ -164,7 +164,7 @@ def test_a_network_that_needs_a_media_host_offers_the_way_to_settings(run, s3: S
         composer.text.setPlainText("A photo for the feed")
         await _until(lambda: bool(composer.problem_list.texts()))
         [line] = composer.problem_list.texts()
-        assert "fetches images and videos from a public web address" in line and "Settings" in line
+        assert "fetches photos and videos from a public address" in line and "Settings" in line
         assert "outpost media-host" not in line
         links = composer.problem_list.links
         assert not links.isHidden()

@@ -16,7 +16,7 @@ from typing import ClassVar, Protocol
 
 import httpx
 
-from outpost.auth.oauth import OpenUrl
+from outpost.auth.oauth import AskPasted, OpenUrl
 from outpost.domain.accounts import AccountTarget, AddAccountRequest, Credentials, DeveloperApp
 from outpost.domain.capabilities import Capabilities
 from outpost.domain.clock import Clock
@@ -308,11 +308,14 @@ class NetworkAdapter(ABC):
         open_url: OpenUrl,
         app: DeveloperApp | None = None,
         target_id: str | None = None,
+        ask_pasted: AskPasted | None = None,
     ) -> VerifiedAccount:
         """Sign in through the network's page in the browser; networks without it refuse.
 
         `app` is the person's developer app where the network needs one (X, LinkedIn…);
-        `target_id` what to publish to where one sign-in reaches several (a LinkedIn page).
+        `target_id` what to publish to where one sign-in reaches several (a LinkedIn page);
+        `ask_pasted` asks the person for the address the browser ended on, where the network's
+        sign-in cannot come back to Outpost by itself (https redirects only: Threads).
         """
         raise InvalidStateError(
             f"Signing in to {self.network.label} through the browser is not available in this version; "

@@ -52,7 +52,7 @@ from outpost.adapters.facebook_video import SentVideo, Uploads
 from outpost.adapters.http import read, read_id, text_or_none
 from outpost.adapters.oauth_app import local_api
 from outpost.adapters.tokens import expires_at, missing_app_message, with_overrides
-from outpost.auth.oauth import OpenUrl
+from outpost.auth.oauth import AskPasted, OpenUrl
 from outpost.auth.providers import PROVIDERS
 from outpost.domain.accounts import AccountTarget
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
@@ -163,6 +163,7 @@ class FacebookAdapter(NetworkAdapter):
         open_url: OpenUrl,
         app: DeveloperApp | None = None,
         target_id: str | None = None,
+        ask_pasted: AskPasted | None = None,
     ) -> VerifiedAccount:
         """Facebook Login with the creator's app; `target_id` is the Page (the only one if omitted)."""
         if app is None or not app.client_secret:

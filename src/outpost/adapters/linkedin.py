@@ -47,7 +47,7 @@ from outpost.adapters.oauth_app import OAuthAppAdapter, local_api
 from outpost.adapters.tokens import (
     expires_at,
 )
-from outpost.auth.oauth import OpenUrl
+from outpost.auth.oauth import AskPasted, OpenUrl
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
 from outpost.domain.clock import Clock
 from outpost.domain.enums import ErrorCode, Network
@@ -151,10 +151,12 @@ class LinkedInAdapter(OAuthAppAdapter):
         open_url: OpenUrl,
         app: DeveloperApp | None = None,
         target_id: str | None = None,
+        ask_pasted: AskPasted | None = None,
     ) -> VerifiedAccount:
         """Sign in on linkedin.com; with `target_id` (an organization URN) ask for page scopes too."""
         scopes = ORGANIZATION_SCOPES if target_id is not None else ()
-        return await self._verified(await self._sign_in(app, open_url, scopes), target_id)
+        credentials = await self._sign_in(app, open_url, scopes, ask_pasted=ask_pasted)
+        return await self._verified(credentials, target_id)
 
     async def add_account(self, request: AddAccountRequest) -> VerifiedAccount:
         """Accept a token made elsewhere, after LinkedIn confirms whose it is (and the page)."""

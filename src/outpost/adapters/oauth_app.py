@@ -22,9 +22,16 @@ from outpost.adapters.base import (
     NetworkAdapter,
 )
 from outpost.adapters.http import send
-from outpost.adapters.tokens import TokenEndpoint, TokenKeeper, missing_app_message, sign_in, with_overrides
-from outpost.auth.oauth import OpenUrl
-from outpost.auth.providers import PROVIDERS
+from outpost.adapters.tokens import (
+    TokenEndpoint,
+    TokenKeeper,
+    missing_app_message,
+    sign_in,
+    sign_in_by_paste,
+    with_overrides,
+)
+from outpost.auth.oauth import AskPasted, OpenUrl
+from outpost.auth.providers import PROVIDERS, Redirect
 from outpost.domain.clock import Clock
 from outpost.domain.errors import AuthExpired, PublishError, ValidationError
 
@@ -74,14 +81,27 @@ class OAuthAppAdapter(NetworkAdapter):
     # -- signing in ----------------------------------------------------------------------------
 
     async def _sign_in(
-        self, app: DeveloperApp | None, open_url: OpenUrl, extra_scopes: tuple[str, ...] = ()
+        self,
+        app: DeveloperApp | None,
+        open_url: OpenUrl,
+        extra_scopes: tuple[str, ...] = (),
+        *,
+        ask_pasted: AskPasted | None = None,
     ) -> Credentials:
-        """The browser sign-in with the person's app; without one, the steps to create it."""
+        """The browser sign-in with the person's app; without one, the steps to create it.
+
+        Networks that redirect only to https addresses (`Redirect.HTTPS_PASTE`) come back
+        through `ask_pasted`: the person pastes the address the browser ended on.
+        """
         if app is None:
             raise ValidationError.single(
                 "client_id", missing_app_message(self.provider), network=self.network.value
             )
         provider = self.provider.with_scopes((*self.provider.scopes, *extra_scopes))
+        if provider.redirect is Redirect.HTTPS_PASTE:
+            return await sign_in_by_paste(
+                self.client, provider, self._endpoint, app, open_url, ask_pasted, clock=self.clock
+            )
         return await sign_in(self.client, provider, self._endpoint, app, open_url, clock=self.clock)
 
     def _hand_made_credentials(self, request: AddAccountRequest, *, access_hint: str) -> Credentials:

@@ -53,7 +53,7 @@ from outpost.adapters.http import read, read_id, send, text_or_none
 from outpost.adapters.oauth_app import OAuthAppAdapter, local_api
 from outpost.adapters.pinterest_errors import REQUIRED_SCOPES, reset_time
 from outpost.adapters.tokens import expires_at
-from outpost.auth.oauth import OpenUrl
+from outpost.auth.oauth import AskPasted, OpenUrl
 from outpost.domain.accounts import AccountTarget
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
 from outpost.domain.clock import Clock
@@ -165,6 +165,7 @@ class PinterestAdapter(OAuthAppAdapter):
         open_url: OpenUrl,
         app: DeveloperApp | None = None,
         target_id: str | None = None,
+        ask_pasted: AskPasted | None = None,
     ) -> VerifiedAccount:
         """Sign in on pinterest.com with the creator's app (loopback redirect)."""
         return await self._verified(await self._sign_in(app, open_url))

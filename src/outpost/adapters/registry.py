@@ -31,6 +31,7 @@ SHIPPED: dict[Network, str] = {
     Network.FACEBOOK: "outpost.adapters.facebook:FacebookAdapter",
     Network.TIKTOK: "outpost.adapters.tiktok:TikTokAdapter",
     Network.PINTEREST: "outpost.adapters.pinterest:PinterestAdapter",
+    Network.THREADS: "outpost.adapters.threads:ThreadsAdapter",
 }
 
 

@@ -70,7 +70,7 @@ from outpost.adapters.tiktok_rules import (
     plan_chunks,
 )
 from outpost.adapters.tiktok_upload import send_file
-from outpost.auth.oauth import OpenUrl
+from outpost.auth.oauth import AskPasted, OpenUrl
 from outpost.domain.capabilities import Capabilities
 from outpost.domain.clock import Clock
 from outpost.domain.enums import Network
@@ -181,6 +181,7 @@ class TikTokAdapter(OAuthAppAdapter):
         open_url: OpenUrl,
         app: DeveloperApp | None = None,
         target_id: str | None = None,
+        ask_pasted: AskPasted | None = None,
     ) -> VerifiedAccount:
         """Sign in on tiktok.com with the creator's app (PKCE with a hex challenge)."""
         return await self._verified(await self._sign_in(app, open_url))

@@ -30,11 +30,11 @@ import httpx
 
 from outpost.adapters.base import AccountContext, Credentials, DeveloperApp
 from outpost.adapters.http import api_base, auth_base, send, server_message
-from outpost.auth.oauth import LoopbackRedirect, OpenUrl, new_state
-from outpost.auth.providers import OAuthProvider, authorize_url, new_pkce
+from outpost.auth.oauth import AskPasted, LoopbackRedirect, OpenUrl, new_state
+from outpost.auth.providers import OAuthProvider, authorize_url, code_from_pasted_url, new_pkce
 from outpost.domain.clock import Clock
 from outpost.domain.enums import Network
-from outpost.domain.errors import AuthExpired, PublishError, SecretStoreError
+from outpost.domain.errors import AuthExpired, PublishError, SecretStoreError, ValidationError
 
 log = logging.getLogger("outpost.adapters.tokens")
 
@@ -353,3 +353,57 @@ async def sign_in(
             verifier=pkce.verifier if pkce else None,
             clock=clock,
         )
+
+
+async def sign_in_by_paste(
+    client: httpx.AsyncClient,
+    provider: OAuthProvider,
+    endpoint: TokenEndpoint,
+    app: DeveloperApp,
+    open_url: OpenUrl,
+    ask_pasted: AskPasted | None,
+    *,
+    clock: Clock,
+) -> Credentials:
+    """The browser sign-in for networks that redirect only to https addresses (Threads, Meta).
+
+    Threads refuses `http://127.0.0.1` redirects for live apps (x-bluesky-mastodon-threads.md
+    §4.1; github.com/fbsamples/threads_api/issues/32), so Outpost cannot listen for the answer:
+    the browser ends on the https address registered with the app, and the person pastes that
+    address back (`ask_pasted`). Its `state` must match this sign-in's; its code is exchanged at
+    once (codes are short-lived) with the same redirect URI.
+    """
+    label, name = provider.network.label, provider.network.value
+    if not app.redirect_url:
+        raise ValidationError.single(
+            "redirect_url",
+            f"redirect_url: {label} sends the browser back to an https address registered with your "
+            f"app, and Outpost needs to know it: run `outpost apps set {name} --client-id ID "
+            f"--client-secret-stdin --redirect-url https://…` (or answer `outpost accounts connect "
+            f"{name}`'s questions) with the address exactly as registered.",
+            network=name,
+        )
+    if ask_pasted is None:
+        raise ValidationError.single(
+            "redirect_url",
+            f"redirect_url: signing in to {label} needs you to paste back the address the browser ends "
+            f"on, and nothing here can ask for it. Run `outpost accounts connect {name}` in a terminal, "
+            f"or add the account with `outpost accounts add {name} --access-token -`.",
+            network=name,
+        )
+    pkce, state = new_pkce(provider), new_state()
+    await open_url(authorize_url(provider, app.client_id, app.redirect_url, state, pkce))
+    pasted = await ask_pasted(
+        f"After you allow Outpost, {label} opens {app.redirect_url}?code=… in the browser (the page "
+        f"itself may show an error: that is fine). Copy the whole address from the address bar and "
+        f"paste it here: "
+    )
+    code = code_from_pasted_url(pasted, state)
+    return await endpoint.exchange(
+        client,
+        app,
+        code=code,
+        redirect_uri=app.redirect_url,
+        verifier=pkce.verifier if pkce else None,
+        clock=clock,
+    )

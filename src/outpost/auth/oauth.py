@@ -24,6 +24,9 @@ from outpost.domain.errors import KnownError
 log = logging.getLogger("outpost.auth.oauth")
 
 OpenUrl = Callable[[str], Awaitable[None]]
+#: Asks the person for the address the browser ended on after signing in (networks that only
+#: redirect to https addresses: Threads, Instagram, Facebook). The argument says what to paste.
+AskPasted = Callable[[str], Awaitable[str]]
 DEFAULT_TIMEOUT_S = 300.0
 CALLBACK_PATH = "/callback"
 

@@ -169,17 +169,27 @@ PROVIDERS: dict[Network, OAuthProvider] = {
     ),
     Network.THREADS: OAuthProvider(
         Network.THREADS,
+        # developers.facebook.com/documentation/threads/get-started/get-access-tokens-and-permissions
+        # (updated 2026-08-12): the Authorization Window on threads.com, the code exchange on the
+        # API host (so OUTPOST_API_URL_THREADS moves it along with the API).
         authorize_url="https://threads.com/oauth/authorize",
         token_url="https://graph.threads.net/oauth/access_token",
-        scopes=("threads_basic", "threads_content_publish"),
+        api_url="https://graph.threads.net",
+        # basic: every call; content_publish: posting and the publishing quota; read_replies:
+        # finding a thread's replies again when the answer to publishing one was lost.
+        scopes=("threads_basic", "threads_content_publish", "threads_read_replies"),
         redirect=Redirect.HTTPS_PASTE,  # Threads refuses http://127.0.0.1 redirects
         pkce=None,
         scope_separator=",",
         setup=(
-            "Create a Meta app with the Threads use case.",
-            "Redirect callback URL: an https address you control (e.g. your website); it only has to load.",
-            "After signing in, copy the address the browser ends on and paste it into Outpost.",
-            "Copy the Threads App ID and App secret into Outpost.",
+            "At developers.facebook.com/apps create an app and choose the “Access the Threads API” use case.",
+            "Use case → Customize → Permissions: add threads_basic, threads_content_publish and "
+            "threads_read_replies.",
+            "Use case → Settings: enter an https address you control as the Redirect Callback URL (any "
+            "page: it only has to exist); Outpost needs the same address.",
+            "App roles → Roles: add your Threads profile as a Threads Tester, and accept the invitation "
+            "in Threads (Settings → Account → Website permissions → Invites).",
+            "Copy the Threads app ID and Threads app secret (not the Meta app's own pair) into Outpost.",
         ),
     ),
     Network.INSTAGRAM: OAuthProvider(

@@ -24,14 +24,20 @@ SECRET_FLAG = "--client-secret-stdin"
 
 
 def app_json(network: Network, app: DeveloperApp) -> dict[str, Any]:
-    """A developer app as INTERFACE.md shows it (never its secret, only whether there is one)."""
-    return {
+    """A developer app as INTERFACE.md shows it (never its secret, only whether there is one).
+
+    Networks whose sign-in comes back through a pasted https address also show `redirect_url`.
+    """
+    shown: dict[str, Any] = {
         "network": network.value,
         "client_id": app.client_id,
         "has_secret": bool(app.client_secret),
         "redirect_port": app.redirect_port,
         "pkce": _uses_pkce(PROVIDERS[network], app),
     }
+    if PROVIDERS[network].redirect is Redirect.HTTPS_PASTE:
+        shown["redirect_url"] = app.redirect_url or None
+    return shown
 
 
 def app_text(network: Network, app: DeveloperApp) -> str:
@@ -44,6 +50,10 @@ def _details(network: Network, app: DeveloperApp) -> str:
     parts = [f"client id {app.client_id}", "with a client secret" if app.client_secret else "no secret"]
     if provider.redirect is Redirect.LOOPBACK_FIXED_PORT:
         parts.append(f"redirect URI http://127.0.0.1:{app.redirect_port}/callback")
+    elif app.redirect_url:
+        parts.append(f"redirect URL {app.redirect_url}")
+    else:
+        parts.append("no redirect URL yet (--redirect-url)")
     if _uses_pkce(provider, app):
         parts.append("PKCE")
     return ", ".join(parts)
@@ -103,11 +113,26 @@ async def _apps_set(engine: Engine, args: argparse.Namespace) -> Outcome:
                 rule="unsupported",
             )
         )
+    if args.redirect_url and provider.redirect is not Redirect.HTTPS_PASTE:
+        problems.append(
+            Problem(
+                field="--redirect-url",
+                message=f"--redirect-url: {label} comes back to Outpost on 127.0.0.1 by itself; leave "
+                f"--redirect-url out (use --redirect-port for another port).",
+                network=network.value,
+                rule="unsupported",
+            )
+        )
     if problems:
         raise ValidationError(problems)
     port = DEFAULT_PORT if args.redirect_port is None else args.redirect_port
     await engine.accounts.set_app(
-        network, args.client_id, secret, port, pkce=provider.pkce_optional and args.pkce
+        network,
+        args.client_id,
+        secret,
+        port,
+        pkce=provider.pkce_optional and args.pkce,
+        redirect_url=args.redirect_url or "",
     )
     app = await engine.accounts.app(network)
     assert app is not None  # just written

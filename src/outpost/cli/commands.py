@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from outpost.auth.oauth import open_in_browser
-from outpost.auth.providers import DEFAULT_PORT, PROVIDERS, OAuthProvider
+from outpost.auth.providers import DEFAULT_PORT, PROVIDERS, OAuthProvider, Redirect
 from outpost.cli.apps import HANDLERS as APPS_HANDLERS
 from outpost.cli.media_host import HANDLERS as MEDIA_HOST_HANDLERS
 from outpost.cli.outcome import Handler, Outcome
@@ -68,8 +68,13 @@ async def _accounts_connect(engine: Engine, args: argparse.Namespace) -> Outcome
         )
     elif provider is not None and await engine.accounts.app(network) is None:
         await _set_up_developer_app(engine, provider)
+
+    async def ask_pasted(prompt: str) -> str:
+        """The address the browser ended on (networks that redirect to https only: Threads)."""
+        return await _ask(prompt)
+
     account = await engine.accounts.connect(
-        network, instance=args.instance, target=args.target, open_url=open_url
+        network, instance=args.instance, target=args.target, open_url=open_url, ask_pasted=ask_pasted
     )
     return Outcome(account_json(account), f"Connected {account.ref}.")
 
@@ -94,14 +99,23 @@ async def _set_up_developer_app(engine: Engine, provider: OAuthProvider) -> None
         raise ValidationError.single(
             "client_secret", f"client_secret: {label} needs the app's client secret as well."
         )
-    port_text = await _ask(f"Redirect port registered with the app [{DEFAULT_PORT}]: ")
+    port_text, redirect_url = "", ""
+    if provider.redirect is Redirect.HTTPS_PASTE:
+        redirect_url = await _ask("Redirect URL registered with the app (https://…): ")
+    else:
+        port_text = await _ask(f"Redirect port registered with the app [{DEFAULT_PORT}]: ")
     if port_text and not port_text.isdigit():
         raise ValidationError.single("redirect_port", f"redirect_port: {port_text!r} is not a port number.")
     pkce = False
     if provider.pkce_optional:
         pkce = (await _ask(f"Has {label} enabled PKCE for this app? [y/N]: ")).lower().startswith("y")
     await engine.accounts.set_app(
-        provider.network, client_id, secret, int(port_text or DEFAULT_PORT), pkce=pkce
+        provider.network,
+        client_id,
+        secret,
+        int(port_text or DEFAULT_PORT),
+        pkce=pkce,
+        redirect_url=redirect_url,
     )
     print(f"Saved the {label} app in the keyring.", file=sys.stderr)
 
@@ -220,10 +234,10 @@ async def _post_edit(engine: Engine, args: argparse.Namespace) -> Outcome:
 
 
 async def _naming_networks_not_available(engine: Engine, saving: Awaitable[Post]) -> Post:
-    """`saving`, where `--account threads:me` says that Outpost cannot publish to Threads yet.
+    """`saving`, where `--account pinterest:me` says that Outpost cannot publish to Pinterest yet.
 
     The engine can only say there is no such account; there cannot be one, and the person should
-    hear why, in the words `accounts add threads` uses. Every other problem is kept.
+    hear why, in the words `accounts add pinterest` uses. Every other problem is kept.
     """
     try:
         return await saving

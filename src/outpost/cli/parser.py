@@ -202,6 +202,12 @@ def _apps(parser: argparse.ArgumentParser) -> None:
     set_app.add_argument(
         "--pkce", action="store_true", help="the network enabled PKCE for this app (LinkedIn)"
     )
+    set_app.add_argument(
+        "--redirect-url",
+        metavar="URL",
+        help="the https redirect URL registered with the app, where the network allows no loopback "
+        "redirect (Threads); after signing in you paste back the address the browser ends on",
+    )
     remove = _leaf(actions, "remove", "delete a developer app from the keyring")
     _network(remove, "the network whose app to delete")
 

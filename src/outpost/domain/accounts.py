@@ -72,12 +72,16 @@ class DeveloperApp:
             (`http://127.0.0.1:PORT/callback`); X and LinkedIn match it exactly.
         pkce: the network enabled PKCE for this app where it is optional (LinkedIn does so on
             request for native apps); networks that always use PKCE ignore it.
+        redirect_url: the https address registered with the app, for networks that refuse
+            loopback redirects (Threads, Instagram, Facebook): the browser ends there and the
+            person pastes that address back into Outpost ("" where the loopback port is used).
     """
 
     client_id: str
     client_secret: str = field(default="", repr=False)
     redirect_port: int = DEFAULT_REDIRECT_PORT
     pkce: bool = False
+    redirect_url: str = ""
 
     @classmethod
     def from_secret(cls, stored: Credentials) -> DeveloperApp:
@@ -88,6 +92,7 @@ class DeveloperApp:
             stored.get("client_secret", ""),
             int(port) if port.isdigit() else DEFAULT_REDIRECT_PORT,
             stored.get("pkce") == "1",
+            stored.get("redirect_url", ""),
         )
 
 

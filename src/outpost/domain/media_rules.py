@@ -146,7 +146,9 @@ RULES: dict[Network, MediaRules] = {
     ),
     Network.THREADS: MediaRules(
         Network.THREADS,
-        max_items=10,  # carousel size UNCONFIRMED in the notes: kept at Instagram's 10
+        # Carousels: "at least 2 and up to 20 total images or videos or a mix of the two" (Meta's
+        # Threads API Postman collection, "Create a Carousel Container"; tirthpatell/threads-api).
+        max_items=20,
         image=ImageRules(
             frozenset({"image/jpeg", "image/png"}),
             max_bytes=8 * MB,

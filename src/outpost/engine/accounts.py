@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from outpost.adapters.base import AddAccountRequest, DeveloperApp, VerifiedAccount
-from outpost.auth.oauth import OpenUrl, open_in_browser
-from outpost.auth.providers import DEFAULT_PORT
+from outpost.auth.oauth import AskPasted, OpenUrl, open_in_browser
+from outpost.auth.providers import DEFAULT_PORT, PROVIDERS, Redirect
 from outpost.auth.secrets import sandbox_ref
 from outpost.domain.accounts import AccountTarget, is_sandbox
 from outpost.domain.capabilities import Capabilities
@@ -87,12 +87,15 @@ class AccountsService:
         redirect_port: int = DEFAULT_PORT,
         *,
         pkce: bool = False,
+        redirect_url: str = "",
     ) -> None:
         """Keep the client id (and secret) of the person's own developer app, in the keyring only.
 
         `redirect_port` is the port of the redirect URI registered with the app
         (`http://127.0.0.1:PORT/callback`), which X and LinkedIn match exactly; `pkce` says the
-        network enabled PKCE for the app where that is optional (LinkedIn).
+        network enabled PKCE for the app where that is optional (LinkedIn); `redirect_url` is
+        the https address registered with the app where the network refuses loopback redirects
+        (Threads, Instagram, Facebook: the person pastes back the address the browser ends on).
         """
         if not client_id.strip():
             raise ValidationError.single(
@@ -103,6 +106,13 @@ class AccountsService:
                 "redirect_port",
                 f"redirect_port: {redirect_port} is not a port Outpost can listen on (1024-65535).",
             )
+        redirect_url = redirect_url.strip()
+        if redirect_url and not (urlsplit(redirect_url).scheme == "https" and urlsplit(redirect_url).netloc):
+            raise ValidationError.single(
+                "redirect_url",
+                f"redirect_url: {redirect_url!r} is not an https address; give the redirect URL "
+                f"registered with your {network.label} app exactly (e.g. https://example.com/outpost).",
+            )
         await self._core.secrets.write(
             _app_ref(network),
             {
@@ -110,6 +120,7 @@ class AccountsService:
                 "client_secret": client_secret.strip(),
                 "redirect_port": str(redirect_port),
                 "pkce": "1" if pkce else "0",
+                "redirect_url": redirect_url,
             },
         )
 
@@ -163,8 +174,12 @@ class AccountsService:
         instance: str | None = None,
         target: str | None = None,
         open_url: OpenUrl = open_in_browser,
+        ask_pasted: AskPasted | None = None,
     ) -> Account:
         """Connect an account through the network's sign-in page in the browser.
+
+        `ask_pasted` asks the person for the address the browser ended on, for networks whose
+        sign-in cannot come back to Outpost by itself (Threads: https redirects only).
 
         Raises:
             NetworkNotAvailableError: no adapter for `network`.
@@ -173,11 +188,22 @@ class AccountsService:
         """
         adapter = self._core.connections.adapter(network)
         app = await self.app(network)
-        verified = await adapter.connect(service_url=instance, open_url=open_url, app=app, target_id=target)
+        verified = await adapter.connect(
+            service_url=instance,
+            open_url=open_url,
+            app=app,
+            target_id=target,
+            **_pasting(network, ask_pasted),
+        )
         return await self._save(network, verified)
 
     async def reconnect(
-        self, ref: str, request: AddAccountRequest | None = None, *, open_url: OpenUrl = open_in_browser
+        self,
+        ref: str,
+        request: AddAccountRequest | None = None,
+        *,
+        open_url: OpenUrl = open_in_browser,
+        ask_pasted: AskPasted | None = None,
     ) -> Account:
         """New credentials for an existing account (browser sign-in when `request` is None).
 
@@ -192,7 +218,11 @@ class AccountsService:
             app = await self.app(account.network)
             if request is None:
                 verified = await adapter.connect(
-                    service_url=account.service_url, open_url=open_url, app=app, target_id=account.target_id
+                    service_url=account.service_url,
+                    open_url=open_url,
+                    app=app,
+                    target_id=account.target_id,
+                    **_pasting(account.network, ask_pasted),
                 )
             else:
                 verified = await adapter.add_account(
@@ -352,6 +382,18 @@ class AccountsService:
         removed = await self._core.db.run(self._core.store.accounts.get, account.id)
         self._core.events.emit(AccountDidChange(removed))
         return Removal(removed, network_access)
+
+
+def _pasting(network: Network, ask_pasted: AskPasted | None) -> dict[str, AskPasted]:
+    """`ask_pasted` for the networks whose sign-in ends on a pasted https address, else nothing.
+
+    Only those adapters take it (`Redirect.HTTPS_PASTE` in auth/providers.py); the others keep
+    the plain `connect` signature.
+    """
+    provider = PROVIDERS.get(network)
+    if ask_pasted is None or provider is None or provider.redirect is not Redirect.HTTPS_PASTE:
+        return {}
+    return {"ask_pasted": ask_pasted}
 
 
 def _app_ref(network: Network) -> str:

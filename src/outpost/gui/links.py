@@ -8,7 +8,9 @@ instead (issue #17).
 
 from __future__ import annotations
 
-from outpost.auth.oauth import OpenUrl
+import asyncio
+
+from outpost.auth.oauth import AskPasted, AuthorizationError, OpenUrl
 from outpost.gui.qt import (
     QApplication,
     QDesktopServices,
@@ -87,3 +89,56 @@ def browser_opener(parent: QWidget, what: str) -> OpenUrl:
         open_link(url, parent=parent, what=what)
 
     return open_url
+
+
+class PasteDialog(QDialog):
+    """The “Paste the address” dialog, for sign-ins that end on an https page (Threads).
+
+    Not modal in the blocking sense (`open()`): the engine keeps running behind it.
+    """
+
+    def __init__(self, prompt: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("paste_address")
+        self.setWindowTitle("Paste the address")
+        self.text = QLabel(prompt.rstrip(": ") + ".")
+        self.text.setWordWrap(True)
+        self.address = QLineEdit()
+        self.address.setObjectName("address")
+        self.address.setPlaceholderText("https://…?code=…&state=…")
+        self.address.setMinimumWidth(460)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addWidget(self.address)
+        layout.addWidget(buttons)
+
+
+def paste_asker(parent: QWidget, label: str) -> AskPasted:
+    """An `ask_pasted` for the engine's sign-ins: a dialog the person pastes the address into.
+
+    Cancelling ends the sign-in with an `AuthorizationError` (shown like any refused sign-in).
+    """
+
+    async def ask(prompt: str) -> str:
+        answered: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
+        dialog = PasteDialog(prompt, parent)
+
+        def finished(result: int) -> None:
+            if not answered.done():
+                accepted = result == QDialog.DialogCode.Accepted
+                answered.set_result(dialog.address.text() if accepted else None)
+
+        dialog.finished.connect(finished)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        pasted = await answered
+        if not pasted or not pasted.strip():
+            raise AuthorizationError(f"Signing in to {label} was cancelled: no address was pasted.")
+        return pasted
+
+    return ask

@@ -23,6 +23,7 @@ from outpost.domain.accounts import (
 from outpost.domain.enums import Network
 from outpost.sandbox.sim_facebook import FacebookSimulation
 from outpost.sandbox.sim_pinterest import PinterestSimulation
+from outpost.sandbox.sim_threads import ThreadsSimulation
 from outpost.sandbox.sim_tiktok import TikTokSimulation
 from outpost.sandbox.simulation import Answer, Received, Request, Shared, Simulation
 
@@ -295,5 +296,6 @@ SIMULATIONS: dict[Network, type[Simulation]] = {
         FacebookSimulation,
         TikTokSimulation,
         PinterestSimulation,
+        ThreadsSimulation,
     )
 }

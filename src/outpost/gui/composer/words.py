@@ -230,9 +230,15 @@ _PHRASES: dict[str, Callable[[_Context], str | None]] = {
     "option_text": _option_value,
     "option_list": _option_value,
     "in_future": lambda c: "That time is in the past: pick a later time, or publish it now.",
-    "posting_schedule": _no_schedule,
+    # Networks that fetch media from a public address (Threads; Instagram).
     "media_host": lambda c: (
-        f"{c.label} fetches images and videos from a public web address: set up your media host in "
-        "Settings → Media host (a bucket of yours)."
+        f"{c.label} fetches photos and videos from a public address: set a media host in Settings → "
+        f"Media host, or remove the files for {c.who}. Text-only posts need none."
     ),
+    "max_links": lambda c: (
+        f"{f'Thread part {c.part} for {c.who}' if c.part else c.who} has {c.problem.actual} different "
+        f"links; {c.label} takes at most {c.problem.limit} per post. Remove some, or move them to "
+        f"another part of the thread."
+    ),
+    "posting_schedule": _no_schedule,
 }

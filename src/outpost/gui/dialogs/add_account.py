@@ -256,10 +256,8 @@ class AddAccountDialog(QDialog):
         network = self.chosen
         mastodon = network is Network.MASTODON
         provider = PROVIDERS.get(network)
-        for row in (self.client_id, self.client_secret, self.port):
-            self.form.setRowVisible(row, provider is not None)
+        self.app.show_rows(self.form, provider)
         self.form.setRowVisible(self.target, network in WITH_PAGES)
-        self.form.setRowVisible(self.pkce, provider is not None and provider.pkce_optional)
         self.form.setRowVisible(self.secret, provider is None)
         self.form.setRowVisible(self.server, network in (Network.MASTODON, Network.BLUESKY))
         self.form.setRowVisible(self.handle, network is Network.BLUESKY)
@@ -275,6 +273,7 @@ class AddAccountDialog(QDialog):
                 self.client_id.setText(stored.client_id)
                 self.port.setValue(stored.redirect_port)
                 self.pkce.setChecked(stored.pkce)
+                self.app.redirect_url.setText(stored.redirect_url)
             self.client_secret.setPlaceholderText(
                 "kept in the keyring"
                 if stored and stored.client_secret
@@ -312,7 +311,13 @@ class AddAccountDialog(QDialog):
                 secret = self.client_secret.text().strip()
                 if not secret and stored is not None and stored.client_id == client_id:
                     secret = stored.client_secret
-                app = DeveloperApp(client_id, secret, self.port.value(), self.pkce.isChecked())
+                app = DeveloperApp(
+                    client_id,
+                    secret,
+                    self.port.value(),
+                    self.pkce.isChecked(),
+                    self.app.redirect_url.text().strip(),
+                )
             return network, AddAccountRequest(target_id=self.target.text().strip() or None, app=app)
         server = self.server.text().strip() or None
         secret = self.secret.text().strip()

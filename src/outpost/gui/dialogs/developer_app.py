@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from outpost.auth.providers import DEFAULT_PORT, OAuthProvider
+from outpost.auth.providers import DEFAULT_PORT, OAuthProvider, Redirect
 from outpost.gui.qt import QCheckBox, QFormLayout, QLabel, QLineEdit, QSpinBox, Qt
 
 
@@ -27,13 +27,18 @@ def setup_steps(provider: OAuthProvider, port: int = DEFAULT_PORT) -> str:
 
 @dataclass(frozen=True)
 class DeveloperAppFields:
-    """The setup steps, client id, client secret (masked), redirect port and the PKCE question."""
+    """The setup steps, client id, client secret (masked), redirect port and the PKCE question.
+
+    Networks that redirect only to https addresses (Threads) ask for that address instead of a
+    port (`redirect_url`); `show_rows` shows the inputs the chosen network needs.
+    """
 
     steps: QLabel
     client_id: QLineEdit
     client_secret: QLineEdit
     port: QSpinBox
     pkce: QCheckBox
+    redirect_url: QLineEdit
 
     @classmethod
     def build(cls, steps_width: int) -> DeveloperAppFields:
@@ -51,14 +56,27 @@ class DeveloperAppFields:
         port.setRange(1024, 65535)  # a loopback port the person's app registered, never privileged
         port.setValue(DEFAULT_PORT)
         pkce = QCheckBox("The network enabled PKCE for this app")
-        return cls(steps, client_id, client_secret, port, pkce)
+        redirect_url = QLineEdit()
+        redirect_url.setObjectName("redirect_url")
+        redirect_url.setPlaceholderText("https://… exactly as registered with the app")
+        return cls(steps, client_id, client_secret, port, pkce, redirect_url)
 
     def add_rows(self, form: QFormLayout) -> None:
         """Client id, secret, port and PKCE as rows of `form` (the steps go where each dialog wants)."""
         form.addRow("Client id", self.client_id)
         form.addRow("Client secret", self.client_secret)
         form.addRow("Redirect port", self.port)
+        form.addRow("Redirect URL", self.redirect_url)
         form.addRow("", self.pkce)
+
+    def show_rows(self, form: QFormLayout, provider: OAuthProvider | None) -> None:
+        """Only the inputs `provider` needs: a port or an https address, PKCE where optional."""
+        pasted = provider is not None and provider.redirect is Redirect.HTTPS_PASTE
+        for row in (self.client_id, self.client_secret):
+            form.setRowVisible(row, provider is not None)
+        form.setRowVisible(self.port, provider is not None and not pasted)
+        form.setRowVisible(self.redirect_url, pasted)
+        form.setRowVisible(self.pkce, provider is not None and provider.pkce_optional)
 
     def show_steps(self, provider: OAuthProvider) -> None:
         """The provider's steps for the chosen port; the PKCE question only where it applies."""

@@ -392,6 +392,7 @@ class SettingsDialog(QDialog):
         row.addRow("Network", self.app_network)
         row.addRow(self.app_steps)
         self.app.add_rows(row)
+        self._app_form = row
         row.addRow("", save)
         self.app_network.currentIndexChanged.connect(lambda _: self._show_steps())
         self.redirect_port.valueChanged.connect(lambda _: self._show_steps())
@@ -400,7 +401,9 @@ class SettingsDialog(QDialog):
 
     def _show_steps(self) -> None:
         """The chosen network's setup steps, with the redirect URI for the chosen port."""
-        self.app.show_steps(PROVIDERS[Network(self.app_network.currentData())])
+        provider = PROVIDERS[Network(self.app_network.currentData())]
+        self.app.show_steps(provider)
+        self.app.show_rows(self._app_form, provider)
         # A wrapped rich-text label in a nested form gets too little height unless told its own.
         self.app_steps.setMinimumHeight(self.app_steps.heightForWidth(self.app_steps.minimumWidth()))
 
@@ -428,6 +431,7 @@ class SettingsDialog(QDialog):
                 self.client_secret.text(),
                 self.redirect_port.value(),
                 pkce=PROVIDERS[network].pkce_optional and self.app_pkce.isChecked(),
+                redirect_url=self.app.redirect_url.text(),
             ),
             on_success=saved,
             on_failure=lambda error: self._say("error", error.text()),

@@ -14,7 +14,7 @@ from outpost.engine import AddAccountRequest, DeveloperApp, Engine, Removal
 from outpost.gui.avatars import Avatars
 from outpost.gui.dialogs.add_account import AddAccountDialog
 from outpost.gui.health.card import AccountCard
-from outpost.gui.links import browser_opener
+from outpost.gui.links import browser_opener, paste_asker
 from outpost.gui.messages import MessageBridge
 from outpost.gui.qt import (
     QHBoxLayout,
@@ -101,10 +101,18 @@ class HealthPanel(QWidget):
         if request.app is not None:
             app = request.app
             await self.engine.accounts.set_app(
-                network, app.client_id, app.client_secret, app.redirect_port, pkce=app.pkce
+                network,
+                app.client_id,
+                app.client_secret,
+                app.redirect_port,
+                pkce=app.pkce,
+                redirect_url=app.redirect_url,
             )
         return await self.engine.accounts.connect(
-            network, target=request.target_id, open_url=browser_opener(self, f"signing in to {network.label}")
+            network,
+            target=request.target_id,
+            open_url=browser_opener(self, f"signing in to {network.label}"),
+            ask_pasted=paste_asker(self, network.label),
         )
 
     def check(self, account: Account) -> None:
@@ -116,8 +124,10 @@ class HealthPanel(QWidget):
         if account.network is Network.MASTODON or account.network in PROVIDERS:
             self.messages.info("Finish signing in in your browser…")
             opener = browser_opener(self, f"signing in to {account.network.label}")
+            asker = paste_asker(self, account.network.label)
             self._run(
-                self.engine.accounts.reconnect(account.id, open_url=opener), f"Reconnected {account.ref}."
+                self.engine.accounts.reconnect(account.id, open_url=opener, ask_pasted=asker),
+                f"Reconnected {account.ref}.",
             )
             return
         dialog = AddAccountDialog(self.engine.accounts.networks, self)

@@ -88,6 +88,8 @@ def render(post: PreviewPost, tone: Tone | None = None) -> str:
 
 
 def _part(post: PreviewPost, index: int, text: str, tone: Tone) -> str:
+    if post.network is Network.THREADS:
+        return _threads_part(post, index, text, tone)
     last = index == len(post.parts) - 1
     rail = "" if last else f"border-left: 2px solid {tone.line};"
     body = _text(post.network, text, tone)
@@ -167,6 +169,52 @@ def _pin(post: PreviewPost, tone: Tone) -> str:
         f"<td>{_avatar(post)}</td><td valign='middle'><b>{html.escape(post.display_name)}</b></td>"
         "</tr></table></td></tr></table>"
     )
+
+
+#: Who may reply, as Threads' composer words it (the `reply_control` option).
+THREADS_REPLIES = {
+    "accounts_you_follow": "Profiles you follow can reply",
+    "mentioned_only": "Only profiles you mention can reply",
+}
+
+
+def _threads_part(post: PreviewPost, index: int, text: str, tone: Tone) -> str:
+    """A Threads post as Threads shows it.
+
+    The username (no display name) with the topic after a chevron, the text, the media as one
+    row to swipe, the like/reply/repost/share icons, and a line joining the parts of a thread.
+    """
+    last = index == len(post.parts) - 1
+    rail = "" if last else f"border-left: 2px solid {tone.line};"
+    topic = post.options.get("topic_tag")
+    header = f"<b>{html.escape(post.handle.split('@')[0])}</b>"
+    if index == 0 and isinstance(topic, str) and topic.strip():
+        header += f" <span style='color:{tone.muted}'>›</span> {html.escape(topic.strip())}"
+    header += f" <span style='color:{tone.muted}'>now</span>"
+    extras = ""
+    if index == 0:
+        extras = _threads_media(post, tone) if post.media else _card(post, text, tone)
+    replies = THREADS_REPLIES.get(str(post.options.get("reply_control", "")))
+    note = f"<div style='color:{tone.muted}; font-size:9pt'>{replies}</div>" if replies and last else ""
+    icons = "&nbsp;&nbsp;&nbsp;&nbsp;".join(("♡", "◯", "⇄", "➤"))  # like, reply, repost, share
+    actions = f"<div style='color:{tone.muted}; margin-top:4px'>{icons}</div>"
+    return (
+        "<table width='100%' cellspacing='0' cellpadding='4'><tr>"
+        f"<td width='44' valign='top' style='{rail}'>{_avatar(post)}</td>"
+        f"<td valign='top'>{header}<div style='margin-top:2px'>{_text(post.network, text, tone)}</div>"
+        f"{extras}{actions}{note}</td></tr></table>"
+    )
+
+
+def _threads_media(post: PreviewPost, tone: Tone) -> str:
+    """Threads shows a carousel as one row to swipe through: the first three, then how many more."""
+    play = "<br><span style='color:#fff;background:#000'>▶ video</span>"
+    cells = "".join(
+        f"<td><img src='{m.url}'>{play if m.kind == 'video' else ''}</td>" for m in post.media[:3]
+    )
+    more = len(post.media) - 3
+    swipe = f"<td valign='middle' style='color:{tone.muted}'>+{more} ›</td>" if more > 0 else ""
+    return f"<table cellspacing='4' cellpadding='0' style='margin-top:6px'><tr>{cells}{swipe}</tr></table>"
 
 
 def _avatar(post: PreviewPost) -> str:
