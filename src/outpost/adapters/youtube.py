@@ -1,0 +1,828 @@
+"""YouTube (Data API v3) with the creator's own Google project: videos, Shorts, and `publishAt`.
+
+Contract notes: `../shared/platforms/meta-linkedin-tiktok-youtube.md` §6, from Google's pages
+(identity/protocols/oauth2/native-app, youtube/v3/docs/videos/insert, guides/using_resumable_
+upload_protocol, youtube/data/determine_quota_cost) and the `video` resource's property texts.
+
+- Sign-in: Google's installed-app flow with the creator's "Desktop app" client (PKCE, loopback
+  redirect, offline access; providers.py). Access tokens live an hour and are renewed with the
+  refresh token, which Google does not rotate (tokens.py keeps it when an answer has none).
+- A post is one video: the post's text is its description, `youtube.title` its title. The upload
+  is the create: the resumable session (adapters/youtube_upload.py) is checkpointed under the
+  target's idempotency key and resumed, never started twice, so `idempotent_publish` is True.
+- `upload_media` sends nothing: the bytes can only go with the video's metadata, in `publish`
+  (the progress callback it was handed is used there). A second, image attachment becomes the
+  video's custom thumbnail (`thumbnails.set`, after the upload): YouTube allows it only for
+  verified channels, so a refusal there is logged and noted on the result, not a failed post —
+  the video exists by then.
+- Quota: every request is counted per Google project per Pacific day (adapters/youtube_quota.py)
+  and refused before it would exceed the allowance; the health card shows what is left.
+- YouTube's own scheduler: `schedule_on_network` uploads the video private with `status.publishAt`
+  (YouTube makes it public then); rescheduling is `videos.update`; cancelling *deletes* the video
+  (it was never public, and keeping a private copy would leave one more after every edit, which
+  is a cancel and a new hand-over); confirming reads its `privacyStatus`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar
+
+import httpx
+
+from outpost.adapters import youtube_text
+from outpost.adapters.base import (
+    AccountContext,
+    AddAccountRequest,
+    DeveloperApp,
+    MediaHost,
+    NativeSchedule,
+    PartRequest,
+    Progress,
+    UploadedMedia,
+    VerifiedAccount,
+)
+from outpost.adapters.http import read, retry_after, send, text_or_none
+from outpost.adapters.oauth_app import OAuthAppAdapter, local_api
+from outpost.adapters.tokens import expires_at
+from outpost.adapters.youtube_errors import QuotaExceeded, youtube_error
+from outpost.adapters.youtube_quota import DAILY_UNITS, QuotaLedger, project_key
+from outpost.adapters.youtube_upload import (
+    DEFAULT_CHUNK_BYTES,
+    SessionNote,
+    Upload,
+    VideoResource,
+    upload_video,
+)
+from outpost.auth.oauth import OpenUrl
+from outpost.domain.accounts import AccountTarget
+from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
+from outpost.domain.clock import Clock
+from outpost.domain.enums import ErrorCode, Network
+from outpost.domain.errors import (
+    AuthExpired,
+    InvalidStateError,
+    Problem,
+    PublishError,
+    Rejected,
+    ServerError,
+    ValidationError,
+)
+from outpost.domain.media_rules import RULES
+from outpost.domain.models import Account, HealthReport, MediaAsset, Post, PublishedPart, Target
+from outpost.domain.validation import validate_target
+
+log = logging.getLogger("outpost.adapters.youtube")
+
+SCOPE = "https://www.googleapis.com/auth/"
+UPLOAD, READONLY, FORCE_SSL = (
+    f"{SCOPE}youtube.upload",
+    f"{SCOPE}youtube.readonly",
+    f"{SCOPE}youtube.force-ssl",
+)
+MANAGE = f"{SCOPE}youtube"  # "manage your YouTube account": covers all three
+REFRESH_MARGIN = timedelta(minutes=5)
+UNVERIFIED_MAX_S = 15 * 60  # channels without phone verification: videos up to 15 minutes
+DEFAULT_CATEGORY = "22"  # People & Blogs, as Google's own upload sample uses
+WATCH = "https://www.youtube.com/watch?v="
+PRIVATE_ONLY = "private-only"  # network checkpoint: this project's uploads come out private
+
+OPTIONS = (
+    OptionSpec(
+        "title",
+        OptionKind.TEXT,
+        "The video's title (up to 100 characters, no < or >)",
+        required=True,
+        max_length=youtube_text.MAX_TITLE,
+    ),
+    OptionSpec(
+        "made_for_kids",
+        OptionKind.CHOICE,
+        "Whether the video is made for kids: true or false (every creator must say which)",
+        ("true", "false"),
+        required=True,
+    ),
+    OptionSpec(
+        "privacy_status",
+        OptionKind.CHOICE,
+        "Who can watch it: public (the default), unlisted (anyone with the link) or private",
+        ("public", "unlisted", "private"),
+    ),
+    OptionSpec("tags", OptionKind.LIST, "Tags (500 characters in all, as YouTube counts them)"),
+    OptionSpec(
+        "category_id", OptionKind.TEXT, "YouTube's category number (22 People & Blogs, 27 Education…)"
+    ),
+    OptionSpec(
+        "notify_subscribers",
+        OptionKind.CHOICE,
+        "Tell subscribers about the new video: true (the default) or false",
+        ("true", "false"),
+    ),
+)
+
+
+class YouTubeAdapter(OAuthAppAdapter):
+    """YouTube Data API v3 for one channel, through the creator's own Google project."""
+
+    network: ClassVar[Network] = Network.YOUTUBE
+    #: A re-sent publish resumes the checkpointed session (or returns the video it made): safe.
+    idempotent_publish: ClassVar[bool] = True
+    can_find_posts: ClassVar[bool] = True
+    refresh_margin: ClassVar[timedelta] = REFRESH_MARGIN
+    #: `publishAt`: YouTube keeps the video private and makes it public itself. A quarter of an
+    #: hour ahead at least, so the upload itself has time before the moment passes.
+    native_schedule: ClassVar[NativeSchedule | None] = NativeSchedule(min_ahead=timedelta(minutes=15))
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        *,
+        clock: Clock,
+        api_base: str | None = None,
+        media_host: MediaHost | None = None,
+        chunk_bytes: int = DEFAULT_CHUNK_BYTES,
+        retry_s: float = 1.0,
+        daily_units: int = DAILY_UNITS,
+    ) -> None:
+        """Make the adapter; tests use small chunks, short pauses between retries, a small quota."""
+        super().__init__(client, clock=clock, api_base=api_base, media_host=media_host)
+        self._chunk_bytes = chunk_bytes
+        self._retry_s = retry_s
+        self.quota = QuotaLedger(clock, daily_units)
+        #: account id → whether the channel may upload videos over 15 minutes (from its last check).
+        self._long_uploads: dict[str, bool] = {}
+        #: (account id, file) → the engine's progress callback, from `upload_media` to `publish`.
+        self._progress: dict[tuple[str, str], Progress] = {}
+
+    # -- rules ---------------------------------------------------------------------------------
+
+    async def capabilities(self, ctx: AccountContext | None) -> Capabilities:
+        """5,000 bytes of description, one video (and its thumbnail), the options YouTube needs."""
+        media = RULES[Network.YOUTUBE]
+        if ctx is not None and self._long_uploads.get(ctx.account.id) is False and media.video:
+            media = dataclasses.replace(
+                media, video=dataclasses.replace(media.video, max_duration_s=UNVERIFIED_MAX_S)
+            )
+        return Capabilities(
+            network=Network.YOUTUBE,
+            max_length=youtube_text.MAX_DESCRIPTION_BYTES,
+            length_unit="bytes of description (UTF-8: accented letters count 2, emoji 4)",
+            count_length=youtube_text.description_length,
+            media=media,
+            supports_threads=False,
+            options=OPTIONS,
+        )
+
+    def validate(self, post: Post, target: Target, account: Account, caps: Capabilities) -> list[Problem]:
+        """The common rules, plus YouTube's: one video, the title's and tags' rules, no < or >."""
+        problems = validate_target(post, target, account, caps)
+        problems += _media_problems(post, account)
+        problems += _word_problems(post.text_for(target), target.options, account)
+        return problems
+
+    # -- accounts ------------------------------------------------------------------------------
+
+    async def connect(
+        self,
+        *,
+        service_url: str | None,
+        open_url: OpenUrl,
+        app: DeveloperApp | None = None,
+        target_id: str | None = None,
+    ) -> VerifiedAccount:
+        """Sign in with Google in the browser; `target_id` names the channel if the sign-in has several."""
+        return await self._verified(await self._sign_in(app, open_url), target_id)
+
+    async def add_account(self, request: AddAccountRequest) -> VerifiedAccount:
+        """Accept tokens made elsewhere, after `channels.list` confirms the channel."""
+        base = local_api(request.service_url)
+        if base is None and request.app is None:
+            raise ValidationError.single(
+                "client_id",
+                "YouTube needs your Google project's OAuth client first: Outpost renews tokens with "
+                "it and counts the project's daily quota. Run `outpost apps set youtube --client-id "
+                "ID --client-secret-stdin` (or Settings → Developer apps), then add the account.",
+                network=Network.YOUTUBE.value,
+            )
+        if base is None and not request.refresh_token:
+            raise ValidationError.single(
+                "--refresh-token",
+                "--refresh-token: Google's access tokens last an hour; give the refresh token that came "
+                "with it (or run `outpost accounts connect youtube` to sign in in the browser).",
+            )
+        credentials = self._hand_made_credentials(
+            request, access_hint="a Google OAuth access token with the YouTube scopes"
+        )
+        return await self._verified(credentials, request.target_id, base)
+
+    async def _verified(
+        self, credentials: dict[str, str], target_id: str | None, base: str | None = None
+    ) -> VerifiedAccount:
+        # Not counted in the quota: no account exists yet to count it for (one unit).
+        response = await self._request(
+            "GET",
+            "/youtube/v3/channels",
+            token=credentials["access_token"],
+            base=base,
+            params={"part": "snippet,status", "mine": "true"},
+        )
+        channels = _channels(response)
+        if not channels:
+            raise ValidationError.single(
+                "credentials",
+                "This Google account has no YouTube channel yet: create one at "
+                "https://www.youtube.com/create_channel, then connect again.",
+            )
+        chosen = (
+            channels[0] if target_id is None else next((c for c in channels if c["id"] == target_id), None)
+        )
+        if chosen is None:
+            listed = "; ".join(f"{c['id']} ({_title(c)})" for c in channels)
+            raise ValidationError.single(
+                "--target",
+                f"--target: this sign-in does not reach the channel {target_id}. It reaches: {listed}. "
+                "To publish to a Brand Account's channel, choose that channel on Google's sign-in page.",
+            )
+        snippet = _dict(chosen.get("snippet"))
+        picture = _dict(_dict(snippet.get("thumbnails")).get("default"))
+        return VerifiedAccount(
+            handle=text_or_none(snippet.get("customUrl")) or chosen["id"],
+            display_name=_title(chosen),
+            service_url=base,
+            credentials=credentials,
+            health=self._health(credentials, None),
+            target_id=chosen["id"],
+            avatar_url=text_or_none(picture.get("url")),
+        )
+
+    async def verify_credentials(self, ctx: AccountContext) -> HealthReport:
+        """`channels.list` (1 unit; a token refresh, free, once the day's quota is gone), and the quota."""
+        if await self.quota.can_spend(ctx, "channels.list"):
+            response = await self._call(
+                ctx, "channels.list", "GET", "/youtube/v3/channels", params={"part": "status", "mine": "true"}
+            )
+            channel = next(iter(_channels(response)), {})
+            long_uploads = _dict(channel.get("status")).get("longUploadsStatus")
+            if isinstance(long_uploads, str):
+                self._long_uploads[ctx.account.id] = long_uploads == "allowed"
+            credentials = await ctx.credentials()
+        elif (await ctx.credentials()).get("refresh_token"):
+            credentials = await self._tokens.refresh_now(ctx)
+        else:
+            credentials = await ctx.credentials()
+        report = self._health(credentials, await self.quota.left(ctx))
+        if report.message is None and await ctx.network_checkpoint(await self._private_only_key(ctx)):
+            report = report.model_copy(
+                update={
+                    "message": "YouTube keeps this Google project's uploads private until Google audits "
+                    "the project (projects created after July 2020); see docs/networks.md."
+                }
+            )
+        return report
+
+    def _health(self, credentials: dict[str, str], quota: Any) -> HealthReport:
+        granted = set(credentials.get("scope", "").split())
+        missing: list[str] = []
+        if granted and MANAGE not in granted:
+            missing = [s.removeprefix(SCOPE) for s in (UPLOAD, FORCE_SSL) if s not in granted]
+            if READONLY not in granted and FORCE_SSL not in granted:
+                missing.append(READONLY.removeprefix(SCOPE))
+        ends = expires_at(credentials, "refresh_expires_at") if credentials.get("refresh_token") else None
+        report = HealthReport.summarise(
+            token_has_scopes=not missing,
+            missing_permissions=tuple(missing),
+            checked_at=self.clock.now(),
+            sign_in_ends_at=ends,
+            quota=quota,
+        )
+        message = None
+        if missing:
+            message = (
+                f"The sign-in lacks {', '.join(missing)}; reconnect and leave every YouTube permission "
+                f"ticked on Google's page."
+            )
+        elif not credentials.get("refresh_token") and credentials.get("client_id"):
+            message = "No refresh token: Google's access tokens last an hour; reconnect the account."
+        elif report.sign_in_ending and ends is not None:
+            message = (
+                f"Google ends this sign-in on {ends:%Y-%m-%d} (apps in Testing get 7 days); reconnect "
+                f"before then, or publish the app in the Google Cloud console."
+            )
+        elif quota is not None and quota.left < 1600:
+            message = (
+                f"{quota.left} of {quota.limit} quota units left today: not enough for an upload "
+                f"(1,600) until midnight Pacific time."
+            )
+        return report.model_copy(update={"message": message}) if message else report
+
+    async def list_targets(self, ctx: AccountContext) -> list[AccountTarget]:
+        """The channels this sign-in reaches (`channels.list?mine=true`, 1 unit)."""
+        response = await self._call(
+            ctx, "channels.list", "GET", "/youtube/v3/channels", params={"part": "snippet", "mine": "true"}
+        )
+        return [AccountTarget(id=c["id"], name=_title(c), kind="channel") for c in _channels(response)]
+
+    async def revoke(self, ctx: AccountContext) -> str:
+        """`POST oauth2.googleapis.com/revoke` with the refresh token: ends the whole grant."""
+        if local_api(ctx.account.service_url) is not None:
+            return "A sandbox account: there was no access to revoke."
+        credentials = await ctx.credentials()
+        token = credentials.get("refresh_token") or credentials.get("access_token")
+        if not token:
+            return "Outpost holds no token for this account any more; nothing to revoke."
+        await self._endpoint.revoke(self.client, {**credentials, "access_token": token}, self.clock)
+        return "Outpost's access was revoked at Google."
+
+    # -- media ---------------------------------------------------------------------------------
+
+    async def upload_media(
+        self, ctx: AccountContext, media: MediaAsset, progress: Progress | None = None
+    ) -> UploadedMedia:
+        """Nothing goes yet: YouTube takes a video's bytes only with its metadata, in `publish`."""
+        if progress is not None:
+            self._progress[(ctx.account.id, media.path)] = progress
+        return UploadedMedia(media, remote_id=media.id)
+
+    # -- publishing ----------------------------------------------------------------------------
+
+    async def publish(self, ctx: AccountContext, part: PartRequest) -> PublishedPart:
+        """The resumable upload with the video's metadata; the last byte makes the video."""
+        return await self._upload(ctx, part, publish_at=None)
+
+    async def schedule_on_network(
+        self, ctx: AccountContext, part: PartRequest, at: datetime
+    ) -> PublishedPart:
+        """Upload the video private with `status.publishAt`: YouTube makes it public at `at`.
+
+        Raises:
+            InvalidStateError: the post asks for an unlisted or private video (YouTube's
+                scheduler only ever makes videos public), so Outpost must publish it itself.
+        """
+        privacy = part.options.get("privacy_status") or "public"
+        if privacy != "public":
+            raise InvalidStateError(
+                f"YouTube's own scheduler only makes videos public; this one is to be {privacy}, so "
+                f"Outpost publishes it itself at its time."
+            )
+        return await self._upload(ctx, part, publish_at=at)
+
+    async def _upload(
+        self, ctx: AccountContext, part: PartRequest, publish_at: datetime | None
+    ) -> PublishedPart:
+        videos = [m for m in part.media if m.asset.kind == "video"]
+        images = [m for m in part.media if m.asset.kind == "image"]
+        if len(videos) != 1:
+            raise Rejected(
+                "YouTube publishes one video per post; attach exactly one.", code=ErrorCode.MEDIA_REJECTED
+            )
+        video = videos[0].asset
+        metadata = _metadata(part, publish_at)
+        notify = part.options.get("notify_subscribers") != "false"
+        job = Upload(
+            ctx=ctx,
+            name=f"upload:{part.idempotency_key}",
+            video=video,
+            start=lambda: self._start_session(ctx, video, metadata, notify=notify),
+            find_lost=lambda note: self._find_lost(ctx, note, metadata["snippet"]),
+            progress=self._progress.pop((ctx.account.id, video.path), None),
+            chunk_bytes=self._chunk_bytes,
+            retry_s=self._retry_s,
+        )
+        resource = await upload_video(self, job)
+        video_id = str(resource["id"])
+        extra: dict[str, str] = {}
+        await self._note_private_only(ctx, resource, metadata)
+        if images:
+            thumbnail = await self._set_thumbnail(ctx, video_id, images[0].asset)
+            if thumbnail:
+                extra["thumbnail"] = thumbnail
+        return PublishedPart(platform_post_id=video_id, permalink=f"{WATCH}{video_id}", extra=extra)
+
+    async def _start_session(
+        self, ctx: AccountContext, video: MediaAsset, metadata: dict[str, Any], *, notify: bool
+    ) -> str:
+        """`POST /upload/youtube/v3/videos?uploadType=resumable` (videos.insert, 1,600 units)."""
+        response = await self._call(
+            ctx,
+            "videos.insert",
+            "POST",
+            "/upload/youtube/v3/videos",
+            params={
+                "uploadType": "resumable",
+                "part": "snippet,status",
+                "notifySubscribers": "true" if notify else "false",
+            },
+            json=metadata,
+            headers={
+                "X-Upload-Content-Length": str(video.size),
+                "X-Upload-Content-Type": video.mime_type,
+            },
+        )
+        location = str(response.headers.get("location", ""))
+        if not location.startswith(("https://", "http://")):
+            raise PublishError(
+                "YouTube started the upload without saying where to send it (no Location header); "
+                "Outpost will try again.",
+                code=ErrorCode.SERVER_ERROR,
+            )
+        return location
+
+    async def _set_thumbnail(self, ctx: AccountContext, video_id: str, image: MediaAsset) -> str | None:
+        """`thumbnails.set` (50 units), best effort: the video exists already. Returns a note if it failed."""
+        try:
+            data = await _read(image.path)
+            await self._call(
+                ctx,
+                "thumbnails.set",
+                "POST",
+                "/upload/youtube/v3/thumbnails/set",
+                params={"videoId": video_id, "uploadType": "media"},
+                content=data,
+                headers={"Content-Type": image.mime_type},
+            )
+        except PublishError as exc:
+            log.warning("the video %s is on YouTube, but its thumbnail was not set: %s", video_id, exc)
+            return f"not set: {exc}"
+        return "set"
+
+    async def _note_private_only(
+        self, ctx: AccountContext, resource: VideoResource, metadata: dict[str, Any]
+    ) -> None:
+        """An unaudited project's uploads come back private whatever was asked: remember it for the card."""
+        asked = metadata["status"]["privacyStatus"]
+        kept = _dict(resource.get("status")).get("privacyStatus")
+        if kept == "private" and asked != "private" and "publishAt" not in metadata["status"]:
+            log.warning("YouTube kept video %s private (an unaudited Google project)", resource.get("id"))
+            await ctx.save_network_checkpoint(await self._private_only_key(ctx), "1")
+
+    async def _private_only_key(self, ctx: AccountContext) -> str:
+        return f"{PRIVATE_ONLY}:{project_key((await ctx.credentials()).get('client_id', ''))}"
+
+    # -- finding videos ------------------------------------------------------------------------
+
+    async def find_published(self, ctx: AccountContext, text: str, since: datetime) -> PublishedPart | None:
+        """The channel's upload since `since` whose description is `text` (3 units)."""
+        for item in await self._recent_uploads(ctx, since):
+            if _same_words(item.get("description"), text):
+                video_id = str(item["videoId"])
+                return PublishedPart(platform_post_id=video_id, permalink=f"{WATCH}{video_id}")
+        return None
+
+    async def _find_lost(
+        self, ctx: AccountContext, note: SessionNote, snippet: dict[str, Any]
+    ) -> VideoResource | None:
+        """The video a session made after its last answer was lost (same title and description)."""
+        since = datetime.fromisoformat(note.started_at) - timedelta(minutes=5)
+        for item in await self._recent_uploads(ctx, since):
+            if _same_words(item.get("title"), snippet["title"]) and _same_words(
+                item.get("description"), snippet.get("description", "")
+            ):
+                return {"id": item["videoId"]}
+        return None
+
+    async def _recent_uploads(self, ctx: AccountContext, since: datetime) -> list[dict[str, Any]]:
+        """The channel's uploads playlist, newest first, back to `since` (private videos included)."""
+        channels = _channels(
+            await self._call(
+                ctx,
+                "channels.list",
+                "GET",
+                "/youtube/v3/channels",
+                params={"part": "contentDetails", "mine": "true"},
+            )
+        )
+        details = channels[0].get("contentDetails", {}) if channels else {}
+        playlist = (
+            (details.get("relatedPlaylists") or {}).get("uploads") if isinstance(details, dict) else None
+        )
+        if not isinstance(playlist, str):
+            return []
+        response = await self._call(
+            ctx,
+            "playlistItems.list",
+            "GET",
+            "/youtube/v3/playlistItems",
+            params={"part": "snippet", "playlistId": playlist, "maxResults": "50"},
+        )
+        found = []
+        for item in read(response, Network.YOUTUBE, "items", kind=list):
+            snippet = item.get("snippet") if isinstance(item, dict) else None
+            if not isinstance(snippet, dict):
+                continue
+            video_id = (snippet.get("resourceId") or {}).get("videoId")
+            published = _when(snippet.get("publishedAt"))
+            if isinstance(video_id, str) and (published is None or published >= since):
+                found.append({**snippet, "videoId": video_id})
+        return found
+
+    # -- YouTube's own scheduler ---------------------------------------------------------------
+
+    async def reschedule_on_network(self, ctx: AccountContext, scheduled_id: str, at: datetime) -> None:
+        """`videos.update` of the status with the new `publishAt` (51 units with the read before it).
+
+        `videos.update` replaces the whole `status` part, so the current one is read first and
+        sent back with only the time changed.
+        """
+        status = await self._status(ctx, scheduled_id)
+        if status is None:
+            raise Rejected(
+                f"The video {scheduled_id} is no longer on YouTube (deleted in YouTube Studio?); "
+                f"there is nothing to reschedule.",
+                code=ErrorCode.VALIDATION_ERROR,
+            )
+        if status.get("privacyStatus") != "private" or not status.get("publishAt"):
+            raise InvalidStateError(
+                f"The video {scheduled_id} is already out on YouTube (or no longer scheduled there); "
+                f"it cannot be moved to another time."
+            )
+        writable = (
+            "privacyStatus",
+            "embeddable",
+            "license",
+            "publicStatsViewable",
+            "selfDeclaredMadeForKids",
+        )
+        body = {k: status[k] for k in writable if k in status} | {"publishAt": _iso(at)}
+        await self._call(
+            ctx,
+            "videos.update",
+            "PUT",
+            "/youtube/v3/videos",
+            params={"part": "status"},
+            json={"id": scheduled_id, "status": body},
+        )
+
+    async def cancel_on_network(self, ctx: AccountContext, scheduled_id: str) -> None:
+        """Delete the scheduled, still private video (`videos.delete`); fine if it is gone already."""
+        status = await self._status(ctx, scheduled_id)
+        if status is None:
+            return
+        if status.get("privacyStatus") != "private":
+            raise InvalidStateError(
+                f"The video {scheduled_id} is already {status.get('privacyStatus', 'out')} on YouTube; "
+                f"Outpost does not delete published videos. Remove it in YouTube Studio if you want it gone."
+            )
+        try:
+            await self._call(
+                ctx, "videos.delete", "DELETE", "/youtube/v3/videos", params={"id": scheduled_id}
+            )
+        except Rejected as exc:
+            if "videoNotFound" not in str(exc):
+                raise
+
+    async def confirm_on_network(self, ctx: AccountContext, scheduled_id: str) -> PublishedPart | None:
+        """After its time: the video once public (or unlisted by hand), None while still private."""
+        status = await self._status(ctx, scheduled_id)
+        if status is None:
+            raise Rejected(
+                f"The scheduled video {scheduled_id} is no longer on YouTube (deleted in YouTube Studio?).",
+                code=ErrorCode.VALIDATION_ERROR,
+            )
+        upload = status.get("uploadStatus")
+        if upload in ("failed", "rejected"):
+            why = status.get("failureReason") or status.get("rejectionReason") or "no reason given"
+            raise Rejected(
+                f"YouTube did not accept the video {scheduled_id} ({upload}: {why}); it will not go out.",
+                code=ErrorCode.MEDIA_REJECTED,
+            )
+        if status.get("privacyStatus") in ("public", "unlisted"):
+            return PublishedPart(platform_post_id=scheduled_id, permalink=f"{WATCH}{scheduled_id}")
+        if not status.get("publishAt"):
+            raise Rejected(
+                f"The video {scheduled_id} was made private without a publishing time (in YouTube "
+                f"Studio?); YouTube will not publish it.",
+                code=ErrorCode.VALIDATION_ERROR,
+            )
+        return None
+
+    async def _status(self, ctx: AccountContext, video_id: str) -> dict[str, Any] | None:
+        """The video's `status` part (`videos.list`, 1 unit), None if YouTube has no such video."""
+        response = await self._call(
+            ctx, "videos.list", "GET", "/youtube/v3/videos", params={"part": "status", "id": video_id}
+        )
+        items = read(response, Network.YOUTUBE, "items", kind=list)
+        found = items[0] if items and isinstance(items[0], dict) else None
+        if found is None:
+            return None
+        status = found.get("status")
+        return status if isinstance(status, dict) else {}
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    async def _call(
+        self, ctx: AccountContext, method: str, verb: str, path: str, **content: Any
+    ) -> httpx.Response:
+        """An authorised request, counted in the project's quota first (refused if it would not fit)."""
+        await self.quota.spend(ctx, method)
+        try:
+            return await self._authorised(ctx, verb, path, **content)
+        except QuotaExceeded:
+            raise await self.quota.used_up(ctx) from None
+
+    async def _request(
+        self, method: str, path: str, *, token: str, base: str | None = None, **content: Any
+    ) -> httpx.Response:
+        """As for every OAuth network, with the request's own headers added (uploads need some)."""
+        headers = {"Authorization": f"Bearer {token}", **content.pop("headers", {})}
+        url = f"{(base or self._api).rstrip('/')}{path}"
+        request = self.client.build_request(method, url, headers=headers, **content)
+        response = await send(self.client, request, network=self.network, clock=self.clock, check=False)
+        if response.is_success:
+            return response
+        raise self._error(response)
+
+    def _error(self, response: httpx.Response) -> PublishError:
+        """Google's error answers in Outpost's words (adapters/youtube_errors.py)."""
+        return youtube_error(response, self.clock.now(), retry_after(response, self.clock.now()))
+
+    # The resumable upload's view of this adapter (youtube_upload.UploadIO).
+
+    async def access_token(self, ctx: AccountContext) -> str:
+        """A working access token for the account."""
+        return await self._tokens.access_token(ctx)
+
+    async def token_after_401(self, ctx: AccountContext, rejected: str) -> str:
+        """A fresh token after Google refused `rejected`."""
+        if not (await ctx.credentials()).get("refresh_token"):
+            raise AuthExpired(
+                f"Google refused {ctx.account.ref}'s access token and Outpost has no refresh token to "
+                f"renew it. Reconnect the account in Outpost."
+            )
+        return await self._tokens.after_unauthorized(ctx, rejected)
+
+    def answer_error(self, response: httpx.Response) -> PublishError:
+        """YouTube's error answer in Outpost's words."""
+        return self._error(response)
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+
+def _metadata(part: PartRequest, publish_at: datetime | None) -> dict[str, Any]:
+    """The `video` resource sent when the session starts: snippet and status."""
+    options = part.options
+    snippet: dict[str, Any] = {
+        "title": str(options.get("title") or ""),
+        "description": part.text,
+        "categoryId": str(options.get("category_id") or DEFAULT_CATEGORY),
+    }
+    tags = options.get("tags")
+    if isinstance(tags, list) and tags:
+        snippet["tags"] = [str(t) for t in tags]
+    status: dict[str, Any] = {
+        "privacyStatus": str(options.get("privacy_status") or "public"),
+        "selfDeclaredMadeForKids": options.get("made_for_kids") == "true",
+    }
+    if publish_at is not None:
+        status |= {"privacyStatus": "private", "publishAt": _iso(publish_at)}
+    return {"snippet": snippet, "status": status}
+
+
+def _iso(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _when(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+    except ValueError:
+        return None
+
+
+def _same_words(shown: object, sent: str) -> bool:
+    """Whether YouTube's copy of a text is the text Outpost sent (line endings and spaces aside)."""
+    return isinstance(shown, str) and " ".join(shown.split()) == " ".join(sent.split())
+
+
+def _channels(response: httpx.Response) -> list[dict[str, Any]]:
+    """The channels of a `channels.list` answer (each with a usable id; no `items`: none)."""
+    items = read(response, Network.YOUTUBE, kind=dict).get("items", [])
+    if not isinstance(items, list):
+        raise ServerError(
+            "YouTube answered channels.list with malformed items (a malformed answer).",
+            may_have_taken_effect=False,
+        )
+    return [c for c in items if isinstance(c, dict) and isinstance(c.get("id"), str) and c["id"]]
+
+
+def _dict(value: object) -> dict[str, Any]:
+    """`value` if it is a JSON object, else an empty one (an optional part of an answer)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _title(channel: dict[str, Any]) -> str:
+    snippet = channel.get("snippet")
+    return (text_or_none(snippet.get("title")) if isinstance(snippet, dict) else None) or str(channel["id"])
+
+
+async def _read(path: str) -> bytes:
+    """A small file (a thumbnail, at most 2 MB) read off the event loop."""
+
+    def whole() -> bytes:
+        with open(path, "rb") as handle:
+            return handle.read()
+
+    return await asyncio.to_thread(whole)
+
+
+def _media_problems(post: Post, account: Account) -> list[Problem]:
+    """One video per post, and at most one image (its thumbnail)."""
+    videos = [m for m in post.media if m.kind == "video"]
+    images = [m for m in post.media if m.kind == "image"]
+    common = {"network": Network.YOUTUBE.value, "account": account.ref}
+    if not videos:
+        return [
+            Problem(
+                field="media",
+                rule="video_required",
+                message=f"media: YouTube publishes videos: attach one video for {account.ref} (and, if "
+                "you like, one image as its thumbnail).",
+                **common,
+            )
+        ]
+    problems = []
+    if len(videos) > 1:
+        problems.append(
+            Problem(
+                field="media",
+                rule="one_video",
+                limit=1,
+                actual=len(videos),
+                message=f"media: {len(videos)} videos attached; a YouTube post is one video. Post the "
+                "others separately.",
+                **common,
+            )
+        )
+    if len(images) > 1:
+        problems.append(
+            Problem(
+                field="media",
+                rule="one_thumbnail",
+                limit=1,
+                actual=len(images),
+                message=f"media: {len(images)} images attached; YouTube takes one, as the video's thumbnail.",
+                **common,
+            )
+        )
+    return problems
+
+
+def _word_problems(text: str, options: dict[str, Any], account: Account) -> list[Problem]:
+    """The title, description, tags and category as YouTube checks them."""
+    problems: list[Problem] = []
+
+    def problem(field: str, rule: str, message: str, **details: Any) -> None:
+        problems.append(
+            Problem(
+                field=field,
+                rule=rule,
+                message=f"{field}: {message}",
+                network="youtube",
+                account=account.ref,
+                **details,
+            )
+        )
+
+    title = options.get("title")
+    if isinstance(title, str):
+        if not title.strip():
+            problem("--option youtube.title", "not_empty", "the title is empty; YouTube needs one.")
+        if bad := youtube_text.forbidden_characters(title):
+            problem(
+                "--option youtube.title",
+                "characters",
+                f"YouTube refuses {' and '.join(bad)} in titles; remove them.",
+            )
+    if bad := youtube_text.forbidden_characters(text):
+        problem("text", "characters", f"YouTube refuses {' and '.join(bad)} in descriptions; remove them.")
+    tags = options.get("tags")
+    if isinstance(tags, list):
+        words = [str(t) for t in tags]
+        length = youtube_text.tags_length(words)
+        if length > youtube_text.MAX_TAGS:
+            problem(
+                "--option youtube.tags",
+                "max_length",
+                f"{length} characters as YouTube counts them (commas count, and a tag with a space "
+                f"counts 2 more), over the limit of {youtube_text.MAX_TAGS}. Remove some tags.",
+                limit=youtube_text.MAX_TAGS,
+                actual=length,
+            )
+        if bad := youtube_text.forbidden_characters("".join(words)):
+            problem("--option youtube.tags", "characters", f"YouTube refuses {' and '.join(bad)} in tags.")
+    category = options.get("category_id")
+    if isinstance(category, str) and not category.isdigit():
+        problem(
+            "--option youtube.category_id",
+            "category",
+            f"{category!r} is not a category number (e.g. 22 for People & Blogs, 27 for Education).",
+        )
+    return problems
+
+
+__all__ = ["YouTubeAdapter"]
