@@ -563,6 +563,25 @@ async def test_an_expired_token_is_renewed_and_a_revoked_one_breaks_the_account(
     assert account.health.state is HealthState.BROKEN and "Reconnect" in (account.health.message or "")
 
 
+async def test_a_token_refused_mid_upload_is_renewed_and_the_same_session_goes_on(
+    engine: Engine, alice: Account, server: FakeYouTube, clip: Path, secrets: MemorySecretStore
+) -> None:
+    original, seen = server.session_put, {"n": 0}
+    token = secrets.secrets[alice.secret_ref]["access_token"]
+
+    def revoke_midway(request: httpx.Request, query: dict[str, str], grant: object) -> httpx.Response:
+        seen["n"] += 1
+        if seen["n"] == 3:
+            server.oauth.access[token].revoked = True  # Google stops taking this access token
+        return original(request, query, grant)  # type: ignore[arg-type]
+
+    server.session_put = revoke_midway  # type: ignore[method-assign]
+    post = await engine.posts.create(video_post(alice, clip), When.now())
+    assert post.status is PostStatus.PUBLISHED, post.targets[0].error
+    assert server.oauth.refreshes == 1 and secrets.secrets[alice.secret_ref]["access_token"] != token
+    assert len(server.session_starts()) == 1 and len(server.videos) == 1
+
+
 async def test_a_throttled_start_waits_for_googles_time(
     engine: Engine, alice: Account, server: FakeYouTube, clip: Path
 ) -> None:
@@ -685,6 +704,8 @@ async def test_publish_at_hands_the_video_to_youtube_which_moves_cancels_and_con
         await adapter.cancel_on_network(ctx, other.platform_post_id)
         assert other.platform_post_id not in server.videos
         await adapter.cancel_on_network(ctx, other.platform_post_id)  # gone already: fine
+        handed_again = await adapter.schedule_on_network(ctx, part("k2"), clock.now() + timedelta(days=3))
+        assert handed_again.platform_post_id in server.videos  # cancelled, then handed over anew: a new video
         with pytest.raises(Rejected, match="no longer on YouTube"):
             await adapter.confirm_on_network(ctx, other.platform_post_id)
         with pytest.raises(InvalidStateError, match="only makes videos public"):
@@ -692,7 +713,7 @@ async def test_publish_at_hands_the_video_to_youtube_which_moves_cancels_and_con
                 ctx, part("k3", privacy_status="unlisted"), clock.now() + timedelta(days=1)
             )
         again = await adapter.schedule_on_network(ctx, part("k1"), at)  # the same hand-over sent twice
-        assert again.platform_post_id == scheduled.platform_post_id and len(server.session_starts()) == 2
+        assert again.platform_post_id == scheduled.platform_post_id and len(server.session_starts()) == 3
 
 
 async def test_a_lost_post_is_found_among_the_channels_uploads(

@@ -387,6 +387,7 @@ class YouTubeAdapter(OAuthAppAdapter):
             video=video,
             start=lambda: self._start_session(ctx, video, metadata, notify=notify),
             find_lost=lambda note: self._find_lost(ctx, note, metadata["snippet"]),
+            still_there=lambda video_id: self._exists(ctx, video_id),
             progress=self._progress.pop((ctx.account.id, video.path), None),
             chunk_bytes=self._chunk_bytes,
             retry_s=self._retry_s,
@@ -597,6 +598,9 @@ class YouTubeAdapter(OAuthAppAdapter):
                 code=ErrorCode.VALIDATION_ERROR,
             )
         return None
+
+    async def _exists(self, ctx: AccountContext, video_id: str) -> bool:
+        return await self._status(ctx, video_id) is not None
 
     async def _status(self, ctx: AccountContext, video_id: str) -> dict[str, Any] | None:
         """The video's `status` part (`videos.list`, 1 unit), None if YouTube has no such video."""

@@ -135,6 +135,7 @@ class Upload:
         start: starts a session (counts the quota, sends the metadata) and returns its URI.
         find_lost: looks for the video on the channel when its session expired after the last
             chunk went out (None: not there).
+        still_there: whether a video this upload made earlier is still on YouTube.
     """
 
     ctx: AccountContext
@@ -142,6 +143,7 @@ class Upload:
     video: MediaAsset
     start: Callable[[], Awaitable[str]]
     find_lost: Callable[[SessionNote], Awaitable[VideoResource | None]]
+    still_there: Callable[[str], Awaitable[bool]]
     progress: Progress | None = None
     chunk_bytes: int = DEFAULT_CHUNK_BYTES
     retry_s: float = 1.0
@@ -159,8 +161,13 @@ async def upload_video(io: UploadIO, job: Upload) -> VideoResource:
     await _forget_old_finished(job.ctx, io.clock.now())
     note = SessionNote.parse(await job.ctx.checkpoint(job.name))
     if note is not None and note.video_id:
-        log.info("the upload %s already made video %s; not uploading again", job.name, note.video_id)
-        return {"id": note.video_id}
+        if await job.still_there(note.video_id):
+            log.info("the upload %s already made video %s; not uploading again", job.name, note.video_id)
+            return {"id": note.video_id}
+        # Deleted since (a hand-over cancelled, then handed over again): this is a new upload.
+        log.info("video %s of upload %s is gone from YouTube; uploading again", note.video_id, job.name)
+        await job.ctx.forget_checkpoint(job.name)
+        note = None
     fingerprint = await asyncio.to_thread(_fingerprint, job.video)
     if note is not None and (note.size, note.fingerprint) != (job.video.size, fingerprint):
         if note.final_sent:
