@@ -714,6 +714,12 @@ async def test_publish_at_hands_the_video_to_youtube_which_moves_cancels_and_con
             )
         again = await adapter.schedule_on_network(ctx, part("k1"), at)  # the same hand-over sent twice
         assert again.platform_post_id == scheduled.platform_post_id and len(server.session_starts()) == 3
+        clock.advance(timedelta(days=31))  # the notes are forgotten a month on: not kept forever
+        server.oauth.expire_access_tokens()
+        later_again = await adapter.schedule_on_network(ctx, part("k1"), clock.now() + timedelta(days=1))
+        assert (
+            later_again.platform_post_id != scheduled.platform_post_id and len(server.session_starts()) == 4
+        )
 
 
 async def test_a_lost_post_is_found_among_the_channels_uploads(

@@ -22,7 +22,8 @@ What Outpost adds, so that a kill at any moment neither loses the upload nor mak
   explanation instead of risking a duplicate.
 - Once YouTube answers with the video, the checkpoint keeps its id (`video_id`): if Outpost dies
   before the engine saved the result, the next try returns that video instead of uploading again.
-  Such finished notes are forgotten after `KEEP_FINISHED` (an index per account lists them).
+  Notes are forgotten `KEEP_NOTES` after their last change (an index per account lists them), so
+  neither finished uploads nor ones abandoned by an edit pile up.
 - Chunks are streamed from disk piece by piece (never the whole file, nor a whole chunk, in memory).
 """
 
@@ -60,8 +61,8 @@ log = logging.getLogger("outpost.adapters.youtube")
 GRANULE = 256 * 1024
 DEFAULT_CHUNK_BYTES = 32 * GRANULE  # 8 MiB: few requests, little to send again after a drop
 PIECE_BYTES = 1 << 20  # read from disk and hand to the socket 1 MiB at a time
-KEEP_FINISHED = timedelta(days=30)
-DONE_INDEX = "uploads-done"
+KEEP_NOTES = timedelta(days=30)
+INDEX = "uploads-index"
 _RANGE = re.compile(r"^bytes=0-(\d+)$")
 
 #: What one upload may spend on a run of failures without progress before it gives up (the
@@ -158,7 +159,7 @@ async def upload_video(io: UploadIO, job: Upload) -> VideoResource:
     """
     if job.chunk_bytes <= 0 or job.chunk_bytes % GRANULE:
         raise ValueError(f"chunk_bytes must be a positive multiple of {GRANULE} (YouTube's rule)")
-    await _forget_old_finished(job.ctx, io.clock.now())
+    await _forget_old_notes(job.ctx, io.clock.now())
     note = SessionNote.parse(await job.ctx.checkpoint(job.name))
     if note is not None and note.video_id:
         if await job.still_there(note.video_id):
@@ -236,6 +237,7 @@ class _Uploader:
         uri = await self.job.start()
         note = SessionNote(uri, self.size, self.fingerprint, self.io.clock.now().isoformat())
         await self.job.ctx.save_checkpoint(self.job.name, note.dump())  # before the first byte
+        await _remember(self.job.ctx, self.job.name, self.io.clock.now())
         self.note = note
         log.info("YouTube upload session started for %s (%d bytes)", self.job.name, self.size)
         return note
@@ -261,7 +263,7 @@ class _Uploader:
         video_id = str(resource.get("id") or "")
         note.video_id = video_id
         await self.job.ctx.save_checkpoint(self.job.name, note.dump())
-        await _remember_finished(self.job.ctx, self.job.name, self.io.clock.now())
+        await _remember(self.job.ctx, self.job.name, self.io.clock.now())
         if self.job.progress is not None:
             self.job.progress(self.size, self.size)
         log.info("YouTube made video %s from upload %s", video_id, self.job.name)
@@ -425,29 +427,29 @@ def _changed_after_final(job: Upload) -> PublishError:
     )
 
 
-# -- finished uploads: kept a while, then forgotten ---------------------------------------------
+# -- the notes: kept a while, then forgotten -----------------------------------------------------
 
 
-async def _remember_finished(ctx: AccountContext, name: str, now: datetime) -> None:
-    index = await _done_index(ctx)
+async def _remember(ctx: AccountContext, name: str, now: datetime) -> None:
+    index = await _index(ctx)
     index[name] = now.isoformat()
-    await ctx.save_checkpoint(DONE_INDEX, json.dumps(index))
+    await ctx.save_checkpoint(INDEX, json.dumps(index))
 
 
-async def _forget_old_finished(ctx: AccountContext, now: datetime) -> None:
-    """Forget finished uploads older than KEEP_FINISHED (their results are long saved by then)."""
-    index = await _done_index(ctx)
-    old = [name for name, at in index.items() if _older(at, now - KEEP_FINISHED)]
+async def _forget_old_notes(ctx: AccountContext, now: datetime) -> None:
+    """Forget notes untouched for KEEP_NOTES (results long saved, sessions long expired)."""
+    index = await _index(ctx)
+    old = [name for name, at in index.items() if _older(at, now - KEEP_NOTES)]
     if not old:
         return
     for name in old:
         await ctx.forget_checkpoint(name)
         del index[name]
-    await ctx.save_checkpoint(DONE_INDEX, json.dumps(index))
+    await ctx.save_checkpoint(INDEX, json.dumps(index))
 
 
-async def _done_index(ctx: AccountContext) -> dict[str, str]:
-    raw = await ctx.checkpoint(DONE_INDEX)
+async def _index(ctx: AccountContext) -> dict[str, str]:
+    raw = await ctx.checkpoint(INDEX)
     try:
         index = json.loads(raw) if raw else {}
     except ValueError:
