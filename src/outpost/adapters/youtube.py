@@ -49,7 +49,7 @@ from outpost.adapters.http import read, retry_after, send, text_or_none
 from outpost.adapters.oauth_app import OAuthAppAdapter, local_api
 from outpost.adapters.tokens import expires_at
 from outpost.adapters.youtube_errors import QuotaExceeded, youtube_error
-from outpost.adapters.youtube_quota import DAILY_UNITS, QuotaLedger, project_key
+from outpost.adapters.youtube_quota import COSTS, DAILY_UNITS, QuotaLedger, project_key
 from outpost.adapters.youtube_upload import (
     DEFAULT_CHUNK_BYTES,
     SessionNote,
@@ -72,7 +72,7 @@ from outpost.domain.errors import (
     ValidationError,
 )
 from outpost.domain.media_rules import RULES
-from outpost.domain.models import Account, HealthReport, MediaAsset, Post, PublishedPart, Target
+from outpost.domain.models import Account, HealthReport, MediaAsset, Post, PublishedPart, QuotaLeft, Target
 from outpost.domain.validation import validate_target
 
 log = logging.getLogger("outpost.adapters.youtube")
@@ -283,7 +283,7 @@ class YouTubeAdapter(OAuthAppAdapter):
             )
         return report
 
-    def _health(self, credentials: dict[str, str], quota: Any) -> HealthReport:
+    def _health(self, credentials: dict[str, str], quota: QuotaLeft | None) -> HealthReport:
         granted = set(credentials.get("scope", "").split())
         missing: list[str] = []
         if granted and MANAGE not in granted:
@@ -311,7 +311,7 @@ class YouTubeAdapter(OAuthAppAdapter):
                 f"Google ends this sign-in on {ends:%Y-%m-%d} (apps in Testing get 7 days); reconnect "
                 f"before then, or publish the app in the Google Cloud console."
             )
-        elif quota is not None and quota.left < 1600:
+        elif quota is not None and quota.left < COSTS["videos.insert"]:
             message = (
                 f"{quota.left} of {quota.limit} quota units left today: not enough for an upload "
                 f"(1,600) until midnight Pacific time."
