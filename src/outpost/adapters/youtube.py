@@ -25,15 +25,17 @@ upload_protocol, youtube/data/determine_quota_cost) and the `video` resource's p
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
+import functools
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 import httpx
 
+from outpost.adapters import youtube_rules as rules
 from outpost.adapters import youtube_text
+from outpost.adapters import youtube_videos as videos
 from outpost.adapters.base import (
     AccountContext,
     AddAccountRequest,
@@ -45,7 +47,7 @@ from outpost.adapters.base import (
     UploadedMedia,
     VerifiedAccount,
 )
-from outpost.adapters.http import read, retry_after, send, text_or_none
+from outpost.adapters.http import retry_after, send, text_or_none
 from outpost.adapters.oauth_app import OAuthAppAdapter, local_api
 from outpost.adapters.tokens import expires_at
 from outpost.adapters.youtube_errors import QuotaExceeded, youtube_error
@@ -59,7 +61,7 @@ from outpost.adapters.youtube_upload import (
 )
 from outpost.auth.oauth import OpenUrl
 from outpost.domain.accounts import AccountTarget
-from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
+from outpost.domain.capabilities import Capabilities
 from outpost.domain.clock import Clock
 from outpost.domain.enums import ErrorCode, Network
 from outpost.domain.errors import (
@@ -68,7 +70,6 @@ from outpost.domain.errors import (
     Problem,
     PublishError,
     Rejected,
-    ServerError,
     ValidationError,
 )
 from outpost.domain.media_rules import RULES
@@ -86,42 +87,7 @@ UPLOAD, READONLY, FORCE_SSL = (
 MANAGE = f"{SCOPE}youtube"  # "manage your YouTube account": covers all three
 REFRESH_MARGIN = timedelta(minutes=5)
 UNVERIFIED_MAX_S = 15 * 60  # channels without phone verification: videos up to 15 minutes
-DEFAULT_CATEGORY = "22"  # People & Blogs, as Google's own upload sample uses
-WATCH = "https://www.youtube.com/watch?v="
 PRIVATE_ONLY = "private-only"  # network checkpoint: this project's uploads come out private
-
-OPTIONS = (
-    OptionSpec(
-        "title",
-        OptionKind.TEXT,
-        "The video's title (up to 100 characters, no < or >)",
-        required=True,
-        max_length=youtube_text.MAX_TITLE,
-    ),
-    OptionSpec(
-        "made_for_kids",
-        OptionKind.CHOICE,
-        "Whether the video is made for kids: true or false (every creator must say which)",
-        ("true", "false"),
-        required=True,
-    ),
-    OptionSpec(
-        "privacy_status",
-        OptionKind.CHOICE,
-        "Who can watch it: public (the default), unlisted (anyone with the link) or private",
-        ("public", "unlisted", "private"),
-    ),
-    OptionSpec("tags", OptionKind.LIST, "Tags (500 characters in all, as YouTube counts them)"),
-    OptionSpec(
-        "category_id", OptionKind.TEXT, "YouTube's category number (22 People & Blogs, 27 Education…)"
-    ),
-    OptionSpec(
-        "notify_subscribers",
-        OptionKind.CHOICE,
-        "Tell subscribers about the new video: true (the default) or false",
-        ("true", "false"),
-    ),
-)
 
 
 class YouTubeAdapter(OAuthAppAdapter):
@@ -173,14 +139,14 @@ class YouTubeAdapter(OAuthAppAdapter):
             count_length=youtube_text.description_length,
             media=media,
             supports_threads=False,
-            options=OPTIONS,
+            options=rules.OPTIONS,
         )
 
     def validate(self, post: Post, target: Target, account: Account, caps: Capabilities) -> list[Problem]:
         """The common rules, plus YouTube's: one video, the title's and tags' rules, no < or >."""
         problems = validate_target(post, target, account, caps)
-        problems += _media_problems(post, account)
-        problems += _word_problems(post.text_for(target), target.options, account)
+        problems += rules.media_problems(post, account)
+        problems += rules.word_problems(post.text_for(target), target.options, account)
         return problems
 
     # -- accounts ------------------------------------------------------------------------------
@@ -229,7 +195,7 @@ class YouTubeAdapter(OAuthAppAdapter):
             base=base,
             params={"part": "snippet,status", "mine": "true"},
         )
-        channels = _channels(response)
+        channels = videos.channels(response)
         if not channels:
             raise ValidationError.single(
                 "credentials",
@@ -240,17 +206,17 @@ class YouTubeAdapter(OAuthAppAdapter):
             channels[0] if target_id is None else next((c for c in channels if c["id"] == target_id), None)
         )
         if chosen is None:
-            listed = "; ".join(f"{c['id']} ({_title(c)})" for c in channels)
+            listed = "; ".join(f"{c['id']} ({videos.title_of(c)})" for c in channels)
             raise ValidationError.single(
                 "--target",
                 f"--target: this sign-in does not reach the channel {target_id}. It reaches: {listed}. "
                 "To publish to a Brand Account's channel, choose that channel on Google's sign-in page.",
             )
-        snippet = _dict(chosen.get("snippet"))
-        picture = _dict(_dict(snippet.get("thumbnails")).get("default"))
+        snippet = videos.dict_of(chosen.get("snippet"))
+        picture = videos.dict_of(videos.dict_of(snippet.get("thumbnails")).get("default"))
         return VerifiedAccount(
             handle=text_or_none(snippet.get("customUrl")) or chosen["id"],
-            display_name=_title(chosen),
+            display_name=videos.title_of(chosen),
             service_url=base,
             credentials=credentials,
             health=self._health(credentials, None),
@@ -264,8 +230,8 @@ class YouTubeAdapter(OAuthAppAdapter):
             response = await self._call(
                 ctx, "channels.list", "GET", "/youtube/v3/channels", params={"part": "status", "mine": "true"}
             )
-            channel = next(iter(_channels(response)), {})
-            long_uploads = _dict(channel.get("status")).get("longUploadsStatus")
+            channel = next(iter(videos.channels(response)), {})
+            long_uploads = videos.dict_of(channel.get("status")).get("longUploadsStatus")
             if isinstance(long_uploads, str):
                 self._long_uploads[ctx.account.id] = long_uploads == "allowed"
             credentials = await ctx.credentials()
@@ -323,7 +289,10 @@ class YouTubeAdapter(OAuthAppAdapter):
         response = await self._call(
             ctx, "channels.list", "GET", "/youtube/v3/channels", params={"part": "snippet", "mine": "true"}
         )
-        return [AccountTarget(id=c["id"], name=_title(c), kind="channel") for c in _channels(response)]
+        return [
+            AccountTarget(id=c["id"], name=videos.title_of(c), kind="channel")
+            for c in videos.channels(response)
+        ]
 
     async def revoke(self, ctx: AccountContext) -> str:
         """`POST oauth2.googleapis.com/revoke` with the refresh token: ends the whole grant."""
@@ -372,14 +341,14 @@ class YouTubeAdapter(OAuthAppAdapter):
     async def _upload(
         self, ctx: AccountContext, part: PartRequest, publish_at: datetime | None
     ) -> PublishedPart:
-        videos = [m for m in part.media if m.asset.kind == "video"]
+        clips = [m for m in part.media if m.asset.kind == "video"]
         images = [m for m in part.media if m.asset.kind == "image"]
-        if len(videos) != 1:
+        if len(clips) != 1:
             raise Rejected(
                 "YouTube publishes one video per post; attach exactly one.", code=ErrorCode.MEDIA_REJECTED
             )
-        video = videos[0].asset
-        metadata = _metadata(part, publish_at)
+        video = clips[0].asset
+        metadata = rules.metadata(part, publish_at)
         notify = part.options.get("notify_subscribers") != "false"
         job = Upload(
             ctx=ctx,
@@ -400,7 +369,7 @@ class YouTubeAdapter(OAuthAppAdapter):
             thumbnail = await self._set_thumbnail(ctx, video_id, images[0].asset)
             if thumbnail:
                 extra["thumbnail"] = thumbnail
-        return PublishedPart(platform_post_id=video_id, permalink=f"{WATCH}{video_id}", extra=extra)
+        return PublishedPart(platform_post_id=video_id, permalink=f"{videos.WATCH}{video_id}", extra=extra)
 
     async def _start_session(
         self, ctx: AccountContext, video: MediaAsset, metadata: dict[str, Any], *, notify: bool
@@ -434,7 +403,7 @@ class YouTubeAdapter(OAuthAppAdapter):
     async def _set_thumbnail(self, ctx: AccountContext, video_id: str, image: MediaAsset) -> str | None:
         """`thumbnails.set` (50 units), best effort: the video exists already. Returns a note if it failed."""
         try:
-            data = await _read(image.path)
+            data = await videos.read_small(image.path)
             await self._call(
                 ctx,
                 "thumbnails.set",
@@ -454,7 +423,7 @@ class YouTubeAdapter(OAuthAppAdapter):
     ) -> None:
         """An unaudited project's uploads come back private whatever was asked: remember it for the card."""
         asked = metadata["status"]["privacyStatus"]
-        kept = _dict(resource.get("status")).get("privacyStatus")
+        kept = videos.dict_of(resource.get("status")).get("privacyStatus")
         if kept == "private" and asked != "private" and "publishAt" not in metadata["status"]:
             log.warning("YouTube kept video %s private (an unaudited Google project)", resource.get("id"))
             await ctx.save_network_checkpoint(await self._private_only_key(ctx), "1")
@@ -465,11 +434,10 @@ class YouTubeAdapter(OAuthAppAdapter):
     # -- finding videos ------------------------------------------------------------------------
 
     async def find_published(self, ctx: AccountContext, text: str, since: datetime) -> PublishedPart | None:
-        """The channel's upload since `since` whose description is `text` (3 units)."""
-        for item in await self._recent_uploads(ctx, since):
-            if _same_words(item.get("description"), text):
-                video_id = str(item["videoId"])
-                return PublishedPart(platform_post_id=video_id, permalink=f"{WATCH}{video_id}")
+        """The channel's upload since `since` whose description is `text` (2 units)."""
+        for item in await videos.recent_uploads(self._caller(ctx), since):
+            if videos.same_words(item.get("description"), text):
+                return videos.watched(str(item["videoId"]))
         return None
 
     async def _find_lost(
@@ -477,144 +445,34 @@ class YouTubeAdapter(OAuthAppAdapter):
     ) -> VideoResource | None:
         """The video a session made after its last answer was lost (same title and description)."""
         since = datetime.fromisoformat(note.started_at) - timedelta(minutes=5)
-        for item in await self._recent_uploads(ctx, since):
-            if _same_words(item.get("title"), snippet["title"]) and _same_words(
-                item.get("description"), snippet.get("description", "")
-            ):
+        for item in await videos.recent_uploads(self._caller(ctx), since):
+            same_title = videos.same_words(item.get("title"), snippet["title"])
+            if same_title and videos.same_words(item.get("description"), snippet.get("description", "")):
                 return {"id": item["videoId"]}
         return None
 
-    async def _recent_uploads(self, ctx: AccountContext, since: datetime) -> list[dict[str, Any]]:
-        """The channel's uploads playlist, newest first, back to `since` (private videos included)."""
-        channels = _channels(
-            await self._call(
-                ctx,
-                "channels.list",
-                "GET",
-                "/youtube/v3/channels",
-                params={"part": "contentDetails", "mine": "true"},
-            )
-        )
-        details = channels[0].get("contentDetails", {}) if channels else {}
-        playlist = (
-            (details.get("relatedPlaylists") or {}).get("uploads") if isinstance(details, dict) else None
-        )
-        if not isinstance(playlist, str):
-            return []
-        response = await self._call(
-            ctx,
-            "playlistItems.list",
-            "GET",
-            "/youtube/v3/playlistItems",
-            params={"part": "snippet", "playlistId": playlist, "maxResults": "50"},
-        )
-        found = []
-        for item in read(response, Network.YOUTUBE, "items", kind=list):
-            snippet = item.get("snippet") if isinstance(item, dict) else None
-            if not isinstance(snippet, dict):
-                continue
-            video_id = (snippet.get("resourceId") or {}).get("videoId")
-            published = _when(snippet.get("publishedAt"))
-            if isinstance(video_id, str) and (published is None or published >= since):
-                found.append({**snippet, "videoId": video_id})
-        return found
+    async def _exists(self, ctx: AccountContext, video_id: str) -> bool:
+        return await videos.status(self._caller(ctx), video_id) is not None
 
-    # -- YouTube's own scheduler ---------------------------------------------------------------
+    # -- YouTube's own scheduler (adapters/youtube_videos.py) ----------------------------------
 
     async def reschedule_on_network(self, ctx: AccountContext, scheduled_id: str, at: datetime) -> None:
-        """`videos.update` of the status with the new `publishAt` (51 units with the read before it).
-
-        `videos.update` replaces the whole `status` part, so the current one is read first and
-        sent back with only the time changed.
-        """
-        status = await self._status(ctx, scheduled_id)
-        if status is None:
-            raise Rejected(
-                f"The video {scheduled_id} is no longer on YouTube (deleted in YouTube Studio?); "
-                f"there is nothing to reschedule.",
-                code=ErrorCode.VALIDATION_ERROR,
-            )
-        if status.get("privacyStatus") != "private" or not status.get("publishAt"):
-            raise InvalidStateError(
-                f"The video {scheduled_id} is already out on YouTube (or no longer scheduled there); "
-                f"it cannot be moved to another time."
-            )
-        writable = (
-            "privacyStatus",
-            "embeddable",
-            "license",
-            "publicStatsViewable",
-            "selfDeclaredMadeForKids",
-        )
-        body = {k: status[k] for k in writable if k in status} | {"publishAt": _iso(at)}
-        await self._call(
-            ctx,
-            "videos.update",
-            "PUT",
-            "/youtube/v3/videos",
-            params={"part": "status"},
-            json={"id": scheduled_id, "status": body},
-        )
+        """`videos.update` of the status with the new `publishAt`."""
+        await videos.reschedule(self._caller(ctx), scheduled_id, at)
 
     async def cancel_on_network(self, ctx: AccountContext, scheduled_id: str) -> None:
-        """Delete the scheduled, still private video (`videos.delete`); fine if it is gone already."""
-        status = await self._status(ctx, scheduled_id)
-        if status is None:
-            return
-        if status.get("privacyStatus") != "private":
-            raise InvalidStateError(
-                f"The video {scheduled_id} is already {status.get('privacyStatus', 'out')} on YouTube; "
-                f"Outpost does not delete published videos. Remove it in YouTube Studio if you want it gone."
-            )
-        try:
-            await self._call(
-                ctx, "videos.delete", "DELETE", "/youtube/v3/videos", params={"id": scheduled_id}
-            )
-        except Rejected as exc:
-            if "videoNotFound" not in str(exc):
-                raise
+        """Delete the scheduled, still private video; fine if it is gone already."""
+        await videos.cancel(self._caller(ctx), scheduled_id)
 
     async def confirm_on_network(self, ctx: AccountContext, scheduled_id: str) -> PublishedPart | None:
-        """After its time: the video once public (or unlisted by hand), None while still private."""
-        status = await self._status(ctx, scheduled_id)
-        if status is None:
-            raise Rejected(
-                f"The scheduled video {scheduled_id} is no longer on YouTube (deleted in YouTube Studio?).",
-                code=ErrorCode.VALIDATION_ERROR,
-            )
-        upload = status.get("uploadStatus")
-        if upload in ("failed", "rejected"):
-            why = status.get("failureReason") or status.get("rejectionReason") or "no reason given"
-            raise Rejected(
-                f"YouTube did not accept the video {scheduled_id} ({upload}: {why}); it will not go out.",
-                code=ErrorCode.MEDIA_REJECTED,
-            )
-        if status.get("privacyStatus") in ("public", "unlisted"):
-            return PublishedPart(platform_post_id=scheduled_id, permalink=f"{WATCH}{scheduled_id}")
-        if not status.get("publishAt"):
-            raise Rejected(
-                f"The video {scheduled_id} was made private without a publishing time (in YouTube "
-                f"Studio?); YouTube will not publish it.",
-                code=ErrorCode.VALIDATION_ERROR,
-            )
-        return None
-
-    async def _exists(self, ctx: AccountContext, video_id: str) -> bool:
-        return await self._status(ctx, video_id) is not None
-
-    async def _status(self, ctx: AccountContext, video_id: str) -> dict[str, Any] | None:
-        """The video's `status` part (`videos.list`, 1 unit), None if YouTube has no such video."""
-        response = await self._call(
-            ctx, "videos.list", "GET", "/youtube/v3/videos", params={"part": "status", "id": video_id}
-        )
-        items = read(response, Network.YOUTUBE, "items", kind=list)
-        found = items[0] if items and isinstance(items[0], dict) else None
-        if found is None:
-            return None
-        status = found.get("status")
-        return status if isinstance(status, dict) else {}
+        """After its time: the video once public, None while still private."""
+        return await videos.confirm(self._caller(ctx), scheduled_id)
 
     # -- plumbing ------------------------------------------------------------------------------
+
+    def _caller(self, ctx: AccountContext) -> videos.Call:
+        """`_call` for one account (what adapters/youtube_videos.py sends its requests with)."""
+        return functools.partial(self._call, ctx)
 
     async def _call(
         self, ctx: AccountContext, method: str, verb: str, path: str, **content: Any
@@ -660,173 +518,6 @@ class YouTubeAdapter(OAuthAppAdapter):
     def answer_error(self, response: httpx.Response) -> PublishError:
         """YouTube's error answer in Outpost's words."""
         return self._error(response)
-
-
-# -- helpers ---------------------------------------------------------------------------------------
-
-
-def _metadata(part: PartRequest, publish_at: datetime | None) -> dict[str, Any]:
-    """The `video` resource sent when the session starts: snippet and status."""
-    options = part.options
-    snippet: dict[str, Any] = {
-        "title": str(options.get("title") or ""),
-        "description": part.text,
-        "categoryId": str(options.get("category_id") or DEFAULT_CATEGORY),
-    }
-    tags = options.get("tags")
-    if isinstance(tags, list) and tags:
-        snippet["tags"] = [str(t) for t in tags]
-    status: dict[str, Any] = {
-        "privacyStatus": str(options.get("privacy_status") or "public"),
-        "selfDeclaredMadeForKids": options.get("made_for_kids") == "true",
-    }
-    if publish_at is not None:
-        status |= {"privacyStatus": "private", "publishAt": _iso(publish_at)}
-    return {"snippet": snippet, "status": status}
-
-
-def _iso(at: datetime) -> str:
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _when(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
-    except ValueError:
-        return None
-
-
-def _same_words(shown: object, sent: str) -> bool:
-    """Whether YouTube's copy of a text is the text Outpost sent (line endings and spaces aside)."""
-    return isinstance(shown, str) and " ".join(shown.split()) == " ".join(sent.split())
-
-
-def _channels(response: httpx.Response) -> list[dict[str, Any]]:
-    """The channels of a `channels.list` answer (each with a usable id; no `items`: none)."""
-    items = read(response, Network.YOUTUBE, kind=dict).get("items", [])
-    if not isinstance(items, list):
-        raise ServerError(
-            "YouTube answered channels.list with malformed items (a malformed answer).",
-            may_have_taken_effect=False,
-        )
-    return [c for c in items if isinstance(c, dict) and isinstance(c.get("id"), str) and c["id"]]
-
-
-def _dict(value: object) -> dict[str, Any]:
-    """`value` if it is a JSON object, else an empty one (an optional part of an answer)."""
-    return value if isinstance(value, dict) else {}
-
-
-def _title(channel: dict[str, Any]) -> str:
-    snippet = channel.get("snippet")
-    return (text_or_none(snippet.get("title")) if isinstance(snippet, dict) else None) or str(channel["id"])
-
-
-async def _read(path: str) -> bytes:
-    """A small file (a thumbnail, at most 2 MB) read off the event loop."""
-
-    def whole() -> bytes:
-        with open(path, "rb") as handle:
-            return handle.read()
-
-    return await asyncio.to_thread(whole)
-
-
-def _media_problems(post: Post, account: Account) -> list[Problem]:
-    """One video per post, and at most one image (its thumbnail)."""
-    videos = [m for m in post.media if m.kind == "video"]
-    images = [m for m in post.media if m.kind == "image"]
-    common = {"network": Network.YOUTUBE.value, "account": account.ref}
-    if not videos:
-        return [
-            Problem(
-                field="media",
-                rule="video_required",
-                message=f"media: YouTube publishes videos: attach one video for {account.ref} (and, if "
-                "you like, one image as its thumbnail).",
-                **common,
-            )
-        ]
-    problems = []
-    if len(videos) > 1:
-        problems.append(
-            Problem(
-                field="media",
-                rule="one_video",
-                limit=1,
-                actual=len(videos),
-                message=f"media: {len(videos)} videos attached; a YouTube post is one video. Post the "
-                "others separately.",
-                **common,
-            )
-        )
-    if len(images) > 1:
-        problems.append(
-            Problem(
-                field="media",
-                rule="one_thumbnail",
-                limit=1,
-                actual=len(images),
-                message=f"media: {len(images)} images attached; YouTube takes one, as the video's thumbnail.",
-                **common,
-            )
-        )
-    return problems
-
-
-def _word_problems(text: str, options: dict[str, Any], account: Account) -> list[Problem]:
-    """The title, description, tags and category as YouTube checks them."""
-    problems: list[Problem] = []
-
-    def problem(field: str, rule: str, message: str, **details: Any) -> None:
-        problems.append(
-            Problem(
-                field=field,
-                rule=rule,
-                message=f"{field}: {message}",
-                network="youtube",
-                account=account.ref,
-                **details,
-            )
-        )
-
-    title = options.get("title")
-    if isinstance(title, str):
-        if not title.strip():
-            problem("--option youtube.title", "not_empty", "the title is empty; YouTube needs one.")
-        if bad := youtube_text.forbidden_characters(title):
-            problem(
-                "--option youtube.title",
-                "characters",
-                f"YouTube refuses {' and '.join(bad)} in titles; remove them.",
-            )
-    if bad := youtube_text.forbidden_characters(text):
-        problem("text", "characters", f"YouTube refuses {' and '.join(bad)} in descriptions; remove them.")
-    tags = options.get("tags")
-    if isinstance(tags, list):
-        words = [str(t) for t in tags]
-        length = youtube_text.tags_length(words)
-        if length > youtube_text.MAX_TAGS:
-            problem(
-                "--option youtube.tags",
-                "max_length",
-                f"{length} characters as YouTube counts them (commas count, and a tag with a space "
-                f"counts 2 more), over the limit of {youtube_text.MAX_TAGS}. Remove some tags.",
-                limit=youtube_text.MAX_TAGS,
-                actual=length,
-            )
-        if bad := youtube_text.forbidden_characters("".join(words)):
-            problem("--option youtube.tags", "characters", f"YouTube refuses {' and '.join(bad)} in tags.")
-    category = options.get("category_id")
-    if isinstance(category, str) and not category.isdigit():
-        problem(
-            "--option youtube.category_id",
-            "category",
-            f"{category!r} is not a category number (e.g. 22 for People & Blogs, 27 for Education).",
-        )
-    return problems
 
 
 __all__ = ["YouTubeAdapter"]
