@@ -515,6 +515,9 @@ async def test_googles_own_quota_answer_marks_the_day_used_up(
     assert "quotaExceeded" in error.message and error.retry_at == next_reset(clock.now())
     [checked] = await engine.accounts.check(alice.id)  # no API call left today: a free token refresh
     assert checked.health.quota is not None and checked.health.quota.left == 0
+    assert checked.health.state is HealthState.DEGRADED and checked.health.rate_limit_reset_at == next_reset(
+        clock.now()
+    )
 
 
 async def test_youtubes_refusals_are_said_in_plain_words(

@@ -257,12 +257,15 @@ class YouTubeAdapter(OAuthAppAdapter):
             if READONLY not in granted and FORCE_SSL not in granted:
                 missing.append(READONLY.removeprefix(SCOPE))
         ends = expires_at(credentials, "refresh_expires_at") if credentials.get("refresh_token") else None
+        used_up = quota is not None and quota.left == 0  # nothing can be sent until the reset
         report = HealthReport.summarise(
             token_has_scopes=not missing,
             missing_permissions=tuple(missing),
             checked_at=self.clock.now(),
             sign_in_ends_at=ends,
             quota=quota,
+            rate_limited=used_up,
+            rate_limit_reset_at=quota.resets_at if quota is not None and used_up else None,
         )
         message = None
         if missing:
