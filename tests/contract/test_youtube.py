@@ -30,7 +30,7 @@ from outpost.domain.models import Account, MediaAsset
 from outpost.engine import Engine, MediaInput, PostInput, When
 from outpost.engine.events import Event, UploadDidProgress
 from tests import media_fixtures
-from tests.contract.fake_youtube import CLIENT_ID, CLIENT_SECRET, FORCE_SSL, SCOPES, UPLOAD, FakeYouTube
+from tests.contract.fake_youtube import CLIENT_ID, CLIENT_SECRET, READONLY, SCOPES, UPLOAD, FakeYouTube
 from tests.fakes import FakeClock, MemorySecretStore
 from tests.support.loopback import LoopbackServer
 
@@ -239,7 +239,7 @@ def _request(access: str, refresh: str | None, target: str | None = None) -> obj
 async def test_a_sign_in_without_a_permission_names_it_on_the_health_card(
     engine: Engine, server: FakeYouTube
 ) -> None:
-    access, refresh = server.issue(scopes=(UPLOAD, f"{FORCE_SSL[: -len('force-ssl')]}readonly"))
+    access, refresh = server.issue(scopes=(UPLOAD, READONLY))  # force-ssl unticked on Google's page
     account = await engine.accounts.add(Network.YOUTUBE, _request(access, refresh))  # type: ignore[arg-type]
     await engine.accounts.check(account.id)
     # The scope is only known from a token answer: renew once so the keyring has it.
