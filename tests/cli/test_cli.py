@@ -392,7 +392,7 @@ def test_media_inspect_reports_compatibility_per_network(cli: Cli, tmp_path: Pat
         "pinterest",
     }
     assert doc["compatibility"]["mastodon"] == {"status": "compatible", "reason": None, "fix": None}
-    assert doc["compatibility"]["youtube"]["status"] == "incompatible"
+    assert doc["compatibility"]["youtube"]["status"] == "compatible"  # as a video's custom thumbnail
     assert doc["thumbnail"].endswith(".jpg") and Path(doc["thumbnail"]).exists()
     bad = tmp_path / "a.txt"
     bad.write_text("hello")

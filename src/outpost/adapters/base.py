@@ -185,6 +185,19 @@ class AccountContext:
         """Forget the checkpoint `name` (the work it resumes is finished or abandoned)."""
         await self._checkpoints.delete(f"{self.account.id}:{name}")
 
+    async def network_checkpoint(self, name: str) -> str | None:
+        """What this network's adapter saved under `name` for every account of the network.
+
+        For state that belongs to something several accounts share rather than to one account:
+        YouTube's daily quota is the Google project's, spent by every channel signed in through
+        that project's client id. Never a secret.
+        """
+        return await self._checkpoints.get(f"{self.account.network.value}:{name}")
+
+    async def save_network_checkpoint(self, name: str, value: str) -> None:
+        """Remember `value` under `name` for every account of this network, committed before returning."""
+        await self._checkpoints.put(f"{self.account.network.value}:{name}", value)
+
     async def credentials(self) -> Credentials:
         """The account's current credentials (empty if none are stored)."""
         return await self._vault.read(self.account.secret_ref) or {}

@@ -32,6 +32,7 @@ SHIPPED: dict[Network, str] = {
     Network.TIKTOK: "outpost.adapters.tiktok:TikTokAdapter",
     Network.PINTEREST: "outpost.adapters.pinterest:PinterestAdapter",
     Network.THREADS: "outpost.adapters.threads:ThreadsAdapter",
+    Network.YOUTUBE: "outpost.adapters.youtube:YouTubeAdapter",
 }
 
 

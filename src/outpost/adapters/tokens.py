@@ -291,7 +291,8 @@ def with_overrides(provider: OAuthProvider) -> OAuthProvider:
     """`provider` with `OUTPOST_AUTH_URL_<NETWORK>` / `OUTPOST_API_URL_<NETWORK>` applied.
 
     An endpoint on the API origin (X's token endpoint is on api.x.com) follows the API override;
-    every other endpoint follows the auth override.
+    every other endpoint follows the auth override, whichever host it is on (Google signs in on
+    accounts.google.com and hands out tokens on oauth2.googleapis.com: one override moves both).
     """
     auth_origin = _origin(provider.authorize_url)
     auth = auth_base(provider.network, auth_origin)
@@ -302,8 +303,9 @@ def with_overrides(provider: OAuthProvider) -> OAuthProvider:
             return None
         if provider.api_url and api and url.startswith(provider.api_url):
             return api + url[len(provider.api_url) :]
-        if url.startswith(auth_origin):
-            return auth + url[len(auth_origin) :]
+        origin = _origin(url)
+        if origin == auth_origin or auth != auth_origin:
+            return auth + url[len(origin) :]
         return url
 
     return dataclasses.replace(

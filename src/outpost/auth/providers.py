@@ -102,21 +102,28 @@ PROVIDERS: dict[Network, OAuthProvider] = {
     ),
     Network.YOUTUBE: OAuthProvider(
         Network.YOUTUBE,
+        # Installed-app flow (developers.google.com/identity/protocols/oauth2/native-app): the
+        # browser, a loopback redirect, PKCE S256; `access_type=offline` for a refresh token and
+        # `prompt=consent` so Google sends one again on a reconnect.
         authorize_url="https://accounts.google.com/o/oauth2/v2/auth",
         token_url="https://oauth2.googleapis.com/token",
         revoke_url="https://oauth2.googleapis.com/revoke",
+        api_url="https://www.googleapis.com",
         scopes=(
-            "https://www.googleapis.com/auth/youtube.upload",
-            "https://www.googleapis.com/auth/youtube.readonly",
+            "https://www.googleapis.com/auth/youtube.upload",  # videos.insert, thumbnails.set
+            "https://www.googleapis.com/auth/youtube.readonly",  # channels, uploads, a video's status
+            "https://www.googleapis.com/auth/youtube.force-ssl",  # videos.update/delete (publishAt)
         ),
         redirect=Redirect.LOOPBACK_FIXED_PORT,
         extra={"access_type": "offline", "prompt": "consent"},
         setup=(
-            "In Google Cloud Console, create a project and enable the YouTube Data API v3.",
-            "OAuth consent screen: add yourself as a test user "
-            "(tokens of unverified apps expire after 7 days).",
-            "Credentials → Create OAuth client ID → Desktop app.",
-            "Copy the Client ID and Client Secret into Outpost.",
+            "In the Google Cloud console, create a project and enable the YouTube Data API v3.",
+            "Google Auth Platform → Audience: External, and add your Google account as a test user "
+            "(while the app is in Testing, Google ends sign-ins after 7 days).",
+            "Data access: add the scopes youtube.upload, youtube.readonly and youtube.force-ssl.",
+            "Clients → Create client → Desktop app (no redirect URI to register: Google accepts "
+            "any 127.0.0.1 port for desktop clients).",
+            "Copy the Client ID and Client secret into Outpost.",
         ),
     ),
     Network.TIKTOK: OAuthProvider(

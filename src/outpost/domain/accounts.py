@@ -32,6 +32,8 @@ SANDBOX_FACEBOOK_HANDLE = "you.sandbox.page"
 SANDBOX_TIKTOK_HANDLE = "you.sandbox"
 #: The Pinterest-like sandbox account's username.
 SANDBOX_PINTEREST_HANDLE = "you_sandbox_pins"
+#: The YouTube-like sandbox channel's handle (YouTube handles start with @).
+SANDBOX_YOUTUBE_HANDLE = "@you-sandbox"
 _SANDBOX_HANDLES = frozenset(
     {
         SANDBOX_BLUESKY_HANDLE,
@@ -40,6 +42,7 @@ _SANDBOX_HANDLES = frozenset(
         SANDBOX_FACEBOOK_HANDLE,
         SANDBOX_TIKTOK_HANDLE,
         SANDBOX_PINTEREST_HANDLE,
+        SANDBOX_YOUTUBE_HANDLE,
     }
 )
 

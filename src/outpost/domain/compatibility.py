@@ -93,12 +93,14 @@ class Verdict:
         fix: what Outpost will do to make it fit, in words (None unless fixable).
         plan: the limits a derived copy must meet (also for compatible images: they are still
             re-saved upright and without location data before upload).
+        note: something worth knowing about a file that fits (e.g. it will be a YouTube Short).
     """
 
     status: Compatibility
     reason: str | None = None
     fix: str | None = None
     plan: FixPlan | None = None
+    note: str | None = None
 
     def as_json(self) -> dict[str, str | None]:
         """The INTERFACE.md shape: status, reason, fix."""
@@ -216,7 +218,19 @@ def _video(media: MediaFacts, rules: VideoRules | None, label: str) -> Verdict:
         )
     if problems:
         return _no("; ".join(problems) + ". Export the video again within these limits")
-    return Verdict(Compatibility.COMPATIBLE)
+    return Verdict(Compatibility.COMPATIBLE, note=_short_form_note(media, rules))
+
+
+def _short_form_note(media: MediaFacts, rules: VideoRules) -> str | None:
+    """The note "a YouTube Short (vertical, 45 s; …)" when the network files the video as its short form."""
+    short = rules.short_form
+    width, height, duration = media.width, media.height, media.duration_s
+    if short is None or not (width and height) or duration is None:
+        return None
+    if width > height or duration > short.max_duration_s + 0.5:
+        return None
+    shape = "square" if width == height else "vertical"
+    return f"a {short.name} ({shape}, {duration:.0f} s; up to {short.max_duration_s / 60:.0f} minutes)"
 
 
 def _timing_problems(media: MediaFacts, rules: VideoRules) -> list[str]:

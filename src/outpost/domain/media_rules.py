@@ -45,6 +45,18 @@ class ImageRules:
 
 
 @dataclass(frozen=True)
+class ShortForm:
+    """Where a network files vertical or square videos up to a length as its short-form kind.
+
+    YouTube has no API flag for Shorts: a video "vertical or square and ≤ 3 minutes" becomes one
+    (notes §6.4). Outpost only says so (the composer shows it); nothing is changed.
+    """
+
+    name: str
+    max_duration_s: float
+
+
+@dataclass(frozen=True)
 class VideoRules:
     """Videos (Outpost checks them; it does not transcode)."""
 
@@ -59,6 +71,7 @@ class VideoRules:
     min_side: int | None = None
     aspect: AspectRange | None = None
     codecs: frozenset[str] | None = None
+    short_form: ShortForm | None = None
 
 
 @dataclass(frozen=True)
@@ -237,10 +250,18 @@ RULES: dict[Network, MediaRules] = {
     ),
     Network.YOUTUBE: MediaRules(
         Network.YOUTUBE,
-        max_items=1,
-        image=None,
-        video=VideoRules(frozenset({"video/mp4", "video/quicktime", "video/webm"}), max_bytes=256_000 * MB),
-        source="platforms/meta-linkedin-tiktok-youtube.md §6.4 (videos.insert)",
+        # One video, and optionally one image: the video's custom thumbnail (thumbnails.set takes
+        # JPEG or PNG up to 2 MB; other images are converted and re-encoded to fit).
+        max_items=2,
+        image=ImageRules(frozenset({"image/jpeg", "image/png"}), max_bytes=2 * MB),
+        video=VideoRules(
+            frozenset({"video/mp4", "video/quicktime", "video/webm", "video/x-matroska", "video/x-msvideo"}),
+            max_bytes=256_000 * MB,  # "256 GB or 12 hours, whichever is less"
+            max_duration_s=12 * 3600,
+            short_form=ShortForm("YouTube Short", 180),
+        ),
+        video_alone=False,
+        source="platforms/meta-linkedin-tiktok-youtube.md §6.4 (videos.insert, thumbnails.set, Shorts)",
     ),
     Network.PINTEREST: MediaRules(
         Network.PINTEREST,

@@ -238,10 +238,29 @@ class AccountsService:
                 f"That signed in as {verified.handle}, not {account.handle}. Sign in as {account.handle}, "
                 f"or add {verified.handle} as another account.",
             )
-        await self._core.secrets.write(account.secret_ref, verified.credentials)
+        await self._core.secrets.write(
+            account.secret_ref, await self._keeping_refresh_token(account, verified)
+        )
         if verified.avatar_url and verified.avatar_url != account.avatar_url:
             await self._core.db.run(self._core.store.accounts.set_avatar_url, account.id, verified.avatar_url)
         return await self._set_health(account.id, verified.health)
+
+    async def _keeping_refresh_token(self, account: Account, verified: VerifiedAccount) -> dict[str, str]:
+        """The new credentials, with the stored refresh token kept if the network sent none this time.
+
+        Google sends a refresh token only on the first consent unless asked again; a reconnect
+        that dropped the one Outpost holds would leave the account to die within the hour. It is
+        kept only for the same developer app (a refresh token belongs to the client it was made for).
+        """
+        fresh = dict(verified.credentials)
+        if fresh.get("refresh_token"):
+            return fresh
+        stored = await self._core.secrets.read(account.secret_ref) or {}
+        if stored.get("refresh_token") and stored.get("client_id") == fresh.get("client_id"):
+            fresh["refresh_token"] = stored["refresh_token"]
+            if stored.get("refresh_expires_at"):
+                fresh["refresh_expires_at"] = stored["refresh_expires_at"]
+        return fresh
 
     async def _save(self, network: Network, verified: VerifiedAccount, *, sandbox: bool = False) -> Account:
         """Keyring first, then the database: a keyring failure leaves nothing half-saved."""

@@ -258,10 +258,10 @@ class Publisher:
 
     async def _hand_over_failed(self, run: _Run, exc: Exception, at: datetime) -> None:
         on_wire = run.target.sending_part is not None
-        uncertain = on_wire and (
-            not isinstance(exc, PublishError)
-            or (exc.may_have_taken_effect and not run.adapter.idempotent_publish)
-        )
+        if isinstance(exc, PublishError):
+            uncertain = on_wire and exc.may_have_taken_effect and not run.adapter.idempotent_publish
+        else:  # a refusal before sending (KnownError) is certain; a bug mid-request is not
+            uncertain = on_wire and not isinstance(exc, KnownError)
         label = run.account.network.label
         if uncertain:
             await self._finish(
@@ -276,7 +276,7 @@ class Publisher:
             )
             await self.settle(run.post.id)
             return
-        if not isinstance(exc, PublishError):
+        if not isinstance(exc, KnownError):
             log.error("handing %s over to %s failed", run.post.id, label, exc_info=exc)
         else:
             log.info("%s could not take %s (%s); Outpost will publish it itself", label, run.post.id, exc)

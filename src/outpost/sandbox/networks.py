@@ -25,6 +25,7 @@ from outpost.sandbox.sim_facebook import FacebookSimulation
 from outpost.sandbox.sim_pinterest import PinterestSimulation
 from outpost.sandbox.sim_threads import ThreadsSimulation
 from outpost.sandbox.sim_tiktok import TikTokSimulation
+from outpost.sandbox.sim_youtube import YouTubeSimulation
 from outpost.sandbox.simulation import Answer, Received, Request, Shared, Simulation
 
 __all__ = ["SIMULATIONS", "Answer", "Received", "Request", "Shared", "Simulation"]
@@ -297,5 +298,6 @@ SIMULATIONS: dict[Network, type[Simulation]] = {
         TikTokSimulation,
         PinterestSimulation,
         ThreadsSimulation,
+        YouTubeSimulation,
     )
 }

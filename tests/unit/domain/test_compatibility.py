@@ -61,8 +61,8 @@ def test_videos_are_checked_not_transcoded() -> None:
 
 def test_kinds_a_network_does_not_take() -> None:
     assert (
-        check(Facts("image/jpeg", 10, 10, 10), RULES[Network.YOUTUBE]).reason
-        == "YouTube posts take no images"
+        check(Facts("image/gif", 10, 10, 10, kind="animated_gif"), RULES[Network.YOUTUBE]).reason
+        == "YouTube does not take animated GIFs"
     )
     assert (
         check(Facts("image/gif", 10, 10, 10, kind="animated_gif"), RULES[Network.BLUESKY]).reason

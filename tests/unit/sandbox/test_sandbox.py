@@ -15,6 +15,7 @@ from outpost.domain.errors import InvalidStateError
 from outpost.engine import AddAccountRequest, Engine, MediaInput, PostInput, When
 from outpost.sandbox.mode import Sandbox
 from outpost.sandbox.networks import SIMULATIONS
+from tests import media_fixtures
 from tests.fakes import FakeClock, FakeNetwork, MemorySecretStore, fake_registry
 from tests.media_fixtures import png_bytes
 
@@ -95,10 +96,8 @@ async def test_x_and_linkedin_take_an_own_api_address_only_on_this_computer(tmp_
 #: Networks that take neither a text-only post nor (without a media host) photos: their own
 #: sandbox tests send them a video (TikTok: tests/unit/sandbox/test_sim_tiktok.py).
 VIDEO_ONLY = frozenset({Network.TIKTOK})
-#: Networks that take no post without a picture (a Pin is a picture), and the options a post to
-#: a network needs besides its text (a Pin goes on a board of the simulated account's).
+#: Networks that take no post without a picture (a Pin is a picture).
 PICTURE_ONLY = frozenset({Network.PINTEREST})
-NEEDED_OPTIONS = (("pinterest", "board_id", "7001"),)
 
 
 class LoopbackOnly(httpx.AsyncBaseTransport):
@@ -129,8 +128,15 @@ async def test_a_post_with_a_link_and_a_picture_reaches_every_simulated_network_
     sandbox = Sandbox(engine)
     try:
         accounts = await sandbox.start()
-        everywhere = tuple(a.id for a in accounts if a.network not in VIDEO_ONLY)
-        text_takers = tuple(a.id for a in accounts if a.network not in PICTURE_ONLY | VIDEO_ONLY)
+        # Networks whose posts need more than words and a picture (YouTube: a video and its
+        # title) have their own test below.
+        plain = [
+            a
+            for a in accounts
+            if not any(o.required for o in (await engine.accounts.capabilities(a)).options)
+        ]
+        everywhere = tuple(a.id for a in plain)
+        text_takers = tuple(a.id for a in plain if a.network not in PICTURE_ONLY)
         link = await engine.posts.create(
             PostInput(text="Spring workshops: https://example.com/workshops", accounts=text_takers),
             When.now(),
@@ -140,7 +146,6 @@ async def test_a_post_with_a_link_and_a_picture_reaches_every_simulated_network_
                 text="The dye garden",
                 accounts=everywhere,
                 media=(MediaInput(str(picture), alt_text="A square"),),
-                options=NEEDED_OPTIONS,
             ),
             When.now(),
         )
@@ -148,14 +153,9 @@ async def test_a_post_with_a_link_and_a_picture_reaches_every_simulated_network_
             assert post.status is PostStatus.PUBLISHED, [t.error for t in post.targets]
         assert sandbox.server is not None
         got = sorted((p.network, p.media) for p in sandbox.server.posts)
-        sent = [
-            (n.value, m)
-            for n in engine.accounts.networks
-            if n not in VIDEO_ONLY
-            for m in (0, 1)
-            if m or n not in PICTURE_ONLY
-        ]
-        assert got == sorted(sent)
+        assert got == sorted(
+            (a.network.value, m) for a in plain for m in (0, 1) if m or a.network not in PICTURE_ONLY
+        )
         assert way_out.elsewhere == []  # not even the linked page was asked for a card
     finally:
         await engine.close()
@@ -186,6 +186,40 @@ async def test_a_video_reaches_the_simulated_bluesky_through_its_video_service_a
         assert sandbox.server is not None
         assert [(p.network, p.media) for p in sandbox.server.posts] == [("bluesky", 1)]
         assert way_out.elsewhere == []  # the real video service was never asked
+    finally:
+        await engine.close()
+        await sandbox.stop()
+
+
+@pytest.mark.asyncio
+async def test_a_video_with_its_title_reaches_the_simulated_youtube_and_nothing_else(tmp_path: Path) -> None:
+    clip = media_fixtures.video(tmp_path / "clip.mp4", 160, 120, seconds=0.5)
+    way_out = LoopbackOnly()
+    engine = Engine.open(
+        tmp_path / "d",
+        secrets=MemorySecretStore(),
+        clock=FakeClock(),
+        transport=way_out,
+        media_in_process=True,
+    )
+    sandbox = Sandbox(engine)
+    try:
+        [youtube] = [a for a in await sandbox.start() if a.network is Network.YOUTUBE]
+        post = await engine.posts.create(
+            PostInput(
+                text="How the dye garden grows",
+                accounts=(youtube.id,),
+                media=(MediaInput(str(clip)),),
+                options=(("youtube", "title", "The dye garden"), ("youtube", "made_for_kids", "false")),
+            ),
+            When.now(),
+        )
+        assert post.status is PostStatus.PUBLISHED, [t.error for t in post.targets]
+        assert sandbox.server is not None
+        assert [(p.network, p.text, p.media) for p in sandbox.server.posts] == [
+            ("youtube", "How the dye garden grows", 1)
+        ]
+        assert way_out.elsewhere == []
     finally:
         await engine.close()
         await sandbox.stop()

@@ -223,7 +223,7 @@ class MediaStrip(QWidget):
             return
         parts = []
         for network, verdict in self.verdicts.get(selected.info.sha256, {}).items():
-            detail = verdict.fix or verdict.reason or "fits"
+            detail = verdict.fix or verdict.reason or verdict.note or "fits"
             colour = getattr(colours(), _TONE[verdict.status])
             parts.append(
                 f"<span style='color:{colour}'>{_MARK[verdict.status]} <b>{network}</b>: {detail}</span>"

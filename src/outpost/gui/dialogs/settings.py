@@ -125,7 +125,7 @@ PAGES = (
     ),
     Page(
         "Accounts & developer apps",
-        "Connect, check and remove accounts in the Accounts tab. X and LinkedIn (and later YouTube, "
+        "Connect, check and remove accounts in the Accounts tab. X, LinkedIn and YouTube (and later "
         "TikTok, Pinterest and Meta's networks) need a developer app of your own: its client id "
         "and secret go to your system's keyring, never into the settings file.",
         ("health_check_minutes",),

@@ -15,8 +15,14 @@ from outpost.domain.enums import Network
 from outpost.domain.text import SpanKind, find_spans, shorten_link
 
 # Feeds that fold long text behind "…more" (characters shown before the fold).
-FOLD_AT = {Network.LINKEDIN: 210, Network.INSTAGRAM: 125, Network.FACEBOOK: 480, Network.THREADS: 500}
-FOLD_AT[Network.TIKTOK] = 90  # about two lines over the video, then "more"
+FOLD_AT = {
+    Network.LINKEDIN: 210,
+    Network.INSTAGRAM: 125,
+    Network.FACEBOOK: 480,
+    Network.THREADS: 500,
+    Network.YOUTUBE: 160,  # the description box under a watch page's video shows about three lines
+    Network.TIKTOK: 90,  # about two lines over the video, then "more"
+}
 ACCENT = {
     Network.MASTODON: "#6364ff",
     Network.BLUESKY: "#1185fe",
@@ -74,6 +80,8 @@ class PreviewPost:
 def render(post: PreviewPost, tone: Tone | None = None) -> str:
     """The whole preview as HTML, in `tone`'s colours (a light window's by default)."""
     tone = tone or Tone()
+    if post.network is Network.YOUTUBE:
+        return _youtube(post, tone)
     if not post.parts or (not any(p.strip() for p in post.parts) and not post.media):
         return f"<p style='color:{tone.muted}'>Start typing to see the post as it will appear.</p>"
     if post.network is Network.TIKTOK:
@@ -350,10 +358,61 @@ def _tiktok(post: PreviewPost, tone: Tone) -> str:
     )
 
 
+def _youtube(post: PreviewPost, tone: Tone) -> str:
+    """A watch page: the thumbnail in the player, the title, the channel, the description box.
+
+    The thumbnail is the attached image when there is one (Outpost sets it as the video's
+    custom thumbnail), else the video's own frame.
+    """
+    images = [m for m in post.media if m.kind == "image"]
+    videos = [m for m in post.media if m.kind == "video"]
+    shown = next(iter(images or videos), None)
+    if shown is None:
+        player = (
+            "<td height='150' align='center' style='background:#0f0f0f; color:#aaaaaa'>"
+            "Attach a video: YouTube posts are videos</td>"
+        )
+    else:
+        player = (
+            f"<td align='center' style='background:#0f0f0f'><img src='{shown.url}'><br>"
+            f"<span style='color:#ffffff'>▶</span></td>"
+        )
+    title = post.options.get("title")
+    heading = (
+        f"<span style='font-size:13pt; font-weight:bold'>{html.escape(title)}</span>"
+        if isinstance(title, str) and title.strip()
+        else f"<span style='color:{tone.muted}'>Add a title (YouTube needs one)</span>"
+    )
+    privacy = post.options.get("privacy_status")
+    badge = (
+        f" · <span style='color:{tone.muted}'>{html.escape(str(privacy).capitalize())}</span>"
+        if privacy in ("unlisted", "private")
+        else ""
+    )
+    text = post.parts[0] if post.parts else ""
+    description = _text(Network.YOUTUBE, text, tone) if text.strip() else ""
+    return (
+        "<html><body style='font-family:sans-serif; font-size:10.5pt'>"
+        f"<table width='100%' cellspacing='0' cellpadding='0'><tr>{player}</tr></table>"
+        f"<div style='margin-top:6px'>{heading}</div>"
+        "<table cellspacing='0' cellpadding='4' style='margin-top:4px'><tr>"
+        f"<td width='44' valign='middle'>{_avatar(post)}</td>"
+        f"<td valign='middle'><b>{html.escape(post.display_name)}</b><br>"
+        f"<span style='color:{tone.muted}'>{html.escape(post.handle)}</span></td>"
+        "<td valign='middle'>&nbsp;<span style='background:#0f0f0f; color:#ffffff'>&nbsp;Subscribe"
+        "&nbsp;</span></td></tr></table>"
+        f"<table width='100%' cellpadding='6' style='margin-top:4px; border:1px solid {tone.line}'><tr><td>"
+        f"<b>0 views · now</b>{badge}<br>{description}</td></tr></table>"
+        "</body></html>"
+    )
+
+
 def grid_cell_aspect(network: Network, count: int) -> float:
     """The width/height each image is cropped to in the network's feed grid."""
     if network is Network.TIKTOK:
         return 9 / 16  # one full-screen frame, the video or the first photo
+    if network is Network.YOUTUBE:
+        return 16 / 9  # the player: a thumbnail fills it
     if count <= 1:
         return {Network.INSTAGRAM: 4 / 5, Network.X: 16 / 9}.get(network, 0.0)  # 0: uncropped
     if count == 2:
