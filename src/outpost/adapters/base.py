@@ -16,12 +16,13 @@ from typing import ClassVar, Protocol
 
 import httpx
 
-from outpost.auth.oauth import OpenUrl
+from outpost.auth.oauth import AskAddress, OpenUrl
 from outpost.domain.accounts import AccountTarget, AddAccountRequest, Credentials, DeveloperApp
 from outpost.domain.capabilities import Capabilities
 from outpost.domain.clock import Clock
 from outpost.domain.enums import Network
 from outpost.domain.errors import InvalidStateError, Problem, ValidationError
+from outpost.domain.media_rules import MediaRules
 from outpost.domain.models import Account, HealthReport, MediaAsset, Options, Post, PublishedPart, Target
 from outpost.domain.validation import validate_target
 
@@ -297,6 +298,14 @@ class NetworkAdapter(ABC):
         """Every problem with the part of `post` going to `account`; the common rules by default."""
         return validate_target(post, target, account, caps)
 
+    def media_rules(self, caps: Capabilities, options: Options) -> MediaRules | None:
+        """The media rules a post with `options` must meet: the network's own by default.
+
+        Where one kind of post takes other files than the rest (an Instagram story takes a
+        picture of any shape, a feed post only 4:5 to 1.91:1), the files are prepared to these.
+        """
+        return caps.media
+
     @abstractmethod
     async def add_account(self, request: AddAccountRequest) -> VerifiedAccount:
         """Check what a person gave against the network and return the account to save."""
@@ -308,11 +317,14 @@ class NetworkAdapter(ABC):
         open_url: OpenUrl,
         app: DeveloperApp | None = None,
         target_id: str | None = None,
+        ask_address: AskAddress | None = None,
     ) -> VerifiedAccount:
         """Sign in through the network's page in the browser; networks without it refuse.
 
         `app` is the person's developer app where the network needs one (X, LinkedIn…);
-        `target_id` what to publish to where one sign-in reaches several (a LinkedIn page).
+        `target_id` what to publish to where one sign-in reaches several (a LinkedIn page);
+        `ask_address` asks the person for the address the browser ended on, for networks that
+        only send it back to an https address (Instagram); the others never call it.
         """
         raise InvalidStateError(
             f"Signing in to {self.network.label} through the browser is not available in this version; "

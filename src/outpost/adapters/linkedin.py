@@ -47,7 +47,7 @@ from outpost.adapters.oauth_app import OAuthAppAdapter, local_api
 from outpost.adapters.tokens import (
     expires_at,
 )
-from outpost.auth.oauth import OpenUrl
+from outpost.auth.oauth import AskAddress, OpenUrl
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
 from outpost.domain.clock import Clock
 from outpost.domain.enums import ErrorCode, Network
@@ -151,6 +151,7 @@ class LinkedInAdapter(OAuthAppAdapter):
         open_url: OpenUrl,
         app: DeveloperApp | None = None,
         target_id: str | None = None,
+        ask_address: AskAddress | None = None,
     ) -> VerifiedAccount:
         """Sign in on linkedin.com; with `target_id` (an organization URN) ask for page scopes too."""
         scopes = ORGANIZATION_SCOPES if target_id is not None else ()

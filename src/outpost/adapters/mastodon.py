@@ -37,7 +37,7 @@ from outpost.adapters.base import (
     VerifiedAccount,
 )
 from outpost.adapters.http import read, read_id, send, text_or_none
-from outpost.auth.oauth import LoopbackRedirect, OpenUrl, Pkce, new_state
+from outpost.auth.oauth import AskAddress, LoopbackRedirect, OpenUrl, Pkce, new_state
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
 from outpost.domain.clock import Clock
 from outpost.domain.enums import Network
@@ -255,6 +255,7 @@ class MastodonAdapter(NetworkAdapter):
         open_url: OpenUrl,
         app: DeveloperApp | None = None,
         target_id: str | None = None,
+        ask_address: AskAddress | None = None,
     ) -> VerifiedAccount:
         """Register Outpost on the instance, sign in through the browser, keep the token.
 

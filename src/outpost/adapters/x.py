@@ -45,7 +45,7 @@ from outpost.adapters.base import (
 )
 from outpost.adapters.http import read, read_id, server_message, text_or_none
 from outpost.adapters.oauth_app import OAuthAppAdapter, local_api
-from outpost.auth.oauth import OpenUrl
+from outpost.auth.oauth import AskAddress, OpenUrl
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
 from outpost.domain.clock import Clock
 from outpost.domain.enums import ErrorCode, Network
@@ -160,6 +160,7 @@ class XAdapter(OAuthAppAdapter):
         open_url: OpenUrl,
         app: DeveloperApp | None = None,
         target_id: str | None = None,
+        ask_address: AskAddress | None = None,
     ) -> VerifiedAccount:
         """Sign in through x.com with the person's developer app (PKCE, loopback redirect)."""
         return await self._verified(await self._sign_in(app, open_url))

@@ -24,6 +24,10 @@ from outpost.domain.errors import KnownError
 log = logging.getLogger("outpost.auth.oauth")
 
 OpenUrl = Callable[[str], Awaitable[None]]
+#: Asks the person for the address their browser ended on after signing in, as they copied it:
+#: the sign-in of networks that only send the browser back to an https address (Meta's), where
+#: nothing on this computer can receive it (`auth.providers.Redirect.HTTPS_PASTE`).
+AskAddress = Callable[[], Awaitable[str]]
 DEFAULT_TIMEOUT_S = 300.0
 CALLBACK_PATH = "/callback"
 

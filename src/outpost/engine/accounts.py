@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from outpost.adapters.base import AddAccountRequest, DeveloperApp, VerifiedAccount
-from outpost.auth.oauth import OpenUrl, open_in_browser
+from outpost.auth.oauth import AskAddress, OpenUrl, open_in_browser
 from outpost.auth.providers import DEFAULT_PORT
 from outpost.auth.secrets import sandbox_ref
 from outpost.domain.accounts import AccountTarget, is_sandbox
@@ -163,8 +163,13 @@ class AccountsService:
         instance: str | None = None,
         target: str | None = None,
         open_url: OpenUrl = open_in_browser,
+        ask_address: AskAddress | None = None,
     ) -> Account:
         """Connect an account through the network's sign-in page in the browser.
+
+        `ask_address` asks the person for the address their browser ended on, where the network
+        sends it to an https address nothing here can receive (Instagram); without it such a
+        network refuses, saying where signing in works.
 
         Raises:
             NetworkNotAvailableError: no adapter for `network`.
@@ -173,11 +178,18 @@ class AccountsService:
         """
         adapter = self._core.connections.adapter(network)
         app = await self.app(network)
-        verified = await adapter.connect(service_url=instance, open_url=open_url, app=app, target_id=target)
+        verified = await adapter.connect(
+            service_url=instance, open_url=open_url, app=app, target_id=target, ask_address=ask_address
+        )
         return await self._save(network, verified)
 
     async def reconnect(
-        self, ref: str, request: AddAccountRequest | None = None, *, open_url: OpenUrl = open_in_browser
+        self,
+        ref: str,
+        request: AddAccountRequest | None = None,
+        *,
+        open_url: OpenUrl = open_in_browser,
+        ask_address: AskAddress | None = None,
     ) -> Account:
         """New credentials for an existing account (browser sign-in when `request` is None).
 
@@ -192,7 +204,11 @@ class AccountsService:
             app = await self.app(account.network)
             if request is None:
                 verified = await adapter.connect(
-                    service_url=account.service_url, open_url=open_url, app=app, target_id=account.target_id
+                    service_url=account.service_url,
+                    open_url=open_url,
+                    app=app,
+                    target_id=account.target_id,
+                    ask_address=ask_address,
                 )
             else:
                 verified = await adapter.add_account(
