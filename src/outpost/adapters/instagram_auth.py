@@ -98,7 +98,9 @@ class InstagramTokens:
     tried again an hour later.
     """
 
-    def __init__(self, client: httpx.AsyncClient, clock: Clock, *, margin: timedelta = REFRESH_MARGIN) -> None:
+    def __init__(
+        self, client: httpx.AsyncClient, clock: Clock, *, margin: timedelta = REFRESH_MARGIN
+    ) -> None:
         self._client = client
         self._clock = clock
         self._margin = margin
@@ -133,19 +135,12 @@ class InstagramTokens:
         return credentials["access_token"]
 
     async def _refresh(self, ctx: AccountContext, credentials: Credentials, api: str) -> Credentials:
-        request = self._client.build_request(
-            "GET",
-            f"{api}/refresh_access_token",
-            params={"grant_type": "ig_refresh_token", "access_token": credentials["access_token"]},
-        )
-        asked_at = self._clock.now()
-        try:
-            answer = _token_answer(await _send(self._client, request, self._clock, what="renew the sign-in"))
-        except PublishError as exc:
+        renewed = await renew(self._client, api, credentials["access_token"], self._clock)
+        if renewed is None:
             self._refused_at[ctx.account.id] = self._clock.now()
-            log.info("Instagram did not renew %s's sign-in now (%s); using it as it is", ctx.account.ref, exc)
+            log.info("Instagram did not renew %s's sign-in now; using it as it is", ctx.account.ref)
             return credentials
-        fresh = {**credentials, **_credentials(answer, asked_at)}
+        fresh = {**credentials, **renewed}
         try:
             await ctx.replace_credentials(fresh)  # kept before it is used
         except SecretStoreError as exc:
@@ -155,7 +150,28 @@ class InstagramTokens:
         return fresh
 
 
-async def _send(client: httpx.AsyncClient, request: httpx.Request, clock: Clock, *, what: str) -> httpx.Response:
+async def renew(client: httpx.AsyncClient, api: str, token: str, clock: Clock) -> Credentials | None:
+    """A renewed token and its end (60 days from now), or None when Meta will not renew it now.
+
+    Meta renews only tokens "at least 24 hours old" that have not expired; a refusal leaves the
+    token as it was, so it is no reason to stop: the caller keeps using the current one.
+    """
+    request = client.build_request(
+        "GET", f"{api}/refresh_access_token", params={"grant_type": "ig_refresh_token", "access_token": token}
+    )
+    asked_at = clock.now()
+    try:
+        return _credentials(
+            _token_answer(await _send(client, request, clock, what="renew the sign-in")), asked_at
+        )
+    except PublishError as exc:
+        log.info("Instagram did not renew a sign-in: %s", exc)
+        return None
+
+
+async def _send(
+    client: httpx.AsyncClient, request: httpx.Request, clock: Clock, *, what: str
+) -> httpx.Response:
     """A token request; a refusal is AuthExpired with Meta's reason (never the token or secret)."""
     response = await send(client, request, network=Network.INSTAGRAM, clock=clock, check=False)
     if response.is_success:
@@ -205,4 +221,4 @@ def require_ask(ask_address: AskAddress | None) -> AskAddress:
     return ask_address
 
 
-__all__ = ["REFRESH_MARGIN", "InstagramTokens", "require_ask", "sign_in"]
+__all__ = ["REFRESH_MARGIN", "InstagramTokens", "renew", "require_ask", "sign_in"]

@@ -117,7 +117,8 @@ def parse(response: httpx.Response) -> GraphError:
             user_message=str(error.get("error_user_msg") or ""),
             transient=error.get("is_transient") is True,
         )
-    # api.instagram.com (the code exchange): {"error_type": "OAuthException", "code": 400, "error_message": "…"}
+    # api.instagram.com (the code exchange) answers flat:
+    # {"error_type": "OAuthException", "code": 400, "error_message": "…"}
     return GraphError(
         response.status_code,
         code=_int(body.get("code")),
@@ -199,14 +200,20 @@ def subcode_error(
             if subcode in (2207003, 2207052, 2207077)
             else "; fix the file (Outpost converts and crops pictures, but not videos) and try again"
         )
-        return Rejected(f"{_MEDIA_PROBLEMS[subcode].capitalize()}{detail}{fix}.", code=ErrorCode.MEDIA_REJECTED)
+        return Rejected(
+            f"{_MEDIA_PROBLEMS[subcode].capitalize()}{detail}{fix}.", code=ErrorCode.MEDIA_REJECTED
+        )
     if subcode in _POST_PROBLEMS:
         return Rejected(f"Instagram refused the post: {_POST_PROBLEMS[subcode]}{detail}.")
     if subcode in _REMAKE or transient:
         why = _REMAKE.get(subcode or 0, "Instagram had a passing problem")
-        return ServerError(f"{why.capitalize()}{detail}; Outpost will prepare it again.", may_have_taken_effect=False)
+        return ServerError(
+            f"{why.capitalize()}{detail}; Outpost will prepare it again.", may_have_taken_effect=False
+        )
     if status >= 500:
-        return ServerError(f"Instagram failed on its side{detail}; Outpost will try again.", may_have_taken_effect=True)
+        return ServerError(
+            f"Instagram failed on its side{detail}; Outpost will try again.", may_have_taken_effect=True
+        )
     return Rejected(f"Instagram refused the request{detail or f' (HTTP {status})'}.")
 
 
