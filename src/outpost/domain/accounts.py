@@ -26,7 +26,11 @@ SANDBOX_BLUESKY_HANDLE = "you.sandbox.local"
 SANDBOX_X_HANDLE = "you_sandbox"
 #: The LinkedIn-like sandbox account's handle (LinkedIn handles are made from the member's name).
 SANDBOX_LINKEDIN_HANDLE = "you-sandbox"
-_SANDBOX_HANDLES = frozenset({SANDBOX_BLUESKY_HANDLE, SANDBOX_X_HANDLE, SANDBOX_LINKEDIN_HANDLE})
+#: The Instagram-like sandbox account's username (letters, digits, . and _ only, as on Instagram).
+SANDBOX_INSTAGRAM_HANDLE = "you.sandbox"
+_SANDBOX_HANDLES = frozenset(
+    {SANDBOX_BLUESKY_HANDLE, SANDBOX_X_HANDLE, SANDBOX_LINKEDIN_HANDLE, SANDBOX_INSTAGRAM_HANDLE}
+)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from outpost.domain.accounts import is_sandbox
 from outpost.domain.errors import InvalidStateError
@@ -64,7 +65,7 @@ class Sandbox:
         accounts = [a for a in await self._engine.accounts.list() if is_sandbox(a)]
         if not accounts or self.server is not None:
             return bool(accounts)
-        port = int((accounts[0].service_url or "").rsplit(":", 1)[1])
+        port = urlsplit(accounts[0].service_url or "").port or 0  # Instagram's has a path: …:PORT/instagram
         server = SandboxServer(port=port)
         await server.start()
         if server.port != port:

@@ -21,6 +21,7 @@ from outpost.domain.accounts import (
     AddAccountRequest,
 )
 from outpost.domain.enums import Network
+from outpost.sandbox.sim_instagram import InstagramSimulation
 from outpost.sandbox.simulation import Answer, Received, Request, Shared, Simulation
 
 __all__ = ["SIMULATIONS", "Answer", "Received", "Request", "Shared", "Simulation"]
@@ -257,5 +258,11 @@ class LinkedInSimulation(Simulation):
 #: Every network the sandbox simulates, in the order its accounts are connected.
 SIMULATIONS: dict[Network, type[Simulation]] = {
     simulation.network: simulation
-    for simulation in (MastodonSimulation, BlueskySimulation, XSimulation, LinkedInSimulation)
+    for simulation in (
+        MastodonSimulation,
+        BlueskySimulation,
+        XSimulation,
+        LinkedInSimulation,
+        InstagramSimulation,
+    )
 }
