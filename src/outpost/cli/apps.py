@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from outpost.auth.providers import DEFAULT_PORT, PROVIDERS, OAuthProvider, Redirect
+from outpost.auth.providers import DEFAULT_PORT, PROVIDERS, OAuthProvider, Redirect, pasted_redirect_uri
 from outpost.cli.outcome import Handler, Outcome
 from outpost.cli.secret_input import read_secret_line
 from outpost.domain.enums import Network
@@ -44,6 +44,8 @@ def _details(network: Network, app: DeveloperApp) -> str:
     parts = [f"client id {app.client_id}", "with a client secret" if app.client_secret else "no secret"]
     if provider.redirect is Redirect.LOOPBACK_FIXED_PORT:
         parts.append(f"redirect URI http://127.0.0.1:{app.redirect_port}/callback")
+    elif network is Network.INSTAGRAM:  # Meta takes https only; the person pastes the address back
+        parts.append(f"redirect URI {pasted_redirect_uri(app.redirect_port)}")
     if _uses_pkce(provider, app):
         parts.append("PKCE")
     return ", ".join(parts)

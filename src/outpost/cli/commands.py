@@ -67,8 +67,16 @@ async def _accounts_connect(engine: Engine, args: argparse.Namespace) -> Outcome
         )
     elif provider is not None and await engine.accounts.app(network) is None:
         await _set_up_developer_app(engine, provider)
+
+    async def ask_address() -> str:
+        """Meta sends the browser to an https address nothing here answers: the person pastes it."""
+        return await _ask(
+            "After allowing Outpost, your browser shows an error page (nothing answers there, on "
+            "purpose).\nCopy the whole address from its address bar and paste it here: "
+        )
+
     account = await engine.accounts.connect(
-        network, instance=args.instance, target=args.target, open_url=open_url
+        network, instance=args.instance, target=args.target, open_url=open_url, ask_address=ask_address
     )
     return Outcome(account_json(account), f"Connected {account.ref}.")
 

@@ -8,7 +8,10 @@ instead (issue #17).
 
 from __future__ import annotations
 
-from outpost.auth.oauth import OpenUrl
+import asyncio
+
+from outpost.auth.oauth import AskAddress, OpenUrl
+from outpost.domain.errors import InvalidStateError
 from outpost.gui.qt import (
     QApplication,
     QDesktopServices,
@@ -87,3 +90,59 @@ def browser_opener(parent: QWidget, what: str) -> OpenUrl:
         open_link(url, parent=parent, what=what)
 
     return open_url
+
+
+class PastedAddressDialog(QDialog):
+    """Asks for the address the browser ended on, for sign-ins that end on an https address.
+
+    Instagram sends the browser to an address nothing on this computer answers; the person pastes
+    it here. Window-modal without a nested event loop (the engine keeps running).
+    """
+
+    def __init__(self, what: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pasted_address")
+        self.setWindowTitle(f"Finish {what}")
+        text = QLabel(
+            "After you allow Outpost, your browser shows an error page: nothing answers at that "
+            "address, on purpose. Copy the whole address from the browser's address bar and paste it here."
+        )
+        text.setWordWrap(True)
+        self.address = QLineEdit()
+        self.address.setObjectName("address")
+        self.address.setPlaceholderText("https://localhost:8765/callback?code=…")
+        self.address.setMinimumWidth(420)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addWidget(self.address)
+        layout.addWidget(buttons)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+
+
+def address_asker(parent: QWidget, what: str) -> AskAddress:
+    """An `ask_address` for the engine's sign-ins that paste the address back (Instagram)."""
+
+    async def ask() -> str:
+        answer: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        dialog = PastedAddressDialog(what, parent)
+
+        def accepted() -> None:
+            if not answer.done():
+                answer.set_result(dialog.address.text())
+
+        def rejected() -> None:
+            if not answer.done():
+                answer.set_exception(InvalidStateError(f"{what.capitalize()} was cancelled."))
+
+        dialog.accepted.connect(accepted)
+        dialog.rejected.connect(rejected)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return await answer
+
+    return ask

@@ -14,7 +14,7 @@ from outpost.engine import AddAccountRequest, DeveloperApp, Engine, Removal
 from outpost.gui.avatars import Avatars
 from outpost.gui.dialogs.add_account import AddAccountDialog
 from outpost.gui.health.card import AccountCard
-from outpost.gui.links import browser_opener
+from outpost.gui.links import address_asker, browser_opener
 from outpost.gui.messages import MessageBridge
 from outpost.gui.qt import (
     QHBoxLayout,
@@ -103,8 +103,12 @@ class HealthPanel(QWidget):
             await self.engine.accounts.set_app(
                 network, app.client_id, app.client_secret, app.redirect_port, pkce=app.pkce
             )
+        what = f"signing in to {network.label}"
         return await self.engine.accounts.connect(
-            network, target=request.target_id, open_url=browser_opener(self, f"signing in to {network.label}")
+            network,
+            target=request.target_id,
+            open_url=browser_opener(self, what),
+            ask_address=address_asker(self, what),
         )
 
     def check(self, account: Account) -> None:
@@ -115,9 +119,11 @@ class HealthPanel(QWidget):
         """Sign in again (browser for Mastodon; a new app password for Bluesky)."""
         if account.network is Network.MASTODON or account.network in PROVIDERS:
             self.messages.info("Finish signing in in your browser…")
-            opener = browser_opener(self, f"signing in to {account.network.label}")
+            what = f"signing in to {account.network.label}"
+            opener, asker = browser_opener(self, what), address_asker(self, what)
             self._run(
-                self.engine.accounts.reconnect(account.id, open_url=opener), f"Reconnected {account.ref}."
+                self.engine.accounts.reconnect(account.id, open_url=opener, ask_address=asker),
+                f"Reconnected {account.ref}.",
             )
             return
         dialog = AddAccountDialog(self.engine.accounts.networks, self)
