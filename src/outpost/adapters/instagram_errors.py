@@ -200,15 +200,13 @@ def subcode_error(
             if subcode in (2207003, 2207052, 2207077)
             else "; fix the file (Outpost converts and crops pictures, but not videos) and try again"
         )
-        return Rejected(
-            f"{_MEDIA_PROBLEMS[subcode].capitalize()}{detail}{fix}.", code=ErrorCode.MEDIA_REJECTED
-        )
+        return Rejected(f"{_sentence(_MEDIA_PROBLEMS[subcode])}{detail}{fix}.", code=ErrorCode.MEDIA_REJECTED)
     if subcode in _POST_PROBLEMS:
         return Rejected(f"Instagram refused the post: {_POST_PROBLEMS[subcode]}{detail}.")
     if subcode in _REMAKE or transient:
         why = _REMAKE.get(subcode or 0, "Instagram had a passing problem")
         return ServerError(
-            f"{why.capitalize()}{detail}; Outpost will prepare it again.", may_have_taken_effect=False
+            f"{_sentence(why)}{detail}; Outpost will prepare it again.", may_have_taken_effect=False
         )
     if status >= 500:
         return ServerError(
@@ -228,6 +226,11 @@ def container_error(status_text: str) -> PublishError:
             code=ErrorCode.MEDIA_REJECTED,
         )
     return subcode_error(int(found.group(1)), said)
+
+
+def _sentence(text: str) -> str:
+    """`text` with a capital first letter (str.capitalize would lower "JPEG" and "MP4")."""
+    return text[:1].upper() + text[1:]
 
 
 def _throttled(response: httpx.Response, now: datetime, said: str) -> RateLimited:

@@ -137,7 +137,7 @@ def address_asker(parent: QWidget, what: str) -> AskAddress:
 
         def rejected() -> None:
             if not answer.done():
-                answer.set_exception(InvalidStateError(f"{what.capitalize()} was cancelled."))
+                answer.set_exception(InvalidStateError(f"{what[:1].upper() + what[1:]} was cancelled."))
 
         dialog.accepted.connect(accepted)
         dialog.rejected.connect(rejected)
