@@ -184,8 +184,8 @@ RULES: dict[Network, MediaRules] = {
         image=_INSTAGRAM_JPEG,
         video=_INSTAGRAM_REEL,
         video_alone=False,
-        source="Meta IG User media reference (image and Reel specifications), content-publishing "
-        "limitations; platforms/meta-linkedin-tiktok-youtube.md §2.4",
+        source="platforms/meta-linkedin-tiktok-youtube.md §2.4 (Meta IG User media reference: image and "
+        "Reel specifications; content-publishing limitations: JPEG only)",
     ),
     Network.FACEBOOK: MediaRules(
         Network.FACEBOOK,
@@ -263,7 +263,7 @@ INSTAGRAM_STORY = MediaRules(
         codecs=_H264_HEVC,
     ),
     video_alone=False,
-    source="Meta IG User media reference: story image and story video specifications",
+    source="platforms/meta-linkedin-tiktok-youtube.md §2.4 (Meta IG User media reference: story specs)",
 )
 
 #: An Instagram Reel: one video, and optionally one JPEG picture as its cover (`cover_url`).
@@ -273,5 +273,5 @@ INSTAGRAM_REELS = MediaRules(
     image=ImageRules(frozenset({"image/jpeg"}), max_bytes=8 * MB),
     video=_INSTAGRAM_REEL,
     video_alone=False,
-    source="Meta IG User media reference: Reel and Reels cover photo specifications",
+    source="platforms/meta-linkedin-tiktok-youtube.md §2.4 (Meta IG User media reference: Reel specs)",
 )
