@@ -60,7 +60,7 @@ def program(
     )
 
 
-def test_add_a_token_then_publish_a_carousel_with_alt_text_from_the_command_line(
+def test_add_a_token_publish_a_carousel_with_alt_text_and_bad_posts_exit_2_naming_the_field(
     tmp_path: Path, world: tuple[FakeInstagram, dict[str, str], ServedMediaHost]
 ) -> None:
     fake, env, host = world
@@ -89,23 +89,14 @@ def test_add_a_token_then_publish_a_carousel_with_alt_text_from_the_command_line
     assert host.objects == {} and len(host.deleted) >= 2
     assert_secrets_only_in_keyring(tmp_path / "data", tmp_path / "keyring.json", token)
 
-
-def test_instagram_rules_and_a_missing_media_host_are_exit_2_naming_the_field(
-    tmp_path: Path, world: tuple[FakeInstagram, dict[str, str], ServedMediaHost]
-) -> None:
-    fake, env, _ = world
-    added = program(tmp_path, env, "accounts", "add", "instagram", "--access-token", "-",
-                    stdin=fake.issue(age_s=2 * 86400) + "\n")  # fmt: skip
-    assert added.returncode == 0, added.stderr
-    photo = media_fixtures.image(tmp_path / "p.jpg", 1080, 1080)
     requests_before = len(fake.container_requests())
     reel = program(tmp_path, env, "post", "create", "--text", "x", "--account", "instagram:alice.makes",
-                   "--media", str(photo), "--option", "instagram.content_type=reels", "--now")  # fmt: skip
+                   "--media", str(one), "--option", "instagram.content_type=reels", "--now")  # fmt: skip
     assert reel.returncode == 2 and "media: a Reel is one video" in reel.stderr
     bare = program(tmp_path, env, "post", "create", "--text", "x", "--account",
-                   "instagram:alice.makes", "--media", str(photo), "--now", host=False)  # fmt: skip
+                   "instagram:alice.makes", "--media", str(one), "--now", host=False)  # fmt: skip
     assert bare.returncode == 2 and "media_host: " in bare.stderr and "outpost media-host set" in bare.stderr
-    assert len(fake.container_requests()) == requests_before
+    assert len(fake.container_requests()) == requests_before  # nothing reached Instagram
 
 
 def test_connect_through_the_browser_by_pasting_the_address_it_ended_on(

@@ -40,6 +40,12 @@ pytestmark = pytest.mark.asyncio
 DAY = timedelta(days=1)
 
 
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A short vertical H.264 clip (made once: encoding is the slow part), long enough for a Reel."""
+    return media_fixtures.video(tmp_path_factory.mktemp("clip") / "clip.mp4", 180, 320, seconds=3.2)
+
+
 @pytest.fixture
 def server(clock: FakeClock) -> FakeInstagram:
     return FakeInstagram(now=lambda: clock.now().timestamp())  # Instagram and Outpost share one time
@@ -304,11 +310,10 @@ def _fetched_size(server: FakeInstagram, url: str) -> tuple[int, int]:
 
 
 async def test_a_carousel_mixes_pictures_and_a_video_with_alt_text_and_collaborators(
-    engine: Engine, alice: Account, server: FakeInstagram, host: FaultyMediaHost, tmp_path: Path
+    engine: Engine, alice: Account, server: FakeInstagram, host: FaultyMediaHost, tmp_path: Path, clip: Path
 ) -> None:
     one = media_fixtures.image(tmp_path / "one.jpg", 1080, 1350)
     two = media_fixtures.image(tmp_path / "two.png", 1080, 1080)
-    clip = media_fixtures.video(tmp_path / "clip.mp4", 640, 640, seconds=3.2)
     post = await publish(
         engine,
         alice,
@@ -330,9 +335,8 @@ async def test_a_carousel_mixes_pictures_and_a_video_with_alt_text_and_collabora
 
 
 async def test_a_reel_with_its_cover_picture_and_one_kept_out_of_the_feed(
-    engine: Engine, alice: Account, server: FakeInstagram, tmp_path: Path
+    engine: Engine, alice: Account, server: FakeInstagram, tmp_path: Path, clip: Path
 ) -> None:
-    clip = media_fixtures.video(tmp_path / "reel.mp4", 360, 640, seconds=3.5)
     cover = media_fixtures.image(tmp_path / "cover.png", 720, 1280)
     with_cover = await publish(engine, alice, "Spinning", MediaInput(str(clip)), MediaInput(str(cover)),
                                content_type="reels")  # fmt: skip
@@ -351,10 +355,9 @@ async def test_a_reel_with_its_cover_picture_and_one_kept_out_of_the_feed(
 
 
 async def test_instagram_rules_are_checked_before_anything_is_sent_all_at_once(
-    engine: Engine, alice: Account, server: FakeInstagram, host: FaultyMediaHost, tmp_path: Path
+    engine: Engine, alice: Account, server: FakeInstagram, host: FaultyMediaHost, tmp_path: Path, clip: Path
 ) -> None:
     photo = media_fixtures.image(tmp_path / "p.jpg", 1080, 1080)
-    clip = media_fixtures.video(tmp_path / "c.mp4", 320, 320, seconds=3.2)
     tags = " ".join(f"#tag{i}" for i in range(31))
     mentions = " ".join(f"@friend{i}" for i in range(21))
     with pytest.raises(ValidationError) as caught:
@@ -462,9 +465,8 @@ async def test_a_file_instagram_cannot_fetch_fails_in_plain_words_and_leaves_not
 
 
 async def test_a_video_instagram_cannot_process_ends_its_container_in_error_in_plain_words(
-    engine: Engine, alice: Account, server: FakeInstagram, host: FaultyMediaHost, tmp_path: Path
+    engine: Engine, alice: Account, server: FakeInstagram, host: FaultyMediaHost, tmp_path: Path, clip: Path
 ) -> None:
-    clip = media_fixtures.video(tmp_path / "clip.mp4", 360, 640, seconds=3.5)
     host.corrupt_next = 1  # the bytes Instagram gets are not a video
     post = await publish(engine, alice, "a broken clip", MediaInput(str(clip)), content_type="reels")
     error = post.targets[0].error
@@ -544,9 +546,8 @@ async def test_the_adapter_comments_under_its_own_post(
 
 
 async def test_the_fake_refuses_publishing_a_container_before_it_is_finished(
-    server: FakeInstagram, loopback: LoopbackServer, host: FaultyMediaHost, tmp_path: Path
+    server: FakeInstagram, loopback: LoopbackServer, host: FaultyMediaHost, tmp_path: Path, clip: Path
 ) -> None:
-    clip = media_fixtures.video(tmp_path / "c.mp4", 320, 320, seconds=3.2)
     hosted = await host.put(_asset(clip, "video/mp4"))
     token, user = server.issue(), server.user_id()
     async with httpx.AsyncClient(
