@@ -498,6 +498,11 @@ async def test_a_lost_media_publish_answer_is_settled_by_the_container_never_pub
     assert post.status is PostStatus.PUBLISHED, target.error
     [media] = server.media
     assert target.platform_post_id == media.id and len(server.publish_requests()) == 1
+    server.publish_then_drop = 1  # a story has no caption: it is found among the account's stories
+    story = await publish(engine, alice, "", MediaInput(str(photo)), content_type="story")
+    assert story.status is PostStatus.PUBLISHED, story.targets[0].error
+    assert story.targets[0].platform_post_id == server.media[1].id and server.media[1].product == "STORY"
+    assert len(server.publish_requests()) == 2
 
 
 async def test_an_unsettled_lost_answer_is_unknown_until_outpost_looks_for_it(

@@ -316,7 +316,7 @@ class InstagramAdapter(NetworkAdapter):
         finally:
             await self._files.forget(part.media)
         checkpoint = _checkpoint(part.text)
-        await ctx.save_checkpoint(checkpoint, container)
+        await ctx.save_checkpoint(checkpoint, f"{container} {content_type(part.options)}")
         try:
             response = await self.call(
                 ctx, "POST", f"/{user_id}/media_publish", data={"creation_id": container}
@@ -393,14 +393,15 @@ class InstagramAdapter(NetworkAdapter):
         Without a kept container, the account's media since `since` are compared by caption.
         """
         user_id = self._user_id(ctx)
-        container = await ctx.checkpoint(_checkpoint(text))
-        if container is None:
+        saved = await ctx.checkpoint(_checkpoint(text))
+        if saved is None:
             return await self._by_caption(ctx, user_id, text, since)
+        container, _, kind = saved.partition(" ")
         status = await self.status(ctx, container)
         if status.get("status_code") != "PUBLISHED":
             await ctx.forget_checkpoint(_checkpoint(text))
             return None  # FINISHED, ERROR or EXPIRED: never published, nothing to find
-        found = await self._find_published_media(ctx, user_id, text, since, story=not text.strip())
+        found = await self._find_published_media(ctx, user_id, text, since, story=kind == "story")
         if found is None:
             raise InvalidStateError(
                 f"Instagram says the post was published (container {container}) but does not show it among "
