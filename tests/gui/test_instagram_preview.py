@@ -1,10 +1,15 @@
-"""Instagram's preview: the picture cropped at 4:5, carousel dots, the caption's "… more" fold."""
+"""Instagram in the window: the preview (4:5 frame, carousel dots, "… more") and the pasted sign-in."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
+import pytest
+
 from outpost.domain.enums import Network
+from outpost.domain.errors import InvalidStateError
+from outpost.gui.links import PastedAddressDialog, address_asker
 from outpost.gui.previews.renderers import (
     FOLD_AT,
     PreviewMedia,
@@ -14,8 +19,9 @@ from outpost.gui.previews.renderers import (
     render,
 )
 from outpost.gui.previews.widget import PreviewSource, PreviewTabs
-from outpost.gui.qt import QImage
+from outpost.gui.qt import QImage, QWidget
 from tests import media_fixtures
+from tests.gui.helpers import run_on_qasync
 
 
 def post(text: str, count: int = 1, **options: object) -> PreviewPost:
@@ -59,3 +65,26 @@ def test_every_instagram_picture_is_cropped_to_the_feeds_4_5(qtbot, tmp_path: Pa
     image = browser.document().resource(2, "thumb://instagram/0")  # 2: an image resource
     assert isinstance(image, QImage) and abs(image.width() / image.height() - 4 / 5) < 0.02
     assert grid_cell_aspect(Network.INSTAGRAM, 1) == grid_cell_aspect(Network.INSTAGRAM, 5) == 4 / 5
+
+
+def test_the_window_asks_for_the_pasted_address_and_a_cancel_says_so(qapp, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Instagram's sign-in ends on an https address nothing answers: the window asks for it."""
+    parent = QWidget()
+    qtbot.addWidget(parent)
+
+    async def scenario() -> None:
+        ask = address_asker(parent, "signing in to Instagram")
+        pending = asyncio.ensure_future(ask())
+        await asyncio.sleep(0.05)
+        [dialog] = parent.findChildren(PastedAddressDialog)
+        dialog.address.setText("https://localhost:8765/callback?code=AQ123&state=s#_")
+        dialog.accept()
+        assert await pending == "https://localhost:8765/callback?code=AQ123&state=s#_"
+        cancelled = asyncio.ensure_future(ask())
+        await asyncio.sleep(0.05)
+        [dialog] = [d for d in parent.findChildren(PastedAddressDialog) if d.isVisible()]
+        dialog.reject()
+        with pytest.raises(InvalidStateError, match="Signing in to Instagram was cancelled"):
+            await cancelled
+
+    run_on_qasync(qapp, scenario)
