@@ -242,7 +242,12 @@ class InstagramAdapter(NetworkAdapter):
         await self._tokens.access_token(ctx, api)
         credentials = await ctx.credentials()
         await self._with_token(
-            credentials["access_token"], api, "GET", "/me", params={"fields": "user_id,username"}
+            credentials["access_token"],
+            api,
+            "GET",
+            "/me",
+            params={"fields": "user_id,username"},
+            needs=instagram_errors.BASIC,
         )
         return await self._health(credentials, api)
 
