@@ -335,6 +335,26 @@ def test_run_until_idle_publishes_what_is_due_and_exits(cli: Cli) -> None:
     assert cli("post", "show", post["id"])["status"] == "published"
 
 
+def test_run_until_idle_says_on_stderr_why_it_exits_1(cli: Cli) -> None:
+    cli.add_alice()
+    post = cli(
+        "post",
+        "create",
+        "--text",
+        "Hi",
+        "--account",
+        "mastodon:alice@fake.example",
+        "--at",
+        "2026-11-25T12:01:00Z",
+    )
+    cli.remote.tokens.clear()  # the token was revoked while the post waited
+    cli.clock.advance(timedelta(minutes=2))
+    report = cli("run", "--until-idle", expect=1)
+    assert [p["status"] for p in report["posts"]] == ["failed"]
+    assert f"{post['id']} is failed: mastodon:alice@fake.example: " in cli.stderr
+    assert report["posts"][0]["targets"][0]["error"]["message"] in cli.stderr
+
+
 def test_run_holds_posts_missed_while_closed_and_says_so(cli: Cli) -> None:
     cli.add_alice()
     post = cli(

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import itertools
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from email.parser import BytesParser
 from email.policy import HTTP
 from typing import Any
@@ -67,6 +69,11 @@ class FakeMastodon:
     avatar_png: bytes = field(default_factory=lambda: _avatar_png())
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
     _keys: dict[str, Status] = field(default_factory=dict)
+    #: The server's time (tests share the engine's clock with it), for scheduled statuses.
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    #: ScheduledStatus id → (when, the create body, its idempotency key); published when due.
+    scheduled: dict[str, tuple[datetime, dict[str, Any], str | None]] = field(default_factory=dict)
+    _scheduled_keys: dict[str, str] = field(default_factory=dict)
 
     def fail(self, route: str, *responses: Callable[[], httpx.Response]) -> None:
         self.faults.setdefault(route, []).extend(responses)
@@ -80,8 +87,9 @@ class FakeMastodon:
         self.requests.append(request)
         url = urlsplit(str(request.url))
         assert f"{url.scheme}://{url.netloc}" == BASE, f"unexpected host {request.url}"
-        path = re.sub(r"/\d+$", "/:id", url.path)
+        path = re.sub(r"/\d+(?=/|$)", "/:id", url.path)
         route = f"{request.method} {path}"
+        self._publish_due_scheduled()
         if self.faults.get(route):
             return self.faults[route].pop(0)()
         handlers = {
@@ -94,6 +102,10 @@ class FakeMastodon:
             "POST /api/v2/media": self.upload,
             "GET /api/v1/media/:id": self.media_status,
             "POST /api/v1/statuses": self.create_status,
+            "GET /api/v1/scheduled_statuses/:id": self.scheduled_status,
+            "PUT /api/v1/scheduled_statuses/:id": self.scheduled_status,
+            "DELETE /api/v1/scheduled_statuses/:id": self.scheduled_status,
+            "GET /api/v1/accounts/:id/statuses": self.account_statuses,
             "GET /system/accounts/avatars/:id": self.avatar,
         }
         handler = handlers.get(route)
@@ -287,6 +299,8 @@ class FakeMastodon:
                         "error": "Cannot attach files that have not finished processing. Try again in a moment!"
                     },
                 )
+        if body.get("scheduled_at") is not None:
+            return self._schedule(body, key)
         reply = body.get("in_reply_to_id")
         if reply is not None and reply not in {s.id for s in self.statuses}:
             return httpx.Response(404, json={"error": "Record not found"})
@@ -313,17 +327,110 @@ class FakeMastodon:
             return httpx.Response(self.store_then_fail.pop(0), json={"error": "Bad gateway"})
         return self._status_response(status)
 
-    def _status_response(self, status: Status) -> httpx.Response:
+    # -- scheduled statuses (docs.joinmastodon.org/methods/scheduled_statuses) -----------------------
+
+    def _schedule(self, body: dict[str, Any], key: str | None) -> httpx.Response:
+        """A ScheduledStatus: `scheduled_at` at least 5 minutes ahead (ScheduledStatus::MINIMUM_OFFSET)."""
+        if key and key in self._scheduled_keys and self._scheduled_keys[key] in self.scheduled:
+            return self._scheduled_response(self._scheduled_keys[key])
+        at = _parse_time(str(body["scheduled_at"]))
+        if at is None or at < self.now() + timedelta(minutes=5):
+            return httpx.Response(
+                422,
+                json={"error": "Validation failed: Scheduled at The scheduled date must be in the future"},
+            )
+        scheduled_id = str(next(self._ids))
+        self.scheduled[scheduled_id] = (at, {k: v for k, v in body.items() if k != "scheduled_at"}, key)
+        if key:
+            self._scheduled_keys[key] = scheduled_id
+        return self._scheduled_response(scheduled_id)
+
+    def _scheduled_response(self, scheduled_id: str) -> httpx.Response:
+        at, body, _ = self.scheduled[scheduled_id]
         return httpx.Response(
             200,
             json={
-                "id": status.id,
-                "url": f"{BASE}/@alice/{status.id}",
-                "uri": f"{BASE}/users/alice/statuses/{status.id}",
-                "content": f"<p>{status.text}</p>",
-                "visibility": status.visibility,
+                "id": scheduled_id,
+                "scheduled_at": at.isoformat().replace("+00:00", "Z"),
+                "params": {"text": body.get("status", ""), "visibility": body.get("visibility")},
+                "media_attachments": [{"id": m} for m in body.get("media_ids", [])],
             },
         )
+
+    def scheduled_status(self, request: httpx.Request) -> httpx.Response:
+        user = self._user(request)
+        if isinstance(user, httpx.Response):
+            return user
+        scheduled_id = urlsplit(str(request.url)).path.rsplit("/", 1)[1]
+        if scheduled_id not in self.scheduled:
+            return httpx.Response(404, json={"error": "Record not found"})
+        if request.method == "DELETE":
+            del self.scheduled[scheduled_id]
+            return httpx.Response(200, json={})
+        if request.method == "PUT":
+            body = json.loads(request.content or b"{}")
+            at = _parse_time(str(body.get("scheduled_at", "")))
+            if at is None or at < self.now() + timedelta(minutes=5):
+                return httpx.Response(
+                    422,
+                    json={
+                        "error": "Validation failed: Scheduled at The scheduled date must be in the future"
+                    },
+                )
+            _, kept, key = self.scheduled[scheduled_id]
+            self.scheduled[scheduled_id] = (at, kept, key)
+        return self._scheduled_response(scheduled_id)
+
+    def _publish_due_scheduled(self) -> None:
+        """Mastodon's scheduler: a ScheduledStatus whose time has come becomes a status (and is gone)."""
+        for scheduled_id, (at, body, _) in sorted(self.scheduled.items(), key=lambda item: item[1][0]):
+            if at <= self.now():
+                del self.scheduled[scheduled_id]
+                self.statuses.append(
+                    Status(
+                        str(next(self._ids)),
+                        body.get("status", ""),
+                        body.get("visibility", "public"),
+                        body.get("in_reply_to_id"),
+                        body.get("media_ids", []),
+                        body.get("spoiler_text", ""),
+                        bool(body.get("sensitive")),
+                        body.get("language"),
+                        None,
+                    )
+                )
+
+    def account_statuses(self, request: httpx.Request) -> httpx.Response:
+        """The account's statuses, newest first, with their HTML `content` (as Mastodon shows them)."""
+        user = self._user(request)
+        if isinstance(user, httpx.Response):
+            return user
+        limit = int(parse_qs(urlsplit(str(request.url)).query).get("limit", ["20"])[0])
+        newest = list(reversed(self.statuses))[: min(limit, 40)]
+        return httpx.Response(200, json=[self._status_json(s) for s in newest])
+
+    def _status_response(self, status: Status) -> httpx.Response:
+        return httpx.Response(200, json=self._status_json(status))
+
+    def _status_json(self, status: Status) -> dict[str, Any]:
+        paragraphs = "".join(
+            f"<p>{html.escape(p).replace(chr(10), '<br />')}</p>" for p in status.text.split("\n\n")
+        )
+        return {
+            "id": status.id,
+            "url": f"{BASE}/@alice/{status.id}",
+            "uri": f"{BASE}/users/alice/statuses/{status.id}",
+            "content": paragraphs,
+            "visibility": status.visibility,
+        }
+
+
+def _parse_time(value: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else None
 
 
 def _avatar_png() -> bytes:

@@ -15,10 +15,11 @@ from outpost.adapters.base import AddAccountRequest
 from outpost.adapters.mastodon import MastodonAdapter, count_length
 from outpost.adapters.registry import AdapterRegistry
 from outpost.auth.oauth import AuthorizationError
-from outpost.domain.enums import ErrorCode, HealthState, Network, PostStatus
-from outpost.domain.errors import ValidationError
+from outpost.domain.enums import ErrorCode, HealthState, Network, PostStatus, TargetStatus
+from outpost.domain.errors import InvalidStateError, ValidationError
 from outpost.domain.models import Account
-from outpost.engine import Engine, MediaInput, PostInput, When
+from outpost.engine import Engine, MediaInput, PostChanges, PostInput, When
+from tests.conftest import until
 from tests.contract.fake_mastodon import BASE, FakeMastodon
 from tests.fakes import FakeClock, MemorySecretStore
 from tests.media_fixtures import png_bytes
@@ -41,6 +42,7 @@ async def engine(
     request: pytest.FixtureRequest,
 ) -> AsyncIterator[Engine]:
     registry = AdapterRegistry({Network.MASTODON: functools.partial(MastodonAdapter, media_poll_s=0.001)})
+    server.now = clock.now  # Mastodon and Outpost share one time, as for real
     in_process = request.node.get_closest_marker("in_process") is not None
     with served(server.handle, in_process=in_process) as transport:
         eng = Engine.open(
@@ -242,11 +244,13 @@ async def test_unreachable_server_fails_clearly_and_keeps_the_post(
     def down() -> httpx.Response:
         raise httpx.ConnectError("connection refused")
 
-    server.fail("POST /api/v1/statuses", down, down, down)
+    server.fail("POST /api/v1/statuses", *[down] * 100)
     post = await engine.posts.create(PostInput(text="hi", accounts=(alice.id,)), When.now())
     error = post.targets[0].error
     assert post.status is PostStatus.FAILED and error is not None
     assert error.code is ErrorCode.NETWORK_UNAVAILABLE and "cannot connect to masto.example" in error.message
+    assert "will not retry on its own" in error.message
+    server.faults.clear()  # the server is back
     assert (await engine.posts.retry(post.id)).status is PostStatus.PUBLISHED
 
 
@@ -395,3 +399,124 @@ async def test_a_picture_that_is_not_one_or_cannot_be_fetched_is_none(
         (engine.data_dir / "cache" / "avatars").iterdir()
     )
     assert await engine.accounts.avatar(alice) is not None  # the next try, once it answers
+
+
+# -- Mastodon's own scheduler: posts that go out with Outpost closed (issue #20) -------------------
+
+IN_AN_HOUR = "2026-11-25T13:00:00Z"  # the fake clock starts at 12:00
+
+
+async def test_a_scheduled_post_is_handed_to_mastodon_and_confirmed_after_its_time(
+    engine: Engine, alice: Account, server: FakeMastodon, clock: FakeClock, image: Path
+) -> None:
+    post = await engine.posts.create(
+        PostInput(
+            text="Out at one,\n\nwith <b>tags</b> & all",
+            accounts=(alice.id,),
+            media=(MediaInput(str(image), "a dot"),),
+        ),
+        When.scheduled(IN_AN_HOUR),
+    )
+    [target] = post.targets
+    assert post.status is PostStatus.SCHEDULED and target.status is TargetStatus.SCHEDULED_ON_NETWORK
+    [(at, body, _)] = server.scheduled.values()
+    assert (
+        at.isoformat() == "2026-11-25T13:00:00+00:00" and len(body["media_ids"]) == 1
+    )  # uploaded at hand-over
+    assert server.statuses == []
+
+    await engine.start()
+    clock.advance(timedelta(hours=1))
+    await until(lambda: _status_is(engine, post.id, PostStatus.PUBLISHED), timeout=10)
+    done = await engine.posts.get(post.id)
+    [status] = server.statuses
+    assert (
+        done.targets[0].platform_post_id == status.id
+        and done.targets[0].permalink == f"{BASE}/@alice/{status.id}"
+    )
+
+
+async def test_a_handed_over_post_goes_out_while_outpost_is_closed_and_is_confirmed_at_next_start(
+    tmp_path: Path, server: FakeMastodon, clock: FakeClock, secrets: MemorySecretStore
+) -> None:
+    server.now = clock.now
+    registry = AdapterRegistry({Network.MASTODON: functools.partial(MastodonAdapter, media_poll_s=0.001)})
+    with served(server.handle) as transport:
+        async with Engine.open(
+            tmp_path / "d", registry=registry, secrets=secrets, clock=clock, transport=transport
+        ) as first:
+            account = await first.accounts.add(
+                Network.MASTODON, AddAccountRequest(service_url=BASE, access_token="token-alice")
+            )
+            post = await first.posts.create(
+                PostInput(text="while away", accounts=(account.id,)), When.scheduled(IN_AN_HOUR)
+            )
+        clock.advance(timedelta(hours=3))  # the laptop was closed; Mastodon published it at one
+        async with Engine.open(
+            tmp_path / "d", registry=registry, secrets=secrets, clock=clock, transport=transport
+        ) as second:
+            missed = await second.start()
+            assert missed == []  # not "missed": Mastodon had it
+            await until(lambda: _status_is(second, post.id, PostStatus.PUBLISHED), timeout=10)
+    assert [s.text for s in server.statuses] == ["while away"]
+
+
+async def test_editing_or_cancelling_a_handed_over_post_changes_it_on_mastodon(
+    engine: Engine, alice: Account, server: FakeMastodon, clock: FakeClock
+) -> None:
+    post = await engine.posts.create(
+        PostInput(text="first draft", accounts=(alice.id,)), When.scheduled(IN_AN_HOUR)
+    )
+    edited = await engine.posts.edit(post.id, PostChanges(text="second draft"))
+    assert edited.targets[0].status is TargetStatus.SCHEDULED_ON_NETWORK
+    assert [body["status"] for _, body, _ in server.scheduled.values()] == [
+        "second draft"
+    ]  # the old one withdrawn
+    moved = await engine.posts.schedule(post.id, "2026-11-25T14:00:00Z")
+    assert moved.targets[0].status is TargetStatus.SCHEDULED_ON_NETWORK
+    [(at, _, _)] = server.scheduled.values()
+    assert at.hour == 14
+    cancelled = await engine.posts.cancel(post.id)
+    assert cancelled.status is PostStatus.CANCELLED and server.scheduled == {}
+    clock.advance(timedelta(hours=3))
+    await engine.start()
+    assert server.statuses == []
+
+
+async def test_posts_mastodon_cannot_hold_stay_with_outpost(
+    engine: Engine, alice: Account, server: FakeMastodon
+) -> None:
+    soon = await engine.posts.create(
+        PostInput(text="in 6 minutes", accounts=(alice.id,)), When.scheduled("2026-11-25T12:06:00Z")
+    )
+    thread = await engine.posts.create(
+        PostInput(text="1/2", thread=("2/2",), accounts=(alice.id,)), When.scheduled(IN_AN_HOUR)
+    )
+    engine.update_settings(native_scheduling="never")
+    kept = await engine.posts.create(
+        PostInput(text="never", accounts=(alice.id,)), When.scheduled(IN_AN_HOUR)
+    )
+    for post in (soon, thread, kept):  # too close to Mastodon's 5-minute minimum, a thread, the setting
+        assert post.targets[0].status is TargetStatus.PENDING
+    assert server.scheduled == {}
+
+
+async def test_withdrawing_fails_safely_when_mastodon_cannot_be_reached(
+    engine: Engine, alice: Account, server: FakeMastodon
+) -> None:
+    post = await engine.posts.create(
+        PostInput(text="keep me", accounts=(alice.id,)), When.scheduled(IN_AN_HOUR)
+    )
+
+    def down() -> httpx.Response:
+        raise httpx.ConnectError("connection refused")
+
+    server.fail("DELETE /api/v1/scheduled_statuses/:id", down, down)  # DELETE is resent once at once
+    with pytest.raises(InvalidStateError, match="could not be taken back"):
+        await engine.posts.edit(post.id, PostChanges(text="changed"))
+    unchanged = await engine.posts.get(post.id)
+    assert unchanged.text == "keep me" and unchanged.targets[0].status is TargetStatus.SCHEDULED_ON_NETWORK
+
+
+async def _status_is(engine: Engine, post_id: str, status: PostStatus) -> bool:
+    return (await engine.posts.get(post_id)).status is status

@@ -385,7 +385,7 @@ async def test_a_rate_limit_pauses_the_whole_account_not_just_one_post(
     engine: Engine, alice: Account, server: FakeX, clock: FakeClock
 ) -> None:
     server.used[("POST /2/tweets", "alice")] = 100
-    server.reset_epoch = int(clock.now().timestamp()) + 600  # ten minutes: too long to wait in one publish
+    server.reset_epoch = int(clock.now().timestamp()) + 3600  # an hour: past the 30 minutes Outpost waits
     first = await engine.posts.create(PostInput(text="first", accounts=(alice.id,)), When.now())
     error = first.targets[0].error
     assert first.status is PostStatus.FAILED and error is not None and error.code is ErrorCode.RATE_LIMITED
@@ -396,7 +396,7 @@ async def test_a_rate_limit_pauses_the_whole_account_not_just_one_post(
     assert second.status is PostStatus.FAILED and "nothing was sent" in second.targets[0].error.message  # type: ignore[union-attr]
     assert len(server.creates()) == 1  # one 429, then Outpost stayed quiet: no retry storm
 
-    clock.advance(timedelta(minutes=11))  # the pause is over (for X too: it shares the clock)
+    clock.advance(timedelta(minutes=61))  # the pause is over (for X too: it shares the clock)
     third = await engine.posts.create(PostInput(text="third", accounts=(alice.id,)), When.now())
     assert third.status is PostStatus.PUBLISHED
     assert not (await engine.accounts.get(alice.id)).health.rate_limited

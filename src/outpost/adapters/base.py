@@ -394,20 +394,23 @@ class NetworkAdapter(ABC):
     ) -> PublishedPart:
         """Hand `part` (media already uploaded) to the network's scheduler to go out at `at`.
 
-        Returns the scheduled item (its id is what `reschedule`, `cancel` and `confirm` take; the
-        permalink may be None until it is out). One create request, like `publish`.
+        Returns the scheduled item, which the engine keeps on the target and hands back to
+        `reschedule`, `cancel` and `confirm` (put what they need in its `extra`; the permalink may
+        be None until it is out). One create request, like `publish`.
         """
         raise InvalidStateError(f"{self.network.label} cannot schedule posts by itself.")
 
-    async def reschedule_on_network(self, ctx: AccountContext, scheduled_id: str, at: datetime) -> None:
+    async def reschedule_on_network(
+        self, ctx: AccountContext, scheduled: PublishedPart, at: datetime
+    ) -> None:
         """Move a handed-over post to `at` (editing its content means cancel and hand over again)."""
         raise InvalidStateError(f"{self.network.label} cannot schedule posts by itself.")
 
-    async def cancel_on_network(self, ctx: AccountContext, scheduled_id: str) -> None:
+    async def cancel_on_network(self, ctx: AccountContext, scheduled: PublishedPart) -> None:
         """Withdraw a handed-over post before it goes out (fine if it is already gone)."""
         raise InvalidStateError(f"{self.network.label} cannot schedule posts by itself.")
 
-    async def confirm_on_network(self, ctx: AccountContext, scheduled_id: str) -> PublishedPart | None:
+    async def confirm_on_network(self, ctx: AccountContext, scheduled: PublishedPart) -> PublishedPart | None:
         """After its time: the post as published (id, permalink), or None while it is not out yet.
 
         Raises `Rejected` when the network dropped it (it will never go out).

@@ -73,8 +73,9 @@ async def send(
     except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
         raise NetworkUnavailable(
             f"{network.label}: cannot connect to {request.url.host} ({_reason(exc)}). Check the "
-            f"internet connection; Outpost will retry.",
+            f"internet connection.",
             may_have_taken_effect=False,
+            maybe_offline=_looks_offline(exc),
         ) from None
     except httpx.TransportError as exc:
         raise NetworkUnavailable(
@@ -110,6 +111,24 @@ async def _send_once_more_if_safe(client: httpx.AsyncClient, request: httpx.Requ
         ):
             raise  # a streamed body cannot be replayed
         return await client.send(request)
+
+
+#: How operating systems word "no network here" (name resolution failing, no route at all).
+_OFFLINE_WORDS = (
+    "name or service not known",
+    "temporary failure in name resolution",
+    "nodename nor servname",
+    "getaddrinfo failed",
+    "no address associated",
+    "network is unreachable",
+    "no route to host",
+)
+
+
+def _looks_offline(exc: Exception) -> bool:
+    """Whether a connect failure looks like the machine having no network, not a server down."""
+    reason = _reason(exc).lower()
+    return any(words in reason for words in _OFFLINE_WORDS)
 
 
 def _reason(exc: Exception) -> str:

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import hashlib
+import html
 import logging
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,6 +33,7 @@ from outpost.adapters.base import (
     AddAccountRequest,
     DeveloperApp,
     MediaHost,
+    NativeSchedule,
     NetworkAdapter,
     PartRequest,
     Progress,
@@ -170,6 +174,8 @@ class MastodonAdapter(NetworkAdapter):
 
     network = Network.MASTODON
     idempotent_publish = True
+    #: Mastodon publishes a ScheduledStatus itself; `scheduled_at` must be 5+ minutes ahead.
+    native_schedule = NativeSchedule(min_ahead=timedelta(minutes=5))
 
     def __init__(
         self,
@@ -428,6 +434,14 @@ class MastodonAdapter(NetworkAdapter):
 
     async def publish(self, ctx: AccountContext, part: PartRequest) -> PublishedPart:
         """`POST /api/v1/statuses` with the part's `Idempotency-Key`."""
+        response = await self._create_status(ctx, part, self._status_body(part))
+        status = read(response, Network.MASTODON, kind=dict)
+        return PublishedPart(
+            platform_post_id=read_id(response, Network.MASTODON, "id"),
+            permalink=text_or_none(status.get("url")) or text_or_none(status.get("uri")),
+        )
+
+    def _status_body(self, part: PartRequest) -> dict[str, Any]:
         body: dict[str, Any] = {"status": part.text}
         if part.media:
             body["media_ids"] = [m.remote_id for m in part.media]
@@ -438,6 +452,12 @@ class MastodonAdapter(NetworkAdapter):
                 body[key] = part.options[key]
         if part.index > 0 and part.options.get("visibility", "public") == "public":
             body["visibility"] = "unlisted"  # replies of one's own thread stay out of public timelines
+        return body
+
+    async def _create_status(
+        self, ctx: AccountContext, part: PartRequest, body: dict[str, Any]
+    ) -> httpx.Response:
+        """The create request, sent again (same key) while attached media is still being processed."""
         instance, token = self._instance(ctx), await self._token(ctx)
         for attempt in range(NOT_PROCESSED_RETRIES + 1):
             try:
@@ -454,10 +474,91 @@ class MastodonAdapter(NetworkAdapter):
                 if NOT_PROCESSED_MARKER not in str(exc).lower() or attempt == NOT_PROCESSED_RETRIES:
                     raise
                 await asyncio.sleep(self.media_poll_s)  # real time for the server's processing (as above)
-        status = read(response, Network.MASTODON, kind=dict)
+        return response
+
+    # -- Mastodon's own scheduler (docs.joinmastodon.org/methods/scheduled_statuses) ------------------
+
+    async def schedule_on_network(
+        self, ctx: AccountContext, part: PartRequest, at: datetime
+    ) -> PublishedPart:
+        """`POST /api/v1/statuses` with `scheduled_at` (at least 5 minutes ahead): a ScheduledStatus.
+
+        The item keeps a fingerprint of the text: once Mastodon publishes it, the new status has
+        an id of its own, and `confirm_on_network` finds it on the account by that fingerprint.
+        """
+        body = self._status_body(part) | {
+            "scheduled_at": at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        }
+        response = await self._create_status(ctx, part, body)
         return PublishedPart(
             platform_post_id=read_id(response, Network.MASTODON, "id"),
-            permalink=text_or_none(status.get("url")) or text_or_none(status.get("uri")),
+            extra={"fingerprint": _fingerprint(part.text), "at": body["scheduled_at"]},
+        )
+
+    async def reschedule_on_network(
+        self, ctx: AccountContext, scheduled: PublishedPart, at: datetime
+    ) -> None:
+        """`PUT /api/v1/scheduled_statuses/:id` with the new `scheduled_at`."""
+        when = at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        await self._send(
+            "PUT",
+            self._instance(ctx),
+            f"/api/v1/scheduled_statuses/{quote(scheduled.platform_post_id, safe='')}",
+            token=await self._token(ctx),
+            json={"scheduled_at": when},
+        )
+
+    async def cancel_on_network(self, ctx: AccountContext, scheduled: PublishedPart) -> None:
+        """`DELETE /api/v1/scheduled_statuses/:id`; one already gone (404) is fine."""
+        try:
+            await self._send(
+                "DELETE",
+                self._instance(ctx),
+                f"/api/v1/scheduled_statuses/{quote(scheduled.platform_post_id, safe='')}",
+                token=await self._token(ctx),
+            )
+        except Rejected as exc:
+            if not _is_gone(exc):
+                raise
+
+    async def confirm_on_network(self, ctx: AccountContext, scheduled: PublishedPart) -> PublishedPart | None:
+        """Still a ScheduledStatus (200): not out yet. Gone (404): find the status it became.
+
+        Raises:
+            Rejected: Mastodon no longer holds it and the account shows no such post.
+        """
+        instance, token = self._instance(ctx), await self._token(ctx)
+        path = f"/api/v1/scheduled_statuses/{quote(scheduled.platform_post_id, safe='')}"
+        try:
+            await self._send("GET", instance, path, token=token)
+            return None
+        except Rejected as exc:
+            if not _is_gone(exc):
+                raise
+        me = read(
+            await self._send("GET", instance, "/api/v1/accounts/verify_credentials", token=token),
+            Network.MASTODON,
+            kind=dict,
+        )
+        recent = await self._send(
+            "GET",
+            instance,
+            f"/api/v1/accounts/{quote(str(me.get('id', '')), safe='')}/statuses",
+            token=token,
+            params={"limit": "40", "exclude_reblogs": "true"},
+        )
+        for status in read(recent, Network.MASTODON, kind=list):
+            if isinstance(status, dict) and _fingerprint(
+                _plain(str(status.get("content", "")))
+            ) == scheduled.extra.get("fingerprint"):
+                return PublishedPart(
+                    platform_post_id=str(status["id"]),
+                    permalink=text_or_none(status.get("url")) or text_or_none(status.get("uri")),
+                )
+        raise Rejected(
+            f"Mastodon no longer holds the post scheduled for {scheduled.extra.get('at', 'its time')} on "
+            f"{ctx.account.ref}, and the account does not show it: it was deleted on Mastodon, or the "
+            f"server dropped it. Publish it again if you still want it out."
         )
 
     # -- plumbing ------------------------------------------------------------------------------
@@ -492,6 +593,21 @@ class MastodonAdapter(NetworkAdapter):
         return await send(
             self.client, request, network=Network.MASTODON, clock=self.clock, reset_parser=_reset_time
         )
+
+
+def _plain(content: str) -> str:
+    """A status's HTML `content` as the text it shows (tags dropped, entities decoded)."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", content))
+
+
+def _is_gone(exc: Rejected) -> bool:
+    """Mastodon answered 404: the scheduled status is not there (any more)."""
+    return "HTTP 404" in str(exc)
+
+
+def _fingerprint(text: str) -> str:
+    """The text with every space removed, hashed: what survives Mastodon turning it into HTML."""
+    return hashlib.sha256(re.sub(r"\s+", "", text).encode()).hexdigest()[:32]
 
 
 def _reset_time(response: httpx.Response, now: datetime) -> datetime | None:

@@ -29,6 +29,7 @@ SHIPPED: dict[Network, str] = {
     Network.X: "outpost.adapters.x:XAdapter",
     Network.LINKEDIN: "outpost.adapters.linkedin:LinkedInAdapter",
     Network.INSTAGRAM: "outpost.adapters.instagram:InstagramAdapter",
+    Network.FACEBOOK: "outpost.adapters.facebook:FacebookAdapter",
 }
 
 

@@ -208,17 +208,26 @@ PROVIDERS: dict[Network, OAuthProvider] = {
     ),
     Network.FACEBOOK: OAuthProvider(
         Network.FACEBOOK,
-        authorize_url="https://www.facebook.com/v20.0/dialog/oauth",
-        token_url="https://graph.facebook.com/v20.0/oauth/access_token",
+        # The version matches adapters/facebook_graph.py GRAPH_VERSION (Meta's Login dialog and token
+        # endpoint are versioned like the rest of the Graph API).
+        authorize_url="https://www.facebook.com/v25.0/dialog/oauth",
+        token_url="https://graph.facebook.com/v25.0/oauth/access_token",
+        api_url="https://graph.facebook.com",
         scopes=("pages_show_list", "pages_read_engagement", "pages_manage_posts"),
-        redirect=Redirect.HTTPS_PASTE,
+        # Facebook Login takes http://localhost redirects while the app is in development mode
+        # ("automatically allowed while in development mode only", Facebook Login → Settings), which
+        # a creator's own app stays in: the adapter listens on 127.0.0.1 and names it `localhost`.
+        redirect=Redirect.LOOPBACK_FIXED_PORT,
         pkce=None,
         scope_separator=",",
         setup=(
-            "Create a Meta app (type Business) with Facebook Login.",
-            "Valid OAuth Redirect URI: an https address you control; "
-            "after signing in, paste the address back.",
-            "Copy the App ID and App secret into Outpost.",
+            "At developers.facebook.com create an app (use case: “Manage everything on your Page”, or "
+            "type Business with Facebook Login for Business); leave it in development mode.",
+            "Add the permissions pages_show_list, pages_read_engagement and pages_manage_posts "
+            "(you have a role on your own app, so no App Review is needed).",
+            f"Nothing to register for the redirect: Outpost signs in through "
+            f"http://localhost:{DEFAULT_PORT}/callback, which Facebook allows in development mode.",
+            "Copy the App ID and App secret (App settings → Basic) into Outpost.",
         ),
     ),
 }

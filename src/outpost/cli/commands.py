@@ -26,7 +26,7 @@ from outpost.cli.secret_input import resolve_secrets
 from outpost.cli.settings import HANDLERS as SETTINGS_HANDLERS
 from outpost.cli.text_input import read_text, read_thread
 from outpost.domain.compatibility import check
-from outpost.domain.enums import HealthState, Network, PostStatus
+from outpost.domain.enums import HealthState, Network, PostStatus, TargetStatus
 from outpost.domain.errors import KnownError, NetworkNotAvailableError, Problem, ValidationError
 from outpost.domain.media_rules import RULES
 from outpost.domain.models import Account, Post
@@ -409,7 +409,19 @@ async def _run(engine: Engine, args: argparse.Namespace) -> Outcome:
     accounts = await _accounts_by_id(engine)
     document = {"missed": [p.id for p in missed], "posts": [post_json(p) for p in posts]}
     text = "\n".join(post_text(p, accounts) for p in posts) or "Nothing was due."
+    warnings += [_why_not_published(post, accounts) for post in bad]  # exit 1 always says why
     return Outcome(document, text, exit_code=1 if bad else 0, warnings=warnings)
+
+
+def _why_not_published(post: Post, accounts: dict[str, Account]) -> str:
+    """One line per post that did not fully go out: which accounts, and each network's reason."""
+    reasons = [
+        f"{accounts[t.account_id].ref if t.account_id in accounts else t.account_id}: "
+        f"{t.error.message if t.error else t.status.value}"
+        for t in post.targets
+        if t.status is not TargetStatus.PUBLISHED
+    ]
+    return f"{post.id} is {post.status.value}: " + "; ".join(reasons)
 
 
 async def _until_signal() -> None:

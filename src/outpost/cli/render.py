@@ -99,6 +99,7 @@ def error_json(error: KnownError, code: str) -> Json:
 
 _MARKS = {
     TargetStatus.PENDING: "·",
+    TargetStatus.SCHEDULED_ON_NETWORK: "☁",
     TargetStatus.PUBLISHING: "…",
     TargetStatus.PUBLISHED: "✓",
     TargetStatus.FAILED: "✗",

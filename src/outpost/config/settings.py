@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from outpost.domain.enums import MissedPostPolicy
+from outpost.domain.enums import MissedPostPolicy, NativeScheduling
 from outpost.domain.errors import StoreError
 from outpost.domain.slots import WEEKDAYS
 from outpost.private_files import private_dir
@@ -60,6 +60,11 @@ class Settings(BaseModel):
         default=MissedPostPolicy.HOLD,
         description="Posts that came due while Outpost was closed: hold them for review, or "
         "publish them late.",
+    )
+    native_scheduling: NativeScheduling = Field(
+        default=NativeScheduling.WHEN_POSSIBLE,
+        description="Hand scheduled posts to networks that can schedule by themselves (Mastodon, "
+        "YouTube, Facebook), so they go out with Outpost closed; or never.",
     )
     reminder_minutes: int = Field(
         default=15,

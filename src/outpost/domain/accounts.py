@@ -28,8 +28,16 @@ SANDBOX_X_HANDLE = "you_sandbox"
 SANDBOX_LINKEDIN_HANDLE = "you-sandbox"
 #: The Instagram-like sandbox account's username (letters, digits, . and _ only, as on Instagram).
 SANDBOX_INSTAGRAM_HANDLE = "you.sandbox"
+#: The Facebook-like sandbox Page's username (Page usernames: letters, digits and periods).
+SANDBOX_FACEBOOK_HANDLE = "you.sandbox.page"
 _SANDBOX_HANDLES = frozenset(
-    {SANDBOX_BLUESKY_HANDLE, SANDBOX_X_HANDLE, SANDBOX_LINKEDIN_HANDLE, SANDBOX_INSTAGRAM_HANDLE}
+    {
+        SANDBOX_BLUESKY_HANDLE,
+        SANDBOX_X_HANDLE,
+        SANDBOX_LINKEDIN_HANDLE,
+        SANDBOX_INSTAGRAM_HANDLE,
+        SANDBOX_FACEBOOK_HANDLE,
+    }
 )
 
 

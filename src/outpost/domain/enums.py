@@ -56,6 +56,8 @@ class TargetStatus(StrEnum):
     """Where one (post, account) pair is; `unknown` means sent but the outcome is not known."""
 
     PENDING = "pending"
+    #: Handed over to the network's own scheduler: it goes out even with Outpost closed (#20).
+    SCHEDULED_ON_NETWORK = "scheduled_on_network"
     PUBLISHING = "publishing"
     PUBLISHED = "published"
     FAILED = "failed"
@@ -82,6 +84,13 @@ class HealthState(StrEnum):
     OK = "ok"
     DEGRADED = "degraded"
     BROKEN = "broken"
+
+
+class NativeScheduling(StrEnum):
+    """Whether a scheduled post is handed to networks that can schedule by themselves."""
+
+    WHEN_POSSIBLE = "when_possible"
+    NEVER = "never"
 
 
 class MissedPostPolicy(StrEnum):

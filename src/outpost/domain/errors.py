@@ -35,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import Any
 
 from outpost.domain.enums import ErrorCode, Network
 
@@ -197,10 +198,19 @@ class Rejected(PublishError):
 
 
 class NetworkUnavailable(PublishError):
-    """The network could not be reached, or the connection broke before an answer came."""
+    """The network could not be reached, or the connection broke before an answer came.
+
+    `maybe_offline`: the failure looks like this machine having no network at all (a name that
+    does not resolve, no route to the host) rather than the network's server being down; the
+    publisher then asks whether the machine is online before counting it as a failure.
+    """
 
     code = ErrorCode.NETWORK_UNAVAILABLE
     retryable = True
+
+    def __init__(self, message: str, *, maybe_offline: bool = False, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.maybe_offline = maybe_offline
 
 
 class ServerError(PublishError):

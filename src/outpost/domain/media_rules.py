@@ -189,10 +189,12 @@ RULES: dict[Network, MediaRules] = {
     ),
     Network.FACEBOOK: MediaRules(
         Network.FACEBOOK,
-        max_items=10,  # multi-photo count UNCONFIRMED
-        image=ImageRules(frozenset({"image/jpeg", "image/png"}), max_bytes=4 * MB),
-        video=VideoRules(_MP4_MOV, max_duration_s=4 * 3600),
-        source="platforms/meta-linkedin-tiktok-youtube.md §3.3 (Postiz error 1366046)",
+        max_items=10,  # multi-photo count UNCONFIRMED (§3.3): kept at 10
+        # Photo reference (Graph API, "Creating"): "Animated photos are not supported, and a photo
+        # must be less than 10MB in size"; Outpost sends JPEG and PNG and converts the rest.
+        image=ImageRules(frozenset({"image/jpeg", "image/png"}), max_bytes=10 * MB - 1),
+        video=VideoRules(_MP4_MOV, max_bytes=10_000 * MB, max_duration_s=4 * 3600),
+        source="platforms/meta-linkedin-tiktok-youtube.md §3.3; Graph API Photo reference (< 10 MB)",
     ),
     Network.LINKEDIN: MediaRules(
         Network.LINKEDIN,

@@ -211,6 +211,9 @@ class Target(_Model):
     error: TargetError | None = None
     idempotency_key: str
     claimed_by: str | None = None
+    #: The item the network's own scheduler holds (while `scheduled_on_network`): its id and what
+    #: the adapter needs to move, withdraw or confirm it.
+    scheduled: PublishedPart | None = None
 
     @property
     def platform_post_id(self) -> str | None:

@@ -28,5 +28,6 @@ def derive_post_status(statuses: Iterable[TargetStatus]) -> PostStatus:
         return PostStatus.FAILED
     if published and failed and published + failed == len(live):
         return PostStatus.PARTIALLY_PUBLISHED
-    # Some targets are still pending (e.g. a retry of one target): the post is under way.
+    # Some targets are still pending (e.g. a retry of one target) or held by a network's own
+    # scheduler until it confirms them: the post is under way.
     return PostStatus.PUBLISHING

@@ -40,6 +40,7 @@ from outpost.engine.accounts import AccountsService
 from outpost.engine.checkpoints import StoreCheckpoints
 from outpost.engine.clock import Clock, SystemClock
 from outpost.engine.connections import Connections
+from outpost.engine.connectivity import Connectivity
 from outpost.engine.core import EngineCore
 from outpost.engine.events import (
     EngineStateDidChange,
@@ -48,6 +49,7 @@ from outpost.engine.events import (
     PostsWereMissed,
     SettingsDidChange,
 )
+from outpost.engine.handover import Handover
 from outpost.engine.health import HealthMonitor
 from outpost.engine.instance import InstanceLock
 from outpost.engine.media import MediaService
@@ -97,6 +99,7 @@ class Engine:
         client: httpx.AsyncClient,
         media_in_process: bool = False,
         media_host: MediaHost | None = None,
+        connectivity: Connectivity | None = None,
     ) -> None:
         vault = SecretVault(secrets)
         db = StoreWorker()
@@ -125,9 +128,16 @@ class Engine:
             events=self.events,
             owner=self._lock.owner,
             media=self.media,
+            connectivity=connectivity,
         )
+        self._handover = Handover(self._core, self._publisher)
         self._scheduler = Scheduler(
-            store=store, worker=self._core.db, clock=clock, publisher=self._publisher, on_state=self._state
+            store=store,
+            worker=self._core.db,
+            clock=clock,
+            publisher=self._publisher,
+            on_state=self._state,
+            handover=self._handover,
         )
         self.posts = PostsService(
             self._core,
@@ -136,6 +146,7 @@ class Engine:
             slots=self.slots,
             publisher=self._publisher,
             scheduler=self._scheduler,
+            handover=self._handover,
         )
         self._health = HealthMonitor(
             clock=clock, accounts=self.accounts, interval=timedelta(minutes=settings.health_check_minutes)
@@ -153,13 +164,15 @@ class Engine:
         transport: httpx.AsyncBaseTransport | None = None,
         media_in_process: bool = False,
         media_host: MediaHost | None = None,
+        connectivity: Connectivity | None = None,
     ) -> Engine:
         """An engine over the data folder `data_dir` (created if needed).
 
         `media_in_process`: decode and re-encode media in this process (one-shot commands: no
         window to keep smooth, no interpreter to start) instead of a worker process (the window).
         `media_host`: the public bucket for networks that fetch media by URL (tests hand one in;
-        otherwise the one set with `outpost media-host set`, if any).
+        otherwise the one set with `outpost media-host set`, if any). `connectivity`: whether the
+        machine is online (tests hand in one they switch).
         """
         make_data_folder_private(data_dir)  # posts are private until published (issue #25)
         settings = load_settings(data_dir)
@@ -175,6 +188,7 @@ class Engine:
             client=build_client(transport),
             media_in_process=media_in_process,
             media_host=media_host,
+            connectivity=connectivity,
         )
 
     async def __aenter__(self) -> Engine:
@@ -310,7 +324,7 @@ class Engine:
         while True:
             await asyncio.sleep(0.05)
             due = await self._core.db.run(self._core.store.posts.due_post_ids, self._core.clock.now())
-            if not due and self._publisher.in_flight == 0:
+            if not due and self._publisher.in_flight == 0 and self._handover.in_flight == 0:
                 return
 
     def pause(self) -> None:
@@ -334,6 +348,7 @@ class Engine:
         self._tasks = []
         try:
             async with asyncio.timeout(_DRAIN_TIMEOUT_S):
+                await self._handover.drain()
                 await self._publisher.drain()
         except TimeoutError:
             log.warning("publishes still running at shutdown; a restart will recover them")

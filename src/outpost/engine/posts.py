@@ -20,6 +20,7 @@ from outpost.engine.accounts import AccountsService
 from outpost.engine.composer import PostChanges, PostInput, When
 from outpost.engine.core import EngineCore
 from outpost.engine.events import PostDidChange
+from outpost.engine.handover import Handover
 from outpost.engine.media import MediaService
 from outpost.engine.publisher import Publisher
 from outpost.engine.review import look_for_unknown
@@ -44,6 +45,7 @@ class PostsService:
         slots: SlotsService,
         publisher: Publisher,
         scheduler: Scheduler,
+        handover: Handover,
     ) -> None:
         self._core = core
         self._accounts = accounts
@@ -51,6 +53,7 @@ class PostsService:
         self._slots = slots
         self._publisher = publisher
         self._scheduler = scheduler
+        self._handover = handover
         self._stager = Stager(core, accounts, media)
 
     # -- reading -----------------------------------------------------------------------------------
@@ -150,7 +153,7 @@ class PostsService:
         a post that stays a draft break the networks' rules; publishing and scheduling, and a
         scheduled post that keeps its time, always check every rule.
         """
-        post = await self.get(post_id)
+        post = await self._handover.withdraw(await self.get(post_id), verb="edited")
         _require_untouched(post, "edited")
         request = changes.apply(composer.input_of(post))
         keep: tuple[datetime | None, str | None] | None = None
@@ -196,7 +199,7 @@ class PostsService:
 
     async def cancel(self, post_id: str) -> Post:
         """Cancel a post that has not gone out; it stays in Outpost as `cancelled`."""
-        post = await self.get(post_id)
+        post = await self._handover.withdraw(await self.get(post_id), verb="cancelled")
         _require_untouched(post, "cancelled")
         now = self._core.clock.now()
         changed = await self._core.db.run(
@@ -262,6 +265,7 @@ class PostsService:
             raise InvalidStateError(
                 f"Post {post_id} is publishing right now; delete it once it has finished."
             )
+        await self._handover.withdraw(post, verb="deleted")
         await self._core.db.run(self._core.store.posts.delete, post_id)
         await self._media.sweep_unused()
         self._scheduler.poke()
@@ -269,6 +273,11 @@ class PostsService:
 
     async def _after_save(self, post: Post, when: When) -> Post:
         self._scheduler.poke()
+        if post.status is PostStatus.SCHEDULED:  # newly scheduled, or an edit that kept its time
+            handed = await self._handover.hand_over_post(post.id)
+            if handed != post:
+                self._core.events.emit(PostDidChange(post.id, handed))
+            return handed
         if when.kind != "now":
             return post
         if not await self._publisher.claim(post.id, [post.status]):

@@ -10,10 +10,17 @@ The rules that keep a post from being lost or published twice:
   blindly — unless the adapter's network deduplicates by idempotency key.
 - Thread parts are created one by one, each persisted before the next; a retry resumes after the
   last part that is known to exist.
-- Automatic retries are bounded (`MAX_TRIES` per run) with exponential backoff and full jitter;
-  a create that may have reached the network is retried only where the network is idempotent.
+- Transient failures (5xx, timeouts, refused connections) are retried with exponential backoff
+  and jitter over a horizon (`RETRY_HORIZON`, 30 minutes) that belongs to the *account*: when a
+  network is down, every post to it backs off together (no retry storm), and only once the
+  account has failed for the whole horizon does a post fail. A create that may have reached the
+  network is retried only where the network is idempotent.
 - A rate limit belongs to the account, not to one post: once a network says "wait until T",
-  every other post to that account waits too (or fails with T) instead of asking again.
+  every other post to that account waits too, and the wait is not a failed try. A reset beyond
+  the horizon fails the post with T instead of holding it.
+- With no network at all (the machine is offline) Outpost waits for connectivity instead of
+  counting failures. While a post waits, its target says when the next try is; a failed target
+  says that nothing will retry it on its own.
 
 The publisher is the one owner of publishing: the scheduler hands it due posts, the posts
 service hands it posts to publish now, and both take a post through `claim()` — the single
@@ -26,17 +33,26 @@ import asyncio
 import logging
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from outpost.adapters.base import AccountContext, NetworkAdapter, PartRequest, UploadedMedia
 from outpost.domain.capabilities import Capabilities
 from outpost.domain.enums import ErrorCode, PostStatus, TargetStatus
-from outpost.domain.errors import AuthExpired, KnownError, PublishError, RateLimited, Rejected
-from outpost.domain.models import Account, HealthReport, MediaAsset, Post, Target, TargetError
+from outpost.domain.errors import (
+    AuthExpired,
+    InvalidStateError,
+    KnownError,
+    NetworkUnavailable,
+    PublishError,
+    RateLimited,
+    Rejected,
+)
+from outpost.domain.models import Account, HealthReport, MediaAsset, Post, PublishedPart, Target, TargetError
 from outpost.domain.status import derive_post_status
 from outpost.engine.clock import Clock
 from outpost.engine.connections import Connections
+from outpost.engine.connectivity import Connectivity, RouteProbe
 from outpost.engine.events import AccountHealthDidChange, EventBus, PostDidChange, UploadDidProgress
 from outpost.engine.media import MediaService
 from outpost.engine.worker import StoreWorker
@@ -44,10 +60,29 @@ from outpost.store import Store
 
 log = logging.getLogger("outpost.engine.publisher")
 
-MAX_TRIES = 3
-MAX_WAIT = timedelta(minutes=2)
+#: How long an account may keep failing before its posts fail (per account, not per request).
+RETRY_HORIZON = timedelta(minutes=30)
 BACKOFF_BASE_S = 2.0
-BACKOFF_CAP_S = 60.0
+BACKOFF_CAP_S = 300.0
+#: How often an offline machine is asked whether it is back online.
+OFFLINE_POLL_S = 15.0
+#: An offline wait this long ends in the usual back-off (a probe that is wrong cannot hold a post forever).
+OFFLINE_MAX = timedelta(hours=12)
+#: At most this many requests to one account are in flight at once.
+PER_ACCOUNT_CONCURRENCY = 2
+#: After its time, a post held by a network's scheduler is looked for this long before it is
+#: `unknown` (networks publish scheduled posts within a minute or two), every CONFIRM_POLL_S.
+CONFIRM_WINDOW = timedelta(minutes=15)
+CONFIRM_POLL_S = 30.0
+
+
+@dataclass
+class _Outage:
+    """An account's current run of transient failures (cleared by the first success)."""
+
+    since: datetime
+    failures: int = 0
+    next_try: datetime | None = None
 
 
 @dataclass
@@ -58,7 +93,7 @@ class _Run:
     target: Target
     account: Account
     adapter: NetworkAdapter
-    ctx: AccountContext
+    ctx: AccountContext = field(init=False)
     caps: Capabilities | None = None
 
 
@@ -76,6 +111,7 @@ class Publisher:
         owner: str,
         media: MediaService,
         rng: random.Random | None = None,
+        connectivity: Connectivity | None = None,
     ) -> None:
         self._store = store
         self._db = worker
@@ -85,8 +121,12 @@ class Publisher:
         self._owner = owner
         self._media = media
         self._rng = rng or random.Random()
+        self._connectivity = connectivity or RouteProbe()
         #: account id → when its network said requests may resume (the engine's clock).
         self._limited_until: dict[str, datetime] = {}
+        #: account id → its current run of transient failures.
+        self._outages: dict[str, _Outage] = {}
+        self._account_slots: dict[str, asyncio.Semaphore] = {}
         self._running: set[asyncio.Task[None]] = set()
 
     async def claim(self, post_id: str, expected: Sequence[PostStatus]) -> bool:
@@ -109,7 +149,10 @@ class Publisher:
         """
         post = await self._db.run(self._store.posts.get, post_id)
         pending = [t for t in post.targets if t.status is TargetStatus.PENDING]
-        await asyncio.gather(*(self._publish_target(post, t) for t in pending))
+        held = [t for t in post.targets if t.status is TargetStatus.SCHEDULED_ON_NETWORK]
+        await asyncio.gather(
+            *(self._publish_target(post, t) for t in pending), *(self._confirm(post, t) for t in held)
+        )
         settled = await self.settle(post_id)
         await self._media.sweep_unused()
         return settled
@@ -158,6 +201,160 @@ class Publisher:
         self._events.emit(PostDidChange(post_id, settled))
         return settled
 
+    # -- the network's own scheduler (engine/handover.py decides when) ------------------------------
+
+    async def hand_over(self, post: Post, target: Target, at: datetime) -> bool:
+        """Give `target` to its network's scheduler for `at`; on failure Outpost keeps it itself.
+
+        Returns whether the network holds it now (False: refused, failed, or taken by another engine).
+
+        Claimed like a publish, media uploaded first, the create request marked on the wire: a
+        lost answer on a network that does not deduplicate leaves the target `unknown`.
+        """
+        claimed = await self._db.run(
+            self._store.posts.claim_target,
+            target.id,
+            owner=self._owner,
+            now=self._clock.now(),
+            expected=[TargetStatus.PENDING],
+        )
+        if not claimed:
+            return False
+        account = await self._db.run(self._store.accounts.get, target.account_id)
+        adapter = self._connections.adapter(account.network)
+        run = _Run(post, target.model_copy(update={"status": TargetStatus.PUBLISHING}), account, adapter)
+        run.ctx = self._connections.context(account)
+        try:
+            run.caps = await adapter.capabilities(run.ctx)
+            problems = adapter.validate(post, target, account, run.caps)
+            if problems:
+                raise Rejected(" ".join(p.message for p in problems), code=ErrorCode.VALIDATION_ERROR)
+            uploaded = tuple([await self._upload(run, m) for m in post.media])
+            run.target = run.target.model_copy(update={"sending_part": 0})
+            await self._save(run)
+            request = PartRequest(
+                index=0,
+                text=post.text_for(target),
+                media=uploaded,
+                options=target.options,
+                idempotency_key=f"{target.idempotency_key}-0",
+            )
+            scheduled = await adapter.schedule_on_network(run.ctx, request, at)
+        except Exception as exc:
+            await self._hand_over_failed(run, exc, at)
+            return False
+        run.target = run.target.model_copy(
+            update={
+                "status": TargetStatus.SCHEDULED_ON_NETWORK,
+                "scheduled": scheduled,
+                "sending_part": None,
+                "claimed_by": None,
+                "error": None,
+            }
+        )
+        await self._save(run, announce=True)
+        log.info("%s to %s handed over to %s for %s", post.id, account.ref, account.network.label, at)
+        return True
+
+    async def _hand_over_failed(self, run: _Run, exc: Exception, at: datetime) -> None:
+        on_wire = run.target.sending_part is not None
+        uncertain = on_wire and (
+            not isinstance(exc, PublishError)
+            or (exc.may_have_taken_effect and not run.adapter.idempotent_publish)
+        )
+        label = run.account.network.label
+        if uncertain:
+            await self._finish(
+                run.post,
+                run.target,
+                TargetStatus.UNKNOWN,
+                ErrorCode.UNKNOWN_OUTCOME,
+                f"{exc} Outpost cannot tell whether {label} now holds this post for {at:%Y-%m-%d %H:%M} UTC; "
+                f"it will not hand it over or publish it on its own. Look at {run.account.ref}'s scheduled "
+                f"posts on {label}, then retry or cancel.",
+                keep_sending_part=True,
+            )
+            await self.settle(run.post.id)
+            return
+        if not isinstance(exc, PublishError):
+            log.error("handing %s over to %s failed", run.post.id, label, exc_info=exc)
+        else:
+            log.info("%s could not take %s (%s); Outpost will publish it itself", label, run.post.id, exc)
+        back = run.target.model_copy(
+            update={"status": TargetStatus.PENDING, "sending_part": None, "claimed_by": None, "error": None}
+        )
+        await self._db.run(self._store.posts.save_target, run.post.id, back, now=self._clock.now())
+
+    async def withdraw(self, post: Post, target: Target) -> None:
+        """Take a handed-over target back from its network; it is pending again.
+
+        Raises:
+            PublishError: the network could not be asked (the target stays with the network).
+            InvalidStateError: the network has already published it (then it is recorded so).
+        """
+        assert target.scheduled is not None
+        account = await self._db.run(self._store.accounts.get, target.account_id)
+        adapter = self._connections.adapter(account.network)
+        ctx = self._connections.context(account)
+        if post.scheduled_at is not None and post.scheduled_at <= self._clock.now():
+            published = await adapter.confirm_on_network(ctx, target.scheduled)
+            if published is not None:
+                await self._record_confirmed(post, target, published)
+                raise InvalidStateError(
+                    f"{account.network.label} has already published post {post.id} on {account.ref}; "
+                    f"it was recorded as published and not changed."
+                )
+        await adapter.cancel_on_network(ctx, target.scheduled)
+        back = target.model_copy(update={"status": TargetStatus.PENDING, "scheduled": None, "error": None})
+        await self._db.run(self._store.posts.save_target, post.id, back, now=self._clock.now())
+
+    async def _confirm(self, post: Post, target: Target) -> None:
+        """After its time: look for a handed-over post on its network until it shows (or give up)."""
+        assert target.scheduled is not None
+        account = await self._db.run(self._store.accounts.get, target.account_id)
+        adapter = self._connections.adapter(account.network)
+        ctx = self._connections.context(account)
+        due = post.scheduled_at or self._clock.now()
+        label = account.network.label
+        while True:
+            try:
+                published = await adapter.confirm_on_network(ctx, target.scheduled)
+            except Rejected as err:
+                await self._finish(post, target, TargetStatus.FAILED, err.code, f"{err}")
+                return
+            except PublishError as err:
+                log.info("cannot confirm %s on %s yet: %s", post.id, label, err)
+                published = None
+            if published is not None:
+                await self._record_confirmed(post, target, published)
+                return
+            if self._clock.now() >= due + CONFIRM_WINDOW:
+                await self._finish(
+                    post,
+                    target,
+                    TargetStatus.UNKNOWN,
+                    ErrorCode.UNKNOWN_OUTCOME,
+                    f"{label} was holding this post for {due:%Y-%m-%d %H:%M} UTC, but "
+                    f"{_minutes(CONFIRM_WINDOW)} later it has not shown it on {account.ref}. Check the "
+                    f"account on {label}; Outpost will not publish it again on its own.",
+                )
+                return
+            await self._clock.sleep(CONFIRM_POLL_S)
+
+    async def _record_confirmed(self, post: Post, target: Target, published: PublishedPart) -> None:
+        done = target.model_copy(
+            update={
+                "status": TargetStatus.PUBLISHED,
+                "parts": (published,),
+                "scheduled": None,
+                "published_at": self._clock.now(),
+                "error": None,
+                "claimed_by": None,
+            }
+        )
+        await self._db.run(self._store.posts.save_target, post.id, done, now=self._clock.now())
+        self._events.emit(PostDidChange(post.id, None))
+
     # -- one target ----------------------------------------------------------------------------
 
     async def _publish_target(self, post: Post, target: Target) -> None:
@@ -189,7 +386,8 @@ class Publisher:
                 f"{account.ref} was removed from Outpost; connect it again, then retry.",
             )
             return
-        run = _Run(post, target, account, adapter, self._connections.context(account))
+        run = _Run(post, target, account, adapter)
+        run.ctx = self._connections.context(account)
         try:
             await self._run_with_retries(run)
         except Exception as exc:  # a bug: keep the post safe, log the traceback
@@ -197,36 +395,44 @@ class Publisher:
             await self._bug(run, exc)
 
     async def _run_with_retries(self, run: _Run) -> None:
-        for attempt in range(1, MAX_TRIES + 1):
-            run.target = run.target.model_copy(update={"attempts": run.target.attempts + 1})
-            await self._save(run)
+        while True:
+            slot = self._account_slots.setdefault(run.account.id, asyncio.Semaphore(PER_ACCOUNT_CONCURRENCY))
             try:
-                await self._respect_rate_limit(run)
-                await self._attempt(run)
-                return
+                await self._wait_for_account(run)
+                run.target = run.target.model_copy(update={"attempts": run.target.attempts + 1})
+                await self._save(run)
+                async with slot:
+                    await self._attempt(run)
             except PublishError as err:
-                if not await self._handle_failure(run, err, attempt):
+                if not await self._handle_failure(run, err):
                     return
+            else:
+                self._outages.pop(run.account.id, None)
+                return
 
-    async def _respect_rate_limit(self, run: _Run) -> None:
-        """Wait out the account's rate limit, or fail with its end if that is too far off."""
+    async def _wait_for_account(self, run: _Run) -> None:
+        """Wait out the account's rate limit and its backoff, the same for every post to it."""
         until = self._limited_until.get(run.account.id)
-        if until is None:
-            return
-        wait = (until - self._clock.now()).total_seconds()
-        if wait <= 0:
-            self._limited_until.pop(run.account.id, None)
-            await self._clear_rate_limit(run.account)
-            return
-        if wait > MAX_WAIT.total_seconds():
-            raise RateLimited(
-                f"{run.account.network.label} asked Outpost to pause requests for {run.account.ref} "
-                f"until {until:%H:%M:%S} UTC; nothing was sent. Retry after that.",
-                retry_at=until,
-                retry_after_s=wait,
-            )
-        log.info("%s is rate limited; waiting %.0fs before %s", run.account.ref, wait, run.post.id)
-        await self._clock.sleep(wait)
+        if until is not None:
+            wait = (until - self._clock.now()).total_seconds()
+            if wait <= 0:
+                self._limited_until.pop(run.account.id, None)
+                await self._clear_rate_limit(run.account)
+            elif wait > RETRY_HORIZON.total_seconds():
+                raise RateLimited(
+                    f"{run.account.network.label} asked Outpost to pause requests for {run.account.ref} "
+                    f"until {until:%H:%M:%S} UTC; nothing was sent.",
+                    retry_at=until,
+                    retry_after_s=wait,
+                )
+            else:
+                log.info("%s is rate limited; waiting %.0fs before %s", run.account.ref, wait, run.post.id)
+                await self._clock.sleep(wait)
+        outage = self._outages.get(run.account.id)
+        if outage is not None and outage.next_try is not None:
+            wait = (outage.next_try - self._clock.now()).total_seconds()
+            if wait > 0:
+                await self._clock.sleep(wait)
 
     async def _attempt(self, run: _Run) -> None:
         run.caps = await run.adapter.capabilities(run.ctx)
@@ -277,8 +483,8 @@ class Publisher:
 
         return await run.adapter.upload_media(run.ctx, prepared, report)
 
-    async def _handle_failure(self, run: _Run, err: PublishError, attempt: int) -> bool:
-        """Record a failed try; True if another try should follow (after the wait)."""
+    async def _handle_failure(self, run: _Run, err: PublishError) -> bool:
+        """Record a failed try; True if another try should follow (`_wait_for_account` waits)."""
         in_create = run.target.sending_part is not None
         if in_create and err.may_have_taken_effect and not run.adapter.idempotent_publish:
             part = (run.target.sending_part or 0) + 1
@@ -295,32 +501,103 @@ class Publisher:
             return False
         if isinstance(err, AuthExpired):
             await self._mark_account_broken(run.account, str(err))
-        if isinstance(err, RateLimited) and err.retry_after_s is not None:
-            await self._note_rate_limit(run.account, err)
-        wait = self._wait_before_retry(err, attempt)
-        if not err.retryable or attempt >= MAX_TRIES or wait is None:
+        if not err.retryable:
             await self._finish(
                 run.post, run.target, TargetStatus.FAILED, err.code, str(err), retry_at=err.retry_at
             )
             return False
+        if isinstance(err, RateLimited) and err.retry_after_s is not None:
+            return await self._rate_limited(run, err)
+        offline = isinstance(err, NetworkUnavailable) and err.maybe_offline and not await self._online()
+        if offline and await self._wait_until_online(run, err):
+            return True
+        return await self._back_off(run, err)
+
+    async def _rate_limited(self, run: _Run, err: RateLimited) -> bool:
+        """Wait for the network's reset (not a failed try), unless it lies beyond the horizon."""
+        await self._note_rate_limit(run.account, err)
+        until = self._limited_until[run.account.id]
+        if until - self._clock.now() > RETRY_HORIZON:
+            await self._finish(
+                run.post,
+                run.target,
+                TargetStatus.FAILED,
+                err.code,
+                f"{err} That is more than {_minutes(RETRY_HORIZON)} away, so Outpost stopped and will "
+                f"not retry on its own: retry the post after {until:%H:%M} UTC.",
+                retry_at=until,
+            )
+            return False
+        await self._waiting(run, err, until)
+        return True
+
+    async def _back_off(self, run: _Run, err: PublishError) -> bool:
+        """One more failure in the account's outage: wait longer, or give up past the horizon."""
+        now = self._clock.now()
+        outage = self._outages.setdefault(run.account.id, _Outage(since=now))
+        outage.failures += 1
+        if now - outage.since >= RETRY_HORIZON:
+            await self._finish(
+                run.post,
+                run.target,
+                TargetStatus.FAILED,
+                err.code,
+                f"{err} Outpost kept trying for {_minutes(now - outage.since)} and stopped; it will not "
+                f"retry on its own. Retry the post when {run.account.network.label} works again.",
+            )
+            return False
+        step = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** (outage.failures - 1))
+        wait = step / 2 + self._rng.uniform(0, step / 2)  # jittered, never bunched at zero
+        next_try = now + timedelta(seconds=wait)
+        if outage.next_try is None or outage.next_try < next_try:
+            outage.next_try = next_try
         log.info(
-            "%s to %s failed (%s); try %d of %d in %.1fs",
+            "%s to %s failed (%s), failure %d of this outage; next try at %s",
             run.post.id,
             run.account.ref,
             err.code,
-            attempt,
-            MAX_TRIES,
-            wait,
+            outage.failures,
+            f"{outage.next_try:%H:%M:%S}",
         )
-        await self._clock.sleep(wait)
+        await self._waiting(run, err, outage.next_try)
         return True
 
-    def _wait_before_retry(self, err: PublishError, attempt: int) -> float | None:
-        """Seconds to wait before the next try, or None if the wait would be too long."""
-        if err.retry_after_s is not None:
-            wait = err.retry_after_s
-            return None if wait > MAX_WAIT.total_seconds() else max(0.0, wait)
-        return self._rng.uniform(0, min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** (attempt - 1)))
+    async def _online(self) -> bool:
+        try:
+            return await self._connectivity.online()
+        except Exception:  # a probe that breaks must not stop publishing
+            log.exception("the connectivity probe failed")
+            return True
+
+    async def _wait_until_online(self, run: _Run, err: PublishError) -> bool:
+        """The machine is offline: say so on the target and wait, without using up the horizon.
+
+        False when it stayed offline for `OFFLINE_MAX` (then the usual back-off takes over).
+        """
+        started = self._clock.now()
+        await self._save_waiting(
+            run, err, None, "This computer is offline; Outpost sends it as soon as it is back online."
+        )
+        while not await self._online() and self._clock.now() - started < OFFLINE_MAX:
+            await self._clock.sleep(OFFLINE_POLL_S)
+        if not await self._online():
+            return False
+        outage = self._outages.get(run.account.id)
+        if outage is not None:
+            outage.since += self._clock.now() - started  # offline time is not the network's fault
+        return True
+
+    async def _waiting(self, run: _Run, err: PublishError, next_try: datetime) -> None:
+        await self._save_waiting(run, err, next_try, f"Next try at {next_try:%H:%M:%S} UTC.")
+
+    async def _save_waiting(self, run: _Run, err: PublishError, next_try: datetime | None, says: str) -> None:
+        """The target keeps publishing, and its error says what happened and what happens next."""
+        error = TargetError(code=err.code, message=f"{err} {says}", retry_at=next_try)
+        update: dict[str, object] = {"error": error}
+        if not err.may_have_taken_effect:
+            update["sending_part"] = None  # nothing reached the network: a restart may send it again
+        run.target = run.target.model_copy(update=update)
+        await self._save(run, announce=True)
 
     async def _bug(self, run: _Run, exc: Exception) -> None:
         unknown = run.target.sending_part is not None
@@ -394,3 +671,9 @@ class Publisher:
         """Store the account's health and tell the window."""
         await self._db.run(self._store.accounts.set_health, account_id, health)
         self._events.emit(AccountHealthDidChange(await self._db.run(self._store.accounts.get, account_id)))
+
+
+def _minutes(span: timedelta) -> str:
+    """A span in whole minutes, as people say it."""
+    minutes = max(1, round(span.total_seconds() / 60))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"

@@ -81,6 +81,8 @@ async def hold_missed(*, store: Store, worker: StoreWorker, now: datetime, grace
     held = []
     for post_id in await worker.run(store.posts.due_post_ids, now - grace):
         post = await worker.run(store.posts.get, post_id)
+        if any(t.status is TargetStatus.SCHEDULED_ON_NETWORK for t in post.targets):
+            continue  # a network published it on time; the scheduler confirms it, nothing to hold
         changed = await worker.run(
             store.posts.set_status,
             post_id,

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from outpost.domain.enums import PostStatus
 from outpost.engine.clock import Clock
+from outpost.engine.handover import Handover
 from outpost.engine.publisher import Publisher
 from outpost.engine.worker import StoreWorker
 from outpost.store import Store
@@ -33,12 +34,14 @@ class Scheduler:
         clock: Clock,
         publisher: Publisher,
         on_state: Callable[[datetime | None], None] = lambda _: None,
+        handover: Handover | None = None,
     ) -> None:
         self._store = store
         self._db = worker
         self._clock = clock
         self._publisher = publisher
         self._on_state = on_state
+        self._handover = handover
         self._wake = asyncio.Event()
         self._paused = False
         self.next_due_at: datetime | None = None
@@ -68,6 +71,8 @@ class Scheduler:
             self._wake.clear()
             if not self._paused:
                 await self._start_due()
+                if self._handover is not None:
+                    await self._handover.hand_over_ready()
             self.next_due_at = await self._db.run(self._store.posts.next_due_at)
             self._on_state(self.next_due_at)
             deadline = None if self._paused else self.next_due_at

@@ -65,7 +65,8 @@ class Sandbox:
         accounts = [a for a in await self._engine.accounts.list() if is_sandbox(a)]
         if not accounts or self.server is not None:
             return bool(accounts)
-        port = urlsplit(accounts[0].service_url or "").port or 0  # Instagram's has a path: …:PORT/instagram
+        # A simulation may live under a path of the server (`…:PORT/facebook`): read the port only.
+        port = urlsplit(accounts[0].service_url or "").port or 0
         server = SandboxServer(port=port)
         await server.start()
         if server.port != port:

@@ -21,6 +21,7 @@ from outpost.domain.accounts import (
     AddAccountRequest,
 )
 from outpost.domain.enums import Network
+from outpost.sandbox.sim_facebook import FacebookSimulation
 from outpost.sandbox.sim_instagram import InstagramSimulation
 from outpost.sandbox.simulation import Answer, Received, Request, Shared, Simulation
 
@@ -68,6 +69,10 @@ class MastodonSimulation(Simulation):
             )
         if method == "POST" and path == "/api/v1/statuses":
             data = request.json()
+            if data.get("scheduled_at"):
+                # The sandbox keeps no timetable of its own: Outpost schedules sandbox posts itself.
+                message = "Validation failed: the sandbox does not keep scheduled posts"
+                return Answer(422, {"error": message})
             status_id = self.shared.new_id()
             self.shared.posts.append(
                 Received(
@@ -264,5 +269,6 @@ SIMULATIONS: dict[Network, type[Simulation]] = {
         XSimulation,
         LinkedInSimulation,
         InstagramSimulation,
+        FacebookSimulation,
     )
 }

@@ -104,4 +104,41 @@ CREATE TABLE checkpoints (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+# v5: a target can be held by the network's own scheduler (issue #20). SQLite cannot change a
+# CHECK constraint in place, so the table is rebuilt with the new status and the held item.
+_V5 = """
+CREATE TABLE targets_v5 (
+    id               TEXT PRIMARY KEY,
+    post_id          TEXT NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+    position         INTEGER NOT NULL,
+    account_id       TEXT NOT NULL REFERENCES accounts (id),
+    network          TEXT NOT NULL,
+    text_override    TEXT,
+    thread_override  TEXT,
+    options          TEXT NOT NULL DEFAULT '{}',
+    status           TEXT NOT NULL CHECK (status IN ('pending', 'scheduled_on_network', 'publishing',
+                         'published', 'failed', 'unknown', 'cancelled')),
+    parts            TEXT NOT NULL DEFAULT '[]',
+    sending_part     INTEGER,
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    published_at     TEXT,
+    error            TEXT,
+    idempotency_key  TEXT NOT NULL,
+    claimed_by       TEXT,
+    updated_at       TEXT NOT NULL,
+    scheduled        TEXT,
+    UNIQUE (post_id, account_id)
+);
+INSERT INTO targets_v5 (id, post_id, position, account_id, network, text_override, thread_override,
+    options, status, parts, sending_part, attempts, published_at, error, idempotency_key,
+    claimed_by, updated_at)
+SELECT id, post_id, position, account_id, network, text_override, thread_override, options,
+    status, parts, sending_part, attempts, published_at, error, idempotency_key, claimed_by,
+    updated_at FROM targets;
+DROP TABLE targets;
+ALTER TABLE targets_v5 RENAME TO targets;
+CREATE INDEX targets_post ON targets (post_id, position);
+CREATE INDEX targets_status ON targets (status);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)

@@ -85,8 +85,8 @@ class PostRepository:
         self._db.executemany(
             "INSERT INTO targets (id, post_id, position, account_id, network, text_override, "
             "thread_override, options, status, parts, sending_part, attempts, published_at, error, "
-            "idempotency_key, claimed_by, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "idempotency_key, claimed_by, scheduled, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     t.id,
@@ -244,7 +244,8 @@ class PostRepository:
             self._db.execute(
                 "UPDATE targets SET text_override = ?, thread_override = ?, options = ?, status = ?, "
                 "parts = ?, sending_part = ?, attempts = ?, published_at = ?, error = ?, "
-                "idempotency_key = ?, claimed_by = ?, updated_at = ? WHERE id = ? AND post_id = ?",
+                "idempotency_key = ?, claimed_by = ?, scheduled = ?, updated_at = ? "
+                "WHERE id = ? AND post_id = ?",
                 (*_target_state(target), encode_time(now), target.id, post_id),
             )
             self._db.execute("UPDATE posts SET updated_at = ? WHERE id = ?", (encode_time(now), post_id))
@@ -345,6 +346,7 @@ def _target_state(t: Target) -> tuple[object, ...]:
         None if t.error is None else t.error.model_dump_json(),
         t.idempotency_key,
         t.claimed_by,
+        None if t.scheduled is None else t.scheduled.model_dump_json(),
     )
 
 
@@ -422,4 +424,5 @@ def _target(row: Row) -> Target:
         error=None if error is None else _error(error),
         idempotency_key=row["idempotency_key"],
         claimed_by=row["claimed_by"],
+        scheduled=None if row["scheduled"] is None else PublishedPart.model_validate_json(row["scheduled"]),
     )

@@ -67,9 +67,15 @@ def test_google_asks_for_offline_access_so_youtube_stays_connected() -> None:
     assert query["prompt"] == "consent"
 
 
-def test_meta_networks_redirect_to_https_and_are_pasted_back() -> None:
-    for network in (Network.THREADS, Network.INSTAGRAM, Network.FACEBOOK):
+def test_threads_and_instagram_redirect_to_https_and_are_pasted_back() -> None:
+    for network in (Network.THREADS, Network.INSTAGRAM):
         assert PROVIDERS[network].redirect is Redirect.HTTPS_PASTE
+
+
+def test_facebook_signs_in_through_localhost_which_meta_allows_for_apps_in_development() -> None:
+    provider = PROVIDERS[Network.FACEBOOK]
+    assert provider.redirect is Redirect.LOOPBACK_FIXED_PORT
+    assert any("http://localhost:" in step for step in provider.setup)
 
 
 def test_a_pasted_address_gives_its_code_without_the_fragment() -> None:

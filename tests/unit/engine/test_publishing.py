@@ -117,19 +117,35 @@ async def test_request_that_never_left_is_retried_with_bounded_jittered_backoff(
     remote.fail_next_create = [refused_connection(), refused_connection()]
     post = await engine.posts.create(PostInput(text="hi", accounts=(alice.id,)), When.now())
     assert post.status is PostStatus.PUBLISHED and post.targets[0].attempts == 3
-    assert len(clock.sleeps) == 2 and 0 <= clock.sleeps[0] <= 2 and 0 <= clock.sleeps[1] <= 4
+    assert len(clock.sleeps) == 2 and 1 <= clock.sleeps[0] <= 2 and 2 <= clock.sleeps[1] <= 4
     assert len(remote.posts) == 1
 
 
-async def test_retries_stop_at_the_cap_and_the_post_fails_with_the_reason(
-    engine: Engine, alice: Account, remote: FakeNetwork
+async def test_ten_failures_in_a_row_are_an_outage_outpost_rides_out(
+    engine: Engine, alice: Account, remote: FakeNetwork, clock: FakeClock
 ) -> None:
     remote.fail_next_create = [refused_connection() for _ in range(10)]
     post = await engine.posts.create(PostInput(text="hi", accounts=(alice.id,)), When.now())
+    assert post.status is PostStatus.PUBLISHED and post.targets[0].attempts == 11
+    assert len(remote.posts) == 1 and sum(clock.sleeps) < 30 * 60
+
+
+async def test_retries_stop_after_the_horizon_and_the_post_says_nothing_retries_it(
+    engine: Engine, alice: Account, remote: FakeNetwork, clock: FakeClock
+) -> None:
+    remote.fail_next_create = [refused_connection() for _ in range(100)]
+    started = clock.now()
+    post = await engine.posts.create(PostInput(text="hi", accounts=(alice.id,)), When.now())
     [target] = post.targets
-    assert post.status is PostStatus.FAILED and target.attempts == 3
-    assert target.error is not None and target.error.code is ErrorCode.NETWORK_UNAVAILABLE
-    assert len(remote.fail_next_create) == 7
+    assert post.status is PostStatus.FAILED and target.error is not None
+    assert target.error.code is ErrorCode.NETWORK_UNAVAILABLE
+    assert (
+        "kept trying for 30 minutes" in target.error.message
+        and "will not retry on its own" in target.error.message
+    )
+    assert clock.now() - started >= timedelta(minutes=30)
+    assert target.attempts == 100 - len(remote.fail_next_create) <= 20  # backed off: no retry storm
+    assert remote.posts == []
 
 
 async def test_short_rate_limit_is_waited_out(
@@ -143,10 +159,18 @@ async def test_short_rate_limit_is_waited_out(
     assert post.status is PostStatus.PUBLISHED and clock.sleeps == [30.0]
 
 
+async def test_a_ten_minute_rate_limit_is_waited_out_and_is_not_a_failed_try(
+    engine: Engine, alice: Account, remote: FakeNetwork, clock: FakeClock
+) -> None:
+    remote.fail_next_create = [rate_limited(clock, 600), rate_limited(clock, 600), rate_limited(clock, 600)]
+    post = await engine.posts.create(PostInput(text="hi", accounts=(alice.id,)), When.now())
+    assert post.status is PostStatus.PUBLISHED and clock.sleeps == [600.0, 600.0, 600.0]
+
+
 async def test_long_rate_limit_fails_with_the_time_to_retry(
     engine: Engine, alice: Account, remote: FakeNetwork, clock: FakeClock
 ) -> None:
-    remote.fail_next_upload = [rate_limited(clock, 600)]
+    remote.fail_next_upload = [rate_limited(clock, 3600)]
     post = await engine.posts.create(
         PostInput(
             text="hi", accounts=(alice.id,), media=(media_input(Path(__file__).parent / "_pixel.png"),)
@@ -156,6 +180,7 @@ async def test_long_rate_limit_fails_with_the_time_to_retry(
     error = post.targets[0].error
     assert post.status is PostStatus.FAILED and clock.sleeps == []
     assert error is not None and error.code is ErrorCode.RATE_LIMITED and error.retry_at is not None
+    assert "will not retry on its own" in error.message
 
 
 async def test_refusal_is_not_retried(engine: Engine, alice: Account, remote: FakeNetwork) -> None:
@@ -192,12 +217,13 @@ async def test_thread_is_published_as_a_reply_chain(
 async def test_failed_thread_resumes_after_the_last_part_that_exists(
     engine: Engine, alice: Account, remote: FakeNetwork
 ) -> None:
-    # Part 1 goes out; part 2 cannot connect three times: the target fails with one part done.
-    remote.fail_next_create = [None, refused_connection(), refused_connection(), refused_connection()]
+    # Part 1 goes out; part 2 cannot connect for the whole horizon: the target fails with one part done.
+    remote.fail_next_create = [None] + [refused_connection() for _ in range(100)]
     failed = await engine.posts.create(
         PostInput(text="1/3", accounts=(alice.id,), thread=("2/3", "3/3")), When.now()
     )
     assert failed.status is PostStatus.FAILED and len(failed.targets[0].parts) == 1
+    remote.fail_next_create = []  # the network is back
     done = await engine.posts.retry(failed.id)
     assert done.status is PostStatus.PUBLISHED
     assert [p.text for p in remote.posts] == ["1/3", "2/3", "3/3"]

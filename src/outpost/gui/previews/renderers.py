@@ -104,8 +104,25 @@ def _part(post: PreviewPost, index: int, text: str, tone: Tone) -> str:
         "<table width='100%' cellspacing='0' cellpadding='4'><tr>"
         f"<td width='44' valign='top' style='{rail}'>{_avatar(post)}</td>"
         f"<td valign='top'><b>{html.escape(post.display_name)}</b> "
-        f"<span style='color:{tone.muted}'>{html.escape(_handle(post))} · now</span>"
-        f"<div style='margin-top:4px'>{body}</div>{extras}</td></tr></table>"
+        f"<span style='color:{tone.muted}'>{html.escape(_byline(post))}</span>"
+        f"<div style='margin-top:4px'>{body}</div>{extras}{_actions(post, tone)}</td></tr></table>"
+    )
+
+
+def _byline(post: PreviewPost) -> str:
+    """What follows the name: handle and time; a Facebook Page post shows the time and its audience."""
+    if post.network is Network.FACEBOOK:
+        return "· Just now · Public"
+    return f"{_handle(post)} · now"
+
+
+def _actions(post: PreviewPost, tone: Tone) -> str:
+    """The row under a Facebook Page post (Like, Comment, Share), so the preview reads as one."""
+    if post.network is not Network.FACEBOOK:
+        return ""
+    return (
+        f"<div style='margin-top:6px; padding-top:4px; border-top:1px solid {tone.line}; color:{tone.muted}'>"
+        "Like &nbsp;&nbsp;&nbsp; Comment &nbsp;&nbsp;&nbsp; Share</div>"
     )
 
 
@@ -144,7 +161,8 @@ def _text(network: Network, text: str, tone: Tone) -> str:
     pieces.append(html.escape(text[position:]))
     markup = "".join(pieces).replace("\n", "<br>")
     if folded:
-        markup += f"<span style='color:{tone.muted}'>… more</span>"
+        more = "… See more" if network is Network.FACEBOOK else "… more"
+        markup += f"<span style='color:{tone.muted}'>{more}</span>"
     return markup
 
 

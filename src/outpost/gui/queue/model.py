@@ -44,6 +44,7 @@ COLUMNS = ("Status", "When", "Post", "Accounts")
 STATUS, WHEN, TEXT, ACCOUNTS = range(len(COLUMNS))
 MARK = {
     TargetStatus.PENDING: "",  # waiting to go out: the status column says so already
+    TargetStatus.SCHEDULED_ON_NETWORK: "☁",  # the network holds it: it goes out with Outpost closed
     TargetStatus.PUBLISHING: "…",
     TargetStatus.PUBLISHED: "✓",
     TargetStatus.FAILED: "✗",
@@ -52,6 +53,7 @@ MARK = {
 }
 TARGET_TONE = {
     TargetStatus.PENDING: Tone.MUTED,
+    TargetStatus.SCHEDULED_ON_NETWORK: Tone.GOOD,
     TargetStatus.PUBLISHING: Tone.INFO,
     TargetStatus.PUBLISHED: Tone.GOOD,
     TargetStatus.FAILED: Tone.BAD,
@@ -292,7 +294,30 @@ class QueueModel(QAbstractTableModel):
             where = self._name(first.account_id, first.network)
             more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
             return f"{where}: {first.error.message}{more}", Tone.BAD  # the message names the network
+        if post.status is PostStatus.PUBLISHING:
+            waiting = [t for t in post.targets if t.status is TargetStatus.PUBLISHING and t.error is not None]
+            if waiting and waiting[0].error is not None:  # a retry ahead: the message says when
+                return (
+                    f"{self._name(waiting[0].account_id, waiting[0].network)}: {waiting[0].error.message}",
+                    Tone.WARN,
+                )
+        if post.status is PostStatus.SCHEDULED:
+            return self._who_needs_outpost(post)
         return None
+
+    def _who_needs_outpost(self, post: Post) -> tuple[str, Tone] | None:
+        """Which accounts the networks hold (safe with the computer off) and which need Outpost."""
+        held = [
+            self._name(t.account_id, t.network)
+            for t in post.targets
+            if t.status is TargetStatus.SCHEDULED_ON_NETWORK
+        ]
+        ours = [self._name(t.account_id, t.network) for t in post.targets if t.status is TargetStatus.PENDING]
+        if not held:
+            return None
+        if not ours:
+            return "☁ On the network: goes out even with this computer off", Tone.GOOD
+        return f"☁ On the network: {', '.join(held)} · needs Outpost running: {', '.join(ours)}", Tone.INFO
 
     def _name(self, account_id: str, network: Network) -> str:
         account = self.accounts.get(account_id)
