@@ -25,6 +25,7 @@ from outpost.domain.enums import Network
 from outpost.domain.models import Account
 from outpost.engine import Engine
 from tests.fakes import FakeClock, FakeNetwork, MemorySecretStore, fake_registry
+from tests.support.s3 import s3  # noqa: F401 - the session's S3-compatible server, for any test that asks
 
 # CI explores the same inputs on every run, so a landing never hinges on a lucky draw; on a
 # developer's machine each run explores new ones (and the example database replays failures).

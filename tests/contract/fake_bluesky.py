@@ -1,12 +1,25 @@
 """A strict fake PDS (served over loopback by tests/support/loopback.py), modelled on the atproto
 lexicons and the reference PDS's behaviour (expired access tokens answer HTTP 400 ExpiredToken;
-refresh rotates the refresh token; an existing record key is refused). Unknown routes fail the test loudly."""
+refresh rotates the refresh token; an existing record key is refused; a record may only embed
+blobs the repo holds). Unknown routes fail the test loudly.
+
+Service tokens (`com.atproto.server.getServiceAuth`) are signed by the fake PDS and checked the way
+the reference PDS issues them (`packages/pds/src/api/com/atproto/server/getServiceAuth.ts`: an
+`exp` in the past or more than an hour ahead is `BadExpiration`) and services verify them
+(`@atproto/xrpc-server` auth: `BadJwtAudience`, `BadJwtLexiconMethod`, `JwtExpired`,
+`BadJwtSignature`); tests/contract/fake_bluesky_video.py is such a service.
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import itertools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -14,6 +27,22 @@ import httpx
 import regex
 
 PDS = "https://pds.example"
+HOUR_S = 3600
+JWT_HEADER = "eyJhbGciOiJFUzI1NksifQ"  # {"alg":"ES256K"}
+#: Methods a service token may never be asked for (the reference PDS's PROTECTED_METHODS, in part).
+PROTECTED = {
+    "com.atproto.server.createAccount",
+    "com.atproto.server.deleteAccount",
+    "com.atproto.server.getServiceAuth",
+}
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 @dataclass
@@ -36,6 +65,12 @@ class FakePds:
     display_name: str = "Alice"  # the profile's displayName
     avatar: str | None = None  # the profile picture's address, if the profile has one
     fail_profile: bool = False  # getProfile answers 502, as when the PDS cannot reach the AppView
+    email_confirmed: bool = True  # getSession's `emailConfirmed`
+    service_did: str = "did:web:pds.example"  # the PDS's own DID: what upload tokens are for
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))  # tests pass the FakeClock's
+    service_tokens: list[dict[str, Any]] = field(default_factory=list)  # the claims of each token issued
+    blob_store: dict[str, bytes] = field(default_factory=dict)  # every blob the repo holds, by CID
+    _key: bytes = b"fake-pds-signing-key"
     _n: itertools.count[int] = field(default_factory=lambda: itertools.count(2))
 
     def transport(self) -> httpx.MockTransport:
@@ -93,10 +128,70 @@ class FakePds:
             json={
                 "did": self.did,
                 "handle": self.handle,
+                "email": "alice@example.test",
+                "emailConfirmed": self.email_confirmed,
                 "active": self.active,
                 **({} if self.active else {"status": "takendown"}),
             },
         )
+
+    def com_atproto_server_getServiceAuth(self, request: httpx.Request) -> httpx.Response:
+        """A token for another service, signed by the account (here: by the fake PDS's key)."""
+        if (denied := self._auth(request)) is not None:
+            return denied
+        params = request.url.params
+        aud, lxm, exp = params.get("aud"), params.get("lxm"), params.get("exp")
+        if not aud or not aud.startswith("did:"):
+            return _invalid('Error: Params must have the property "aud"' if not aud else "aud must be a did")
+        now = int(self.now().timestamp())
+        if exp is not None:
+            if not exp.isdigit():
+                return _invalid("exp must be an integer")
+            if int(exp) < now:
+                return _invalid("expiration is in past", "BadExpiration")
+            if int(exp) - now > HOUR_S:
+                return _invalid(
+                    "cannot request a token with an expiration more than an hour in the future",
+                    "BadExpiration",
+                )
+            if not lxm and int(exp) - now > 60:
+                return _invalid(
+                    "cannot request a method-less token with an expiration more than a minute in the future",
+                    "BadExpiration",
+                )
+        if lxm in PROTECTED:
+            return _invalid(f"cannot request a service auth token for the following protected method: {lxm}")
+        claims = {"iss": self.did, "aud": aud, "exp": int(exp) if exp else now + 60, "lxm": lxm}
+        self.service_tokens.append(claims)
+        body = _b64(json.dumps(claims).encode())
+        signature = _b64(hmac.new(self._key, body.encode(), hashlib.sha256).digest())
+        return httpx.Response(200, json={"token": f"{JWT_HEADER}.{body}.{signature}"})
+
+    def verify_service_token(
+        self, token: str, *, aud: str, lxm: str
+    ) -> tuple[dict[str, Any] | None, str, str]:
+        """What a service checks of a token (xrpc-server `verifyJwt`): (claims, "", "") or (None, name, why)."""
+        try:
+            _, body, signature = token.split(".")
+            expected = _b64(hmac.new(self._key, body.encode(), hashlib.sha256).digest())
+            claims = json.loads(_unb64(body))
+        except ValueError:
+            return None, "BadJwt", "poorly formatted jwt"
+        if not hmac.compare_digest(signature, expected):
+            return None, "BadJwtSignature", "jwt signature does not match jwt issuer"
+        if claims["exp"] <= int(self.now().timestamp()):
+            return None, "JwtExpired", "jwt expired"
+        if claims["aud"] != aud:
+            return None, "BadJwtAudience", "jwt audience does not match service did"
+        if claims["lxm"] != lxm:
+            return None, "BadJwtLexiconMethod", f'bad jwt lexicon method ("lxm"). must match: {lxm}'
+        return claims, "", ""
+
+    def store_blob(self, data: bytes, mime: str) -> dict[str, Any]:
+        """Keep `data` as a blob of the repo; its ref (as `uploadBlob` answers it)."""
+        link = f"bafk{hashlib.sha256(data).hexdigest()[:24]}"
+        self.blob_store[link] = data
+        return {"$type": "blob", "ref": {"$link": link}, "mimeType": mime, "size": len(data)}
 
     def app_bsky_actor_getProfile(self, request: httpx.Request) -> httpx.Response:
         """The AppView's profile (the PDS passes the call on); `avatar` only if one is set."""
@@ -125,17 +220,7 @@ class FakePds:
         if len(data) > 1_000_000:
             return httpx.Response(400, json={"error": "BlobTooLarge", "message": "This file is too large"})
         self.blobs.append(data)
-        return httpx.Response(
-            200,
-            json={
-                "blob": {
-                    "$type": "blob",
-                    "ref": {"$link": f"bafk{len(self.blobs)}"},
-                    "mimeType": request.headers["content-type"],
-                    "size": len(data),
-                }
-            },
-        )
+        return httpx.Response(200, json={"blob": self.store_blob(data, request.headers["content-type"])})
 
     def com_atproto_repo_createRecord(self, request: httpx.Request) -> httpx.Response:
         if (denied := self._auth(request)) is not None:
@@ -158,6 +243,8 @@ class FakePds:
         for facet in record.get("facets", []):
             start, end = facet["index"]["byteStart"], facet["index"]["byteEnd"]
             assert 0 <= start < end <= len(text.encode()), facet
+        if (refused := self._embed_refusal(record.get("embed"))) is not None:
+            return refused
         if rkey in self.records:
             return httpx.Response(
                 500, json={"error": "InternalServerError", "message": "Internal Server Error"}
@@ -166,8 +253,35 @@ class FakePds:
         self.records[rkey] = {"uri": uri, "cid": f"bafyrei{rkey}", "value": record}
         return httpx.Response(200, json={"uri": uri, "cid": f"bafyrei{rkey}"})
 
+    def _embed_refusal(self, embed: dict[str, Any] | None) -> httpx.Response | None:
+        """The lexicons' embed rules the PDS enforces, and blobs it must hold (`BlobNotFound`)."""
+        if embed is None:
+            return None
+        kind = embed["$type"]
+        if kind == "app.bsky.embed.video":
+            blob = embed["video"]
+            assert set(embed) <= {"$type", "video", "alt", "aspectRatio", "captions", "presentation"}, embed
+            assert embed["aspectRatio"]["width"] >= 1 and embed["aspectRatio"]["height"] >= 1, embed
+            if blob["mimeType"] != "video/mp4" or blob["size"] > 300_000_000:
+                return _invalid(
+                    f"Invalid app.bsky.feed.post record: Record/embed/video has invalid blob: {blob}"
+                )
+            blobs = [blob]
+        elif kind == "app.bsky.embed.images":
+            blobs = [image["image"] for image in embed["images"]]
+        else:
+            return None
+        for blob in blobs:
+            if blob["ref"]["$link"] not in self.blob_store:
+                return _invalid(f"Could not find blob: {blob['ref']['$link']}", "BlobNotFound")
+        return None
+
     def com_atproto_repo_getRecord(self, request: httpx.Request) -> httpx.Response:
         rkey = parse_qs(urlsplit(str(request.url)).query)["rkey"][0]
         if rkey not in self.records:
             return httpx.Response(400, json={"error": "RecordNotFound", "message": "Could not locate record"})
         return httpx.Response(200, json=self.records[rkey])
+
+
+def _invalid(message: str, name: str = "InvalidRequest") -> httpx.Response:
+    return httpx.Response(400, json={"error": name, "message": message})

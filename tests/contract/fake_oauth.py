@@ -51,6 +51,8 @@ class AuthorizationServer:
     issue_refresh_tokens: bool = True
     refresh_scope: str | None = "offline.access"  # X: refresh tokens only with this scope
     basic_auth: bool = True  # confidential clients authenticate with HTTP Basic (X); else body (LinkedIn)
+    client_id_param: str = "client_id"  # TikTok names it client_key
+    pkce_hex: bool = False  # TikTok: the challenge is the hex SHA-256 of the verifier, not base64url
     deny_next: bool = False
     now: Callable[[], float] = time.time
     access: dict[str, Grant] = field(default_factory=dict)
@@ -88,7 +90,7 @@ class AuthorizationServer:
     def authorize(self, request: httpx.Request) -> httpx.Response:
         """The consent page: redirects back with a code (or an error), or shows an error page."""
         query = {k: v[0] for k, v in parse_qs(request.url.query.decode()).items()}
-        app = self.apps.get(query.get("client_id", ""))
+        app = self.apps.get(query.get(self.client_id_param, ""))
         redirect = query.get("redirect_uri", "")
         if app is None:
             return httpx.Response(400, text="Something went wrong: unknown client_id")
@@ -160,7 +162,7 @@ class AuthorizationServer:
 
     def _client(self, request: httpx.Request, form: dict[str, str]) -> App | httpx.Response:
         auth = request.headers.get("authorization", "")
-        client_id, secret = form.get("client_id", ""), form.get("client_secret", "")
+        client_id, secret = form.get(self.client_id_param, ""), form.get("client_secret", "")
         if auth.startswith("Basic "):
             client_id, _, secret = base64.b64decode(auth[6:]).decode().partition(":")
         app = self.apps.get(client_id)
@@ -183,8 +185,11 @@ class AuthorizationServer:
             return _oauth_error(400, "invalid_grant", "redirect_uri does not match the authorization request")
         if code["challenge"]:
             verifier = form.get("code_verifier", "")
+            sha = hashlib.sha256(verifier.encode())
             digest = (
-                base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+                sha.hexdigest()
+                if self.pkce_hex
+                else base64.urlsafe_b64encode(sha.digest()).rstrip(b"=").decode()
             )
             if not 43 <= len(verifier) <= 128 or digest != code["challenge"]:
                 return _oauth_error(400, "invalid_request", "Value passed for the code verifier was invalid.")

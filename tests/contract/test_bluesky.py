@@ -17,12 +17,11 @@ from outpost.adapters.bluesky import BlueskyAdapter, tid_for
 from outpost.adapters.registry import AdapterRegistry
 from outpost.auth.secrets import SecretVault
 from outpost.domain.enums import ErrorCode, HealthState, Network, PostStatus
-from outpost.domain.errors import ValidationError
 from outpost.domain.models import Account
 from outpost.engine import Engine, MediaInput, PostInput, When
 from outpost.engine.composer import new_idempotency_key
-from tests import media_fixtures
 from tests.contract.fake_bluesky import PDS, FakePds
+from tests.contract.fake_bluesky_video import FakeBluesky, FakeVideoService
 from tests.fakes import START, FakeClock, MemorySecretStore
 from tests.media_fixtures import png_bytes
 from tests.support.loopback import served
@@ -31,8 +30,8 @@ pytestmark = pytest.mark.asyncio
 
 
 @pytest.fixture
-def pds() -> FakePds:
-    return FakePds()
+def pds(clock: FakeClock) -> FakePds:
+    return FakePds(now=clock.now)
 
 
 @pytest_asyncio.fixture
@@ -41,7 +40,9 @@ async def engine(
 ) -> AsyncIterator[Engine]:
     registry = AdapterRegistry({Network.BLUESKY: functools.partial(BlueskyAdapter, fetch_cards=False)})
     in_process = request.node.get_closest_marker("in_process") is not None
-    with served(pds.handle_request, in_process=in_process) as transport:
+    # The health check reads today's video limits from the video service too (test_bluesky_video.py).
+    network = FakeBluesky(pds, FakeVideoService(pds))
+    with served(network.handle_request, in_process=in_process) as transport:
         eng = Engine.open(
             tmp_path / "data", registry=registry, secrets=secrets, clock=clock, transport=transport
         )
@@ -148,16 +149,6 @@ async def test_images_carry_alt_text_and_aspect_ratio(
     assert pds.blobs[0][:8] == b"\x89PNG\r\n\x1a\n"
 
 
-async def test_video_is_refused_before_sending_until_the_video_service_is_supported(
-    engine: Engine, alice: Account, tmp_path: Path
-) -> None:
-    video = media_fixtures.video(tmp_path / "clip.mp4")
-    with pytest.raises(ValidationError, match="cannot post videos to Bluesky yet"):
-        await engine.posts.create(
-            PostInput(text="clip", accounts=(alice.id,), media=(MediaInput(str(video)),)), When.now()
-        )
-
-
 async def test_lost_answer_is_checked_by_record_key_instead_of_posting_twice(
     engine: Engine, alice: Account, pds: FakePds
 ) -> None:
@@ -189,6 +180,42 @@ async def test_a_part_sent_twice_with_one_key_is_one_record(
         first = await adapter.publish(ctx, part)
         second = await adapter.publish(ctx, part)
     assert first == second and len(pds.records) == 1
+
+
+async def test_a_link_gets_a_card_with_the_pages_title_and_picture(
+    pds: FakePds, alice: Account, secrets: MemorySecretStore
+) -> None:
+    page = (
+        '<html><head><title>Shop</title><meta property="og:title" content="Spring workshops">'
+        '<meta name="description" content="Three Saturdays"><meta property="og:image" content="/pic.png">'
+        "</head><body>…</body></html>"
+    )
+
+    def network(request: httpx.Request) -> httpx.Response:
+        if request.url.host != "shop.example":
+            return pds.handle_request(request)
+        if request.url.path == "/pic.png":
+            return httpx.Response(200, content=png_bytes(40, 30), headers={"content-type": "image/png"})
+        return httpx.Response(200, text=page, headers={"content-type": "text/html; charset=utf-8"})
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(network)) as client:
+        adapter = BlueskyAdapter(client, clock=FakeClock())  # cards on, as people use it
+        ctx = AccountContext(alice, SecretVault(secrets), asyncio.Lock())
+        text = "Spring: https://shop.example/workshops"
+        await adapter.publish(
+            ctx,
+            PartRequest(
+                index=0, text=text, media=(), options={}, idempotency_key=f"{new_idempotency_key()}-0"
+            ),
+        )
+    [record] = pds.records.values()
+    external = record["value"]["embed"]["external"]
+    assert (external["uri"], external["title"], external["description"]) == (
+        "https://shop.example/workshops",
+        "Spring workshops",
+        "Three Saturdays",
+    )
+    assert external["thumb"]["ref"]["$link"] in pds.blob_store  # the picture, uploaded as a blob
 
 
 async def test_rate_limit_waits_for_retry_after(

@@ -21,6 +21,7 @@ from outpost.domain.errors import Rejected, ValidationError
 from outpost.domain.models import Account, PublishedPart
 from outpost.engine import Engine, MediaInput, PostInput, When
 from tests import media_fixtures
+from tests.conftest import until
 from tests.contract.fake_facebook import APP_ID, APP_SECRET, BAD_TIME, USER_TOKEN_ON_PAGE, FakeFacebook
 from tests.fakes import FakeClock, MemorySecretStore
 from tests.support.loopback import LoopbackServer
@@ -331,11 +332,11 @@ async def test_an_expired_sign_in_shows_on_the_health_card(
 async def test_a_throttled_page_waits_until_facebook_says(
     engine: Engine, page: Account, server: FakeFacebook, clock: FakeClock
 ) -> None:
-    server.throttled[PAGE] = 30
+    server.throttled[PAGE] = 45  # past the 30 minutes Outpost waits within one publish
     post = await engine.posts.create(PostInput(text="too fast", accounts=(page.id,)), When.now())
     error = post.targets[0].error
     assert error is not None and error.code is ErrorCode.RATE_LIMITED
-    assert error.retry_at == clock.now() + timedelta(minutes=30)
+    assert error.retry_at == clock.now() + timedelta(minutes=45)
     assert "100 % used" in error.message and server.posts == []
 
 
@@ -399,14 +400,12 @@ async def test_facebook_holds_a_post_between_ten_minutes_and_thirty_days_ahead(
             await adapter.schedule_on_network(ctx, _part("not now"), clock.now() + too)
         assert not caught.value.may_have_taken_effect and BAD_TIME[6:40] in str(caught.value)
     scheduled = await adapter.schedule_on_network(ctx, _part("At nine"), clock.now() + timedelta(hours=1))
-    assert (
-        server.published() == [] and await adapter.confirm_on_network(ctx, scheduled.platform_post_id) is None
-    )
-    await adapter.reschedule_on_network(ctx, scheduled.platform_post_id, clock.now() + timedelta(hours=2))
+    assert server.published() == [] and await adapter.confirm_on_network(ctx, scheduled) is None
+    await adapter.reschedule_on_network(ctx, scheduled, clock.now() + timedelta(hours=2))
     clock.advance(timedelta(hours=1, minutes=30))
-    assert await adapter.confirm_on_network(ctx, scheduled.platform_post_id) is None
+    assert await adapter.confirm_on_network(ctx, scheduled) is None
     clock.advance(timedelta(minutes=31))
-    confirmed = await adapter.confirm_on_network(ctx, scheduled.platform_post_id)
+    confirmed = await adapter.confirm_on_network(ctx, scheduled)
     [made] = server.published()
     assert confirmed == PublishedPart(
         platform_post_id=made.id, permalink=f"https://www.facebook.com/2001/posts/{made.id.split('_')[1]}"
@@ -428,14 +427,14 @@ async def test_a_scheduled_photo_post_is_withdrawn_and_a_published_one_is_left_a
         ctx, _part("Later", (uploaded,)), clock.now() + timedelta(days=2)
     )
     assert server.photos[uploaded.remote_id].used_by == scheduled.platform_post_id
-    await adapter.cancel_on_network(ctx, scheduled.platform_post_id)
+    await adapter.cancel_on_network(ctx, scheduled)
     assert server.posts == []
-    await adapter.cancel_on_network(ctx, scheduled.platform_post_id)  # already gone: fine
+    await adapter.cancel_on_network(ctx, scheduled)  # already gone: fine
     with pytest.raises(Rejected, match="no longer on the Page"):
-        await adapter.confirm_on_network(ctx, scheduled.platform_post_id)
+        await adapter.confirm_on_network(ctx, scheduled)
     out = await adapter.publish(ctx, _part("Out already"))
     with pytest.raises(Rejected, match="already out on Facebook"):
-        await adapter.cancel_on_network(ctx, out.platform_post_id)
+        await adapter.cancel_on_network(ctx, out)
     assert len(server.published()) == 1
 
 
@@ -454,9 +453,29 @@ async def test_a_scheduled_reel_goes_out_by_itself(
         index=0, text="Reel later", media=(uploaded,), options={"content_type": "reel"}, idempotency_key="r"
     )
     scheduled = await adapter.schedule_on_network(ctx, part, clock.now() + timedelta(hours=3))
-    assert await adapter.confirm_on_network(ctx, scheduled.platform_post_id) is None
+    assert await adapter.confirm_on_network(ctx, scheduled) is None
     clock.advance(timedelta(hours=3))
-    confirmed = await adapter.confirm_on_network(ctx, scheduled.platform_post_id)
+    confirmed = await adapter.confirm_on_network(ctx, scheduled)
     assert confirmed is not None and confirmed.platform_post_id == scheduled.platform_post_id
     assert confirmed.permalink == f"https://www.facebook.com/2001/videos/{scheduled.platform_post_id}/"
     assert [p.kind for p in server.published()] == ["reel"]
+
+
+async def test_a_scheduled_page_post_is_handed_to_facebook_through_the_engine_and_confirmed(
+    engine: Engine, page: Account, server: FakeFacebook, clock: FakeClock
+) -> None:
+    at = (clock.now() + timedelta(hours=2)).isoformat()
+    post = await engine.posts.create(
+        PostInput(text="Doors open at eight", accounts=(page.id,)), When.scheduled(at)
+    )
+    assert post.targets[0].status is TargetStatus.SCHEDULED_ON_NETWORK and server.published() == []
+    await engine.start()
+    clock.advance(timedelta(hours=2, seconds=1))
+    await until(lambda: _published(engine, post.id), timeout=10)
+    done = await engine.posts.get(post.id)
+    [made] = server.published()
+    assert done.targets[0].platform_post_id == made.id and done.targets[0].permalink
+
+
+async def _published(engine: Engine, post_id: str) -> bool:
+    return (await engine.posts.get(post_id)).status is PostStatus.PUBLISHED

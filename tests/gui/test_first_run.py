@@ -16,9 +16,12 @@ from outpost.gui.mainwindow import MainWindow
 from outpost.gui.tasks import settle_ops
 from outpost.sandbox.mode import Sandbox
 from outpost.sandbox.server import Received
+from outpost.sandbox.sim_pinterest import BOARDS as PINTEREST_BOARDS
 from tests.fakes import FakeClock, MemorySecretStore
 from tests.gui.helpers import run_on_qasync
+from tests.media_fixtures import png_bytes
 from tests.support.no_keyring import no_keyring
+from tests.unit.sandbox.test_sandbox import VIDEO_ONLY
 
 
 @pytest.fixture
@@ -59,6 +62,12 @@ def test_a_newcomer_without_a_keyring_tries_every_network_in_the_sandbox_and_pub
             )
             composer.select(*(a.id for a in accounts))
             composer.text.setPlainText("Hello, sandbox!")
+            # A picture, which every network takes and a Pin needs, and the Pin's board (issue #19).
+            picture = tmp_path / "square.png"
+            picture.write_bytes(png_bytes(64, 64))
+            composer.attach(str(picture), "A black square")
+            await settle_ops()
+            composer.tabs[Network.PINTEREST].options["board_id"].setText(next(iter(PINTEREST_BOARDS)))
             composer._check_timer.stop()
             composer._check()
             await settle_ops()
@@ -66,12 +75,15 @@ def test_a_newcomer_without_a_keyring_tries_every_network_in_the_sandbox_and_pub
             for network in engine.accounts.networks:  # every network's preview, with its own rules
                 preview = composer.previews.browser(network)
                 assert preview is not None and "Hello, sandbox!" in preview.toPlainText(), network
+            # Text alone is not a TikTok post: it gets a video in tests/unit/sandbox/test_sim_tiktok.py.
+            composer.select(*(a.id for a in accounts if a.network not in VIDEO_ONLY))
             composer.publish()
             await settle_ops()
             [post] = await engine.posts.list()
             assert post.status is PostStatus.PUBLISHED
             received = sorted((p.network, p.text) for p in sandbox.server.posts)
-            assert received == sorted((n.value, "Hello, sandbox!") for n in engine.accounts.networks)
+            networks = [n for n in engine.accounts.networks if n not in VIDEO_ONLY]
+            assert received == sorted((n.value, "Hello, sandbox!") for n in networks)
         finally:
             await settle_ops()
             await engine.close()

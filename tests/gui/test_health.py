@@ -172,6 +172,13 @@ def test_a_card_says_when_the_sign_in_ends_and_to_reconnect_in_the_last_week(
             qtbot.addWidget(limited)
             assert "Missing permissions: threads_content_publish" in limited.facts.text()
             assert "Quota left today: 10 of 250 posts, resets " in limited.facts.text()
+            videos = QuotaLeft.remaining(23, "videos", bytes_left=9_600_000_000)  # Bluesky: only what is left
+            counted = AccountCard(
+                base.model_copy(update={"health": HealthReport.summarise(checked_at=now, quota=videos)}),
+                panel,
+            )
+            qtbot.addWidget(counted)
+            assert "Quota left today: 23 videos (9.6 GB)" in counted.facts.text()
         finally:
             await settle_ops()
             await engine.close()

@@ -142,7 +142,6 @@ def test_settings_dialog_is_generated_from_the_model_and_saves_atomically(qapp, 
             "theme",
             "posting_schedule",
             "close_to_tray",
-            "media_host_url",
         }
         dialog.widgets["reminder_minutes"].setValue(30)  # type: ignore[attr-defined]
         dialog.slots["monday"].setText("17:30, 09:00")
@@ -217,9 +216,9 @@ def test_settings_are_pages_listed_on_the_left(qapp, qtbot, tmp_path) -> None:
         assert dialog.page_of["theme"] == dialog.page_of["default_timezone"] == 0
         dialog.list.setCurrentRow(3)
         page = dialog.stack.currentWidget()
-        assert page.isVisible() and dialog.widgets["media_host_url"].isVisible()
+        assert page.isVisible() and dialog.media_host is not None and dialog.media_host.isVisible()
         shown = " ".join(label.text() for label in page.findChildren(QLabel))
-        assert "Threads and Instagram" in shown and "later version" in shown
+        assert "Threads and Instagram" in shown and "expires within the hour" in shown
         # The window names settings in words, never by their keys.
         words = " ".join(label.text() for label in dialog.findChildren(QLabel))
         for key in (name for name in Settings.model_fields if "_" in name):

@@ -2,8 +2,8 @@
 
 Contract notes: `../shared/platforms/x-bluesky-mastodon-threads.md` §2, from the atproto lexicons
 (`com.atproto.server.createSession`/`refreshSession`, `com.atproto.repo.createRecord`/`uploadBlob`,
-`app.bsky.feed.post`, `app.bsky.embed.images`/`external`, `app.bsky.richtext.facet`) and
-`bsky-docs` advanced guides (posts, rich text, rate limits).
+`app.bsky.feed.post`, `app.bsky.embed.images`/`external`/`video`, `app.bsky.richtext.facet`) and
+`bsky-docs` advanced guides (posts, rich text, rate limits) and tutorials (uploading video).
 
 - Sessions (access + refresh JWT) live in the keyring and are refreshed on `400 ExpiredToken`
   under the account's lock; login (`createSession`, rate-limited) happens once, not at each start.
@@ -13,6 +13,9 @@ Contract notes: `../shared/platforms/x-bluesky-mastodon-threads.md` §2, from th
   never create a second post (the repo refuses an existing key, and we then read the record
   back), so `idempotent_publish = True`.
 - Images are fitted under the blob limit (re-encoded, metadata stripped, quality floor kept).
+- Videos go through Bluesky's video service (`bluesky_video`), as the official app sends them:
+  today's limits first, then the upload with a service token from the PDS, then the processing
+  job until the blob is ready; the post embeds that blob (`app.bsky.embed.video`).
 """
 
 from __future__ import annotations
@@ -23,14 +26,12 @@ import json
 import logging
 import os
 from datetime import UTC, datetime
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
-from outpost.adapters import bluesky_text
+from outpost.adapters import bluesky_cards, bluesky_text, bluesky_video, bluesky_video_rules
 from outpost.adapters.base import (
     AccountContext,
     AddAccountRequest,
@@ -54,18 +55,16 @@ from outpost.adapters.http import (
 from outpost.domain.accounts import is_sandbox
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
 from outpost.domain.clock import Clock
-from outpost.domain.enums import Network
-from outpost.domain.errors import AuthExpired, PublishError, ValidationError
+from outpost.domain.enums import ErrorCode, Network
+from outpost.domain.errors import AuthExpired, Problem, PublishError, Rejected, ValidationError
 from outpost.domain.media_rules import RULES
-from outpost.domain.models import HealthReport, MediaAsset, PublishedPart
+from outpost.domain.models import Account, HealthReport, MediaAsset, Post, PublishedPart, QuotaLeft, Target
 
 log = logging.getLogger("outpost.adapters.bluesky")
 
 DEFAULT_SERVICE = "https://bsky.social"
-MAX_IMAGE_BYTES = 1_000_000  # the docs' limit (the lexicon now allows 2 MB; the guide still says 1 MB)
 TOKEN_ERRORS = {"ExpiredToken", "InvalidToken", "AuthMissing", "AuthenticationRequired", "AccountTakedown"}
 SELF_LABELS = ("porn", "sexual", "nudity", "graphic-media")
-CARD_FETCH_BYTES = 512_000
 _TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 
 OPTIONS = (
@@ -113,14 +112,30 @@ class BlueskyAdapter(NetworkAdapter):
         api_base: str | None = None,
         media_host: MediaHost | None = None,
         fetch_cards: bool = True,
+        video_service: str | None = None,
+        video_poll_s: float = bluesky_video.POLL_S,
+        video_poll_max_s: float = bluesky_video.POLL_MAX_S,
     ) -> None:
+        """Make the adapter (the base class's arguments, and these).
+
+        `fetch_cards`: read a linked page for its card (tests without pages turn it off).
+        `video_service`: the video service's address; default `OUTPOST_UPLOAD_URL_BLUESKY`
+        (INTERFACE.md: a network's separate upload host), else https://video.bsky.app. Sandbox
+        accounts always use their own (simulated) server. `video_poll_s` / `video_poll_max_s`:
+        the pause between job status reads and the longest wait for processing (tests shorten them).
+        """
         super().__init__(client, clock=clock, api_base=api_base, media_host=media_host)
         self.fetch_cards = fetch_cards
+        self.video_service = (
+            video_service or os.environ.get("OUTPOST_UPLOAD_URL_BLUESKY") or bluesky_video.VIDEO_SERVICE
+        ).rstrip("/")
+        self.video_poll_s = video_poll_s
+        self.video_poll_max_s = video_poll_max_s
 
     # -- rules ---------------------------------------------------------------------------------
 
     async def capabilities(self, ctx: AccountContext | None) -> Capabilities:
-        """300 graphemes of shown text (links shortened), 4 images, no video yet."""
+        """300 graphemes of shown text (links shortened), 4 images or one video."""
         return Capabilities(
             network=Network.BLUESKY,
             max_length=bluesky_text.MAX_GRAPHEMES,
@@ -130,6 +145,15 @@ class BlueskyAdapter(NetworkAdapter):
             supports_threads=True,
             options=OPTIONS,
         )
+
+    def validate(self, post: Post, target: Target, account: Account, caps: Capabilities) -> list[Problem]:
+        """The common rules, and what Outpost knows before sending about the post's video."""
+        return [
+            *super().validate(post, target, account, caps),
+            *bluesky_video_rules.problems(
+                post, account, now=self.clock.now(), public_service=self._public_video(account)
+            ),
+        ]
 
     # -- accounts ------------------------------------------------------------------------------
 
@@ -193,22 +217,46 @@ class BlueskyAdapter(NetworkAdapter):
         )
 
     async def verify_credentials(self, ctx: AccountContext) -> HealthReport:
-        """`getSession` (refreshing the session if needed): active, status."""
+        """`getSession` (refreshing the session if needed): active, status; today's video limits."""
         response = await self._xrpc(ctx, "GET", "com.atproto.server.getSession")
         body = read(response, Network.BLUESKY, kind=dict)
         active = body.get("active", True) is not False
+        confirmed = body.get("emailConfirmed")
+        quota, note = await self._video_health(ctx, confirmed if isinstance(confirmed, bool) else None)
         return HealthReport.summarise(
             is_active_user=active,
             checked_at=self.clock.now(),
-            message=None if active else f"Bluesky says the account is {body.get('status', 'inactive')}.",
+            message=note if active else f"Bluesky says the account is {body.get('status', 'inactive')}.",
+            quota=quota,
         )
+
+    async def _video_health(
+        self, ctx: AccountContext, email_confirmed: bool | None
+    ) -> tuple[QuotaLeft | None, str | None]:
+        """Videos and bytes left today, and why none can go up if so; (None, None) if unknown.
+
+        A video service that cannot be asked is no reason to call the account unhealthy: text
+        and images still go out, and an upload asks again before sending.
+        """
+        if self._public_video(ctx.account) and bluesky_video.is_private_host(ctx.account.service_url or ""):
+            return None, None  # the public service cannot reach this server (`validate` says so)
+        try:
+            limits = await self._video(ctx).limits(self._service_tokens(ctx), account=ctx.account.ref)
+        except AuthExpired:
+            raise
+        except PublishError as exc:
+            log.info("video limits of %s unknown: %s", ctx.account.ref, exc)
+            return None, None
+        return limits.quota(), limits.note(email_confirmed=email_confirmed)
 
     # -- publishing ----------------------------------------------------------------------------
 
     async def upload_media(
         self, ctx: AccountContext, media: MediaAsset, progress: Progress | None = None
     ) -> UploadedMedia:
-        """`uploadBlob` of the prepared copy (the pipeline fitted it under the 1 MB limit)."""
+        """`uploadBlob` of the prepared copy (fitted under the 1 MB limit); a video: the video service."""
+        if media.kind == "video":
+            return await self._upload_video(ctx, media, progress)
         data = await asyncio.to_thread(Path(media.path).read_bytes)
         response = await self._xrpc(
             ctx,
@@ -230,6 +278,78 @@ class BlueskyAdapter(NetworkAdapter):
                 "height": str(media.height or 1),
             },
         )
+
+    async def _upload_video(
+        self, ctx: AccountContext, media: MediaAsset, progress: Progress | None
+    ) -> UploadedMedia:
+        """Limits, upload, processing (see `bluesky_video`); the processed blob to embed."""
+        creds = await self._session(ctx)
+        if self._public_video(ctx.account) and bluesky_video.is_private_host(creds["pds"]):
+            raise Rejected(
+                f"Bluesky's video service cannot reach {ctx.account.ref}'s server ({creds['pds']}: "
+                f"this computer or a private network) to store the video there.",
+                code=ErrorCode.MEDIA_REJECTED,
+            )
+        blob = await self._video(ctx).upload(
+            self._service_tokens(ctx),
+            media,
+            did=creds["did"],
+            pds=creds["pds"],
+            account=ctx.account.ref,
+            progress=progress,
+        )
+        return UploadedMedia(
+            media,
+            remote_id=str(blob["ref"]["$link"]),
+            extra={
+                "blob": json.dumps(blob),
+                "width": str(media.width or 1),
+                "height": str(media.height or 1),
+            },
+        )
+
+    def _public_video(self, account: Account) -> bool:
+        """Whether `account`'s videos go to Bluesky's own public video service."""
+        return self._video_base(account) == bluesky_video.VIDEO_SERVICE
+
+    def _video_base(self, account: Account) -> str:
+        # Nothing written in sandbox mode leaves the computer (issue #17): a sandbox account's
+        # server simulates the video service too.
+        if is_sandbox(account) and account.service_url:
+            return account.service_url.rstrip("/")
+        return self.video_service
+
+    def _video(self, ctx: AccountContext) -> bluesky_video.VideoService:
+        return bluesky_video.VideoService(
+            self.client,
+            clock=self.clock,
+            base=self._video_base(ctx.account),
+            poll_s=self.video_poll_s,
+            poll_max_s=self.video_poll_max_s,
+        )
+
+    def _service_tokens(self, ctx: AccountContext) -> bluesky_video.ServiceToken:
+        """Service tokens from the account's PDS (`com.atproto.server.getServiceAuth`)."""
+
+        async def token(audience: str, method: str, expires: int | None) -> str:
+            params: dict[str, str | int] = {"aud": audience, "lxm": method}
+            if expires is not None:
+                params["exp"] = expires
+            response = await self._xrpc(
+                ctx, "GET", "com.atproto.server.getServiceAuth", params=params, check=False
+            )
+            if _error_name(response) == "BadExpiration":
+                raise Rejected(
+                    f"{ctx.account.ref}'s Bluesky server refused the time Outpost asked its upload "
+                    f"permission to last ({server_message(response)}): check that this computer's "
+                    f"clock is right, then try again.",
+                    code=ErrorCode.VALIDATION_ERROR,
+                )
+            if not response.is_success:
+                raise error_for(response, network=self.network, now=self.clock.now(), reset_parser=_reset)
+            return str(read(response, Network.BLUESKY, "token", kind=str, secret=True))
+
+        return token
 
     async def publish(self, ctx: AccountContext, part: PartRequest) -> PublishedPart:
         """`createRecord` of an `app.bsky.feed.post` with a client-chosen TID key."""
@@ -293,6 +413,8 @@ class BlueskyAdapter(NetworkAdapter):
     async def _embed(
         self, ctx: AccountContext, part: PartRequest, rich: bluesky_text.RichText
     ) -> dict[str, Any] | None:
+        if part.media and part.media[0].asset.kind == "video":
+            return bluesky_video.embed(part.media[0])  # one video per post, alone (the rules)
         if part.media:
             return {
                 "$type": "app.bsky.embed.images",
@@ -313,59 +435,15 @@ class BlueskyAdapter(NetworkAdapter):
         return None
 
     async def _link_card(self, ctx: AccountContext, url: str) -> dict[str, Any] | None:
-        """An external embed from the page's OpenGraph tags; no card if the page cannot be read."""
-        try:
-            async with self.client.stream("GET", url, follow_redirects=True, timeout=10.0) as response:
-                if not response.is_success or "html" not in response.headers.get("content-type", ""):
-                    return None
-                html = b""
-                async for chunk in response.aiter_bytes():
-                    html += chunk
-                    if len(html) > CARD_FETCH_BYTES:
-                        break
-        except httpx.HTTPError as exc:
-            log.info("no link card for %s: %s", url, exc)
-            return None
-        meta = _OpenGraph.parse(html.decode("utf-8", "replace"))
-        external: dict[str, Any] = {
-            "uri": url,
-            "title": meta.get("og:title") or meta.get("title") or urlsplit(url).netloc,
-            "description": meta.get("og:description") or meta.get("description") or "",
-        }
-        thumb = meta.get("og:image")
-        if thumb:
-            blob = await self._card_thumb(ctx, httpx.URL(url).join(thumb))
-            if blob is not None:
-                external["thumb"] = blob
-        return {"$type": "app.bsky.embed.external", "external": external}
+        """An external embed from the page's OpenGraph tags (`bluesky_cards`); its picture as a blob."""
 
-    async def _card_thumb(self, ctx: AccountContext, url: httpx.URL) -> dict[str, Any] | None:
-        try:
-            response = await self.client.get(url, follow_redirects=True, timeout=10.0)
-        except httpx.HTTPError:
-            return None
-        if not response.is_success or not response.headers.get("content-type", "").startswith("image/"):
-            return None
-        import tempfile
+        async def upload(data: bytes, mime: str) -> dict[str, Any]:
+            uploaded = await self._xrpc(
+                ctx, "POST", "com.atproto.repo.uploadBlob", content=data, headers={"Content-Type": mime}
+            )
+            return dict(read(uploaded, Network.BLUESKY, "blob", kind=dict))
 
-        with tempfile.NamedTemporaryFile(suffix=".img", delete=False) as handle:
-            handle.write(response.content)
-        from outpost.media.images import fit_image  # Pillow, only when a link card has an image
-
-        try:
-            fitted = await asyncio.to_thread(fit_image, handle.name, max_bytes=MAX_IMAGE_BYTES)
-        except ValidationError:
-            return None
-        finally:
-            os.unlink(handle.name)
-        uploaded = await self._xrpc(
-            ctx,
-            "POST",
-            "com.atproto.repo.uploadBlob",
-            content=fitted.data,
-            headers={"Content-Type": fitted.mime_type},
-        )
-        return dict(read(uploaded, Network.BLUESKY, "blob", kind=dict))
+        return await bluesky_cards.link_card(self.client, url, upload)
 
     async def _resolve_mentions(self, ctx: AccountContext, text: str) -> dict[str, str]:
         dids: dict[str, str] = {}
@@ -523,38 +601,6 @@ def _reset(response: httpx.Response, now: datetime) -> datetime | None:
     if value.isdigit():
         return datetime.fromtimestamp(int(value), UTC)
     return None
-
-
-class _OpenGraph(HTMLParser):
-    """Reads `<meta property="og:…">`, `<meta name="description">` and `<title>`."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.meta: dict[str, str] = {}
-        self._in_title = False
-
-    @classmethod
-    def parse(cls, html: str) -> dict[str, str]:
-        parser = cls()
-        parser.feed(html)
-        return parser.meta
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {k: v or "" for k, v in attrs}
-        if tag == "meta":
-            key = values.get("property") or values.get("name")
-            if key and "content" in values:
-                self.meta.setdefault(key.lower(), values["content"].strip())
-        elif tag == "title":
-            self._in_title = True
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self._in_title = False
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title and data.strip():
-            self.meta.setdefault("title", data.strip())
 
 
 __all__ = ["BlueskyAdapter", "permalink", "tid_for"]

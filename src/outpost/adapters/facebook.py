@@ -447,15 +447,19 @@ class FacebookAdapter(NetworkAdapter):
 
     # -- Facebook's own scheduler ----------------------------------------------------------------
 
-    async def reschedule_on_network(self, ctx: AccountContext, scheduled_id: str, at: datetime) -> None:
+    async def reschedule_on_network(
+        self, ctx: AccountContext, scheduled: PublishedPart, at: datetime
+    ) -> None:
         """Move a handed-over post (`POST /{id}` with a new `scheduled_publish_time`)."""
+        scheduled_id = scheduled.platform_post_id
         token, _, base = await self._page(ctx)
         await self.graph.call(
             "POST", f"/{scheduled_id}", token, base=base, data={"scheduled_publish_time": str(_unix(at))}
         )
 
-    async def cancel_on_network(self, ctx: AccountContext, scheduled_id: str) -> None:
+    async def cancel_on_network(self, ctx: AccountContext, scheduled: PublishedPart) -> None:
         """Delete the unpublished post; one already gone is fine, one already out is left alone."""
+        scheduled_id = scheduled.platform_post_id
         found = await self._state(ctx, scheduled_id)
         if found is None:
             return
@@ -467,8 +471,9 @@ class FacebookAdapter(NetworkAdapter):
         token, _, base = await self._page(ctx)
         await self.graph.call("DELETE", f"/{scheduled_id}", token, base=base)
 
-    async def confirm_on_network(self, ctx: AccountContext, scheduled_id: str) -> PublishedPart | None:
+    async def confirm_on_network(self, ctx: AccountContext, scheduled: PublishedPart) -> PublishedPart | None:
         """The post as published (`is_published`, `permalink_url`), or None while it waits."""
+        scheduled_id = scheduled.platform_post_id
         found = await self._state(ctx, scheduled_id)
         if found is None:
             raise Rejected(

@@ -66,6 +66,8 @@ class OAuthAppAdapter(NetworkAdapter):
             self.provider.token_url,
             self.provider.revoke_url,
             basic_auth_with_secret=self.basic_auth_with_secret,
+            client_id_param=self.provider.client_id_param,
+            extra_form=tuple(self.provider.token_extra.items()),
         )
         self._tokens = TokenKeeper(self._endpoint, client, margin=self.refresh_margin, clock=clock)
 

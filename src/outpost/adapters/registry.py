@@ -30,6 +30,8 @@ SHIPPED: dict[Network, str] = {
     Network.LINKEDIN: "outpost.adapters.linkedin:LinkedInAdapter",
     Network.INSTAGRAM: "outpost.adapters.instagram:InstagramAdapter",
     Network.FACEBOOK: "outpost.adapters.facebook:FacebookAdapter",
+    Network.TIKTOK: "outpost.adapters.tiktok:TikTokAdapter",
+    Network.PINTEREST: "outpost.adapters.pinterest:PinterestAdapter",
 }
 
 

@@ -46,19 +46,24 @@ class TokenEndpoint:
     Attributes:
         basic_auth_with_secret: send client id + secret as HTTP Basic (X's confidential clients);
             otherwise both go in the form body (LinkedIn; X's public clients send only the id).
+        client_id_param: the form field naming the client ("client_key" on TikTok).
+        extra_form: fields every token request carries besides the standard ones (Pinterest's
+            `continuous_refresh=true`).
     """
 
     network: Network
     token_url: str
     revoke_url: str | None = None
     basic_auth_with_secret: bool = False
+    client_id_param: str = "client_id"
+    extra_form: tuple[tuple[str, str], ...] = ()
 
     def _client_auth(self, form: dict[str, str], client_id: str, secret: str) -> dict[str, str]:
         """Adds the client's identity to `form`; returns the headers to send."""
         if secret and self.basic_auth_with_secret:
             pair = base64.b64encode(f"{client_id}:{secret}".encode()).decode("ascii")
             return {"Authorization": f"Basic {pair}"}
-        form["client_id"] = client_id
+        form[self.client_id_param] = client_id
         if secret:
             form["client_secret"] = secret
         return {}
@@ -75,6 +80,7 @@ class TokenEndpoint:
     ) -> Credentials:
         """Trade the authorization code for tokens (RFC 6749 §4.1.3, RFC 7636 §4.5)."""
         form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
+        form.update(self.extra_form)
         if verifier is not None:
             form["code_verifier"] = verifier
         headers = self._client_auth(form, app.client_id, app.client_secret)
@@ -85,6 +91,7 @@ class TokenEndpoint:
     async def refresh(self, client: httpx.AsyncClient, current: Credentials, clock: Clock) -> Credentials:
         """New tokens for `current`'s refresh token (which the network may now invalidate)."""
         form = {"grant_type": "refresh_token", "refresh_token": current["refresh_token"]}
+        form.update(self.extra_form)
         client_id, secret = current.get("client_id", ""), current.get("client_secret", "")
         headers = self._client_auth(form, client_id, secret)
         asked_at = clock.now()
@@ -117,8 +124,10 @@ class TokenEndpoint:
     ) -> dict[str, Any]:
         request = client.build_request("POST", self.token_url, data=form, headers=headers)
         response = await send(client, request, network=self.network, clock=clock, check=False)
-        if response.status_code in (400, 401, 403):
+        if response.status_code in (400, 401, 403) or _oauth_error(response):
             # RFC 6749 §5.2: invalid_grant & co. The refresh token is dead: only a new sign-in helps.
+            # TikTok may say so with HTTP 200 and an `error` body (developers.tiktok.com/doc/
+            # oauth-error-handling names the body, not the status), so the body counts too.
             reason = server_message(response) or f"HTTP {response.status_code}"
             raise AuthExpired(
                 f"{self.network.label} refused to {what} ({reason}). Reconnect the account in Outpost."
@@ -150,13 +159,29 @@ class TokenEndpoint:
             creds["client_secret"] = client_secret
         if isinstance(body.get("refresh_token"), str):
             creds["refresh_token"] = body["refresh_token"]
-        for key, target in (("expires_in", "expires_at"), ("refresh_token_expires_in", "refresh_expires_at")):
+        lifetimes = (
+            ("expires_in", "expires_at"),
+            ("refresh_token_expires_in", "refresh_expires_at"),  # X, LinkedIn
+            ("refresh_expires_in", "refresh_expires_at"),  # TikTok
+        )
+        for key, target in lifetimes:
             seconds = body.get(key)
             if isinstance(seconds, int | float) and seconds > 0:
                 creds[target] = (asked_at + timedelta(seconds=float(seconds))).isoformat()
         if isinstance(body.get("scope"), str):
             creds["scope"] = body["scope"]
         return creds
+
+
+def _oauth_error(response: httpx.Response) -> bool:
+    """A successful status whose body is an OAuth error (`{"error": "invalid_grant", …}`)."""
+    if not response.is_success:
+        return False
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and isinstance(body.get("error"), str) and "access_token" not in body
 
 
 def expires_at(credentials: Credentials, key: str = "expires_at") -> datetime | None:

@@ -37,6 +37,7 @@ class OAuthProvider:
         api_url: the network's API origin; endpoints on it follow `OUTPOST_API_URL_<NETWORK>`,
             the others `OUTPOST_AUTH_URL_<NETWORK>` (INTERFACE.md, Environment).
         extra: further authorize parameters (Google: offline access, so a refresh token comes).
+        token_extra: further form fields of every token request (Pinterest: continuous refresh).
         setup: the steps to create the developer app, shown in the app and by `accounts connect`.
     """
 
@@ -53,6 +54,7 @@ class OAuthProvider:
     client_id_param: str = "client_id"
     scope_separator: str = " "
     extra: dict[str, str] = field(default_factory=dict)
+    token_extra: dict[str, str] = field(default_factory=dict)
     setup: tuple[str, ...] = ()
 
     def with_scopes(self, scopes: tuple[str, ...]) -> OAuthProvider:
@@ -135,15 +137,21 @@ PROVIDERS: dict[Network, OAuthProvider] = {
         authorize_url="https://www.tiktok.com/v2/auth/authorize/",
         token_url="https://open.tiktokapis.com/v2/oauth/token/",
         revoke_url="https://open.tiktokapis.com/v2/oauth/revoke/",
-        scopes=("user.info.basic", "video.publish", "video.upload"),
+        api_url="https://open.tiktokapis.com",  # the token endpoints live there too
+        # Direct Post needs video.publish; user.info.basic names the account. No video.upload:
+        # Outpost publishes, it does not leave drafts in the TikTok inbox.
+        scopes=("user.info.basic", "video.publish"),
         redirect=Redirect.LOOPBACK_FIXED_PORT,
         pkce="S256_HEX",
         client_id_param="client_key",
         scope_separator=",",
         setup=(
-            "Create an app in TikTok for Developers; add Login Kit (Desktop) and the Content Posting API.",
-            f"Redirect URI: {LOOPBACK}",
-            "Until TikTok audits the app, posts can only be private (SELF_ONLY).",
+            "Create an app in TikTok for Developers (Desktop platform); add Login Kit and the "
+            "Content Posting API with Direct Post turned on.",
+            f"Login Kit → Redirect URI: {LOOPBACK}",
+            "Scopes: user.info.basic and video.publish.",
+            "Until TikTok audits the app, posts can only be private (SELF_ONLY), from accounts set "
+            "to private, for at most 5 creators a day.",
             "Copy the Client key and Client secret into Outpost.",
         ),
     ),
@@ -151,13 +159,24 @@ PROVIDERS: dict[Network, OAuthProvider] = {
         Network.PINTEREST,
         authorize_url="https://www.pinterest.com/oauth/",
         token_url="https://api.pinterest.com/v5/oauth/token",
+        api_url="https://api.pinterest.com",
+        # What creating a Pin, registering and reading a video upload, listing boards and reading
+        # the profile need (the `security` of pins/create, media/create, media/get, boards/list
+        # and user_account/get in Pinterest's OpenAPI description, pinterest/api-description 5.23).
         scopes=("boards:read", "boards:write", "pins:read", "pins:write", "user_accounts:read"),
         redirect=Redirect.LOOPBACK_FIXED_PORT,
         pkce=None,
         scope_separator=",",
+        # Apps made before 2025-09-25 get a refresh token that dies after a year unless they ask
+        # for the continuous one (60 days, renewed with every refresh): oauth/token in the same
+        # OpenAPI description. Newer apps get it anyway; asking costs nothing.
+        token_extra={"continuous_refresh": "true"},
         setup=(
-            "Create an app at Pinterest Developers.",
-            f"Redirect URI: {LOOPBACK}",
+            "With a Pinterest business account, create an app at developers.pinterest.com/apps "
+            "(“Connect app”); Pinterest reviews it for Trial access.",
+            f"Redirect URIs: add {LOOPBACK} (Pinterest takes plain-http loopback addresses).",
+            "Trial access only creates Pins visible to you, on Pinterest's sandbox API; "
+            "ask for Standard access (“Upgrade”) to publish for real.",
             "Copy the App id and App secret key into Outpost.",
         ),
     ),

@@ -20,6 +20,7 @@ from typing import Any
 from outpost.auth.oauth import open_in_browser
 from outpost.auth.providers import DEFAULT_PORT, PROVIDERS, OAuthProvider
 from outpost.cli.apps import HANDLERS as APPS_HANDLERS
+from outpost.cli.media_host import HANDLERS as MEDIA_HOST_HANDLERS
 from outpost.cli.outcome import Handler, Outcome
 from outpost.cli.render import account_json, account_text, post_json, post_text
 from outpost.cli.secret_input import resolve_secrets
@@ -482,6 +483,7 @@ _HANDLERS: dict[tuple[str, str | None], Handler] = {
     ("media", "inspect"): _media_inspect,
     **APPS_HANDLERS,
     **SETTINGS_HANDLERS,
+    **MEDIA_HOST_HANDLERS,
 }
 
 __all__ = ["KnownError", "Outcome", "dispatch"]

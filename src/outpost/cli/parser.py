@@ -75,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     _posts(_group(commands, "post", "create, schedule and publish posts"))
     _apps(_group(commands, "apps", "your own developer apps (X, LinkedIn and others need one)"))
     _settings(_group(commands, "settings", "the settings the window edits"))
+    _media_host(
+        _group(commands, "media-host", "the public bucket Instagram and Threads fetch your media from")
+    )
     run = _leaf(commands, "run", "run the engine and scheduler headless until SIGINT/SIGTERM")
     run.add_argument("--until-idle", action="store_true", help="exit once nothing is due or in flight")
     media = _group(commands, "media", "media files")
@@ -219,6 +222,67 @@ def _settings(parser: argparse.ArgumentParser) -> None:
     )
     set_value.add_argument("key", metavar="KEY", help="a setting's name (`outpost settings list` shows them)")
     set_value.add_argument("value", metavar="VALUE", help="the new value, as `settings list` says it takes")
+
+
+def _media_host(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    set_host = _leaf(
+        actions,
+        "set",
+        "set the S3-compatible bucket (AWS S3, Cloudflare R2, Backblaze B2, MinIO)",
+        description="Set the public media host: an S3-compatible bucket of yours. Instagram and\n"
+        "Threads fetch images and videos from a web address; Outpost uploads each file there\n"
+        "under a random name, hands the network an address that expires within the hour, and\n"
+        "deletes the file once the network has it. The secret access key is read from\n"
+        "standard input and kept in the keyring, never in a file.",
+        epilog="examples:\n"
+        "  printf '%s\\n' \"$SECRET\" | outpost media-host set \\\n"
+        "      --endpoint https://s3.eu-west-1.amazonaws.com --bucket my-outpost-media \\\n"
+        "      --region eu-west-1 --access-key-id AKIA... --secret-stdin\n"
+        "  printf '%s\\n' \"$SECRET\" | outpost media-host set --endpoint http://127.0.0.1:9000 \\\n"
+        "      --bucket media --access-key-id minio-user --secret-stdin --path-style\n\n"
+        'docs/networks.md, "Public media host", shows how to make the bucket and a key that may\n'
+        "only touch Outpost's files.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    set_host.add_argument(
+        "--endpoint",
+        required=True,
+        metavar="URL",
+        help="the storage service's address, e.g. https://s3.eu-west-1.amazonaws.com, "
+        "https://ACCOUNT_ID.r2.cloudflarestorage.com, https://s3.us-west-004.backblazeb2.com",
+    )
+    set_host.add_argument("--bucket", required=True, metavar="NAME", help="the bucket's name")
+    set_host.add_argument(
+        "--region", metavar="R", help="the bucket's region (default us-east-1; Cloudflare R2: auto)"
+    )
+    set_host.add_argument(
+        "--access-key-id", required=True, metavar="ID", help="the access key id of a key that may write there"
+    )
+    set_host.add_argument(
+        "--secret-stdin",
+        required=True,
+        action="store_true",
+        help="read the secret access key from standard input (one line); it goes to the keyring",
+    )
+    set_host.add_argument(
+        "--path-style",
+        action="store_true",
+        help="address the bucket as URL/BUCKET (MinIO and most self-hosted servers) instead of BUCKET.HOST",
+    )
+    set_host.add_argument(
+        "--public-base-url",
+        metavar="URL",
+        help="where the bucket's files are public (a CDN, R2's public address): networks get "
+        "URL/KEY instead of a presigned address",
+    )
+    _leaf(actions, "show", "the media host that is set (never its secret)")
+    _leaf(
+        actions,
+        "test",
+        "upload a test file, fetch it through a presigned address, delete it; exit 1 with the reason",
+    )
+    _leaf(actions, "remove", "forget the media host and delete its secret from the keyring")
 
 
 def _posts(parser: argparse.ArgumentParser) -> None:

@@ -90,6 +90,9 @@ def _target_json(post: Post, target: Target) -> Json:
 def error_json(error: KnownError, code: str) -> Json:
     """An error as one JSON document (`--json` keeps stdout parseable even when a command fails)."""
     body: Json = {"code": code, "message": error.text()}
+    cause = getattr(error, "cause", None)  # what failed, in a word, where the error says (media host)
+    if cause is not None:
+        body["cause"] = str(cause)
     if isinstance(error, ValidationError):
         body["problems"] = [p.as_dict() for p in error.problems]
     return {"error": body}

@@ -49,6 +49,9 @@ class Theme(StrEnum):
 class Settings(BaseModel):
     """Everything a person can set; widgets and the engine read settings only through this."""
 
+    # Removed keys are ignored when an older file is read (`extra="ignore"`), and dropped at the
+    # next save: `media_host_url` (0.1's placeholder; the media host is `outpost media-host` now,
+    # in its own private file with the secret in the keyring).
     model_config = ConfigDict(extra="ignore", validate_assignment=True)
 
     version: int = Field(default=SETTINGS_VERSION, description="Schema version of this file.")
@@ -86,10 +89,6 @@ class Settings(BaseModel):
     posting_schedule: dict[str, list[str]] = Field(
         default_factory=dict,
         description="Time slots per weekday (e.g. monday: 09:00, 17:30) that “Add to queue” fills in order.",
-    )
-    media_host_url: str | None = Field(
-        default=None,
-        description="An S3-compatible bucket URL for networks that fetch media from a public address.",
     )
     composer_draft_id: str | None = Field(
         default=None,

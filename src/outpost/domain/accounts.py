@@ -30,6 +30,10 @@ SANDBOX_LINKEDIN_HANDLE = "you-sandbox"
 SANDBOX_INSTAGRAM_HANDLE = "you.sandbox"
 #: The Facebook-like sandbox Page's username (Page usernames: letters, digits and periods).
 SANDBOX_FACEBOOK_HANDLE = "you.sandbox.page"
+#: The TikTok-like sandbox account's username (letters, digits, _ and . as on TikTok).
+SANDBOX_TIKTOK_HANDLE = "you.sandbox"
+#: The Pinterest-like sandbox account's username.
+SANDBOX_PINTEREST_HANDLE = "you_sandbox_pins"
 _SANDBOX_HANDLES = frozenset(
     {
         SANDBOX_BLUESKY_HANDLE,
@@ -37,6 +41,8 @@ _SANDBOX_HANDLES = frozenset(
         SANDBOX_LINKEDIN_HANDLE,
         SANDBOX_INSTAGRAM_HANDLE,
         SANDBOX_FACEBOOK_HANDLE,
+        SANDBOX_TIKTOK_HANDLE,
+        SANDBOX_PINTEREST_HANDLE,
     }
 )
 

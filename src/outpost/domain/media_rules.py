@@ -135,8 +135,20 @@ RULES: dict[Network, MediaRules] = {
         max_items=4,
         image=ImageRules(frozenset({"image/jpeg", "image/png", "image/webp"}), max_bytes=1 * MB),
         gif=None,  # animated GIFs are shown as still images by the app; Outpost does not send them
-        video=None,  # the video service is not supported yet
-        source="platforms/x-bluesky-mastodon-threads.md §2.2–2.3 (app.bsky.embed.images; posts.md: 1 MB)",
+        # One video per post, alone (`app.bsky.embed.video`: the embed is one union). The official
+        # app's limits (bluesky-social/social-app src/lib/constants.ts: VIDEO_MAX_DURATION_MS 10
+        # minutes, VIDEO_MAX_SIZE 300 MB in ISO megabytes, SUPPORTED_MIME_TYPES mp4/mpeg/webm/mov;
+        # @bsky.app's post of 2026-08-25: "videos up to 10 minutes long ... maximum file size to
+        # 300MB"; the lexicon: "May be up to 300mb, formerly limited to 100mb"). The video service
+        # converts what it takes to MP4 itself, so no codec is ruled out here.
+        video=VideoRules(
+            frozenset({"video/mp4", "video/quicktime", "video/webm", "video/mpeg"}),
+            max_bytes=300 * MB,
+            max_duration_s=10 * 60,
+        ),
+        video_alone=True,
+        source="platforms/x-bluesky-mastodon-threads.md §2.2–2.3 (app.bsky.embed.images; posts.md: 1 MB; "
+        "app.bsky.embed.video; docs.bsky.app Uploading video)",
     ),
     Network.MASTODON: MediaRules(
         Network.MASTODON,
@@ -215,9 +227,9 @@ RULES: dict[Network, MediaRules] = {
     Network.TIKTOK: MediaRules(
         Network.TIKTOK,
         max_items=35,  # photo carousel size UNCONFIRMED
-        image=ImageRules(
-            frozenset({"image/jpeg", "image/webp"}), max_bytes=20 * MB, max_width=1920, max_height=1080
-        ),
+        # "1080p" at most: 1080 x 1920 portrait as well as 1920 x 1080 landscape (Ayrshare's TikTok
+        # guidelines name both), so the limit is on pixels, not on the height alone.
+        image=ImageRules(frozenset({"image/jpeg", "image/webp"}), max_bytes=20 * MB, max_pixels=1920 * 1080),
         video=VideoRules(
             frozenset({"video/mp4", "video/webm", "video/quicktime"}),
             max_bytes=4000 * MB,
@@ -240,10 +252,16 @@ RULES: dict[Network, MediaRules] = {
     ),
     Network.PINTEREST: MediaRules(
         Network.PINTEREST,
-        max_items=5,
-        image=ImageRules(frozenset({"image/jpeg", "image/png"})),
-        video=VideoRules(_MP4_MOV),
-        source="platforms/meta-linkedin-tiktok-youtube.md §7.4 (Postiz; Ayrshare)",
+        # One image or one video per Pin: Pinterest simplified organic Pins to those two formats
+        # (developers.pinterest.com blog, "Pin Creation Update: A simplified format"); no carousels.
+        max_items=1,
+        # `image_base64` takes exactly these two content types (ContentType in Pinterest's OpenAPI
+        # description 5.23); 20 MB is Ayrshare's figure (UNCONFIRMED officially).
+        image=ImageRules(frozenset({"image/jpeg", "image/png"}), max_bytes=20 * MB),
+        # MP4/MOV, 4 s to 15 minutes, at most 2 GB (Ayrshare's and getlate's media guidelines;
+        # UNCONFIRMED officially).
+        video=VideoRules(_MP4_MOV, max_bytes=2000 * MB, min_duration_s=4, max_duration_s=15 * 60),
+        source="platforms/meta-linkedin-tiktok-youtube.md §7.4; pinterest/api-description 5.23",
     ),
 }
 

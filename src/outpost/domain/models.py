@@ -43,12 +43,25 @@ class QuotaLeft(_Model):
         limit: the window's allowance.
         unit: what is counted, in words ("posts", "units", "videos").
         resets_at: when the window ends (None where the network does not say).
+        limit_known: False where the network says only what is left (Bluesky's video service
+            answers "remaining", never the allowance): then `used` is 0 and `limit` is what is
+            left, so `left` stays right, and the card shows no "of N".
+        bytes_left: the same window's allowance in bytes, where the network counts bytes too
+            (Bluesky's daily video bytes).
     """
 
     used: int
     limit: int
     unit: str
     resets_at: UtcDateTime | None = None
+    limit_known: bool = True
+    bytes_left: int | None = None
+
+    @classmethod
+    def remaining(cls, left: int, unit: str, *, bytes_left: int | None = None) -> QuotaLeft:
+        """A quota known only by what is left of it (see `limit_known`)."""
+        left = max(0, left)
+        return cls(used=0, limit=left, unit=unit, limit_known=False, bytes_left=bytes_left)
 
     @property
     def left(self) -> int:

@@ -6,18 +6,25 @@ import from here and never from `adapters/` or `media/` (docs/architecture.md, t
 """
 
 from outpost.domain.accounts import AccountTarget, AddAccountRequest, DeveloperApp
+from outpost.domain.media_host import BucketSettings, MediaHostCause, MediaHostCheck, MediaHostError
 from outpost.domain.media_info import MediaInfo, MediaKind
 from outpost.engine.accounts import AccountsService, Removal
 from outpost.engine.composer import MediaInput, PostChanges, PostInput, When
 from outpost.engine.engine import Engine
+from outpost.engine.media_host import MediaHostService
 from outpost.engine.posts import PostsService
 
 __all__ = [
     "AccountTarget",
     "AccountsService",
     "AddAccountRequest",
+    "BucketSettings",
     "DeveloperApp",
     "Engine",
+    "MediaHostCause",
+    "MediaHostCheck",
+    "MediaHostError",
+    "MediaHostService",
     "MediaInfo",
     "MediaInput",
     "MediaKind",

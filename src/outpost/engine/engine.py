@@ -7,6 +7,7 @@ one service per concern, as Anki's `Collection` hands out `col.decks` and `col.m
 - `engine.posts` — create through delete, staging, look-for-it (`engine/posts.py`)
 - `engine.media` — inspect, thumbnails, fixed copies, the media cache (`engine/media.py`)
 - `engine.slots` — the posting schedule's next free slot (`engine/slots.py`)
+- `engine.media_host` — the public bucket Instagram and Threads fetch media from (`engine/media_host.py`)
 
 Publishing has one owner, the `Publisher`: the scheduler hands it due posts directly, and it
 is the only place a post is claimed (marked `publishing`).
@@ -53,6 +54,7 @@ from outpost.engine.handover import Handover
 from outpost.engine.health import HealthMonitor
 from outpost.engine.instance import InstanceLock
 from outpost.engine.media import MediaService
+from outpost.engine.media_host import MediaHostService
 from outpost.engine.posts import PostsService
 from outpost.engine.publisher import Publisher
 from outpost.engine.recovery import hold_missed, late_posts, recover_abandoned
@@ -85,6 +87,7 @@ class Engine:
         posts: posts, from draft to published.
         media: media files and the media cache.
         slots: the posting schedule.
+        media_host: the creator's public media host (set, show, test, remove).
     """
 
     def __init__(
@@ -120,6 +123,9 @@ class Engine:
         pipeline = MediaPipeline(data_dir / "cache" / "media", in_process=media_in_process)
         self.media = MediaService(self._core, pipeline)
         self.slots = SlotsService(self._core)
+        self.media_host = MediaHostService(self._core)
+        if media_host is None:  # a host handed in (tests) wins over the one set in the data folder
+            self.media_host.install()
         self._publisher = Publisher(
             store=store,
             worker=self._core.db,
@@ -289,8 +295,13 @@ class Engine:
             asyncio.create_task(self._scheduler.run(), name="outpost-scheduler"),
             asyncio.create_task(self._health.run(), name="outpost-health"),
             asyncio.create_task(watch.run(), name="outpost-store-watch"),
+            # Off the critical path: start never waits on the bucket.
+            asyncio.create_task(self._sweep_media_host(), name="outpost-media-host-sweep"),
         ]
         return missed
+
+    async def _sweep_media_host(self) -> None:
+        await self.media_host.sweep_leftovers()
 
     async def _back_up(self) -> None:
         """The daily database backup; a failed backup is logged and never stops publishing."""

@@ -517,7 +517,10 @@ class Publisher:
         """Wait for the network's reset (not a failed try), unless it lies beyond the horizon."""
         await self._note_rate_limit(run.account, err)
         until = self._limited_until[run.account.id]
-        if until - self._clock.now() > RETRY_HORIZON:
+        # Waits count against the horizon too: a network that keeps saying "later" cannot hold a
+        # post for ever (the backoff itself is untouched: a 429 is not a failed try).
+        since = self._outages.setdefault(run.account.id, _Outage(since=self._clock.now())).since
+        if until - since > RETRY_HORIZON:
             await self._finish(
                 run.post,
                 run.target,

@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self.messages = MessageBridge(self)
         self.messages.said.connect(self._show_message)
         self.composer = ComposerWidget(engine, messages=self.messages)
+        self.composer.settings_requested.connect(self.open_settings)
         self.queue = QueueView(engine, messages=self.messages)
         self.health = HealthPanel(engine, messages=self.messages)
         self.pages = QTabWidget()
@@ -290,9 +291,14 @@ class MainWindow(QMainWindow):
         self.pause_action.setText(f"&{label}")
         self.notifier.paused(self.engine.paused)
 
-    def open_settings(self) -> None:
-        """The settings dialog (window-modal, not blocking); invalid values keep it open with the reason."""
+    def open_settings(self, page: str | None = None) -> None:
+        """The settings dialog (window-modal, not blocking); invalid values keep it open with the reason.
+
+        `page` turns to that page (the composer opens "Media host" when a network needs one).
+        """
         if (open_dialog := self.findChild(SettingsDialog)) is not None and open_dialog.isVisible():
+            if page:
+                open_dialog.show_page(page)
             open_dialog.raise_()
             return
         dialog = SettingsDialog(
@@ -304,6 +310,8 @@ class MainWindow(QMainWindow):
         )
         dialog.accepted.connect(lambda: self.say("Settings saved."))
         dialog.finished.connect(dialog.deleteLater)
+        if page:
+            dialog.show_page(page)
         dialog.open()
 
     def quit(self) -> None:

@@ -117,6 +117,13 @@ def svg_renderer_class() -> "type[QSvgRenderer]":
     return QSvgRenderer
 
 
+def is_alive(obj: QObject) -> bool:
+    """Whether a Qt object's C++ side still exists: an op may finish after its dialog was closed."""
+    from shiboken6 import isValid  # PySide6's own binding layer, loaded with it already
+
+    return bool(isValid(obj))
+
+
 __all__ = [
     "PYSIDE_VERSION",
     "QAbstractButton",
@@ -210,6 +217,7 @@ __all__ = [
     "Qt",
     "Signal",
     "Slot",
+    "is_alive",
     "qVersion",
     "svg_renderer_class",
 ]

@@ -23,6 +23,8 @@ from outpost.domain.accounts import (
 from outpost.domain.enums import Network
 from outpost.sandbox.sim_facebook import FacebookSimulation
 from outpost.sandbox.sim_instagram import InstagramSimulation
+from outpost.sandbox.sim_pinterest import PinterestSimulation
+from outpost.sandbox.sim_tiktok import TikTokSimulation
 from outpost.sandbox.simulation import Answer, Received, Request, Shared, Simulation
 
 __all__ = ["SIMULATIONS", "Answer", "Received", "Request", "Shared", "Simulation"]
@@ -99,7 +101,12 @@ class MastodonSimulation(Simulation):
 
 
 class BlueskySimulation(Simulation):
-    """Bluesky (a PDS): sessions, blobs, records; the 300-grapheme limit is the adapter's own."""
+    """Bluesky (a PDS and the video service): sessions, blobs, videos, records.
+
+    The 300-grapheme limit is the adapter's own. A sandbox account's videos go to this same
+    server (the adapter never sends them to the real video service), which finishes each job at
+    once: the upload's answer already carries the blob, as the real service's may.
+    """
 
     network = Network.BLUESKY
     prefixes = ("/xrpc/",)
@@ -132,10 +139,14 @@ class BlueskySimulation(Simulation):
             return Answer(200, session)
         if nsid == "com.atproto.server.refreshSession":
             return Answer(200, session)
+        if nsid.startswith("app.bsky.video."):
+            return self._video(nsid, request)
         if request.bearer() != "sandbox-access":
             return Answer(400, {"error": "InvalidToken", "message": "Token could not be verified"})
         if nsid == "com.atproto.server.getSession":
             return Answer(200, {"did": session["did"], "handle": BLUESKY_HANDLE, "active": True})
+        if nsid == "com.atproto.server.getServiceAuth":
+            return Answer(200, {"token": f"sandbox-service-{request.query.get('lxm', '')}"})
         if nsid == "com.atproto.identity.resolveHandle":
             return Answer(400, {"error": "InvalidRequest", "message": "Unable to resolve handle"})
         if nsid == "com.atproto.repo.uploadBlob":
@@ -147,6 +158,19 @@ class BlueskySimulation(Simulation):
             if found:
                 return Answer(200, found)
             return Answer(400, {"error": "RecordNotFound", "message": "Could not locate record"})
+        return Answer(400, {"error": "MethodNotImplemented", "message": f"{nsid} is not simulated"})
+
+    def _video(self, nsid: str, request: Request) -> Answer:
+        """The video service: plenty left today, every video processed at once."""
+        if not request.bearer().startswith("sandbox-service-"):
+            return Answer(401, {"error": "AuthMissing", "message": "Authentication Required"})
+        if nsid == "app.bsky.video.getUploadLimits":
+            limits = {"canUpload": True, "remainingDailyVideos": 25, "remainingDailyBytes": 10_000_000_000}
+            return Answer(200, limits)
+        if nsid == "app.bsky.video.uploadVideo":
+            blob = {**self._blob(request), "mimeType": "video/mp4"}
+            job = {"jobId": f"sandbox-job-{self.shared.new_id()}", "did": "did:plc:sandbox"}
+            return Answer(200, {**job, "state": "JOB_STATE_COMPLETED", "blob": blob})
         return Answer(400, {"error": "MethodNotImplemented", "message": f"{nsid} is not simulated"})
 
     def _blob(self, request: Request) -> dict[str, Any]:
@@ -161,8 +185,9 @@ class BlueskySimulation(Simulation):
         uri = f"at://did:plc:sandbox/app.bsky.feed.post/{rkey}"
         self._records[rkey] = {"uri": uri, "cid": f"bafysandbox{rkey}", "value": record}
         reply = (record.get("reply") or {}).get("parent", {}).get("uri")
-        images = len((record.get("embed") or {}).get("images", []))
-        self.shared.posts.append(Received("bluesky", record.get("text", ""), reply, images))
+        embed = record.get("embed") or {}
+        media = 1 if embed.get("$type") == "app.bsky.embed.video" else len(embed.get("images", []))
+        self.shared.posts.append(Received("bluesky", record.get("text", ""), reply, media))
         return Answer(200, {"uri": uri, "cid": f"bafysandbox{rkey}"})
 
 
@@ -270,5 +295,7 @@ SIMULATIONS: dict[Network, type[Simulation]] = {
         LinkedInSimulation,
         InstagramSimulation,
         FacebookSimulation,
+        TikTokSimulation,
+        PinterestSimulation,
     )
 }

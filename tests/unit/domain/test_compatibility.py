@@ -81,3 +81,13 @@ def test_kinds_a_network_does_not_take() -> None:
 def test_every_network_has_a_cited_table() -> None:
     assert set(RULES) == set(Network)
     assert all(rules.source.startswith("platforms/") for rules in RULES.values())
+
+
+def test_bluesky_takes_a_video_up_to_its_apps_limits() -> None:
+    rules = RULES[Network.BLUESKY]
+    fine = Facts("video/quicktime", 299_000_000, 1080, 1920, duration_s=600, video_codec="hevc", kind="video")
+    assert check(fine, rules).status is Compatibility.COMPATIBLE
+    too_much = Facts("video/mp4", 300_000_001, 1920, 1080, duration_s=601, kind="video")
+    reason = check(too_much, rules).reason or ""
+    assert "300.0 MB is over the limit of 300.0 MB" in reason and "601 s is longer than 600 s" in reason
+    assert rules.video_alone

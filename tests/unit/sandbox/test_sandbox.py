@@ -92,8 +92,14 @@ async def test_x_and_linkedin_take_an_own_api_address_only_on_this_computer(tmp_
         await engine.close()
 
 
-#: Networks whose posts cannot be text alone.
-MEDIA_ONLY = frozenset({Network.INSTAGRAM})
+#: Networks that take neither a text-only post nor (without a media host) photos: their own
+#: sandbox tests send them a video (TikTok: tests/unit/sandbox/test_sim_tiktok.py).
+VIDEO_ONLY = frozenset({Network.TIKTOK})
+#: Networks that take no post without a picture (a Pin is a picture; an Instagram post needs a
+#: picture or a video), and the options a post to a network needs besides its text (a Pin goes on
+#: a board of the simulated account's).
+PICTURE_ONLY = frozenset({Network.PINTEREST, Network.INSTAGRAM})
+NEEDED_OPTIONS = (("pinterest", "board_id", "7001"),)
 
 
 class LoopbackOnly(httpx.AsyncBaseTransport):
@@ -124,17 +130,18 @@ async def test_a_post_with_a_link_and_a_picture_reaches_every_simulated_network_
     sandbox = Sandbox(engine)
     try:
         accounts = await sandbox.start()
-        everywhere = tuple(a.id for a in accounts)
-        # Instagram posts need a picture or video: the link alone goes everywhere else.
-        text_ok = tuple(a.id for a in accounts if a.network not in MEDIA_ONLY)
+        everywhere = tuple(a.id for a in accounts if a.network not in VIDEO_ONLY)
+        text_takers = tuple(a.id for a in accounts if a.network not in PICTURE_ONLY | VIDEO_ONLY)
         link = await engine.posts.create(
-            PostInput(text="Spring workshops: https://example.com/workshops", accounts=text_ok), When.now()
+            PostInput(text="Spring workshops: https://example.com/workshops", accounts=text_takers),
+            When.now(),
         )
         photo = await engine.posts.create(
             PostInput(
                 text="The dye garden",
                 accounts=everywhere,
                 media=(MediaInput(str(picture), alt_text="A square"),),
+                options=NEEDED_OPTIONS,
             ),
             When.now(),
         )
@@ -142,10 +149,44 @@ async def test_a_post_with_a_link_and_a_picture_reaches_every_simulated_network_
             assert post.status is PostStatus.PUBLISHED, [t.error for t in post.targets]
         assert sandbox.server is not None
         got = sorted((p.network, p.media) for p in sandbox.server.posts)
-        assert got == sorted(
-            (n.value, m) for n in engine.accounts.networks for m in (0, 1) if m or n not in MEDIA_ONLY
-        )
+        sent = [
+            (n.value, m)
+            for n in engine.accounts.networks
+            if n not in VIDEO_ONLY
+            for m in (0, 1)
+            if m or n not in PICTURE_ONLY
+        ]
+        assert got == sorted(sent)
         assert way_out.elsewhere == []  # not even the linked page was asked for a card
+    finally:
+        await engine.close()
+        await sandbox.stop()
+
+
+@pytest.mark.asyncio
+async def test_a_video_reaches_the_simulated_bluesky_through_its_video_service_and_nothing_else(
+    tmp_path: Path,
+) -> None:
+    from tests.media_fixtures import video
+
+    clip = video(tmp_path / "clip.mp4", 64, 48, seconds=0.4, fps=10)
+    way_out = LoopbackOnly()
+    engine = Engine.open(tmp_path / "d", secrets=MemorySecretStore(), clock=FakeClock(), transport=way_out)
+    sandbox = Sandbox(engine)
+    try:
+        bluesky = next(a for a in await sandbox.start() if a.network is Network.BLUESKY)
+        post = await engine.posts.create(
+            PostInput(
+                text="A moving square", accounts=(bluesky.id,), media=(MediaInput(str(clip), "A square"),)
+            ),
+            When.now(),
+        )
+        assert post.status is PostStatus.PUBLISHED, post.targets[0].error
+        [checked] = await engine.accounts.check(bluesky.id)
+        assert checked.health.quota is not None and checked.health.quota.left == 25  # the sandbox's limits
+        assert sandbox.server is not None
+        assert [(p.network, p.media) for p in sandbox.server.posts] == [("bluesky", 1)]
+        assert way_out.elsewhere == []  # the real video service was never asked
     finally:
         await engine.close()
         await sandbox.stop()

@@ -71,10 +71,12 @@ class ComposerWidget(QWidget):
     Signals:
         post_did_save(str): the draft was saved (autosave or Ctrl+S), with its id.
         post_did_go(str): the post was published or scheduled.
+        settings_requested(str): a problem is fixed in Settings, at this page (the media host).
     """
 
     post_did_save = Signal(str)
     post_did_go = Signal(str)
+    settings_requested = Signal(str)
 
     def __init__(self, engine: Engine, *, messages: MessageBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -136,6 +138,7 @@ class ComposerWidget(QWidget):
         self.media.browse_requested.connect(self.choose_media)
         self.problem_list = ProblemList()
         self.problem_list.go_to_requested.connect(self._go_to_problem)
+        self.problem_list.settings_requested.connect(self.settings_requested)
         self.countdown = PublishCountdown()
         self.countdown.elapsed.connect(self._countdown_elapsed)
         self.countdown.undone.connect(self._countdown_undone)
@@ -150,6 +153,7 @@ class ComposerWidget(QWidget):
         ):
             column.addWidget(widget, stretch)
         column.addWidget(self.problem_list)
+        column.addWidget(self.problem_list.links)
         column.addLayout(self._action_row())
         editor = QWidget()
         editor_column = QVBoxLayout(editor)
@@ -520,6 +524,8 @@ class ComposerWidget(QWidget):
     def _settings_changed(self, keys: tuple[str, ...]) -> None:
         if "posting_schedule" in keys:
             self._update_actions()
+        if "media_host" in keys:  # set or removed: networks that fetch media judge the post anew
+            self._check()
 
     def _go_to_problem(self, problem: Problem) -> None:
         field = problem.field

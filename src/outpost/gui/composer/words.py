@@ -231,4 +231,8 @@ _PHRASES: dict[str, Callable[[_Context], str | None]] = {
     "option_list": _option_value,
     "in_future": lambda c: "That time is in the past: pick a later time, or publish it now.",
     "posting_schedule": _no_schedule,
+    "media_host": lambda c: (
+        f"{c.label} fetches images and videos from a public web address: set up your media host in "
+        "Settings → Media host (a bucket of yours)."
+    ),
 }

@@ -26,6 +26,8 @@ from outpost.domain.errors import Problem, ValidationError
 from outpost.domain.slots import WEEKDAYS
 from outpost.engine import Engine
 from outpost.gui.dialogs.developer_app import DeveloperAppFields
+from outpost.gui.dialogs.media_host import INTRO as MEDIA_HOST_INTRO
+from outpost.gui.dialogs.media_host import MediaHostSection
 from outpost.gui.qt import (
     QCheckBox,
     QComboBox,
@@ -74,16 +76,16 @@ LABELS = {
     "close_to_tray": "Keep running in the tray when the window closes",
     "theme": "Theme",
     "posting_schedule": "Posting schedule",
-    "media_host_url": "Media host address",
     "missed_grace_minutes": "Still on time if late by up to",
 }
 #: Help under a field where the model's description speaks the command line's language.
 HELP = {
     "default_timezone": "Times you choose in the composer, and your posting schedule, are in this zone.",
     "theme": "",
-    "media_host_url": "",
 }
 EDITOR_WIDTH = 340
+#: The page of the media host (the composer's "set up a media host" opens it).
+MEDIA_HOST = "Media host"
 NO_TRAY = "This desktop has no system tray: notices appear in a bar at the top of the window."
 SUFFIXES = {
     "reminder_minutes": " min",
@@ -128,13 +130,7 @@ PAGES = (
         "and secret go to your system's keyring, never into the settings file.",
         ("health_check_minutes",),
     ),
-    Page(
-        "Media host",
-        "Threads and Instagram fetch images and videos from a public web address instead of "
-        "receiving them. They arrive in a later version of Outpost; until then no network uses "
-        "this address and nothing is uploaded to it.",
-        ("media_host_url",),
-    ),
+    Page(MEDIA_HOST, MEDIA_HOST_INTRO, ()),
     Page(
         "Notifications",
         "Reminders before a scheduled post goes out, and notices when one is published or fails.",
@@ -243,6 +239,7 @@ class SettingsDialog(QDialog):
         self.widgets: dict[str, QWidget] = {}
         self.slots: dict[str, QLineEdit] = {}
         self.page_of: dict[str, int] = {}
+        self.media_host: MediaHostSection | None = None  # built with its page, given an engine
         self.error = QLabel()
         self.error.setObjectName("settings_message")
         self.error.setWordWrap(True)
@@ -264,6 +261,12 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self._layout(buttons)
+
+    def show_page(self, title: str) -> None:
+        """Turn to the page named `title` (e.g. `MEDIA_HOST`), if there is one."""
+        titles = [self.list.item(row).text() for row in range(self.list.count())]
+        if title in titles:
+            self.list.setCurrentRow(titles.index(title))
 
     def _layout(self, buttons: QDialogButtonBox) -> None:
         body = QHBoxLayout()
@@ -312,6 +315,9 @@ class SettingsDialog(QDialog):
             column.addSpacing(12)
             column.addWidget(QLabel("<b>Your developer apps</b>"))
             column.addWidget(self._developer_apps())
+        if page.title == MEDIA_HOST and self.engine is not None:
+            self.media_host = MediaHostSection(self.engine)
+            column.addWidget(self.media_host)
         if page.title == "Notifications" and not QSystemTrayIcon.isSystemTrayAvailable():
             column.addWidget(_note(NO_TRAY))
         if page.title == "Advanced" and data_dir is not None:
@@ -452,10 +458,7 @@ class SettingsDialog(QDialog):
                 combo.addItem(CHOICES.get(str(member.value), str(member.value).capitalize()), member.value)
             combo.setCurrentIndex(combo.findData(value.value))
             return combo
-        line = QLineEdit("" if value is None else str(value))
-        if name == "media_host_url":
-            line.setPlaceholderText("https://bucket.s3.example.com/outpost/")
-        return line
+        return QLineEdit("" if value is None else str(value))
 
     def _schedule_editor(self, value: dict[str, list[str]]) -> QWidget:
         holder = QWidget()

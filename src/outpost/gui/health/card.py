@@ -220,7 +220,9 @@ class AccountCard(QFrame):
         if health.quota is not None:
             quota = health.quota
             resets = f", resets {when(quota.resets_at)}" if quota.resets_at else ""
-            lines.append(f"Quota left today: {quota.left} of {quota.limit} {quota.unit}{resets}")
+            amount = f"{quota.left} of {quota.limit}" if quota.limit_known else f"{quota.left}"
+            size = f" ({quota.bytes_left / 1e9:.1f} GB)" if quota.bytes_left is not None else ""
+            lines.append(f"Quota left today: {amount} {quota.unit}{size}{resets}")
         if health.message:
             # A healthy account's message is advice (X without a refresh token), not a problem.
             heading = "Note" if health.state is HealthState.OK else "Last problem"

@@ -16,6 +16,7 @@ from outpost.domain.text import SpanKind, find_spans, shorten_link
 
 # Feeds that fold long text behind "…more" (characters shown before the fold).
 FOLD_AT = {Network.LINKEDIN: 210, Network.INSTAGRAM: 125, Network.FACEBOOK: 480, Network.THREADS: 500}
+FOLD_AT[Network.TIKTOK] = 90  # about two lines over the video, then "more"
 ACCENT = {
     Network.MASTODON: "#6364ff",
     Network.BLUESKY: "#1185fe",
@@ -81,7 +82,12 @@ def render(post: PreviewPost, tone: Tone | None = None) -> str:
             + _instagram(post, tone)
             + "</body></html>"
         )
-    blocks = [_part(post, index, text, tone) for index, text in enumerate(post.parts)]
+    if post.network is Network.TIKTOK:
+        return _tiktok(post, tone)
+    if post.network is Network.PINTEREST:
+        blocks = [_pin(post, tone)]
+    else:
+        blocks = [_part(post, index, text, tone) for index, text in enumerate(post.parts)]
     return (
         "<html><body style='font-family:sans-serif; font-size:10.5pt'>" + "".join(blocks) + "</body></html>"
     )
@@ -123,6 +129,49 @@ def _actions(post: PreviewPost, tone: Tone) -> str:
     return (
         f"<div style='margin-top:6px; padding-top:4px; border-top:1px solid {tone.line}; color:{tone.muted}'>"
         "Like &nbsp;&nbsp;&nbsp; Comment &nbsp;&nbsp;&nbsp; Share</div>"
+    )
+
+
+PIN_WIDTH = 236  # a Pin's width in Pinterest's web grid, in pixels (its height follows the picture)
+
+
+def _pin(post: PreviewPost, tone: Tone) -> str:
+    """A Pin as it sits in a board's grid: the picture on top, the title, the description.
+
+    Pinterest shows the description without a fold in its grid card, and the link only as the
+    address the Pin leads to; threads do not exist there (validation says so).
+    """
+    first = post.media[0] if post.media else None
+    if first is None:
+        picture = (
+            f"<table width='{PIN_WIDTH}' cellpadding='24' style='border:1px dashed {tone.line}'><tr>"
+            f"<td align='center' style='color:{tone.muted}'>A Pin is a picture or a video:<br>"
+            "attach one</td></tr></table>"
+        )
+    else:
+        badge = "<br><span style='color:#fff;background:#000'>▶ video</span>" if first.kind == "video" else ""
+        picture = f"<img src='{first.url}' width='{PIN_WIDTH}'>{badge}"
+    red = ACCENT[Network.PINTEREST]
+    save = f"<span style='color:#fff; background:{red}; font-weight:bold'>&nbsp;Save&nbsp;</span>"
+    title = post.options.get("title")
+    heading = (
+        f"<div style='font-weight:bold; font-size:12pt'>{html.escape(title)}</div>"
+        if isinstance(title, str) and title.strip()
+        else ""
+    )
+    link = post.options.get("link")
+    host = urlsplit(link).netloc.removeprefix("www.") if isinstance(link, str) else ""
+    leads = f"<div style='color:{tone.muted}'>↗ {html.escape(host)}</div>" if host else ""
+    text = post.parts[0] if post.parts else ""
+    body = f"<div style='margin-top:2px'>{_text(post.network, text, tone)}</div>" if text.strip() else ""
+    return (
+        "<table cellspacing='0' cellpadding='2'>"
+        f"<tr><td align='right'>{save}</td></tr>"
+        f"<tr><td>{picture}</td></tr>"
+        f"<tr><td>{heading}{body}{leads}</td></tr>"
+        "<tr><td><table cellspacing='0' cellpadding='2'><tr>"
+        f"<td>{_avatar(post)}</td><td valign='middle'><b>{html.escape(post.display_name)}</b></td>"
+        "</tr></table></td></tr></table>"
     )
 
 
@@ -245,10 +294,66 @@ def _instagram(post: PreviewPost, tone: Tone) -> str:
     return f"{header}{picture}{dots}<div style='margin-top:6px'>{caption}</div>"
 
 
+#: A transparent pixel, stretched to hold the caption at the bottom of TikTok's frame (Qt's rich
+#: text ignores a cell's height, but not an image's).
+_SPACER = (
+    "data:image/png;base64,"
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAAC0lEQVR4nGNgAAIAAAUAAXpeqz8AAAAASUVORK5CYII="
+)
+_TIKTOK_LEVELS = {
+    "PUBLIC_TO_EVERYONE": "Everyone",
+    "MUTUAL_FOLLOW_FRIENDS": "Friends",
+    "FOLLOWER_OF_CREATOR": "Followers",
+    "SELF_ONLY": "Only you",
+}
+
+
+def _tiktok(post: PreviewPost, tone: Tone) -> str:
+    """TikTok's 9:16 frame: the video (or first photo) behind the handle and the caption.
+
+    Below it, who can watch, and the declaration TikTok's guidelines want before the creator
+    publishes (with the Branded Content Policy when the post is branded content).
+    """
+    width, height = (180, 320) if len(post.media) > 1 else (202, 360)
+    on_video = Tone(muted="#c8c8c8", line="#444444", ink="#ffffff", lighten=0.35)
+    caption = _text(Network.TIKTOK, post.parts[0], on_video)
+    lines = 1 + max(1, -(-len(post.parts[0][: FOLD_AT[Network.TIKTOK]]) // 26))
+    spacer = max(8, height - 32 - 16 * lines)
+    if post.media:
+        background = f" style='background-image: url({post.media[0].url})'"
+        badge = f"1/{len(post.media)}" if len(post.media) > 1 else ""
+        top = f"<span style='color:#ffffff; background:#00000080'>{badge}</span>" if badge else ""
+    else:
+        background = ""
+        top = "<span style='color:#c8c8c8'>A TikTok post is a video or photos: attach one.</span><br>"
+        spacer = max(8, spacer - 32)
+    frame = (
+        f"<table cellspacing='0' cellpadding='8' bgcolor='#000000'{background}>"
+        f"<tr><td width='{width - 16}' valign='top'>{top}"
+        f"<img src='{_SPACER}' width='1' height='{spacer}'></td></tr>"
+        f"<tr><td width='{width - 16}' style='color:#ffffff'><b>{html.escape(_handle(post))}</b>"
+        f"<br>{caption}</td></tr></table>"
+    )
+    level = _TIKTOK_LEVELS.get(str(post.options.get("privacy_level")), "not chosen yet")
+    policy = (
+        "TikTok's Branded Content Policy and Music Usage Confirmation"
+        if post.options.get("brand_content_toggle") is True
+        else "TikTok's Music Usage Confirmation"
+    )
+    return (
+        "<html><body style='font-family:sans-serif; font-size:10.5pt'>"
+        f"{frame}<p style='color:{tone.muted}'>Who can watch: {html.escape(level)}<br>"
+        f"By posting, you agree to {policy}.</p></body></html>"
+    )
+
+
 def grid_cell_aspect(network: Network, count: int) -> float:
     """The width/height each image is cropped to in the network's feed grid."""
     if network is Network.INSTAGRAM:
         return 4 / 5  # one picture or a carousel: the feed's 4:5 frame (carousels take the first's shape)
+
+    if network is Network.TIKTOK:
+        return 9 / 16  # one full-screen frame, the video or the first photo
     if count <= 1:
         return {Network.X: 16 / 9}.get(network, 0.0)  # 0: uncropped
     if count == 2:
