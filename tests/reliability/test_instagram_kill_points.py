@@ -14,9 +14,8 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -30,11 +29,10 @@ from tests.contract.fake_instagram import API, FakeInstagram
 from tests.support.loopback import LoopbackServer
 from tests.support.processes import reaped
 from tests.support.program import outpost_command, outpost_env, run_outpost
-from tests.support.remote_media_host import ENV, LAUNCHER, ServedMediaHost
+from tests.support.s3 import S3Server
 
 pytestmark = pytest.mark.slow
 PHASES = ("received", "handled", "answered")
-WITH_HOST = (sys.executable, str(LAUNCHER))
 
 
 class FileSecrets:
@@ -78,39 +76,49 @@ class KillAtPublish:
         return False
 
 
+@dataclass
+class World:
+    fake: FakeInstagram
+    server: LoopbackServer
+    s3: S3Server
+    bucket: str
+    template: Path
+    env: dict[str, str]
+
+
 @pytest.fixture(scope="module")
-def instagram(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[FakeInstagram, LoopbackServer, ServedMediaHost, Path, dict[str, str]]]:
+def instagram(tmp_path_factory: pytest.TempPathFactory, s3: S3Server) -> Iterator[World]:
+    """An account and Outpost's own media host (a bucket on the session's S3 server), set up once."""
     fake = FakeInstagram()
-    host = ServedMediaHost(lambda: datetime.now(UTC))
-    host.start()
-    try:
-        with LoopbackServer(fake.handle, origin=API) as server:
-            env = {"OUTPOST_API_URL_INSTAGRAM": f"http://127.0.0.1:{server.port}", ENV: host.base_url}
-            template = tmp_path_factory.mktemp("instagram")
-            added = run_outpost(
-                template / "data",
-                "accounts", "add", "instagram", "--access-token", "-",
-                env=outpost_env(template / "keyring.json", **env),
-                stdin=fake.issue(age_s=2 * 86400) + "\n",
-            )  # fmt: skip
-            assert added.returncode == 0, added.stderr
-            yield fake, server, host, template, env
-        assert server.errors == []
-    finally:
-        host.stop()
+    with LoopbackServer(fake.handle, origin=API) as server:
+        env = {
+            "OUTPOST_API_URL_INSTAGRAM": f"http://127.0.0.1:{server.port}",
+            "OUTPOST_MEDIA_HOST_URL": s3.url,
+        }
+        template = tmp_path_factory.mktemp("instagram")
+        bucket = s3.new_bucket()
+        for args, stdin in (
+            (("accounts", "add", "instagram", "--access-token", "-"), fake.issue(age_s=2 * 86400)),
+            (("media-host", "set", "--endpoint", "https://storage.example.net", "--bucket", bucket,
+              "--access-key-id", s3.outpost.access_key_id, "--secret-stdin", "--path-style"), s3.outpost.secret),
+        ):  # fmt: skip
+            done = run_outpost(template / "data", *args, env=outpost_env(template / "keyring.json", **env),
+                               stdin=stdin + "\n")  # fmt: skip
+            assert done.returncode == 0, done.stderr
+        yield World(fake, server, s3, bucket, template, env)
+    assert server.errors == []
 
 
 @pytest.mark.timeout(300)
 def test_a_lost_media_publish_answer_never_publishes_twice(
     tmp_path: Path,
-    instagram: tuple[FakeInstagram, LoopbackServer, ServedMediaHost, Path, dict[str, str]],
+    instagram: World,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    fake, server, host, template, env = instagram
+    fake, server, template, env = instagram.fake, instagram.server, instagram.template, instagram.env
     photo = media_fixtures.image(tmp_path / "photo.jpg", 1080, 1080)
-    monkeypatch.setenv("OUTPOST_API_URL_INSTAGRAM", env["OUTPOST_API_URL_INSTAGRAM"])  # the engine here
+    for name, value in env.items():  # the engine this test opens to look for the post
+        monkeypatch.setenv(name, value)
     outcomes = []
     for phase in PHASES:
         root = tmp_path / phase
@@ -120,7 +128,7 @@ def test_a_lost_media_publish_answer_never_publishes_twice(
         switch = KillAtPublish(phase)
         server.on_phase = switch
         command = outpost_command(root / "data", "post", "create", "--text", text, "--account",
-                                  "instagram:alice.makes", "--media", str(photo), "--now", program=WITH_HOST)  # fmt: skip
+                                  "instagram:alice.makes", "--media", str(photo), "--now")  # fmt: skip
         child = subprocess.Popen(command, env=outpost_env(keyring, **env), stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL, text=True)  # fmt: skip
         switch.pid = child.pid
@@ -129,9 +137,7 @@ def test_a_lost_media_publish_answer_never_publishes_twice(
         server.on_phase = lambda current, request: True
         assert switch.killed, f"{phase}: the publish never reached media_publish"
 
-        resumed = run_outpost(
-            root / "data", "run", "--until-idle", env=outpost_env(keyring, **env), program=WITH_HOST
-        )
+        resumed = run_outpost(root / "data", "run", "--until-idle", env=outpost_env(keyring, **env))
         assert resumed.returncode in (0, 1), resumed.stderr
         [post] = json.loads(
             run_outpost(root / "data", "post", "list", env=outpost_env(keyring, **env)).stdout
@@ -152,7 +158,7 @@ def test_a_lost_media_publish_answer_never_publishes_twice(
             assert settled.status is PostStatus.PUBLISHED and target.platform_post_id == on_instagram[0].id
         assert len([m for m in fake.media if m.caption == text]) == len(on_instagram)  # still once at most
         outcomes.append((phase, settled.status.value))
-    assert host.objects == {}, "files were left on the media host"
+    assert instagram.s3.keys(instagram.bucket) == [], "files were left on the media host"
     assert [phase for phase, _ in outcomes] == list(PHASES)
     print(f"\nInstagram kill points at media_publish: {outcomes}")
 
