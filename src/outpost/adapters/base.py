@@ -22,6 +22,7 @@ from outpost.domain.capabilities import Capabilities
 from outpost.domain.clock import Clock
 from outpost.domain.enums import Network
 from outpost.domain.errors import InvalidStateError, Problem, ValidationError
+from outpost.domain.media_rules import MediaRules
 from outpost.domain.models import Account, HealthReport, MediaAsset, Options, Post, PublishedPart, Target
 from outpost.domain.validation import validate_target
 
@@ -309,6 +310,14 @@ class NetworkAdapter(ABC):
     def validate(self, post: Post, target: Target, account: Account, caps: Capabilities) -> list[Problem]:
         """Every problem with the part of `post` going to `account`; the common rules by default."""
         return validate_target(post, target, account, caps)
+
+    def media_rules(self, caps: Capabilities, options: Options) -> MediaRules | None:
+        """The media rules a post with `options` must meet: the network's own by default.
+
+        Where one kind of post takes other files than the rest (an Instagram story takes a
+        picture of any shape, a feed post only 4:5 to 1.91:1), the files are prepared to these.
+        """
+        return caps.media
 
     @abstractmethod
     async def add_account(self, request: AddAccountRequest) -> VerifiedAccount:

@@ -28,6 +28,7 @@ SHIPPED: dict[Network, str] = {
     Network.BLUESKY: "outpost.adapters.bluesky:BlueskyAdapter",
     Network.X: "outpost.adapters.x:XAdapter",
     Network.LINKEDIN: "outpost.adapters.linkedin:LinkedInAdapter",
+    Network.INSTAGRAM: "outpost.adapters.instagram:InstagramAdapter",
     Network.FACEBOOK: "outpost.adapters.facebook:FacebookAdapter",
     Network.TIKTOK: "outpost.adapters.tiktok:TikTokAdapter",
     Network.PINTEREST: "outpost.adapters.pinterest:PinterestAdapter",

@@ -65,6 +65,19 @@ class OAuthProvider:
 DEFAULT_PORT = DEFAULT_REDIRECT_PORT  # one number for every layer (the domain keeps it)
 LOOPBACK = f"http://127.0.0.1:{DEFAULT_PORT}/callback"
 
+
+def pasted_redirect_uri(port: int = DEFAULT_PORT) -> str:
+    """The https redirect of networks that take no loopback address (`Redirect.HTTPS_PASTE`).
+
+    The browser is sent there with the code; nothing listens (it is https, and Outpost speaks
+    none), so the person copies the address from the address bar and pastes it into Outpost.
+    The port is the developer app's redirect port, so one app setting serves both kinds.
+    """
+    return f"https://localhost:{port}/callback"
+
+
+PASTED_REDIRECT = pasted_redirect_uri()
+
 PROVIDERS: dict[Network, OAuthProvider] = {
     Network.X: OAuthProvider(
         Network.X,
@@ -199,21 +212,34 @@ PROVIDERS: dict[Network, OAuthProvider] = {
             "Copy the Threads app ID and Threads app secret (not the Meta app's own pair) into Outpost.",
         ),
     ),
+    # Business Login for Instagram (developers.facebook.com/documentation/instagram-platform/
+    # instagram-api-with-instagram-login/business-login, updated 2026-03-13; oauth-authorize
+    # reference: api.instagram.com, which also takes the code exchange, so both follow
+    # OUTPOST_AUTH_URL_INSTAGRAM). Meta takes https redirects only: the browser is sent to
+    # https://localhost:PORT/callback, where nothing answers, and the person pastes that address.
     Network.INSTAGRAM: OAuthProvider(
         Network.INSTAGRAM,
-        authorize_url="https://www.instagram.com/oauth/authorize",
+        authorize_url="https://api.instagram.com/oauth/authorize",
         token_url="https://api.instagram.com/oauth/access_token",
-        scopes=("instagram_business_basic", "instagram_business_content_publish"),
+        api_url="https://graph.instagram.com",
+        scopes=(
+            "instagram_business_basic",
+            "instagram_business_content_publish",
+            "instagram_business_manage_comments",  # the first comment under a post
+        ),
         redirect=Redirect.HTTPS_PASTE,
         pkce=None,
         scope_separator=",",
         extra={"enable_fb_login": "0"},
         setup=(
-            "Create a Meta app with “Instagram API with Instagram Login”; "
-            "the account must be Business or Creator.",
-            "Redirect URL: an https address you control; "
-            "after signing in, paste the address back into Outpost.",
-            "Copy the Instagram App ID and App secret into Outpost.",
+            "At developers.facebook.com create an app (type Business) and add the Instagram use case, "
+            "“API setup with Instagram login”; the Instagram account must be a professional one "
+            "(Business or Creator).",
+            "Add your Instagram account under Roles → Instagram testers and accept the invitation in "
+            "Instagram (Settings → Website permissions → Apps and websites → Tester invites).",
+            f"Business login settings → OAuth redirect URIs: {PASTED_REDIRECT} (nothing answers there: "
+            "after you allow Outpost, copy the address your browser shows and paste it into Outpost).",
+            "Copy the Instagram app ID and Instagram app secret (not the Meta app's) into Outpost.",
         ),
     ),
     Network.FACEBOOK: OAuthProvider(

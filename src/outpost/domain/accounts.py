@@ -26,6 +26,8 @@ SANDBOX_BLUESKY_HANDLE = "you.sandbox.local"
 SANDBOX_X_HANDLE = "you_sandbox"
 #: The LinkedIn-like sandbox account's handle (LinkedIn handles are made from the member's name).
 SANDBOX_LINKEDIN_HANDLE = "you-sandbox"
+#: The Instagram-like sandbox account's username (letters, digits, . and _ only, as on Instagram).
+SANDBOX_INSTAGRAM_HANDLE = "you.sandbox"
 #: The Facebook-like sandbox Page's username (Page usernames: letters, digits and periods).
 SANDBOX_FACEBOOK_HANDLE = "you.sandbox.page"
 #: The TikTok-like sandbox account's username (letters, digits, _ and . as on TikTok).
@@ -39,6 +41,7 @@ _SANDBOX_HANDLES = frozenset(
         SANDBOX_BLUESKY_HANDLE,
         SANDBOX_X_HANDLE,
         SANDBOX_LINKEDIN_HANDLE,
+        SANDBOX_INSTAGRAM_HANDLE,
         SANDBOX_FACEBOOK_HANDLE,
         SANDBOX_TIKTOK_HANDLE,
         SANDBOX_PINTEREST_HANDLE,

@@ -100,6 +100,27 @@ _WEB_IMAGES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
 _MP4_MOV = frozenset({"video/mp4", "video/quicktime"})
 _H264_HEVC = frozenset({"h264", "hevc"})
 
+# Instagram, from the IG User media reference (developers.facebook.com/documentation/instagram-platform/
+# instagram-graph-api/reference/ig-user/media, fetched 2026-09-11): image, Reel and story specifications.
+_INSTAGRAM_JPEG = ImageRules(
+    frozenset({"image/jpeg"}),
+    max_bytes=8 * MB,
+    max_width=1440,
+    min_width=320,
+    aspect=AspectRange(4 / 5, 1.91, "4:5 to 1.91:1"),
+)
+_INSTAGRAM_REEL = VideoRules(
+    _MP4_MOV,
+    max_bytes=300 * MB,
+    min_duration_s=3,
+    max_duration_s=15 * 60,
+    min_fps=23,
+    max_fps=60,
+    max_width=1920,
+    aspect=AspectRange(0.01, 10, "1:100 to 10:1"),
+    codecs=_H264_HEVC,
+)
+
 RULES: dict[Network, MediaRules] = {
     Network.X: MediaRules(
         Network.X,
@@ -181,28 +202,17 @@ RULES: dict[Network, MediaRules] = {
         video_alone=False,
         source="platforms/x-bluesky-mastodon-threads.md §4.3 (Threads media specifications)",
     ),
+    # Feed posts and carousels: "JPEG is the only image format supported", 8 MB, 4:5–1.91:1, width
+    # 320–1440 (scaled by Instagram); a feed video goes out as a Reel (Reel specs). Stories and Reels
+    # have tables of their own below (INSTAGRAM_STORY, INSTAGRAM_REELS).
     Network.INSTAGRAM: MediaRules(
         Network.INSTAGRAM,
         max_items=10,
-        image=ImageRules(
-            frozenset({"image/jpeg"}),
-            max_bytes=8 * MB,
-            max_width=1440,
-            min_width=320,
-            aspect=AspectRange(4 / 5, 1.91, "4:5 to 1.91:1"),
-        ),
-        video=VideoRules(
-            _MP4_MOV,
-            max_bytes=300 * MB,
-            min_duration_s=3,
-            max_duration_s=15 * 60,
-            min_fps=23,
-            max_fps=60,
-            max_width=1920,
-            codecs=_H264_HEVC,
-        ),
+        image=_INSTAGRAM_JPEG,
+        video=_INSTAGRAM_REEL,
         video_alone=False,
-        source="platforms/meta-linkedin-tiktok-youtube.md §2.4 (Meta spec via Postiz error 2207009)",
+        source="platforms/meta-linkedin-tiktok-youtube.md §2.4 (Meta IG User media reference: image and "
+        "Reel specifications; content-publishing limitations: JPEG only)",
     ),
     Network.FACEBOOK: MediaRules(
         Network.FACEBOOK,
@@ -277,3 +287,34 @@ RULES: dict[Network, MediaRules] = {
         source="platforms/meta-linkedin-tiktok-youtube.md §7.4; pinterest/api-description 5.23",
     ),
 }
+
+
+#: An Instagram story: one JPEG picture (any shape; 9:16 shows whole) or one video of 3–60 s.
+INSTAGRAM_STORY = MediaRules(
+    Network.INSTAGRAM,
+    max_items=1,
+    image=ImageRules(frozenset({"image/jpeg"}), max_bytes=8 * MB, max_width=1440),
+    video=VideoRules(
+        _MP4_MOV,
+        max_bytes=100 * MB,
+        min_duration_s=3,
+        max_duration_s=60,
+        min_fps=23,
+        max_fps=60,
+        max_width=1920,
+        aspect=AspectRange(0.1, 10, "1:10 to 10:1"),
+        codecs=_H264_HEVC,
+    ),
+    video_alone=False,
+    source="platforms/meta-linkedin-tiktok-youtube.md §2.4 (Meta IG User media reference: story specs)",
+)
+
+#: An Instagram Reel: one video, and optionally one JPEG picture as its cover (`cover_url`).
+INSTAGRAM_REELS = MediaRules(
+    Network.INSTAGRAM,
+    max_items=2,
+    image=ImageRules(frozenset({"image/jpeg"}), max_bytes=8 * MB),
+    video=_INSTAGRAM_REEL,
+    video_alone=False,
+    source="platforms/meta-linkedin-tiktok-youtube.md §2.4 (Meta IG User media reference: Reel specs)",
+)

@@ -471,7 +471,8 @@ class Publisher:
 
     async def _upload(self, run: _Run, media: MediaAsset) -> UploadedMedia:
         """Prepare the file for this network (a fixed, metadata-free copy), then upload it."""
-        prepared = await self._media.prepare(media, run.caps.media if run.caps else None)
+        rules = run.adapter.media_rules(run.caps, run.target.options) if run.caps else None
+        prepared = await self._media.prepare(media, rules)
         last = [-1]
 
         def report(sent: int, total: int) -> None:

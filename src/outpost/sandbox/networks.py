@@ -22,6 +22,7 @@ from outpost.domain.accounts import (
 )
 from outpost.domain.enums import Network
 from outpost.sandbox.sim_facebook import FacebookSimulation
+from outpost.sandbox.sim_instagram import InstagramSimulation
 from outpost.sandbox.sim_pinterest import PinterestSimulation
 from outpost.sandbox.sim_threads import ThreadsSimulation
 from outpost.sandbox.sim_tiktok import TikTokSimulation
@@ -294,6 +295,7 @@ SIMULATIONS: dict[Network, type[Simulation]] = {
         BlueskySimulation,
         XSimulation,
         LinkedInSimulation,
+        InstagramSimulation,
         FacebookSimulation,
         TikTokSimulation,
         PinterestSimulation,

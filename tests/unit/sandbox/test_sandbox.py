@@ -96,8 +96,9 @@ async def test_x_and_linkedin_take_an_own_api_address_only_on_this_computer(tmp_
 #: Networks that take neither a text-only post nor (without a media host) photos: their own
 #: sandbox tests send them a video (TikTok: tests/unit/sandbox/test_sim_tiktok.py).
 VIDEO_ONLY = frozenset({Network.TIKTOK})
-#: Networks that take no post without a picture (a Pin is a picture).
-PICTURE_ONLY = frozenset({Network.PINTEREST})
+#: Networks that take no post without a picture (a Pin is a picture; an Instagram post needs a
+#: picture or a video).
+PICTURE_ONLY = frozenset({Network.PINTEREST, Network.INSTAGRAM})
 
 
 class LoopbackOnly(httpx.AsyncBaseTransport):

@@ -84,6 +84,12 @@ def render(post: PreviewPost, tone: Tone | None = None) -> str:
         return _youtube(post, tone)
     if not post.parts or (not any(p.strip() for p in post.parts) and not post.media):
         return f"<p style='color:{tone.muted}'>Start typing to see the post as it will appear.</p>"
+    if post.network is Network.INSTAGRAM:
+        return (
+            "<html><body style='font-family:sans-serif; font-size:10.5pt'>"
+            + _instagram(post, tone)
+            + "</body></html>"
+        )
     if post.network is Network.TIKTOK:
         return _tiktok(post, tone)
     if post.network is Network.PINTEREST:
@@ -305,6 +311,45 @@ def _card(post: PreviewPost, text: str, tone: Tone) -> str:
     )
 
 
+INSTAGRAM_DOT = "#0095f6"  # the blue of the carousel dot in view
+
+
+def _instagram(post: PreviewPost, tone: Tone) -> str:
+    """Instagram as its feed shows a post: the name above, then the picture (cropped 4:5).
+
+    A carousel has its dots under the picture, the caption is folded at FOLD_AT behind "… more",
+    a Reel says so, and a story shows no caption at all (Instagram takes none).
+    """
+    kind = post.options.get("content_type") or "feed"
+    handle = html.escape(_handle(post).lstrip("@"))
+    label = {"reels": " · Reel", "story": " · Story"}.get(str(kind), "")
+    header = (
+        "<table cellspacing='0' cellpadding='4'><tr>"
+        f"<td width='44' valign='middle'>{_avatar(post)}</td>"
+        f"<td valign='middle'><b>{handle}</b><span style='color:{tone.muted}'>{label}</span></td>"
+        "</tr></table>"
+    )
+    if post.media:
+        first = post.media[0]
+        play = "<br><span style='color:#fff;background:#000'>▶ video</span>" if first.kind == "video" else ""
+        picture = f"<div style='margin-top:4px'><img src='{first.url}'>{play}</div>"
+    else:
+        picture = (
+            f"<table width='100%' cellpadding='24' style='margin-top:4px; border:1px solid {tone.line}'>"
+            f"<tr><td align='center' style='color:{tone.muted}'>Instagram posts need a picture or a video."
+            "</td></tr></table>"
+        )
+    dots = ""
+    if len(post.media) > 1 and kind == "feed":
+        rest = f"<span style='color:{tone.line}'>{' ●' * (len(post.media) - 1)}</span>"
+        dots = f"<div align='center'><span style='color:{INSTAGRAM_DOT}'>●</span>{rest}</div>"
+    if kind == "story":
+        caption = f"<span style='color:{tone.muted}'>Stories show no caption.</span>"
+    else:
+        caption = f"<b>{handle}</b> {_text(Network.INSTAGRAM, post.parts[0], tone)}"
+    return f"{header}{picture}{dots}<div style='margin-top:6px'>{caption}</div>"
+
+
 #: A transparent pixel, stretched to hold the caption at the bottom of TikTok's frame (Qt's rich
 #: text ignores a cell's height, but not an image's).
 _SPACER = (
@@ -409,12 +454,15 @@ def _youtube(post: PreviewPost, tone: Tone) -> str:
 
 def grid_cell_aspect(network: Network, count: int) -> float:
     """The width/height each image is cropped to in the network's feed grid."""
+    if network is Network.INSTAGRAM:
+        return 4 / 5  # one picture or a carousel: the feed's 4:5 frame (carousels take the first's shape)
+
     if network is Network.TIKTOK:
         return 9 / 16  # one full-screen frame, the video or the first photo
     if network is Network.YOUTUBE:
         return 16 / 9  # the player: a thumbnail fills it
     if count <= 1:
-        return {Network.INSTAGRAM: 4 / 5, Network.X: 16 / 9}.get(network, 0.0)  # 0: uncropped
+        return {Network.X: 16 / 9}.get(network, 0.0)  # 0: uncropped
     if count == 2:
         return 7 / 8 if network is Network.X else 1.0
     return 1.0 if network is not Network.X else 16 / 9

@@ -166,7 +166,7 @@ class PreviewTabs(QTabWidget):
     ) -> tuple[PreviewMedia, ...]:
         aspect = grid_cell_aspect(network, len(thumbnails))
         media = []
-        for index, (path, kind) in enumerate(thumbnails[:4]):
+        for index, (path, kind) in enumerate(thumbnails):  # renderers show what fits ("+N more", dots)
             image = QImage(path)
             if image.isNull():
                 continue
