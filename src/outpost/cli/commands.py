@@ -24,6 +24,7 @@ from outpost.cli.media_host import HANDLERS as MEDIA_HOST_HANDLERS
 from outpost.cli.outcome import Handler, Outcome
 from outpost.cli.render import account_json, account_text, post_json, post_text
 from outpost.cli.secret_input import resolve_secrets
+from outpost.cli.service import HANDLERS as SERVICE_HANDLERS
 from outpost.cli.settings import HANDLERS as SETTINGS_HANDLERS
 from outpost.cli.text_input import read_text, read_thread
 from outpost.domain.compatibility import check
@@ -490,6 +491,7 @@ _HANDLERS: dict[tuple[str, str | None], Handler] = {
     **APPS_HANDLERS,
     **SETTINGS_HANDLERS,
     **MEDIA_HOST_HANDLERS,
+    **SERVICE_HANDLERS,
 }
 
 __all__ = ["KnownError", "Outcome", "dispatch"]

@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     _media_host(
         _group(commands, "media-host", "the public bucket Instagram and Threads fetch your media from")
     )
+    _service(
+        _group(commands, "service", "run Outpost from the OS's own scheduler while the window is closed")
+    )
     run = _leaf(commands, "run", "run the engine and scheduler headless until SIGINT/SIGTERM")
     run.add_argument("--until-idle", action="store_true", help="exit once nothing is due or in flight")
     media = _group(commands, "media", "media files")
@@ -210,6 +213,24 @@ def _apps(parser: argparse.ArgumentParser) -> None:
     )
     remove = _leaf(actions, "remove", "delete a developer app from the keyring")
     _network(remove, "the network whose app to delete")
+
+
+def _service(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    install = _leaf(
+        actions,
+        "install",
+        "make the OS run `outpost run --until-idle` every few minutes (systemd, launchd, Task Scheduler)",
+    )
+    install.add_argument(
+        "--every-minutes",
+        type=int,
+        default=5,
+        metavar="N",
+        help="how often, 1 to 60 minutes (default 5); a run missed while asleep happens at wake",
+    )
+    _leaf(actions, "status", "whether the OS runs Outpost while its window is closed")
+    _leaf(actions, "remove", "stop the OS from running Outpost and delete its files")
 
 
 def _settings(parser: argparse.ArgumentParser) -> None:

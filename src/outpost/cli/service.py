@@ -1,0 +1,45 @@
+"""`outpost service install|status|remove`: Outpost run by the OS's scheduler (`outpost.service`).
+
+JSON: `{"system": "systemd|launchd|task_scheduler", "files": [...], "enabled": bool, "message": "…"}`.
+`install` exits 1 when the files were written but the OS could not enable them (no user
+scheduler running), saying why; `status` exits 0 either way.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from outpost import service
+from outpost.cli.outcome import Handler, Outcome
+from outpost.domain.errors import ValidationError
+from outpost.engine import Engine
+
+
+async def _install(engine: Engine, args: argparse.Namespace) -> Outcome:
+    if not 1 <= args.every_minutes <= 60:
+        raise ValidationError.single(
+            "--every-minutes", f"--every-minutes: {args.every_minutes} is not between 1 and 60 minutes."
+        )
+    state = service.install(args.every_minutes, engine.data_dir, home=Path.home())
+    return _outcome(state, exit_code=0 if state.enabled else 1)
+
+
+async def _status(engine: Engine, args: argparse.Namespace) -> Outcome:
+    return _outcome(service.status(home=Path.home()))
+
+
+async def _remove(engine: Engine, args: argparse.Namespace) -> Outcome:
+    return _outcome(service.remove(home=Path.home()))
+
+
+def _outcome(state: service.ServiceState, exit_code: int = 0) -> Outcome:
+    lines = [state.message, *(f"  {path}" for path in state.files)]
+    return Outcome(state.as_dict(), "\n".join(lines), exit_code=exit_code)
+
+
+HANDLERS: dict[tuple[str, str | None], Handler] = {
+    ("service", "install"): _install,
+    ("service", "status"): _status,
+    ("service", "remove"): _remove,
+}
