@@ -402,3 +402,34 @@ def test_a_row_shows_its_first_picture_and_none_once_the_file_is_gone(qapp, qtbo
         assert any(_near(c, "#c82828") for c in _colours_in(picture, cell))  # the red picture, drawn
 
     run(qapp, tmp_path, remote, scenario)
+
+
+def test_a_post_another_process_made_appears_without_losing_the_rows_already_shown(
+    qapp, qtbot, tmp_path, remote
+) -> None:
+    async def scenario(engine: Engine, account: str) -> None:
+        kept = await engine.posts.create(PostInput(text="already here", accounts=(account,)), When.draft())
+        gone = await engine.posts.create(
+            PostInput(text="deleted elsewhere", accounts=(account,)), When.draft()
+        )
+        model = QueueModel(engine)
+        model.reload()
+        await settle_ops()
+        assert [p.id for p in model.posts] == [gone.id, kept.id]
+        # Another process (the CLI, an assistant): its own engine on the same store.
+        other = Engine.open(
+            tmp_path / "d", registry=fake_registry(remote), secrets=MemorySecretStore(), clock=FakeClock()
+        )
+        try:
+            made = await other.posts.create(
+                PostInput(text="from an assistant", accounts=(account,)), When.draft()
+            )
+            await other.posts.delete(gone.id)
+        finally:
+            await other.close()
+        assert [p.id for p in model.posts] == [gone.id, kept.id]  # nothing told the model yet
+        model.store_did_change_elsewhere()  # what the store watch reports within a second
+        await settle_ops()
+        assert [p.id for p in model.posts] == [made.id, kept.id]
+
+    run(qapp, tmp_path, remote, scenario)

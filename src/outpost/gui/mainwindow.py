@@ -130,6 +130,9 @@ class MainWindow(QMainWindow):
         self.queue.compose_requested.connect(lambda: self.bring_up("compose"))
         self.bridge.post_did_change.connect(self.queue.model.post_did_change)
         self.bridge.post_did_change.connect(self.calendar.post_did_change)
+        # Another process (the CLI, `outpost run`, an assistant) changed the store: show it at once.
+        self.bridge.store_did_change_elsewhere.connect(self.queue.model.store_did_change_elsewhere)
+        self.bridge.store_did_change_elsewhere.connect(self.calendar.load)
         self.bridge.account_did_change.connect(self.queue.model.account_did_change)
         self.bridge.account_did_change.connect(self.health.refresh)
         self.bridge.account_did_change.connect(lambda _: self._choose_first_page())

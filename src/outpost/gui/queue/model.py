@@ -219,6 +219,28 @@ class QueueModel(QAbstractTableModel):
             post_id = change.post_id
             run_op(self._fetch_one(post_id), on_success=lambda found: self._apply(post_id, found))
 
+    def store_did_change_elsewhere(self) -> None:
+        """Another process (the CLI, `outpost run`, an assistant) changed the store: catch up.
+
+        The loaded rows are read again and applied one by one (new posts appear, changed ones
+        change, gone ones go), so the selection and the scroll position stay where they were.
+        """
+        count = max(PAGE, len(self.posts))
+        run_op(
+            self.engine.posts.list(self.statuses, limit=count, search=self.search, newest_first=True),
+            on_success=self._caught_up,
+        )
+
+    def _caught_up(self, fresh: list[Post]) -> None:
+        known = {p.id: p for p in fresh}
+        for post in list(self.posts):
+            if post.id not in known:
+                self._apply(post.id, None)
+        for post in reversed(fresh):  # oldest first, so new ones end up in their order at the top
+            current = next((p for p in self.posts if p.id == post.id), None)
+            if current is None or current != post:
+                self._apply(post.id, post)
+
     def account_did_change(self, account: Account) -> None:
         """Keep an account's name current on the rows that show it (a removed one keeps its name)."""
         known = self.accounts.get(account.id)
