@@ -38,6 +38,27 @@ def test_without_a_tray_notices_appear_in_the_window(qapp, qtbot, tmp_path) -> N
     window_scenario(qapp, qtbot, tmp_path, scenario, remote=remote)
 
 
+def test_an_account_that_breaks_is_said_at_once_with_the_posts_it_puts_at_risk(qapp, qtbot, tmp_path) -> None:
+    remote = FakeNetwork()
+
+    async def scenario(window: MainWindow, engine: Engine, account: str, clock: FakeClock) -> None:
+        await engine.accounts.check(account)  # healthy: the window knows the account as working
+        await settle_ops()
+        for at in ("2026-11-26T09:00:00Z", "2026-11-27T09:00:00Z"):
+            await engine.posts.create(PostInput(text="later", accounts=(account,)), When.scheduled(at))
+        remote.tokens.clear()  # the token was revoked on the network
+        await engine.accounts.check(account)  # the health monitor's next look
+        await settle_ops()
+        title, text = window.notifier.shown[-1]
+        assert title.endswith("needs reconnecting")
+        assert "2 scheduled posts will fail unless you reconnect it (the first Thu 26 Nov 09:00 UTC)" in text
+        await engine.accounts.check(account)
+        await settle_ops()
+        assert len([n for n in window.notifier.shown if n[0].endswith("needs reconnecting")]) == 1  # once
+
+    window_scenario(qapp, qtbot, tmp_path, scenario, remote=remote)
+
+
 def test_reminder_before_a_scheduled_post(qapp, qtbot, tmp_path) -> None:
     async def scenario(window: MainWindow, engine: Engine, account: str, clock: FakeClock) -> None:
         await engine.posts.create(

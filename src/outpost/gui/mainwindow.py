@@ -121,6 +121,7 @@ class MainWindow(QMainWindow):
         self.notifier.quit_requested.connect(self.quit)
         self.bridge.post_status_did_change.connect(self.notifier.post_changed)
         self.bridge.posts_were_missed.connect(self.notifier.missed)
+        self.bridge.account_did_change.connect(self.notifier.account_changed)
         self.bridge.upload_did_progress.connect(self.status.upload)
         self._system_style = QApplication.style().name()
         self.bridge.settings_did_change.connect(self._settings_changed)

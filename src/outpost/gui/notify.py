@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from outpost.domain.enums import PostStatus
-from outpost.domain.models import Post
+from outpost.domain.enums import HealthState, PostStatus
+from outpost.domain.models import Account, Post
 from outpost.engine import Engine
 from outpost.gui.qt import QAction, QIcon, QMenu, QObject, QSystemTrayIcon, QTimer, Signal
 from outpost.gui.tasks import run_op
@@ -56,6 +56,7 @@ class Notifier(QObject):
         self.shown: list[tuple[str, str]] = []  # (title, text) of every notice, newest last
         self._known: dict[str, PostStatus] = {}
         self._reminded: set[tuple[str, str]] = set()
+        self._health: dict[str, HealthState] = {}  # account id → its state when last seen
         if self.has_tray:
             self._make_tray()
         self._reminders = QTimer(self)
@@ -113,6 +114,30 @@ class Notifier(QObject):
             problems = [t.error.message for t in post.targets if t.error]
             detail = f" — {problems[0]}" if problems and post.status is not PostStatus.PUBLISHED else ""
             self.notify(NOTICES[post.status], f"“{first}”{detail}")
+
+    def account_changed(self, account: Account) -> None:
+        """An account whose connection breaks is said at once, with the scheduled posts it puts at risk."""
+        previous = self._health.get(account.id)
+        self._health[account.id] = account.health.state
+        if account.health.state is not HealthState.BROKEN or previous in (None, HealthState.BROKEN):
+            return
+        run_op(
+            self.engine.posts.list([PostStatus.SCHEDULED]),
+            on_success=lambda posts: self._at_risk(account, posts),
+        )
+
+    def _at_risk(self, account: Account, posts: list[Post]) -> None:
+        risky = [p for p in posts if any(t.account_id == account.id for t in p.targets)]
+        name = f"{account.network.label} · {account.display_name or account.handle}"
+        reason = account.health.message or "its sign-in no longer works"
+        if risky:
+            first = min(risky, key=lambda p: p.scheduled_at or self.engine.clock.now())
+            when = f"{first.scheduled_at:%a %d %b %H:%M} UTC" if first.scheduled_at else "soon"
+            count = counted(len(risky), "scheduled post")
+            stake = f"{count} will fail unless you reconnect it (the first {when})."
+        else:
+            stake = "Reconnect it before you schedule posts to it."
+        self.notify(f"{name} needs reconnecting", f"{reason} {stake}")
 
     def missed(self, count: int, held: bool) -> None:
         """Posts came due while Outpost was closed."""
