@@ -78,6 +78,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
+    QLayoutItem,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -104,6 +106,7 @@ from PySide6.QtWidgets import (
     QToolButton,
     QVBoxLayout,
     QWidget,
+    QWidgetItem,
 )
 
 if TYPE_CHECKING:
@@ -165,6 +168,8 @@ __all__ = [
     "QKeyEvent",
     "QKeySequence",
     "QLabel",
+    "QLayout",
+    "QLayoutItem",
     "QLineEdit",
     "QListWidget",
     "QListWidgetItem",
@@ -214,6 +219,7 @@ __all__ = [
     "QUrl",
     "QVBoxLayout",
     "QWidget",
+    "QWidgetItem",
     "Qt",
     "Signal",
     "Slot",

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from outpost.domain.accounts import is_sandbox
 from outpost.domain.models import Account
 from outpost.gui.composer.chips import AccountChip
-from outpost.gui.qt import QHBoxLayout, QLabel, QPalette, QWidget, Signal
+from outpost.gui.flow import FlowLayout
+from outpost.gui.qt import QLabel, QPalette, QWidget, Signal
 
 __all__ = ["AccountRow"]
 
@@ -37,11 +38,9 @@ class AccountRow(QWidget):
         self.label = QLabel("Post to:")
         self.no_accounts = QLabel("No accounts yet — connect one in Accounts first.")
         self.no_accounts.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self._row = QHBoxLayout(self)
-        self._row.setContentsMargins(0, 0, 0, 0)
+        self._row = FlowLayout(self)  # many accounts wrap onto more lines, never widen the window
         self._row.addWidget(self.label)
         self._row.addWidget(self.no_accounts)
-        self._row.addStretch(1)
 
     def show_accounts(self, accounts: Sequence[Account], *, remembered: Sequence[str]) -> None:
         """Rebuild the chips for `accounts`, keeping (or, at first, restoring) the choice."""
@@ -59,7 +58,7 @@ class AccountRow(QWidget):
             chip = AccountChip(account)
             chip.setChecked(account.id in chosen)
             chip.toggled.connect(self.choice_did_change)
-            self._row.insertWidget(self._row.count() - 1, chip)
+            self._row.insertWidget(self._row.count(), chip)
             self.chips[account.id] = chip
 
     def select(self, *account_refs: str) -> None:

@@ -59,7 +59,9 @@ class NetworkTab(QWidget):
         for spec in caps.options:
             widget = _option_widget(spec, changed)
             widget.setObjectName(f"option:{network.value}.{spec.key}")
-            form.addRow(spec.description, widget)
+            label = QLabel(spec.description)
+            label.setWordWrap(True)  # long descriptions (TikTok's) wrap instead of widening the window
+            form.addRow(label, widget)
             self.options[spec.key] = widget
         below = QHBoxLayout()
         below.addWidget(self.reset)

@@ -35,6 +35,7 @@ from outpost.gui.composer.schedule_dialog import ScheduleDialog
 from outpost.gui.composer.thread_parts import ThreadParts
 from outpost.gui.composer.threading import split_into_thread
 from outpost.gui.composer.words import error_text, outcome, together
+from outpost.gui.flow import FlowLayout
 from outpost.gui.icons import network_icon
 from outpost.gui.messages import MessageBridge
 from outpost.gui.names import account_label
@@ -117,8 +118,8 @@ class ComposerWidget(QWidget):
         self.text.setObjectName("text")
         self.text.setPlaceholderText("What do you want to say?")
         self.text.textChanged.connect(self._post_text_changed)
-        self.counter_row = QHBoxLayout()
-        self.counter_row.addStretch(1)
+        counters = QWidget()
+        self.counter_row = FlowLayout(counters, spacing=12)  # ten networks wrap instead of widening
         self.custom = QTabWidget()
         self.custom.setObjectName("customise")
         self.custom.currentChanged.connect(self._custom_tab_changed)
@@ -126,7 +127,7 @@ class ComposerWidget(QWidget):
         main_layout = QVBoxLayout(main)
         main_layout.setContentsMargins(0, 0, 0, 0)
         main_layout.addWidget(self.text)
-        main_layout.addLayout(self.counter_row)
+        main_layout.addWidget(counters)
         self.custom.addTab(main, "Post")
         self.thread_parts = ThreadParts()
         self.thread_parts.parts_did_change.connect(self._changed)

@@ -118,7 +118,7 @@ class PostDelegate(_Cell):
             painter.drawText(
                 QRect(rect.left(), top + line, rect.width(), line),
                 int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                elide_words(f"⚠ {text}", metrics, rect.width()),
+                elide_words(text if tone in (Tone.GOOD, Tone.INFO) else f"⚠ {text}", metrics, rect.width()),
             )
         painter.restore()
 
