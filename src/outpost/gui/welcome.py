@@ -214,7 +214,7 @@ class WelcomePanel(QWidget):
         self._sandbox.setVisible(offered)
         text = (
             f"Outpost posts to {_listed(self._shown)}. Mastodon and Bluesky need no developer app; "
-            "X and LinkedIn need your own, and Outpost walks you through it. Your sign-ins stay in "
+            "the others need your own developer app, and Outpost walks you through it. Your sign-ins stay in "
             "your system's keyring."
         )
         if offered:

@@ -1,6 +1,6 @@
 """The fields of a person's own developer app, as Add account and Settings both ask for them.
 
-X and LinkedIn (and later YouTube, TikTok, Pinterest, Meta) need an app the person registers
+Every network but Mastodon and Bluesky needs an app the person registers
 themselves; both dialogs ask for its client id, secret, redirect port and (LinkedIn) PKCE, next to
 the network's setup steps. One place builds those inputs so both ask the same way.
 """

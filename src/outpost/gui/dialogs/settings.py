@@ -125,9 +125,9 @@ PAGES = (
     ),
     Page(
         "Accounts & developer apps",
-        "Connect, check and remove accounts in the Accounts tab. X, LinkedIn and YouTube (and later "
-        "TikTok, Pinterest and Meta's networks) need a developer app of your own: its client id "
-        "and secret go to your system's keyring, never into the settings file.",
+        "Connect, check and remove accounts in the Accounts tab. Every network but Mastodon and "
+        "Bluesky needs a developer app of your own: its client id and secret go to your system's "
+        "keyring, never into the settings file.",
         ("health_check_minutes",),
     ),
     Page(MEDIA_HOST, MEDIA_HOST_INTRO, ()),

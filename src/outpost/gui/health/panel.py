@@ -57,7 +57,7 @@ class HealthPanel(QWidget):
         scroll.setWidget(holder)
         self.empty = QLabel(
             "No accounts yet. Add one to start publishing: Mastodon and Bluesky need no developer app; "
-            "X and LinkedIn need your own (Add account shows the steps)."
+            "the others need your own developer app (Add account shows the steps)."
         )
         self.empty.setWordWrap(True)
         layout = QVBoxLayout(self)
