@@ -31,17 +31,29 @@ def video(
     seconds: float = 2.0,
     fps: int = 25,
     codec: str = "libx264",
+    audio: bool = False,
 ) -> Path:
-    """A short video with a moving colour, encoded by PyAV's bundled FFmpeg."""
+    """A short video with a moving colour, encoded by PyAV's bundled FFmpeg; `audio` adds silence."""
     with av.open(str(path), "w") as container:
         stream = container.add_stream(codec, rate=fps)
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        sound = container.add_stream("aac", rate=44_100) if audio else None
+        if sound is not None:
+            sound.codec_context.layout = "mono"
         for index in range(int(seconds * fps)):
             frame = Image.new("RGB", (width, height), ((index * 7) % 255, 90, 160))
             for packet in stream.encode(av.VideoFrame.from_image(frame)):
                 container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
+        if sound is not None:
+            for index in range(int(seconds * 44_100 / 1024)):
+                samples = av.AudioFrame(format="fltp", layout="mono", samples=1024)
+                samples.planes[0].update(bytes(4096))
+                samples.sample_rate, samples.pts = 44_100, index * 1024
+                for packet in sound.encode(samples):
+                    container.mux(packet)
+        for encoder in (stream, sound):
+            for packet in encoder.encode() if encoder is not None else ():
+                container.mux(packet)
     return path
 
 

@@ -3,13 +3,17 @@
 The seeds' media upload answers with a per-platform compatibility report with a reason and a
 suggestion ("Aspect ratio not supported — crop to 1:1 or 4:5"); Outpost computes it locally from
 the rule tables in `media_rules`. Images can be fixed (converted, downscaled, re-encoded to a byte
-budget, cropped to an allowed aspect ratio); videos are checked, not transcoded.
+budget, cropped to an allowed aspect ratio). Videos can be re-encoded (H.264 + AAC in MP4, smaller,
+at a lower frame rate or bitrate); a video that is too long or too short, too small, at too low a
+frame rate or of a shape the network does not take stays the creator's to fix: cutting and
+cropping a video are choices about what it shows, not conversions.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
 from typing import Protocol
@@ -69,6 +73,9 @@ class FixPlan:
         to_mime: convert to this type (e.g. JPEG), or keep the type.
         max_bytes / max_width / max_height / max_pixels: limits the copy must meet.
         aspect_low / aspect_high: crop into this width/height range (around the focus point).
+        video_codec / width / height / frame_rate / video_bitrate: a video's re-encode: the codec
+            (always `h264`), the frame size, the frame rate, and the most video bits per second
+            that keep the copy under `max_bytes` (None: no byte limit to keep).
     """
 
     to_mime: str | None = None
@@ -78,10 +85,27 @@ class FixPlan:
     max_pixels: int | None = None
     aspect_low: float | None = None
     aspect_high: float | None = None
+    video_codec: str | None = None
+    width: int | None = None
+    height: int | None = None
+    frame_rate: float | None = None
+    video_bitrate: int | None = None
 
     def key(self) -> str:
-        """A stable short hash of the plan (names derived files in the cache)."""
-        return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()[:16]
+        """A stable short hash of the plan (names derived files in the cache).
+
+        The video fields count only when set, so an image's plan keeps the key (and its cached
+        copy) it had before videos had plans.
+        """
+        fields = {
+            name: value
+            for name, value in asdict(self).items()
+            if value is not None or name not in _VIDEO_FIELDS
+        }
+        return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:16]
+
+
+_VIDEO_FIELDS = frozenset({"video_codec", "width", "height", "frame_rate", "video_bitrate"})
 
 
 @dataclass(frozen=True)
@@ -200,25 +224,105 @@ def _gif(media: MediaFacts, rules: ImageRules, label: str) -> Verdict:
     return Verdict(Compatibility.COMPATIBLE)
 
 
+#: Below this many video bits per second a re-encode to a byte limit looks broken: a file that
+#: fits only below it stays the creator's to shorten. (H.264 at 300 kbit/s is watchable at 480p.)
+MIN_VIDEO_BITRATE = 300_000
+#: The AAC track of a re-encoded video, bits per second (counted against the byte limit).
+AUDIO_BITRATE = 128_000
+#: A byte budget allowing more than this is no limit worth telling the encoder (x264 counts its
+#: cap in kbit/s in an int: 512 MB over 2 s overflowed it).
+_UNBOUNDED_BITRATE = 50_000_000
+#: Room left in a byte budget for the container and the encoder overshooting its average.
+_BUDGET_SHARE = 0.85
+
+
 def _video(media: MediaFacts, rules: VideoRules | None, label: str) -> Verdict:
     if rules is None:
         return _no(f"Outpost cannot post videos to {label} yet")
-    problems = []
+    fixable: list[str] = []  # what a re-encode to H.264 in MP4 mends
+    fixed_only_by_creator = _timing_problems(media, rules)
     if media.mime_type not in rules.types:
-        problems.append(
+        fixable.append(
             f"{label} does not take {_kind(media.mime_type)} videos (it takes {_kinds(rules.types)})"
         )
-    if rules.max_bytes is not None and media.size > rules.max_bytes:
-        problems.append(f"{_mb(media.size)} is over the limit of {_mb(rules.max_bytes)}")
-    problems += _timing_problems(media, rules)
-    problems += _video_frame_problems(media, rules)
     if rules.codecs is not None and media.video_codec and media.video_codec not in rules.codecs:
-        problems.append(
+        fixable.append(
             f"the {media.video_codec} codec is not accepted (use {', '.join(sorted(rules.codecs))})"
         )
-    if problems:
-        return _no("; ".join(problems) + ". Export the video again within these limits")
-    return Verdict(Compatibility.COMPATIBLE, note=_short_form_note(media, rules))
+    if media.frame_rate is not None and rules.max_fps is not None and media.frame_rate > rules.max_fps + 0.01:
+        fixable.append(f"{media.frame_rate:.0f} frames/s is over {rules.max_fps:.0f}")
+    frame_fixable, frame_not = _video_frame_problems(media, rules)
+    fixable += frame_fixable
+    fixed_only_by_creator += frame_not
+    budget = _video_bitrate_budget(media, rules)
+    if rules.max_bytes is not None and media.size > rules.max_bytes:
+        problem = f"{_mb(media.size)} is over the limit of {_mb(rules.max_bytes)}"
+        if budget is not None and budget >= MIN_VIDEO_BITRATE:
+            fixable.append(problem)
+        else:
+            fixed_only_by_creator.append(problem + " (even at the lowest watchable bitrate)")
+    can_encode = "video/mp4" in rules.types and (rules.codecs is None or "h264" in rules.codecs)
+    if fixed_only_by_creator or (fixable and not can_encode):
+        return _no(
+            "; ".join(fixable + fixed_only_by_creator) + ". Export the video again within these limits"
+        )
+    if not fixable:
+        return Verdict(Compatibility.COMPATIBLE, note=_short_form_note(media, rules))
+    plan = _video_plan(media, rules, budget)
+    size = f" at {plan.width}×{plan.height}" if plan.width and plan.height else ""
+    rate = f", {_fps(plan.frame_rate)} fps" if plan.frame_rate else ""
+    limit = (
+        f", under {_mb(rules.max_bytes)}"
+        if rules.max_bytes is not None and media.size > rules.max_bytes
+        else ""
+    )
+    return Verdict(
+        Compatibility.FIXABLE,
+        reason="; ".join(fixable),
+        fix=f"re-encode to H.264{size}{rate}{limit}",
+        plan=plan,
+        note=_short_form_note(media, rules),
+    )
+
+
+def _video_bitrate_budget(media: MediaFacts, rules: VideoRules) -> int | None:
+    """The most video bits per second a copy under `rules.max_bytes` may use (None: no limit known)."""
+    if rules.max_bytes is None or not media.duration_s:
+        return None
+    return int(rules.max_bytes * 8 * _BUDGET_SHARE / media.duration_s) - AUDIO_BITRATE
+
+
+def _video_plan(media: MediaFacts, rules: VideoRules, budget: int | None) -> FixPlan:
+    """H.264 in MP4 at the largest even frame size within the limits, at a frame rate they allow."""
+    width, height = media.width, media.height
+    if width and height:
+        scale = min(
+            1.0,
+            (rules.max_width or width) / width,
+            (rules.max_height or height) / height,
+        )
+        width, height = max(2, int(width * scale) // 2 * 2), max(2, int(height * scale) // 2 * 2)
+    rate = media.frame_rate
+    if rate is not None and rules.max_fps is not None and rate > rules.max_fps + 0.01:
+        # Every n-th frame where that lands within the limits (60 → 30), so motion stays even.
+        rate = rate / math.ceil(rate / rules.max_fps - 0.001)
+        if rules.min_fps is not None and rate < rules.min_fps:
+            rate = rules.max_fps
+    return FixPlan(
+        to_mime="video/mp4",
+        max_bytes=rules.max_bytes,
+        max_width=rules.max_width,
+        max_height=rules.max_height,
+        video_codec="h264",
+        width=width,
+        height=height,
+        frame_rate=round(rate, 3) if rate else None,
+        video_bitrate=budget if budget is not None and budget < _UNBOUNDED_BITRATE else None,
+    )
+
+
+def _fps(rate: float) -> str:
+    return f"{round(rate, 2):g}"
 
 
 def _short_form_note(media: MediaFacts, rules: VideoRules) -> str | None:
@@ -234,31 +338,34 @@ def _short_form_note(media: MediaFacts, rules: VideoRules) -> str | None:
 
 
 def _timing_problems(media: MediaFacts, rules: VideoRules) -> list[str]:
+    """What no re-encode mends: the length, and a frame rate too low (frames are not invented)."""
     problems = []
     duration, fps = media.duration_s, media.frame_rate
     if duration is not None and rules.max_duration_s is not None and duration > rules.max_duration_s:
         problems.append(f"{duration:.0f} s is longer than {rules.max_duration_s:.0f} s")
     if duration is not None and rules.min_duration_s is not None and duration < rules.min_duration_s:
         problems.append(f"{duration:.1f} s is shorter than {rules.min_duration_s:.1f} s")
-    if fps is not None and rules.max_fps is not None and fps > rules.max_fps + 0.01:
-        problems.append(f"{fps:.0f} frames/s is over {rules.max_fps:.0f}")
     if fps is not None and rules.min_fps is not None and fps < rules.min_fps - 0.01:
         problems.append(f"{fps:.0f} frames/s is under {rules.min_fps:.0f}")
     return problems
 
 
-def _video_frame_problems(media: MediaFacts, rules: VideoRules) -> list[str]:
+def _video_frame_problems(media: MediaFacts, rules: VideoRules) -> tuple[list[str], list[str]]:
+    """(what downscaling fixes, what it does not: too small, or a shape that would need a crop)."""
     width, height = media.width, media.height
     if not width or not height:
-        return []
-    problems = []
+        return [], []
+    fixable, not_fixable = [], []
     if (rules.max_width and width > rules.max_width) or (rules.max_height and height > rules.max_height):
-        problems.append(f"{width}×{height} is larger than {rules.max_width or '…'}×{rules.max_height or '…'}")
+        fixable.append(f"{width}×{height} is larger than {rules.max_width or '…'}×{rules.max_height or '…'}")
     if rules.min_side and min(width, height) < rules.min_side:
-        problems.append(f"{width}×{height} is smaller than {rules.min_side} px on a side")
+        not_fixable.append(f"{width}×{height} is smaller than {rules.min_side} px on a side")
     if rules.aspect is not None and not rules.aspect.contains(width / height):
-        problems.append(f"aspect ratio {_ratio(width / height)} is outside {rules.aspect.label}")
-    return problems
+        not_fixable.append(
+            f"aspect ratio {_ratio(width / height)} is outside {rules.aspect.label} "
+            "(Outpost does not crop videos: which part to keep is yours to choose)"
+        )
+    return fixable, not_fixable
 
 
 _NAMES = {

@@ -58,7 +58,7 @@ class ShortForm:
 
 @dataclass(frozen=True)
 class VideoRules:
-    """Videos (Outpost checks them; it does not transcode)."""
+    """Videos (Outpost re-encodes what a re-encode fixes: `compatibility._video`)."""
 
     types: frozenset[str]
     max_bytes: int | None = None

@@ -72,6 +72,20 @@ class UploadDidProgress:
 
 
 @dataclass(frozen=True)
+class MediaPrepareDidProgress:
+    """A video of a post is being re-encoded for one account's network: `done` of `total` frames.
+
+    Comes before that file's `UploadDidProgress`: a re-encode can take longer than the upload.
+    """
+
+    post_id: str
+    account_id: str
+    media_id: str
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
 class SettingsDidChange:
     """Settings were changed and saved; `keys` are the fields that changed."""
 
@@ -90,6 +104,7 @@ Event = (
     SettingsDidChange
     | StoreDidChangeElsewhere
     | UploadDidProgress
+    | MediaPrepareDidProgress
     | PostDidChange
     | AccountDidChange
     | AccountHealthDidChange

@@ -14,7 +14,7 @@ from outpost.domain.media_rules import MediaRules
 from outpost.domain.models import MediaAsset
 from outpost.engine.core import EngineCore
 from outpost.media.inspect import MediaInfo
-from outpost.media.pipeline import MediaPipeline
+from outpost.media.pipeline import MediaPipeline, Progress
 
 
 class MediaService:
@@ -56,9 +56,15 @@ class MediaService:
         """The `MediaAsset` a post keeps for an inspected file."""
         return MediaPipeline.asset(info, alt_text, focus=focus)
 
-    async def prepare(self, asset: MediaAsset, rules: MediaRules | None) -> MediaAsset:
-        """The asset to upload to a network with `rules` (Rejected if it cannot go there)."""
-        return await self._pipeline.prepare(asset, rules)
+    async def prepare(
+        self, asset: MediaAsset, rules: MediaRules | None, progress: Progress | None = None
+    ) -> MediaAsset:
+        """The asset to upload to a network with `rules` (Rejected if it cannot go there).
+
+        A video a re-encode fixes is re-encoded in the media worker; `progress` hears
+        (frames done, frames in all) while it is.
+        """
+        return await self._pipeline.prepare(asset, rules, progress)
 
     async def sweep_unused(self) -> int:
         """Remove derived copies and thumbnails that no post which may still go out needs."""

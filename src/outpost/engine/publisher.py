@@ -53,7 +53,13 @@ from outpost.domain.status import derive_post_status
 from outpost.engine.clock import Clock
 from outpost.engine.connections import Connections
 from outpost.engine.connectivity import Connectivity, RouteProbe
-from outpost.engine.events import AccountHealthDidChange, EventBus, PostDidChange, UploadDidProgress
+from outpost.engine.events import (
+    AccountHealthDidChange,
+    EventBus,
+    MediaPrepareDidProgress,
+    PostDidChange,
+    UploadDidProgress,
+)
 from outpost.engine.media import MediaService
 from outpost.engine.worker import StoreWorker
 from outpost.store import Store
@@ -472,7 +478,11 @@ class Publisher:
     async def _upload(self, run: _Run, media: MediaAsset) -> UploadedMedia:
         """Prepare the file for this network (a fixed, metadata-free copy), then upload it."""
         rules = run.adapter.media_rules(run.caps, run.target.options) if run.caps else None
-        prepared = await self._media.prepare(media, rules)
+
+        def encoding(done: int, total: int) -> None:
+            self._events.emit(MediaPrepareDidProgress(run.post.id, run.account.id, media.id, done, total))
+
+        prepared = await self._media.prepare(media, rules, encoding)
         last = [-1]
 
         def report(sent: int, total: int) -> None:

@@ -9,12 +9,19 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
 
 from outpost.private_files import private_dir
 
 _HEX = re.compile(r"^[0-9a-f]{16,64}$")
-_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp"}
+_EXTENSIONS = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "video/mp4": "mp4",
+}
 
 
 class MediaCache:
@@ -51,6 +58,24 @@ class MediaCache:
             raise
         return path
 
+    def scratch(self, path: Path) -> Path:
+        """A new empty private file beside `path` for an encoder to write (`place` it when done).
+
+        A re-encoded video is written by FFmpeg to a file, not held in memory as bytes; once
+        complete it is renamed to `path`, so a crash never leaves half a video under that name.
+        """
+        if self.root.resolve() not in path.resolve().parents:
+            raise ValueError(f"{path} is outside the media cache")
+        private_dir(path.parent)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")  # 0600, kept by the rename
+        os.close(fd)
+        return Path(tmp)
+
+    def place(self, scratch: Path, path: Path) -> Path:
+        """Move a finished `scratch` file to its name `path` (atomically)."""
+        os.replace(scratch, path)
+        return path
+
     def sweep(self, keep: set[str]) -> int:
         """Delete cached files whose source hash is not in `keep`; returns how many went."""
         removed = 0
@@ -59,10 +84,20 @@ class MediaCache:
                 continue
             for file in folder.iterdir():
                 source = file.name.split("-", 1)[0].split(".", 1)[0]
+                if file.name.startswith(".tmp-") and _recent(file):
+                    continue  # a copy being written now (a video takes a while)
                 if file.is_file() and source not in keep:
                     file.unlink(missing_ok=True)
                     removed += 1
         return removed
+
+
+def _recent(file: Path) -> bool:
+    """Whether `file` changed in the last hour (an encoder writing it); a crash's leftover is older."""
+    try:
+        return time.time() - file.stat().st_mtime < 3600
+    except OSError:
+        return False
 
 
 def _require_hex(value: str) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from outpost.domain.compatibility import Compatibility, FixPlan, Verdict, check
+from outpost.domain.compatibility import AUDIO_BITRATE, Compatibility, FixPlan, Verdict, check
 from outpost.domain.enums import ErrorCode
 from outpost.domain.errors import Rejected, ValidationError
 from outpost.domain.ids import new_id
@@ -25,7 +25,7 @@ from outpost.domain.models import MediaAsset
 from outpost.media.cache import MediaCache
 from outpost.media.inspect import MediaInfo, MediaKind, inspect, pillow
 from outpost.media.worker import die_with_parent, inspect_and_thumbnail, ready, thumbnail_bytes
-from outpost.private_files import write_private
+from outpost.private_files import private_dir, write_private
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("outpost.media")
 
 T = TypeVar("T")
+#: Called with (frames done, frames in all) while a video is re-encoded for a network.
+Progress = Callable[[int, int], None]
 _KEPT_THUMBNAILS = 32  # made while looking at a file, kept until asked for (~20 KB each)
 
 
@@ -60,6 +62,16 @@ def _real_stat(path: str) -> tuple[str, os.stat_result]:
     return real, os.stat(real)
 
 
+def _private_scratch(target: Path) -> Path:
+    """An empty owner-only file beside `target` (the fixed-copies folder is private, issue #25)."""
+    import tempfile
+
+    private_dir(target.parent)
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    os.close(fd)
+    return Path(name)
+
+
 class MediaPipeline:
     """Inspects files, reports compatibility, prepares per-network copies, makes thumbnails.
 
@@ -80,9 +92,10 @@ class MediaPipeline:
     #: Worker pools running in this process (the resource tracker they share stops with the last).
     _workers: ClassVar[int] = 0
 
-    def __init__(self, cache_root: Path, *, in_process: bool = False) -> None:
+    def __init__(self, cache_root: Path, *, in_process: bool = False, progress_poll_s: float = 0.25) -> None:
         self.cache = MediaCache(cache_root)
         self.in_process = in_process
+        self._progress_poll_s = progress_poll_s
         self._seen: dict[tuple[str, int, int], MediaInfo] = {}
         self._thumbnails: dict[str, bytes] = {}  # sha256 → JPEG, made by the worker while looking
         self._pool: ProcessPoolExecutor | None = None
@@ -181,15 +194,20 @@ class MediaPipeline:
             focus_y=focus[1],
         )
 
-    async def prepare(self, asset: MediaAsset, rules: MediaRules | None) -> MediaAsset:
+    async def prepare(
+        self, asset: MediaAsset, rules: MediaRules | None, progress: Progress | None = None
+    ) -> MediaAsset:
         """The asset to upload to a network with `rules`.
 
-        Images are always re-derived upright and without location data (and fixed to fit);
-        other media go as they are.
+        Images are always re-derived upright and without location data (and fixed to fit); a
+        video the network does not take as it is but a re-encode fixes becomes an H.264 MP4 copy
+        (`progress` hears how far it is); other media go as they are.
 
         Raises:
             Rejected: the file cannot go to that network (code `media_rejected`).
         """
+        if rules is not None and asset.kind == MediaKind.VIDEO:
+            return await self._prepare_video(asset, rules, progress)
         if rules is None or asset.kind != MediaKind.IMAGE:
             if rules is not None:
                 self._require_compatible(asset, check(asset, rules))
@@ -225,6 +243,98 @@ class MediaPipeline:
             }
         )
 
+    async def _prepare_video(
+        self, asset: MediaAsset, rules: MediaRules, progress: Progress | None
+    ) -> MediaAsset:
+        """The video as it is if it fits, else its re-encoded copy from the cache (made if missing).
+
+        The copy is checked against the rules again: an encoder that overshot a byte limit must
+        not hand the network a file it refuses after minutes of uploading.
+        """
+        current = await self.inspect(asset.path, field=asset.path)  # the file may have changed since
+        fresh = self.asset(current, asset.alt_text).model_copy(update={"id": asset.id})
+        verdict = check(fresh, rules)
+        self._require_compatible(fresh, verdict)
+        if verdict.status is Compatibility.COMPATIBLE or verdict.plan is None:
+            return asset
+        assert fresh.sha256 is not None
+        path = self.cache.derived_path(fresh.sha256, verdict.plan.key(), "video/mp4")
+        if not path.exists():
+            try:
+                await self._transcode(fresh.path, path, verdict.plan, progress, scratch=self.cache.scratch)
+            except ValidationError as exc:
+                raise Rejected(str(exc), code=ErrorCode.MEDIA_REJECTED) from None
+        copy = await self.inspect(str(path), field=fresh.path)
+        fixed = fresh.model_copy(
+            update={
+                "path": copy.path,
+                "mime_type": copy.mime_type,
+                "size": copy.size,
+                "width": copy.width,
+                "height": copy.height,
+                "duration_s": copy.duration_s,
+                "frame_rate": copy.frame_rate,
+                "video_codec": copy.video_codec,
+            }
+        )
+        after = check(fixed, rules)
+        if after.status is not Compatibility.COMPATIBLE:
+            raise Rejected(
+                f"{fresh.path}: the re-encoded copy still does not fit {rules.network.label}: "
+                f"{after.reason}. Export the video again within these limits.",
+                code=ErrorCode.MEDIA_REJECTED,
+            )
+        return fixed
+
+    async def _transcode(
+        self,
+        source: str,
+        target: Path,
+        plan: FixPlan,
+        progress: Progress | None,
+        *,
+        scratch: Callable[[Path], Path],
+    ) -> None:
+        """Re-encode `source` to `target` by `plan` in the worker, reporting frames done while it runs.
+
+        The worker writes its progress to a file beside the copy, polled here every
+        `progress_poll_s`: nothing crosses the process boundary but the finished file.
+        """
+        from outpost.media.video import read_progress, transcode
+
+        temporary = await asyncio.to_thread(scratch, target)
+        progress_file = temporary.with_name(temporary.name + ".progress")
+        job = asyncio.ensure_future(
+            self._cpu(
+                transcode,
+                source,
+                str(temporary),
+                width=plan.width or 0,
+                height=plan.height or 0,
+                frame_rate=plan.frame_rate,
+                max_video_bitrate=plan.video_bitrate,
+                audio_bitrate=AUDIO_BITRATE,
+                progress_file=str(progress_file),
+            )
+        )
+        last: tuple[int, int] | None = None
+        try:
+            while True:
+                done, _ = await asyncio.wait({job}, timeout=self._progress_poll_s)
+                seen = await asyncio.to_thread(read_progress, progress_file)
+                if progress is not None and seen is not None and seen != last:
+                    last = seen
+                    progress(*seen)
+                if done:
+                    break
+            await job
+            await asyncio.to_thread(os.replace, temporary, target)
+        finally:
+            if not job.done():
+                job.cancel()
+            for leftover in (temporary, progress_file):
+                await asyncio.to_thread(leftover.unlink, missing_ok=True)
+
     async def fixed_copy(
         self, info: MediaInfo, rules: MediaRules, folder: Path, *, focus: tuple[float, float]
     ) -> Path:
@@ -238,6 +348,10 @@ class MediaPipeline:
         verdict = check(self.asset(info), rules)
         if verdict.status is not Compatibility.FIXABLE or verdict.plan is None:
             raise ValidationError.single("media", f"{info.path} needs no fix for {rules.network.label}.")
+        if info.kind is MediaKind.VIDEO:
+            target = folder / f"{Path(info.path).stem}-for-{rules.network.value}.mp4"
+            await self._transcode(info.path, target, verdict.plan, None, scratch=_private_scratch)
+            return target
         from outpost.media.images import derive
 
         fitted = await self._cpu(derive, info.path, verdict.plan, focus=focus)

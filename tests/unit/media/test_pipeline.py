@@ -92,8 +92,8 @@ async def test_a_prepared_copy_is_reused_and_swept_when_no_post_needs_it(
 async def test_an_incompatible_file_is_rejected_as_media_rejected(
     pipeline: MediaPipeline, tmp_path: Path
 ) -> None:
-    webm = media_fixtures.video(tmp_path / "c.webm", codec="libvpx-vp9")  # X takes MP4 only
-    clip = pipeline.asset(await pipeline.inspect(str(webm)))
+    blink = media_fixtures.video(tmp_path / "c.mp4", seconds=0.2)  # X takes 0.5 s at least
+    clip = pipeline.asset(await pipeline.inspect(str(blink)))
     with pytest.raises(Rejected) as caught:
         await pipeline.prepare(clip, RULES[Network.X])
     assert caught.value.code is ErrorCode.MEDIA_REJECTED
