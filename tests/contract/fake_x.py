@@ -81,6 +81,7 @@ class Upload:
     category: str
     total_bytes: int
     segments: dict[int, int] = field(default_factory=dict)
+    chunks: dict[int, bytes] = field(default_factory=dict)  # what was sent, by segment index
     finalized: bool = False
     state: str = "pending"  # for video/gif after finalize: pending → in_progress → succeeded|failed
     polls_left: int = 2
@@ -242,6 +243,7 @@ class FakeX:
         if "media" not in fields or index is None or not index.isdigit() or not 0 <= int(index) <= 999:
             return _invalid("media and segment_index (0-999) are required")
         upload.segments[int(index)] = len(fields["media"])
+        upload.chunks[int(index)] = bytes(fields["media"])
         return httpx.Response(200, json={"data": {"expires_at": 1_737_000_000}})
 
     def finalize(self, request: httpx.Request, grant: Grant) -> httpx.Response:
@@ -276,7 +278,7 @@ class FakeX:
             upload.polls_left -= 1
             upload.state = "in_progress"
             info = {"state": "in_progress", "check_after_secs": 1, "progress_percent": 50}
-        elif self.processing_fails:
+        elif self.processing_fails or (upload.category == "tweet_video" and not _playable_on_x(upload)):
             upload.state = "failed"
             info = {
                 "state": "failed",
@@ -397,6 +399,29 @@ class FakeX:
 
 def _problem(status: int, title: str, detail: str, kind: str) -> httpx.Response:
     return httpx.Response(status, json={"title": title, "detail": detail, "type": kind, "status": status})
+
+
+def _playable_on_x(upload: Upload) -> bool:
+    """Whether X's processing takes the video: MP4, H.264 (4:2:0), ≤ 1280×1024, ≤ 60 fps (notes §1.4)."""
+    import io
+
+    import av
+
+    data = b"".join(upload.chunks[i] for i in sorted(upload.chunks))
+    try:
+        with av.open(io.BytesIO(data)) as container:
+            stream = container.streams.video[0]
+            context = stream.codec_context
+            return (
+                "mp4" in container.format.name
+                and context.name == "h264"
+                and context.pix_fmt == "yuv420p"
+                and stream.width <= 1280
+                and stream.height <= 1024
+                and float(stream.average_rate or 0) <= 60
+            )
+    except (av.error.FFmpegError, IndexError):
+        return False
 
 
 def _invalid(detail: str) -> httpx.Response:

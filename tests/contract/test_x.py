@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,12 +17,15 @@ from outpost.adapters.base import AddAccountRequest
 from outpost.adapters.registry import AdapterRegistry
 from outpost.adapters.x import REFRESH_MARGIN, XAdapter
 from outpost.auth.oauth import AuthorizationError
+from outpost.domain.compatibility import Compatibility, check
 from outpost.domain.enums import ErrorCode, HealthState, Network, PostStatus, TargetStatus
 from outpost.domain.errors import SecretStoreError, ValidationError
+from outpost.domain.media_rules import RULES
 from outpost.domain.models import Account
 from outpost.engine import Engine, MediaInput, PostInput, When
+from outpost.engine.events import Event, MediaPrepareDidProgress
 from tests import media_fixtures
-from tests.contract.fake_x import CLIENT_ID, SCOPES, FakeX
+from tests.contract.fake_x import CLIENT_ID, SCOPES, FakeX, _playable_on_x
 from tests.fakes import FakeClock, MemorySecretStore
 from tests.support.loopback import LoopbackServer
 
@@ -181,6 +185,31 @@ async def test_a_video_waits_for_processing_and_a_failed_one_is_rejected(
     error = failed.targets[0].error
     assert error is not None and error.code is ErrorCode.MEDIA_REJECTED
     assert "Unsupported video codec" in error.message and len(server.tweets) == 1
+
+
+async def test_an_mpeg4_video_is_re_encoded_to_h264_before_upload_and_x_processes_it(
+    engine: Engine, alice: Account, server: FakeX, tmp_path: Path
+) -> None:
+    """X takes H.264 only: Outpost sends its fixed copy (the fake decodes what it got) and says how far it is."""
+    clip = media_fixtures.video(tmp_path / "old.mp4", 320, 240, seconds=1.0, codec="mpeg4")
+    info = await engine.media.inspect(str(clip))
+    verdict = check(info, RULES[Network.X])
+    assert (verdict.status, verdict.fix) == (Compatibility.FIXABLE, "re-encode to H.264 at 320×240, 25 fps")
+    events: list[Event] = []
+    engine.events.subscribe(events.append)
+    post = await engine.posts.create(
+        PostInput(text="An old clip", accounts=(alice.id,), media=(MediaInput(str(clip)),)), When.now()
+    )
+    assert post.status is PostStatus.PUBLISHED, post.targets[0].error
+    [tweet] = server.tweets
+    [upload] = [server.uploads[m] for m in tweet.media_ids]
+    assert (upload.media_type, upload.state) == ("video/mp4", "succeeded")
+    assert upload.total_bytes != clip.stat().st_size  # not the original bytes
+    encoding = [e for e in events if isinstance(e, MediaPrepareDidProgress)]
+    assert encoding and (encoding[-1].done, encoding[-1].total) == (25, 25)
+    assert encoding[-1].media_id == post.media[0].id
+    # The original, as it is, is what X's processing refuses:
+    assert not _playable_on_x(replace(upload, chunks={0: clip.read_bytes()}))
 
 
 async def test_a_thread_is_a_reply_chain_and_survives_a_slow_to_appear_parent(
