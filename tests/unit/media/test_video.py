@@ -122,3 +122,18 @@ async def test_a_compatible_video_goes_as_it_is(tmp_path: Path) -> None:
     clip = media_fixtures.video(tmp_path / "clip.mp4", seconds=1)
     asset = pipeline.asset(await pipeline.inspect(str(clip)))
     assert (await pipeline.prepare(asset, RULES[Network.X])).path == str(clip)
+
+
+async def test_a_video_over_the_byte_limit_is_re_encoded_under_it(tmp_path: Path) -> None:
+    pipeline = MediaPipeline(tmp_path / "cache", in_process=True)
+    source = media_fixtures.video(tmp_path / "heavy.mp4", 640, 480, seconds=2, fps=30, codec="mpeg4")
+    limit = source.stat().st_size * 3 // 4  # still room for a watchable bitrate over 2 s
+    rules = x_with(codecs=None, max_bytes=limit)
+    asset = pipeline.asset(await pipeline.inspect(str(source)))
+    verdict = check(asset, rules)
+    assert verdict.status is Compatibility.FIXABLE and (verdict.fix or "").endswith(
+        f"under {limit / 1e6:.1f} MB"
+    )
+    prepared = await pipeline.prepare(asset, rules)
+    assert prepared.size <= limit and Path(prepared.path).stat().st_size == prepared.size
+    assert probe(prepared.path)["codec"] == "h264"
