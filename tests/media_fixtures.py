@@ -32,11 +32,17 @@ def video(
     fps: int = 25,
     codec: str = "libx264",
     audio: bool = False,
+    rotation: int = 0,
 ) -> Path:
-    """A short video with a moving colour, encoded by PyAV's bundled FFmpeg; `audio` adds silence."""
+    """A short video with a moving colour, encoded by PyAV's bundled FFmpeg.
+
+    `audio` adds silence; `rotation` is the display rotation a phone writes for a portrait clip.
+    """
     with av.open(str(path), "w") as container:
         stream = container.add_stream(codec, rate=fps)
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        if rotation:
+            stream.set_display_rotation(rotation)
         sound = container.add_stream("aac", rate=44_100) if audio else None
         if sound is not None:
             sound.codec_context.layout = "mono"

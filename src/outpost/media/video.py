@@ -89,6 +89,9 @@ def _encode(
         )
         vout = out.add_stream("libx264", rate=rate)
         vout.width, vout.height, vout.pix_fmt = width, height, "yuv420p"
+        rotation = _rotation(source)
+        if rotation:
+            vout.set_display_rotation(rotation)  # a phone's portrait clip stays upright
         tick = 1 / rate  # frames are numbered in it (the muxer changes the stream's time base)
         vout.time_base = tick
         options = {"crf": _CRF, "preset": "veryfast"}
@@ -131,6 +134,19 @@ def _encode(
                     out.mux(out_packet)
     if progress_file is not None:
         _report(progress_file, total, total)
+
+
+def _rotation(source: str) -> int:
+    """How far players turn the source's frames (its display matrix), read from its first frame.
+
+    Read before encoding starts: the copy's stream must carry it before its first frame.
+    """
+    import av
+
+    with av.open(source, timeout=10.0) as container:
+        for frame in container.decode(video=0):
+            return int(frame.rotation or 0)
+    return 0
 
 
 def _report(path: str, done: int, total: int) -> None:

@@ -137,3 +137,11 @@ async def test_a_video_over_the_byte_limit_is_re_encoded_under_it(tmp_path: Path
     prepared = await pipeline.prepare(asset, rules)
     assert prepared.size <= limit and Path(prepared.path).stat().st_size == prepared.size
     assert probe(prepared.path)["codec"] == "h264"
+
+
+async def test_a_portrait_phone_clip_stays_upright(tmp_path: Path) -> None:
+    pipeline = MediaPipeline(tmp_path / "cache", in_process=True)
+    source = media_fixtures.video(tmp_path / "phone.mp4", 320, 240, seconds=1, codec="mpeg4", rotation=90)
+    prepared = await pipeline.prepare(pipeline.asset(await pipeline.inspect(str(source))), RULES[Network.X])
+    with av.open(prepared.path) as container:
+        assert next(container.decode(video=0)).rotation == 90
