@@ -62,6 +62,14 @@ def _real_stat(path: str) -> tuple[str, os.stat_result]:
     return real, os.stat(real)
 
 
+def _remove(path: Path) -> None:
+    """Delete a leftover; an encoder still writing it (a cancelled job) may keep it open on Windows."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        log.warning("media: could not remove %s (still in use?)", path.name)
+
+
 def _private_scratch(target: Path) -> Path:
     """An empty owner-only file beside `target` (the fixed-copies folder is private, issue #25)."""
     import tempfile
@@ -333,7 +341,7 @@ class MediaPipeline:
             if not job.done():
                 job.cancel()
             for leftover in (temporary, progress_file):
-                await asyncio.to_thread(leftover.unlink, missing_ok=True)
+                await asyncio.to_thread(_remove, leftover)
 
     async def fixed_copy(
         self, info: MediaInfo, rules: MediaRules, folder: Path, *, focus: tuple[float, float]
