@@ -46,10 +46,19 @@ class MediaService:
         return await self._pipeline.thumbnail(info)
 
     async def fixed_copy(
-        self, info: MediaInfo, rules: MediaRules, folder: Path, *, focus: tuple[float, float]
+        self,
+        info: MediaInfo,
+        rules: MediaRules,
+        folder: Path,
+        *,
+        focus: tuple[float, float],
+        progress: Progress | None = None,
     ) -> Path:
-        """A visible, fixed copy of `info` that fits `rules` (the composer's one-click fix)."""
-        return await self._pipeline.fixed_copy(info, rules, folder, focus=focus)
+        """A visible, fixed copy of `info` that fits `rules` (the composer's one-click fix).
+
+        A video is re-encoded in the media worker; `progress` hears (frames done, frames in all).
+        """
+        return await self._pipeline.fixed_copy(info, rules, folder, focus=focus, progress=progress)
 
     @staticmethod
     def asset(info: MediaInfo, alt_text: str = "", *, focus: tuple[float, float] = (0.5, 0.5)) -> MediaAsset:

@@ -344,11 +344,18 @@ class MediaPipeline:
                 await asyncio.to_thread(_remove, leftover)
 
     async def fixed_copy(
-        self, info: MediaInfo, rules: MediaRules, folder: Path, *, focus: tuple[float, float]
+        self,
+        info: MediaInfo,
+        rules: MediaRules,
+        folder: Path,
+        *,
+        focus: tuple[float, float],
+        progress: Progress | None = None,
     ) -> Path:
         """A visible, fixed copy of `info` for a network (the one-click fix in the composer).
 
-        It lives in `folder` (not the cache, which is swept), named after the original.
+        It lives in `folder` (not the cache, which is swept), named after the original. A video
+        is re-encoded to an MP4; `progress` hears (frames done, frames in all) while it is.
 
         Raises:
             ValidationError: nothing to fix, or the fix cannot keep the quality floor.
@@ -358,7 +365,7 @@ class MediaPipeline:
             raise ValidationError.single("media", f"{info.path} needs no fix for {rules.network.label}.")
         if info.kind is MediaKind.VIDEO:
             target = folder / f"{Path(info.path).stem}-for-{rules.network.value}.mp4"
-            await self._transcode(info.path, target, verdict.plan, None, scratch=_private_scratch)
+            await self._transcode(info.path, target, verdict.plan, progress, scratch=_private_scratch)
             return target
         from outpost.media.images import derive
 

@@ -100,7 +100,15 @@ async def test_webm_for_linkedin_becomes_mp4_in_process_and_as_a_visible_fixed_c
     prepared = await pipeline.prepare(pipeline.asset(info), RULES[Network.LINKEDIN])
     assert probe(prepared.path)["codec"] == "h264" and prepared.mime_type == "video/mp4"
     assert check(prepared, RULES[Network.LINKEDIN]).status is Compatibility.COMPATIBLE
-    fixed = await pipeline.fixed_copy(info, RULES[Network.LINKEDIN], tmp_path / "fixed", focus=(0.5, 0.5))
+    seen: list[tuple[int, int]] = []
+    fixed = await pipeline.fixed_copy(
+        info,
+        RULES[Network.LINKEDIN],
+        tmp_path / "fixed",
+        focus=(0.5, 0.5),
+        progress=lambda *p: seen.append(p),
+    )
+    assert seen[-1] == (32, 32)  # 3.2 s at 10 fps
     assert fixed == tmp_path / "fixed" / "clip-for-linkedin.mp4"
     assert probe(str(fixed))["size"] == (160, 120) and fixed.stat().st_mode & 0o077 == 0
     assert sorted(p.name for p in fixed.parent.iterdir()) == ["clip-for-linkedin.mp4"]  # no leftovers
