@@ -18,7 +18,8 @@ from outpost.gui.mainwindow import MainWindow
 from outpost.gui.qt import QDialogButtonBox, QLabel, QPushButton, QSystemTrayIcon
 from outpost.gui.status import StatusArea, countdown
 from outpost.gui.tasks import settle_ops
-from tests.fakes import FakeClock, FakeNetwork
+from tests.conftest import until
+from tests.fakes import START, FakeClock, FakeNetwork
 from tests.gui.windows import window_scenario
 
 
@@ -310,18 +311,25 @@ def test_a_wrong_slot_keeps_the_dialog_open_on_its_page_and_names_the_setting_in
     window_scenario(qapp, qtbot, tmp_path, scenario)
 
 
-def test_missed_posts_are_counted_in_words(qapp, qtbot, tmp_path) -> None:
+def test_posts_missed_while_asleep_are_named_with_how_late(qapp, qtbot, tmp_path) -> None:
     async def scenario(window: MainWindow, engine: Engine, account: str, clock: FakeClock) -> None:
-        window.notifier.missed(1, True)
+        texts = ["Spring workshop: registrations open for the April session", "Hi"] + [
+            f"Post {n}" for n in range(5)
+        ]
+        for minutes, text in enumerate(texts, start=10):
+            await engine.posts.create(
+                PostInput(text=text, accounts=(account,)), When.scheduled(f"2026-11-25T12:{minutes}Z")
+            )
+        await until(lambda: START + timedelta(minutes=10) in clock.waiting_until)  # naps till 12:10
+        clock.suspend(timedelta(hours=2, minutes=24))  # the lid is closed 12:00–14:24
+        await until(lambda: len(window.notifier.shown) > 0)
         assert window.notifier.shown[-1] == (
-            "Missed while Outpost was closed",
-            "1 scheduled post. It waits for your review in the Queue.",
+            "Missed while the computer slept",
+            "“Spring workshop: registrations…” 2 h 14 min late, “Hi” 2 h 13 min late, "
+            "“Post 0” 2 h 12 min late and 4 more. They wait for your review in the Queue.",
         )
-        window.notifier.missed(3, False)
-        assert window.notifier.shown[-1][1] == "3 scheduled posts. They are being published now."
-        window._show_missed(2, True)
         assert window.statusBar().currentMessage() == (
-            "2 posts came due while Outpost was closed: held for your review in the Queue."
+            "7 posts came due while the computer was asleep: held for your review in the Queue."
         )
 
     window_scenario(qapp, qtbot, tmp_path, scenario)

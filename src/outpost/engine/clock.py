@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from datetime import UTC, datetime
 
 from outpost.domain.clock import Clock
@@ -24,6 +25,10 @@ class SystemClock:
     def now(self) -> datetime:
         """The current time, aware UTC."""
         return datetime.now(UTC)
+
+    def monotonic(self) -> float:
+        """`time.monotonic()`: CLOCK_MONOTONIC on Linux, which does not count time suspended."""
+        return time.monotonic()
 
     async def sleep(self, seconds: float) -> None:
         """Wait `seconds`."""
