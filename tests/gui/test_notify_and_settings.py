@@ -15,7 +15,7 @@ from outpost.domain.enums import Network
 from outpost.engine import Engine, PostInput, When
 from outpost.gui.dialogs.settings import SettingsDialog, TimeZoneBox
 from outpost.gui.mainwindow import MainWindow
-from outpost.gui.qt import QDialogButtonBox, QLabel, QPushButton, QSystemTrayIcon
+from outpost.gui.qt import QDialogButtonBox, QLabel, QPushButton, QSystemTrayIcon, is_alive
 from outpost.gui.status import StatusArea, countdown
 from outpost.gui.tasks import settle_ops
 from tests.conftest import until
@@ -271,9 +271,8 @@ def test_the_time_zone_is_picked_from_a_searchable_list(qapp, qtbot, tmp_path) -
         assert picker.zone() == "America/New_York"
         _save(dialog)
         await settle_ops()
-        assert (
-            not dialog.isVisible() and load_settings(engine.data_dir).default_timezone == "America/New_York"
-        )
+        assert not (is_alive(dialog) and dialog.isVisible())  # closed, and deleted later
+        assert load_settings(engine.data_dir).default_timezone == "America/New_York"
         again = _open_settings(window)
         chosen = again.widgets["default_timezone"]
         assert chosen.itemText(0) == "America/New York" and chosen.itemData(1) is None  # current first
@@ -304,7 +303,7 @@ def test_a_wrong_slot_keeps_the_dialog_open_on_its_page_and_names_the_setting_in
         dialog.slots["tuesday"].setText("10:00")
         _save(dialog)
         await settle_ops()
-        assert not dialog.isVisible()
+        assert not (is_alive(dialog) and dialog.isVisible())  # closed, and deleted later
         assert load_settings(engine.data_dir).posting_schedule["tuesday"] == ["10:00"]
         assert window.statusBar().currentMessage() == "Settings saved."
 
