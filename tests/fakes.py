@@ -49,11 +49,15 @@ class FakeClock:
 
     def __init__(self, start: datetime = START) -> None:
         self._now = start
+        self._monotonic = 1000.0
         self.sleeps: list[float] = []
         self._waiters: list[tuple[datetime | None, asyncio.Future[None]]] = []
 
     def now(self) -> datetime:
         return self._now
+
+    def monotonic(self) -> float:
+        return self._monotonic
 
     async def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
@@ -82,7 +86,15 @@ class FakeClock:
         self.set(self._now + delta)
 
     def set(self, when: datetime) -> None:
-        """Move the clock (forwards or backwards, like a changed system clock)."""
+        """Move the clock (forwards or backwards); monotonic time moves forwards alike, never back."""
+        self._monotonic += max(0.0, (when - self._now).total_seconds())
+        self._move_wall(when)
+
+    def suspend(self, delta: timedelta) -> None:
+        """The machine sleeps for `delta`: the wall clock jumps, monotonic time stands still."""
+        self._move_wall(self._now + delta)
+
+    def _move_wall(self, when: datetime) -> None:
         self._now = when
         for deadline, future in self._waiters:
             if deadline is not None and deadline <= when and not future.done():

@@ -157,7 +157,8 @@ def _task(command: Sequence[str], every_minutes: int, home: Path) -> ServiceFile
     return ServiceFile(home / "AppData" / "Local" / "Outpost" / "outpost-scheduler-task.xml", xml)
 
 
-def _run(command: Sequence[str]) -> subprocess.CompletedProcess[str]:
+def run_command(command: Sequence[str]) -> subprocess.CompletedProcess[str]:
+    """Run an OS scheduler command (the default `Runner`; tests pass one that stands in for the OS)."""
     return subprocess.run(list(command), capture_output=True, text=True, timeout=30, check=False)
 
 
@@ -173,7 +174,12 @@ def _enable_commands(kind: str, files: list[ServiceFile]) -> list[list[str]]:
 
 
 def install(
-    every_minutes: int, data_dir: Path | None, *, home: Path, kind: str | None = None, run: Runner = _run
+    every_minutes: int,
+    data_dir: Path | None,
+    *,
+    home: Path,
+    kind: str | None = None,
+    run: Runner = run_command,
 ) -> ServiceState:
     """Write the files and ask the OS to enable them; `enabled` says whether it could."""
     kind = kind or scheduler_kind()
@@ -201,7 +207,7 @@ def install(
     return state
 
 
-def status(*, home: Path, kind: str | None = None, run: Runner = _run) -> ServiceState:
+def status(*, home: Path, kind: str | None = None, run: Runner = run_command) -> ServiceState:
     """Whether the files are there, and whether the OS says the job is enabled."""
     kind = kind or scheduler_kind()
     files = [f.path for f in service_files(kind, ["outpost"], DEFAULT_EVERY_MINUTES, home) if f.path.exists()]
@@ -226,7 +232,7 @@ def status(*, home: Path, kind: str | None = None, run: Runner = _run) -> Servic
     return state
 
 
-def remove(*, home: Path, kind: str | None = None, run: Runner = _run) -> ServiceState:
+def remove(*, home: Path, kind: str | None = None, run: Runner = run_command) -> ServiceState:
     """Disable the job (best effort) and delete its files."""
     kind = kind or scheduler_kind()
     files = service_files(kind, ["outpost"], DEFAULT_EVERY_MINUTES, home)

@@ -370,7 +370,10 @@ def test_run_holds_posts_missed_while_closed_and_says_so(cli: Cli) -> None:
     cli.clock.advance(timedelta(hours=2))
     report = cli("run", "--until-idle")
     assert report["missed"] == [post["id"]] and report["posts"][0]["status"] == "needs_review"
-    assert "missed while Outpost was closed; held for review" in cli.stderr
+    assert (
+        f"{post['id']}: missed while Outpost was closed (due 2026-11-25 12:01 UTC, 1 h 59 min late); "
+        "held for review" in cli.stderr
+    )
     assert cli.remote.posts == []
 
 

@@ -15,10 +15,11 @@ from outpost.domain.enums import Network
 from outpost.engine import Engine, PostInput, When
 from outpost.gui.dialogs.settings import SettingsDialog, TimeZoneBox
 from outpost.gui.mainwindow import MainWindow
-from outpost.gui.qt import QDialogButtonBox, QLabel, QPushButton, QSystemTrayIcon
+from outpost.gui.qt import QDialogButtonBox, QLabel, QPushButton, QSystemTrayIcon, is_alive
 from outpost.gui.status import StatusArea, countdown
 from outpost.gui.tasks import settle_ops
-from tests.fakes import FakeClock, FakeNetwork
+from tests.conftest import until
+from tests.fakes import START, FakeClock, FakeNetwork
 from tests.gui.windows import window_scenario
 
 
@@ -270,9 +271,8 @@ def test_the_time_zone_is_picked_from_a_searchable_list(qapp, qtbot, tmp_path) -
         assert picker.zone() == "America/New_York"
         _save(dialog)
         await settle_ops()
-        assert (
-            not dialog.isVisible() and load_settings(engine.data_dir).default_timezone == "America/New_York"
-        )
+        assert not (is_alive(dialog) and dialog.isVisible())  # closed, and deleted later
+        assert load_settings(engine.data_dir).default_timezone == "America/New_York"
         again = _open_settings(window)
         chosen = again.widgets["default_timezone"]
         assert chosen.itemText(0) == "America/New York" and chosen.itemData(1) is None  # current first
@@ -303,25 +303,32 @@ def test_a_wrong_slot_keeps_the_dialog_open_on_its_page_and_names_the_setting_in
         dialog.slots["tuesday"].setText("10:00")
         _save(dialog)
         await settle_ops()
-        assert not dialog.isVisible()
+        assert not (is_alive(dialog) and dialog.isVisible())  # closed, and deleted later
         assert load_settings(engine.data_dir).posting_schedule["tuesday"] == ["10:00"]
         assert window.statusBar().currentMessage() == "Settings saved."
 
     window_scenario(qapp, qtbot, tmp_path, scenario)
 
 
-def test_missed_posts_are_counted_in_words(qapp, qtbot, tmp_path) -> None:
+def test_posts_missed_while_asleep_are_named_with_how_late(qapp, qtbot, tmp_path) -> None:
     async def scenario(window: MainWindow, engine: Engine, account: str, clock: FakeClock) -> None:
-        window.notifier.missed(1, True)
+        texts = ["Spring workshop: registrations open for the April session", "Hi"] + [
+            f"Post {n}" for n in range(5)
+        ]
+        for minutes, text in enumerate(texts, start=10):
+            await engine.posts.create(
+                PostInput(text=text, accounts=(account,)), When.scheduled(f"2026-11-25T12:{minutes}Z")
+            )
+        await until(lambda: START + timedelta(minutes=10) in clock.waiting_until)  # naps till 12:10
+        clock.suspend(timedelta(hours=2, minutes=24))  # the lid is closed 12:00–14:24
+        await until(lambda: len(window.notifier.shown) > 0)
         assert window.notifier.shown[-1] == (
-            "Missed while Outpost was closed",
-            "1 scheduled post. It waits for your review in the Queue.",
+            "Missed while the computer slept",
+            "“Spring workshop: registrations…” 2 h 14 min late, “Hi” 2 h 13 min late, "
+            "“Post 0” 2 h 12 min late and 4 more. They wait for your review in the Queue.",
         )
-        window.notifier.missed(3, False)
-        assert window.notifier.shown[-1][1] == "3 scheduled posts. They are being published now."
-        window._show_missed(2, True)
         assert window.statusBar().currentMessage() == (
-            "2 posts came due while Outpost was closed: held for your review in the Queue."
+            "7 posts came due while the computer was asleep: held for your review in the Queue."
         )
 
     window_scenario(qapp, qtbot, tmp_path, scenario)

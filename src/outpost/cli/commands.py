@@ -33,7 +33,8 @@ from outpost.domain.errors import KnownError, NetworkNotAvailableError, Problem,
 from outpost.domain.media_rules import RULES
 from outpost.domain.models import Account, Post
 from outpost.engine import AddAccountRequest, Engine, MediaInput, PostChanges, PostInput, When
-from outpost.engine.events import Event, PostDidChange
+from outpost.engine.events import Event, PostDidChange, PostsWereMissed
+from outpost.engine.recovery import late_by
 
 _OK_AFTER_PUBLISH = (PostStatus.PUBLISHED,)
 
@@ -391,21 +392,22 @@ async def _accounts_by_id(engine: Engine) -> dict[str, Account]:
 
 async def _run(engine: Engine, args: argparse.Namespace) -> Outcome:
     touched: list[str] = []
+    warnings: list[str] = []
+    asleep: list[str] = []
 
     def remember(event: Event) -> None:
         if isinstance(event, PostDidChange) and not event.deleted and event.post_id not in touched:
             touched.append(event.post_id)
+        elif isinstance(event, PostsWereMissed) and not event.asleep:
+            warnings.extend(_missed_lines(event))  # at start: said with the run's other warnings
+        elif isinstance(event, PostsWereMissed):
+            asleep.extend(p.id for p in event.posts)
+            for line in _missed_lines(event):  # while running: said at once, not when the run ends
+                print(f"outpost: {line}", file=sys.stderr, flush=True)
 
     unsubscribe = engine.events.subscribe(remember)
-    warnings = []
     try:
         missed = await engine.start()
-        for post in missed:
-            held = engine.settings.missed_post_policy.value == "hold"
-            warnings.append(
-                f"{post.id}: missed while Outpost was closed; "
-                + ("held for review (see `outpost post show`)." if held else "publishing it late.")
-            )
         if args.until_idle:
             await engine.wait_idle()
         else:
@@ -415,10 +417,23 @@ async def _run(engine: Engine, args: argparse.Namespace) -> Outcome:
     posts = [await engine.posts.get(i) for i in touched]
     bad = [p for p in posts if p.status in (PostStatus.FAILED, PostStatus.PARTIALLY_PUBLISHED)]
     accounts = await _accounts_by_id(engine)
-    document = {"missed": [p.id for p in missed], "posts": [post_json(p) for p in posts]}
+    document = {"missed": [p.id for p in missed] + asleep, "posts": [post_json(p) for p in posts]}
     text = "\n".join(post_text(p, accounts) for p in posts) or "Nothing was due."
     warnings += [_why_not_published(post, accounts) for post in bad]  # exit 1 always says why
     return Outcome(document, text, exit_code=1 if bad else 0, warnings=warnings)
+
+
+def _missed_lines(event: PostsWereMissed) -> list[str]:
+    """One line per missed post: when it was due, how late it is, and what Outpost does about it."""
+    where = "while the computer was asleep" if event.asleep else "while Outpost was closed"
+    what = "held for review (see `outpost post show`)." if event.held else "publishing it late."
+    lines = []
+    for post in event.posts:
+        assert post.scheduled_at is not None  # only scheduled posts are missed
+        due = f"{post.scheduled_at:%Y-%m-%d %H:%M} UTC"
+        late = late_by(event.noticed_at - post.scheduled_at)
+        lines.append(f"{post.id}: missed {where} (due {due}, {late} late); {what}")
+    return lines
 
 
 def _why_not_published(post: Post, accounts: dict[str, Account]) -> str:

@@ -61,8 +61,8 @@ class Settings(BaseModel):
     )
     missed_post_policy: MissedPostPolicy = Field(
         default=MissedPostPolicy.HOLD,
-        description="Posts that came due while Outpost was closed: hold them for review, or "
-        "publish them late.",
+        description="Posts that came due while Outpost was closed or the computer slept: hold them "
+        "for review, or publish them late.",
     )
     native_scheduling: NativeScheduling = Field(
         default=NativeScheduling.WHEN_POSSIBLE,

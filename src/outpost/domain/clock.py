@@ -17,6 +17,12 @@ class Clock(Protocol):
     def now(self) -> datetime:
         """The current time, aware UTC."""
 
+    def monotonic(self) -> float:
+        """Seconds on a clock that never jumps and (on Linux and macOS) stops while the machine sleeps.
+
+        Compared with `now()` it tells a suspend apart from an ordinary wait (`engine.wake`).
+        """
+
     async def sleep(self, seconds: float) -> None:
         """Wait `seconds`."""
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sys
+import time
 from datetime import UTC, datetime
 
 from outpost.domain.clock import Clock
@@ -25,6 +27,18 @@ class SystemClock:
         """The current time, aware UTC."""
         return datetime.now(UTC)
 
+    def monotonic(self) -> float:
+        """Seconds the machine has been awake: what `engine.wake` compares the wall clock with.
+
+        Linux's CLOCK_MONOTONIC and macOS's mach time (both behind `time.monotonic()`) stop while
+        suspended. Windows' `time.monotonic()` (QueryPerformanceCounter) may not, so there the
+        unbiased interrupt time is read, which "does not include time the system spends in sleep
+        or hibernation" (learn.microsoft.com, QueryUnbiasedInterruptTime).
+        """
+        if sys.platform == "win32":
+            return _unbiased_interrupt_seconds()
+        return time.monotonic()
+
     async def sleep(self, seconds: float) -> None:
         """Wait `seconds`."""
         await asyncio.sleep(max(0.0, seconds))
@@ -36,3 +50,13 @@ class SystemClock:
             timeout = min(max(0.0, timeout), self.max_nap)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(wake.wait(), timeout)
+
+
+if sys.platform == "win32":
+    import ctypes
+
+    def _unbiased_interrupt_seconds() -> float:
+        ticks = ctypes.c_ulonglong(0)  # units of 100 ns
+        if not ctypes.windll.kernel32.QueryUnbiasedInterruptTime(ctypes.byref(ticks)):
+            return time.monotonic()
+        return ticks.value / 1e7

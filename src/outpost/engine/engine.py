@@ -61,6 +61,7 @@ from outpost.engine.recovery import hold_missed, late_posts, recover_abandoned
 from outpost.engine.scheduler import Scheduler
 from outpost.engine.slots import SlotsService
 from outpost.engine.store_watch import StoreWatch
+from outpost.engine.wake import Wake
 from outpost.engine.worker import StoreWorker
 from outpost.media.pipeline import MediaPipeline
 from outpost.paths import run_dir
@@ -144,6 +145,7 @@ class Engine:
             publisher=self._publisher,
             on_state=self._state,
             handover=self._handover,
+            on_wake=self._handle_wake,
         )
         self.posts = PostsService(
             self._core,
@@ -313,21 +315,36 @@ class Engine:
             if taken is not None:
                 log.info("database backed up to %s", taken)
 
-    async def _handle_missed(self) -> list[Post]:
+    async def _handle_wake(self, wake: Wake) -> None:
+        """The machine slept: what came due meanwhile goes by the missed-post policy, as at start."""
+        try:
+            await self._handle_missed(since=wake.slept_at)
+        except StoreError as exc:  # never stop the scheduler: the due posts still go out
+            log.warning("could not look for posts missed while asleep: %s", exc)
+
+    async def _handle_missed(self, *, since: datetime | None = None) -> list[Post]:
+        """Posts more than the grace late: held for review or published late, and said so.
+
+        `since`: only those due after it (the machine slept since then); else all (Outpost starts).
+        """
         core = self._core
         grace = timedelta(minutes=core.settings.missed_grace_minutes)
         hold = core.settings.missed_post_policy is MissedPostPolicy.HOLD
         finder = hold_missed if hold else late_posts
-        missed = await finder(store=core.store, worker=core.db, now=core.clock.now(), grace=grace)
+        now = core.clock.now()
+        missed = await finder(store=core.store, worker=core.db, now=now, grace=grace, since=since)
         if missed:
             log.warning(
-                "%d post(s) came due while Outpost was closed (%s)",
+                "%d post(s) came due while %s (%s)",
                 len(missed),
+                "the computer was asleep" if since is not None else "Outpost was closed",
                 "held" if hold else "publishing late",
             )
             for post in missed:
                 self.events.emit(PostDidChange(post.id, post))
-            self.events.emit(PostsWereMissed(tuple(missed), held=hold))
+            self.events.emit(
+                PostsWereMissed(tuple(missed), held=hold, noticed_at=now, asleep=since is not None)
+            )
         return missed
 
     async def wait_idle(self) -> None:

@@ -45,10 +45,19 @@ class AccountHealthDidChange:
 
 @dataclass(frozen=True)
 class PostsWereMissed:
-    """Posts came due while Outpost was not running; `held` says whether they wait for review."""
+    """Posts came due while Outpost was not running or the machine slept.
+
+    Attributes:
+        posts: the missed posts, earliest first.
+        held: they wait for review (else they are being published late).
+        noticed_at: when Outpost found them (each is `noticed_at - scheduled_at` late).
+        asleep: they came due while the computer slept (else while Outpost was closed).
+    """
 
     posts: tuple[Post, ...]
     held: bool
+    noticed_at: datetime
+    asleep: bool = False
 
 
 @dataclass(frozen=True)

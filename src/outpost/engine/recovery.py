@@ -65,22 +65,28 @@ def _recovered(target: Target, idempotent: bool) -> Target:
     )
 
 
-def missed_reason(post: Post) -> str:
+def missed_reason(post: Post, *, asleep: bool = False) -> str:
     """Why a missed post waits, in the creator's own time zone."""
     assert post.scheduled_at is not None
     zone = post.timezone or "UTC"
     local = post.scheduled_at.astimezone(ZoneInfo(zone))
     return (
-        f"Missed: it was due {local:%Y-%m-%d %H:%M} ({zone}) while Outpost was not running. "
+        f"Missed: it was due {local:%Y-%m-%d %H:%M} ({zone}) while "
+        f"{'the computer was asleep' if asleep else 'Outpost was not running'}. "
         f"Publish it now, reschedule it, or cancel it."
     )
 
 
-async def hold_missed(*, store: Store, worker: StoreWorker, now: datetime, grace: timedelta) -> list[Post]:
-    """Move scheduled posts that are more than `grace` late to `needs_review`; returns them."""
+async def hold_missed(
+    *, store: Store, worker: StoreWorker, now: datetime, grace: timedelta, since: datetime | None = None
+) -> list[Post]:
+    """Move scheduled posts that are more than `grace` late to `needs_review`; returns them.
+
+    `since`: only posts due after it (those that came due while the machine slept).
+    """
     held = []
-    for post_id in await worker.run(store.posts.due_post_ids, now - grace):
-        post = await worker.run(store.posts.get, post_id)
+    for post in await late_posts(store=store, worker=worker, now=now, grace=grace, since=since):
+        post_id = post.id
         if any(t.status is TargetStatus.SCHEDULED_ON_NETWORK for t in post.targets):
             continue  # a network published it on time; the scheduler confirms it, nothing to hold
         changed = await worker.run(
@@ -89,14 +95,33 @@ async def hold_missed(*, store: Store, worker: StoreWorker, now: datetime, grace
             PostStatus.NEEDS_REVIEW,
             now=now,
             expected=[PostStatus.SCHEDULED],
-            review_reason=missed_reason(post),
+            review_reason=missed_reason(post, asleep=since is not None),
         )
         if changed:
             held.append(await worker.run(store.posts.get, post_id))
     return held
 
 
-async def late_posts(*, store: Store, worker: StoreWorker, now: datetime, grace: timedelta) -> list[Post]:
-    """Scheduled posts more than `grace` late (published late under the `publish` policy)."""
+async def late_posts(
+    *, store: Store, worker: StoreWorker, now: datetime, grace: timedelta, since: datetime | None = None
+) -> list[Post]:
+    """Scheduled posts more than `grace` late (published late under the `publish` policy).
+
+    `since`: only posts due after it (those that came due while the machine slept).
+    """
     ids = await worker.run(store.posts.due_post_ids, now - grace)
-    return [await worker.run(store.posts.get, i) for i in ids]
+    posts = [await worker.run(store.posts.get, i) for i in ids]
+    return [p for p in posts if since is None or (p.scheduled_at is not None and p.scheduled_at > since)]
+
+
+def late_by(delta: timedelta) -> str:
+    """How late, in words a person reads at a glance: `2 h 14 min`, `3 d 1 h`, `40 s`."""
+    seconds = max(0, int(delta.total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    return f"{minutes} min" if minutes else f"{seconds} s"

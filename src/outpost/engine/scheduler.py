@@ -1,7 +1,9 @@
 """The background scheduler: sleeps until the next post is due, wakes when the queue changes.
 
 No polling: it asks the store for the earliest due time and waits on an event until then (the
-system clock caps a nap at 30 s so a changed wall clock is noticed). A due post goes straight to
+system clock caps a nap at 30 s so a changed wall clock is noticed). Each time it wakes it asks
+`WakeDetector` whether the machine slept meanwhile; posts that came due during the sleep are then
+handed to `on_wake` (the missed-post policy) before anything due goes out. A due post goes straight to
 the publisher, which claims it (scheduled → publishing, one conditional UPDATE), so a post is
 taken by exactly one engine even if the window and `outpost run` are both open.
 """
@@ -10,13 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from outpost.domain.enums import PostStatus
 from outpost.engine.clock import Clock
 from outpost.engine.handover import Handover
 from outpost.engine.publisher import Publisher
+from outpost.engine.wake import Wake, WakeDetector
 from outpost.engine.worker import StoreWorker
 from outpost.store import Store
 
@@ -35,6 +38,7 @@ class Scheduler:
         publisher: Publisher,
         on_state: Callable[[datetime | None], None] = lambda _: None,
         handover: Handover | None = None,
+        on_wake: Callable[[Wake], Awaitable[None]] | None = None,
     ) -> None:
         self._store = store
         self._db = worker
@@ -42,6 +46,7 @@ class Scheduler:
         self._publisher = publisher
         self._on_state = on_state
         self._handover = handover
+        self._on_wake = on_wake
         self._wake = asyncio.Event()
         self._paused = False
         self.next_due_at: datetime | None = None
@@ -67,8 +72,13 @@ class Scheduler:
 
     async def run(self) -> None:
         """Loop until cancelled."""
+        sleep = WakeDetector(self._clock)
         while True:
             self._wake.clear()
+            woke = sleep.check()
+            if woke is not None and self._on_wake is not None:
+                log.info("the machine slept from %s to %s", woke.slept_at, woke.woke_at)
+                await self._on_wake(woke)  # before `_start_due`: held posts must not go out
             if not self._paused:
                 await self._start_due()
                 if self._handover is not None:

@@ -28,7 +28,7 @@ class EngineBridge(QObject):
             had it at hand (else None: read that one post), and whether it was deleted.
         account_did_change(Account): an account as it is now, after it was added, checked or
             removed (`removed_at` set).
-        posts_were_missed(int, bool): how many posts were missed, and whether they are held.
+        posts_were_missed(PostsWereMissed): the missed posts, whether they are held, how late.
         post_status_did_change(Post): a post as it is now (for notifications).
         upload_did_progress(str, str, int, int): post, account, bytes sent, bytes in all.
         settings_did_change(tuple): the keys of settings that changed.
@@ -39,7 +39,7 @@ class EngineBridge(QObject):
 
     post_did_change = Signal(object)  # the PostDidChange
     account_did_change = Signal(object)  # the Account
-    posts_were_missed = Signal(int, bool)
+    posts_were_missed = Signal(object)  # the PostsWereMissed
     engine_state_did_change = Signal(bool, bool, object)
     post_status_did_change = Signal(object)  # the Post, when the emitter had it
     upload_did_progress = Signal(str, str, int, int)  # post id, account id, bytes sent, bytes in all
@@ -63,7 +63,7 @@ class EngineBridge(QObject):
         elif isinstance(event, AccountDidChange | AccountHealthDidChange):
             self.account_did_change.emit(event.account)
         elif isinstance(event, PostsWereMissed):
-            self.posts_were_missed.emit(len(event.posts), event.held)
+            self.posts_were_missed.emit(event)
         elif isinstance(event, EngineStateDidChange):
             self.engine_state_did_change.emit(event.running, event.paused, event.next_due_at)
         elif isinstance(event, StoreDidChangeElsewhere):

@@ -13,6 +13,7 @@ from outpost.domain.enums import MissedPostPolicy, PostStatus
 from outpost.domain.errors import KnownError
 from outpost.domain.models import Post
 from outpost.engine import Engine
+from outpost.engine.events import PostsWereMissed
 from outpost.gui import geometry
 from outpost.gui.banner import Banner
 from outpost.gui.bridge import EngineBridge
@@ -377,9 +378,10 @@ class MainWindow(QMainWindow):
         self.composer.load(post)
         self.pages.setCurrentWidget(self.composer)
 
-    def _show_missed(self, count: int, held: bool) -> None:
-        what = "held for your review in the Queue" if held else "being published late"
-        self.say(f"{counted(count, 'post')} came due while Outpost was closed: {what}.")
+    def _show_missed(self, event: PostsWereMissed) -> None:
+        what = "held for your review in the Queue" if event.held else "being published late"
+        where = "the computer was asleep" if event.asleep else "Outpost was closed"
+        self.say(f"{counted(len(event.posts), 'post')} came due while {where}: {what}.")
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Close to the tray (a setting), or quit as Ctrl+Q does: warning first about scheduled posts."""

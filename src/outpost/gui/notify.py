@@ -13,6 +13,8 @@ from datetime import timedelta
 from outpost.domain.enums import HealthState, PostStatus
 from outpost.domain.models import Account, Post
 from outpost.engine import Engine
+from outpost.engine.events import PostsWereMissed
+from outpost.engine.recovery import late_by
 from outpost.gui.qt import QAction, QIcon, QMenu, QObject, QSystemTrayIcon, QTimer, Signal
 from outpost.gui.tasks import run_op
 from outpost.paths import resource
@@ -23,6 +25,29 @@ REMINDER_CHECK_MS = 30_000
 def counted(count: int, noun: str) -> str:
     """`1 account`, `3 accounts`: the window never says "account(s)"."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+MISSED_NAMED = 3  # a notice names this many missed posts, then says "and N more"
+
+
+def first_words(text: str, limit: int = 30) -> str:
+    """The start of a post's first line, cut at a word, with … when cut: `Spring workshop…`."""
+    line = text.strip().splitlines()[0] if text.strip() else "(no text)"
+    if len(line) <= limit:
+        return line
+    cut = line[: limit + 1].rsplit(" ", 1)[0] or line[:limit]  # a word ending at the limit stays
+    return cut.rstrip(" ,.;:—-") + "…"
+
+
+def late_list(event: PostsWereMissed) -> str:
+    """`“Spring workshop…” 2 h 14 min late, “Hi” 5 min late and 5 more`: short however many."""
+    named = [
+        f"“{first_words(p.text)}” {late_by(event.noticed_at - p.scheduled_at)} late"
+        for p in event.posts[:MISSED_NAMED]
+        if p.scheduled_at is not None
+    ]
+    more = len(event.posts) - len(named)
+    return ", ".join(named) + (f" and {more} more" if more else "")
 
 
 NOTICES = {
@@ -139,9 +164,10 @@ class Notifier(QObject):
             stake = "Reconnect it before you schedule posts to it."
         self.notify(f"{name} needs reconnecting", f"{reason} {stake}")
 
-    def missed(self, count: int, held: bool) -> None:
-        """Posts came due while Outpost was closed."""
-        if held:
+    def missed(self, event: PostsWereMissed) -> None:
+        """Posts came due while Outpost was closed or the computer slept: which, and how late."""
+        count = len(event.posts)
+        if event.held:
             what = (
                 "It waits for your review in the Queue."
                 if count == 1
@@ -149,7 +175,8 @@ class Notifier(QObject):
             )
         else:
             what = "It is being published now." if count == 1 else "They are being published now."
-        self.notify("Missed while Outpost was closed", f"{counted(count, 'scheduled post')}. {what}")
+        title = "Missed while the computer slept" if event.asleep else "Missed while Outpost was closed"
+        self.notify(title, f"{late_list(event)}. {what}")
 
     def check_reminders(self) -> None:
         """Remind about posts going out within the reminder lead time."""

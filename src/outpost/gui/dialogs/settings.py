@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic.fields import FieldInfo
 
+from outpost import service
 from outpost.auth.providers import PROVIDERS
 from outpost.config.settings import Settings
 from outpost.config.zone import local_zone_name
@@ -28,6 +29,7 @@ from outpost.engine import Engine
 from outpost.gui.dialogs.developer_app import DeveloperAppFields
 from outpost.gui.dialogs.media_host import INTRO as MEDIA_HOST_INTRO
 from outpost.gui.dialogs.media_host import MediaHostSection
+from outpost.gui.dialogs.service_switch import ServiceSwitch
 from outpost.gui.qt import (
     QCheckBox,
     QComboBox,
@@ -220,6 +222,9 @@ class SettingsDialog(QDialog):
         on_save: called with `changes()` when the person presses Save; a `ValidationError` it
             raises keeps the dialog open with the reason.
         data_dir: the data folder, shown on the Advanced page.
+        service_home: where "Publish while Outpost is closed" writes the OS scheduler's files
+            (the home folder; tests pass a temporary one).
+        service_run: runs the OS scheduler's commands (the real ones; tests pass a stand-in).
     """
 
     def __init__(
@@ -230,9 +235,13 @@ class SettingsDialog(QDialog):
         engine: Engine | None = None,
         on_save: Callable[[dict[str, object]], object] | None = None,
         data_dir: Path | None = None,
+        service_home: Path | None = None,
+        service_run: service.Runner | None = None,
     ) -> None:
         super().__init__(parent)
         self.engine = engine
+        self._service = (service_home, service_run)
+        self.service_switch: ServiceSwitch | None = None  # on General, given an engine
         self.settings = settings
         self._on_save = on_save
         self.setWindowTitle("Settings")
@@ -311,6 +320,11 @@ class SettingsDialog(QDialog):
             self._add_field(grid, name)
             self.page_of[name] = index
         column.addLayout(grid)
+        if page.title == "General" and self.engine is not None:
+            home, run = self._service
+            self.service_switch = ServiceSwitch(self.engine.data_dir, home=home, run=run)
+            column.addSpacing(6)
+            column.addWidget(self.service_switch)
         if page.title == "Accounts & developer apps" and self.engine is not None:
             column.addSpacing(12)
             column.addWidget(QLabel("<b>Your developer apps</b>"))
