@@ -19,9 +19,6 @@ from pathlib import Path
 
 import pytest
 
-from outpost.adapters.registry import SHIPPED
-from outpost.auth.providers import PROVIDERS
-from outpost.domain.enums import Network
 from tests import media_fixtures
 from tests.contract.fake_linkedin import API as LINKEDIN_API
 from tests.contract.fake_linkedin import CLIENT_ID as LINKEDIN_CLIENT_ID
@@ -194,16 +191,3 @@ def test_linkedin_member_and_page_from_the_command_line(
     tokens = [json.loads(v) for v in json.loads(keyring_file.read_text()).values()]
     secrets = [t["access_token"] for t in tokens if "access_token" in t] + [LINKEDIN_SECRET]
     assert_secrets_only_in_keyring(outpost.data, keyring_file, *secrets)
-
-
-def test_connecting_a_network_without_an_adapter_yet_shows_its_setup_and_says_so(
-    tmp_path: Path, keyring_file: Path
-) -> None:
-    unshipped = [n for n in Network if n in PROVIDERS and n not in SHIPPED]
-    if not unshipped:
-        pytest.skip("every network with a developer app has an adapter now: nothing left to refuse")
-    network = unshipped[0]
-    outpost = program(tmp_path, keyring_file)
-    refused = outpost("accounts", "connect", network.value)
-    assert refused.returncode != 0 and f"{network.label} is not available yet" in refused.stderr
-    assert PROVIDERS[network].setup[0][:40] in refused.stderr  # the steps, for later
