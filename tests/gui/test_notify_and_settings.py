@@ -13,6 +13,7 @@ from outpost.adapters.base import DeveloperApp
 from outpost.config.settings import Settings, load_settings
 from outpost.domain.enums import Network
 from outpost.engine import Engine, PostInput, When
+from outpost.engine.events import MediaPrepareDidProgress
 from outpost.gui.dialogs.settings import SettingsDialog, TimeZoneBox
 from outpost.gui.mainwindow import MainWindow
 from outpost.gui.qt import QDialogButtonBox, QLabel, QPushButton, QSystemTrayIcon, is_alive
@@ -134,6 +135,19 @@ def test_status_area_shows_uploads(qtbot) -> None:
     assert not area.progress.isHidden() and area.progress.value() == 25
     area.upload("p", "a", 1_000_000_000, 1_000_000_000)
     assert area.progress.isHidden()
+
+
+def test_the_window_shows_a_video_being_prepared_before_it_uploads(qapp, qtbot, tmp_path) -> None:
+    async def scenario(window: MainWindow, engine: Engine, account: str, clock: FakeClock) -> None:
+        engine.events.emit(MediaPrepareDidProgress("p", account, "m", 30, 120))  # as the publisher does
+        await settle_ops()
+        bar = window.status.progress
+        assert not bar.isHidden() and bar.value() == 25 and bar.format() == "Preparing video 25 %"
+        engine.events.emit(MediaPrepareDidProgress("p", account, "m", 120, 120))
+        await settle_ops()
+        assert bar.isHidden()
+
+    window_scenario(qapp, qtbot, tmp_path, scenario)
 
 
 def test_the_window_shows_times_in_the_settings_time_zone(qapp, qtbot, tmp_path) -> None:

@@ -8,6 +8,7 @@ from outpost.engine.events import (
     EngineStateDidChange,
     Event,
     EventBus,
+    MediaPrepareDidProgress,
     PostDidChange,
     PostsWereMissed,
     SettingsDidChange,
@@ -31,6 +32,7 @@ class EngineBridge(QObject):
         posts_were_missed(PostsWereMissed): the missed posts, whether they are held, how late.
         post_status_did_change(Post): a post as it is now (for notifications).
         upload_did_progress(str, str, int, int): post, account, bytes sent, bytes in all.
+        media_prepare_did_progress(str, str, int, int): post, account, frames re-encoded, frames in all.
         settings_did_change(tuple): the keys of settings that changed.
         engine_state_did_change(bool, bool, object): running, paused, next due time (or None).
         store_did_change_elsewhere(): another process changed the store (what is unknown:
@@ -43,6 +45,7 @@ class EngineBridge(QObject):
     engine_state_did_change = Signal(bool, bool, object)
     post_status_did_change = Signal(object)  # the Post, when the emitter had it
     upload_did_progress = Signal(str, str, int, int)  # post id, account id, bytes sent, bytes in all
+    media_prepare_did_progress = Signal(str, str, int, int)  # post id, account id, frames done, in all
     settings_did_change = Signal(tuple)
     store_did_change_elsewhere = Signal()
 
@@ -58,6 +61,8 @@ class EngineBridge(QObject):
                 self.post_status_did_change.emit(event.post)
         elif isinstance(event, UploadDidProgress):
             self.upload_did_progress.emit(event.post_id, event.account_id, event.sent, event.total)
+        elif isinstance(event, MediaPrepareDidProgress):
+            self.media_prepare_did_progress.emit(event.post_id, event.account_id, event.done, event.total)
         elif isinstance(event, SettingsDidChange):
             self.settings_did_change.emit(event.keys)
         elif isinstance(event, AccountDidChange | AccountHealthDidChange):

@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
         self.bridge.posts_were_missed.connect(self.notifier.missed)
         self.bridge.account_did_change.connect(self.notifier.account_changed)
         self.bridge.upload_did_progress.connect(self.status.upload)
+        self.bridge.media_prepare_did_progress.connect(self.status.prepare)
         self._system_style = QApplication.style().name()
         self.bridge.settings_did_change.connect(self._settings_changed)
         apply_theme(QApplication.instance(), engine.settings.theme, system_style=self._system_style)  # type: ignore[arg-type]

@@ -119,6 +119,15 @@ class StatusArea(QWidget):
             self.progress.setValue(int(sent_all * 100 / total_all))
             self.progress.setFormat(f"Uploading {sent_all / 1e6:.0f} of {total_all / 1e6:.0f} MB")
 
+    def prepare(self, post_id: str, account_id: str, done: int, total: int) -> None:
+        """A video is being re-encoded for a network (before its upload): the bar says so."""
+        if done >= total:
+            self.progress.setVisible(bool(self._uploads))
+            return
+        self.progress.setVisible(True)
+        self.progress.setValue(int(done * 100 / max(1, total)))
+        self.progress.setFormat(f"Preparing video {done * 100 // max(1, total)} %")
+
     def _render(self) -> None:
         state = "paused" if self._paused else "running" if self._running else "stopped"
         text = f"Publishing {state}"
