@@ -306,3 +306,27 @@ async def test_the_window_hears_of_other_processes_changes_but_not_of_its_own(
         await other.close()
     clock.advance(timedelta(seconds=1))
     await until(lambda: any(isinstance(e, StoreDidChangeElsewhere) for e in seen))
+
+
+async def test_the_window_and_outpost_run_side_by_side_publish_each_post_once(
+    engine: Engine, alice: Account, clock: FakeClock, remote: FakeNetwork, make_engine: EngineFactory
+) -> None:
+    """Two engines on one store (the window and `outpost run`, or two service runs): every due
+    post is claimed by exactly one of them, each post reaches the network once (issue #20)."""
+    other = make_engine()  # the other process's engine: its own connection, scheduler and lock
+    try:
+        posts = [
+            await engine.posts.create(
+                PostInput(text=f"post {n}", accounts=(alice.id,)),
+                When.scheduled((START + timedelta(minutes=1, seconds=n)).isoformat()),
+            )
+            for n in range(10)
+        ]
+        await engine.start()
+        await other.start()
+        clock.advance(timedelta(minutes=2))
+        for post in posts:
+            await until(lambda p=post: status_of_is(engine, p.id, PostStatus.PUBLISHED), timeout=10)
+        assert sorted(p.text for p in remote.posts) == sorted(f"post {n}" for n in range(10))
+    finally:
+        await other.close()
