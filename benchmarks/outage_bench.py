@@ -36,10 +36,16 @@ from outpost.engine import Engine, PostInput, When  # noqa: E402
 
 
 async def _engine(served: FaultyTransport, clock: FakeClock, folder: Path) -> tuple[Engine, str]:
-    registry = AdapterRegistry({Network.MASTODON: lambda client, **kw: MastodonAdapter(client, media_poll_s=0.001, **kw)})
-    engine = Engine.open(folder, registry=registry, secrets=MemorySecretStore(), clock=clock, transport=served)
+    registry = AdapterRegistry(
+        {Network.MASTODON: lambda client, **kw: MastodonAdapter(client, media_poll_s=0.001, **kw)}
+    )
+    engine = Engine.open(
+        folder, registry=registry, secrets=MemorySecretStore(), clock=clock, transport=served
+    )
     engine.update_settings(native_scheduling="never")  # Outpost's own publishing is under test
-    account = await engine.accounts.add(Network.MASTODON, AddAccountRequest(service_url=BASE, access_token="token-alice"))
+    account = await engine.accounts.add(
+        Network.MASTODON, AddAccountRequest(service_url=BASE, access_token="token-alice")
+    )
     return engine, account.id
 
 
@@ -57,12 +63,17 @@ async def flaky(folder: Path) -> str:
                 return httpx.Response(503, json={"error": "Service Unavailable"})
             if roll < 0.3:
                 reset = (clock.now() + timedelta(seconds=20)).isoformat()
-                return httpx.Response(429, json={"error": "Too many requests"}, headers={"X-RateLimit-Reset": reset})
+                return httpx.Response(
+                    429, json={"error": "Too many requests"}, headers={"X-RateLimit-Reset": reset}
+                )
             return await served.forward(request)
 
         served.inject(lambda request: True, sometimes, times=10**6)
         start = clock.now()
-        posts = [await engine.posts.create(PostInput(text=f"post {n}", accounts=(account,)), When.now()) for n in range(20)]
+        posts = [
+            await engine.posts.create(PostInput(text=f"post {n}", accounts=(account,)), When.now())
+            for n in range(20)
+        ]
         published = sum(p.status is PostStatus.PUBLISHED for p in posts)
         texts = [s.text for s in fake.statuses]
         tries = sum(p.targets[0].attempts for p in posts)
@@ -92,7 +103,9 @@ async def outage(folder: Path) -> str:
             return await served.forward(request)
 
         served.inject(lambda request: True, down, times=10**6)
-        post = await engine.posts.create(PostInput(text="at nine", accounts=(account,)), When.scheduled(due.isoformat()))
+        post = await engine.posts.create(
+            PostInput(text="at nine", accounts=(account,)), When.scheduled(due.isoformat())
+        )
         await engine.start()
         clock.advance(timedelta(minutes=1))
         for _ in range(2000):
@@ -100,7 +113,11 @@ async def outage(folder: Path) -> str:
             done = await engine.posts.get(post.id)
             if done.status not in (PostStatus.SCHEDULED, PostStatus.PUBLISHING):
                 break
-        late = (done.targets[0].published_at - due).total_seconds() / 60 if done.targets[0].published_at else None
+        late = (
+            (done.targets[0].published_at - due).total_seconds() / 60
+            if done.targets[0].published_at
+            else None
+        )
         await engine.close()
     return (
         f"| 10-minute outage as a scheduled post comes due | {done.status.value}, {len(fake.statuses)} on Mastodon | "
