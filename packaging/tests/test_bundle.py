@@ -76,6 +76,20 @@ def test_bundle_leaves_out_what_the_window_never_loads_and_no_link_points_nowher
     assert not [name for name in modules if name.split(".")[0] in ("click", "pygments", "rich")]
 
 
+def test_bundle_carries_every_networks_adapter_and_the_media_hosts_signer() -> None:
+    """Adapters are imported on first use from "module:attribute" paths PyInstaller cannot see."""
+    from PyInstaller.archive.readers import CArchiveReader
+
+    from outpost.adapters.registry import SHIPPED
+
+    modules = set(CArchiveReader(str(EXE)).open_embedded_archive("PYZ.pyz").toc)
+    wanted = {path.partition(":")[0] for path in SHIPPED.values()} | {
+        "outpost.adapters.s3_host",
+        "botocore.auth",
+    }
+    assert sorted(wanted - modules) == []
+
+
 def test_tarball_has_the_desktop_integration() -> None:
     [tarball] = (ROOT / "dist").glob(f"Outpost-{__version__}-linux-*.tar.gz")
     with tarfile.open(tarball) as archive:
