@@ -45,8 +45,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Three workers, each test file on one of them (module-wide servers stay shared); the suite
+# mostly waits on real programs and loopback servers, so this halves it. PYTEST_WORKERS= runs serially.
+PYTEST_WORKERS ?= -n 3 --dist loadfile
+
 pytest: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test: system-deps e2e-deps lint typecheck pytest
 
