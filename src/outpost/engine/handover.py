@@ -33,6 +33,9 @@ log = logging.getLogger("outpost.engine.handover")
 SAFETY_MARGIN = timedelta(minutes=2)
 #: After a network refused a hand-over, the scheduler's passes leave that target alone this long.
 RETRY_AFTER = timedelta(minutes=15)
+#: Without a change to the queue, scheduled posts are looked through this often (a Facebook post
+#: 31 days ahead becomes eligible as time passes); a change makes the next pass look at once.
+RESCAN_EVERY = timedelta(minutes=5)
 
 
 class Handover:
@@ -43,6 +46,7 @@ class Handover:
         self._publisher = publisher
         self._busy: set[str] = set()  # target ids being handed over by this engine
         self._refused_until: dict[str, datetime] = {}  # target id → no new try before
+        self._next_scan: datetime | None = None  # when a pass without changes looks again
         self._tasks: set[asyncio.Task[None]] = set()
 
     # -- handing over ------------------------------------------------------------------------------
@@ -72,11 +76,18 @@ class Handover:
         await asyncio.gather(*(self._hand_over(post, t) for t in post.targets if self.eligible(post, t)))
         return await self._core.db.run(self._core.store.posts.get, post_id)
 
-    async def hand_over_ready(self) -> None:
-        """Start handing over whatever became eligible (the scheduler's pass); does not wait."""
+    async def hand_over_ready(self, *, changed: bool = True) -> None:
+        """Start handing over whatever became eligible (the scheduler's pass); does not wait.
+
+        `changed`: the queue changed since the last pass. Otherwise (the scheduler's timed naps)
+        the scheduled posts are read again only every RESCAN_EVERY, not at every wake-up.
+        """
         if self._core.settings.native_scheduling is not NativeScheduling.WHEN_POSSIBLE:
             return
         now = self._core.clock.now()
+        if not changed and self._next_scan is not None and now < self._next_scan:
+            return
+        self._next_scan = now + RESCAN_EVERY
         for post in await self._core.db.run(self._core.store.posts.all, statuses=[PostStatus.SCHEDULED]):
             for target in post.targets:
                 if target.id in self._busy or self._refused_until.get(target.id, now) > now:

@@ -226,10 +226,9 @@ class Publisher:
         )
         if not claimed:
             return False
-        account = await self._db.run(self._store.accounts.get, target.account_id)
-        adapter = self._connections.adapter(account.network)
+        account, adapter, ctx = await self._reach(target)
         run = _Run(post, target.model_copy(update={"status": TargetStatus.PUBLISHING}), account, adapter)
-        run.ctx = self._connections.context(account)
+        run.ctx = ctx
         try:
             run.caps = await adapter.capabilities(run.ctx)
             problems = adapter.validate(post, target, account, run.caps)
@@ -261,6 +260,11 @@ class Publisher:
         await self._save(run, announce=True)
         log.info("%s to %s handed over to %s for %s", post.id, account.ref, account.network.label, at)
         return True
+
+    async def _reach(self, target: Target) -> tuple[Account, NetworkAdapter, AccountContext]:
+        """The target's account, its network's adapter, and the context to act for the account."""
+        account = await self._db.run(self._store.accounts.get, target.account_id)
+        return account, self._connections.adapter(account.network), self._connections.context(account)
 
     async def _hand_over_failed(self, run: _Run, exc: Exception, at: datetime) -> None:
         on_wire = run.target.sending_part is not None
@@ -299,9 +303,7 @@ class Publisher:
             InvalidStateError: the network has already published it (then it is recorded so).
         """
         assert target.scheduled is not None
-        account = await self._db.run(self._store.accounts.get, target.account_id)
-        adapter = self._connections.adapter(account.network)
-        ctx = self._connections.context(account)
+        account, adapter, ctx = await self._reach(target)
         if post.scheduled_at is not None and post.scheduled_at <= self._clock.now():
             published = await adapter.confirm_on_network(ctx, target.scheduled)
             if published is not None:
@@ -317,9 +319,7 @@ class Publisher:
     async def _confirm(self, post: Post, target: Target) -> None:
         """After its time: look for a handed-over post on its network until it shows (or give up)."""
         assert target.scheduled is not None
-        account = await self._db.run(self._store.accounts.get, target.account_id)
-        adapter = self._connections.adapter(account.network)
-        ctx = self._connections.context(account)
+        account, adapter, ctx = await self._reach(target)
         due = post.scheduled_at or self._clock.now()
         label = account.network.label
         while True:

@@ -73,6 +73,7 @@ class Scheduler:
     async def run(self) -> None:
         """Loop until cancelled."""
         sleep = WakeDetector(self._clock)
+        changed = True  # the first pass looks at everything
         while True:
             self._wake.clear()
             woke = sleep.check()
@@ -82,11 +83,12 @@ class Scheduler:
             if not self._paused:
                 await self._start_due()
                 if self._handover is not None:
-                    await self._handover.hand_over_ready()
+                    await self._handover.hand_over_ready(changed=changed)
             self.next_due_at = await self._db.run(self._store.posts.next_due_at)
             self._on_state(self.next_due_at)
             deadline = None if self._paused else self.next_due_at
             await self._clock.wait_until(deadline, self._wake)
+            changed = self._wake.is_set()  # poked (the queue changed), not a timed nap
 
     async def _start_due(self) -> None:
         for post_id in await self._db.run(self._store.posts.due_post_ids, self._clock.now()):
