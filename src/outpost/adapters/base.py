@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import asyncio
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import ClassVar, Protocol
+from typing import ClassVar, Literal, Protocol
 
 import httpx
 
@@ -23,6 +23,7 @@ from outpost.domain.clock import Clock
 from outpost.domain.enums import Network
 from outpost.domain.errors import InvalidStateError, Problem, ValidationError
 from outpost.domain.media_rules import MediaRules
+from outpost.domain.metrics import Mention, MetricReading, RemotePost
 from outpost.domain.models import Account, HealthReport, MediaAsset, Options, Post, PublishedPart, Target
 from outpost.domain.validation import validate_target
 
@@ -264,6 +265,9 @@ class NativeSchedule:
     single_part_only: bool = True
 
 
+FirstCommentKind = Literal["comment", "self_reply"]
+
+
 class NetworkAdapter(ABC):
     """How Outpost talks to one network. One subclass per network.
 
@@ -289,6 +293,21 @@ class NetworkAdapter(ABC):
 
     #: Where the network can hold a post and publish it itself at a time (see `NativeSchedule`).
     native_schedule: ClassVar[NativeSchedule | None] = None
+
+    #: The network reports numbers for published posts (`read_metrics`).
+    can_read_metrics: ClassVar[bool] = False
+    #: What reading metrics costs the creator, in one sentence, where it costs money (X's
+    #: pay-per-use API); None where it is free. Reading stays off until the person opts in.
+    metrics_cost: ClassVar[str | None] = None
+    #: The network lists the account's own recent posts (`recent_posts`): history import and
+    #: read-back verification.
+    can_list_posts: ClassVar[bool] = False
+    #: The network tells Outpost about mentions and replies (`mentions`).
+    can_read_mentions: ClassVar[bool] = False
+    #: How a first comment goes out: a comment on the post, a reply by the author, or not at all.
+    first_comment: ClassVar[FirstCommentKind | None] = None
+    #: Why there is no first comment here, in words (e.g. LinkedIn personal profiles).
+    first_comment_unavailable: ClassVar[str | None] = None
 
     def __init__(
         self,
@@ -429,6 +448,58 @@ class NetworkAdapter(ABC):
         Raises `Rejected` when the network dropped it (it will never go out).
         """
         raise InvalidStateError(f"{self.network.label} cannot schedule posts by itself.")
+
+    # -- after publishing: proof, numbers, history, mentions, first comment ---------------------
+
+    async def look_up(self, ctx: AccountContext, part: PublishedPart) -> bool | None:
+        """Is this published part on the network now (read-back verification)?
+
+        True or False where the network says (a deleted post answers False), None where it
+        cannot tell; the default cannot tell.
+        """
+        return None
+
+    async def read_metrics(self, ctx: AccountContext, parts: Sequence[PublishedPart]) -> list[MetricReading]:
+        """The current numbers of these published parts, batched as the network allows.
+
+        Only where `can_read_metrics`. A part the network no longer has is left out of the
+        answer; a metric the network does not report stays None. Stay within the network's rate
+        limits: raise `RateLimited` with the reset rather than retrying here.
+        """
+        raise InvalidStateError(f"{self.network.label} reports no numbers for posts to Outpost.")
+
+    async def follower_count(self, ctx: AccountContext) -> int | None:
+        """How many follow the account now, where the network says (recorded daily)."""
+        return None
+
+    async def recent_posts(
+        self, ctx: AccountContext, since: datetime, *, limit: int = 100
+    ) -> list[RemotePost]:
+        """The account's own posts since `since`, newest first, at most `limit` (no reposts).
+
+        Only where `can_list_posts`. Include `reading` where the listing carries the numbers
+        (Mastodon, Bluesky), so a history import needs no second request per post.
+        """
+        raise InvalidStateError(f"{self.network.label} does not list {ctx.account.ref}'s posts to Outpost.")
+
+    async def mentions(self, ctx: AccountContext, after: str | None) -> list[Mention]:
+        """Mentions of and replies to the account newer than the mention id `after`, oldest first.
+
+        Only where `can_read_mentions`; `after=None` means "the latest few", to start a cursor.
+        """
+        raise InvalidStateError(f"{self.network.label} does not tell Outpost about mentions.")
+
+    async def post_comment(
+        self, ctx: AccountContext, on: PublishedPart, text: str, idempotency_key: str
+    ) -> PublishedPart:
+        """Post `text` as the first comment on (or the author's reply to) a published post.
+
+        Only where `first_comment` is set. One create request, like `publish`: the engine keeps
+        the result on the target so a crash never comments twice.
+        """
+        raise InvalidStateError(
+            self.first_comment_unavailable or f"{self.network.label} takes no first comment from Outpost."
+        )
 
     async def aclose(self) -> None:  # noqa: B027 - optional hook, most adapters hold nothing
         """Release what the adapter holds (the shared HTTP client belongs to the engine)."""
