@@ -15,7 +15,6 @@ import sys
 from collections.abc import Awaitable
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
 from outpost.auth.oauth import open_in_browser
 from outpost.auth.providers import DEFAULT_PORT, PROVIDERS, OAuthProvider, Redirect
@@ -23,6 +22,7 @@ from outpost.cli.apps import HANDLERS as APPS_HANDLERS
 from outpost.cli.media_host import HANDLERS as MEDIA_HOST_HANDLERS
 from outpost.cli.outcome import Handler, Outcome
 from outpost.cli.render import account_json, account_text, post_json, post_text
+from outpost.cli.requests import MediaItem, PostCreateRequest, PostEditRequest
 from outpost.cli.secret_input import resolve_secrets
 from outpost.cli.service import HANDLERS as SERVICE_HANDLERS
 from outpost.cli.settings import HANDLERS as SETTINGS_HANDLERS
@@ -32,7 +32,7 @@ from outpost.domain.enums import HealthState, Network, PostStatus, TargetStatus
 from outpost.domain.errors import KnownError, NetworkNotAvailableError, Problem, ValidationError
 from outpost.domain.media_rules import RULES
 from outpost.domain.models import Account, Post
-from outpost.engine import AddAccountRequest, Engine, MediaInput, PostChanges, PostInput, When
+from outpost.engine import AddAccountRequest, Engine
 from outpost.engine.events import Event, PostDidChange, PostsWereMissed
 from outpost.engine.recovery import late_by
 
@@ -198,41 +198,60 @@ async def _accounts_remove(engine: Engine, args: argparse.Namespace) -> Outcome:
 
 
 async def _post_create(engine: Engine, args: argparse.Namespace) -> Outcome:
-    request = PostInput(
+    _tz_needs_at(args)
+    request = PostCreateRequest(
         text=await read_text(args) or "",
-        accounts=tuple(args.accounts or ()),
-        text_for=_pairs(args.text_for),
+        accounts=list(args.accounts or ()),
+        text_for=dict(_pairs(args.text_for)),
         media=_media(args.media or [], args.alt or []),
-        thread=await read_thread(args) or (),
+        thread=list(await read_thread(args) or ()),
         options=_options(args.options),
+        at=args.at,
+        tz=args.tz,
+        now=bool(args.now),
     )
+    return await create_post(engine, request)
+
+
+async def create_post(engine: Engine, request: PostCreateRequest) -> Outcome:
+    """`post create`, for the command line and the `post_create` tool alike."""
     # A draft is saved even when it breaks a network's rules, as in the window; the engine checks
     # every rule before a post is scheduled or published.
     post = await _naming_networks_not_available(
-        engine, engine.posts.create(request, _when(args), validate=False)
+        engine, engine.posts.create(request.to_input(), request.when(), validate=False)
     )
-    return await _saved_outcome(engine, post, published=bool(args.now))
+    return await _saved_outcome(engine, post, published=request.now)
 
 
 async def _post_edit(engine: Engine, args: argparse.Namespace) -> Outcome:
-    media: tuple[MediaInput, ...] | None = None
+    _tz_needs_at(args)
+    media: list[MediaItem] | None = None
     if args.media is not None:
         media = _media(args.media, args.alt or [])
     elif args.alt is not None:
         current = await engine.posts.get(args.post)
         media = _media([m.path for m in current.media], args.alt)
-    changes = PostChanges(
+    request = PostEditRequest(
+        post=args.post,
         text=await read_text(args),
-        accounts=None if args.accounts is None else tuple(args.accounts),
-        text_for=None if args.text_for is None else _pairs(args.text_for),
+        accounts=None if args.accounts is None else list(args.accounts),
+        text_for=None if args.text_for is None else dict(_pairs(args.text_for)),
         media=media,
-        thread=await read_thread(args),
+        thread=None if (thread := await read_thread(args)) is None else list(thread),
         options=None if args.options is None else _options(args.options),
+        at=args.at,
+        tz=args.tz,
+        now=bool(args.now),
+        draft=bool(args.draft),
     )
-    when = _when(args) if (args.at or args.now or args.draft) else None
-    editing = engine.posts.edit(args.post, changes, when, validate=False)  # as in create
-    post = await _naming_networks_not_available(engine, editing)
-    return await _saved_outcome(engine, post, published=bool(args.now))
+    return await edit_post(engine, request)
+
+
+async def edit_post(engine: Engine, request: PostEditRequest) -> Outcome:
+    """`post edit`, for the command line and the `post_edit` tool alike."""
+    editing = engine.posts.edit(request.post, request.changes(), request.new_when(), validate=False)
+    post = await _naming_networks_not_available(engine, editing)  # a draft may break rules, as in create
+    return await _saved_outcome(engine, post, published=request.now)
 
 
 async def _naming_networks_not_available(engine: Engine, saving: Awaitable[Post]) -> Post:
@@ -283,14 +302,9 @@ def draft_warning(problems: list[Problem]) -> str:
     return f"saved as a draft; fix these {len(problems)} problems before scheduling or publishing it:{listed}"
 
 
-def _when(args: argparse.Namespace) -> When:
+def _tz_needs_at(args: argparse.Namespace) -> None:
     if args.tz and not args.at:
         raise ValidationError.single("--tz", "--tz: give --at too; --tz says which zone --at is in.")
-    if args.now:
-        return When.now()
-    if args.at:
-        return When.scheduled(args.at, args.tz)
-    return When.draft()
 
 
 def _pairs(values: list[str] | None) -> tuple[tuple[str, str], ...]:
@@ -306,8 +320,8 @@ def _pairs(values: list[str] | None) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
-def _options(values: list[str] | None) -> tuple[tuple[str, str, Any], ...]:
-    triples = []
+def _options(values: list[str] | None) -> dict[str, str]:
+    triples: dict[str, str] = {}
     problems = []
     for value in values or ():
         name, sep, raw = value.partition("=")
@@ -323,13 +337,13 @@ def _options(values: list[str] | None) -> tuple[tuple[str, str, Any], ...]:
                 )
             )
             continue
-        triples.append((network.strip(), key.strip(), raw))
+        triples[f"{network.strip()}.{key.strip()}"] = raw
     if problems:
         raise ValidationError(problems)
-    return tuple(triples)
+    return triples
 
 
-def _media(paths: list[str], alts: list[str]) -> tuple[MediaInput, ...]:
+def _media(paths: list[str], alts: list[str]) -> list[MediaItem]:
     if len(alts) > len(paths):
         raise ValidationError.single(
             "--alt",
@@ -338,7 +352,7 @@ def _media(paths: list[str], alts: list[str]) -> tuple[MediaInput, ...]:
             limit=len(paths),
             actual=len(alts),
         )
-    return tuple(MediaInput(path, alts[i] if i < len(alts) else "") for i, path in enumerate(paths))
+    return [MediaItem(path=path, alt=alts[i] if i < len(alts) else "") for i, path in enumerate(paths)]
 
 
 async def _post_list(engine: Engine, args: argparse.Namespace) -> Outcome:
