@@ -49,6 +49,11 @@ async def dispatch(engine: Engine, args: argparse.Namespace) -> Outcome:
 
 
 async def _accounts_list(engine: Engine, args: argparse.Namespace) -> Outcome:
+    return await list_accounts(engine)
+
+
+async def list_accounts(engine: Engine) -> Outcome:
+    """`accounts list`, for the command line and the `accounts_list` tool alike."""
     accounts = await engine.accounts.list()
     text = (
         "\n".join(account_text(a) for a in accounts)
@@ -356,7 +361,12 @@ def _media(paths: list[str], alts: list[str]) -> list[MediaItem]:
 
 
 async def _post_list(engine: Engine, args: argparse.Namespace) -> Outcome:
-    statuses = [PostStatus(args.status)] if args.status else []
+    return await list_posts(engine, PostStatus(args.status) if args.status else None)
+
+
+async def list_posts(engine: Engine, status: PostStatus | None) -> Outcome:
+    """`post list`, for the command line and the `post_list` tool alike."""
+    statuses = [status] if status else []
     posts = await engine.posts.list(statuses)
     accounts = await _accounts_by_id(engine)
     text = "\n".join(post_text(p, accounts) for p in posts) or "No posts."
@@ -388,6 +398,11 @@ async def _post_delete(engine: Engine, args: argparse.Namespace) -> Outcome:
     return Outcome(
         {"id": args.post, "deleted": True}, f"Deleted {args.post}; published copies stay on the networks."
     )
+
+
+async def post_outcome(engine: Engine, post: Post) -> Outcome:
+    """A post as `post show` prints it."""
+    return await _post_outcome(engine, post)
 
 
 async def _post_outcome(engine: Engine, post: Post, *, published: bool = False) -> Outcome:
@@ -474,9 +489,15 @@ async def _until_signal() -> None:
 
 
 async def _media_inspect(engine: Engine, args: argparse.Namespace) -> Outcome:
-    info = await engine.media.inspect(args.path, field="PATH")
+    networks = [Network(n) for n in args.networks] if args.networks else None
+    return await inspect_media(engine, args.path, networks, field="PATH")
+
+
+async def inspect_media(engine: Engine, path: str, networks: list[Network] | None, *, field: str) -> Outcome:
+    """`media inspect`, for the command line and the `media_inspect` tool alike."""
+    info = await engine.media.inspect(path, field=field)
     thumbnail = await engine.media.thumbnail(info)
-    networks = [Network(n) for n in args.networks] if args.networks else list(Network)
+    networks = networks or list(Network)
     compatibility = {n.value: check(info, RULES[n]).as_json() for n in networks}
     document = {
         "path": info.path,
@@ -499,6 +520,17 @@ async def _media_inspect(engine: Engine, args: argparse.Namespace) -> Outcome:
     return Outcome(document, "\n".join(lines))
 
 
+async def _mcp(engine: Engine, args: argparse.Namespace) -> Outcome:
+    from outpost import paths
+    from outpost.cli.assistant import AssistantServer  # the MCP SDK loads only for this command
+
+    server = AssistantServer(
+        engine, allow_publish=bool(args.allow_publish), log_folder=paths.log_dir(engine.data_dir)
+    )
+    await server.serve_stdio()
+    return Outcome(None, "", quiet=True)  # stdout was the protocol's: print nothing after it
+
+
 _HANDLERS: dict[tuple[str, str | None], Handler] = {
     ("accounts", "list"): _accounts_list,
     ("accounts", "connect"): _accounts_connect,
@@ -517,6 +549,7 @@ _HANDLERS: dict[tuple[str, str | None], Handler] = {
     ("post", "delete"): _post_delete,
     ("run", None): _run,
     ("media", "inspect"): _media_inspect,
+    ("mcp", None): _mcp,
     **APPS_HANDLERS,
     **SETTINGS_HANDLERS,
     **MEDIA_HOST_HANDLERS,

@@ -83,6 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run = _leaf(commands, "run", "run the engine and scheduler headless until SIGINT/SIGTERM")
     run.add_argument("--until-idle", action="store_true", help="exit once nothing is due or in flight")
+    mcp = _leaf(commands, "mcp", "serve the Model Context Protocol on stdio for AI assistants")
+    mcp.add_argument(
+        "--allow-publish",
+        action="store_true",
+        help="let assistants publish at once (`now`); without it they draft and schedule only",
+    )
     media = _group(commands, "media", "media files")
     media_commands = media.add_subparsers(dest="action", metavar="ACTION", required=True)
     inspect = _leaf(media_commands, "inspect", "what Outpost knows about a file")

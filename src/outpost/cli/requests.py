@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from outpost.domain.enums import PostStatus
+from outpost.domain.enums import Network, PostStatus
 from outpost.engine import MediaInput, PostChanges, PostInput, When
 
 
@@ -150,4 +150,4 @@ class MediaInspectRequest(_Request):
     """`media inspect`: what Outpost knows about a file and whether each network takes it."""
 
     path: str = Field(description="Path of the file on this computer.")
-    networks: list[str] | None = Field(None, description="Only these networks (default: every one).")
+    networks: list[Network] | None = Field(None, description="Only these networks (default: every one).")
