@@ -30,6 +30,7 @@ from outpost.cli.text_input import read_text, read_thread
 from outpost.domain.compatibility import check
 from outpost.domain.enums import HealthState, Network, PostStatus, TargetStatus
 from outpost.domain.errors import KnownError, NetworkNotAvailableError, Problem, ValidationError
+from outpost.domain.library import LibraryItem
 from outpost.domain.media_rules import RULES
 from outpost.domain.models import Account, Post
 from outpost.engine import AddAccountRequest, Engine
@@ -220,6 +221,9 @@ async def _post_create(engine: Engine, args: argparse.Namespace) -> Outcome:
 
 async def create_post(engine: Engine, request: PostCreateRequest) -> Outcome:
     """`post create`, for the command line and the `post_create` tool alike."""
+    if request.media and any(m.path.startswith(("http://", "https://")) for m in request.media):
+        media = await fetch_media_urls(engine, request.media, "media")
+        request = request.model_copy(update={"media": media})
     # A draft is saved even when it breaks a network's rules, as in the window; the engine checks
     # every rule before a post is scheduled or published.
     post = await _naming_networks_not_available(
@@ -254,6 +258,8 @@ async def _post_edit(engine: Engine, args: argparse.Namespace) -> Outcome:
 
 async def edit_post(engine: Engine, request: PostEditRequest) -> Outcome:
     """`post edit`, for the command line and the `post_edit` tool alike."""
+    if request.media and any(m.path.startswith(("http://", "https://")) for m in request.media):
+        request = request.model_copy(update={"media": await fetch_media_urls(engine, request.media, "media")})
     editing = engine.posts.edit(request.post, request.changes(), request.new_when(), validate=False)
     post = await _naming_networks_not_available(engine, editing)  # a draft may break rules, as in create
     return await _saved_outcome(engine, post, published=request.now)
@@ -531,6 +537,68 @@ async def _mcp(engine: Engine, args: argparse.Namespace) -> Outcome:
     return Outcome(None, "", quiet=True)  # stdout was the protocol's: print nothing after it
 
 
+# -- the media library ----------------------------------------------------------------------------
+
+
+async def _media_library(engine: Engine, args: argparse.Namespace) -> Outcome:
+    items = await engine.library.list(args.search, args.tag)
+    lines = [_library_line(i) for i in items] or [
+        "The media library is empty: attach a file to a post first."
+    ]
+    return Outcome([i.model_dump(mode="json") for i in items], "\n".join(lines))
+
+
+async def _media_add(engine: Engine, args: argparse.Namespace) -> Outcome:
+    item = await engine.library.add_url(args.url, alt_text=args.alt, field="URL")
+    return Outcome(item.model_dump(mode="json"), _library_line(item))
+
+
+async def _media_tag(engine: Engine, args: argparse.Namespace) -> Outcome:
+    item = await engine.library.tag(await _library_sha(engine, args.sha256), args.tags)
+    return Outcome(item.model_dump(mode="json"), _library_line(item))
+
+
+async def _media_forget(engine: Engine, args: argparse.Namespace) -> Outcome:
+    sha = await _library_sha(engine, args.sha256)
+    await engine.library.forget(sha)
+    return Outcome({"sha256": sha, "deleted": True}, f"Deleted {sha[:12]} from the media library.")
+
+
+async def _library_sha(engine: Engine, prefix: str) -> str:
+    """The full sha256 of the one library file starting with `prefix` (at least 8 characters)."""
+    found = [i.sha256 for i in await engine.library.list() if i.sha256.startswith(prefix.lower())]
+    if len(prefix) < 8 or len(found) != 1:
+        raise ValidationError.single(
+            "FILE",
+            f"FILE: {prefix!r} names {'no' if not found else len(found)} library files; give at least 8 "
+            f"characters of a sha256 that `outpost media library` shows.",
+        )
+    return found[0]
+
+
+def _library_line(item: LibraryItem) -> str:
+    shape = f"{item.width}×{item.height}" if item.width else item.mime_type
+    used = f", on {len(item.used_by)} post(s)" if item.used_by else ", on no post"
+    tags = f" [{', '.join(item.tags)}]" if item.tags else ""
+    alt = f" — {item.alt_text}" if item.alt_text else ""
+    return f"{item.sha256[:12]}  {item.name} ({shape}{used}){tags}{alt}"
+
+
+async def fetch_media_urls(
+    engine: Engine, media: list[MediaItem] | None, field: str
+) -> list[MediaItem] | None:
+    """Media given as http(s) URLs downloaded into the library, and named by the library's copy."""
+    if not media:
+        return media
+    fetched = []
+    for item in media:
+        if item.path.startswith(("http://", "https://")):
+            kept = await engine.library.add_url(item.path, alt_text=item.alt, field=field)
+            item = MediaItem(path=kept.path, alt=item.alt or kept.alt_text)
+        fetched.append(item)
+    return fetched
+
+
 _HANDLERS: dict[tuple[str, str | None], Handler] = {
     ("accounts", "list"): _accounts_list,
     ("accounts", "connect"): _accounts_connect,
@@ -550,6 +618,10 @@ _HANDLERS: dict[tuple[str, str | None], Handler] = {
     ("run", None): _run,
     ("media", "inspect"): _media_inspect,
     ("mcp", None): _mcp,
+    ("media", "library"): _media_library,
+    ("media", "add"): _media_add,
+    ("media", "tag"): _media_tag,
+    ("media", "forget"): _media_forget,
     **APPS_HANDLERS,
     **SETTINGS_HANDLERS,
     **MEDIA_HOST_HANDLERS,
