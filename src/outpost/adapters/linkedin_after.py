@@ -103,11 +103,8 @@ def page_readings(body: dict[str, Any], now: datetime) -> list[MetricReading]:
 def member_readings(body: dict[str, Any], asked: list[str], now: datetime) -> list[MetricReading]:
     """A socialMetadata batch answer as readings; URNs in `errors` (deleted posts) are left out."""
     results = body.get("results")
-    found = (
-        {unquote(str(k)): v for k, v in (results or {}).items() if isinstance(v, dict)}
-        if isinstance(results, dict)
-        else {}
-    )
+    pairs = results.items() if isinstance(results, dict) else ()
+    found = {unquote(str(k)): v for k, v in pairs if isinstance(v, dict)}
     readings = []
     for urn in asked:
         meta = found.get(urn)
