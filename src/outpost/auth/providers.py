@@ -196,15 +196,21 @@ PROVIDERS: dict[Network, OAuthProvider] = {
         token_url="https://graph.threads.net/oauth/access_token",
         api_url="https://graph.threads.net",
         # basic: every call; content_publish: posting and the publishing quota; read_replies:
-        # finding a thread's replies again when the answer to publishing one was lost.
-        scopes=("threads_basic", "threads_content_publish", "threads_read_replies"),
+        # finding a thread's replies again when the answer to publishing one was lost;
+        # manage_insights: the numbers of posts and the follower count (…/threads/insights).
+        scopes=(
+            "threads_basic",
+            "threads_content_publish",
+            "threads_read_replies",
+            "threads_manage_insights",
+        ),
         redirect=Redirect.HTTPS_PASTE,  # Threads refuses http://127.0.0.1 redirects
         pkce=None,
         scope_separator=",",
         setup=(
             "At developers.facebook.com/apps create an app and choose the “Access the Threads API” use case.",
-            "Use case → Customize → Permissions: add threads_basic, threads_content_publish and "
-            "threads_read_replies.",
+            "Use case → Customize → Permissions: add threads_basic, threads_content_publish, "
+            "threads_read_replies and threads_manage_insights.",
             "Use case → Settings: enter an https address you control as the Redirect Callback URL (any "
             "page: it only has to exist); Outpost needs the same address.",
             "App roles → Roles: add your Threads profile as a Threads Tester, and accept the invitation "
