@@ -232,6 +232,7 @@ PROVIDERS: dict[Network, OAuthProvider] = {
             "instagram_business_basic",
             "instagram_business_content_publish",
             "instagram_business_manage_comments",  # the first comment under a post
+            "instagram_business_manage_insights",  # the numbers of posts (instagram-platform/insights)
         ),
         redirect=Redirect.HTTPS_PASTE,
         pkce=None,
