@@ -256,7 +256,15 @@ PROVIDERS: dict[Network, OAuthProvider] = {
         authorize_url="https://www.facebook.com/v25.0/dialog/oauth",
         token_url="https://graph.facebook.com/v25.0/oauth/access_token",
         api_url="https://graph.facebook.com",
-        scopes=("pages_show_list", "pages_read_engagement", "pages_manage_posts"),
+        # read_insights: the numbers of posts (Page Insights); pages_manage_engagement: the first
+        # comment, written as the Page (…/pages-api/posts: comments need it).
+        scopes=(
+            "pages_show_list",
+            "pages_read_engagement",
+            "pages_manage_posts",
+            "read_insights",
+            "pages_manage_engagement",
+        ),
         # Facebook Login takes http://localhost redirects while the app is in development mode
         # ("automatically allowed while in development mode only", Facebook Login → Settings), which
         # a creator's own app stays in: the adapter listens on 127.0.0.1 and names it `localhost`.
@@ -266,8 +274,9 @@ PROVIDERS: dict[Network, OAuthProvider] = {
         setup=(
             "At developers.facebook.com create an app (use case: “Manage everything on your Page”, or "
             "type Business with Facebook Login for Business); leave it in development mode.",
-            "Add the permissions pages_show_list, pages_read_engagement and pages_manage_posts "
-            "(you have a role on your own app, so no App Review is needed).",
+            "Add the permissions pages_show_list, pages_read_engagement, pages_manage_posts, "
+            "read_insights and pages_manage_engagement (you have a role on your own app, so no App "
+            "Review is needed).",
             f"Nothing to register for the redirect: Outpost signs in through "
             f"http://localhost:{DEFAULT_PORT}/callback, which Facebook allows in development mode.",
             "Copy the App ID and App secret (App settings → Basic) into Outpost.",
