@@ -107,7 +107,7 @@ async def test_readings_grow_with_time_and_say_nothing_of_what_threads_does_not_
     assert (day.reach, day.saves, day.clicks, day.video_views) == (None, None, None, None)
     assert set(late) == {first.platform_post_id, second.platform_post_id}
     insights = [r for r in server.requests if r.url.path.endswith("/insights")]
-    assert all(r.url.params["metric"] == "views,likes,replies,reposts,quotes,shares" for r in insights)
+    assert all(r.url.params["metric"] == "views,likes,replies,reposts,quotes" for r in insights)
 
 
 async def test_a_deleted_post_is_left_out_of_readings_and_looks_up_as_gone(

@@ -83,7 +83,8 @@ FIND_SLACK = timedelta(minutes=5)  # clocks differ: look a little before the con
 PROFILE_FIELDS = "id,username,name,threads_profile_picture_url"
 POST_FIELDS = "id,text,timestamp,media_type,permalink,is_reply"
 LIST_FIELDS = "id,text,timestamp,media_type,permalink,is_reply"
-INSIGHT_METRICS = "views,likes,replies,reposts,quotes,shares"
+#: `shares` exists too, but a reading has no place for it (reposts are Threads' reposts).
+INSIGHT_METRICS = "views,likes,replies,reposts,quotes"
 INSIGHTS_PERMISSION = "threads_manage_insights"
 PUBLISH_PERMISSION = "threads_content_publish"
 
