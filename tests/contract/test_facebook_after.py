@@ -192,3 +192,24 @@ async def test_a_refused_comment_raises_and_leaves_the_post_alone(
     with pytest.raises(PublishError):
         await adapter.post_comment(ctx, part, "still never shown", "first-comment-3")
     assert server.posts[-1].comments == []
+
+
+async def test_a_video_is_read_by_its_video_id_with_the_counters_a_video_has(
+    engine: Engine, page: Account, server: FakeFacebook, clock: FakeClock
+) -> None:
+    from tests.contract.fake_facebook import FbPost, Video
+
+    adapter, ctx = _reach(engine, page)
+    server.videos["55501"] = Video("55501", PAGE, "reel", size=10, received=10)
+    server.posts.append(
+        FbPost(f"{PAGE}_55502", PAGE, "A reel", clock.now().timestamp(), "reel", video_id="55501")
+    )
+    text = await _publish(engine, page, "And a text post")
+    clock.advance(HOUR)
+    readings = await adapter.read_metrics(ctx, [PublishedPart(platform_post_id="55501"), text])
+    reel, post = readings
+    assert reel.platform_post_id == "55501" and (reel.likes, reel.replies) == (15, 2)
+    assert (reel.reposts, reel.impressions, reel.reach) == (None, None, None)
+    assert post.impressions == 500
+    reads = [r for r in server.requests if r.url.path == "/v25.0/" and "ids" in r.url.params]
+    assert sorted(r.url.params["ids"] for r in reads) == sorted(["55501", text.platform_post_id])
