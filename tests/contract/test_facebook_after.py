@@ -192,6 +192,8 @@ async def test_a_refused_comment_raises_and_leaves_the_post_alone(
     with pytest.raises(PublishError):
         await adapter.post_comment(ctx, part, "still never shown", "first-comment-3")
     assert server.posts[-1].comments == []
+    retried = await adapter.post_comment(ctx, part, "still never shown", "first-comment-3")
+    assert [c[0] for c in server.posts[-1].comments] == [retried.platform_post_id]  # looked first, then once
 
 
 async def test_a_video_is_read_by_its_video_id_with_the_counters_a_video_has(

@@ -682,29 +682,23 @@ class FacebookAdapter(NetworkAdapter):
                 "POST", f"/{on.platform_post_id}/comments", token, base,
                 params={"fields": "id,permalink_url"}, data={"message": text},
             )  # fmt: skip
-        except PublishError:  # the answer was lost: the comment may be there
+            if lacks_permission(response):
+                raise MissingPermission(
+                    f"Facebook refused the first comment on {ctx.account.ref}'s post: the sign-in lacks "
+                    f"{COMMENT_PERMISSION}. Reconnect the account and allow it.",
+                    COMMENT_PERMISSION,
+                )
+            if not response.is_success:
+                raise graph_error(response, now=self.clock.now())
+        except PublishError as exc:
+            if not exc.may_have_taken_effect:  # a clear refusal (or nothing sent): no comment exists
+                await ctx.forget_checkpoint(checkpoint)
+                raise
             found = await self._settled_comment(ctx, on.platform_post_id, text)
             if found is None:
-                raise
+                raise  # the checkpoint stays: the next try looks for the comment first
             await ctx.forget_checkpoint(checkpoint)
             return found
-        if lacks_permission(response):
-            await ctx.forget_checkpoint(checkpoint)
-            raise MissingPermission(
-                f"Facebook refused the first comment on {ctx.account.ref}'s post: the sign-in lacks "
-                f"{COMMENT_PERMISSION}. Reconnect the account and allow it.",
-                COMMENT_PERMISSION,
-            )
-        if not response.is_success:
-            error = graph_error(response, now=self.clock.now())
-            if error.may_have_taken_effect and (
-                found := await self._settled_comment(ctx, on.platform_post_id, text)
-            ):
-                await ctx.forget_checkpoint(checkpoint)
-                return found
-            if not error.may_have_taken_effect:
-                await ctx.forget_checkpoint(checkpoint)
-            raise error
         await ctx.forget_checkpoint(checkpoint)
         body = read(response, Network.FACEBOOK, kind=dict)
         comment_id = read_id(response, Network.FACEBOOK, "id")
