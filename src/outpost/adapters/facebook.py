@@ -581,7 +581,7 @@ class FacebookAdapter(NetworkAdapter):
                 base,
                 params={"ids": ",".join(ids), "fields": READ_FIELDS if posts else VIDEO_FIELDS},
             )
-            gone = gone_aliases(response)
+            gone = gone_aliases(response) & set(ids)
             if gone:
                 ids = [i for i in ids if i not in gone]
                 continue
