@@ -82,7 +82,6 @@ QUOTA_WINDOW = timedelta(hours=24)
 FIND_SLACK = timedelta(minutes=5)  # clocks differ: look a little before the container was made
 PROFILE_FIELDS = "id,username,name,threads_profile_picture_url"
 POST_FIELDS = "id,text,timestamp,media_type,permalink,is_reply"
-LIST_FIELDS = "id,text,timestamp,media_type,permalink,is_reply"
 #: `shares` exists too, but a reading has no place for it (reposts are Threads' reposts).
 INSIGHT_METRICS = "views,likes,replies,reposts,quotes"
 INSIGHTS_PERMISSION = "threads_manage_insights"
@@ -585,7 +584,7 @@ class ThreadsAdapter(OAuthAppAdapter):
         found: list[RemotePost] = []
         after: str | None = None
         while len(found) < limit:
-            params = {"fields": LIST_FIELDS, "since": str(int(since.timestamp())), "limit": "100"}
+            params = {"fields": POST_FIELDS, "since": str(int(since.timestamp())), "limit": "100"}
             if after:
                 params["after"] = after
             response = await self._authorised(ctx, "GET", "/me/threads", params=params)
