@@ -196,15 +196,21 @@ PROVIDERS: dict[Network, OAuthProvider] = {
         token_url="https://graph.threads.net/oauth/access_token",
         api_url="https://graph.threads.net",
         # basic: every call; content_publish: posting and the publishing quota; read_replies:
-        # finding a thread's replies again when the answer to publishing one was lost.
-        scopes=("threads_basic", "threads_content_publish", "threads_read_replies"),
+        # finding a thread's replies again when the answer to publishing one was lost;
+        # manage_insights: the numbers of posts and the follower count (…/threads/insights).
+        scopes=(
+            "threads_basic",
+            "threads_content_publish",
+            "threads_read_replies",
+            "threads_manage_insights",
+        ),
         redirect=Redirect.HTTPS_PASTE,  # Threads refuses http://127.0.0.1 redirects
         pkce=None,
         scope_separator=",",
         setup=(
             "At developers.facebook.com/apps create an app and choose the “Access the Threads API” use case.",
-            "Use case → Customize → Permissions: add threads_basic, threads_content_publish and "
-            "threads_read_replies.",
+            "Use case → Customize → Permissions: add threads_basic, threads_content_publish, "
+            "threads_read_replies and threads_manage_insights.",
             "Use case → Settings: enter an https address you control as the Redirect Callback URL (any "
             "page: it only has to exist); Outpost needs the same address.",
             "App roles → Roles: add your Threads profile as a Threads Tester, and accept the invitation "
@@ -226,6 +232,7 @@ PROVIDERS: dict[Network, OAuthProvider] = {
             "instagram_business_basic",
             "instagram_business_content_publish",
             "instagram_business_manage_comments",  # the first comment under a post
+            "instagram_business_manage_insights",  # the numbers of posts (instagram-platform/insights)
         ),
         redirect=Redirect.HTTPS_PASTE,
         pkce=None,
@@ -249,7 +256,15 @@ PROVIDERS: dict[Network, OAuthProvider] = {
         authorize_url="https://www.facebook.com/v25.0/dialog/oauth",
         token_url="https://graph.facebook.com/v25.0/oauth/access_token",
         api_url="https://graph.facebook.com",
-        scopes=("pages_show_list", "pages_read_engagement", "pages_manage_posts"),
+        # read_insights: the numbers of posts (Page Insights); pages_manage_engagement: the first
+        # comment, written as the Page (…/pages-api/posts: comments need it).
+        scopes=(
+            "pages_show_list",
+            "pages_read_engagement",
+            "pages_manage_posts",
+            "read_insights",
+            "pages_manage_engagement",
+        ),
         # Facebook Login takes http://localhost redirects while the app is in development mode
         # ("automatically allowed while in development mode only", Facebook Login → Settings), which
         # a creator's own app stays in: the adapter listens on 127.0.0.1 and names it `localhost`.
@@ -259,8 +274,9 @@ PROVIDERS: dict[Network, OAuthProvider] = {
         setup=(
             "At developers.facebook.com create an app (use case: “Manage everything on your Page”, or "
             "type Business with Facebook Login for Business); leave it in development mode.",
-            "Add the permissions pages_show_list, pages_read_engagement and pages_manage_posts "
-            "(you have a role on your own app, so no App Review is needed).",
+            "Add the permissions pages_show_list, pages_read_engagement, pages_manage_posts, "
+            "read_insights and pages_manage_engagement (you have a role on your own app, so no App "
+            "Review is needed).",
             f"Nothing to register for the redirect: Outpost signs in through "
             f"http://localhost:{DEFAULT_PORT}/callback, which Facebook allows in development mode.",
             "Copy the App ID and App secret (App settings → Basic) into Outpost.",
