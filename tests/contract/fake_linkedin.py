@@ -136,7 +136,7 @@ class FakeLinkedIn:
             CLIENT_ID,
             (f"http://127.0.0.1:{port}/callback",),
             CLIENT_SECRET,
-            frozenset(MEMBER_SCOPES + ORG_SCOPES),
+            frozenset((*MEMBER_SCOPES, *ORG_SCOPES, "r_organization_social")),
         )
 
     def fail(self, route: str, *responses: Callable[[], httpx.Response]) -> None:

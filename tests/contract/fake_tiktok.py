@@ -43,6 +43,8 @@ UPLOAD = "https://open-upload.tiktokapis.com"
 CLIENT_KEY = "tt-client-key-42"
 CLIENT_SECRET = "tt-secret-do-not-leak"
 SCOPES = ("user.info.basic", "video.publish")
+#: What the creator's app may ask for: publishing, plus reading its posts' numbers (issue #21).
+APP_SCOPES = (*SCOPES, "video.list", "user.info.stats")
 MB, MiB = 1_000_000, 1 << 20
 LEVELS = ("PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR", "SELF_ONLY")
 LIMITS = {
@@ -180,7 +182,7 @@ class FakeTikTok:
 
     def register_app(self, port: int) -> None:
         self.oauth.apps[CLIENT_KEY] = App(
-            CLIENT_KEY, (f"http://127.0.0.1:{port}/callback",), CLIENT_SECRET, frozenset(SCOPES), True
+            CLIENT_KEY, (f"http://127.0.0.1:{port}/callback",), CLIENT_SECRET, frozenset(APP_SCOPES), True
         )
 
     def fail(self, route: str, *responses: Callable[[], httpx.Response]) -> None:

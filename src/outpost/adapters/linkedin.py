@@ -75,7 +75,9 @@ log = logging.getLogger("outpost.adapters.linkedin")
 #: for about a year, then answers 426 — change it here, in one place.
 LINKEDIN_VERSION = "202601"
 RESTLI_PROTOCOL = "2.0.0"
-ORGANIZATION_SCOPES = ("w_organization_social", "rw_organization_admin")
+# r_organization_social reads the page's posts (history, read-back); rw_organization_admin its
+# statistics and followers (issue #21).
+ORGANIZATION_SCOPES = ("w_organization_social", "r_organization_social", "rw_organization_admin")
 REFRESH_MARGIN = timedelta(days=7)
 PROCESSING_POLL_S = 2.0
 PROCESSING_MAX_S = 900.0

@@ -146,8 +146,9 @@ PROVIDERS: dict[Network, OAuthProvider] = {
         revoke_url="https://open.tiktokapis.com/v2/oauth/revoke/",
         api_url="https://open.tiktokapis.com",  # the token endpoints live there too
         # Direct Post needs video.publish; user.info.basic names the account. No video.upload:
-        # Outpost publishes, it does not leave drafts in the TikTok inbox.
-        scopes=("user.info.basic", "video.publish"),
+        # Outpost publishes, it does not leave drafts in the TikTok inbox. video.list and
+        # user.info.stats read the posts' numbers and the follower count (issue #21).
+        scopes=("user.info.basic", "video.publish", "video.list", "user.info.stats"),
         redirect=Redirect.LOOPBACK_FIXED_PORT,
         pkce="S256_HEX",
         client_id_param="client_key",
@@ -156,7 +157,8 @@ PROVIDERS: dict[Network, OAuthProvider] = {
             "Create an app in TikTok for Developers (Desktop platform); add Login Kit and the "
             "Content Posting API with Direct Post turned on.",
             f"Login Kit → Redirect URI: {LOOPBACK}",
-            "Scopes: user.info.basic and video.publish.",
+            "Scopes: user.info.basic and video.publish (to publish), video.list and user.info.stats "
+            "(for your posts' numbers in Stats).",
             "Until TikTok audits the app, posts can only be private (SELF_ONLY), from accounts set "
             "to private, for at most 5 creators a day.",
             "Copy the Client key and Client secret into Outpost.",
