@@ -91,6 +91,10 @@ class HealthReport(_Model):
     missing_permissions: tuple[str, ...] = ()
     #: The publishing quota left, where the network reports one.
     quota: QuotaLeft | None = None
+    #: How many follow the account, as of the check (where the network says).
+    followers: int | None = None
+    #: The permissions the sign-in holds, by the network's names (where the network says which).
+    granted_permissions: tuple[str, ...] = ()
 
     @property
     def sign_in_ending(self) -> bool:
