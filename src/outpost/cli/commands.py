@@ -205,6 +205,7 @@ async def _post_create(engine: Engine, args: argparse.Namespace) -> Outcome:
         media=_media(args.media or [], args.alt or []),
         thread=await read_thread(args) or (),
         options=_options(args.options),
+        first_comment=args.first_comment or "",
     )
     # A draft is saved even when it breaks a network's rules, as in the window; the engine checks
     # every rule before a post is scheduled or published.
@@ -228,6 +229,7 @@ async def _post_edit(engine: Engine, args: argparse.Namespace) -> Outcome:
         media=media,
         thread=await read_thread(args),
         options=None if args.options is None else _options(args.options),
+        first_comment=args.first_comment,
     )
     when = _when(args) if (args.at or args.now or args.draft) else None
     editing = engine.posts.edit(args.post, changes, when, validate=False)  # as in create
@@ -269,9 +271,18 @@ async def _saved_outcome(engine: Engine, post: Post, *, published: bool) -> Outc
     """
     problems = await engine.posts.problems(post.id) if post.status is PostStatus.DRAFT else []
     outcome = await _post_outcome(engine, post, published=published)
-    outcome.document["warnings"] = [p.as_dict() for p in problems]
+    notes = await engine.tools.first_comment_warnings(post)  # never blocks: a warning per network
+    outcome.document["warnings"] = [p.as_dict() for p in [*problems, *notes]]
     if problems:
         outcome.warnings.append(draft_warning(problems))
+    outcome.warnings += [p.message for p in notes]
+    outcome.warnings += [
+        f"the first comment on {t.network.label} is {t.first_comment.status}: {t.first_comment.error.message}"
+        for t in post.targets
+        if t.first_comment is not None
+        and t.first_comment.error is not None
+        and t.first_comment.status in ("failed", "unknown")
+    ]
     return outcome
 
 

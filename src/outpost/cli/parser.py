@@ -415,6 +415,12 @@ def _content_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:
         f"{THREAD_SEPARATOR}; {STDIN} reads standard input (unless --text {STDIN} does)",
     )
     parser.add_argument(
+        "--first-comment",
+        metavar="TEXT",
+        help="posted as the first comment / self-reply right after the post, where the network takes "
+        "one" + ("; an empty TEXT removes it" if editing else ""),
+    )
+    parser.add_argument(
         "--option",
         dest="options",
         action="append",
