@@ -68,8 +68,8 @@ class PostCost:
         for kind in ("post_with_url", "post", "media_metadata"):
             if kind in counts:
                 n = counts[kind]
-                noun = "request" if kind == "media_metadata" else ("part" if n == 1 else "parts")
-                said.append(f"{n} {noun} {words[kind][n != 1]} ({money(prices[kind])} each)")
+                noun = "" if kind == "media_metadata" else ("part " if n == 1 else "parts ")
+                said.append(f"{n} {noun}{words[kind][n != 1]} ({money(prices[kind])} each)")
         return f"{money(self.usd)} on X: " + ", ".join(said) if said else f"{money(0)} on X"
 
 
