@@ -54,7 +54,9 @@ async def test_chosen_links_get_utm_tags_at_publish_time_and_the_saved_text_keep
 async def test_no_tags_where_the_settings_tag_no_account(engine: Engine, remote: FakeNetwork) -> None:
     account = await add(engine)
     await engine.posts.create(
-        PostInput(text="https://shop.example/p", accounts=(account.id,), utm_links=("https://shop.example/p",)),
+        PostInput(
+            text="https://shop.example/p", accounts=(account.id,), utm_links=("https://shop.example/p",)
+        ),
         When.now(),
     )
     assert remote.posts[0].text == "https://shop.example/p"
@@ -68,7 +70,11 @@ async def test_a_first_comment_to_a_network_that_takes_none_is_a_warning_naming_
         PostInput(text="hi", accounts=(account.id,), first_comment="more below"), When.now()
     )
     (warning,) = await engine.tools.first_comment_warnings(post)
-    assert (warning.network, warning.rule, warning.account) == ("mastodon", "first_comment_unavailable", account.ref)
+    assert (warning.network, warning.rule, warning.account) == (
+        "mastodon",
+        "first_comment_unavailable",
+        account.ref,
+    )
     assert "without its first comment" in warning.message and "Mastodon" in warning.message
     assert post.status is PostStatus.PUBLISHED  # a warning, not a refusal
     assert post.targets[0].first_comment is None
@@ -79,7 +85,9 @@ async def test_first_comment_and_chosen_links_survive_an_edit_and_a_restart(
     engine: Engine, data_dir: Path
 ) -> None:
     account = await add(engine)
-    post = await engine.posts.create(PostInput(text="a https://x.example/", accounts=(account.id,), first_comment="c"))
+    post = await engine.posts.create(
+        PostInput(text="a https://x.example/", accounts=(account.id,), first_comment="c")
+    )
     edited = await engine.posts.edit(post.id, PostChanges(utm_links=("https://x.example/",)))
     assert (edited.first_comment, edited.utm_links) == ("c", ("https://x.example/",))
     cleared = await engine.posts.edit(post.id, PostChanges(first_comment=""))
@@ -104,11 +112,15 @@ async def test_snippets_are_kept_and_a_taken_trigger_is_refused(engine: Engine) 
     assert [(s.name, s.text) for s in await engine.tools.snippets()] == [("Tags", "#a #b #c")]
 
 
-async def test_this_months_cost_on_x_counts_what_was_sent(make_engine: EngineFactory, clock: FakeClock) -> None:
+async def test_this_months_cost_on_x_counts_what_was_sent(
+    make_engine: EngineFactory, clock: FakeClock
+) -> None:
     x = FakeNetwork(network=Network.X, max_length=280)
     engine = make_engine(x)
     try:
-        account = await engine.accounts.add(Network.X, AddAccountRequest(handle="me", access_token="good-token"))
+        account = await engine.accounts.add(
+            Network.X, AddAccountRequest(handle="me", access_token="good-token")
+        )
         await engine.posts.create(
             PostInput(text="1/ https://a.example/", thread=("2/ plain",), accounts=(account.id,)), When.now()
         )
