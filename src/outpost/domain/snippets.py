@@ -63,6 +63,18 @@ def problems(snippet: Snippet, others: Iterable[Snippet]) -> list[str]:
     return found
 
 
+def find_trigger(text: str, cursor: int, snippets: Iterable[Snippet]) -> tuple[int, int, Snippet] | None:
+    """The trigger just typed before `cursor` (then a space or line break): its span and snippet."""
+    if cursor < 2 or cursor > len(text) or text[cursor - 1] not in " \n":
+        return None
+    start = cursor - 1
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    word = text[start : cursor - 1]
+    found = next((s for s in snippets if s.trigger and s.trigger == word), None)
+    return None if found is None else (start, cursor - 1, found)
+
+
 def expand_trigger(
     text: str, cursor: int, snippets: Iterable[Snippet], network: Network | str | None
 ) -> tuple[str, int] | None:
@@ -72,18 +84,12 @@ def expand_trigger(
     becomes the snippet's text for `network`, and the typed separator stays after it. None when
     there is nothing to replace.
     """
-    if cursor < 2 or text[cursor - 1] not in " \n":
-        return None
-    start = cursor - 1
-    while start > 0 and not text[start - 1].isspace():
-        start -= 1
-    word = text[start : cursor - 1]
-    found = next((s for s in snippets if s.trigger and s.trigger == word), None)
+    found = find_trigger(text, cursor, snippets)
     if found is None:
         return None
-    inserted = found.text_for(network)
-    new = text[:start] + inserted + text[cursor - 1 :]
-    return new, start + len(inserted) + 1
+    start, end, snippet = found
+    inserted = snippet.text_for(network)
+    return text[:start] + inserted + text[end:], start + len(inserted) + 1
 
 
 def search(snippets: Iterable[Snippet], query: str) -> list[Snippet]:

@@ -131,6 +131,21 @@ class ComposerTools:
 
     # -- first comments ------------------------------------------------------------------------------
 
+    def first_comment_kind(self, network: Network) -> str | None:
+        """How `network` takes a first comment ("comment", "self_reply"), None where it takes none."""
+        try:
+            return self._core.connections.adapter(network).first_comment
+        except KnownError:
+            return None
+
+    def first_comment_unavailable(self, network: Network) -> str:
+        """Why `network` gets no first comment, in a sentence."""
+        try:
+            why = self._core.connections.adapter(network).first_comment_unavailable
+        except KnownError:
+            why = None
+        return why or f"{network.label} takes no first comment from Outpost"
+
     async def first_comment_warnings(self, post: Post) -> builtins.list[Problem]:
         """The accounts of `post` that will get it without its first comment, and why."""
         if not post.first_comment:
