@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from outpost.domain import costs
 from outpost.domain.links import has_utm
@@ -99,8 +99,11 @@ class ComposerExtras(QWidget):
 
     # -- what the composer works out -------------------------------------------------------------
 
-    def show_links(self, links: list[str], tagged_for: list[str]) -> None:
-        """One tick box per link (kept ticked across edits); `tagged_for` names who tags."""
+    def show_links(self, links: list[str], tagged_for: list[str], examples: Sequence[str] = ()) -> None:
+        """One tick box per link (kept ticked across edits); `tagged_for` names who tags.
+
+        `examples`: the ticked links as the first tagging account will publish them.
+        """
         if list(self.link_boxes) != links:
             for box in self.link_boxes.values():
                 box.deleteLater()
@@ -118,8 +121,9 @@ class ComposerExtras(QWidget):
         if not links:
             self.utm_note.hide()
         elif tagged_for:
+            shown = "".join(f"\n→ {example}" for example in examples)
             self.utm_note.setText(
-                f"Ticked links get UTM tags on {', '.join(tagged_for)} (Settings → Links & costs)."
+                f"Ticked links get UTM tags on {', '.join(tagged_for)} (Settings → Links & costs).{shown}"
             )
             self.utm_note.show()
         else:

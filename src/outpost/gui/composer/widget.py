@@ -19,7 +19,7 @@ from outpost.domain.capabilities import Capabilities
 from outpost.domain.compatibility import Compatibility, check
 from outpost.domain.enums import Network, PostStatus
 from outpost.domain.errors import KnownError, Problem, ValidationError
-from outpost.domain.links import links_in, tag_text
+from outpost.domain.links import links_in, tag_link, tag_text
 from outpost.domain.models import Account, Post
 from outpost.domain.snippets import Snippet
 from outpost.engine import Engine, MediaInput, PostChanges, PostInput, When
@@ -512,8 +512,11 @@ class ComposerWidget(QWidget):
         request = self.request()
         texts = [request.text, *request.thread, *(t for _, t in request.text_for), request.first_comment]
         links = list(dict.fromkeys(link for text in texts for link in links_in(text)))
-        tagging = [account_label(a) for a in self.selected if self.engine.tools.utm_tags(a)]
-        self.extras.show_links(links, tagging)
+        tagging = [(a, tags) for a in self.selected if (tags := self.engine.tools.utm_tags(a)) is not None]
+        examples = (
+            [tag_link(link, tagging[0][1]) for link in request.utm_links if link in links] if tagging else []
+        )
+        self.extras.show_links(links, [account_label(a) for a, _ in tagging], examples)
         notes = []
         if request.first_comment.strip():
             for network in dict.fromkeys(a.network for a in self.selected):

@@ -154,6 +154,7 @@ class SnippetsSection(QWidget):
         self.engine = engine
         self.snippets: list[Snippet] = []
         self.current: str | None = None
+        self._said = ""  # said once the list is read again (choosing a row clears the message)
         self.variants: dict[str, str] = {}
         self.list = QListWidget()
         self.list.setObjectName("snippet_list")
@@ -245,6 +246,8 @@ class SnippetsSection(QWidget):
             self.list.setCurrentRow(0)
         elif not found:
             self.new()
+        self.message.setText(self._said)
+        self._said = ""
 
     def _chosen(self, row: int) -> None:
         if not 0 <= row < len(self.snippets):
@@ -305,7 +308,7 @@ class SnippetsSection(QWidget):
 
     def _saved(self, snippet: Snippet) -> None:
         self.current = snippet.id
-        self.message.setText(f"Saved “{snippet.name}”.")
+        self._said = f"Saved “{snippet.name}”."
         self.reload(select=snippet.id)
 
     def delete(self) -> None:
