@@ -19,7 +19,7 @@ from outpost.gui.composer.paste import PostTextEdit
 from outpost.gui.qt import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget, Signal
 from outpost.gui.theme import follow_theme
 
-COMMENT_PLACEHOLDER = "First comment (optional): posted right after the post, as a comment or your own reply"
+COMMENT_PLACEHOLDER = "Optional: posted right after the post, as a comment or as your own reply under it"
 
 
 def quota_words(quota: QuotaLeft) -> str:
@@ -70,6 +70,9 @@ class ComposerExtras(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
+        heading = _small(QLabel("First comment"))
+        heading.setBuddy(self.comment)
+        column.addWidget(heading)
         column.addLayout(top)
         column.addWidget(self.comment_note)
         column.addWidget(self.links)
