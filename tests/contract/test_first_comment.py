@@ -22,7 +22,7 @@ from outpost.adapters.mastodon import MastodonAdapter
 from outpost.adapters.registry import AdapterRegistry
 from outpost.cli.render import post_json
 from outpost.domain.enums import Network, PostStatus, TargetStatus
-from outpost.domain.errors import ValidationError
+from outpost.domain.errors import InvalidStateError, ValidationError
 from outpost.domain.models import Account, FirstCommentResult
 from outpost.engine import Engine, PostChanges, PostInput, When
 from outpost.engine.first_comment import COMMENT_TRIES
@@ -182,6 +182,23 @@ async def test_a_comment_that_keeps_failing_leaves_the_post_published_and_report
     shown = post_json(post)["targets"][0]
     assert shown["first_comment_id"] is None and shown["first_comment_status"] == "failed"
     assert "only its first comment is missing" in shown["first_comment_error"]["message"]
+
+
+async def test_post_retry_sends_only_the_failed_comment_again(
+    engine: Engine, alice: Account, mastodon: FakeMastodon
+) -> None:
+    mastodon.fail("GET /api/v1/statuses/:id", lambda: httpx.Response(404, json={"error": "Record not found"}))
+    post = await engine.posts.create(
+        PostInput(text="hello", accounts=(alice.id,), first_comment="c"), When.now()
+    )
+    assert post.targets[0].first_comment is not None and post.targets[0].first_comment.status == "failed"
+    again = await engine.posts.retry(post.id)
+    assert again.status is PostStatus.PUBLISHED
+    state = again.targets[0].first_comment
+    assert state is not None and state.status == "posted" and state.attempts == 2
+    assert [s.text for s in mastodon.statuses] == ["hello", "c"]  # the post once, the comment once
+    with pytest.raises(InvalidStateError, match="no failed first comment"):
+        await engine.posts.retry(post.id)
 
 
 async def test_a_refused_comment_is_reported_at_once(

@@ -353,7 +353,9 @@ def _posts(parser: argparse.ArgumentParser) -> None:
     schedule.add_argument("post", metavar="POST", help=_POST)
     schedule.add_argument("--at", required=True, metavar="ISO-8601", help=f"when to publish: {_AT}")
     schedule.add_argument("--tz", metavar="IANA_ZONE", help=_TZ)
-    retry = _leaf(actions, "retry", "publish failed targets again")
+    retry = _leaf(
+        actions, "retry", "publish failed targets again (of a published post: its failed first comments)"
+    )
     retry.add_argument("post", metavar="POST", help=_POST)
     retry.add_argument("--account", metavar="ACCOUNT", help="only this account's target (may be unknown)")
 

@@ -266,6 +266,31 @@ class Publisher:
         log.info("%s to %s handed over to %s for %s", post.id, account.ref, account.network.label, at)
         return True
 
+    async def retry_first_comment(self, post: Post, target: Target) -> None:
+        """Send a published target's failed (or, when the person says so, unknown) first comment again.
+
+        The post must be claimed (`claim`) first, so two engines never comment at once.
+        """
+        assert target.first_comment is not None
+        account, adapter, ctx = await self._reach(target)
+        again = target.first_comment.model_copy(update={"status": "pending", "error": None})
+
+        async def save(changed: Target) -> None:
+            await self._db.run(self._store.posts.save_target, post.id, changed, now=self._clock.now())
+            self._events.emit(PostDidChange(post.id, None))
+
+        await first_comment.post_first_comment(
+            post.id,
+            tag_text(post.first_comment or "", post.utm_links, self._utm(account)),
+            target.model_copy(update={"first_comment": again}),
+            adapter,
+            ctx,
+            save=save,
+            clock=self._clock,
+            rng=self._rng,
+            backoff=_backoff_step,
+        )
+
     async def _reach(self, target: Target) -> tuple[Account, NetworkAdapter, AccountContext]:
         """The target's account, its network's adapter, and the context to act for the account."""
         account = await self._db.run(self._store.accounts.get, target.account_id)
