@@ -17,7 +17,7 @@ from outpost.gui.dialogs.settings import SettingsDialog
 from outpost.gui.mainwindow import MainWindow
 from outpost.gui.tasks import settle_ops
 from tests.fakes import FakeNetwork, MemorySecretStore
-from tests.gui.composer_harness import Scenario, networks, open_window
+from tests.gui.composer_harness import Scenario, checked, networks, open_window
 
 MASTODON, BLUESKY = "mastodon:alice@m.example", "bluesky:alice.b.example"
 
@@ -222,3 +222,24 @@ def test_links_and_costs_settings_are_edited_in_words(run, qtbot) -> None:
         )
 
     run(scenario)
+
+
+def test_a_first_comment_too_long_for_a_network_is_a_problem_in_words_that_leads_to_it(run) -> None:
+    async def scenario(window: MainWindow, engine: Engine) -> None:
+        composer = window.composer
+        composer.select(BLUESKY)
+        composer.text.setPlainText("Short post")
+        composer.extras.comment.setPlainText("x" * 301)  # Bluesky (here) takes 300
+        await checked(composer)
+        (problem,) = composer.problems
+        assert problem.field == "--first-comment"
+        words = " ".join(composer.problem_list.item(i).text() for i in range(composer.problem_list.count()))
+        assert "the first comment is 301 of 300 characters (1 over). Shorten it." in words
+        assert "--first-comment" not in words
+        composer._go_to_problem(problem)
+        assert composer.extras.comment.hasFocus() or not composer.isActiveWindow()
+        assert composer.extras.comment_note.isHidden()  # Bluesky takes it: no note
+
+    mastodon, bluesky = networks()
+    bluesky.first_comment = "self_reply"
+    run(scenario, mastodon, bluesky)

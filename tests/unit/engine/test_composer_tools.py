@@ -16,7 +16,7 @@ from outpost.engine import Engine, PostChanges, PostInput, When
 from outpost.store import Store
 from outpost.store.migrations import MIGRATIONS
 from tests.conftest import EngineFactory
-from tests.fakes import FakeClock, FakeNetwork
+from tests.fakes import FakeClock, FakeNetwork, may_have_published, refused_connection
 
 pytestmark = pytest.mark.asyncio
 
@@ -131,5 +131,45 @@ async def test_this_months_cost_on_x_counts_what_was_sent(
         assert await engine.tools.x_month() == (0, 0)  # a new month
         live = engine.tools.x_cost(("https://a.example/",), first_comment_text="c", described_media=0)
         assert live.usd == pytest.approx(0.2)  # X's adapter here takes no first comment: not counted
+    finally:
+        await engine.close()
+
+
+async def test_a_comment_whose_answer_was_lost_is_unknown_never_sent_again(
+    make_engine: EngineFactory,
+) -> None:
+    remote = FakeNetwork(first_comment="self_reply")  # no idempotency keys
+    engine = make_engine(remote)
+    try:
+        account = await add(engine)
+        remote.fail_next_create = [None, may_have_published()]  # the post lands; the comment's answer is lost
+        post = await engine.posts.create(
+            PostInput(text="hi", accounts=(account.id,), first_comment="c"), When.now()
+        )
+        target = post.targets[0]
+        assert post.status is PostStatus.PUBLISHED and target.status.value == "published"
+        assert target.first_comment is not None and target.first_comment.status == "unknown"
+        assert [p.text for p in remote.posts] == ["hi", "c"]  # on the network once; not re-sent
+        assert remote.posts[1].reply_to == target.parts[0].platform_post_id
+    finally:
+        await engine.close()
+
+
+async def test_a_refused_connection_is_retried_and_the_comment_posted(
+    make_engine: EngineFactory, clock: FakeClock
+) -> None:
+    remote = FakeNetwork(first_comment="comment")
+    engine = make_engine(remote)
+    try:
+        account = await add(engine)
+        remote.fail_next_create = [None, None, refused_connection(), refused_connection()]
+        post = await engine.posts.create(
+            PostInput(text="1/", thread=("2/",), accounts=(account.id,), first_comment="c"), When.now()
+        )
+        state = post.targets[0].first_comment
+        assert state is not None and (state.status, state.attempts) == ("posted", 3)
+        # A comment (not a reply) goes on the post itself, the thread's first part.
+        assert remote.posts[-1].reply_to == post.targets[0].parts[0].platform_post_id
+        assert [p.text for p in remote.posts] == ["1/", "2/", "c"]
     finally:
         await engine.close()

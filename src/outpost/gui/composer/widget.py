@@ -626,6 +626,9 @@ class ComposerWidget(QWidget):
         if field.startswith("media"):
             self.media.list.setFocus()
             return
+        if field == "--first-comment":
+            self.extras.comment.setFocus()
+            return
         self.custom.setCurrentIndex(0)
         self.text.setFocus()
 
