@@ -215,6 +215,7 @@ async def _post_create(engine: Engine, args: argparse.Namespace) -> Outcome:
         at=args.at,
         tz=args.tz,
         now=bool(args.now),
+        first_comment=args.first_comment or "",
     )
     return await create_post(engine, request)
 
@@ -252,6 +253,7 @@ async def _post_edit(engine: Engine, args: argparse.Namespace) -> Outcome:
         tz=args.tz,
         now=bool(args.now),
         draft=bool(args.draft),
+        first_comment=args.first_comment,
     )
     return await edit_post(engine, request)
 
@@ -299,9 +301,18 @@ async def _saved_outcome(engine: Engine, post: Post, *, published: bool) -> Outc
     """
     problems = await engine.posts.problems(post.id) if post.status is PostStatus.DRAFT else []
     outcome = await _post_outcome(engine, post, published=published)
-    outcome.document["warnings"] = [p.as_dict() for p in problems]
+    notes = await engine.tools.first_comment_warnings(post)  # never blocks: a warning per network
+    outcome.document["warnings"] = [p.as_dict() for p in [*problems, *notes]]
     if problems:
         outcome.warnings.append(draft_warning(problems))
+    outcome.warnings += [p.message for p in notes]
+    outcome.warnings += [
+        f"the first comment on {t.network.label} is {t.first_comment.status}: {t.first_comment.error.message}"
+        for t in post.targets
+        if t.first_comment is not None
+        and t.first_comment.error is not None
+        and t.first_comment.status in ("failed", "unknown")
+    ]
     return outcome
 
 

@@ -88,9 +88,14 @@ class PostCreateRequest(_PostContent):
     text: str = Field("", description="The post's text (each network's own text can differ: text_for).")
     accounts: list[str] = Field(description="Accounts to post to: ids or NETWORK:handle (see accounts_list).")
 
+    first_comment: str = Field(
+        "", description="Posted right after the post as its first comment (or the author's own reply)."
+    )
+
     def to_input(self) -> PostInput:
         """The engine's request."""
         return PostInput(
+            first_comment=self.first_comment,
             text=self.text,
             accounts=tuple(self.accounts),
             text_for=tuple((self.text_for or {}).items()),
@@ -107,10 +112,12 @@ class PostEditRequest(_PostContent):
     text: str | None = Field(None, description="The new text.")
     accounts: list[str] | None = Field(None, description="The new list of accounts (replaces the old one).")
     draft: bool = Field(False, description="Turn the post back into a draft.")
+    first_comment: str | None = Field(None, description='The new first comment ("" removes it).')
 
     def changes(self) -> PostChanges:
         """The engine's edit."""
         return PostChanges(
+            first_comment=self.first_comment,
             text=self.text,
             accounts=None if self.accounts is None else tuple(self.accounts),
             text_for=None if self.text_for is None else tuple(self.text_for.items()),

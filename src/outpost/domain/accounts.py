@@ -122,4 +122,3 @@ def is_sandbox(account: Account) -> bool:
     return bool(account.service_url and account.service_url.startswith("http://127.0.0.1:")) and (
         account.handle.startswith("you@127.0.0.1:") or account.handle in _SANDBOX_HANDLES
     )
-

@@ -62,6 +62,7 @@ from outpost.engine.recovery import hold_missed, late_posts, recover_abandoned
 from outpost.engine.scheduler import Scheduler
 from outpost.engine.slots import SlotsService
 from outpost.engine.store_watch import StoreWatch
+from outpost.engine.tools import ComposerTools
 from outpost.engine.wake import Wake
 from outpost.engine.worker import StoreWorker
 from outpost.media.pipeline import MediaPipeline
@@ -129,6 +130,7 @@ class Engine:
         self.media_host = MediaHostService(self._core)
         if media_host is None:  # a host handed in (tests) wins over the one set in the data folder
             self.media_host.install()
+        self.tools = ComposerTools(self._core)
         self._publisher = Publisher(
             store=store,
             worker=self._core.db,
@@ -138,6 +140,7 @@ class Engine:
             owner=self._lock.owner,
             media=self.media,
             connectivity=connectivity,
+            utm=self.tools.utm_tags,
         )
         self._handover = Handover(self._core, self._publisher)
         self._scheduler = Scheduler(
