@@ -11,9 +11,11 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QBuffer,
     QByteArray,
+    QDate,
     QDateTime,
     QEvent,
     QIODevice,
+    QMargins,
     QMimeData,
     QModelIndex,
     QObject,
@@ -67,6 +69,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
+    QDateEdit,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
@@ -110,6 +113,8 @@ from PySide6.QtWidgets import (
 )
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from PySide6.QtSvg import QSvgRenderer
 
 
@@ -118,6 +123,16 @@ def svg_renderer_class() -> "type[QSvgRenderer]":
     from PySide6.QtSvg import QSvgRenderer
 
     return QSvgRenderer
+
+
+def charts() -> "ModuleType":
+    """`PySide6.QtCharts`, imported on first use: only the Stats tab draws charts (issue #21).
+
+    Loading it costs ~10 MB and tens of milliseconds, which the window's start must not pay.
+    """
+    from PySide6 import QtCharts
+
+    return QtCharts
 
 
 def is_alive(obj: QObject) -> bool:
@@ -142,6 +157,8 @@ __all__ = [
     "QColor",
     "QComboBox",
     "QCompleter",
+    "QDate",
+    "QDateEdit",
     "QDateTime",
     "QDateTimeEdit",
     "QDesktopServices",
@@ -174,6 +191,7 @@ __all__ = [
     "QListWidget",
     "QListWidgetItem",
     "QMainWindow",
+    "QMargins",
     "QMenu",
     "QMessageBox",
     "QMimeData",
@@ -223,6 +241,7 @@ __all__ = [
     "Qt",
     "Signal",
     "Slot",
+    "charts",
     "is_alive",
     "qVersion",
     "svg_renderer_class",

@@ -1,0 +1,159 @@
+"""A card around one chart: its title, a "Table" toggle with the same numbers, and Export (CSV, PNG).
+
+Every chart of the Stats tab sits in one, so its numbers are one click away and it leaves the
+machine only as the creator chooses. The file dialog opens window-modal with `open()`, never
+`exec()` (no nested event loop under qasync); `export_csv`/`export_png` do the work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from outpost.gui.qt import (
+    QAbstractItemView,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from outpost.gui.stats.table import Table, TableModel, write_csv
+from outpost.gui.theme import follow_theme
+
+
+def card_style(name: str) -> Callable[..., str]:
+    """A card's style sheet: the base colour, a thin border, rounded corners (follows the theme)."""
+    return lambda c: (
+        f"QFrame#{name} {{ background: {c.base}; border: 1px solid {c.border}; border-radius: 8px; }}"
+    )
+
+
+def heading(text: str) -> QLabel:
+    """A card's title: bold, a little larger than the text."""
+    label = QLabel(text)
+    font = label.font()
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * 1.1)
+    label.setFont(font)
+    return label
+
+
+class ChartPanel(QFrame):
+    """`content` (a chart or the heatmap) or its numbers as a table, with Export.
+
+    Args:
+        slug: the panel's name in object names and suggested file names ("per-network").
+        title: shown at the top.
+        content: what draws the numbers.
+
+    Signals:
+        exported(str): a file was written (its path), for the window's messages.
+    """
+
+    exported = Signal(str)
+
+    def __init__(self, slug: str, title: str, content: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.slug = slug
+        self.setObjectName(f"panel_{slug.replace('-', '_')}")
+        follow_theme(self, card_style(self.objectName()))
+        self.content = content
+        self.title = heading(title)
+        self.model = TableModel(parent=self)
+        self.table_view = QTableView()
+        self.table_view.setObjectName("numbers")
+        self.table_view.setModel(self.model)
+        self.table_view.verticalHeader().setVisible(False)
+        self.table_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table_view.setAlternatingRowColors(True)
+        self.table_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table_view.horizontalHeader().setStretchLastSection(True)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(content)
+        self.stack.addWidget(self.table_view)
+        self.table_button = QPushButton("Table")
+        self.table_button.setObjectName("table_toggle")
+        self.table_button.setCheckable(True)
+        self.table_button.setToolTip("Show the numbers behind the chart")
+        self.table_button.toggled.connect(self.show_table)
+        self.export_button = QToolButton()
+        self.export_button.setObjectName("export")
+        self.export_button.setText("Export")
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.export_button)
+        menu.addAction("CSV (numbers)…", lambda: self._ask_path("csv"))
+        menu.addAction("PNG (picture)…", lambda: self._ask_path("png"))
+        self.export_button.setMenu(menu)
+        self.note = QLabel()
+        self.note.setObjectName("panel_note")
+        self.note.setWordWrap(True)
+        self.note.setVisible(False)
+        follow_theme(self.note, lambda c: f"color: {c.muted};")
+        self._top = QHBoxLayout()
+        self._top.addWidget(self.title)
+        self._top.addStretch(1)
+        self._top.addWidget(self.table_button)
+        self._top.addWidget(self.export_button)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(16, 12, 16, 16)
+        column.setSpacing(8)
+        column.addLayout(self._top)
+        column.addWidget(self.note)
+        column.addWidget(self.stack, 1)
+
+    def add_control(self, widget: QWidget) -> None:
+        """A control of the chart's own (which metric it draws), left of "Table"."""
+        self._top.insertWidget(self._top.count() - 2, widget)
+
+    def set_table(self, table: Table) -> None:
+        """The numbers the chart draws (the table view and CSV export show these)."""
+        self.model.set_table(table)
+
+    def set_note(self, text: str) -> None:
+        """A muted line under the title (what the chart rests on, or why it is empty)."""
+        self.note.setText(text)
+        self.note.setVisible(bool(text))
+
+    def show_table(self, on: bool) -> None:
+        """Show the numbers instead of the chart (or the chart again)."""
+        self.stack.setCurrentWidget(self.table_view if on else self.content)
+        if self.table_button.isChecked() != on:
+            self.table_button.setChecked(on)
+
+    def export_csv(self, path: Path) -> None:
+        """Write the numbers to `path`."""
+        write_csv(self.model.table, path)
+        self.exported.emit(str(path))
+
+    def export_png(self, path: Path) -> None:
+        """Save what the panel shows now (chart or table) as a picture."""
+        shown = self.stack.currentWidget()
+        assert shown is not None
+        if not shown.grab().save(str(path), "PNG"):
+            raise OSError(f"Could not write {path}")
+        self.exported.emit(str(path))
+
+    def _ask_path(self, kind: str) -> None:
+        dialog = QFileDialog(self.window(), f"Export {self.title.text()}")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix(kind)
+        dialog.setNameFilter("CSV files (*.csv)" if kind == "csv" else "PNG pictures (*.png)")
+        dialog.selectFile(f"outpost-{self.slug}.{kind}")
+        dialog.fileSelected.connect(lambda name: self._write(kind, Path(name)))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _write(self, kind: str, path: Path) -> None:
+        try:
+            (self.export_csv if kind == "csv" else self.export_png)(path)
+        except OSError as error:
+            self.set_note(f"Could not save {path.name}: {error.strerror or error}")
