@@ -1,66 +1,16 @@
-"""Best times: the panel that lists them with their reasons, and the next best slot for Schedule….
+"""Best times: the panel that lists them with their reasons and post counts.
 
 The engine recommends hours from the creator's own history, each with a reason and the number of
 posts it rests on; with too little history it gives a message instead, which is shown as it is
-(no guessing). `next_best_slot` turns the recommendations into the next such moment after now,
-for the composer's schedule dialog. Nothing here imports QtCharts.
+(no guessing).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from outpost.domain.stats import BestTime, BestTimes
 from outpost.gui.qt import QFrame, QLabel, QVBoxLayout, QWidget
 from outpost.gui.stats.panel import card_style, heading
 from outpost.gui.theme import follow_theme
-
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_LEAD = timedelta(minutes=10)  # a slot sooner than this is too close to write and schedule for
-
-
-@dataclass(frozen=True)
-class BestSlot:
-    """The next recommended moment, with what it rests on."""
-
-    at: datetime  # aware, in the zone the recommendation was made for
-    zone: str
-    time: BestTime
-
-    @property
-    def reason(self) -> str:
-        """Says when and why: "Tue 09:00 — your best hour on Mastodon, from 14 posts"."""
-        posts = f"{self.time.posts} post{'s' if self.time.posts != 1 else ''}"
-        why = self.time.reason.rstrip(". ")
-        if "post" not in why:
-            why = f"{why}, from {posts}"
-        return f"{self.at:%a %H:%M} — {why}"
-
-
-def next_best_slot(best: BestTimes, now: datetime, zone: str) -> BestSlot | None:
-    """The first recommended hour at least 10 minutes after `now`, or None without recommendations."""
-    tz = ZoneInfo(zone)
-    local = now.astimezone(tz)
-    found: BestSlot | None = None
-    for day in best.recommendations:
-        if day.day not in WEEKDAYS:
-            continue
-        for time in day.times:
-            try:
-                hour, minute = (int(part) for part in time.time.split(":"))
-            except ValueError:
-                continue
-            ahead = (WEEKDAYS.index(day.day) - local.weekday()) % 7
-            for extra in (0, 7):
-                date = (local + timedelta(days=ahead + extra)).date()
-                at = datetime(date.year, date.month, date.day, hour, minute, tzinfo=tz)
-                if at - local >= _LEAD:
-                    break
-            if found is None or at < found.at:
-                found = BestSlot(at, zone, time)
-    return found
 
 
 class BestTimesPanel(QFrame):

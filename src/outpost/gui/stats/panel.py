@@ -21,7 +21,6 @@ from outpost.gui.qt import (
     QPushButton,
     QStackedWidget,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -85,10 +84,9 @@ class ChartPanel(QFrame):
         self.table_button.setCheckable(True)
         self.table_button.setToolTip("Show the numbers behind the chart")
         self.table_button.toggled.connect(self.show_table)
-        self.export_button = QToolButton()
+        self.export_button = QPushButton("Export")
         self.export_button.setObjectName("export")
-        self.export_button.setText("Export")
-        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.export_button.setToolTip("Save the numbers as CSV, or the chart as a picture")
         menu = QMenu(self.export_button)
         menu.addAction("CSV (numbers)…", lambda: self._ask_path("csv"))
         menu.addAction("PNG (picture)…", lambda: self._ask_path("png"))

@@ -46,16 +46,17 @@ class StatsTab(QWidget):
         self._pending_post: tuple[str, str] | None = None
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
-        if source is None:
-            note = QLabel(UNAVAILABLE)
-            note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            self._layout.addWidget(note)
+        self._note: QLabel | None = None
 
     def showEvent(self, event: QShowEvent) -> None:
         """Build the view (and import QtCharts) the first time the tab is shown."""
         super().showEvent(event)
         if self.view is None and self.source is not None:
             self.build()
+        elif self.source is None and self._note is None:
+            self._note = QLabel(UNAVAILABLE)
+            self._note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self._layout.addWidget(self._note)
 
     def build(self) -> StatsView:
         """Make the view now and start loading its numbers."""

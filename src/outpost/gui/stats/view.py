@@ -30,6 +30,7 @@ from outpost.gui.qt import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPalette,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -160,6 +161,8 @@ def _scrolling(page: QWidget) -> QScrollArea:
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setWidget(page)
+    # The view's window colour shows through, so the cards (base colour) stand out on it.
+    area.setStyleSheet("QScrollArea, QScrollArea > QWidget > QWidget { background: transparent; }")
     return area
 
 
@@ -186,6 +189,9 @@ class StatsView(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.setObjectName("stats_view")
+        self.setAutoFillBackground(True)  # the window colour, under the cards, in both themes
+        self.setBackgroundRole(QPalette.ColorRole.Window)
         self.source = source
         self._accounts_loader = accounts
         self._zone = zone
@@ -315,6 +321,8 @@ class StatsView(QWidget):
         self.top_view.setModel(self.top_model)
         self.top_view.verticalHeader().setVisible(False)
         self.top_view.setShowGrid(False)
+        self.top_view.setWordWrap(False)
+        self.top_view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.top_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.top_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.top_view.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -369,8 +377,8 @@ class StatsView(QWidget):
         self.timeseries_panel = ChartPanel("post-over-time", "Over time", self.timeseries_chart)
         pair = QHBoxLayout()
         pair.setSpacing(16)
-        pair.addWidget(self.post_network_panel, 2)
-        pair.addWidget(self.timeseries_panel, 3)
+        pair.addWidget(self.post_network_panel, 1)
+        pair.addWidget(self.timeseries_panel, 1)
         column.addLayout(pair, 1)
         return page
 
