@@ -182,12 +182,18 @@ def demo(accounts: dict[str, str], *, today: date, seed: int = 21) -> FixedStats
     )
     start = datetime.combine(today - timedelta(days=6), datetime.min.time(), UTC).replace(hour=9)
     series = []
-    for hours, impressions in ((1, 420), (6, 1900), (24, 4300), (72, 6100), (168, 7200)):
+    for hours, impressions, engagements in (
+        (1, 420, 61),
+        (6, 1900, 198),
+        (24, 4300, 310),
+        (72, 6100, 362),
+        (168, 7200, 381),
+    ):
         series.append(
             SeriesPoint(
                 timestamp=start + timedelta(hours=hours),
                 impressions=impressions,
-                engagements=impressions // 19,
+                engagements=engagements,
             )
         )
     posts = {

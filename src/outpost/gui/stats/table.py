@@ -69,7 +69,7 @@ class TableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.table.columns)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        """The shown text ("—" for None), the raw value (`UserRole`), numbers aligned right."""
+        """The shown text ("—" for None), the raw value (`UserRole`), text whole as a tooltip."""
         if not index.isValid():
             return None
         value = self.table.rows[index.row()][index.column()]
@@ -77,6 +77,8 @@ class TableModel(QAbstractTableModel):
             return self.table.shown(index.row(), index.column())
         if role == Qt.ItemDataRole.UserRole:
             return value
+        if role == Qt.ItemDataRole.ToolTipRole and isinstance(value, str):
+            return value  # a post's whole title, where the column cuts it short
         if role == Qt.ItemDataRole.TextAlignmentRole and (value is None or isinstance(value, int | float)):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -568,10 +568,11 @@ class StatsView(QWidget):
             name = self._category(p, stats)
             if value is None:
                 missing.append(name)
+                name = f"{name} (—)"
             categories.append(name)
             values.append(float(value or 0))
         self.network_chart.set_bars(categories, [(label, values)], unit=unit)
-        note = f"{', '.join(missing)}: not reported by the network (shown as 0 height, “—” in the table)."
+        note = f"{', '.join(missing)}: not reported by the network (no bar, “—” in the table)."
         self.network_panel.set_note(note if missing else "")
 
     def _category(self, p: PlatformStats, every: list[PlatformStats]) -> str:
