@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from outpost.domain.stats import BestTime, BestTimes
 from outpost.gui.qt import QFrame, QLabel, QVBoxLayout, QWidget
-from outpost.gui.stats.panel import card_style, heading
-from outpost.gui.theme import follow_theme
+from outpost.gui.stats.panel import card, heading, muted
 
 
 class BestTimesPanel(QFrame):
@@ -19,12 +18,12 @@ class BestTimesPanel(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("panel_best_times")
-        follow_theme(self, card_style(self.objectName()))
+        card(self)
         self.title = heading("Best times to post")
         self.basis = QLabel()
         self.basis.setObjectName("best_times_basis")
         self.basis.setWordWrap(True)
-        follow_theme(self.basis, lambda c: f"color: {c.muted};")
+        muted(self.basis)
         self.message = QLabel()
         self.message.setObjectName("best_times_message")
         self.message.setWordWrap(True)
@@ -67,7 +66,8 @@ class BestTimesPanel(QFrame):
         if avoid:
             label = QLabel("Quieter hours")
             label.setObjectName("avoid_heading")
-            follow_theme(label, lambda c: f"color: {c.muted}; font-weight: bold; margin-top: 6px;")
+            muted(label)
+            label.setProperty("strong", True)
             self.rows.addWidget(label)
             for day, time in avoid:
                 self._add(f"{day.day.capitalize()} {time.time}", time, good=False)
@@ -80,7 +80,8 @@ class BestTimesPanel(QFrame):
         )
         line.setObjectName("best_time" if good else "avoid_time")
         line.setWordWrap(True)
-        follow_theme(line, (lambda c: f"color: {c.text};") if good else (lambda c: f"color: {c.muted};"))
+        if not good:
+            muted(line)
         self.lines.append(f"{when} — {time.reason} (from {posts})")
         self.rows.addWidget(line)
 

@@ -43,6 +43,7 @@ class Heatmap(QWidget):
         self.setObjectName("heatmap")
         self.rates: Grid = [[None] * 24 for _ in DAYS]
         self.counts: Counts = [[0] * 24 for _ in DAYS]
+        self.highest = self.lowest = 0.0
         self.setMouseTracking(True)
         self.setMinimumSize(420, 220)
         self.colours: Colours = colours()
@@ -56,17 +57,10 @@ class Heatmap(QWidget):
         """Show `rates` (7 × 24, None where no post went out) and how many posts each rests on."""
         self.rates = [list(row) for row in rates]
         self.counts = [list(row) for row in counts] if counts is not None else [[0] * 24 for _ in DAYS]
+        found = [v for row in self.rates for v in row if v is not None]
+        self.highest = max(found, default=0.0)  # the accent's full strength
+        self.lowest = min(found, default=0.0)  # the faintest wash
         self.update()
-
-    @property
-    def highest(self) -> float:
-        """The highest rate shown (the accent's full strength)."""
-        return max((v for row in self.rates for v in row if v is not None), default=0.0)
-
-    @property
-    def lowest(self) -> float:
-        """The lowest rate shown (the base colour)."""
-        return min((v for row in self.rates for v in row if v is not None), default=0.0)
 
     def cell_colour(self, value: float | None) -> QColor | None:
         """The fill of a cell with `value` (None: no fill, an outline only)."""

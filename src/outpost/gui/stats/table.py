@@ -16,6 +16,13 @@ from outpost.gui.stats import numbers
 from outpost.gui.stats.numbers import Format, Value
 
 _Index = QModelIndex | QPersistentModelIndex
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_DISPLAY, _RAW, _TIP, _ALIGN = (
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.UserRole,
+    Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.TextAlignmentRole,
+)
 
 
 @dataclass(frozen=True)
@@ -73,14 +80,14 @@ class TableModel(QAbstractTableModel):
         if not index.isValid():
             return None
         value = self.table.rows[index.row()][index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return self.table.shown(index.row(), index.column())
-        if role == Qt.ItemDataRole.UserRole:
+        if role == _RAW:
             return value
-        if role == Qt.ItemDataRole.ToolTipRole and isinstance(value, str):
+        if role == _TIP and isinstance(value, str):
             return value  # a post's whole title, where the column cuts it short
-        if role == Qt.ItemDataRole.TextAlignmentRole and (value is None or isinstance(value, int | float)):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == _ALIGN and (value is None or isinstance(value, int | float)):
+            return _RIGHT
         return None
 
     def headerData(

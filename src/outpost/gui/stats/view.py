@@ -45,7 +45,7 @@ from outpost.gui.stats.best_times import BestTimesPanel
 from outpost.gui.stats.charts import BarChart, LineChart
 from outpost.gui.stats.heatmap import DAYS, Heatmap
 from outpost.gui.stats.numbers import Format, Value
-from outpost.gui.stats.panel import ChartPanel, card_style, heading
+from outpost.gui.stats.panel import ChartPanel, card, heading, muted, stats_sheet
 from outpost.gui.stats.source import Counts, Grid, StatsSource
 from outpost.gui.stats.table import Column, Table, TableModel
 from outpost.gui.tasks import run_op
@@ -119,10 +119,10 @@ class NumberCard(QFrame):
     def __init__(self, key: str, caption: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(f"card_{key}")
-        follow_theme(self, card_style(self.objectName()))
+        card(self)
         self.caption = QLabel(caption)
         self.caption.setObjectName("caption")
-        follow_theme(self.caption, lambda c: f"color: {c.muted};")
+        muted(self.caption)
         self.value = QLabel(numbers.DASH)
         self.value.setObjectName("value")
         font = self.value.font()
@@ -207,20 +207,20 @@ class StatsView(QWidget):
         self.stack = QStackedWidget()
         self.loading = QLabel("Reading your numbers…")
         self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        follow_theme(self.loading, lambda c: f"color: {c.muted};")
+        muted(self.loading)
         self.stack.addWidget(self.loading)
         self.stack.addWidget(self._empty_page())
         self.overview_page = self._overview_page()
         self.stack.addWidget(_scrolling(self.overview_page))
-        self.post_page = self._post_page()
-        self.stack.addWidget(_scrolling(self.post_page))
+        self.post_page: QWidget | None = None  # made when a post is first shown (first paint)
         column = QVBoxLayout(self)
         column.setContentsMargins(16, 12, 16, 8)
         column.setSpacing(12)
         column.addWidget(self.bar)
         column.addWidget(self.stack, 1)
         for panel in self.panels:
-            panel.exported.connect(lambda path: self.messages.info(f"Saved {path}"))
+            self._announce(panel)
+        follow_theme(self, stats_sheet)  # once every child exists: one polish, not one per child
 
     # -- building -----------------------------------------------------------------------------------
 
@@ -251,7 +251,7 @@ class StatsView(QWidget):
         self.collect_button.clicked.connect(self.collect)
         self.period_label = QLabel()
         self.period_label.setObjectName("period_label")
-        follow_theme(self.period_label, lambda c: f"color: {c.muted};")
+        muted(self.period_label)
         self.bar = QWidget()
         row = QHBoxLayout(self.bar)
         row.setContentsMargins(0, 0, 0, 0)
@@ -382,16 +382,23 @@ class StatsView(QWidget):
         column.addLayout(pair, 1)
         return page
 
+    def _announce(self, panel: ChartPanel) -> None:
+        panel.exported.connect(lambda path: self.messages.info(f"Saved {path}"))
+
     @property
     def panels(self) -> list[ChartPanel]:
-        """Every chart's panel (each with its table and exports)."""
-        return [
-            self.network_panel,
-            self.top_panel,
-            self.heatmap_panel,
-            self.post_network_panel,
-            self.timeseries_panel,
-        ]
+        """Every chart's panel made so far (each with its table and exports)."""
+        found = [self.network_panel, self.top_panel, self.heatmap_panel]
+        if self.post_page is not None:
+            found += [self.post_network_panel, self.timeseries_panel]
+        return found
+
+    def _ensure_post_page(self) -> None:
+        if self.post_page is None:
+            self.post_page = self._post_page()
+            self.stack.addWidget(_scrolling(self.post_page))
+            for panel in (self.post_network_panel, self.timeseries_panel):
+                self._announce(panel)
 
     # -- choosing what to show ----------------------------------------------------------------------
 
@@ -601,6 +608,7 @@ class StatsView(QWidget):
         """Fetch one post's numbers and show them (totals, by network, over time)."""
         self._post_number += 1
         number = self._post_number
+        self._ensure_post_page()
         self.post_title.setText(title or "Post")
         self.post_title.setToolTip(title)
         self.stack.setCurrentIndex(3)
