@@ -277,7 +277,8 @@ class StatsView(QWidget):
         self.empty_text.setObjectName("empty")
         self.empty_text.setWordWrap(True)
         self.empty_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_text.setMaximumWidth(560)
+        self.empty_text.setFixedWidth(560)  # a fixed width lets the wrapped text take its height
+        self.empty_text.setMinimumHeight(self.empty_text.heightForWidth(560))
         self.empty_collect = QPushButton("Collect now")
         self.empty_collect.setObjectName("empty_collect")
         self.empty_collect.clicked.connect(self.collect)
@@ -490,7 +491,9 @@ class StatsView(QWidget):
         if number != self._load_number:
             return  # the person asked for something else since
         self.overview = found
-        if found.empty and self.filter_choice() == (None, None):
+        nothing = found.empty and self.filter_choice() == (None, None)
+        self.bar.setVisible(not nothing)  # no period or filter to choose before there are numbers
+        if nothing:
             self.stack.setCurrentIndex(1)
             return
         self.show_summary(found)
