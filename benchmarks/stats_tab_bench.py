@@ -7,7 +7,8 @@ the clock starts: this measures the window's side (importing QtCharts, building 
 cards, charts, heatmap and best times), not the engine's queries. Once `engine.stats` exists, it
 is what `source` should be.
 
-First paint = from the tab's first `show()` to every part filled in and painted. Also: showing the
+First paint = in an open window (an empty store), from choosing the tab the first time to every
+part filled in and painted. Also: showing the
 tab again for another period (the charts rebuilt, nothing imported).
 Run: .venv/bin/python benchmarks/stats_tab_bench.py
 """
@@ -18,6 +19,7 @@ import asyncio
 import os
 import random
 import sys
+import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -30,6 +32,7 @@ sys.path.insert(0, str(HERE))
 
 import qasync  # noqa: E402
 from _common import row  # noqa: E402
+from tests.fakes import MemorySecretStore  # noqa: E402
 from tests.gui.stats_source import FixedStats, empty_grid  # noqa: E402
 
 from outpost.domain.stats import (  # noqa: E402
@@ -45,10 +48,9 @@ from outpost.domain.stats import (  # noqa: E402
     TopPost,
     Totals,
 )
-import outpost.gui.mainwindow  # noqa: E402, F401 - loaded by the window before any tab opens
-from outpost.gui.messages import MessageBridge  # noqa: E402
+from outpost.engine import Engine  # noqa: E402
+from outpost.gui.mainwindow import MainWindow  # noqa: E402
 from outpost.gui.qt import QApplication  # noqa: E402
-from outpost.gui.stats.tab import StatsTab  # noqa: E402
 from outpost.gui.tasks import settle_ops  # noqa: E402
 
 POSTS = 10_000
@@ -157,39 +159,42 @@ def history() -> FixedStats:
 
 
 async def measure(source: FixedStats) -> tuple[float, float, float]:
-    tab = StatsTab(
-        source, accounts=_no_accounts, zone=lambda: "UTC", today=lambda: TODAY, messages=MessageBridge()
-    )
-    tab.resize(1280, 760)
-    started = time.perf_counter()
-    tab.show()  # builds the view: imports QtCharts, makes the widgets, asks for the numbers
-    view = tab.view
-    assert view is not None
-    while view.overview is None:
-        await asyncio.sleep(0)
-    tab.repaint()  # paints now, synchronously: the whole tab, charts and heatmap included
-    first = time.perf_counter() - started
-    again = time.perf_counter()
-    view.period.setCurrentIndex(2)  # 90 days: everything fetched and drawn again
-    number = view._load_number
-    while view.overview is None or number != view._load_number or view.stack.currentIndex() != 2:
-        await asyncio.sleep(0)
-    await settle_ops()
-    tab.repaint()
-    reload = time.perf_counter() - again
-    one = time.perf_counter()
-    view.show_post("p42", "Post number 42")
-    while view.post_stats is None:
-        await asyncio.sleep(0)
-    tab.repaint()
-    post = time.perf_counter() - one
-    await settle_ops()
-    tab.close()
-    return first, reload, post
-
-
-async def _no_accounts() -> list:  # type: ignore[type-arg]
-    return []
+    with tempfile.TemporaryDirectory() as folder:
+        engine = Engine.open(Path(folder), secrets=MemorySecretStore())
+        window = MainWindow(engine, tray=False)
+        window.resize(1280, 800)
+        window.show()  # the window as a creator has it open, on another tab
+        await asyncio.sleep(0.3)
+        await settle_ops()
+        window.stats.source = source  # stands in for engine.stats
+        tab = window.stats
+        started = time.perf_counter()
+        window.show_page(tab)  # builds the view: imports QtCharts, makes the widgets, asks for the numbers
+        view = tab.view
+        assert view is not None
+        while view.overview is None:
+            await asyncio.sleep(0)
+        window.repaint()  # paints now, synchronously: the whole tab, charts and heatmap included
+        first = time.perf_counter() - started
+        again = time.perf_counter()
+        view.period.setCurrentIndex(2)  # 90 days: everything fetched and drawn again
+        number = view._load_number
+        while view.overview is None or number != view._load_number or view.stack.currentIndex() != 2:
+            await asyncio.sleep(0)
+        await settle_ops()
+        window.repaint()
+        reload = time.perf_counter() - again
+        one = time.perf_counter()
+        view.show_post("p42", "Post number 42")
+        while view.post_stats is None:
+            await asyncio.sleep(0)
+        window.repaint()
+        post = time.perf_counter() - one
+        window._quitting = True
+        window.close()
+        await settle_ops()
+        await engine.close()
+        return first, reload, post
 
 
 def main() -> None:

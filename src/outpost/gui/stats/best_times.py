@@ -8,17 +8,16 @@ posts it rests on; with too little history it gives a message instead, which is 
 from __future__ import annotations
 
 from outpost.domain.stats import BestTime, BestTimes
-from outpost.gui.qt import QFrame, QLabel, QVBoxLayout, QWidget
-from outpost.gui.stats.panel import card, heading, muted
+from outpost.gui.qt import QLabel, QVBoxLayout, QWidget
+from outpost.gui.stats.panel import Card, heading, muted
 
 
-class BestTimesPanel(QFrame):
+class BestTimesPanel(Card):
     """The recommendations, one line each with its reason and post count; or why there are none."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("panel_best_times")
-        card(self)
         self.title = heading("Best times to post")
         self.basis = QLabel()
         self.basis.setObjectName("best_times_basis")
@@ -67,7 +66,10 @@ class BestTimesPanel(QFrame):
             label = QLabel("Quieter hours")
             label.setObjectName("avoid_heading")
             muted(label)
-            label.setProperty("strong", True)
+            font = label.font()
+            font.setBold(True)
+            label.setFont(font)
+            label.setContentsMargins(0, 6, 0, 0)
             self.rows.addWidget(label)
             for day, time in avoid:
                 self._add(f"{day.day.capitalize()} {time.time}", time, good=False)

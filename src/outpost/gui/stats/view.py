@@ -45,11 +45,11 @@ from outpost.gui.stats.best_times import BestTimesPanel
 from outpost.gui.stats.charts import BarChart, LineChart
 from outpost.gui.stats.heatmap import DAYS, Heatmap
 from outpost.gui.stats.numbers import Format, Value
-from outpost.gui.stats.panel import ChartPanel, card, heading, muted, stats_sheet
+from outpost.gui.stats.panel import Card, ChartPanel, heading, muted, retint
 from outpost.gui.stats.source import Counts, Grid, StatsSource
 from outpost.gui.stats.table import Column, Table, TableModel
 from outpost.gui.tasks import run_op
-from outpost.gui.theme import follow_theme
+from outpost.gui.theme import on_theme_change
 
 PERIODS = (("Last 7 days", 7), ("Last 30 days", 30), ("Last 90 days", 90), ("Custom…", 0))
 BACKFILL_DAYS = 90  # what "Collect now" imports when nothing was collected yet
@@ -113,13 +113,12 @@ class Overview:
         )
 
 
-class NumberCard(QFrame):
+class NumberCard(Card):
     """A big number with its caption ("Impressions / 25.4K"); the exact number in the tooltip."""
 
     def __init__(self, key: str, caption: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(f"card_{key}")
-        card(self)
         self.caption = QLabel(caption)
         self.caption.setObjectName("caption")
         muted(self.caption)
@@ -220,7 +219,7 @@ class StatsView(QWidget):
         column.addWidget(self.stack, 1)
         for panel in self.panels:
             self._announce(panel)
-        follow_theme(self, stats_sheet)  # once every child exists: one polish, not one per child
+        on_theme_change(self, lambda c: (retint(self, c), self.update()))
 
     # -- building -----------------------------------------------------------------------------------
 
