@@ -49,7 +49,7 @@ from outpost.gui.stats.panel import Card, ChartPanel, heading, muted, retint
 from outpost.gui.stats.source import Counts, Grid, StatsSource
 from outpost.gui.stats.table import Column, Table, TableModel
 from outpost.gui.tasks import run_op
-from outpost.gui.theme import on_theme_change
+from outpost.gui.theme import Colours, on_theme_change
 
 PERIODS = (("Last 7 days", 7), ("Last 30 days", 30), ("Last 90 days", 90), ("Custom…", 0))
 BACKFILL_DAYS = 90  # what "Collect now" imports when nothing was collected yet
@@ -219,7 +219,12 @@ class StatsView(QWidget):
         column.addWidget(self.stack, 1)
         for panel in self.panels:
             self._announce(panel)
-        on_theme_change(self, lambda c: (retint(self, c), self.update()))
+        on_theme_change(self, self._restyle)
+
+    def _restyle(self, c: Colours) -> None:
+        """A new theme: muted labels take its secondary colour; cards repaint in its colours."""
+        retint(self, c)
+        self.update()
 
     # -- building -----------------------------------------------------------------------------------
 
