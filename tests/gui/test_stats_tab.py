@@ -15,6 +15,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from PIL import Image
 
@@ -37,7 +38,7 @@ from outpost.engine import Engine, PostInput, When
 from outpost.gui.composer.schedule_dialog import ScheduleDialog
 from outpost.gui.mainwindow import MainWindow
 from outpost.gui.messages import MessageBridge
-from outpost.gui.qt import QApplication, QColor, QImage, QPoint
+from outpost.gui.qt import QApplication, QColor, QDate, QImage, QPoint
 from outpost.gui.stats.best_slot import next_best_slot
 from outpost.gui.stats.view import BACKFILL_DAYS, StatsView
 from outpost.gui.tasks import settle_ops
@@ -479,3 +480,109 @@ def test_qtcharts_loads_only_when_the_stats_tab_is_first_shown(tmp_path: Path) -
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1]) == {"before": False, "after": True, "built": True}
+
+
+def test_the_composers_schedule_offers_the_best_slot_for_the_chosen_network(qapp, qtbot, tmp_path) -> None:
+    async def scenario(window: MainWindow, engine: Engine, account: str, clock: FakeClock) -> None:
+        stats = source()
+        engine.stats = stats  # type: ignore[attr-defined]  # stands in for engine.stats (issue #21)
+        engine.update_settings(default_timezone=ZONE)
+        composer = window.composer
+        await window.open_composer()
+        composer.select(account)
+        composer.text.setPlainText("When do people read this?")
+        composer.schedule()
+        await settle_ops()
+        dialog = composer.schedule_dialog
+        assert dialog is not None and not dialog.best_button.isHidden()
+        assert ("best_times", None, "mastodon", ZONE) in stats.asked  # the chosen account's network
+        assert dialog.best_reason.text() == "Tue 09:00 — your best hour on Mastodon, from 14 posts"
+        dialog.best_button.click()
+        at, zone = dialog.choice()
+        assert zone == ZONE and datetime.fromisoformat(at).strftime("%A %H:%M") == "Tuesday 09:00"
+        assert datetime.fromisoformat(at).replace(tzinfo=ZoneInfo(ZONE)) > clock.now()  # the next one, ahead
+        dialog.reject()
+        stats.best = THIN  # too little history: no suggestion at all
+        composer.schedule()
+        await settle_ops()
+        thin = composer.schedule_dialog
+        assert thin is not None and thin is not dialog and thin.best_button.isHidden()
+        thin.reject()
+
+    window_scenario(qapp, qtbot, tmp_path, scenario)
+
+
+def test_the_filter_and_a_custom_period_go_to_the_engine(qapp, qtbot) -> None:
+    from outpost.domain.models import Account
+
+    made = datetime(2027, 1, 1, tzinfo=UTC)
+    accounts = [
+        Account(
+            id="acc-m",
+            network=Network.MASTODON,
+            handle="studio@m.example",
+            display_name="Studio",
+            secret_ref="s1",
+            created_at=made,
+        ),
+        Account(
+            id="acc-m2",
+            network=Network.MASTODON,
+            handle="shop@m.example",
+            display_name="Shop",
+            secret_ref="s2",
+            created_at=made,
+        ),
+        Account(
+            id="acc-b",
+            network=Network.BLUESKY,
+            handle="studio.b.example",
+            display_name="Studio",
+            secret_ref="s3",
+            created_at=made,
+        ),
+    ]
+    stats = source()
+
+    async def listed() -> list[Account]:
+        return accounts
+
+    async def main() -> None:
+        view = StatsView(
+            stats, accounts=listed, zone=lambda: ZONE, today=lambda: TODAY, messages=MessageBridge()
+        )
+        qtbot.addWidget(view)
+        view.show()
+        view.load()
+        await settle_ops()
+        items = [view.filter.itemText(i) for i in range(view.filter.count())]
+        assert items == [
+            "All accounts",
+            "All on Mastodon",
+            "Mastodon · Studio",
+            "Mastodon · Shop",
+            "Bluesky · Studio",
+        ]
+        assert shown(view.network_panel)[0][1] == "Studio"  # accounts named, not by id
+        view.filter.setCurrentIndex(1)
+        await settle_ops()
+        assert [a for a in stats.asked if a[0] == "summary"][-1][3:] == (None, "mastodon")
+        assert [a for a in stats.asked if a[0] == "heatmap"][-1] == ("heatmap", ZONE, None, "mastodon")
+        view.filter.setCurrentIndex(4)
+        await settle_ops()
+        assert [a for a in stats.asked if a[0] == "summary"][-1][3:] == ("acc-b", None)
+        view.period.setCurrentIndex(3)  # custom: the last 30 days to start from, then the person's dates
+        await settle_ops()
+        assert view.start.isVisible() and view.end.isVisible()
+        view.start.setDate(QDate(2027, 1, 1))
+        view.end.setDate(QDate(2027, 1, 31))
+        await settle_ops()
+        assert [a for a in stats.asked if a[0] == "summary"][-1] == (
+            "summary",
+            date(2027, 1, 1),
+            date(2027, 1, 31),
+            "acc-b",
+            None,
+        )
+
+    run_on_qasync(qapp, main)
