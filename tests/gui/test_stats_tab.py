@@ -21,6 +21,7 @@ from PIL import Image
 
 from outpost.config.settings import Theme
 from outpost.domain.enums import Network
+from outpost.domain.errors import StoreError
 from outpost.domain.stats import (
     BestTime,
     BestTimes,
@@ -420,6 +421,11 @@ def test_the_queues_context_menu_opens_a_published_posts_stats(qapp, qtbot, tmp_
         assert view.post_title.text() == "Spring workshops are open"
         assert ("post", post.id) in stats.asked
         assert view.post_cards["engagements"].value.text() == "301"
+        asked = len([a for a in stats.asked if a[0] == "summary"])
+        window.show_page(window.queue)
+        window.show_page(window.stats)  # back on the tab: the numbers are read again
+        await settle_ops()
+        assert len([a for a in stats.asked if a[0] == "summary"]) == asked + 1
         assert window.pages.tabText(window.pages.indexOf(window.stats)) == "Stats"
         assert [window.pages.tabText(i) for i in range(window.pages.count())][2:4] == ["Calendar", "Stats"]
         assert Network.MASTODON.label in [
@@ -584,5 +590,34 @@ def test_the_filter_and_a_custom_period_go_to_the_engine(qapp, qtbot) -> None:
             "acc-b",
             None,
         )
+
+    run_on_qasync(qapp, main)
+
+
+class Broken(FixedStats):
+    async def summary(
+        self, start: date, end: date, account_id: str | None = None, network: str | None = None
+    ) -> StatsSummary:
+        raise StoreError("The statistics could not be read: the database is locked by another program.")
+
+
+def test_a_failed_read_says_why_instead_of_loading_forever(qapp, qtbot) -> None:
+    said: list[str] = []
+
+    async def main() -> None:
+        messages = MessageBridge()
+        messages.said.connect(lambda level, text: said.append(text))
+        view = StatsView(
+            Broken(), accounts=no_accounts, zone=lambda: ZONE, today=lambda: TODAY, messages=messages
+        )
+        qtbot.addWidget(view)
+        view.show()
+        view.load()
+        await settle_ops()
+        assert view.stack.currentIndex() == 0
+        assert view.loading.text() == (
+            "Could not read your numbers: The statistics could not be read: the database is locked by another program."
+        )
+        assert any("database is locked" in text for text in said)
 
     run_on_qasync(qapp, main)

@@ -41,6 +41,8 @@ class Heatmap(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("heatmap")
+        self.setAccessibleName("Engagement rate by weekday and hour")
+        self.setAccessibleDescription("Hover a square for its rate; the Table button lists every hour.")
         self.rates: Grid = [[None] * 24 for _ in DAYS]
         self.counts: Counts = [[0] * 24 for _ in DAYS]
         self.highest = self.lowest = 0.0

@@ -49,10 +49,12 @@ class StatsTab(QWidget):
         self._note: QLabel | None = None
 
     def showEvent(self, event: QShowEvent) -> None:
-        """Build the view (and import QtCharts) the first time the tab is shown."""
+        """Build the view (and import QtCharts) the first time the tab is shown; later, refresh it."""
         super().showEvent(event)
         if self.view is None and self.source is not None:
             self.build()
+        elif self.view is not None and not event.spontaneous():
+            self.view.reload()  # back on the tab: numbers collected meanwhile show up
         elif self.source is None and self._note is None:
             self._note = QLabel(UNAVAILABLE)
             self._note.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -506,6 +506,8 @@ class StatsView(QWidget):
 
     def _failed(self, error: KnownError) -> None:
         self.messages.failed(error)
+        if self.overview is None:  # still on "Reading your numbers…": say why it stopped
+            self.loading.setText(f"Could not read your numbers: {error.text()}")
         for button in (self.collect_button, self.empty_collect):
             button.setEnabled(True)
         self.collect_button.setText("Collect now")
