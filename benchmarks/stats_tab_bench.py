@@ -186,7 +186,7 @@ async def measure(source: FixedStats) -> tuple[float, float, float]:
         reload = time.perf_counter() - again
         one = time.perf_counter()
         view.show_post("p42", "Post number 42")
-        while view.post_stats is None:
+        while view.post is None or view.post.stats is None:
             await asyncio.sleep(0)
         window.repaint()
         post = time.perf_counter() - one

@@ -312,30 +312,30 @@ def test_one_post_totals_by_network_and_over_time(qapp, qtbot) -> None:
     async def scenario(view: StatsView) -> None:
         view.top_view.clicked.emit(view.top_model.index(0, 0))
         await settle_ops()
-        assert view.stack.currentIndex() == 3 and view.post_title.text() == "Spring workshops are open"
-        assert {k: c.value.text() for k, c in view.post_cards.items()} == {
+        assert view.stack.currentIndex() == 3 and view.post.title.text() == "Spring workshops are open"
+        assert {k: c.value.text() for k, c in view.post.cards.items()} == {
             "impressions": "9,000",
             "reach": "—",
             "engagements": "301",
-            "rate": "3.34%",
+            "engagement_rate": "3.34%",
             "likes": "250",
             "comments": "21",
             "shares": "30",
             "clicks": "—",
         }
-        assert [row[:5] for row in shown(view.post_network_panel)] == [
+        assert [row[:5] for row in shown(view.post.network_panel)] == [
             ["Mastodon", "acc-m", "—", "120", "—"],
             ["Bluesky", "acc-b", "9,000", "181", "—"],
         ]
-        assert shown(view.post_network_panel)[1][8] == "0"  # a real zero stays a zero
-        assert shown(view.timeseries_panel) == [  # Berlin is UTC+1 in March before the switch
+        assert shown(view.post.network_panel)[1][8] == "0"  # a real zero stays a zero
+        assert shown(view.post.timeseries_panel) == [  # Berlin is UTC+1 in March before the switch
             ["2027-03-02 10:00", "1,000", "40"],
             ["2027-03-02 15:00", "—", "150"],
             ["2027-03-03 09:00", "9,000", "301"],
         ]
-        lines = {s.name(): s.count() for s in view.timeseries_chart.chart.series()}
+        lines = {s.name(): s.count() for s in view.post.timeseries_chart.chart.series()}
         assert lines == {"Impressions": 2, "Engagements": 3}  # the unreported point is left out, not 0
-        view.back.click()
+        view.post.back.click()
         assert view.stack.currentIndex() == 2
 
     run_view(qapp, qtbot, source(), scenario)
@@ -418,9 +418,9 @@ def test_the_queues_context_menu_opens_a_published_posts_stats(qapp, qtbot, tmp_
         assert window.pages.currentWidget() is window.stats
         view = window.stats.view
         assert view is not None and view.stack.currentIndex() == 3
-        assert view.post_title.text() == "Spring workshops are open"
+        assert view.post.title.text() == "Spring workshops are open"
         assert ("post", post.id) in stats.asked
-        assert view.post_cards["engagements"].value.text() == "301"
+        assert view.post.cards["engagements"].value.text() == "301"
         asked = len([a for a in stats.asked if a[0] == "summary"])
         window.show_page(window.queue)
         window.show_page(window.stats)  # back on the tab: the numbers are read again

@@ -1,5 +1,6 @@
-"""The Stats tab's content: a period's numbers, per-network comparison, heatmap, best times, one post.
+"""The Stats tab's content: a period's numbers, per-network comparison, heatmap and best times.
 
+Also the empty state before anything was collected, and the switch to one post (`post.py`).
 Built by `tab.StatsTab` when the tab is first shown (it imports QtCharts through `charts.py`).
 Every engine call runs off the GUI thread through `run_op`; an answer that arrives after the
 person changed the period or filter again is dropped (each load has a number, the last wins).
@@ -17,9 +18,9 @@ from zoneinfo import ZoneInfo
 from outpost.domain.enums import Network
 from outpost.domain.errors import KnownError
 from outpost.domain.models import Account
-from outpost.domain.stats import BestTimes, PlatformStats, PostStats, StatsSummary
+from outpost.domain.stats import BestTimes, PostStats, StatsSummary
 from outpost.gui.messages import MessageBridge
-from outpost.gui.names import account_label, account_name
+from outpost.gui.names import account_label
 from outpost.gui.qt import (
     QAbstractItemView,
     QComboBox,
@@ -33,7 +34,6 @@ from outpost.gui.qt import (
     QPalette,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QStackedWidget,
     Qt,
     QTableView,
@@ -42,10 +42,12 @@ from outpost.gui.qt import (
 )
 from outpost.gui.stats import numbers
 from outpost.gui.stats.best_times import BestTimesPanel
-from outpost.gui.stats.charts import BarChart, LineChart
+from outpost.gui.stats.cards import Labels, cards_row
+from outpost.gui.stats.charts import BarChart
 from outpost.gui.stats.heatmap import DAYS, Heatmap
 from outpost.gui.stats.numbers import Format, Value
-from outpost.gui.stats.panel import Card, ChartPanel, heading, muted, retint
+from outpost.gui.stats.panel import ChartPanel, muted, retint
+from outpost.gui.stats.post import PostPage
 from outpost.gui.stats.source import Counts, Grid, StatsSource
 from outpost.gui.stats.table import Column, Table, TableModel
 from outpost.gui.tasks import run_op
@@ -69,20 +71,6 @@ NETWORK_COLUMNS = (
     Column("Engagements", numbers.count),
     Column("Engagement rate", numbers.rate),
     Column("Followers gained", numbers.signed),
-)
-POST_NETWORK_COLUMNS = (
-    Column("Network"),
-    Column("Account"),
-    Column("Impressions", numbers.count),
-    Column("Engagements", numbers.count),
-    Column("Engagement rate", numbers.rate),
-    Column("Likes", numbers.count),
-    Column("Replies", numbers.count),
-    Column("Reposts", numbers.count),
-    Column("Quotes", numbers.count),
-    Column("Saves", numbers.count),
-    Column("Clicks", numbers.count),
-    Column("Video views", numbers.count),
 )
 EMPTY_TITLE = "No statistics yet"
 EMPTY_TEXT = (
@@ -111,48 +99,6 @@ class Overview:
             and self.best.based_on_posts == 0
             and all(v is None for row in self.rates for v in row)
         )
-
-
-class NumberCard(Card):
-    """A big number with its caption ("Impressions / 25.4K"); the exact number in the tooltip."""
-
-    def __init__(self, key: str, caption: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName(f"card_{key}")
-        self.caption = QLabel(caption)
-        self.caption.setObjectName("caption")
-        muted(self.caption)
-        self.value = QLabel(numbers.DASH)
-        self.value.setObjectName("value")
-        font = self.value.font()
-        font.setPointSizeF(font.pointSizeF() * 2.0)
-        font.setBold(True)
-        self.value.setFont(font)
-        self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        column = QVBoxLayout(self)
-        column.setContentsMargins(16, 12, 16, 14)
-        column.setSpacing(2)
-        column.addWidget(self.caption)
-        column.addWidget(self.value)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-
-    def set_value(self, shown: str, exact: str = "") -> None:
-        """Show `shown`; `exact` (if it differs) in the tooltip."""
-        self.value.setText(shown)
-        self.setToolTip(exact if exact and exact != shown else "")
-
-
-def cards_row(specs: tuple[tuple[str, str], ...]) -> tuple[QWidget, dict[str, NumberCard]]:
-    """A row of number cards, keyed by name."""
-    row = QWidget()
-    layout = QHBoxLayout(row)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(12)
-    cards: dict[str, NumberCard] = {}
-    for key, caption in specs:
-        cards[key] = NumberCard(key, caption)
-        layout.addWidget(cards[key])
-    return row, cards
 
 
 def _scrolling(page: QWidget) -> QScrollArea:
@@ -196,9 +142,8 @@ class StatsView(QWidget):
         self._zone = zone
         self._today = today
         self.messages = messages
-        self.accounts: dict[str, Account] = {}
+        self.labels = Labels()
         self.overview: Overview | None = None
-        self.post_stats: PostStats | None = None
         self._load_number = 0
         self._post_number = 0
         self.top_post_ids: list[str] = []
@@ -211,7 +156,7 @@ class StatsView(QWidget):
         self.stack.addWidget(self._empty_page())
         self.overview_page = self._overview_page()
         self.stack.addWidget(_scrolling(self.overview_page))
-        self.post_page: QWidget | None = None  # made when a post is first shown (first paint)
+        self.post: PostPage | None = None  # made when a post is first shown (first paint)
         column = QVBoxLayout(self)
         column.setContentsMargins(16, 12, 16, 8)
         column.setSpacing(12)
@@ -346,47 +291,6 @@ class StatsView(QWidget):
         grid.setRowStretch(3, 1)
         return page
 
-    def _post_page(self) -> QWidget:
-        page = QWidget()
-        column = QVBoxLayout(page)
-        column.setContentsMargins(0, 0, 4, 0)
-        column.setSpacing(16)
-        self.back = QPushButton("← All posts")
-        self.back.setObjectName("back")
-        self.back.clicked.connect(self.show_overview)
-        self.post_title = heading("")
-        self.post_title.setObjectName("post_title")
-        self.post_title.setWordWrap(True)
-        top = QHBoxLayout()
-        top.addWidget(self.back)
-        top.addWidget(self.post_title, 1)
-        column.addLayout(top)
-        row, self.post_cards = cards_row(
-            (
-                ("impressions", "Impressions"),
-                ("reach", "Reach"),
-                ("engagements", "Engagements"),
-                ("rate", "Engagement rate"),
-                ("likes", "Likes"),
-                ("comments", "Comments"),
-                ("shares", "Shares"),
-                ("clicks", "Clicks"),
-            )
-        )
-        column.addWidget(row)
-        self.post_network_chart = BarChart()
-        self.post_network_panel = ChartPanel(
-            "post-by-network", "Engagements by network", self.post_network_chart
-        )
-        self.timeseries_chart = LineChart()
-        self.timeseries_panel = ChartPanel("post-over-time", "Over time", self.timeseries_chart)
-        pair = QHBoxLayout()
-        pair.setSpacing(16)
-        pair.addWidget(self.post_network_panel, 1)
-        pair.addWidget(self.timeseries_panel, 1)
-        column.addLayout(pair, 1)
-        return page
-
     def _announce(self, panel: ChartPanel) -> None:
         panel.exported.connect(lambda path: self.messages.info(f"Saved {path}"))
 
@@ -394,16 +298,18 @@ class StatsView(QWidget):
     def panels(self) -> list[ChartPanel]:
         """Every chart's panel made so far (each with its table and exports)."""
         found = [self.network_panel, self.top_panel, self.heatmap_panel]
-        if self.post_page is not None:
-            found += [self.post_network_panel, self.timeseries_panel]
+        if self.post is not None:
+            found += self.post.panels
         return found
 
-    def _ensure_post_page(self) -> None:
-        if self.post_page is None:
-            self.post_page = self._post_page()
-            self.stack.addWidget(_scrolling(self.post_page))
-            for panel in (self.post_network_panel, self.timeseries_panel):
+    def _post_page(self) -> PostPage:
+        if self.post is None:
+            self.post = PostPage()
+            self.post.back_requested.connect(self.show_overview)
+            self.stack.addWidget(_scrolling(self.post))
+            for panel in self.post.panels:
                 self._announce(panel)
+        return self.post
 
     # -- choosing what to show ----------------------------------------------------------------------
 
@@ -450,7 +356,7 @@ class StatsView(QWidget):
         self.reload()
 
     def _accounts_loaded(self, accounts: list[Account]) -> None:
-        self.accounts = {account.id: account for account in accounts}
+        self.labels = Labels({account.id: account for account in accounts})
         chosen = self.filter.currentData()
         self.filter.blockSignals(True)
         self.filter.clear()
@@ -528,8 +434,8 @@ class StatsView(QWidget):
         self.cards["followers"].set_value(numbers.signed(totals.followers_gained))
         rows: list[tuple[Value, ...]] = [
             (
-                self._network_label(p.platform),
-                self._account_name(p.account_id),
+                self.labels.network(p.platform),
+                self.labels.account(p.account_id),
                 p.posts,
                 p.impressions,
                 p.engagements,
@@ -581,7 +487,7 @@ class StatsView(QWidget):
         missing = []
         for p in stats:
             value = getattr(p, field)
-            name = self._category(p, stats)
+            name = self.labels.category(p, stats)
             if value is None:
                 missing.append(name)
                 name = f"{name} (—)"
@@ -590,22 +496,6 @@ class StatsView(QWidget):
         self.network_chart.set_bars(categories, [(label, values)], unit=unit)
         note = f"{', '.join(missing)}: not reported by the network (no bar, “—” in the table)."
         self.network_panel.set_note(note if missing else "")
-
-    def _category(self, p: PlatformStats, every: list[PlatformStats]) -> str:
-        network = self._network_label(p.platform)
-        if sum(1 for other in every if other.platform == p.platform) > 1:
-            return f"{network} · {self._account_name(p.account_id)}"
-        return network
-
-    def _network_label(self, platform: str) -> str:
-        try:
-            return Network(platform).label
-        except ValueError:
-            return platform
-
-    def _account_name(self, account_id: str) -> str:
-        account = self.accounts.get(account_id)
-        return account_name(account) if account is not None else account_id
 
     # -- one post -----------------------------------------------------------------------------------
 
@@ -617,9 +507,7 @@ class StatsView(QWidget):
         """Fetch one post's numbers and show them (totals, by network, over time)."""
         self._post_number += 1
         number = self._post_number
-        self._ensure_post_page()
-        self.post_title.setText(title or "Post")
-        self.post_title.setToolTip(title)
+        self._post_page().set_title(title)
         self.stack.setCurrentIndex(3)
         run_op(
             self.source.post(post_id),
@@ -627,79 +515,13 @@ class StatsView(QWidget):
             on_failure=self._failed,
         )
 
+    def _post_loaded(self, number: int, stats: PostStats) -> None:
+        if number == self._post_number:  # else the person picked another post since
+            self._post_page().show_stats(stats, self.zone(), self.labels)
+
     def show_overview(self) -> None:
         """Back from one post to the period's overview."""
         self.stack.setCurrentIndex(2 if self.overview is not None and not self.overview.empty else 1)
-
-    def _post_loaded(self, number: int, stats: PostStats) -> None:
-        if number != self._post_number:
-            return
-        self.post_stats = stats
-        total = stats.total
-        for key, value, fmt in (
-            ("impressions", total.impressions, numbers.compact),
-            ("reach", total.reach, numbers.compact),
-            ("engagements", total.engagements, numbers.compact),
-            ("rate", total.engagement_rate, numbers.rate),
-            ("likes", total.likes, numbers.compact),
-            ("comments", total.comments, numbers.compact),
-            ("shares", total.shares, numbers.compact),
-            ("clicks", total.clicks, numbers.compact),
-        ):
-            self.post_cards[key].set_value(fmt(value), numbers.count(value) if fmt is numbers.compact else "")
-        rows: list[tuple[Value, ...]] = [
-            (
-                self._network_label(p.platform),
-                self._account_name(p.account_id),
-                p.impressions,
-                p.engagements,
-                p.engagement_rate,
-                p.likes,
-                p.replies,
-                p.reposts,
-                p.quotes,
-                p.saves,
-                p.clicks,
-                p.video_views,
-            )
-            for p in stats.by_platform
-        ]
-        self.post_network_panel.set_table(Table(POST_NETWORK_COLUMNS, rows))
-        self.post_network_chart.set_bars(
-            [self._category(p, stats.by_platform) for p in stats.by_platform],
-            [("Engagements", [float(p.engagements or 0) for p in stats.by_platform])],
-            unit="engagements",
-        )
-        silent = [self._category(p, stats.by_platform) for p in stats.by_platform if p.engagements is None]
-        self.post_network_panel.set_note(
-            f"{', '.join(silent)}: not reported by the network (“—” in the table)." if silent else ""
-        )
-        zone = ZoneInfo(self.zone())
-        series = stats.timeseries
-        self.timeseries_panel.set_table(
-            Table(
-                (
-                    Column(f"Time ({self.zone()})"),
-                    Column("Impressions", numbers.count),
-                    Column("Engagements", numbers.count),
-                ),
-                [
-                    (f"{p.timestamp.astimezone(zone):%Y-%m-%d %H:%M}", p.impressions, p.engagements)
-                    for p in series
-                ],
-            )
-        )
-        lines = []
-        for name, field in (("Impressions", "impressions"), ("Engagements", "engagements")):
-            points = [
-                (p.timestamp.astimezone(zone).replace(tzinfo=None), float(getattr(p, field)))
-                for p in series
-                if getattr(p, field) is not None
-            ]
-            if points:
-                lines.append((name, points))
-        self.timeseries_chart.set_lines(lines)
-        self.timeseries_panel.set_note("" if series else "No readings of this post yet.")
 
     # -- collecting ---------------------------------------------------------------------------------
 
