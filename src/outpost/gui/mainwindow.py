@@ -9,6 +9,7 @@ from datetime import tzinfo
 from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from outpost.config.zone import local_zone_name
 from outpost.domain.enums import MissedPostPolicy, PostStatus
 from outpost.domain.errors import KnownError
 from outpost.domain.models import Post
@@ -42,6 +43,8 @@ from outpost.gui.qt import (
     is_alive,
 )
 from outpost.gui.queue.view import QueueView
+from outpost.gui.stats.source import stats_source
+from outpost.gui.stats.tab import StatsTab
 from outpost.gui.status import StatusArea
 from outpost.gui.tasks import run_op
 from outpost.gui.theme import apply_theme
@@ -97,6 +100,15 @@ class MainWindow(QMainWindow):
         self.pages.addTab(self.queue, "Queue")
         self.calendar = CalendarView(engine, messages=self.messages)
         self.pages.addTab(self.calendar, "Calendar")
+        # Built (and QtCharts imported) only when first shown: start-up must not pay for charts.
+        self.stats = StatsTab(
+            stats_source(engine),
+            accounts=engine.accounts.list,
+            zone=self.creator_zone,
+            today=lambda: engine.clock.now().astimezone(ZoneInfo(self.creator_zone())).date(),
+            messages=self.messages,
+        )
+        self.pages.addTab(self.stats, "Stats")
         self.pages.addTab(self.health, "Accounts")
         self.banner_row = Banner()  # its colours follow the theme, live
         self.banner = self.banner_row.label
@@ -136,6 +148,7 @@ class MainWindow(QMainWindow):
         self._menus()
         self.queue.edit_requested.connect(self.edit_post)
         self.queue.compose_requested.connect(lambda: self.bring_up("compose"))
+        self.queue.stats_requested.connect(self.show_post_stats)
         self.bridge.post_did_change.connect(self.queue.model.post_did_change)
         self.bridge.post_did_change.connect(self.calendar.post_did_change)
         # Another process (the CLI, `outpost run`, an assistant) changed the store: show it at once.
@@ -232,6 +245,7 @@ class MainWindow(QMainWindow):
                 ("&Compose", self.composer),
                 ("&Queue", self.queue),
                 ("C&alendar", self.calendar),
+                ("S&tats", self.stats),
                 ("&Accounts", self.health),
             ),
             start=1,
@@ -289,6 +303,16 @@ class MainWindow(QMainWindow):
         """Show one of the window's pages (leaving the welcome screen if it is up)."""
         self.stack.setCurrentWidget(self.pages)
         self.pages.setCurrentWidget(page)
+
+    def creator_zone(self) -> str:
+        """The zone the creator works in: the settings' default, else this computer's."""
+        name = self.engine.settings.default_timezone
+        return name if name and _zone(name) is not None else local_zone_name()
+
+    def show_post_stats(self, post_id: str, title: str) -> None:
+        """The queue's "Stats…": the Stats tab, on that post's numbers."""
+        self.show_page(self.stats)
+        self.stats.show_post(post_id, title)
 
     def show_shortcuts(self) -> None:
         """Help → Keyboard shortcuts: every key the window answers to."""

@@ -11,9 +11,11 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QBuffer,
     QByteArray,
+    QDate,
     QDateTime,
     QEvent,
     QIODevice,
+    QMargins,
     QMimeData,
     QModelIndex,
     QObject,
@@ -68,6 +70,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
+    QDateEdit,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
@@ -112,6 +115,8 @@ from PySide6.QtWidgets import (
 )
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from PySide6.QtSvg import QSvgRenderer
 
 
@@ -120,6 +125,16 @@ def svg_renderer_class() -> "type[QSvgRenderer]":
     from PySide6.QtSvg import QSvgRenderer
 
     return QSvgRenderer
+
+
+def charts() -> "ModuleType":
+    """`PySide6.QtCharts`, imported on first use: only the Stats tab draws charts (issue #21).
+
+    Loading it costs ~10 MB and tens of milliseconds, which the window's start must not pay.
+    """
+    from PySide6 import QtCharts
+
+    return QtCharts
 
 
 def is_alive(obj: QObject) -> bool:
@@ -144,6 +159,8 @@ __all__ = [
     "QColor",
     "QComboBox",
     "QCompleter",
+    "QDate",
+    "QDateEdit",
     "QDateTime",
     "QDateTimeEdit",
     "QDesktopServices",
@@ -178,6 +195,7 @@ __all__ = [
     "QListWidget",
     "QListWidgetItem",
     "QMainWindow",
+    "QMargins",
     "QMenu",
     "QMessageBox",
     "QMimeData",
@@ -227,6 +245,7 @@ __all__ = [
     "Qt",
     "Signal",
     "Slot",
+    "charts",
     "is_alive",
     "qVersion",
     "svg_renderer_class",

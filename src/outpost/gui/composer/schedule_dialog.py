@@ -4,7 +4,9 @@ The quick choices ("In 1 hour", "Tomorrow 9:00", "Next free slot") fill in the d
 the person still sees the moment before pressing Schedule. "Now" is the engine's clock, handed in,
 so the choices are the same in a test as on a desk. The next free slot of the posting schedule is
 looked up by the composer before the dialog opens (the dialog does no engine work); without a
-schedule that choice is disabled and says why.
+schedule that choice is disabled and says why. So is the next best slot from the creator's own
+statistics (issue #21): offered with its reason when best times exist, not at all when the
+history is too thin to say.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from outpost.gui.qt import (
     QPushButton,
     QWidget,
 )
+from outpost.gui.stats.best_slot import BestSlot
 
 __all__ = ["MORNING", "ScheduleDialog"]
 
@@ -41,6 +44,8 @@ class ScheduleDialog(QDialog):
         next_slot: the next free slot of the posting schedule (UTC instant, zone), if there is one.
         no_slot_reason: why there is none, shown on the disabled choice. Given neither, the
             caller did not look, and the choice is not offered.
+        best_slot: the next best time from the creator's statistics, with its reason; None
+            (too little history, or nobody looked) offers nothing.
     """
 
     def __init__(
@@ -51,11 +56,13 @@ class ScheduleDialog(QDialog):
         now: datetime | None = None,
         next_slot: tuple[datetime, str] | None = None,
         no_slot_reason: str | None = None,
+        best_slot: BestSlot | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Schedule post")
         self.now = now or datetime.now(UTC)
         self.next_slot = next_slot
+        self.best_slot = best_slot
         self.when = QDateTimeEdit()
         self.when.setCalendarPopup(True)
         self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
@@ -73,6 +80,11 @@ class ScheduleDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
         form.addRow("Quick choice", self._quick_choices(no_slot_reason))
+        self.best_reason = QLabel(best_slot.reason if best_slot else "")
+        self.best_reason.setObjectName("best_reason")
+        self.best_reason.setWordWrap(True)
+        if best_slot is not None:
+            form.addRow("", self.best_reason)
         form.addRow("Date and time", self.when)
         form.addRow("Time zone", self.zone)
         form.addRow("On this computer", self.local)
@@ -98,10 +110,18 @@ class ScheduleDialog(QDialog):
             else no_slot_reason or ""
         )
         self.slot_button.setVisible(self.next_slot is not None or no_slot_reason is not None)
+        self.best_button = QPushButton(
+            f"Best time: {self.best_slot.at:%a %H:%M}" if self.best_slot else "Best time"
+        )
+        self.best_button.setObjectName("best_time")
+        self.best_button.clicked.connect(self.best_time)
+        self.best_button.setVisible(self.best_slot is not None)
+        if self.best_slot is not None:
+            self.best_button.setToolTip(self.best_slot.reason)
         row = QWidget()
         layout = QHBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)
-        for button in (self.hour_button, self.morning_button, self.slot_button):
+        for button in (self.hour_button, self.morning_button, self.slot_button, self.best_button):
             button.setAutoDefault(False)  # Enter schedules; it does not re-pick a quick choice
             layout.addWidget(button)
         layout.addStretch(1)
@@ -130,6 +150,13 @@ class ScheduleDialog(QDialog):
         instant, zone = self.next_slot
         self.zone.setCurrentText(zone)
         self._set(instant.astimezone(ZoneInfo(zone)))
+
+    def best_time(self) -> None:
+        """The next best slot from the creator's statistics, in the zone it was worked out in."""
+        if self.best_slot is None:
+            return
+        self.zone.setCurrentText(self.best_slot.zone)
+        self._set(self.best_slot.at)
 
     def _slot_text(self) -> str:
         assert self.next_slot is not None

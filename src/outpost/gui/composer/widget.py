@@ -14,7 +14,9 @@ import dataclasses
 from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from outpost.config.zone import local_zone_name
 from outpost.domain.capabilities import Capabilities
 from outpost.domain.compatibility import Compatibility, check
 from outpost.domain.enums import Network, PostStatus
@@ -62,6 +64,8 @@ from outpost.gui.qt import (
     QWidget,
     Signal,
 )
+from outpost.gui.stats.best_slot import BestSlot, next_best_slot
+from outpost.gui.stats.source import stats_source
 from outpost.gui.tasks import run_op
 from outpost.gui.theme import Colours, colours, on_theme_change
 
@@ -708,7 +712,28 @@ class ComposerWidget(QWidget):
 
     def schedule(self) -> None:
         """Ask when (with quick choices), then schedule."""
-        run_op(self._next_slot(), on_success=self._ask_when, on_failure=self._fail)
+        run_op(self._when_choices(), on_success=self._ask_with_best, on_failure=self._fail)
+
+    async def _when_choices(self) -> tuple[tuple[tuple[datetime, str] | None, str], BestSlot | None]:
+        """The next free slot (or why none), and the next best time from the statistics (or None)."""
+        return await self._next_slot(), await self._best_slot()
+
+    async def _best_slot(self) -> BestSlot | None:
+        """The soonest recommended hour for the chosen accounts' network (all, if several)."""
+        source = stats_source(self.engine)
+        if source is None:
+            return None
+        zone = self.engine.settings.default_timezone or local_zone_name()
+        networks = {account.network.value for account in self.selected}
+        network = networks.pop() if len(networks) == 1 else None
+        try:
+            best = await source.best_times(network=network, zone=ZoneInfo(zone))
+        except (KnownError, ZoneInfoNotFoundError, ValueError):
+            return None  # no suggestion is better than a dialog that does not open
+        return next_best_slot(best, self.engine.clock.now(), zone)
+
+    def _ask_with_best(self, found: tuple[tuple[tuple[datetime, str] | None, str], BestSlot | None]) -> None:
+        self._ask_when(*found)
 
     async def _next_slot(self) -> tuple[tuple[datetime, str] | None, str]:
         """The posting schedule's next free slot, or why there is none."""
@@ -719,7 +744,7 @@ class ComposerWidget(QWidget):
         except ValidationError as error:
             return None, error_text(error)
 
-    def _ask_when(self, found: tuple[tuple[datetime, str] | None, str]) -> None:
+    def _ask_when(self, found: tuple[tuple[datetime, str] | None, str], best: BestSlot | None = None) -> None:
         slot, reason = found
         dialog = ScheduleDialog(
             self,
@@ -727,6 +752,7 @@ class ComposerWidget(QWidget):
             now=self.engine.clock.now(),
             next_slot=slot,
             no_slot_reason=reason or NO_SCHEDULE,
+            best_slot=best,
         )
         dialog.accepted.connect(lambda: self._schedule_at(*dialog.choice()))
         dialog.finished.connect(dialog.deleteLater)

@@ -25,7 +25,9 @@ from outpost.gui.qt import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
+    QPoint,
     QPushButton,
     QStackedWidget,
     Qt,
@@ -79,10 +81,12 @@ class QueueView(QWidget):
     Signals:
         edit_requested(str): open this post in the composer.
         compose_requested(): the empty queue's "Write a post" was clicked (open the composer).
+        stats_requested(str, str): "Stats…" in a post's context menu: its id and a title.
     """
 
     edit_requested = Signal(str)
     compose_requested = Signal()
+    stats_requested = Signal(str, str)
 
     def __init__(self, engine: Engine, *, messages: MessageBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -178,6 +182,44 @@ class QueueView(QWidget):
         layout.addWidget(self.stack, 1)
         layout.addLayout(row)
         self._update_actions()
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+
+    def _context_menu(self, at: QPoint) -> None:
+        """The row's actions (as the buttons below), and "Stats…" for a published post (issue #21)."""
+        menu = self.context_menu(at)
+        if menu is not None:
+            menu.popup(self.table.viewport().mapToGlobal(at))
+
+    def context_menu(self, at: QPoint) -> QMenu | None:
+        """The menu for the row at `at` (selected first), or None off the rows."""
+        index = self.table.indexAt(at)
+        if not index.isValid():
+            return None
+        self.table.selectRow(index.row())
+        post = self.current
+        if post is None:
+            return None
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        stats = menu.addAction("Stats…")
+        stats.setObjectName("stats")
+        published = any(t.status is TargetStatus.PUBLISHED for t in post.targets)
+        stats.setEnabled(published)
+        if not published:
+            stats.setToolTip("Numbers come in once the post is published")
+        title = " ".join(post.text.split())
+        stats.triggered.connect(
+            lambda _=False, pid=post.id, t=title: self.stats_requested.emit(
+                pid, t[:80] + ("…" if len(t) > 80 else "")
+            )
+        )
+        menu.addSeparator()
+        for name, button in self.buttons.items():
+            action = menu.addAction(name)
+            action.setEnabled(button.isEnabled())
+            action.triggered.connect(button.click)
+        return menu
 
     def _size_columns(self) -> None:
         """Status and date never cut short, the accounts as wide as their names, the text the rest."""
