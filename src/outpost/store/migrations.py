@@ -141,4 +141,23 @@ CREATE INDEX targets_post ON targets (post_id, position);
 CREATE INDEX targets_status ON targets (status);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+# Hooks (issue #21): the creator's receivers of events — a URL (signed JSON POST) or a command
+# (JSON on stdin) — and how each one's latest delivery went. The signing secret is never here:
+# it is in the keyring under `hook/<id>`.
+_HOOKS = """
+CREATE TABLE hooks (
+    id          TEXT PRIMARY KEY,
+    event       TEXT NOT NULL,
+    url         TEXT,
+    command     TEXT,
+    created_at  TEXT NOT NULL,
+    last_at     TEXT,
+    last_ok     INTEGER,
+    last_status TEXT,
+    last_event  TEXT,
+    CHECK ((url IS NULL) <> (command IS NULL))
+);
+CREATE INDEX hooks_event ON hooks (event);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _HOOKS)
