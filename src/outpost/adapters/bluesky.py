@@ -472,14 +472,18 @@ class BlueskyAdapter(NetworkAdapter):
     MENTIONS_START = 5  # "the latest few" that start a cursor
 
     async def mentions(self, ctx: AccountContext, after: str | None) -> list[Mention]:
-        """Mentions, replies and quotes of the account newer than the mention id `after`, oldest first."""
+        """Mentions, replies and quotes of the account newer than the mention id `after`, oldest first.
+
+        `after=""`: from the very first (the account had none when watching began), a few pages.
+        """
+        paging = after is not None
         since_at, _, since_uri = (after or "").partition(" ")
         since = _parse_time(since_at)
         found: list[Mention] = []
         cursor: str | None = None
-        for _ in range(self.MENTIONS_PAGES if after else 1):
+        for _ in range(self.MENTIONS_PAGES if paging else 1):
             params: list[tuple[str, str]] = [("reasons", r) for r in self.MENTION_REASONS]
-            params.append(("limit", str(self.MENTIONS_PAGE if after else self.MENTIONS_START)))
+            params.append(("limit", str(self.MENTIONS_PAGE if paging else self.MENTIONS_START)))
             if cursor:
                 params.append(("cursor", cursor))
             response = await self._xrpc(ctx, "GET", "app.bsky.notification.listNotifications", params=params)
@@ -494,7 +498,7 @@ class BlueskyAdapter(NetworkAdapter):
                     break
                 found.append(mention)
             cursor = text_or_none(body.get("cursor"))
-            if reached or not cursor or not after:
+            if reached or not cursor or not paging:
                 break
         return found[::-1]  # the service lists newest first
 

@@ -575,10 +575,13 @@ class MastodonAdapter(NetworkAdapter):
     MENTIONS_START = 5  # "the latest few" that start a cursor
 
     async def mentions(self, ctx: AccountContext, after: str | None) -> list[Mention]:
-        """Mention notifications newer than the notification id `after`, oldest first."""
+        """Mention notifications newer than the notification id `after`, oldest first.
+
+        `after=""`: from the very first (the account had none when watching began).
+        """
         params: list[tuple[str, str]] = [("types[]", "mention")]
-        if after:
-            params += [("min_id", after), ("limit", str(self.MENTIONS_PAGE))]
+        if after is not None:
+            params += [("min_id", after or "0"), ("limit", str(self.MENTIONS_PAGE))]
         else:
             params.append(("limit", str(self.MENTIONS_START)))
         request = self.client.build_request(
@@ -655,11 +658,18 @@ def _mention(item: dict[str, Any]) -> Mention | None:
     return Mention(
         id=str(item["id"]),
         author=f"@{acct}" if acct else "someone",
-        text=" ".join(_plain(str(status.get("content", ""))).split()),
+        text=_shown_text(str(status.get("content", ""))),
         url=text_or_none(status.get("url")) or text_or_none(status.get("uri")),
         created_at=created,
         extra={"status_id": str(status.get("id", ""))},
     )
+
+
+def _shown_text(content: str) -> str:
+    """A status's HTML as the words it shows: inline tags dropped (`@<span>bob</span>` is `@bob`),
+    paragraphs and line breaks as one space."""
+    spaced = re.sub(r"<br\s*/?>|</p>\s*<p>", " ", content)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", spaced)).split())
 
 
 def _parse_time(value: str) -> datetime | None:

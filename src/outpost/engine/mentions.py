@@ -30,7 +30,8 @@ log = logging.getLogger("outpost.engine.mentions")
 POLL_INTERVAL = timedelta(minutes=5)
 #: The first poll waits this long after start: start-up sends nothing but what publishing needs.
 FIRST_POLL_AFTER = timedelta(minutes=1)
-#: The checkpoint holding an account's cursor; "" means "asked before, nothing was there yet".
+#: The checkpoint holding an account's cursor; "" means "asked before, nothing was there yet"
+#: (adapters then answer from the very first mention).
 CURSOR = "mentions.cursor"
 
 
@@ -86,7 +87,7 @@ class MentionWatcher:
         ctx = core.connections.context(account)
         try:
             cursor = await ctx.checkpoint(CURSOR)
-            found = await adapter.mentions(ctx, cursor or None)
+            found = await adapter.mentions(ctx, cursor)
         except KnownError as exc:
             if self._said.get(account.id) != str(exc):
                 self._said[account.id] = str(exc)
