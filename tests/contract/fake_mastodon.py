@@ -156,7 +156,7 @@ class FakeMastodon:
             200,
             json={
                 "code_challenge_methods_supported": ["S256"],
-                "scopes_supported": ["profile", "write:statuses", "write:media"],
+                "scopes_supported": ["profile", "write:statuses", "write:media", "read:notifications"],
             },
         )
 

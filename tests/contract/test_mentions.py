@@ -8,9 +8,9 @@ notifications scope is said in words (and leaves the account's health alone).
 from __future__ import annotations
 
 import functools
-from datetime import timedelta
 import logging
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -23,9 +23,9 @@ from outpost.adapters.registry import AdapterRegistry
 from outpost.domain.enums import HealthState, Network
 from outpost.engine import Engine
 from outpost.engine.events import Event, MentionReceived
+from tests.conftest import until
 from tests.contract.fake_bluesky import PDS, FakePds
 from tests.contract.fake_mastodon import BASE, FakeMastodon
-from tests.conftest import until
 from tests.fakes import FakeClock, MemorySecretStore
 from tests.support.loopback import served
 

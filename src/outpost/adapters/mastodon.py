@@ -606,7 +606,9 @@ class MastodonAdapter(NetworkAdapter):
                 f"--instance {self._instance(ctx)}`) to allow it."
             )
         if not response.is_success:
-            raise error_for(response, network=Network.MASTODON, now=self.clock.now(), reset_parser=_reset_time)
+            raise error_for(
+                response, network=Network.MASTODON, now=self.clock.now(), reset_parser=_reset_time
+            )
         found = [
             mention
             for item in read(response, Network.MASTODON, kind=list)
@@ -666,8 +668,10 @@ def _mention(item: dict[str, Any]) -> Mention | None:
 
 
 def _shown_text(content: str) -> str:
-    """A status's HTML as the words it shows: inline tags dropped (`@<span>bob</span>` is `@bob`),
-    paragraphs and line breaks as one space."""
+    """A status's HTML as the words it shows, on one line.
+
+    Inline tags are dropped (`@<span>bob</span>` is `@bob`); paragraphs and line breaks are a space.
+    """
     spaced = re.sub(r"<br\s*/?>|</p>\s*<p>", " ", content)
     return " ".join(html.unescape(re.sub(r"<[^>]+>", "", spaced)).split())
 

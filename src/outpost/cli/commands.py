@@ -20,6 +20,7 @@ from typing import Any
 from outpost.auth.oauth import open_in_browser
 from outpost.auth.providers import DEFAULT_PORT, PROVIDERS, OAuthProvider, Redirect
 from outpost.cli.apps import HANDLERS as APPS_HANDLERS
+from outpost.cli.hooks import HANDLERS as HOOKS_HANDLERS
 from outpost.cli.media_host import HANDLERS as MEDIA_HOST_HANDLERS
 from outpost.cli.outcome import Handler, Outcome
 from outpost.cli.render import account_json, account_text, post_json, post_text
@@ -507,6 +508,7 @@ _HANDLERS: dict[tuple[str, str | None], Handler] = {
     **SETTINGS_HANDLERS,
     **MEDIA_HOST_HANDLERS,
     **SERVICE_HANDLERS,
+    **HOOKS_HANDLERS,
 }
 
 __all__ = ["KnownError", "Outcome", "dispatch"]

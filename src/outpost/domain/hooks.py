@@ -85,7 +85,9 @@ def checked_target(url: str | None, command: str | None) -> tuple[str | None, st
         parts = urlsplit(url.strip())
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValidationError.single(
-                "--url", f"--url: {url!r} is not a web address like https://example.com/outpost-hook.", actual=url
+                "--url",
+                f"--url: {url!r} is not a web address like https://example.com/outpost-hook.",
+                actual=url,
             )
         return url.strip(), None
     assert command is not None

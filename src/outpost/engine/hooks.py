@@ -93,10 +93,13 @@ class HooksService:
         backoff_s: tuple[float, ...] = BACKOFF_S,
         command_timeout_s: float = COMMAND_TIMEOUT_S,
         transport: httpx.AsyncBaseTransport | None = None,
-        jitter: Callable[[], float] = lambda: random.uniform(1 - JITTER, 1 + JITTER),  # noqa: S311
+        jitter: Callable[[], float] = lambda: random.uniform(1 - JITTER, 1 + JITTER),
     ) -> None:
-        """`backoff_s`: pauses between tries (the clock's `sleep`); `transport`: for the receivers'
-        HTTP client (default: the real network — never the networks' fakes of a test)."""
+        """The service over the engine's core.
+
+        `backoff_s`: pauses between tries (the clock's `sleep`); `transport`: for the receivers'
+        HTTP client (default: the real network — never the networks' fakes of a test).
+        """
         self._core = core
         self._backoff = backoff_s
         self._command_timeout = command_timeout_s
@@ -121,7 +124,9 @@ class HooksService:
         """
         kind = checked_event(event)
         url, command = checked_target(url, command)
-        hook = Hook(id=new_id("hook"), event=kind, url=url, command=command, created_at=self._core.clock.now())
+        hook = Hook(
+            id=new_id("hook"), event=kind, url=url, command=command, created_at=self._core.clock.now()
+        )
         secret = None
         if url is not None:
             secret = secrets.token_hex(32)
@@ -209,7 +214,9 @@ class HooksService:
         while True:
             item = await self._queue.get()
             try:
-                outgoing = await self._disconnection(item) if isinstance(item, AccountHealthDidChange) else item
+                outgoing = (
+                    await self._disconnection(item) if isinstance(item, AccountHealthDidChange) else item
+                )
                 if isinstance(outgoing, _Outgoing):
                     await self._dispatch(outgoing)
             except KnownError as exc:
@@ -277,7 +284,9 @@ class HooksService:
                 status = f"no answer ({type(exc).__name__})"
             else:
                 if response.is_success:
-                    log.info("hook %s: %s delivered (HTTP %d)", hook.id, outgoing.event.value, response.status_code)
+                    log.info(
+                        "hook %s: %s delivered (HTTP %d)", hook.id, outgoing.event.value, response.status_code
+                    )
                     return self._result(hook, outgoing, True, f"HTTP {response.status_code}")
                 status = f"HTTP {response.status_code}"
                 retry = response.status_code >= 500 or response.status_code in _RETRY_STATUSES
@@ -321,7 +330,9 @@ class HooksService:
         except TimeoutError:
             process.kill()
             await process.wait()
-            log.warning("hook %s: %r still ran after %.0f s; stopped", hook.id, words[0], self._command_timeout)
+            log.warning(
+                "hook %s: %r still ran after %.0f s; stopped", hook.id, words[0], self._command_timeout
+            )
             return self._result(hook, outgoing, False, f"timed out after {self._command_timeout:.0f} s")
         code = process.returncode
         said = errors.decode(errors="replace").strip().splitlines()[-1:] if errors else []
@@ -351,7 +362,9 @@ class HooksService:
             await asyncio.wait(list(self._deliveries), timeout=CLOSE_GRACE_S)
         for task in [*self._deliveries, *([self._worker] if self._worker else [])]:
             task.cancel()
-        await asyncio.gather(*self._deliveries, *([self._worker] if self._worker else []), return_exceptions=True)
+        await asyncio.gather(
+            *self._deliveries, *([self._worker] if self._worker else []), return_exceptions=True
+        )
         if self._client is not None:
             await self._client.aclose()
             self._client = None
@@ -390,4 +403,3 @@ def _where(hook: Hook) -> str:
     if hook.url is not None:
         return urlsplit(hook.url).netloc
     return shlex.split(hook.command or "")[0] if hook.command else "?"
-

@@ -39,7 +39,11 @@ class MentionWatcher:
     """Polls mentions for every account that can have them, and emits `MentionReceived`."""
 
     def __init__(
-        self, core: EngineCore, *, interval: timedelta = POLL_INTERVAL, first_after: timedelta = FIRST_POLL_AFTER
+        self,
+        core: EngineCore,
+        *,
+        interval: timedelta = POLL_INTERVAL,
+        first_after: timedelta = FIRST_POLL_AFTER,
     ) -> None:
         self._core = core
         self._interval = interval

@@ -60,7 +60,9 @@ def _hook(row: Row) -> Hook:
     if row["last_at"] is not None:
         at = decode_time(row["last_at"])
         assert at is not None
-        last = HookDelivery(at=at, ok=bool(row["last_ok"]), status=row["last_status"], event=row["last_event"])
+        last = HookDelivery(
+            at=at, ok=bool(row["last_ok"]), status=row["last_status"], event=row["last_event"]
+        )
     created = decode_time(row["created_at"])
     assert created is not None
     return Hook(
