@@ -46,7 +46,7 @@ def _line(hook: Hook) -> str:
 
 
 async def _add(engine: Engine, args: argparse.Namespace) -> Outcome:
-    made = await engine.hooks.add(args.event, url=args.url, command=args.command)
+    made = await engine.hooks.add(args.event, url=args.url, command=args.hook_command)
     document = hook_json(made.hook) | {"secret": made.secret}
     if made.secret is None:
         text = (

@@ -264,7 +264,10 @@ def _hooks(parser: argparse.ArgumentParser) -> None:
     target = add.add_mutually_exclusive_group(required=True)
     target.add_argument("--url", metavar="URL", help="POST the event's JSON here (http or https)")
     target.add_argument(
-        "--command", metavar="CMD", help="run this command with the event's JSON on standard input"
+        "--command",
+        dest="hook_command",  # `command` is the subcommand's name
+        metavar="CMD",
+        help="run this command with the event's JSON on standard input",
     )
     _leaf(actions, "list", "every hook, with how its latest delivery went")
     remove = _leaf(actions, "remove", "forget a hook (and its secret)")

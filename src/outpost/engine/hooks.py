@@ -357,14 +357,21 @@ class HooksService:
             await asyncio.gather(*list(self._deliveries), return_exceptions=True)
 
     async def close(self) -> None:
-        """Give deliveries under way a moment, then stop (a retry still waiting is abandoned)."""
-        if self._deliveries:
-            await asyncio.wait(list(self._deliveries), timeout=CLOSE_GRACE_S)
-        for task in [*self._deliveries, *([self._worker] if self._worker else [])]:
+        """Give queued events and deliveries under way a moment, then stop.
+
+        A one-shot command (`outpost post create --now`) still delivers what it published; a
+        retry still waiting when the moment is up is abandoned (and said in the log).
+        """
+        try:
+            async with asyncio.timeout(CLOSE_GRACE_S):
+                await self.drain()
+        except TimeoutError:
+            log.warning("hooks: deliveries still under way at shutdown were abandoned")
+        tasks = [*self._deliveries, *([self._worker] if self._worker else [])]
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(
-            *self._deliveries, *([self._worker] if self._worker else []), return_exceptions=True
-        )
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._worker = None
         if self._client is not None:
             await self._client.aclose()
             self._client = None
