@@ -63,7 +63,8 @@ class HooksSection(QWidget):
         self.secret = ""
         self.list = QListWidget()
         self.list.setObjectName("hook_list")
-        self.list.setMinimumHeight(120)
+        self.list.setMinimumHeight(90)
+        self.list.setMaximumHeight(160)
         self.list.itemSelectionChanged.connect(self._selection)
         self.event_box = QComboBox()
         self.event_box.setObjectName("hook_event")
@@ -76,7 +77,7 @@ class HooksSection(QWidget):
         self.target = QLineEdit()
         self.target.setObjectName("hook_target")
         self.target.setPlaceholderText(PLACEHOLDERS["url"])
-        self.target.setMinimumWidth(300)
+        self.target.setMinimumWidth(260)
         self.kind.currentIndexChanged.connect(
             lambda _: self.target.setPlaceholderText(PLACEHOLDERS[self._kind_now()])
         )
@@ -100,9 +101,11 @@ class HooksSection(QWidget):
         self._loaded = False
 
     def _layout(self) -> None:
+        when = QHBoxLayout()
+        when.addWidget(QLabel("When"))
+        when.addWidget(self.event_box)
+        when.addStretch(1)
         adding = QHBoxLayout()
-        adding.addWidget(QLabel("When"))
-        adding.addWidget(self.event_box)
         adding.addWidget(self.kind)
         adding.addWidget(self.target, 1)
         buttons = QHBoxLayout()
@@ -113,6 +116,7 @@ class HooksSection(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.list)
+        column.addLayout(when)
         column.addLayout(adding)
         column.addLayout(buttons)
         column.addWidget(self.result)
