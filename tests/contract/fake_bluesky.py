@@ -301,7 +301,9 @@ class FakePds:
             "indexedAt": datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
         }
         if reason in ("like", "repost", "follow"):
-            item["record"] = {"$type": f"app.bsky.{'graph.follow' if reason == 'follow' else 'feed.' + reason}"}
+            item["record"] = {
+                "$type": f"app.bsky.{'graph.follow' if reason == 'follow' else 'feed.' + reason}"
+            }
         self.notifications.append(item)
         return item
 

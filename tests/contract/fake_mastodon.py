@@ -444,7 +444,7 @@ class FakeMastodon:
                 "id": status_id,
                 "url": f"https://{acct.split('@')[-1]}/@{acct.split('@')[0]}/{status_id}",
                 "uri": f"https://{acct.split('@')[-1]}/users/x/statuses/{status_id}",
-                "content": f"<p><span class=\"h-card\"><a href=\"{BASE}/@alice\">@<span>alice</span></a></span> "
+                "content": f'<p><span class="h-card"><a href="{BASE}/@alice">@<span>alice</span></a></span> '
                 f"{html.escape(text)}</p>",
             },
         }
@@ -462,7 +462,15 @@ class FakeMastodon:
             return httpx.Response(403, json={"error": "This action is outside the authorized scopes"})
         query = parse_qs(urlsplit(str(request.url)).query)
         for key in query:
-            assert key in {"max_id", "since_id", "min_id", "limit", "types[]", "exclude_types[]", "account_id"}, key
+            assert key in {
+                "max_id",
+                "since_id",
+                "min_id",
+                "limit",
+                "types[]",
+                "exclude_types[]",
+                "account_id",
+            }, key
         limit = int(query.get("limit", ["40"])[0])
         limit = max(1, min(limit, 80))  # the server clamps (default 40, max 80)
         types = set(query.get("types[]", []))
