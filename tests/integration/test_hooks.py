@@ -303,3 +303,20 @@ async def test_adding_is_checked_and_removing_deletes_the_secret(
     assert f"hook/{made.hook.id}" not in secrets.secrets
     with pytest.raises(NotFoundError, match="hooks list"):
         await engine.hooks.remove(made.hook.id)
+
+
+async def test_nothing_of_the_sandbox_goes_to_hooks(tmp_path: Path, receiver: Receiver) -> None:
+    from outpost.sandbox.mode import Sandbox
+
+    engine = Engine.open(tmp_path / "sandboxed", secrets=MemorySecretStore(), clock=FakeClock())
+    sandbox = Sandbox(engine)
+    try:
+        await engine.hooks.add("post_published", url=receiver.url)
+        mastodon = next(a for a in await sandbox.start() if a.network is Network.MASTODON)
+        post = await engine.posts.create(PostInput(text="Just trying", accounts=(mastodon.id,)), When.now())
+        assert post.status is PostStatus.PUBLISHED
+        await engine.hooks.drain()
+        assert receiver.got == []  # nothing written in sandbox mode leaves the computer
+    finally:
+        await engine.close()
+        await sandbox.stop()

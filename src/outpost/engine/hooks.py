@@ -39,6 +39,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from outpost import __version__
+from outpost.domain.accounts import is_sandbox
 from outpost.domain.enums import HealthState, PostStatus
 from outpost.domain.errors import KnownError, SecretStoreError
 from outpost.domain.hooks import Hook, HookDelivery, HookEvent, checked_event, checked_target
@@ -81,6 +82,7 @@ class _Outgoing:
     event: HookEvent
     at: datetime
     data: dict[str, Any]
+    accounts: tuple[str, ...]  # the accounts it is about (none on the sandbox: it is not sent)
 
 
 class HooksService:
@@ -169,7 +171,9 @@ class HooksService:
         elif isinstance(event, AccountHealthDidChange):
             item = event  # whether it is a disconnection needs the store: the worker decides
         elif isinstance(event, MentionReceived):
-            item = _Outgoing(HookEvent.MENTION_RECEIVED, self._core.clock.now(), _mention_json(event))
+            item = _Outgoing(
+                HookEvent.MENTION_RECEIVED, self._core.clock.now(), _mention_json(event), (event.account_id,)
+            )
         elif isinstance(event, EngagementSpike):
             data = {
                 "post_id": event.post_id,
@@ -177,7 +181,7 @@ class HooksService:
                 "network": event.network,
                 "message": event.message,
             }
-            item = _Outgoing(HookEvent.ENGAGEMENT_SPIKE, self._core.clock.now(), data)
+            item = _Outgoing(HookEvent.ENGAGEMENT_SPIKE, self._core.clock.now(), data, (event.account_id,))
         if item is not None:
             self._enqueue(item)
 
@@ -193,7 +197,8 @@ class HooksService:
             return None
         self._told[post.id] = post.status
         kind = HookEvent.POST_FAILED if post.status is PostStatus.FAILED else HookEvent.POST_PUBLISHED
-        return _Outgoing(kind, self._core.clock.now(), post_json(post))
+        accounts = tuple(t.account_id for t in post.targets)
+        return _Outgoing(kind, self._core.clock.now(), post_json(post), accounts)
 
     def _enqueue(self, item: _Outgoing | PostDidChange | AccountHealthDidChange) -> None:
         try:
@@ -236,14 +241,31 @@ class HooksService:
             await core.db.run(core.store.checkpoints.put, key, state, core.clock.now())
         if account.health.state is not HealthState.BROKEN or before == HealthState.BROKEN.value:
             return None
-        return _Outgoing(HookEvent.ACCOUNT_DISCONNECTED, core.clock.now(), account_json(account))
+        return _Outgoing(
+            HookEvent.ACCOUNT_DISCONNECTED, core.clock.now(), account_json(account), (account.id,)
+        )
 
     async def _dispatch(self, outgoing: _Outgoing) -> None:
+        if await self._only_sandbox(outgoing.accounts):
+            return  # nothing written in sandbox mode leaves the computer (issue #17)
         hooks = await self._core.db.run(self._core.store.hooks.for_event, outgoing.event)
         for hook in hooks:
             task = asyncio.create_task(self._deliver(hook, outgoing), name=f"outpost-hook-{hook.id}")
             self._deliveries.add(task)
             task.add_done_callback(self._deliveries.discard)
+
+    async def _only_sandbox(self, account_ids: tuple[str, ...]) -> bool:
+        """Whether every account the event is about lives on the simulated network."""
+        if not account_ids:
+            return False
+        for account_id in account_ids:
+            try:
+                account = await self._core.db.run(self._core.store.accounts.get, account_id)
+            except KnownError:
+                return False
+            if not is_sandbox(account):
+                return False
+        return True
 
     async def _deliver(self, hook: Hook, outgoing: _Outgoing) -> None:
         delivery_id = new_id("dlv")
