@@ -40,7 +40,7 @@ from outpost.adapters.base import (
     UploadedMedia,
     VerifiedAccount,
 )
-from outpost.adapters.http import error_for, read, read_id, send, text_or_none
+from outpost.adapters.http import error_for, read, read_id, send, server_message, text_or_none
 from outpost.auth.oauth import AskPasted, LoopbackRedirect, OpenUrl, Pkce, new_state
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
 from outpost.domain.clock import Clock
@@ -598,7 +598,7 @@ class MastodonAdapter(NetworkAdapter):
             reset_parser=_reset_time,
             check=False,
         )
-        if response.status_code == 403:
+        if response.status_code == 403 and "scope" in (server_message(response) or "").lower():
             raise AuthExpired(
                 f"Mastodon: the sign-in of {ctx.account.ref} may not read notifications (it lacks the "
                 f"read:notifications scope), so Outpost cannot tell you about mentions. Connect the "

@@ -270,10 +270,14 @@ class HooksService:
     async def _deliver(self, hook: Hook, outgoing: _Outgoing) -> None:
         delivery_id = new_id("dlv")
         async with self._slots:
-            if hook.url is not None:
-                result = await self._post(hook, outgoing, delivery_id)
-            else:
-                result = await self._run_command(hook, outgoing, delivery_id)
+            try:
+                if hook.url is not None:
+                    result = await self._post(hook, outgoing, delivery_id)
+                else:
+                    result = await self._run_command(hook, outgoing, delivery_id)
+            except KnownError as exc:  # e.g. the keyring is locked: say it, keep the other hooks going
+                log.warning("hook %s: %s", hook.id, exc)
+                result = self._result(hook, outgoing, False, str(exc))
         try:
             await self._core.db.run(self._core.store.hooks.record_delivery, hook.id, result)
         except KnownError as exc:
