@@ -152,3 +152,25 @@ def test_the_program_delivers_a_published_post_to_both_kinds_of_hook(
     assert statuses == ["HTTP 204", "exit 0"]
     log = (outpost.data / "logs" / "outpost.log").read_text()
     assert str(added["secret"]) not in log
+
+
+def test_a_run_from_the_os_scheduler_tells_hooks_of_new_mentions(tmp_path: Path) -> None:
+    outpost = Outpost(tmp_path)
+    out = tmp_path / "mention.json"
+    script = "import sys; open(sys.argv[1], 'wb').write(sys.stdin.buffer.read())"
+    outpost("hooks", "add", "mention_received", "--command", f'{sys.executable} -c "{script}" {out}')
+    fake = FakeMastodon()
+    with LoopbackServer(fake.handle, origin=BASE) as server:
+        instance = f"http://127.0.0.1:{server.port}"
+        outpost("accounts", "add", "mastodon", "--instance", instance, "--access-token", "token-alice")
+        fake.mention("old@elsewhere.example", "from before")
+        outpost("run", "--until-idle")  # what `outpost service` runs every few minutes
+        assert not out.exists()  # the first look only notes where things stand
+        fake.mention("bob@elsewhere.example", "Saw your post!")
+        outpost("run", "--until-idle")
+    body = json.loads(out.read_bytes())
+    assert body["event"] == "mention_received"
+    assert (body["data"]["author"], body["data"]["text"]) == (
+        "@bob@elsewhere.example",
+        "@alice Saw your post!",
+    )

@@ -410,6 +410,9 @@ async def _run(engine: Engine, args: argparse.Namespace) -> Outcome:
     try:
         missed = await engine.start()
         if args.until_idle:
+            # Run by the OS's scheduler every few minutes (`outpost service`): ask for mentions
+            # once a run, so hooks hear of them with the window closed (docs/hooks.md).
+            await engine.mentions.poll()
             await engine.wait_idle()
         else:
             await _until_signal()
