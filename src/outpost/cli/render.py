@@ -44,6 +44,9 @@ def post_text(post: Post, accounts: dict[str, Account]) -> str:
     lines.append(f"  {first[:70]}{more}")
     if post.thread:
         lines.append(f"  + {len(post.thread)} more part(s) in the thread")
+    if post.first_comment:
+        comment = post.first_comment.splitlines()[0] if post.first_comment.strip() else ""
+        lines.append(f"  first comment: {comment[:60]}{'…' if len(comment) > 60 else ''}")
     for m in post.media:
         lines.append(f"  [{m.mime_type}] {m.path}" + ("" if m.alt_text else "  (no alt text)"))
     for t in post.targets:
@@ -51,6 +54,9 @@ def post_text(post: Post, accounts: dict[str, Account]) -> str:
         name = account.ref if account else t.account_id
         detail = t.permalink or (t.error.message if t.error else "")
         lines.append(f"  {_MARKS[t.status]} {name}  {t.status.value}  {detail}".rstrip())
+        if t.first_comment is not None and t.first_comment.status != "posted":
+            said = t.first_comment.error.message if t.first_comment.error else ""
+            lines.append(f"      first comment {t.first_comment.status}  {said}".rstrip())
     if post.review_reason:
         lines.append(f"  ! {post.review_reason}")
     return "\n".join(lines)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from outpost.domain.models import Account, Post, Target
+from outpost.domain.models import Account, Post, Target, TargetError
 
 Json = dict[str, Any]
 
@@ -66,6 +66,8 @@ def post_json(post: Post) -> Json:
         "thread": list(post.thread),
         "targets": [_target_json(post, t) for t in post.targets],
         "review_reason": post.review_reason,
+        "first_comment": post.first_comment,
+        "utm_links": list(post.utm_links),
     }
 
 
@@ -82,7 +84,28 @@ def _target_json(post: Post, target: Target) -> Json:
         "thread_post_ids": target.thread_post_ids,
         "attempts": target.attempts,
         "published_at": iso(target.published_at),
-        "error": None
-        if error is None
-        else {"code": error.code.value, "message": error.message, "retry_at": iso(error.retry_at)},
+        "error": _error_json(error),
+        **_first_comment_json(target),
+    }
+
+
+def _error_json(error: TargetError | None) -> Json | None:
+    if error is None:
+        return None
+    return {"code": error.code.value, "message": error.message, "retry_at": iso(error.retry_at)}
+
+
+def _first_comment_json(target: Target) -> Json:
+    """`first_comment_id` (INTERFACE.md) and the comment's own status and error, apart from the post's.
+
+    `first_comment_status` is null where the post has no first comment for this account (none, or
+    the network takes none), else `pending|sending|posted|failed|unknown`.
+    """
+    state = target.first_comment
+    posted = state.part if state is not None else None
+    return {
+        "first_comment_id": posted.platform_post_id if posted else None,
+        "first_comment_permalink": posted.permalink if posted else None,
+        "first_comment_status": state.status if state else None,
+        "first_comment_error": _error_json(state.error) if state else None,
     }

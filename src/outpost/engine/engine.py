@@ -56,6 +56,7 @@ from outpost.engine.handover import Handover
 from outpost.engine.health import HealthMonitor
 from outpost.engine.hooks import HooksService
 from outpost.engine.instance import InstanceLock
+from outpost.engine.library import LibraryService
 from outpost.engine.media import MediaService
 from outpost.engine.media_host import MediaHostService
 from outpost.engine.mentions import MentionWatcher
@@ -65,6 +66,7 @@ from outpost.engine.recovery import hold_missed, late_posts, recover_abandoned
 from outpost.engine.scheduler import Scheduler
 from outpost.engine.slots import SlotsService
 from outpost.engine.store_watch import StoreWatch
+from outpost.engine.tools import ComposerTools
 from outpost.engine.wake import Wake
 from outpost.engine.worker import StoreWorker
 from outpost.media.pipeline import MediaPipeline
@@ -130,9 +132,11 @@ class Engine:
         pipeline = MediaPipeline(data_dir / "cache" / "media", in_process=media_in_process)
         self.media = MediaService(self._core, pipeline)
         self.slots = SlotsService(self._core)
+        self.library = LibraryService(self._core, self.media)
         self.media_host = MediaHostService(self._core)
         if media_host is None:  # a host handed in (tests) wins over the one set in the data folder
             self.media_host.install()
+        self.tools = ComposerTools(self._core)
         self._publisher = Publisher(
             store=store,
             worker=self._core.db,
@@ -142,6 +146,7 @@ class Engine:
             owner=self._lock.owner,
             media=self.media,
             connectivity=connectivity,
+            utm=self.tools.utm_tags,
         )
         self._handover = Handover(self._core, self._publisher)
         self._scheduler = Scheduler(
@@ -158,6 +163,7 @@ class Engine:
             accounts=self.accounts,
             media=self.media,
             slots=self.slots,
+            library=self.library,
             publisher=self._publisher,
             scheduler=self._scheduler,
             handover=self._handover,

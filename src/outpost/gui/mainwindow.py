@@ -6,7 +6,7 @@ The window talks to the engine only through the facade and its events (via `Engi
 from __future__ import annotations
 
 from datetime import tzinfo
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from outpost.domain.enums import MissedPostPolicy, PostStatus
@@ -39,12 +39,16 @@ from outpost.gui.qt import (
     QVBoxLayout,
     QWidget,
     Signal,
+    is_alive,
 )
 from outpost.gui.queue.view import QueueView
 from outpost.gui.status import StatusArea
 from outpost.gui.tasks import run_op
 from outpost.gui.theme import apply_theme
 from outpost.gui.welcome import WelcomePanel
+
+if TYPE_CHECKING:
+    from outpost.gui.library import LibraryDialog  # opened on first use
 
 
 class SandboxSwitch(Protocol):
@@ -130,6 +134,7 @@ class MainWindow(QMainWindow):
         self._system_style = QApplication.style().name()
         self.bridge.settings_did_change.connect(self._settings_changed)
         apply_theme(QApplication.instance(), engine.settings.theme, system_style=self._system_style)  # type: ignore[arg-type]
+        self._library: LibraryDialog | None = None
         self._menus()
         self.queue.edit_requested.connect(self.edit_post)
         self.queue.compose_requested.connect(lambda: self.bring_up("compose"))
@@ -216,6 +221,7 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("&Outpost")
         self._action(menu, "&New post", [QKeySequence.StandardKey.New], self.new_post)
         self._action(menu, "Add &media…", [], self.add_media)
+        self._action(menu, "Media &library…", ["Ctrl+Shift+L"], self.open_library)
         menu.addSeparator()
         self.pause_action = self._action(menu, "&Pause publishing", [], self.toggle_pause)
         # Qt's Preferences key is empty on most Linux desktops and on Windows: Ctrl+, everywhere.
@@ -254,6 +260,22 @@ class MainWindow(QMainWindow):
         action.triggered.connect(slot)
         menu.addAction(action)
         return action
+
+    def open_library(self) -> None:
+        """Show the media library (one window, brought to the front if already open)."""
+        from outpost.gui.library import LibraryDialog
+
+        if self._library is None or not is_alive(self._library):
+            self._library = LibraryDialog(self.engine, self.messages, self)
+            self._library.use_requested.connect(self._use_from_library)
+        if self._library.isVisible():  # already open, maybe behind: to the front
+            self._library.raise_()
+            self._library.activateWindow()
+        self._library.show()
+
+    def _use_from_library(self, path: str, alt_text: str) -> None:
+        self.show_page(self.composer)
+        self.composer.attach(path, alt_text)
 
     def new_post(self) -> None:
         """Show the composer with an empty post (the current draft is kept)."""

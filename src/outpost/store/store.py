@@ -10,7 +10,9 @@ from outpost.store.backups import BACKUP_DIR, backup_is_due
 from outpost.store.checkpoints import CheckpointRepository
 from outpost.store.db import Database
 from outpost.store.hooks import HookRepository
+from outpost.store.library import LibraryRepository
 from outpost.store.posts import PostRepository
+from outpost.store.snippets import SnippetRepository
 
 DATABASE_FILE = "outpost.sqlite3"
 
@@ -23,6 +25,8 @@ class Store:
         posts: posts, their media and targets.
         checkpoints: what adapters must remember to resume after a restart.
         hooks: the creator's receivers of events (never their secrets).
+        library: every file a post carried, once by its content (issue #24).
+        snippets: reusable text pieces for the composer.
     """
 
     def __init__(self, data_dir: Path) -> None:
@@ -32,6 +36,8 @@ class Store:
         self.posts = PostRepository(self.db)
         self.checkpoints = CheckpointRepository(self.db)
         self.hooks = HookRepository(self.db)
+        self.library = LibraryRepository(self.db)
+        self.snippets = SnippetRepository(self.db)
 
     def back_up_if_due(self, now: datetime) -> Path | None:
         """Take the daily backup if the newest is a day old (or missing); the path if one was taken."""

@@ -26,6 +26,7 @@ from outpost.domain.enums import MissedPostPolicy, Network
 from outpost.domain.errors import Problem, ValidationError
 from outpost.domain.slots import WEEKDAYS
 from outpost.engine import Engine
+from outpost.gui.dialogs import composer_tools
 from outpost.gui.dialogs.developer_app import DeveloperAppFields
 from outpost.gui.dialogs.hooks import INTRO as HOOKS_INTRO
 from outpost.gui.dialogs.hooks import HooksSection
@@ -83,6 +84,7 @@ LABELS = {
     "posting_schedule": "Posting schedule",
     "missed_grace_minutes": "Still on time if late by up to",
     "notifications_quiet": "Do not disturb",
+    **composer_tools.LABELS,
 }
 #: Help under a field where the model's description speaks the command line's language.
 HELP = {
@@ -90,6 +92,7 @@ HELP = {
     "theme": "",
     "notifications_quiet": "Notices wait while it is on and are summed up after; hooks still get "
     "every event. The times are in your time zone (General).",
+    **composer_tools.HELP,
 }
 EDITOR_WIDTH = 340
 #: The page of the media host (the composer's "set up a media host" opens it).
@@ -147,6 +150,8 @@ PAGES = (
         ("reminder_minutes", "notifications_quiet"),
     ),
     Page(HOOKS, HOOKS_INTRO, ()),
+    Page(composer_tools.SNIPPETS, composer_tools.SNIPPETS_INTRO, ()),
+    Page(composer_tools.LINKS_AND_COSTS, composer_tools.LINKS_INTRO, tuple(composer_tools.LABELS)),
     Page("Advanced", "Rarely needed.", ("missed_grace_minutes",)),
 )
 
@@ -259,6 +264,7 @@ class SettingsDialog(QDialog):
         self.page_of: dict[str, int] = {}
         self.media_host: MediaHostSection | None = None  # built with its page, given an engine
         self.hooks: HooksSection | None = None  # likewise
+        self.snippets: composer_tools.SnippetsSection | None = None  # likewise
         self.error = QLabel()
         self.error.setObjectName("settings_message")
         self.error.setWordWrap(True)
@@ -347,6 +353,12 @@ class SettingsDialog(QDialog):
             column.addWidget(self.hooks)
         if page.title == "Notifications" and not QSystemTrayIcon.isSystemTrayAvailable():
             column.addWidget(_note(NO_TRAY))
+        if page.title == composer_tools.SNIPPETS and self.engine is not None:
+            self.snippets = composer_tools.SnippetsSection(self.engine)
+            column.addWidget(self.snippets)
+        if page.title == composer_tools.LINKS_AND_COSTS and self.engine is not None:
+            column.addSpacing(8)
+            column.addWidget(composer_tools.MonthOnX(self.engine))
         if page.title == "Advanced" and data_dir is not None:
             column.addSpacing(12)
             column.addWidget(self._data_folder(data_dir))
@@ -466,6 +478,9 @@ class SettingsDialog(QDialog):
 
     def _editor(self, name: str, info: FieldInfo, value: Any) -> QWidget:
         kind = _plain(info.annotation)
+        own = composer_tools.editor(name, value)
+        if own is not None:
+            return own
         if name == "posting_schedule":
             return self._schedule_editor(value)
         if name == "default_timezone":
@@ -525,7 +540,9 @@ class SettingsDialog(QDialog):
         """
         values: dict[str, object] = {}
         for name, widget in self.widgets.items():
-            if name == "posting_schedule":
+            if isinstance(widget, composer_tools.EDITORS):
+                values[name] = widget.setting_value()
+            elif name == "posting_schedule":
                 values[name] = {
                     day: [slot.strip() for slot in line.text().split(",") if slot.strip()]
                     for day, line in self.slots.items()
