@@ -70,6 +70,8 @@ class FakePds:
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))  # tests pass the FakeClock's
     service_tokens: list[dict[str, Any]] = field(default_factory=list)  # the claims of each token issued
     blob_store: dict[str, bytes] = field(default_factory=dict)  # every blob the repo holds, by CID
+    #: Notifications of the account, oldest first (add with `notify`) — issue #21, mentions.
+    notifications: list[dict[str, Any]] = field(default_factory=list)
     _key: bytes = b"fake-pds-signing-key"
     _n: itertools.count[int] = field(default_factory=lambda: itertools.count(2))
 
@@ -281,6 +283,49 @@ class FakePds:
         if rkey not in self.records:
             return httpx.Response(400, json={"error": "RecordNotFound", "message": "Could not locate record"})
         return httpx.Response(200, json=self.records[rkey])
+
+    # -- notifications (app.bsky.notification.listNotifications; the PDS passes it to the AppView) --
+
+    def notify(self, reason: str, handle: str, text: str = "") -> dict[str, Any]:
+        """Someone likes, follows, mentions, replies to or quotes alice: one notification."""
+        n = len(self.notifications)
+        rkey = f"3l{n:011d}"
+        at = self.now().replace(microsecond=0).timestamp() + n / 1000  # indexed in order, ms apart
+        item = {
+            "uri": f"at://did:plc:{handle.split('.')[0]}/app.bsky.feed.post/{rkey}",
+            "cid": f"bafyrei{rkey}",
+            "author": {"did": f"did:plc:{handle.split('.')[0]}", "handle": handle},
+            "reason": reason,
+            "record": {"$type": "app.bsky.feed.post", "text": text, "createdAt": "2026-11-25T12:00:00.000Z"},
+            "isRead": False,
+            "indexedAt": datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+        }
+        if reason in ("like", "repost", "follow"):
+            item["record"] = {
+                "$type": f"app.bsky.{'graph.follow' if reason == 'follow' else 'feed.' + reason}"
+            }
+        self.notifications.append(item)
+        return item
+
+    def app_bsky_notification_listNotifications(self, request: httpx.Request) -> httpx.Response:
+        """Newest first, `limit` 1–100 (default 50), `cursor` from the previous page, `reasons` filter."""
+        if (denied := self._auth(request)) is not None:
+            return denied
+        query = parse_qs(urlsplit(str(request.url)).query)
+        for key in query:
+            if key not in {"limit", "cursor", "reasons", "priority", "seenAt"}:
+                return _invalid(f"Unknown parameter: {key}")
+        limit = int(query.get("limit", ["50"])[0])
+        if not 1 <= limit <= 100:
+            return _invalid("limit must be between 1 and 100")
+        reasons = set(query.get("reasons", []))
+        items = [n for n in reversed(self.notifications) if not reasons or n["reason"] in reasons]
+        start = int(query["cursor"][0]) if "cursor" in query else 0
+        page = items[start : start + limit]
+        body: dict[str, Any] = {"notifications": page, "seenAt": None}
+        if start + limit < len(items):
+            body["cursor"] = str(start + limit)
+        return httpx.Response(200, json={k: v for k, v in body.items() if v is not None})
 
 
 def _invalid(message: str, name: str = "InvalidRequest") -> httpx.Response:

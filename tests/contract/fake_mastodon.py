@@ -74,6 +74,11 @@ class FakeMastodon:
     #: ScheduledStatus id → (when, the create body, its idempotency key); published when due.
     scheduled: dict[str, tuple[datetime, dict[str, Any], str | None]] = field(default_factory=dict)
     _scheduled_keys: dict[str, str] = field(default_factory=dict)
+    # -- notifications (issue #21: mentions) --
+    #: Scopes granted per token; a token not listed has every scope.
+    token_scopes: dict[str, set[str]] = field(default_factory=dict)
+    #: Notification JSON objects, oldest first (add with `mention`).
+    notifications: list[dict[str, Any]] = field(default_factory=list)
 
     def fail(self, route: str, *responses: Callable[[], httpx.Response]) -> None:
         self.faults.setdefault(route, []).extend(responses)
@@ -107,6 +112,7 @@ class FakeMastodon:
             "DELETE /api/v1/scheduled_statuses/:id": self.scheduled_status,
             "GET /api/v1/accounts/:id/statuses": self.account_statuses,
             "GET /system/accounts/avatars/:id": self.avatar,
+            "GET /api/v1/notifications": self.list_notifications,
             "GET /api/v1/statuses/:id": self.get_status,
         }
         handler = handlers.get(route)
@@ -151,7 +157,7 @@ class FakeMastodon:
             200,
             json={
                 "code_challenge_methods_supported": ["S256"],
-                "scopes_supported": ["profile", "write:statuses", "write:media"],
+                "scopes_supported": ["profile", "write:statuses", "write:media", "read:notifications"],
             },
         )
 
@@ -436,6 +442,64 @@ class FakeMastodon:
             "content": paragraphs,
             "visibility": status.visibility,
         }
+
+    # -- notifications (docs.joinmastodon.org/methods/notifications, entities/Notification) ----------
+
+    def mention(self, acct: str, text: str, *, kind: str = "mention") -> dict[str, Any]:
+        """Someone writes to alice: a notification (a status mentioning her, or another `kind`)."""
+        status_id = str(next(self._ids))
+        item = {
+            "id": str(next(self._ids)),
+            "type": kind,
+            "created_at": self.now().isoformat().replace("+00:00", "Z"),
+            "account": {"id": "7", "username": acct.split("@")[0], "acct": acct},
+            "status": {
+                "id": status_id,
+                "url": f"https://{acct.split('@')[-1]}/@{acct.split('@')[0]}/{status_id}",
+                "uri": f"https://{acct.split('@')[-1]}/users/x/statuses/{status_id}",
+                "content": f'<p><span class="h-card"><a href="{BASE}/@alice">@<span>alice</span></a></span> '
+                f"{html.escape(text)}</p>",
+            },
+        }
+        self.notifications.append(item)
+        return item
+
+    def list_notifications(self, request: httpx.Request) -> httpx.Response:
+        """`GET /api/v1/notifications`: newest first; max_id/since_id/min_id/limit/types[] as documented."""
+        user = self._user(request)
+        if isinstance(user, httpx.Response):
+            return user
+        token = request.headers["authorization"].removeprefix("Bearer ")
+        scopes = self.token_scopes.get(token)
+        if scopes is not None and not scopes & {"read", "read:notifications"}:
+            return httpx.Response(403, json={"error": "This action is outside the authorized scopes"})
+        query = parse_qs(urlsplit(str(request.url)).query)
+        for key in query:
+            assert key in {
+                "max_id",
+                "since_id",
+                "min_id",
+                "limit",
+                "types[]",
+                "exclude_types[]",
+                "account_id",
+            }, key
+        limit = int(query.get("limit", ["40"])[0])
+        limit = max(1, min(limit, 80))  # the server clamps (default 40, max 80)
+        types = set(query.get("types[]", []))
+        items = [n for n in self.notifications if not types or n["type"] in types]
+
+        def num(value: str) -> int:
+            return int(value)
+
+        if "max_id" in query:
+            items = [n for n in items if num(n["id"]) < num(query["max_id"][0])]
+        if "since_id" in query:
+            items = [n for n in items if num(n["id"]) > num(query["since_id"][0])]
+        if "min_id" in query:  # the page immediately newer than min_id (still newest first)
+            items = [n for n in items if num(n["id"]) > num(query["min_id"][0])][:limit]
+        newest_first = sorted(items, key=lambda n: num(n["id"]), reverse=True)[:limit]
+        return httpx.Response(200, json=newest_first)
 
 
 def _parse_time(value: str) -> datetime | None:

@@ -244,6 +244,7 @@ def test_settings_are_pages_listed_on_the_left(qapp, qtbot, tmp_path) -> None:
             "Accounts & developer apps",
             "Media host",
             "Notifications",
+            "Hooks",
             "Snippets",
             "Links & costs",
             "Advanced",

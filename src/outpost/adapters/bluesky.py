@@ -58,6 +58,7 @@ from outpost.domain.clock import Clock
 from outpost.domain.enums import ErrorCode, Network
 from outpost.domain.errors import AuthExpired, Problem, PublishError, Rejected, ValidationError
 from outpost.domain.media_rules import RULES
+from outpost.domain.metrics import Mention
 from outpost.domain.models import Account, HealthReport, MediaAsset, Post, PublishedPart, QuotaLeft, Target
 
 log = logging.getLogger("outpost.adapters.bluesky")
@@ -501,6 +502,49 @@ class BlueskyAdapter(NetworkAdapter):
                 log.info("mention @%s did not resolve; it stays plain text", handle)
         return dids
 
+    # -- mentions (issue #21): app.bsky.notification.listNotifications ----------------------------
+    # Newest first, paged backwards with `cursor`; `reasons` filters on the AppView (older
+    # services ignore it, so the reasons are checked here too). Nothing here calls `updateSeen`:
+    # reading mentions for Outpost must not mark them read in the creator's Bluesky app. A
+    # mention's id is "<indexedAt> <uri>": the time orders them, the URI stops at the cursor.
+
+    can_read_mentions = True
+    MENTION_REASONS = ("mention", "reply", "quote")
+    MENTIONS_PAGE = 50  # the lexicon's default (max 100)
+    MENTIONS_PAGES = 4  # at most this many pages a poll; the rest waits for the next one
+    MENTIONS_START = 5  # "the latest few" that start a cursor
+
+    async def mentions(self, ctx: AccountContext, after: str | None) -> list[Mention]:
+        """Mentions, replies and quotes of the account newer than the mention id `after`, oldest first.
+
+        `after=""`: from the very first (the account had none when watching began), a few pages.
+        """
+        paging = after is not None
+        since_at, _, since_uri = (after or "").partition(" ")
+        since = _parse_time(since_at)
+        found: list[Mention] = []
+        cursor: str | None = None
+        for _ in range(self.MENTIONS_PAGES if paging else 1):
+            params: list[tuple[str, str]] = [("reasons", r) for r in self.MENTION_REASONS]
+            params.append(("limit", str(self.MENTIONS_PAGE if paging else self.MENTIONS_START)))
+            if cursor:
+                params.append(("cursor", cursor))
+            response = await self._xrpc(ctx, "GET", "app.bsky.notification.listNotifications", params=params)
+            body = read(response, Network.BLUESKY, kind=dict)
+            reached = False
+            for item in body.get("notifications") or []:
+                mention = _mention(item, self.MENTION_REASONS) if isinstance(item, dict) else None
+                if mention is None:
+                    continue
+                if after and (item.get("uri") == since_uri or (since and mention.created_at < since)):
+                    reached = True
+                    break
+                found.append(mention)
+            cursor = text_or_none(body.get("cursor"))
+            if reached or not cursor or not paging:
+                break
+        return found[::-1]  # the service lists newest first
+
     # -- sessions ------------------------------------------------------------------------------
 
     async def _session(self, ctx: AccountContext) -> dict[str, str]:
@@ -591,6 +635,34 @@ class BlueskyAdapter(NetworkAdapter):
             f"Bluesky answered HTTP {response.status_code}: {reason}. "
             f"Reconnect the account (a new app password may be needed)."
         )
+
+
+def _mention(item: dict[str, Any], reasons: tuple[str, ...]) -> Mention | None:
+    """A notification of one of `reasons` as a `Mention`, dated by when the AppView indexed it."""
+    indexed = _parse_time(str(item.get("indexedAt", "")))
+    uri = str(item.get("uri", ""))
+    if item.get("reason") not in reasons or indexed is None or not uri:
+        return None
+    author = item.get("author") if isinstance(item.get("author"), dict) else {}
+    handle = str(author.get("handle", "")) if isinstance(author, dict) else ""
+    record = item.get("record") if isinstance(item.get("record"), dict) else {}
+    text = str(record.get("text", "")) if isinstance(record, dict) else ""
+    return Mention(
+        id=f"{item['indexedAt']} {uri}",
+        author=f"@{handle}" if handle else "someone",
+        text=text,
+        url=permalink(handle, uri) if handle and "/app.bsky.feed.post/" in uri else None,
+        created_at=indexed,
+        extra={"reason": str(item["reason"]), "uri": uri},
+    )
+
+
+def _parse_time(value: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC) if parsed.tzinfo else None
 
 
 def _session(response: httpx.Response) -> dict[str, Any]:

@@ -40,13 +40,14 @@ from outpost.adapters.base import (
     UploadedMedia,
     VerifiedAccount,
 )
-from outpost.adapters.http import read, read_id, send, text_or_none
+from outpost.adapters.http import error_for, read, read_id, send, server_message, text_or_none
 from outpost.auth.oauth import AskPasted, LoopbackRedirect, OpenUrl, Pkce, new_state
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
 from outpost.domain.clock import Clock
 from outpost.domain.enums import Network
 from outpost.domain.errors import AuthExpired, Problem, PublishError, Rejected, ValidationError
 from outpost.domain.media_rules import RULES, MediaRules
+from outpost.domain.metrics import Mention
 from outpost.domain.models import Account, HealthReport, MediaAsset, Post, PublishedPart, Target
 from outpost.domain.text import SpanKind, find_spans, graphemes
 from outpost.domain.validation import validate_target
@@ -56,8 +57,9 @@ log = logging.getLogger("outpost.adapters.mastodon")
 
 APP_NAME = "Outpost"
 APP_WEBSITE = "https://github.com/outpost-app/outpost"
-SCOPES_MODERN = "profile write:statuses write:media"  # Mastodon ≥ 4.3 (discovery lists `profile`)
-SCOPES_CLASSIC = "read:accounts write:statuses write:media"
+# `read:notifications`: mentions of the account (issue #21, `mentions`).
+SCOPES_MODERN = "profile write:statuses write:media read:notifications"  # Mastodon ≥ 4.3 (`profile`)
+SCOPES_CLASSIC = "read:accounts write:statuses write:media read:notifications"
 INSTANCE_TTL = timedelta(hours=1)
 MEDIA_POLL_S = 1.0
 MEDIA_POLL_MAX_S = 600.0
@@ -561,6 +563,59 @@ class MastodonAdapter(NetworkAdapter):
             f"server dropped it. Publish it again if you still want it out."
         )
 
+    # -- mentions (issue #21): docs.joinmastodon.org/methods/notifications -------------------------
+    # `GET /api/v1/notifications?types[]=mention` needs the `read:notifications` scope (a token
+    # without it gets 403 "This action is outside the authorized scopes"). Replies to the account
+    # are `mention` notifications too. `min_id` pages forward from the cursor ("results immediately
+    # newer than this ID"), so a burst of more than one page is caught up over the next polls
+    # instead of skipped, as `since_id` would; the answer is newest first either way.
+
+    can_read_mentions = True
+    MENTIONS_PAGE = 40  # the endpoint's default page (max 80)
+    MENTIONS_START = 5  # "the latest few" that start a cursor
+
+    async def mentions(self, ctx: AccountContext, after: str | None) -> list[Mention]:
+        """Mention notifications newer than the notification id `after`, oldest first.
+
+        `after=""`: from the very first (the account had none when watching began).
+        """
+        params: list[tuple[str, str]] = [("types[]", "mention")]
+        if after is not None:
+            params += [("min_id", after or "0"), ("limit", str(self.MENTIONS_PAGE))]
+        else:
+            params.append(("limit", str(self.MENTIONS_START)))
+        request = self.client.build_request(
+            "GET",
+            f"{self._instance(ctx)}/api/v1/notifications",
+            params=tuple(params),
+            headers={"Authorization": f"Bearer {await self._token(ctx)}"},
+        )
+        response = await send(
+            self.client,
+            request,
+            network=Network.MASTODON,
+            clock=self.clock,
+            reset_parser=_reset_time,
+            check=False,
+        )
+        if response.status_code == 403 and "scope" in (server_message(response) or "").lower():
+            raise AuthExpired(
+                f"Mastodon: the sign-in of {ctx.account.ref} may not read notifications (it lacks the "
+                f"read:notifications scope), so Outpost cannot tell you about mentions. Connect the "
+                f"account again (Accounts → Reconnect, or `outpost accounts connect mastodon "
+                f"--instance {self._instance(ctx)}`) to allow it."
+            )
+        if not response.is_success:
+            raise error_for(
+                response, network=Network.MASTODON, now=self.clock.now(), reset_parser=_reset_time
+            )
+        found = [
+            mention
+            for item in read(response, Network.MASTODON, kind=list)
+            if isinstance(item, dict) and (mention := _mention(item)) is not None
+        ]
+        return sorted(found, key=lambda m: (len(m.id), m.id))  # ids sort as numbers (or ULIDs)
+
     # -- the first comment (issue #22): the author's reply, in the post's own audience -------------
     # docs.joinmastodon.org/methods/statuses: POST /api/v1/statuses takes `in_reply_to_id` and the
     # same `Idempotency-Key` header as any status; GET /api/v1/statuses/:id gives the parent's
@@ -631,6 +686,40 @@ class MastodonAdapter(NetworkAdapter):
         return await send(
             self.client, request, network=Network.MASTODON, clock=self.clock, reset_parser=_reset_time
         )
+
+
+def _mention(item: dict[str, Any]) -> Mention | None:
+    """A `mention` Notification as a `Mention` (None for anything else or without a status)."""
+    status, author = item.get("status"), item.get("account")
+    if item.get("type") != "mention" or not isinstance(status, dict) or not item.get("id"):
+        return None
+    acct = str(author.get("acct", "")) if isinstance(author, dict) else ""
+    created = _parse_time(str(item.get("created_at", ""))) or datetime.now(UTC)
+    return Mention(
+        id=str(item["id"]),
+        author=f"@{acct}" if acct else "someone",
+        text=_shown_text(str(status.get("content", ""))),
+        url=text_or_none(status.get("url")) or text_or_none(status.get("uri")),
+        created_at=created,
+        extra={"status_id": str(status.get("id", ""))},
+    )
+
+
+def _shown_text(content: str) -> str:
+    """A status's HTML as the words it shows, on one line.
+
+    Inline tags are dropped (`@<span>bob</span>` is `@bob`); paragraphs and line breaks are a space.
+    """
+    spaced = re.sub(r"<br\s*/?>|</p>\s*<p>", " ", content)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", spaced)).split())
+
+
+def _parse_time(value: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC) if parsed.tzinfo else None
 
 
 def _plain(content: str) -> str:

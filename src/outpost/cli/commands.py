@@ -19,6 +19,7 @@ from datetime import datetime
 from outpost.auth.oauth import open_in_browser
 from outpost.auth.providers import DEFAULT_PORT, PROVIDERS, OAuthProvider, Redirect
 from outpost.cli.apps import HANDLERS as APPS_HANDLERS
+from outpost.cli.hooks import HANDLERS as HOOKS_HANDLERS
 from outpost.cli.media_host import HANDLERS as MEDIA_HOST_HANDLERS
 from outpost.cli.outcome import Handler, Outcome
 from outpost.cli.render import account_json, account_text, post_json, post_text
@@ -455,6 +456,9 @@ async def _run(engine: Engine, args: argparse.Namespace) -> Outcome:
     try:
         missed = await engine.start()
         if args.until_idle:
+            # Run by the OS's scheduler every few minutes (`outpost service`): ask for mentions
+            # once a run, so hooks hear of them with the window closed (docs/hooks.md).
+            await engine.mentions.poll()
             await engine.wait_idle()
         else:
             await _until_signal()
@@ -637,6 +641,7 @@ _HANDLERS: dict[tuple[str, str | None], Handler] = {
     **SETTINGS_HANDLERS,
     **MEDIA_HOST_HANDLERS,
     **SERVICE_HANDLERS,
+    **HOOKS_HANDLERS,
 }
 
 __all__ = ["KnownError", "Outcome", "dispatch"]

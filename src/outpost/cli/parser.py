@@ -81,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     _service(
         _group(commands, "service", "run Outpost from the OS's own scheduler while the window is closed")
     )
+    _hooks(_group(commands, "hooks", "send Outpost's events to your own web address or command"))
     run = _leaf(commands, "run", "run the engine and scheduler headless until SIGINT/SIGTERM")
     run.add_argument("--until-idle", action="store_true", help="exit once nothing is due or in flight")
     mcp = _leaf(commands, "mcp", "serve the Model Context Protocol on stdio for AI assistants")
@@ -259,6 +260,46 @@ def _service(parser: argparse.ArgumentParser) -> None:
     )
     _leaf(actions, "status", "whether the OS runs Outpost while its window is closed")
     _leaf(actions, "remove", "stop the OS from running Outpost and delete its files")
+
+
+_HOOK_EVENTS = [
+    "post_published",
+    "post_failed",
+    "account_disconnected",
+    "engagement_spike",
+    "mention_received",
+]
+
+
+def _hooks(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = _leaf(
+        actions,
+        "add",
+        "on EVENT, POST its JSON to a web address (signed) or give it to a command on stdin",
+        description="Add a hook. With --url, Outpost POSTs the event's JSON there, signed with\n"
+        "HMAC-SHA256 (X-Outpost-Signature), and tries again with backoff for about half an\n"
+        "hour if the receiver fails; the signing secret is printed once, now, and kept in the\n"
+        "keyring. With --command, Outpost runs the command (no shell) with the JSON on its\n"
+        "standard input. Hooks are delivered while Outpost runs (the window or `outpost run`).",
+        epilog="examples:\n"
+        "  outpost hooks add post_published --url https://example.com/outpost\n"
+        "  outpost hooks add mention_received --command 'notify-send-json --urgent'\n\n"
+        "docs/hooks.md shows the JSON and how to check the signature.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add.add_argument("event", metavar="EVENT", choices=_HOOK_EVENTS, help="one of " + ", ".join(_HOOK_EVENTS))
+    target = add.add_mutually_exclusive_group(required=True)
+    target.add_argument("--url", metavar="URL", help="POST the event's JSON here (http or https)")
+    target.add_argument(
+        "--command",
+        dest="hook_command",  # `command` is the subcommand's name
+        metavar="CMD",
+        help="run this command with the event's JSON on standard input",
+    )
+    _leaf(actions, "list", "every hook, with how its latest delivery went")
+    remove = _leaf(actions, "remove", "forget a hook (and its secret)")
+    remove.add_argument("id", metavar="ID", help="a hook's id (`outpost hooks list` shows them)")
 
 
 def _settings(parser: argparse.ArgumentParser) -> None:

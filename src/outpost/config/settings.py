@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from outpost.domain.enums import MissedPostPolicy, NativeScheduling
 from outpost.domain.errors import StoreError
+from outpost.domain.quiet import parse_quiet
 from outpost.domain.slots import WEEKDAYS
 from outpost.private_files import private_dir
 
@@ -104,6 +105,17 @@ class Settings(BaseModel):
         le=24 * 60,
         description="A post this late or less is published normally rather than counted as missed.",
     )
+
+    notifications_quiet: str = Field(
+        default="off",
+        description="Do not disturb: off, on, or a daily quiet window in your time zone like "
+        "22:00-07:00 (notices wait in the window; hooks still get every event).",
+    )
+
+    @field_validator("notifications_quiet")
+    @classmethod
+    def _valid_quiet(cls, value: str) -> str:
+        return parse_quiet(value)
 
     # -- issue #22's composer tools: UTM tags on chosen links, X's prices -------------------------
     utm_for: list[str] = Field(

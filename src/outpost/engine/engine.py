@@ -8,6 +8,8 @@ one service per concern, as Anki's `Collection` hands out `col.decks` and `col.m
 - `engine.media` — inspect, thumbnails, fixed copies, the media cache (`engine/media.py`)
 - `engine.slots` — the posting schedule's next free slot (`engine/slots.py`)
 - `engine.media_host` — the public bucket Instagram and Threads fetch media from (`engine/media_host.py`)
+- `engine.hooks` — the creator's hooks and their delivery (`engine/hooks.py`)
+- `engine.mentions` — who mentioned the accounts, polled while the engine runs (`engine/mentions.py`)
 
 Publishing has one owner, the `Publisher`: the scheduler hands it due posts directly, and it
 is the only place a post is claimed (marked `publishing`).
@@ -52,10 +54,12 @@ from outpost.engine.events import (
 )
 from outpost.engine.handover import Handover
 from outpost.engine.health import HealthMonitor
+from outpost.engine.hooks import HooksService
 from outpost.engine.instance import InstanceLock
 from outpost.engine.library import LibraryService
 from outpost.engine.media import MediaService
 from outpost.engine.media_host import MediaHostService
+from outpost.engine.mentions import MentionWatcher
 from outpost.engine.posts import PostsService
 from outpost.engine.publisher import Publisher
 from outpost.engine.recovery import hold_missed, late_posts, recover_abandoned
@@ -91,6 +95,8 @@ class Engine:
         media: media files and the media cache.
         slots: the posting schedule.
         media_host: the creator's public media host (set, show, test, remove).
+        hooks: the creator's hooks (add, list, remove) and their delivery.
+        mentions: mentions of the accounts (polled while the engine runs).
     """
 
     def __init__(
@@ -165,6 +171,8 @@ class Engine:
         self._health = HealthMonitor(
             clock=clock, accounts=self.accounts, interval=timedelta(minutes=settings.health_check_minutes)
         )
+        self.hooks = HooksService(self._core)
+        self.mentions = MentionWatcher(self._core)
         self._tasks: list[asyncio.Task[None]] = []
 
     @classmethod
@@ -305,6 +313,7 @@ class Engine:
             asyncio.create_task(watch.run(), name="outpost-store-watch"),
             # Off the critical path: start never waits on the bucket.
             asyncio.create_task(self._sweep_media_host(), name="outpost-media-host-sweep"),
+            asyncio.create_task(self.mentions.run(), name="outpost-mentions"),
         ]
         return missed
 
@@ -386,6 +395,7 @@ class Engine:
                 await self._publisher.drain()
         except TimeoutError:
             log.warning("publishes still running at shutdown; a restart will recover them")
+        await self.hooks.close()
         await self._core.connections.aclose()
         self.media.close()
         self._core.db.close()

@@ -109,6 +109,49 @@ class StoreDidChangeElsewhere:
     """
 
 
+# -- after publishing: what people do with the posts (issue #21, "Notice") ----------------------
+
+
+@dataclass(frozen=True)
+class MentionReceived:
+    """Someone mentioned or replied to one of the creator's accounts (`engine/mentions.py`).
+
+    Attributes:
+        account_id: the creator's account that was mentioned.
+        network: that account's network (`mastodon`, `bluesky`, …).
+        author: who wrote it, as the network names them (`@bob@example.social`, `bob.bsky.social`).
+        text: what they wrote, as plain text.
+        url: where to read it on the network, when it says.
+        mention_id: the network's id of the notification (the cursor the watcher keeps).
+        created_at: when it was written.
+    """
+
+    account_id: str
+    network: str
+    author: str
+    text: str
+    url: str | None
+    mention_id: str = ""
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class EngagementSpike:
+    """A post is doing far better than the account usually does (from the stats collector).
+
+    Attributes:
+        post_id: Outpost's post.
+        account_id: the account (target) where it takes off.
+        network: that account's network.
+        message: the numbers in words, e.g. "42 likes in 6 h, 5× your usual".
+    """
+
+    post_id: str
+    account_id: str
+    network: str
+    message: str
+
+
 Event = (
     SettingsDidChange
     | StoreDidChangeElsewhere
@@ -119,6 +162,8 @@ Event = (
     | AccountHealthDidChange
     | PostsWereMissed
     | EngineStateDidChange
+    | MentionReceived
+    | EngagementSpike
 )
 Handler = Callable[[Event], None]
 

@@ -139,6 +139,8 @@ class MainWindow(QMainWindow):
         self.bridge.post_status_did_change.connect(self.notifier.post_changed)
         self.bridge.posts_were_missed.connect(self.notifier.missed)
         self.bridge.account_did_change.connect(self.notifier.account_changed)
+        self.bridge.mention_received.connect(self.notifier.mention)
+        self.bridge.engagement_spike.connect(self.notifier.spike)
         self.bridge.upload_did_progress.connect(self.status.upload)
         self.bridge.media_prepare_did_progress.connect(self.status.prepare)
         self._system_style = QApplication.style().name()

@@ -141,6 +141,25 @@ CREATE INDEX targets_post ON targets (post_id, position);
 CREATE INDEX targets_status ON targets (status);
 """
 
+# Hooks (issue #21): the creator's receivers of events — a URL (signed JSON POST) or a command
+# (JSON on stdin) — and how each one's latest delivery went. The signing secret is never here:
+# it is in the keyring under `hook/<id>`.
+_HOOKS = """
+CREATE TABLE hooks (
+    id          TEXT PRIMARY KEY,
+    event       TEXT NOT NULL,
+    url         TEXT,
+    command     TEXT,
+    created_at  TEXT NOT NULL,
+    last_at     TEXT,
+    last_ok     INTEGER,
+    last_status TEXT,
+    last_event  TEXT,
+    CHECK ((url IS NULL) <> (command IS NULL))
+);
+CREATE INDEX hooks_event ON hooks (event);
+"""
+
 # The media library (issue #24): every file a post carried, once by its content hash, with the
 # library's own copy; filled from the posts' media as they stand.
 _LIBRARY = """
@@ -187,4 +206,4 @@ CREATE TABLE snippets (
 CREATE UNIQUE INDEX snippets_trigger ON snippets (trigger) WHERE trigger != '';
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _LIBRARY, _FIRST_COMMENT)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _LIBRARY, _FIRST_COMMENT, _HOOKS)

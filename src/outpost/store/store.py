@@ -9,6 +9,7 @@ from outpost.store.accounts import AccountRepository
 from outpost.store.backups import BACKUP_DIR, backup_is_due
 from outpost.store.checkpoints import CheckpointRepository
 from outpost.store.db import Database
+from outpost.store.hooks import HookRepository
 from outpost.store.library import LibraryRepository
 from outpost.store.posts import PostRepository
 from outpost.store.snippets import SnippetRepository
@@ -23,6 +24,7 @@ class Store:
         accounts: connected accounts and their health.
         posts: posts, their media and targets.
         checkpoints: what adapters must remember to resume after a restart.
+        hooks: the creator's receivers of events (never their secrets).
         library: every file a post carried, once by its content (issue #24).
         snippets: reusable text pieces for the composer.
     """
@@ -33,6 +35,7 @@ class Store:
         self.accounts = AccountRepository(self.db)
         self.posts = PostRepository(self.db)
         self.checkpoints = CheckpointRepository(self.db)
+        self.hooks = HookRepository(self.db)
         self.library = LibraryRepository(self.db)
         self.snippets = SnippetRepository(self.db)
 

@@ -28,8 +28,11 @@ from outpost.domain.slots import WEEKDAYS
 from outpost.engine import Engine
 from outpost.gui.dialogs import composer_tools
 from outpost.gui.dialogs.developer_app import DeveloperAppFields
+from outpost.gui.dialogs.hooks import INTRO as HOOKS_INTRO
+from outpost.gui.dialogs.hooks import HooksSection
 from outpost.gui.dialogs.media_host import INTRO as MEDIA_HOST_INTRO
 from outpost.gui.dialogs.media_host import MediaHostSection
+from outpost.gui.dialogs.quiet import QuietEditor
 from outpost.gui.dialogs.service_switch import ServiceSwitch
 from outpost.gui.qt import (
     QCheckBox,
@@ -80,17 +83,21 @@ LABELS = {
     "theme": "Theme",
     "posting_schedule": "Posting schedule",
     "missed_grace_minutes": "Still on time if late by up to",
+    "notifications_quiet": "Do not disturb",
     **composer_tools.LABELS,
 }
 #: Help under a field where the model's description speaks the command line's language.
 HELP = {
     "default_timezone": "Times you choose in the composer, and your posting schedule, are in this zone.",
     "theme": "",
+    "notifications_quiet": "Notices wait while it is on and are summed up after; hooks still get "
+    "every event. The times are in your time zone (General).",
     **composer_tools.HELP,
 }
 EDITOR_WIDTH = 340
 #: The page of the media host (the composer's "set up a media host" opens it).
 MEDIA_HOST = "Media host"
+HOOKS = "Hooks"
 NO_TRAY = "This desktop has no system tray: notices appear in a bar at the top of the window."
 SUFFIXES = {
     "reminder_minutes": " min",
@@ -138,9 +145,11 @@ PAGES = (
     Page(MEDIA_HOST, MEDIA_HOST_INTRO, ()),
     Page(
         "Notifications",
-        "Reminders before a scheduled post goes out, and notices when one is published or fails.",
-        ("reminder_minutes",),
+        "Reminders before a scheduled post goes out; notices when one is published or fails, when "
+        "someone mentions you, and when a post takes off (at most one of each every few minutes).",
+        ("reminder_minutes", "notifications_quiet"),
     ),
+    Page(HOOKS, HOOKS_INTRO, ()),
     Page(composer_tools.SNIPPETS, composer_tools.SNIPPETS_INTRO, ()),
     Page(composer_tools.LINKS_AND_COSTS, composer_tools.LINKS_INTRO, tuple(composer_tools.LABELS)),
     Page("Advanced", "Rarely needed.", ("missed_grace_minutes",)),
@@ -254,6 +263,7 @@ class SettingsDialog(QDialog):
         self.slots: dict[str, QLineEdit] = {}
         self.page_of: dict[str, int] = {}
         self.media_host: MediaHostSection | None = None  # built with its page, given an engine
+        self.hooks: HooksSection | None = None  # likewise
         self.snippets: composer_tools.SnippetsSection | None = None  # likewise
         self.error = QLabel()
         self.error.setObjectName("settings_message")
@@ -338,6 +348,9 @@ class SettingsDialog(QDialog):
         if page.title == MEDIA_HOST and self.engine is not None:
             self.media_host = MediaHostSection(self.engine)
             column.addWidget(self.media_host)
+        if page.title == HOOKS and self.engine is not None:
+            self.hooks = HooksSection(self.engine)
+            column.addWidget(self.hooks)
         if page.title == "Notifications" and not QSystemTrayIcon.isSystemTrayAvailable():
             column.addWidget(_note(NO_TRAY))
         if page.title == composer_tools.SNIPPETS and self.engine is not None:
@@ -472,6 +485,8 @@ class SettingsDialog(QDialog):
             return self._schedule_editor(value)
         if name == "default_timezone":
             return TimeZoneBox(value)
+        if name == "notifications_quiet":
+            return QuietEditor(str(value))
         if kind is bool:
             box = QCheckBox()
             box.setChecked(bool(value))
@@ -534,6 +549,8 @@ class SettingsDialog(QDialog):
                 }
             elif isinstance(widget, TimeZoneBox):
                 values[name] = widget.zone()
+            elif isinstance(widget, QuietEditor):
+                values[name] = widget.value()
             elif isinstance(widget, QCheckBox):
                 values[name] = widget.isChecked()
             elif isinstance(widget, QSpinBox):
