@@ -32,9 +32,11 @@ from outpost.domain.enums import HealthState, Network, PostStatus, TargetStatus
 from outpost.domain.errors import KnownError, NetworkNotAvailableError, Problem, ValidationError
 from outpost.domain.media_rules import RULES
 from outpost.domain.models import Account, Post
+from outpost.domain.slots import format_weekly
 from outpost.engine import AddAccountRequest, Engine, MediaInput, PostChanges, PostInput, When
 from outpost.engine.events import Event, PostDidChange, PostsWereMissed
 from outpost.engine.recovery import late_by
+from outpost.engine.slots import SlotPlan
 
 _OK_AFTER_PUBLISH = (PostStatus.PUBLISHED,)
 
@@ -208,9 +210,12 @@ async def _post_create(engine: Engine, args: argparse.Namespace) -> Outcome:
     )
     # A draft is saved even when it breaks a network's rules, as in the window; the engine checks
     # every rule before a post is scheduled or published.
-    post = await _naming_networks_not_available(
-        engine, engine.posts.create(request, _when(args), validate=False)
-    )
+    if args.next_slot and args.tz:
+        raise ValidationError.single(
+            "--tz", "--tz: --next-slot takes the zone of the schedule; give --at with --tz instead."
+        )
+    when = await _next_slot(engine, request.accounts) if args.next_slot else _when(args)
+    post = await _naming_networks_not_available(engine, engine.posts.create(request, when, validate=False))
     return await _saved_outcome(engine, post, published=bool(args.now))
 
 
@@ -230,6 +235,11 @@ async def _post_edit(engine: Engine, args: argparse.Namespace) -> Outcome:
         options=None if args.options is None else _options(args.options),
     )
     when = _when(args) if (args.at or args.now or args.draft) else None
+    if args.next_slot:
+        accounts = changes.accounts or tuple(
+            t.account_id for t in (await engine.posts.get(args.post)).targets
+        )
+        when = await _next_slot(engine, accounts)
     editing = engine.posts.edit(args.post, changes, when, validate=False)  # as in create
     post = await _naming_networks_not_available(engine, editing)
     return await _saved_outcome(engine, post, published=bool(args.now))
@@ -281,6 +291,14 @@ def draft_warning(problems: list[Problem]) -> str:
         return f"saved as a draft; fix this before scheduling or publishing it: {problems[0].message}"
     listed = "".join(f"\n  - {p.message}" for p in problems)
     return f"saved as a draft; fix these {len(problems)} problems before scheduling or publishing it:{listed}"
+
+
+async def _next_slot(engine: Engine, accounts: tuple[str, ...]) -> When:
+    """`--next-slot`: the next slot free for every account of the post (`engine.slots` has the rule)."""
+    if not accounts:
+        raise ValidationError.single("--account", "--account: --next-slot needs the accounts to post to.")
+    instant, zone = await engine.slots.next_free(accounts)
+    return When.scheduled(instant.strftime("%Y-%m-%dT%H:%M:%SZ"), zone)
 
 
 def _when(args: argparse.Namespace) -> When:
@@ -385,6 +403,25 @@ async def _post_outcome(engine: Engine, post: Post, *, published: bool = False) 
 
 async def _accounts_by_id(engine: Engine) -> dict[str, Account]:
     return {a.id: a for a in await engine.accounts.list()}
+
+
+# -- slots ----------------------------------------------------------------------------------------
+
+
+def _plan_text(plan: SlotPlan) -> str:
+    slots = format_weekly(plan.weekly) or "no slots"
+    inherited = "" if plan.own else " (the default schedule)"
+    return f"{plan.name}: {slots} ({plan.zone}){inherited}"
+
+
+async def _slots_list(engine: Engine, args: argparse.Namespace) -> Outcome:
+    plans = await engine.slots.plans(args.account)
+    return Outcome([p.as_json() for p in plans], "\n".join(_plan_text(p) for p in plans))
+
+
+async def _slots_set(engine: Engine, args: argparse.Namespace) -> Outcome:
+    plan = await engine.slots.set_weekly(args.account, args.weekly, args.tz)
+    return Outcome(plan.as_json(), _plan_text(plan))
 
 
 # -- run ------------------------------------------------------------------------------------------
@@ -501,6 +538,8 @@ _HANDLERS: dict[tuple[str, str | None], Handler] = {
     ("post", "cancel"): _post_cancel,
     ("post", "retry"): _post_retry,
     ("post", "delete"): _post_delete,
+    ("slots", "list"): _slots_list,
+    ("slots", "set"): _slots_set,
     ("run", None): _run,
     ("media", "inspect"): _media_inspect,
     **APPS_HANDLERS,

@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     _posts(_group(commands, "post", "create, schedule and publish posts"))
     _apps(_group(commands, "apps", "your own developer apps (X, LinkedIn and others need one)"))
     _settings(_group(commands, "settings", "the settings the window edits"))
+    _slots(_group(commands, "slots", "the posting schedule that --next-slot and “Add to queue” fill"))
     _media_host(
         _group(commands, "media-host", "the public bucket Instagram and Threads fetch your media from")
     )
@@ -249,6 +250,40 @@ def _settings(parser: argparse.ArgumentParser) -> None:
     )
     set_value.add_argument("key", metavar="KEY", help="a setting's name (`outpost settings list` shows them)")
     set_value.add_argument("value", metavar="VALUE", help="the new value, as `settings list` says it takes")
+
+
+def _slots(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    listing = _leaf(actions, "list", "the default posting schedule and each account's")
+    listing.add_argument(
+        "account", nargs="?", metavar="ACCOUNT", help=f"{_ACCOUNT}, or `default`; default: all of them"
+    )
+    set_slots = _leaf(
+        actions,
+        "set",
+        "set an account's weekly posting slots, or the default ones",
+        epilog='examples:\n  outpost slots set default --weekly "mon 09:00, wed 12:30, fri 09:00 17:00" '
+        '--tz Europe/Berlin\n  outpost slots set x:you --weekly "tue 15:00, thu 15:00" --tz America/New_York\n'
+        '  outpost slots set x:you --weekly ""      (the account uses the default schedule again)\n\n'
+        "A post for several accounts takes the earliest slot that is in every chosen account's\n"
+        "schedule and that none of them has a post at yet.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    set_slots.add_argument(
+        "account", metavar="ACCOUNT", help=f"{_ACCOUNT}, or `default` for every account without its own"
+    )
+    set_slots.add_argument(
+        "--weekly",
+        required=True,
+        metavar="SLOTS",
+        help='weekdays and times, comma-separated, e.g. "mon 09:00, wed 12:30 17:00" (empty: none)',
+    )
+    set_slots.add_argument(
+        "--tz",
+        metavar="IANA_ZONE",
+        help="the zone the times are in, e.g. Europe/Berlin (default: kept, else the default_timezone "
+        "setting, else this computer's zone)",
+    )
 
 
 def _media_host(parser: argparse.ArgumentParser) -> None:
@@ -428,6 +463,12 @@ def _when_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:
     when = parser.add_mutually_exclusive_group()
     when.add_argument("--at", metavar="ISO-8601", help=f"publish at this time: {_AT}")
     when.add_argument("--now", action="store_true", help="publish before returning")
+    when.add_argument(
+        "--next-slot",
+        action="store_true",
+        help="schedule into the next posting-schedule slot free for every chosen account "
+        "(`outpost slots list` shows the schedules)",
+    )
     when.add_argument(
         "--draft",
         action="store_true",

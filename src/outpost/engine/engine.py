@@ -27,7 +27,6 @@ from pathlib import Path
 from types import TracebackType
 
 import httpx
-from pydantic import ValidationError as PydanticValidationError
 
 from outpost.adapters.base import MediaHost
 from outpost.adapters.http import build_client
@@ -35,7 +34,7 @@ from outpost.adapters.registry import AdapterRegistry, default_registry
 from outpost.auth.secrets import KeyringSecretStore, SecretStore, SecretVault, with_sandbox_store
 from outpost.config.settings import Settings, load_settings
 from outpost.domain.enums import MissedPostPolicy
-from outpost.domain.errors import Problem, StoreError, ValidationError
+from outpost.domain.errors import StoreError
 from outpost.domain.models import Post
 from outpost.engine.accounts import AccountsService
 from outpost.engine.checkpoints import StoreCheckpoints
@@ -48,7 +47,6 @@ from outpost.engine.events import (
     EventBus,
     PostDidChange,
     PostsWereMissed,
-    SettingsDidChange,
 )
 from outpost.engine.handover import Handover
 from outpost.engine.health import HealthMonitor
@@ -59,6 +57,7 @@ from outpost.engine.posts import PostsService
 from outpost.engine.publisher import Publisher
 from outpost.engine.recovery import hold_missed, late_posts, recover_abandoned
 from outpost.engine.scheduler import Scheduler
+from outpost.engine.settings_change import apply_settings
 from outpost.engine.slots import SlotsService
 from outpost.engine.store_watch import StoreWatch
 from outpost.engine.wake import Wake
@@ -230,24 +229,7 @@ class Engine:
         Raises:
             ValidationError: a value breaks the setting's rules (named in the message).
         """
-        current = self._core.settings
-        try:
-            updated = Settings.model_validate({**current.model_dump(), **changes})
-        except PydanticValidationError as error:
-            problems = [
-                Problem(
-                    field=".".join(str(p) for p in e["loc"]),
-                    message=f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}",
-                )
-                for e in error.errors()
-            ]
-            raise ValidationError(problems) from None
-        changed = tuple(k for k in changes if getattr(updated, k) != getattr(current, k))
-        self._core.settings = updated
-        self._core.save_settings()
-        if changed:
-            self.events.emit(SettingsDidChange(changed))
-        return updated
+        return apply_settings(self._core, changes)
 
     # -- lifecycle ---------------------------------------------------------------------------------
 

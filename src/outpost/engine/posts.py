@@ -189,8 +189,9 @@ class PostsService:
         return await self.edit(post_id, PostChanges(), When.scheduled(at, tz))
 
     async def add_to_queue(self, post_id: str) -> Post:
-        """Schedule a post into the next free slot of the posting schedule."""
-        instant, zone = await self._slots.next_free()
+        """Schedule a post into the next slot free for all its accounts (`engine.slots` has the rule)."""
+        post = await self.get(post_id)
+        instant, zone = await self._slots.next_free([t.account_id for t in post.targets])
         return await self.schedule(post_id, instant.strftime("%Y-%m-%dT%H:%M:%SZ"), zone)
 
     async def publish(self, post_id: str) -> Post:

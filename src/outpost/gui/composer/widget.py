@@ -513,17 +513,18 @@ class ComposerWidget(QWidget):
             self.publish_button: f"Publish to the chosen accounts now. {PUBLISH_KEYS} publishes after "
             f"{UNDO_SECONDS} seconds, in which you can undo.",
             self.schedule_button: "Choose a date and time, or a quick choice such as tomorrow 9:00.",
-            self.queue_button: "Schedule it into the next free slot of your posting schedule.",
+            self.queue_button: "Schedule it into the next slot free for every chosen account "
+            "(each account's posting schedule, else the default one).",
         }
         for button, tip in tips.items():
             button.setEnabled(not reason)
             button.setToolTip(reason or tip)
-        if not reason and not self.engine.settings.posting_schedule:
+        if not reason and not self.engine.slots.has_any():
             self.queue_button.setEnabled(False)
             self.queue_button.setToolTip(NO_SCHEDULE)
 
     def _settings_changed(self, keys: tuple[str, ...]) -> None:
-        if "posting_schedule" in keys:
+        if {"posting_schedule", "account_schedules"} & set(keys):
             self._update_actions()
         if "media_host" in keys:  # set or removed: networks that fetch media judge the post anew
             self._check()
@@ -624,10 +625,10 @@ class ComposerWidget(QWidget):
 
     async def _next_slot(self) -> tuple[tuple[datetime, str] | None, str]:
         """The posting schedule's next free slot, or why there is none."""
-        if not self.engine.settings.posting_schedule:
+        if not self.engine.slots.has_any():
             return None, NO_SCHEDULE
         try:
-            return await self.engine.slots.next_free(), ""
+            return await self.engine.slots.next_free(self.request().accounts), ""
         except ValidationError as error:
             return None, error_text(error)
 
@@ -657,7 +658,7 @@ class ComposerWidget(QWidget):
         run_op(self._queue(self.request(), self.post_id), on_success=self._went, on_failure=self._fail)
 
     async def _queue(self, request: PostInput, post_id: str | None) -> Post:
-        instant, zone = await self.engine.slots.next_free()
+        instant, zone = await self.engine.slots.next_free(request.accounts)
         when = When.scheduled(instant.strftime("%Y-%m-%dT%H:%M:%SZ"), zone)
         return await self._store(request, post_id, when, validate=True)
 
