@@ -14,7 +14,7 @@ import signal
 import sys
 from collections.abc import Awaitable
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from outpost.auth.oauth import open_in_browser
@@ -405,6 +405,51 @@ async def _accounts_by_id(engine: Engine) -> dict[str, Account]:
     return {a.id: a for a in await engine.accounts.list()}
 
 
+# -- CSV ------------------------------------------------------------------------------------------
+
+
+async def _post_import(engine: Engine, args: argparse.Namespace) -> Outcome:
+    plan, posts = await engine.csv.import_file(args.file, dry_run=args.dry_run)
+    rows = [
+        {
+            "row": r.row.number,
+            "accounts": [a.ref for a in r.accounts],
+            "at": r.at.strftime("%Y-%m-%dT%H:%M:%SZ") if r.at else None,
+            "status": "scheduled" if r.at else "draft",
+        }
+        for r in plan.rows
+    ]
+    if args.dry_run:
+        return Outcome(
+            {"dry_run": True, "rows": rows, "posts": []},
+            f"{len(rows)} row(s) are good; nothing was imported (--dry-run).",
+        )
+    accounts = await _accounts_by_id(engine)
+    lines = [f"Imported {len(posts)} post(s) from {plan.path}:"] + [post_text(p, accounts) for p in posts]
+    return Outcome({"dry_run": False, "rows": rows, "posts": [post_json(p) for p in posts]}, "\n".join(lines))
+
+
+def _day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        raise ValidationError.single(option, f"{option}: {value!r} is not a day like 2026-12-01.") from None
+
+
+async def _post_export(engine: Engine, args: argparse.Namespace) -> Outcome:
+    posts = await engine.csv.export_file(
+        args.file,
+        statuses=[PostStatus(args.status)] if args.status else [],
+        start=_day(args.start, "--from"),
+        end=_day(args.end, "--to"),
+    )
+    return Outcome(
+        {"file": args.file, "posts": [p.id for p in posts]}, f"Wrote {len(posts)} post(s) to {args.file}."
+    )
+
+
 # -- slots ----------------------------------------------------------------------------------------
 
 
@@ -538,6 +583,8 @@ _HANDLERS: dict[tuple[str, str | None], Handler] = {
     ("post", "cancel"): _post_cancel,
     ("post", "retry"): _post_retry,
     ("post", "delete"): _post_delete,
+    ("post", "import"): _post_import,
+    ("post", "export"): _post_export,
     ("slots", "list"): _slots_list,
     ("slots", "set"): _slots_set,
     ("run", None): _run,

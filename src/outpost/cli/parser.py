@@ -263,7 +263,8 @@ def _slots(parser: argparse.ArgumentParser) -> None:
         "set",
         "set an account's weekly posting slots, or the default ones",
         epilog='examples:\n  outpost slots set default --weekly "mon 09:00, wed 12:30, fri 09:00 17:00" '
-        '--tz Europe/Berlin\n  outpost slots set x:you --weekly "tue 15:00, thu 15:00" --tz America/New_York\n'
+        '--tz Europe/Berlin\n'
+        '  outpost slots set x:you --weekly "tue 15:00, thu 15:00" --tz America/New_York\n'
         '  outpost slots set x:you --weekly ""      (the account uses the default schedule again)\n\n'
         "A post for several accounts takes the earliest slot that is in every chosen account's\n"
         "schedule and that none of them has a post at yet.",
@@ -388,9 +389,60 @@ def _posts(parser: argparse.ArgumentParser) -> None:
     schedule.add_argument("post", metavar="POST", help=_POST)
     schedule.add_argument("--at", required=True, metavar="ISO-8601", help=f"when to publish: {_AT}")
     schedule.add_argument("--tz", metavar="IANA_ZONE", help=_TZ)
+    _csv(actions)
     retry = _leaf(actions, "retry", "publish failed targets again")
     retry.add_argument("post", metavar="POST", help=_POST)
     retry.add_argument("--account", metavar="ACCOUNT", help="only this account's target (may be unknown)")
+
+
+_CSV_EPILOG = """\
+columns (header row required; unknown columns are an error):
+  text           the post's text
+  accounts       space-separated accounts, NETWORK:handle (or ids)
+  at             ISO-8601, e.g. 2026-12-01T09:00; empty: the next free posting slot
+  tz             the IANA zone of at, e.g. Europe/Berlin
+  media          space-separated paths, relative to the CSV file ("my photo.jpg" quoted)
+  alt            alt texts separated by |, in media order
+  first_comment  posted as the first comment / self-reply right after the post
+  status         draft or scheduled (default: scheduled)
+  options        space-separated NETWORK.KEY=VALUE, e.g. mastodon.visibility=unlisted
+export adds id and published (permalinks); import accepts and ignores them.
+Spreadsheets' CSV (UTF-8 with or without BOM, comma or semicolon) is read as it is.
+Row numbers count data rows: 1 is the first row after the header.
+"""
+
+
+def _csv(actions: Commands) -> None:
+    importing = _leaf(
+        actions,
+        "import",
+        "one post per CSV row; all rows or none",
+        description="Import one post per row of a CSV file. Every bad row is reported (row, column,\n"
+        "reason) with exit 2 and nothing is imported; --dry-run checks only.",
+        epilog=_CSV_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    importing.add_argument("file", metavar="FILE.csv", help="the CSV file (a spreadsheet's “CSV UTF-8”)")
+    importing.add_argument("--dry-run", action="store_true", help="check every row, import nothing")
+    exporting = _leaf(
+        actions,
+        "export",
+        "write posts to a CSV file that imports again",
+        epilog=_CSV_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    exporting.add_argument("file", metavar="FILE.csv", help="where to write (replaced if it exists)")
+    statuses = [s.value for s in PostStatus]
+    exporting.add_argument(
+        "--status",
+        choices=statuses,
+        metavar="STATUS",
+        help=f"only posts in this status: {', '.join(statuses)}",
+    )
+    exporting.add_argument(
+        "--from", dest="start", metavar="DATE", help="only posts from this day on (YYYY-MM-DD, UTC)"
+    )
+    exporting.add_argument("--to", dest="end", metavar="DATE", help="only posts up to this day, included")
 
 
 def _content_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:

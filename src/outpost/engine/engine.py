@@ -42,6 +42,7 @@ from outpost.engine.clock import Clock, SystemClock
 from outpost.engine.connections import Connections
 from outpost.engine.connectivity import Connectivity
 from outpost.engine.core import EngineCore
+from outpost.engine.csv_io import CsvService
 from outpost.engine.events import (
     EngineStateDidChange,
     EventBus,
@@ -155,6 +156,7 @@ class Engine:
             scheduler=self._scheduler,
             handover=self._handover,
         )
+        self.csv = CsvService(self._core, self.posts, self.slots)  # issue #22: post import|export
         self._health = HealthMonitor(
             clock=clock, accounts=self.accounts, interval=timedelta(minutes=settings.health_check_minutes)
         )

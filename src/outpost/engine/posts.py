@@ -134,11 +134,20 @@ class PostsService:
         self._core.events.emit(PostDidChange(staged.post.id, staged.post))
         return await self._after_save(staged.post, when)
 
-    async def check(self, request: PostInput, when: When | None = None) -> builtins.list[Problem]:
-        """Every problem `request` has (for checking as the person types); nothing is saved."""
+    async def check(
+        self, request: PostInput, when: When | None = None, *, validate: bool = True
+    ) -> builtins.list[Problem]:
+        """Every problem `request` has (for checking as the person types); nothing is saved.
+
+        `validate=False` checks only what even a draft needs (its accounts, media and options).
+        """
         try:
             await self._stager.stage(
-                request, when or When.draft(), post_id="post_check", created_at=self._core.clock.now()
+                request,
+                when or When.draft(),
+                post_id="post_check",
+                created_at=self._core.clock.now(),
+                validate=validate,
             )
         except ValidationError as error:
             return list(error.problems)
