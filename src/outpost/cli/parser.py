@@ -263,7 +263,7 @@ def _slots(parser: argparse.ArgumentParser) -> None:
         "set",
         "set an account's weekly posting slots, or the default ones",
         epilog='examples:\n  outpost slots set default --weekly "mon 09:00, wed 12:30, fri 09:00 17:00" '
-        '--tz Europe/Berlin\n'
+        "--tz Europe/Berlin\n"
         '  outpost slots set x:you --weekly "tue 15:00, thu 15:00" --tz America/New_York\n'
         '  outpost slots set x:you --weekly ""      (the account uses the default schedule again)\n\n'
         "A post for several accounts takes the earliest slot that is in every chosen account's\n"

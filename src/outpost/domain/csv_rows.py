@@ -72,6 +72,7 @@ class CsvFile:
     rows: list[CsvRow] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
     total: int = 0
+    cells: dict[int, dict[str, str]] = field(default_factory=dict)
 
 
 def decode(data: bytes) -> str:
@@ -116,6 +117,7 @@ def read(text: str, base: PurePath) -> CsvFile:
             continue  # a blank line, as spreadsheets leave at the end
         result.total = number
         if len(cells) > len(names):
+            result.cells[number] = dict(zip(names, cells, strict=False))
             result.problems.append(
                 RowProblem(
                     number, "-", f"{len(cells)} cells for {len(names)} columns (a separator too many?)"
@@ -123,6 +125,7 @@ def read(text: str, base: PurePath) -> CsvFile:
             )
             continue
         values = dict(zip(names, cells, strict=False))
+        result.cells[number] = values
         row, problems = _row(number, values, base)
         result.problems += problems
         if row is not None:
@@ -195,7 +198,7 @@ def _split(value: str, number: int, column: str, problems: list[RowProblem]) -> 
 
 
 def split_alt(cell: str) -> list[str]:
-    """Alt texts from one cell: separated by `|`; `\\|` is a `|` inside an alt text (`\\\\` a backslash)."""
+    r"""Alt texts from one cell: separated by `|`; `\\|` is a `|` inside an alt text (`\\\\` a backslash)."""
     parts, current, chars = [], [], iter(cell)
     for char in chars:
         if char == "\\":

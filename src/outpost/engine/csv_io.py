@@ -57,6 +57,11 @@ class ImportPlan:
     total: int = 0
     rows: list[PlannedRow] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    cells: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    def planned(self, number: int) -> PlannedRow | None:
+        """Data row `number`'s plan, if the row is good."""
+        return next((r for r in self.rows if r.row.number == number), None)
 
     @property
     def ok(self) -> bool:
@@ -116,7 +121,7 @@ class CsvService:
         """
         source, text = await asyncio.to_thread(_load, path)
         read = csv_rows.read(text, source.parent)
-        plan = ImportPlan(source, read.total, problems=list(read.problems))
+        plan = ImportPlan(source, read.total, problems=list(read.problems), cells=read.cells)
         known = {a.id: a for a in await self._core.db.run(self._core.store.accounts.all)}
         by_ref = {a.ref.lower(): a for a in known.values()}
         # Rows with a time of their own take their slot first; the others fill the free ones.
@@ -125,7 +130,7 @@ class CsvService:
         for row in read.rows:
             accounts = tuple(a for a in (known.get(r) or by_ref.get(r.lower()) for r in row.accounts) if a)
             problems = [
-                RowProblem(row.number, column_of(p), p.message)
+                RowProblem(row.number, column_of(p), _reason(p))
                 for p in await self._posts.check(
                     self._input(row), self._when(row), validate=row.status != "draft"
                 )
@@ -143,7 +148,7 @@ class CsvService:
                 try:
                     at, zone = await self._slots.next_free([a.id for a in accounts], taken=taken)
                 except ValidationError as error:
-                    plan.problems += [RowProblem(row.number, "at", p.message) for p in error.problems]
+                    plan.problems += [RowProblem(row.number, "at", _reason(p)) for p in error.problems]
                     continue
                 for account in accounts:
                     taken.setdefault(account.id, set()).add(at)
@@ -234,6 +239,14 @@ class CsvService:
         rows = [_row_of(p, accounts, target.parent) for p in chosen]
         await asyncio.to_thread(_save, target, csv_rows.write(rows))
         return chosen
+
+
+def _reason(problem: Problem) -> str:
+    """The problem's message without the command line's option name in front (the column says it)."""
+    message = problem.message
+    for prefix in (f"{problem.field}: ", "--account: ", "--option: ", "posting_schedule: "):
+        message = message.removeprefix(prefix)
+    return message
 
 
 def _absolute(path: str | Path) -> Path:

@@ -1,0 +1,73 @@
+"""The window's daily tools (offscreen): the import preview and the per-account slots editor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from outpost.config.settings import load_settings
+from outpost.domain.enums import PostStatus
+from outpost.engine import Engine
+from outpost.gui.dialogs.settings import SettingsDialog
+from outpost.gui.mainwindow import MainWindow
+from outpost.gui.tasks import settle_ops
+from tests.conftest import until
+from tests.fakes import FakeClock
+from tests.gui.windows import window_scenario
+
+HEADER = "text,accounts,at,tz,media,alt,first_comment,status,options\n"
+
+
+def test_import_preview_shows_each_rows_problems_and_imports_only_when_all_are_good(
+    qapp, qtbot, tmp_path: Path
+) -> None:
+    async def scenario(window: MainWindow, engine: Engine, account: str, clock: FakeClock) -> None:
+        ref = (await engine.accounts.get(account)).ref
+        engine.update_settings(posting_schedule={"thursday": ["09:00"]}, default_timezone="Europe/Berlin")
+        sheet = tmp_path / "month.csv"
+        sheet.write_text(
+            HEADER + f"good,{ref},,,,,,,\n" + "no account,bluesky:nobody.example,,,,,,,\n", encoding="utf-8"
+        )
+        preview = window.import_csv(str(sheet))
+        assert preview is not None
+        await until(lambda: preview.plan is not None)
+        table = preview.table
+        assert table.rowCount() == 2
+        assert table.item(0, 4).text() == "ready" and "Thu 26 Nov 2026 09:00" in table.item(0, 3).text()
+        assert table.item(1, 4).text().startswith("accounts: ")
+        assert not preview.import_button.isEnabled()
+        assert "1 of 2 rows have problems" in preview.summary.text()
+        assert await engine.posts.list() == []  # nothing saved by looking
+
+        sheet.write_text(HEADER + f"good,{ref},,,,,,,\n" + f"draft,{ref},,,,,,draft,\n", encoding="utf-8")
+        preview.reject()
+        preview = window.import_csv(str(sheet))
+        assert preview is not None
+        await until(lambda: preview.plan is not None)
+        assert preview.import_button.isEnabled()
+        preview.import_button.click()
+        await until(lambda: window.statusBar().currentMessage().startswith("Imported 2 post(s)"))
+        assert sorted(p.status for p in await engine.posts.list()) == [PostStatus.DRAFT, PostStatus.SCHEDULED]
+
+    window_scenario(qapp, qtbot, tmp_path, scenario)
+
+
+def test_settings_edit_the_default_schedule_and_an_accounts_own(qapp, qtbot, tmp_path: Path) -> None:
+    async def scenario(window: MainWindow, engine: Engine, account: str, clock: FakeClock) -> None:
+        dialog = SettingsDialog(engine.settings, engine=engine)
+        qtbot.addWidget(dialog)
+        await settle_ops()  # the accounts are listed after the dialog opens
+        editor = dialog.slots_editor
+        dialog.slots["monday"].setText("09:00")
+        editor.choose(account)
+        assert dialog.slots["monday"].text() == ""  # the account has none of its own yet
+        dialog.slots["tuesday"].setText("15:00, 08:30")
+        editor.zone.setCurrentIndex(editor.zone.findData("America/New_York"))
+        editor.choose("")
+        assert dialog.slots["monday"].text() == "09:00"  # the default's, kept while switching
+        engine.update_settings(**dialog.changes())
+        saved = load_settings(engine.data_dir)
+        assert saved.posting_schedule == {"monday": ["09:00"]}
+        own = saved.account_schedules[account]
+        assert (own.weekly, own.timezone) == ({"tuesday": ["08:30", "15:00"]}, "America/New_York")
+
+    window_scenario(qapp, qtbot, tmp_path, scenario)
