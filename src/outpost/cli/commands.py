@@ -36,6 +36,7 @@ from outpost.domain.slots import format_weekly
 from outpost.engine import AddAccountRequest, Engine, MediaInput, PostChanges, PostInput, When
 from outpost.engine.events import Event, PostDidChange, PostsWereMissed
 from outpost.engine.recovery import late_by
+from outpost.engine.series import RepeatRequest
 from outpost.engine.slots import SlotPlan
 
 _OK_AFTER_PUBLISH = (PostStatus.PUBLISHED,)
@@ -215,7 +216,19 @@ async def _post_create(engine: Engine, args: argparse.Namespace) -> Outcome:
             "--tz", "--tz: --next-slot takes the zone of the schedule; give --at with --tz instead."
         )
     when = await _next_slot(engine, request.accounts) if args.next_slot else _when(args)
-    post = await _naming_networks_not_available(engine, engine.posts.create(request, when, validate=False))
+    if args.repeat is None and (args.repeat_until is not None or args.repeat_count is not None):
+        raise ValidationError.single(
+            "--repeat", "--repeat: give the rule too (daily, weekly, monthly, cron:EXPR)."
+        )
+    if args.repeat is not None:
+        repeat = RepeatRequest(args.repeat, args.repeat_until, args.repeat_count)
+        post = await _naming_networks_not_available(engine, engine.series.create(request, when, repeat))
+    else:
+        post = await _naming_networks_not_available(
+            engine, engine.posts.create(request, when, validate=False)
+        )
+    if args.evergreen:
+        post = await engine.evergreen.mark(post.id, True)
     return await _saved_outcome(engine, post, published=bool(args.now))
 
 
@@ -240,9 +253,24 @@ async def _post_edit(engine: Engine, args: argparse.Namespace) -> Outcome:
             t.account_id for t in (await engine.posts.get(args.post)).targets
         )
         when = await _next_slot(engine, accounts)
-    editing = engine.posts.edit(args.post, changes, when, validate=False)  # as in create
-    post = await _naming_networks_not_available(engine, editing)
+    if args.series:
+        if when is not None:
+            raise ValidationError.single(
+                "--series", "--series: changes the content of the series' posts; each keeps its time."
+            )
+        edited = await _naming_networks_not_available(engine, _edit_series(engine, args.post, changes))
+        post = edited
+    else:
+        editing = engine.posts.edit(args.post, changes, when, validate=False)  # as in create
+        post = await _naming_networks_not_available(engine, editing)
+    if args.evergreen is not None:
+        post = await engine.evergreen.mark(post.id, args.evergreen)
     return await _saved_outcome(engine, post, published=bool(args.now))
+
+
+async def _edit_series(engine: Engine, post_id: str, changes: PostChanges) -> Post:
+    edited = await engine.series.edit_series(post_id, changes)
+    return edited[0]
 
 
 async def _naming_networks_not_available(engine: Engine, saving: Awaitable[Post]) -> Post:
@@ -380,6 +408,12 @@ async def _post_publish(engine: Engine, args: argparse.Namespace) -> Outcome:
 
 
 async def _post_cancel(engine: Engine, args: argparse.Namespace) -> Outcome:
+    if args.series:
+        cancelled = await engine.series.cancel_series(args.post)
+        return Outcome(
+            [post_json(p) for p in cancelled],
+            f"Ended the series; cancelled {len(cancelled)} occurrence(s) not gone out.",
+        )
     return await _post_outcome(engine, await engine.posts.cancel(args.post))
 
 

@@ -360,6 +360,7 @@ def _posts(parser: argparse.ArgumentParser) -> None:
     )
     _content_options(create, editing=False)
     _when_options(create, editing=False)
+    _repeat_options(create)
     listing = _leaf(actions, "list", "posts, oldest first")
     statuses = [s.value for s in PostStatus]
     listing.add_argument(
@@ -368,10 +369,16 @@ def _posts(parser: argparse.ArgumentParser) -> None:
         metavar="STATUS",
         help=f"only posts in this status: {', '.join(statuses)}",
     )
+    cancel = _leaf(actions, "cancel", "cancel a post that has not gone out")
+    cancel.add_argument("post", metavar="POST", help=_POST)
+    cancel.add_argument(
+        "--series",
+        action="store_true",
+        help="end the recurring series the post belongs to and cancel every occurrence not gone out",
+    )
     for name, help_text in (
         ("show", "one post"),
         ("publish", "publish now (a draft must fit every network's rules first)"),
-        ("cancel", "cancel a post that has not gone out"),
         ("delete", "forget a post (published copies stay on the networks)"),
     ):
         _leaf(actions, name, help_text).add_argument("post", metavar="POST", help=_POST)
@@ -385,6 +392,11 @@ def _posts(parser: argparse.ArgumentParser) -> None:
     edit.add_argument("post", metavar="POST", help=_POST)
     _content_options(edit, editing=True)
     _when_options(edit, editing=True)
+    edit.add_argument(
+        "--series",
+        action="store_true",
+        help="apply the content changes to this occurrence and every later one of its recurring series",
+    )
     schedule = _leaf(actions, "schedule", "schedule or reschedule a post (it must fit every network's rules)")
     schedule.add_argument("post", metavar="POST", help=_POST)
     schedule.add_argument("--at", required=True, metavar="ISO-8601", help=f"when to publish: {_AT}")
@@ -511,6 +523,23 @@ def _content_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:
     )
 
 
+def _repeat_options(parser: argparse.ArgumentParser) -> None:
+    """`--repeat` and its end (issue #22), and `--evergreen`."""
+    parser.add_argument(
+        "--repeat",
+        metavar="RULE",
+        help="make it recurring: daily, weekly, monthly or cron:EXPR (e.g. 'cron:0 9 * * 2', Tuesdays "
+        "09:00), at the wall-clock time of --at in its zone; each occurrence is a post of its own",
+    )
+    end = parser.add_mutually_exclusive_group()
+    end.add_argument(
+        "--repeat-until", metavar="ISO-8601", help="the last day (or time) an occurrence may fall on"
+    )
+    end.add_argument(
+        "--repeat-count", type=int, metavar="N", help="how many occurrences in all, the first included"
+    )
+
+
 def _when_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:
     when = parser.add_mutually_exclusive_group()
     when.add_argument("--at", metavar="ISO-8601", help=f"publish at this time: {_AT}")
@@ -527,3 +556,10 @@ def _when_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:
         help="make it a draft again (unscheduled)" if editing else "keep as a draft (the default)",
     )
     parser.add_argument("--tz", metavar="IANA_ZONE", help=_TZ)
+    parser.add_argument(
+        "--evergreen",
+        action=argparse.BooleanOptionalAction,
+        help="evergreen: queued again into a free slot of an account with nothing queued, at most "
+        "every evergreen_min_gap_days days, never twice in a row"
+        + ("; --no-evergreen stops that" if editing else ""),
+    )

@@ -34,7 +34,7 @@ from outpost.adapters.registry import AdapterRegistry, default_registry
 from outpost.auth.secrets import KeyringSecretStore, SecretStore, SecretVault, with_sandbox_store
 from outpost.config.settings import Settings, load_settings
 from outpost.domain.enums import MissedPostPolicy
-from outpost.domain.errors import StoreError
+from outpost.domain.errors import KnownError, StoreError
 from outpost.domain.models import Post
 from outpost.engine.accounts import AccountsService
 from outpost.engine.checkpoints import StoreCheckpoints
@@ -49,6 +49,7 @@ from outpost.engine.events import (
     PostDidChange,
     PostsWereMissed,
 )
+from outpost.engine.evergreen import EvergreenService
 from outpost.engine.handover import Handover
 from outpost.engine.health import HealthMonitor
 from outpost.engine.instance import InstanceLock
@@ -58,6 +59,7 @@ from outpost.engine.posts import PostsService
 from outpost.engine.publisher import Publisher
 from outpost.engine.recovery import hold_missed, late_posts, recover_abandoned
 from outpost.engine.scheduler import Scheduler
+from outpost.engine.series import SeriesService
 from outpost.engine.settings_change import apply_settings
 from outpost.engine.slots import SlotsService
 from outpost.engine.store_watch import StoreWatch
@@ -71,6 +73,8 @@ from outpost.store import Store
 log = logging.getLogger("outpost.engine")
 
 _DRAIN_TIMEOUT_S = 30.0
+#: How often recurring series are topped up and evergreen posts looked at (issue #22).
+DAILY_ROUND = timedelta(hours=1)
 
 
 class Engine:
@@ -156,7 +160,10 @@ class Engine:
             scheduler=self._scheduler,
             handover=self._handover,
         )
-        self.csv = CsvService(self._core, self.posts, self.slots)  # issue #22: post import|export
+        # Issue #22, the creator's daily tools: CSV import/export, recurring and evergreen posts.
+        self.csv = CsvService(self._core, self.posts, self.slots)
+        self.series = SeriesService(self._core, self.posts)
+        self.evergreen = EvergreenService(self._core, self.posts, self.slots)
         self._health = HealthMonitor(
             clock=clock, accounts=self.accounts, interval=timedelta(minutes=settings.health_check_minutes)
         )
@@ -277,14 +284,31 @@ class Engine:
             events=self.events,
             on_change=self._scheduler.poke,
         )
+        await self._daily_round()
         self._tasks = [
             asyncio.create_task(self._scheduler.run(), name="outpost-scheduler"),
+            asyncio.create_task(self._daily_rounds(), name="outpost-daily-tools"),
             asyncio.create_task(self._health.run(), name="outpost-health"),
             asyncio.create_task(watch.run(), name="outpost-store-watch"),
             # Off the critical path: start never waits on the bucket.
             asyncio.create_task(self._sweep_media_host(), name="outpost-media-host-sweep"),
         ]
         return missed
+
+    async def _daily_round(self) -> None:
+        """Top recurring series up to their horizon and queue evergreen posts into quiet slots (#22)."""
+        try:
+            await self.series.top_up_all()
+            await self.evergreen.fill()
+        except KnownError as exc:  # never stop the engine: the next round tries again
+            log.warning("daily tools: %s", exc.text())
+
+    async def _daily_rounds(self) -> None:
+        """`_daily_round` every hour (the engine's clock), after the one at start."""
+        never = asyncio.Event()
+        while True:
+            await self._core.clock.wait_until(self._core.clock.now() + DAILY_ROUND, never)
+            await self._daily_round()
 
     async def _sweep_media_host(self) -> None:
         await self.media_host.sweep_leftovers()

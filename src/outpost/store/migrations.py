@@ -141,4 +141,24 @@ CREATE INDEX targets_post ON targets (post_id, position);
 CREATE INDEX targets_status ON targets (status);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+# Issue #22, the creator's daily tools: recurring posts (a series makes each occurrence as a post
+# of its own, ahead of time; `made` counts those made so far) and evergreen posts (queued again
+# when an account has a free slot; `last_ran_at` is when one last went out).
+_SERIES = """
+CREATE TABLE series (
+    id            TEXT PRIMARY KEY,
+    rule          TEXT NOT NULL,
+    first_at      TEXT NOT NULL,
+    timezone      TEXT NOT NULL,
+    until         TEXT,
+    count         INTEGER,
+    made          INTEGER NOT NULL DEFAULT 1,
+    created_at    TEXT NOT NULL,
+    ended_at      TEXT
+);
+ALTER TABLE posts ADD COLUMN series_id TEXT REFERENCES series (id) ON DELETE SET NULL;
+ALTER TABLE posts ADD COLUMN evergreen INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX posts_series ON posts (series_id);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _SERIES)

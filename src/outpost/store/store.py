@@ -10,6 +10,7 @@ from outpost.store.backups import BACKUP_DIR, backup_is_due
 from outpost.store.checkpoints import CheckpointRepository
 from outpost.store.db import Database
 from outpost.store.posts import PostRepository
+from outpost.store.series import SeriesRepository
 
 DATABASE_FILE = "outpost.sqlite3"
 
@@ -29,6 +30,7 @@ class Store:
         self.accounts = AccountRepository(self.db)
         self.posts = PostRepository(self.db)
         self.checkpoints = CheckpointRepository(self.db)
+        self.series = SeriesRepository(self.db)  # issue #22: recurring and evergreen posts
 
     def back_up_if_due(self, now: datetime) -> Path | None:
         """Take the daily backup if the newest is a day old (or missing); the path if one was taken."""
