@@ -71,3 +71,60 @@ def test_settings_edit_the_default_schedule_and_an_accounts_own(qapp, qtbot, tmp
         assert (own.weekly, own.timezone) == ({"tuesday": ["08:30", "15:00"]}, "America/New_York")
 
     window_scenario(qapp, qtbot, tmp_path, scenario)
+
+
+def test_schedule_dialog_repeat_reads_as_a_sentence(qtbot) -> None:
+    from datetime import UTC, datetime
+
+    from outpost.engine.series import RepeatRequest
+    from outpost.gui.composer.schedule_dialog import ScheduleDialog
+    from outpost.gui.qt import QDateTime
+
+    dialog = ScheduleDialog(zone="Europe/Berlin", now=datetime(2026, 11, 25, 12, tzinfo=UTC))
+    qtbot.addWidget(dialog)
+    assert dialog.repeat() is None and dialog.repeat_summary.isHidden()
+    dialog.when.setDateTime(QDateTime.fromString("2026-12-01T09:00", "yyyy-MM-ddTHH:mm"))  # a Tuesday
+    dialog.repeat_rule.setCurrentIndex(dialog.repeat_rule.findData("weekly"))
+    dialog.repeat_end.setCurrentIndex(dialog.repeat_end.findData("until"))
+    dialog.until.setDateTime(QDateTime.fromString("2027-06-30T00:00", "yyyy-MM-ddTHH:mm"))
+    assert dialog.repeat_summary.text() == "Every Tuesday at 09:00 until 30 June 2027"
+    assert dialog.repeat() == RepeatRequest("weekly", "2027-06-30", None)
+    dialog.repeat_rule.setCurrentIndex(dialog.repeat_rule.findData("cron"))
+    dialog.cron.setText("0 9 * * 1-5")
+    dialog.repeat_end.setCurrentIndex(dialog.repeat_end.findData("count"))
+    dialog.count.setValue(20)
+    assert dialog.repeat_summary.text() == "At 09:00, Monday through Friday, 20 times in all"
+    dialog.cron.setText("every morning")
+    assert "is not a cron expression" in dialog.repeat_summary.text()
+
+
+def test_the_composer_schedules_a_weekly_series_and_marks_evergreen(qapp, qtbot, tmp_path: Path) -> None:
+    async def scenario(window: MainWindow, engine: Engine, account: str, clock: FakeClock) -> None:
+        from outpost.gui.qt import QDateTime
+
+        composer = window.composer
+        composer.select((await engine.accounts.get(account)).ref)
+        composer.text.setPlainText("Tuesday tip")
+        composer.evergreen_box.setChecked(True)
+        await until(composer.schedule_button.isEnabled)
+        composer.schedule_button.click()
+        await settle_ops()
+        dialog = composer.schedule_dialog
+        assert dialog is not None
+        dialog.zone.setCurrentText("Europe/Berlin")
+        dialog.when.setDateTime(QDateTime.fromString("2026-12-01T09:00", "yyyy-MM-ddTHH:mm"))
+        dialog.repeat_rule.setCurrentIndex(dialog.repeat_rule.findData("weekly"))
+        dialog.repeat_end.setCurrentIndex(dialog.repeat_end.findData("count"))
+        dialog.count.setValue(3)
+        dialog.accept()
+        await until(lambda: _count(engine, 3))
+        posts = await engine.posts.list()
+        assert [p.status for p in posts] == [PostStatus.SCHEDULED] * 3  # the autosaved draft gave way
+        assert len({p.repeat.series_id for p in posts if p.repeat}) == 1
+        assert posts[0].evergreen
+
+    window_scenario(qapp, qtbot, tmp_path, scenario)
+
+
+async def _count(engine: Engine, n: int) -> bool:
+    return len(await engine.posts.list([PostStatus.SCHEDULED])) == n

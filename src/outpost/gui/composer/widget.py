@@ -20,6 +20,7 @@ from outpost.domain.enums import Network, PostStatus
 from outpost.domain.errors import KnownError, Problem, ValidationError
 from outpost.domain.models import Account, Post
 from outpost.engine import Engine, MediaInput, PostChanges, PostInput, When
+from outpost.engine.series import RepeatRequest
 from outpost.gui.bridge import EngineBridge
 from outpost.gui.composer.accounts_row import AccountRow
 from outpost.gui.composer.attach import MediaAttacher
@@ -41,6 +42,7 @@ from outpost.gui.messages import MessageBridge
 from outpost.gui.names import account_label
 from outpost.gui.previews.widget import PreviewSource, PreviewTabs
 from outpost.gui.qt import (
+    QCheckBox,
     QDragEnterEvent,
     QDropEvent,
     QHBoxLayout,
@@ -181,7 +183,15 @@ class ComposerWidget(QWidget):
         self.publish_button.setObjectName("publish")
         self.publish_button.setDefault(True)
         self.publish_button.clicked.connect(self.publish)
+        self.evergreen_box = QCheckBox("Evergreen")
+        self.evergreen_box.setObjectName("evergreen")
+        self.evergreen_box.setToolTip(
+            "Queue this post again, now and then, into a free slot of an account with nothing queued "
+            "(at most every few weeks, see Settings; never the same text twice in a row)."
+        )
+        self.evergreen_box.toggled.connect(lambda _checked=False: self._changed())
         row = QHBoxLayout()
+        row.addWidget(self.evergreen_box)
         row.addStretch(1)
         for button in (self.save_button, self.queue_button, self.schedule_button, self.publish_button):
             row.addWidget(button)
@@ -566,6 +576,13 @@ class ComposerWidget(QWidget):
         return self._store(self.request(), self.post_id, when, validate=validate)
 
     async def _store(self, request: PostInput, post_id: str | None, when: When, *, validate: bool) -> Post:
+        return await self._mark_evergreen(
+            await self._store_content(request, post_id, when, validate=validate)
+        )
+
+    async def _store_content(
+        self, request: PostInput, post_id: str | None, when: When, *, validate: bool
+    ) -> Post:
         if post_id is None:
             return await self.engine.posts.create(request, when, validate=validate)
         changes = PostChanges(
@@ -577,6 +594,20 @@ class ComposerWidget(QWidget):
             options=request.options,
         )
         return await self.engine.posts.edit(post_id, changes, when, validate=validate)
+
+    async def _series(
+        self, request: PostInput, draft_id: str | None, when: When, repeat: RepeatRequest
+    ) -> Post:
+        """A recurring post from what the composer holds; the autosaved draft gives way to it."""
+        post = await self.engine.series.create(request, when, repeat)
+        if draft_id is not None:
+            await self.engine.posts.delete(draft_id)
+        return await self._mark_evergreen(post)
+
+    async def _mark_evergreen(self, post: Post) -> Post:
+        """The Evergreen box, applied to the post just saved (issue #22)."""
+        wanted = self.evergreen_box.isChecked()
+        return post if post.evergreen == wanted else await self.engine.evergreen.mark(post.id, wanted)
 
     def _saved(self, post: Post, generation: int) -> None:
         if generation != self._generation:
@@ -641,13 +672,17 @@ class ComposerWidget(QWidget):
             next_slot=slot,
             no_slot_reason=reason or NO_SCHEDULE,
         )
-        dialog.accepted.connect(lambda: self._schedule_at(*dialog.choice()))
+        dialog.accepted.connect(lambda: self._schedule_at(*dialog.choice(), dialog.repeat()))
         dialog.finished.connect(dialog.deleteLater)
         self.schedule_dialog = dialog
         dialog.open()  # not exec(): no nested event loop under qasync
 
-    def _schedule_at(self, at: str, zone: str) -> None:
+    def _schedule_at(self, at: str, zone: str, repeat: RepeatRequest | None = None) -> None:
         self._save_timer.stop()
+        if repeat is not None:
+            work = self._series(self.request(), self.post_id, When.scheduled(at, zone), repeat)
+            run_op(work, on_success=self._went, on_failure=self._fail)
+            return
         run_op(
             self._save(When.scheduled(at, zone), validate=True), on_success=self._went, on_failure=self._fail
         )
@@ -684,6 +719,7 @@ class ComposerWidget(QWidget):
         self._loading = True
         self._generation += 1
         self.post_id = None
+        self.evergreen_box.setChecked(False)
         self.text.clear()
         self.thread_parts.clear()
         self.media.clear_all()
@@ -698,6 +734,7 @@ class ComposerWidget(QWidget):
         self._loading = True
         self._generation += 1
         self.post_id = post.id
+        self.evergreen_box.setChecked(post.evergreen)
         self.select(*(t.account_id for t in post.targets))
         self.text.setPlainText(post.text)
         self.thread_parts.clear()
