@@ -15,7 +15,6 @@ import sys
 from collections.abc import Awaitable
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Any
 
 from outpost.auth.oauth import open_in_browser
 from outpost.auth.providers import DEFAULT_PORT, PROVIDERS, OAuthProvider, Redirect
@@ -23,6 +22,7 @@ from outpost.cli.apps import HANDLERS as APPS_HANDLERS
 from outpost.cli.media_host import HANDLERS as MEDIA_HOST_HANDLERS
 from outpost.cli.outcome import Handler, Outcome
 from outpost.cli.render import account_json, account_text, post_json, post_text
+from outpost.cli.requests import MediaItem, PostCreateRequest, PostEditRequest
 from outpost.cli.secret_input import resolve_secrets
 from outpost.cli.service import HANDLERS as SERVICE_HANDLERS
 from outpost.cli.settings import HANDLERS as SETTINGS_HANDLERS
@@ -30,10 +30,11 @@ from outpost.cli.text_input import read_text, read_thread
 from outpost.domain.compatibility import check
 from outpost.domain.enums import HealthState, Network, PostStatus, TargetStatus
 from outpost.domain.errors import KnownError, NetworkNotAvailableError, Problem, ValidationError
+from outpost.domain.library import LibraryItem
 from outpost.domain.media_rules import RULES
 from outpost.domain.models import Account, Post
 from outpost.domain.slots import format_weekly
-from outpost.engine import AddAccountRequest, Engine, MediaInput, PostChanges, PostInput, When
+from outpost.engine import AddAccountRequest, Engine, PostChanges, When
 from outpost.engine.events import Event, PostDidChange, PostsWereMissed
 from outpost.engine.recovery import late_by
 from outpost.engine.series import RepeatRequest
@@ -52,6 +53,11 @@ async def dispatch(engine: Engine, args: argparse.Namespace) -> Outcome:
 
 
 async def _accounts_list(engine: Engine, args: argparse.Namespace) -> Outcome:
+    return await list_accounts(engine)
+
+
+async def list_accounts(engine: Engine) -> Outcome:
+    """`accounts list`, for the command line and the `accounts_list` tool alike."""
     accounts = await engine.accounts.list()
     text = (
         "\n".join(account_text(a) for a in accounts)
@@ -201,71 +207,107 @@ async def _accounts_remove(engine: Engine, args: argparse.Namespace) -> Outcome:
 
 
 async def _post_create(engine: Engine, args: argparse.Namespace) -> Outcome:
-    request = PostInput(
+    _tz_needs_at(args)
+    request = PostCreateRequest(
         text=await read_text(args) or "",
-        accounts=tuple(args.accounts or ()),
-        text_for=_pairs(args.text_for),
+        accounts=list(args.accounts or ()),
+        text_for=dict(_pairs(args.text_for)),
         media=_media(args.media or [], args.alt or []),
-        thread=await read_thread(args) or (),
+        thread=list(await read_thread(args) or ()),
         options=_options(args.options),
+        at=args.at,
+        tz=args.tz,
+        now=bool(args.now),
+        next_slot=bool(args.next_slot),
+        evergreen=args.evergreen,
+        repeat=args.repeat,
+        repeat_until=args.repeat_until,
+        repeat_count=args.repeat_count,
     )
+    return await create_post(engine, request)
+
+
+async def create_post(engine: Engine, request: PostCreateRequest) -> Outcome:
+    """`post create`, for the command line and the `post_create` tool alike."""
+    if request.media and any(m.path.startswith(("http://", "https://")) for m in request.media):
+        media = await fetch_media_urls(engine, request.media, "media")
+        request = request.model_copy(update={"media": media})
     # A draft is saved even when it breaks a network's rules, as in the window; the engine checks
     # every rule before a post is scheduled or published.
-    if args.next_slot and args.tz:
+    if request.next_slot and request.tz:
         raise ValidationError.single(
             "--tz", "--tz: --next-slot takes the zone of the schedule; give --at with --tz instead."
         )
-    when = await _next_slot(engine, request.accounts) if args.next_slot else _when(args)
-    if args.repeat is None and (args.repeat_until is not None or args.repeat_count is not None):
+    when = await _next_slot(engine, tuple(request.accounts)) if request.next_slot else request.when()
+    if request.repeat is None and (request.repeat_until is not None or request.repeat_count is not None):
         raise ValidationError.single(
             "--repeat", "--repeat: give the rule too (daily, weekly, monthly, cron:EXPR)."
         )
-    if args.repeat is not None:
-        repeat = RepeatRequest(args.repeat, args.repeat_until, args.repeat_count)
-        post = await _naming_networks_not_available(engine, engine.series.create(request, when, repeat))
+    if request.repeat is not None:
+        repeat = RepeatRequest(request.repeat, request.repeat_until, request.repeat_count)
+        post = await _naming_networks_not_available(
+            engine, engine.series.create(request.to_input(), when, repeat)
+        )
     else:
         post = await _naming_networks_not_available(
-            engine, engine.posts.create(request, when, validate=False)
+            engine, engine.posts.create(request.to_input(), when, validate=False)
         )
-    if args.evergreen:
+    if request.evergreen:
         post = await engine.evergreen.mark(post.id, True)
-    return await _saved_outcome(engine, post, published=bool(args.now))
+    return await _saved_outcome(engine, post, published=request.now)
 
 
 async def _post_edit(engine: Engine, args: argparse.Namespace) -> Outcome:
-    media: tuple[MediaInput, ...] | None = None
+    _tz_needs_at(args)
+    media: list[MediaItem] | None = None
     if args.media is not None:
         media = _media(args.media, args.alt or [])
     elif args.alt is not None:
         current = await engine.posts.get(args.post)
         media = _media([m.path for m in current.media], args.alt)
-    changes = PostChanges(
+    request = PostEditRequest(
+        post=args.post,
         text=await read_text(args),
-        accounts=None if args.accounts is None else tuple(args.accounts),
-        text_for=None if args.text_for is None else _pairs(args.text_for),
+        accounts=None if args.accounts is None else list(args.accounts),
+        text_for=None if args.text_for is None else dict(_pairs(args.text_for)),
         media=media,
-        thread=await read_thread(args),
+        thread=None if (thread := await read_thread(args)) is None else list(thread),
         options=None if args.options is None else _options(args.options),
+        at=args.at,
+        tz=args.tz,
+        now=bool(args.now),
+        draft=bool(args.draft),
+        next_slot=bool(args.next_slot),
+        evergreen=args.evergreen,
+        series=bool(args.series),
     )
-    when = _when(args) if (args.at or args.now or args.draft) else None
-    if args.next_slot:
-        accounts = changes.accounts or tuple(
-            t.account_id for t in (await engine.posts.get(args.post)).targets
+    return await edit_post(engine, request)
+
+
+async def edit_post(engine: Engine, request: PostEditRequest) -> Outcome:
+    """`post edit`, for the command line and the `post_edit` tool alike."""
+    if request.media and any(m.path.startswith(("http://", "https://")) for m in request.media):
+        request = request.model_copy(update={"media": await fetch_media_urls(engine, request.media, "media")})
+    when = request.new_when()
+    if request.next_slot:
+        accounts = tuple(request.accounts or ()) or tuple(
+            t.account_id for t in (await engine.posts.get(request.post)).targets
         )
         when = await _next_slot(engine, accounts)
-    if args.series:
+    if request.series:
         if when is not None:
             raise ValidationError.single(
                 "--series", "--series: changes the content of the series' posts; each keeps its time."
             )
-        edited = await _naming_networks_not_available(engine, _edit_series(engine, args.post, changes))
-        post = edited
+        post = await _naming_networks_not_available(
+            engine, _edit_series(engine, request.post, request.changes())
+        )
     else:
-        editing = engine.posts.edit(args.post, changes, when, validate=False)  # as in create
-        post = await _naming_networks_not_available(engine, editing)
-    if args.evergreen is not None:
-        post = await engine.evergreen.mark(post.id, args.evergreen)
-    return await _saved_outcome(engine, post, published=bool(args.now))
+        editing = engine.posts.edit(request.post, request.changes(), when, validate=False)
+        post = await _naming_networks_not_available(engine, editing)  # a draft may break rules, as in create
+    if request.evergreen is not None:
+        post = await engine.evergreen.mark(post.id, request.evergreen)
+    return await _saved_outcome(engine, post, published=request.now)
 
 
 async def _edit_series(engine: Engine, post_id: str, changes: PostChanges) -> Post:
@@ -329,14 +371,9 @@ async def _next_slot(engine: Engine, accounts: tuple[str, ...]) -> When:
     return When.scheduled(instant.strftime("%Y-%m-%dT%H:%M:%SZ"), zone)
 
 
-def _when(args: argparse.Namespace) -> When:
+def _tz_needs_at(args: argparse.Namespace) -> None:
     if args.tz and not args.at:
         raise ValidationError.single("--tz", "--tz: give --at too; --tz says which zone --at is in.")
-    if args.now:
-        return When.now()
-    if args.at:
-        return When.scheduled(args.at, args.tz)
-    return When.draft()
 
 
 def _pairs(values: list[str] | None) -> tuple[tuple[str, str], ...]:
@@ -352,8 +389,8 @@ def _pairs(values: list[str] | None) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
-def _options(values: list[str] | None) -> tuple[tuple[str, str, Any], ...]:
-    triples = []
+def _options(values: list[str] | None) -> dict[str, str]:
+    triples: dict[str, str] = {}
     problems = []
     for value in values or ():
         name, sep, raw = value.partition("=")
@@ -369,13 +406,13 @@ def _options(values: list[str] | None) -> tuple[tuple[str, str, Any], ...]:
                 )
             )
             continue
-        triples.append((network.strip(), key.strip(), raw))
+        triples[f"{network.strip()}.{key.strip()}"] = raw
     if problems:
         raise ValidationError(problems)
-    return tuple(triples)
+    return triples
 
 
-def _media(paths: list[str], alts: list[str]) -> tuple[MediaInput, ...]:
+def _media(paths: list[str], alts: list[str]) -> list[MediaItem]:
     if len(alts) > len(paths):
         raise ValidationError.single(
             "--alt",
@@ -384,11 +421,16 @@ def _media(paths: list[str], alts: list[str]) -> tuple[MediaInput, ...]:
             limit=len(paths),
             actual=len(alts),
         )
-    return tuple(MediaInput(path, alts[i] if i < len(alts) else "") for i, path in enumerate(paths))
+    return [MediaItem(path=path, alt=alts[i] if i < len(alts) else "") for i, path in enumerate(paths)]
 
 
 async def _post_list(engine: Engine, args: argparse.Namespace) -> Outcome:
-    statuses = [PostStatus(args.status)] if args.status else []
+    return await list_posts(engine, PostStatus(args.status) if args.status else None)
+
+
+async def list_posts(engine: Engine, status: PostStatus | None) -> Outcome:
+    """`post list`, for the command line and the `post_list` tool alike."""
+    statuses = [status] if status else []
     posts = await engine.posts.list(statuses)
     accounts = await _accounts_by_id(engine)
     text = "\n".join(post_text(p, accounts) for p in posts) or "No posts."
@@ -426,6 +468,11 @@ async def _post_delete(engine: Engine, args: argparse.Namespace) -> Outcome:
     return Outcome(
         {"id": args.post, "deleted": True}, f"Deleted {args.post}; published copies stay on the networks."
     )
+
+
+async def post_outcome(engine: Engine, post: Post) -> Outcome:
+    """A post as `post show` prints it."""
+    return await _post_outcome(engine, post)
 
 
 async def _post_outcome(engine: Engine, post: Post, *, published: bool = False) -> Outcome:
@@ -494,7 +541,12 @@ def _plan_text(plan: SlotPlan) -> str:
 
 
 async def _slots_list(engine: Engine, args: argparse.Namespace) -> Outcome:
-    plans = await engine.slots.plans(args.account)
+    return await list_slots(engine, args.account)
+
+
+async def list_slots(engine: Engine, account: str | None) -> Outcome:
+    """`slots list`, for the command line and the `slots_list` tool alike."""
+    plans = await engine.slots.plans(account)
     return Outcome([p.as_json() for p in plans], "\n".join(_plan_text(p) for p in plans))
 
 
@@ -576,9 +628,15 @@ async def _until_signal() -> None:
 
 
 async def _media_inspect(engine: Engine, args: argparse.Namespace) -> Outcome:
-    info = await engine.media.inspect(args.path, field="PATH")
+    networks = [Network(n) for n in args.networks] if args.networks else None
+    return await inspect_media(engine, args.path, networks, field="PATH")
+
+
+async def inspect_media(engine: Engine, path: str, networks: list[Network] | None, *, field: str) -> Outcome:
+    """`media inspect`, for the command line and the `media_inspect` tool alike."""
+    info = await engine.media.inspect(path, field=field)
     thumbnail = await engine.media.thumbnail(info)
-    networks = [Network(n) for n in args.networks] if args.networks else list(Network)
+    networks = networks or list(Network)
     compatibility = {n.value: check(info, RULES[n]).as_json() for n in networks}
     document = {
         "path": info.path,
@@ -599,6 +657,79 @@ async def _media_inspect(engine: Engine, args: argparse.Namespace) -> Outcome:
         )
         lines.append(f"  {name}: {verdict['status']}{detail}")
     return Outcome(document, "\n".join(lines))
+
+
+async def _mcp(engine: Engine, args: argparse.Namespace) -> Outcome:
+    from outpost import paths
+    from outpost.cli.assistant import AssistantServer  # the MCP SDK loads only for this command
+
+    server = AssistantServer(
+        engine, allow_publish=bool(args.allow_publish), log_folder=paths.log_dir(engine.data_dir)
+    )
+    await server.serve_stdio()
+    return Outcome(None, "", quiet=True)  # stdout was the protocol's: print nothing after it
+
+
+# -- the media library ----------------------------------------------------------------------------
+
+
+async def _media_library(engine: Engine, args: argparse.Namespace) -> Outcome:
+    items = await engine.library.list(args.search, args.tag)
+    lines = [_library_line(i) for i in items] or [
+        "The media library is empty: attach a file to a post first."
+    ]
+    return Outcome([i.model_dump(mode="json") for i in items], "\n".join(lines))
+
+
+async def _media_add(engine: Engine, args: argparse.Namespace) -> Outcome:
+    item = await engine.library.add_url(args.url, alt_text=args.alt, field="URL")
+    return Outcome(item.model_dump(mode="json"), _library_line(item))
+
+
+async def _media_tag(engine: Engine, args: argparse.Namespace) -> Outcome:
+    item = await engine.library.tag(await _library_sha(engine, args.sha256), args.tags)
+    return Outcome(item.model_dump(mode="json"), _library_line(item))
+
+
+async def _media_forget(engine: Engine, args: argparse.Namespace) -> Outcome:
+    sha = await _library_sha(engine, args.sha256)
+    await engine.library.forget(sha)
+    return Outcome({"sha256": sha, "deleted": True}, f"Deleted {sha[:12]} from the media library.")
+
+
+async def _library_sha(engine: Engine, prefix: str) -> str:
+    """The full sha256 of the one library file starting with `prefix` (at least 8 characters)."""
+    found = [i.sha256 for i in await engine.library.list() if i.sha256.startswith(prefix.lower())]
+    if len(prefix) < 8 or len(found) != 1:
+        raise ValidationError.single(
+            "FILE",
+            f"FILE: {prefix!r} names {'no' if not found else len(found)} library files; give at least 8 "
+            f"characters of a sha256 that `outpost media library` shows.",
+        )
+    return found[0]
+
+
+def _library_line(item: LibraryItem) -> str:
+    shape = f"{item.width}×{item.height}" if item.width else item.mime_type
+    used = f", on {len(item.used_by)} post(s)" if item.used_by else ", on no post"
+    tags = f" [{', '.join(item.tags)}]" if item.tags else ""
+    alt = f" — {item.alt_text}" if item.alt_text else ""
+    return f"{item.sha256[:12]}  {item.name} ({shape}{used}){tags}{alt}"
+
+
+async def fetch_media_urls(
+    engine: Engine, media: list[MediaItem] | None, field: str
+) -> list[MediaItem] | None:
+    """Media given as http(s) URLs downloaded into the library, and named by the library's copy."""
+    if not media:
+        return media
+    fetched = []
+    for item in media:
+        if item.path.startswith(("http://", "https://")):
+            kept = await engine.library.add_url(item.path, alt_text=item.alt, field=field)
+            item = MediaItem(path=kept.path, alt=item.alt or kept.alt_text)
+        fetched.append(item)
+    return fetched
 
 
 _HANDLERS: dict[tuple[str, str | None], Handler] = {
@@ -623,6 +754,11 @@ _HANDLERS: dict[tuple[str, str | None], Handler] = {
     ("slots", "set"): _slots_set,
     ("run", None): _run,
     ("media", "inspect"): _media_inspect,
+    ("mcp", None): _mcp,
+    ("media", "library"): _media_library,
+    ("media", "add"): _media_add,
+    ("media", "tag"): _media_tag,
+    ("media", "forget"): _media_forget,
     **APPS_HANDLERS,
     **SETTINGS_HANDLERS,
     **MEDIA_HOST_HANDLERS,

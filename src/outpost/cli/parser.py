@@ -84,6 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run = _leaf(commands, "run", "run the engine and scheduler headless until SIGINT/SIGTERM")
     run.add_argument("--until-idle", action="store_true", help="exit once nothing is due or in flight")
+    mcp = _leaf(commands, "mcp", "serve the Model Context Protocol on stdio for AI assistants")
+    mcp.add_argument(
+        "--allow-publish",
+        action="store_true",
+        help="let assistants publish at once (`now`); without it they draft and schedule only",
+    )
     media = _group(commands, "media", "media files")
     media_commands = media.add_subparsers(dest="action", metavar="ACTION", required=True)
     inspect = _leaf(media_commands, "inspect", "what Outpost knows about a file")
@@ -96,7 +102,29 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NETWORK",
         help="only whether this network takes it (repeat for several; default: every network)",
     )
+    _library(media_commands)
     return parser
+
+
+def _library(actions: Commands) -> None:
+    """`media library|add|tag|forget`: the media library (issue #24)."""
+    library = _leaf(actions, "library", "every file a post carried, most recently used first")
+    library.add_argument(
+        "--search", metavar="TEXT", help="only files whose name, alt text or tags hold these words"
+    )
+    library.add_argument("--tag", metavar="TAG", help="only files with this tag")
+    add = _leaf(actions, "add", "download a file from the public internet into the library")
+    add.add_argument(
+        "url", metavar="URL", help="an http(s) address of an image or video (private addresses refused)"
+    )
+    add.add_argument("--alt", metavar="TEXT", default="", help="its alt text, offered when it is reused")
+    tag = _leaf(actions, "tag", "replace a library file's tags")
+    tag.add_argument("sha256", metavar="FILE", help="the file's sha256 (`outpost media library` shows it)")
+    tag.add_argument("tags", metavar="TAG", nargs="*", help="the new tags (none: remove all)")
+    forget = _leaf(
+        actions, "forget", "delete a file from the library (not while a post due to go out carries it)"
+    )
+    forget.add_argument("sha256", metavar="FILE", help="the file's sha256 (`outpost media library` shows it)")
 
 
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"

@@ -32,7 +32,7 @@ Options = dict[str, JsonValue]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class QuotaLeft(_Model):

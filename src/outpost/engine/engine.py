@@ -53,6 +53,7 @@ from outpost.engine.evergreen import EvergreenService
 from outpost.engine.handover import Handover
 from outpost.engine.health import HealthMonitor
 from outpost.engine.instance import InstanceLock
+from outpost.engine.library import LibraryService
 from outpost.engine.media import MediaService
 from outpost.engine.media_host import MediaHostService
 from outpost.engine.posts import PostsService
@@ -128,6 +129,7 @@ class Engine:
         pipeline = MediaPipeline(data_dir / "cache" / "media", in_process=media_in_process)
         self.media = MediaService(self._core, pipeline)
         self.slots = SlotsService(self._core)
+        self.library = LibraryService(self._core, self.media)
         self.media_host = MediaHostService(self._core)
         if media_host is None:  # a host handed in (tests) wins over the one set in the data folder
             self.media_host.install()
@@ -156,6 +158,7 @@ class Engine:
             accounts=self.accounts,
             media=self.media,
             slots=self.slots,
+            library=self.library,
             publisher=self._publisher,
             scheduler=self._scheduler,
             handover=self._handover,

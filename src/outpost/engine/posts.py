@@ -21,6 +21,7 @@ from outpost.engine.composer import PostChanges, PostInput, When
 from outpost.engine.core import EngineCore
 from outpost.engine.events import PostDidChange
 from outpost.engine.handover import Handover
+from outpost.engine.library import LibraryService
 from outpost.engine.media import MediaService
 from outpost.engine.publisher import Publisher
 from outpost.engine.review import look_for_unknown
@@ -43,11 +44,13 @@ class PostsService:
         accounts: AccountsService,
         media: MediaService,
         slots: SlotsService,
+        library: LibraryService,
         publisher: Publisher,
         scheduler: Scheduler,
         handover: Handover,
     ) -> None:
         self._core = core
+        self._library = library
         self._accounts = accounts
         self._media = media
         self._slots = slots
@@ -283,6 +286,7 @@ class PostsService:
 
     async def _after_save(self, post: Post, when: When) -> Post:
         self._scheduler.poke()
+        await self._library.remember(post)
         if post.status is PostStatus.SCHEDULED:  # newly scheduled, or an edit that kept its time
             handed = await self._handover.hand_over_post(post.id)
             if handed != post:

@@ -161,4 +161,32 @@ ALTER TABLE posts ADD COLUMN evergreen INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX posts_series ON posts (series_id);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _SERIES)
+# The media library (issue #24): every file a post carried, once by its content hash, with the
+# library's own copy; filled from the posts' media as they stand.
+_LIBRARY = """
+CREATE TABLE library (
+    sha256        TEXT PRIMARY KEY,
+    path          TEXT NOT NULL,
+    name          TEXT NOT NULL,
+    mime_type     TEXT NOT NULL,
+    kind          TEXT NOT NULL DEFAULT 'image',
+    size          INTEGER NOT NULL,
+    width         INTEGER,
+    height        INTEGER,
+    duration_s    REAL,
+    alt_text      TEXT NOT NULL DEFAULT '',
+    tags          TEXT NOT NULL DEFAULT '[]',
+    source_url    TEXT,
+    added_at      TEXT NOT NULL,
+    last_used_at  TEXT
+);
+INSERT OR IGNORE INTO library (sha256, path, name, mime_type, kind, size, width, height, duration_s,
+    alt_text, added_at, last_used_at)
+SELECT m.sha256, m.path, m.path, m.mime_type, m.kind, m.size, m.width, m.height, m.duration_s,
+    m.alt_text, p.created_at, p.updated_at
+FROM media m JOIN posts p ON p.id = m.post_id
+WHERE m.sha256 IS NOT NULL
+ORDER BY p.updated_at DESC;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _LIBRARY, _SERIES)

@@ -9,6 +9,7 @@ from outpost.store.accounts import AccountRepository
 from outpost.store.backups import BACKUP_DIR, backup_is_due
 from outpost.store.checkpoints import CheckpointRepository
 from outpost.store.db import Database
+from outpost.store.library import LibraryRepository
 from outpost.store.posts import PostRepository
 from outpost.store.series import SeriesRepository
 
@@ -22,6 +23,7 @@ class Store:
         accounts: connected accounts and their health.
         posts: posts, their media and targets.
         checkpoints: what adapters must remember to resume after a restart.
+        library: every file a post carried, once by its content (issue #24).
     """
 
     def __init__(self, data_dir: Path) -> None:
@@ -31,6 +33,7 @@ class Store:
         self.posts = PostRepository(self.db)
         self.checkpoints = CheckpointRepository(self.db)
         self.series = SeriesRepository(self.db)  # issue #22: recurring and evergreen posts
+        self.library = LibraryRepository(self.db)
 
     def back_up_if_due(self, now: datetime) -> Path | None:
         """Take the daily backup if the newest is a day old (or missing); the path if one was taken."""
