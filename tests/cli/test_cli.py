@@ -33,6 +33,8 @@ POST_KEYS = {
     "thread",
     "targets",
     "review_reason",
+    "repeat",  # issue #22: the series of a recurring post, null for a one-off
+    "evergreen",
 }
 MEDIA_KEYS = {"id", "path", "mime_type", "width", "height", "size", "duration_s", "alt_text"}
 TARGET_KEYS = {

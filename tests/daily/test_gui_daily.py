@@ -118,6 +118,7 @@ def test_the_composer_schedules_a_weekly_series_and_marks_evergreen(qapp, qtbot,
         dialog.count.setValue(3)
         dialog.accept()
         await until(lambda: _count(engine, 3))
+        await until(lambda: _evergreen(engine))  # marked once the series is saved
         posts = await engine.posts.list()
         assert [p.status for p in posts] == [PostStatus.SCHEDULED] * 3  # the autosaved draft gave way
         assert len({p.repeat.series_id for p in posts if p.repeat}) == 1
@@ -128,3 +129,7 @@ def test_the_composer_schedules_a_weekly_series_and_marks_evergreen(qapp, qtbot,
 
 async def _count(engine: Engine, n: int) -> bool:
     return len(await engine.posts.list([PostStatus.SCHEDULED])) == n
+
+
+async def _evergreen(engine: Engine) -> bool:
+    return any(p.evergreen for p in await engine.posts.list())
