@@ -190,3 +190,24 @@ async def _queued(engine: Engine) -> bool:
 async def _published(engine: Engine, post_id: str) -> bool:
     post = await engine.posts.get(post_id)
     return all(t.status is TargetStatus.PUBLISHED for t in post.targets)
+
+
+@pytest.mark.asyncio
+async def test_an_occurrence_saved_but_not_counted_before_a_crash_is_adopted_not_made_twice(
+    engine: Engine, alice: Account
+) -> None:
+    first = await engine.series.create(
+        PostInput(text="Weekly", accounts=(alice.id,)),
+        When.scheduled("2026-11-26T09:00", "UTC"),
+        RepeatRequest("weekly", count=3),
+    )
+    assert first.repeat is not None
+    # As if Outpost died after saving the third occurrence but before counting it in its series.
+    series = await engine._core.db.run(engine._core.store.series.get, first.repeat.series_id)
+    assert series is not None
+    third = (await engine.posts.list([PostStatus.SCHEDULED]))[-1]
+    engine._core.store.db.execute("UPDATE posts SET series_id = NULL WHERE id = ?", (third.id,))
+    engine._core.store.db.execute("UPDATE series SET made = 2, ended_at = NULL WHERE id = ?", (series.id,))
+    await engine.series.top_up_all()
+    scheduled = await engine.posts.list([PostStatus.SCHEDULED])
+    assert len(scheduled) == 3 and (await engine.posts.get(third.id)).repeat is not None

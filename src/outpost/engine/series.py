@@ -121,12 +121,24 @@ class SeriesService:
             return 0
         template = await self._posts.get(ids[-1])
         now = self._core.clock.now()
+        # An occurrence saved just before Outpost died, and not yet tied to its series, is adopted,
+        # never made a second time (it would go out twice).
+        orphans = {
+            (p.scheduled_at, p.text): p
+            for p in await self._posts.list([PostStatus.SCHEDULED])
+            if p.repeat is None
+            and {t.account_id for t in p.targets} == {t.account_id for t in template.targets}
+        }
         made = 0
         done = series.made
         for index, instant in series.recurrence.ahead(start=series.made, now=now):
             done = index + 1
             if instant <= now:  # Outpost was closed through it: not made late, never twice
                 await self._core.db.run(store.add_occurrence, series.id, template.id, done)
+                continue
+            orphan = orphans.get((instant, template.text))
+            if orphan is not None:
+                await self._core.db.run(store.add_occurrence, series.id, orphan.id, done)
                 continue
             try:
                 post = await self._posts.create(
