@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from outpost.config.settings import Settings
+from outpost.domain.errors import ValidationError
 from outpost.domain.models import Account
 from outpost.domain.slots import WEEKDAYS
 from outpost.gui.qt import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
@@ -100,7 +101,12 @@ class SlotsEditor(QWidget):
         typed.zone = self._read_zone()
 
     def _switch(self, index: int) -> None:
-        self._keep()
+        try:
+            self._keep()
+        except ValidationError:  # a zone typed half-way: keep the last good one, Save says the rest
+            self._typed.setdefault(self._key, _Typed()).days = {
+                d: line.text() for d, line in self.lines.items()
+            }
         self._key = str(self.owner.itemData(index) or DEFAULT)
         typed = self._typed.get(self._key, _Typed())
         for day, line in self.lines.items():
