@@ -133,3 +133,31 @@ async def _count(engine: Engine, n: int) -> bool:
 
 async def _evergreen(engine: Engine) -> bool:
     return any(p.evergreen for p in await engine.posts.list())
+
+
+def test_the_queue_cancels_a_whole_series(qapp, qtbot, tmp_path: Path) -> None:
+    async def scenario(window: MainWindow, engine: Engine, account: str, clock: FakeClock) -> None:
+        from outpost.engine import PostInput, When
+        from outpost.engine.series import RepeatRequest
+
+        await engine.series.create(
+            PostInput(text="Weekly", accounts=(account,)),
+            When.scheduled("2026-11-26T09:00", "UTC"),
+            RepeatRequest("weekly", count=3),
+        )
+        once = await engine.posts.create(
+            PostInput(text="once", accounts=(account,)), When.scheduled("2026-11-28T09:00Z")
+        )
+        queue = window.queue
+        queue.load()
+        await settle_ops()
+        rows = {queue.model.post_at(r).id: r for r in range(queue.model.rowCount())}
+        queue.table.selectRow(rows[once.id])
+        assert not queue.buttons["Cancel series"].isEnabled()
+        queue.table.selectRow(next(r for pid, r in rows.items() if pid != once.id))
+        assert queue.buttons["Cancel series"].isEnabled()
+        queue.buttons["Cancel series"].click()
+        await until(lambda: window.statusBar().currentMessage() == "Cancelled the whole series.")
+        assert [p.text for p in await engine.posts.list([PostStatus.SCHEDULED])] == ["once"]
+
+    window_scenario(qapp, qtbot, tmp_path, scenario)

@@ -251,7 +251,7 @@ class Repeat(_Model):
         rule: `daily`, `weekly`, `monthly` or `cron:EXPR`.
         until: the last moment an occurrence may fall on (UTC), if the series ends by date.
         count: how many occurrences in all (the first included), if it ends by count.
-        ended: the series was cancelled: no more occurrences are made.
+        ended: no more occurrences will be made (all are made, or the series was cancelled).
     """
 
     series_id: str

@@ -20,6 +20,7 @@ from outpost.domain.models import Account, Post
 from outpost.engine import composer
 from outpost.engine.composer import PostInput, When
 from outpost.engine.core import EngineCore
+from outpost.engine.events import PostDidChange
 from outpost.engine.posts import PostsService
 from outpost.engine.slots import SlotsService
 
@@ -44,7 +45,9 @@ class EvergreenService:
         """Mark `post_id` evergreen (or no longer)."""
         post = await self._posts.get(post_id)
         await self._core.db.run(self._core.store.series.set_evergreen, post.id, evergreen)
-        return await self._posts.get(post.id)
+        marked = await self._posts.get(post.id)
+        self._core.events.emit(PostDidChange(post.id, marked))
+        return marked
 
     async def fill(self) -> list[Post]:
         """Queue an evergreen post into each quiet account's next slot (see the module); the posts made."""

@@ -22,6 +22,7 @@ from outpost.domain.recurrence import Recurrence, RuleError, Series, check_rule,
 from outpost.engine import composer
 from outpost.engine.composer import PostChanges, PostInput, When
 from outpost.engine.core import EngineCore
+from outpost.engine.events import PostDidChange
 from outpost.engine.posts import PostsService
 
 log = logging.getLogger(__name__)
@@ -102,8 +103,13 @@ class SeriesService:
             created_at=self._core.clock.now(),
         )
         await self._core.db.run(self._core.store.series.insert, series, first.id)
+        await self._announce(first.id)
         await self.top_up(series)
         return await self._posts.get(first.id)
+
+    async def _announce(self, post_id: str) -> None:
+        """Tell the window the post is part of a series now (its `repeat` changed)."""
+        self._core.events.emit(PostDidChange(post_id, await self._posts.get(post_id)))
 
     async def top_up_all(self) -> int:
         """Create every running series' occurrences up to the horizon; how many were made."""
@@ -149,6 +155,7 @@ class SeriesService:
                 log.warning("series %s: occurrence %d not made: %s", series.id, index + 1, error.text())
                 return made
             await self._core.db.run(store.add_occurrence, series.id, post.id, done)
+            await self._announce(post.id)
             made += 1
         if next(series.recurrence.occurrences(start=done), None) is None:
             await self._core.db.run(store.end, series.id, now)

@@ -55,6 +55,7 @@ class ScheduleDialog(QDialog):
         next_slot: the next free slot of the posting schedule (UTC instant, zone), if there is one.
         no_slot_reason: why there is none, shown on the disabled choice. Given neither, the
             caller did not look, and the choice is not offered.
+        repeatable: offer Repeat (a new post; not when rescheduling one).
     """
 
     def __init__(
@@ -65,6 +66,7 @@ class ScheduleDialog(QDialog):
         now: datetime | None = None,
         next_slot: tuple[datetime, str] | None = None,
         no_slot_reason: str | None = None,
+        repeatable: bool = True,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Schedule post")
@@ -90,8 +92,14 @@ class ScheduleDialog(QDialog):
         form.addRow("Date and time", self.when)
         form.addRow("Time zone", self.zone)
         form.addRow("On this computer", self.local)
-        form.addRow("Repeat", self._repeat_row())
-        form.addRow("", self.repeat_summary)
+        repeat_row = self._repeat_row()
+        if repeatable:  # a new post may repeat; rescheduling one does not make it a series
+            form.addRow("Repeat", repeat_row)
+            form.addRow("", self.repeat_summary)
+        else:
+            repeat_row.setParent(self)
+            repeat_row.hide()
+            self.repeat_summary.hide()
         form.addRow(buttons)
         self.when.dateTimeChanged.connect(self._update_local)
         self.zone.currentTextChanged.connect(self._update_local)
