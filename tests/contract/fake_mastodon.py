@@ -107,6 +107,7 @@ class FakeMastodon:
             "DELETE /api/v1/scheduled_statuses/:id": self.scheduled_status,
             "GET /api/v1/accounts/:id/statuses": self.account_statuses,
             "GET /system/accounts/avatars/:id": self.avatar,
+            "GET /api/v1/statuses/:id": self.get_status,
         }
         handler = handlers.get(route)
         assert handler is not None, f"the fake Mastodon has no route {route} (unexpected request)"
@@ -408,6 +409,18 @@ class FakeMastodon:
         limit = int(parse_qs(urlsplit(str(request.url)).query).get("limit", ["20"])[0])
         newest = list(reversed(self.statuses))[: min(limit, 40)]
         return httpx.Response(200, json=[self._status_json(s) for s in newest])
+
+    # -- one status (docs.joinmastodon.org/methods/statuses/#get): the first comment reads its parent --
+
+    def get_status(self, request: httpx.Request) -> httpx.Response:
+        user = self._user(request)
+        if isinstance(user, httpx.Response):
+            return user
+        wanted = urlsplit(str(request.url)).path.rsplit("/", 1)[1]
+        found = next((s for s in self.statuses if s.id == wanted), None)
+        if found is None:
+            return httpx.Response(404, json={"error": "Record not found"})
+        return self._status_response(found)
 
     def _status_response(self, status: Status) -> httpx.Response:
         return httpx.Response(200, json=self._status_json(status))

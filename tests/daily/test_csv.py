@@ -51,6 +51,7 @@ def _shape(post: Post, refs: dict[str, str]) -> tuple[object, ...]:
         post.timezone,
         tuple((Path(m.path).name, m.alt_text) for m in post.media),
         tuple(sorted((t.network.value, k, str(v)) for t in post.targets for k, v in t.options.items())),
+        post.first_comment,
     )
 
 
@@ -70,6 +71,7 @@ async def test_export_then_import_into_a_fresh_store_gives_the_same_posts(
                     MediaInput(str(_picture(photos / "b.png")), ""),
                 ),
                 options=(("mastodon", "visibility", "unlisted"),),
+                first_comment="More at the workshop, link in bio",
             ),
             When.scheduled("2026-12-01T09:00", "Europe/Berlin"),
         ),
@@ -139,7 +141,11 @@ async def test_a_spreadsheets_file_with_bom_and_semicolons(
         "A cat",
     )
     assert first.targets[0].options == {"visibility": "unlisted"}
-    assert (second.text, second.status) == ("Just a draft", PostStatus.DRAFT)
+    assert (second.text, second.status, second.first_comment) == (
+        "Just a draft",
+        PostStatus.DRAFT,
+        "Nice, isn't it?",
+    )
 
 
 @pytest.mark.asyncio

@@ -76,6 +76,10 @@ OPTIONS = (
 )
 
 
+#: The first comment's place after the thread's parts in its TID (no thread is this long).
+COMMENT_PART = 10_000
+
+
 def tid_for(key: str, *, now: datetime) -> str:
     """A TID record key, stable for one idempotency key (see `composer.new_idempotency_key`).
 
@@ -398,6 +402,45 @@ class BlueskyAdapter(NetworkAdapter):
         return PublishedPart(
             platform_post_id=uri, permalink=permalink(creds["handle"], uri), extra={"cid": cid}
         )
+
+    # -- the first comment (issue #22): the author's reply under the post ----------------------------
+    # A reply record names its thread's root and its parent (app.bsky.feed.post `reply`, strong
+    # refs): the parent is `on`; the root is `on` itself, or the root `on`'s own record names when
+    # `on` is a reply (the last part of a thread). It is one more post, with its own TID key: the
+    # comment's key offset far past any thread part's, so a retry finds the record it made.
+
+    first_comment = "self_reply"
+
+    async def post_comment(
+        self, ctx: AccountContext, on: PublishedPart, text: str, idempotency_key: str
+    ) -> PublishedPart:
+        """A reply to `on` (root: `on`'s thread root), with a TID key stable for the comment."""
+        record = await self._xrpc(
+            ctx,
+            "GET",
+            "com.atproto.repo.getRecord",
+            params={
+                "repo": on.platform_post_id.removeprefix("at://").split("/", 1)[0],
+                "collection": "app.bsky.feed.post",
+                "rkey": on.platform_post_id.rsplit("/", 1)[1],
+            },
+        )
+        value = read(record, self.network, "value", kind=dict)
+        reply = value.get("reply")
+        root = on
+        if isinstance(reply, dict) and isinstance(reply.get("root"), dict):
+            ref = reply["root"]
+            root = PublishedPart(platform_post_id=str(ref["uri"]), extra={"cid": str(ref["cid"])})
+        part = PartRequest(
+            index=COMMENT_PART,
+            text=text,
+            media=(),
+            options={},
+            idempotency_key=f"{idempotency_key}-{COMMENT_PART}",
+            reply_to=on,
+            root=root,
+        )
+        return await self.publish(ctx, part)
 
     async def _existing(self, ctx: AccountContext, did: str, rkey: str) -> dict[str, Any] | None:
         """The record at `rkey` if an earlier try already created it."""

@@ -561,6 +561,44 @@ class MastodonAdapter(NetworkAdapter):
             f"server dropped it. Publish it again if you still want it out."
         )
 
+    # -- the first comment (issue #22): the author's reply, in the post's own audience -------------
+    # docs.joinmastodon.org/methods/statuses: POST /api/v1/statuses takes `in_reply_to_id` and the
+    # same `Idempotency-Key` header as any status; GET /api/v1/statuses/:id gives the parent's
+    # `visibility`, which the reply keeps (a reply wider than its post would be odd; narrower, lost).
+
+    first_comment = "self_reply"
+
+    async def post_comment(
+        self, ctx: AccountContext, on: PublishedPart, text: str, idempotency_key: str
+    ) -> PublishedPart:
+        """A status replying to `on` with `on`'s visibility, sent with the comment's idempotency key."""
+        instance, token = self._instance(ctx), await self._token(ctx)
+        parent = read(
+            await self._send(
+                "GET", instance, f"/api/v1/statuses/{quote(on.platform_post_id, safe='')}", token=token
+            ),
+            Network.MASTODON,
+            kind=dict,
+        )
+        body = {
+            "status": text,
+            "in_reply_to_id": on.platform_post_id,
+            "visibility": text_or_none(parent.get("visibility")) or "public",
+        }
+        response = await self._send(
+            "POST",
+            instance,
+            "/api/v1/statuses",
+            token=token,
+            json=body,
+            headers={"Idempotency-Key": idempotency_key},
+        )
+        status = read(response, Network.MASTODON, kind=dict)
+        return PublishedPart(
+            platform_post_id=read_id(response, Network.MASTODON, "id"),
+            permalink=text_or_none(status.get("url")) or text_or_none(status.get("uri")),
+        )
+
     # -- plumbing ------------------------------------------------------------------------------
 
     def _instance(self, ctx: AccountContext) -> str:

@@ -223,6 +223,7 @@ async def _post_create(engine: Engine, args: argparse.Namespace) -> Outcome:
         repeat=args.repeat,
         repeat_until=args.repeat_until,
         repeat_count=args.repeat_count,
+        first_comment=args.first_comment or "",
     )
     return await create_post(engine, request)
 
@@ -280,6 +281,7 @@ async def _post_edit(engine: Engine, args: argparse.Namespace) -> Outcome:
         next_slot=bool(args.next_slot),
         evergreen=args.evergreen,
         series=bool(args.series),
+        first_comment=args.first_comment,
     )
     return await edit_post(engine, request)
 
@@ -349,9 +351,18 @@ async def _saved_outcome(engine: Engine, post: Post, *, published: bool) -> Outc
     """
     problems = await engine.posts.problems(post.id) if post.status is PostStatus.DRAFT else []
     outcome = await _post_outcome(engine, post, published=published)
-    outcome.document["warnings"] = [p.as_dict() for p in problems]
+    notes = await engine.tools.first_comment_warnings(post)  # never blocks: a warning per network
+    outcome.document["warnings"] = [p.as_dict() for p in [*problems, *notes]]
     if problems:
         outcome.warnings.append(draft_warning(problems))
+    outcome.warnings += [p.message for p in notes]
+    outcome.warnings += [
+        f"the first comment on {t.network.label} is {t.first_comment.status}: {t.first_comment.error.message}"
+        for t in post.targets
+        if t.first_comment is not None
+        and t.first_comment.error is not None
+        and t.first_comment.status in ("failed", "unknown")
+    ]
     return outcome
 
 

@@ -430,7 +430,9 @@ def _posts(parser: argparse.ArgumentParser) -> None:
     schedule.add_argument("--at", required=True, metavar="ISO-8601", help=f"when to publish: {_AT}")
     schedule.add_argument("--tz", metavar="IANA_ZONE", help=_TZ)
     _csv(actions)
-    retry = _leaf(actions, "retry", "publish failed targets again")
+    retry = _leaf(
+        actions, "retry", "publish failed targets again (of a published post: its failed first comments)"
+    )
     retry.add_argument("post", metavar="POST", help=_POST)
     retry.add_argument("--account", metavar="ACCOUNT", help="only this account's target (may be unknown)")
 
@@ -540,6 +542,12 @@ def _content_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:
         metavar="PATH",
         help=f"read the further parts of a thread from this UTF-8 file, separated by lines with only "
         f"{THREAD_SEPARATOR}; {STDIN} reads standard input (unless --text {STDIN} does)",
+    )
+    parser.add_argument(
+        "--first-comment",
+        metavar="TEXT",
+        help="posted as the first comment / self-reply right after the post, where the network takes "
+        "one" + ("; an empty TEXT removes it" if editing else ""),
     )
     parser.add_argument(
         "--option",

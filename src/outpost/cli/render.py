@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from outpost.domain.enums import TargetStatus
 from outpost.domain.errors import KnownError, ValidationError
-from outpost.domain.models import Account, Post, Target
+from outpost.domain.models import Account, Post, Target, TargetError
 
 Json = dict[str, Any]
 
@@ -67,6 +67,8 @@ def post_json(post: Post) -> Json:
         "review_reason": post.review_reason,
         "repeat": None if post.repeat is None else post.repeat.model_dump(mode="json"),
         "evergreen": post.evergreen,
+        "first_comment": post.first_comment,
+        "utm_links": list(post.utm_links),
     }
 
 
@@ -83,9 +85,30 @@ def _target_json(post: Post, target: Target) -> Json:
         "thread_post_ids": target.thread_post_ids,
         "attempts": target.attempts,
         "published_at": iso(target.published_at),
-        "error": None
-        if error is None
-        else {"code": error.code.value, "message": error.message, "retry_at": iso(error.retry_at)},
+        "error": _error_json(error),
+        **_first_comment_json(target),
+    }
+
+
+def _error_json(error: TargetError | None) -> Json | None:
+    if error is None:
+        return None
+    return {"code": error.code.value, "message": error.message, "retry_at": iso(error.retry_at)}
+
+
+def _first_comment_json(target: Target) -> Json:
+    """`first_comment_id` (INTERFACE.md) and the comment's own status and error, apart from the post's.
+
+    `first_comment_status` is null where the post has no first comment for this account (none, or
+    the network takes none), else `pending|sending|posted|failed|unknown`.
+    """
+    state = target.first_comment
+    posted = state.part if state is not None else None
+    return {
+        "first_comment_id": posted.platform_post_id if posted else None,
+        "first_comment_permalink": posted.permalink if posted else None,
+        "first_comment_status": state.status if state else None,
+        "first_comment_error": _error_json(state.error) if state else None,
     }
 
 
@@ -121,6 +144,9 @@ def post_text(post: Post, accounts: dict[str, Account]) -> str:
     lines.append(f"  {first[:70]}{more}")
     if post.thread:
         lines.append(f"  + {len(post.thread)} more part(s) in the thread")
+    if post.first_comment:
+        comment = post.first_comment.splitlines()[0] if post.first_comment.strip() else ""
+        lines.append(f"  first comment: {comment[:60]}{'…' if len(comment) > 60 else ''}")
     for m in post.media:
         lines.append(f"  [{m.mime_type}] {m.path}" + ("" if m.alt_text else "  (no alt text)"))
     for t in post.targets:
@@ -128,6 +154,9 @@ def post_text(post: Post, accounts: dict[str, Account]) -> str:
         name = account.ref if account else t.account_id
         detail = t.permalink or (t.error.message if t.error else "")
         lines.append(f"  {_MARKS[t.status]} {name}  {t.status.value}  {detail}".rstrip())
+        if t.first_comment is not None and t.first_comment.status != "posted":
+            said = t.first_comment.error.message if t.first_comment.error else ""
+            lines.append(f"      first comment {t.first_comment.status}  {said}".rstrip())
     if post.review_reason:
         lines.append(f"  ! {post.review_reason}")
     if post.repeat is not None:  # issue #22

@@ -106,9 +106,14 @@ class PostCreateRequest(_PostContent):
     repeat_until: str | None = Field(None, description="The last day (or time) an occurrence may fall on.")
     repeat_count: int | None = Field(None, description="How many occurrences in all, the first included.")
 
+    first_comment: str = Field(
+        "", description="Posted right after the post as its first comment (or the author's own reply)."
+    )
+
     def to_input(self) -> PostInput:
         """The engine's request."""
         return PostInput(
+            first_comment=self.first_comment,
             text=self.text,
             accounts=tuple(self.accounts),
             text_for=tuple((self.text_for or {}).items()),
@@ -128,10 +133,12 @@ class PostEditRequest(_PostContent):
     series: bool = Field(
         False, description="Apply the content changes to this occurrence and every later one of its series."
     )
+    first_comment: str | None = Field(None, description='The new first comment ("" removes it).')
 
     def changes(self) -> PostChanges:
         """The engine's edit."""
         return PostChanges(
+            first_comment=self.first_comment,
             text=self.text,
             accounts=None if self.accounts is None else tuple(self.accounts),
             text_for=None if self.text_for is None else tuple(self.text_for.items()),

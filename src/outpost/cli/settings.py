@@ -41,6 +41,8 @@ INTERNAL = {
 _TRUE, _FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
 _JSON_ALLOWED = {
     "posting_schedule": 'a JSON object of weekdays and times, e.g. {"monday": ["09:00", "17:30"]}',
+    "utm_for": 'a JSON list of networks or accounts, e.g. ["mastodon", "x:you"]',
+    "x_prices": 'a JSON object of USD prices, e.g. {"post": 0.015, "post_with_url": 0.2}',
 }
 
 

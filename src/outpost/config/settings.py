@@ -157,6 +157,40 @@ class Settings(BaseModel):
 
     _valid_slots = field_validator("posting_schedule")(_check_weekly)
     _valid_schedule_zone = field_validator("posting_schedule_timezone")(_check_zone)
+    # -- issue #22's composer tools: UTM tags on chosen links, X's prices -------------------------
+    utm_for: list[str] = Field(
+        default_factory=list,
+        description="Networks (mastodon, x…) or accounts (mastodon:you@example.social) whose chosen "
+        "links get UTM tags (utm_source=NETWORK&utm_medium=…&utm_campaign=…); empty: none.",
+    )
+    utm_medium: str = Field(default="social", description="The utm_medium UTM-tagged links carry.")
+    utm_campaign: str = Field(
+        default="", description="The utm_campaign UTM-tagged links carry (empty: left out)."
+    )
+    x_prices: dict[str, float] = Field(
+        default_factory=dict,
+        description="X's pay-per-use prices in USD, where they changed since Outpost's table "
+        "(keys: post, post_with_url, media_metadata); the composer's cost line uses them.",
+    )
+
+    @field_validator("x_prices")
+    @classmethod
+    def _valid_prices(cls, value: dict[str, float]) -> dict[str, float]:
+        known = ("post", "post_with_url", "media_metadata")
+        for key, price in value.items():
+            if key not in known:
+                raise ValueError(f"{key!r} is not one of X's prices ({', '.join(known)})")
+            if price < 0 or price > 100:
+                raise ValueError(f"{key}: {price} is not a price in US dollars (0 to 100)")
+        return value
+
+    @field_validator("utm_for")
+    @classmethod
+    def _valid_utm_for(cls, value: list[str]) -> list[str]:
+        for item in value:
+            if not item or any(c.isspace() for c in item):
+                raise ValueError(f"{item!r} is neither a network (mastodon) nor an account (mastodon:you)")
+        return sorted(set(value))
 
 
 def load_settings(data_dir: Path) -> Settings:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -33,10 +33,6 @@ from outpost.engine.composer import MediaInput, PostInput, When
 from outpost.engine.core import EngineCore
 from outpost.engine.posts import PostsService
 from outpost.engine.slots import SlotsService
-
-#: Whether this build's posts take a first comment (added by issue #22's first-comment work);
-#: until then the column is read and checked, kept on the row, and not saved.
-TAKES_FIRST_COMMENT = "first_comment" in {f.name for f in fields(PostInput)}
 
 
 @dataclass(frozen=True)
@@ -92,6 +88,8 @@ def column_of(problem: Problem) -> str:
         return "accounts"
     if name.startswith("--option"):
         return "options"
+    if name.startswith("--first-comment"):
+        return "first_comment"
     if name.startswith(("--alt", "alt")) or problem.rule in {"alt_text", "alt_length"}:
         return "alt"
     if name.startswith(("media", "--media")):
@@ -182,9 +180,6 @@ class CsvService:
         return plan, made
 
     def _input(self, row: CsvRow) -> PostInput:
-        extra: dict[str, object] = {}
-        if TAKES_FIRST_COMMENT and row.first_comment:
-            extra["first_comment"] = row.first_comment
         return PostInput(
             text=row.text,
             accounts=row.accounts,
@@ -192,7 +187,7 @@ class CsvService:
                 MediaInput(p, row.alt[i] if i < len(row.alt) else "") for i, p in enumerate(row.media)
             ),
             options=row.options,
-            **extra,  # type: ignore[arg-type]
+            first_comment=row.first_comment or "",
         )
 
     @staticmethod
@@ -244,7 +239,13 @@ class CsvService:
 def _reason(problem: Problem) -> str:
     """The problem's message without the command line's option name in front (the column says it)."""
     message = problem.message
-    for prefix in (f"{problem.field}: ", "--account: ", "--option: ", "posting_schedule: "):
+    for prefix in (
+        f"{problem.field}: ",
+        "--account: ",
+        "--option: ",
+        "--first-comment: ",
+        "posting_schedule: ",
+    ):
         message = message.removeprefix(prefix)
     return message
 
@@ -306,7 +307,6 @@ def _row_of(post: Post, accounts: dict[str, Account], base: Path) -> dict[str, s
         zone = post.timezone or "UTC"
         at = post.scheduled_at.astimezone(ZoneInfo(zone)).replace(tzinfo=None).isoformat(timespec="minutes")
         tz = zone
-    first_comment = getattr(post, "first_comment", None) or ""
     return {
         "text": post.text,
         "accounts": " ".join(refs),
@@ -316,7 +316,7 @@ def _row_of(post: Post, accounts: dict[str, Account], base: Path) -> dict[str, s
         "alt": csv_rows.join_alt([m.alt_text for m in post.media])
         if any(m.alt_text for m in post.media)
         else "",
-        "first_comment": str(first_comment),
+        "first_comment": post.first_comment or "",
         "status": "scheduled" if scheduled else "draft",
         "options": csv_rows.joined(options),
         "id": post.id,

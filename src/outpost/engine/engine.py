@@ -64,6 +64,7 @@ from outpost.engine.series import SeriesService
 from outpost.engine.settings_change import apply_settings
 from outpost.engine.slots import SlotsService
 from outpost.engine.store_watch import StoreWatch
+from outpost.engine.tools import ComposerTools
 from outpost.engine.wake import Wake
 from outpost.engine.worker import StoreWorker
 from outpost.media.pipeline import MediaPipeline
@@ -133,6 +134,7 @@ class Engine:
         self.media_host = MediaHostService(self._core)
         if media_host is None:  # a host handed in (tests) wins over the one set in the data folder
             self.media_host.install()
+        self.tools = ComposerTools(self._core)
         self._publisher = Publisher(
             store=store,
             worker=self._core.db,
@@ -142,6 +144,7 @@ class Engine:
             owner=self._lock.owner,
             media=self.media,
             connectivity=connectivity,
+            utm=self.tools.utm_tags,
         )
         self._handover = Handover(self._core, self._publisher)
         self._scheduler = Scheduler(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import tzinfo
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from outpost.domain.enums import MissedPostPolicy, PostStatus
@@ -42,12 +42,16 @@ from outpost.gui.qt import (
     QVBoxLayout,
     QWidget,
     Signal,
+    is_alive,
 )
 from outpost.gui.queue.view import QueueView
 from outpost.gui.status import StatusArea
 from outpost.gui.tasks import run_op
 from outpost.gui.theme import apply_theme
 from outpost.gui.welcome import WelcomePanel
+
+if TYPE_CHECKING:
+    from outpost.gui.library import LibraryDialog  # opened on first use
 
 CSV_FILTER = "CSV files (*.csv);;All files (*)"
 
@@ -133,6 +137,7 @@ class MainWindow(QMainWindow):
         self._system_style = QApplication.style().name()
         self.bridge.settings_did_change.connect(self._settings_changed)
         apply_theme(QApplication.instance(), engine.settings.theme, system_style=self._system_style)  # type: ignore[arg-type]
+        self._library: LibraryDialog | None = None
         self._menus()
         self.queue.edit_requested.connect(self.edit_post)
         self.queue.compose_requested.connect(lambda: self.bring_up("compose"))
@@ -221,6 +226,7 @@ class MainWindow(QMainWindow):
         self._action(menu, "Add &media…", [], self.add_media)
         self._action(menu, "&Import posts from CSV…", [], self.import_csv)
         self._action(menu, "E&xport posts to CSV…", [], self.export_csv)
+        self._action(menu, "Media &library…", ["Ctrl+Shift+L"], self.open_library)
         menu.addSeparator()
         self.pause_action = self._action(menu, "&Pause publishing", [], self.toggle_pause)
         # Qt's Preferences key is empty on most Linux desktops and on Windows: Ctrl+, everywhere.
@@ -259,6 +265,22 @@ class MainWindow(QMainWindow):
         action.triggered.connect(slot)
         menu.addAction(action)
         return action
+
+    def open_library(self) -> None:
+        """Show the media library (one window, brought to the front if already open)."""
+        from outpost.gui.library import LibraryDialog
+
+        if self._library is None or not is_alive(self._library):
+            self._library = LibraryDialog(self.engine, self.messages, self)
+            self._library.use_requested.connect(self._use_from_library)
+        if self._library.isVisible():  # already open, maybe behind: to the front
+            self._library.raise_()
+            self._library.activateWindow()
+        self._library.show()
+
+    def _use_from_library(self, path: str, alt_text: str) -> None:
+        self.show_page(self.composer)
+        self.composer.attach(path, alt_text)
 
     def new_post(self) -> None:
         """Show the composer with an empty post (the current draft is kept)."""

@@ -189,4 +189,22 @@ WHERE m.sha256 IS NOT NULL
 ORDER BY p.updated_at DESC;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _LIBRARY, _SERIES)
+# Issue #22's composer tools: a post's first comment and what became of it on each target, the
+# links the creator chose to tag with UTM parameters, and reusable snippets (signatures, hashtag
+# groups) with per-network variants.
+_FIRST_COMMENT = """
+ALTER TABLE posts ADD COLUMN first_comment TEXT;
+ALTER TABLE posts ADD COLUMN utm_links TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE targets ADD COLUMN first_comment TEXT;
+CREATE TABLE snippets (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    trigger     TEXT NOT NULL DEFAULT '',
+    text        TEXT NOT NULL,
+    variants    TEXT NOT NULL DEFAULT '{}',
+    updated_at  TEXT NOT NULL
+);
+CREATE UNIQUE INDEX snippets_trigger ON snippets (trigger) WHERE trigger != '';
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _LIBRARY, _FIRST_COMMENT, _SERIES)

@@ -10,7 +10,7 @@ from datetime import date, datetime, tzinfo
 from outpost.domain.calendar import ENTRY_TEXT, CalendarDays, CalendarEntry
 from outpost.domain.enums import ErrorCode, Network, PostStatus, TargetStatus
 from outpost.domain.errors import NotFoundError
-from outpost.domain.models import MediaAsset, Post, PublishedPart, Target, TargetError
+from outpost.domain.models import FirstCommentResult, MediaAsset, Post, PublishedPart, Target, TargetError
 from outpost.store._codec import decode_json, decode_time, encode_json, encode_time
 from outpost.store.db import Database, Row
 from outpost.store.series import SeriesRepository
@@ -31,7 +31,8 @@ class PostRepository:
         with self._db.transaction():
             self._db.execute(
                 "INSERT INTO posts (id, status, text, thread, scheduled_at, timezone, created_at, "
-                "updated_at, review_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "updated_at, review_reason, first_comment, utm_links) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 _post_row(post),
             )
             self._insert_children(post)
@@ -46,7 +47,8 @@ class PostRepository:
         with self._db.transaction():
             cursor = self._db.execute(
                 "UPDATE posts SET status = ?, text = ?, thread = ?, scheduled_at = ?, timezone = ?, "
-                "created_at = ?, updated_at = ?, review_reason = ? WHERE id = ? AND status = ?",
+                "created_at = ?, updated_at = ?, review_reason = ?, first_comment = ?, utm_links = ? "
+                "WHERE id = ? AND status = ?",
                 (*_post_row(post)[1:], post.id, expected.value),
             )
             if cursor.rowcount != 1:
@@ -86,8 +88,8 @@ class PostRepository:
         self._db.executemany(
             "INSERT INTO targets (id, post_id, position, account_id, network, text_override, "
             "thread_override, options, status, parts, sending_part, attempts, published_at, error, "
-            "idempotency_key, claimed_by, scheduled, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "idempotency_key, claimed_by, scheduled, first_comment, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     t.id,
@@ -245,7 +247,7 @@ class PostRepository:
             self._db.execute(
                 "UPDATE targets SET text_override = ?, thread_override = ?, options = ?, status = ?, "
                 "parts = ?, sending_part = ?, attempts = ?, published_at = ?, error = ?, "
-                "idempotency_key = ?, claimed_by = ?, scheduled = ?, updated_at = ? "
+                "idempotency_key = ?, claimed_by = ?, scheduled = ?, first_comment = ?, updated_at = ? "
                 "WHERE id = ? AND post_id = ?",
                 (*_target_state(target), encode_time(now), target.id, post_id),
             )
@@ -343,6 +345,8 @@ def _post_row(post: Post) -> tuple[object, ...]:
         encode_time(post.created_at),
         encode_time(post.updated_at),
         post.review_reason,
+        post.first_comment,
+        encode_json(list(post.utm_links)),
     )
 
 
@@ -360,6 +364,7 @@ def _target_state(t: Target) -> tuple[object, ...]:
         t.idempotency_key,
         t.claimed_by,
         None if t.scheduled is None else t.scheduled.model_dump_json(),
+        None if t.first_comment is None else t.first_comment.model_dump_json(),
     )
 
 
@@ -380,6 +385,8 @@ def _post(row: Row, media: list[MediaAsset], targets: list[Target]) -> Post:
         updated_at=_required_time(row["updated_at"]),
         targets=tuple(targets),
         review_reason=row["review_reason"],
+        first_comment=row["first_comment"],
+        utm_links=tuple(decode_json(row["utm_links"])),
     )
 
 
@@ -438,4 +445,7 @@ def _target(row: Row) -> Target:
         idempotency_key=row["idempotency_key"],
         claimed_by=row["claimed_by"],
         scheduled=None if row["scheduled"] is None else PublishedPart.model_validate_json(row["scheduled"]),
+        first_comment=None
+        if row["first_comment"] is None
+        else FirstCommentResult.model_validate_json(row["first_comment"]),
     )

@@ -12,6 +12,7 @@ from outpost.store.db import Database
 from outpost.store.library import LibraryRepository
 from outpost.store.posts import PostRepository
 from outpost.store.series import SeriesRepository
+from outpost.store.snippets import SnippetRepository
 
 DATABASE_FILE = "outpost.sqlite3"
 
@@ -24,6 +25,7 @@ class Store:
         posts: posts, their media and targets.
         checkpoints: what adapters must remember to resume after a restart.
         library: every file a post carried, once by its content (issue #24).
+        snippets: reusable text pieces for the composer.
     """
 
     def __init__(self, data_dir: Path) -> None:
@@ -34,6 +36,7 @@ class Store:
         self.checkpoints = CheckpointRepository(self.db)
         self.series = SeriesRepository(self.db)  # issue #22: recurring and evergreen posts
         self.library = LibraryRepository(self.db)
+        self.snippets = SnippetRepository(self.db)
 
     def back_up_if_due(self, now: datetime) -> Path | None:
         """Take the daily backup if the newest is a day old (or missing); the path if one was taken."""

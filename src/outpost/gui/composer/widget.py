@@ -10,6 +10,7 @@ after a few seconds in which it can be undone (`countdown.py`).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Any
@@ -18,7 +19,9 @@ from outpost.domain.capabilities import Capabilities
 from outpost.domain.compatibility import Compatibility, check
 from outpost.domain.enums import Network, PostStatus
 from outpost.domain.errors import KnownError, Problem, ValidationError
+from outpost.domain.links import links_in, tag_link, tag_text
 from outpost.domain.models import Account, Post
+from outpost.domain.snippets import Snippet
 from outpost.engine import Engine, MediaInput, PostChanges, PostInput, When
 from outpost.engine.series import RepeatRequest
 from outpost.gui.bridge import EngineBridge
@@ -28,11 +31,13 @@ from outpost.gui.composer.chips import AccountChip
 from outpost.gui.composer.countdown import UNDO_SECONDS, PublishCountdown
 from outpost.gui.composer.counting import count_for, show_count
 from outpost.gui.composer.customise import NetworkTab
+from outpost.gui.composer.extras import ComposerExtras
 from outpost.gui.composer.focus import FocusRing
 from outpost.gui.composer.media_strip import Attached, MediaStrip
 from outpost.gui.composer.paste import MediaPasteFilter, PostTextEdit, pasted_media
 from outpost.gui.composer.problems import ProblemList
 from outpost.gui.composer.schedule_dialog import ScheduleDialog
+from outpost.gui.composer.snippets import SHORTCUT, SnippetExpander, SnippetPicker, insert
 from outpost.gui.composer.thread_parts import ThreadParts
 from outpost.gui.composer.threading import split_into_thread
 from outpost.gui.composer.words import error_text, outcome, together
@@ -92,6 +97,8 @@ class ComposerWidget(QWidget):
         self.tabs: dict[Network, NetworkTab] = {}
         self.problems: list[Problem] = []
         self.schedule_dialog: ScheduleDialog | None = None
+        self.snippets: list[Snippet] = []  # read with the accounts; Settings → Snippets edits them
+        self.snippet_picker: SnippetPicker | None = None
         self._loading = False
         self._generation = 0  # a new post starts a new generation: older saves no longer apply
         self.setAcceptDrops(True)
@@ -103,6 +110,8 @@ class ComposerWidget(QWidget):
         self.text.media_pasted.connect(self.attacher.attach_pasted)
         self.thread_parts.media_pasted.connect(self.attacher.attach_pasted)
         self.focus_ring = FocusRing(self)
+        for edit in (self.text, self.extras.comment):  # ;sig + space becomes the signature
+            SnippetExpander(edit, lambda: self.snippets)
         self._events = EngineBridge(engine.events, self)
         self._events.settings_did_change.connect(self._settings_changed)
         self._check_timer = self._timer(CHECK_MS, self._check)
@@ -135,6 +144,10 @@ class ComposerWidget(QWidget):
         self.thread_parts.parts_did_change.connect(self._changed)
         self.thread_parts.split.clicked.connect(self.split_into_thread)
         self.split, self.numbering = self.thread_parts.split, self.thread_parts.numbering
+        self.extras = ComposerExtras()  # the first comment, UTM ticks, the cost on X (issue #22)
+        self.extras.extras_did_change.connect(self._changed)
+        self.extras.snippets_button.clicked.connect(self.pick_snippet)
+        self.extras.snippets_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keeps the text's cursor
         self.media = MediaStrip()
         self.media.media_did_change.connect(self._changed)
         self.media.fix_requested.connect(self.fix_media)
@@ -152,6 +165,7 @@ class ComposerWidget(QWidget):
             (self.account_row, 0),
             (self.custom, 3),
             (self.thread_parts, 0),
+            (self.extras, 0),
             (self.media, 0),
         ):
             column.addWidget(widget, stretch)
@@ -214,6 +228,7 @@ class ComposerWidget(QWidget):
             ("Ctrl+Enter", self.publish_soon),
             (QKeySequence.StandardKey.Save, self.save_draft),
             (QKeySequence.StandardKey.Paste, self.paste),
+            (SHORTCUT, self.pick_snippet),
         ):
             self._shortcut(QKeySequence(keys), slot)
         self._escape = self._shortcut(QKeySequence(Qt.Key.Key_Escape), self.countdown.cancel)
@@ -242,6 +257,7 @@ class ComposerWidget(QWidget):
     async def reload_accounts(self) -> None:
         """Fetch the accounts and each one's rules, then show them as chips."""
         self._show_accounts(await self._fetch_accounts())
+        self.snippets = await self.engine.tools.snippets()
 
     async def _fetch_accounts(self) -> tuple[list[Account], dict[str, Capabilities]]:
         accounts = await self.engine.accounts.list()
@@ -302,6 +318,7 @@ class ComposerWidget(QWidget):
     def _add_network_tab(self, network: Network, caps: Capabilities) -> None:
         tab = NetworkTab(network, caps, self._changed)
         tab.override.media_pasted.connect(self.attacher.attach_pasted)
+        SnippetExpander(tab.override, lambda: self.snippets, network)  # this network's variant
         tab.reset.clicked.connect(lambda: tab.copy(self.text.toPlainText()))
         for widget in tab.options.values():
             if isinstance(widget, QLineEdit):
@@ -445,6 +462,8 @@ class ComposerWidget(QWidget):
             media=tuple(MediaInput(a.info.path, a.alt_text) for a in self.media.items),
             thread=tuple(part for part in self.thread_parts.texts() if part.strip()),
             options=options,
+            first_comment=self.extras.first_comment(),
+            utm_links=self.extras.chosen_links(),
         )
 
     def is_empty(self) -> bool:
@@ -456,6 +475,7 @@ class ComposerWidget(QWidget):
         if self._loading:
             return
         self._update_counters()
+        self._update_extras()
         self._update_previews()
         self._update_badges()
         self._update_actions()
@@ -485,7 +505,70 @@ class ComposerWidget(QWidget):
 
     def _update_previews(self) -> None:
         thumbs = tuple((a.thumbnail, a.info.kind.value) for a in self.media.items if a.thumbnail)
-        self.previews.show_source(PreviewSource.of(self.selected, self.request(), thumbs))
+        request = self.request()
+        source = PreviewSource.of(self.selected, request, thumbs)
+        shown = []
+        for preview in source.posts:  # as published: chosen links tagged, the comment under the post
+            account = next(a for a in self.selected if a.network is preview.network)
+            tags = self.engine.tools.utm_tags(account)
+            parts = tuple(tag_text(p, request.utm_links, tags) for p in preview.parts)
+            if request.first_comment.strip() and self.engine.tools.first_comment_kind(preview.network):
+                parts = (*parts, tag_text(request.first_comment, request.utm_links, tags))
+            shown.append(dataclasses.replace(preview, parts=parts))
+        self.previews.show_source(dataclasses.replace(source, posts=tuple(shown)))
+
+    def _update_extras(self) -> None:
+        """The links to tick, the networks the first comment misses, and the cost on X."""
+        request = self.request()
+        texts = [request.text, *request.thread, *(t for _, t in request.text_for), request.first_comment]
+        links = list(dict.fromkeys(link for text in texts for link in links_in(text)))
+        tagging = [(a, tags) for a in self.selected if (tags := self.engine.tools.utm_tags(a)) is not None]
+        examples = (
+            [tag_link(link, tagging[0][1]) for link in request.utm_links if link in links] if tagging else []
+        )
+        self.extras.show_links(links, [account_label(a) for a, _ in tagging], examples)
+        notes = []
+        if request.first_comment.strip():
+            for network in dict.fromkeys(a.network for a in self.selected):
+                if self.engine.tools.first_comment_kind(network) is None:
+                    why = self.engine.tools.first_comment_unavailable(network).rstrip(".")
+                    notes.append(f"{network.label} will get the post without this comment: {why}.")
+        self.extras.show_comment_notes(notes)
+        on_x = [a for a in self.selected if a.network is Network.X]
+        cost = None
+        if on_x:
+            own = dict(request.text_for).get(Network.X.value, request.text)
+            one = self.engine.tools.x_cost(
+                (own, *request.thread),
+                first_comment_text=request.first_comment.strip() or None,
+                described_media=sum(1 for m in request.media if m.alt_text),
+            )
+            cost = dataclasses.replace(one, lines=one.lines * len(on_x))  # each X account posts it
+        self.extras.show_cost(cost)
+
+    def pick_snippet(self) -> None:
+        """Ctrl+Shift+Space: search the snippets and insert one where the cursor is."""
+        focused = self.focusWidget()
+        edit = focused if isinstance(focused, PostTextEdit) else self.text
+        tab = next((t for t in self.tabs.values() if t.override is edit), None)
+        network = tab.network if tab is not None else None
+        picker = SnippetPicker(self.snippets, network, self)
+
+        def chosen() -> None:
+            if picker.chosen is not None:
+                insert(edit, picker.chosen, network)
+
+        picker.accepted.connect(chosen)
+        picker.finished.connect(picker.deleteLater)
+        self.snippet_picker = picker
+        run_op(self.engine.tools.snippets(), on_success=self._snippets_read, on_failure=self._fail)
+        picker.open()  # not exec(): no nested event loop under qasync
+
+    def _snippets_read(self, found: list[Snippet]) -> None:
+        self.snippets = found
+        if self.snippet_picker is not None and self.snippet_picker.isVisible():
+            self.snippet_picker.snippets = found
+            self.snippet_picker.refresh()
 
     def _update_badges(self) -> None:
         verdicts = {}
@@ -554,6 +637,9 @@ class ComposerWidget(QWidget):
         if field.startswith("media"):
             self.media.list.setFocus()
             return
+        if field == "--first-comment":
+            self.extras.comment.setFocus()
+            return
         self.custom.setCurrentIndex(0)
         self.text.setFocus()
 
@@ -592,6 +678,8 @@ class ComposerWidget(QWidget):
             media=request.media,
             thread=request.thread,
             options=request.options,
+            first_comment=request.first_comment,
+            utm_links=request.utm_links,
         )
         return await self.engine.posts.edit(post_id, changes, when, validate=validate)
 
@@ -723,6 +811,7 @@ class ComposerWidget(QWidget):
         self.text.clear()
         self.thread_parts.clear()
         self.media.clear_all()
+        self.extras.clear()
         for tab in self.tabs.values():
             tab.load(None)
         self._loading = False
@@ -744,6 +833,7 @@ class ComposerWidget(QWidget):
             tab = self.tabs.get(target.network)
             if tab is not None:
                 tab.load(target.text_override)
+        self.extras.load(post.first_comment, post.utm_links)
         self._loading = False
         for media in post.media:
             self.attach(media.path, media.alt_text)

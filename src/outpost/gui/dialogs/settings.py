@@ -26,6 +26,7 @@ from outpost.domain.enums import MissedPostPolicy, Network
 from outpost.domain.errors import Problem, ValidationError
 from outpost.domain.slots import WEEKDAYS
 from outpost.engine import Engine
+from outpost.gui.dialogs import composer_tools
 from outpost.gui.dialogs.developer_app import DeveloperAppFields
 from outpost.gui.dialogs.media_host import INTRO as MEDIA_HOST_INTRO
 from outpost.gui.dialogs.media_host import MediaHostSection
@@ -81,6 +82,7 @@ LABELS = {
     "posting_schedule": "Posting schedule",
     "missed_grace_minutes": "Still on time if late by up to",
     "evergreen_min_gap_days": "Evergreen posts again after at least",
+    **composer_tools.LABELS,
 }
 #: Settings the posting schedule's editor changes along with `posting_schedule`.
 SCHEDULE_PARTS = ("posting_schedule_timezone", "account_schedules")
@@ -88,6 +90,7 @@ SCHEDULE_PARTS = ("posting_schedule_timezone", "account_schedules")
 HELP = {
     "default_timezone": "Times you choose in the composer, and your posting schedule, are in this zone.",
     "theme": "",
+    **composer_tools.HELP,
 }
 EDITOR_WIDTH = 340
 #: The page of the media host (the composer's "set up a media host" opens it).
@@ -144,6 +147,8 @@ PAGES = (
         "Reminders before a scheduled post goes out, and notices when one is published or fails.",
         ("reminder_minutes",),
     ),
+    Page(composer_tools.SNIPPETS, composer_tools.SNIPPETS_INTRO, ()),
+    Page(composer_tools.LINKS_AND_COSTS, composer_tools.LINKS_INTRO, tuple(composer_tools.LABELS)),
     Page("Advanced", "Rarely needed.", ("missed_grace_minutes",)),
 )
 
@@ -256,6 +261,7 @@ class SettingsDialog(QDialog):
         self.slots_editor: SlotsEditor
         self.page_of: dict[str, int] = {}
         self.media_host: MediaHostSection | None = None  # built with its page, given an engine
+        self.snippets: composer_tools.SnippetsSection | None = None  # likewise
         self.error = QLabel()
         self.error.setObjectName("settings_message")
         self.error.setWordWrap(True)
@@ -341,6 +347,12 @@ class SettingsDialog(QDialog):
             column.addWidget(self.media_host)
         if page.title == "Notifications" and not QSystemTrayIcon.isSystemTrayAvailable():
             column.addWidget(_note(NO_TRAY))
+        if page.title == composer_tools.SNIPPETS and self.engine is not None:
+            self.snippets = composer_tools.SnippetsSection(self.engine)
+            column.addWidget(self.snippets)
+        if page.title == composer_tools.LINKS_AND_COSTS and self.engine is not None:
+            column.addSpacing(8)
+            column.addWidget(composer_tools.MonthOnX(self.engine))
         if page.title == "Advanced" and data_dir is not None:
             column.addSpacing(12)
             column.addWidget(self._data_folder(data_dir))
@@ -462,6 +474,9 @@ class SettingsDialog(QDialog):
 
     def _editor(self, name: str, info: FieldInfo, value: Any) -> QWidget:
         kind = _plain(info.annotation)
+        own = composer_tools.editor(name, value)
+        if own is not None:
+            return own
         if name == "posting_schedule":
             return self._schedule_editor()
         if name == "default_timezone":
@@ -519,7 +534,9 @@ class SettingsDialog(QDialog):
         """
         values: dict[str, object] = {}
         for name, widget in self.widgets.items():
-            if name == "posting_schedule":
+            if isinstance(widget, composer_tools.EDITORS):
+                values[name] = widget.setting_value()
+            elif name == "posting_schedule":
                 values.update(self.slots_editor.values())
             elif isinstance(widget, TimeZoneBox):
                 values[name] = widget.zone()
