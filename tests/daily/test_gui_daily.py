@@ -161,3 +161,28 @@ def test_the_queue_cancels_a_whole_series(qapp, qtbot, tmp_path: Path) -> None:
         assert [p.text for p in await engine.posts.list([PostStatus.SCHEDULED])] == ["once"]
 
     window_scenario(qapp, qtbot, tmp_path, scenario)
+
+
+def test_the_calendar_shows_every_accounts_schedule_where_it_falls(qapp, qtbot, tmp_path: Path) -> None:
+    async def scenario(window: MainWindow, engine: Engine, account: str, clock: FakeClock) -> None:
+        from datetime import date, datetime
+        from zoneinfo import ZoneInfo
+
+        engine.update_settings(default_timezone="Europe/Berlin")
+        await engine.slots.set_weekly("default", "fri 09:00", "Europe/Berlin")
+        ref = (await engine.accounts.get(account)).ref
+        await engine.slots.set_weekly(ref, "thu 20:00", "America/New_York")  # Friday 02:00 in Berlin
+        calendar = window.calendar
+        calendar.anchor = date(2026, 11, 25)
+        calendar.set_month(False)
+        await settle_ops()
+        grid = calendar.week
+        assert grid is not None
+        berlin = ZoneInfo("Europe/Berlin")
+        assert grid.free_slots(date(2026, 11, 27)) == [
+            datetime(2026, 11, 27, 2, 0, tzinfo=berlin),
+            datetime(2026, 11, 27, 9, 0, tzinfo=berlin),
+        ]
+        assert grid.free_slots(date(2026, 11, 26)) == []
+
+    window_scenario(qapp, qtbot, tmp_path, scenario)
