@@ -33,6 +33,8 @@ POST_KEYS = {
     "thread",
     "targets",
     "review_reason",
+    "repeat",  # issue #22: the series of a recurring post, null for a one-off
+    "evergreen",
     "first_comment",  # issue #22
     "utm_links",
 }

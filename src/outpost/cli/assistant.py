@@ -41,6 +41,7 @@ from outpost.cli.requests import (
     PostListRequest,
     PostRef,
     PostScheduleRequest,
+    SlotsListRequest,
 )
 from outpost.domain.errors import KnownError, Problem, ValidationError
 from outpost.engine import Engine
@@ -103,6 +104,10 @@ async def _post_cancel(engine: Engine, request: PostRef) -> Outcome:
     return await commands.post_outcome(engine, await engine.posts.cancel(request.post))
 
 
+async def _slots_list(engine: Engine, request: SlotsListRequest) -> Outcome:
+    return await commands.list_slots(engine, request.account)
+
+
 async def _media_inspect(engine: Engine, request: MediaInspectRequest) -> Outcome:
     return await commands.inspect_media(engine, request.path, request.networks, field="path")
 
@@ -133,6 +138,13 @@ TOOLS: tuple[Tool, ...] = (
     ),
     Tool("post_schedule", "Give a post a time to go out.", PostScheduleRequest, _post_schedule),
     Tool("post_cancel", "Cancel a scheduled post (it stays, as cancelled).", PostRef, _post_cancel),
+    Tool(
+        "slots_list",
+        "The posting schedules (the default and each account's, in their zones) that `next_slot` fills.",
+        SlotsListRequest,
+        _slots_list,
+        True,
+    ),
     Tool(
         "media_inspect",
         "What Outpost knows about a file on this computer, and whether each network takes it.",

@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     _posts(_group(commands, "post", "create, schedule and publish posts"))
     _apps(_group(commands, "apps", "your own developer apps (X, LinkedIn and others need one)"))
     _settings(_group(commands, "settings", "the settings the window edits"))
+    _slots(_group(commands, "slots", "the posting schedule that --next-slot and “Add to queue” fill"))
     _media_host(
         _group(commands, "media-host", "the public bucket Instagram and Threads fetch your media from")
     )
@@ -320,6 +321,41 @@ def _settings(parser: argparse.ArgumentParser) -> None:
     set_value.add_argument("value", metavar="VALUE", help="the new value, as `settings list` says it takes")
 
 
+def _slots(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    listing = _leaf(actions, "list", "the default posting schedule and each account's")
+    listing.add_argument(
+        "account", nargs="?", metavar="ACCOUNT", help=f"{_ACCOUNT}, or `default`; default: all of them"
+    )
+    set_slots = _leaf(
+        actions,
+        "set",
+        "set an account's weekly posting slots, or the default ones",
+        epilog='examples:\n  outpost slots set default --weekly "mon 09:00, wed 12:30, fri 09:00 17:00" '
+        "--tz Europe/Berlin\n"
+        '  outpost slots set x:you --weekly "tue 15:00, thu 15:00" --tz America/New_York\n'
+        '  outpost slots set x:you --weekly ""      (the account uses the default schedule again)\n\n'
+        "A post for several accounts takes the earliest slot that is in every chosen account's\n"
+        "schedule and that none of them has a post at yet.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    set_slots.add_argument(
+        "account", metavar="ACCOUNT", help=f"{_ACCOUNT}, or `default` for every account without its own"
+    )
+    set_slots.add_argument(
+        "--weekly",
+        required=True,
+        metavar="SLOTS",
+        help='weekdays and times, comma-separated, e.g. "mon 09:00, wed 12:30 17:00" (empty: none)',
+    )
+    set_slots.add_argument(
+        "--tz",
+        metavar="IANA_ZONE",
+        help="the zone the times are in, e.g. Europe/Berlin (default: kept, else the default_timezone "
+        "setting, else this computer's zone)",
+    )
+
+
 def _media_host(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     set_host = _leaf(
@@ -393,6 +429,7 @@ def _posts(parser: argparse.ArgumentParser) -> None:
     )
     _content_options(create, editing=False)
     _when_options(create, editing=False)
+    _repeat_options(create)
     listing = _leaf(actions, "list", "posts, oldest first")
     statuses = [s.value for s in PostStatus]
     listing.add_argument(
@@ -401,10 +438,16 @@ def _posts(parser: argparse.ArgumentParser) -> None:
         metavar="STATUS",
         help=f"only posts in this status: {', '.join(statuses)}",
     )
+    cancel = _leaf(actions, "cancel", "cancel a post that has not gone out")
+    cancel.add_argument("post", metavar="POST", help=_POST)
+    cancel.add_argument(
+        "--series",
+        action="store_true",
+        help="end the recurring series the post belongs to and cancel every occurrence not gone out",
+    )
     for name, help_text in (
         ("show", "one post"),
         ("publish", "publish now (a draft must fit every network's rules first)"),
-        ("cancel", "cancel a post that has not gone out"),
         ("delete", "forget a post (published copies stay on the networks)"),
     ):
         _leaf(actions, name, help_text).add_argument("post", metavar="POST", help=_POST)
@@ -418,15 +461,71 @@ def _posts(parser: argparse.ArgumentParser) -> None:
     edit.add_argument("post", metavar="POST", help=_POST)
     _content_options(edit, editing=True)
     _when_options(edit, editing=True)
+    edit.add_argument(
+        "--series",
+        action="store_true",
+        help="apply the content changes to this occurrence and every later one of its recurring series",
+    )
     schedule = _leaf(actions, "schedule", "schedule or reschedule a post (it must fit every network's rules)")
     schedule.add_argument("post", metavar="POST", help=_POST)
     schedule.add_argument("--at", required=True, metavar="ISO-8601", help=f"when to publish: {_AT}")
     schedule.add_argument("--tz", metavar="IANA_ZONE", help=_TZ)
+    _csv(actions)
     retry = _leaf(
         actions, "retry", "publish failed targets again (of a published post: its failed first comments)"
     )
     retry.add_argument("post", metavar="POST", help=_POST)
     retry.add_argument("--account", metavar="ACCOUNT", help="only this account's target (may be unknown)")
+
+
+_CSV_EPILOG = """\
+columns (header row required; unknown columns are an error):
+  text           the post's text
+  accounts       space-separated accounts, NETWORK:handle (or ids)
+  at             ISO-8601, e.g. 2026-12-01T09:00; empty: the next free posting slot
+  tz             the IANA zone of at, e.g. Europe/Berlin
+  media          space-separated paths, relative to the CSV file ("my photo.jpg" quoted)
+  alt            alt texts separated by |, in media order
+  first_comment  posted as the first comment / self-reply right after the post
+  status         draft or scheduled (default: scheduled)
+  options        space-separated NETWORK.KEY=VALUE, e.g. mastodon.visibility=unlisted
+export adds id and published (permalinks); import accepts and ignores them.
+Spreadsheets' CSV (UTF-8 with or without BOM, comma or semicolon) is read as it is.
+Row numbers count data rows: 1 is the first row after the header.
+"""
+
+
+def _csv(actions: Commands) -> None:
+    importing = _leaf(
+        actions,
+        "import",
+        "one post per CSV row; all rows or none",
+        description="Import one post per row of a CSV file. Every bad row is reported (row, column,\n"
+        "reason) with exit 2 and nothing is imported; --dry-run checks only.",
+        epilog=_CSV_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    importing.add_argument("file", metavar="FILE.csv", help="the CSV file (a spreadsheet's “CSV UTF-8”)")
+    importing.add_argument("--dry-run", action="store_true", help="check every row, import nothing")
+    exporting = _leaf(
+        actions,
+        "export",
+        "write posts to a CSV file that imports again",
+        epilog=_CSV_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    exporting.add_argument("file", metavar="FILE.csv", help="where to write (replaced if it exists)")
+    statuses = [s.value for s in PostStatus]
+    exporting.add_argument(
+        "--status",
+        choices=statuses,
+        metavar="STATUS",
+        help=f"only posts in this status: {', '.join(statuses)}",
+    )
+    exporting.add_argument(
+        "--from", dest="start", metavar="DATE", help="only posts from this day on (YYYY-MM-DD, UTC)"
+    )
+    exporting.add_argument("--to", dest="end", metavar="DATE", help="only posts up to this day, included")
 
 
 def _content_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:
@@ -501,13 +600,43 @@ def _content_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:
     )
 
 
+def _repeat_options(parser: argparse.ArgumentParser) -> None:
+    """`--repeat` and its end (issue #22), and `--evergreen`."""
+    parser.add_argument(
+        "--repeat",
+        metavar="RULE",
+        help="make it recurring: daily, weekly, monthly or cron:EXPR (e.g. 'cron:0 9 * * 2', Tuesdays "
+        "09:00), at the wall-clock time of --at in its zone; each occurrence is a post of its own",
+    )
+    end = parser.add_mutually_exclusive_group()
+    end.add_argument(
+        "--repeat-until", metavar="ISO-8601", help="the last day (or time) an occurrence may fall on"
+    )
+    end.add_argument(
+        "--repeat-count", type=int, metavar="N", help="how many occurrences in all, the first included"
+    )
+
+
 def _when_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:
     when = parser.add_mutually_exclusive_group()
     when.add_argument("--at", metavar="ISO-8601", help=f"publish at this time: {_AT}")
     when.add_argument("--now", action="store_true", help="publish before returning")
+    when.add_argument(
+        "--next-slot",
+        action="store_true",
+        help="schedule into the next posting-schedule slot free for every chosen account "
+        "(`outpost slots list` shows the schedules)",
+    )
     when.add_argument(
         "--draft",
         action="store_true",
         help="make it a draft again (unscheduled)" if editing else "keep as a draft (the default)",
     )
     parser.add_argument("--tz", metavar="IANA_ZONE", help=_TZ)
+    parser.add_argument(
+        "--evergreen",
+        action=argparse.BooleanOptionalAction,
+        help="evergreen: queued again into a free slot of an account with nothing queued, at most "
+        "every evergreen_min_gap_days days, never twice in a row"
+        + ("; --no-evergreen stops that" if editing else ""),
+    )

@@ -59,6 +59,11 @@ def post_text(post: Post, accounts: dict[str, Account]) -> str:
             lines.append(f"      first comment {t.first_comment.status}  {said}".rstrip())
     if post.review_reason:
         lines.append(f"  ! {post.review_reason}")
+    if post.repeat is not None:  # issue #22
+        end = " (series ended)" if post.repeat.ended else ""
+        lines.append(f"  ↻ repeats {post.repeat.rule}, series {post.repeat.series_id}{end}")
+    if post.evergreen:
+        lines.append("  ♻ evergreen")
     return "\n".join(lines)
 
 

@@ -55,6 +55,17 @@ class _PostContent(_Request):
     )
     tz: str | None = Field(None, description="IANA zone of `at` when it has no offset, e.g. Europe/Berlin.")
     now: bool = Field(False, description="Publish at once (the command line's --now).")
+    # Issue #22: the posting schedule's next free slot, and evergreen posts.
+    next_slot: bool = Field(
+        False,
+        description="Schedule into the next posting-schedule slot free for every chosen account "
+        "(see slots_list).",
+    )
+    evergreen: bool | None = Field(
+        None,
+        description="Evergreen: queued again into a free slot of an account with nothing queued. "
+        "Omit to keep as it is.",
+    )
 
     @field_validator("options")
     @classmethod
@@ -87,6 +98,13 @@ class PostCreateRequest(_PostContent):
 
     text: str = Field("", description="The post's text (each network's own text can differ: text_for).")
     accounts: list[str] = Field(description="Accounts to post to: ids or NETWORK:handle (see accounts_list).")
+    repeat: str | None = Field(
+        None,
+        description="Recurring: daily, weekly, monthly or cron:EXPR, at the wall-clock time of `at` in "
+        "its zone; each occurrence is a post of its own.",
+    )
+    repeat_until: str | None = Field(None, description="The last day (or time) an occurrence may fall on.")
+    repeat_count: int | None = Field(None, description="How many occurrences in all, the first included.")
 
     first_comment: str = Field(
         "", description="Posted right after the post as its first comment (or the author's own reply)."
@@ -112,6 +130,9 @@ class PostEditRequest(_PostContent):
     text: str | None = Field(None, description="The new text.")
     accounts: list[str] | None = Field(None, description="The new list of accounts (replaces the old one).")
     draft: bool = Field(False, description="Turn the post back into a draft.")
+    series: bool = Field(
+        False, description="Apply the content changes to this occurrence and every later one of its series."
+    )
     first_comment: str | None = Field(None, description='The new first comment ("" removes it).')
 
     def changes(self) -> PostChanges:
@@ -158,3 +179,11 @@ class MediaInspectRequest(_Request):
 
     path: str = Field(description="Path of the file on this computer.")
     networks: list[Network] | None = Field(None, description="Only these networks (default: every one).")
+
+
+class SlotsListRequest(_Request):
+    """`slots list` (issue #22): the posting schedules."""
+
+    account: str | None = Field(
+        None, description="One account (id or NETWORK:handle) or `default`; omit for every schedule."
+    )

@@ -36,6 +36,7 @@ INTERNAL = {
     "version": "the settings file's format version",
     "composer_draft_id": "the draft the composer reopens",
     "composer_accounts": "the accounts the composer chooses again",
+    "account_schedules": "the accounts' own posting schedules: change them with `outpost slots set`",
 }
 
 _TRUE, _FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")

@@ -270,6 +270,23 @@ class Target(_Model):
         return [p.platform_post_id for p in self.parts[1:]]
 
 
+class Repeat(_Model):
+    """A recurring post's series (issue #22): its rule, its end, and its id.
+
+    Attributes:
+        rule: `daily`, `weekly`, `monthly` or `cron:EXPR`.
+        until: the last moment an occurrence may fall on (UTC), if the series ends by date.
+        count: how many occurrences in all (the first included), if it ends by count.
+        ended: no more occurrences will be made (all are made, or the series was cancelled).
+    """
+
+    series_id: str
+    rule: str
+    until: UtcDateTime | None = None
+    count: int | None = None
+    ended: bool = False
+
+
 class Post(_Model):
     """A post: one text (and thread, and media) going to one or more accounts.
 
@@ -278,6 +295,8 @@ class Post(_Model):
         timezone: the IANA zone the creator scheduled in, kept so the wall-clock time they chose
             can be shown and edited as they meant it.
         review_reason: why the post waits for a person (missed while closed, unknown outcome).
+        repeat: the series this post is an occurrence of (issue #22), None for a one-off.
+        evergreen: queued again when an account has a free slot and nothing queued (issue #22).
     """
 
     id: str
@@ -291,6 +310,8 @@ class Post(_Model):
     updated_at: UtcDateTime
     targets: tuple[Target, ...] = ()
     review_reason: str | None = None
+    repeat: Repeat | None = None
+    evergreen: bool = False
     #: Posted as the first comment (or the author's reply) right after the post, where the network
     #: takes one (`NetworkAdapter.first_comment`); None for none.
     first_comment: str | None = None

@@ -66,6 +66,8 @@ def post_json(post: Post) -> Json:
         "thread": list(post.thread),
         "targets": [_target_json(post, t) for t in post.targets],
         "review_reason": post.review_reason,
+        "repeat": None if post.repeat is None else post.repeat.model_dump(mode="json"),
+        "evergreen": post.evergreen,
         "first_comment": post.first_comment,
         "utm_links": list(post.utm_links),
     }

@@ -29,7 +29,6 @@ from pathlib import Path
 from types import TracebackType
 
 import httpx
-from pydantic import ValidationError as PydanticValidationError
 
 from outpost.adapters.base import MediaHost
 from outpost.adapters.http import build_client
@@ -37,7 +36,7 @@ from outpost.adapters.registry import AdapterRegistry, default_registry
 from outpost.auth.secrets import KeyringSecretStore, SecretStore, SecretVault, with_sandbox_store
 from outpost.config.settings import Settings, load_settings
 from outpost.domain.enums import MissedPostPolicy
-from outpost.domain.errors import Problem, StoreError, ValidationError
+from outpost.domain.errors import KnownError, StoreError
 from outpost.domain.models import Post
 from outpost.engine.accounts import AccountsService
 from outpost.engine.checkpoints import StoreCheckpoints
@@ -45,13 +44,14 @@ from outpost.engine.clock import Clock, SystemClock
 from outpost.engine.connections import Connections
 from outpost.engine.connectivity import Connectivity
 from outpost.engine.core import EngineCore
+from outpost.engine.csv_io import CsvService
 from outpost.engine.events import (
     EngineStateDidChange,
     EventBus,
     PostDidChange,
     PostsWereMissed,
-    SettingsDidChange,
 )
+from outpost.engine.evergreen import EvergreenService
 from outpost.engine.handover import Handover
 from outpost.engine.health import HealthMonitor
 from outpost.engine.hooks import HooksService
@@ -64,6 +64,8 @@ from outpost.engine.posts import PostsService
 from outpost.engine.publisher import Publisher
 from outpost.engine.recovery import hold_missed, late_posts, recover_abandoned
 from outpost.engine.scheduler import Scheduler
+from outpost.engine.series import SeriesService
+from outpost.engine.settings_change import apply_settings
 from outpost.engine.slots import SlotsService
 from outpost.engine.store_watch import StoreWatch
 from outpost.engine.tools import ComposerTools
@@ -77,6 +79,8 @@ from outpost.store import Store
 log = logging.getLogger("outpost.engine")
 
 _DRAIN_TIMEOUT_S = 30.0
+#: How often recurring series are topped up and evergreen posts looked at (issue #22).
+DAILY_ROUND = timedelta(hours=1)
 
 
 class Engine:
@@ -168,6 +172,10 @@ class Engine:
             scheduler=self._scheduler,
             handover=self._handover,
         )
+        # Issue #22, the creator's daily tools: CSV import/export, recurring and evergreen posts.
+        self.csv = CsvService(self._core, self.posts, self.slots)
+        self.series = SeriesService(self._core, self.posts)
+        self.evergreen = EvergreenService(self._core, self.posts, self.slots)
         self._health = HealthMonitor(
             clock=clock, accounts=self.accounts, interval=timedelta(minutes=settings.health_check_minutes)
         )
@@ -244,24 +252,7 @@ class Engine:
         Raises:
             ValidationError: a value breaks the setting's rules (named in the message).
         """
-        current = self._core.settings
-        try:
-            updated = Settings.model_validate({**current.model_dump(), **changes})
-        except PydanticValidationError as error:
-            problems = [
-                Problem(
-                    field=".".join(str(p) for p in e["loc"]),
-                    message=f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}",
-                )
-                for e in error.errors()
-            ]
-            raise ValidationError(problems) from None
-        changed = tuple(k for k in changes if getattr(updated, k) != getattr(current, k))
-        self._core.settings = updated
-        self._core.save_settings()
-        if changed:
-            self.events.emit(SettingsDidChange(changed))
-        return updated
+        return apply_settings(self._core, changes)
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
@@ -307,8 +298,10 @@ class Engine:
             events=self.events,
             on_change=self._scheduler.poke,
         )
+        await self._daily_round()
         self._tasks = [
             asyncio.create_task(self._scheduler.run(), name="outpost-scheduler"),
+            asyncio.create_task(self._daily_rounds(), name="outpost-daily-tools"),
             asyncio.create_task(self._health.run(), name="outpost-health"),
             asyncio.create_task(watch.run(), name="outpost-store-watch"),
             # Off the critical path: start never waits on the bucket.
@@ -316,6 +309,21 @@ class Engine:
             asyncio.create_task(self.mentions.run(), name="outpost-mentions"),
         ]
         return missed
+
+    async def _daily_round(self) -> None:
+        """Top recurring series up to their horizon and queue evergreen posts into quiet slots (#22)."""
+        try:
+            await self.series.top_up_all()
+            await self.evergreen.fill()
+        except KnownError as exc:  # never stop the engine: the next round tries again
+            log.warning("daily tools: %s", exc.text())
+
+    async def _daily_rounds(self) -> None:
+        """`_daily_round` every hour (the engine's clock), after the one at start."""
+        never = asyncio.Event()
+        while True:
+            await self._core.clock.wait_until(self._core.clock.now() + DAILY_ROUND, never)
+            await self._daily_round()
 
     async def _sweep_media_host(self) -> None:
         await self.media_host.sweep_leftovers()

@@ -137,11 +137,20 @@ class PostsService:
         self._core.events.emit(PostDidChange(staged.post.id, staged.post))
         return await self._after_save(staged.post, when)
 
-    async def check(self, request: PostInput, when: When | None = None) -> builtins.list[Problem]:
-        """Every problem `request` has (for checking as the person types); nothing is saved."""
+    async def check(
+        self, request: PostInput, when: When | None = None, *, validate: bool = True
+    ) -> builtins.list[Problem]:
+        """Every problem `request` has (for checking as the person types); nothing is saved.
+
+        `validate=False` checks only what even a draft needs (its accounts, media and options).
+        """
         try:
             await self._stager.stage(
-                request, when or When.draft(), post_id="post_check", created_at=self._core.clock.now()
+                request,
+                when or When.draft(),
+                post_id="post_check",
+                created_at=self._core.clock.now(),
+                validate=validate,
             )
         except ValidationError as error:
             return list(error.problems)
@@ -192,8 +201,9 @@ class PostsService:
         return await self.edit(post_id, PostChanges(), When.scheduled(at, tz))
 
     async def add_to_queue(self, post_id: str) -> Post:
-        """Schedule a post into the next free slot of the posting schedule."""
-        instant, zone = await self._slots.next_free()
+        """Schedule a post into the next slot free for all its accounts (`engine.slots` has the rule)."""
+        post = await self.get(post_id)
+        instant, zone = await self._slots.next_free([t.account_id for t in post.targets])
         return await self.schedule(post_id, instant.strftime("%Y-%m-%dT%H:%M:%SZ"), zone)
 
     async def publish(self, post_id: str) -> Post:

@@ -6,6 +6,7 @@ The window talks to the engine only through the facade and its events (via `Engi
 from __future__ import annotations
 
 from datetime import tzinfo
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -20,6 +21,7 @@ from outpost.gui.banner import Banner
 from outpost.gui.bridge import EngineBridge
 from outpost.gui.calendar.view import CalendarView
 from outpost.gui.composer.widget import ComposerWidget
+from outpost.gui.dialogs.csv_import import ImportPreview
 from outpost.gui.dialogs.help import AboutDialog, ShortcutsDialog
 from outpost.gui.dialogs.settings import SettingsDialog
 from outpost.gui.health.panel import HealthPanel
@@ -30,6 +32,7 @@ from outpost.gui.qt import (
     QAction,
     QApplication,
     QCloseEvent,
+    QFileDialog,
     QKeySequence,
     QLabel,
     QMainWindow,
@@ -52,6 +55,8 @@ from outpost.gui.welcome import WelcomePanel
 
 if TYPE_CHECKING:
     from outpost.gui.library import LibraryDialog  # opened on first use
+
+CSV_FILTER = "CSV files (*.csv);;All files (*)"
 
 
 class SandboxSwitch(Protocol):
@@ -234,6 +239,8 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("&Outpost")
         self._action(menu, "&New post", [QKeySequence.StandardKey.New], self.new_post)
         self._action(menu, "Add &media…", [], self.add_media)
+        self._action(menu, "&Import posts from CSV…", [], self.import_csv)
+        self._action(menu, "E&xport posts to CSV…", [], self.export_csv)
         self._action(menu, "Media &library…", ["Ctrl+Shift+L"], self.open_library)
         menu.addSeparator()
         self.pause_action = self._action(menu, "&Pause publishing", [], self.toggle_pause)
@@ -300,6 +307,30 @@ class MainWindow(QMainWindow):
         """Outpost → Add media…: the composer, and its file picker."""
         self.bring_up("compose")
         self.composer.choose_media()
+
+    def import_csv(self, path: str | None = None) -> ImportPreview | None:
+        """Outpost → Import posts from CSV…: pick a file, then preview every row before saving."""
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "Import posts", str(Path.home()), CSV_FILTER)
+        if not path:
+            return None
+        preview = ImportPreview(self.engine, Path(path), self)
+        preview.imported.connect(lambda count: self.say(f"Imported {count} post(s) from {Path(path).name}."))
+        preview.finished.connect(preview.deleteLater)
+        preview.open()
+        return preview
+
+    def export_csv(self) -> None:
+        """Outpost → Export posts to CSV…: every post, in the columns import reads."""
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export posts", str(Path.home() / "posts.csv"), CSV_FILTER
+        )
+        if path:
+            run_op(
+                self.engine.csv.export_file(path),
+                on_success=lambda posts: self.say(f"Wrote {len(posts)} post(s) to {Path(path).name}."),
+                on_failure=lambda error: self.messages.error(error.text()),
+            )
 
     def show_page(self, page: QWidget) -> None:
         """Show one of the window's pages (leaving the welcome screen if it is up)."""

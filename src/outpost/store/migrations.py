@@ -160,6 +160,26 @@ CREATE TABLE hooks (
 CREATE INDEX hooks_event ON hooks (event);
 """
 
+# Issue #22, the creator's daily tools: recurring posts (a series makes each occurrence as a post
+# of its own, ahead of time; `made` counts those made so far) and evergreen posts (queued again
+# when an account has a free slot; `last_ran_at` is when one last went out).
+_SERIES = """
+CREATE TABLE series (
+    id            TEXT PRIMARY KEY,
+    rule          TEXT NOT NULL,
+    first_at      TEXT NOT NULL,
+    timezone      TEXT NOT NULL,
+    until         TEXT,
+    count         INTEGER,
+    made          INTEGER NOT NULL DEFAULT 1,
+    created_at    TEXT NOT NULL,
+    ended_at      TEXT
+);
+ALTER TABLE posts ADD COLUMN series_id TEXT REFERENCES series (id) ON DELETE SET NULL;
+ALTER TABLE posts ADD COLUMN evergreen INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX posts_series ON posts (series_id);
+"""
+
 # The media library (issue #24): every file a post carried, once by its content hash, with the
 # library's own copy; filled from the posts' media as they stand.
 _LIBRARY = """
@@ -206,4 +226,4 @@ CREATE TABLE snippets (
 CREATE UNIQUE INDEX snippets_trigger ON snippets (trigger) WHERE trigger != '';
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _LIBRARY, _FIRST_COMMENT, _HOOKS)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _LIBRARY, _FIRST_COMMENT, _HOOKS, _SERIES)

@@ -13,6 +13,7 @@ from outpost.domain.errors import NotFoundError
 from outpost.domain.models import FirstCommentResult, MediaAsset, Post, PublishedPart, Target, TargetError
 from outpost.store._codec import decode_json, decode_time, encode_json, encode_time
 from outpost.store.db import Database, Row
+from outpost.store.series import SeriesRepository
 
 _IN_CHUNK = 500  # well below SQLite's bound-parameter limit
 
@@ -313,7 +314,19 @@ class PostRepository:
                 f"SELECT * FROM targets WHERE post_id IN ({marks}) ORDER BY position", chunk
             ):
                 targets[r["post_id"]].append(_target(r))
-        return [_post(r, media[r["id"]], targets[r["id"]]) for r in rows]
+        posts = [_post(r, media[r["id"]], targets[r["id"]]) for r in rows]
+        return _daily_tools(self._db, rows, posts)
+
+
+def _daily_tools(db: Database, rows: Sequence[Row], posts: list[Post]) -> list[Post]:
+    """Issue #22: each post's series (`repeat`) and its evergreen mark, read beside the post."""
+    series = SeriesRepository(db).repeats(sorted({r["series_id"] for r in rows if r["series_id"]}))
+    return [
+        p.model_copy(update={"repeat": series.get(r["series_id"] or ""), "evergreen": bool(r["evergreen"])})
+        if r["series_id"] or r["evergreen"]
+        else p
+        for r, p in zip(rows, posts, strict=True)
+    ]
 
 
 def _chunks(ids: Sequence[str]) -> Iterable[Sequence[str]]:

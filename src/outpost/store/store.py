@@ -12,6 +12,7 @@ from outpost.store.db import Database
 from outpost.store.hooks import HookRepository
 from outpost.store.library import LibraryRepository
 from outpost.store.posts import PostRepository
+from outpost.store.series import SeriesRepository
 from outpost.store.snippets import SnippetRepository
 
 DATABASE_FILE = "outpost.sqlite3"
@@ -36,6 +37,7 @@ class Store:
         self.posts = PostRepository(self.db)
         self.checkpoints = CheckpointRepository(self.db)
         self.hooks = HookRepository(self.db)
+        self.series = SeriesRepository(self.db)  # issue #22: recurring and evergreen posts
         self.library = LibraryRepository(self.db)
         self.snippets = SnippetRepository(self.db)
 

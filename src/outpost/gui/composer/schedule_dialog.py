@@ -15,6 +15,8 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
 from outpost.config.zone import local_zone_name
+from outpost.domain.recurrence import RuleError, check_rule, describe, parse_until
+from outpost.engine.series import RepeatRequest
 from outpost.gui.qt import (
     QComboBox,
     QDateTime,
@@ -24,12 +26,24 @@ from outpost.gui.qt import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
+    QSpinBox,
     QWidget,
 )
 from outpost.gui.stats.best_slot import BestSlot
 
-__all__ = ["MORNING", "ScheduleDialog"]
+__all__ = ["MORNING", "REPEATS", "ScheduleDialog"]
+
+#: The Repeat choices: what the combo shows, and the rule (None: once; "cron": typed).
+REPEATS = (
+    ("Does not repeat", None),
+    ("Every day", "daily"),
+    ("Every week", "weekly"),
+    ("Every month", "monthly"),
+    ("Custom (cron)…", "cron"),
+)
+ENDS = (("Never ends", None), ("Until a day", "until"), ("A number of times", "count"))
 
 MORNING = 9  # "Tomorrow 9:00"
 _FORMAT = "yyyy-MM-ddTHH:mm"
@@ -46,6 +60,7 @@ class ScheduleDialog(QDialog):
             caller did not look, and the choice is not offered.
         best_slot: the next best time from the creator's statistics, with its reason; None
             (too little history, or nobody looked) offers nothing.
+        repeatable: offer Repeat (a new post; not when rescheduling one).
     """
 
     def __init__(
@@ -57,6 +72,7 @@ class ScheduleDialog(QDialog):
         next_slot: tuple[datetime, str] | None = None,
         no_slot_reason: str | None = None,
         best_slot: BestSlot | None = None,
+        repeatable: bool = True,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Schedule post")
@@ -88,10 +104,102 @@ class ScheduleDialog(QDialog):
         form.addRow("Date and time", self.when)
         form.addRow("Time zone", self.zone)
         form.addRow("On this computer", self.local)
+        repeat_row = self._repeat_row()
+        if repeatable:  # a new post may repeat; rescheduling one does not make it a series
+            form.addRow("Repeat", repeat_row)
+            form.addRow("", self.repeat_summary)
+        else:
+            repeat_row.setParent(self)
+            repeat_row.hide()
+            self.repeat_summary.hide()
         form.addRow(buttons)
         self.when.dateTimeChanged.connect(self._update_local)
         self.zone.currentTextChanged.connect(self._update_local)
         self.in_an_hour()
+
+    # -- repeating (issue #22) -------------------------------------------------------------------
+
+    def _repeat_row(self) -> QWidget:
+        self.repeat_rule = QComboBox()
+        self.repeat_rule.setObjectName("repeat_rule")
+        for label, rule in REPEATS:
+            self.repeat_rule.addItem(label, rule)
+        self.cron = QLineEdit()
+        self.cron.setObjectName("repeat_cron")
+        self.cron.setPlaceholderText("0 9 * * 2  (minute hour day month weekday)")
+        self.repeat_end = QComboBox()
+        self.repeat_end.setObjectName("repeat_end")
+        for label, end in ENDS:
+            self.repeat_end.addItem(label, end)
+        self.until = QDateTimeEdit()
+        self.until.setObjectName("repeat_until")
+        self.until.setCalendarPopup(True)
+        self.until.setDisplayFormat("yyyy-MM-dd")
+        self.until.setDateTime(
+            QDateTime.fromString(f"{self.now + timedelta(days=90):%Y-%m-%dT00:00}", _FORMAT)
+        )
+        self.count = QSpinBox()
+        self.count.setObjectName("repeat_count")
+        self.count.setRange(1, 999)
+        self.count.setValue(10)
+        self.count.setSuffix(" times")
+        self.repeat_summary = QLabel()
+        self.repeat_summary.setObjectName("repeat_summary")
+        self.repeat_summary.setWordWrap(True)
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.repeat_rule, self.cron, self.repeat_end, self.until, self.count):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        for signal in (
+            self.repeat_rule.currentIndexChanged,
+            self.repeat_end.currentIndexChanged,
+            self.cron.textChanged,
+            self.until.dateTimeChanged,
+            self.count.valueChanged,
+            self.when.dateTimeChanged,
+            self.zone.currentTextChanged,
+        ):
+            signal.connect(self._update_repeat)
+        self._update_repeat()
+        return row
+
+    def repeat(self) -> RepeatRequest | None:
+        """The Repeat choice as `--repeat` takes it; None for a post that goes out once."""
+        rule = self.repeat_rule.currentData()
+        if rule is None:
+            return None
+        if rule == "cron":
+            rule = f"cron:{self.cron.text().strip()}"
+        end = self.repeat_end.currentData()
+        until = self.until.dateTime().toString("yyyy-MM-dd") if end == "until" else None
+        return RepeatRequest(str(rule), until, self.count.value() if end == "count" else None)
+
+    def _update_repeat(self) -> None:
+        repeats = self.repeat_rule.currentData() is not None
+        self.cron.setVisible(self.repeat_rule.currentData() == "cron")
+        self.repeat_end.setVisible(repeats)
+        self.until.setVisible(repeats and self.repeat_end.currentData() == "until")
+        self.count.setVisible(repeats and self.repeat_end.currentData() == "count")
+        self.repeat_summary.setVisible(repeats)
+        self.repeat_summary.setText(self.repeat_words())
+
+    def repeat_words(self) -> str:
+        """The series in words ("Every Tuesday at 09:00 until 30 June 2027"), or why it cannot be."""
+        repeat = self.repeat()
+        if repeat is None:
+            return ""
+        at, zone = self.choice()
+        try:
+            first = datetime.fromisoformat(at).replace(tzinfo=ZoneInfo(zone))
+            rule = check_rule(repeat.rule)
+            until = parse_until(repeat.until, zone) if repeat.until else None
+        except RuleError as error:
+            return str(error)
+        except (ValueError, KeyError):
+            return "Choose a time zone first."
+        return describe(rule, first, zone, until, repeat.count)
 
     def _quick_choices(self, no_slot_reason: str | None) -> QWidget:
         self.hour_button = QPushButton("In 1 hour")

@@ -25,6 +25,7 @@ from outpost.domain.links import links_in, tag_link, tag_text
 from outpost.domain.models import Account, Post
 from outpost.domain.snippets import Snippet
 from outpost.engine import Engine, MediaInput, PostChanges, PostInput, When
+from outpost.engine.series import RepeatRequest
 from outpost.gui.bridge import EngineBridge
 from outpost.gui.composer.accounts_row import AccountRow
 from outpost.gui.composer.attach import MediaAttacher
@@ -48,6 +49,7 @@ from outpost.gui.messages import MessageBridge
 from outpost.gui.names import account_label
 from outpost.gui.previews.widget import PreviewSource, PreviewTabs
 from outpost.gui.qt import (
+    QCheckBox,
     QDragEnterEvent,
     QDropEvent,
     QHBoxLayout,
@@ -199,7 +201,15 @@ class ComposerWidget(QWidget):
         self.publish_button.setObjectName("publish")
         self.publish_button.setDefault(True)
         self.publish_button.clicked.connect(self.publish)
+        self.evergreen_box = QCheckBox("Evergreen")
+        self.evergreen_box.setObjectName("evergreen")
+        self.evergreen_box.setToolTip(
+            "Queue this post again, now and then, into a free slot of an account with nothing queued "
+            "(at most every few weeks, see Settings; never the same text twice in a row)."
+        )
+        self.evergreen_box.toggled.connect(lambda _checked=False: self._changed())
         row = QHBoxLayout()
+        row.addWidget(self.evergreen_box)
         row.addStretch(1)
         for button in (self.save_button, self.queue_button, self.schedule_button, self.publish_button):
             row.addWidget(button)
@@ -600,17 +610,18 @@ class ComposerWidget(QWidget):
             self.publish_button: f"Publish to the chosen accounts now. {PUBLISH_KEYS} publishes after "
             f"{UNDO_SECONDS} seconds, in which you can undo.",
             self.schedule_button: "Choose a date and time, or a quick choice such as tomorrow 9:00.",
-            self.queue_button: "Schedule it into the next free slot of your posting schedule.",
+            self.queue_button: "Schedule it into the next slot free for every chosen account "
+            "(each account's posting schedule, else the default one).",
         }
         for button, tip in tips.items():
             button.setEnabled(not reason)
             button.setToolTip(reason or tip)
-        if not reason and not self.engine.settings.posting_schedule:
+        if not reason and not self.engine.slots.has_any():
             self.queue_button.setEnabled(False)
             self.queue_button.setToolTip(NO_SCHEDULE)
 
     def _settings_changed(self, keys: tuple[str, ...]) -> None:
-        if "posting_schedule" in keys:
+        if {"posting_schedule", "account_schedules"} & set(keys):
             self._update_actions()
         if "media_host" in keys:  # set or removed: networks that fetch media judge the post anew
             self._check()
@@ -655,6 +666,13 @@ class ComposerWidget(QWidget):
         return self._store(self.request(), self.post_id, when, validate=validate)
 
     async def _store(self, request: PostInput, post_id: str | None, when: When, *, validate: bool) -> Post:
+        return await self._mark_evergreen(
+            await self._store_content(request, post_id, when, validate=validate)
+        )
+
+    async def _store_content(
+        self, request: PostInput, post_id: str | None, when: When, *, validate: bool
+    ) -> Post:
         if post_id is None:
             return await self.engine.posts.create(request, when, validate=validate)
         changes = PostChanges(
@@ -668,6 +686,20 @@ class ComposerWidget(QWidget):
             utm_links=request.utm_links,
         )
         return await self.engine.posts.edit(post_id, changes, when, validate=validate)
+
+    async def _series(
+        self, request: PostInput, draft_id: str | None, when: When, repeat: RepeatRequest
+    ) -> Post:
+        """A recurring post from what the composer holds; the autosaved draft gives way to it."""
+        post = await self.engine.series.create(request, when, repeat)
+        if draft_id is not None:
+            await self.engine.posts.delete(draft_id)
+        return await self._mark_evergreen(post)
+
+    async def _mark_evergreen(self, post: Post) -> Post:
+        """The Evergreen box, applied to the post just saved (issue #22)."""
+        wanted = self.evergreen_box.isChecked()
+        return post if post.evergreen == wanted else await self.engine.evergreen.mark(post.id, wanted)
 
     def _saved(self, post: Post, generation: int) -> None:
         if generation != self._generation:
@@ -737,10 +769,10 @@ class ComposerWidget(QWidget):
 
     async def _next_slot(self) -> tuple[tuple[datetime, str] | None, str]:
         """The posting schedule's next free slot, or why there is none."""
-        if not self.engine.settings.posting_schedule:
+        if not self.engine.slots.has_any():
             return None, NO_SCHEDULE
         try:
-            return await self.engine.slots.next_free(), ""
+            return await self.engine.slots.next_free(self.request().accounts), ""
         except ValidationError as error:
             return None, error_text(error)
 
@@ -754,13 +786,17 @@ class ComposerWidget(QWidget):
             no_slot_reason=reason or NO_SCHEDULE,
             best_slot=best,
         )
-        dialog.accepted.connect(lambda: self._schedule_at(*dialog.choice()))
+        dialog.accepted.connect(lambda: self._schedule_at(*dialog.choice(), dialog.repeat()))
         dialog.finished.connect(dialog.deleteLater)
         self.schedule_dialog = dialog
         dialog.open()  # not exec(): no nested event loop under qasync
 
-    def _schedule_at(self, at: str, zone: str) -> None:
+    def _schedule_at(self, at: str, zone: str, repeat: RepeatRequest | None = None) -> None:
         self._save_timer.stop()
+        if repeat is not None:
+            work = self._series(self.request(), self.post_id, When.scheduled(at, zone), repeat)
+            run_op(work, on_success=self._went, on_failure=self._fail)
+            return
         run_op(
             self._save(When.scheduled(at, zone), validate=True), on_success=self._went, on_failure=self._fail
         )
@@ -771,7 +807,7 @@ class ComposerWidget(QWidget):
         run_op(self._queue(self.request(), self.post_id), on_success=self._went, on_failure=self._fail)
 
     async def _queue(self, request: PostInput, post_id: str | None) -> Post:
-        instant, zone = await self.engine.slots.next_free()
+        instant, zone = await self.engine.slots.next_free(request.accounts)
         when = When.scheduled(instant.strftime("%Y-%m-%dT%H:%M:%SZ"), zone)
         return await self._store(request, post_id, when, validate=True)
 
@@ -797,6 +833,7 @@ class ComposerWidget(QWidget):
         self._loading = True
         self._generation += 1
         self.post_id = None
+        self.evergreen_box.setChecked(False)
         self.text.clear()
         self.thread_parts.clear()
         self.media.clear_all()
@@ -812,6 +849,7 @@ class ComposerWidget(QWidget):
         self._loading = True
         self._generation += 1
         self.post_id = post.id
+        self.evergreen_box.setChecked(post.evergreen)
         self.select(*(t.account_id for t in post.targets))
         self.text.setPlainText(post.text)
         self.thread_parts.clear()

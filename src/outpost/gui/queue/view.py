@@ -139,6 +139,7 @@ class QueueView(QWidget):
             ("Reschedule…", self.reschedule),
             ("Publish now", self.publish_now),
             ("Cancel", self.cancel),
+            ("Cancel series", self.cancel_series),
             ("Retry failed", self.retry),
             ("Look for it", self.look_for_it),
             ("Duplicate", self.duplicate),
@@ -278,6 +279,9 @@ class QueueView(QWidget):
             "Reschedule…": status in _EDITABLE,
             "Publish now": status in {PostStatus.DRAFT, PostStatus.SCHEDULED, PostStatus.NEEDS_REVIEW},
             "Cancel": status in {PostStatus.DRAFT, PostStatus.SCHEDULED, PostStatus.NEEDS_REVIEW},
+            "Cancel series": post is not None
+            and post.repeat is not None
+            and status in {PostStatus.DRAFT, PostStatus.SCHEDULED, PostStatus.NEEDS_REVIEW},
             "Retry failed": any(t.status is TargetStatus.FAILED for t in targets),
             "Look for it": any(t.status is TargetStatus.UNKNOWN for t in targets),
             "Duplicate": post is not None,
@@ -330,7 +334,9 @@ class QueueView(QWidget):
         post = self.current
         if post is None:
             return
-        dialog = ScheduleDialog(self, zone=post.timezone or self.engine.settings.default_timezone)
+        dialog = ScheduleDialog(
+            self, zone=post.timezone or self.engine.settings.default_timezone, repeatable=False
+        )
         if dialog.exec() == QDialog.DialogCode.Accepted:
             at, zone = dialog.choice()
             self._do(self.engine.posts.schedule(post.id, at, zone), "Rescheduled.")
@@ -342,6 +348,12 @@ class QueueView(QWidget):
     def cancel(self) -> None:
         """Cancel the selected post."""
         self._with_post(lambda post: self._do(self.engine.posts.cancel(post.id), "Cancelled."))
+
+    def cancel_series(self) -> None:
+        """End the selected post's recurring series: every occurrence not gone out is cancelled (#22)."""
+        self._with_post(
+            lambda post: self._do(self.engine.series.cancel_series(post.id), "Cancelled the whole series.")
+        )
 
     def retry(self) -> None:
         """Publish the failed accounts of the selected post again."""
