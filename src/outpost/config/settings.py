@@ -105,6 +105,13 @@ class Settings(BaseModel):
         description="A post this late or less is published normally rather than counted as missed.",
     )
 
+    stats_paid_networks: bool = Field(
+        default=False,
+        description="Read post statistics from networks that charge for each read: X's pay-per-use "
+        "API bills every post read (each scheduled read of each post on X, five per post, is a "
+        "paid request on your developer account). Off: X posts get no numbers.",
+    )
+
     @field_validator("posting_schedule")
     @classmethod
     def _valid_slots(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:

@@ -8,6 +8,7 @@ one service per concern, as Anki's `Collection` hands out `col.decks` and `col.m
 - `engine.media` — inspect, thumbnails, fixed copies, the media cache (`engine/media.py`)
 - `engine.slots` — the posting schedule's next free slot (`engine/slots.py`)
 - `engine.media_host` — the public bucket Instagram and Threads fetch media from (`engine/media_host.py`)
+- `engine.stats` — post statistics: collect, per post, summary, best times, export (`engine/stats.py`)
 
 Publishing has one owner, the `Publisher`: the scheduler hands it due posts directly, and it
 is the only place a post is claimed (marked `publishing`).
@@ -60,6 +61,7 @@ from outpost.engine.publisher import Publisher
 from outpost.engine.recovery import hold_missed, late_posts, recover_abandoned
 from outpost.engine.scheduler import Scheduler
 from outpost.engine.slots import SlotsService
+from outpost.engine.stats import StatsService
 from outpost.engine.store_watch import StoreWatch
 from outpost.engine.wake import Wake
 from outpost.engine.worker import StoreWorker
@@ -89,6 +91,7 @@ class Engine:
         media: media files and the media cache.
         slots: the posting schedule.
         media_host: the creator's public media host (set, show, test, remove).
+        stats: post statistics: collect, per post, summary, best times, export.
     """
 
     def __init__(
@@ -156,6 +159,7 @@ class Engine:
             scheduler=self._scheduler,
             handover=self._handover,
         )
+        self.stats = StatsService(self._core, self.accounts)
         self._health = HealthMonitor(
             clock=clock, accounts=self.accounts, interval=timedelta(minutes=settings.health_check_minutes)
         )
@@ -297,6 +301,8 @@ class Engine:
             asyncio.create_task(self._scheduler.run(), name="outpost-scheduler"),
             asyncio.create_task(self._health.run(), name="outpost-health"),
             asyncio.create_task(watch.run(), name="outpost-store-watch"),
+            # Statistics on their own schedule, off every critical path (issue #21).
+            asyncio.create_task(self.stats.collector.run(), name="outpost-stats"),
             # Off the critical path: start never waits on the bucket.
             asyncio.create_task(self._sweep_media_host(), name="outpost-media-host-sweep"),
         ]

@@ -109,8 +109,38 @@ class StoreDidChangeElsewhere:
     """
 
 
+@dataclass(frozen=True)
+class EngagementSpike:
+    """A published post is doing far better than the account's usual (`domain.analytics.spike`).
+
+    Emitted once per post and account, when a scheduled read finds it (INTERFACE.md
+    `engagement_spike`). `post_id` is Outpost's post, or `imported:ACCOUNT:ID` for one made elsewhere.
+
+    Attributes:
+        engagements: the post's engagements at `age` ("1 h", "6 h", "24 h", "7 d", "30 d").
+        usual: the median of the account's earlier posts at the same age.
+        threshold: what it had to exceed.
+        history: how many earlier posts `usual` rests on.
+        message: one line for a notification.
+    """
+
+    post_id: str
+    account_id: str
+    network: str
+    platform_post_id: str
+    permalink: str | None
+    engagements: int
+    usual: float
+    threshold: float
+    history: int
+    age: str
+    noticed_at: datetime
+    message: str
+
+
 Event = (
     SettingsDidChange
+    | EngagementSpike
     | StoreDidChangeElsewhere
     | UploadDidProgress
     | MediaPrepareDidProgress

@@ -141,4 +141,67 @@ CREATE INDEX targets_post ON targets (post_id, position);
 CREATE INDEX targets_status ON targets (status);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+# Analytics (issue #21): metric readings as time series, follower counts per day, the account's
+# own posts made elsewhere (history import), and the spikes already announced. No foreign keys to
+# posts: a post forgotten in Outpost is still on the network, and its numbers still count.
+_ANALYTICS = """
+CREATE TABLE metric_snapshots (
+    id                 INTEGER PRIMARY KEY,
+    account_id         TEXT NOT NULL,
+    network            TEXT NOT NULL,
+    platform_post_id   TEXT NOT NULL,
+    post_id            TEXT,
+    target_id          TEXT,
+    published_at       TEXT NOT NULL,
+    read_at            TEXT NOT NULL,
+    age_slot           INTEGER,
+    latest             INTEGER NOT NULL DEFAULT 1,
+    impressions        INTEGER,
+    reach              INTEGER,
+    likes              INTEGER,
+    replies            INTEGER,
+    reposts            INTEGER,
+    quotes             INTEGER,
+    saves              INTEGER,
+    clicks             INTEGER,
+    video_views        INTEGER,
+    engagements        INTEGER,
+    followers_at_post  INTEGER,
+    UNIQUE (account_id, platform_post_id, read_at)
+);
+CREATE INDEX metric_snapshots_latest ON metric_snapshots (published_at, account_id) WHERE latest = 1;
+CREATE INDEX metric_snapshots_post ON metric_snapshots (post_id) WHERE post_id IS NOT NULL;
+CREATE INDEX metric_snapshots_target ON metric_snapshots (target_id, age_slot) WHERE target_id IS NOT NULL;
+CREATE INDEX metric_snapshots_history ON metric_snapshots (account_id, age_slot, published_at);
+
+CREATE TABLE follower_counts (
+    account_id  TEXT NOT NULL,
+    day         TEXT NOT NULL,
+    followers   INTEGER NOT NULL,
+    read_at     TEXT NOT NULL,
+    PRIMARY KEY (account_id, day)
+) WITHOUT ROWID;
+
+CREATE TABLE remote_posts (
+    account_id        TEXT NOT NULL,
+    network           TEXT NOT NULL,
+    platform_post_id  TEXT NOT NULL,
+    created_at        TEXT NOT NULL,
+    text              TEXT NOT NULL DEFAULT '',
+    permalink         TEXT,
+    imported_at       TEXT NOT NULL,
+    PRIMARY KEY (account_id, platform_post_id)
+) WITHOUT ROWID;
+CREATE INDEX remote_posts_created ON remote_posts (created_at);
+
+CREATE TABLE engagement_spikes (
+    account_id        TEXT NOT NULL,
+    platform_post_id  TEXT NOT NULL,
+    noticed_at        TEXT NOT NULL,
+    PRIMARY KEY (account_id, platform_post_id)
+) WITHOUT ROWID;
+
+CREATE INDEX targets_published ON targets (published_at) WHERE status = 'published';
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _ANALYTICS)

@@ -9,6 +9,7 @@ from outpost.store.accounts import AccountRepository
 from outpost.store.backups import BACKUP_DIR, backup_is_due
 from outpost.store.checkpoints import CheckpointRepository
 from outpost.store.db import Database
+from outpost.store.metrics import MetricsRepository
 from outpost.store.posts import PostRepository
 
 DATABASE_FILE = "outpost.sqlite3"
@@ -21,6 +22,7 @@ class Store:
         accounts: connected accounts and their health.
         posts: posts, their media and targets.
         checkpoints: what adapters must remember to resume after a restart.
+        metrics: metric readings, follower counts and imported posts (statistics).
     """
 
     def __init__(self, data_dir: Path) -> None:
@@ -29,6 +31,7 @@ class Store:
         self.accounts = AccountRepository(self.db)
         self.posts = PostRepository(self.db)
         self.checkpoints = CheckpointRepository(self.db)
+        self.metrics = MetricsRepository(self.db)
 
     def back_up_if_due(self, now: datetime) -> Path | None:
         """Take the daily backup if the newest is a day old (or missing); the path if one was taken."""
