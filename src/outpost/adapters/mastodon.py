@@ -21,8 +21,8 @@ import hashlib
 import html
 import logging
 import re
-from datetime import UTC, datetime, timedelta
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
@@ -574,7 +574,7 @@ class MastodonAdapter(NetworkAdapter):
     can_list_posts = True
 
     async def read_metrics(self, ctx: AccountContext, parts: Sequence[PublishedPart]) -> list[MetricReading]:
-        """The statuses' counts, 20 a request (one by one on servers older than 4.3); deleted ones left out."""
+        """The statuses' counts, 20 a request (one by one before Mastodon 4.3); deleted ones left out."""
         instance, token = self._instance(ctx), await self._token(ctx)
         ids = [p.platform_post_id for p in parts]
         statuses: list[dict[str, Any]] = []
@@ -618,7 +618,7 @@ class MastodonAdapter(NetworkAdapter):
     async def recent_posts(
         self, ctx: AccountContext, since: datetime, *, limit: int = 100
     ) -> list[RemotePost]:
-        """The account's own statuses since `since`, newest first, without boosts and replies, paged by `max_id`."""
+        """The account's own statuses since `since`, newest first, no boosts or replies (paged by `max_id`)."""
         instance, token = self._instance(ctx), await self._token(ctx)
         me = read(
             await self._send("GET", instance, "/api/v1/accounts/verify_credentials", token=token),

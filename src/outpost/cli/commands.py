@@ -26,6 +26,7 @@ from outpost.cli.render import account_json, account_text, post_json, post_text
 from outpost.cli.secret_input import resolve_secrets
 from outpost.cli.service import HANDLERS as SERVICE_HANDLERS
 from outpost.cli.settings import HANDLERS as SETTINGS_HANDLERS
+from outpost.cli.stats import HANDLERS as STATS_HANDLERS
 from outpost.cli.text_input import read_text, read_thread
 from outpost.domain.compatibility import check
 from outpost.domain.enums import HealthState, Network, PostStatus, TargetStatus
@@ -507,6 +508,7 @@ _HANDLERS: dict[tuple[str, str | None], Handler] = {
     **SETTINGS_HANDLERS,
     **MEDIA_HOST_HANDLERS,
     **SERVICE_HANDLERS,
+    **STATS_HANDLERS,
 }
 
 __all__ = ["KnownError", "Outcome", "dispatch"]

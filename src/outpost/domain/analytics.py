@@ -75,7 +75,7 @@ def followers_at(counts: Sequence[tuple[datetime, int]], when: datetime) -> int 
 
 
 def add_optional(a: int | None, b: int | None) -> int | None:
-    """a + b where either is known; None only when both are unknown (a null never becomes 0)."""
+    """The sum where either is known; None only when both are unknown (a null never becomes 0)."""
     if a is None:
         return b
     if b is None:

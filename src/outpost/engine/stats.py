@@ -47,6 +47,8 @@ from outpost.store.metrics import IMPORTED_PREFIX, Scope, Snapshot
 #: `stats summary` without --from covers the last 30 days.
 DEFAULT_PERIOD_DAYS = 30
 TOP_POSTS = 5
+#: The metrics a per-network entry shows (INTERFACE.md's `by_platform` has no reach).
+_PLATFORM_METRICS = tuple(name for name in METRIC_NAMES if name in PlatformStats.model_fields)
 _RATE_DIGITS = 4
 
 
@@ -154,7 +156,7 @@ class StatsService:
                     engagement_rate=_round(row["rate"]),
                     posts=per_account_posts.get(row["account_id"], row["items"]),
                     followers_gained=gained.get(row["account_id"]),
-                    **{name: row[name] for name in METRIC_NAMES},
+                    **{name: row[name] for name in _PLATFORM_METRICS},
                 )
             )
         accounts = {a.id: a for a in await core.db.run(core.store.accounts.all, include_removed=True)}
@@ -210,7 +212,7 @@ class StatsService:
     # -- export -----------------------------------------------------------------------------------
 
     async def export(self, path: Path | str, start: date | None = None, end: date | None = None) -> int:
-        """Every reading of the posts published from `start` to `end` (all time by default) as CSV; rows written."""
+        """Every reading of the posts published from `start` to `end` (default: all) as CSV; rows written."""
         core = self._core
         zone = ZoneInfo(self._zone_name(None))
         first = datetime.combine(start, time(), zone) if start else datetime(1970, 1, 1, tzinfo=zone)
@@ -305,7 +307,7 @@ def _post_stats(post_id: str, snapshots: list[Snapshot]) -> PostStats:
                 engagement_rate=_round(
                     engagement_rate(sums["engagements"], sums["impressions"], sums["followers"])
                 ),
-                **{name: sums[name] for name in METRIC_NAMES},
+                **{name: sums[name] for name in _PLATFORM_METRICS},
             )
         )
     totals = Totals(

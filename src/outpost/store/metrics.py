@@ -215,8 +215,8 @@ class MetricsRepository:
         before = self._db.query("SELECT count(*) FROM remote_posts WHERE account_id = ?", (account_id,))[0][0]
         with self._db.transaction():
             self._db.executemany(
-                "INSERT INTO remote_posts (account_id, network, platform_post_id, created_at, text, permalink, "
-                "imported_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, platform_post_id) "
+                "INSERT INTO remote_posts (account_id, network, platform_post_id, created_at, text, "
+                "permalink, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, platform_post_id) "
                 "DO UPDATE SET text = excluded.text, permalink = excluded.permalink",
                 [
                     (
@@ -285,7 +285,8 @@ class MetricsRepository:
         if post_id.startswith(IMPORTED_PREFIX):
             account_id, _, platform_id = post_id.removeprefix(IMPORTED_PREFIX).partition(":")
             rows = self._db.query(
-                "SELECT * FROM metric_snapshots WHERE account_id = ? AND platform_post_id = ? ORDER BY read_at",
+                "SELECT * FROM metric_snapshots WHERE account_id = ? AND platform_post_id = ? "
+                "ORDER BY read_at",
                 (account_id, platform_id),
             )
         else:
