@@ -618,7 +618,7 @@ class MastodonAdapter(NetworkAdapter):
     async def recent_posts(
         self, ctx: AccountContext, since: datetime, *, limit: int = 100
     ) -> list[RemotePost]:
-        """The account's own statuses since `since`, newest first, no boosts or replies (paged by `max_id`)."""
+        """The account's own statuses since `since`, newest first, no boosts or replies (`max_id` pages)."""
         instance, token = self._instance(ctx), await self._token(ctx)
         me = read(
             await self._send("GET", instance, "/api/v1/accounts/verify_credentials", token=token),

@@ -137,7 +137,12 @@ class Collector:
                 if adapter is None:
                     continue
                 if due.get(account.id):
-                    await self._read(account, adapter, due[account.id], now)
+                    read = await self._read(account, adapter, due[account.id], now)
+                    upcoming.extend(
+                        when
+                        for item, slot in read
+                        if (when := next_read_at(item.published_at, slot)) is not None
+                    )
                 await self._count_followers(account, adapter, now, daily=True)
             upcoming.extend(until for until in self._paused_until.values() if until > now)
             tomorrow = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), now.tzinfo)
@@ -166,7 +171,7 @@ class Collector:
                     await self._backfill(account, adapter, now - timedelta(days=backfill_days), now, result)
                 items = await core.db.run(core.store.metrics.tracked, now - TRACK_FOR, [account.id])
                 if items and account.id not in self._paused_until:
-                    result.read += await self._read(account, adapter, items, now, result=result)
+                    result.read += len(await self._read(account, adapter, items, now, result=result))
         return results
 
     def why_not(self, account: Account, now: datetime) -> str | None:
@@ -205,8 +210,11 @@ class Collector:
         items: Sequence[TrackedItem],
         now: datetime,
         result: AccountCollection | None = None,
-    ) -> int:
-        """Read `items` of one account in one call; store the readings; announce spikes. How many read."""
+    ) -> list[tuple[TrackedItem, int | None]]:
+        """Read `items` of one account in one call; store the readings; announce spikes.
+
+        Returns each item read with the age slot its reading stands for.
+        """
         core = self._core
         ctx = core.connections.context(account)
         parts = [PublishedPart(platform_post_id=i.platform_post_id, permalink=i.permalink) for i in items]
@@ -214,9 +222,10 @@ class Collector:
             readings = await adapter.read_metrics(ctx, parts)
         except PublishError as error:
             self._failed(account, error, now, result)
-            return 0
+            return []
         history = await core.db.run(core.store.metrics.follower_history, account.id)
         by_id = {i.platform_post_id: i for i in items}
+        done: list[tuple[TrackedItem, int | None]] = []
         for reading in readings:
             item = by_id.get(reading.platform_post_id)
             if item is None:
@@ -224,9 +233,10 @@ class Collector:
             slot = await core.db.run(
                 core.store.metrics.record, item, reading, followers_at(history, item.published_at)
             )
+            done.append((item, slot))
             if slot is not None and reading.read_at - item.published_at < SPIKE_WINDOW:
                 await self._check_spike(account, item, reading, slot)
-        return len([r for r in readings if r.platform_post_id in by_id])
+        return done
 
     async def _check_spike(
         self, account: Account, item: TrackedItem, reading: MetricReading, slot: int

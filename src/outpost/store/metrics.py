@@ -216,8 +216,9 @@ class MetricsRepository:
         with self._db.transaction():
             self._db.executemany(
                 "INSERT INTO remote_posts (account_id, network, platform_post_id, created_at, text, "
-                "permalink, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, platform_post_id) "
-                "DO UPDATE SET text = excluded.text, permalink = excluded.permalink",
+                "permalink, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (account_id, platform_post_id) DO UPDATE SET text = excluded.text, "
+                "permalink = excluded.permalink",
                 [
                     (
                         account_id,
