@@ -167,9 +167,13 @@ class Collector:
                     continue
                 adapter = core.connections.adapter(account.network)
                 await self._count_followers(account, adapter, now, daily=False, result=result)
+                fresh: set[str] = set()
                 if backfill_days is not None:
-                    await self._backfill(account, adapter, now - timedelta(days=backfill_days), now, result)
+                    since = now - timedelta(days=backfill_days)
+                    fresh = await self._backfill(account, adapter, since, now, result)
+                    result.read += len(fresh)
                 items = await core.db.run(core.store.metrics.tracked, now - TRACK_FOR, [account.id])
+                items = [i for i in items if i.platform_post_id not in fresh]  # the listing had their numbers
                 if items and account.id not in self._paused_until:
                     result.read += len(await self._read(account, adapter, items, now, result=result))
         return results
@@ -299,17 +303,20 @@ class Collector:
         since: datetime,
         now: datetime,
         result: AccountCollection,
-    ) -> None:
-        """Import the account's own posts since `since` made anywhere, with the numbers the listing has."""
+    ) -> set[str]:
+        """Import the account's own posts since `since` made anywhere, with the numbers the listing has.
+
+        Returns the network ids of the posts whose numbers came with the listing (not read again).
+        """
         core = self._core
         if not adapter.can_list_posts:
             result.problems.append(f"{account.network.label} does not list an account's posts to Outpost.")
-            return
+            return set()
         try:
             posts = await adapter.recent_posts(core.connections.context(account), since, limit=BACKFILL_LIMIT)
         except PublishError as error:
             self._failed(account, error, now, result)
-            return
+            return set()
         ours = await core.db.run(core.store.metrics.outpost_post_ids, account.id)
         own = [
             p for p in posts if p.platform_post_id not in ours and not p.is_reply and p.created_at >= since
@@ -318,9 +325,11 @@ class Collector:
             core.store.metrics.import_posts, account.id, account.network, own, now
         )
         history = await core.db.run(core.store.metrics.follower_history, account.id)
+        recorded: set[str] = set()
         for post in own:
             if post.reading is None:
                 continue
+            recorded.add(post.platform_post_id)
             item = TrackedItem(
                 account.id,
                 account.network,
@@ -334,6 +343,7 @@ class Collector:
             await core.db.run(
                 core.store.metrics.record, item, post.reading, followers_at(history, post.created_at)
             )
+        return recorded
 
     def _failed(
         self, account: Account, error: PublishError, now: datetime, result: AccountCollection | None

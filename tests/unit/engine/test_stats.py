@@ -108,7 +108,7 @@ async def test_a_summary_adds_up_the_latest_numbers_and_keeps_unreported_ones_nu
     assert totals.avg_engagement_rate == pytest.approx((0.13 + 0.20 + 0.05 + 0.05 + 0.02) / 5)
     assert totals.followers_gained == 50  # Mastodon 100 → 150 (the October count is outside); X one count
     assert [p.id for p in result.top_posts] == [
-        f"imported:acc_x:x1",
+        "imported:acc_x:x1",
         "imported:acc_m:m2",
         "imported:acc_m:m1",
         "imported:acc_x:x2",
