@@ -40,7 +40,7 @@ from outpost.domain.stats import (
     Totals,
 )
 from outpost.engine.accounts import AccountsService
-from outpost.engine.collector import AccountCollection, Collector
+from outpost.engine.collector import TRACK_FOR, AccountCollection, Collector
 from outpost.engine.core import EngineCore
 from outpost.store.metrics import IMPORTED_PREFIX, Scope, Snapshot
 
@@ -131,8 +131,11 @@ class StatsService:
             network=_network(network),
         )
         metrics = core.store.metrics
-        rows = await core.db.run(metrics.by_account, scope)
-        total_posts, per_account_posts = await core.db.run(metrics.published_counts, scope)
+        # Posts published lately count before their first read (registered here if the collector
+        # has not seen them yet: a command run right after `post create --now`).
+        await core.db.run(metrics.tracked, core.clock.now() - TRACK_FOR)
+        accounts = await core.db.run(metrics.account_totals, scope)
+        total_posts = await core.db.run(metrics.post_count, scope)
         gained = await core.db.run(metrics.follower_change, scope, start, end)
         top = await core.db.run(metrics.top_items, scope, TOP_POSTS)
         titles = await core.db.run(metrics.titles, [r["item"] for r in top])
@@ -140,40 +143,26 @@ class StatsService:
         impressions: int | None = None
         engagements: int | None = None
         rate_sum, rated = 0.0, 0
-        seen: set[str] = set()
-        for row in rows:
-            seen.add(row["account_id"])
-            impressions = add_optional(impressions, row["impressions"])
-            engagements = add_optional(engagements, row["engagements"])
-            if row["rated"]:
-                rate_sum += row["rate"] * row["rated"]
-                rated += row["rated"]
+        for entry in accounts:
+            impressions = add_optional(impressions, entry.sums.get("impressions"))
+            engagements = add_optional(engagements, entry.sums.get("engagements"))
+            rate_sum += entry.rate_sum
+            rated += entry.rated
             by_platform.append(
                 PlatformStats(
-                    platform=row["network"],
-                    account_id=row["account_id"],
-                    engagements=row["engagements"],
-                    engagement_rate=_round(row["rate"]),
-                    posts=per_account_posts.get(row["account_id"], row["items"]),
-                    followers_gained=gained.get(row["account_id"]),
-                    **{name: row[name] for name in _PLATFORM_METRICS},
+                    platform=entry.network,
+                    account_id=entry.account_id,
+                    engagements=entry.sums.get("engagements"),
+                    engagement_rate=_round(entry.rate),
+                    posts=entry.items,
+                    followers_gained=gained.get(entry.account_id),
+                    **{name: entry.sums.get(name) for name in _PLATFORM_METRICS},
                 )
             )
-        accounts = {a.id: a for a in await core.db.run(core.store.accounts.all, include_removed=True)}
-        for account_id_, count in sorted(per_account_posts.items()):
-            if account_id_ not in seen and account_id_ in accounts:  # published, no numbers yet
-                by_platform.append(
-                    PlatformStats(
-                        platform=accounts[account_id_].network.value,
-                        account_id=account_id_,
-                        posts=count,
-                        followers_gained=gained.get(account_id_),
-                    )
-                )
         return StatsSummary(
             period=Period(start=start, end=end),
             summary=SummaryTotals(
-                total_posts=total_posts,
+                total_posts=total_posts if total_posts is not None else sum(a.items for a in accounts),
                 total_impressions=impressions,
                 total_engagements=engagements,
                 avg_engagement_rate=_round(rate_sum / rated) if rated else None,

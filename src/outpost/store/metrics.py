@@ -1,8 +1,9 @@
 """Metric readings, follower counts and imported posts: the store's side of the statistics (#21).
 
-Readings are kept as a time series, one row per (account, network post, moment read). The newest
-row of each published item carries `latest = 1`, and a partial index over those rows by
-publication time makes a summary of two years a range scan of one row per item (docs/benchmarks.md).
+Readings are kept as a time series (`metric_snapshots`, one row per item and moment read). Each
+item's newest numbers are also kept in `metric_items` (one narrow row per item, clustered by
+account and publication time) and each post's sums across its networks in `metric_posts`, so a
+summary of two years reads one row per item instead of every reading (docs/benchmarks.md).
 A metric the network does not report is NULL, never 0; SQL's SUM skips NULLs and gives NULL when
 all are, which is exactly "not reported".
 
@@ -13,10 +14,10 @@ the creator's own continuation), or a post the account made elsewhere and Outpos
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
 
-from outpost.domain.analytics import age_slot
+from outpost.domain.analytics import age_slot, engagement_rate
 from outpost.domain.enums import Network
 from outpost.domain.metrics import METRIC_NAMES, MetricReading, RemotePost
 from outpost.store._codec import decode_json, decode_time, encode_time
@@ -49,6 +50,11 @@ class TrackedItem:
     target_id: str | None
     done_slot: int | None
     permalink: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The statistics id of the post it belongs to."""
+        return item_key(self.post_id, self.account_id, self.platform_post_id)
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,64 @@ class Scope:
         return sql, params
 
 
+@dataclass
+class AccountTotals:
+    """One account's items in a period: how many, each metric's sum (None: none reported), mean rate."""
+
+    account_id: str
+    network: str
+    items: int = 0
+    sums: dict[str, int | None] = field(default_factory=dict)
+    rate_sum: float = 0.0
+    rated: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        """The mean engagement rate of the items that have one."""
+        return self.rate_sum / self.rated if self.rated else None
+
+
+_SUMMED = (*METRIC_NAMES, "engagements")
+_DAY_COLUMNS = ("items", *(f"{n}_{part}" for n in (*_SUMMED, "rate") for part in ("sum", "n")))
+
+
+def _add_row(totals: dict[str, AccountTotals], row: Row) -> None:
+    """Add one `metric_days` row."""
+    entry = totals.setdefault(row["account_id"], AccountTotals(row["account_id"], row["network"]))
+    entry.items += int(row["items"])
+    for name in _SUMMED:
+        if row[f"{name}_n"]:
+            entry.sums[name] = (entry.sums.get(name) or 0) + int(row[f"{name}_sum"])
+    entry.rate_sum += float(row["rate_sum"])
+    entry.rated += int(row["rate_n"])
+
+
+def _add_item(totals: dict[str, AccountTotals], row: Row) -> None:
+    """Add one `metric_items` row."""
+    entry = totals.setdefault(row["account_id"], AccountTotals(row["account_id"], row["network"]))
+    entry.items += 1
+    for name in _SUMMED:
+        if row[name] is not None:
+            entry.sums[name] = (entry.sums.get(name) or 0) + int(row[name])
+    if row["rate"] is not None:
+        entry.rate_sum += float(row["rate"])
+        entry.rated += 1
+
+
+def _day(when: datetime) -> str:
+    return when.astimezone(UTC).date().isoformat()
+
+
+def _midnight(when: datetime) -> datetime:
+    utc = when.astimezone(UTC)
+    return datetime.combine(utc.date(), time(), UTC)
+
+
+def _next_midnight(when: datetime) -> datetime:
+    floor = _midnight(when)
+    return floor if floor == when else floor + timedelta(days=1)
+
+
 class MetricsRepository:
     """Reads and writes the statistics tables."""
 
@@ -101,28 +165,30 @@ class MetricsRepository:
     # -- what to read ------------------------------------------------------------------------------
 
     def tracked(self, since: datetime, account_ids: Sequence[str] | None = None) -> list[TrackedItem]:
-        """Items published since `since` (Outpost's targets and imported posts), with their latest slot."""
-        rows = self._db.query(
+        """Items published since `since` (Outpost's targets and imported posts), with their latest slot.
+
+        Registers each in `metric_items` on first sight (numbers unknown), so a post counts in
+        summaries from the moment it is out, before its first read.
+        """
+        wanted = None if account_ids is None else set(account_ids)
+        items: list[TrackedItem] = []
+        for row in self._db.query(
             "SELECT id, post_id, account_id, network, parts, published_at FROM targets "
             "WHERE status = 'published' AND published_at >= ?",
             (encode_time(since),),
-        )
-        items: list[TrackedItem] = []
-        wanted = None if account_ids is None else set(account_ids)
-        for row in rows:
-            if wanted is not None and row["account_id"] not in wanted:
-                continue
+        ):
             parts = decode_json(row["parts"]) or []
-            if not parts or not row["published_at"]:
+            if (wanted is not None and row["account_id"] not in wanted) or not parts:
                 continue
             items.append(
-                self._tracked(
+                TrackedItem(
                     row["account_id"],
-                    row["network"],
+                    Network(row["network"]),
                     str(parts[0]["platform_post_id"]),
-                    row["published_at"],
+                    _time(row["published_at"]),
                     row["post_id"],
                     row["id"],
+                    None,
                     parts[0].get("permalink"),
                 )
             )
@@ -133,36 +199,55 @@ class MetricsRepository:
         ):
             if wanted is None or row["account_id"] in wanted:
                 items.append(
-                    self._tracked(
+                    TrackedItem(
                         row["account_id"],
-                        row["network"],
+                        Network(row["network"]),
                         row["platform_post_id"],
-                        row["created_at"],
+                        _time(row["created_at"]),
+                        None,
                         None,
                         None,
                         row["permalink"],
                     )
                 )
-        return items
+        self.register(items)
+        slots = {
+            (r[0], r[1]): r[2]
+            for r in self._db.query(
+                "SELECT account_id, platform_post_id, age_slot FROM metric_items WHERE published_at >= ?",
+                (encode_time(since),),
+            )
+        }
+        return [replace(i, done_slot=slots.get((i.account_id, i.platform_post_id))) for i in items]
 
-    def _tracked(
-        self,
-        account_id: str,
-        network: str,
-        platform_post_id: str,
-        published_at: str,
-        post_id: str | None,
-        target_id: str | None,
-        permalink: str | None,
-    ) -> TrackedItem:
-        done = self._db.query(
-            "SELECT max(age_slot) FROM metric_snapshots WHERE account_id = ? AND platform_post_id = ?",
-            (account_id, platform_post_id),
-        )[0][0]
-        published = decode_time(published_at)
-        assert published is not None
-        return TrackedItem(
-            account_id, Network(network), platform_post_id, published, post_id, target_id, done, permalink
+    def register(self, items: Sequence[TrackedItem]) -> None:
+        """Make sure each item has its row (numbers unknown until read); known ones are left alone."""
+        if not items:
+            return
+        with self._db.transaction():
+            for i in items:
+                published = encode_time(i.published_at)
+                added = self._db.execute(
+                    "INSERT INTO metric_items (account_id, published_at, platform_post_id, network, item) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    (i.account_id, published, i.platform_post_id, i.network.value, i.key),
+                ).rowcount
+                if added:
+                    self._db.execute(
+                        "INSERT INTO metric_posts (item, published_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                        (i.key, published),
+                    )
+                    self._add_to_day(i, {"items": 1})
+
+    def _add_to_day(self, item: TrackedItem, deltas: dict[str, float]) -> None:
+        """Add `deltas` to the item's account's row of its UTC publication day."""
+        names = ", ".join(deltas)
+        updates = ", ".join(f"{name} = {name} + excluded.{name}" for name in deltas)
+        self._db.execute(
+            f"INSERT INTO metric_days (account_id, day, network, {names}) "
+            f"VALUES (?, ?, ?, {', '.join('?' * len(deltas))}) "
+            f"ON CONFLICT (account_id, day) DO UPDATE SET {updates}",
+            (item.account_id, _day(item.published_at), item.network.value, *deltas.values()),
         )
 
     def outpost_post_ids(self, account_id: str) -> set[str]:
@@ -177,20 +262,16 @@ class MetricsRepository:
     # -- writing -----------------------------------------------------------------------------------
 
     def record(self, item: TrackedItem, reading: MetricReading, followers_at_post: int | None) -> int | None:
-        """Keep one reading of `item` as its newest; the age slot it stands for (None under 1 h)."""
+        """Keep one reading of `item` (its newest if it is); the age slot it stands for (None under 1 h)."""
         slot = age_slot(item.published_at, reading.read_at)
         values = [getattr(reading, name) for name in METRIC_NAMES]
+        engagements = reading.engagements
+        rate = engagement_rate(engagements, reading.impressions, followers_at_post)
         with self._db.transaction():
             self._db.execute(
-                "UPDATE metric_snapshots SET latest = 0 WHERE account_id = ? AND platform_post_id = ? "
-                "AND latest = 1",
-                (item.account_id, item.platform_post_id),
-            )
-            self._db.execute(
                 f"INSERT INTO metric_snapshots (account_id, network, platform_post_id, post_id, target_id, "
-                f"published_at, read_at, age_slot, latest, {_METRICS}, engagements, followers_at_post) "
-                f"VALUES ({', '.join('?' * 20)}) "
-                "ON CONFLICT (account_id, platform_post_id, read_at) DO UPDATE SET latest = 1",
+                f"published_at, read_at, age_slot, {_METRICS}, engagements, followers_at_post) "
+                f"VALUES ({', '.join('?' * 19)}) ON CONFLICT (account_id, platform_post_id, read_at) DO NOTHING",
                 (
                     item.account_id,
                     item.network.value,
@@ -200,11 +281,45 @@ class MetricsRepository:
                     encode_time(item.published_at),
                     encode_time(reading.read_at),
                     slot,
-                    1,
                     *values,
-                    reading.engagements,
+                    engagements,
                     followers_at_post,
                 ),
+            )
+            self.register([item])
+            old = self._db.query(
+                f"SELECT read_at, {_METRICS}, engagements, rate FROM metric_items "
+                "WHERE account_id = ? AND platform_post_id = ?",
+                (item.account_id, item.platform_post_id),
+            )[0]
+            if old["read_at"] is not None and old["read_at"] > encode_time(reading.read_at):
+                return slot  # an older reading arriving late: kept in the series only
+            new = dict(zip((*METRIC_NAMES, "engagements", "rate"), (*values, engagements, rate), strict=True))
+            deltas: dict[str, float] = {}
+            for name, value in new.items():
+                before = old[name]
+                deltas[f"{name}_sum"] = (value or 0) - (before or 0)
+                deltas[f"{name}_n"] = (value is not None) - (before is not None)
+            self._add_to_day(item, deltas)
+            assignments = ", ".join(f"{name} = ?" for name in METRIC_NAMES)
+            self._db.execute(
+                f"UPDATE metric_items SET read_at = ?, age_slot = ?, {assignments}, engagements = ?, rate = ? "
+                "WHERE account_id = ? AND platform_post_id = ? AND (read_at IS NULL OR read_at <= ?)",
+                (
+                    encode_time(reading.read_at),
+                    slot,
+                    *values,
+                    engagements,
+                    rate,
+                    item.account_id,
+                    item.platform_post_id,
+                    encode_time(reading.read_at),
+                ),
+            )
+            self._db.execute(
+                "UPDATE metric_posts SET impressions = (SELECT sum(impressions) FROM metric_items WHERE item = ?), "
+                "engagements = (SELECT sum(engagements) FROM metric_items WHERE item = ?) WHERE item = ?",
+                (item.key, item.key, item.key),
             )
         return slot
 
@@ -232,6 +347,12 @@ class MetricsRepository:
                     for p in posts
                 ],
             )
+        self.register(
+            [
+                TrackedItem(account_id, network, p.platform_post_id, p.created_at, None, None, None)
+                for p in posts
+            ]
+        )
         after = self._db.query("SELECT count(*) FROM remote_posts WHERE account_id = ?", (account_id,))[0][0]
         return int(after - before)
 
@@ -306,49 +427,82 @@ class MetricsRepository:
             )
         )
 
-    def by_account(self, scope: Scope) -> list[Row]:
-        """Per account: sums of the latest readings of the items published in `scope`, and their mean rate."""
-        where, params = scope.where("published_at")
-        sums = ", ".join(f"sum({name}) AS {name}" for name in METRIC_NAMES)
-        return self._db.query(
-            f"SELECT account_id, network, count(*) AS items, {sums}, sum(engagements) AS engagements, "
-            f"avg({RATE_SQL}) AS rate, count({RATE_SQL}) AS rated "
-            f"FROM metric_snapshots WHERE latest = 1 AND {where} GROUP BY account_id, network",
-            params,
-        )
+    def account_totals(self, scope: Scope) -> list[AccountTotals]:
+        """Per account: how many items were published in `scope`, their newest numbers' sums, mean rate.
 
-    def published_counts(self, scope: Scope) -> tuple[int, dict[str, int]]:
-        """Posts published in `scope`: how many in all (a post on 3 networks is one), and per account."""
+        Whole UTC days come from `metric_days`; the hours at either end (a period starts at
+        midnight in the creator's zone) from `metric_items`.
+        """
+        totals: dict[str, AccountTotals] = {}
+        first_full = _next_midnight(scope.start)
+        last_full = _midnight(scope.end)
+        if first_full < last_full:
+            days = Scope(first_full, last_full, scope.account_id, scope.network)
+            where, params = days.where("day")
+            params = [_day(first_full), _day(last_full)] + params[2:]
+            sums = ", ".join(f"sum({c}) AS {c}" for c in _DAY_COLUMNS)
+            for row in self._db.query(
+                f"SELECT account_id, min(network) AS network, {sums} FROM metric_days WHERE {where} "
+                "GROUP BY account_id",
+                params,
+            ):
+                _add_row(totals, row)
+            edges = [(scope.start, first_full), (last_full, scope.end)]
+        else:
+            edges = [(scope.start, scope.end)]
+        for start, end in edges:
+            if start >= end:
+                continue
+            where, params = Scope(start, end, scope.account_id, scope.network).where("published_at")
+            # A few hours of items: by time, not by a skip-scan of every account's key.
+            index = "" if scope.account_id else "INDEXED BY metric_items_published "
+            for row in self._db.query(
+                f"SELECT account_id, network, {_METRICS}, engagements, rate FROM metric_items {index}"
+                f"WHERE {where}",
+                params,
+            ):
+                _add_item(totals, row)
+        return sorted(totals.values(), key=lambda t: t.account_id)
+
+    def post_count(self, scope: Scope) -> int | None:
+        """Posts published in `scope` (a post on three networks is one); None with an account or network.
+
+        With an account or a network the accounts' own counts are the answer (`account_totals`).
+        """
+        if scope.account_id is not None or scope.network is not None:
+            return None
         where, params = scope.where("published_at")
-        per_account: dict[str, int] = {}
-        for row in self._db.query(
-            f"SELECT account_id, count(*) FROM targets WHERE status = 'published' AND {where} "
-            "GROUP BY account_id",
-            params,
-        ):
-            per_account[row[0]] = int(row[1])
-        outpost_posts = self._db.query(
-            f"SELECT count(DISTINCT post_id) FROM targets WHERE status = 'published' AND {where}", params
-        )[0][0]
-        where, params = scope.where("created_at")
-        imported = 0
-        for row in self._db.query(
-            f"SELECT account_id, count(*) FROM remote_posts WHERE {where} GROUP BY account_id", params
-        ):
-            per_account[row[0]] = per_account.get(row[0], 0) + int(row[1])
-            imported += int(row[1])
-        return int(outpost_posts) + imported, per_account
+        return int(self._db.query(f"SELECT count(*) FROM metric_posts WHERE {where}", params)[0][0])
 
     def top_items(self, scope: Scope, limit: int) -> list[Row]:
-        """The items published in `scope` with the most engagements (all networks of a post together)."""
+        """The posts published in `scope` with the most engagements (all their networks together)."""
         where, params = scope.where("published_at")
+        if scope.account_id is None and scope.network is None:
+            return self._db.query(
+                "SELECT item, impressions, engagements FROM metric_posts "
+                f"WHERE {where} AND engagements IS NOT NULL ORDER BY engagements DESC, item LIMIT ?",
+                [*params, limit],
+            )
         return self._db.query(
-            "SELECT coalesce(post_id, ? || account_id || ':' || platform_post_id) AS item, "
-            "sum(impressions) AS impressions, sum(engagements) AS engagements "
-            f"FROM metric_snapshots WHERE latest = 1 AND {where} AND engagements IS NOT NULL "
+            "SELECT item, sum(impressions) AS impressions, sum(engagements) AS engagements "
+            f"FROM metric_items WHERE {where} AND engagements IS NOT NULL "
             "GROUP BY item ORDER BY sum(engagements) DESC, item LIMIT ?",
-            [IMPORTED_PREFIX, *params, limit],
+            [*params, limit],
         )
+
+    def rated(self, account_id: str | None, network: Network | None, settled_slot: int) -> list[Row]:
+        """Account, publication time and rate of every settled item (read at least `settled_slot` old)."""
+        sql = (
+            "SELECT account_id, published_at, rate FROM metric_items WHERE age_slot >= ? AND rate IS NOT NULL"
+        )
+        params: list[object] = [settled_slot]
+        if account_id is not None:
+            sql += " AND account_id = ?"
+            params.append(account_id)
+        if network is not None:
+            sql += " AND network = ?"
+            params.append(network.value)
+        return self._db.query(sql, params)
 
     def titles(self, items: Sequence[str]) -> dict[str, str]:
         """The text of each item (Outpost post ids and `imported:…` ids)."""
@@ -371,8 +525,14 @@ class MetricsRepository:
 
         Only accounts with a count in those days appear (one count: gained 0).
         """
-        params: list[object] = [first_day.isoformat(), last_day.isoformat()]
-        sql = "SELECT account_id, followers FROM follower_counts WHERE day >= ? AND day <= ?"
+        days = [first_day.isoformat(), last_day.isoformat()]
+        within = "account_id = f.account_id AND day >= ? AND day <= ? ORDER BY day"
+        sql = (
+            f"SELECT f.account_id, (SELECT followers FROM follower_counts WHERE {within} LIMIT 1), "
+            f"(SELECT followers FROM follower_counts WHERE {within} DESC LIMIT 1) "
+            "FROM (SELECT DISTINCT account_id FROM follower_counts WHERE day >= ? AND day <= ?"
+        )
+        params: list[object] = [*days, *days, *days]
         if scope.account_id is not None:
             sql += " AND account_id = ?"
             params.append(scope.account_id)
@@ -381,25 +541,9 @@ class MetricsRepository:
             params.append(scope.network.value)
         first: dict[str, int] = {}
         last: dict[str, int] = {}
-        for row in self._db.query(sql + " ORDER BY day", params):
-            first.setdefault(row[0], int(row[1]))
-            last[row[0]] = int(row[1])
+        for row in self._db.query(sql + ") AS f", params):
+            first[row[0]], last[row[0]] = int(row[1]), int(row[2])
         return {account: last[account] - first[account] for account in first}
-
-    def rated(self, account_id: str | None, network: Network | None, settled_slot: int) -> list[Row]:
-        """The latest reading's rate of every settled item (at least `settled_slot` old)."""
-        sql = (
-            f"SELECT account_id, published_at, {RATE_SQL} AS rate FROM metric_snapshots "
-            "WHERE latest = 1 AND age_slot >= ?"
-        )
-        params: list[object] = [settled_slot]
-        if account_id is not None:
-            sql += " AND account_id = ?"
-            params.append(account_id)
-        if network is not None:
-            sql += " AND network = ?"
-            params.append(network.value)
-        return [r for r in self._db.query(sql, params) if r["rate"] is not None]
 
     def export_rows(self, scope: Scope) -> list[Row]:
         """Every reading of the items published in `scope`, oldest item first (for CSV)."""
