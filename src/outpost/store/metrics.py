@@ -271,7 +271,8 @@ class MetricsRepository:
             self._db.execute(
                 f"INSERT INTO metric_snapshots (account_id, network, platform_post_id, post_id, target_id, "
                 f"published_at, read_at, age_slot, {_METRICS}, engagements, followers_at_post) "
-                f"VALUES ({', '.join('?' * 19)}) ON CONFLICT (account_id, platform_post_id, read_at) DO NOTHING",
+                f"VALUES ({', '.join('?' * 19)}) "
+                "ON CONFLICT (account_id, platform_post_id, read_at) DO NOTHING",
                 (
                     item.account_id,
                     item.network.value,
@@ -303,7 +304,8 @@ class MetricsRepository:
             self._add_to_day(item, deltas)
             assignments = ", ".join(f"{name} = ?" for name in METRIC_NAMES)
             self._db.execute(
-                f"UPDATE metric_items SET read_at = ?, age_slot = ?, {assignments}, engagements = ?, rate = ? "
+                f"UPDATE metric_items SET read_at = ?, age_slot = ?, {assignments}, engagements = ?, "
+                "rate = ? "
                 "WHERE account_id = ? AND platform_post_id = ? AND (read_at IS NULL OR read_at <= ?)",
                 (
                     encode_time(reading.read_at),
@@ -317,7 +319,8 @@ class MetricsRepository:
                 ),
             )
             self._db.execute(
-                "UPDATE metric_posts SET impressions = (SELECT sum(impressions) FROM metric_items WHERE item = ?), "
+                "UPDATE metric_posts SET "
+                "impressions = (SELECT sum(impressions) FROM metric_items WHERE item = ?), "
                 "engagements = (SELECT sum(engagements) FROM metric_items WHERE item = ?) WHERE item = ?",
                 (item.key, item.key, item.key),
             )
@@ -439,7 +442,7 @@ class MetricsRepository:
         if first_full < last_full:
             days = Scope(first_full, last_full, scope.account_id, scope.network)
             where, params = days.where("day")
-            params = [_day(first_full), _day(last_full)] + params[2:]
+            params = [_day(first_full), _day(last_full), *params[2:]]
             sums = ", ".join(f"sum({c}) AS {c}" for c in _DAY_COLUMNS)
             for row in self._db.query(
                 f"SELECT account_id, min(network) AS network, {sums} FROM metric_days WHERE {where} "
