@@ -231,3 +231,12 @@ async def test_a_network_that_charges_for_reads_is_not_read_until_the_person_opt
         assert (await engine.stats.post(post.id)).total.impressions == 10
     finally:
         await engine.close()
+
+
+async def test_a_period_is_the_creators_days_not_utcs(seeded: Engine) -> None:
+    seeded.update_settings(default_timezone="Pacific/Auckland")  # UTC+13 in November
+    # x2 went out on 30 November at 23:00 UTC: 1 December, noon, in Auckland.
+    december = await seeded.stats.summary(date(2026, 12, 1), date(2026, 12, 1))
+    assert (december.summary.total_posts, december.summary.total_engagements) == (1, 10)
+    november = await seeded.stats.summary(date(2026, 11, 1), date(2026, 11, 30))
+    assert november.summary.total_posts == 4 and november.summary.total_engagements == 88
