@@ -77,13 +77,23 @@ class FakePds:
         return httpx.MockTransport(self.handle_request)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
         url = urlsplit(str(request.url))
+        if f"{url.scheme}://{url.netloc}" in APPVIEWS:  # the engine reads statistics (issue #21)
+            return self.appview.handle_request(request)
+        self.requests.append(request)
         assert f"{url.scheme}://{url.netloc}" == PDS, f"unexpected host {request.url}"
         nsid = url.path.removeprefix("/xrpc/")
         route = getattr(self, nsid.replace(".", "_"), None)
         assert route is not None, f"the fake PDS has no method {nsid} (unexpected request)"
         return route(request)
+
+    @property
+    def appview(self) -> FakeAppView:
+        """The public AppView over this repo (made on first use)."""
+        if "_appview" not in self.__dict__:
+            self.__dict__["_appview"] = FakeAppView(self)
+        view: FakeAppView = self.__dict__["_appview"]
+        return view
 
     def _auth(self, request: httpx.Request) -> httpx.Response | None:
         token = request.headers.get("authorization", "").removeprefix("Bearer ")
@@ -290,6 +300,8 @@ def _invalid(message: str, name: str = "InvalidRequest") -> httpx.Response:
 # -- the public AppView (issue #21: statistics) -----------------------------------------------------
 
 APPVIEW = "https://appview.example"
+#: The AppView's real address too: an engine whose Bluesky adapter is not pointed elsewhere reads there.
+APPVIEWS = (APPVIEW, "https://public.api.bsky.app")
 
 
 def growth(age_s: float, boost: float = 1.0) -> tuple[int, int, int, int]:
@@ -321,7 +333,7 @@ class FakeAppView:
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
         url = urlsplit(str(request.url))
-        assert f"{url.scheme}://{url.netloc}" == APPVIEW, f"unexpected host {request.url}"
+        assert f"{url.scheme}://{url.netloc}" in APPVIEWS, f"unexpected host {request.url}"
         assert "authorization" not in request.headers, "the public AppView needs (and gets) no token"
         nsid = url.path.removeprefix("/xrpc/")
         route = {

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from outpost.adapters.base import NetworkAdapter
+from outpost.domain.accounts import is_sandbox
 from outpost.domain.analytics import (
     AGE_LABELS,
     READ_AGES,
@@ -45,6 +46,8 @@ TRACK_FOR = READ_AGES[-1] + timedelta(days=1)
 SPIKE_WINDOW = timedelta(days=8)
 #: How often the loop looks again even when nothing is due (new posts also wake it).
 POLL = timedelta(minutes=15)
+#: The first round waits this long after the engine starts.
+START_DELAY = timedelta(minutes=2)
 #: A rate limit without a reset time: leave the account alone this long.
 DEFAULT_BACKOFF = timedelta(minutes=15)
 #: The most posts one history import brings in per account.
@@ -79,9 +82,12 @@ class AccountCollection:
 class Collector:
     """Reads numbers for published posts when they are due; see the module's docstring."""
 
-    def __init__(self, core: EngineCore, *, poll: timedelta = POLL) -> None:
+    def __init__(
+        self, core: EngineCore, *, poll: timedelta = POLL, start_delay: timedelta = START_DELAY
+    ) -> None:
         self._core = core
         self._poll = poll
+        self._start_delay = start_delay
         self._wake = asyncio.Event()
         self._paused_until: dict[str, datetime] = {}
         self._lock = asyncio.Lock()  # the loop and an on-demand collection never read at once
@@ -92,6 +98,10 @@ class Collector:
         """Read what is due, wait until the next read (or a publication), repeat until cancelled."""
         unsubscribe = self._core.events.subscribe(self._on_event)
         try:
+            # Not at start: opening the window or a one-shot `outpost run --until-idle` sends no
+            # statistics requests; the first round comes a little later (or when a post goes out).
+            clock = self._core.clock
+            await clock.wait_until(clock.now() + self._start_delay, asyncio.Event())
             while True:
                 clock = self._core.clock
                 try:
@@ -182,6 +192,8 @@ class Collector:
         """Why the account's numbers are not read (None: they are), in words."""
         if account.removed_at is not None:
             return f"{account.ref} was removed from Outpost."
+        if is_sandbox(account):
+            return f"{account.ref} is a sandbox account: its simulated network keeps no numbers."
         try:
             adapter = self._core.connections.adapter(account.network)
         except KnownError as error:

@@ -210,7 +210,6 @@ class MetricsRepository:
                         row["permalink"],
                     )
                 )
-        self.register(items)
         slots = {
             (r[0], r[1]): r[2]
             for r in self._db.query(
@@ -218,6 +217,9 @@ class MetricsRepository:
                 (encode_time(since),),
             )
         }
+        self.register(
+            [i for i in items if (i.account_id, i.platform_post_id) not in slots]
+        )  # no write if none
         return [replace(i, done_slot=slots.get((i.account_id, i.platform_post_id))) for i in items]
 
     def register(self, items: Sequence[TrackedItem]) -> None:
