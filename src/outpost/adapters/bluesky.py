@@ -25,6 +25,7 @@ import hashlib
 import json
 import logging
 import os
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -58,7 +59,7 @@ from outpost.domain.clock import Clock
 from outpost.domain.enums import ErrorCode, Network
 from outpost.domain.errors import AuthExpired, Problem, PublishError, Rejected, ValidationError
 from outpost.domain.media_rules import RULES
-from outpost.domain.metrics import Mention
+from outpost.domain.metrics import Mention, MetricReading, RemotePost
 from outpost.domain.models import Account, HealthReport, MediaAsset, Post, PublishedPart, QuotaLeft, Target
 
 log = logging.getLogger("outpost.adapters.bluesky")
@@ -120,6 +121,7 @@ class BlueskyAdapter(NetworkAdapter):
         video_service: str | None = None,
         video_poll_s: float = bluesky_video.POLL_S,
         video_poll_max_s: float = bluesky_video.POLL_MAX_S,
+        appview: str | None = None,
     ) -> None:
         """Make the adapter (the base class's arguments, and these).
 
@@ -128,6 +130,8 @@ class BlueskyAdapter(NetworkAdapter):
         (INTERFACE.md: a network's separate upload host), else https://video.bsky.app. Sandbox
         accounts always use their own (simulated) server. `video_poll_s` / `video_poll_max_s`:
         the pause between job status reads and the longest wait for processing (tests shorten them).
+        `appview`: the public AppView that statistics are read from (no login needed); default
+        `OUTPOST_APPVIEW_URL_BLUESKY`, else https://public.api.bsky.app.
         """
         super().__init__(client, clock=clock, api_base=api_base, media_host=media_host)
         self.fetch_cards = fetch_cards
@@ -136,6 +140,9 @@ class BlueskyAdapter(NetworkAdapter):
         ).rstrip("/")
         self.video_poll_s = video_poll_s
         self.video_poll_max_s = video_poll_max_s
+        self.appview = (appview or os.environ.get("OUTPOST_APPVIEW_URL_BLUESKY") or PUBLIC_APPVIEW).rstrip(
+            "/"
+        )
 
     # -- rules ---------------------------------------------------------------------------------
 
@@ -545,6 +552,98 @@ class BlueskyAdapter(NetworkAdapter):
                 break
         return found[::-1]  # the service lists newest first
 
+    # -- after publishing: numbers and history (issue #21) ---------------------------------------------
+    # Read from the public AppView, which needs no session (docs.bsky.app, "API Hosts and Auth":
+    # public.api.bsky.app serves the app.bsky.* reads unauthenticated; rate limits per IP, answered
+    # with 429 and `RateLimit-Reset`). Lexicons: app.bsky.feed.getPosts (at most 25 `uris`, posts
+    # that no longer exist are left out), app.bsky.feed.getAuthorFeed (`filter=posts_no_replies`,
+    # `cursor`, reposts carry a `reason`), app.bsky.actor.getProfile (`followersCount`). Bluesky
+    # shows no impressions: they stay None.
+
+    can_read_metrics = True
+    can_list_posts = True
+
+    async def read_metrics(self, ctx: AccountContext, parts: Sequence[PublishedPart]) -> list[MetricReading]:
+        """Likes, reposts, replies and quotes of the posts, 25 a request."""
+        uris = [p.platform_post_id for p in parts]
+        readings: list[MetricReading] = []
+        for start in range(0, len(uris), POSTS_PER_REQUEST):
+            chunk = uris[start : start + POSTS_PER_REQUEST]
+            body = await self._appview_get("app.bsky.feed.getPosts", [("uris", u) for u in chunk])
+            now = self.clock.now()
+            readings.extend(
+                _reading(post, now)
+                for post in body.get("posts") or []
+                if isinstance(post, dict) and post.get("uri") in chunk
+            )
+        return readings
+
+    async def follower_count(self, ctx: AccountContext) -> int | None:
+        """`followersCount` of the account's profile."""
+        body = await self._appview_get("app.bsky.actor.getProfile", [("actor", await self._did(ctx))])
+        count = body.get("followersCount")
+        return count if isinstance(count, int) else None
+
+    async def recent_posts(
+        self, ctx: AccountContext, since: datetime, *, limit: int = 100
+    ) -> list[RemotePost]:
+        """The account's own posts since `since`, newest first: no replies (the filter), no reposts."""
+        did = await self._did(ctx)
+        found: list[RemotePost] = []
+        cursor: str | None = None
+        while len(found) < limit:
+            params: list[tuple[str, str | int | float | bool | None]] = [
+                ("actor", did),
+                ("filter", "posts_no_replies"),
+                ("limit", "100"),
+            ]
+            if cursor:
+                params.append(("cursor", cursor))
+            body = await self._appview_get("app.bsky.feed.getAuthorFeed", params)
+            feed = [entry for entry in body.get("feed") or [] if isinstance(entry, dict)]
+            now = self.clock.now()
+            for entry in feed:
+                post = entry.get("post") or {}
+                reason = (entry.get("reason") or {}).get("$type", "")
+                if reason.endswith("#reasonRepost") or (post.get("author") or {}).get("did") != did:
+                    continue  # someone else's post, reposted
+                record = post.get("record") or {}
+                created = _parse_time(record.get("createdAt")) or _parse_time(post.get("indexedAt"))
+                if created is None:
+                    continue
+                if created < since:
+                    if reason.endswith("#reasonPin"):
+                        continue  # a pinned old post comes first; older ones follow in order
+                    return found
+                found.append(
+                    RemotePost(
+                        platform_post_id=str(post["uri"]),
+                        permalink=permalink(ctx.account.handle, str(post["uri"])),
+                        text=str(record.get("text", "")),
+                        created_at=created,
+                        is_reply="reply" in record,
+                        reading=_reading(post, now),
+                    )
+                )
+                if len(found) >= limit:
+                    break
+            cursor = body.get("cursor") if isinstance(body.get("cursor"), str) else None
+            if not feed or not cursor:
+                break
+        return found
+
+    async def _did(self, ctx: AccountContext) -> str:
+        return (await ctx.credentials()).get("did") or ctx.account.handle
+
+    async def _appview_get(
+        self, nsid: str, params: list[tuple[str, str | int | float | bool | None]]
+    ) -> dict[str, Any]:
+        request = self.client.build_request("GET", f"{self.appview}/xrpc/{nsid}", params=params)
+        response = await self._send(request)
+        if not response.is_success:
+            raise error_for(response, network=self.network, now=self.clock.now(), reset_parser=_reset)
+        return dict(read(response, Network.BLUESKY, kind=dict))
+
     # -- sessions ------------------------------------------------------------------------------
 
     async def _session(self, ctx: AccountContext) -> dict[str, str]:
@@ -657,7 +756,30 @@ def _mention(item: dict[str, Any], reasons: tuple[str, ...]) -> Mention | None:
     )
 
 
-def _parse_time(value: str) -> datetime | None:
+PUBLIC_APPVIEW = "https://public.api.bsky.app"
+POSTS_PER_REQUEST = 25  # app.bsky.feed.getPosts: `uris` maxLength 25
+
+
+def _count(post: dict[str, Any], key: str) -> int | None:
+    value = post.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _reading(post: dict[str, Any], now: datetime) -> MetricReading:
+    """A post view's counts (impressions stay None: Bluesky shows none)."""
+    return MetricReading(
+        platform_post_id=str(post["uri"]),
+        read_at=now,
+        likes=_count(post, "likeCount"),
+        reposts=_count(post, "repostCount"),
+        replies=_count(post, "replyCount"),
+        quotes=_count(post, "quoteCount"),
+    )
+
+
+def _parse_time(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:

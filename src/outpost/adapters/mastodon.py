@@ -21,6 +21,7 @@ import hashlib
 import html
 import logging
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,7 @@ from outpost.domain.clock import Clock
 from outpost.domain.enums import Network
 from outpost.domain.errors import AuthExpired, Problem, PublishError, Rejected, ValidationError
 from outpost.domain.media_rules import RULES, MediaRules
-from outpost.domain.metrics import Mention
+from outpost.domain.metrics import Mention, MetricReading, RemotePost
 from outpost.domain.models import Account, HealthReport, MediaAsset, Post, PublishedPart, Target
 from outpost.domain.text import SpanKind, find_spans, graphemes
 from outpost.domain.validation import validate_target
@@ -654,6 +655,105 @@ class MastodonAdapter(NetworkAdapter):
             permalink=text_or_none(status.get("url")) or text_or_none(status.get("uri")),
         )
 
+    # -- after publishing: numbers and history (issue #21) ---------------------------------------------
+    # docs.joinmastodon.org/methods/statuses ("View multiple statuses", 4.3+: `GET /api/v1/statuses
+    # ?id[]=`, older servers 404 it and each status is read alone), methods/accounts ("Get account's
+    # statuses": `exclude_reblogs`, `exclude_replies`, `max_id` paging, at most 40 a page) and
+    # entities/Status (`favourites_count`, `reblogs_count`, `replies_count`; `quotes_count` only on
+    # servers with quote posts). Mastodon shows no impressions: they stay None.
+
+    can_read_metrics = True
+    can_list_posts = True
+
+    async def read_metrics(self, ctx: AccountContext, parts: Sequence[PublishedPart]) -> list[MetricReading]:
+        """The statuses' counts, 20 a request (one by one before Mastodon 4.3); deleted ones left out."""
+        instance, token = self._instance(ctx), await self._token(ctx)
+        ids = [p.platform_post_id for p in parts]
+        statuses: list[dict[str, Any]] = []
+        for start in range(0, len(ids), STATUSES_PER_REQUEST):
+            chunk = ids[start : start + STATUSES_PER_REQUEST]
+            try:
+                response = await self._send(
+                    "GET", instance, "/api/v1/statuses", token=token, params=[("id[]", i) for i in chunk]
+                )
+            except Rejected as exc:
+                if not _is_gone(exc):
+                    raise
+                statuses.extend(await self._one_by_one(instance, token, chunk))
+                continue
+            statuses.extend(s for s in read(response, Network.MASTODON, kind=list) if isinstance(s, dict))
+        now = self.clock.now()
+        return [_reading(s, now) for s in statuses if str(s.get("id")) in ids]
+
+    async def _one_by_one(self, instance: str, token: str, ids: Sequence[str]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for status_id in ids:
+            try:
+                response = await self._send(
+                    "GET", instance, f"/api/v1/statuses/{quote(status_id, safe='')}", token=token
+                )
+            except Rejected as exc:
+                if _is_gone(exc):
+                    continue  # deleted on Mastodon: no numbers, not an error
+                raise
+            found.append(dict(read(response, Network.MASTODON, kind=dict)))
+        return found
+
+    async def follower_count(self, ctx: AccountContext) -> int | None:
+        """`followers_count` of `verify_credentials`."""
+        response = await self._send(
+            "GET", self._instance(ctx), "/api/v1/accounts/verify_credentials", token=await self._token(ctx)
+        )
+        count = read(response, Network.MASTODON, kind=dict).get("followers_count")
+        return count if isinstance(count, int) else None
+
+    async def recent_posts(
+        self, ctx: AccountContext, since: datetime, *, limit: int = 100
+    ) -> list[RemotePost]:
+        """The account's own statuses since `since`, newest first, no boosts or replies (`max_id` pages)."""
+        instance, token = self._instance(ctx), await self._token(ctx)
+        me = read(
+            await self._send("GET", instance, "/api/v1/accounts/verify_credentials", token=token),
+            Network.MASTODON,
+            kind=dict,
+        )
+        path = f"/api/v1/accounts/{quote(str(me.get('id', '')), safe='')}/statuses"
+        found: list[RemotePost] = []
+        max_id: str | None = None
+        while len(found) < limit:
+            params = {"limit": "40", "exclude_reblogs": "true", "exclude_replies": "true"}
+            if max_id is not None:
+                params["max_id"] = max_id
+            page = read(
+                await self._send("GET", instance, path, token=token, params=params),
+                Network.MASTODON,
+                kind=list,
+            )
+            statuses = [s for s in page if isinstance(s, dict)]
+            if not statuses:
+                break
+            now = self.clock.now()
+            for status in statuses:
+                created = _parse_created(status.get("created_at"))
+                if created is None or status.get("reblog"):
+                    continue
+                if created < since:
+                    return found
+                found.append(
+                    RemotePost(
+                        platform_post_id=str(status["id"]),
+                        permalink=text_or_none(status.get("url")) or text_or_none(status.get("uri")),
+                        text=_plain(str(status.get("content", ""))).strip(),
+                        created_at=created,
+                        is_reply=status.get("in_reply_to_id") is not None,
+                        reading=_reading(status, now),
+                    )
+                )
+                if len(found) >= limit:
+                    break
+            max_id = str(statuses[-1]["id"])
+        return found
+
     # -- plumbing ------------------------------------------------------------------------------
 
     def _instance(self, ctx: AccountContext) -> str:
@@ -694,7 +794,7 @@ def _mention(item: dict[str, Any]) -> Mention | None:
     if item.get("type") != "mention" or not isinstance(status, dict) or not item.get("id"):
         return None
     acct = str(author.get("acct", "")) if isinstance(author, dict) else ""
-    created = _parse_time(str(item.get("created_at", ""))) or datetime.now(UTC)
+    created = _parse_created(str(item.get("created_at", ""))) or datetime.now(UTC)
     return Mention(
         id=str(item["id"]),
         author=f"@{acct}" if acct else "someone",
@@ -714,7 +814,29 @@ def _shown_text(content: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", "", spaced)).split())
 
 
-def _parse_time(value: str) -> datetime | None:
+STATUSES_PER_REQUEST = 20  # `GET /api/v1/statuses` takes at most 20 ids (StatusesController)
+
+
+def _count(status: dict[str, Any], key: str) -> int | None:
+    value = status.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _reading(status: dict[str, Any], now: datetime) -> MetricReading:
+    """A status's counts; impressions stay None (Mastodon has none), quotes where the server has them."""
+    return MetricReading(
+        platform_post_id=str(status["id"]),
+        read_at=now,
+        likes=_count(status, "favourites_count"),
+        reposts=_count(status, "reblogs_count"),
+        replies=_count(status, "replies_count"),
+        quotes=_count(status, "quotes_count"),
+    )
+
+
+def _parse_created(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:

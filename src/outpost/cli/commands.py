@@ -27,6 +27,7 @@ from outpost.cli.requests import MediaItem, PostCreateRequest, PostEditRequest
 from outpost.cli.secret_input import resolve_secrets
 from outpost.cli.service import HANDLERS as SERVICE_HANDLERS
 from outpost.cli.settings import HANDLERS as SETTINGS_HANDLERS
+from outpost.cli.stats import HANDLERS as STATS_HANDLERS
 from outpost.cli.text_input import read_text, read_thread
 from outpost.domain.compatibility import check
 from outpost.domain.enums import HealthState, Network, PostStatus, TargetStatus
@@ -779,6 +780,7 @@ _HANDLERS: dict[tuple[str, str | None], Handler] = {
     **MEDIA_HOST_HANDLERS,
     **SERVICE_HANDLERS,
     **HOOKS_HANDLERS,
+    **STATS_HANDLERS,
 }
 
 __all__ = ["KnownError", "Outcome", "dispatch"]

@@ -83,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         _group(commands, "service", "run Outpost from the OS's own scheduler while the window is closed")
     )
     _hooks(_group(commands, "hooks", "send Outpost's events to your own web address or command"))
+    _stats(_group(commands, "stats", "how your posts did, and when to post (from your own history)"))
     run = _leaf(commands, "run", "run the engine and scheduler headless until SIGINT/SIGTERM")
     run.add_argument("--until-idle", action="store_true", help="exit once nothing is due or in flight")
     mcp = _leaf(commands, "mcp", "serve the Model Context Protocol on stdio for AI assistants")
@@ -415,6 +416,55 @@ def _media_host(parser: argparse.ArgumentParser) -> None:
         "upload a test file, fetch it through a presigned address, delete it; exit 1 with the reason",
     )
     _leaf(actions, "remove", "forget the media host and delete its secret from the keyring")
+
+
+def _stats(parser: argparse.ArgumentParser) -> None:
+    """`outpost stats …` (INTERFACE.md "Analytics"; docs/analytics.md explains the numbers)."""
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    collect = _leaf(
+        actions,
+        "collect",
+        "read your posts' numbers from the networks now",
+        description="Read the numbers of your posts of the last 31 days from every network that "
+        "reports them (Outpost also does this by itself, 1 h, 6 h, 24 h, 7 d and 30 d after "
+        "publishing), and today's follower counts. X is read only with the stats_paid_networks "
+        "setting on: each read costs money on X's pay-per-use API.",
+    )
+    collect.add_argument("--account", metavar="ACCOUNT", help=f"only this account: {_ACCOUNT}")
+    collect.add_argument(
+        "--backfill",
+        type=int,
+        metavar="DAYS",
+        help="also import the account's own posts of the last DAYS days, made anywhere (not only "
+        "through Outpost; not reposts or boosts), with their numbers",
+    )
+    post = _leaf(actions, "post", "one post's numbers: totals, per network, over time")
+    post.add_argument("post", metavar="POST", help=f"{_POST}, or an imported post's id from `stats summary`")
+    summary = _leaf(actions, "summary", "a period's totals, per account, and top posts")
+    _period(summary, "the first day (default: 30 days before --to)")
+    only = summary.add_mutually_exclusive_group()
+    only.add_argument("--account", metavar="ACCOUNT", help=f"only this account: {_ACCOUNT}")
+    only.add_argument("--network", choices=NETWORKS, metavar="NETWORK", help="only this network")
+    best = _leaf(actions, "best-times", "the weekday hours your posts did best, with what each rests on")
+    only = best.add_mutually_exclusive_group()
+    only.add_argument("--account", metavar="ACCOUNT", help=f"only this account: {_ACCOUNT}")
+    only.add_argument("--network", choices=NETWORKS, metavar="NETWORK", help="only this network")
+    best.add_argument(
+        "--tz",
+        metavar="IANA_ZONE",
+        help="the zone the hours are in, e.g. Europe/Berlin (default: the default_timezone "
+        "setting, else this computer's zone)",
+    )
+    export = _leaf(actions, "export", "every reading of your posts as a CSV file")
+    export.add_argument("file", metavar="FILE.csv", help="the file to write (replaced if it exists)")
+    _period(export, "the first day (default: all of your history)")
+
+
+def _period(parser: argparse.ArgumentParser, from_help: str) -> None:
+    parser.add_argument("--from", dest="start", metavar="DATE", help=f"{from_help}; e.g. 2026-11-01")
+    parser.add_argument(
+        "--to", dest="end", metavar="DATE", help="the last day, included (default: today), e.g. 2026-11-30"
+    )
 
 
 def _posts(parser: argparse.ArgumentParser) -> None:

@@ -167,6 +167,13 @@ class Settings(BaseModel):
     def _valid_quiet(cls, value: str) -> str:
         return parse_quiet(value)
 
+    stats_paid_networks: bool = Field(
+        default=False,
+        description="Read post statistics from networks that charge for each read: X's pay-per-use "
+        "API bills every post read (each scheduled read of each post on X, five per post, is a "
+        "paid request on your developer account). Off: X posts get no numbers.",
+    )
+
     _valid_slots = field_validator("posting_schedule")(_check_weekly)
     _valid_schedule_zone = field_validator("posting_schedule_timezone")(_check_zone)
     # -- issue #22's composer tools: UTM tags on chosen links, X's prices -------------------------

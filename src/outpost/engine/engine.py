@@ -10,6 +10,7 @@ one service per concern, as Anki's `Collection` hands out `col.decks` and `col.m
 - `engine.media_host` — the public bucket Instagram and Threads fetch media from (`engine/media_host.py`)
 - `engine.hooks` — the creator's hooks and their delivery (`engine/hooks.py`)
 - `engine.mentions` — who mentioned the accounts, polled while the engine runs (`engine/mentions.py`)
+- `engine.stats` — post statistics: collect, per post, summary, best times, export (`engine/stats.py`)
 
 Publishing has one owner, the `Publisher`: the scheduler hands it due posts directly, and it
 is the only place a post is claimed (marked `publishing`).
@@ -67,6 +68,7 @@ from outpost.engine.scheduler import Scheduler
 from outpost.engine.series import SeriesService
 from outpost.engine.settings_change import apply_settings
 from outpost.engine.slots import SlotsService
+from outpost.engine.stats import StatsService
 from outpost.engine.store_watch import StoreWatch
 from outpost.engine.tools import ComposerTools
 from outpost.engine.wake import Wake
@@ -101,6 +103,7 @@ class Engine:
         media_host: the creator's public media host (set, show, test, remove).
         hooks: the creator's hooks (add, list, remove) and their delivery.
         mentions: mentions of the accounts (polled while the engine runs).
+        stats: post statistics: collect, per post, summary, best times, export.
     """
 
     def __init__(
@@ -176,6 +179,7 @@ class Engine:
         self.csv = CsvService(self._core, self.posts, self.slots)
         self.series = SeriesService(self._core, self.posts)
         self.evergreen = EvergreenService(self._core, self.posts, self.slots)
+        self.stats = StatsService(self._core, self.accounts)
         self._health = HealthMonitor(
             clock=clock, accounts=self.accounts, interval=timedelta(minutes=settings.health_check_minutes)
         )
@@ -304,6 +308,8 @@ class Engine:
             asyncio.create_task(self._daily_rounds(), name="outpost-daily-tools"),
             asyncio.create_task(self._health.run(), name="outpost-health"),
             asyncio.create_task(watch.run(), name="outpost-store-watch"),
+            # Statistics on their own schedule, off every critical path (issue #21).
+            asyncio.create_task(self.stats.collector.run(), name="outpost-stats"),
             # Off the critical path: start never waits on the bucket.
             asyncio.create_task(self._sweep_media_host(), name="outpost-media-host-sweep"),
             asyncio.create_task(self.mentions.run(), name="outpost-mentions"),

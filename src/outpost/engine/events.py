@@ -137,23 +137,36 @@ class MentionReceived:
 
 @dataclass(frozen=True)
 class EngagementSpike:
-    """A post is doing far better than the account usually does (from the stats collector).
+    """A published post is doing far better than the account's usual (`domain.analytics.spike`).
+
+    Emitted once per post and account, when a scheduled read finds it (INTERFACE.md
+    `engagement_spike`). `post_id` is Outpost's post, or `imported:ACCOUNT:ID` for one made elsewhere.
 
     Attributes:
-        post_id: Outpost's post.
-        account_id: the account (target) where it takes off.
-        network: that account's network.
-        message: the numbers in words, e.g. "42 likes in 6 h, 5× your usual".
+        engagements: the post's engagements at `age` ("1 h", "6 h", "24 h", "7 d", "30 d").
+        usual: the median of the account's earlier posts at the same age.
+        threshold: what it had to exceed.
+        history: how many earlier posts `usual` rests on.
+        message: one line for a notification.
     """
 
     post_id: str
     account_id: str
     network: str
+    platform_post_id: str
+    permalink: str | None
+    engagements: int
+    usual: float
+    threshold: float
+    history: int
+    age: str
+    noticed_at: datetime
     message: str
 
 
 Event = (
     SettingsDidChange
+    | EngagementSpike
     | StoreDidChangeElsewhere
     | UploadDidProgress
     | MediaPrepareDidProgress
@@ -163,7 +176,6 @@ Event = (
     | PostsWereMissed
     | EngineStateDidChange
     | MentionReceived
-    | EngagementSpike
 )
 Handler = Callable[[Event], None]
 

@@ -226,4 +226,130 @@ CREATE TABLE snippets (
 CREATE UNIQUE INDEX snippets_trigger ON snippets (trigger) WHERE trigger != '';
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _LIBRARY, _FIRST_COMMENT, _HOOKS, _SERIES)
+# Analytics (issue #21): metric readings as time series (`metric_snapshots`); each published item's
+# newest numbers (`metric_items`), each post's across its networks (`metric_posts`, top posts) and
+# their sums per account and UTC day of publication (`metric_days`: a two-year summary adds 730
+# rows per account, not every item); follower counts per day; the account's own posts made
+# elsewhere (history import); the spikes already announced. No foreign keys to posts: a post
+# forgotten in Outpost is still on the network, and its numbers still count.
+_ANALYTICS = """
+CREATE TABLE metric_snapshots (
+    id                 INTEGER PRIMARY KEY,
+    account_id         TEXT NOT NULL,
+    network            TEXT NOT NULL,
+    platform_post_id   TEXT NOT NULL,
+    post_id            TEXT,
+    target_id          TEXT,
+    published_at       TEXT NOT NULL,
+    read_at            TEXT NOT NULL,
+    age_slot           INTEGER,
+    impressions        INTEGER,
+    reach              INTEGER,
+    likes              INTEGER,
+    replies            INTEGER,
+    reposts            INTEGER,
+    quotes             INTEGER,
+    saves              INTEGER,
+    clicks             INTEGER,
+    video_views        INTEGER,
+    engagements        INTEGER,
+    followers_at_post  INTEGER,
+    UNIQUE (account_id, platform_post_id, read_at)
+);
+CREATE INDEX metric_snapshots_post ON metric_snapshots (post_id) WHERE post_id IS NOT NULL;
+CREATE INDEX metric_snapshots_history ON metric_snapshots (account_id, age_slot, published_at);
+
+CREATE TABLE metric_items (
+    account_id         TEXT NOT NULL,
+    published_at       TEXT NOT NULL,
+    platform_post_id   TEXT NOT NULL,
+    network            TEXT NOT NULL,
+    item               TEXT NOT NULL,
+    read_at            TEXT,
+    age_slot           INTEGER,
+    impressions        INTEGER,
+    reach              INTEGER,
+    likes              INTEGER,
+    replies            INTEGER,
+    reposts            INTEGER,
+    quotes             INTEGER,
+    saves              INTEGER,
+    clicks             INTEGER,
+    video_views        INTEGER,
+    engagements        INTEGER,
+    rate               REAL,
+    PRIMARY KEY (account_id, published_at, platform_post_id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX metric_items_key ON metric_items (account_id, platform_post_id);
+CREATE INDEX metric_items_item ON metric_items (item);
+CREATE INDEX metric_items_published ON metric_items (published_at);
+
+CREATE TABLE metric_posts (
+    item          TEXT PRIMARY KEY,
+    published_at  TEXT NOT NULL,
+    impressions   INTEGER,
+    engagements   INTEGER
+) WITHOUT ROWID;
+CREATE INDEX metric_posts_published ON metric_posts (published_at, engagements);
+
+CREATE TABLE metric_days (
+    account_id  TEXT NOT NULL,
+    day         TEXT NOT NULL,
+    network     TEXT NOT NULL,
+    items       INTEGER NOT NULL DEFAULT 0,
+    impressions_sum INTEGER NOT NULL DEFAULT 0,
+    impressions_n INTEGER NOT NULL DEFAULT 0,
+    reach_sum INTEGER NOT NULL DEFAULT 0,
+    reach_n INTEGER NOT NULL DEFAULT 0,
+    likes_sum INTEGER NOT NULL DEFAULT 0,
+    likes_n INTEGER NOT NULL DEFAULT 0,
+    replies_sum INTEGER NOT NULL DEFAULT 0,
+    replies_n INTEGER NOT NULL DEFAULT 0,
+    reposts_sum INTEGER NOT NULL DEFAULT 0,
+    reposts_n INTEGER NOT NULL DEFAULT 0,
+    quotes_sum INTEGER NOT NULL DEFAULT 0,
+    quotes_n INTEGER NOT NULL DEFAULT 0,
+    saves_sum INTEGER NOT NULL DEFAULT 0,
+    saves_n INTEGER NOT NULL DEFAULT 0,
+    clicks_sum INTEGER NOT NULL DEFAULT 0,
+    clicks_n INTEGER NOT NULL DEFAULT 0,
+    video_views_sum INTEGER NOT NULL DEFAULT 0,
+    video_views_n INTEGER NOT NULL DEFAULT 0,
+    engagements_sum INTEGER NOT NULL DEFAULT 0,
+    engagements_n INTEGER NOT NULL DEFAULT 0,
+    rate_sum REAL NOT NULL DEFAULT 0,
+    rate_n INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (account_id, day)
+) WITHOUT ROWID;
+
+CREATE TABLE follower_counts (
+    account_id  TEXT NOT NULL,
+    day         TEXT NOT NULL,
+    followers   INTEGER NOT NULL,
+    read_at     TEXT NOT NULL,
+    PRIMARY KEY (account_id, day)
+) WITHOUT ROWID;
+
+CREATE TABLE remote_posts (
+    account_id        TEXT NOT NULL,
+    network           TEXT NOT NULL,
+    platform_post_id  TEXT NOT NULL,
+    created_at        TEXT NOT NULL,
+    text              TEXT NOT NULL DEFAULT '',
+    permalink         TEXT,
+    imported_at       TEXT NOT NULL,
+    PRIMARY KEY (account_id, platform_post_id)
+) WITHOUT ROWID;
+CREATE INDEX remote_posts_created ON remote_posts (created_at);
+
+CREATE TABLE engagement_spikes (
+    account_id        TEXT NOT NULL,
+    platform_post_id  TEXT NOT NULL,
+    noticed_at        TEXT NOT NULL,
+    PRIMARY KEY (account_id, platform_post_id)
+) WITHOUT ROWID;
+
+CREATE INDEX targets_published ON targets (published_at) WHERE status = 'published';
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _LIBRARY, _FIRST_COMMENT, _HOOKS, _SERIES, _ANALYTICS)

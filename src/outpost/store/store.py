@@ -11,6 +11,7 @@ from outpost.store.checkpoints import CheckpointRepository
 from outpost.store.db import Database
 from outpost.store.hooks import HookRepository
 from outpost.store.library import LibraryRepository
+from outpost.store.metrics import MetricsRepository
 from outpost.store.posts import PostRepository
 from outpost.store.series import SeriesRepository
 from outpost.store.snippets import SnippetRepository
@@ -28,6 +29,7 @@ class Store:
         hooks: the creator's receivers of events (never their secrets).
         library: every file a post carried, once by its content (issue #24).
         snippets: reusable text pieces for the composer.
+        metrics: metric readings, follower counts and imported posts (statistics).
     """
 
     def __init__(self, data_dir: Path) -> None:
@@ -40,6 +42,7 @@ class Store:
         self.series = SeriesRepository(self.db)  # issue #22: recurring and evergreen posts
         self.library = LibraryRepository(self.db)
         self.snippets = SnippetRepository(self.db)
+        self.metrics = MetricsRepository(self.db)
 
     def back_up_if_due(self, now: datetime) -> Path | None:
         """Take the daily backup if the newest is a day old (or missing); the path if one was taken."""
