@@ -49,7 +49,7 @@ DEFAULT_PERIOD_DAYS = 30
 TOP_POSTS = 5
 #: The metrics a per-network entry shows (INTERFACE.md's `by_platform` has no reach).
 _PLATFORM_METRICS = tuple(name for name in METRIC_NAMES if name in PlatformStats.model_fields)
-_RATE_DIGITS = 4
+_RATE_DIGITS = 2
 
 
 class StatsService:
@@ -183,20 +183,63 @@ class StatsService:
     # -- best times -------------------------------------------------------------------------------
 
     async def best_times(
-        self, account_id: str | None = None, network: Network | str | None = None, zone: str | None = None
+        self,
+        account_id: str | None = None,
+        network: Network | str | None = None,
+        zone: str | ZoneInfo | None = None,
     ) -> BestTimes:
         """The weekday hours whose posts did best, in `zone` (default: the creator's), with their reasons."""
+        zone_name = self._zone_name(zone.key if isinstance(zone, ZoneInfo) else zone)
+        posts = await self._rated(account_id, network)
+        return best_times(posts, ZoneInfo(zone_name), zone_name)
+
+    async def heatmap(
+        self,
+        zone: ZoneInfo | str | None = None,
+        account_id: str | None = None,
+        network: Network | str | None = None,
+    ) -> list[list[float | None]]:
+        """Mean engagement rate (%) by weekday (monday first) × hour in `zone`; None: no post then."""
+        grid, counts = await self._grid(zone, account_id, network)
+        return [
+            [
+                None if n == 0 else round(100 * total / n, _RATE_DIGITS)
+                for total, n in zip(row, row_n, strict=True)
+            ]
+            for row, row_n in zip(grid, counts, strict=True)
+        ]
+
+    async def heatmap_counts(
+        self,
+        zone: ZoneInfo | str | None = None,
+        account_id: str | None = None,
+        network: Network | str | None = None,
+    ) -> list[list[int]]:
+        """How many posts each heatmap cell rests on."""
+        return (await self._grid(zone, account_id, network))[1]
+
+    async def _grid(
+        self, zone: ZoneInfo | str | None, account_id: str | None, network: Network | str | None
+    ) -> tuple[list[list[float]], list[list[int]]]:
+        zone_info = ZoneInfo(self._zone_name(zone.key if isinstance(zone, ZoneInfo) else zone))
+        totals = [[0.0] * 24 for _ in range(7)]
+        counts = [[0] * 24 for _ in range(7)]
+        for post in await self._rated(account_id, network):
+            local = post.published_at.astimezone(zone_info)
+            totals[local.weekday()][local.hour] += post.rate
+            counts[local.weekday()][local.hour] += 1
+        return totals, counts
+
+    async def _rated(self, account_id: str | None, network: Network | str | None) -> list[RatedPost]:
         core = self._core
-        zone_name = self._zone_name(zone)
         account = await self._accounts.get(account_id) if account_id else None
         rows = await core.db.run(
             core.store.metrics.rated, account.id if account else None, _network(network), SETTLED_SLOT
         )
-        posts = [
+        return [
             RatedPost(r["account_id"], datetime.fromisoformat(r["published_at"]), float(r["rate"]))
             for r in rows
         ]
-        return best_times(posts, ZoneInfo(zone_name), zone_name)
 
     # -- export -----------------------------------------------------------------------------------
 
@@ -236,7 +279,7 @@ class StatsService:
                     "" if r["age_slot"] is None else AGE_LABELS[r["age_slot"]],
                     *("" if r[name] is None else r[name] for name in METRIC_NAMES),
                     "" if r["engagements"] is None else r["engagements"],
-                    "" if r["engagement_rate"] is None else round(r["engagement_rate"], 6),
+                    "" if r["engagement_rate"] is None else round(r["engagement_rate"] * 100, 4),
                 ]
             )
         await asyncio.to_thread(_write_csv, Path(path), lines)
@@ -267,7 +310,8 @@ def _network(value: Network | str | None) -> Network | None:
 
 
 def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, _RATE_DIGITS)
+    """A rate as a percent, as seed 004's analytics show it (0.018 → 1.8)."""
+    return None if value is None else round(value * 100, _RATE_DIGITS)
 
 
 def _post_stats(post_id: str, snapshots: list[Snapshot]) -> PostStats:

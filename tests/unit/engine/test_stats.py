@@ -105,7 +105,7 @@ async def test_a_summary_adds_up_the_latest_numbers_and_keeps_unreported_ones_nu
         13 + 20 + 5 + 50 + 10,
         1500,
     )
-    assert totals.avg_engagement_rate == pytest.approx((0.13 + 0.20 + 0.05 + 0.05 + 0.02) / 5)
+    assert totals.avg_engagement_rate == pytest.approx(100 * (0.13 + 0.20 + 0.05 + 0.05 + 0.02) / 5)
     assert totals.followers_gained == 50  # Mastodon 100 → 150 (the October count is outside); X one count
     assert [p.id for p in result.top_posts] == [
         "imported:acc_x:x1",
@@ -135,7 +135,7 @@ async def test_a_summary_adds_up_the_latest_numbers_and_keeps_unreported_ones_nu
 async def test_one_post_keeps_its_series_and_its_nulls(seeded: Engine) -> None:
     stats = await seeded.stats.post("imported:acc_m:m1")
     assert [p.engagements for p in stats.timeseries] == [3, 13]
-    assert stats.total.impressions is None and stats.total.engagement_rate == 0.13
+    assert stats.total.impressions is None and stats.total.engagement_rate == 13.0  # a percent, as seed 004
     document = stats.model_dump(mode="json")
     assert document["total"]["impressions"] is None and document["by_platform"][0]["quotes"] is None
 

@@ -17,11 +17,7 @@ Counts = list[list[int]]  # the same grid: how many posts each cell rests on
 
 
 def stats_source(engine: object) -> StatsSource | None:
-    """The engine's statistics service, if this engine has one.
-
-    `engine.stats` is built in parallel with this tab (issue #21); until it lands the tab says
-    statistics are unavailable. Once it does, this is `engine.stats`.
-    """
+    """The engine's statistics service (`engine.stats`); None for an engine without one (a test's)."""
     found = getattr(engine, "stats", None)
     return cast("StatsSource | None", found)
 
