@@ -31,10 +31,11 @@ from mcp.server.stdio import stdio_server
 
 from outpost import __version__
 from outpost.cli import assistant_context as context
-from outpost.cli import commands
+from outpost.cli import commands, stats
 from outpost.cli.outcome import Outcome
 from outpost.cli.render import error_json
 from outpost.cli.requests import (
+    BestTimesRequest,
     MediaInspectRequest,
     PostCreateRequest,
     PostEditRequest,
@@ -42,6 +43,8 @@ from outpost.cli.requests import (
     PostRef,
     PostScheduleRequest,
     SlotsListRequest,
+    StatsPostRequest,
+    StatsSummaryRequest,
 )
 from outpost.domain.errors import KnownError, Problem, ValidationError
 from outpost.engine import Engine
@@ -108,6 +111,20 @@ async def _slots_list(engine: Engine, request: SlotsListRequest) -> Outcome:
     return await commands.list_slots(engine, request.account)
 
 
+async def _stats_post(engine: Engine, request: StatsPostRequest) -> Outcome:
+    return await stats.post_stats(engine, request.post)
+
+
+async def _stats_summary(engine: Engine, request: StatsSummaryRequest) -> Outcome:
+    network = request.network.value if request.network else None
+    return await stats.stats_summary(engine, request.start, request.end, request.account, network)
+
+
+async def _best_times(engine: Engine, request: BestTimesRequest) -> Outcome:
+    network = request.network.value if request.network else None
+    return await stats.best_times(engine, request.account, network, request.tz)
+
+
 async def _media_inspect(engine: Engine, request: MediaInspectRequest) -> Outcome:
     return await commands.inspect_media(engine, request.path, request.networks, field="path")
 
@@ -143,6 +160,29 @@ TOOLS: tuple[Tool, ...] = (
         "The posting schedules (the default and each account's, in their zones) that `next_slot` fills.",
         SlotsListRequest,
         _slots_list,
+        True,
+    ),
+    Tool(
+        "stats_post",
+        "How one published post did on each network, over time.",
+        StatsPostRequest,
+        _stats_post,
+        True,
+    ),
+    Tool(
+        "stats_summary",
+        "A period's totals (posts, impressions, engagements, rate as a percent, followers gained), per "
+        "network, and the top posts — computed on this computer from the creator's own history.",
+        StatsSummaryRequest,
+        _stats_summary,
+        True,
+    ),
+    Tool(
+        "best_times",
+        "The weekday hours whose posts did best, each with the number of posts it rests on (too little "
+        "history: an empty list and a message).",
+        BestTimesRequest,
+        _best_times,
         True,
     ),
     Tool(

@@ -7,6 +7,8 @@ about what a post request is. Each model turns itself into the engine's request 
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from outpost.domain.enums import Network, PostStatus
@@ -187,3 +189,32 @@ class SlotsListRequest(_Request):
     account: str | None = Field(
         None, description="One account (id or NETWORK:handle) or `default`; omit for every schedule."
     )
+
+
+class StatsPostRequest(_Request):
+    """`stats post`: how one post did on each network."""
+
+    post: str = Field(
+        description="The post's id (post_list shows them; imported posts: imported:ACCOUNT:ID)."
+    )
+
+
+class StatsSummaryRequest(_Request):
+    """`stats summary`: a period's totals, per network, and top posts."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    start: date | None = Field(
+        None, alias="from", description="First day, e.g. 2026-11-01 (default: 30 days ago)."
+    )
+    end: date | None = Field(None, alias="to", description="Last day, included (default: today).")
+    account: str | None = Field(None, description="Only this account (id or NETWORK:handle).")
+    network: Network | None = Field(None, description="Only this network.")
+
+
+class BestTimesRequest(_Request):
+    """`stats best-times`: the weekday hours that did best, from the creator's own history."""
+
+    account: str | None = Field(None, description="Only this account (id or NETWORK:handle).")
+    network: Network | None = Field(None, description="Only this network.")
+    tz: str | None = Field(None, description="IANA zone for the hours (default: the creator's).")

@@ -33,7 +33,7 @@ def _n(value: int | float | None, *, percent: bool = False) -> str:
     if value is None:
         return "—"
     if percent:
-        return f"{value * 100:.2f}%"
+        return f"{value:.2f}%"  # rates are percents already (seed 004: 1.8 means 1.8 %)
     return f"{value:,}"
 
 
@@ -93,7 +93,12 @@ def _post_text(stats: PostStats) -> str:
 
 
 async def _post(engine: Engine, args: argparse.Namespace) -> Outcome:
-    stats = await engine.stats.post(args.post)
+    return await post_stats(engine, args.post)
+
+
+async def post_stats(engine: Engine, post_id: str) -> Outcome:
+    """`stats post`, for the command line and the `stats_post` tool alike."""
+    stats = await engine.stats.post(post_id)
     return Outcome(stats.model_dump(mode="json"), _post_text(stats))
 
 
@@ -113,9 +118,15 @@ def _summary_text(summary: StatsSummary) -> str:
 
 
 async def _summary(engine: Engine, args: argparse.Namespace) -> Outcome:
-    summary = await engine.stats.summary(
-        _day(args.start, "--from"), _day(args.end, "--to"), args.account, args.network
-    )
+    start, end = _day(args.start, "--from"), _day(args.end, "--to")
+    return await stats_summary(engine, start, end, args.account, args.network)
+
+
+async def stats_summary(
+    engine: Engine, start: date | None, end: date | None, account: str | None, network: str | None
+) -> Outcome:
+    """`stats summary`, for the command line and the `stats_summary` tool alike."""
+    summary = await engine.stats.summary(start, end, account, network)
     return Outcome(summary.model_dump(mode="json"), _summary_text(summary))
 
 
@@ -135,7 +146,12 @@ def _best_times_text(best: BestTimes) -> str:
 
 
 async def _best_times(engine: Engine, args: argparse.Namespace) -> Outcome:
-    best = await engine.stats.best_times(args.account, args.network, args.tz)
+    return await best_times(engine, args.account, args.network, args.tz)
+
+
+async def best_times(engine: Engine, account: str | None, network: str | None, tz: str | None) -> Outcome:
+    """`stats best-times`, for the command line and the `best_times` tool alike."""
+    best = await engine.stats.best_times(account, network, tz)
     return Outcome(best.model_dump(mode="json"), _best_times_text(best))
 
 
