@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from croniter import croniter
-
 PLAIN_RULES = ("daily", "weekly", "monthly")
 CRON = "cron:"
 #: How far ahead occurrences are created (the scheduler tops the queue up as time goes by).
@@ -39,6 +37,8 @@ def check_rule(rule: str) -> str:
         return plain
     if plain.startswith(CRON):
         expression = rule.strip()[len(CRON) :].strip()
+        from croniter import croniter  # only for cron rules: not on every start (issue #26)
+
         if len(expression.split()) != 5 or not croniter.is_valid(expression):
             raise RuleError(
                 f"{expression!r} is not a cron expression of five fields (minute hour day month weekday), "
@@ -75,6 +75,8 @@ class Recurrence:
         """Wall-clock times, naive, in the series' zone: the first, then each by the rule."""
         yield first
         if self.rule.startswith(CRON):
+            from croniter import croniter
+
             walker = croniter(self.rule[len(CRON) :], first)  # naive: wall clock, DST applied after
             while True:
                 yield walker.get_next(datetime)
