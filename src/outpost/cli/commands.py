@@ -19,6 +19,8 @@ from datetime import date, datetime
 from outpost.auth.oauth import open_in_browser
 from outpost.auth.providers import DEFAULT_PORT, PROVIDERS, OAuthProvider, Redirect
 from outpost.cli.apps import HANDLERS as APPS_HANDLERS
+from outpost.cli.composer_tools import HANDLERS as COMPOSER_TOOLS_HANDLERS
+from outpost.cli.composer_tools import with_snippets
 from outpost.cli.hooks import HANDLERS as HOOKS_HANDLERS
 from outpost.cli.media_host import HANDLERS as MEDIA_HOST_HANDLERS
 from outpost.cli.outcome import Handler, Outcome
@@ -227,6 +229,7 @@ async def _post_create(engine: Engine, args: argparse.Namespace) -> Outcome:
         repeat_count=args.repeat_count,
         first_comment=args.first_comment or "",
     )
+    request = await with_snippets(engine, request, args.snippets or [])
     return await create_post(engine, request)
 
 
@@ -781,6 +784,7 @@ _HANDLERS: dict[tuple[str, str | None], Handler] = {
     **SERVICE_HANDLERS,
     **HOOKS_HANDLERS,
     **STATS_HANDLERS,
+    **COMPOSER_TOOLS_HANDLERS,
 }
 
 __all__ = ["KnownError", "Outcome", "dispatch"]

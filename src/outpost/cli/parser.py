@@ -11,6 +11,7 @@ import functools
 from typing import Any, TypeAlias
 
 from outpost import __version__
+from outpost.cli import composer_tools
 from outpost.cli.secret_input import add_secret_option
 from outpost.cli.text_input import STDIN, THREAD_SEPARATOR
 from outpost.domain.enums import Network, PostStatus
@@ -91,6 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--allow-publish",
         action="store_true",
         help="let assistants publish at once (`now`); without it they draft and schedule only",
+    )
+    composer_tools.add_parsers(
+        _group(commands, "snippets", "reusable texts (signatures, hashtag groups) with per-network variants"),
+        _leaf(
+            commands, "costs", "what the scheduled posts of a period will cost on X, and this month so far"
+        ),
+        _leaf,
     )
     media = _group(commands, "media", "media files")
     media_commands = media.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -634,6 +642,15 @@ def _content_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:
         help=f"read the further parts of a thread from this UTF-8 file, separated by lines with only "
         f"{THREAD_SEPARATOR}; {STDIN} reads standard input (unless --text {STDIN} does)",
     )
+    if not editing:
+        parser.add_argument(
+            "--snippet",
+            dest="snippets",
+            action="append",
+            metavar="NAME",
+            help="add a snippet (`outpost snippets list`) on a line of its own; networks with their own "
+            "variant get it instead (repeat for several)",
+        )
     parser.add_argument(
         "--first-comment",
         metavar="TEXT",

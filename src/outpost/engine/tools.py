@@ -129,6 +129,29 @@ class ComposerTools:
                 count += 1
         return round(total, 6), count
 
+    async def x_upcoming(self, start: datetime, end: datetime) -> builtins.list[tuple[Post, costs.PostCost]]:
+        """What each post scheduled from `start` to `end` will cost on X (each X target counted)."""
+        posts: list[Post] = await self._core.db.run(
+            self._core.store.posts.all, statuses=[PostStatus.SCHEDULED]
+        )
+        found: builtins.list[tuple[Post, costs.PostCost]] = []
+        for post in posts:
+            if post.scheduled_at is None or not start <= post.scheduled_at < end:
+                continue
+            for target in post.targets:
+                if target.network is Network.X:
+                    found.append(
+                        (
+                            post,
+                            self.x_cost(
+                                post.parts_for(target),
+                                first_comment_text=post.first_comment or None,
+                                described_media=sum(1 for m in post.media if m.alt_text),
+                            ),
+                        )
+                    )
+        return sorted(found, key=lambda pair: pair[0].scheduled_at or start)
+
     # -- first comments ------------------------------------------------------------------------------
 
     def first_comment_kind(self, network: Network) -> str | None:
