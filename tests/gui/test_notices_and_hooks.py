@@ -31,8 +31,8 @@ def test_mentions_come_one_notice_then_the_rest_together(qapp, qtbot, tmp_path) 
         notifier = window.notifier
         for author in ("@bob@elsewhere.example", "@carol", "@dave", "@carol", "@erin", "@frank"):
             engine.events.emit(_mention(account, author))
-        engine.events.emit(EngagementSpike("post_1", account, "mastodon", "42 likes in 1 h, 6× your usual"))
-        engine.events.emit(EngagementSpike("post_2", account, "mastodon", "12 replies in 1 h"))
+        engine.events.emit(spike("post_1", account, "42 likes in 1 h, 6× your usual"))
+        engine.events.emit(spike("post_2", account, "12 replies in 1 h"))
         assert notifier.shown == [
             ("@bob@elsewhere.example mentioned you on Mastodon", "“Nice post!”"),
             ("A post is taking off on Mastodon", "42 likes in 1 h, 6× your usual"),
@@ -146,3 +146,21 @@ def test_settings_set_do_not_disturb_and_add_and_remove_hooks(qapp, qtbot, tmp_p
         assert secret not in (engine.data_dir / "settings.json").read_text()
 
     window_scenario(qapp, qtbot, tmp_path, scenario)
+
+
+def spike(post_id: str, account: str, message: str) -> EngagementSpike:
+    """A spike as the stats collector reports one."""
+    return EngagementSpike(
+        post_id=post_id,
+        account_id=account,
+        network="mastodon",
+        platform_post_id=f"remote-{post_id}",
+        permalink=None,
+        engagements=42,
+        usual=7.0,
+        threshold=21.0,
+        history=12,
+        age="1 h",
+        noticed_at=datetime(2026, 11, 25, 13, 0, tzinfo=UTC),
+        message=message,
+    )
