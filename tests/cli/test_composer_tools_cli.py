@@ -96,3 +96,32 @@ def test_the_weeks_cost_on_x_counts_each_part_link_and_alt_text(cli_x: CliWithX)
     assert week["month"] == {"spent_usd": 0.0, "posts": 0}
     cli("costs", "--from", "2026-12-02", "--to", "2026-12-01", expect=2)
     assert "--to" in cli.stderr
+
+
+def test_only_the_links_chosen_get_utm_tags_from_the_command_line(cli: Cli) -> None:
+    alice = cli.add_alice()
+    cli("settings", "set", "utm_for", '["mastodon"]')
+    cli("settings", "set", "utm_campaign", "spring")
+    text = "Sign up https://example.com/workshops and read https://example.com/blog"
+    plain = cli("post", "create", "--text", text, "--account", str(alice["id"]), "--now")
+    chosen = cli(
+        "post",
+        "create",
+        "--text",
+        text,
+        "--account",
+        str(alice["id"]),
+        "--utm-link",
+        "https://example.com/workshops",
+        "--now",
+    )
+    every = cli("post", "create", "--text", text, "--account", str(alice["id"]), "--utm-link", "all")
+
+    assert plain["utm_links"] == [] and chosen["utm_links"] == ["https://example.com/workshops"]
+    assert every["utm_links"] == ["https://example.com/workshops", "https://example.com/blog"]
+    sent = [p.text for p in cli.remote.posts]
+    assert sent[0] == text  # nothing chosen: nothing tagged
+    assert (
+        "https://example.com/workshops?utm_source=mastodon&utm_medium=social&utm_campaign=spring" in sent[1]
+    )
+    assert sent[1].endswith("read https://example.com/blog")  # the other link stays as written

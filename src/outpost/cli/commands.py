@@ -221,6 +221,7 @@ async def _post_create(engine: Engine, args: argparse.Namespace) -> Outcome:
         options=_options(args.options),
         at=args.at,
         tz=args.tz,
+        utm_links=args.utm_links,
         now=bool(args.now),
         next_slot=bool(args.next_slot),
         evergreen=args.evergreen,

@@ -644,6 +644,14 @@ def _content_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:
     )
     if not editing:
         parser.add_argument(
+            "--utm-link",
+            dest="utm_links",
+            action="append",
+            metavar="URL",
+            help="tag this link with the UTM parameters of the settings (utm_for, utm_medium, utm_campaign) "
+            "for the networks they name; `all` tags every link (repeat for several; default: none)",
+        )
+        parser.add_argument(
             "--snippet",
             dest="snippets",
             action="append",

@@ -12,6 +12,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from outpost.domain.enums import Network, PostStatus
+from outpost.domain.links import links_in
 from outpost.engine import MediaInput, PostChanges, PostInput, When
 
 
@@ -111,10 +112,16 @@ class PostCreateRequest(_PostContent):
     first_comment: str = Field(
         "", description="Posted right after the post as its first comment (or the author's own reply)."
     )
+    utm_links: list[str] | None = Field(
+        None,
+        description='Links to tag with the UTM parameters of the settings (utm_for…), or ["all"] for every '
+        "link in the post; others are never tagged.",
+    )
 
     def to_input(self) -> PostInput:
         """The engine's request."""
         return PostInput(
+            utm_links=self._chosen_links(),
             first_comment=self.first_comment,
             text=self.text,
             accounts=tuple(self.accounts),
@@ -123,6 +130,13 @@ class PostCreateRequest(_PostContent):
             thread=tuple(self.thread or ()),
             options=self._options() or (),
         )
+
+    def _chosen_links(self) -> tuple[str, ...]:
+        chosen = self.utm_links or []
+        if "all" not in chosen:
+            return tuple(chosen)
+        texts = [self.text, *(self.thread or ()), *(self.text_for or {}).values(), self.first_comment]
+        return tuple(dict.fromkeys(link for text in texts for link in links_in(text)))
 
 
 class PostEditRequest(_PostContent):
