@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
@@ -188,39 +188,75 @@ class RatedPost:
     rate: float
 
 
+@dataclass(frozen=True)
+class HourCell:
+    """One account's settled posts made in one weekday-hour (in the creator's zone): their rates' sum."""
+
+    account_id: str
+    weekday: int  # monday = 0
+    hour: int
+    rate_sum: float
+    posts: int
+
+
+def usual_rates(posts: Sequence[RatedPost]) -> dict[str, float]:
+    """Each account's median engagement rate: what "as usual" means for it."""
+    by_account: dict[str, list[float]] = defaultdict(list)
+    for p in posts:
+        if p.rate >= 0:
+            by_account[p.account_id].append(p.rate)
+    return {account: statistics.median(rates) for account, rates in by_account.items()}
+
+
+def weekly_cells(posts: Sequence[RatedPost], zone: tzinfo) -> list[HourCell]:
+    """The posts summed per account, weekday and hour in `zone` (the store does the same in SQL)."""
+    sums: dict[tuple[str, int, int], list[float]] = defaultdict(lambda: [0.0, 0])
+    for p in posts:
+        if p.rate < 0:
+            continue
+        local = p.published_at.astimezone(zone)
+        cell = sums[(p.account_id, local.weekday(), local.hour)]
+        cell[0] += p.rate
+        cell[1] += 1
+    return [HourCell(a, d, h, total, int(n)) for (a, d, h), (total, n) in sums.items()]
+
+
 def best_times(posts: Sequence[RatedPost], zone: tzinfo, zone_name: str) -> BestTimes:
+    """The weekday × hour slots whose posts did best (see `best_times_from_cells`)."""
+    usable = sum(1 for p in posts if p.rate >= 0)
+    return best_times_from_cells(weekly_cells(posts, zone), usual_rates(posts), usable, zone_name)
+
+
+def best_times_from_cells(
+    cells: Sequence[HourCell], usual: Mapping[str, float], usable: int, zone_name: str
+) -> BestTimes:
     """The weekday × hour slots whose posts did best, relative to each account's usual rate.
 
     Each post's rate is divided by its account's median rate, so a network with bigger numbers
     (or an account that grew) does not drown the others: 1.0 is "as usual" for every account.
     A slot's score is the mean of those relative rates over the posts made in that hour of that
-    weekday, in `zone`; slots with fewer than 3 posts are not judged.
+    weekday, in the zone the cells were made in; slots with fewer than 3 posts are not judged.
+    `usable` is how many settled posts there are in all.
     """
-    usable = [p for p in posts if p.rate >= 0]
-    if len(usable) < BEST_TIMES_MIN_POSTS:
+    if usable < BEST_TIMES_MIN_POSTS:
         return BestTimes(
-            based_on_posts=len(usable),
+            based_on_posts=usable,
             message=(
-                f"Too little history to recommend times: {len(usable)} post(s) with settled numbers "
+                f"Too little history to recommend times: {usable} post(s) with settled numbers "
                 f"(at least a day old, with engagements and impressions or a follower count); "
                 f"Outpost needs {BEST_TIMES_MIN_POSTS}. Publish more, or import your history with "
                 f"`outpost stats collect --backfill 365`."
             ),
         )
-    by_account: dict[str, list[float]] = defaultdict(list)
-    for p in usable:
-        by_account[p.account_id].append(p.rate)
-    usual = {account: statistics.median(rates) for account, rates in by_account.items()}
-    cells: dict[tuple[int, int], list[float]] = defaultdict(list)
-    for p in usable:
-        base = usual[p.account_id]
+    relative: dict[tuple[int, int], list[float]] = defaultdict(lambda: [0.0, 0])
+    for cell in cells:
+        base = usual.get(cell.account_id, 0.0)
         if base <= 0:
             continue  # an account whose usual is nothing gives no comparison
-        local = p.published_at.astimezone(zone)
-        cells[(local.weekday(), local.hour)].append(p.rate / base)
-    judged = {
-        cell: (statistics.fmean(v), len(v)) for cell, v in cells.items() if len(v) >= BEST_TIMES_MIN_CELL
-    }
+        slot = relative[(cell.weekday, cell.hour)]
+        slot[0] += cell.rate_sum / base
+        slot[1] += cell.posts
+    judged = {slot: (total / n, int(n)) for slot, (total, n) in relative.items() if n >= BEST_TIMES_MIN_CELL}
     good = sorted(((c, s, n) for c, (s, n) in judged.items() if s > 1.0), key=lambda x: (-x[1], -x[2], x[0]))[
         :BEST_TIMES_TOP
     ]
@@ -230,15 +266,42 @@ def best_times(posts: Sequence[RatedPost], zone: tzinfo, zone_name: str) -> Best
     message = None
     if not good:
         message = (
-            f"No hour stands out yet: {len(usable)} posts, but no weekday-hour with at least "
+            f"No hour stands out yet: {usable} posts, but no weekday-hour with at least "
             f"{BEST_TIMES_MIN_CELL} posts did better than usual."
         )
     return BestTimes(
         recommendations=_by_day(good, zone_name, better=True),
         avoid=_by_day(bad, zone_name, better=False),
-        based_on_posts=len(usable),
+        based_on_posts=usable,
         message=message,
     )
+
+
+def offsets_between(zone: tzinfo, start: datetime, end: datetime) -> list[tuple[datetime, datetime, int]]:
+    """`zone`'s UTC offset (minutes) over [start, end): intervals in UTC, split at each DST change.
+
+    Lets the store turn UTC times into the zone's weekday and hour in SQL, exactly, by shifting
+    each time by its interval's offset. Scans day by day and finds each change to the hour.
+    """
+
+    def offset(at: datetime) -> int:
+        delta = at.astimezone(zone).utcoffset()
+        return int(delta.total_seconds() // 60) if delta is not None else 0
+
+    start = start.replace(minute=0, second=0, microsecond=0)
+    intervals: list[tuple[datetime, datetime, int]] = []
+    begin, current, day = start, offset(start), start
+    while day < end:
+        following = day + timedelta(days=1)
+        if offset(following) != current:
+            hour = day
+            while offset(hour) == current:
+                hour += timedelta(hours=1)
+            intervals.append((begin, hour, current))
+            begin, current = hour, offset(hour)
+        day = following
+    intervals.append((begin, max(end, begin) + timedelta(days=1), current))
+    return intervals
 
 
 def _by_day(

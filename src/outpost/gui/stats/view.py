@@ -82,6 +82,18 @@ EMPTY_TEXT = (
 )
 
 
+#: What the best-times panel says while the history is still being worked through.
+WORKING_OUT = BestTimes(message="Working out your best hours from every post measured so far…")
+
+
+def _empty_grid() -> Grid:
+    return [[None] * 24 for _ in range(7)]
+
+
+def _empty_counts() -> Counts:
+    return [[0] * 24 for _ in range(7)]
+
+
 @dataclass(frozen=True)
 class Overview:
     """Everything the overview shows for one period and filter, fetched together."""
@@ -381,21 +393,50 @@ class StatsView(QWidget):
         if self.overview is None:
             self.stack.setCurrentIndex(0)
         account, network = self.filter_choice()
+        # The period's totals come back in milliseconds; best times and the heatmap rest on every
+        # post ever measured and take longer: the totals are shown first, the rest fills in.
+        parts: dict[str, Any] = {}
+
+        def arrived(found: dict[str, Any]) -> None:
+            if number != self._load_number:
+                return
+            parts.update(found)
+            if "summary" not in parts:
+                return
+            waiting = "best" not in parts
+            if waiting and parts["summary"].summary.total_posts == 0:
+                return  # perhaps nothing was ever collected: the whole answer decides
+            self._loaded(
+                number,
+                Overview(
+                    parts["summary"],
+                    parts.get("best", WORKING_OUT),
+                    parts.get("rates", _empty_grid()),
+                    parts.get("counts", _empty_counts()),
+                ),
+            )
+
         run_op(
-            self._fetch(start, end, account, network),
-            on_success=lambda found: self._loaded(number, found),
+            self.source.summary(start, end, account, network),
+            on_success=lambda summary: arrived({"summary": summary}),
+            on_failure=self._failed,
+        )
+        run_op(
+            self._fetch_history(account, network),
+            on_success=lambda found: arrived(dict(zip(("best", "rates", "counts"), found, strict=True))),
             on_failure=self._failed,
         )
 
-    async def _fetch(self, start: date, end: date, account: str | None, network: str | None) -> Overview:
+    async def _fetch_history(
+        self, account: str | None, network: str | None
+    ) -> tuple[BestTimes, Grid, Counts]:
         zone = ZoneInfo(self.zone())
-        summary, best, rates, counts = await asyncio.gather(
-            self.source.summary(start, end, account, network),
+        best, rates, counts = await asyncio.gather(
             self.source.best_times(account, network, zone=zone),
             self.source.heatmap(zone, account, network),
             self.source.heatmap_counts(zone, account, network),
         )
-        return Overview(summary, best, rates, counts)
+        return best, rates, counts
 
     def _loaded(self, number: int, found: Overview) -> None:
         if number != self._load_number:
