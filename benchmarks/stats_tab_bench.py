@@ -167,6 +167,9 @@ async def measure(source: FixedStats | None, seeded: Path | None = None) -> tupl
         window.show()  # the window as a creator has it open, on another tab
         await asyncio.sleep(0.3)
         await settle_ops()
+        if seeded is not None:  # 10,000 posts: let the queue and calendar finish their first read
+            await asyncio.sleep(3)
+            await settle_ops()
         if source is not None:
             window.stats.source = source  # stands in for engine.stats
         tab = window.stats
@@ -175,21 +178,21 @@ async def measure(source: FixedStats | None, seeded: Path | None = None) -> tupl
         view = tab.view
         assert view is not None
         while view.overview is None:
-            await asyncio.sleep(0)
+            await asyncio.sleep(0.001)  # not 0: a busy loop would hold the GIL the store thread needs
         window.repaint()  # paints now, synchronously: the whole tab, charts and heatmap included
         first = time.perf_counter() - started
         again = time.perf_counter()
         view.period.setCurrentIndex(2)  # 90 days: everything fetched and drawn again
         number = view._load_number
         while view.overview is None or number != view._load_number or view.stack.currentIndex() != 2:
-            await asyncio.sleep(0)
+            await asyncio.sleep(0.001)  # not 0: a busy loop would hold the GIL the store thread needs
         await settle_ops()
         window.repaint()
         reload = time.perf_counter() - again
         one = time.perf_counter()
         view.show_post("p42" if source is not None else "post_000042", "Post number 42")
         while view.post is None or view.post.stats is None:
-            await asyncio.sleep(0)
+            await asyncio.sleep(0.001)  # not 0: a busy loop would hold the GIL the store thread needs
         window.repaint()
         post = time.perf_counter() - one
         window._quitting = True

@@ -64,6 +64,9 @@ class FixedStats:
         self.asked.append(("best_times", account_id, network, zone.key))
         return self.best
 
+    async def has_history(self, account_id: str | None = None, network: str | None = None) -> bool:
+        return self.best.based_on_posts > 0 or any(v is not None for row in self.rates for v in row)
+
     async def heatmap(
         self, zone: ZoneInfo, account_id: str | None = None, network: str | None = None
     ) -> Grid:

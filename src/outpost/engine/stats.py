@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import statistics
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -65,6 +64,10 @@ class StatsService:
         self.collector = Collector(core)
         self._cells_cache: dict[
             tuple[str | None, Network | None, str], tuple[float, tuple[list[HourCell], dict[str, float], int]]
+        ] = {}
+        self._cells_reading: dict[
+            tuple[str | None, Network | None, str],
+            asyncio.Future[tuple[list[HourCell], dict[str, float], int]],
         ] = {}
 
     # -- collecting -------------------------------------------------------------------------------
@@ -200,6 +203,15 @@ class StatsService:
         cells, usual, usable = await self._cells(zone_name, account_id, network)
         return best_times_from_cells(cells, usual, usable, zone_name)
 
+    async def has_history(self, account_id: str | None = None, network: Network | str | None = None) -> bool:
+        """Whether any post's numbers were ever recorded (an empty period is not an empty history)."""
+        core = self._core
+        account = await self._accounts.get(account_id) if account_id else None
+        span = await core.db.run(
+            core.store.metrics.rated_span, account.id if account else None, _network(network), 0
+        )
+        return span is not None
+
     async def heatmap(
         self,
         zone: ZoneInfo | str | None = None,
@@ -260,23 +272,23 @@ class StatsService:
                 return [], {}, 0
             first, last = datetime.fromisoformat(span[0]), datetime.fromisoformat(span[1])
             offsets = offsets_between(zone, first, last)
-            cells = [
-                HourCell(
-                    r["account_id"],
-                    (int(r["weekday"]) + 6) % 7,
-                    int(r["hour"]),
-                    float(r["rate_sum"]),
-                    int(r["posts"]),
+            cells = []
+            for r in metrics.hour_cells(key[0], key[1], SETTLED_SLOT, offsets):
+                weekday, hour = (int(x) for x in str(r["slot"]).split())
+                cells.append(
+                    HourCell(r["account_id"], (weekday + 6) % 7, hour, float(r["rate_sum"]), int(r["posts"]))
                 )
-                for r in metrics.hour_cells(key[0], key[1], SETTLED_SLOT, offsets)
-            ]
-            by_account: dict[str, list[float]] = {}
-            for r in metrics.rates(key[0], key[1], SETTLED_SLOT):
-                by_account.setdefault(r["account_id"], []).append(float(r["rate"]))
-            usual = {a: statistics.median(v) for a, v in by_account.items()}
-            return cells, usual, sum(len(v) for v in by_account.values())
+            usual = metrics.usual_rates(key[0], key[1], SETTLED_SLOT)
+            return cells, {a: rate for a, (rate, _) in usual.items()}, sum(n for _, n in usual.values())
 
-        found = await core.db.run(read)
+        running = self._cells_reading.get(key)
+        if running is None:  # best times, the heatmap and its counts come together: one read
+            running = asyncio.ensure_future(core.db.run(read))
+            self._cells_reading[key] = running
+        try:
+            found = await asyncio.shield(running)
+        finally:
+            self._cells_reading.pop(key, None)
         self._cells_cache[key] = (now, found)
         return found
 

@@ -528,11 +528,34 @@ class MetricsRepository:
             shift_params += [encode_time(end), f"{minutes:+d} minutes"]
         where, params = self._rated_filter(account_id, network, settled_slot)
         sql = (
-            f"SELECT account_id, strftime('%w', published_at, {shift}) AS weekday, "
-            f"strftime('%H', published_at, {shift}) AS hour, sum(rate) AS rate_sum, count(*) AS posts "
-            f"FROM metric_items WHERE {where} GROUP BY account_id, weekday, hour"
+            f"SELECT account_id, strftime('%w %H', published_at, {shift}) AS slot, sum(rate) AS rate_sum, "
+            f"count(*) AS posts FROM metric_items WHERE {where} GROUP BY account_id, slot"
         )
-        return self._db.query(sql, [*shift_params, *shift_params, *params])
+        return self._db.query(sql, [*shift_params, *params])
+
+    def usual_rates(
+        self, account_id: str | None, network: Network | None, settled_slot: int
+    ) -> dict[str, tuple[float, int]]:
+        """Each account's median settled rate and how many items it rests on.
+
+        Read in the rate index's order (`metric_items_rate`) up to the middle, in SQLite: no
+        item passes through Python (the window's thread shares Python's lock with this one).
+        """
+        where, params = self._rated_filter(account_id, network, settled_slot)
+        counted = self._db.query(
+            f"SELECT account_id, count(*) AS n FROM metric_items WHERE {where} GROUP BY account_id", params
+        )
+        found: dict[str, tuple[float, int]] = {}
+        for row in counted:
+            n = int(row["n"])
+            middle = self._db.query(
+                f"SELECT rate FROM metric_items WHERE {where} AND account_id = ? ORDER BY rate "
+                "LIMIT ? OFFSET ?",
+                [*params, row["account_id"], 2 - n % 2, (n - 1) // 2],
+            )
+            rates = [float(r["rate"]) for r in middle]
+            found[str(row["account_id"])] = (sum(rates) / len(rates), n)
+        return found
 
     def rates(self, account_id: str | None, network: Network | None, settled_slot: int) -> list[Row]:
         """Account and rate of every settled item (for each account's usual, its median)."""

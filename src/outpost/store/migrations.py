@@ -283,6 +283,7 @@ CREATE TABLE metric_items (
 CREATE UNIQUE INDEX metric_items_key ON metric_items (account_id, platform_post_id);
 CREATE INDEX metric_items_item ON metric_items (item);
 CREATE INDEX metric_items_published ON metric_items (published_at);
+CREATE INDEX metric_items_rate ON metric_items (account_id, rate) WHERE rate IS NOT NULL;
 
 CREATE TABLE metric_posts (
     item          TEXT PRIMARY KEY,

@@ -41,6 +41,10 @@ class StatsSource(Protocol):
         """Recommended hours in `zone`, each with its reason and post count (or a message)."""
         ...
 
+    async def has_history(self, account_id: str | None = None, network: str | None = None) -> bool:
+        """Whether any post's numbers were ever recorded (decides the "nothing collected yet" page)."""
+        ...
+
     async def heatmap(
         self, zone: ZoneInfo, account_id: str | None = None, network: str | None = None
     ) -> Grid:

@@ -404,8 +404,8 @@ class StatsView(QWidget):
             if "summary" not in parts:
                 return
             waiting = "best" not in parts
-            if waiting and parts["summary"].summary.total_posts == 0:
-                return  # perhaps nothing was ever collected: the whole answer decides
+            if waiting and parts["summary"].summary.total_posts == 0 and not parts.get("history"):
+                return  # perhaps nothing was ever collected: the history (or the whole answer) decides
             self._loaded(
                 number,
                 Overview(
@@ -419,6 +419,11 @@ class StatsView(QWidget):
         run_op(
             self.source.summary(start, end, account, network),
             on_success=lambda summary: arrived({"summary": summary}),
+            on_failure=self._failed,
+        )
+        run_op(
+            self.source.has_history(account, network),
+            on_success=lambda known: arrived({"history": known}),
             on_failure=self._failed,
         )
         run_op(
