@@ -46,6 +46,8 @@ TARGET_KEYS = {
     "thread_post_ids",
     "attempts",
     "published_at",
+    "verified_at",
+    "verification",
     "error",
 }
 
@@ -123,6 +125,8 @@ def test_draft_json_has_the_interface_shape(cli: Cli, tmp_path: Path) -> None:
         "thread_post_ids": [],
         "attempts": 0,
         "published_at": None,
+        "verified_at": None,
+        "verification": None,
         "error": None,
     }
     assert cli("post", "show", post["id"]) == post

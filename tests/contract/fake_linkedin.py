@@ -149,6 +149,7 @@ class FakeLinkedIn:
         action = dict(parse_qs(url.query)).get("action", [""])[0]
         path = re.sub(r"^/rest/(images|videos|documents)/urn.*$", r"/rest/\1/:urn", url.path)
         path = re.sub(r"^/rest/organizations/\d+$", "/rest/organizations/:id", path)
+        path = re.sub(r"^/rest/posts/urn.+$", "/rest/posts/:urn", path)
         path = re.sub(r"^/dms-uploads/.*$", "/dms-uploads/:id", path)
         route = f"{request.method} {path}" + (f"?action={action}" if action else "")
         if self.faults.get(route):
@@ -175,6 +176,7 @@ class FakeLinkedIn:
             "GET /rest/documents/:urn": self.asset_status,
             "GET /rest/videos/:urn": self.asset_status,
             "POST /rest/posts": self.create,
+            "GET /rest/posts/:urn": self.get_post,
         }
         handler = handlers.get(route)
         assert handler is not None, f"the fake LinkedIn has no route {route} (unexpected request)"
@@ -386,6 +388,28 @@ class FakeLinkedIn:
                 raise httpx.ReadError("answer lost after the post was stored")
             return _error(status, "INTERNAL_SERVER_ERROR", "Internal Server Error")
         return httpx.Response(201, headers={"x-restli-id": post.urn, "x-linkedin-id": post.urn})
+
+    def get_post(self, request: httpx.Request, grant: Grant) -> httpx.Response:
+        """`GET /rest/posts/{encoded URN}`: needs r_member_social / r_organization_social (granted
+        only to approved apps); a deleted post is 404."""
+        urn = unquote(urlsplit(str(request.url)).path.removeprefix("/rest/posts/"))
+        post = next((p for p in self.posts if p.urn == urn), None)
+        needed = (
+            "r_organization_social"
+            if post and post.author.startswith("urn:li:organization:")
+            else "r_member_social"
+        )
+        if needed not in grant.scopes:
+            return _error(
+                403, "ACCESS_DENIED", "Not enough permissions to access: partnerApiPostsExternal.GET.20250101"
+            )
+        if post is None:
+            return _error(404, "NOT_FOUND", f"Post {urn} not found")
+        return httpx.Response(
+            200,
+            json={"id": post.urn, "author": post.author, "commentary": post.commentary,
+                  "visibility": post.visibility, "lifecycleState": "PUBLISHED"},
+        )  # fmt: skip
 
     def _check_content(self, content: dict[str, Any] | None, author: str) -> httpx.Response | None:
         if content is None:

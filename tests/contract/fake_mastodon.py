@@ -74,6 +74,8 @@ class FakeMastodon:
     #: ScheduledStatus id → (when, the create body, its idempotency key); published when due.
     scheduled: dict[str, tuple[datetime, dict[str, Any], str | None]] = field(default_factory=dict)
     _scheduled_keys: dict[str, str] = field(default_factory=dict)
+    #: Status id → when the server made it (the first time it was shown, on the server's clock).
+    created_at: dict[str, datetime] = field(default_factory=dict)
 
     def fail(self, route: str, *responses: Callable[[], httpx.Response]) -> None:
         self.faults.setdefault(route, []).extend(responses)
@@ -106,6 +108,7 @@ class FakeMastodon:
             "PUT /api/v1/scheduled_statuses/:id": self.scheduled_status,
             "DELETE /api/v1/scheduled_statuses/:id": self.scheduled_status,
             "GET /api/v1/accounts/:id/statuses": self.account_statuses,
+            "GET /api/v1/statuses/:id": self.get_status,
             "GET /system/accounts/avatars/:id": self.avatar,
         }
         handler = handlers.get(route)
@@ -321,6 +324,7 @@ class FakeMastodon:
             key,
         )
         self.statuses.append(status)
+        self.created_at[status.id] = self.now()
         if key:
             self._keys[key] = status
         if self.store_then_fail:
@@ -409,6 +413,17 @@ class FakeMastodon:
         newest = list(reversed(self.statuses))[: min(limit, 40)]
         return httpx.Response(200, json=[self._status_json(s) for s in newest])
 
+    def get_status(self, request: httpx.Request) -> httpx.Response:
+        """`GET /api/v1/statuses/:id`: a deleted (or never made) status is 404 "Record not found"."""
+        user = self._user(request)
+        if isinstance(user, httpx.Response):
+            return user
+        status_id = urlsplit(str(request.url)).path.rsplit("/", 1)[1]
+        for status in self.statuses:
+            if status.id == status_id:
+                return self._status_response(status)
+        return httpx.Response(404, json={"error": "Record not found"})
+
     def _status_response(self, status: Status) -> httpx.Response:
         return httpx.Response(200, json=self._status_json(status))
 
@@ -422,6 +437,9 @@ class FakeMastodon:
             "uri": f"{BASE}/users/alice/statuses/{status.id}",
             "content": paragraphs,
             "visibility": status.visibility,
+            "created_at": self.created_at.setdefault(status.id, self.now())
+            .isoformat()
+            .replace("+00:00", "Z"),
         }
 
 

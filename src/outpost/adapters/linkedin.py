@@ -53,6 +53,7 @@ from outpost.domain.clock import Clock
 from outpost.domain.enums import ErrorCode, Network
 from outpost.domain.errors import (
     AuthExpired,
+    InvalidStateError,
     Problem,
     PublishError,
     RateLimited,
@@ -421,6 +422,38 @@ class LinkedInAdapter(OAuthAppAdapter):
         if len(images) == 1:
             return {"media": images[0]}
         return {"multiImage": {"images": images}}
+
+    # -- read-back verification (issue #20) -------------------------------------------------------
+
+    async def look_up(self, ctx: AccountContext, part: PublishedPart) -> bool | None:
+        """`GET /rest/posts/{encoded URN}`: 200 it is there, 404 it was deleted.
+
+        Reading a post back needs `r_member_social` (a person) or `r_organization_social` (a
+        page), which LinkedIn grants only to approved apps (learn.microsoft.com, Posts API,
+        "Retrieve Posts"); without it LinkedIn answers 403, and Outpost cannot tell.
+
+        Raises:
+            InvalidStateError: LinkedIn refused to show the post to this app (403).
+        """
+        try:
+            response = await self._authorised(
+                ctx, "GET", f"/rest/posts/{quote(part.platform_post_id, safe='')}"
+            )
+        except Rejected as exc:
+            if "HTTP 404" in str(exc):
+                return False
+            if "HTTP 403" in str(exc):
+                raise InvalidStateError(
+                    f"LinkedIn does not let this app read {ctx.account.ref}'s posts back (reading "
+                    f"needs a permission LinkedIn grants only to approved apps); open the post's "
+                    f"link to check it."
+                ) from None
+            raise
+        try:
+            body = response.json()
+        except ValueError:  # 200 with no readable body: the post is there
+            return True
+        return not (isinstance(body, dict) and body.get("lifecycleState") == "DELETED")
 
     # -- plumbing ------------------------------------------------------------------------------
 

@@ -81,6 +81,14 @@ def _target_json(post: Post, target: Target) -> Json:
         "thread_post_ids": target.thread_post_ids,
         "attempts": target.attempts,
         "published_at": iso(target.published_at),
+        "verified_at": iso(target.verified_at),
+        "verification": None
+        if target.verification is None
+        else {
+            "state": target.verification.state.value,
+            "checked_at": iso(target.verification.checked_at),
+            "message": target.verification.message,
+        },
         "error": None
         if error is None
         else {"code": error.code.value, "message": error.message, "retry_at": iso(error.retry_at)},

@@ -8,6 +8,7 @@ one service per concern, as Anki's `Collection` hands out `col.decks` and `col.m
 - `engine.media` — inspect, thumbnails, fixed copies, the media cache (`engine/media.py`)
 - `engine.slots` — the posting schedule's next free slot (`engine/slots.py`)
 - `engine.media_host` — the public bucket Instagram and Threads fetch media from (`engine/media_host.py`)
+- `engine.verify` — read-back verification of published and unknown targets, "Check now" (`engine/verify.py`)
 
 Publishing has one owner, the `Publisher`: the scheduler hands it due posts directly, and it
 is the only place a post is claimed (marked `publishing`).
@@ -61,6 +62,7 @@ from outpost.engine.recovery import hold_missed, late_posts, recover_abandoned
 from outpost.engine.scheduler import Scheduler
 from outpost.engine.slots import SlotsService
 from outpost.engine.store_watch import StoreWatch
+from outpost.engine.verify import Verifier
 from outpost.engine.wake import Wake
 from outpost.engine.worker import StoreWorker
 from outpost.media.pipeline import MediaPipeline
@@ -156,6 +158,7 @@ class Engine:
             scheduler=self._scheduler,
             handover=self._handover,
         )
+        self.verify = Verifier(self._core, self._publisher)
         self._health = HealthMonitor(
             clock=clock, accounts=self.accounts, interval=timedelta(minutes=settings.health_check_minutes)
         )
@@ -297,6 +300,8 @@ class Engine:
             asyncio.create_task(self._scheduler.run(), name="outpost-scheduler"),
             asyncio.create_task(self._health.run(), name="outpost-health"),
             asyncio.create_task(watch.run(), name="outpost-store-watch"),
+            # A minute after a publish ends, each target is read back from its network (#20).
+            asyncio.create_task(self.verify.run(), name="outpost-verify"),
             # Off the critical path: start never waits on the bucket.
             asyncio.create_task(self._sweep_media_host(), name="outpost-media-host-sweep"),
         ]
@@ -352,7 +357,8 @@ class Engine:
         while True:
             await asyncio.sleep(0.05)
             due = await self._core.db.run(self._core.store.posts.due_post_ids, self._core.clock.now())
-            if not due and self._publisher.in_flight == 0 and self._handover.in_flight == 0:
+            idle = self._publisher.in_flight == 0 and self._handover.in_flight == 0
+            if not due and idle and not (self.running and self.verify.busy):
                 return
 
     def pause(self) -> None:

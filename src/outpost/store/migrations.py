@@ -141,4 +141,11 @@ CREATE INDEX targets_post ON targets (post_id, position);
 CREATE INDEX targets_status ON targets (status);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+# Read-back verification (issue #20): when the network last showed a target's post, and what
+# Outpost saw the last time it asked (JSON: state, checked_at, message).
+_VERIFIED = """
+ALTER TABLE targets ADD COLUMN verified_at TEXT;
+ALTER TABLE targets ADD COLUMN verification TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _VERIFIED)
