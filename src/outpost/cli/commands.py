@@ -28,7 +28,7 @@ from outpost.cli.service import HANDLERS as SERVICE_HANDLERS
 from outpost.cli.settings import HANDLERS as SETTINGS_HANDLERS
 from outpost.cli.text_input import read_text, read_thread
 from outpost.domain.compatibility import check
-from outpost.domain.enums import HealthState, Network, PostStatus, TargetStatus
+from outpost.domain.enums import HealthState, Network, PostStatus, TargetStatus, VerificationState
 from outpost.domain.errors import KnownError, NetworkNotAvailableError, Problem, ValidationError
 from outpost.domain.media_rules import RULES
 from outpost.domain.models import Account, Post
@@ -369,6 +369,18 @@ async def _post_retry(engine: Engine, args: argparse.Namespace) -> Outcome:
     return await _post_outcome(engine, await engine.posts.retry(args.post, args.account), published=True)
 
 
+async def _post_check(engine: Engine, args: argparse.Namespace) -> Outcome:
+    """Read the post back from each network now; exit 1 when a target is gone or still unknown."""
+    post = await engine.verify.check_post(args.post)
+    doubtful = any(
+        t.status is TargetStatus.UNKNOWN
+        or (t.verification is not None and t.verification.state is VerificationState.NOT_ON_NETWORK)
+        for t in post.targets
+    )
+    outcome = await _post_outcome(engine, post)
+    return Outcome(outcome.document, outcome.text, exit_code=1 if doubtful else 0)
+
+
 async def _post_delete(engine: Engine, args: argparse.Namespace) -> Outcome:
     await engine.posts.delete(args.post)
     return Outcome(
@@ -500,6 +512,7 @@ _HANDLERS: dict[tuple[str, str | None], Handler] = {
     ("post", "publish"): _post_publish,
     ("post", "cancel"): _post_cancel,
     ("post", "retry"): _post_retry,
+    ("post", "check"): _post_check,
     ("post", "delete"): _post_delete,
     ("run", None): _run,
     ("media", "inspect"): _media_inspect,

@@ -356,6 +356,8 @@ def _posts(parser: argparse.ArgumentParser) -> None:
     retry = _leaf(actions, "retry", "publish failed targets again")
     retry.add_argument("post", metavar="POST", help=_POST)
     retry.add_argument("--account", metavar="ACCOUNT", help="only this account's target (may be unknown)")
+    check = _leaf(actions, "check", "ask the networks now whether the post is there (read-back verification)")
+    check.add_argument("post", metavar="POST", help=_POST)
 
 
 def _content_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:

@@ -134,6 +134,12 @@ def post_text(post: Post, accounts: dict[str, Account]) -> str:
         name = account.ref if account else t.account_id
         detail = t.permalink or (t.error.message if t.error else "")
         lines.append(f"  {_MARKS[t.status]} {name}  {t.status.value}  {detail}".rstrip())
+        if t.verification is not None:  # the last read-back from the network (#20)
+            seen = t.verification
+            said = f": {seen.message}" if seen.message else ""
+            lines.append(
+                f"      {seen.state.value.replace('_', ' ')} at {seen.checked_at:%Y-%m-%d %H:%M} UTC{said}"
+            )
     if post.review_reason:
         lines.append(f"  ! {post.review_reason}")
     return "\n".join(lines)
