@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from outpost.domain.enums import Network, PostStatus, TargetStatus
+from outpost.domain.enums import Network, PostStatus, TargetStatus, VerificationState
 from outpost.domain.media_info import MediaKind
 from outpost.domain.models import Account, Post
 from outpost.engine import Engine
@@ -325,6 +325,26 @@ class QueueModel(QAbstractTableModel):
                 )
         if post.status is PostStatus.SCHEDULED:
             return self._who_needs_outpost(post)
+        if post.status in {PostStatus.PUBLISHED, PostStatus.PARTIALLY_PUBLISHED}:
+            return self._read_back(post)
+        return None
+
+    def _read_back(self, post: Post) -> tuple[str, Tone] | None:
+        """What the networks showed when Outpost last read the post back (#20)."""
+        published = [t for t in post.targets if t.status is TargetStatus.PUBLISHED]
+        seen = [t.verification for t in published if t.verification is not None]
+        gone = [
+            t
+            for t in published
+            if t.verification and t.verification.state is VerificationState.NOT_ON_NETWORK
+        ]
+        if gone:
+            first = gone[0]
+            return f"{self._name(first.account_id, first.network)}: no longer on the network", Tone.BAD
+        verified = all(v.state is VerificationState.VERIFIED for v in seen)
+        if published and len(seen) == len(published) and verified:
+            last = max(v.checked_at for v in seen)
+            return f"✓ Seen on the network at {last.astimezone():%H:%M}", Tone.GOOD
         return None
 
     def _who_needs_outpost(self, post: Post) -> tuple[str, Tone] | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from outpost.domain.enums import PostStatus, TargetStatus
+from outpost.domain.enums import PostStatus, TargetStatus, VerificationState
 from outpost.domain.errors import KnownError
 from outpost.domain.models import Post
 from outpost.engine import Engine, MediaInput, PostInput, When
@@ -25,7 +25,9 @@ from outpost.gui.qt import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
+    QPoint,
     QPushButton,
     QStackedWidget,
     Qt,
@@ -125,6 +127,8 @@ class QueueView(QWidget):
         self.table.setItemDelegateForColumn(ACCOUNTS, AccountsDelegate(self.table))
         self._size_columns()
         self.table.doubleClicked.connect(lambda _: self.edit())
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.model.modelReset.connect(self._update_actions)
         self.model.dataChanged.connect(lambda *_: self._update_actions())
@@ -245,7 +249,54 @@ class QueueView(QWidget):
         for name, button in self.buttons.items():
             button.setEnabled(bool(enabled[name]))
 
+    def context_menu(self) -> QMenu:
+        """The selected post's actions, as the buttons offer them, and "Check now" (read-back, #20)."""
+        menu = QMenu(self)
+        for name, button in self.buttons.items():
+            action = menu.addAction(name)
+            action.setEnabled(button.isEnabled())
+            action.triggered.connect(button.click)
+        menu.addSeparator()
+        post = self.current
+        check = menu.addAction("Check now")
+        check.setToolTip("Ask the networks whether this post is there")
+        check.setEnabled(
+            post is not None
+            and any(t.status in (TargetStatus.PUBLISHED, TargetStatus.UNKNOWN) for t in post.targets)
+        )
+        check.triggered.connect(self.check_now)
+        return menu
+
+    def _context_menu(self, at: QPoint) -> None:
+        index = self.table.indexAt(at)
+        if index.isValid():
+            self.table.selectRow(index.row())
+        if self.current is not None:
+            self.context_menu().popup(self.table.viewport().mapToGlobal(at))
+
     # -- actions -----------------------------------------------------------------------------------
+
+    def check_now(self) -> None:
+        """Ask each network now whether the selected post is there (the engine's read-back)."""
+        post = self.current
+        if post is None:
+            return
+
+        def checked(result: Post) -> None:
+            seen = [t.verification for t in result.targets if t.verification is not None]
+            gone = [v for v in seen if v.state is VerificationState.NOT_ON_NETWORK]
+            doubtful = [v for v in seen if v.state is VerificationState.UNKNOWN]
+            if gone:
+                self.messages.warning(gone[0].message or "The post is no longer on a network.")
+            elif doubtful:
+                self.messages.warning(
+                    doubtful[0].message or "Outpost could not tell whether the post is there."
+                )
+            else:
+                self.messages.info("Checked: the post is on every network.")
+
+        self.messages.info("Asking the networks…")
+        run_op(self.engine.verify.check_post(post.id), on_success=checked, on_failure=self._fail)
 
     def _do(self, coro: Coroutine[Any, Any, object], done: str) -> None:
         run_op(coro, on_success=lambda _: self.messages.info(done), on_failure=self._fail)
