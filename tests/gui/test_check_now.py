@@ -79,7 +79,7 @@ def test_check_now_in_the_context_menu_reads_the_post_back_and_the_row_says_what
         view.load()
         await settle_ops()
         row = next(r for r in range(view.model.rowCount()) if view.model.post_at(r).id == post.id)
-        assert "no longer on the network" in view.model.index(row, TEXT).data()
+        assert "No longer on Mastodon" in view.model.index(row, TEXT).data()
         creates = [r for r in server.requests if r.method == "POST" and r.url.path == "/api/v1/statuses"]
         assert len(creates) == 1
 

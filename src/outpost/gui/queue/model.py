@@ -331,21 +331,27 @@ class QueueModel(QAbstractTableModel):
 
     def _read_back(self, post: Post) -> tuple[str, Tone] | None:
         """What the networks showed when Outpost last read the post back (#20)."""
-        published = [t for t in post.targets if t.status is TargetStatus.PUBLISHED]
-        seen = [t.verification for t in published if t.verification is not None]
-        gone = [
-            t
-            for t in published
-            if t.verification and t.verification.state is VerificationState.NOT_ON_NETWORK
-        ]
-        if gone:
-            first = gone[0]
-            return f"{self._name(first.account_id, first.network)}: no longer on the network", Tone.BAD
-        verified = all(v.state is VerificationState.VERIFIED for v in seen)
-        if published and len(seen) == len(published) and verified:
-            last = max(v.checked_at for v in seen)
-            return f"✓ Seen on the network at {last.astimezone():%H:%M}", Tone.GOOD
-        return None
+        published = [t for t in post.targets if t.status is TargetStatus.PUBLISHED and t.verification]
+        by_state: dict[VerificationState, list[str]] = {}
+        for t in published:
+            assert t.verification is not None
+            by_state.setdefault(t.verification.state, []).append(t.network.label)
+        if gone := by_state.get(VerificationState.NOT_ON_NETWORK):
+            return f"No longer on {', '.join(gone)} (deleted there?)", Tone.BAD
+        seen = by_state.get(VerificationState.VERIFIED, [])
+        unsure = by_state.get(VerificationState.UNKNOWN, [])
+        if not seen:
+            return None
+        last = max(t.verification.checked_at for t in published if t.verification)
+        when = f"{last.astimezone():%H:%M}"
+        if not unsure and len(published) == len(
+            [t for t in post.targets if t.status is TargetStatus.PUBLISHED]
+        ):
+            return f"✓ Seen on the network at {when}", Tone.GOOD
+        return (
+            f"✓ Seen at {when} on {', '.join(seen)} · cannot check {', '.join(unsure) or 'the others yet'}",
+            Tone.INFO,
+        )
 
     def _who_needs_outpost(self, post: Post) -> tuple[str, Tone] | None:
         """Which accounts the networks hold (safe with the computer off) and which need Outpost."""
