@@ -410,7 +410,7 @@ async def _run(engine: Engine, args: argparse.Namespace) -> Outcome:
     def remember(event: Event) -> None:
         if isinstance(event, PostDidChange) and not event.deleted and event.post_id not in touched:
             touched.append(event.post_id)
-        elif isinstance(event, PostsWereMissed) and not event.asleep:
+        elif isinstance(event, PostsWereMissed) and not (event.asleep or event.offline):
             warnings.extend(_missed_lines(event))  # at start: said with the run's other warnings
         elif isinstance(event, PostsWereMissed):
             asleep.extend(p.id for p in event.posts)
@@ -437,7 +437,7 @@ async def _run(engine: Engine, args: argparse.Namespace) -> Outcome:
 
 def _missed_lines(event: PostsWereMissed) -> list[str]:
     """One line per missed post: when it was due, how late it is, and what Outpost does about it."""
-    where = "while the computer was asleep" if event.asleep else "while Outpost was closed"
+    where = event.while_
     what = "held for review (see `outpost post show`)." if event.held else "publishing it late."
     lines = []
     for post in event.posts:

@@ -42,7 +42,7 @@ from outpost.engine.accounts import AccountsService
 from outpost.engine.checkpoints import StoreCheckpoints
 from outpost.engine.clock import Clock, SystemClock
 from outpost.engine.connections import Connections
-from outpost.engine.connectivity import Connectivity
+from outpost.engine.connectivity import Connectivity, RouteProbe
 from outpost.engine.core import EngineCore
 from outpost.engine.events import (
     EngineStateDidChange,
@@ -148,6 +148,8 @@ class Engine:
             on_state=self._state,
             handover=self._handover,
             on_wake=self._handle_wake,
+            connectivity=connectivity or RouteProbe(),
+            on_reconnect=self._handle_reconnect,
         )
         self.posts = PostsService(
             self._core,
@@ -327,7 +329,14 @@ class Engine:
         except StoreError as exc:  # never stop the scheduler: the due posts still go out
             log.warning("could not look for posts missed while asleep: %s", exc)
 
-    async def _handle_missed(self, *, since: datetime | None = None) -> list[Post]:
+    async def _handle_reconnect(self, offline_since: datetime) -> None:
+        """Back online: what came due meanwhile goes by the missed-post policy, as after a sleep."""
+        try:
+            await self._handle_missed(since=offline_since, offline=True)
+        except StoreError as exc:  # never stop the scheduler: the due posts still go out
+            log.warning("could not look for posts missed while offline: %s", exc)
+
+    async def _handle_missed(self, *, since: datetime | None = None, offline: bool = False) -> list[Post]:
         """Posts more than the grace late: held for review or published late, and said so.
 
         `since`: only those due after it (the machine slept since then); else all (Outpost starts).
@@ -337,19 +346,26 @@ class Engine:
         hold = core.settings.missed_post_policy is MissedPostPolicy.HOLD
         finder = hold_missed if hold else late_posts
         now = core.clock.now()
-        missed = await finder(store=core.store, worker=core.db, now=now, grace=grace, since=since)
+        missed = await finder(
+            store=core.store, worker=core.db, now=now, grace=grace, since=since, offline=offline
+        )
         if missed:
+            event = PostsWereMissed(
+                tuple(missed),
+                held=hold,
+                noticed_at=now,
+                asleep=since is not None and not offline,
+                offline=offline,
+            )
             log.warning(
-                "%d post(s) came due while %s (%s)",
+                "%d post(s) came due %s (%s)",
                 len(missed),
-                "the computer was asleep" if since is not None else "Outpost was closed",
+                event.while_,
                 "held" if hold else "publishing late",
             )
             for post in missed:
                 self.events.emit(PostDidChange(post.id, post))
-            self.events.emit(
-                PostsWereMissed(tuple(missed), held=hold, noticed_at=now, asleep=since is not None)
-            )
+            self.events.emit(event)
         return missed
 
     async def wait_idle(self) -> None:

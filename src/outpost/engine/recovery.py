@@ -65,20 +65,27 @@ def _recovered(target: Target, idempotent: bool) -> Target:
     )
 
 
-def missed_reason(post: Post, *, asleep: bool = False) -> str:
+def missed_reason(post: Post, *, asleep: bool = False, offline: bool = False) -> str:
     """Why a missed post waits, in the creator's own time zone."""
     assert post.scheduled_at is not None
     zone = post.timezone or "UTC"
     local = post.scheduled_at.astimezone(ZoneInfo(zone))
+    where = "this computer was offline" if offline else "the computer was asleep" if asleep else ""
     return (
         f"Missed: it was due {local:%Y-%m-%d %H:%M} ({zone}) while "
-        f"{'the computer was asleep' if asleep else 'Outpost was not running'}. "
+        f"{where or 'Outpost was not running'}. "
         f"Publish it now, reschedule it, or cancel it."
     )
 
 
 async def hold_missed(
-    *, store: Store, worker: StoreWorker, now: datetime, grace: timedelta, since: datetime | None = None
+    *,
+    store: Store,
+    worker: StoreWorker,
+    now: datetime,
+    grace: timedelta,
+    since: datetime | None = None,
+    offline: bool = False,
 ) -> list[Post]:
     """Move scheduled posts that are more than `grace` late to `needs_review`; returns them.
 
@@ -95,7 +102,7 @@ async def hold_missed(
             PostStatus.NEEDS_REVIEW,
             now=now,
             expected=[PostStatus.SCHEDULED],
-            review_reason=missed_reason(post, asleep=since is not None),
+            review_reason=missed_reason(post, asleep=since is not None, offline=offline),
         )
         if changed:
             held.append(await worker.run(store.posts.get, post_id))
@@ -103,12 +110,20 @@ async def hold_missed(
 
 
 async def late_posts(
-    *, store: Store, worker: StoreWorker, now: datetime, grace: timedelta, since: datetime | None = None
+    *,
+    store: Store,
+    worker: StoreWorker,
+    now: datetime,
+    grace: timedelta,
+    since: datetime | None = None,
+    offline: bool = False,
 ) -> list[Post]:
     """Scheduled posts more than `grace` late (published late under the `publish` policy).
 
     `since`: only posts due after it (those that came due while the machine slept).
+    `offline`: they came due while the machine was offline (the same posts; said so elsewhere).
     """
+    del offline
     ids = await worker.run(store.posts.due_post_ids, now - grace)
     posts = [await worker.run(store.posts.get, i) for i in ids]
     return [p for p in posts if since is None or (p.scheduled_at is not None and p.scheduled_at > since)]

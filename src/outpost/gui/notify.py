@@ -175,7 +175,13 @@ class Notifier(QObject):
             )
         else:
             what = "It is being published now." if count == 1 else "They are being published now."
-        title = "Missed while the computer slept" if event.asleep else "Missed while Outpost was closed"
+        title = (
+            "Missed while offline"
+            if event.offline
+            else "Missed while the computer slept"
+            if event.asleep
+            else "Missed while Outpost was closed"
+        )
         self.notify(title, f"{late_list(event)}. {what}")
 
     def check_reminders(self) -> None:
