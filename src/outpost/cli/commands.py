@@ -10,13 +10,16 @@ import argparse
 import asyncio
 import contextlib
 import getpass
+import logging
 import signal
 import sys
 from collections.abc import Awaitable
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+from outpost import service
 from outpost.auth.oauth import open_in_browser
 from outpost.auth.providers import DEFAULT_PORT, PROVIDERS, OAuthProvider, Redirect
 from outpost.cli.apps import HANDLERS as APPS_HANDLERS
@@ -25,6 +28,7 @@ from outpost.cli.outcome import Handler, Outcome
 from outpost.cli.render import account_json, account_text, post_json, post_text
 from outpost.cli.secret_input import resolve_secrets
 from outpost.cli.service import HANDLERS as SERVICE_HANDLERS
+from outpost.cli.service import next_due
 from outpost.cli.settings import HANDLERS as SETTINGS_HANDLERS
 from outpost.cli.text_input import read_text, read_thread
 from outpost.domain.compatibility import check
@@ -37,6 +41,8 @@ from outpost.engine.events import Event, PostDidChange, PostsWereMissed
 from outpost.engine.recovery import late_by
 
 _OK_AFTER_PUBLISH = (PostStatus.PUBLISHED,)
+
+log = logging.getLogger("outpost.cli")
 
 
 async def dispatch(engine: Engine, args: argparse.Namespace) -> Outcome:
@@ -426,6 +432,7 @@ async def _run(engine: Engine, args: argparse.Namespace) -> Outcome:
             await _until_signal()
     finally:
         unsubscribe()
+    await _move_wake(engine)
     posts = [await engine.posts.get(i) for i in touched]
     bad = [p for p in posts if p.status in (PostStatus.FAILED, PostStatus.PARTIALLY_PUBLISHED)]
     accounts = await _accounts_by_id(engine)
@@ -433,6 +440,16 @@ async def _run(engine: Engine, args: argparse.Namespace) -> Outcome:
     text = "\n".join(post_text(p, accounts) for p in posts) or "Nothing was due."
     warnings += [_why_not_published(post, accounts) for post in bad]  # exit 1 always says why
     return Outcome(document, text, exit_code=1 if bad else 0, warnings=warnings)
+
+
+async def _move_wake(engine: Engine) -> None:
+    """Where the person opted in (`service install --wake`), wake the computer for the post due next."""
+    try:
+        at = await next_due(engine)
+        if await asyncio.to_thread(service.refresh_wake, at, engine.data_dir, home=Path.home()):
+            log.info("the wake timer now wakes the computer for %s", at)
+    except OSError as exc:  # never fail a run over the wake timer
+        log.warning("could not move the wake timer: %s", exc)
 
 
 def _missed_lines(event: PostsWereMissed) -> list[str]:
