@@ -38,7 +38,7 @@ from outpost.domain.media_rules import RULES
 from outpost.domain.models import Account, Post
 from outpost.engine import AddAccountRequest, Engine, MediaInput, PostChanges, PostInput, When
 from outpost.engine.events import Event, PostDidChange, PostsWereMissed
-from outpost.engine.recovery import late_by
+from outpost.engine.recovery import late_by, on_time_note
 
 _OK_AFTER_PUBLISH = (PostStatus.PUBLISHED,)
 
@@ -461,7 +461,7 @@ def _missed_lines(event: PostsWereMissed) -> list[str]:
         assert post.scheduled_at is not None  # only scheduled posts are missed
         due = f"{post.scheduled_at:%Y-%m-%d %H:%M} UTC"
         late = late_by(event.noticed_at - post.scheduled_at)
-        lines.append(f"{post.id}: missed {where} (due {due}, {late} late); {what}")
+        lines.append(f"{post.id}: missed {where} (due {due}, {late} late){on_time_note(post)}; {what}")
     return lines
 
 

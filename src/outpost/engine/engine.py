@@ -35,7 +35,7 @@ from outpost.adapters.http import build_client
 from outpost.adapters.registry import AdapterRegistry, default_registry
 from outpost.auth.secrets import KeyringSecretStore, SecretStore, SecretVault, with_sandbox_store
 from outpost.config.settings import Settings, load_settings
-from outpost.domain.enums import MissedPostPolicy
+from outpost.domain.enums import MissedPostPolicy, TargetStatus
 from outpost.domain.errors import Problem, StoreError, ValidationError
 from outpost.domain.models import Post
 from outpost.engine.accounts import AccountsService
@@ -365,6 +365,8 @@ class Engine:
             )
             for post in missed:
                 self.events.emit(PostDidChange(post.id, post))
+                if hold and any(t.status is TargetStatus.SCHEDULED_ON_NETWORK for t in post.targets):
+                    self._publisher.start_confirming(post.id)  # the networks' part went out on time
             self.events.emit(event)
         return missed
 

@@ -78,6 +78,26 @@ def missed_reason(post: Post, *, asleep: bool = False, offline: bool = False) ->
     )
 
 
+def on_time_note(post: Post) -> str:
+    """` (Mastodon published it on time)` for a missed post whose networks held a part; else ``."""
+    networks = sorted(
+        {t.network.label for t in post.targets if t.status is TargetStatus.SCHEDULED_ON_NETWORK}
+    )
+    return f" ({', '.join(networks)} published it on time)" if networks else ""
+
+
+def mixed_reason(post: Post, on_network: list[Target], *, asleep: bool = False, offline: bool = False) -> str:
+    """Why a post whose networks published on time waits for its other accounts (#20)."""
+    missed = missed_reason(post, asleep=asleep, offline=offline).removesuffix(
+        " Publish it now, reschedule it, or cancel it."
+    )
+    networks = ", ".join(sorted({t.network.label for t in on_network}))
+    return (
+        f"{missed} {networks} held it and published it on time; the other accounts were missed. "
+        f"Publish now sends it to them; Cancel leaves it where it is."
+    )
+
+
 async def hold_missed(
     *,
     store: Store,
@@ -94,15 +114,19 @@ async def hold_missed(
     held = []
     for post in await late_posts(store=store, worker=worker, now=now, grace=grace, since=since):
         post_id = post.id
-        if any(t.status is TargetStatus.SCHEDULED_ON_NETWORK for t in post.targets):
-            continue  # a network published it on time; the scheduler confirms it, nothing to hold
+        held_by_network = [t for t in post.targets if t.status is TargetStatus.SCHEDULED_ON_NETWORK]
+        if held_by_network and not any(t.status is TargetStatus.PENDING for t in post.targets):
+            continue  # the networks published it on time; the scheduler confirms it, nothing to hold
+        reason = missed_reason(post, asleep=since is not None, offline=offline)
+        if held_by_network:  # partly the networks' (out on time), partly Outpost's (missed): hold ours
+            reason = mixed_reason(post, held_by_network, asleep=since is not None, offline=offline)
         changed = await worker.run(
             store.posts.set_status,
             post_id,
             PostStatus.NEEDS_REVIEW,
             now=now,
             expected=[PostStatus.SCHEDULED],
-            review_reason=missed_reason(post, asleep=since is not None, offline=offline),
+            review_reason=reason,
         )
         if changed:
             held.append(await worker.run(store.posts.get, post_id))

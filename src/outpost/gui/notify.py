@@ -14,7 +14,7 @@ from outpost.domain.enums import HealthState, PostStatus
 from outpost.domain.models import Account, Post
 from outpost.engine import Engine
 from outpost.engine.events import PostsWereMissed
-from outpost.engine.recovery import late_by
+from outpost.engine.recovery import late_by, on_time_note
 from outpost.gui.qt import QAction, QIcon, QMenu, QObject, QSystemTrayIcon, QTimer, Signal
 from outpost.gui.tasks import run_op
 from outpost.paths import resource
@@ -42,7 +42,7 @@ def first_words(text: str, limit: int = 30) -> str:
 def late_list(event: PostsWereMissed) -> str:
     """`“Spring workshop…” 2 h 14 min late, “Hi” 5 min late and 5 more`: short however many."""
     named = [
-        f"“{first_words(p.text)}” {late_by(event.noticed_at - p.scheduled_at)} late"
+        f"“{first_words(p.text)}” {late_by(event.noticed_at - p.scheduled_at)} late{on_time_note(p)}"
         for p in event.posts[:MISSED_NAMED]
         if p.scheduled_at is not None
     ]
