@@ -33,7 +33,7 @@ from tests.support.loopback import LoopbackServer
 from tests.support.processes import reaped
 from tests.support.program import outpost_env, run_outpost, start_outpost
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.timeout(120)]
+pytestmark = [pytest.mark.asyncio, pytest.mark.timeout(300)]
 
 WINDOW = "x-test-engine"  # a header the window's requests carry, so kills only count `outpost run`'s
 POSTS = 10
@@ -135,12 +135,12 @@ async def test_the_window_and_outpost_run_killed_twice_publish_each_post_once(
 
             first_run = run()
             killer.arm(first_run.pid, 1, "handled")  # Mastodon made the status; the answer is lost
-            await asyncio.to_thread(_wait_for, lambda: first_run.poll() is not None, 60)
+            await asyncio.to_thread(_wait_for, lambda: first_run.poll() is not None, 90)
             assert killer.kills and first_run.returncode == -signal.SIGKILL
             window.resume()  # now both engines race for every post that comes due
             second_run = run()  # the OS scheduler starts it again; it resumes the abandoned post
             killer.arm(second_run.pid, 1, "answered")  # the answer left; not saved
-            await asyncio.to_thread(_wait_for, lambda: second_run.poll() is not None, 60)
+            await asyncio.to_thread(_wait_for, lambda: second_run.poll() is not None, 90)
             assert len(killer.kills) == 2 and second_run.returncode == -signal.SIGKILL
             run()  # and again: this one is left to finish
 
@@ -148,7 +148,7 @@ async def test_the_window_and_outpost_run_killed_twice_publish_each_post_once(
                 posts = await window.posts.list()
                 return len(posts) == POSTS and all(p.status is PostStatus.PUBLISHED for p in posts)
 
-            async with asyncio.timeout(60):
+            async with asyncio.timeout(90):
                 while not await all_published():
                     await asyncio.sleep(0.1)
     finally:
