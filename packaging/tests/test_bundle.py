@@ -65,7 +65,10 @@ def test_bundle_carries_its_icon_and_never_a_plaintext_keyring() -> None:
 
 
 def test_bundle_leaves_out_what_the_window_never_loads_and_no_link_points_nowhere() -> None:
-    """Qt Quick/QML (~20 MB, only for the virtual keyboard) and httpx's CLI stay out of the download."""
+    """Qt Quick/QML (~20 MB, only for the virtual keyboard) and httpx's CLI stay out of the download.
+
+    (click comes along since `outpost mcp`: the MCP SDK imports uvicorn, which needs it.)
+    """
     from PyInstaller.archive.readers import CArchiveReader
 
     names = [path.name.lower() for path in BUNDLE.rglob("*")]
@@ -73,7 +76,7 @@ def test_bundle_leaves_out_what_the_window_never_loads_and_no_link_points_nowher
     assert not [path for path in BUNDLE.rglob("*") if path.is_symlink() and not path.exists()]
     modules = list(CArchiveReader(str(EXE)).open_embedded_archive("PYZ.pyz").toc)
     assert "httpx" in modules  # the archive is read right
-    assert not [name for name in modules if name.split(".")[0] in ("click", "pygments", "rich")]
+    assert not [name for name in modules if name.split(".")[0] in ("pygments", "rich")]
 
 
 def test_bundle_carries_every_networks_adapter_and_the_media_hosts_signer() -> None:
@@ -88,6 +91,35 @@ def test_bundle_carries_every_networks_adapter_and_the_media_hosts_signer() -> N
         "botocore.auth",
     }
     assert sorted(wanted - modules) == []
+
+
+def test_bundle_serves_the_model_context_protocol(tmp_path: Path) -> None:
+    """`outpost mcp` answers an MCP client's handshake and lists its tools (its SDK is in the bundle)."""
+    requests = [
+        {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "initialize",
+            "params": {
+                "protocolVersion": "2025-06-18",
+                "capabilities": {},
+                "clientInfo": {"name": "smoke", "version": "1"},
+            },
+        },
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+        {"jsonrpc": "2.0", "id": 2, "method": "tools/list"},
+    ]
+    result = subprocess.run(
+        [str(EXE), "--data-dir", str(tmp_path / "d"), "mcp"],
+        input="".join(json.dumps(r) + "\n" for r in requests),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=OFFSCREEN,
+    )
+    answers = {a.get("id"): a for a in map(json.loads, result.stdout.splitlines())}
+    assert answers[1]["result"]["serverInfo"]["name"] == "outpost", result.stderr
+    assert "post_create" in {t["name"] for t in answers[2]["result"]["tools"]}
 
 
 def test_tarball_has_the_desktop_integration() -> None:

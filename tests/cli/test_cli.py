@@ -33,6 +33,10 @@ POST_KEYS = {
     "thread",
     "targets",
     "review_reason",
+    "repeat",  # issue #22: the series of a recurring post, null for a one-off
+    "evergreen",
+    "first_comment",  # issue #22
+    "utm_links",
 }
 MEDIA_KEYS = {"id", "path", "mime_type", "width", "height", "size", "duration_s", "alt_text"}
 TARGET_KEYS = {
@@ -49,6 +53,10 @@ TARGET_KEYS = {
     "verified_at",
     "verification",
     "error",
+    "first_comment_id",  # issue #22: the comment's own result, apart from the post's
+    "first_comment_permalink",
+    "first_comment_status",
+    "first_comment_error",
 }
 
 
@@ -128,6 +136,10 @@ def test_draft_json_has_the_interface_shape(cli: Cli, tmp_path: Path) -> None:
         "verified_at": None,
         "verification": None,
         "error": None,
+        "first_comment_id": None,
+        "first_comment_permalink": None,
+        "first_comment_status": None,
+        "first_comment_error": None,
     }
     assert cli("post", "show", post["id"]) == post
 

@@ -21,6 +21,7 @@ guide, Photo and Page feed references, Video API and Reels guides, error handlin
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import re
@@ -38,7 +39,13 @@ WEB = "https://www.facebook.com"
 RUPLOAD = "https://rupload.facebook.com"
 APP_ID = "4242424242"
 APP_SECRET = "fb-secret-do-not-leak"
-ALL_PERMISSIONS = ("pages_show_list", "pages_read_engagement", "pages_manage_posts")
+ALL_PERMISSIONS = (
+    "pages_show_list",
+    "pages_read_engagement",
+    "pages_manage_posts",
+    "read_insights",
+    "pages_manage_engagement",
+)
 ALL_TASKS = ("ANALYZE", "ADVERTISE", "MODERATE", "CREATE_CONTENT", "MANAGE")
 SHORT_LIVED_S = 2 * 3600
 LONG_LIVED_S = 60 * 86400
@@ -87,6 +94,20 @@ class FbPost:
     published: bool = True
     scheduled: int | None = None
     video_id: str | None = None
+    parent_id: str | None = None  # a share of someone else's post
+    comments: list[tuple[str, str, str, float]] = field(default_factory=list)  # id, message, from, when
+    #: How each number grows per hour since the post (they move with the fake's clock).
+    rates: dict[str, float] = field(default_factory=lambda: dict(RATES))
+
+
+#: Post insight metrics still served (post_impressions* were retired for all versions in 2025)
+#: and how fast the fake's numbers grow per hour.
+RATES = {"post_media_view": 500.0, "post_total_media_view_unique": 300.0, "post_clicks": 20.0,
+         "reactions": 15.0, "comments": 2.0, "shares": 1.0}  # fmt: skip
+POST_METRICS = {"post_media_view", "post_total_media_view_unique", "post_clicks", "post_reactions_by_type_total",
+                "post_clicks_by_type", "post_video_views"}  # fmt: skip
+RETIRED = {"post_impressions", "post_impressions_unique", "post_impressions_paid", "post_impressions_organic",
+           "post_engaged_users"}  # fmt: skip
 
 
 @dataclass
@@ -129,7 +150,14 @@ class FakeFacebook:
     store_then_fail: list[int] = field(default_factory=list)  # creates: 0 = answer lost, else a status
     throttled: dict[str, int] = field(default_factory=dict)  # page → minutes until calls work again
     transfers_before_outage: int | None = None  # video chunks accepted before one answers 503
+    followers: int = 3100
+    followers_per_day: float = 10.0
+    comment_then_drop: int = 0  # next comments: made, then the answer is lost
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(900_000_001))
+    started: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.started = self.now()
 
     # -- helpers for tests ----------------------------------------------------------------------
 
@@ -250,9 +278,21 @@ class FakeFacebook:
             handler = handlers.get((method, edge))
             assert handler is not None, f"the fake Facebook has no route {method} /{{page}}/{edge}"
             return handler(request, token, page)
+        if path == "/" and method == "GET":
+            return self._multi(request, token)
+        if len(parts) == 2 and parts[1] == "comments" and method in ("GET", "POST"):
+            return self._comments(request, token, parts[0])
         if len(parts) == 1 and parts[0] in self.pages and method == "GET":
             info = self.pages[parts[0]]
-            node = {"id": parts[0], "name": info["name"], "username": info.get("username")}
+            followers = int(
+                self.followers + self.followers_per_day * max(0.0, self.now() - self.started) / 86400
+            )
+            node = {
+                "id": parts[0],
+                "name": info["name"],
+                "username": info.get("username"),
+                "followers_count": followers,
+            }
             wanted = (request.url.params.get("fields") or "id,name").split(",")
             return httpx.Response(200, json={k: v for k, v in node.items() if k in wanted and v is not None})
         if len(parts) == 1 and method in ("GET", "POST", "DELETE"):
@@ -429,17 +469,149 @@ class FakeFacebook:
         query = {k: v[0] for k, v in parse_qs(request.url.query.decode()).items()}
         since = int(query.get("since", "0"))
         limit = int(query.get("limit", "25"))
+        if not 1 <= limit <= 100:
+            return _error(400, 100, "(#100) The limit parameter must be between 1 and 100")
         found = [p for p in reversed(self.posts) if p.page == page and p.published and p.created >= since]
-        data = [
-            {
-                "id": p.id,
-                "message": p.message,
-                "created_time": datetime.fromtimestamp(p.created, UTC).strftime("%Y-%m-%dT%H:%M:%S+0000"),
-                "permalink_url": f"{WEB}/{page}/posts/{p.id.split('_')[1]}",
-            }
-            for p in found[:limit]
-        ]
-        return httpx.Response(200, json={"data": data, "paging": {}})
+        start = 0
+        if query.get("after"):
+            start = next((i + 1 for i, p in enumerate(found) if _cursor(p.id) == query["after"]), -1)
+            if start < 0:
+                return _error(400, 100, "(#100) Invalid cursor")
+        chunk = found[start : start + limit]
+        data = []
+        for post in chunk:
+            shown = self._expand(post, query.get("fields") or "id,message,created_time", token)
+            if isinstance(shown, httpx.Response):
+                return shown
+            data.append(shown)
+        paging: dict[str, Any] = {}
+        if chunk:
+            paging["cursors"] = {"before": _cursor(chunk[0].id), "after": _cursor(chunk[-1].id)}
+            if start + limit < len(found):
+                paging["next"] = f"{API}/v25.0/{page}/posts?after={_cursor(chunk[-1].id)}&limit={limit}"
+        return httpx.Response(200, json={"data": data, "paging": paging})
+
+    # -- after publishing: numbers, comments, multi-id reads --------------------------------------
+
+    def post_elsewhere(
+        self, message: str, *, hours_ago: float = 0, page: str = "2001", shared: bool = False
+    ) -> str:
+        """A post the Page made on facebook.com (or a share of someone else's post), not through Outpost."""
+        post = FbPost(f"{page}_{next(self._ids)}", page, message, self.now() - hours_ago * 3600,
+                      parent_id="777_888" if shared else None)  # fmt: skip
+        self.posts.append(post)
+        return post.id
+
+    def delete(self, post_id: str) -> None:
+        self.posts = [p for p in self.posts if p.id != post_id]
+
+    def number(self, post: FbPost, name: str) -> int:
+        hours = max(0.0, (self.now() - post.created) / 3600)
+        value = int(post.rates.get(name, 0.0) * hours)
+        return value + (len(post.comments) if name == "comments" else 0)
+
+    def _expand(self, post: FbPost, fields: str, token: Token) -> dict[str, Any] | httpx.Response:
+        """The requested fields of a post, with Graph's field expansions for counters and insights."""
+        shown: dict[str, Any] = {"id": post.id}
+        stamp = datetime.fromtimestamp(post.created, UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
+        plain = {"message": post.message or None, "created_time": stamp, "parent_id": post.parent_id,
+                 "permalink_url": f"{WEB}/{post.page}/posts/{post.id.split('_')[-1]}",
+                 "is_published": post.published}  # fmt: skip
+        for field_spec in _split_fields(fields):
+            name = field_spec.split(".", 1)[0].split("{", 1)[0]
+            if name == "id":
+                continue
+            if name in plain:
+                if plain[name] is not None:
+                    shown[name] = plain[name]
+            elif name == "shares":
+                if self.number(post, "shares"):
+                    shown["shares"] = {"count": self.number(post, "shares")}  # absent when nobody shared
+            elif name in ("reactions", "comments"):
+                edge: dict[str, Any] = {"data": []}
+                if "summary(true)" in field_spec or "summary(total_count)" in field_spec:
+                    edge["summary"] = {"total_count": self.number(post, name), "order": "ranked"}
+                shown[name] = edge
+            elif name == "insights":
+                if "read_insights" not in self._granted(token) or "ANALYZE" not in self.pages[post.page][
+                    "roles"
+                ].get(token.user, ()):
+                    return _error(400, 10, "(#10) This endpoint requires the 'read_insights' permission or the "
+                                  "ANALYZE task on the Page.")  # fmt: skip
+                found = re.search(r"metric\(([^)]*)\)", field_spec)
+                metrics = [m for m in (found.group(1) if found else "").split(",") if m]
+                bad = [m for m in metrics if m not in POST_METRICS]
+                if not metrics or bad:
+                    return _error(
+                        400, 100, f"(#100) The value must be a valid insights metric: {(bad or [''])[0]}"
+                    )
+                shown["insights"] = {"data": [
+                    {"name": m, "period": "lifetime", "values": [{"value": self.number(post, m)}],
+                     "title": m, "id": f"{post.id}/insights/{m}/lifetime"}
+                    for m in metrics if m in RATES
+                ], "paging": {}}  # fmt: skip
+            else:
+                return _nonexisting(name, "Post")
+        return shown
+
+    def _multi(self, request: httpx.Request, token: Token) -> httpx.Response:
+        """`GET /?ids=a,b&fields=…` (Graph's multiple-id lookup, at most 50 ids)."""
+        query = {k: v[0] for k, v in parse_qs(request.url.query.decode()).items()}
+        ids = [i for i in query.get("ids", "").split(",") if i]
+        if not ids:
+            return _error(400, 100, "(#100) The parameter ids is required")
+        if len(ids) > 50:
+            return _error(400, 100, "(#100) Too many IDs. Maximum: 50")
+        owned = {p.id: p for p in self.posts if token.kind == "page" and p.page == token.subject}
+        videos = {v.id: v for v in self.videos.values() if token.kind == "page" and v.page == token.subject}
+        missing = [i for i in ids if i not in owned and i not in videos]
+        if missing:
+            return _error(
+                400, 100, f"(#100) Some of the aliases you requested do not exist: {','.join(missing)}"
+            )
+        body: dict[str, Any] = {}
+        for item in ids:
+            post = owned.get(item) or next((p for p in self.posts if p.video_id == item), None)
+            if post is None:
+                body[item] = {"id": item}
+                continue
+            fields = query.get("fields") or "id"
+            if item in videos and ("shares" in fields or "insights" in fields):
+                return _nonexisting("shares" if "shares" in fields else "insights", "Video")
+            shown = self._expand(post, fields, token)
+            if isinstance(shown, httpx.Response):
+                return shown
+            body[item] = {**shown, "id": item}
+        return httpx.Response(200, json=body)
+
+    def _comments(self, request: httpx.Request, token: Token, node: str) -> httpx.Response:
+        post = next((p for p in self.posts if p.id == node or p.video_id == node), None)
+        if post is None or token.kind != "page" or token.subject != post.page:
+            return _error(400, 100, f"Unsupported {request.method.lower()} request. Object with ID '{node}' does "
+                          "not exist, cannot be loaded due to missing permissions, or does not support this "
+                          "operation.", subcode=33)  # fmt: skip
+        if request.method == "GET":
+            data = [{"id": cid, "message": text, "from": {"id": who, "name": self.pages[post.page]["name"]},
+                     "created_time": datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%dT%H:%M:%S+0000"),
+                     "permalink_url": f"{WEB}/{post.page}/posts/{post.id.split('_')[-1]}?comment_id={cid.split('_')[-1]}"}
+                    for cid, text, who, at in reversed(post.comments)]  # fmt: skip
+            return httpx.Response(200, json={"data": data, "paging": {}})
+        if "pages_manage_engagement" not in self._granted(token):
+            return _error(403, 200, "(#200) Requires pages_manage_engagement permission to manage the object")
+        message = str(_form(request).get("message") or "")
+        if not message:
+            return _error(400, 100, "(#100) Missing message or attachment")
+        comment_id = f"{post.id.split('_')[-1]}_{next(self._ids)}"
+        post.comments.append((comment_id, message, post.page, self.now()))
+        if self.comment_then_drop:
+            self.comment_then_drop -= 1
+            raise httpx.ReadError("the answer to the comment was lost")
+        answer: dict[str, Any] = {"id": comment_id}
+        if "permalink_url" in request.url.params.get("fields", ""):
+            answer["permalink_url"] = (
+                f"{WEB}/{post.page}/posts/{post.id.split('_')[-1]}?comment_id={comment_id.split('_')[-1]}"
+            )
+        return httpx.Response(200, json=answer)
 
     def _node(self, request: httpx.Request, token: Token, node: str) -> httpx.Response:
         post = next((p for p in self.posts if p.id == node), None)
@@ -779,6 +951,26 @@ class FakeFacebook:
         for post in self.posts:
             if not post.published and post.scheduled is not None and post.scheduled <= self.now():
                 post.published, post.created = True, float(post.scheduled)
+
+
+def _cursor(post_id: str) -> str:
+    return base64.urlsafe_b64encode(f"cursor:{post_id}".encode()).decode().rstrip("=")
+
+
+def _split_fields(fields: str) -> list[str]:
+    """Top-level fields of a `fields=` list (commas inside `(…)` or `{…}` belong to an expansion)."""
+    parts, depth, current = [], 0, ""
+    for char in fields:
+        if char in "({":
+            depth += 1
+        elif char in ")}":
+            depth -= 1
+        if char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return [p for p in (*parts, current) if p]
 
 
 def _strip(path: str) -> str:

@@ -18,6 +18,7 @@ The 24-hour quota (`content_publishing_limit`) is enforced on `media_publish` (9
 
 from __future__ import annotations
 
+import base64
 import io
 import itertools
 import json
@@ -43,6 +44,7 @@ ALL_PERMISSIONS = (
     "instagram_business_basic",
     "instagram_business_content_publish",
     "instagram_business_manage_comments",
+    "instagram_business_manage_insights",
 )
 LONG_LIVED_S = 60 * 86400
 SHORT_LIVED_S = 3600
@@ -90,10 +92,36 @@ class Media:
     collaborators: list[str] = field(default_factory=list)
     alt_texts: list[str] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
+    comment_ids: list[str] = field(default_factory=list)
+    #: How each insight grows per hour since the post (the numbers move with the fake's clock).
+    rates: dict[str, float] = field(default_factory=lambda: dict(RATES))
+    few_viewers: bool = False  # "(#10) Not enough viewers for the media to show insights"
 
     @property
     def permalink(self) -> str:
         return f"https://www.instagram.com/{'reel' if self.product == 'REELS' else 'p'}/C{self.id}/"
+
+
+#: Media insight metrics by product type (instagram-platform/reference/instagram-media/insights),
+#: and how fast the fake's numbers grow per hour.
+RATES = {"views": 300.0, "reach": 200.0, "likes": 12.0, "comments": 2.0, "saved": 3.0, "shares": 1.0,
+         "replies": 0.5, "total_interactions": 18.0}  # fmt: skip
+METRICS = {
+    "FEED": {"views", "reach", "likes", "comments", "saved", "shares", "total_interactions", "follows",
+             "profile_visits", "profile_activity"},
+    "REELS": {"views", "reach", "likes", "comments", "saved", "shares", "total_interactions",
+              "ig_reels_avg_watch_time", "ig_reels_video_view_total_time"},
+    "STORY": {"views", "reach", "replies", "shares", "total_interactions", "follows", "navigation",
+              "profile_visits", "profile_activity"},
+}  # fmt: skip
+#: Gone for media made after 2024-07-02 (deprecated for all versions on 2025-04-21).
+DEPRECATED = {
+    "impressions",
+    "plays",
+    "clips_replays_count",
+    "ig_reels_aggregated_all_plays_count",
+    "video_views",
+}
 
 
 @dataclass
@@ -129,6 +157,10 @@ class FakeInstagram:
     faults: dict[str, list[Callable[[], httpx.Response]]] = field(default_factory=dict)
     publish_then_drop: int = 0  # next media_publish calls: publish, then lose the answer
     on_publish: Callable[[], None] | None = None  # called once after the next publish (arm a fault)
+    followers: int = 5400
+    followers_per_day: float = 30.0
+    read_budget: int | None = None  # reads left before the app is throttled (code 4); None: no limit
+    comment_then_drop: int = 0  # next comments: made, then the answer is lost
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(17_900_000_000_000_001))
 
     def user_id(self, user: str = "alice") -> str:
@@ -206,10 +238,18 @@ class FakeInstagram:
         if handler is not None:
             return handler(request, token)
         parts = path.strip("/").split("/")
+        if method == "GET" and self.read_budget is not None:
+            if self.read_budget <= 0:
+                return throttled(4, 20)
+            self.read_budget -= 1
         if method == "GET" and len(parts) == 1:
             return self.read_object(parts[0], token, params)
         if method == "POST" and len(parts) == 2 and parts[1] == "comments":
             return self.comment(request, parts[0], token)
+        if method == "GET" and len(parts) == 2 and parts[1] == "comments":
+            return self.list_comments(parts[0], token)
+        if method == "GET" and len(parts) == 2 and parts[1] == "insights":
+            return self.media_insights(parts[0], token, params)
         raise AssertionError(f"the fake Instagram has no route {method} {path}")
 
     # -- sign-in -------------------------------------------------------------------------------
@@ -314,7 +354,7 @@ class FakeInstagram:
     # -- reading -------------------------------------------------------------------------------
 
     def me(self, token: Token, params: dict[str, str]) -> httpx.Response:
-        user = self.users[token.user]
+        user = {**self.users[token.user], "followers_count": self.follower_count()}
         wanted = [f for f in params.get("fields", "id").split(",") if f]
         unknown = [f for f in wanted if f not in user]
         if unknown:
@@ -343,7 +383,24 @@ class FakeInstagram:
             m for m in reversed(self.media)
             if m.user == token.user and (m.product == "STORY") == stories and m.timestamp >= since
         ]  # fmt: skip
-        return httpx.Response(200, json={"data": [self._fields(m, fields) for m in items[:50]]})
+        limit = int(request.url.params.get("limit", "25"))
+        if not 1 <= limit <= 100:
+            return _error(400, 100, "(#100) The limit parameter must be between 1 and 100", "OAuthException")
+        start = 0
+        after = request.url.params.get("after")
+        if after:
+            start = next((i + 1 for i, m in enumerate(items) if _cursor(m.id) == after), -1)
+            if start < 0:
+                return _error(400, 100, "(#100) Invalid cursor", "OAuthException")
+        page = items[start : start + limit]
+        body: dict[str, Any] = {"data": [self._fields(m, fields) for m in page]}
+        if page:
+            body["paging"] = {"cursors": {"before": _cursor(page[0].id), "after": _cursor(page[-1].id)}}
+            if start + limit < len(items):
+                body["paging"]["next"] = (
+                    f"{API}/v25.0{request.url.path.split('/v25.0')[-1]}?after={_cursor(page[-1].id)}"
+                )
+        return httpx.Response(200, json=body)
 
     def read_object(self, object_id: str, token: Token, params: dict[str, str]) -> httpx.Response:
         fields = params.get("fields", "id").split(",")
@@ -368,11 +425,15 @@ class FakeInstagram:
     def _media(self, media_id: str) -> Media | None:
         return next((m for m in self.media if m.id == media_id), None)
 
-    @staticmethod
-    def _fields(media: Media, fields: list[str]) -> dict[str, Any]:
+    def _fields(self, media: Media, fields: list[str]) -> dict[str, Any]:
         stamp = datetime.fromtimestamp(media.timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
         every = {"id": media.id, "caption": media.caption, "permalink": media.permalink, "timestamp": stamp,
-                 "media_product_type": media.product, "media_type": media.kind}  # fmt: skip
+                 "media_product_type": media.product, "media_type": media.kind,
+                 "like_count": self.insight(media, "likes"),
+                 "comments_count": self.insight(media, "comments")}  # fmt: skip
+        if media.product == "STORY":
+            every.pop("like_count")
+            every.pop("comments_count")
         if not media.caption:
             every.pop("caption")
         return {f: every[f] for f in fields if f in every}
@@ -619,8 +680,87 @@ class FakeInstagram:
         message = _form(request).get("message", "")
         if media is None or media.user != token.user or not message:
             return _error(400, 100, "(#100) Invalid parameter", "OAuthException")
+        if len(message) > 2200:
+            return _error(400, 100, "(#100) The comment is too long", "OAuthException")
+        comment_id = str(next(self._ids))
         media.comments.append(message)
-        return httpx.Response(200, json={"id": str(next(self._ids))})
+        media.comment_ids.append(comment_id)
+        if self.comment_then_drop:
+            self.comment_then_drop -= 1
+            raise httpx.ReadError("the answer to the comment was lost")
+        return httpx.Response(200, json={"id": comment_id})
+
+    # -- after publishing: insights, comments, followers, posts made elsewhere ------------------
+
+    def post_elsewhere(self, caption: str, *, hours_ago: float = 0, product: str = "FEED") -> str:
+        """A post the person made in the Instagram app, not through Outpost."""
+        media = Media(str(next(self._ids)), "alice", caption, product, "IMAGE", self.now() - hours_ago * 3600)
+        self.media.append(media)
+        return media.id
+
+    def delete(self, media_id: str) -> None:
+        """The person deleted the post in the app: reading it answers Graph's "does not exist"."""
+        self.media = [m for m in self.media if m.id != media_id]
+
+    def insight(self, media: Media, metric: str) -> int:
+        hours = max(0.0, (self.now() - media.timestamp) / 3600)
+        value = int(media.rates.get(metric, 0.0) * hours)
+        return value + (len(media.comments) if metric == "comments" else 0)
+
+    def follower_count(self) -> int:
+        started = min((t.issued_at for t in self.tokens.values()), default=self.now())
+        return int(self.followers + self.followers_per_day * max(0.0, self.now() - started) / 86400)
+
+    def media_insights(self, media_id: str, token: Token, params: dict[str, str]) -> httpx.Response:
+        media = self._media(media_id)
+        if media is None or media.user != token.user:
+            return _error(400, 100, f"Unsupported get request. Object with ID '{media_id}' does not exist, "
+                          "cannot be loaded due to missing permissions, or does not support this operation",
+                          "GraphMethodException", subcode=33)  # fmt: skip
+        if "instagram_business_manage_insights" not in token.permissions:
+            return _error(
+                403, 10, "(#10) Application does not have permission for this action", "OAuthException"
+            )
+        metrics = [m for m in params.get("metric", "").split(",") if m]
+        if not metrics:
+            return _error(400, 100, "(#100) The parameter metric is required", "OAuthException")
+        for index, name in enumerate(metrics):
+            if name in DEPRECATED:
+                return _error(400, 100, f"(#100) Starting from v22.0, {name} metric is no longer supported for "
+                              "media created after July 2, 2024. Please use views instead.", "OAuthException")  # fmt: skip
+            if name not in METRICS[media.product]:
+                return _error(400, 100, f"(#100) metric[{index}] must be one of the following values: "
+                              f"{', '.join(sorted(METRICS[media.product]))}", "OAuthException")  # fmt: skip
+        if media.few_viewers:
+            return _error(
+                400, 10, "(#10) Not enough viewers for the media to show insights", "OAuthException"
+            )
+        data = [
+            {"name": name, "period": "lifetime", "values": [{"value": self.insight(media, name)}],
+             "title": name.title(), "description": "", "id": f"{media.id}/insights/{name}/lifetime"}
+            for name in metrics if name in RATES
+        ]  # fmt: skip
+        return httpx.Response(200, json={"data": data})
+
+    def list_comments(self, media_id: str, token: Token) -> httpx.Response:
+        if "instagram_business_manage_comments" not in token.permissions:
+            return _error(
+                403, 10, "(#10) Application does not have permission for this action", "OAuthException"
+            )
+        media = self._media(media_id)
+        if media is None or media.user != token.user:
+            return _error(400, 100, f"Unsupported get request. Object with ID '{media_id}' does not exist",
+                          "GraphMethodException", subcode=33)  # fmt: skip
+        username = self.users[token.user]["username"]
+        data = [
+            {"id": i, "text": t, "username": username}
+            for i, t in zip(media.comment_ids, media.comments, strict=True)
+        ]
+        return httpx.Response(200, json={"data": list(reversed(data))})
+
+
+def _cursor(media_id: str) -> str:
+    return base64.urlsafe_b64encode(f"cursor:{media_id}".encode()).decode().rstrip("=")
 
 
 def _form(request: httpx.Request) -> dict[str, str]:

@@ -81,6 +81,8 @@ class LinkedInPost:
     shown: str
     visibility: str
     content: dict[str, Any] | None
+    created: float = 0.0  # the server's clock when posted: its numbers grow from there
+    reshare_of: str | None = None  # a reshare of someone else's post
 
 
 @dataclass
@@ -118,6 +120,12 @@ class FakeLinkedIn:
     faults: dict[str, list[Callable[[], httpx.Response]]] = field(default_factory=dict)
     store_then_fail: list[int] = field(default_factory=list)
     daily_post_cap: int = 150
+    comments: dict[str, dict[str, Any]] = field(default_factory=dict)  # comment URN → comment
+    followers: dict[str, int] = field(
+        default_factory=lambda: {"2414183": 4200}
+    )  # +3 an hour from followers_from
+    followers_from: float = 0.0
+    reads_left: int | None = None  # reads allowed before LinkedIn's 429 (None: no limit)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(7_100_000_000_000_000_000))
 
     def __post_init__(self) -> None:
@@ -128,7 +136,7 @@ class FakeLinkedIn:
             CLIENT_ID,
             (f"http://127.0.0.1:{port}/callback",),
             CLIENT_SECRET,
-            frozenset(MEMBER_SCOPES + ORG_SCOPES),
+            frozenset((*MEMBER_SCOPES, *ORG_SCOPES, "r_organization_social")),
         )
 
     def fail(self, route: str, *responses: Callable[[], httpx.Response]) -> None:
@@ -149,8 +157,10 @@ class FakeLinkedIn:
         action = dict(parse_qs(url.query)).get("action", [""])[0]
         path = re.sub(r"^/rest/(images|videos|documents)/urn.*$", r"/rest/\1/:urn", url.path)
         path = re.sub(r"^/rest/organizations/\d+$", "/rest/organizations/:id", path)
-        path = re.sub(r"^/rest/posts/urn.+$", "/rest/posts/:urn", path)
         path = re.sub(r"^/dms-uploads/.*$", "/dms-uploads/:id", path)
+        path = re.sub(r"^/rest/posts/urn.*$", "/rest/posts/:urn", path)
+        path = re.sub(r"^/rest/networkSizes/urn.*$", "/rest/networkSizes/:urn", path)
+        path = re.sub(r"^/rest/socialActions/urn[^/]*/comments$", "/rest/socialActions/:urn/comments", path)
         route = f"{request.method} {path}" + (f"?action={action}" if action else "")
         if self.faults.get(route):
             return self.faults[route].pop(0)()
@@ -177,6 +187,11 @@ class FakeLinkedIn:
             "GET /rest/videos/:urn": self.asset_status,
             "POST /rest/posts": self.create,
             "GET /rest/posts/:urn": self.get_post,
+            "GET /rest/posts": self.find_posts,
+            "GET /rest/socialMetadata": self.social_metadata,
+            "GET /rest/organizationalEntityShareStatistics": self.share_statistics,
+            "GET /rest/networkSizes/:urn": self.network_size,
+            "POST /rest/socialActions/:urn/comments": self.comment,
         }
         handler = handlers.get(route)
         assert handler is not None, f"the fake LinkedIn has no route {route} (unexpected request)"
@@ -379,7 +394,7 @@ class FakeLinkedIn:
             )
         post = LinkedInPost(
             f"urn:li:share:{next(self._ids)}", author, body["commentary"], published_text(body["commentary"]),
-            body["visibility"], body.get("content"),
+            body["visibility"], body.get("content"), created=self.oauth.now(),
         )  # fmt: skip
         self.posts.append(post)
         if self.store_then_fail:
@@ -389,27 +404,176 @@ class FakeLinkedIn:
             return _error(status, "INTERNAL_SERVER_ERROR", "Internal Server Error")
         return httpx.Response(201, headers={"x-restli-id": post.urn, "x-linkedin-id": post.urn})
 
-    def get_post(self, request: httpx.Request, grant: Grant) -> httpx.Response:
-        """`GET /rest/posts/{encoded URN}`: needs r_member_social / r_organization_social (granted
-        only to approved apps); a deleted post is 404."""
-        urn = unquote(urlsplit(str(request.url)).path.removeprefix("/rest/posts/"))
-        post = next((p for p in self.posts if p.urn == urn), None)
-        needed = (
-            "r_organization_social"
-            if post and post.author.startswith("urn:li:organization:")
-            else "r_member_social"
+    # -- after publishing: reading posts, their numbers, followers, comments --------------------
+
+    def add_post(
+        self, author: str, commentary: str, created: float, *, reshare_of: str | None = None
+    ) -> LinkedInPost:
+        """A post made on linkedin.com (or a reshare of someone's), not through Outpost."""
+        post = LinkedInPost(f"urn:li:share:{next(self._ids)}", author, commentary, published_text(commentary),
+                            "PUBLIC", None, created=created, reshare_of=reshare_of)  # fmt: skip
+        self.posts.append(post)
+        return post
+
+    def _may_read(self, grant: Grant, author: str) -> bool:
+        """r_member_social for a member's own posts, r_organization_social as a page's administrator."""
+        if author == self.person(grant.user):
+            return "r_member_social" in grant.scopes
+        match = re.fullmatch(r"urn:li:organization:(\d+)", author)
+        return bool(
+            match
+            and grant.user in self.admins.get(match.group(1), set())
+            and "r_organization_social" in grant.scopes
         )
-        if needed not in grant.scopes:
+
+    def _throttled(self) -> httpx.Response | None:
+        if self.reads_left is None:
+            return None
+        if self.reads_left <= 0:
             return _error(
-                403, "ACCESS_DENIED", "Not enough permissions to access: partnerApiPostsExternal.GET.20250101"
+                429,
+                "TOO_MANY_REQUESTS",
+                "Resource level throttle limit for calls to this resource is reached",
             )
+        self.reads_left -= 1
+        return None
+
+    def _minutes(self, post: LinkedInPost) -> int:
+        return max(0, int((self.oauth.now() - post.created) // 60))
+
+    def _post_by(self, urn: str) -> LinkedInPost | None:
+        return next((p for p in self.posts if p.urn == urn), None)
+
+    def get_post(self, request: httpx.Request, grant: Grant) -> httpx.Response:
+        post = self._post_by(unquote(request.url.path.rsplit("/", 1)[1]))
         if post is None:
-            return _error(404, "NOT_FOUND", f"Post {urn} not found")
+            return _error(404, "NOT_FOUND", "Not Found")
+        if not self._may_read(grant, post.author):
+            return _error(
+                403, "ACCESS_DENIED", "Not enough permissions to access: partnerApiPostsExternal.GET.20260101"
+            )
+        return httpx.Response(200, json=_post_json(post))
+
+    def find_posts(self, request: httpx.Request, grant: Grant) -> httpx.Response:
+        query = _raw_query(request)
+        if query.get("q") != "author" or "author" not in query:
+            return _error(400, "ILLEGAL_ARGUMENT", "q=author and author are required")
+        author = unquote(query["author"])
+        if not self._may_read(grant, author):
+            return _error(
+                403,
+                "ACCESS_DENIED",
+                "Not enough permissions to access: partnerApiPostsExternal.FINDER-author.20260101",
+            )
+        if throttled := self._throttled():
+            return throttled
+        count, start = int(query.get("count", "10")), int(query.get("start", "0"))
+        if not 1 <= count <= 100:
+            return _error(400, "ILLEGAL_ARGUMENT", "count must be 1 to 100")
+        mine = [p for p in self.posts if p.author == author]
+        if query.get("sortBy", "LAST_MODIFIED") == "CREATED":
+            mine.sort(key=lambda p: -p.created)
+        page = mine[start : start + count]
+        return httpx.Response(200, json={"elements": [_post_json(p) for p in page],
+                                         "paging": {"start": start, "count": count, "links": []}})  # fmt: skip
+
+    def social_metadata(self, request: httpx.Request, grant: Grant) -> httpx.Response:
+        urns = _restli_list(_raw_query(request).get("ids", ""))
+        if urns is None or not urns:
+            return _error(400, "ILLEGAL_ARGUMENT", "ids=List(...) is required")
+        if throttled := self._throttled():
+            return throttled
+        results: dict[str, Any] = {}
+        errors: dict[str, Any] = {}
+        for urn in urns:
+            post = self._post_by(urn)
+            if post is None:
+                errors[urn] = {"status": 404, "message": "Not Found"}
+                continue
+            if not self._may_read(grant, post.author):
+                return _error(
+                    403,
+                    "ACCESS_DENIED",
+                    "Not enough permissions to access: partnerApiSocialMetadata.BATCH_GET.20260101",
+                )
+            minutes = self._minutes(post)
+            comments = sum(1 for c in self.comments.values() if c["object"] == urn)
+            results[urn] = {"entity": urn, "commentsState": "OPEN",
+                            "reactionSummaries": {"LIKE": {"reactionType": "LIKE", "count": minutes // 4},
+                                                  "PRAISE": {"reactionType": "PRAISE", "count": minutes // 20}},
+                            "commentSummary": {"count": minutes // 30 + comments, "topLevelCount": minutes // 30 + comments}}  # fmt: skip
+        return httpx.Response(200, json={"results": results, "statuses": {}, "errors": errors})
+
+    def share_statistics(self, request: httpx.Request, grant: Grant) -> httpx.Response:
+        query = _raw_query(request)
+        org = unquote(query.get("organizationalEntity", ""))
+        match = re.fullmatch(r"urn:li:organization:(\d+)", org)
+        if query.get("q") != "organizationalEntity" or match is None:
+            return _error(
+                400, "ILLEGAL_ARGUMENT", "q=organizationalEntity and organizationalEntity are required"
+            )
+        if "rw_organization_admin" not in grant.scopes or grant.user not in self.admins.get(
+            match.group(1), set()
+        ):
+            return _error(
+                403,
+                "ACCESS_DENIED",
+                "Not enough permissions to access: organizationalEntityShareStatistics.FINDER-organizationalEntity.20260101",
+            )
+        if throttled := self._throttled():
+            return throttled
+        asked = (_restli_list(query.get("shares", "")) or []) + (
+            _restli_list(query.get("ugcPosts", "")) or []
+        )
+        elements = []
+        for urn in asked:
+            post = self._post_by(urn)
+            if post is None or post.author != org:
+                continue
+            minutes = self._minutes(post)
+            stats = {"impressionCount": minutes * 12, "uniqueImpressionsCount": minutes * 9,
+                     "clickCount": minutes // 5, "likeCount": minutes // 4, "commentCount": minutes // 30,
+                     "shareCount": minutes // 60, "engagement": 0.05}  # fmt: skip
+            kind = "share" if urn.startswith("urn:li:share:") else "ugcPost"
+            elements.append({kind: urn, "organizationalEntity": org, "totalShareStatistics": stats})
+        return httpx.Response(200, json={"elements": elements, "paging": {"count": 10, "start": 0}})
+
+    def network_size(self, request: httpx.Request, grant: Grant) -> httpx.Response:
+        org = unquote(request.url.path.rsplit("/", 1)[1])
+        match = re.fullmatch(r"urn:li:organization:(\d+)", org)
+        if request.url.params.get("edgeType") != "COMPANY_FOLLOWED_BY_MEMBER" or match is None:
+            return _error(
+                400,
+                "ILLEGAL_ARGUMENT",
+                "edgeType=COMPANY_FOLLOWED_BY_MEMBER and an organization are required",
+            )
+        if "rw_organization_admin" not in grant.scopes:
+            return _error(403, "ACCESS_DENIED", "Not enough permissions to access: networkSizes.GET.20260101")
+        hours = int((self.oauth.now() - self.followers_from) // 3600) if self.followers_from else 0
         return httpx.Response(
-            200,
-            json={"id": post.urn, "author": post.author, "commentary": post.commentary,
-                  "visibility": post.visibility, "lifecycleState": "PUBLISHED"},
-        )  # fmt: skip
+            200, json={"firstDegreeSize": self.followers.get(match.group(1), 0) + 3 * max(0, hours)}
+        )
+
+    def comment(self, request: httpx.Request, grant: Grant) -> httpx.Response:
+        """A comment: `actor` must be someone the token may act as, `object` the post in the path."""
+        target = unquote(request.url.path.split("/")[3])
+        body = json.loads(request.content)
+        actor, text = body.get("actor", ""), (body.get("message") or {}).get("text")
+        if body.get("object") != target or not isinstance(text, str) or not text:
+            return _error(
+                422, "UNPROCESSABLE_ENTITY", "/object must be the post and /message/text is required"
+            )
+        if not self._may_act_as(grant, actor):
+            return _error(403, "ACCESS_DENIED", f"Not enough permissions to comment as {actor}")
+        if self._post_by(target) is None:
+            return _error(404, "NOT_FOUND", f"{target} does not exist")
+        comment_id = str(next(self._ids))
+        activity = f"urn:li:activity:{target.rsplit(':', 1)[1]}"
+        urn = f"urn:li:comment:({activity},{comment_id})"
+        made = {"id": comment_id, "commentUrn": urn, "actor": actor, "object": target, "message": {"text": text},
+                "created": {"actor": actor, "time": int(self.oauth.now() * 1000)}}  # fmt: skip
+        self.comments[urn] = made
+        return httpx.Response(201, json=made, headers={"x-restli-id": comment_id})
 
     def _check_content(self, content: dict[str, Any] | None, author: str) -> httpx.Response | None:
         if content is None:
@@ -444,6 +608,31 @@ class FakeLinkedIn:
                     422, "UNPROCESSABLE_ENTITY", f"/content :: {asset.urn} is {asset.status}, not AVAILABLE"
                 )
         return None
+
+
+def _post_json(post: LinkedInPost) -> dict[str, Any]:
+    made = int(post.created * 1000)
+    body: dict[str, Any] = {"id": post.urn, "author": post.author, "commentary": post.commentary,
+            "visibility": post.visibility, "lifecycleState": "PUBLISHED", "createdAt": made,
+            "publishedAt": made, "lastModifiedAt": made,
+            "distribution": {"feedDistribution": "MAIN_FEED"}}  # fmt: skip
+    if post.reshare_of:
+        body["reshareContext"] = {"parent": post.reshare_of, "root": post.reshare_of}
+    return body
+
+
+def _raw_query(request: httpx.Request) -> dict[str, str]:
+    """The query as sent (values still percent-encoded: Rest.li lists must not be decoded whole)."""
+    pairs = (item.split("=", 1) for item in request.url.query.decode().split("&") if "=" in item)
+    return dict(pairs)  # type: ignore[arg-type]
+
+
+def _restli_list(value: str) -> list[str] | None:
+    """`List(urn%3Ali%3Ashare%3A1,...)` → the URNs; None if it is not a Rest.li list."""
+    match = re.fullmatch(r"List\((.*)\)", value)
+    if match is None:
+        return None
+    return [unquote(item) for item in match.group(1).split(",") if item]
 
 
 def _error(status: int, code: str, message: str) -> httpx.Response:

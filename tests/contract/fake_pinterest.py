@@ -69,6 +69,7 @@ class Pin:
     data: bytes = b""
     media_id: str = ""
     created_at: str = ""
+    repin: bool = False  # saved from someone else's Pin (not the account's own)
 
 
 @dataclass
@@ -149,6 +150,11 @@ class FakePinterest:
     token_forms: list[dict[str, str]] = field(default_factory=list)
     faults: dict[str, list[Callable[[], httpx.Response]]] = field(default_factory=dict)
     store_then_fail: list[int] = field(default_factory=list)  # create stored, then this status (0: drop)
+    analytics_left: int | None = None  # analytics reads allowed before 429 (None: no limit)
+    followers: dict[str, int] = field(
+        default_factory=lambda: {"alice": 800}
+    )  # +2 an hour from followers_from
+    followers_from: float = 0.0
     now: Callable[[], float] = time.time
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1_125_899_906_842_600))
 
@@ -178,6 +184,8 @@ class FakePinterest:
         origin = f"{url.scheme}://{url.netloc}"
         path = re.sub(r"^/v5/boards/[^/]+/", "/v5/boards/:id/", url.path)
         path = re.sub(r"^/v5/media/[^/]+$", "/v5/media/:id", path)
+        path = re.sub(r"^/v5/pins/[^/]+/analytics$", "/v5/pins/:id/analytics", path)
+        path = re.sub(r"^/v5/pins/[^/]+$", "/v5/pins/:id", path)
         route = f"{request.method} {path}"
         if self.faults.get(route):
             return self.faults[route].pop(0)()
@@ -199,6 +207,8 @@ class FakePinterest:
             "POST /v5/pins": self.create_pin,
             "POST /v5/media": self.register_media,
             "GET /v5/media/:id": self.media_status,
+            "GET /v5/pins/:id": self.get_pin,
+            "GET /v5/pins/:id/analytics": self.pin_analytics,
         }
         handler = handlers.get(route)
         assert handler is not None, f"the fake Pinterest has no route {route} (unexpected request)"
@@ -224,7 +234,12 @@ class FakePinterest:
     def user_account(self, request: httpx.Request, grant: Grant) -> httpx.Response:
         if missing := _missing(grant, "user_accounts:read"):
             return missing
-        return _ok(200, {**self.users[grant.user], "board_count": len(self._boards_of(grant.user))})
+        hours = int((self.now() - self.followers_from) // 3600) if self.followers_from else 0
+        counts = {
+            "follower_count": self.followers.get(grant.user, 0) + 2 * max(0, hours),
+            "following_count": 40,
+        }
+        return _ok(200, {**self.users[grant.user], "board_count": len(self._boards_of(grant.user)), **counts})
 
     def _boards_of(self, user: str) -> list[Board]:
         return [b for b in self.boards.values() if b.owner == user]
@@ -262,7 +277,80 @@ class FakePinterest:
     def user_pins(self, request: httpx.Request, grant: Grant) -> httpx.Response:
         if missing := _missing(grant, "boards:read", "pins:read"):
             return missing
-        return self._page(request, [_pin_json(p) for p in reversed(self.pins) if p.user == grant.user])
+        pin_filter = request.url.params.get("pin_filter")
+        if pin_filter not in (None, "exclude_native", "exclude_repins", "has_been_promoted"):
+            return error(400, 1, f"Invalid pin_filter {pin_filter!r}")
+        mine = [p for p in reversed(self.pins) if p.user == grant.user]
+        if pin_filter == "exclude_repins":
+            mine = [p for p in mine if not p.repin]
+        return self._page(request, [_pin_json(p) for p in mine])
+
+    # -- after publishing: a Pin, its analytics ------------------------------------------------
+
+    def add_pin(
+        self, user: str, board_id: str, description: str, created: float, *, repin: bool = False
+    ) -> Pin:
+        """A Pin made on pinterest.com (or saved from someone else's, `repin`), not through Outpost."""
+        made = datetime.fromtimestamp(created, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        pin = Pin(str(next(self._ids)), user, board_id, None, {"description": description}, "image",
+                  created_at=made, repin=repin)  # fmt: skip
+        self.pins.append(pin)
+        return pin
+
+    def _pin(self, request: httpx.Request, grant: Grant) -> Pin | httpx.Response:
+        pin_id = request.url.path.split("/")[3]
+        pin = next((p for p in self.pins if p.id == pin_id), None)
+        if pin is None:
+            return error(404, 404, "Pin not found.")  # pins/analytics 404 example in the spec
+        if pin.user != grant.user:
+            return error(403, 403, "Not authorized to access board or Pin.")
+        return pin
+
+    def get_pin(self, request: httpx.Request, grant: Grant) -> httpx.Response:
+        if missing := _missing(grant, "boards:read", "pins:read"):
+            return missing
+        pin = self._pin(request, grant)
+        return pin if isinstance(pin, httpx.Response) else _ok(200, _pin_json(pin))
+
+    def pin_analytics(self, request: httpx.Request, grant: Grant) -> httpx.Response:
+        """`PinAnalyticsResponse`: the window's sums and lifetime totals, growing with the clock."""
+        if missing := _missing(grant, "boards:read", "pins:read"):
+            return missing
+        if self.analytics_left is not None:
+            if self.analytics_left <= 0:
+                return self._rate_limited()
+            self.analytics_left -= 1
+        pin = self._pin(request, grant)
+        if isinstance(pin, httpx.Response):
+            return pin
+        query = dict(request.url.params)
+        types = set(query.get("metric_types", "").split(","))
+        known = {"IMPRESSION", "OUTBOUND_CLICK", "PIN_CLICK", "SAVE", "SAVE_RATE", "TOTAL_COMMENTS",
+                 "TOTAL_REACTIONS", "USER_FOLLOW", "PROFILE_VISIT"}  # fmt: skip
+        today = datetime.fromtimestamp(self.now(), UTC).date()
+        try:
+            start = datetime.fromisoformat(query["start_date"]).date()
+            end = datetime.fromisoformat(query["end_date"]).date()
+        except (KeyError, ValueError):
+            return error(400, 400, "Invalid pins analytics parameters.")
+        if (
+            types == {""}
+            or types - known
+            or (today - start).days > 90
+            or start > end
+            or (end - start).days > 90
+        ):
+            return error(400, 400, "Invalid pins analytics parameters.")
+        made = datetime.fromisoformat(pin.created_at.replace("Z", "+00:00")).timestamp()
+        minutes = max(0, int((self.now() - made) // 60))
+        summary = {"IMPRESSION": minutes * 4, "SAVE": minutes // 20, "PIN_CLICK": minutes // 10,
+                   "OUTBOUND_CLICK": minutes // 30, "SAVE_RATE": 0.05}  # fmt: skip
+        lifetime = {"TOTAL_REACTIONS": minutes // 15, "TOTAL_COMMENTS": minutes // 60}
+        return _ok(200, {"ALL": {
+            "summary_metrics": {k: v for k, v in summary.items() if k in types},
+            "lifetime_metrics": {k: v for k, v in lifetime.items() if k in types},
+            "daily_metrics": [],
+        }})  # fmt: skip
 
     def _page(self, request: httpx.Request, items: list[dict[str, Any]]) -> httpx.Response:
         query = {k: v[0] for k, v in parse_qs(request.url.query.decode()).items()}

@@ -24,7 +24,9 @@ renewing too young a token), the fake uses the Graph API's usual shape and codes
 
 from __future__ import annotations
 
+import base64
 import itertools
+import json
 import secrets
 import time
 from collections.abc import Callable
@@ -41,7 +43,7 @@ WEB = "https://threads.com"
 CLIENT_ID = "990602627938098"
 CLIENT_SECRET = "th-secret-do-not-leak"
 REDIRECT = "https://outpost.example/threads-callback"
-ALL_SCOPES = ("threads_basic", "threads_content_publish", "threads_read_replies")
+ALL_SCOPES = ("threads_basic", "threads_content_publish", "threads_read_replies", "threads_manage_insights")
 SHORT_LIFETIME = 3600
 LONG_LIFETIME = 5_183_944  # the docs' example expires_in: ~60 days
 DAY = 86_400
@@ -109,6 +111,23 @@ class ThreadsPost:
     topic_tag: str | None = None
     reply_control: str = "everyone"
     alt_texts: tuple[str, ...] = ()
+    #: How each media insight grows per hour since the post (numbers change as the clock moves).
+    rates: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_RATES))
+
+
+#: Media insight metrics (developers.facebook.com/documentation/threads/insights) and how fast
+#: the fake's numbers grow per hour after a post.
+DEFAULT_RATES = {"views": 120.0, "likes": 6.0, "replies": 1.0, "reposts": 0.5, "quotes": 0.25, "shares": 0.5}
+USER_METRICS = {
+    "views",
+    "likes",
+    "replies",
+    "reposts",
+    "quotes",
+    "clicks",
+    "followers_count",
+    "follower_demographics",
+}
 
 
 def graph_error(
@@ -160,7 +179,16 @@ class FakeThreads:
     #: After the next publishes go through: 0 drops the answer, another number answers that status.
     publish_then_fail: list[int] = field(default_factory=list)
     fetch_client: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=10))
+    followers: int = 1200
+    followers_per_day: float = 24.0
+    #: Reads (insights, lists) left before the app is throttled (code 4); None: no limit.
+    read_budget: int | None = None
+    regain_minutes: int = 12
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(17_890_000_000_000_001))
+    started: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.started = self.now()
 
     # -- helpers for tests ----------------------------------------------------------------------
 
@@ -226,6 +254,18 @@ class FakeThreads:
             "POST /v1.0/{user}/threads_publish": self.publish,
             "GET /v1.0/{id}": self.read_object,
         }
+        if request.method == "GET" and route in (
+            "GET /v1.0/{user}/insights",
+            "GET /v1.0/{user}/threads_insights",
+            "GET /v1.0/me/threads",
+            "GET /v1.0/{id}",
+        ):
+            throttled = self._spend_read(user)
+            if throttled is not None:
+                return throttled
+        if route == "GET /v1.0/{user}/insights":  # media insights: the id is a post's, not a user's
+            return self.media_insights(request, grant, user, parts[1])
+        handlers["GET /v1.0/{user}/threads_insights"] = self.user_insights
         handler = handlers.get(route)
         assert handler is not None, f"the fake Threads has no route {route} (unexpected request)"
         if "{user}" in route and parts[1] != self.users[user]["id"]:
@@ -350,11 +390,24 @@ class FakeThreads:
         query = _query(request)
         since = float(query.get("since") or 0)
         limit = int(query.get("limit") or 25)
+        if not 1 <= limit <= 100:
+            return graph_error(400, 100, "(#100) The parameter limit must be between 1 and 100")
         mine = [
             p for p in reversed(self.posts)
             if p.owner == user and (p.reply_to is not None) == replies and p.timestamp >= since
         ]  # fmt: skip
-        return httpx.Response(200, json={"data": [self._shown(p, _fields(request)) for p in mine[:limit]]})
+        start = 0
+        if query.get("after"):
+            start = next((i + 1 for i, p in enumerate(mine) if _cursor(p.id) == query["after"]), -1)
+            if start < 0:
+                return graph_error(400, 100, "(#100) The after cursor is not valid")
+        page = mine[start : start + limit]
+        body: dict[str, Any] = {"data": [self._shown(p, _fields(request)) for p in page]}
+        if page:
+            body["paging"] = {"cursors": {"before": _cursor(page[0].id), "after": _cursor(page[-1].id)}}
+            if start + limit < len(mine):
+                body["paging"]["next"] = f"{API}{request.url.path}?after={_cursor(page[-1].id)}&limit={limit}"
+        return httpx.Response(200, json=body)
 
     def read_object(self, request: httpx.Request, grant: Token, user: str) -> httpx.Response:
         object_id = request.url.path.rsplit("/", 1)[1]
@@ -397,6 +450,95 @@ class FakeThreads:
             if name in values and values[name] is not None and (name != "text" or post.text):
                 shown[name] = values[name]
         return shown
+
+    # -- after publishing: insights, followers, posts made elsewhere, deleted posts -------------
+
+    def post_elsewhere(
+        self, text: str, *, hours_ago: float = 0, user: str = "alice", repost: bool = False
+    ) -> str:
+        """A post the person made in the Threads app (or a repost of someone else's), not through Outpost."""
+        post = ThreadsPost(
+            id=str(next(self._ids)),
+            owner=user,
+            text=text,
+            media_type="REPOST_FACADE" if repost else "TEXT_POST",
+            timestamp=self.now() - hours_ago * 3600,
+            shortcode=secrets.token_urlsafe(8).replace("-", "A").replace("_", "B"),
+            reply_to=None,
+        )
+        self.posts.append(post)
+        return post.id
+
+    def delete(self, post_id: str) -> None:
+        """The person deleted the post in the app: reading it answers Graph's "does not exist"."""
+        self.posts = [p for p in self.posts if p.id != post_id]
+
+    def insight(self, post: ThreadsPost, metric: str) -> int:
+        """The metric now: grows with the hours since the post (real replies count too)."""
+        hours = max(0.0, (self.now() - post.timestamp) / 3600)
+        value = int(post.rates.get(metric, 0.0) * hours)
+        if metric == "replies":
+            value += sum(1 for p in self.posts if p.reply_to == post.id)
+        return value
+
+    def media_insights(
+        self, request: httpx.Request, grant: Token, user: str, media_id: str
+    ) -> httpx.Response:
+        if "threads_manage_insights" not in grant.scopes:
+            return _no_permission()
+        post = next((p for p in self.posts if p.id == media_id and p.owner == user), None)
+        if post is None:
+            return graph_error(
+                400, 100, f"Unsupported get request. Object with ID '{media_id}' does not exist, cannot be "
+                "loaded due to missing permissions, or does not support this operation", subcode=33,
+            )  # fmt: skip
+        metrics = [m for m in _query(request).get("metric", "").split(",") if m]
+        if not metrics:
+            return graph_error(400, 100, "(#100) The parameter metric is required")
+        for index, name in enumerate(metrics):
+            if name not in DEFAULT_RATES:
+                return graph_error(400, 100, f"(#100) metric[{index}] must be one of the following values: "
+                                   f"{', '.join(DEFAULT_RATES)}")  # fmt: skip
+        if post.media_type == "REPOST_FACADE":  # "An empty array will be returned for REPOST_FACADE posts"
+            return httpx.Response(200, json={"data": []})
+        data = [
+            {"name": name, "period": "lifetime", "values": [{"value": self.insight(post, name)}],
+             "title": name.title(), "description": "", "id": f"{post.id}/insights/{name}/lifetime"}
+            for name in metrics
+        ]  # fmt: skip
+        return httpx.Response(200, json={"data": data})
+
+    def user_insights(self, request: httpx.Request, grant: Token, user: str) -> httpx.Response:
+        if "threads_manage_insights" not in grant.scopes:
+            return _no_permission()
+        metrics = [m for m in _query(request).get("metric", "").split(",") if m]
+        if not metrics or any(m not in USER_METRICS for m in metrics):
+            return graph_error(400, 100, f"(#100) metric must be one of {sorted(USER_METRICS)}")
+        data = []
+        for name in metrics:
+            if name != "followers_count":
+                continue  # the fake models the follower count only
+            value = int(self.followers + self.followers_per_day * max(0.0, self.now() - self.started) / DAY)
+            data.append({"name": name, "period": "day", "title": "followers_count", "description": "",
+                         "total_value": {"value": value}, "id": f"{self.user_id(user)}/insights/{name}/day"})  # fmt: skip
+        return httpx.Response(200, json={"data": data})
+
+    def _spend_read(self, user: str) -> httpx.Response | None:
+        """Throttling as the Graph API answers it (code 4 with the usage header); Threads'
+        own rate-limit headers are UNCONFIRMED (platform notes §4.5), so the Graph API's are used."""
+        if self.read_budget is None:
+            return None
+        if self.read_budget > 0:
+            self.read_budget -= 1
+            return None
+        usage = {self.user_id(user): [{"type": "threads", "call_count": 100, "total_cputime": 20,
+                                       "total_time": 30, "estimated_time_to_regain_access": self.regain_minutes}]}  # fmt: skip
+        response = graph_error(400, 4, "(#4) Application request limit reached")
+        response.headers["X-Business-Use-Case-Usage"] = json.dumps(usage)
+        response.headers["X-App-Usage"] = json.dumps(
+            {"call_count": 100, "total_cputime": 20, "total_time": 30}
+        )
+        return response
 
     # -- publishing ----------------------------------------------------------------------------
 
@@ -585,6 +727,11 @@ class FakeThreads:
     def _used(self, user: str) -> int:
         since = self.now() - DAY
         return sum(1 for p in self.posts if p.owner == user and p.reply_to is None and p.timestamp >= since)
+
+
+def _cursor(post_id: str) -> str:
+    """An opaque-looking cursor for a post (Graph cursors are base64 strings)."""
+    return base64.urlsafe_b64encode(f"cursor:{post_id}".encode()).decode().rstrip("=")
 
 
 def _query(request: httpx.Request) -> dict[str, str]:

@@ -43,11 +43,23 @@ UPLOAD = "https://open-upload.tiktokapis.com"
 CLIENT_KEY = "tt-client-key-42"
 CLIENT_SECRET = "tt-secret-do-not-leak"
 SCOPES = ("user.info.basic", "video.publish")
+#: What the creator's app may ask for: publishing, plus reading its posts' numbers (issue #21).
+APP_SCOPES = (*SCOPES, "video.list", "user.info.stats")
 MB, MiB = 1_000_000, 1 << 20
 LEVELS = ("PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR", "SELF_ONLY")
-LIMITS = {"init": 6, "creator_info": 20, "status": 30}  # per token per minute
+LIMITS = {
+    "init": 6,
+    "creator_info": 20,
+    "status": 30,
+    "video_query": 600,
+    "video_list": 600,
+}  # per token per minute
 BASIC_FIELDS = {"open_id", "union_id", "avatar_url", "avatar_url_100", "avatar_large_url", "display_name"}
 PROFILE_FIELDS = {"username", "bio_description", "profile_deep_link", "is_verified"}
+STATS_FIELDS = {"follower_count", "following_count", "likes_count", "video_count"}  # user.info.stats
+VIDEO_FIELDS = {"id", "create_time", "cover_image_url", "share_url", "video_description", "duration", "height",
+                "width", "title", "embed_html", "embed_link", "like_count", "comment_count", "share_count",
+                "view_count"}  # fmt: skip
 
 
 def envelope(status: int, code: str = "ok", message: str = "", data: Any = None) -> httpx.Response:
@@ -75,6 +87,8 @@ class Creator:
     max_duration_s: int = 600
     daily_cap: int = 15
     banned: bool = False
+    followers: int = 5000  # +10 an hour of the server's clock after `followers_from`
+    followers_from: float = 0.0
 
     def levels(self) -> list[str]:
         return [level for level in LEVELS if not (self.private and level == "PUBLIC_TO_EVERYONE")]
@@ -109,6 +123,7 @@ class TikTokPost:
     post_id: int | None = None
     photo_urls: tuple[str, ...] = ()
     photos: list[bytes] = field(default_factory=list)
+    created: float = 0.0  # when it went public (the server's clock): its counts grow from there
 
 
 class TikTokOAuth(AuthorizationServer):
@@ -167,7 +182,7 @@ class FakeTikTok:
 
     def register_app(self, port: int) -> None:
         self.oauth.apps[CLIENT_KEY] = App(
-            CLIENT_KEY, (f"http://127.0.0.1:{port}/callback",), CLIENT_SECRET, frozenset(SCOPES), True
+            CLIENT_KEY, (f"http://127.0.0.1:{port}/callback",), CLIENT_SECRET, frozenset(APP_SCOPES), True
         )
 
     def fail(self, route: str, *responses: Callable[[], httpx.Response]) -> None:
@@ -210,6 +225,8 @@ class FakeTikTok:
             "POST /v2/post/publish/video/init/": (self.video_init, "init"),
             "POST /v2/post/publish/content/init/": (self.photo_init, "init"),
             "POST /v2/post/publish/status/fetch/": (self.status, "status"),
+            "POST /v2/video/query/": (self.video_query, "video_query"),
+            "POST /v2/video/list/": (self.video_list, "video_list"),
         }
         assert route in handlers, f"the fake TikTok has no route {route} (unexpected request)"
         handler, limit = handlers[route]
@@ -222,6 +239,12 @@ class FakeTikTok:
             "application/json"
         ):
             return envelope(400, "invalid_params", "Content-Type must be application/json; charset=UTF-8")
+        if route.startswith("POST /v2/video/") and "video.list" not in grant.scopes:
+            return envelope(
+                401,
+                "scope_not_authorized",
+                "The user did not authorize the scope required for completing this request.",
+            )
         if route.startswith("POST /v2/post/") and "video.publish" not in grant.scopes:
             return envelope(401, "scope_not_authorized", "The user did not authorize the scope required.")
         if limit is not None and not self._within_limit(request, limit):
@@ -246,16 +269,23 @@ class FakeTikTok:
         fields = set(request.url.params.get("fields", "").split(","))
         if fields == {""}:
             return envelope(400, "invalid_params", "fields is required")
-        if "user.info.basic" not in grant.scopes or (
-            fields & PROFILE_FIELDS and "user.info.profile" not in grant.scopes
+        if (
+            "user.info.basic" not in grant.scopes
+            or (fields & PROFILE_FIELDS and "user.info.profile" not in grant.scopes)
+            or (fields & STATS_FIELDS and "user.info.stats" not in grant.scopes)
         ):
             return envelope(401, "scope_not_authorized", "The user did not authorize the scope required.")
-        unknown = fields - BASIC_FIELDS - PROFILE_FIELDS
+        unknown = fields - BASIC_FIELDS - PROFILE_FIELDS - STATS_FIELDS
         if unknown:
             return envelope(400, "invalid_params", f"unknown fields {sorted(unknown)}")
         creator = self.creators[grant.user]
         known = {"open_id": creator.open_id, "union_id": f"u-{creator.open_id}", "display_name": creator.nickname,
                  "avatar_url": f"https://p16.tiktokcdn.example/{creator.open_id}.jpeg", "username": creator.username}  # fmt: skip
+        if fields & STATS_FIELDS:
+            hours = int((self.oauth.now() - creator.followers_from) // 3600) if creator.followers_from else 0
+            mine = [p for p in self.posts if p.user == grant.user and p.post_id is not None]
+            known |= {"follower_count": creator.followers + 10 * max(0, hours), "following_count": 12,
+                      "likes_count": 4321, "video_count": len(mine)}  # fmt: skip
         return envelope(200, data={"user": {k: v for k, v in known.items() if k in fields}})
 
     def creator_info(self, request: httpx.Request, grant: Grant) -> httpx.Response:
@@ -411,6 +441,7 @@ class FakeTikTok:
                 post.status = "FAILED"
             else:
                 post.status = "PUBLISH_COMPLETE"
+                post.created = self.oauth.now()
                 if post.post_info.get("privacy_level") != "SELF_ONLY":
                     post.post_id = next(self._ids)
         data: dict[str, Any] = {
@@ -421,6 +452,67 @@ class FakeTikTok:
         }
         if post.post_id is not None:
             data["publicaly_available_post_id"] = [post.post_id]
+        return envelope(200, data=data)
+
+    # -- the Display API (video/query, video/list) ---------------------------------------------
+
+    def add_video(self, user: str, caption: str, created: float) -> TikTokPost:
+        """A public video the creator posted in the TikTok app (not through Outpost)."""
+        post = TikTokPost(f"v_pub_app~{next(self._ids)}", user, "video", caption, {}, 0, 0,
+                          status="PUBLISH_COMPLETE", post_id=next(self._ids), created=created)  # fmt: skip
+        self.posts.append(post)
+        return post
+
+    def video_object(self, post: TikTokPost, fields: set[str]) -> dict[str, Any]:
+        """A video as the Display API shows it; its counts grow with the server's clock."""
+        minutes = max(0, int((self.oauth.now() - post.created) // 60))
+        handle = self.creators[post.user].username
+        known: dict[str, Any] = {"id": str(post.post_id), "create_time": int(post.created), "title": "",
+                 "video_description": post.caption, "share_url": f"{WEB}/@{handle}/video/{post.post_id}",
+                 "duration": 12, "view_count": minutes * 25, "like_count": minutes * 2,
+                 "comment_count": minutes // 10, "share_count": minutes // 30}  # fmt: skip
+        return {k: v for k, v in known.items() if k in fields}
+
+    def _fields(self, request: httpx.Request) -> set[str] | httpx.Response:
+        fields = set(request.url.params.get("fields", "").split(","))
+        if fields == {""} or fields - VIDEO_FIELDS:
+            return envelope(400, "invalid_params", f"Invalid fields: {sorted(fields - VIDEO_FIELDS)}")
+        return fields
+
+    def _listed(self, user: str) -> list[TikTokPost]:
+        mine = [p for p in self.posts if p.user == user and p.post_id is not None and p.kind == "video"]
+        return sorted(mine, key=lambda p: -p.created)
+
+    def video_query(self, request: httpx.Request, grant: Grant) -> httpx.Response:
+        """The creator's own videos by id, 1 to 20 of them; unknown ids are simply absent."""
+        fields = self._fields(request)
+        if isinstance(fields, httpx.Response):
+            return fields
+        ids = (json.loads(request.content or b"{}").get("filters") or {}).get("video_ids")
+        if not isinstance(ids, list) or not 1 <= len(ids) <= 20:
+            return envelope(400, "invalid_params", "filters.video_ids must hold 1 to 20 video ids")
+        by_id = {str(p.post_id): p for p in self._listed(grant.user)}
+        videos = [self.video_object(by_id[str(i)], fields) for i in ids if str(i) in by_id]
+        return envelope(200, data={"videos": videos, "cursor": 0, "has_more": False})
+
+    def video_list(self, request: httpx.Request, grant: Grant) -> httpx.Response:
+        """The creator's public videos, newest first; `cursor` (Unix ms) pages back in time."""
+        fields = self._fields(request)
+        if isinstance(fields, httpx.Response):
+            return fields
+        body = json.loads(request.content or b"{}")
+        count, cursor = body.get("max_count", 10), body.get("cursor")
+        if not isinstance(count, int) or not 1 <= count <= 20:
+            return envelope(400, "invalid_params", "max_count must be 1 to 20")
+        if cursor is not None and not isinstance(cursor, int):
+            return envelope(400, "invalid_params", "cursor must be a Unix time in milliseconds")
+        older = [p for p in self._listed(grant.user) if cursor is None or p.created * 1000 < cursor]
+        page = older[:count]
+        data = {
+            "videos": [self.video_object(p, fields | {"id"}) for p in page],
+            "cursor": int(page[-1].created * 1000) if page else (cursor or 0),
+            "has_more": len(older) > count,
+        }
         return envelope(200, data=data)
 
     def _pull(self, post: TikTokPost) -> None:

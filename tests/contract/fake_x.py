@@ -71,6 +71,8 @@ class Tweet:
     media_ids: list[str]
     reply_to: str | None
     reply_settings: str | None
+    created: float = 0.0  # the server's clock when it was made: its numbers grow from there
+    retweet_of: str | None = None  # a repost of someone else's post (not the account's own)
 
 
 @dataclass
@@ -105,12 +107,23 @@ class FakeX:
     store_then_fail: list[int] = field(default_factory=list)  # create stored, then this status (0: drop)
     processing_fails: bool = False
     reply_invisible_once: bool = False
-    limits: dict[str, int] = field(default_factory=lambda: {"POST /2/tweets": 100, "GET /2/users/me": 75})
+    limits: dict[str, int] = field(
+        default_factory=lambda: {
+            "POST /2/tweets": 100,
+            "GET /2/users/me": 75,
+            "GET /2/tweets": 900,  # per user per 15 minutes (docs.x.com fundamentals/rate-limits)
+            "GET /2/tweets/:id": 900,
+            "GET /2/users/:id/tweets": 900,
+        }
+    )
     used: dict[tuple[str, str], int] = field(default_factory=dict)
     premium_users: set[str] = field(default_factory=set)  # may post up to 25,000 characters
     reset_epoch: int = 2_000_000_000
     now: Callable[[], float] = time.time  # the server's clock: a used-up window opens at reset_epoch
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1_880_000_000_000_000_000))
+    followers: dict[str, int] = field(default_factory=lambda: {"alice": 1200})  # +1 per hour of clock
+    followers_from: float | None = None  # when the follower count was first read (it grows from there)
+    post_reads: int = 0  # posts X would bill the developer app for (Posts: Read, per resource)
 
     def __post_init__(self) -> None:
         self.register_app(CLIENT_ID, 8765)
@@ -134,6 +147,7 @@ class FakeX:
         origin = f"{url.scheme}://{url.netloc}"
         path = re.sub(r"/2/media/upload/\d+/", "/2/media/upload/:id/", url.path)
         path = re.sub(r"^/2/users/\d+/tweets$", "/2/users/:id/tweets", path)
+        path = re.sub(r"^/2/tweets/\d+$", "/2/tweets/:id", path)
         route = f"{request.method} {path}"
         if origin == WEB:
             assert route == "GET /i/oauth2/authorize", f"unexpected {route} on x.com"
@@ -153,6 +167,8 @@ class FakeX:
             "POST /2/media/metadata": self.metadata,
             "POST /2/tweets": self.create,
             "GET /2/users/:id/tweets": self.timeline,
+            "GET /2/tweets": self.lookup_many,
+            "GET /2/tweets/:id": self.lookup_one,
         }
         handler = handlers.get(route)
         assert handler is not None, f"the fake X has no route {route} (unexpected request)"
@@ -166,8 +182,13 @@ class FakeX:
             if "media" in route
             else "users.read"
         )
-        if scope not in grant.scopes:
-            return _problem(403, "Forbidden", f"Missing scope {scope}", "about:blank")
+        # Reading posts needs both tweet.read and users.read (the OpenAPI spec's security entries).
+        needed = (
+            ("tweet.read", "users.read") if route.startswith("GET /2/") and "tweets" in route else (scope,)
+        )
+        for scope in needed:
+            if scope not in grant.scopes:
+                return _problem(403, "Forbidden", f"Missing scope {scope}", "about:blank")
         limited = self._rate_limit(route, grant.user)
         if limited is not None:
             return limited
@@ -209,6 +230,16 @@ class FakeX:
         extra = {
             f: self.user_fields[grant.user][f] for f in asked if f in self.user_fields.get(grant.user, {})
         }
+        if "public_metrics" in asked:
+            if self.followers_from is None:
+                self.followers_from = self.now()
+            hours = int((self.now() - self.followers_from) // 3600)
+            extra["public_metrics"] = {  # type: ignore[assignment]
+                "followers_count": self.followers.get(grant.user, 0) + max(0, hours),
+                "following_count": 80,
+                "tweet_count": sum(t.user == grant.user for t in self.tweets),
+                "listed_count": 3,
+            }
         return httpx.Response(200, json={"data": self.users[grant.user] | extra})
 
     def initialize(self, request: httpx.Request, grant: Grant) -> httpx.Response:
@@ -355,6 +386,7 @@ class FakeX:
             [str(m) for m in media],
             reply_to,
             body.get("reply_settings"),
+            created=self.now(),
         )
         self.tweets.append(tweet)
         if self.store_then_fail:
@@ -367,7 +399,11 @@ class FakeX:
         )
 
     def timeline(self, request: httpx.Request, grant: Grant) -> httpx.Response:
-        """A user's posts, newest first, as X shows them: links as t.co, & < > as entities."""
+        """A user's posts, newest first, as X shows them: links as t.co, & < > as entities.
+
+        Honours `start_time`, `exclude=retweets`, `pagination_token` (from `meta.next_token`) and
+        the `tweet.fields` asked for; every post returned is a billed read.
+        """
         user_id = request.url.path.split("/")[3]
         owner = next((name for name, u in self.users.items() if u["id"] == user_id), None)
         query = dict(request.url.params)
@@ -378,17 +414,90 @@ class FakeX:
             )
         if not 5 <= size <= 100:
             return _invalid("The `max_results` query parameter value is not between 5 and 100")
-        shown = [
-            {"id": t.id, "text": html.escape(_URL.sub("https://t.co/AbCdEf1234", t.text), quote=False)}
+        excluded = set(filter(None, query.get("exclude", "").split(",")))
+        if excluded - {"retweets", "replies"}:
+            return _invalid(
+                f"The `exclude` query parameter value [{query['exclude']}] is not one of [retweets, replies]"
+            )
+        since = _epoch(query["start_time"]) if "start_time" in query else None
+        if since is False:
+            return _invalid(f"The `start_time` query parameter value [{query['start_time']}] is not valid")
+        mine = [
+            t
             for t in reversed(self.tweets)
             if t.user == owner
-        ][:size]
-        return httpx.Response(
-            200,
-            json={"data": shown, "meta": {"result_count": len(shown)}}
-            if shown
-            else {"meta": {"result_count": 0}},
-        )
+            and not ("retweets" in excluded and t.retweet_of)
+            and not ("replies" in excluded and t.reply_to)
+            and (since is None or t.created >= since)
+        ]
+        offset = 0
+        token = query.get("pagination_token")
+        if token is not None:
+            if not re.fullmatch(r"7140dibdnow9c7btw4[0-9a-f]+", token):
+                return _invalid(f"The `pagination_token` query parameter value [{token}] is not valid")
+            offset = int(token.removeprefix("7140dibdnow9c7btw4"), 16)
+        page = mine[offset : offset + size]
+        fields = set(query.get("tweet.fields", "").split(","))
+        shown = [self._shown(t, fields) for t in page]
+        self.post_reads += len(shown)
+        meta: dict[str, Any] = {"result_count": len(shown)}
+        if offset + size < len(mine):
+            meta["next_token"] = f"7140dibdnow9c7btw4{offset + size:x}"
+        return httpx.Response(200, json={"data": shown, "meta": meta} if shown else {"meta": meta})
+
+    def lookup_many(self, request: httpx.Request, grant: Grant) -> httpx.Response:
+        """`GET /2/tweets?ids=` (1–100 ids): found posts in `data`, the others in `errors`."""
+        ids = [i for i in request.url.params.get("ids", "").split(",") if i]
+        if not 1 <= len(ids) <= 100 or not all(i.isdigit() for i in ids):
+            return _invalid("The `ids` query parameter value must be 1 to 100 comma-separated Post IDs")
+        fields = set(request.url.params.get("tweet.fields", "").split(","))
+        found = {t.id: t for t in self.tweets}
+        data = [self._shown(found[i], fields) for i in ids if i in found]
+        errors = [_not_found_error(i) for i in ids if i not in found]
+        self.post_reads += len(data)
+        body: dict[str, Any] = {"data": data} if data else {}
+        if errors:
+            body["errors"] = errors
+        return httpx.Response(200, json=body)
+
+    def lookup_one(self, request: httpx.Request, grant: Grant) -> httpx.Response:
+        """`GET /2/tweets/{id}`: a deleted post is a 200 carrying a "Not Found Error"."""
+        post_id = request.url.path.rsplit("/", 1)[1]
+        tweet = next((t for t in self.tweets if t.id == post_id), None)
+        if tweet is None:
+            return httpx.Response(200, json={"errors": [_not_found_error(post_id)]})
+        self.post_reads += 1
+        fields = set(request.url.params.get("tweet.fields", "").split(","))
+        return httpx.Response(200, json={"data": self._shown(tweet, fields)})
+
+    def public_metrics(self, tweet: Tweet) -> dict[str, int]:
+        """Numbers that grow with the server's clock: a post gains attention as it ages."""
+        minutes = max(0, int((self.now() - tweet.created) // 60))
+        return {
+            "retweet_count": minutes // 30,
+            "reply_count": minutes // 20,
+            "like_count": minutes // 6,
+            "quote_count": minutes // 60,
+            "bookmark_count": minutes // 40,
+            "impression_count": minutes * 10,
+        }
+
+    def _shown(self, tweet: Tweet, fields: set[str]) -> dict[str, Any]:
+        text = tweet.text if not tweet.retweet_of else f"RT @someone: {tweet.text}"
+        item: dict[str, Any] = {
+            "id": tweet.id,
+            "text": html.escape(_URL.sub("https://t.co/AbCdEf1234", text), quote=False),
+            "edit_history_tweet_ids": [tweet.id],
+        }
+        if "created_at" in fields:
+            item["created_at"] = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(tweet.created))
+        if "public_metrics" in fields:
+            item["public_metrics"] = self.public_metrics(tweet)
+        refs = [{"type": "replied_to", "id": tweet.reply_to}] if tweet.reply_to else []
+        refs += [{"type": "retweeted", "id": tweet.retweet_of}] if tweet.retweet_of else []
+        if "referenced_tweets" in fields and refs:
+            item["referenced_tweets"] = refs
+        return item
 
     def _upload(self, media_id: str, grant: Grant) -> Upload | httpx.Response:
         upload = self.uploads.get(media_id)
@@ -421,6 +530,29 @@ def _playable_on_x(upload: Upload) -> bool:
                 and float(stream.average_rate or 0) <= 60
             )
     except (av.error.FFmpegError, IndexError):
+        return False
+
+
+def _not_found_error(post_id: str) -> dict[str, str]:
+    """X's partial error for a post it does not have (deleted, or never was)."""
+    return {
+        "value": post_id,
+        "detail": f"Could not find tweet with id: [{post_id}].",
+        "title": "Not Found Error",
+        "resource_type": "tweet",
+        "parameter": "id",
+        "resource_id": post_id,
+        "type": "https://api.twitter.com/2/problems/resource-not-found",
+    }
+
+
+def _epoch(value: str) -> float | bool:
+    """An RFC 3339 time as epoch seconds, False when X would refuse it."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+    except ValueError:
         return False
 
 

@@ -49,7 +49,8 @@ SCOPES = (UPLOAD, READONLY, FORCE_SSL)
 GRANULE = 256 * 1024
 CATEGORIES = {"1", "2", "10", "15", "17", "19", "20", "22", "23", "24", "25", "26", "27", "28"}
 COSTS = {"channels.list": 1, "videos.list": 1, "playlistItems.list": 1, "videos.insert": 1600,
-         "videos.update": 50, "videos.delete": 50, "thumbnails.set": 50}  # fmt: skip
+         "videos.update": 50, "videos.delete": 50, "thumbnails.set": 50,
+         "commentThreads.insert": 50}  # fmt: skip
 WRITE = {UPLOAD, MANAGE, FORCE_SSL}
 READ = {READONLY, MANAGE, FORCE_SSL}
 EDIT = {MANAGE, FORCE_SSL}
@@ -81,6 +82,8 @@ class Channel:
     custom_url: str
     long_uploads: str = "allowed"
     thumbnails_allowed: bool = True
+    subscribers: int = 350  # +1 every hour of the server's clock from `subscribers_from`
+    subscribers_from: float = 0.0
 
     @property
     def uploads(self) -> str:
@@ -97,6 +100,18 @@ class Video:
     notify: bool
     created: float
     thumbnail: bytes | None = None
+    likes_hidden: bool = False  # the owner hid the like count: `likeCount` is left out
+    comments_disabled: bool = False  # `commentCount` is left out, commentThreads.insert refused
+
+    def statistics(self, now: float) -> dict[str, str]:
+        """Numbers that grow as the server's clock moves (strings of digits, as YouTube sends them)."""
+        minutes = max(0, int((now - self.created) // 60))
+        found = {"viewCount": str(minutes * 7), "favoriteCount": "0"}
+        if not self.likes_hidden:
+            found["likeCount"] = str(minutes // 3)
+        if not self.comments_disabled:
+            found["commentCount"] = str(minutes // 15)
+        return found
 
     def resource(self, parts: set[str] | None = None) -> dict[str, Any]:
         body: dict[str, Any] = {"kind": "youtube#video", "id": self.id}
@@ -149,6 +164,7 @@ class FakeYouTube:
     faults: dict[str, list[Callable[[], httpx.Response]]] = field(default_factory=dict)
     drop_next_chunk_after: int | None = None  # keep this many bytes of the next chunk, then drop
     lose_final_answer: bool = False
+    comments: dict[str, dict[str, Any]] = field(default_factory=dict)  # comment thread id → resource
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def __post_init__(self) -> None:
@@ -179,6 +195,14 @@ class FakeYouTube:
 
     def units_spent(self, client_id: str = CLIENT_ID) -> int:
         return self.spent.get((client_id, self._day()), 0)
+
+    def add_video(self, user: str, title: str, description: str, created: float, **flags: bool) -> Video:
+        """A video the creator uploaded in YouTube Studio (not through Outpost)."""
+        status = {"uploadStatus": "processed", "privacyStatus": "public"}
+        video = Video(f"vid{next(self._ids):08d}", self.channels[user].id, {"title": title,
+                      "description": description}, status, b"", False, created, **flags)  # fmt: skip
+        self.videos[video.id] = video
+        return video
 
     def publish_due(self) -> list[str]:
         """What YouTube does at each publishAt: scheduled private videos whose time came go public."""
@@ -218,6 +242,7 @@ class FakeYouTube:
             "POST /upload/youtube/v3/videos": self.start_session,
             "PUT /upload/youtube/v3/videos": self.session_put,
             "POST /upload/youtube/v3/thumbnails/set": self.thumbnails_set,
+            "POST /youtube/v3/commentThreads": self.comment_threads_insert,
         }
         handler = handlers.get(route)
         assert handler is not None, f"the fake YouTube has no route {route} (unexpected request)"
@@ -266,7 +291,7 @@ class FakeYouTube:
                 400, "missingRequiredParameter", "No filter selected. Expected one of: mine, id."
             )
         parts = set(query.get("part", "").split(","))
-        if not parts <= {"id", "snippet", "status", "contentDetails"} or not query.get("part"):
+        if not parts <= {"id", "snippet", "status", "contentDetails", "statistics"} or not query.get("part"):
             return google_error(400, "unknownPart", f"'{query.get('part')}'")
         channel = self._channel(grant)
         if channel is None:  # a Google account without a channel: no items at all
@@ -281,6 +306,14 @@ class FakeYouTube:
             item["status"] = {"privacyStatus": "public", "longUploadsStatus": channel.long_uploads}
         if "contentDetails" in parts:
             item["contentDetails"] = {"relatedPlaylists": {"uploads": channel.uploads}}
+        if "statistics" in parts:
+            grown = (
+                max(0, int((self.now() - channel.subscribers_from) // 3600))
+                if channel.subscribers_from
+                else 0
+            )
+            item["statistics"] = {"viewCount": "98765", "subscriberCount": str(channel.subscribers + grown),
+                                  "hiddenSubscriberCount": False, "videoCount": str(len(self.videos))}  # fmt: skip
         return httpx.Response(200, json={"kind": "youtube#channelListResponse", "items": [item]})
 
     def videos_list(self, request: httpx.Request, query: dict[str, str], grant: Grant) -> httpx.Response:
@@ -288,9 +321,14 @@ class FakeYouTube:
         if refused:
             return refused
         parts = set(query.get("part", "").split(","))
+        ids = query.get("id", "").split(",")
+        # "maxResults … is not supported for use in conjunction with the id parameter" (videos/list)
+        assert len(ids) <= 50 and "maxResults" not in query, (
+            f"videos.list takes up to 50 ids, no maxResults: {query}"
+        )
         found = [
-            v.resource(parts)
-            for i in query.get("id", "").split(",")
+            v.resource(parts) | ({"statistics": v.statistics(self.now())} if "statistics" in parts else {})
+            for i in ids
             if (v := self.videos.get(i)) is not None and self._visible(v, grant)
         ]
         return httpx.Response(200, json={"kind": "youtube#videoListResponse", "items": found})
@@ -358,13 +396,64 @@ class FakeYouTube:
             )
         mine = sorted((v for v in self.videos.values() if v.channel == channel.id), key=lambda v: -v.created)
         limit = int(query.get("maxResults", "5"))
+        if not 0 <= limit <= 50:
+            return google_error(400, "invalidParameter", "Invalid value for maxResults: must be 0 to 50.")
+        offset = 0
+        if "pageToken" in query:
+            token = query["pageToken"]
+            if not re.fullmatch(r"EAAaBlBUOkNE[0-9]+", token):
+                return google_error(400, "invalidPageToken", "The request specifies an invalid page token.")
+            offset = int(token.removeprefix("EAAaBlBUOkNE"))
         items = [
             {"kind": "youtube#playlistItem", "snippet": {
                 "publishedAt": _iso(v.created), "title": v.snippet["title"], "description": v.snippet.get("description", ""),
                 "resourceId": {"kind": "youtube#video", "videoId": v.id}}}
-            for v in mine[:limit]
+            for v in mine[offset : offset + limit]
         ]  # fmt: skip
-        return httpx.Response(200, json={"kind": "youtube#playlistItemListResponse", "items": items})
+        answer: dict[str, Any] = {"kind": "youtube#playlistItemListResponse", "items": items}
+        if offset + limit < len(mine):
+            answer["nextPageToken"] = f"EAAaBlBUOkNE{offset + limit}"
+        return httpx.Response(200, json=answer)
+
+    def comment_threads_insert(
+        self, request: httpx.Request, query: dict[str, str], grant: Grant
+    ) -> httpx.Response:
+        """A top-level comment: youtube.force-ssl only, channelId + videoId + textOriginal required."""
+        refused = self._scoped(grant, {FORCE_SSL}) or self._charge(grant, "commentThreads.insert")
+        if refused:
+            return refused
+        if query.get("part") != "snippet":
+            return google_error(400, "unexpectedPart", f"'{query.get('part')}'")
+        snippet = json.loads(request.content).get("snippet") or {}
+        text = ((snippet.get("topLevelComment") or {}).get("snippet") or {}).get("textOriginal")
+        if not snippet.get("channelId") or not snippet.get("videoId"):
+            return google_error(400, "invalidValue", "snippet.channelId and snippet.videoId are required.")
+        if not isinstance(text, str) or not text.strip():
+            return google_error(
+                400, "commentTextRequired", "The comment resource must contain a value for textOriginal."
+            )
+        if len(text) > 10_000:
+            return google_error(
+                400, "commentTextTooLong", "The comment resource contains too many characters."
+            )
+        video = self.videos.get(snippet["videoId"])
+        if video is None or not self._visible(video, grant):
+            return google_error(
+                404, "videoNotFound", "The video identified by the videoId parameter could not be found."
+            )
+        if video.comments_disabled:
+            return google_error(
+                403,
+                "commentsDisabled",
+                "The video identified by the videoId parameter has disabled comments.",
+            )
+        thread_id = f"Ugz{next(self._ids):010d}"
+        resource = {"kind": "youtube#commentThread", "id": thread_id, "snippet": {
+            "channelId": snippet["channelId"], "videoId": video.id, "topLevelComment": {
+                "kind": "youtube#comment", "id": thread_id, "snippet": {"textOriginal": text,
+                "textDisplay": text, "publishedAt": _iso(self.now())}}}}  # fmt: skip
+        self.comments[thread_id] = resource
+        return httpx.Response(200, json=resource)
 
     def thumbnails_set(self, request: httpx.Request, query: dict[str, str], grant: Grant) -> httpx.Response:
         refused = self._scoped(grant, WRITE) or self._charge(grant, "thumbnails.set")

@@ -227,7 +227,7 @@ async def test_signing_in_through_the_browser_with_the_pasted_address(
     """Meta sends the browser to https://localhost:PORT/callback (nothing answers): the person
     copies that address into Outpost, which trades the code for a 60-day token."""
     server.token_shape = "data"  # as Meta documents it: the answer wrapped in `data`
-    server.declined = {"instagram_business_manage_comments"}
+    server.declined = {"instagram_business_manage_comments", "instagram_business_manage_insights"}
     await engine.accounts.set_app(Network.INSTAGRAM, CLIENT_ID, CLIENT_SECRET)
     landed: list[str] = []
 
@@ -543,8 +543,10 @@ async def test_the_adapter_comments_under_its_own_post(
     assert isinstance(adapter, InstagramAdapter)
     media_id = post.targets[0].platform_post_id
     assert media_id is not None
-    comment_id = await adapter.comment(connections.context(alice), media_id, "Links in bio #studio")
-    assert comment_id and server.media[0].comments == ["Links in bio #studio"]
+    comment = await adapter.post_comment(
+        connections.context(alice), post.targets[0].parts[0], "Links in bio #studio", "comment-1"
+    )
+    assert comment.platform_post_id and server.media[0].comments == ["Links in bio #studio"]
 
 
 # -- the fake is as strict as Instagram --------------------------------------------------------

@@ -139,7 +139,7 @@ async def test_signs_in_with_the_client_key_and_a_hex_challenge_and_posts_a_priv
 ) -> None:
     authorize = next(r for r in server.requests if r.url.path == "/v2/auth/authorize/")
     assert authorize.url.params["client_key"] == CLIENT_KEY and "client_id" not in authorize.url.params
-    assert authorize.url.params["scope"] == "user.info.basic,video.publish"
+    assert authorize.url.params["scope"] == "user.info.basic,video.publish,video.list,user.info.stats"
     assert len(authorize.url.params["code_challenge"]) == 64  # hex SHA-256, as TikTok wants
     token = next(r for r in server.requests if r.url.path == "/v2/oauth/token/")
     assert b"client_key=tt-client-key-42" in token.content and b"client_secret=" in token.content
@@ -149,7 +149,10 @@ async def test_signs_in_with_the_client_key_and_a_hex_challenge_and_posts_a_priv
         "open-alice-1",
     )
     kept = secrets.secrets[alice.secret_ref]
-    assert kept["scope"] == "user.info.basic,video.publish" and "refresh_expires_at" in kept
+    assert (
+        kept["scope"] == "user.info.basic,video.publish,video.list,user.info.stats"
+        and "refresh_expires_at" in kept
+    )
     assert alice.health.state is HealthState.OK
 
     post = await engine.posts.create(video_post(alice, clips["short"]), When.now())

@@ -60,7 +60,11 @@ def test_check_now_in_the_context_menu_reads_the_post_back_and_the_row_says_what
         view.table.selectRow(row)
 
         def check_action():  # type: ignore[no-untyped-def]
-            return next(a for a in view.context_menu().actions() if a.text() == "Check now")
+            rows = view.table.selectionModel().selectedRows()
+            at = view.table.visualRect(view.model.index(rows[0].row(), TEXT)).center()
+            menu = view.context_menu(at)
+            assert menu is not None
+            return next(a for a in menu.actions() if a.text() == "Check now")
 
         assert check_action().isEnabled()
         check_action().trigger()

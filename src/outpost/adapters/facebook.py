@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import unicodedata
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
@@ -37,6 +38,7 @@ from outpost.adapters.base import (
     AddAccountRequest,
     Credentials,
     DeveloperApp,
+    FirstCommentKind,
     MediaHost,
     NativeSchedule,
     NetworkAdapter,
@@ -46,10 +48,19 @@ from outpost.adapters.base import (
     VerifiedAccount,
 )
 from outpost.adapters.facebook_auth import REQUIRED_PERMISSIONS, Page
-from outpost.adapters.facebook_errors import Usage
+from outpost.adapters.facebook_errors import Usage, graph_error
 from outpost.adapters.facebook_graph import Graph
 from outpost.adapters.facebook_video import SentVideo, Uploads
-from outpost.adapters.http import read, read_id, text_or_none
+from outpost.adapters.http import read, read_id, send, text_or_none
+from outpost.adapters.instagram_errors import MissingPermission
+from outpost.adapters.meta_insights import (
+    gone_aliases,
+    insight_values,
+    is_gone,
+    lacks_permission,
+    page_of,
+    summary_count,
+)
 from outpost.adapters.oauth_app import local_api
 from outpost.adapters.tokens import expires_at, missing_app_message, with_overrides
 from outpost.auth.oauth import AskPasted, OpenUrl
@@ -60,6 +71,7 @@ from outpost.domain.clock import Clock
 from outpost.domain.enums import Network
 from outpost.domain.errors import AuthExpired, Problem, PublishError, Rejected, ValidationError
 from outpost.domain.media_rules import RULES
+from outpost.domain.metrics import MetricReading, RemotePost
 from outpost.domain.models import Account, HealthReport, MediaAsset, Post, PublishedPart, QuotaLeft, Target
 from outpost.domain.text import SpanKind, find_spans
 from outpost.domain.validation import validate_target
@@ -71,6 +83,16 @@ MAX_LENGTH = 63_206
 #: Reels: 3 to 90 seconds (Reels Publishing guide, §3.2).
 REEL_SECONDS = (3.0, 90.0)
 WEB = "https://www.facebook.com"
+#: Graph's multiple-id lookup takes at most 50 ids.
+MAX_IDS = 50
+INSIGHTS_PERMISSION = "read_insights"
+COMMENT_PERMISSION = "pages_manage_engagement"
+_COUNTERS = "reactions.limit(0).summary(true),comments.limit(0).summary(true)"
+READ_FIELDS = (
+    f"id,shares,{_COUNTERS},insights.metric(post_media_view,post_total_media_view_unique,post_clicks)"
+)
+VIDEO_FIELDS = f"id,{_COUNTERS}"
+LIST_FIELDS = f"id,message,created_time,permalink_url,parent_id,shares,{_COUNTERS}"
 
 OPTIONS = (
     OptionSpec(
@@ -92,6 +114,9 @@ class FacebookAdapter(NetworkAdapter):
     native_schedule: ClassVar[NativeSchedule | None] = NativeSchedule(
         min_ahead=timedelta(minutes=10), max_ahead=timedelta(days=30)
     )
+    can_read_metrics: ClassVar[bool] = True
+    can_list_posts: ClassVar[bool] = True
+    first_comment: ClassVar[FirstCommentKind | None] = "comment"
 
     def __init__(
         self,
@@ -502,6 +527,215 @@ class FacebookAdapter(NetworkAdapter):
             "permalink_url": body.get("permalink_url"),
         }
 
+    # -- after publishing: numbers, the Page's posts, read-back, the first comment -------------
+    # Post insights (developers.facebook.com/docs/graph-api/reference/insights, read_insights
+    # and a Page token of someone with the ANALYZE task): post_impressions* were retired for all
+    # versions in 2025 (…/pages-api/platforminsights/page/deprecated-metrics: "post_impressions_unique
+    # (Alternative: post_total_media_view_unique)"; the 2025-08-15 blog: impressions "replaced by the
+    # views metric"), so views are `post_media_view` and reach `post_total_media_view_unique`.
+    # Reactions, comments and shares are fields of the post (pages_read_engagement). One request
+    # reads up to 50 posts: a multi-id read (`GET /?ids=a,b`) with the insights as a field
+    # expansion (Graph API "Using the Graph API": field expansion, multiple-id lookup).
+
+    async def read_metrics(self, ctx: AccountContext, parts: Sequence[PublishedPart]) -> list[MetricReading]:
+        """The posts' numbers, 50 per request; a post Facebook no longer has is left out."""
+        token, _, base = await self._page(ctx)
+        wanted = list(dict.fromkeys(p.platform_post_id for p in parts))
+        nodes: dict[str, dict[str, Any]] = {}
+        for posts in (True, False):
+            ids = [i for i in wanted if ("_" in i) == posts]
+            for start in range(0, len(ids), MAX_IDS):
+                nodes |= await self._many(ctx, token, base, ids[start : start + MAX_IDS], posts=posts)
+        now = self.clock.now()
+        readings = []
+        for item_id in wanted:
+            node = nodes.get(item_id)
+            if node is None:
+                continue
+            values = insight_values(node.get("insights"))
+            shares = node.get("shares")
+            readings.append(
+                MetricReading(
+                    platform_post_id=item_id,
+                    read_at=now,
+                    impressions=values.get("post_media_view"),
+                    reach=values.get("post_total_media_view_unique"),
+                    clicks=values.get("post_clicks"),
+                    likes=summary_count(node, "reactions"),
+                    replies=summary_count(node, "comments"),
+                    # Graph leaves `shares` out of a post nobody shared; videos have no such field.
+                    reposts=_shares(shares) if "_" in item_id else None,
+                )
+            )
+        return readings
+
+    async def _many(
+        self, ctx: AccountContext, token: str, base: str | None, ids: list[str], *, posts: bool
+    ) -> dict[str, dict[str, Any]]:
+        """One multi-id read; ids Facebook says do not exist (deleted) are dropped and it is asked again."""
+        while ids:
+            response = await self._unchecked(
+                "GET",
+                "/",
+                token,
+                base,
+                params={"ids": ",".join(ids), "fields": READ_FIELDS if posts else VIDEO_FIELDS},
+            )
+            gone = gone_aliases(response) & set(ids)
+            if gone:
+                ids = [i for i in ids if i not in gone]
+                continue
+            if lacks_permission(response):
+                raise MissingPermission(
+                    f"Facebook will not tell Outpost the numbers of {ctx.account.ref}'s posts: the "
+                    f"sign-in lacks {INSIGHTS_PERMISSION} (or your Page role lacks the Analyze task). "
+                    f"Reconnect the account and allow {INSIGHTS_PERMISSION}.",
+                    INSIGHTS_PERMISSION,
+                )
+            if not response.is_success:
+                raise graph_error(response, now=self.clock.now())
+            body = read(response, Network.FACEBOOK, kind=dict)
+            return {str(k): v for k, v in body.items() if isinstance(v, dict)}
+        return {}
+
+    async def follower_count(self, ctx: AccountContext) -> int | None:
+        """The Page's `followers_count` field."""
+        token, page_id, base = await self._page(ctx)
+        answer = await self.graph.call(
+            "GET", f"/{page_id}", token, base=base, params={"fields": "followers_count"}
+        )
+        count = read(answer, Network.FACEBOOK, kind=dict).get("followers_count")
+        return count if isinstance(count, int) and not isinstance(count, bool) else None
+
+    async def recent_posts(
+        self, ctx: AccountContext, since: datetime, *, limit: int = 100
+    ) -> list[RemotePost]:
+        """The Page's own posts since `since` (`/{page}/posts`, every page) with their counters.
+
+        `/posts` holds only what the Page itself posted; a post that shares someone else's
+        (it has a `parent_id`) is a repost and left out.
+        """
+        token, page_id, base = await self._page(ctx)
+        found: list[RemotePost] = []
+        after: str | None = None
+        while len(found) < limit:
+            params = {"fields": LIST_FIELDS, "since": str(_unix(since)), "limit": "100"}
+            if after:
+                params["after"] = after
+            answer = await self.graph.call("GET", f"/{page_id}/posts", token, base=base, params=params)
+            items, after = page_of(read(answer, Network.FACEBOOK, kind=dict))
+            for item in items:
+                made = _graph_time(item.get("created_time"))
+                if made is None or made < since or item.get("parent_id") or not item.get("id"):
+                    continue
+                post_id = str(item["id"])
+                found.append(
+                    RemotePost(
+                        platform_post_id=post_id,
+                        permalink=_absolute(item.get("permalink_url")) or f"{WEB}/{post_id}",
+                        text=str(item.get("message") or ""),
+                        created_at=made,
+                        reading=MetricReading(
+                            platform_post_id=post_id,
+                            read_at=self.clock.now(),
+                            likes=summary_count(item, "reactions"),
+                            replies=summary_count(item, "comments"),
+                            reposts=_shares(item.get("shares")),
+                        ),
+                    )
+                )
+            if after is None:
+                break
+        found.sort(key=lambda p: p.created_at, reverse=True)
+        return found[:limit]
+
+    async def look_up(self, ctx: AccountContext, part: PublishedPart) -> bool | None:
+        """`GET /{post-id}`: there → True; "does not exist" (deleted) → False."""
+        token, _, base = await self._page(ctx)
+        response = await self._unchecked(
+            "GET", f"/{part.platform_post_id}", token, base, params={"fields": "id"}
+        )
+        if is_gone(response):
+            return False
+        if not response.is_success:
+            raise graph_error(response, now=self.clock.now())
+        return True
+
+    async def post_comment(
+        self, ctx: AccountContext, on: PublishedPart, text: str, idempotency_key: str
+    ) -> PublishedPart:
+        """Comment as the Page under its post (`POST /{post-id}/comments`, pages_manage_engagement).
+
+        No idempotency key exists, so the key is a checkpoint while the request is out: a retry
+        after a lost answer (or a crash) first looks for the Page's own comment with this text.
+        """
+        token, _, base = await self._page(ctx)
+        checkpoint = f"comment:{idempotency_key}"
+        if await ctx.checkpoint(checkpoint) is not None:
+            found = await self._own_comment(ctx, on.platform_post_id, text)
+            if found is not None:
+                await ctx.forget_checkpoint(checkpoint)
+                return found
+        await ctx.save_checkpoint(checkpoint, on.platform_post_id)
+        try:
+            response = await self._unchecked(
+                "POST", f"/{on.platform_post_id}/comments", token, base,
+                params={"fields": "id,permalink_url"}, data={"message": text},
+            )  # fmt: skip
+            if lacks_permission(response):
+                raise MissingPermission(
+                    f"Facebook refused the first comment on {ctx.account.ref}'s post: the sign-in lacks "
+                    f"{COMMENT_PERMISSION}. Reconnect the account and allow it.",
+                    COMMENT_PERMISSION,
+                )
+            if not response.is_success:
+                raise graph_error(response, now=self.clock.now())
+        except PublishError as exc:
+            if not exc.may_have_taken_effect:  # a clear refusal (or nothing sent): no comment exists
+                await ctx.forget_checkpoint(checkpoint)
+                raise
+            found = await self._settled_comment(ctx, on.platform_post_id, text)
+            if found is None:
+                raise  # the checkpoint stays: the next try looks for the comment first
+            await ctx.forget_checkpoint(checkpoint)
+            return found
+        await ctx.forget_checkpoint(checkpoint)
+        body = read(response, Network.FACEBOOK, kind=dict)
+        comment_id = read_id(response, Network.FACEBOOK, "id")
+        return PublishedPart(platform_post_id=comment_id, permalink=_absolute(body.get("permalink_url")))
+
+    async def _settled_comment(self, ctx: AccountContext, post_id: str, text: str) -> PublishedPart | None:
+        try:
+            return await self._own_comment(ctx, post_id, text)
+        except PublishError as exc:
+            log.info("could not look for the comment on %s: %s", post_id, exc)
+            return None
+
+    async def _own_comment(self, ctx: AccountContext, post_id: str, text: str) -> PublishedPart | None:
+        """The Page's own comment with this text under the post, newest first, if Facebook shows one."""
+        token, page_id, base = await self._page(ctx)
+        params = {"fields": "id,message,from,permalink_url", "order": "reverse_chronological", "limit": "50"}
+        answer = await self.graph.call("GET", f"/{post_id}/comments", token, base=base, params=params)
+        items, _ = page_of(read(answer, Network.FACEBOOK, kind=dict))
+        wanted = _comparable(text)
+        for item in items:
+            author = item.get("from")
+            mine = isinstance(author, dict) and str(author.get("id")) == page_id
+            if mine and _comparable(str(item.get("message") or "")) == wanted:
+                return PublishedPart(
+                    platform_post_id=str(item["id"]), permalink=_absolute(item.get("permalink_url"))
+                )
+        return None
+
+    async def _unchecked(
+        self, method: str, path: str, token: str, base: str | None, **content: Any
+    ) -> httpx.Response:
+        """A Graph request whose refusal is returned for the caller to read (transport failures raise)."""
+        request = self.client.build_request(
+            method, self.graph.url(path, base), headers={"Authorization": f"Bearer {token}"}, **content
+        )
+        return await send(self.client, request, network=Network.FACEBOOK, clock=self.clock, check=False)
+
     # -- plumbing ------------------------------------------------------------------------------
 
     async def _page(self, ctx: AccountContext) -> tuple[str, str, str | None]:
@@ -524,6 +758,22 @@ def _app_keys(app: DeveloperApp | None) -> Credentials:
     if app is None:
         return {}
     return {"client_id": app.client_id, **({"client_secret": app.client_secret} if app.client_secret else {})}
+
+
+def _shares(value: object) -> int:
+    """A post's `shares` field (`{"count": 3}`); absent means nobody shared it."""
+    count = value.get("count") if isinstance(value, dict) else None
+    return count if isinstance(count, int) and not isinstance(count, bool) else 0
+
+
+def _graph_time(value: object) -> datetime | None:
+    """Graph's `created_time` ("2026-12-01T09:00:00+0000") as an aware datetime."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z").astimezone(UTC)
+    except ValueError:
+        return None
 
 
 def _first_link(text: str) -> str | None:

@@ -28,9 +28,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
+from urllib.parse import quote
 
 import httpx
 
@@ -39,6 +41,7 @@ from outpost.adapters.base import (
     AccountContext,
     AddAccountRequest,
     DeveloperApp,
+    FirstCommentKind,
     MediaHost,
     NetworkAdapter,
     PartRequest,
@@ -51,6 +54,7 @@ from outpost.adapters.instagram_containers import POLL_S, Containers
 from outpost.adapters.instagram_errors import CONTENT_PUBLISH, MANAGE_COMMENTS, MissingPermission
 from outpost.adapters.instagram_hosting import HostedFiles
 from outpost.adapters.instagram_rules import MAX_ALT_TEXT, OPTIONS, InstagramRules, content_type
+from outpost.adapters.meta_insights import insight_values, is_gone, lacks_permission, page_of, too_few_viewers
 from outpost.adapters.oauth_app import local_api
 from outpost.adapters.tokens import expires_at, missing_app_message, with_overrides
 from outpost.auth.oauth import AskPasted, OpenUrl
@@ -68,6 +72,7 @@ from outpost.domain.errors import (
     ValidationError,
 )
 from outpost.domain.media_rules import INSTAGRAM_REELS, INSTAGRAM_STORY, RULES, MediaRules
+from outpost.domain.metrics import MetricReading, RemotePost
 from outpost.domain.models import (
     Account,
     HealthReport,
@@ -86,6 +91,10 @@ log = logging.getLogger("outpost.adapters.instagram")
 #: reference); Meta keeps a version two years. Change it here, in one place.
 API_VERSION = "v25.0"
 REQUIRED_PERMISSIONS = (instagram_errors.BASIC, CONTENT_PUBLISH)
+#: Feed posts and Reels; stories have replies instead of likes, comments and saves.
+MEDIA_METRICS = "views,reach,likes,comments,saved,shares"
+STORY_METRICS = "views,reach,replies,shares"
+LIST_FIELDS = "id,caption,permalink,timestamp,media_product_type,like_count,comments_count"
 
 
 class InstagramAdapter(NetworkAdapter):
@@ -94,6 +103,9 @@ class InstagramAdapter(NetworkAdapter):
     network: ClassVar[Network] = Network.INSTAGRAM
     idempotent_publish: ClassVar[bool] = False
     can_find_posts: ClassVar[bool] = True
+    can_read_metrics: ClassVar[bool] = True
+    can_list_posts: ClassVar[bool] = True
+    first_comment: ClassVar[FirstCommentKind | None] = "comment"
 
     def __init__(
         self,
@@ -472,14 +484,188 @@ class InstagramAdapter(NetworkAdapter):
         found: dict[str, Any] = read(response, Network.INSTAGRAM, kind=dict)
         return found
 
-    # -- comments ------------------------------------------------------------------------------
+    # -- after publishing: numbers, the account's media, read-back, the first comment -----------
+    # developers.facebook.com/documentation/instagram-platform/reference/instagram-media/insights
+    # (updated 2026-06-18) and …/instagram-platform/insights: `GET /{media}/insights?metric=…`
+    # with instagram_business_manage_insights. `impressions` (and `plays`, `video_views`) are gone
+    # for media made after 2024-07-02 ("will return an error"): `views` replaces them. Stories
+    # take other metrics than feed posts and Reels; album children have none. graph.instagram.com
+    # documents no multi-id read, so a reading is two requests per media: its counters and type
+    # (instagram_business_basic), then its insights.
 
-    async def comment(self, ctx: AccountContext, media_id: str, text: str) -> str:
-        """Comment `text` under the account's own post `media_id` (the first comment); its id."""
+    async def read_metrics(self, ctx: AccountContext, parts: Sequence[PublishedPart]) -> list[MetricReading]:
+        """Each media's insights; a media Instagram no longer has is left out."""
+        readings = []
+        for part in parts:
+            media_id = quote(part.platform_post_id, safe="")
+            node = await self._unchecked(
+                ctx, f"/{media_id}", {"fields": "id,media_product_type,like_count,comments_count"}
+            )
+            if is_gone(node):
+                continue
+            if not node.is_success:
+                raise instagram_errors.error_for(node, now=self.clock.now(), needs=instagram_errors.BASIC)
+            about = read(node, Network.INSTAGRAM, kind=dict)
+            story = about.get("media_product_type") == "STORY"
+            metrics = STORY_METRICS if story else MEDIA_METRICS
+            answer = await self._unchecked(ctx, f"/{media_id}/insights", {"metric": metrics})
+            if is_gone(answer):
+                continue
+            if too_few_viewers(answer):  # "(#10) Not enough viewers for the media to show insights"
+                values: dict[str, int] = {}
+            elif not answer.is_success:
+                raise self._insights_error(ctx, answer)
+            else:
+                values = insight_values(read(answer, Network.INSTAGRAM, kind=dict))
+            readings.append(
+                MetricReading(
+                    platform_post_id=part.platform_post_id,
+                    read_at=self.clock.now(),
+                    impressions=values.get("views"),
+                    reach=values.get("reach"),
+                    likes=values.get("likes", _count(about.get("like_count"))),
+                    replies=values.get(
+                        "replies" if story else "comments", _count(about.get("comments_count"))
+                    ),
+                    reposts=values.get("shares"),
+                    saves=values.get("saved"),
+                )
+            )
+        return readings
+
+    async def follower_count(self, ctx: AccountContext) -> int | None:
+        """The account's `followers_count` field (instagram_business_basic)."""
         response = await self.call(
-            ctx, "POST", f"/{media_id}/comments", data={"message": text}, needs=MANAGE_COMMENTS
+            ctx, "GET", "/me", params={"fields": "followers_count"}, needs=instagram_errors.BASIC
         )
-        return read_id(response, Network.INSTAGRAM, "id")
+        return _count(read(response, Network.INSTAGRAM, kind=dict).get("followers_count"))
+
+    async def recent_posts(
+        self, ctx: AccountContext, since: datetime, *, limit: int = 100
+    ) -> list[RemotePost]:
+        """The account's own media since `since` (`/{user}/media`, every page), with likes and comments.
+
+        The media edge lists the account's own posts, Reels and albums; stories (24 hours) are not
+        in it. The listing carries `like_count` and `comments_count`, kept as a partial reading.
+        """
+        user_id = self._user_id(ctx)
+        found: list[RemotePost] = []
+        after: str | None = None
+        while len(found) < limit:
+            params = {"fields": LIST_FIELDS, "since": str(int(since.timestamp())), "limit": "50"}
+            if after:
+                params["after"] = after
+            response = await self.call(
+                ctx, "GET", f"/{user_id}/media", params=params, needs=instagram_errors.BASIC
+            )
+            items, after = page_of(read(response, Network.INSTAGRAM, kind=dict))
+            for item in items:
+                made = _timestamp(item.get("timestamp"))
+                if made is None or made < since or not item.get("id"):
+                    continue
+                media_id = str(item["id"])
+                found.append(
+                    RemotePost(
+                        platform_post_id=media_id,
+                        permalink=text_or_none(item.get("permalink")),
+                        text=str(item.get("caption") or ""),
+                        created_at=made,
+                        reading=MetricReading(
+                            platform_post_id=media_id,
+                            read_at=self.clock.now(),
+                            likes=_count(item.get("like_count")),
+                            replies=_count(item.get("comments_count")),
+                        ),
+                    )
+                )
+            if after is None:
+                break
+        found.sort(key=lambda p: p.created_at, reverse=True)
+        return found[:limit]
+
+    async def look_up(self, ctx: AccountContext, part: PublishedPart) -> bool | None:
+        """`GET /{media-id}`: there → True; "does not exist" (deleted) → False."""
+        response = await self._unchecked(ctx, f"/{quote(part.platform_post_id, safe='')}", {"fields": "id"})
+        if is_gone(response):
+            return False
+        if not response.is_success:
+            raise instagram_errors.error_for(response, now=self.clock.now(), needs=instagram_errors.BASIC)
+        return True
+
+    async def post_comment(
+        self, ctx: AccountContext, on: PublishedPart, text: str, idempotency_key: str
+    ) -> PublishedPart:
+        """Comment `text` under the account's own post (`POST /{ig-media-id}/comments`).
+
+        Comments take no idempotency key, so the key is kept as a checkpoint while the request is
+        out: a retry after a lost answer (or a crash) first looks for the comment among the post's
+        comments, by the account's username and the text, and never comments twice.
+        """
+        media_id = quote(on.platform_post_id, safe="")
+        checkpoint = f"comment:{idempotency_key}"
+        if await ctx.checkpoint(checkpoint) is not None:
+            found = await self._own_comment(ctx, media_id, text)
+            if found is not None:
+                await ctx.forget_checkpoint(checkpoint)
+                return found
+        await ctx.save_checkpoint(checkpoint, on.platform_post_id)
+        try:
+            response = await self.call(
+                ctx, "POST", f"/{media_id}/comments", data={"message": text}, needs=MANAGE_COMMENTS
+            )
+        except PublishError as exc:
+            if exc.may_have_taken_effect:
+                found = await self._settled_comment(ctx, media_id, text)
+                if found is not None:
+                    await ctx.forget_checkpoint(checkpoint)
+                    return found
+            else:
+                await ctx.forget_checkpoint(checkpoint)
+            raise
+        await ctx.forget_checkpoint(checkpoint)
+        return PublishedPart(platform_post_id=read_id(response, Network.INSTAGRAM, "id"))
+
+    async def _settled_comment(self, ctx: AccountContext, media_id: str, text: str) -> PublishedPart | None:
+        try:
+            return await self._own_comment(ctx, media_id, text)
+        except PublishError as exc:
+            log.info("could not look for the comment on %s: %s", media_id, exc)
+            return None
+
+    async def _own_comment(self, ctx: AccountContext, media_id: str, text: str) -> PublishedPart | None:
+        """The account's comment with this text under the media, if Instagram shows one."""
+        response = await self.call(
+            ctx, "GET", f"/{media_id}/comments", params={"fields": "id,text,username"},
+            needs=MANAGE_COMMENTS,
+        )  # fmt: skip
+        items, _ = page_of(read(response, Network.INSTAGRAM, kind=dict))
+        for item in items:
+            if item.get("username") == ctx.account.handle and _comparable(str(item.get("text") or "")) == (
+                _comparable(text)
+            ):
+                return PublishedPart(platform_post_id=str(item["id"]))
+        return None
+
+    async def _unchecked(self, ctx: AccountContext, path: str, params: dict[str, str]) -> httpx.Response:
+        """A GET whose refusal is returned for the caller to read (a gone media is an answer here)."""
+        api = self._base(ctx)
+        token = await self._tokens.access_token(ctx, api)
+        request = self.client.build_request(
+            "GET", f"{api}/{API_VERSION}{path}", params=params, headers={"Authorization": f"Bearer {token}"}
+        )
+        return await send(self.client, request, network=Network.INSTAGRAM, clock=self.clock, check=False)
+
+    def _insights_error(self, ctx: AccountContext, response: httpx.Response) -> PublishError:
+        if lacks_permission(response):
+            return MissingPermission(
+                f"Instagram will not tell Outpost the numbers of {ctx.account.ref}'s posts: the sign-in "
+                f"lacks {instagram_errors.MANAGE_INSIGHTS}. Add it to your Meta app's Instagram use case, "
+                f"then reconnect the account and allow it.",
+                instagram_errors.MANAGE_INSIGHTS,
+            )
+        return instagram_errors.error_for(
+            response, now=self.clock.now(), needs=instagram_errors.MANAGE_INSIGHTS
+        )
 
     # -- plumbing ------------------------------------------------------------------------------
 
@@ -513,6 +699,11 @@ class InstagramAdapter(NetworkAdapter):
         if response.is_success:
             return response
         raise instagram_errors.error_for(response, now=self.clock.now(), needs=needs)
+
+
+def _count(value: object) -> int | None:
+    """A counter field (`like_count`…) as a number; absent (hidden, not given) stays None."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _checkpoint(text: str) -> str:

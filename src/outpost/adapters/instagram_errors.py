@@ -30,6 +30,8 @@ from outpost.domain.errors import AuthExpired, PublishError, RateLimited, Reject
 BASIC = "instagram_business_basic"
 CONTENT_PUBLISH = "instagram_business_content_publish"
 MANAGE_COMMENTS = "instagram_business_manage_comments"
+#: Media insights (views, reach, saved, shares…): instagram-platform/insights, "Requirements".
+MANAGE_INSIGHTS = "instagram_business_manage_insights"
 
 #: Throttling codes: application (4), user (17), custom (32), rate limit (613), BUC (80000–80014).
 _THROTTLED = frozenset({4, 17, 32, 341, 613, *range(80000, 80015)})
@@ -269,6 +271,7 @@ __all__ = [
     "BASIC",
     "CONTENT_PUBLISH",
     "MANAGE_COMMENTS",
+    "MANAGE_INSIGHTS",
     "GraphError",
     "MissingPermission",
     "container_error",

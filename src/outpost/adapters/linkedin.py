@@ -25,17 +25,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 from urllib.parse import quote
 
 import httpx
 
+from outpost.adapters import linkedin_after as after
 from outpost.adapters import linkedin_text
 from outpost.adapters.base import (
     AccountContext,
     AddAccountRequest,
     DeveloperApp,
+    FirstCommentKind,
     MediaHost,
     PartRequest,
     Progress,
@@ -48,6 +51,7 @@ from outpost.adapters.tokens import (
     expires_at,
 )
 from outpost.auth.oauth import AskPasted, OpenUrl
+from outpost.domain.accounts import AccountTarget
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
 from outpost.domain.clock import Clock
 from outpost.domain.enums import ErrorCode, Network
@@ -62,6 +66,7 @@ from outpost.domain.errors import (
     ValidationError,
 )
 from outpost.domain.media_rules import RULES
+from outpost.domain.metrics import MetricReading, RemotePost
 from outpost.domain.models import Account, HealthReport, MediaAsset, Post, PublishedPart, Target
 from outpost.domain.validation import validate_target
 
@@ -71,7 +76,9 @@ log = logging.getLogger("outpost.adapters.linkedin")
 #: for about a year, then answers 426 — change it here, in one place.
 LINKEDIN_VERSION = "202601"
 RESTLI_PROTOCOL = "2.0.0"
-ORGANIZATION_SCOPES = ("w_organization_social", "rw_organization_admin")
+# r_organization_social reads the page's posts (history, read-back); rw_organization_admin its
+# statistics and followers (issue #21).
+ORGANIZATION_SCOPES = ("w_organization_social", "r_organization_social", "rw_organization_admin")
 REFRESH_MARGIN = timedelta(days=7)
 PROCESSING_POLL_S = 2.0
 PROCESSING_MAX_S = 900.0
@@ -98,6 +105,11 @@ class LinkedInAdapter(OAuthAppAdapter):
     network: ClassVar[Network] = Network.LINKEDIN
     idempotent_publish: ClassVar[bool] = False
     refresh_margin: ClassVar[timedelta] = REFRESH_MARGIN
+    can_read_metrics: ClassVar[bool] = True
+    can_list_posts: ClassVar[bool] = True
+    #: Pages comment; a personal profile cannot (`post_comment` decides by the account's author).
+    first_comment: ClassVar[FirstCommentKind | None] = "comment"
+    first_comment_unavailable: ClassVar[str | None] = after.PERSONAL_NO_COMMENT
 
     def __init__(
         self,
@@ -209,6 +221,30 @@ class LinkedInAdapter(OAuthAppAdapter):
             health=health,
             target_id=target_id,
         )
+
+    async def list_targets(self, ctx: AccountContext) -> list[AccountTarget]:
+        """The member's own profile, then every page they administer (issue #24: picked, not typed).
+
+        A sign-in without the organization permissions lists the profile only.
+        """
+        token = await self._tokens.access_token(ctx)
+        account = ctx.account
+        found = [
+            AccountTarget(id=account.target_id or account.handle, name=account.display_name, kind="profile")
+        ]
+        granted = set((await ctx.credentials()).get("scope", "").replace(",", " ").split())
+        if granted and "rw_organization_admin" not in granted and "w_organization_social" not in granted:
+            return found
+        for urn, name in (await self.organizations(token)).items():
+            if name == urn:  # the access list names pages by URN only: ask the page for its name
+                org = read(
+                    await self._request("GET", f"/rest/organizations/{urn.rsplit(':', 1)[1]}", token=token),
+                    Network.LINKEDIN,
+                    kind=dict,
+                )
+                name = text_or_none(org.get("localizedName")) or urn
+            found.append(AccountTarget(id=urn, name=name, kind="organization"))
+        return found
 
     async def organizations(self, token: str) -> dict[str, str]:
         """Organization URN → name, for every page the member administers (approved roles)."""
@@ -423,37 +459,99 @@ class LinkedInAdapter(OAuthAppAdapter):
             return {"media": images[0]}
         return {"multiImage": {"images": images}}
 
-    # -- read-back verification (issue #20) -------------------------------------------------------
+    # -- after publishing: numbers, followers, own posts, first comment (linkedin_after.py) -----
 
-    async def look_up(self, ctx: AccountContext, part: PublishedPart) -> bool | None:
-        """`GET /rest/posts/{encoded URN}`: 200 it is there, 404 it was deleted.
+    async def look_up(self, ctx: AccountContext, part: PublishedPart) -> bool:
+        """`GET /rest/posts/{urn}`: 404 once the post is deleted."""
+        found = await self._reading(ctx, f"/rest/posts/{quote(part.platform_post_id, safe='')}")
+        return found is not None
 
-        Reading a post back needs `r_member_social` (a person) or `r_organization_social` (a
-        page), which LinkedIn grants only to approved apps (learn.microsoft.com, Posts API,
-        "Retrieve Posts"); without it LinkedIn answers 403, and Outpost cannot tell.
+    async def read_metrics(self, ctx: AccountContext, parts: Sequence[PublishedPart]) -> list[MetricReading]:
+        """Share statistics for a page's posts, social metadata for a member's; 50 posts a request."""
+        author = self._author(ctx)
+        urns = list(dict.fromkeys(p.platform_post_id for p in parts))
+        readings: list[MetricReading] = []
+        for start in range(0, len(urns), after.BATCH):
+            batch = urns[start : start + after.BATCH]
+            if after.is_page(author):
+                query = after.share_statistics_query(author, batch)
+                response = await self._reading(ctx, f"/rest/organizationalEntityShareStatistics?{query}")
+                found = after.page_readings(_body(response), self.clock.now())
+            else:
+                path = f"/rest/socialMetadata?ids={after.restli_list(batch)}"
+                found = after.member_readings(_body(await self._reading(ctx, path)), batch, self.clock.now())
+            readings += found
+        return readings
 
-        Raises:
-            InvalidStateError: LinkedIn refused to show the post to this app (403).
+    async def follower_count(self, ctx: AccountContext) -> int | None:
+        """A page's followers (`networkSizes`); None for a personal profile (LinkedIn does not say)."""
+        author = self._author(ctx)
+        if not after.is_page(author):
+            return None
+        path = f"/rest/networkSizes/{quote(author, safe='')}?edgeType=COMPANY_FOLLOWED_BY_MEMBER"
+        size = _body(await self._reading(ctx, path)).get("firstDegreeSize")
+        return size if isinstance(size, int) and not isinstance(size, bool) else None
+
+    async def recent_posts(
+        self, ctx: AccountContext, since: datetime, *, limit: int = 100
+    ) -> list[RemotePost]:
+        """The author's posts newest first (`posts?q=author&sortBy=CREATED`), reshares left out."""
+        author = quote(self._author(ctx), safe="")
+        posts: list[RemotePost] = []
+        start = 0
+        while len(posts) < limit:
+            query = f"q=author&author={author}&sortBy=CREATED&count={after.PAGE}&start={start}"
+            elements = _body(await self._reading(ctx, f"/rest/posts?{query}")).get("elements") or []
+            found, older = after.remote_posts(elements, since)
+            posts += found[: limit - len(posts)]
+            if older or len(elements) < after.PAGE:
+                break
+            start += after.PAGE
+        return posts
+
+    async def post_comment(
+        self, ctx: AccountContext, on: PublishedPart, text: str, idempotency_key: str
+    ) -> PublishedPart:
+        """A comment by the page on its post (`POST /rest/socialActions/{urn}/comments`).
+
+        Personal profiles cannot (see `first_comment_unavailable`). No idempotency key: the
+        engine keeps the result so a crash never comments twice.
         """
-        try:
-            response = await self._authorised(
-                ctx, "GET", f"/rest/posts/{quote(part.platform_post_id, safe='')}"
+        author = self._author(ctx)
+        if not after.is_page(author):
+            raise InvalidStateError(self.first_comment_unavailable or "")
+        body = {"actor": author, "object": on.platform_post_id, "message": {"text": text}}
+        path = f"/rest/socialActions/{quote(on.platform_post_id, safe='')}/comments"
+        response = await self._authorised(ctx, "POST", path, json=body)
+        made = _body(response)
+        comment_id = response.headers.get("x-restli-id") or str(made.get("id") or "")
+        if not comment_id:
+            raise ServerError(
+                "LinkedIn accepted the comment but did not say its id.", may_have_taken_effect=True
             )
+        urn = str(made.get("commentUrn") or f"urn:li:comment:({on.platform_post_id},{comment_id})")
+        where = f"https://www.linkedin.com/feed/update/{on.platform_post_id}"
+        return PublishedPart(platform_post_id=urn, permalink=f"{where}?commentUrn={quote(urn, safe='')}")
+
+    async def _reading(self, ctx: AccountContext, path: str) -> httpx.Response | None:
+        """A GET that only reads: None for LinkedIn's 404, the permission named for its 403."""
+        try:
+            return await self._authorised(ctx, "GET", path)
         except Rejected as exc:
             if "HTTP 404" in str(exc):
-                return False
-            if "HTTP 403" in str(exc):
-                raise InvalidStateError(
-                    f"LinkedIn does not let this app read {ctx.account.ref}'s posts back (reading "
-                    f"needs a permission LinkedIn grants only to approved apps); open the post's "
-                    f"link to check it."
-                ) from None
-            raise
-        try:
-            body = response.json()
-        except ValueError:  # 200 with no readable body: the post is there
-            return True
-        return not (isinstance(body, dict) and body.get("lifecycleState") == "DELETED")
+                return None
+            if "HTTP 403" not in str(exc):
+                raise
+            page = after.is_page(ctx.account.target_id)
+            needed = (
+                "r_organization_social (posts) or rw_organization_admin (statistics, followers) for the page"
+                if page
+                else "r_member_social, which LinkedIn grants to select developers only"
+            )
+            raise Rejected(
+                f"LinkedIn refused to show this for {ctx.account.ref} (HTTP 403): reading it needs "
+                f"{needed}. Add the product that grants it to your LinkedIn app, then reconnect."
+            ) from exc
 
     # -- plumbing ------------------------------------------------------------------------------
 
@@ -505,6 +603,17 @@ class LinkedInAdapter(OAuthAppAdapter):
         return ServerError(
             f"{where}: LinkedIn failed on its side. {said}".strip(), may_have_taken_effect=True
         )
+
+
+def _body(response: httpx.Response | None) -> dict[str, Any]:
+    """A JSON object answer (nothing for a 404 or an empty body)."""
+    if response is None or not response.content:
+        return {}
+    try:
+        value = response.json()
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def _instructions(started: httpx.Response, size: int) -> list[tuple[str, int, int]]:

@@ -31,6 +31,7 @@ import base64
 import hashlib
 import logging
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any, ClassVar, cast
@@ -38,6 +39,7 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
+from outpost.adapters import pinterest_after as after
 from outpost.adapters import pinterest_errors
 from outpost.adapters.base import (
     AccountContext,
@@ -58,8 +60,9 @@ from outpost.domain.accounts import AccountTarget
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
 from outpost.domain.clock import Clock
 from outpost.domain.enums import ErrorCode, Network
-from outpost.domain.errors import Problem, PublishError, Rejected
+from outpost.domain.errors import AuthExpired, Problem, PublishError, Rejected
 from outpost.domain.media_rules import RULES
+from outpost.domain.metrics import MetricReading, RemotePost
 from outpost.domain.models import Account, HealthReport, MediaAsset, Post, PublishedPart, Target
 from outpost.domain.validation import validate_target
 from outpost.media.stream import ProgressReader
@@ -109,6 +112,9 @@ class PinterestAdapter(OAuthAppAdapter):
     can_find_posts: ClassVar[bool] = True
     refresh_margin: ClassVar[timedelta] = REFRESH_MARGIN
     basic_auth_with_secret: ClassVar[bool] = True
+    can_read_metrics: ClassVar[bool] = True
+    can_list_posts: ClassVar[bool] = True
+    first_comment_unavailable: ClassVar[str | None] = after.NO_COMMENT
 
     def __init__(
         self,
@@ -372,6 +378,62 @@ class PinterestAdapter(OAuthAppAdapter):
                     await ctx.forget_checkpoint(_where_note(text))
                 return PublishedPart(platform_post_id=pin_id, permalink=permalink(pin_id))
         return None
+
+    # -- after publishing: numbers, followers, own Pins (adapters/pinterest_after.py) ----------
+
+    async def look_up(self, ctx: AccountContext, part: PublishedPart) -> bool:
+        """`GET /v5/pins/{id}`: 404 once the Pin is deleted."""
+        found = await self._reading(ctx, f"/v5/pins/{quote(part.platform_post_id, safe='')}", {})
+        return found is not None
+
+    async def read_metrics(self, ctx: AccountContext, parts: Sequence[PublishedPart]) -> list[MetricReading]:
+        """`GET /v5/pins/{id}/analytics` per Pin over the last 90 days; deleted Pins are left out."""
+        readings: list[MetricReading] = []
+        for pin_id in dict.fromkeys(p.platform_post_id for p in parts):
+            params = {**after.window(self.clock.now()), "metric_types": after.METRICS, "app_types": "ALL"}
+            response = await self._reading(ctx, f"/v5/pins/{quote(pin_id, safe='')}/analytics", params)
+            if response is not None:
+                readings.append(after.reading(pin_id, response.json(), self.clock.now()))
+        return readings
+
+    async def follower_count(self, ctx: AccountContext) -> int | None:
+        """`follower_count` of `GET /v5/user_account`."""
+        response = await self._reading(ctx, "/v5/user_account", {})
+        count = read(response, Network.PINTEREST, kind=dict).get("follower_count") if response else None
+        return count if isinstance(count, int) and not isinstance(count, bool) else None
+
+    async def recent_posts(
+        self, ctx: AccountContext, since: datetime, *, limit: int = 100
+    ) -> list[RemotePost]:
+        """The account's own Pins (`GET /v5/pins?pin_filter=exclude_repins`), without numbers.
+
+        Pinterest's numbers take one request per Pin (`read_metrics`), so the listing carries none.
+        """
+
+        async def authorised(method: str, path: str, **content: object) -> httpx.Response:
+            response = await self._reading(ctx, path, cast(dict[str, str], content.get("params") or {}))
+            if response is None:
+                raise Rejected("Pinterest answered 404 to the list of the account's Pins.")
+            return response
+
+        return await after.own_pins(authorised, since, limit)
+
+    async def _reading(self, ctx: AccountContext, path: str, params: dict[str, str]) -> httpx.Response | None:
+        """A GET that only reads: None for Pinterest's 404, the scopes named for its code 3."""
+        try:
+            return await self._authorised(ctx, "GET", path, params=params)
+        except Rejected as exc:
+            if "HTTP 404" in str(exc):
+                return None
+            raise
+        except AuthExpired as exc:
+            if "(code 3)" not in str(exc):
+                raise
+            needed = "user_accounts:read" if path == "/v5/user_account" else "boards:read and pins:read"
+            raise Rejected(
+                f"Pinterest refused to show this (code 3, missing permission): reading it needs "
+                f"{needed}. Reconnect {ctx.account.ref} and allow every permission Outpost asks for."
+            ) from exc
 
     # -- plumbing ------------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import unicodedata
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 from urllib.parse import quote
@@ -38,6 +39,7 @@ from outpost.adapters.base import (
     AccountContext,
     AddAccountRequest,
     DeveloperApp,
+    FirstCommentKind,
     MediaHost,
     PartRequest,
     Progress,
@@ -45,8 +47,10 @@ from outpost.adapters.base import (
     VerifiedAccount,
 )
 from outpost.adapters.http import read, read_id, send, text_or_none
+from outpost.adapters.instagram_errors import MissingPermission
 from outpost.adapters.local_media import LocalMediaHost
 from outpost.adapters.meta_errors import AUTH_CODES, GraphError, graph_error
+from outpost.adapters.meta_insights import insight_values, is_gone, lacks_permission, page_of
 from outpost.adapters.oauth_app import OAuthAppAdapter, local_api
 from outpost.adapters.threads_auth import REFRESH_WHEN_LEFT, ThreadsTokens
 from outpost.adapters.threads_containers import POLL_S, WAIT_MAX_S, Containers
@@ -65,6 +69,7 @@ from outpost.domain.errors import (
     ValidationError,
 )
 from outpost.domain.media_rules import RULES
+from outpost.domain.metrics import MetricReading, RemotePost
 from outpost.domain.models import Account, HealthReport, MediaAsset, Post, PublishedPart, QuotaLeft, Target
 from outpost.domain.validation import validate_target
 
@@ -77,6 +82,9 @@ QUOTA_WINDOW = timedelta(hours=24)
 FIND_SLACK = timedelta(minutes=5)  # clocks differ: look a little before the container was made
 PROFILE_FIELDS = "id,username,name,threads_profile_picture_url"
 POST_FIELDS = "id,text,timestamp,media_type,permalink,is_reply"
+#: `shares` exists too, but a reading has no place for it (reposts are Threads' reposts).
+INSIGHT_METRICS = "views,likes,replies,reposts,quotes"
+INSIGHTS_PERMISSION = "threads_manage_insights"
 PUBLISH_PERMISSION = "threads_content_publish"
 
 OPTIONS = (
@@ -102,6 +110,9 @@ class ThreadsAdapter(OAuthAppAdapter):
     idempotent_publish: ClassVar[bool] = True  # by container checkpoints: see the module docstring
     can_find_posts: ClassVar[bool] = True
     refresh_margin: ClassVar[timedelta] = REFRESH_WHEN_LEFT
+    can_read_metrics: ClassVar[bool] = True
+    can_list_posts: ClassVar[bool] = True
+    first_comment: ClassVar[FirstCommentKind | None] = "self_reply"
 
     def __init__(
         self,
@@ -526,6 +537,113 @@ class ThreadsAdapter(OAuthAppAdapter):
             raise self._error(response)
         items = read(response, Network.THREADS, "data", kind=list)
         return [item for item in items if isinstance(item, dict) and "id" in item]
+
+    # -- after publishing: numbers, the account's posts, read-back, the first comment ----------
+    # developers.facebook.com/documentation/threads/insights (updated 2026-01-30): media insights
+    # `views, likes, replies, reposts, quotes, shares` and the user metric `followers_count`, both
+    # needing threads_manage_insights; "an empty array will be returned for REPOST_FACADE posts".
+    # Threads documents no multi-id read, so a reading is one request per post.
+
+    async def read_metrics(self, ctx: AccountContext, parts: Sequence[PublishedPart]) -> list[MetricReading]:
+        """Each post's media insights; a post Threads no longer has is left out."""
+        readings = []
+        for part in parts:
+            response = await self._send(
+                ctx, "GET", f"/{quote(part.platform_post_id, safe='')}/insights",
+                params={"metric": INSIGHT_METRICS},
+            )  # fmt: skip
+            if is_gone(response):
+                continue
+            self._raise_unless_read(response, ctx, "the numbers of its posts")
+            values = insight_values(read(response, Network.THREADS, kind=dict))
+            readings.append(
+                MetricReading(
+                    platform_post_id=part.platform_post_id,
+                    read_at=self.clock.now(),
+                    impressions=values.get("views"),  # "times your post was played or displayed"
+                    likes=values.get("likes"),
+                    replies=values.get("replies"),
+                    reposts=values.get("reposts"),
+                    quotes=values.get("quotes"),
+                )
+            )
+        return readings
+
+    async def follower_count(self, ctx: AccountContext) -> int | None:
+        """`GET /{user}/threads_insights?metric=followers_count` (a total, not per day)."""
+        response = await self._send(
+            ctx, "GET", f"/{self._user(ctx)}/threads_insights", params={"metric": "followers_count"}
+        )
+        self._raise_unless_read(response, ctx, "its follower count")
+        return insight_values(read(response, Network.THREADS, kind=dict)).get("followers_count")
+
+    async def recent_posts(
+        self, ctx: AccountContext, since: datetime, *, limit: int = 100
+    ) -> list[RemotePost]:
+        """The profile's own threads since `since` (`/me/threads`, every page), reposts left out."""
+        found: list[RemotePost] = []
+        after: str | None = None
+        while len(found) < limit:
+            params = {"fields": POST_FIELDS, "since": str(int(since.timestamp())), "limit": "100"}
+            if after:
+                params["after"] = after
+            response = await self._authorised(ctx, "GET", "/me/threads", params=params)
+            items, after = page_of(read(response, Network.THREADS, kind=dict))
+            for item in items:
+                made = _time(item.get("timestamp"))
+                if made is None or made < since or item.get("media_type") == "REPOST_FACADE":
+                    continue  # a repost is someone else's post shown on the profile
+                found.append(
+                    RemotePost(
+                        platform_post_id=str(item["id"]),
+                        permalink=text_or_none(item.get("permalink")),
+                        text=str(item.get("text") or ""),
+                        created_at=made,
+                        is_reply=item.get("is_reply") is True,
+                    )
+                )
+            if after is None:
+                break
+        found.sort(key=lambda p: p.created_at, reverse=True)
+        return found[:limit]
+
+    async def look_up(self, ctx: AccountContext, part: PublishedPart) -> bool | None:
+        """`GET /{media-id}`: there → True; "does not exist" (deleted) → False."""
+        response = await self._send(
+            ctx, "GET", f"/{quote(part.platform_post_id, safe='')}", params={"fields": "id"}
+        )
+        if is_gone(response):
+            return False
+        if not response.is_success:
+            raise self._error(response)
+        return True
+
+    async def post_comment(
+        self, ctx: AccountContext, on: PublishedPart, text: str, idempotency_key: str
+    ) -> PublishedPart:
+        """The author's reply to the post: a reply container (`reply_to_id`), then publish.
+
+        Replying under one's own root post needs no other permission (…/retrieve-and-manage-
+        replies/create-replies: "You are the owner of the root thread post"). It goes through
+        `publish`, so the container is checkpointed by `idempotency_key` and never published twice.
+        """
+        part = PartRequest(
+            index=1, text=text, media=(), options={}, idempotency_key=idempotency_key, reply_to=on, root=on
+        )
+        return await self.publish(ctx, part)
+
+    def _raise_unless_read(self, response: httpx.Response, ctx: AccountContext, what: str) -> None:
+        """A refusal as its error; a missing permission named, with how to get it."""
+        if response.is_success:
+            return
+        if lacks_permission(response):
+            raise MissingPermission(
+                f"Threads will not tell Outpost {what} for {ctx.account.ref}: the sign-in lacks "
+                f"{INSIGHTS_PERMISSION} ({GraphError.parse(response).codes}). Add it to your Meta app's "
+                f"Threads use case (Permissions), then reconnect the account and allow it.",
+                INSIGHTS_PERMISSION,
+            )
+        raise self._error(response)
 
     # -- plumbing ------------------------------------------------------------------------------
 

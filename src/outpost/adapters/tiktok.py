@@ -29,12 +29,15 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 import httpx
 
+from outpost.adapters import tiktok_after as after
 from outpost.adapters import tiktok_notes as notes
 from outpost.adapters import tiktok_validation
 from outpost.adapters import tiktok_wire as wire
@@ -85,6 +88,7 @@ from outpost.domain.errors import (
     ServerError,
 )
 from outpost.domain.media_rules import RULES
+from outpost.domain.metrics import MetricReading, RemotePost
 from outpost.domain.models import Account, HealthReport, MediaAsset, Post, PublishedPart, Target
 
 log = logging.getLogger("outpost.adapters.tiktok")
@@ -110,6 +114,9 @@ class TikTokAdapter(OAuthAppAdapter):
     idempotent_publish: ClassVar[bool] = False
     can_find_posts: ClassVar[bool] = True
     refresh_margin: ClassVar[timedelta] = REFRESH_MARGIN
+    can_read_metrics: ClassVar[bool] = True
+    can_list_posts: ClassVar[bool] = True
+    first_comment_unavailable: ClassVar[str | None] = after.NO_COMMENT
 
     def __init__(
         self,
@@ -416,6 +423,32 @@ class TikTokAdapter(OAuthAppAdapter):
         raise InvalidStateError(
             f"TikTok is still working on the post ({status.state}); look again in a few minutes."
         )
+
+    # -- after publishing: numbers, followers, own videos (adapters/tiktok_after.py) -----------
+
+    async def look_up(self, ctx: AccountContext, part: PublishedPart) -> bool | None:
+        """`video/query` for the post's id: absent once deleted; None for a private post (no public id)."""
+        ids = after.public([part])
+        if not ids:
+            return None
+        return bool(await after.query(functools.partial(self._call, ctx), ids))
+
+    async def read_metrics(self, ctx: AccountContext, parts: Sequence[PublishedPart]) -> list[MetricReading]:
+        """`video/query` with like/comment/share/view counts, 20 videos a request."""
+        found = await after.query(functools.partial(self._call, ctx), after.public(parts))
+        now = self.clock.now()
+        return [after.reading(video, now) for video in found]
+
+    async def follower_count(self, ctx: AccountContext) -> int | None:
+        """`user/info` `follower_count` (scope user.info.stats)."""
+        return await after.followers(functools.partial(self._call, ctx))
+
+    async def recent_posts(
+        self, ctx: AccountContext, since: datetime, *, limit: int = 100
+    ) -> list[RemotePost]:
+        """`video/list`, newest first, with each video's counts (scope video.list)."""
+        call = functools.partial(self._call, ctx)
+        return await after.videos(call, ctx.account.handle, since, limit, self.clock.now())
 
     # -- what Outpost keeps per account (tiktok_notes) ----------------------------------------
 

@@ -26,6 +26,7 @@ import logging
 import math
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 from urllib.parse import quote
@@ -37,6 +38,7 @@ from outpost.adapters.base import (
     AccountContext,
     AddAccountRequest,
     DeveloperApp,
+    FirstCommentKind,
     MediaHost,
     PartRequest,
     Progress,
@@ -58,6 +60,7 @@ from outpost.domain.errors import (
     ValidationError,
 )
 from outpost.domain.media_rules import RULES
+from outpost.domain.metrics import MetricReading, RemotePost
 from outpost.domain.models import HealthReport, MediaAsset, PublishedPart
 
 log = logging.getLogger("outpost.adapters.x")
@@ -71,6 +74,15 @@ REFRESH_MARGIN = timedelta(minutes=10)
 #: (node-twitter-api-v2 issue 366); waiting a few seconds and trying once more fixes it.
 REPLY_NOT_VISIBLE = "deleted or not visible"
 _LINK = re.compile(r"https?://\S+")
+#: X's pay-per-use price of reading, as docs.x.com/x-api/getting-started/pricing stated it when read
+#: on 2026-12-02 ("Posts: Read $0.005 per resource", "User: Read $0.010 per resource"; the same
+#: resource read again within a UTC day is not charged again).
+METRICS_COST = (
+    "X bills your developer app for every post read: $0.005 per post and $0.010 per follower-count "
+    "read (X's pay-per-use prices, docs.x.com/x-api/getting-started/pricing, read 2026-12-02)."
+)
+READ_SCOPES = ("tweet.read", "users.read")
+READ_BATCH = 100  # GET /2/tweets takes "A comma separated list of Post IDs. Up to 100 are allowed"
 REPLY_SETTINGS = ("everyone", "following", "mentionedUsers", "subscribers", "verified")
 
 LONG_POST_LENGTH = 25_000  # "longform Posts with a length of 25k" (X changelog 2024-08): Premium
@@ -115,6 +127,12 @@ class XAdapter(OAuthAppAdapter):
     can_find_posts: ClassVar[bool] = True
     refresh_margin: ClassVar[timedelta] = REFRESH_MARGIN
     basic_auth_with_secret: ClassVar[bool] = True
+    can_read_metrics: ClassVar[bool] = True
+    metrics_cost: ClassVar[str | None] = METRICS_COST
+    can_list_posts: ClassVar[bool] = True
+    first_comment: ClassVar[FirstCommentKind | None] = "self_reply"
+    #: Posts per timeline page (X allows 5–100); tests make it small to see pages followed.
+    timeline_page: int = 100
 
     def __init__(
         self,
@@ -365,6 +383,119 @@ class XAdapter(OAuthAppAdapter):
                 )
         return None
 
+    # -- after publishing: proof, numbers, history, first comment (issues 20, 21, 22) -------------
+
+    async def look_up(self, ctx: AccountContext, part: PublishedPart) -> bool:
+        """`GET /2/tweets/{id}`: a deleted post answers 200 with a "Not Found Error" (billed read)."""
+        response = await self._reading(ctx, f"/2/tweets/{quote(part.platform_post_id, safe='')}", {})
+        body = _json(response)
+        if isinstance(body.get("data"), dict):
+            return True
+        if _not_found(body):
+            return False
+        raise ServerError(f"X answered neither the post nor its absence ({response.text[:120]!r}).")
+
+    async def read_metrics(self, ctx: AccountContext, parts: Sequence[PublishedPart]) -> list[MetricReading]:
+        """`GET /2/tweets?ids=…&tweet.fields=public_metrics`, 100 posts a request (billed per post).
+
+        Public metrics (docs.x.com/x-api/fundamentals/metrics): likes, retweets (reposts),
+        replies, quotes, impressions and bookmarks (saves). Posts X no longer has come back in
+        `errors` and are left out. Clicks and reach are not public; video views need a media
+        expansion and stay None.
+        """
+        readings: list[MetricReading] = []
+        ids = list(dict.fromkeys(p.platform_post_id for p in parts))
+        for start in range(0, len(ids), READ_BATCH):
+            batch = ids[start : start + READ_BATCH]
+            response = await self._reading(
+                ctx, "/2/tweets", {"ids": ",".join(batch), "tweet.fields": "public_metrics"}
+            )
+            now = self.clock.now()
+            for item in _json(response).get("data") or []:
+                if isinstance(item, dict) and item.get("id") is not None:
+                    readings.append(_reading(str(item["id"]), item.get("public_metrics"), now))
+        return readings
+
+    async def follower_count(self, ctx: AccountContext) -> int | None:
+        """`public_metrics.followers_count` of `GET /2/users/me` (one User read, billed)."""
+        response = await self._reading(ctx, "/2/users/me", {"user.fields": "public_metrics"})
+        metrics = read(response, Network.X, "data", kind=dict).get("public_metrics")
+        count = metrics.get("followers_count") if isinstance(metrics, dict) else None
+        return count if isinstance(count, int) and not isinstance(count, bool) else None
+
+    async def recent_posts(
+        self, ctx: AccountContext, since: datetime, *, limit: int = 100
+    ) -> list[RemotePost]:
+        """`GET /2/users/{id}/tweets?exclude=retweets`, following `meta.next_token`, with metrics.
+
+        The timeline is newest first (docs.x.com/x-api/posts/timelines); `exclude=retweets`
+        leaves out reposts of others, replies (a thread's later parts) stay, marked `is_reply`.
+        """
+        user_id = ctx.account.target_id
+        if not user_id:
+            raise ValidationError.single("account", f"{ctx.account.ref} has no X user id; reconnect it.")
+        params = {
+            "max_results": str(min(self.timeline_page, max(5, limit))),
+            "start_time": since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "exclude": "retweets",
+            "tweet.fields": "created_at,public_metrics,note_tweet,referenced_tweets",
+        }
+        posts: list[RemotePost] = []
+        while len(posts) < limit:
+            response = await self._reading(ctx, f"/2/users/{quote(user_id, safe='')}/tweets", params)
+            body = _json(response)
+            now = self.clock.now()
+            for item in body.get("data") or []:
+                if isinstance(item, dict) and len(posts) < limit:
+                    posts.append(self._remote(ctx, item, now))
+            token = (body.get("meta") or {}).get("next_token")
+            if not isinstance(token, str) or not token:
+                break
+            params = {**params, "pagination_token": token}
+        return posts
+
+    async def post_comment(
+        self, ctx: AccountContext, on: PublishedPart, text: str, idempotency_key: str
+    ) -> PublishedPart:
+        """The author's reply to the post (`POST /2/tweets` with `reply.in_reply_to_tweet_id`).
+
+        X takes no idempotency key: a reply whose answer was lost may exist (the engine keeps the
+        result so a crash never replies twice). Self-serve tiers only allow replies where the
+        author "summoned" the replying account (changelog 2026-02-23); replying to one's own
+        post is the author replying to themselves, and a refusal is reported as X's own words.
+        """
+        body = {"text": text, "reply": {"in_reply_to_tweet_id": on.platform_post_id}}
+        response = await self._authorised(ctx, "POST", "/2/tweets", json=body)
+        post_id = read_id(response, Network.X, "data", "id")
+        return PublishedPart(
+            platform_post_id=post_id, permalink=f"https://x.com/{ctx.account.handle}/status/{post_id}"
+        )
+
+    async def _reading(self, ctx: AccountContext, path: str, params: dict[str, str]) -> httpx.Response:
+        """A GET that only reads; a 403 names the scopes reading needs (tweet.read, users.read)."""
+        try:
+            return await self._authorised(ctx, "GET", path, params=params)
+        except Rejected as exc:
+            if "HTTP 403" not in str(exc):
+                raise
+            raise Rejected(
+                f"{exc} Reading posts and numbers needs the scopes {' and '.join(READ_SCOPES)}: "
+                f"reconnect {ctx.account.ref} and allow them."
+            ) from exc
+
+    def _remote(self, ctx: AccountContext, item: dict[str, Any], now: datetime) -> RemotePost:
+        post_id = str(item["id"])
+        refs = item.get("referenced_tweets") or []
+        created = datetime.fromisoformat(str(item.get("created_at", "")).replace("Z", "+00:00"))
+        return RemotePost(
+            platform_post_id=post_id,
+            permalink=f"https://x.com/{ctx.account.handle}/status/{post_id}",
+            text=html.unescape((item.get("note_tweet") or {}).get("text") or item.get("text") or ""),
+            created_at=created,
+            is_reply=any(isinstance(r, dict) and r.get("type") == "replied_to" for r in refs),
+            reading=_reading(post_id, item.get("public_metrics"), now),
+        )
+
     # -- plumbing ------------------------------------------------------------------------------
 
     def _error(self, response: httpx.Response) -> PublishError:
@@ -420,6 +551,34 @@ def _comparable(text: str) -> str:
     """A post's text as X may show it back: links (t.co) and HTML entities do not matter."""
     text = unicodedata.normalize("NFC", html.unescape(text))
     return " ".join(_LINK.sub("<link>", text).split())
+
+
+def _reading(post_id: str, metrics: object, now: datetime) -> MetricReading:
+    """X's `public_metrics` as a reading; a count X left out stays None."""
+    found = metrics if isinstance(metrics, dict) else {}
+
+    def count(name: str) -> int | None:
+        value = found.get(name)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    return MetricReading(
+        platform_post_id=post_id,
+        read_at=now,
+        impressions=count("impression_count"),
+        likes=count("like_count"),
+        replies=count("reply_count"),
+        reposts=count("retweet_count"),
+        quotes=count("quote_count"),
+        saves=count("bookmark_count"),
+    )
+
+
+def _not_found(body: dict[str, Any]) -> bool:
+    """X's "Not Found Error" (a deleted post, type .../problems/resource-not-found)."""
+    errors = body.get("errors")
+    return isinstance(errors, list) and any(
+        isinstance(e, dict) and str(e.get("type", "")).endswith("/resource-not-found") for e in errors
+    )
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:

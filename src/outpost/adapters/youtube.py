@@ -28,11 +28,13 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 import httpx
 
+from outpost.adapters import youtube_after as after
 from outpost.adapters import youtube_rules as rules
 from outpost.adapters import youtube_text
 from outpost.adapters import youtube_videos as videos
@@ -40,6 +42,7 @@ from outpost.adapters.base import (
     AccountContext,
     AddAccountRequest,
     DeveloperApp,
+    FirstCommentKind,
     MediaHost,
     NativeSchedule,
     PartRequest,
@@ -73,6 +76,7 @@ from outpost.domain.errors import (
     ValidationError,
 )
 from outpost.domain.media_rules import RULES
+from outpost.domain.metrics import MetricReading, RemotePost
 from outpost.domain.models import Account, HealthReport, MediaAsset, Post, PublishedPart, QuotaLeft, Target
 from outpost.domain.validation import validate_target
 
@@ -101,6 +105,9 @@ class YouTubeAdapter(OAuthAppAdapter):
     #: `publishAt`: YouTube keeps the video private and makes it public itself. A quarter of an
     #: hour ahead at least, so the upload itself has time before the moment passes.
     native_schedule: ClassVar[NativeSchedule | None] = NativeSchedule(min_ahead=timedelta(minutes=15))
+    can_read_metrics: ClassVar[bool] = True  # free, but each call counts in the daily quota
+    can_list_posts: ClassVar[bool] = True
+    first_comment: ClassVar[FirstCommentKind | None] = "comment"
 
     def __init__(
         self,
@@ -473,6 +480,56 @@ class YouTubeAdapter(OAuthAppAdapter):
     async def confirm_on_network(self, ctx: AccountContext, scheduled: PublishedPart) -> PublishedPart | None:
         """After its time: the video once public, None while still private."""
         return await videos.confirm(self._caller(ctx), scheduled.platform_post_id)
+
+    # -- after publishing: numbers, subscribers, uploads, first comment (adapters/youtube_after.py)
+
+    async def look_up(self, ctx: AccountContext, part: PublishedPart) -> bool:
+        """`videos.list` (1 unit): a deleted video is absent from `items`."""
+        return await self._exists(ctx, part.platform_post_id)
+
+    async def read_metrics(self, ctx: AccountContext, parts: Sequence[PublishedPart]) -> list[MetricReading]:
+        """`videos.list?part=statistics`, 50 videos a unit of quota."""
+        ids = [p.platform_post_id for p in parts]
+        return await after.statistics(self._caller(ctx), ids, self.clock.now())
+
+    async def follower_count(self, ctx: AccountContext) -> int | None:
+        """The channel's subscribers (`channels.list?part=statistics`, 1 unit)."""
+        return await after.subscribers(self._caller(ctx))
+
+    async def recent_posts(
+        self, ctx: AccountContext, since: datetime, *, limit: int = 100
+    ) -> list[RemotePost]:
+        """The channel's uploads since `since` with their numbers (1 unit a page of 50, 1 per 50 read)."""
+        return await after.uploads(self._caller(ctx), since, limit, self.clock.now())
+
+    async def post_comment(
+        self, ctx: AccountContext, on: PublishedPart, text: str, idempotency_key: str
+    ) -> PublishedPart:
+        """A top-level comment by the channel (`commentThreads.insert`, 50 units; no idempotency key).
+
+        Only the `youtube.force-ssl` scope (or the whole `youtube` one) may comment: a sign-in
+        without it is told which scope to allow rather than sent to fail.
+        """
+        granted = set((await ctx.credentials()).get("scope", "").split())
+        if granted and not granted & {FORCE_SSL, MANAGE}:
+            raise Rejected(self._comment_scope_missing(ctx))
+        channel = ctx.account.target_id
+        if not channel:
+            raise ValidationError.single("account", f"{ctx.account.ref} has no channel id; reconnect it.")
+        try:
+            return await after.comment(self._caller(ctx), channel, on, text)
+        except AuthExpired as exc:
+            if "insufficient" not in str(exc).lower():
+                raise
+            raise Rejected(self._comment_scope_missing(ctx)) from exc
+
+    @staticmethod
+    def _comment_scope_missing(ctx: AccountContext) -> str:
+        return (
+            f"YouTube takes comments only from a sign-in with the youtube.force-ssl scope, which "
+            f"{ctx.account.ref}'s sign-in lacks; reconnect it and leave \"See, edit, and permanently delete "
+            f"your YouTube videos, ratings, comments and captions\" ticked on Google's page."
+        )
 
     # -- plumbing ------------------------------------------------------------------------------
 

@@ -46,6 +46,7 @@ COSTS: dict[str, int] = {
     "videos.update": 50,
     "videos.delete": 50,
     "thumbnails.set": 50,
+    "commentThreads.insert": 50,  # the first comment (youtube/v3/docs/commentThreads/insert)
 }
 
 

@@ -146,8 +146,9 @@ PROVIDERS: dict[Network, OAuthProvider] = {
         revoke_url="https://open.tiktokapis.com/v2/oauth/revoke/",
         api_url="https://open.tiktokapis.com",  # the token endpoints live there too
         # Direct Post needs video.publish; user.info.basic names the account. No video.upload:
-        # Outpost publishes, it does not leave drafts in the TikTok inbox.
-        scopes=("user.info.basic", "video.publish"),
+        # Outpost publishes, it does not leave drafts in the TikTok inbox. video.list and
+        # user.info.stats read the posts' numbers and the follower count (issue #21).
+        scopes=("user.info.basic", "video.publish", "video.list", "user.info.stats"),
         redirect=Redirect.LOOPBACK_FIXED_PORT,
         pkce="S256_HEX",
         client_id_param="client_key",
@@ -156,7 +157,8 @@ PROVIDERS: dict[Network, OAuthProvider] = {
             "Create an app in TikTok for Developers (Desktop platform); add Login Kit and the "
             "Content Posting API with Direct Post turned on.",
             f"Login Kit → Redirect URI: {LOOPBACK}",
-            "Scopes: user.info.basic and video.publish.",
+            "Scopes: user.info.basic and video.publish (to publish), video.list and user.info.stats "
+            "(for your posts' numbers in Stats).",
             "Until TikTok audits the app, posts can only be private (SELF_ONLY), from accounts set "
             "to private, for at most 5 creators a day.",
             "Copy the Client key and Client secret into Outpost.",
@@ -196,15 +198,21 @@ PROVIDERS: dict[Network, OAuthProvider] = {
         token_url="https://graph.threads.net/oauth/access_token",
         api_url="https://graph.threads.net",
         # basic: every call; content_publish: posting and the publishing quota; read_replies:
-        # finding a thread's replies again when the answer to publishing one was lost.
-        scopes=("threads_basic", "threads_content_publish", "threads_read_replies"),
+        # finding a thread's replies again when the answer to publishing one was lost;
+        # manage_insights: the numbers of posts and the follower count (…/threads/insights).
+        scopes=(
+            "threads_basic",
+            "threads_content_publish",
+            "threads_read_replies",
+            "threads_manage_insights",
+        ),
         redirect=Redirect.HTTPS_PASTE,  # Threads refuses http://127.0.0.1 redirects
         pkce=None,
         scope_separator=",",
         setup=(
             "At developers.facebook.com/apps create an app and choose the “Access the Threads API” use case.",
-            "Use case → Customize → Permissions: add threads_basic, threads_content_publish and "
-            "threads_read_replies.",
+            "Use case → Customize → Permissions: add threads_basic, threads_content_publish, "
+            "threads_read_replies and threads_manage_insights.",
             "Use case → Settings: enter an https address you control as the Redirect Callback URL (any "
             "page: it only has to exist); Outpost needs the same address.",
             "App roles → Roles: add your Threads profile as a Threads Tester, and accept the invitation "
@@ -226,6 +234,7 @@ PROVIDERS: dict[Network, OAuthProvider] = {
             "instagram_business_basic",
             "instagram_business_content_publish",
             "instagram_business_manage_comments",  # the first comment under a post
+            "instagram_business_manage_insights",  # the numbers of posts (instagram-platform/insights)
         ),
         redirect=Redirect.HTTPS_PASTE,
         pkce=None,
@@ -249,7 +258,15 @@ PROVIDERS: dict[Network, OAuthProvider] = {
         authorize_url="https://www.facebook.com/v25.0/dialog/oauth",
         token_url="https://graph.facebook.com/v25.0/oauth/access_token",
         api_url="https://graph.facebook.com",
-        scopes=("pages_show_list", "pages_read_engagement", "pages_manage_posts"),
+        # read_insights: the numbers of posts (Page Insights); pages_manage_engagement: the first
+        # comment, written as the Page (…/pages-api/posts: comments need it).
+        scopes=(
+            "pages_show_list",
+            "pages_read_engagement",
+            "pages_manage_posts",
+            "read_insights",
+            "pages_manage_engagement",
+        ),
         # Facebook Login takes http://localhost redirects while the app is in development mode
         # ("automatically allowed while in development mode only", Facebook Login → Settings), which
         # a creator's own app stays in: the adapter listens on 127.0.0.1 and names it `localhost`.
@@ -259,8 +276,9 @@ PROVIDERS: dict[Network, OAuthProvider] = {
         setup=(
             "At developers.facebook.com create an app (use case: “Manage everything on your Page”, or "
             "type Business with Facebook Login for Business); leave it in development mode.",
-            "Add the permissions pages_show_list, pages_read_engagement and pages_manage_posts "
-            "(you have a role on your own app, so no App Review is needed).",
+            "Add the permissions pages_show_list, pages_read_engagement, pages_manage_posts, "
+            "read_insights and pages_manage_engagement (you have a role on your own app, so no App "
+            "Review is needed).",
             f"Nothing to register for the redirect: Outpost signs in through "
             f"http://localhost:{DEFAULT_PORT}/callback, which Facebook allows in development mode.",
             "Copy the App ID and App secret (App settings → Basic) into Outpost.",

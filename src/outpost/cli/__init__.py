@@ -110,6 +110,8 @@ async def _headless(args: argparse.Namespace, data_dir: Path, open_engine: OpenE
         return EXIT_FAILED
     for warning in outcome.warnings:
         print(f"outpost: {warning}", file=sys.stderr)
+    if outcome.quiet:
+        return outcome.exit_code
     if args.json:
         _print_json(outcome.document)
     else:

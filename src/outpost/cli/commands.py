@@ -15,30 +15,36 @@ import signal
 import sys
 from collections.abc import Awaitable
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 from outpost import service
 from outpost.auth.oauth import open_in_browser
 from outpost.auth.providers import DEFAULT_PORT, PROVIDERS, OAuthProvider, Redirect
 from outpost.cli.apps import HANDLERS as APPS_HANDLERS
+from outpost.cli.hooks import HANDLERS as HOOKS_HANDLERS
 from outpost.cli.media_host import HANDLERS as MEDIA_HOST_HANDLERS
 from outpost.cli.outcome import Handler, Outcome
 from outpost.cli.render import account_json, account_text, post_json, post_text
+from outpost.cli.requests import MediaItem, PostCreateRequest, PostEditRequest
 from outpost.cli.secret_input import resolve_secrets
 from outpost.cli.service import HANDLERS as SERVICE_HANDLERS
 from outpost.cli.service import next_due
 from outpost.cli.settings import HANDLERS as SETTINGS_HANDLERS
+from outpost.cli.stats import HANDLERS as STATS_HANDLERS
 from outpost.cli.text_input import read_text, read_thread
 from outpost.domain.compatibility import check
 from outpost.domain.enums import HealthState, Network, PostStatus, TargetStatus, VerificationState
 from outpost.domain.errors import KnownError, NetworkNotAvailableError, Problem, ValidationError
+from outpost.domain.library import LibraryItem
 from outpost.domain.media_rules import RULES
 from outpost.domain.models import Account, Post
-from outpost.engine import AddAccountRequest, Engine, MediaInput, PostChanges, PostInput, When
+from outpost.domain.slots import format_weekly
+from outpost.engine import AddAccountRequest, Engine, PostChanges, When
 from outpost.engine.events import Event, PostDidChange, PostsWereMissed
 from outpost.engine.recovery import late_by, on_time_note
+from outpost.engine.series import RepeatRequest
+from outpost.engine.slots import SlotPlan
 
 _OK_AFTER_PUBLISH = (PostStatus.PUBLISHED,)
 
@@ -55,6 +61,11 @@ async def dispatch(engine: Engine, args: argparse.Namespace) -> Outcome:
 
 
 async def _accounts_list(engine: Engine, args: argparse.Namespace) -> Outcome:
+    return await list_accounts(engine)
+
+
+async def list_accounts(engine: Engine) -> Outcome:
+    """`accounts list`, for the command line and the `accounts_list` tool alike."""
     accounts = await engine.accounts.list()
     text = (
         "\n".join(account_text(a) for a in accounts)
@@ -204,41 +215,114 @@ async def _accounts_remove(engine: Engine, args: argparse.Namespace) -> Outcome:
 
 
 async def _post_create(engine: Engine, args: argparse.Namespace) -> Outcome:
-    request = PostInput(
+    _tz_needs_at(args)
+    request = PostCreateRequest(
         text=await read_text(args) or "",
-        accounts=tuple(args.accounts or ()),
-        text_for=_pairs(args.text_for),
+        accounts=list(args.accounts or ()),
+        text_for=dict(_pairs(args.text_for)),
         media=_media(args.media or [], args.alt or []),
-        thread=await read_thread(args) or (),
+        thread=list(await read_thread(args) or ()),
         options=_options(args.options),
+        at=args.at,
+        tz=args.tz,
+        now=bool(args.now),
+        next_slot=bool(args.next_slot),
+        evergreen=args.evergreen,
+        repeat=args.repeat,
+        repeat_until=args.repeat_until,
+        repeat_count=args.repeat_count,
+        first_comment=args.first_comment or "",
     )
+    return await create_post(engine, request)
+
+
+async def create_post(engine: Engine, request: PostCreateRequest) -> Outcome:
+    """`post create`, for the command line and the `post_create` tool alike."""
+    if request.media and any(m.path.startswith(("http://", "https://")) for m in request.media):
+        media = await fetch_media_urls(engine, request.media, "media")
+        request = request.model_copy(update={"media": media})
     # A draft is saved even when it breaks a network's rules, as in the window; the engine checks
     # every rule before a post is scheduled or published.
-    post = await _naming_networks_not_available(
-        engine, engine.posts.create(request, _when(args), validate=False)
-    )
-    return await _saved_outcome(engine, post, published=bool(args.now))
+    if request.next_slot and request.tz:
+        raise ValidationError.single(
+            "--tz", "--tz: --next-slot takes the zone of the schedule; give --at with --tz instead."
+        )
+    when = await _next_slot(engine, tuple(request.accounts)) if request.next_slot else request.when()
+    if request.repeat is None and (request.repeat_until is not None or request.repeat_count is not None):
+        raise ValidationError.single(
+            "--repeat", "--repeat: give the rule too (daily, weekly, monthly, cron:EXPR)."
+        )
+    if request.repeat is not None:
+        repeat = RepeatRequest(request.repeat, request.repeat_until, request.repeat_count)
+        post = await _naming_networks_not_available(
+            engine, engine.series.create(request.to_input(), when, repeat)
+        )
+    else:
+        post = await _naming_networks_not_available(
+            engine, engine.posts.create(request.to_input(), when, validate=False)
+        )
+    if request.evergreen:
+        post = await engine.evergreen.mark(post.id, True)
+    return await _saved_outcome(engine, post, published=request.now)
 
 
 async def _post_edit(engine: Engine, args: argparse.Namespace) -> Outcome:
-    media: tuple[MediaInput, ...] | None = None
+    _tz_needs_at(args)
+    media: list[MediaItem] | None = None
     if args.media is not None:
         media = _media(args.media, args.alt or [])
     elif args.alt is not None:
         current = await engine.posts.get(args.post)
         media = _media([m.path for m in current.media], args.alt)
-    changes = PostChanges(
+    request = PostEditRequest(
+        post=args.post,
         text=await read_text(args),
-        accounts=None if args.accounts is None else tuple(args.accounts),
-        text_for=None if args.text_for is None else _pairs(args.text_for),
+        accounts=None if args.accounts is None else list(args.accounts),
+        text_for=None if args.text_for is None else dict(_pairs(args.text_for)),
         media=media,
-        thread=await read_thread(args),
+        thread=None if (thread := await read_thread(args)) is None else list(thread),
         options=None if args.options is None else _options(args.options),
+        at=args.at,
+        tz=args.tz,
+        now=bool(args.now),
+        draft=bool(args.draft),
+        next_slot=bool(args.next_slot),
+        evergreen=args.evergreen,
+        series=bool(args.series),
+        first_comment=args.first_comment,
     )
-    when = _when(args) if (args.at or args.now or args.draft) else None
-    editing = engine.posts.edit(args.post, changes, when, validate=False)  # as in create
-    post = await _naming_networks_not_available(engine, editing)
-    return await _saved_outcome(engine, post, published=bool(args.now))
+    return await edit_post(engine, request)
+
+
+async def edit_post(engine: Engine, request: PostEditRequest) -> Outcome:
+    """`post edit`, for the command line and the `post_edit` tool alike."""
+    if request.media and any(m.path.startswith(("http://", "https://")) for m in request.media):
+        request = request.model_copy(update={"media": await fetch_media_urls(engine, request.media, "media")})
+    when = request.new_when()
+    if request.next_slot:
+        accounts = tuple(request.accounts or ()) or tuple(
+            t.account_id for t in (await engine.posts.get(request.post)).targets
+        )
+        when = await _next_slot(engine, accounts)
+    if request.series:
+        if when is not None:
+            raise ValidationError.single(
+                "--series", "--series: changes the content of the series' posts; each keeps its time."
+            )
+        post = await _naming_networks_not_available(
+            engine, _edit_series(engine, request.post, request.changes())
+        )
+    else:
+        editing = engine.posts.edit(request.post, request.changes(), when, validate=False)
+        post = await _naming_networks_not_available(engine, editing)  # a draft may break rules, as in create
+    if request.evergreen is not None:
+        post = await engine.evergreen.mark(post.id, request.evergreen)
+    return await _saved_outcome(engine, post, published=request.now)
+
+
+async def _edit_series(engine: Engine, post_id: str, changes: PostChanges) -> Post:
+    edited = await engine.series.edit_series(post_id, changes)
+    return edited[0]
 
 
 async def _naming_networks_not_available(engine: Engine, saving: Awaitable[Post]) -> Post:
@@ -275,9 +359,18 @@ async def _saved_outcome(engine: Engine, post: Post, *, published: bool) -> Outc
     """
     problems = await engine.posts.problems(post.id) if post.status is PostStatus.DRAFT else []
     outcome = await _post_outcome(engine, post, published=published)
-    outcome.document["warnings"] = [p.as_dict() for p in problems]
+    notes = await engine.tools.first_comment_warnings(post)  # never blocks: a warning per network
+    outcome.document["warnings"] = [p.as_dict() for p in [*problems, *notes]]
     if problems:
         outcome.warnings.append(draft_warning(problems))
+    outcome.warnings += [p.message for p in notes]
+    outcome.warnings += [
+        f"the first comment on {t.network.label} is {t.first_comment.status}: {t.first_comment.error.message}"
+        for t in post.targets
+        if t.first_comment is not None
+        and t.first_comment.error is not None
+        and t.first_comment.status in ("failed", "unknown")
+    ]
     return outcome
 
 
@@ -289,14 +382,17 @@ def draft_warning(problems: list[Problem]) -> str:
     return f"saved as a draft; fix these {len(problems)} problems before scheduling or publishing it:{listed}"
 
 
-def _when(args: argparse.Namespace) -> When:
+async def _next_slot(engine: Engine, accounts: tuple[str, ...]) -> When:
+    """`--next-slot`: the next slot free for every account of the post (`engine.slots` has the rule)."""
+    if not accounts:
+        raise ValidationError.single("--account", "--account: --next-slot needs the accounts to post to.")
+    instant, zone = await engine.slots.next_free(accounts)
+    return When.scheduled(instant.strftime("%Y-%m-%dT%H:%M:%SZ"), zone)
+
+
+def _tz_needs_at(args: argparse.Namespace) -> None:
     if args.tz and not args.at:
         raise ValidationError.single("--tz", "--tz: give --at too; --tz says which zone --at is in.")
-    if args.now:
-        return When.now()
-    if args.at:
-        return When.scheduled(args.at, args.tz)
-    return When.draft()
 
 
 def _pairs(values: list[str] | None) -> tuple[tuple[str, str], ...]:
@@ -312,8 +408,8 @@ def _pairs(values: list[str] | None) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
-def _options(values: list[str] | None) -> tuple[tuple[str, str, Any], ...]:
-    triples = []
+def _options(values: list[str] | None) -> dict[str, str]:
+    triples: dict[str, str] = {}
     problems = []
     for value in values or ():
         name, sep, raw = value.partition("=")
@@ -329,13 +425,13 @@ def _options(values: list[str] | None) -> tuple[tuple[str, str, Any], ...]:
                 )
             )
             continue
-        triples.append((network.strip(), key.strip(), raw))
+        triples[f"{network.strip()}.{key.strip()}"] = raw
     if problems:
         raise ValidationError(problems)
-    return tuple(triples)
+    return triples
 
 
-def _media(paths: list[str], alts: list[str]) -> tuple[MediaInput, ...]:
+def _media(paths: list[str], alts: list[str]) -> list[MediaItem]:
     if len(alts) > len(paths):
         raise ValidationError.single(
             "--alt",
@@ -344,11 +440,16 @@ def _media(paths: list[str], alts: list[str]) -> tuple[MediaInput, ...]:
             limit=len(paths),
             actual=len(alts),
         )
-    return tuple(MediaInput(path, alts[i] if i < len(alts) else "") for i, path in enumerate(paths))
+    return [MediaItem(path=path, alt=alts[i] if i < len(alts) else "") for i, path in enumerate(paths)]
 
 
 async def _post_list(engine: Engine, args: argparse.Namespace) -> Outcome:
-    statuses = [PostStatus(args.status)] if args.status else []
+    return await list_posts(engine, PostStatus(args.status) if args.status else None)
+
+
+async def list_posts(engine: Engine, status: PostStatus | None) -> Outcome:
+    """`post list`, for the command line and the `post_list` tool alike."""
+    statuses = [status] if status else []
     posts = await engine.posts.list(statuses)
     accounts = await _accounts_by_id(engine)
     text = "\n".join(post_text(p, accounts) for p in posts) or "No posts."
@@ -368,6 +469,12 @@ async def _post_publish(engine: Engine, args: argparse.Namespace) -> Outcome:
 
 
 async def _post_cancel(engine: Engine, args: argparse.Namespace) -> Outcome:
+    if args.series:
+        cancelled = await engine.series.cancel_series(args.post)
+        return Outcome(
+            [post_json(p) for p in cancelled],
+            f"Ended the series; cancelled {len(cancelled)} occurrence(s) not gone out.",
+        )
     return await _post_outcome(engine, await engine.posts.cancel(args.post))
 
 
@@ -394,6 +501,11 @@ async def _post_delete(engine: Engine, args: argparse.Namespace) -> Outcome:
     )
 
 
+async def post_outcome(engine: Engine, post: Post) -> Outcome:
+    """A post as `post show` prints it."""
+    return await _post_outcome(engine, post)
+
+
 async def _post_outcome(engine: Engine, post: Post, *, published: bool = False) -> Outcome:
     failed = published and post.status not in _OK_AFTER_PUBLISH
     return Outcome(
@@ -403,6 +515,75 @@ async def _post_outcome(engine: Engine, post: Post, *, published: bool = False) 
 
 async def _accounts_by_id(engine: Engine) -> dict[str, Account]:
     return {a.id: a for a in await engine.accounts.list()}
+
+
+# -- CSV ------------------------------------------------------------------------------------------
+
+
+async def _post_import(engine: Engine, args: argparse.Namespace) -> Outcome:
+    plan, posts = await engine.csv.import_file(args.file, dry_run=args.dry_run)
+    rows = [
+        {
+            "row": r.row.number,
+            "accounts": [a.ref for a in r.accounts],
+            "at": r.at.strftime("%Y-%m-%dT%H:%M:%SZ") if r.at else None,
+            "status": "scheduled" if r.at else "draft",
+        }
+        for r in plan.rows
+    ]
+    if args.dry_run:
+        return Outcome(
+            {"dry_run": True, "rows": rows, "posts": []},
+            f"{len(rows)} row(s) are good; nothing was imported (--dry-run).",
+        )
+    accounts = await _accounts_by_id(engine)
+    lines = [f"Imported {len(posts)} post(s) from {plan.path}:"] + [post_text(p, accounts) for p in posts]
+    return Outcome({"dry_run": False, "rows": rows, "posts": [post_json(p) for p in posts]}, "\n".join(lines))
+
+
+def _day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        raise ValidationError.single(option, f"{option}: {value!r} is not a day like 2026-12-01.") from None
+
+
+async def _post_export(engine: Engine, args: argparse.Namespace) -> Outcome:
+    posts = await engine.csv.export_file(
+        args.file,
+        statuses=[PostStatus(args.status)] if args.status else [],
+        start=_day(args.start, "--from"),
+        end=_day(args.end, "--to"),
+    )
+    return Outcome(
+        {"file": args.file, "posts": [p.id for p in posts]}, f"Wrote {len(posts)} post(s) to {args.file}."
+    )
+
+
+# -- slots ----------------------------------------------------------------------------------------
+
+
+def _plan_text(plan: SlotPlan) -> str:
+    slots = format_weekly(plan.weekly) or "no slots"
+    inherited = "" if plan.own else " (the default schedule)"
+    return f"{plan.name}: {slots} ({plan.zone}){inherited}"
+
+
+async def _slots_list(engine: Engine, args: argparse.Namespace) -> Outcome:
+    return await list_slots(engine, args.account)
+
+
+async def list_slots(engine: Engine, account: str | None) -> Outcome:
+    """`slots list`, for the command line and the `slots_list` tool alike."""
+    plans = await engine.slots.plans(account)
+    return Outcome([p.as_json() for p in plans], "\n".join(_plan_text(p) for p in plans))
+
+
+async def _slots_set(engine: Engine, args: argparse.Namespace) -> Outcome:
+    plan = await engine.slots.set_weekly(args.account, args.weekly, args.tz)
+    return Outcome(plan.as_json(), _plan_text(plan))
 
 
 # -- run ------------------------------------------------------------------------------------------
@@ -427,6 +608,9 @@ async def _run(engine: Engine, args: argparse.Namespace) -> Outcome:
     try:
         missed = await engine.start()
         if args.until_idle:
+            # Run by the OS's scheduler every few minutes (`outpost service`): ask for mentions
+            # once a run, so hooks hear of them with the window closed (docs/hooks.md).
+            await engine.mentions.poll()
             await engine.wait_idle()
         else:
             await _until_signal()
@@ -489,9 +673,15 @@ async def _until_signal() -> None:
 
 
 async def _media_inspect(engine: Engine, args: argparse.Namespace) -> Outcome:
-    info = await engine.media.inspect(args.path, field="PATH")
+    networks = [Network(n) for n in args.networks] if args.networks else None
+    return await inspect_media(engine, args.path, networks, field="PATH")
+
+
+async def inspect_media(engine: Engine, path: str, networks: list[Network] | None, *, field: str) -> Outcome:
+    """`media inspect`, for the command line and the `media_inspect` tool alike."""
+    info = await engine.media.inspect(path, field=field)
     thumbnail = await engine.media.thumbnail(info)
-    networks = [Network(n) for n in args.networks] if args.networks else list(Network)
+    networks = networks or list(Network)
     compatibility = {n.value: check(info, RULES[n]).as_json() for n in networks}
     document = {
         "path": info.path,
@@ -514,6 +704,79 @@ async def _media_inspect(engine: Engine, args: argparse.Namespace) -> Outcome:
     return Outcome(document, "\n".join(lines))
 
 
+async def _mcp(engine: Engine, args: argparse.Namespace) -> Outcome:
+    from outpost import paths
+    from outpost.cli.assistant import AssistantServer  # the MCP SDK loads only for this command
+
+    server = AssistantServer(
+        engine, allow_publish=bool(args.allow_publish), log_folder=paths.log_dir(engine.data_dir)
+    )
+    await server.serve_stdio()
+    return Outcome(None, "", quiet=True)  # stdout was the protocol's: print nothing after it
+
+
+# -- the media library ----------------------------------------------------------------------------
+
+
+async def _media_library(engine: Engine, args: argparse.Namespace) -> Outcome:
+    items = await engine.library.list(args.search, args.tag)
+    lines = [_library_line(i) for i in items] or [
+        "The media library is empty: attach a file to a post first."
+    ]
+    return Outcome([i.model_dump(mode="json") for i in items], "\n".join(lines))
+
+
+async def _media_add(engine: Engine, args: argparse.Namespace) -> Outcome:
+    item = await engine.library.add_url(args.url, alt_text=args.alt, field="URL")
+    return Outcome(item.model_dump(mode="json"), _library_line(item))
+
+
+async def _media_tag(engine: Engine, args: argparse.Namespace) -> Outcome:
+    item = await engine.library.tag(await _library_sha(engine, args.sha256), args.tags)
+    return Outcome(item.model_dump(mode="json"), _library_line(item))
+
+
+async def _media_forget(engine: Engine, args: argparse.Namespace) -> Outcome:
+    sha = await _library_sha(engine, args.sha256)
+    await engine.library.forget(sha)
+    return Outcome({"sha256": sha, "deleted": True}, f"Deleted {sha[:12]} from the media library.")
+
+
+async def _library_sha(engine: Engine, prefix: str) -> str:
+    """The full sha256 of the one library file starting with `prefix` (at least 8 characters)."""
+    found = [i.sha256 for i in await engine.library.list() if i.sha256.startswith(prefix.lower())]
+    if len(prefix) < 8 or len(found) != 1:
+        raise ValidationError.single(
+            "FILE",
+            f"FILE: {prefix!r} names {'no' if not found else len(found)} library files; give at least 8 "
+            f"characters of a sha256 that `outpost media library` shows.",
+        )
+    return found[0]
+
+
+def _library_line(item: LibraryItem) -> str:
+    shape = f"{item.width}×{item.height}" if item.width else item.mime_type
+    used = f", on {len(item.used_by)} post(s)" if item.used_by else ", on no post"
+    tags = f" [{', '.join(item.tags)}]" if item.tags else ""
+    alt = f" — {item.alt_text}" if item.alt_text else ""
+    return f"{item.sha256[:12]}  {item.name} ({shape}{used}){tags}{alt}"
+
+
+async def fetch_media_urls(
+    engine: Engine, media: list[MediaItem] | None, field: str
+) -> list[MediaItem] | None:
+    """Media given as http(s) URLs downloaded into the library, and named by the library's copy."""
+    if not media:
+        return media
+    fetched = []
+    for item in media:
+        if item.path.startswith(("http://", "https://")):
+            kept = await engine.library.add_url(item.path, alt_text=item.alt, field=field)
+            item = MediaItem(path=kept.path, alt=item.alt or kept.alt_text)
+        fetched.append(item)
+    return fetched
+
+
 _HANDLERS: dict[tuple[str, str | None], Handler] = {
     ("accounts", "list"): _accounts_list,
     ("accounts", "connect"): _accounts_connect,
@@ -531,12 +794,23 @@ _HANDLERS: dict[tuple[str, str | None], Handler] = {
     ("post", "retry"): _post_retry,
     ("post", "check"): _post_check,
     ("post", "delete"): _post_delete,
+    ("post", "import"): _post_import,
+    ("post", "export"): _post_export,
+    ("slots", "list"): _slots_list,
+    ("slots", "set"): _slots_set,
     ("run", None): _run,
     ("media", "inspect"): _media_inspect,
+    ("mcp", None): _mcp,
+    ("media", "library"): _media_library,
+    ("media", "add"): _media_add,
+    ("media", "tag"): _media_tag,
+    ("media", "forget"): _media_forget,
     **APPS_HANDLERS,
     **SETTINGS_HANDLERS,
     **MEDIA_HOST_HANDLERS,
     **SERVICE_HANDLERS,
+    **HOOKS_HANDLERS,
+    **STATS_HANDLERS,
 }
 
 __all__ = ["KnownError", "Outcome", "dispatch"]

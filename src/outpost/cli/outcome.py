@@ -19,6 +19,7 @@ class Outcome:
     text: str
     exit_code: int = 0
     warnings: list[str] = field(default_factory=list)
+    quiet: bool = False  # print nothing (the command already spoke on stdout: `outpost mcp`)
 
 
 Handler = Callable[["Engine", argparse.Namespace], Awaitable[Outcome]]

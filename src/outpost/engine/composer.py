@@ -50,6 +50,10 @@ class PostInput:
     media: tuple[MediaInput, ...] = ()
     thread: tuple[str, ...] = ()
     options: tuple[tuple[str, str, JsonValue], ...] = ()
+    #: Posted right after the post as its first comment / the author's reply ("" for none).
+    first_comment: str = ""
+    #: The links of the text to tag with UTM parameters where the settings say so.
+    utm_links: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,8 @@ class PostChanges:
     media: tuple[MediaInput, ...] | None = None
     thread: tuple[str, ...] | None = None
     options: tuple[tuple[str, str, JsonValue], ...] | None = None
+    first_comment: str | None = None  # "" removes it
+    utm_links: tuple[str, ...] | None = None
 
     def apply(self, base: PostInput) -> PostInput:
         """`base` with these changes made."""
@@ -118,6 +124,8 @@ def input_of(post: Post) -> PostInput:
         media=tuple(MediaInput(m.path, m.alt_text, (m.focus_x, m.focus_y)) for m in post.media),
         thread=post.thread,
         options=tuple(options),
+        first_comment=post.first_comment or "",
+        utm_links=post.utm_links,
     )
 
 

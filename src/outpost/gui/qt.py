@@ -11,9 +11,11 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QBuffer,
     QByteArray,
+    QDate,
     QDateTime,
     QEvent,
     QIODevice,
+    QMargins,
     QMimeData,
     QModelIndex,
     QObject,
@@ -44,6 +46,7 @@ from PySide6.QtGui import (
     QFont,
     QFontDatabase,
     QFontMetrics,
+    QHideEvent,
     QIcon,
     QImage,
     QKeyEvent,
@@ -67,6 +70,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
+    QDateEdit,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
@@ -77,6 +81,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLayout,
     QLayoutItem,
@@ -101,6 +106,8 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
     QSystemTrayIcon,
     QTableView,
+    QTableWidget,
+    QTableWidgetItem,
     QTabWidget,
     QTextBrowser,
     QToolButton,
@@ -110,6 +117,8 @@ from PySide6.QtWidgets import (
 )
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from PySide6.QtSvg import QSvgRenderer
 
 
@@ -118,6 +127,16 @@ def svg_renderer_class() -> "type[QSvgRenderer]":
     from PySide6.QtSvg import QSvgRenderer
 
     return QSvgRenderer
+
+
+def charts() -> "ModuleType":
+    """`PySide6.QtCharts`, imported on first use: only the Stats tab draws charts (issue #21).
+
+    Loading it costs ~10 MB and tens of milliseconds, which the window's start must not pay.
+    """
+    from PySide6 import QtCharts
+
+    return QtCharts
 
 
 def is_alive(obj: QObject) -> bool:
@@ -142,6 +161,8 @@ __all__ = [
     "QColor",
     "QComboBox",
     "QCompleter",
+    "QDate",
+    "QDateEdit",
     "QDateTime",
     "QDateTimeEdit",
     "QDesktopServices",
@@ -162,9 +183,11 @@ __all__ = [
     "QGridLayout",
     "QHBoxLayout",
     "QHeaderView",
+    "QHideEvent",
     "QIODevice",
     "QIcon",
     "QImage",
+    "QInputDialog",
     "QKeyEvent",
     "QKeySequence",
     "QLabel",
@@ -174,6 +197,7 @@ __all__ = [
     "QListWidget",
     "QListWidgetItem",
     "QMainWindow",
+    "QMargins",
     "QMenu",
     "QMessageBox",
     "QMimeData",
@@ -211,6 +235,8 @@ __all__ = [
     "QSystemTrayIcon",
     "QTabWidget",
     "QTableView",
+    "QTableWidget",
+    "QTableWidgetItem",
     "QTextBrowser",
     "QTextDocument",
     "QTimeZone",
@@ -223,6 +249,7 @@ __all__ = [
     "Qt",
     "Signal",
     "Slot",
+    "charts",
     "is_alive",
     "qVersion",
     "svg_renderer_class",

@@ -46,7 +46,7 @@ def test_tiktok_names_the_client_key_joins_scopes_with_commas_and_hashes_pkce_in
     assert pkce is not None
     query = _query(authorize_url(provider, "key", LOOPBACK, "s", pkce))
     assert "client_id" not in query and query["client_key"] == "key"
-    assert query["scope"] == "user.info.basic,video.publish"
+    assert query["scope"] == "user.info.basic,video.publish,video.list,user.info.stats"
     assert re.fullmatch(r"[0-9a-f]{64}", query["code_challenge"])
     assert query["code_challenge"] == hashlib.sha256(pkce.verifier.encode()).hexdigest()
 
