@@ -293,7 +293,7 @@ async def test_linkedin_reads_back_where_the_app_may_and_says_why_not_where_it_m
     refused = await engine.verify.check_post(post.id)
     verification = refused.targets[0].verification
     assert verification is not None and verification.state is VerificationState.UNKNOWN
-    assert "does not let this app read" in (verification.message or "")
+    assert "reading it needs r_member_social" in (verification.message or "")
     for grant in linkedin.oauth.access.values():  # an app LinkedIn approved for reading posts
         grant.scopes = (*grant.scopes, "r_member_social")
     seen = await engine.verify.check_post(post.id)
