@@ -179,9 +179,8 @@ class Verifier:
         except PublishError as exc:
             if exc.retryable and not asked and await self._try_later(post, target, exc):
                 return False
-            await self._record(
-                post, target, VerificationState.UNKNOWN, f"Outpost could not ask {label}: {exc}"
-            )
+            said = f"Outpost could not ask {label}: {exc}" if exc.retryable else str(exc)
+            await self._record(post, target, VerificationState.UNKNOWN, said)  # a refusal says why itself
             return False
         except KnownError as exc:  # the network offers no way to look (find_published's refusal)
             await self._record(post, target, VerificationState.UNKNOWN, str(exc))
