@@ -14,7 +14,7 @@ for every target whose outcome is `unknown`, Outpost asks the network:
 
 Each target is read back once on its own (a failed request is tried again with a growing pause
 for as long as the post is recent); "Check now" (`check_post`) asks again at once, whenever the
-person wants. Reading X's posts is billed, so an unknown X target is looked for only when asked.
+person wants. Reading X's posts is billed (`metrics_cost`), so X targets are read back only when asked.
 """
 
 from __future__ import annotations
@@ -162,18 +162,18 @@ class Verifier:
             await self._record(post, target, VerificationState.UNKNOWN, str(exc))
             return False
         ctx = core.connections.context(account)
+        if adapter.metrics_cost is not None and not asked:  # X bills each post it shows
+            await self._record(
+                post,
+                target,
+                VerificationState.UNKNOWN,
+                f"Reading posts back from {label} is billed, so Outpost checks {account.ref}'s posts "
+                f"only when you choose Check now.",
+            )
+            return False
         try:
             if target.status is TargetStatus.PUBLISHED:
                 await self._look_up(post, target, account, adapter, ctx)
-                return False
-            if adapter.metrics_cost is not None and not asked:
-                await self._record(
-                    post,
-                    target,
-                    VerificationState.UNKNOWN,
-                    f"Looking through {account.ref}'s posts on {label} is billed, so Outpost looks only "
-                    f"when you choose Check now.",
-                )
                 return False
             return await self._find(post, target, account, adapter, ctx)
         except PublishError as exc:
