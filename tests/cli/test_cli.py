@@ -50,6 +50,8 @@ TARGET_KEYS = {
     "thread_post_ids",
     "attempts",
     "published_at",
+    "verified_at",
+    "verification",
     "error",
     "first_comment_id",  # issue #22: the comment's own result, apart from the post's
     "first_comment_permalink",
@@ -131,6 +133,8 @@ def test_draft_json_has_the_interface_shape(cli: Cli, tmp_path: Path) -> None:
         "thread_post_ids": [],
         "attempts": 0,
         "published_at": None,
+        "verified_at": None,
+        "verification": None,
         "error": None,
         "first_comment_id": None,
         "first_comment_permalink": None,

@@ -288,6 +288,19 @@ class FakePds:
                 return _invalid(f"Could not find blob: {blob['ref']['$link']}", "BlobNotFound")
         return None
 
+    def com_atproto_repo_listRecords(self, request: httpx.Request) -> httpx.Response:
+        """The repo's records of one collection, newest first (rkeys are TIDs: time order), `limit` ≤ 100."""
+        query = parse_qs(urlsplit(str(request.url)).query)
+        if query.get("repo", [""])[0] != self.did:
+            return _invalid(f"Could not find repo: {query.get('repo', [''])[0]}", "RepoNotFound")
+        limit = int(query.get("limit", ["50"])[0])
+        if not 1 <= limit <= 100:
+            return _invalid("Error: limit must be less than or equal to 100")
+        collection = query["collection"][0]
+        keys = sorted((k for k, r in self.records.items() if f"/{collection}/" in r["uri"]), reverse=True)
+        records = [self.records[k] for k in keys[:limit]]
+        return httpx.Response(200, json={"records": records})
+
     def com_atproto_repo_getRecord(self, request: httpx.Request) -> httpx.Response:
         rkey = parse_qs(urlsplit(str(request.url)).query)["rkey"][0]
         if rkey not in self.records:

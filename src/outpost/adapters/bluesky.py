@@ -25,6 +25,7 @@ import hashlib
 import json
 import logging
 import os
+import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -644,6 +645,62 @@ class BlueskyAdapter(NetworkAdapter):
             raise error_for(response, network=self.network, now=self.clock.now(), reset_parser=_reset)
         return dict(read(response, Network.BLUESKY, kind=dict))
 
+    # -- read-back verification (issue #20) -------------------------------------------------------
+
+    can_find_posts = True
+
+    async def look_up(self, ctx: AccountContext, part: PublishedPart) -> bool | None:
+        """`com.atproto.repo.getRecord` on the account's PDS: there, or `RecordNotFound` (deleted).
+
+        A record deleted from the repository is gone for every app (docs.bsky.app, "Posts":
+        deleting is `deleteRecord` of the same collection and rkey).
+        """
+        repo, collection, rkey = _at_uri(part.platform_post_id)
+        response = await self._xrpc(
+            ctx,
+            "GET",
+            "com.atproto.repo.getRecord",
+            params={"repo": repo, "collection": collection, "rkey": rkey},
+            check=False,
+        )
+        if response.is_success:
+            return True
+        if _error_name(response) == "RecordNotFound":
+            return False
+        raise error_for(response, network=self.network, now=self.clock.now(), reset_parser=_reset)
+
+    async def find_published(self, ctx: AccountContext, text: str, since: datetime) -> PublishedPart | None:
+        """The account's post with this text since `since`, from its latest 50 records.
+
+        `com.atproto.repo.listRecords` lists the repository's own `app.bsky.feed.post` records,
+        newest first (reposts are another collection). The record holds the text as Outpost
+        wrote it, links shortened, so the wanted text is shortened the same way first.
+        """
+        creds = await self._session(ctx)
+        response = await self._xrpc(
+            ctx,
+            "GET",
+            "com.atproto.repo.listRecords",
+            params={"repo": creds["did"], "collection": "app.bsky.feed.post", "limit": "50"},
+        )
+        wanted = _comparable(bluesky_text.build(text).text)
+        records = read(response, self.network, "records", kind=list)
+        for item in records:
+            if not isinstance(item, dict) or not isinstance(item.get("value"), dict):
+                continue
+            value = item["value"]
+            made = _record_time(value.get("createdAt"))
+            if made is not None and made < since:
+                continue
+            if _comparable(str(value.get("text", ""))) == wanted and item.get("uri") and item.get("cid"):
+                uri = str(item["uri"])
+                return PublishedPart(
+                    platform_post_id=uri,
+                    permalink=permalink(creds["handle"], uri),
+                    extra={"cid": str(item["cid"])},
+                )
+        return None
+
     # -- sessions ------------------------------------------------------------------------------
 
     async def _session(self, ctx: AccountContext) -> dict[str, str]:
@@ -813,6 +870,34 @@ def _pds_of(session: dict[str, Any]) -> str | None:
         if service.get("id", "").endswith("#atproto_pds") and service.get("serviceEndpoint"):
             return str(service["serviceEndpoint"]).rstrip("/")
     return None
+
+
+def _at_uri(uri: str) -> tuple[str, str, str]:
+    """`at://<did>/<collection>/<rkey>` as its three parts.
+
+    Raises:
+        ValidationError: not a record's address (a damaged store entry).
+    """
+    pieces = uri.removeprefix("at://").split("/")
+    if not uri.startswith("at://") or len(pieces) != 3 or not all(pieces):
+        raise ValidationError.single("platform_post_id", f"{uri!r} is not a Bluesky record address.")
+    return pieces[0], pieces[1], pieces[2]
+
+
+def _comparable(text: str) -> str:
+    """Text as compared when looking for a post: NFC, runs of whitespace as one space."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _record_time(value: object) -> datetime | None:
+    """A record's `createdAt`, or None when it is missing or not a time (records are user data)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC) if parsed.tzinfo else None
 
 
 def _strong_ref(part: PublishedPart) -> dict[str, str]:

@@ -754,6 +754,58 @@ class MastodonAdapter(NetworkAdapter):
             max_id = str(statuses[-1]["id"])
         return found
 
+    # -- read-back verification (issue #20; docs.joinmastodon.org/methods/statuses/#get) ----------
+
+    can_find_posts = True
+
+    async def look_up(self, ctx: AccountContext, part: PublishedPart) -> bool | None:
+        """`GET /api/v1/statuses/:id`: 200 it is there, 404 it was deleted (or removed by the server)."""
+        try:
+            await self._send(
+                "GET",
+                self._instance(ctx),
+                f"/api/v1/statuses/{quote(part.platform_post_id, safe='')}",
+                token=await self._token(ctx),
+            )
+        except Rejected as exc:
+            if _is_gone(exc):
+                return False
+            raise
+        return True
+
+    async def find_published(self, ctx: AccountContext, text: str, since: datetime) -> PublishedPart | None:
+        """The account's status with this text since `since`, from its latest 40 (no boosts).
+
+        Mastodon hands statuses back as HTML, so texts are compared by the same whitespace-free
+        fingerprint a handed-over post is confirmed by (`GET /api/v1/accounts/:id/statuses`).
+        """
+        instance, token = self._instance(ctx), await self._token(ctx)
+        me = read(
+            await self._send("GET", instance, "/api/v1/accounts/verify_credentials", token=token),
+            Network.MASTODON,
+            kind=dict,
+        )
+        listing = await self._send(
+            "GET",
+            instance,
+            f"/api/v1/accounts/{quote(str(me.get('id', '')), safe='')}/statuses",
+            token=token,
+            params={"limit": "40", "exclude_reblogs": "true"},
+        )
+        wanted = _fingerprint(text)
+        for status in read(listing, Network.MASTODON, kind=list):
+            if not isinstance(status, dict) or "id" not in status:
+                continue
+            made = _iso_time(status.get("created_at"))
+            if made is not None and made < since:
+                continue
+            if _fingerprint(_plain(str(status.get("content", "")))) == wanted:
+                return PublishedPart(
+                    platform_post_id=str(status["id"]),
+                    permalink=text_or_none(status.get("url")) or text_or_none(status.get("uri")),
+                )
+        return None
+
     # -- plumbing ------------------------------------------------------------------------------
 
     def _instance(self, ctx: AccountContext) -> str:
@@ -857,6 +909,17 @@ def _is_gone(exc: Rejected) -> bool:
 def _fingerprint(text: str) -> str:
     """The text with every space removed, hashed: what survives Mastodon turning it into HTML."""
     return hashlib.sha256(re.sub(r"\s+", "", text).encode()).hexdigest()[:32]
+
+
+def _iso_time(value: object) -> datetime | None:
+    """A status's `created_at` (ISO 8601), or None when it is missing or not a time."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC) if parsed.tzinfo else None
 
 
 def _reset_time(response: httpx.Response, now: datetime) -> datetime | None:

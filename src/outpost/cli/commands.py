@@ -10,12 +10,15 @@ import argparse
 import asyncio
 import contextlib
 import getpass
+import logging
 import signal
 import sys
 from collections.abc import Awaitable
 from dataclasses import replace
 from datetime import date, datetime
+from pathlib import Path
 
+from outpost import service
 from outpost.auth.oauth import open_in_browser
 from outpost.auth.providers import DEFAULT_PORT, PROVIDERS, OAuthProvider, Redirect
 from outpost.cli.apps import HANDLERS as APPS_HANDLERS
@@ -28,11 +31,12 @@ from outpost.cli.render import account_json, account_text, post_json, post_text
 from outpost.cli.requests import MediaItem, PostCreateRequest, PostEditRequest
 from outpost.cli.secret_input import resolve_secrets
 from outpost.cli.service import HANDLERS as SERVICE_HANDLERS
+from outpost.cli.service import next_due
 from outpost.cli.settings import HANDLERS as SETTINGS_HANDLERS
 from outpost.cli.stats import HANDLERS as STATS_HANDLERS
 from outpost.cli.text_input import read_text, read_thread
 from outpost.domain.compatibility import check
-from outpost.domain.enums import HealthState, Network, PostStatus, TargetStatus
+from outpost.domain.enums import HealthState, Network, PostStatus, TargetStatus, VerificationState
 from outpost.domain.errors import KnownError, NetworkNotAvailableError, Problem, ValidationError
 from outpost.domain.library import LibraryItem
 from outpost.domain.media_rules import RULES
@@ -40,11 +44,13 @@ from outpost.domain.models import Account, Post
 from outpost.domain.slots import format_weekly
 from outpost.engine import AddAccountRequest, Engine, PostChanges, When
 from outpost.engine.events import Event, PostDidChange, PostsWereMissed
-from outpost.engine.recovery import late_by
+from outpost.engine.recovery import late_by, on_time_note
 from outpost.engine.series import RepeatRequest
 from outpost.engine.slots import SlotPlan
 
 _OK_AFTER_PUBLISH = (PostStatus.PUBLISHED,)
+
+log = logging.getLogger("outpost.cli")
 
 
 async def dispatch(engine: Engine, args: argparse.Namespace) -> Outcome:
@@ -480,6 +486,18 @@ async def _post_retry(engine: Engine, args: argparse.Namespace) -> Outcome:
     return await _post_outcome(engine, await engine.posts.retry(args.post, args.account), published=True)
 
 
+async def _post_check(engine: Engine, args: argparse.Namespace) -> Outcome:
+    """Read the post back from each network now; exit 1 when a target is gone or still unknown."""
+    post = await engine.verify.check_post(args.post)
+    doubtful = any(
+        t.status is TargetStatus.UNKNOWN
+        or (t.verification is not None and t.verification.state is VerificationState.NOT_ON_NETWORK)
+        for t in post.targets
+    )
+    outcome = await _post_outcome(engine, post)
+    return Outcome(outcome.document, outcome.text, exit_code=1 if doubtful else 0)
+
+
 async def _post_delete(engine: Engine, args: argparse.Namespace) -> Outcome:
     await engine.posts.delete(args.post)
     return Outcome(
@@ -583,7 +601,7 @@ async def _run(engine: Engine, args: argparse.Namespace) -> Outcome:
     def remember(event: Event) -> None:
         if isinstance(event, PostDidChange) and not event.deleted and event.post_id not in touched:
             touched.append(event.post_id)
-        elif isinstance(event, PostsWereMissed) and not event.asleep:
+        elif isinstance(event, PostsWereMissed) and not (event.asleep or event.offline):
             warnings.extend(_missed_lines(event))  # at start: said with the run's other warnings
         elif isinstance(event, PostsWereMissed):
             asleep.extend(p.id for p in event.posts)
@@ -602,6 +620,7 @@ async def _run(engine: Engine, args: argparse.Namespace) -> Outcome:
             await _until_signal()
     finally:
         unsubscribe()
+    await _move_wake(engine)
     posts = [await engine.posts.get(i) for i in touched]
     bad = [p for p in posts if p.status in (PostStatus.FAILED, PostStatus.PARTIALLY_PUBLISHED)]
     accounts = await _accounts_by_id(engine)
@@ -611,16 +630,26 @@ async def _run(engine: Engine, args: argparse.Namespace) -> Outcome:
     return Outcome(document, text, exit_code=1 if bad else 0, warnings=warnings)
 
 
+async def _move_wake(engine: Engine) -> None:
+    """Where the person opted in (`service install --wake`), wake the computer for the post due next."""
+    try:
+        at = await next_due(engine)
+        if await asyncio.to_thread(service.refresh_wake, at, engine.data_dir, home=Path.home()):
+            log.info("the wake timer now wakes the computer for %s", at)
+    except OSError as exc:  # never fail a run over the wake timer
+        log.warning("could not move the wake timer: %s", exc)
+
+
 def _missed_lines(event: PostsWereMissed) -> list[str]:
     """One line per missed post: when it was due, how late it is, and what Outpost does about it."""
-    where = "while the computer was asleep" if event.asleep else "while Outpost was closed"
+    where = event.while_
     what = "held for review (see `outpost post show`)." if event.held else "publishing it late."
     lines = []
     for post in event.posts:
         assert post.scheduled_at is not None  # only scheduled posts are missed
         due = f"{post.scheduled_at:%Y-%m-%d %H:%M} UTC"
         late = late_by(event.noticed_at - post.scheduled_at)
-        lines.append(f"{post.id}: missed {where} (due {due}, {late} late); {what}")
+        lines.append(f"{post.id}: missed {where} (due {due}, {late} late){on_time_note(post)}; {what}")
     return lines
 
 
@@ -767,6 +796,7 @@ _HANDLERS: dict[tuple[str, str | None], Handler] = {
     ("post", "publish"): _post_publish,
     ("post", "cancel"): _post_cancel,
     ("post", "retry"): _post_retry,
+    ("post", "check"): _post_check,
     ("post", "delete"): _post_delete,
     ("post", "import"): _post_import,
     ("post", "export"): _post_export,

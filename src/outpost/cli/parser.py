@@ -268,6 +268,12 @@ def _service(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="how often, 1 to 60 minutes (default 5); a run missed while asleep happens at wake",
     )
+    install.add_argument(
+        "--wake",
+        action="store_true",
+        help="also wake the computer from sleep for the next scheduled post (systemd WakeSystem=, "
+        "Windows WakeToRun; macOS: says how to use pmset)",
+    )
     _leaf(actions, "status", "whether the OS runs Outpost while its window is closed")
     _leaf(actions, "remove", "stop the OS from running Outpost and delete its files")
 
@@ -534,6 +540,8 @@ def _posts(parser: argparse.ArgumentParser) -> None:
     )
     retry.add_argument("post", metavar="POST", help=_POST)
     retry.add_argument("--account", metavar="ACCOUNT", help="only this account's target (may be unknown)")
+    check = _leaf(actions, "check", "ask the networks now whether the post is there (read-back verification)")
+    check.add_argument("post", metavar="POST", help=_POST)
 
 
 _CSV_EPILOG = """\

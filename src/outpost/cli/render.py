@@ -54,6 +54,12 @@ def post_text(post: Post, accounts: dict[str, Account]) -> str:
         name = account.ref if account else t.account_id
         detail = t.permalink or (t.error.message if t.error else "")
         lines.append(f"  {_MARKS[t.status]} {name}  {t.status.value}  {detail}".rstrip())
+        if t.verification is not None:  # the last read-back from the network (#20)
+            seen = t.verification
+            said = f": {seen.message}" if seen.message else ""
+            lines.append(
+                f"      {seen.state.value.replace('_', ' ')} at {seen.checked_at:%Y-%m-%d %H:%M} UTC{said}"
+            )
         if t.first_comment is not None and t.first_comment.status != "posted":
             said = t.first_comment.error.message if t.first_comment.error else ""
             lines.append(f"      first comment {t.first_comment.status}  {said}".rstrip())

@@ -65,6 +65,17 @@ class TargetStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class VerificationState(StrEnum):
+    """What Outpost last saw when it asked the network whether a target's post is there (#20)."""
+
+    #: The network shows the post (by its id, or found by its text for an unknown create).
+    VERIFIED = "verified"
+    #: The target was published, but the network no longer has the post (deleted or removed there).
+    NOT_ON_NETWORK = "not_on_network"
+    #: Outpost could not tell (the network offers no way, or could not be asked); the reason says.
+    UNKNOWN = "unknown"
+
+
 class ErrorCode(StrEnum):
     """Why a target did not publish (the `error.code` of the post JSON)."""
 

@@ -17,6 +17,7 @@ from outpost.domain.enums import (
     Network,
     PostStatus,
     TargetStatus,
+    VerificationState,
 )
 
 
@@ -201,6 +202,20 @@ class PublishedPart(_Model):
     extra: dict[str, str] = Field(default_factory=dict)
 
 
+class Verification(_Model):
+    """The last read-back of a target: did the network show its post, and when Outpost asked (#20).
+
+    Attributes:
+        state: verified, not on the network (published, then gone), or unknown.
+        checked_at: when Outpost asked.
+        message: what Outpost saw, in words (why it cannot tell; what is gone).
+    """
+
+    state: VerificationState
+    checked_at: UtcDateTime
+    message: str | None = None
+
+
 class FirstCommentResult(_Model):
     """The first comment on one target: posted after the post, kept apart from it.
 
@@ -250,6 +265,10 @@ class Target(_Model):
     #: The item the network's own scheduler holds (while `scheduled_on_network`): its id and what
     #: the adapter needs to move, withdraw or confirm it.
     scheduled: PublishedPart | None = None
+    #: When the network last showed the published post (read-back verification, #20).
+    verified_at: UtcDateTime | None = None
+    #: The last read-back's outcome; None until Outpost has asked.
+    verification: Verification | None = None
     #: What became of the post's first comment on this account (None: the post has none, or the
     #: network takes none); its own state, so its failure never touches the post's.
     first_comment: FirstCommentResult | None = None

@@ -86,9 +86,19 @@ def _target_json(post: Post, target: Target) -> Json:
         "thread_post_ids": target.thread_post_ids,
         "attempts": target.attempts,
         "published_at": iso(target.published_at),
+        "verified_at": iso(target.verified_at),
+        "verification": _verification_json(target),
         "error": _error_json(error),
         **_first_comment_json(target),
     }
+
+
+def _verification_json(target: Target) -> Json | None:
+    """The last read-back from the network (#20): `{state, checked_at, message}`, or null."""
+    seen = target.verification
+    if seen is None:
+        return None
+    return {"state": seen.state.value, "checked_at": iso(seen.checked_at), "message": seen.message}
 
 
 def _error_json(error: TargetError | None) -> Json | None:

@@ -8,6 +8,7 @@ one service per concern, as Anki's `Collection` hands out `col.decks` and `col.m
 - `engine.media` — inspect, thumbnails, fixed copies, the media cache (`engine/media.py`)
 - `engine.slots` — the posting schedule's next free slot (`engine/slots.py`)
 - `engine.media_host` — the public bucket Instagram and Threads fetch media from (`engine/media_host.py`)
+- `engine.verify` — read-back verification of published and unknown targets, "Check now" (`engine/verify.py`)
 - `engine.hooks` — the creator's hooks and their delivery (`engine/hooks.py`)
 - `engine.mentions` — who mentioned the accounts, polled while the engine runs (`engine/mentions.py`)
 - `engine.stats` — post statistics: collect, per post, summary, best times, export (`engine/stats.py`)
@@ -36,14 +37,14 @@ from outpost.adapters.http import build_client
 from outpost.adapters.registry import AdapterRegistry, default_registry
 from outpost.auth.secrets import KeyringSecretStore, SecretStore, SecretVault, with_sandbox_store
 from outpost.config.settings import Settings, load_settings
-from outpost.domain.enums import MissedPostPolicy
+from outpost.domain.enums import MissedPostPolicy, TargetStatus
 from outpost.domain.errors import KnownError, StoreError
 from outpost.domain.models import Post
 from outpost.engine.accounts import AccountsService
 from outpost.engine.checkpoints import StoreCheckpoints
 from outpost.engine.clock import Clock, SystemClock
 from outpost.engine.connections import Connections
-from outpost.engine.connectivity import Connectivity
+from outpost.engine.connectivity import Connectivity, RouteProbe
 from outpost.engine.core import EngineCore
 from outpost.engine.csv_io import CsvService
 from outpost.engine.events import (
@@ -71,6 +72,7 @@ from outpost.engine.slots import SlotsService
 from outpost.engine.stats import StatsService
 from outpost.engine.store_watch import StoreWatch
 from outpost.engine.tools import ComposerTools
+from outpost.engine.verify import Verifier
 from outpost.engine.wake import Wake
 from outpost.engine.worker import StoreWorker
 from outpost.media.pipeline import MediaPipeline
@@ -164,6 +166,8 @@ class Engine:
             on_state=self._state,
             handover=self._handover,
             on_wake=self._handle_wake,
+            connectivity=connectivity or RouteProbe(),
+            on_reconnect=self._handle_reconnect,
         )
         self.posts = PostsService(
             self._core,
@@ -175,6 +179,7 @@ class Engine:
             scheduler=self._scheduler,
             handover=self._handover,
         )
+        self.verify = Verifier(self._core, self._publisher)
         # Issue #22, the creator's daily tools: CSV import/export, recurring and evergreen posts.
         self.csv = CsvService(self._core, self.posts, self.slots)
         self.series = SeriesService(self._core, self.posts)
@@ -308,6 +313,8 @@ class Engine:
             asyncio.create_task(self._daily_rounds(), name="outpost-daily-tools"),
             asyncio.create_task(self._health.run(), name="outpost-health"),
             asyncio.create_task(watch.run(), name="outpost-store-watch"),
+            # A minute after a publish ends, each target is read back from its network (#20).
+            asyncio.create_task(self.verify.run(), name="outpost-verify"),
             # Statistics on their own schedule, off every critical path (issue #21).
             asyncio.create_task(self.stats.collector.run(), name="outpost-stats"),
             # Off the critical path: start never waits on the bucket.
@@ -351,7 +358,14 @@ class Engine:
         except StoreError as exc:  # never stop the scheduler: the due posts still go out
             log.warning("could not look for posts missed while asleep: %s", exc)
 
-    async def _handle_missed(self, *, since: datetime | None = None) -> list[Post]:
+    async def _handle_reconnect(self, offline_since: datetime) -> None:
+        """Back online: what came due meanwhile goes by the missed-post policy, as after a sleep."""
+        try:
+            await self._handle_missed(since=offline_since, offline=True)
+        except StoreError as exc:  # never stop the scheduler: the due posts still go out
+            log.warning("could not look for posts missed while offline: %s", exc)
+
+    async def _handle_missed(self, *, since: datetime | None = None, offline: bool = False) -> list[Post]:
         """Posts more than the grace late: held for review or published late, and said so.
 
         `since`: only those due after it (the machine slept since then); else all (Outpost starts).
@@ -361,19 +375,28 @@ class Engine:
         hold = core.settings.missed_post_policy is MissedPostPolicy.HOLD
         finder = hold_missed if hold else late_posts
         now = core.clock.now()
-        missed = await finder(store=core.store, worker=core.db, now=now, grace=grace, since=since)
+        missed = await finder(
+            store=core.store, worker=core.db, now=now, grace=grace, since=since, offline=offline
+        )
         if missed:
+            event = PostsWereMissed(
+                tuple(missed),
+                held=hold,
+                noticed_at=now,
+                asleep=since is not None and not offline,
+                offline=offline,
+            )
             log.warning(
-                "%d post(s) came due while %s (%s)",
+                "%d post(s) came due %s (%s)",
                 len(missed),
-                "the computer was asleep" if since is not None else "Outpost was closed",
+                event.while_,
                 "held" if hold else "publishing late",
             )
             for post in missed:
                 self.events.emit(PostDidChange(post.id, post))
-            self.events.emit(
-                PostsWereMissed(tuple(missed), held=hold, noticed_at=now, asleep=since is not None)
-            )
+                if hold and any(t.status is TargetStatus.SCHEDULED_ON_NETWORK for t in post.targets):
+                    self._publisher.start_confirming(post.id)  # the networks' part went out on time
+            self.events.emit(event)
         return missed
 
     async def wait_idle(self) -> None:
@@ -381,7 +404,8 @@ class Engine:
         while True:
             await asyncio.sleep(0.05)
             due = await self._core.db.run(self._core.store.posts.due_post_ids, self._core.clock.now())
-            if not due and self._publisher.in_flight == 0 and self._handover.in_flight == 0:
+            idle = self._publisher.in_flight == 0 and self._handover.in_flight == 0
+            if not due and idle and not (self.running and self.verify.busy):
                 return
 
     def pause(self) -> None:

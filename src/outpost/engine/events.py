@@ -52,12 +52,21 @@ class PostsWereMissed:
         held: they wait for review (else they are being published late).
         noticed_at: when Outpost found them (each is `noticed_at - scheduled_at` late).
         asleep: they came due while the computer slept (else while Outpost was closed).
+        offline: they came due while the computer was offline (noticed when it came back).
     """
 
     posts: tuple[Post, ...]
     held: bool
     noticed_at: datetime
     asleep: bool = False
+    offline: bool = False
+
+    @property
+    def while_(self) -> str:
+        """When they came due, in words: "while the computer was asleep", "… Outpost was closed"."""
+        if self.offline:
+            return "while this computer was offline"
+        return "while the computer was asleep" if self.asleep else "while Outpost was closed"
 
 
 @dataclass(frozen=True)

@@ -208,10 +208,27 @@ class PostsService:
 
     async def publish(self, post_id: str) -> Post:
         """Publish a draft, scheduled or held post now; returns it once every target is settled."""
+        post = await self.get(post_id)
+        if _partly_out(post):  # missed, held, and a network published its part on time (#20)
+            if not await self._publisher.claim(post_id, [PostStatus.NEEDS_REVIEW]):
+                raise InvalidStateError(f"Post {post_id} changed meanwhile; it was not published.")
+            return await self._publisher.publish(post_id)  # Outpost's part; the networks' confirmed
         return await self.edit(post_id, PostChanges(), When.now())
 
     async def cancel(self, post_id: str) -> Post:
-        """Cancel a post that has not gone out; it stays in Outpost as `cancelled`."""
+        """Cancel a post that has not gone out; it stays in Outpost as `cancelled`.
+
+        A held post that a network published on time keeps that part: only Outpost's is cancelled.
+        """
+        if _partly_out(held := await self.get(post_id)):
+            now = self._core.clock.now()
+            for target in held.targets:
+                if target.status is TargetStatus.PENDING:
+                    cancelled = target.model_copy(update={"status": TargetStatus.CANCELLED})
+                    await self._core.db.run(self._core.store.posts.save_target, post_id, cancelled, now=now)
+            if await self._publisher.claim(post_id, [PostStatus.NEEDS_REVIEW]):
+                return await self._publisher.publish(post_id)  # confirms the networks' part, settles
+            return await self.get(post_id)
         post = await self._handover.withdraw(await self.get(post_id), verb="cancelled")
         _require_untouched(post, "cancelled")
         now = self._core.clock.now()
@@ -332,6 +349,16 @@ class PostsService:
         if not await self._publisher.claim(post.id, [post.status]):
             raise InvalidStateError(f"Post {post.id} changed meanwhile; it was not published.")
         return await self._publisher.publish(post.id)
+
+
+def _partly_out(post: Post) -> bool:
+    """Held for review, with a network's part out (or held by it) and Outpost's part pending."""
+    out = (TargetStatus.PUBLISHED, TargetStatus.SCHEDULED_ON_NETWORK)
+    return (
+        post.status is PostStatus.NEEDS_REVIEW
+        and any(t.status in out for t in post.targets)
+        and any(t.status is TargetStatus.PENDING for t in post.targets)
+    )
 
 
 def _require_untouched(post: Post, verb: str) -> None:

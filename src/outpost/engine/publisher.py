@@ -174,6 +174,22 @@ class Publisher:
         self._running.add(task)
         task.add_done_callback(self._running.discard)
 
+    def start_confirming(self, post_id: str) -> None:
+        """Confirm a post's network-held targets in the background, leaving its other targets be.
+
+        For a missed post held for review whose networks published their part on time (#20): the
+        post waits for the person, the networks' part is recorded as published meanwhile.
+        """
+
+        async def confirm() -> None:
+            post = await self._db.run(self._store.posts.get, post_id)
+            held = [t for t in post.targets if t.status is TargetStatus.SCHEDULED_ON_NETWORK]
+            await asyncio.gather(*(self._confirm(post, t) for t in held))
+
+        task = asyncio.create_task(confirm(), name=f"outpost-confirm-{post_id}")
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
+
     async def _publish_logged(self, post_id: str) -> None:
         try:
             await self.publish(post_id)

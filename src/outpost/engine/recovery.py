@@ -65,20 +65,47 @@ def _recovered(target: Target, idempotent: bool) -> Target:
     )
 
 
-def missed_reason(post: Post, *, asleep: bool = False) -> str:
+def missed_reason(post: Post, *, asleep: bool = False, offline: bool = False) -> str:
     """Why a missed post waits, in the creator's own time zone."""
     assert post.scheduled_at is not None
     zone = post.timezone or "UTC"
     local = post.scheduled_at.astimezone(ZoneInfo(zone))
+    where = "this computer was offline" if offline else "the computer was asleep" if asleep else ""
     return (
         f"Missed: it was due {local:%Y-%m-%d %H:%M} ({zone}) while "
-        f"{'the computer was asleep' if asleep else 'Outpost was not running'}. "
+        f"{where or 'Outpost was not running'}. "
         f"Publish it now, reschedule it, or cancel it."
     )
 
 
+def on_time_note(post: Post) -> str:
+    """` (Mastodon published it on time)` for a missed post whose networks held a part; else ``."""
+    networks = sorted(
+        {t.network.label for t in post.targets if t.status is TargetStatus.SCHEDULED_ON_NETWORK}
+    )
+    return f" ({', '.join(networks)} published it on time)" if networks else ""
+
+
+def mixed_reason(post: Post, on_network: list[Target], *, asleep: bool = False, offline: bool = False) -> str:
+    """Why a post whose networks published on time waits for its other accounts (#20)."""
+    missed = missed_reason(post, asleep=asleep, offline=offline).removesuffix(
+        " Publish it now, reschedule it, or cancel it."
+    )
+    networks = ", ".join(sorted({t.network.label for t in on_network}))
+    return (
+        f"{missed} {networks} held it and published it on time; the other accounts were missed. "
+        f"Publish now sends it to them; Cancel leaves it where it is."
+    )
+
+
 async def hold_missed(
-    *, store: Store, worker: StoreWorker, now: datetime, grace: timedelta, since: datetime | None = None
+    *,
+    store: Store,
+    worker: StoreWorker,
+    now: datetime,
+    grace: timedelta,
+    since: datetime | None = None,
+    offline: bool = False,
 ) -> list[Post]:
     """Move scheduled posts that are more than `grace` late to `needs_review`; returns them.
 
@@ -87,15 +114,19 @@ async def hold_missed(
     held = []
     for post in await late_posts(store=store, worker=worker, now=now, grace=grace, since=since):
         post_id = post.id
-        if any(t.status is TargetStatus.SCHEDULED_ON_NETWORK for t in post.targets):
-            continue  # a network published it on time; the scheduler confirms it, nothing to hold
+        held_by_network = [t for t in post.targets if t.status is TargetStatus.SCHEDULED_ON_NETWORK]
+        if held_by_network and not any(t.status is TargetStatus.PENDING for t in post.targets):
+            continue  # the networks published it on time; the scheduler confirms it, nothing to hold
+        reason = missed_reason(post, asleep=since is not None, offline=offline)
+        if held_by_network:  # partly the networks' (out on time), partly Outpost's (missed): hold ours
+            reason = mixed_reason(post, held_by_network, asleep=since is not None, offline=offline)
         changed = await worker.run(
             store.posts.set_status,
             post_id,
             PostStatus.NEEDS_REVIEW,
             now=now,
             expected=[PostStatus.SCHEDULED],
-            review_reason=missed_reason(post, asleep=since is not None),
+            review_reason=reason,
         )
         if changed:
             held.append(await worker.run(store.posts.get, post_id))
@@ -103,12 +134,20 @@ async def hold_missed(
 
 
 async def late_posts(
-    *, store: Store, worker: StoreWorker, now: datetime, grace: timedelta, since: datetime | None = None
+    *,
+    store: Store,
+    worker: StoreWorker,
+    now: datetime,
+    grace: timedelta,
+    since: datetime | None = None,
+    offline: bool = False,
 ) -> list[Post]:
     """Scheduled posts more than `grace` late (published late under the `publish` policy).
 
     `since`: only posts due after it (those that came due while the machine slept).
+    `offline`: they came due while the machine was offline (the same posts; said so elsewhere).
     """
+    del offline
     ids = await worker.run(store.posts.due_post_ids, now - grace)
     posts = [await worker.run(store.posts.get, i) for i in ids]
     return [p for p in posts if since is None or (p.scheduled_at is not None and p.scheduled_at > since)]

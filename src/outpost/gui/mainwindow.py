@@ -460,8 +460,7 @@ class MainWindow(QMainWindow):
 
     def _show_missed(self, event: PostsWereMissed) -> None:
         what = "held for your review in the Queue" if event.held else "being published late"
-        where = "the computer was asleep" if event.asleep else "Outpost was closed"
-        self.say(f"{counted(len(event.posts), 'post')} came due while {where}: {what}.")
+        self.say(f"{counted(len(event.posts), 'post')} came due {event.while_}: {what}.")
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Close to the tray (a setting), or quit as Ctrl+Q does: warning first about scheduled posts."""

@@ -21,7 +21,7 @@ from outpost.domain.models import Account, Post
 from outpost.domain.quiet import is_quiet
 from outpost.engine import Engine
 from outpost.engine.events import EngagementSpike, MentionReceived, PostsWereMissed
-from outpost.engine.recovery import late_by
+from outpost.engine.recovery import late_by, on_time_note
 from outpost.gui.qt import QAction, QIcon, QMenu, QObject, QSystemTrayIcon, QTimer, Signal
 from outpost.gui.tasks import run_op
 from outpost.paths import resource
@@ -61,7 +61,7 @@ def first_words(text: str, limit: int = 30) -> str:
 def late_list(event: PostsWereMissed) -> str:
     """`“Spring workshop…” 2 h 14 min late, “Hi” 5 min late and 5 more`: short however many."""
     named = [
-        f"“{first_words(p.text)}” {late_by(event.noticed_at - p.scheduled_at)} late"
+        f"“{first_words(p.text)}” {late_by(event.noticed_at - p.scheduled_at)} late{on_time_note(p)}"
         for p in event.posts[:MISSED_NAMED]
         if p.scheduled_at is not None
     ]
@@ -200,7 +200,13 @@ class Notifier(QObject):
             )
         else:
             what = "It is being published now." if count == 1 else "They are being published now."
-        title = "Missed while the computer slept" if event.asleep else "Missed while Outpost was closed"
+        title = (
+            "Missed while offline"
+            if event.offline
+            else "Missed while the computer slept"
+            if event.asleep
+            else "Missed while Outpost was closed"
+        )
         self.notify(title, f"{late_list(event)}. {what}")
 
     def check_reminders(self) -> None:

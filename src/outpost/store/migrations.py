@@ -353,4 +353,23 @@ CREATE TABLE engagement_spikes (
 CREATE INDEX targets_published ON targets (published_at) WHERE status = 'published';
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _LIBRARY, _FIRST_COMMENT, _HOOKS, _SERIES, _ANALYTICS)
+# Read-back verification (issue #20): when the network last showed a target's post, and what
+# Outpost saw the last time it asked (JSON: state, checked_at, message).
+_VERIFIED = """
+ALTER TABLE targets ADD COLUMN verified_at TEXT;
+ALTER TABLE targets ADD COLUMN verification TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (
+    _V1,
+    _V2,
+    _V3,
+    _V4,
+    _V5,
+    _LIBRARY,
+    _FIRST_COMMENT,
+    _HOOKS,
+    _SERIES,
+    _ANALYTICS,
+    _VERIFIED,
+)

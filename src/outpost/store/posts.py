@@ -10,7 +10,15 @@ from datetime import date, datetime, tzinfo
 from outpost.domain.calendar import ENTRY_TEXT, CalendarDays, CalendarEntry
 from outpost.domain.enums import ErrorCode, Network, PostStatus, TargetStatus
 from outpost.domain.errors import NotFoundError
-from outpost.domain.models import FirstCommentResult, MediaAsset, Post, PublishedPart, Target, TargetError
+from outpost.domain.models import (
+    FirstCommentResult,
+    MediaAsset,
+    Post,
+    PublishedPart,
+    Target,
+    TargetError,
+    Verification,
+)
 from outpost.store._codec import decode_json, decode_time, encode_json, encode_time
 from outpost.store.db import Database, Row
 from outpost.store.series import SeriesRepository
@@ -286,6 +294,48 @@ class PostRepository:
         rows = self._db.query("SELECT * FROM targets WHERE status = 'publishing' ORDER BY post_id, position")
         return [(r["post_id"], _target(r)) for r in rows]
 
+    # -- read-back verification (issue #20) -----------------------------------------------------
+
+    def set_verification(
+        self, post_id: str, target_id: str, verification: Verification, *, verified_at: datetime | None
+    ) -> None:
+        """Record a read-back of one target; only these two columns change (publishing owns the rest).
+
+        `verified_at` None keeps the time the network last showed the post.
+        """
+        with self._db.transaction():
+            self._db.execute(
+                "UPDATE targets SET verification = ?, verified_at = coalesce(?, verified_at) "
+                "WHERE id = ? AND post_id = ?",
+                (verification.model_dump_json(), encode_time(verified_at), target_id, post_id),
+            )
+
+    def to_verify(self, *, changed_before: datetime, since: datetime, limit: int) -> list[str]:
+        """Posts with a target never read back, earliest first, at most `limit`.
+
+        Such a target is `published` or `unknown`, and reached that state between `since` and
+        `changed_before`.
+        """
+        rows = self._db.query(
+            "SELECT post_id, min(coalesce(published_at, updated_at)) AS at FROM targets "
+            "WHERE verification IS NULL AND ("
+            "(status = 'published' AND published_at BETWEEN ? AND ?) "
+            "OR (status = 'unknown' AND updated_at BETWEEN ? AND ?)) "
+            "GROUP BY post_id ORDER BY at, post_id LIMIT ?",
+            (*[encode_time(since), encode_time(changed_before)] * 2, limit),
+        )
+        return [r["post_id"] for r in rows]
+
+    def next_to_verify_at(self, *, after: datetime) -> datetime | None:
+        """When the earliest target not yet read back became `published` or `unknown`, after `after`."""
+        rows = self._db.query(
+            "SELECT min(coalesce(published_at, updated_at)) AS at FROM targets "
+            "WHERE verification IS NULL AND status IN ('published', 'unknown') "
+            "AND coalesce(published_at, updated_at) > ?",
+            (encode_time(after),),
+        )
+        return decode_time(rows[0]["at"])
+
     def live_media_hashes(self) -> set[str]:
         """Content hashes of media on posts that may still be published (the cache keeps these)."""
         rows = self._db.query(
@@ -445,6 +495,10 @@ def _target(row: Row) -> Target:
         idempotency_key=row["idempotency_key"],
         claimed_by=row["claimed_by"],
         scheduled=None if row["scheduled"] is None else PublishedPart.model_validate_json(row["scheduled"]),
+        verified_at=decode_time(row["verified_at"]),
+        verification=None
+        if row["verification"] is None
+        else Verification.model_validate_json(row["verification"]),
         first_comment=None
         if row["first_comment"] is None
         else FirstCommentResult.model_validate_json(row["first_comment"]),

@@ -13,7 +13,8 @@ outcome is said under the box in the service's own words, including "the files a
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from outpost.gui.tasks import run_op
 from outpost.gui.theme import Colours, colours, follow_theme
 
 LABEL = "Publish while Outpost is closed (the system runs Outpost every 5 minutes)"
+WAKE_LABEL = "Also wake the computer from sleep for the next scheduled post"
 CHECKING = "Checking whether the system runs Outpost…"
 OFF = "Off: scheduled posts go out only while Outpost is open."
 
@@ -43,9 +45,11 @@ class ServiceSwitch(QWidget):
         *,
         home: Path | None = None,
         run: service.Runner | None = None,
+        next_due: Callable[[], datetime | None] = lambda: None,
     ) -> None:
         super().__init__(parent)
         self._data_dir = data_dir
+        self._next_due = next_due
         self._home = home or Path.home()
         self._run = run or service.run_command
         self.box = QCheckBox(LABEL)
@@ -59,7 +63,15 @@ class ServiceSwitch(QWidget):
         follow_theme(self.message, self._style)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
+        # Opt-in (issue #20): a one-shot wake for the post due next, moved by each run.
+        self.wake = QCheckBox(WAKE_LABEL)
+        self.wake.setObjectName("service_wake")
+        self.wake.setEnabled(False)  # only while the service is installed
+        if service.scheduler_kind() == "launchd":
+            self.wake.setToolTip(service.PMSET_HINT)
+        self.wake.clicked.connect(self._wake_switched)
         column.addWidget(self.box)
+        column.addWidget(self.wake)
         column.addWidget(self.message)
         self._start(asyncio.to_thread(service.status, home=self._home, run=self._run))
 
@@ -71,19 +83,42 @@ class ServiceSwitch(QWidget):
             self.message.setText("Asking the system to stop running Outpost…")
             self._start(asyncio.to_thread(service.remove, home=self._home, run=self._run), removing=True)
 
-    def _install(self) -> service.ServiceState:
+    def _wake_switched(self, on: bool) -> None:
+        if on:
+            self.message.setText("Asking the system to wake the computer for the next post…")
+            self._start(asyncio.to_thread(self._install, wake=True))
+        else:
+            self._start(asyncio.to_thread(service.stop_waking, home=self._home, run=self._run), keeps=True)
+
+    def _install(self, *, wake: bool = False) -> service.ServiceState:
         """`service.install`, with a file that cannot be written said like any other outcome."""
         try:
             return service.install(
-                service.DEFAULT_EVERY_MINUTES, self._data_dir, home=self._home, run=self._run
+                service.DEFAULT_EVERY_MINUTES,
+                self._data_dir,
+                home=self._home,
+                run=self._run,
+                wake=wake or self.wake.isChecked(),
+                wake_at=self._next_due(),
             )
         except OSError as exc:
             return service.ServiceState(service.scheduler_kind(), message=f"Could not write the files: {exc}")
 
-    def _start(self, work: Coroutine[Any, Any, service.ServiceState], *, removing: bool = False) -> None:
-        """Run the OS commands in a worker thread; the box waits, disabled, for the answer."""
+    def _start(
+        self, work: Coroutine[Any, Any, service.ServiceState], *, removing: bool = False, keeps: bool = False
+    ) -> None:
+        """Run the OS commands in a worker thread; the boxes wait, disabled, for the answer.
+
+        `keeps`: the service stays installed whatever the answer lists (the wake was switched off).
+        """
         self.box.setEnabled(False)
-        run_op(work, on_success=lambda state: self._show(state, installed=not removing and bool(state.files)))
+        self.wake.setEnabled(False)
+        run_op(
+            work,
+            on_success=lambda state: self._show(
+                state, installed=keeps or (not removing and bool(state.files))
+            ),
+        )
 
     def _show(self, state: service.ServiceState, *, installed: bool) -> None:
         """Reflect what the service found or did: ticked while its files are there."""
@@ -91,6 +126,8 @@ class ServiceSwitch(QWidget):
             return  # the dialog closed while the OS answered
         self.box.setEnabled(True)
         self.box.setChecked(installed)
+        self.wake.setEnabled(installed)
+        self.wake.setChecked(installed and service.wakes(home=self._home))
         self._ok = state.enabled or not installed  # written but not enabled is the one problem
         self.message.setStyleSheet(self._style(colours()))
         never = not installed and not state.message.startswith("Removed")  # the CLI's "Not installed: `…`"

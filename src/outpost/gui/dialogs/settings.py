@@ -345,7 +345,10 @@ class SettingsDialog(QDialog):
         column.addLayout(grid)
         if page.title == "General" and self.engine is not None:
             home, run = self._service
-            self.service_switch = ServiceSwitch(self.engine.data_dir, home=home, run=run)
+            engine = self.engine
+            self.service_switch = ServiceSwitch(
+                engine.data_dir, home=home, run=run, next_due=lambda: engine.next_due_at
+            )
             column.addSpacing(6)
             column.addWidget(self.service_switch)
         if page.title == "Accounts & developer apps" and self.engine is not None:

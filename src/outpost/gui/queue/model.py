@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from outpost.domain.enums import Network, PostStatus, TargetStatus
+from outpost.domain.enums import Network, PostStatus, TargetStatus, VerificationState
 from outpost.domain.media_info import MediaKind
 from outpost.domain.models import Account, Post
 from outpost.engine import Engine
@@ -325,7 +325,33 @@ class QueueModel(QAbstractTableModel):
                 )
         if post.status is PostStatus.SCHEDULED:
             return self._who_needs_outpost(post)
+        if post.status in {PostStatus.PUBLISHED, PostStatus.PARTIALLY_PUBLISHED}:
+            return self._read_back(post)
         return None
+
+    def _read_back(self, post: Post) -> tuple[str, Tone] | None:
+        """What the networks showed when Outpost last read the post back (#20)."""
+        published = [t for t in post.targets if t.status is TargetStatus.PUBLISHED and t.verification]
+        by_state: dict[VerificationState, list[str]] = {}
+        for t in published:
+            assert t.verification is not None
+            by_state.setdefault(t.verification.state, []).append(t.network.label)
+        if gone := by_state.get(VerificationState.NOT_ON_NETWORK):
+            return f"No longer on {', '.join(gone)} (deleted there?)", Tone.BAD
+        seen = by_state.get(VerificationState.VERIFIED, [])
+        unsure = by_state.get(VerificationState.UNKNOWN, [])
+        if not seen:
+            return None
+        last = max(t.verification.checked_at for t in published if t.verification)
+        when = f"{last.astimezone():%H:%M}"
+        if not unsure and len(published) == len(
+            [t for t in post.targets if t.status is TargetStatus.PUBLISHED]
+        ):
+            return f"✓ Seen on the network at {when}", Tone.GOOD
+        return (
+            f"✓ Seen at {when} on {', '.join(seen)} · cannot check {', '.join(unsure) or 'the others yet'}",
+            Tone.INFO,
+        )
 
     def _who_needs_outpost(self, post: Post) -> tuple[str, Tone] | None:
         """Which accounts the networks hold (safe with the computer off) and which need Outpost."""

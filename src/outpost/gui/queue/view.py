@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from outpost.domain.enums import PostStatus, TargetStatus
+from outpost.domain.enums import PostStatus, TargetStatus, VerificationState
 from outpost.domain.errors import KnownError
 from outpost.domain.models import Post
 from outpost.engine import Engine, MediaInput, PostInput, When
@@ -220,6 +220,14 @@ class QueueView(QWidget):
             action = menu.addAction(name)
             action.setEnabled(button.isEnabled())
             action.triggered.connect(button.click)
+        menu.addSeparator()
+        check = menu.addAction("Check now")  # read the post back from each network (issue #20)
+        check.setObjectName("check_now")
+        check.setToolTip("Ask the networks whether this post is there")
+        check.setEnabled(
+            any(t.status in (TargetStatus.PUBLISHED, TargetStatus.UNKNOWN) for t in post.targets)
+        )
+        check.triggered.connect(self.check_now)
         return menu
 
     def _size_columns(self) -> None:
@@ -292,6 +300,28 @@ class QueueView(QWidget):
             button.setEnabled(bool(enabled[name]))
 
     # -- actions -----------------------------------------------------------------------------------
+
+    def check_now(self) -> None:
+        """Ask each network now whether the selected post is there (the engine's read-back)."""
+        post = self.current
+        if post is None:
+            return
+
+        def checked(result: Post) -> None:
+            seen = [t.verification for t in result.targets if t.verification is not None]
+            gone = [v for v in seen if v.state is VerificationState.NOT_ON_NETWORK]
+            doubtful = [v for v in seen if v.state is VerificationState.UNKNOWN]
+            if gone:
+                self.messages.warning(gone[0].message or "The post is no longer on a network.")
+            elif doubtful:
+                self.messages.warning(
+                    doubtful[0].message or "Outpost could not tell whether the post is there."
+                )
+            else:
+                self.messages.info("Checked: the post is on every network.")
+
+        self.messages.info("Asking the networks…")
+        run_op(self.engine.verify.check_post(post.id), on_success=checked, on_failure=self._fail)
 
     def _do(self, coro: Coroutine[Any, Any, object], done: str) -> None:
         run_op(coro, on_success=lambda _: self.messages.info(done), on_failure=self._fail)
