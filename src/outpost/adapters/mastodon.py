@@ -176,6 +176,8 @@ class MastodonAdapter(NetworkAdapter):
     idempotent_publish = True
     #: Mastodon publishes a ScheduledStatus itself; `scheduled_at` must be 5+ minutes ahead.
     native_schedule = NativeSchedule(min_ahead=timedelta(minutes=5))
+    can_delete = True  # DELETE /api/v1/statuses/:id (issue #24)
+    edit_kind = "in_place"  # PUT /api/v1/statuses/:id (Mastodon 3.5+)
 
     def __init__(
         self,
@@ -559,6 +561,49 @@ class MastodonAdapter(NetworkAdapter):
             f"Mastodon no longer holds the post scheduled for {scheduled.extra.get('at', 'its time')} on "
             f"{ctx.account.ref}, and the account does not show it: it was deleted on Mastodon, or the "
             f"server dropped it. Publish it again if you still want it out."
+        )
+
+    # -- after publishing: edit and delete (issue #24) --------------------------------------------
+    # docs.joinmastodon.org/methods/statuses: `DELETE /api/v1/statuses/:id` answers the deleted
+    # status (404 once gone); `PUT /api/v1/statuses/:id` (3.5.0+) takes status, spoiler_text,
+    # sensitive, language, `media_ids[]` and `media_attributes[][id|description|focus]`, the way
+    # to change the alt text of media kept on an edited status.
+
+    async def delete_published(self, ctx: AccountContext, part: PublishedPart) -> None:
+        """`DELETE /api/v1/statuses/:id`; a status already gone (404) is deleted."""
+        try:
+            await self._send(
+                "DELETE",
+                self._instance(ctx),
+                f"/api/v1/statuses/{quote(part.platform_post_id, safe='')}",
+                token=await self._token(ctx),
+            )
+        except Rejected as exc:
+            if not _is_gone(exc):
+                raise
+
+    async def edit_published(self, ctx: AccountContext, part: PublishedPart, new: PartRequest) -> PublishedPart:
+        """`PUT /api/v1/statuses/:id` with the new text, media and each file's alt text."""
+        body: dict[str, Any] = {"status": new.text, "media_ids": [m.remote_id for m in new.media]}
+        if new.media:
+            body["media_attributes"] = [
+                {"id": m.remote_id, "description": m.asset.alt_text or ""} for m in new.media
+            ]
+        for key in ("spoiler_text", "sensitive", "language"):
+            if key in new.options:
+                body[key] = new.options[key]
+        response = await self._send(
+            "PUT",
+            self._instance(ctx),
+            f"/api/v1/statuses/{quote(part.platform_post_id, safe='')}",
+            token=await self._token(ctx),
+            json=body,
+        )
+        status = read(response, Network.MASTODON, kind=dict)
+        return PublishedPart(
+            platform_post_id=read_id(response, Network.MASTODON, "id"),
+            permalink=text_or_none(status.get("url")) or text_or_none(status.get("uri")) or part.permalink,
+            extra=part.extra,
         )
 
     # -- plumbing ------------------------------------------------------------------------------
