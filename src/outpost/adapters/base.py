@@ -35,8 +35,8 @@ __all__ = [
     "CheckpointStore",
     "CredentialVault",
     "Credentials",
-    "EditKind",
     "DeveloperApp",
+    "EditKind",
     "HostedFile",
     "MediaHost",
     "MemoryCheckpoints",
@@ -322,6 +322,8 @@ class NetworkAdapter(ABC):
     edit_kind: ClassVar[EditKind | None] = None
     #: Why editing is not possible, or what "repost" costs here, in words.
     edit_unavailable: ClassVar[str | None] = None
+    #: An in-place edit can change the media too (Mastodon); elsewhere it changes only the words.
+    edit_takes_media: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -526,7 +528,9 @@ class NetworkAdapter(ABC):
             self.delete_unavailable or f"{self.network.label} cannot delete posts through its API."
         )
 
-    async def edit_published(self, ctx: AccountContext, part: PublishedPart, new: PartRequest) -> PublishedPart:
+    async def edit_published(
+        self, ctx: AccountContext, part: PublishedPart, new: PartRequest
+    ) -> PublishedPart:
         """Change a published part in place to what `new` says (media already uploaded, as for publish).
 
         Only where `edit_kind == "in_place"`; returns the part as it stands now (same id). The

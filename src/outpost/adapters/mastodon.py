@@ -178,6 +178,7 @@ class MastodonAdapter(NetworkAdapter):
     native_schedule = NativeSchedule(min_ahead=timedelta(minutes=5))
     can_delete = True  # DELETE /api/v1/statuses/:id (issue #24)
     edit_kind = "in_place"  # PUT /api/v1/statuses/:id (Mastodon 3.5+)
+    edit_takes_media = True
 
     def __init__(
         self,
@@ -582,7 +583,9 @@ class MastodonAdapter(NetworkAdapter):
             if not _is_gone(exc):
                 raise
 
-    async def edit_published(self, ctx: AccountContext, part: PublishedPart, new: PartRequest) -> PublishedPart:
+    async def edit_published(
+        self, ctx: AccountContext, part: PublishedPart, new: PartRequest
+    ) -> PublishedPart:
         """`PUT /api/v1/statuses/:id` with the new text, media and each file's alt text."""
         body: dict[str, Any] = {"status": new.text, "media_ids": [m.remote_id for m in new.media]}
         if new.media:

@@ -81,6 +81,7 @@ def _target_json(post: Post, target: Target) -> Json:
         "thread_post_ids": target.thread_post_ids,
         "attempts": target.attempts,
         "published_at": iso(target.published_at),
+        "deleted_at": iso(target.deleted_at),  # deleted from the network by Outpost (issue #24)
         "error": None
         if error is None
         else {"code": error.code.value, "message": error.message, "retry_at": iso(error.retry_at)},

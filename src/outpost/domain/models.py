@@ -227,6 +227,8 @@ class Target(_Model):
     #: The item the network's own scheduler holds (while `scheduled_on_network`): its id and what
     #: the adapter needs to move, withdraw or confirm it.
     scheduled: PublishedPart | None = None
+    #: When Outpost deleted the published post from the network (issue #24); the local record stays.
+    deleted_at: UtcDateTime | None = None
 
     @property
     def platform_post_id(self) -> str | None:

@@ -7,6 +7,7 @@ one service per concern, as Anki's `Collection` hands out `col.decks` and `col.m
 - `engine.posts` — create through delete, staging, look-for-it (`engine/posts.py`)
 - `engine.media` — inspect, thumbnails, fixed copies, the media cache (`engine/media.py`)
 - `engine.slots` — the posting schedule's next free slot (`engine/slots.py`)
+- `engine.networks` — published posts on the networks: delete everywhere, edit (`engine/on_networks.py`)
 - `engine.media_host` — the public bucket Instagram and Threads fetch media from (`engine/media_host.py`)
 
 Publishing has one owner, the `Publisher`: the scheduler hands it due posts directly, and it
@@ -56,6 +57,7 @@ from outpost.engine.instance import InstanceLock
 from outpost.engine.library import LibraryService
 from outpost.engine.media import MediaService
 from outpost.engine.media_host import MediaHostService
+from outpost.engine.on_networks import NetworksService
 from outpost.engine.posts import PostsService
 from outpost.engine.publisher import Publisher
 from outpost.engine.recovery import hold_missed, late_posts, recover_abandoned
@@ -158,6 +160,10 @@ class Engine:
             publisher=self._publisher,
             scheduler=self._scheduler,
             handover=self._handover,
+        )
+        #: Published posts on their networks: delete everywhere, edit (issue #24).
+        self.networks = NetworksService(
+            self._core, accounts=self.accounts, media=self.media, publisher=self._publisher
         )
         self._health = HealthMonitor(
             clock=clock, accounts=self.accounts, interval=timedelta(minutes=settings.health_check_minutes)

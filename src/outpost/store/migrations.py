@@ -169,4 +169,10 @@ WHERE m.sha256 IS NOT NULL
 ORDER BY p.updated_at DESC;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _LIBRARY)
+# Deleted on the networks (issue #24): the local record of a published post stays, each target
+# saying when Outpost deleted its copy from the network.
+_NETWORK_DELETE = """
+ALTER TABLE targets ADD COLUMN deleted_at TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _LIBRARY, _NETWORK_DELETE)
