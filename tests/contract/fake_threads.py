@@ -43,7 +43,13 @@ WEB = "https://threads.com"
 CLIENT_ID = "990602627938098"
 CLIENT_SECRET = "th-secret-do-not-leak"
 REDIRECT = "https://outpost.example/threads-callback"
-ALL_SCOPES = ("threads_basic", "threads_content_publish", "threads_read_replies", "threads_manage_insights")
+ALL_SCOPES = (
+    "threads_basic",
+    "threads_content_publish",
+    "threads_read_replies",
+    "threads_manage_insights",
+    "threads_delete",  # issue #24
+)
 SHORT_LIFETIME = 3600
 LONG_LIFETIME = 5_183_944  # the docs' example expires_in: ~60 days
 DAY = 86_400

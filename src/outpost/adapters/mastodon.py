@@ -176,9 +176,6 @@ class MastodonAdapter(NetworkAdapter):
     idempotent_publish = True
     #: Mastodon publishes a ScheduledStatus itself; `scheduled_at` must be 5+ minutes ahead.
     native_schedule = NativeSchedule(min_ahead=timedelta(minutes=5))
-    can_delete = True  # DELETE /api/v1/statuses/:id (issue #24)
-    edit_kind = "in_place"  # PUT /api/v1/statuses/:id (Mastodon 3.5+)
-    edit_takes_media = True
 
     def __init__(
         self,
@@ -569,6 +566,9 @@ class MastodonAdapter(NetworkAdapter):
     # status (404 once gone); `PUT /api/v1/statuses/:id` (3.5.0+) takes status, spoiler_text,
     # sensitive, language, `media_ids[]` and `media_attributes[][id|description|focus]`, the way
     # to change the alt text of media kept on an edited status.
+    can_delete = True
+    edit_kind = "in_place"
+    edit_takes_media = True
 
     async def delete_published(self, ctx: AccountContext, part: PublishedPart) -> None:
         """`DELETE /api/v1/statuses/:id`; a status already gone (404) is deleted."""
