@@ -18,6 +18,7 @@ from datetime import datetime
 
 from outpost.auth.oauth import open_in_browser
 from outpost.auth.providers import DEFAULT_PORT, PROVIDERS, OAuthProvider, Redirect
+from outpost.cli import on_networks
 from outpost.cli.apps import HANDLERS as APPS_HANDLERS
 from outpost.cli.media_host import HANDLERS as MEDIA_HOST_HANDLERS
 from outpost.cli.outcome import Handler, Outcome
@@ -253,6 +254,10 @@ async def _post_edit(engine: Engine, args: argparse.Namespace) -> Outcome:
         now=bool(args.now),
         draft=bool(args.draft),
     )
+    if getattr(args, "on_networks", False):  # issue #24: a published post, on its networks
+        return await on_networks.edit(engine, request, repost=bool(args.repost))
+    if getattr(args, "repost", False):
+        raise ValidationError.single("--repost", "--repost: only with --on-networks (a published post).")
     return await edit_post(engine, request)
 
 
@@ -400,6 +405,8 @@ async def _post_retry(engine: Engine, args: argparse.Namespace) -> Outcome:
 
 
 async def _post_delete(engine: Engine, args: argparse.Namespace) -> Outcome:
+    if getattr(args, "on_networks", False):  # issue #24: from the networks, the local post kept
+        return await on_networks.delete(engine, args)
     await engine.posts.delete(args.post)
     return Outcome(
         {"id": args.post, "deleted": True}, f"Deleted {args.post}; published copies stay on the networks."
