@@ -132,7 +132,7 @@ async def test_one_network_failing_leaves_the_others_deleted_and_is_retried_alon
     insta = next(t for t in post.targets if t.network is Network.INSTAGRAM)
     plans = {p.network: p for p in await engine.networks.preview_delete(post.id)}
     assert plans["instagram"].action == "unavailable"
-    assert "cannot delete" in plans["instagram"].message and insta.permalink in plans["instagram"].message
+    assert "cannot delete" in plans["instagram"].message and plans["instagram"].permalink == insta.permalink
     networks.pds.fail_next_delete.append(
         httpx.Response(500, json={"error": "InternalServerError", "message": "Internal Server Error"})
     )
@@ -141,6 +141,11 @@ async def test_one_network_failing_leaves_the_others_deleted_and_is_retried_alon
 
     assert _outcomes(work.results) == {"mastodon": "deleted", "bluesky": "failed", "instagram": "unavailable"}
     assert work.failed and networks.mastodon.statuses == [] and len(networks.pds.records) == 1
+    insta_result = next(r for r in work.results if r.network == "instagram")
+    assert insta_result.message == "Instagram's API cannot delete posts; delete it in the Instagram app."
+    assert insta_result.permalink == insta.permalink and insta.permalink.startswith(
+        "https://www.instagram.com/p/"
+    )
     sky_result = next(r for r in work.results if r.network == "bluesky")
     assert "HTTP 500" in sky_result.message and sky_result.permalink is not None
     deleted = {t.network.value: t.deleted_at for t in work.post.targets}

@@ -348,9 +348,9 @@ class NetworksService:
         if skip is not None:
             return _plan(target, account, "skipped", skip)
         if not adapter.can_delete:
+            # The link travels apart (`permalink`): the window offers Open, the command line prints it.
             why = adapter.delete_unavailable or f"{label} cannot delete posts through its API."
-            where = f" Delete it yourself: {target.permalink}" if target.permalink else ""
-            return _plan(target, account, "unavailable", f"{why}{where}")
+            return _plan(target, account, "unavailable", why)
         parts = len(target.parts) + len(_first_comments(target))
         what = "the post" if parts == 1 else f"the post and its {parts - 1} other parts"
         return _plan(target, account, "delete", f"Deletes {what} on {label}.")
@@ -374,8 +374,7 @@ class NetworksService:
                 f"and its link are lost).",
             )
         why = adapter.edit_unavailable or f"{label} cannot edit published posts through its API."
-        where = f" Edit it there: {target.permalink}" if target.permalink else ""
-        return _plan(target, account, "unavailable", f"{why}{where}")
+        return _plan(target, account, "unavailable", why)
 
     # -- plumbing --------------------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from typing import Any
 from outpost.domain.enums import PostStatus, TargetStatus
 from outpost.domain.errors import KnownError
 from outpost.domain.models import Post
-from outpost.engine import Engine, MediaInput, PostInput, When
+from outpost.engine import Engine, MediaInput, NetworkPlan, PostInput, When
 from outpost.engine.composer import input_of
 from outpost.gui.composer.schedule_dialog import ScheduleDialog
 from outpost.gui.decor import pill_width, status_label
@@ -25,7 +25,9 @@ from outpost.gui.qt import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
+    QPoint,
     QPushButton,
     QStackedWidget,
     Qt,
@@ -37,6 +39,7 @@ from outpost.gui.qt import (
 )
 from outpost.gui.queue.delegates import AccountsDelegate, PostDelegate, StatusDelegate
 from outpost.gui.queue.model import ACCOUNTS, STATUS, TEXT, WHEN, QueueModel
+from outpost.gui.queue.on_networks import DeleteOnNetworksDialog
 from outpost.gui.tasks import run_op
 
 FILTERS: tuple[tuple[str, tuple[PostStatus, ...]], ...] = (
@@ -83,6 +86,8 @@ class QueueView(QWidget):
 
     edit_requested = Signal(str)
     compose_requested = Signal()
+    #: Open this published post in the composer's "edit on the networks" mode (issue #24).
+    edit_on_networks_requested = Signal(str)
 
     def __init__(self, engine: Engine, *, messages: MessageBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -125,6 +130,8 @@ class QueueView(QWidget):
         self.table.setItemDelegateForColumn(ACCOUNTS, AccountsDelegate(self.table))
         self._size_columns()
         self.table.doubleClicked.connect(lambda _: self.edit())
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.model.modelReset.connect(self._update_actions)
         self.model.dataChanged.connect(lambda *_: self._update_actions())
@@ -334,6 +341,47 @@ class QueueView(QWidget):
         )
         if answer == QMessageBox.StandardButton.Yes:
             self._do(self.engine.posts.delete(post.id), "Deleted.")
+
+    # -- a published post on its networks (issue #24) ----------------------------------------------
+
+    def _context_menu(self, where: QPoint) -> None:
+        """The selected post's actions; a published one can also be deleted or edited on its networks."""
+        index = self.table.indexAt(where)
+        if index.isValid():
+            self.table.selectRow(index.row())
+        post = self.current
+        if post is None:
+            return
+        self.menu = self.context_menu(post)
+        self.menu.popup(self.table.viewport().mapToGlobal(where))
+
+    def context_menu(self, post: Post) -> QMenu:
+        """The menu for `post` (built apart from showing it, so tests can read it)."""
+        menu = QMenu(self)
+        for name, button in self.buttons.items():
+            action = menu.addAction(name, button.click)
+            action.setEnabled(button.isEnabled())
+        out = any(t.parts and t.deleted_at is None for t in post.targets)
+        menu.addSeparator()
+        menu.addAction("Edit on the networks…", self.edit_on_networks).setEnabled(out)
+        menu.addAction("Delete from the networks…", self.delete_from_networks).setEnabled(out)
+        return menu
+
+    def edit_on_networks(self) -> None:
+        """Open the selected published post in the composer's "edit on the networks" mode."""
+        self._with_post(lambda post: self.edit_on_networks_requested.emit(post.id))
+
+    def delete_from_networks(self) -> None:
+        """Ask (naming what happens on each network), then delete the selected post from its networks."""
+        post = self.current
+        if post is None:
+            return
+
+        def ask(plans: list[NetworkPlan]) -> None:
+            self.network_dialog = DeleteOnNetworksDialog(self.engine, post.id, plans, self)
+            self.network_dialog.open()  # not exec(): no nested event loop under qasync
+
+        run_op(self.engine.networks.preview_delete(post.id), on_success=ask, on_failure=self._fail)
 
     def open_published(self) -> None:
         """Open the published post in the browser."""
