@@ -319,16 +319,18 @@ class FakePinterest:
     # Issue #24 (developers.pinterest.com/docs/api/v5/pins-delete, pins-update): 204 once deleted,
     # 404 "Pin not found." after; PATCH takes PinUpdate's fields (title, description, link,
     # alt_text, board_id, board_section_id, note, carousel_data) and answers the Pin.
-    UPDATABLE = {
-        "alt_text",
-        "board_id",
-        "board_section_id",
-        "description",
-        "link",
-        "note",
-        "title",
-        "carousel_data",
-    }
+    UPDATABLE = frozenset(
+        {
+            "alt_text",
+            "board_id",
+            "board_section_id",
+            "description",
+            "link",
+            "note",
+            "title",
+            "carousel_data",
+        }
+    )
 
     def delete_pin(self, request: httpx.Request, grant: Grant) -> httpx.Response:
         if missing := _missing(grant, "boards:read", "boards:write", "pins:read", "pins:write"):
