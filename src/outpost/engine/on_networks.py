@@ -208,7 +208,9 @@ class NetworksService:
             self._edit_target(post, new, t, repost=repost, media_changed=media_changed) for t in new.targets
         ]
         results = list(await asyncio.gather(*work))
-        await self._core.db.run(self._core.store.posts.replace_published_content, new)
+        if any(r.outcome in ("edited", "reposted") for r in results):
+            # The local post says what went out last; networks left as they were say so in results.
+            await self._core.db.run(self._core.store.posts.replace_published_content, new)
         reposting = [i for i, r in enumerate(results) if r.outcome == "reposted"]
         if reposting:
             results = await self._publish_again(post_id, results, reposting)
