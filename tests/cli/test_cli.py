@@ -46,6 +46,7 @@ TARGET_KEYS = {
     "thread_post_ids",
     "attempts",
     "published_at",
+    "deleted_at",  # issue #24: deleted from the network by Outpost
     "error",
 }
 
@@ -123,6 +124,7 @@ def test_draft_json_has_the_interface_shape(cli: Cli, tmp_path: Path) -> None:
         "thread_post_ids": [],
         "attempts": 0,
         "published_at": None,
+        "deleted_at": None,
         "error": None,
     }
     assert cli("post", "show", post["id"]) == post
