@@ -22,6 +22,7 @@ from outpost.gui.qt import (
     QGridLayout,
     QLabel,
     QPushButton,
+    QResizeEvent,
     Qt,
     QVBoxLayout,
     QWidget,
@@ -54,10 +55,20 @@ class NetworkRows(QWidget):
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setHorizontalSpacing(10)
-        self.grid.setVerticalSpacing(8)
+        self.grid.setVerticalSpacing(2)
         self.grid.setColumnStretch(2, 1)
         self.verdicts: dict[str, QLabel] = {}  # account id → its "what happens" label
         self.messages: dict[str, QLabel] = {}
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Keep each wrapped message as tall as its lines at the width it got (never clipped)."""
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        for label in self.messages.values():
+            width = label.width() or label.sizeHint().width()
+            label.setMinimumHeight(label.heightForWidth(width))
 
     def show_plans(self, plans: Sequence[NetworkPlan]) -> None:
         """What will happen on each network."""
@@ -89,22 +100,20 @@ class NetworkRows(QWidget):
         message.setObjectName(f"message:{network}")
         message.setWordWrap(True)
         message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        column = QVBoxLayout()
-        column.setSpacing(2)
-        column.addWidget(verdict)
-        column.addWidget(message)
-        holder = QWidget()
-        holder.setLayout(column)
-        column.setContentsMargins(0, 0, 0, 0)
-        self.grid.addWidget(logo, row, 0, Qt.AlignmentFlag.AlignTop)
-        self.grid.addWidget(name, row, 1, Qt.AlignmentFlag.AlignTop)
-        self.grid.addWidget(holder, row, 2)
+        message.setContentsMargins(0, 0, 0, 6)  # the space before the next account
+        # Two grid rows per account (the verdict, then its words): a wrapped label placed straight
+        # in the grid gets the height its lines need, where one inside a nested layout was clipped.
+        top = 2 * row
+        self.grid.addWidget(logo, top, 0, 2, 1, Qt.AlignmentFlag.AlignTop)
+        self.grid.addWidget(name, top, 1, 2, 1, Qt.AlignmentFlag.AlignTop)
+        self.grid.addWidget(verdict, top, 2)
+        self.grid.addWidget(message, top + 1, 2)
         if permalink:
             link = QPushButton("Open")
             link.setObjectName(f"open:{network}")
             link.setToolTip(permalink)
             link.clicked.connect(lambda _=False, url=permalink: open_link(url, parent=self, what="the post"))
-            self.grid.addWidget(link, row, 3, Qt.AlignmentFlag.AlignTop)
+            self.grid.addWidget(link, top, 3, 2, 1, Qt.AlignmentFlag.AlignTop)
         self.verdicts[account_id], self.messages[account_id] = verdict, message
 
     def _set(self, account_id: str, verdict: str, message: str, kind: str) -> None:
@@ -116,6 +125,7 @@ class NetworkRows(QWidget):
         self.verdicts[account_id].setStyleSheet(bold + (f"color: {colour};" if colour else ""))
         self.verdicts[account_id].setText(verdict)
         self.messages[account_id].setText(message)
+        self._fit()
 
 
 class DeleteOnNetworksDialog(QDialog):
