@@ -150,3 +150,39 @@ async def test_a_draft_has_nothing_on_the_networks(engine: Engine, alice: Accoun
     with pytest.raises(InvalidStateError, match="went out nowhere"):
         await engine.networks.delete_everywhere(draft.id)
     assert draft.targets[0].status is TargetStatus.PENDING
+
+
+async def test_a_typo_fix_keeps_the_media_as_published_without_uploading_again(
+    engine: Engine, alice: Account, server: FakeMastodon, tmp_path: Path
+) -> None:
+    photo = _image(tmp_path, "a.png", 6)
+    post = await engine.posts.create(
+        PostInput(text="Helo", accounts=(alice.id,), media=(MediaInput(str(photo), "red"),)), When.now()
+    )
+    [status] = server.statuses
+    media_before = list(status.media_ids)
+    uploads = lambda: [r for r in server.requests if r.url.path == "/api/v2/media"]  # noqa: E731
+    assert len(uploads()) == 1
+
+    work = await engine.networks.edit_published(post.id, PostChanges(text="Hello"))
+
+    assert [r.outcome for r in work.results] == ["edited"] and status.text == "Hello"
+    assert status.media_ids == media_before and len(uploads()) == 1  # nothing uploaded, media kept
+    edit = next(r for r in server.requests if r.method == "PUT")
+    assert b"media_ids" not in edit.content
+
+
+async def test_a_text_for_this_account_is_edited_too(
+    engine: Engine, alice: Account, server: FakeMastodon
+) -> None:
+    post = await engine.posts.create(
+        PostInput(text="For all", accounts=(alice.id,), text_for=((alice.id, "Just Mastodon, typo"),)),
+        When.now(),
+    )
+    assert server.statuses[0].text == "Just Mastodon, typo"
+
+    work = await engine.networks.edit_published(post.id, PostChanges(text_for=((alice.id, "Just Mastodon"),)))
+
+    assert [r.outcome for r in work.results] == ["edited"] and server.statuses[0].text == "Just Mastodon"
+    kept = await engine.posts.get(post.id)
+    assert kept.text == "For all" and kept.text_for(kept.targets[0]) == "Just Mastodon"

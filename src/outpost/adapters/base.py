@@ -250,6 +250,9 @@ class PartRequest:
     idempotency_key: str
     reply_to: PublishedPart | None = None
     root: PublishedPart | None = None
+    #: An edit of a published part (issue #24) that leaves its media as published: nothing is
+    #: uploaded and the edit request says nothing of media (Mastodon then keeps them).
+    media_unchanged: bool = False
 
 
 @dataclass(frozen=True)

@@ -587,7 +587,9 @@ class MastodonAdapter(NetworkAdapter):
         self, ctx: AccountContext, part: PublishedPart, new: PartRequest
     ) -> PublishedPart:
         """`PUT /api/v1/statuses/:id` with the new text, media and each file's alt text."""
-        body: dict[str, Any] = {"status": new.text, "media_ids": [m.remote_id for m in new.media]}
+        body: dict[str, Any] = {"status": new.text}
+        if not new.media_unchanged:  # without `media_ids` Mastodon keeps the status's media
+            body["media_ids"] = [m.remote_id for m in new.media]
         if new.media:
             body["media_attributes"] = [
                 {"id": m.remote_id, "description": m.asset.alt_text or ""} for m in new.media

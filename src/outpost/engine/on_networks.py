@@ -213,7 +213,7 @@ class NetworksService:
             await self._core.db.run(self._core.store.posts.replace_published_content, new)
         reposting = [i for i, r in enumerate(results) if r.outcome == "reposted"]
         if reposting:
-            results = await self._publish_again(post_id, results, reposting)
+            results = await self._publish_again(new, results, reposting)
         return await self._finish(post_id, results)
 
     async def _edit_target(
@@ -255,7 +255,7 @@ class NetworksService:
         *,
         media_changed: bool,
     ) -> NetworkResult:
-        texts, before = new.parts_for(target), old.parts_for(target)
+        texts, before = new.parts_for(target), old.parts_for(old.target(target.id))
         label = account.network.label
         if len(texts) != len(target.parts):
             return _result(
@@ -271,7 +271,7 @@ class NetworksService:
                 f"{label} edits only the words of a published post; its media stays as published.",
             )
         uploaded: tuple[UploadedMedia, ...] = ()
-        if adapter.edit_takes_media and new.media:
+        if adapter.edit_takes_media and media_changed and new.media:
             caps = await adapter.capabilities(ctx)
             rules = adapter.media_rules(caps, target.options)
             uploaded = tuple(
@@ -288,6 +288,7 @@ class NetworksService:
                 media=uploaded if index == 0 else (),
                 options=target.options,
                 idempotency_key=f"{target.idempotency_key}-edit-{index}",
+                media_unchanged=index == 0 and not media_changed,
                 reply_to=parts[index - 1] if index else None,
                 root=parts[0] if index else None,
             )
@@ -299,9 +300,10 @@ class NetworksService:
         return _result(target.model_copy(update={"parts": tuple(parts)}), "edited", f"Edited on {label}.")
 
     async def _publish_again(
-        self, post_id: str, results: list[NetworkResult], reposting: Sequence[int]
+        self, new: Post, results: list[NetworkResult], reposting: Sequence[int]
     ) -> list[NetworkResult]:
         """Publish the deleted targets again through the publisher: claimed, pending, a fresh key."""
+        post_id = new.id
         post = await self._get(post_id)
         if not await self._publisher.claim(post_id, [post.status]):
             raise InvalidStateError(f"Post {post_id} changed meanwhile; it was deleted but not posted again.")
@@ -317,6 +319,7 @@ class NetworksService:
                         "published_at": None,
                         "error": None,
                         "idempotency_key": composer.new_idempotency_key(),
+                        "text_override": new.target(target.id).text_override,
                     }
                 )
                 now = self._core.clock.now()
