@@ -120,3 +120,17 @@ async def test_a_facebook_page_post_is_edited_in_place_then_deleted(engine: Engi
     assert meta.facebook.edits == [fb_post.id] and edited.post.targets[0].platform_post_id == fb_post.id
     gone = await engine.networks.delete_everywhere(post.id)
     assert [r.outcome for r in gone.results] == ["deleted"] and meta.facebook.posts == []
+
+
+async def test_a_repost_whose_answer_is_lost_still_goes_out_once(engine: Engine, meta: Meta) -> None:
+    """Reposting publishes through the publisher, with its care: an answer lost is not a second post."""
+    account = await engine.accounts.add(Network.THREADS, AddAccountRequest(access_token=meta.threads.issue()))
+    post = await engine.posts.create(PostInput(text="Dye day", accounts=(account.id,)), When.now())
+    meta.threads.publish_then_fail.append(0)  # the new post goes up, its answer is lost
+
+    work = await engine.networks.edit_published(post.id, PostChanges(text="Dye day!"), repost=True)
+
+    assert [p.text for p in meta.threads.posts] == ["Dye day!"], work.results  # once, never twice
+    [result] = work.results
+    # Threads' container checkpoint finds the post the lost answer made: published, once.
+    assert result.outcome == "reposted" and work.post.targets[0].platform_post_id == meta.threads.posts[0].id
