@@ -186,3 +186,22 @@ async def test_a_text_for_this_account_is_edited_too(
     assert [r.outcome for r in work.results] == ["edited"] and server.statuses[0].text == "Just Mastodon"
     kept = await engine.posts.get(post.id)
     assert kept.text == "For all" and kept.text_for(kept.targets[0]) == "Just Mastodon"
+
+
+async def test_the_parts_of_a_thread_that_failed_half_way_can_be_deleted_not_edited(
+    engine: Engine, alice: Account, server: FakeMastodon
+) -> None:
+    server.fail(
+        "POST /api/v1/statuses",
+        lambda: server.create_status(server.requests[-1]),
+        lambda: httpx.Response(422, json={"error": "Validation failed: Text can't be blank"}),
+    )
+    post = await engine.posts.create(PostInput(text="one", thread=("two",), accounts=(alice.id,)), When.now())
+    target = post.targets[0]
+    assert target.status is TargetStatus.FAILED and len(target.parts) == 1 and len(server.statuses) == 1
+    [plan] = await engine.networks.preview_edit(post.id)
+    assert plan.action == "skipped" and "Only part of the thread" in plan.message
+
+    work = await engine.networks.delete_everywhere(post.id)
+
+    assert [r.outcome for r in work.results] == ["deleted"] and server.statuses == []

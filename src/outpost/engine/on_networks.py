@@ -349,7 +349,7 @@ class NetworksService:
 
     def _delete_plan(self, target: Target, account: Account, adapter: NetworkAdapter) -> NetworkPlan:
         label = account.network.label
-        skip = _not_on_network(target, label)
+        skip = _not_on_network(target, label, editing=False)
         if skip is not None:
             return _plan(target, account, "skipped", skip)
         if not adapter.can_delete:
@@ -362,7 +362,7 @@ class NetworksService:
 
     def _edit_plan(self, target: Target, account: Account, adapter: NetworkAdapter) -> NetworkPlan:
         label = account.network.label
-        skip = _not_on_network(target, label)
+        skip = _not_on_network(target, label, editing=True)
         if skip is not None:
             return _plan(target, account, "skipped", skip)
         if adapter.edit_kind == "in_place":
@@ -408,12 +408,19 @@ def _require_settled(post: Post, verb: str) -> None:
         )
 
 
-def _not_on_network(target: Target, label: str) -> str | None:
-    """Why there is nothing of this target on its network to delete or edit, or None."""
+def _not_on_network(target: Target, label: str, *, editing: bool) -> str | None:
+    """Why there is nothing of this target on its network to delete or edit, or None.
+
+    A thread that failed half-way has parts out there: they can be deleted, not edited.
+    """
     if target.deleted_at is not None:
         return f"Already deleted from {label} on {target.deleted_at:%Y-%m-%d %H:%M} UTC."
-    if target.status is not TargetStatus.PUBLISHED or not target.parts:
+    if target.status is TargetStatus.PUBLISHING:
+        return f"Publishing to {label} right now; try again once it has finished."
+    if not target.parts:
         return f"Not published on {label} ({target.status.value}); nothing to change there."
+    if editing and target.status is not TargetStatus.PUBLISHED:
+        return f"Only part of the thread is on {label} ({target.status.value}); retry or delete it first."
     return None
 
 

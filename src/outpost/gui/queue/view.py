@@ -337,7 +337,8 @@ class QueueView(QWidget):
         answer = QMessageBox.question(
             self,
             "Delete post",
-            "Delete this post from Outpost? Copies already published stay on the networks.",
+            "Delete this post from Outpost? Copies already published stay on the networks "
+            "(right-click → Delete from the networks… removes them there).",
         )
         if answer == QMessageBox.StandardButton.Yes:
             self._do(self.engine.posts.delete(post.id), "Deleted.")
