@@ -52,6 +52,7 @@ TARGET_KEYS = {
     "published_at",
     "verified_at",
     "verification",
+    "deleted_at",  # issue #24: deleted from the network by Outpost
     "error",
     "first_comment_id",  # issue #22: the comment's own result, apart from the post's
     "first_comment_permalink",
@@ -135,6 +136,7 @@ def test_draft_json_has_the_interface_shape(cli: Cli, tmp_path: Path) -> None:
         "published_at": None,
         "verified_at": None,
         "verification": None,
+        "deleted_at": None,
         "error": None,
         "first_comment_id": None,
         "first_comment_permalink": None,

@@ -61,6 +61,8 @@ class FakePds:
     logins: int = 0
     requests: list[httpx.Request] = field(default_factory=list)
     fail_next_create: list[httpx.Response] = field(default_factory=list)
+    fail_next_delete: list[httpx.Response] = field(default_factory=list)  # issue #24
+    deleted: list[str] = field(default_factory=list)  # record keys deleted, in order (issue #24)
     active: bool = True
     display_name: str = "Alice"  # the profile's displayName
     avatar: str | None = None  # the profile picture's address, if the profile has one
@@ -264,6 +266,21 @@ class FakePds:
         uri = f"at://{self.did}/app.bsky.feed.post/{rkey}"
         self.records[rkey] = {"uri": uri, "cid": f"bafyrei{rkey}", "value": record}
         return httpx.Response(200, json={"uri": uri, "cid": f"bafyrei{rkey}"})
+
+    def com_atproto_repo_deleteRecord(self, request: httpx.Request) -> httpx.Response:
+        """Issue #24. Only the session's own repo; a record that is not there is a no-op (200)."""
+        if (denied := self._auth(request)) is not None:
+            return denied
+        if self.fail_next_delete:
+            return self.fail_next_delete.pop(0)
+        body = json.loads(request.content)
+        if body.get("repo") != self.did:
+            return httpx.Response(401, json={"error": "AuthRequired", "message": "Unauthorized"})
+        if body.get("collection") != "app.bsky.feed.post" or not body.get("rkey"):
+            return _invalid("Input must have the properties repo, collection and rkey")
+        if self.records.pop(body["rkey"], None) is not None:
+            self.deleted.append(body["rkey"])
+        return httpx.Response(200, json={"commit": {"cid": f"bafyreicommit{len(self.deleted)}", "rev": "r"}})
 
     def _embed_refusal(self, embed: dict[str, Any] | None) -> httpx.Response | None:
         """The lexicons' embed rules the PDS enforces, and blobs it must hold (`BlobNotFound`)."""

@@ -147,6 +147,7 @@ class FakeFacebook:
     videos: dict[str, Video] = field(default_factory=dict)
     requests: list[httpx.Request] = field(default_factory=list)
     faults: dict[str, list[Callable[[], httpx.Response]]] = field(default_factory=dict)
+    edits: list[str] = field(default_factory=list)  # post ids whose message was edited (issue #24)
     store_then_fail: list[int] = field(default_factory=list)  # creates: 0 = answer lost, else a status
     throttled: dict[str, int] = field(default_factory=dict)  # page → minutes until calls work again
     transfers_before_outage: int | None = None  # video chunks accepted before one answers 503
@@ -613,6 +614,26 @@ class FakeFacebook:
             )
         return httpx.Response(200, json=answer)
 
+    def _edit_message(self, request: httpx.Request, token: Token, target: FbPost | None) -> httpx.Response:
+        """`POST /{post-id}` with `message` (graph-api/reference/post, "Updating"): {"success": true}.
+
+        The Page's token with pages_manage_posts; a Reel's or video's words live on the video, and a
+        post shared from elsewhere cannot be edited (both refused here as Facebook does, code 100).
+        """
+        if target is None:
+            return _error(400, 100, "(#100) This post could not be edited")
+        refused = self._may_publish(token, target.page)
+        if refused is not None:
+            return refused
+        if target.kind in ("video", "reel") or target.parent_id is not None:
+            return _error(400, 100, "(#100) The message of this post cannot be edited")
+        message = _form(request)["message"]
+        if not isinstance(message, str) or len(message) > 63206:
+            return _error(400, 100, "(#100) Param message must be a string of at most 63206 characters")
+        target.message = message
+        self.edits.append(target.id)
+        return httpx.Response(200, json={"success": True})
+
     def _node(self, request: httpx.Request, token: Token, node: str) -> httpx.Response:
         post = next((p for p in self.posts if p.id == node), None)
         video = self.videos.get(node)
@@ -632,6 +653,8 @@ class FakeFacebook:
                 self.posts.remove(target)
             self.videos.pop(node, None)
             return httpx.Response(200, json={"success": True})
+        if request.method == "POST" and "message" in _form(request):  # issue #24: edit the words
+            return self._edit_message(request, token, target)
         if request.method == "POST":
             when = _form(request).get("scheduled_publish_time")
             if target is None or target.published or target.scheduled is None:

@@ -126,6 +126,8 @@ class FakeLinkedIn:
     )  # +3 an hour from followers_from
     followers_from: float = 0.0
     reads_left: int | None = None  # reads allowed before LinkedIn's 429 (None: no limit)
+    deleted: list[str] = field(default_factory=list)  # post URNs deleted (issue #24)
+    updates: list[str] = field(default_factory=list)  # post URNs partially updated (issue #24)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(7_100_000_000_000_000_000))
 
     def __post_init__(self) -> None:
@@ -192,6 +194,8 @@ class FakeLinkedIn:
             "GET /rest/organizationalEntityShareStatistics": self.share_statistics,
             "GET /rest/networkSizes/:urn": self.network_size,
             "POST /rest/socialActions/:urn/comments": self.comment,
+            "DELETE /rest/posts/:urn": self.delete_post,
+            "POST /rest/posts/:urn": self.update_post,
         }
         handler = handlers.get(route)
         assert handler is not None, f"the fake LinkedIn has no route {route} (unexpected request)"
@@ -403,6 +407,54 @@ class FakeLinkedIn:
                 raise httpx.ReadError("answer lost after the post was stored")
             return _error(status, "INTERNAL_SERVER_ERROR", "Internal Server Error")
         return httpx.Response(201, headers={"x-restli-id": post.urn, "x-linkedin-id": post.urn})
+
+    # -- edit and delete (issue #24; posts-api "Update Posts" and "Delete Posts") -------------------
+
+    def delete_post(self, request: httpx.Request, grant: Grant) -> httpx.Response:
+        """204, also for a post already deleted (the docs call DELETE idempotent); only its author's."""
+        post = self._post_by(unquote(request.url.path.rsplit("/", 1)[1]))
+        if post is None:
+            return httpx.Response(204)
+        if not self._may_act_as(grant, post.author):
+            return _error(403, "ACCESS_DENIED", f"Not enough permissions to delete {post.urn}")
+        self.posts.remove(post)
+        self.deleted.append(post.urn)
+        return httpx.Response(204)
+
+    def update_post(self, request: httpx.Request, grant: Grant) -> httpx.Response:
+        """A partial update: `X-RestLi-Method: PARTIAL_UPDATE` and {"patch": {"$set": {...}}}; 204."""
+        if request.headers.get("x-restli-method") != "PARTIAL_UPDATE":
+            return _error(
+                400, "ILLEGAL_ARGUMENT", "X-RestLi-Method PARTIAL_UPDATE is required to update a post"
+            )
+        post = self._post_by(unquote(request.url.path.rsplit("/", 1)[1]))
+        if post is None:
+            return _error(404, "NOT_FOUND", "Not Found")
+        if not self._may_act_as(grant, post.author):
+            return _error(403, "ACCESS_DENIED", f"Not enough permissions to update {post.urn}")
+        body = json.loads(request.content)
+        changes = body.get("patch", {}).get("$set") if isinstance(body.get("patch"), dict) else None
+        if set(body) != {"patch"} or not isinstance(changes, dict) or not changes:
+            return _error(400, "ILLEGAL_ARGUMENT", 'The body must be {"patch": {"$set": {...}}}')
+        allowed = {
+            "commentary",
+            "contentCallToActionLabel",
+            "contentLandingPage",
+            "lifecycleState",
+            "adContext",
+        }
+        if set(changes) - allowed:
+            return _error(
+                422, "UNPROCESSABLE_ENTITY", f"Fields {sorted(set(changes) - allowed)} cannot be updated"
+            )
+        commentary = changes.get("commentary", post.commentary)
+        if len(commentary) > 3000:
+            return _error(
+                422, "UNPROCESSABLE_ENTITY", f"/commentary :: length {len(commentary)} exceeds 3000"
+            )
+        post.commentary, post.shown = commentary, published_text(commentary)
+        self.updates.append(post.urn)
+        return httpx.Response(204)
 
     # -- after publishing: reading posts, their numbers, followers, comments --------------------
 

@@ -92,6 +92,8 @@ class FakeMastodon:
     rate_window: timedelta = timedelta(minutes=5)
     _rate: dict[str, tuple[datetime, int]] = field(default_factory=dict)
     deleted: set[str] = field(default_factory=set)
+    deleted: list[str] = field(default_factory=list)  # status ids deleted, in order
+    edits: list[str] = field(default_factory=list)  # status ids edited, in order
 
     def fail(self, route: str, *responses: Callable[[], httpx.Response]) -> None:
         self.faults.setdefault(route, []).extend(responses)
@@ -128,6 +130,8 @@ class FakeMastodon:
             "GET /api/v1/statuses/:id": self.one_status,
             "GET /system/accounts/avatars/:id": self.avatar,
             "GET /api/v1/notifications": self.list_notifications,
+            "DELETE /api/v1/statuses/:id": self.delete_status,
+            "PUT /api/v1/statuses/:id": self.edit_status,
         }
         handler = handlers.get(route)
         assert handler is not None, f"the fake Mastodon has no route {route} (unexpected request)"
@@ -349,6 +353,54 @@ class FakeMastodon:
         if self.store_then_fail:
             return httpx.Response(self.store_then_fail.pop(0), json={"error": "Bad gateway"})
         return self._status_response(status)
+
+    # -- edit and delete (docs.joinmastodon.org/methods/statuses#delete, #edit) ---------------------
+
+    def _own_status(self, request: httpx.Request) -> Status | httpx.Response:
+        user = self._user(request)
+        if isinstance(user, httpx.Response):
+            return user
+        status_id = urlsplit(str(request.url)).path.rsplit("/", 1)[1]
+        for status in self.statuses:
+            if status.id == status_id:
+                return status
+        return httpx.Response(404, json={"error": "Record not found"})
+
+    def delete_status(self, request: httpx.Request) -> httpx.Response:
+        """200 with the deleted status (its `text` source, for "delete and redraft"); 404 once gone."""
+        status = self._own_status(request)
+        if isinstance(status, httpx.Response):
+            return status
+        self.statuses.remove(status)
+        self.deleted.append(status.id)
+        return httpx.Response(200, json=self._status_json(status) | {"text": status.text})
+
+    def edit_status(self, request: httpx.Request) -> httpx.Response:
+        """`PUT`: JSON with status, media_ids, media_attributes[{id, description, focus}] (3.5+)."""
+        status = self._own_status(request)
+        if isinstance(status, httpx.Response):
+            return status
+        body = json.loads(request.content)
+        text = body.get("status", status.text)
+        spoiler = body.get("spoiler_text", status.spoiler_text)
+        if mastodon_length(spoiler) + mastodon_length(text) > self.max_characters:
+            return httpx.Response(
+                422,
+                json={"error": f"Validation failed: Text character limit of {self.max_characters} exceeded"},
+            )
+        media_ids = body.get("media_ids", status.media_ids)
+        if not isinstance(media_ids, list) or len(media_ids) > self.max_media:
+            return httpx.Response(422, json={"error": "Validation failed: Too many attachments"})
+        if any(m not in self.media for m in media_ids):
+            return httpx.Response(422, json={"error": "Validation failed: Media is invalid"})
+        for attributes in body.get("media_attributes", []):
+            if not isinstance(attributes, dict) or "id" not in attributes:
+                return httpx.Response(422, json={"error": "media_attributes: id is missing"})
+            if attributes["id"] in media_ids:  # attributes of files not attached are ignored
+                self.media[attributes["id"]]["description"] = attributes.get("description", "")
+        status.text, status.spoiler_text, status.media_ids = text, spoiler, list(media_ids)
+        self.edits.append(status.id)
+        return httpx.Response(200, json=self._status_json(status) | {"edited_at": self.now().isoformat()})
 
     # -- scheduled statuses (docs.joinmastodon.org/methods/scheduled_statuses) -----------------------
 

@@ -149,6 +149,8 @@ class FakePinterest:
     requests: list[httpx.Request] = field(default_factory=list)
     token_forms: list[dict[str, str]] = field(default_factory=list)
     faults: dict[str, list[Callable[[], httpx.Response]]] = field(default_factory=dict)
+    deleted: list[str] = field(default_factory=list)  # Pin ids deleted (issue #24)
+    updates: list[str] = field(default_factory=list)  # Pin ids updated (issue #24)
     store_then_fail: list[int] = field(default_factory=list)  # create stored, then this status (0: drop)
     analytics_left: int | None = None  # analytics reads allowed before 429 (None: no limit)
     followers: dict[str, int] = field(
@@ -209,6 +211,8 @@ class FakePinterest:
             "GET /v5/media/:id": self.media_status,
             "GET /v5/pins/:id": self.get_pin,
             "GET /v5/pins/:id/analytics": self.pin_analytics,
+            "DELETE /v5/pins/:id": self.delete_pin,
+            "PATCH /v5/pins/:id": self.update_pin,
         }
         handler = handlers.get(route)
         assert handler is not None, f"the fake Pinterest has no route {route} (unexpected request)"
@@ -311,6 +315,51 @@ class FakePinterest:
             return missing
         pin = self._pin(request, grant)
         return pin if isinstance(pin, httpx.Response) else _ok(200, _pin_json(pin))
+
+    # Issue #24 (developers.pinterest.com/docs/api/v5/pins-delete, pins-update): 204 once deleted,
+    # 404 "Pin not found." after; PATCH takes PinUpdate's fields (title, description, link,
+    # alt_text, board_id, board_section_id, note, carousel_data) and answers the Pin.
+    UPDATABLE = frozenset(
+        {
+            "alt_text",
+            "board_id",
+            "board_section_id",
+            "description",
+            "link",
+            "note",
+            "title",
+            "carousel_data",
+        }
+    )
+
+    def delete_pin(self, request: httpx.Request, grant: Grant) -> httpx.Response:
+        if missing := _missing(grant, "boards:read", "boards:write", "pins:read", "pins:write"):
+            return missing
+        pin = self._pin(request, grant)
+        if isinstance(pin, httpx.Response):
+            return pin
+        self.pins.remove(pin)
+        self.deleted.append(pin.id)
+        return httpx.Response(204)
+
+    def update_pin(self, request: httpx.Request, grant: Grant) -> httpx.Response:
+        if missing := _missing(grant, "boards:read", "boards:write", "pins:read", "pins:write"):
+            return missing
+        pin = self._pin(request, grant)
+        if isinstance(pin, httpx.Response):
+            return pin
+        body = json.loads(request.content)
+        if not isinstance(body, dict) or set(body) - self.UPDATABLE:
+            return error(400, 1, f"Invalid request: unknown fields {sorted(set(body) - self.UPDATABLE)}")
+        for key, limit in LIMITS.items():
+            value = body.get(key)
+            if value is not None and (not isinstance(value, str) or len(value) > limit):
+                return error(400, 1, f"Invalid request: '{key}' is too long (at most {limit}).")
+        if body.get("link") is not None and not _web_address(body["link"]):
+            return error(400, 1, "Whoops! It looks like you entered an invalid URL.")
+        pin.fields |= {k: body[k] for k in ("title", "description", "link", "alt_text") if k in body}
+        self.updates.append(pin.id)
+        return _ok(200, _pin_json(pin))
 
     def pin_analytics(self, request: httpx.Request, grant: Grant) -> httpx.Response:
         """`PinAnalyticsResponse`: the window's sums and lifetime totals, growing with the clock."""

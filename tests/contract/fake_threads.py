@@ -43,7 +43,13 @@ WEB = "https://threads.com"
 CLIENT_ID = "990602627938098"
 CLIENT_SECRET = "th-secret-do-not-leak"
 REDIRECT = "https://outpost.example/threads-callback"
-ALL_SCOPES = ("threads_basic", "threads_content_publish", "threads_read_replies", "threads_manage_insights")
+ALL_SCOPES = (
+    "threads_basic",
+    "threads_content_publish",
+    "threads_read_replies",
+    "threads_manage_insights",
+    "threads_delete",  # issue #24
+)
 SHORT_LIFETIME = 3600
 LONG_LIFETIME = 5_183_944  # the docs' example expires_in: ~60 days
 DAY = 86_400
@@ -176,6 +182,7 @@ class FakeThreads:
     refused_fetches: list[str] = field(default_factory=list)
     early_publishes: int = 0
     faults: dict[str, list[Callable[[], httpx.Response]]] = field(default_factory=dict)
+    deleted: list[str] = field(default_factory=list)  # post ids deleted (issue #24)
     #: After the next publishes go through: 0 drops the answer, another number answers that status.
     publish_then_fail: list[int] = field(default_factory=list)
     fetch_client: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=10))
@@ -253,6 +260,7 @@ class FakeThreads:
             "POST /v1.0/{user}/threads": self.create_container,
             "POST /v1.0/{user}/threads_publish": self.publish,
             "GET /v1.0/{id}": self.read_object,
+            "DELETE /v1.0/{id}": self.delete_post,
         }
         if request.method == "GET" and route in (
             "GET /v1.0/{user}/insights",
@@ -431,6 +439,26 @@ class FakeThreads:
                 400, 100, f"Unsupported get request. Object with ID '{object_id}' does not exist", subcode=33
             )
         return httpx.Response(200, json=self._shown(post, fields))
+
+    def delete_post(self, request: httpx.Request, grant: Token, user: str) -> httpx.Response:
+        """`DELETE /{threads-media-id}` (issue #24, …/threads/posts/delete-posts): `threads_delete`;
+        {"success": true, "deleted_id": …}; 100 deletes a day per account; one's own posts only."""
+        if "threads_delete" not in grant.scopes:
+            return _no_permission()
+        object_id = request.url.path.rsplit("/", 1)[1]
+        post = next((p for p in self.posts if p.id == object_id and p.owner == user), None)
+        if post is None:
+            return graph_error(
+                400,
+                100,
+                f"Unsupported delete request. Object with ID '{object_id}' does not exist",
+                subcode=33,
+            )
+        if len(self.deleted) >= 100:  # one account in these tests
+            return graph_error(400, 4, "(#4) Application request limit reached")
+        self.posts.remove(post)
+        self.deleted.append(object_id)
+        return httpx.Response(200, json={"success": True, "deleted_id": object_id})
 
     def _shown(self, post: ThreadsPost, fields: list[str]) -> dict[str, Any]:
         username = next(u["username"] for n, u in self.users.items() if n == post.owner)

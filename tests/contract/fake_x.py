@@ -104,6 +104,7 @@ class FakeX:
     uploads: dict[str, Upload] = field(default_factory=dict)
     requests: list[httpx.Request] = field(default_factory=list)
     faults: dict[str, list[Callable[[], httpx.Response]]] = field(default_factory=dict)
+    deleted: list[str] = field(default_factory=list)  # post ids deleted (issue #24)
     store_then_fail: list[int] = field(default_factory=list)  # create stored, then this status (0: drop)
     processing_fails: bool = False
     reply_invisible_once: bool = False
@@ -169,6 +170,7 @@ class FakeX:
             "GET /2/users/:id/tweets": self.timeline,
             "GET /2/tweets": self.lookup_many,
             "GET /2/tweets/:id": self.lookup_one,
+            "DELETE /2/tweets/:id": self.delete_tweet,
         }
         handler = handlers.get(route)
         assert handler is not None, f"the fake X has no route {route} (unexpected request)"
@@ -469,6 +471,24 @@ class FakeX:
         self.post_reads += 1
         fields = set(request.url.params.get("tweet.fields", "").split(","))
         return httpx.Response(200, json={"data": self._shown(tweet, fields)})
+
+    def delete_tweet(self, request: httpx.Request, grant: Grant) -> httpx.Response:
+        """`DELETE /2/tweets/:id` (issue #24): {"data": {"deleted": true}}; tweet.write; only one's own.
+
+        A post that is not there answers 404 (as v1.1's destroy did; the v2 reference shows only
+        the success shape, so this is the fake's assumption, and the adapter takes both as gone).
+        """
+        if "tweet.write" not in grant.scopes:
+            return _problem(403, "Forbidden", "Missing scope tweet.write", "about:blank")
+        post_id = request.url.path.rsplit("/", 1)[1]
+        tweet = next((t for t in self.tweets if t.id == post_id), None)
+        if tweet is None:
+            return httpx.Response(404, json={"errors": [_not_found_error(post_id)]})
+        if tweet.user != grant.user:
+            return _problem(403, "Forbidden", "You are not allowed to delete this Post.", "about:blank")
+        self.tweets.remove(tweet)
+        self.deleted.append(post_id)
+        return httpx.Response(200, json={"data": {"deleted": True}})
 
     def public_metrics(self, tweet: Tweet) -> dict[str, int]:
         """Numbers that grow with the server's clock: a post gains attention as it ages."""

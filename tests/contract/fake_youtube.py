@@ -343,6 +343,8 @@ class FakeYouTube:
         refused = self._scoped(grant, EDIT) or self._charge(grant, "videos.update")
         if refused:
             return refused
+        if query.get("part") == "snippet":  # issue #24: a published video's title and description
+            return self._update_snippet(request, grant)
         if query.get("part") != "status":
             return google_error(400, "unexpectedPart", "Outpost's fake only updates the status part")
         body = json.loads(request.content)
@@ -369,6 +371,27 @@ class FakeYouTube:
                         "license": "youtube", "embeddable": True, "publicStatsViewable": True,
                         "selfDeclaredMadeForKids": False, **status}  # fmt: skip
         return httpx.Response(200, json=video.resource({"status"}))
+
+    def _update_snippet(self, request: httpx.Request, grant: Grant) -> httpx.Response:
+        """`videos.update?part=snippet` (issue #24): the snippet is replaced whole; title and categoryId
+        are required (developers.google.com/youtube/v3/docs/videos/update), checked as at upload."""
+        body = json.loads(request.content)
+        video = self.videos.get(str(body.get("id")))
+        channel = self._channel(grant)
+        if video is None or channel is None or video.channel != channel.id:
+            return google_error(
+                404, "videoNotFound", "The video that you are trying to update cannot be found."
+            )
+        snippet = body.get("snippet") or {}
+        if "categoryId" not in snippet:
+            return google_error(
+                400, "invalidCategoryId", "The snippet.categoryId property must be specified."
+            )
+        problem = _metadata_problem({"snippet": snippet}, self.now())
+        if problem:
+            return problem
+        video.snippet = {k: v for k, v in snippet.items() if k != "channelId"}
+        return httpx.Response(200, json=video.resource({"snippet"}))
 
     def videos_delete(self, request: httpx.Request, query: dict[str, str], grant: Grant) -> httpx.Response:
         refused = self._scoped(grant, EDIT) or self._charge(grant, "videos.delete")

@@ -36,6 +36,7 @@ __all__ = [
     "CredentialVault",
     "Credentials",
     "DeveloperApp",
+    "EditKind",
     "HostedFile",
     "MediaHost",
     "MemoryCheckpoints",
@@ -249,6 +250,9 @@ class PartRequest:
     idempotency_key: str
     reply_to: PublishedPart | None = None
     root: PublishedPart | None = None
+    #: An edit of a published part (issue #24) that leaves its media as published: nothing is
+    #: uploaded and the edit request says nothing of media (Mastodon then keeps them).
+    media_unchanged: bool = False
 
 
 @dataclass(frozen=True)
@@ -266,6 +270,8 @@ class NativeSchedule:
 
 
 FirstCommentKind = Literal["comment", "self_reply"]
+#: How a published post is edited (issue #24): changed where it stands, or deleted and posted again.
+EditKind = Literal["in_place", "repost"]
 
 
 class NetworkAdapter(ABC):
@@ -308,6 +314,19 @@ class NetworkAdapter(ABC):
     first_comment: ClassVar[FirstCommentKind | None] = None
     #: Why there is no first comment here, in words (e.g. LinkedIn personal profiles).
     first_comment_unavailable: ClassVar[str | None] = None
+
+    # -- after publishing: edit and delete (issue #24) -------------------------------------------
+    #: The network deletes a published post through its API (`delete_published`).
+    can_delete: ClassVar[bool] = False
+    #: Why a published post cannot be deleted through the API, in words (said with the link).
+    delete_unavailable: ClassVar[str | None] = None
+    #: How a published post is edited: in place, by deleting it and posting it again (only
+    #: when the person agrees: it loses its likes and replies), or not at all (None).
+    edit_kind: ClassVar[EditKind | None] = None
+    #: Why editing is not possible, or what "repost" costs here, in words.
+    edit_unavailable: ClassVar[str | None] = None
+    #: An in-place edit can change the media too (Mastodon); elsewhere it changes only the words.
+    edit_takes_media: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -499,6 +518,29 @@ class NetworkAdapter(ABC):
         """
         raise InvalidStateError(
             self.first_comment_unavailable or f"{self.network.label} takes no first comment from Outpost."
+        )
+
+    # -- after publishing: edit and delete (issue #24) -------------------------------------------
+
+    async def delete_published(self, ctx: AccountContext, part: PublishedPart) -> None:
+        """Delete one published part (a post, a thread reply or a first comment) on the network.
+
+        Only where `can_delete`. A part that is already gone is fine (deleting is done).
+        """
+        raise InvalidStateError(
+            self.delete_unavailable or f"{self.network.label} cannot delete posts through its API."
+        )
+
+    async def edit_published(
+        self, ctx: AccountContext, part: PublishedPart, new: PartRequest
+    ) -> PublishedPart:
+        """Change a published part in place to what `new` says (media already uploaded, as for publish).
+
+        Only where `edit_kind == "in_place"`; returns the part as it stands now (same id). The
+        "repost" networks never get here: the engine deletes and publishes again itself.
+        """
+        raise InvalidStateError(
+            self.edit_unavailable or f"{self.network.label} cannot edit published posts through its API."
         )
 
     async def aclose(self) -> None:  # noqa: B027 - optional hook, most adapters hold nothing

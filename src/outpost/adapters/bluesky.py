@@ -701,6 +701,32 @@ class BlueskyAdapter(NetworkAdapter):
                 )
         return None
 
+    # -- after publishing: delete (issue #24) ----------------------------------------------------
+    # `com.atproto.repo.deleteRecord`; an `app.bsky.feed.post` record has no edit
+    # (the app offers none either), so an edit deletes the record and creates a new one.
+    can_delete = True
+    edit_kind = "repost"
+    edit_unavailable = (
+        "Bluesky cannot edit a published post: it is deleted and posted again (its likes, reposts, "
+        "replies and link are lost)."
+    )
+
+    async def delete_published(self, ctx: AccountContext, part: PublishedPart) -> None:
+        """`com.atproto.repo.deleteRecord` of the part's `at://did/collection/rkey`.
+
+        Lexicon com.atproto.repo.deleteRecord (docs.bsky.app/docs/api/com-atproto-repo-delete-record):
+        input {repo, collection, rkey}; the reference PDS answers 200 for a record already gone.
+        """
+        creds = await self._session(ctx)
+        pieces = part.platform_post_id.removeprefix("at://").split("/")
+        if len(pieces) != 3:
+            raise Rejected(
+                f"{part.platform_post_id!r} is not a Bluesky record address (at://did/collection/rkey)."
+            )
+        repo, collection, rkey = pieces
+        body = {"repo": repo or creds["did"], "collection": collection, "rkey": rkey}
+        await self._xrpc(ctx, "POST", "com.atproto.repo.deleteRecord", json=body)
+
     # -- sessions ------------------------------------------------------------------------------
 
     async def _session(self, ctx: AccountContext) -> dict[str, str]:

@@ -736,6 +736,37 @@ class FacebookAdapter(NetworkAdapter):
         )
         return await send(self.client, request, network=Network.FACEBOOK, clock=self.clock, check=False)
 
+    # -- after publishing: edit and delete (issue #24) -------------------------------------------
+    # developers.facebook.com/docs/graph-api/reference/post: "Deleting" `DELETE /{post-id}` and
+    # "Updating" `POST /{post-id}` with `message`, both answering {"success": true}, with the
+    # Page token (pages_manage_posts). Only the words change: photos and videos stay.
+    can_delete = True
+    edit_kind = "in_place"
+    edit_unavailable = "Facebook edits the Page post's text in place; photos and videos stay as published."
+
+    async def delete_published(self, ctx: AccountContext, part: PublishedPart) -> None:
+        """`DELETE /{post-id}`; a post already gone ("does not exist") is deleted."""
+        token, _, base = await self._page(ctx)
+        try:
+            await self.graph.call("DELETE", f"/{part.platform_post_id}", token, base=base)
+        except Rejected as exc:
+            if "does not exist" not in str(exc):
+                raise
+
+    async def edit_published(
+        self, ctx: AccountContext, part: PublishedPart, new: PartRequest
+    ) -> PublishedPart:
+        """`POST /{post-id}` with the new `message`."""
+        token, _, base = await self._page(ctx)
+        answer = await self.graph.call(
+            "POST", f"/{part.platform_post_id}", token, base=base, json={"message": new.text}
+        )
+        if read(answer, Network.FACEBOOK, kind=dict).get("success") is not True:
+            raise Rejected(
+                f"Facebook did not change the post {part.platform_post_id}; check it at {part.permalink}."
+            )
+        return part
+
     # -- plumbing ------------------------------------------------------------------------------
 
     async def _page(self, ctx: AccountContext) -> tuple[str, str, str | None]:

@@ -667,6 +667,14 @@ class InstagramAdapter(NetworkAdapter):
             response, now=self.clock.now(), needs=instagram_errors.MANAGE_INSIGHTS
         )
 
+    # -- after publishing: no edit or delete (issue #24) -------------------------------------------
+    # The Instagram Platform's IG Media node has no DELETE, and `POST /{ig-media-id}` changes only
+    # `comment_enabled` (developers.facebook.com/docs/instagram-platform/reference/instagram-media).
+    delete_unavailable = "Instagram's API cannot delete posts; delete it in the Instagram app."
+    edit_unavailable = (
+        "Instagram's API cannot change a published post's caption or media; edit it in the Instagram app."
+    )
+
     # -- plumbing ------------------------------------------------------------------------------
 
     def _base(self, ctx: AccountContext) -> str:

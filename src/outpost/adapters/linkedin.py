@@ -553,6 +553,39 @@ class LinkedInAdapter(OAuthAppAdapter):
                 f"{needed}. Add the product that grants it to your LinkedIn app, then reconnect."
             ) from exc
 
+    # -- after publishing: edit and delete (issue #24) -------------------------------------------
+    # learn.microsoft.com/linkedin/marketing/community-management/shares/posts-api: "Delete Posts"
+    # `DELETE /rest/posts/{encoded urn}` answers 204 (and 204 again for a post already deleted);
+    # "Update Posts" `POST /rest/posts/{encoded urn}` with `X-RestLi-Method: PARTIAL_UPDATE` and
+    # {"patch": {"$set": {"commentary": …}}} answers 204. Only the commentary (and a few ad
+    # fields) can change: media stays as published.
+    can_delete = True
+    edit_kind = "in_place"
+    edit_unavailable = "LinkedIn edits the text in place; media stays as published."
+
+    async def delete_published(self, ctx: AccountContext, part: PublishedPart) -> None:
+        """`DELETE /rest/posts/{urn}`; a post already gone (404) is deleted."""
+        try:
+            await self._authorised(ctx, "DELETE", f"/rest/posts/{quote(part.platform_post_id, safe='')}")
+        except Rejected as exc:
+            if "HTTP 404" not in str(exc):
+                raise
+
+    async def edit_published(
+        self, ctx: AccountContext, part: PublishedPart, new: PartRequest
+    ) -> PublishedPart:
+        """A partial update of the post's commentary (LinkedIn's "little text" escaped as at publish)."""
+        body = {"patch": {"$set": {"commentary": linkedin_text.escape(new.text)}}}
+        path = f"/rest/posts/{quote(part.platform_post_id, safe='')}"
+        token = await self._tokens.access_token(ctx)
+        headers = {"Authorization": f"Bearer {token}", **self._headers(), "X-RestLi-Method": "PARTIAL_UPDATE"}
+        base = local_api(ctx.account.service_url) or self._api
+        request = self.client.build_request("POST", f"{base.rstrip('/')}{path}", headers=headers, json=body)
+        response = await send(self.client, request, network=self.network, clock=self.clock, check=False)
+        if not response.is_success:
+            raise self._error(response)
+        return part
+
     # -- plumbing ------------------------------------------------------------------------------
 
     def _author(self, ctx: AccountContext) -> str:

@@ -806,6 +806,56 @@ class MastodonAdapter(NetworkAdapter):
                 )
         return None
 
+    # -- after publishing: edit and delete (issue #24) --------------------------------------------
+    # docs.joinmastodon.org/methods/statuses: `DELETE /api/v1/statuses/:id` answers the deleted
+    # status (404 once gone); `PUT /api/v1/statuses/:id` (3.5.0+) takes status, spoiler_text,
+    # sensitive, language, `media_ids[]` and `media_attributes[][id|description|focus]`, the way
+    # to change the alt text of media kept on an edited status.
+    can_delete = True
+    edit_kind = "in_place"
+    edit_takes_media = True
+
+    async def delete_published(self, ctx: AccountContext, part: PublishedPart) -> None:
+        """`DELETE /api/v1/statuses/:id`; a status already gone (404) is deleted."""
+        try:
+            await self._send(
+                "DELETE",
+                self._instance(ctx),
+                f"/api/v1/statuses/{quote(part.platform_post_id, safe='')}",
+                token=await self._token(ctx),
+            )
+        except Rejected as exc:
+            if not _is_gone(exc):
+                raise
+
+    async def edit_published(
+        self, ctx: AccountContext, part: PublishedPart, new: PartRequest
+    ) -> PublishedPart:
+        """`PUT /api/v1/statuses/:id` with the new text, media and each file's alt text."""
+        body: dict[str, Any] = {"status": new.text}
+        if not new.media_unchanged:  # without `media_ids` Mastodon keeps the status's media
+            body["media_ids"] = [m.remote_id for m in new.media]
+        if new.media:
+            body["media_attributes"] = [
+                {"id": m.remote_id, "description": m.asset.alt_text or ""} for m in new.media
+            ]
+        for key in ("spoiler_text", "sensitive", "language"):
+            if key in new.options:
+                body[key] = new.options[key]
+        response = await self._send(
+            "PUT",
+            self._instance(ctx),
+            f"/api/v1/statuses/{quote(part.platform_post_id, safe='')}",
+            token=await self._token(ctx),
+            json=body,
+        )
+        status = read(response, Network.MASTODON, kind=dict)
+        return PublishedPart(
+            platform_post_id=read_id(response, Network.MASTODON, "id"),
+            permalink=text_or_none(status.get("url")) or text_or_none(status.get("uri")) or part.permalink,
+            extra=part.extra,
+        )
+
     # -- plumbing ------------------------------------------------------------------------------
 
     def _instance(self, ctx: AccountContext) -> str:

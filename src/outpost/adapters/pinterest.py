@@ -435,6 +435,34 @@ class PinterestAdapter(OAuthAppAdapter):
                 f"{needed}. Reconnect {ctx.account.ref} and allow every permission Outpost asks for."
             ) from exc
 
+    # -- after publishing: edit and delete (issue #24) -------------------------------------------
+    # developers.pinterest.com/docs/api/v5/pins-delete: `DELETE /v5/pins/{pin_id}` answers 204
+    # (404 "Pin not found" once gone); pins-update: `PATCH /v5/pins/{pin_id}` takes title,
+    # description, link and alt_text (pins:write), answering the Pin. The picture stays.
+    can_delete = True
+    edit_kind = "in_place"
+    edit_unavailable = "Pinterest edits the Pin's description, title and link in place; the picture stays."
+
+    async def delete_published(self, ctx: AccountContext, part: PublishedPart) -> None:
+        """`DELETE /v5/pins/{pin_id}`; a Pin already gone (404) is deleted."""
+        try:
+            await self._authorised(ctx, "DELETE", f"/v5/pins/{quote(part.platform_post_id, safe='')}")
+        except Rejected as exc:
+            if "HTTP 404" not in str(exc):
+                raise
+
+    async def edit_published(
+        self, ctx: AccountContext, part: PublishedPart, new: PartRequest
+    ) -> PublishedPart:
+        """`PATCH /v5/pins/{pin_id}` with the description, and the title and link from the options."""
+        body: dict[str, Any] = {"description": new.text}
+        for key in ("title", "link"):
+            value = new.options.get(key)
+            if isinstance(value, str) and value.strip():
+                body[key] = value.strip()
+        await self._authorised(ctx, "PATCH", f"/v5/pins/{quote(part.platform_post_id, safe='')}", json=body)
+        return part
+
     # -- plumbing ------------------------------------------------------------------------------
 
     def _error(self, response: httpx.Response) -> PublishError:

@@ -645,6 +645,27 @@ class ThreadsAdapter(OAuthAppAdapter):
             )
         raise self._error(response)
 
+    # -- after publishing: delete (issue #24) ----------------------------------------------------
+    # developers.facebook.com/docs/threads/posts/delete-posts: `DELETE /{threads-media-id}` with
+    # the `threads_delete` permission answers {"success": true, "deleted_id": …}; 100 deletes a
+    # day per account. The API has no edit: an edit deletes the post and publishes it again.
+    can_delete = True
+    edit_kind = "repost"
+    edit_unavailable = (
+        "Threads cannot edit a published post through its API: it is deleted and posted again (its "
+        "likes, replies and link are lost)."
+    )
+
+    async def delete_published(self, ctx: AccountContext, part: PublishedPart) -> None:
+        """`DELETE /{threads-media-id}`; a post already gone (Meta's code 100, subcode 33) is deleted."""
+        response = await self._send(ctx, "DELETE", f"/{quote(part.platform_post_id, safe='')}")
+        if response.is_success:
+            return
+        error = GraphError.parse(response)
+        if error.code == 100 and error.subcode == 33:
+            return
+        raise self._error(response)
+
     # -- plumbing ------------------------------------------------------------------------------
 
     async def _authorised(

@@ -469,6 +469,12 @@ class TikTokAdapter(OAuthAppAdapter):
             self._rules[ctx.account.id] = (known[0], dataclasses.replace(known[1], unaudited_since=now))
         log.info("TikTok says %s's developer app is not audited: private posts only", ctx.account.ref)
 
+    # -- after publishing: no edit or delete (issue #24) -------------------------------------------
+    # The Content Posting API (developers.tiktok.com/doc/content-posting-api-reference-direct-post)
+    # creates posts only; nothing in TikTok's public API deletes or edits a published video.
+    delete_unavailable = "TikTok's API cannot delete videos; delete it in the TikTok app."
+    edit_unavailable = "TikTok's API cannot edit a published video; edit it in the TikTok app."
+
     # -- requests ------------------------------------------------------------------------------
 
     async def _call(self, ctx: AccountContext, method: str, path: str, **content: Any) -> dict[str, Any]:

@@ -496,6 +496,30 @@ class XAdapter(OAuthAppAdapter):
             reading=_reading(post_id, item.get("public_metrics"), now),
         )
 
+    # -- after publishing: delete (issue #24) ----------------------------------------------------
+    # docs.x.com/x-api/posts/delete-post: `DELETE /2/tweets/:id` answers {"data": {"deleted": true}}
+    # (50 requests / 15 min per user). The API has no edit of a published post.
+    can_delete = True
+    edit_unavailable = (
+        "X's API cannot edit a published post; delete it and post again, or edit it in the X app."
+    )
+
+    async def delete_published(self, ctx: AccountContext, part: PublishedPart) -> None:
+        """`DELETE /2/tweets/:id`; a post already gone (404) is deleted."""
+        try:
+            response = await self._authorised(
+                ctx, "DELETE", f"/2/tweets/{quote(part.platform_post_id, safe='')}"
+            )
+        except Rejected as exc:
+            if "HTTP 404" in str(exc):
+                return
+            raise
+        data = read(response, Network.X, kind=dict).get("data")
+        if not (isinstance(data, dict) and data.get("deleted") is True):
+            raise Rejected(
+                f"X did not delete the post {part.platform_post_id}; check it at {part.permalink}."
+            )
+
     # -- plumbing ------------------------------------------------------------------------------
 
     def _error(self, response: httpx.Response) -> PublishError:

@@ -531,6 +531,42 @@ class YouTubeAdapter(OAuthAppAdapter):
             f"your YouTube videos, ratings, comments and captions\" ticked on Google's page."
         )
 
+    # -- after publishing: edit and delete (issue #24) -------------------------------------------
+    # developers.google.com/youtube/v3/docs/videos/delete (50 units; 404 videoNotFound once gone)
+    # and videos/update with part=snippet (50 units): the snippet is replaced whole, so the title,
+    # category and tags are sent again with the new description. Each counts in the daily quota.
+    can_delete = True
+    edit_kind = "in_place"
+    edit_unavailable = (
+        "YouTube edits the video's description and title in place (50 units of the daily quota); the "
+        "video itself stays."
+    )
+
+    async def delete_published(self, ctx: AccountContext, part: PublishedPart) -> None:
+        """`videos.delete` (50 units); a video already gone (videoNotFound) is deleted."""
+        try:
+            await self._call(
+                ctx, "videos.delete", "DELETE", "/youtube/v3/videos", params={"id": part.platform_post_id}
+            )
+        except Rejected as exc:
+            if "videoNotFound" not in str(exc) and "no such video" not in str(exc):
+                raise
+
+    async def edit_published(
+        self, ctx: AccountContext, part: PublishedPart, new: PartRequest
+    ) -> PublishedPart:
+        """`videos.update?part=snippet` (50 units) with the new description and the options' title."""
+        snippet = rules.metadata(new, None)["snippet"]
+        await self._call(
+            ctx,
+            "videos.update",
+            "PUT",
+            "/youtube/v3/videos",
+            params={"part": "snippet"},
+            json={"id": part.platform_post_id, "snippet": snippet},
+        )
+        return part
+
     # -- plumbing ------------------------------------------------------------------------------
 
     def _caller(self, ctx: AccountContext) -> videos.Call:

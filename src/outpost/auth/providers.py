@@ -205,6 +205,7 @@ PROVIDERS: dict[Network, OAuthProvider] = {
             "threads_content_publish",
             "threads_read_replies",
             "threads_manage_insights",
+            "threads_delete",  # deleting a published post (issue #24; …/threads/posts/delete-posts)
         ),
         redirect=Redirect.HTTPS_PASTE,  # Threads refuses http://127.0.0.1 redirects
         pkce=None,
@@ -212,7 +213,7 @@ PROVIDERS: dict[Network, OAuthProvider] = {
         setup=(
             "At developers.facebook.com/apps create an app and choose the “Access the Threads API” use case.",
             "Use case → Customize → Permissions: add threads_basic, threads_content_publish, "
-            "threads_read_replies and threads_manage_insights.",
+            "threads_read_replies, threads_manage_insights and threads_delete.",
             "Use case → Settings: enter an https address you control as the Redirect Callback URL (any "
             "page: it only has to exist); Outpost needs the same address.",
             "App roles → Roles: add your Threads profile as a Threads Tester, and accept the invitation "

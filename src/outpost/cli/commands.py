@@ -21,6 +21,7 @@ from pathlib import Path
 from outpost import service
 from outpost.auth.oauth import open_in_browser
 from outpost.auth.providers import DEFAULT_PORT, PROVIDERS, OAuthProvider, Redirect
+from outpost.cli import on_networks
 from outpost.cli.apps import HANDLERS as APPS_HANDLERS
 from outpost.cli.composer_tools import HANDLERS as COMPOSER_TOOLS_HANDLERS
 from outpost.cli.composer_tools import with_snippets
@@ -295,6 +296,10 @@ async def _post_edit(engine: Engine, args: argparse.Namespace) -> Outcome:
         series=bool(args.series),
         first_comment=args.first_comment,
     )
+    if getattr(args, "on_networks", False):  # issue #24: a published post, on its networks
+        return await on_networks.edit(engine, request, repost=bool(args.repost))
+    if getattr(args, "repost", False):
+        raise ValidationError.single("--repost", "--repost: only with --on-networks (a published post).")
     return await edit_post(engine, request)
 
 
@@ -499,6 +504,8 @@ async def _post_check(engine: Engine, args: argparse.Namespace) -> Outcome:
 
 
 async def _post_delete(engine: Engine, args: argparse.Namespace) -> Outcome:
+    if getattr(args, "on_networks", False):  # issue #24: from the networks, the local post kept
+        return await on_networks.delete(engine, args)
     await engine.posts.delete(args.post)
     return Outcome(
         {"id": args.post, "deleted": True}, f"Deleted {args.post}; published copies stay on the networks."

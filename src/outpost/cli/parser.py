@@ -509,12 +509,20 @@ def _posts(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="end the recurring series the post belongs to and cancel every occurrence not gone out",
     )
+    leaves = {}
     for name, help_text in (
         ("show", "one post"),
         ("publish", "publish now (a draft must fit every network's rules first)"),
-        ("delete", "forget a post (published copies stay on the networks)"),
+        ("delete", "forget a post (published copies stay on the networks, unless --on-networks)"),
     ):
-        _leaf(actions, name, help_text).add_argument("post", metavar="POST", help=_POST)
+        leaves[name] = _leaf(actions, name, help_text)
+        leaves[name].add_argument("post", metavar="POST", help=_POST)
+    leaves["delete"].add_argument(
+        "--on-networks",
+        action="store_true",
+        help="delete the published post (its thread too) on every network whose API allows it; the "
+        "local post stays, marked deleted. Exit 1 if a network failed (run it again to retry those)",
+    )
     edit = _leaf(
         actions,
         "edit",
@@ -529,6 +537,18 @@ def _posts(parser: argparse.ArgumentParser) -> None:
         "--series",
         action="store_true",
         help="apply the content changes to this occurrence and every later one of its recurring series",
+    )
+    edit.add_argument(
+        "--on-networks",
+        action="store_true",
+        help="edit a published post on its networks: in place where the network allows it (Mastodon, "
+        "LinkedIn, Facebook, Pinterest, YouTube); --text, --text-for, --thread, --media and --alt only",
+    )
+    edit.add_argument(
+        "--repost",
+        action="store_true",
+        help="with --on-networks: where a network cannot edit (Bluesky, Threads), delete the post and "
+        "publish it again (a new post: its likes, replies and link are lost)",
     )
     schedule = _leaf(actions, "schedule", "schedule or reschedule a post (it must fit every network's rules)")
     schedule.add_argument("post", metavar="POST", help=_POST)

@@ -25,6 +25,7 @@ from outpost.domain.enums import ErrorCode, Network, PostStatus, TargetStatus
 from outpost.domain.errors import Problem, ValidationError
 from outpost.domain.models import Account, MediaAsset, Post, Target, TargetError
 from outpost.domain.validation import validate_target
+from outpost.engine import NetworkResult
 
 #: Usage lines are wrapped at this width, whatever the terminal that runs the script.
 WIDTH = 88
@@ -216,10 +217,30 @@ def _json_section() -> list[str]:
         "The `warnings` of a draft that is too long for Mastodon:",
         "",
         *_json_block({"warnings": [draft_problem.as_dict()]}),
+        "`post delete --on-networks` and `post edit --on-networks` print the post (each account's",
+        "`deleted_at` says when Outpost deleted it there) plus one result per account; `outcome` is",
+        "deleted | edited | reposted | unavailable | failed | skipped, and exit `1` means one failed:",
+        "",
+        *_json_block({"results": _sample_results(account)}),
         "An error (exit `1` or `2`); `problems` lists every problem of bad input at once:",
         "",
         *_json_block(error),
     ]
+
+
+def _sample_results(account: Account) -> list[dict[str, str | None]]:
+    """What deleting a post on Mastodon and Instagram reports (issue #24)."""
+    return [
+        NetworkResult(
+            account.id, "mastodon", "deleted", "Deleted from Mastodon (mastodon:alice@example.social).",
+            "https://example.social/@alice/1",
+        ).as_json(),
+        NetworkResult(
+            "acc_02", "instagram", "unavailable",
+            "Instagram's API cannot delete posts; delete it in the Instagram app.",
+            "https://www.instagram.com/p/C1/",
+        ).as_json(),
+    ]  # fmt: skip
 
 
 def _too_long(account: Account) -> Problem:

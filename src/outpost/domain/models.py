@@ -272,6 +272,8 @@ class Target(_Model):
     #: What became of the post's first comment on this account (None: the post has none, or the
     #: network takes none); its own state, so its failure never touches the post's.
     first_comment: FirstCommentResult | None = None
+    #: When Outpost deleted the published post from the network (issue #24); the local record stays.
+    deleted_at: UtcDateTime | None = None
 
     @property
     def platform_post_id(self) -> str | None:

@@ -87,6 +87,7 @@ def _target_json(post: Post, target: Target) -> Json:
         "attempts": target.attempts,
         "published_at": iso(target.published_at),
         "verified_at": iso(target.verified_at),
+        "deleted_at": iso(target.deleted_at),  # deleted from the network by Outpost (issue #24)
         "verification": _verification_json(target),
         "error": _error_json(error),
         **_first_comment_json(target),

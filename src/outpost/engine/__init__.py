@@ -12,6 +12,7 @@ from outpost.engine.accounts import AccountsService, Removal
 from outpost.engine.composer import MediaInput, PostChanges, PostInput, When
 from outpost.engine.engine import Engine
 from outpost.engine.media_host import MediaHostService
+from outpost.engine.on_networks import NetworkPlan, NetworkResult, NetworksService, NetworkWork
 from outpost.engine.posts import PostsService
 
 __all__ = [
@@ -28,6 +29,10 @@ __all__ = [
     "MediaInfo",
     "MediaInput",
     "MediaKind",
+    "NetworkPlan",
+    "NetworkResult",
+    "NetworkWork",
+    "NetworksService",
     "PostChanges",
     "PostInput",
     "PostsService",

@@ -7,6 +7,7 @@ one service per concern, as Anki's `Collection` hands out `col.decks` and `col.m
 - `engine.posts` — create through delete, staging, look-for-it (`engine/posts.py`)
 - `engine.media` — inspect, thumbnails, fixed copies, the media cache (`engine/media.py`)
 - `engine.slots` — the posting schedule's next free slot (`engine/slots.py`)
+- `engine.networks` — published posts on the networks: delete everywhere, edit (`engine/on_networks.py`)
 - `engine.media_host` — the public bucket Instagram and Threads fetch media from (`engine/media_host.py`)
 - `engine.verify` — read-back verification of published and unknown targets, "Check now" (`engine/verify.py`)
 - `engine.hooks` — the creator's hooks and their delivery (`engine/hooks.py`)
@@ -62,6 +63,7 @@ from outpost.engine.library import LibraryService
 from outpost.engine.media import MediaService
 from outpost.engine.media_host import MediaHostService
 from outpost.engine.mentions import MentionWatcher
+from outpost.engine.on_networks import NetworksService
 from outpost.engine.posts import PostsService
 from outpost.engine.publisher import Publisher
 from outpost.engine.recovery import hold_missed, late_posts, recover_abandoned
@@ -185,6 +187,10 @@ class Engine:
         self.series = SeriesService(self._core, self.posts)
         self.evergreen = EvergreenService(self._core, self.posts, self.slots)
         self.stats = StatsService(self._core, self.accounts)
+        #: Published posts on their networks: delete everywhere, edit (issue #24).
+        self.networks = NetworksService(
+            self._core, accounts=self.accounts, media=self.media, publisher=self._publisher
+        )
         self._health = HealthMonitor(
             clock=clock, accounts=self.accounts, interval=timedelta(minutes=settings.health_check_minutes)
         )

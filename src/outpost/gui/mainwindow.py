@@ -14,12 +14,13 @@ from outpost.config.zone import local_zone_name
 from outpost.domain.enums import MissedPostPolicy, PostStatus
 from outpost.domain.errors import KnownError
 from outpost.domain.models import Post
-from outpost.engine import Engine
+from outpost.engine import Engine, NetworkPlan
 from outpost.engine.events import PostsWereMissed
 from outpost.gui import geometry
 from outpost.gui.banner import Banner
 from outpost.gui.bridge import EngineBridge
 from outpost.gui.calendar.view import CalendarView
+from outpost.gui.composer.network_edit import NetworkEditMode
 from outpost.gui.composer.widget import ComposerWidget
 from outpost.gui.dialogs.csv_import import ImportPreview
 from outpost.gui.dialogs.help import AboutDialog, ShortcutsDialog
@@ -154,6 +155,9 @@ class MainWindow(QMainWindow):
         self._library: LibraryDialog | None = None
         self._menus()
         self.queue.edit_requested.connect(self.edit_post)
+        # Issue #24: a published post opens in the composer's "edit on the networks" mode.
+        self.network_edit = NetworkEditMode.attach(self.composer)
+        self.queue.edit_on_networks_requested.connect(self.edit_on_networks)
         self.queue.compose_requested.connect(lambda: self.bring_up("compose"))
         self.queue.stats_requested.connect(self.show_post_stats)
         self.bridge.post_did_change.connect(self.queue.model.post_did_change)
@@ -457,6 +461,18 @@ class MainWindow(QMainWindow):
     def _edit_loaded(self, post: Post) -> None:
         self.composer.load(post)
         self.pages.setCurrentWidget(self.composer)
+
+    def edit_on_networks(self, post_id: str) -> None:
+        """Open a published post in the composer's "edit on the networks" mode (issue #24)."""
+
+        async def load() -> tuple[Post, list[NetworkPlan]]:
+            return await self.engine.posts.get(post_id), await self.engine.networks.preview_edit(post_id)
+
+        def loaded(found: tuple[Post, list[NetworkPlan]]) -> None:
+            self.network_edit.start(*found)
+            self.pages.setCurrentWidget(self.composer)
+
+        run_op(load(), on_success=loaded, on_failure=self.messages.failed)
 
     def _show_missed(self, event: PostsWereMissed) -> None:
         what = "held for your review in the Queue" if event.held else "being published late"

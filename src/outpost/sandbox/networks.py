@@ -89,6 +89,10 @@ class MastodonSimulation(Simulation):
             return Answer(200, {"id": status_id, "url": f"{self.shared.url}/@you/{status_id}"})
         if method == "POST" and path == "/oauth/revoke":
             return Answer(200, {})
+        if method in ("PUT", "DELETE") and path.startswith("/api/v1/statuses/"):  # issue #24
+            status_id = path.rsplit("/", 1)[1]
+            text = request.json().get("status", "") if method == "PUT" else ""
+            return Answer(200, {"id": status_id, "url": f"{self.shared.url}/@you/{status_id}", "text": text})
         return Answer(404, {"error": "Record not found"})
 
     @staticmethod
@@ -160,6 +164,9 @@ class BlueskySimulation(Simulation):
             if found:
                 return Answer(200, found)
             return Answer(400, {"error": "RecordNotFound", "message": "Could not locate record"})
+        if nsid == "com.atproto.repo.deleteRecord":  # issue #24: gone, or never there (200 either way)
+            self._records.pop(str(request.json().get("rkey", "")), None)
+            return Answer(200, {})
         return Answer(400, {"error": "MethodNotImplemented", "message": f"{nsid} is not simulated"})
 
     def _video(self, nsid: str, request: Request) -> Answer:

@@ -360,6 +360,12 @@ ALTER TABLE targets ADD COLUMN verified_at TEXT;
 ALTER TABLE targets ADD COLUMN verification TEXT;
 """
 
+# Deleted on the networks (issue #24): the local record of a published post stays, each target
+# saying when Outpost deleted its copy from the network.
+_NETWORK_DELETE = """
+ALTER TABLE targets ADD COLUMN deleted_at TEXT;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _V1,
     _V2,
@@ -372,4 +378,5 @@ MIGRATIONS: tuple[str, ...] = (
     _SERIES,
     _ANALYTICS,
     _VERIFIED,
+    _NETWORK_DELETE,
 )

@@ -274,6 +274,29 @@ class PostRepository:
             )
         return cursor.rowcount == 1
 
+    # -- deleted on the networks (issue #24) ---------------------------------------------------
+
+    def mark_target_deleted(
+        self, post_id: str, target_id: str, at: datetime | None, *, now: datetime
+    ) -> None:
+        """Note that the target's published post was deleted from its network at `at` (None: it is back)."""
+        with self._db.transaction():
+            self._db.execute(
+                "UPDATE targets SET deleted_at = ?, updated_at = ? WHERE id = ? AND post_id = ?",
+                (encode_time(at), encode_time(now), target_id, post_id),
+            )
+            self._db.execute("UPDATE posts SET updated_at = ? WHERE id = ?", (encode_time(now), post_id))
+
+    def replace_published_content(self, post: Post) -> None:
+        """Keep the text, thread and media of a post edited on the networks; its targets stay as they are."""
+        with self._db.transaction():
+            self._db.execute(
+                "UPDATE posts SET text = ?, thread = ?, updated_at = ? WHERE id = ?",
+                (post.text, encode_json(list(post.thread)), encode_time(post.updated_at), post.id),
+            )
+            self._db.execute("DELETE FROM media WHERE post_id = ?", (post.id,))
+            self._insert_children(post.model_copy(update={"targets": ()}))
+
     # -- scheduling queries ------------------------------------------------------------------
 
     def due_post_ids(self, now: datetime) -> list[str]:
@@ -502,4 +525,5 @@ def _target(row: Row) -> Target:
         first_comment=None
         if row["first_comment"] is None
         else FirstCommentResult.model_validate_json(row["first_comment"]),
+        deleted_at=decode_time(row["deleted_at"]),
     )

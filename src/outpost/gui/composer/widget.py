@@ -105,6 +105,9 @@ class ComposerWidget(QWidget):
         self.snippet_picker: SnippetPicker | None = None
         self._loading = False
         self._generation = 0  # a new post starts a new generation: older saves no longer apply
+        #: A published post is open in "edit on the networks" mode (composer/network_edit.py, issue #24):
+        #: no autosave, no publishing; the mode's own buttons save it on the networks.
+        self.network_editing = False
         self.setAcceptDrops(True)
         self._build()
         self.attacher = MediaAttacher(engine, self.media, messages, self)
@@ -652,6 +655,8 @@ class ComposerWidget(QWidget):
     def save_draft(self) -> None:
         """Save as a draft now (also what autosave does)."""
         self._save_timer.stop()
+        if self.network_editing:
+            return
         if not self.request().text.strip() and not self.media.items and self.post_id is None:
             return
         generation = self._generation
@@ -716,7 +721,7 @@ class ComposerWidget(QWidget):
 
     def publish_soon(self) -> None:
         """Ctrl+Enter: publish after a few seconds in which Undo (or Esc) takes it back."""
-        if self.countdown.running:
+        if self.countdown.running or self.network_editing:
             return
         reason = self._blocked_reason()
         if reason:

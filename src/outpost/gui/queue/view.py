@@ -12,7 +12,7 @@ from typing import Any
 from outpost.domain.enums import PostStatus, TargetStatus, VerificationState
 from outpost.domain.errors import KnownError
 from outpost.domain.models import Post
-from outpost.engine import Engine, MediaInput, PostInput, When
+from outpost.engine import Engine, MediaInput, NetworkPlan, PostInput, When
 from outpost.engine.composer import input_of
 from outpost.gui.composer.schedule_dialog import ScheduleDialog
 from outpost.gui.decor import pill_width, status_label
@@ -39,6 +39,7 @@ from outpost.gui.qt import (
 )
 from outpost.gui.queue.delegates import AccountsDelegate, PostDelegate, StatusDelegate
 from outpost.gui.queue.model import ACCOUNTS, STATUS, TEXT, WHEN, QueueModel
+from outpost.gui.queue.on_networks import DeleteOnNetworksDialog
 from outpost.gui.tasks import run_op
 
 FILTERS: tuple[tuple[str, tuple[PostStatus, ...]], ...] = (
@@ -87,6 +88,8 @@ class QueueView(QWidget):
     edit_requested = Signal(str)
     compose_requested = Signal()
     stats_requested = Signal(str, str)
+    #: Open this published post in the composer's "edit on the networks" mode (issue #24).
+    edit_on_networks_requested = Signal(str)
 
     def __init__(self, engine: Engine, *, messages: MessageBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -129,6 +132,8 @@ class QueueView(QWidget):
         self.table.setItemDelegateForColumn(ACCOUNTS, AccountsDelegate(self.table))
         self._size_columns()
         self.table.doubleClicked.connect(lambda _: self.edit())
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.model.modelReset.connect(self._update_actions)
         self.model.dataChanged.connect(lambda *_: self._update_actions())
@@ -183,8 +188,6 @@ class QueueView(QWidget):
         layout.addWidget(self.stack, 1)
         layout.addLayout(row)
         self._update_actions()
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.table.customContextMenuRequested.connect(self._context_menu)
 
     def _context_menu(self, at: QPoint) -> None:
         """The row's actions (as the buttons below), and "Stats…" for a published post (issue #21)."""
@@ -192,13 +195,16 @@ class QueueView(QWidget):
         if menu is not None:
             menu.popup(self.table.viewport().mapToGlobal(at))
 
-    def context_menu(self, at: QPoint) -> QMenu | None:
-        """The menu for the row at `at` (selected first), or None off the rows."""
-        index = self.table.indexAt(at)
-        if not index.isValid():
-            return None
-        self.table.selectRow(index.row())
-        post = self.current
+    def context_menu(self, at: QPoint | Post) -> QMenu | None:
+        """The menu for the row at `at` (selected first) or for a post, or None off the rows."""
+        if isinstance(at, Post):
+            post: Post | None = at
+        else:
+            index = self.table.indexAt(at)
+            if not index.isValid():
+                return None
+            self.table.selectRow(index.row())
+            post = self.current
         if post is None:
             return None
         menu = QMenu(self)
@@ -228,6 +234,10 @@ class QueueView(QWidget):
             any(t.status in (TargetStatus.PUBLISHED, TargetStatus.UNKNOWN) for t in post.targets)
         )
         check.triggered.connect(self.check_now)
+        out = any(t.parts and t.deleted_at is None for t in post.targets)  # issue #24
+        menu.addSeparator()
+        menu.addAction("Edit on the networks…", self.edit_on_networks).setEnabled(out)
+        menu.addAction("Delete from the networks…", self.delete_from_networks).setEnabled(out)
         return menu
 
     def _size_columns(self) -> None:
@@ -414,10 +424,29 @@ class QueueView(QWidget):
         answer = QMessageBox.question(
             self,
             "Delete post",
-            "Delete this post from Outpost? Copies already published stay on the networks.",
+            "Delete this post from Outpost? Copies already published stay on the networks "
+            "(right-click → Delete from the networks… removes them there).",
         )
         if answer == QMessageBox.StandardButton.Yes:
             self._do(self.engine.posts.delete(post.id), "Deleted.")
+
+    # -- a published post on its networks (issue #24) ----------------------------------------------
+
+    def edit_on_networks(self) -> None:
+        """Open the selected published post in the composer's "edit on the networks" mode."""
+        self._with_post(lambda post: self.edit_on_networks_requested.emit(post.id))
+
+    def delete_from_networks(self) -> None:
+        """Ask (naming what happens on each network), then delete the selected post from its networks."""
+        post = self.current
+        if post is None:
+            return
+
+        def ask(plans: list[NetworkPlan]) -> None:
+            self.network_dialog = DeleteOnNetworksDialog(self.engine, post.id, plans, self)
+            self.network_dialog.open()  # not exec(): no nested event loop under qasync
+
+        run_op(self.engine.networks.preview_delete(post.id), on_success=ask, on_failure=self._fail)
 
     def open_published(self) -> None:
         """Open the published post in the browser."""
