@@ -75,6 +75,10 @@ class Tweet:
     retweet_of: str | None = None  # a repost of someone else's post (not the account's own)
 
 
+#: How long an uploaded media id can be attached to posts (any number of them), in seconds.
+MEDIA_LIFETIME_S = 86400
+
+
 @dataclass
 class Upload:
     id: str
@@ -88,6 +92,7 @@ class Upload:
     state: str = "pending"  # for video/gif after finalize: pending → in_progress → succeeded|failed
     polls_left: int = 2
     alt_text: str | None = None
+    created: float = 0.0  # the server's clock at initialize: a media id can be attached for 24 h
 
 
 @dataclass
@@ -260,7 +265,7 @@ class FakeX:
         if size > CATEGORY_LIMITS[category]:
             return _invalid(f"File size exceeds {CATEGORY_LIMITS[category]} bytes.")
         media_id = str(next(self._ids))
-        self.uploads[media_id] = Upload(media_id, grant.user, media_type, category, size)
+        self.uploads[media_id] = Upload(media_id, grant.user, media_type, category, size, created=self.now())
         return httpx.Response(
             200, json={"data": {"id": media_id, "media_key": f"13_{media_id}", "expires_after_secs": 86400}}
         )
@@ -292,7 +297,12 @@ class FakeX:
                 f"File size mismatch: got {sum(upload.segments.values())}, expected {upload.total_bytes}."
             )
         upload.finalized = True
-        data: dict[str, Any] = {"id": upload.id, "media_key": f"13_{upload.id}", "size": upload.total_bytes}
+        data: dict[str, Any] = {
+            "id": upload.id,
+            "media_key": f"13_{upload.id}",
+            "size": upload.total_bytes,
+            "expires_after_secs": max(0, int(upload.created + MEDIA_LIFETIME_S - self.now())),
+        }
         if upload.category == "tweet_image":
             upload.state = "succeeded"
         else:
@@ -358,7 +368,11 @@ class FakeX:
         uploads = [self.uploads.get(str(m)) for m in media]
         kinds = {u.category for u in uploads if u}
         if not 0 <= len(media) <= 4 or any(
-            u is None or u.user != grant.user or u.state != "succeeded" for u in uploads
+            u is None
+            or u.user != grant.user
+            or u.state != "succeeded"
+            or self.now() - u.created >= MEDIA_LIFETIME_S  # a media id lives 24 hours
+            for u in uploads
         ):
             return _invalid("Your media IDs are invalid.")
         if kinds & {"tweet_video", "tweet_gif"} and len(media) > 1:

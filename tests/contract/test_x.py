@@ -168,6 +168,31 @@ async def test_images_upload_in_chunks_with_alt_text_set_before_the_post(
     assert post.targets[0].permalink == f"https://x.com/alice_x/status/{tweet.id}"
 
 
+async def test_the_same_photo_on_a_second_post_is_not_uploaded_again_while_its_media_id_lives(
+    engine: Engine, alice: Account, server: FakeX, tmp_path: Path, clock: FakeClock
+) -> None:
+    """Issue #24: reusing last week's (here: this morning's) photo from the library costs X no upload;
+    a day later its media id has expired there, and it is uploaded again."""
+    photo = media_fixtures.image(tmp_path / "photo.jpg", 800, 600)
+
+    async def post(text: str, alt: str = "Indigo vats") -> list[str]:
+        made = await engine.posts.create(
+            PostInput(text=text, accounts=(alice.id,), media=(MediaInput(str(photo), alt),)), When.now()
+        )
+        assert made.status is PostStatus.PUBLISHED, made.targets[0].error
+        return server.tweets[-1].media_ids
+
+    first = await post("Morning")
+    clock.advance(timedelta(hours=3))
+    second = await post("Afternoon, same photo")
+    assert second == first and len(server.uploads) == 1  # one upload, two posts
+    other_alt = await post("With other words for it", alt="Three indigo vats")
+    assert other_alt != first and server.uploads[other_alt[0]].alt_text == "Three indigo vats"
+    clock.advance(timedelta(hours=22))  # 25 h after the first upload: X no longer takes that id
+    third = await post("Tomorrow")
+    assert third not in (first, other_alt) and len(server.uploads) == 3
+
+
 async def test_a_video_waits_for_processing_and_a_failed_one_is_rejected(
     engine: Engine, alice: Account, server: FakeX, tmp_path: Path
 ) -> None:
@@ -179,8 +204,9 @@ async def test_a_video_waits_for_processing_and_a_failed_one_is_rejected(
     statuses = [r for r in server.requests if r.url.path == "/2/media/upload" and r.method == "GET"]
     assert len(statuses) == 3  # in_progress, in_progress, succeeded
     server.processing_fails = True
+    other = media_fixtures.video(tmp_path / "other.mp4", seconds=2.0)  # the first is reused, not re-uploaded
     failed = await engine.posts.create(
-        PostInput(text="Another clip", accounts=(alice.id,), media=(MediaInput(str(clip)),)), When.now()
+        PostInput(text="Another clip", accounts=(alice.id,), media=(MediaInput(str(other)),)), When.now()
     )
     error = failed.targets[0].error
     assert error is not None and error.code is ErrorCode.MEDIA_REJECTED

@@ -289,6 +289,7 @@ class XAdapter(OAuthAppAdapter):
         finalized = await self._authorised(
             ctx, "POST", f"/2/media/upload/{quote(media_id, safe='')}/finalize"
         )
+        lifetime = _expires_after(finalized)
         info = _processing_info(finalized)
         if info:
             await self._wait_processed(ctx, media_id, info)
@@ -299,7 +300,11 @@ class XAdapter(OAuthAppAdapter):
                 "/2/media/metadata",
                 json={"id": media_id, "metadata": {"alt_text": {"text": media.alt_text[:1000]}}},
             )
-        return UploadedMedia(media, remote_id=media_id)
+        extra: dict[str, str] = {}
+        if lifetime is not None and lifetime > REUSE_MARGIN_S:  # the same file on another post: no new upload
+            until = self.clock.now() + timedelta(seconds=lifetime - REUSE_MARGIN_S)
+            extra["reusable_until"] = until.isoformat()
+        return UploadedMedia(media, remote_id=media_id, extra=extra)
 
     async def _wait_processed(self, ctx: AccountContext, media_id: str, info: dict[str, Any]) -> None:
         waited = 0.0
@@ -561,6 +566,20 @@ class XAdapter(OAuthAppAdapter):
                 code=ErrorCode.MEDIA_REJECTED if media_problem else ErrorCode.VALIDATION_ERROR,
             )
         return ServerError(f"{where}: X failed on its side. {said}".strip(), may_have_taken_effect=True)
+
+
+#: A media id's `expires_after_secs` (finalize) says how long posts can attach it; Outpost stops
+#: reusing it an hour before, so a post that waits in a retry never carries an expired id.
+REUSE_MARGIN_S = 3600
+
+
+def _expires_after(response: httpx.Response) -> int | None:
+    try:
+        data = response.json().get("data")
+    except ValueError:
+        return None
+    value = data.get("expires_after_secs") if isinstance(data, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _processing_info(response: httpx.Response) -> dict[str, Any] | None:

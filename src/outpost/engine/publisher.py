@@ -30,6 +30,8 @@ place a post is marked `publishing`.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import logging
 import random
 from collections.abc import Callable, Sequence
@@ -91,6 +93,30 @@ class _Outage:
     since: datetime
     failures: int = 0
     next_try: datetime | None = None
+
+
+def _reuse_key(prepared: MediaAsset) -> str | None:
+    """Where an upload of exactly these bytes with this alt text is remembered for the account.
+
+    Networks that let one uploaded file go on several posts (X: a media id for 24 hours) say until
+    when in `UploadedMedia.extra["reusable_until"]`; the media library's "reuse last week's photo"
+    then costs no second upload there (issue #24).
+    """
+    if not prepared.sha256:
+        return None
+    alt = hashlib.sha256(prepared.alt_text.encode()).hexdigest()[:16]
+    return f"upload:{prepared.sha256}:{prepared.mime_type}:{alt}"
+
+
+def _reusable(prepared: MediaAsset, kept: str, now: datetime) -> UploadedMedia | None:
+    try:
+        saved = json.loads(kept)
+        until = datetime.fromisoformat(saved["extra"]["reusable_until"])
+        if until <= now:
+            return None
+        return UploadedMedia(prepared, remote_id=str(saved["remote_id"]), extra=dict(saved["extra"]))
+    except (ValueError, KeyError, TypeError):
+        return None  # an unreadable note: upload again
 
 
 @dataclass
@@ -558,7 +584,18 @@ class Publisher:
                 last[0] = percent
                 self._events.emit(UploadDidProgress(run.post.id, run.account.id, media.id, sent, total))
 
-        return await run.adapter.upload_media(run.ctx, prepared, report)
+        key = _reuse_key(prepared)
+        kept = await run.ctx.checkpoint(key) if key else None
+        if kept is not None:
+            reused = _reusable(prepared, kept, self._clock.now())
+            if reused is not None:
+                return reused  # the same file, already on the network and still attachable there
+        uploaded = await run.adapter.upload_media(run.ctx, prepared, report)
+        if key and "reusable_until" in uploaded.extra:
+            await run.ctx.save_checkpoint(
+                key, json.dumps({"remote_id": uploaded.remote_id, "extra": uploaded.extra})
+            )
+        return uploaded
 
     async def _handle_failure(self, run: _Run, err: PublishError) -> bool:
         """Record a failed try; True if another try should follow (`_wait_for_account` waits)."""
