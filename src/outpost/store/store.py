@@ -7,6 +7,7 @@ from pathlib import Path
 
 from outpost.store.accounts import AccountRepository
 from outpost.store.backups import BACKUP_DIR, backup_is_due
+from outpost.store.campaigns import CampaignRepository
 from outpost.store.checkpoints import CheckpointRepository
 from outpost.store.db import Database
 from outpost.store.library import LibraryRepository
@@ -23,6 +24,7 @@ class Store:
         posts: posts, their media and targets.
         checkpoints: what adapters must remember to resume after a restart.
         library: every file a post carried, once by its content (issue #24).
+        campaigns: campaigns posts belong to, and the tags posts carry (issue #24).
     """
 
     def __init__(self, data_dir: Path) -> None:
@@ -32,6 +34,7 @@ class Store:
         self.posts = PostRepository(self.db)
         self.checkpoints = CheckpointRepository(self.db)
         self.library = LibraryRepository(self.db)
+        self.campaigns = CampaignRepository(self.db)
 
     def back_up_if_due(self, now: datetime) -> Path | None:
         """Take the daily backup if the newest is a day old (or missing); the path if one was taken."""
