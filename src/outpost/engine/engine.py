@@ -7,6 +7,7 @@ one service per concern, as Anki's `Collection` hands out `col.decks` and `col.m
 - `engine.posts` — create through delete, staging, look-for-it (`engine/posts.py`)
 - `engine.media` — inspect, thumbnails, fixed copies, the media cache (`engine/media.py`)
 - `engine.slots` — the posting schedule's next free slot (`engine/slots.py`)
+- `engine.campaigns` — campaigns and the tags posts carry (`engine/campaigns.py`)
 - `engine.media_host` — the public bucket Instagram and Threads fetch media from (`engine/media_host.py`)
 
 Publishing has one owner, the `Publisher`: the scheduler hands it due posts directly, and it
@@ -38,6 +39,7 @@ from outpost.domain.enums import MissedPostPolicy
 from outpost.domain.errors import Problem, StoreError, ValidationError
 from outpost.domain.models import Post
 from outpost.engine.accounts import AccountsService
+from outpost.engine.campaigns import CampaignsService
 from outpost.engine.checkpoints import StoreCheckpoints
 from outpost.engine.clock import Clock, SystemClock
 from outpost.engine.connections import Connections
@@ -126,6 +128,7 @@ class Engine:
         self.media = MediaService(self._core, pipeline)
         self.slots = SlotsService(self._core)
         self.library = LibraryService(self._core, self.media)
+        self.campaigns = CampaignsService(self._core)
         self.media_host = MediaHostService(self._core)
         if media_host is None:  # a host handed in (tests) wins over the one set in the data folder
             self.media_host.install()

@@ -446,17 +446,17 @@ class Publisher:
         if problems:
             raise Rejected(" ".join(p.message for p in problems), code=ErrorCode.VALIDATION_ERROR)
         parts = run.post.parts_for(run.target)
-        uploaded: tuple[UploadedMedia, ...] = ()
-        if not run.target.parts:
-            uploaded = tuple([await self._upload(run, m) for m in run.post.media])
         for index in range(len(run.target.parts), len(parts)):
+            # Each part's own files, uploaded just before it (issue #24: media on every part).
+            media = run.post.media_for_part(index)
+            uploaded: tuple[UploadedMedia, ...] = tuple([await self._upload(run, m) for m in media])
             run.target = run.target.model_copy(update={"sending_part": index})
             await self._save(run)
             done = run.target.parts
             request = PartRequest(
                 index=index,
                 text=parts[index],
-                media=uploaded if index == 0 else (),
+                media=uploaded,
                 options=run.target.options,
                 idempotency_key=f"{run.target.idempotency_key}-{index}",
                 reply_to=done[-1] if done else None,
