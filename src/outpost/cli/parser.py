@@ -11,6 +11,7 @@ import functools
 from typing import Any, TypeAlias
 
 from outpost import __version__
+from outpost.cli.organise import add_campaigns, add_post_options
 from outpost.cli.secret_input import add_secret_option
 from outpost.cli.text_input import STDIN, THREAD_SEPARATOR
 from outpost.domain.enums import Network, PostStatus
@@ -73,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _accounts(_group(commands, "accounts", "connected accounts"))
     _posts(_group(commands, "post", "create, schedule and publish posts"))
+    add_campaigns(commands, _leaf, _group)
     _apps(_group(commands, "apps", "your own developer apps (X, LinkedIn and others need one)"))
     _settings(_group(commands, "settings", "the settings the window edits"))
     _media_host(
@@ -351,6 +353,7 @@ def _posts(parser: argparse.ArgumentParser) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _content_options(create, editing=False)
+    add_post_options(create, editing=False)
     _when_options(create, editing=False)
     listing = _leaf(actions, "list", "posts, oldest first")
     statuses = [s.value for s in PostStatus]
@@ -360,6 +363,9 @@ def _posts(parser: argparse.ArgumentParser) -> None:
         metavar="STATUS",
         help=f"only posts in this status: {', '.join(statuses)}",
     )
+    listing.add_argument("--tag", metavar="TAG", help="only posts with this tag")
+    listing.add_argument("--campaign", metavar="NAME", help="only posts in this campaign (its name or id)")
+    listing.add_argument("--search", metavar="TEXT", help="only posts whose title, text or thread holds TEXT")
     for name, help_text in (
         ("show", "one post"),
         ("publish", "publish now (a draft must fit every network's rules first)"),
@@ -376,6 +382,7 @@ def _posts(parser: argparse.ArgumentParser) -> None:
     )
     edit.add_argument("post", metavar="POST", help=_POST)
     _content_options(edit, editing=True)
+    add_post_options(edit, editing=True)
     _when_options(edit, editing=True)
     schedule = _leaf(actions, "schedule", "schedule or reschedule a post (it must fit every network's rules)")
     schedule.add_argument("post", metavar="POST", help=_POST)

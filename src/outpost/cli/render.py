@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from outpost.domain.campaigns import Campaign
 from outpost.domain.enums import TargetStatus
 from outpost.domain.errors import KnownError, ValidationError
-from outpost.domain.models import Account, Post, Target
+from outpost.domain.models import Account, MediaAsset, Post, Target
 
 Json = dict[str, Any]
 
@@ -39,30 +41,25 @@ def account_json(account: Account) -> Json:
     }
 
 
-def post_json(post: Post) -> Json:
-    """A post as INTERFACE.md shows it (plus `review_reason` when it waits for a person)."""
+def post_json(post: Post, campaigns: Mapping[str, Campaign] | None = None) -> Json:
+    """A post as INTERFACE.md shows it (plus `review_reason` when it waits for a person).
+
+    `campaigns` (by id) names the post's campaign; without them it is shown by id only.
+    """
     return {
         "id": post.id,
         "status": post.status.value,
+        "title": post.title,
+        "tags": list(post.tags),
+        "campaign": _campaign_json(post.campaign_id, campaigns or {}),
         "text": post.text,
         "scheduled_at": iso(post.scheduled_at),
         "timezone": post.timezone,
         "created_at": iso(post.created_at),
         "updated_at": iso(post.updated_at),
-        "media": [
-            {
-                "id": m.id,
-                "path": m.path,
-                "mime_type": m.mime_type,
-                "width": m.width,
-                "height": m.height,
-                "size": m.size,
-                "duration_s": m.duration_s,
-                "alt_text": m.alt_text,
-            }
-            for m in post.media
-        ],
+        "media": [_media_json(m) for m in post.media],
         "thread": list(post.thread),
+        "thread_media": [[_media_json(m) for m in part] for part in post.thread_media],
         "targets": [_target_json(post, t) for t in post.targets],
         "review_reason": post.review_reason,
     }
@@ -74,6 +71,7 @@ def _target_json(post: Post, target: Target) -> Json:
         "account_id": target.account_id,
         "network": target.network.value,
         "text": post.text_for(target),
+        "thread": list(post.thread_for(target)),
         "options": target.options,
         "status": target.status.value,
         "platform_post_id": target.platform_post_id,
@@ -85,6 +83,28 @@ def _target_json(post: Post, target: Target) -> Json:
         if error is None
         else {"code": error.code.value, "message": error.message, "retry_at": iso(error.retry_at)},
     }
+
+
+def _media_json(m: MediaAsset) -> Json:
+    return {
+        "id": m.id,
+        "path": m.path,
+        "mime_type": m.mime_type,
+        "width": m.width,
+        "height": m.height,
+        "size": m.size,
+        "duration_s": m.duration_s,
+        "alt_text": m.alt_text,
+    }
+
+
+def _campaign_json(campaign_id: str | None, campaigns: Mapping[str, Campaign]) -> Json | None:
+    if campaign_id is None:
+        return None
+    campaign = campaigns.get(campaign_id)
+    if campaign is None:
+        return {"id": campaign_id, "name": None, "colour": None}
+    return {"id": campaign.id, "name": campaign.name, "colour": campaign.colour}
 
 
 def error_json(error: KnownError, code: str) -> Json:
@@ -111,15 +131,23 @@ _MARKS = {
 }
 
 
-def post_text(post: Post, accounts: dict[str, Account]) -> str:
+def post_text(
+    post: Post, accounts: dict[str, Account], campaigns: Mapping[str, Campaign] | None = None
+) -> str:
     """A post in a few lines, for people."""
     lines = [f"{post.id}  {post.status.value}{_when(post)}"]
+    filed = [f"“{post.title}”"] if post.title else []
+    campaign = (campaigns or {}).get(post.campaign_id or "")
+    filed += [f"campaign {campaign.name}"] if campaign else []
+    filed += [" ".join(f"#{t}" for t in post.tags)] if post.tags else []
+    if filed:
+        lines.append("  " + "  ".join(filed))
     first = post.text.splitlines()[0] if post.text else "(no text)"
     more = "…" if len(first) > 70 or len(post.text.splitlines()) > 1 else ""
     lines.append(f"  {first[:70]}{more}")
     if post.thread:
         lines.append(f"  + {len(post.thread)} more part(s) in the thread")
-    for m in post.media:
+    for m in post.all_media:
         lines.append(f"  [{m.mime_type}] {m.path}" + ("" if m.alt_text else "  (no alt text)"))
     for t in post.targets:
         account = accounts.get(t.account_id)
