@@ -14,6 +14,7 @@ from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Any
 
+from outpost.domain.campaigns import Campaign
 from outpost.domain.capabilities import Capabilities
 from outpost.domain.compatibility import Compatibility, check
 from outpost.domain.enums import Network, PostStatus
@@ -29,12 +30,14 @@ from outpost.gui.composer.counting import count_for, show_count
 from outpost.gui.composer.customise import NetworkTab
 from outpost.gui.composer.focus import FocusRing
 from outpost.gui.composer.media_strip import Attached, MediaStrip
+from outpost.gui.composer.organise_row import OrganiseRow
 from outpost.gui.composer.paste import MediaPasteFilter, PostTextEdit, pasted_media
 from outpost.gui.composer.problems import ProblemList
 from outpost.gui.composer.schedule_dialog import ScheduleDialog
 from outpost.gui.composer.thread_parts import ThreadParts
 from outpost.gui.composer.threading import split_into_thread
 from outpost.gui.composer.words import error_text, outcome, together
+from outpost.gui.dialogs.campaigns import CampaignsDialog
 from outpost.gui.flow import FlowLayout
 from outpost.gui.icons import network_icon
 from outpost.gui.messages import MessageBridge
@@ -108,12 +111,16 @@ class ComposerWidget(QWidget):
         self._shortcuts()
         self._update_actions()
         on_theme_change(self, self._recolour)
+        self.refresh_organising()
 
     # -- layout ----------------------------------------------------------------------------------
 
     def _build(self) -> None:
         self.account_row = AccountRow()
         self.account_row.choice_did_change.connect(self._choice_changed)
+        self.organise = OrganiseRow()  # title, tags, campaign (issue #24)
+        self.organise.organising_did_change.connect(self._changed)
+        self.organise.manage_requested.connect(self.manage_campaigns)
         self.text = PostTextEdit()
         self.text.setObjectName("text")
         self.text.setPlaceholderText("What do you want to say?")
@@ -148,6 +155,7 @@ class ComposerWidget(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         for widget, stretch in (
             (self.account_row, 0),
+            (self.organise, 0),
             (self.custom, 3),
             (self.thread_parts, 0),
             (self.media, 0),
@@ -428,6 +436,7 @@ class ComposerWidget(QWidget):
         options = tuple(
             (network.value, key, value) for network, tab in self.tabs.items() for key, value in tab.values()
         )
+        title, tags, campaign = self.organise.values()
         return PostInput(
             text=text,
             accounts=tuple(a.id for a in self.selected),
@@ -435,6 +444,9 @@ class ComposerWidget(QWidget):
             media=tuple(MediaInput(a.info.path, a.alt_text) for a in self.media.items),
             thread=tuple(part for part in self.thread_parts.texts() if part.strip()),
             options=options,
+            title=title,
+            tags=tags,
+            campaign=campaign,
         )
 
     def is_empty(self) -> bool:
@@ -574,6 +586,9 @@ class ComposerWidget(QWidget):
             media=request.media,
             thread=request.thread,
             options=request.options,
+            title=request.title or "",  # "" clears; None would keep the old one
+            tags=request.tags,
+            campaign=request.campaign or "",
         )
         return await self.engine.posts.edit(post_id, changes, when, validate=validate)
 
@@ -686,6 +701,7 @@ class ComposerWidget(QWidget):
         self.text.clear()
         self.thread_parts.clear()
         self.media.clear_all()
+        self.organise.load(None, (), None)
         for tab in self.tabs.values():
             tab.load(None)
         self._loading = False
@@ -699,6 +715,7 @@ class ComposerWidget(QWidget):
         self.post_id = post.id
         self.select(*(t.account_id for t in post.targets))
         self.text.setPlainText(post.text)
+        self.organise.load(post.title, post.tags, post.campaign_id)
         self.thread_parts.clear()
         for part in post.thread:
             self.thread_parts.add(part)
@@ -710,6 +727,28 @@ class ComposerWidget(QWidget):
         for media in post.media:
             self.attach(media.path, media.alt_text)
         self._changed()
+
+    # -- organising: title, tags, campaign (issue #24) ----------------------------------------------
+
+    def refresh_organising(self) -> None:
+        """Offer the campaigns and tags there are now."""
+        run_op(self._organising(), on_success=self._offer_organising)
+
+    async def _organising(self) -> tuple[list[Campaign], list[str]]:
+        return await self.engine.campaigns.list(), await self.engine.campaigns.tags()
+
+    def _offer_organising(self, found: tuple[list[Campaign], list[str]]) -> None:
+        campaigns, tags = found
+        self.organise.offer_campaigns(campaigns)
+        self.organise.offer_tags(tags)
+
+    def manage_campaigns(self) -> None:
+        """Open the Campaigns dialog; the picker offers what it leaves."""
+        dialog = CampaignsDialog(self.engine, self)
+        dialog.campaigns_did_change.connect(self.refresh_organising)
+        dialog.finished.connect(dialog.deleteLater)
+        self.campaigns_dialog = dialog
+        dialog.open()
 
     def _fail(self, error: KnownError) -> None:
         self.messages.error(error_text(error, self.accounts, files=[a.info.path for a in self.media.items]))
