@@ -99,8 +99,10 @@ def draw_logos(
 
 
 def card_colour(entry: CalendarEntry, palette: QPalette) -> QColor:
-    """The card's accent: its campaign's colour (issue #24), else its first network's colour (the
-    palette's highlight when it has neither)."""
+    """The card's accent: its campaign's colour, else its first network's, else the highlight.
+
+    A campaign's colour wins (issue #24), so a campaign's posts stand out together in a week.
+    """
     if entry.colour:
         return QColor(entry.colour)
     if entry.networks:
