@@ -205,9 +205,18 @@ class QueueView(QWidget):
         self.campaigns_button.setObjectName("campaigns")
         self.campaigns_button.setToolTip("Add, change or remove campaigns (a name, a colour and dates)")
         self.campaigns_button.clicked.connect(self.manage_campaigns)
+        # The accounts column is sized to its rows; rows that arrive for a tag or campaign filter
+        # while the table was hidden behind the empty page left it at its header's width.
+        self.model.page_did_load.connect(lambda: QTimer.singleShot(0, self._fit_accounts))
+        for combo in (self.tag_filter, self.campaign_filter):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for widget in (self.tag_filter, self.campaign_filter, self.campaigns_button):
             bar.addWidget(widget)
         self.model.page_did_load.connect(self.refresh_organising)
+
+    def _fit_accounts(self) -> None:
+        if self.model.rowCount():
+            self.table.resizeColumnToContents(ACCOUNTS)
 
     def refresh_organising(self) -> None:
         """Offer the tags and campaigns there are now (the chosen ones stay chosen)."""
