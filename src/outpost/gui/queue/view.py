@@ -218,15 +218,19 @@ class QueueView(QWidget):
         if self.model.rowCount():
             self.table.resizeColumnToContents(ACCOUNTS)
 
-    def refresh_organising(self) -> None:
-        """Offer the tags and campaigns there are now (the chosen ones stay chosen)."""
-        run_op(self._organising(), on_success=self._offer)
+    def refresh_organising(self, *, reload: bool = False) -> None:
+        """Offer the tags and campaigns there are now (the chosen ones stay chosen).
+
+        With `reload`, the rows are read again too (a campaign's name or colour changed).
+        """
+        run_op(self._organising(), on_success=lambda found: self._offer(found, reload=reload))
 
     async def _organising(self) -> tuple[list[str], list[Campaign]]:
         return await self.engine.campaigns.tags(), await self.engine.campaigns.list()
 
-    def _offer(self, found: tuple[list[str], list[Campaign]]) -> None:
+    def _offer(self, found: tuple[list[str], list[Campaign]], *, reload: bool = False) -> None:
         tags, campaigns = found
+        gone = False
         offers = (
             (self.tag_filter, "All tags", [(f"#{t}", t, None) for t in tags]),
             (self.campaign_filter, "All campaigns", [(c.name, c.id, c.colour) for c in campaigns]),
@@ -245,12 +249,15 @@ class QueueView(QWidget):
             combo.setCurrentIndex(max(0, index))
             combo.blockSignals(False)
             if chosen and index < 0:  # the chosen tag or campaign is gone: show every post again
+                gone = True
                 combo.currentIndexChanged.emit(0)
+        if reload and not gone:
+            self.model.reload()
 
     def manage_campaigns(self) -> None:
         """Open the Campaigns dialog; the filters and rows follow what it changes."""
         dialog = CampaignsDialog(self.engine, self)
-        dialog.campaigns_did_change.connect(lambda: self.model.reload())
+        dialog.campaigns_did_change.connect(lambda: self.refresh_organising(reload=True))
         dialog.finished.connect(dialog.deleteLater)
         self.campaigns_dialog = dialog
         dialog.open()
