@@ -9,6 +9,7 @@ from outpost.engine import Engine, PostInput, When
 from outpost.gui.calendar.cards import card_colour, entry_line
 from outpost.gui.dialogs.campaigns import CampaignsDialog
 from outpost.gui.mainwindow import MainWindow
+from outpost.gui.previews.widget import PreviewSource
 from outpost.gui.qt import QPalette
 from outpost.gui.queue.model import CHIPS_ROLE, TEXT
 from outpost.gui.tasks import settle_ops
@@ -124,6 +125,33 @@ def test_the_composer_files_a_post_under_a_title_tags_and_a_campaign(qapp, qtbot
         [entry] = days.entries
         assert entry_line(entry, entry.moment).endswith("Short title")
         assert card_colour(entry, QPalette()).name() == "#10b981"
+
+    remotes = networks()
+    open_window(qapp, qtbot, scenario, data=tmp_path / "d", remotes=remotes, secrets=MemorySecretStore())
+
+
+def test_a_network_gets_its_own_thread_from_its_customise_tab(qapp, qtbot, tmp_path) -> None:
+    async def scenario(window: MainWindow, engine: Engine) -> None:
+        composer = window.composer
+        composer.select(*(a.id for a in composer.accounts))
+        await settle_ops()
+        composer.text.setPlainText("One draft")
+        composer.add_part("shared part two")
+        bluesky = next(tab for network, tab in composer.tabs.items() if network.value == "bluesky")
+        bluesky.own_thread_on.setChecked(True)  # left empty: a single post on Bluesky
+        await checked(composer)
+        composer.save_draft()
+        await settle_ops()
+        saved = await engine.posts.get(composer.post_id or "")
+        by_network = {t.network.value: saved.parts_for(t) for t in saved.targets}
+        assert by_network == {"mastodon": ("One draft", "shared part two"), "bluesky": ("One draft",)}
+        shown = PreviewSource.of(composer.selected, composer.request(), ())
+        assert {p.network.value: p.parts for p in shown.posts}["bluesky"] == ("One draft",)
+        composer.clear()
+        composer.load(saved)
+        assert bluesky.own_thread_on.isChecked() and bluesky.own_parts() == ()
+        mastodon = next(tab for network, tab in composer.tabs.items() if network.value == "mastodon")
+        assert mastodon.own_parts() is None
 
     remotes = networks()
     open_window(qapp, qtbot, scenario, data=tmp_path / "d", remotes=remotes, secrets=MemorySecretStore())

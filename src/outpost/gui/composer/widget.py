@@ -437,6 +437,11 @@ class ComposerWidget(QWidget):
             (network.value, key, value) for network, tab in self.tabs.items() for key, value in tab.values()
         )
         title, tags, campaign = self.organise.values()
+        thread_for = tuple(
+            (network.value, parts)
+            for network, tab in self.tabs.items()
+            if (parts := tab.own_parts()) is not None
+        )
         return PostInput(
             text=text,
             accounts=tuple(a.id for a in self.selected),
@@ -447,6 +452,7 @@ class ComposerWidget(QWidget):
             title=title,
             tags=tags,
             campaign=campaign,
+            thread_for=thread_for,
         )
 
     def is_empty(self) -> bool:
@@ -589,6 +595,7 @@ class ComposerWidget(QWidget):
             title=request.title or "",  # "" clears; None would keep the old one
             tags=request.tags,
             campaign=request.campaign or "",
+            thread_for=request.thread_for,
         )
         return await self.engine.posts.edit(post_id, changes, when, validate=validate)
 
@@ -704,6 +711,7 @@ class ComposerWidget(QWidget):
         self.organise.load(None, (), None)
         for tab in self.tabs.values():
             tab.load(None)
+            tab.load_thread(None)
         self._loading = False
         self._changed()
         self._show_problems([])
@@ -723,6 +731,7 @@ class ComposerWidget(QWidget):
             tab = self.tabs.get(target.network)
             if tab is not None:
                 tab.load(target.text_override)
+                tab.load_thread(target.thread_override)
         self._loading = False
         for media in post.media:
             self.attach(media.path, media.alt_text)

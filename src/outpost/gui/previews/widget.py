@@ -50,7 +50,8 @@ class PreviewSource:
                 options = {k: v for n, k, v in request.options if n == account.network.value}
                 first = own.get(account.network.value, request.text)
                 name = account.display_name or account.handle
-                parts = (first, *request.thread)
+                thread = dict(request.thread_for).get(account.network.value, request.thread)
+                parts = (first, *thread)  # a network's own thread (issue #24) replaces the post's
                 posts[account.network] = PreviewPost(
                     account.network, name, account.handle, parts, options=options
                 )
