@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from outpost.domain.enums import Network
 from outpost.engine import Engine, PostInput, When
 from outpost.gui.calendar.cards import card_colour, entry_line
+from outpost.gui.composer.paste import Pasted
 from outpost.gui.dialogs.campaigns import CampaignsDialog
 from outpost.gui.mainwindow import MainWindow
 from outpost.gui.previews.widget import PreviewSource
@@ -15,6 +17,7 @@ from outpost.gui.queue.model import CHIPS_ROLE, TEXT
 from outpost.gui.tasks import settle_ops
 from tests.fakes import MemorySecretStore
 from tests.gui.composer_harness import checked, networks, open_window
+from tests.media_fixtures import png_bytes
 
 
 def test_the_queue_filters_by_tag_and_campaign_and_shows_titles_and_chips(qapp, qtbot, tmp_path) -> None:
@@ -152,6 +155,47 @@ def test_a_network_gets_its_own_thread_from_its_customise_tab(qapp, qtbot, tmp_p
         assert bluesky.own_thread_on.isChecked() and bluesky.own_parts() == ()
         mastodon = next(tab for network, tab in composer.tabs.items() if network.value == "mastodon")
         assert mastodon.own_parts() is None
+
+    remotes = networks()
+    open_window(qapp, qtbot, scenario, data=tmp_path / "d", remotes=remotes, secrets=MemorySecretStore())
+
+
+def test_a_thread_part_takes_its_own_picture_and_the_preview_shows_it_under_that_part(
+    qapp, qtbot, tmp_path
+) -> None:
+    async def scenario(window: MainWindow, engine: Engine) -> None:
+        composer = window.composer
+        composer.select(*(a.id for a in composer.accounts))
+        await settle_ops()
+        chart = tmp_path / "chart.png"
+        chart.write_bytes(png_bytes(8, 6))
+        composer.text.setPlainText("Our year")
+        part = composer.add_part("")  # a part with only a picture is still a part
+        composer.thread_parts._pasted(part, Pasted(files=(str(chart),)))  # as a drop on the part does
+        assert composer.thread_parts.part_files() == [[(str(chart), "")]]
+        await checked(composer)
+        assert composer.problems == []
+        composer.save_draft()
+        await settle_ops()
+        saved = await engine.posts.get(composer.post_id or "")
+        assert saved.media == () and [m.path for m in saved.thread_media[0]] == [str(chart)]
+        assert saved.thread == ("",)
+        source = PreviewSource.of(composer.selected, composer.request(), ())
+        assert source.part_files == (((str(chart), "image"),),)
+        composer.previews.show_source(source)
+        composer.previews.flush()
+        mastodon = composer.previews.browser(Network.MASTODON)
+        assert mastodon is not None
+        html = mastodon.toHtml()
+        assert html.count("thumb://mastodon/part20") == 1 and "thumb://mastodon/0" not in html
+        composer.clear()
+        composer.load(saved)
+        assert composer.thread_parts.part_files() == [[(str(chart), "")]]
+        composer.thread_parts.set_files(composer.thread_parts.parts[0], [])  # the ✕ on the part's files
+        composer.thread_parts.parts[0].setPlainText("now with words")
+        composer.save_draft()
+        await settle_ops()
+        assert (await engine.posts.get(saved.id)).thread_media == ()
 
     remotes = networks()
     open_window(qapp, qtbot, scenario, data=tmp_path / "d", remotes=remotes, secrets=MemorySecretStore())

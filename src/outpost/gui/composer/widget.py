@@ -23,7 +23,7 @@ from outpost.domain.models import Account, Post
 from outpost.engine import Engine, MediaInput, PostChanges, PostInput, When
 from outpost.gui.bridge import EngineBridge
 from outpost.gui.composer.accounts_row import AccountRow
-from outpost.gui.composer.attach import MediaAttacher
+from outpost.gui.composer.attach import MEDIA_FILTER, MediaAttacher
 from outpost.gui.composer.chips import AccountChip
 from outpost.gui.composer.countdown import UNDO_SECONDS, PublishCountdown
 from outpost.gui.composer.counting import count_for, show_count
@@ -103,6 +103,8 @@ class ComposerWidget(QWidget):
         self.media.alt.installEventFilter(self._paste_filter)
         self.text.media_pasted.connect(self.attacher.attach_pasted)
         self.thread_parts.media_pasted.connect(self.attacher.attach_pasted)
+        self.thread_parts.save_picture = lambda image: str(self.attacher.saved_picture(image))
+        self.thread_parts.media_filter = MEDIA_FILTER
         self.focus_ring = FocusRing(self)
         self._events = EngineBridge(engine.events, self)
         self._events.settings_did_change.connect(self._settings_changed)
@@ -437,17 +439,23 @@ class ComposerWidget(QWidget):
             (network.value, key, value) for network, tab in self.tabs.items() for key, value in tab.values()
         )
         title, tags, campaign = self.organise.values()
+        parts = [  # a part with files but no text yet is still a part (issue #24: media on every part)
+            (text, tuple(MediaInput(path, alt) for path, alt in files))
+            for text, files in zip(self.thread_parts.texts(), self.thread_parts.part_files(), strict=True)
+            if text.strip() or files
+        ]
         thread_for = tuple(
-            (network.value, parts)
+            (network.value, network_parts)
             for network, tab in self.tabs.items()
-            if (parts := tab.own_parts()) is not None
+            if (network_parts := tab.own_parts()) is not None
         )
         return PostInput(
             text=text,
             accounts=tuple(a.id for a in self.selected),
             text_for=text_for,
             media=tuple(MediaInput(a.info.path, a.alt_text) for a in self.media.items),
-            thread=tuple(part for part in self.thread_parts.texts() if part.strip()),
+            thread=tuple(text for text, _ in parts),
+            thread_media=tuple(files for _, files in parts),
             options=options,
             title=title,
             tags=tags,
@@ -553,7 +561,7 @@ class ComposerWidget(QWidget):
             self.custom.setCurrentWidget(self.tabs[network])
             self.tabs[network].override.setFocus()
             return
-        if field.startswith("thread["):
+        if field.startswith("thread[") and field.endswith("]") and field[7:-1].isdigit():
             index = int(field[7:-1]) - 1
             if 0 <= index < len(self.parts):
                 self.parts[index].setFocus()
@@ -596,6 +604,7 @@ class ComposerWidget(QWidget):
             tags=request.tags,
             campaign=request.campaign or "",
             thread_for=request.thread_for,
+            thread_media=request.thread_media,
         )
         return await self.engine.posts.edit(post_id, changes, when, validate=validate)
 
@@ -725,8 +734,11 @@ class ComposerWidget(QWidget):
         self.text.setPlainText(post.text)
         self.organise.load(post.title, post.tags, post.campaign_id)
         self.thread_parts.clear()
-        for part in post.thread:
-            self.thread_parts.add(part)
+        for index, part in enumerate(post.thread):
+            edit = self.thread_parts.add(part)
+            files = post.thread_media[index] if index < len(post.thread_media) else ()
+            if files:
+                self.thread_parts.set_files(edit, [(m.path, m.alt_text) for m in files])
         for target in post.targets:
             tab = self.tabs.get(target.network)
             if tab is not None:
