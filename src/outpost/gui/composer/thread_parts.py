@@ -72,7 +72,7 @@ class ThreadParts(QWidget):
         edit.setPlaceholderText(f"Thread part {len(self.parts) + 2}")
         edit.textChanged.connect(self.parts_did_change)
         edit.media_pasted.connect(lambda found: self._pasted(edit, found))
-        attach = QPushButton("📎")
+        attach = QPushButton("+ Media")
         attach.setObjectName(f"part_attach:{len(self.parts) + 1}")
         attach.setToolTip("Attach pictures or videos to this part (or paste or drop them on it)")
         attach.clicked.connect(lambda: self._choose(edit))
@@ -114,7 +114,7 @@ class ThreadParts(QWidget):
         button = self._file_buttons[edit]
         names = [Path(path).name for path, _ in files]
         button.setVisible(bool(files))
-        button.setText(f"🖼 {len(files)} ✕")
+        button.setText(f"{len(files)} file{'s' if len(files) > 1 else ''} ✕")
         button.setToolTip("This part's files: " + ", ".join(names) + ". Click to take them off.")
         self.parts_did_change.emit()
 

@@ -218,6 +218,8 @@ def _threads_part(post: PreviewPost, index: int, text: str, tone: Tone) -> str:
     extras = ""
     if index == 0:
         extras = _threads_media(post, tone) if post.media else _card(post, text, tone)
+    elif files := post.media_of_part(index):
+        extras = _threads_media(replace(post, media=files), tone)
     replies = THREADS_REPLIES.get(str(post.options.get("reply_control", "")))
     note = f"<div style='color:{tone.muted}; font-size:9pt'>{replies}</div>" if replies and last else ""
     icons = "&nbsp;&nbsp;&nbsp;&nbsp;".join(("♡", "◯", "⇄", "➤"))  # like, reply, repost, share
