@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from outpost.domain.campaigns import Campaign, clean_tags
-from outpost.domain.errors import InvalidStateError, NotFoundError
 from outpost.domain.enums import Network
+from outpost.domain.errors import InvalidStateError, NotFoundError
 from outpost.domain.models import Account, MediaAsset
 from outpost.store import Store
 from outpost.store.migrations import MIGRATIONS
