@@ -97,7 +97,11 @@ def test_a_campaign_of_tagged_posts_is_filtered_and_outlives_its_campaign(
     removed = run("campaigns", "remove", "winter launch")
     assert (removed["removed"], removed["posts"]) == (True, 1)
     kept = run("post", "show", teaser["id"])
-    assert (kept["text"], kept["campaign"], kept["tags"]) == ("Something is coming", None, ["launch", "Video"])
+    assert (kept["text"], kept["campaign"], kept["tags"]) == (
+        "Something is coming",
+        None,
+        ["launch", "Video"],
+    )
 
 
 def test_a_network_gets_its_own_thread_and_a_later_part_its_own_picture(
