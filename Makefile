@@ -56,7 +56,7 @@ test: system-deps e2e-deps lint typecheck pytest
 
 # Performance against the targets of docs/benchmarks.md (run on demand, on a quiet machine).
 bench: $(STAMP)
-	for b in store fanout scheduler queue startup cli_start peer_cli composer_drop; do $(BIN)/python benchmarks/$${b}_bench.py || exit 1; done
+	for b in store fanout scheduler queue startup cli_start peer_cli composer_drop stats_tab; do $(BIN)/python benchmarks/$${b}_bench.py || exit 1; done
 	$(BIN)/python benchmarks/upload_memory.py 1024
 	$(BIN)/python benchmarks/youtube_upload_bench.py 2048
 

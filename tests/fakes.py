@@ -150,6 +150,8 @@ class FakeNetwork:
     max_length: int = 500
     server_max_length: int | None = None
     idempotent: bool = False
+    #: How it takes a first comment ("self_reply", "comment"), None for not at all (issue #22).
+    first_comment: str | None = None
     posts: list[Received] = field(default_factory=list)
     uploads: list[str] = field(default_factory=list)
     tokens: set[str] = field(default_factory=lambda: {"good-token"})
@@ -203,6 +205,7 @@ class FakeAdapter(NetworkAdapter):
         self.remote = remote
         self.idempotent_publish = remote.idempotent  # type: ignore[misc]
         self.network = remote.network  # type: ignore[misc]
+        self.first_comment = remote.first_comment  # type: ignore[assignment]
 
     async def capabilities(self, ctx: AccountContext | None) -> Capabilities:
         return Capabilities(
@@ -276,6 +279,18 @@ class FakeAdapter(NetworkAdapter):
             return published
         finally:
             remote.in_flight -= 1
+
+    async def post_comment(
+        self, ctx: AccountContext, on: PublishedPart, text: str, idempotency_key: str
+    ) -> PublishedPart:
+        """A first comment: one more create, replying to `on` (failures scripted as for posts)."""
+        if self.first_comment is None:
+            return await super().post_comment(ctx, on, text, idempotency_key)
+        await self._authorise(ctx)
+        request = PartRequest(
+            index=-1, text=text, media=(), options={}, idempotency_key=idempotency_key, reply_to=on
+        )
+        return self._create(ctx, request)
 
     def _create(self, ctx: AccountContext, part: PartRequest) -> PublishedPart:
         remote = self.remote

@@ -38,6 +38,10 @@ POST_KEYS = {
     "tags",
     "campaign",
     "thread_media",
+    "repeat",  # issue #22: the series of a recurring post, null for a one-off
+    "evergreen",
+    "first_comment",  # issue #22
+    "utm_links",
 }
 MEDIA_KEYS = {"id", "path", "mime_type", "width", "height", "size", "duration_s", "alt_text"}
 TARGET_KEYS = {
@@ -53,6 +57,10 @@ TARGET_KEYS = {
     "attempts",
     "published_at",
     "error",
+    "first_comment_id",  # issue #22: the comment's own result, apart from the post's
+    "first_comment_permalink",
+    "first_comment_status",
+    "first_comment_error",
 }
 
 
@@ -132,6 +140,10 @@ def test_draft_json_has_the_interface_shape(cli: Cli, tmp_path: Path) -> None:
         "attempts": 0,
         "published_at": None,
         "error": None,
+        "first_comment_id": None,
+        "first_comment_permalink": None,
+        "first_comment_status": None,
+        "first_comment_error": None,
     }
     assert cli("post", "show", post["id"]) == post
 

@@ -32,6 +32,10 @@ pytestmark = pytest.mark.asyncio
 
 TOKEN = "token-alice-7f3a9c"
 CONTRACT_TOOLS = {
+    "slots_list",
+    "stats_post",
+    "stats_summary",
+    "best_times",
     "accounts_list",
     "post_create",
     "post_list",
@@ -143,6 +147,19 @@ async def test_an_assistant_drafts_schedules_and_is_refused_what_it_may_not_do(
         seen.append(listed)
         assert [p["id"] for p in body(listed)] == [post["id"]]
         assert listed.structured_content == {"items": body(listed)}
+
+        summary = await client.call_tool("stats_summary", {"from": "2026-11-01", "to": "2026-11-30"})
+        seen.append(summary)
+        assert not summary.is_error, summary.content
+        assert body(summary)["summary"]["total_posts"] == 0 and body(summary)["period"]["end"] == "2026-11-30"
+        best = await client.call_tool("best_times", {"network": "mastodon"})
+        seen.append(best)
+        assert body(best)["recommendations"] == [] and "Too little history" in body(best)["message"]
+        bad_network = await client.call_tool("best_times", {"network": "myspace"})
+        assert bad_network.is_error and body(bad_network)["error"]["problems"][0]["field"] == "network"
+        slots = await client.call_tool("slots_list", {})
+        seen.append(slots)
+        assert not slots.is_error, slots.content
 
         resources = {str(r.uri) for r in (await client.list_resources()).resources}
         assert resources == {"outpost://accounts", "outpost://schedule"}

@@ -67,3 +67,14 @@ def test_every_shipped_path_names_an_adapter() -> None:
         factory = registry.factory(network)
         assert isinstance(factory, type) and issubclass(factory, NetworkAdapter), network
     assert set(registry.networks) == set(SHIPPED)
+
+
+#: Libraries only one feature needs: a command that does not use it must not pay for its import.
+FEATURE_LIBRARIES = ["botocore", "cron_descriptor", "croniter", "mcp", "PIL", "PySide6", "av"]
+
+
+def test_listing_posts_imports_no_library_only_a_feature_needs(tmp_path: Path) -> None:
+    """Recurring rules (croniter), the MCP SDK, the media host's signer, Qt, Pillow, PyAV (issue #26)."""
+    done = _fresh(COMMAND % FEATURE_LIBRARIES, "--data-dir", str(tmp_path / "data"), "--json", "post", "list")
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    assert report == {"code": 0, "loaded": []}, done.stderr

@@ -70,6 +70,8 @@ class FakePds:
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))  # tests pass the FakeClock's
     service_tokens: list[dict[str, Any]] = field(default_factory=list)  # the claims of each token issued
     blob_store: dict[str, bytes] = field(default_factory=dict)  # every blob the repo holds, by CID
+    #: Notifications of the account, oldest first (add with `notify`) — issue #21, mentions.
+    notifications: list[dict[str, Any]] = field(default_factory=list)
     _key: bytes = b"fake-pds-signing-key"
     _n: itertools.count[int] = field(default_factory=lambda: itertools.count(2))
 
@@ -77,13 +79,23 @@ class FakePds:
         return httpx.MockTransport(self.handle_request)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
         url = urlsplit(str(request.url))
+        if f"{url.scheme}://{url.netloc}" in APPVIEWS:  # the engine reads statistics (issue #21)
+            return self.appview.handle_request(request)
+        self.requests.append(request)
         assert f"{url.scheme}://{url.netloc}" == PDS, f"unexpected host {request.url}"
         nsid = url.path.removeprefix("/xrpc/")
         route = getattr(self, nsid.replace(".", "_"), None)
         assert route is not None, f"the fake PDS has no method {nsid} (unexpected request)"
         return route(request)
+
+    @property
+    def appview(self) -> FakeAppView:
+        """The public AppView over this repo (made on first use)."""
+        if "_appview" not in self.__dict__:
+            self.__dict__["_appview"] = FakeAppView(self)
+        view: FakeAppView = self.__dict__["_appview"]
+        return view
 
     def _auth(self, request: httpx.Request) -> httpx.Response | None:
         token = request.headers.get("authorization", "").removeprefix("Bearer ")
@@ -282,6 +294,204 @@ class FakePds:
             return httpx.Response(400, json={"error": "RecordNotFound", "message": "Could not locate record"})
         return httpx.Response(200, json=self.records[rkey])
 
+    # -- notifications (app.bsky.notification.listNotifications; the PDS passes it to the AppView) --
+
+    def notify(self, reason: str, handle: str, text: str = "") -> dict[str, Any]:
+        """Someone likes, follows, mentions, replies to or quotes alice: one notification."""
+        n = len(self.notifications)
+        rkey = f"3l{n:011d}"
+        at = self.now().replace(microsecond=0).timestamp() + n / 1000  # indexed in order, ms apart
+        item = {
+            "uri": f"at://did:plc:{handle.split('.')[0]}/app.bsky.feed.post/{rkey}",
+            "cid": f"bafyrei{rkey}",
+            "author": {"did": f"did:plc:{handle.split('.')[0]}", "handle": handle},
+            "reason": reason,
+            "record": {"$type": "app.bsky.feed.post", "text": text, "createdAt": "2026-11-25T12:00:00.000Z"},
+            "isRead": False,
+            "indexedAt": datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+        }
+        if reason in ("like", "repost", "follow"):
+            item["record"] = {
+                "$type": f"app.bsky.{'graph.follow' if reason == 'follow' else 'feed.' + reason}"
+            }
+        self.notifications.append(item)
+        return item
+
+    def app_bsky_notification_listNotifications(self, request: httpx.Request) -> httpx.Response:
+        """Newest first, `limit` 1–100 (default 50), `cursor` from the previous page, `reasons` filter."""
+        if (denied := self._auth(request)) is not None:
+            return denied
+        query = parse_qs(urlsplit(str(request.url)).query)
+        for key in query:
+            if key not in {"limit", "cursor", "reasons", "priority", "seenAt"}:
+                return _invalid(f"Unknown parameter: {key}")
+        limit = int(query.get("limit", ["50"])[0])
+        if not 1 <= limit <= 100:
+            return _invalid("limit must be between 1 and 100")
+        reasons = set(query.get("reasons", []))
+        items = [n for n in reversed(self.notifications) if not reasons or n["reason"] in reasons]
+        start = int(query["cursor"][0]) if "cursor" in query else 0
+        page = items[start : start + limit]
+        body: dict[str, Any] = {"notifications": page, "seenAt": None}
+        if start + limit < len(items):
+            body["cursor"] = str(start + limit)
+        return httpx.Response(200, json={k: v for k, v in body.items() if v is not None})
+
 
 def _invalid(message: str, name: str = "InvalidRequest") -> httpx.Response:
     return httpx.Response(400, json={"error": name, "message": message})
+
+
+# -- the public AppView (issue #21: statistics) -----------------------------------------------------
+
+APPVIEW = "https://appview.example"
+#: The AppView's real address too: an engine whose Bluesky adapter is not pointed elsewhere reads there.
+APPVIEWS = (APPVIEW, "https://public.api.bsky.app")
+
+
+def growth(age_s: float, boost: float = 1.0) -> tuple[int, int, int, int]:
+    """How a post's (likes, reposts, replies, quotes) grow with age: 5·√hours likes, then a fifth,
+    a tenth and a twentieth of that."""
+    likes = int(5 * max(0.0, age_s / 3600) ** 0.5 * boost)
+    return likes, likes // 5, likes // 10, likes // 20
+
+
+@dataclass
+class FakeAppView:
+    """Bluesky's public AppView (public.api.bsky.app) over a FakePds's repo: no login, rate-limited.
+
+    Modelled on the lexicons app.bsky.feed.getPosts (`uris` at most 25; posts that do not exist
+    are left out), app.bsky.feed.getAuthorFeed (`filter`, `limit` 1–100, `cursor`; reposts carry
+    `reason` `app.bsky.feed.defs#reasonRepost`) and app.bsky.actor.getProfile, and on the AppView's
+    rate limit (per IP; 429 `RateLimitExceeded` with `RateLimit-Limit/-Remaining/-Reset/-Policy`).
+    """
+
+    pds: FakePds
+    followers: int = 250
+    rate_limit: int = 3000
+    window_s: int = 300
+    boosts: dict[str, float] = field(default_factory=dict)  # rkey → how much more than usual it draws
+    reposts: list[tuple[str, datetime]] = field(default_factory=list)  # someone else's post URI, when
+    requests: list[httpx.Request] = field(default_factory=list)
+    _window: tuple[int, int] = (0, 0)  # (window start, requests in it)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        url = urlsplit(str(request.url))
+        assert f"{url.scheme}://{url.netloc}" in APPVIEWS, f"unexpected host {request.url}"
+        assert "authorization" not in request.headers, "the public AppView needs (and gets) no token"
+        nsid = url.path.removeprefix("/xrpc/")
+        route = {
+            "app.bsky.feed.getPosts": self.get_posts,
+            "app.bsky.feed.getAuthorFeed": self.get_author_feed,
+            "app.bsky.actor.getProfile": self.get_profile,
+        }.get(nsid)
+        assert route is not None, f"the fake AppView has no method {nsid} (unexpected request)"
+        now = int(self.pds.now().timestamp())
+        start, used = self._window
+        if now - start >= self.window_s:
+            start, used = now, 0
+        self._window = (start, used + 1)
+        if used + 1 > self.rate_limit:
+            return self._headers(_invalid("Rate Limit Exceeded", "RateLimitExceeded"), status=429)
+        return self._headers(route(request))
+
+    def _headers(self, response: httpx.Response, status: int | None = None) -> httpx.Response:
+        start, used = self._window
+        if status is not None:
+            response = httpx.Response(status, json=json.loads(response.content))
+        response.headers["RateLimit-Limit"] = str(self.rate_limit)
+        response.headers["RateLimit-Remaining"] = str(max(0, self.rate_limit - used))
+        response.headers["RateLimit-Reset"] = str(start + self.window_s)
+        response.headers["RateLimit-Policy"] = f"{self.rate_limit};w={self.window_s}"
+        return response
+
+    def post_elsewhere(
+        self, text: str, at: datetime, *, reply_to: str | None = None, boost: float = 1.0
+    ) -> str:
+        """A post the person made in another app (not through Outpost); its URI."""
+        rkey = f"3elsewhere{len(self.pds.records):03d}"
+        record: dict[str, Any] = {"$type": "app.bsky.feed.post", "text": text, "createdAt": _iso(at)}
+        if reply_to is not None:
+            record["reply"] = {"root": {"uri": reply_to}, "parent": {"uri": reply_to}}
+        uri = f"at://{self.pds.did}/app.bsky.feed.post/{rkey}"
+        self.pds.records[rkey] = {"uri": uri, "cid": f"bafyrei{rkey}", "value": record}
+        self.boosts[rkey] = boost
+        return uri
+
+    def _view(self, rkey: str) -> dict[str, Any]:
+        stored = self.pds.records[rkey]
+        created = datetime.fromisoformat(stored["value"]["createdAt"].replace("Z", "+00:00"))
+        likes, reposts, replies, quotes = growth(
+            (self.pds.now() - created).total_seconds(), self.boosts.get(rkey, 1.0)
+        )
+        return {
+            "uri": stored["uri"],
+            "cid": stored["cid"],
+            "author": {"did": self.pds.did, "handle": self.pds.handle},
+            "record": stored["value"],
+            "likeCount": likes,
+            "repostCount": reposts,
+            "replyCount": replies,
+            "quoteCount": quotes,
+            "indexedAt": stored["value"]["createdAt"],
+        }
+
+    def get_posts(self, request: httpx.Request) -> httpx.Response:
+        uris = request.url.params.get_list("uris")
+        if len(uris) > 25:
+            return _invalid("Error: uris must not have more than 25 elements")
+        views = [self._view(u.rsplit("/", 1)[1]) for u in uris if u.rsplit("/", 1)[1] in self.pds.records]
+        return httpx.Response(200, json={"posts": views})
+
+    def get_profile(self, request: httpx.Request) -> httpx.Response:
+        actor = request.url.params.get("actor")
+        if actor not in (self.pds.did, self.pds.handle):
+            return _invalid("Profile not found")
+        return httpx.Response(
+            200, json={"did": self.pds.did, "handle": self.pds.handle, "followersCount": self.followers}
+        )
+
+    def get_author_feed(self, request: httpx.Request) -> httpx.Response:
+        params = request.url.params
+        if params.get("actor") not in (self.pds.did, self.pds.handle):
+            return _invalid("Profile not found")
+        limit = int(params.get("limit", "50"))
+        if not 1 <= limit <= 100:
+            return _invalid("Error: limit must be between 1 and 100")
+        entries: list[tuple[datetime, dict[str, Any]]] = []
+        for rkey, stored in self.pds.records.items():
+            record = stored["value"]
+            if params.get("filter") == "posts_no_replies" and "reply" in record:
+                continue
+            created = datetime.fromisoformat(record["createdAt"].replace("Z", "+00:00"))
+            entries.append((created, {"post": self._view(rkey)}))
+        for uri, at in self.reposts:
+            other = {
+                "uri": uri,
+                "cid": "bafyreiother",
+                "author": {"did": "did:plc:bob", "handle": "bob.example"},
+                "record": {"$type": "app.bsky.feed.post", "text": "bob's post", "createdAt": _iso(at)},
+                "likeCount": 3,
+                "repostCount": 1,
+                "replyCount": 0,
+                "quoteCount": 0,
+                "indexedAt": _iso(at),
+            }
+            reason = {
+                "$type": "app.bsky.feed.defs#reasonRepost",
+                "by": {"did": self.pds.did},
+                "indexedAt": _iso(at),
+            }
+            entries.append((at, {"post": other, "reason": reason}))
+        entries.sort(key=lambda e: e[0], reverse=True)
+        offset = int(params.get("cursor", "0"))
+        page = entries[offset : offset + limit]
+        body: dict[str, Any] = {"feed": [e for _, e in page]}
+        if offset + limit < len(entries):
+            body["cursor"] = str(offset + limit)
+        return httpx.Response(200, json=body)
+
+
+def _iso(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"

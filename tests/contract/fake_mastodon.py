@@ -48,6 +48,11 @@ class Status:
     sensitive: bool
     language: str | None
     idempotency_key: str | None
+    # Statistics (issue #21): when it was made, how much more than usual it draws, a boost of
+    # someone else's status (listed on the account but not the account's own post).
+    created_at: datetime | None = None
+    boost: float = 1.0
+    reblog_of: str | None = None
 
 
 @dataclass
@@ -74,6 +79,19 @@ class FakeMastodon:
     #: ScheduledStatus id → (when, the create body, its idempotency key); published when due.
     scheduled: dict[str, tuple[datetime, dict[str, Any], str | None]] = field(default_factory=dict)
     _scheduled_keys: dict[str, str] = field(default_factory=dict)
+    # -- notifications (issue #21: mentions) --
+    #: Scopes granted per token; a token not listed has every scope.
+    token_scopes: dict[str, set[str]] = field(default_factory=dict)
+    #: Notification JSON objects, oldest first (add with `mention`).
+    notifications: list[dict[str, Any]] = field(default_factory=list)
+    # Statistics (issue #21): the account's followers, and Mastodon's per-account rate limit on the
+    # read routes (300 requests per 5 minutes, the default of config/initializers/rack_attack.rb),
+    # answered with the X-RateLimit-* headers and a 429 when spent.
+    followers: int = 120
+    rate_limit: int = 300
+    rate_window: timedelta = timedelta(minutes=5)
+    _rate: dict[str, tuple[datetime, int]] = field(default_factory=dict)
+    deleted: set[str] = field(default_factory=set)
 
     def fail(self, route: str, *responses: Callable[[], httpx.Response]) -> None:
         self.faults.setdefault(route, []).extend(responses)
@@ -106,7 +124,10 @@ class FakeMastodon:
             "PUT /api/v1/scheduled_statuses/:id": self.scheduled_status,
             "DELETE /api/v1/scheduled_statuses/:id": self.scheduled_status,
             "GET /api/v1/accounts/:id/statuses": self.account_statuses,
+            "GET /api/v1/statuses": self.statuses_by_ids,
+            "GET /api/v1/statuses/:id": self.one_status,
             "GET /system/accounts/avatars/:id": self.avatar,
+            "GET /api/v1/notifications": self.list_notifications,
         }
         handler = handlers.get(route)
         assert handler is not None, f"the fake Mastodon has no route {route} (unexpected request)"
@@ -150,7 +171,7 @@ class FakeMastodon:
             200,
             json={
                 "code_challenge_methods_supported": ["S256"],
-                "scopes_supported": ["profile", "write:statuses", "write:media"],
+                "scopes_supported": ["profile", "write:statuses", "write:media", "read:notifications"],
             },
         )
 
@@ -216,6 +237,7 @@ class FakeMastodon:
                 "acct": user,
                 "display_name": "Alice A.",
                 "avatar": f"{BASE}/system/accounts/avatars/1",
+                "followers_count": self.followers,
             },
             headers={
                 "X-RateLimit-Limit": "300",
@@ -319,6 +341,7 @@ class FakeMastodon:
             bool(body.get("sensitive")),
             body.get("language"),
             key,
+            created_at=self.now(),
         )
         self.statuses.append(status)
         if key:
@@ -397,22 +420,131 @@ class FakeMastodon:
                         bool(body.get("sensitive")),
                         body.get("language"),
                         None,
+                        created_at=at,
                     )
                 )
 
     def account_statuses(self, request: httpx.Request) -> httpx.Response:
-        """The account's statuses, newest first, with their HTML `content` (as Mastodon shows them)."""
+        """The account's statuses, newest first, with their HTML `content` (as Mastodon shows them).
+
+        methods/accounts.md: `limit` (default 20, at most 40), `max_id` (older than), and
+        `exclude_reblogs` / `exclude_replies`.
+        """
         user = self._user(request)
         if isinstance(user, httpx.Response):
             return user
-        limit = int(parse_qs(urlsplit(str(request.url)).query).get("limit", ["20"])[0])
-        newest = list(reversed(self.statuses))[: min(limit, 40)]
-        return httpx.Response(200, json=[self._status_json(s) for s in newest])
+        if (limited := self._rate_limited(request)) is not None:
+            return limited
+        query = parse_qs(urlsplit(str(request.url)).query)
+        limit = int(query.get("limit", ["20"])[0])
+        listed = [s for s in self.statuses if s.id not in self.deleted]
+        if query.get("exclude_reblogs", ["false"])[0] == "true":
+            listed = [s for s in listed if s.reblog_of is None]
+        if query.get("exclude_replies", ["false"])[0] == "true":
+            listed = [s for s in listed if s.in_reply_to_id is None]
+        # Real ids are snowflakes made from `created_at`, so id order is time order; here the
+        # time decides (a status "made elsewhere" may be given any past time), the id breaks ties.
+        ordered = sorted(listed, key=lambda s: (s.created_at or self.now(), int(s.id)), reverse=True)
+        if "max_id" in query:
+            keys = [s.id for s in ordered]
+            if query["max_id"][0] in keys:
+                ordered = ordered[keys.index(query["max_id"][0]) + 1 :]
+        newest = ordered[: min(limit, 40)]
+        return self._with_rate(request, httpx.Response(200, json=[self._status_json(s) for s in newest]))
+
+    # -- statistics (issue #21) -------------------------------------------------------------------
+
+    def counts(self, status: Status) -> tuple[int, int, int]:
+        """(favourites, reblogs, replies) now: they grow with the status's age, times its `boost`."""
+        if status.created_at is None:
+            return 0, 0, 0
+        return growth(self.now() - status.created_at, status.boost)
+
+    def post_elsewhere(
+        self,
+        text: str,
+        at: datetime,
+        *,
+        reply_to: str | None = None,
+        reblog_of: str | None = None,
+        boost: float = 1.0,
+    ) -> Status:
+        """A status the person made in another app (not through Outpost)."""
+        status = Status(
+            str(next(self._ids)),
+            text,
+            "public",
+            reply_to,
+            [],
+            "",
+            False,
+            None,
+            None,
+            created_at=at,
+            boost=boost,
+            reblog_of=reblog_of,
+        )
+        self.statuses.append(status)
+        return status
+
+    def statuses_by_ids(self, request: httpx.Request) -> httpx.Response:
+        """`GET /api/v1/statuses?id[]=…` (4.3+): at most 20 ids; unknown or deleted ones are left out."""
+        user = self._user(request)
+        if isinstance(user, httpx.Response):
+            return user
+        if (limited := self._rate_limited(request)) is not None:
+            return limited
+        ids = request.url.params.get_list("id[]")
+        if not ids:
+            return httpx.Response(422, json={"error": "Validation failed: id is missing"})
+        if len(ids) > 20:
+            return httpx.Response(422, json={"error": "Validation failed: too many ids (at most 20)"})
+        by_id = {s.id: s for s in self.statuses if s.id not in self.deleted}
+        found = [self._status_json(by_id[i]) for i in ids if i in by_id]
+        return self._with_rate(request, httpx.Response(200, json=found))
+
+    def one_status(self, request: httpx.Request) -> httpx.Response:
+        """A public status: anyone may read it; a token that is sent must be valid."""
+        if request.headers.get("authorization") and isinstance(user := self._user(request), httpx.Response):
+            return user
+        if (limited := self._rate_limited(request)) is not None:
+            return limited
+        status_id = urlsplit(str(request.url)).path.rsplit("/", 1)[1]
+        found = next((s for s in self.statuses if s.id == status_id and s.id not in self.deleted), None)
+        if found is None:
+            return httpx.Response(404, json={"error": "Record not found"})
+        return self._with_rate(request, self._status_response(found))
+
+    def _rate_key(self, request: httpx.Request) -> str:
+        return request.headers.get("authorization", "anonymous")
+
+    def _rate_limited(self, request: httpx.Request) -> httpx.Response | None:
+        """Count the request in its 5-minute window; a 429 with the reset time once spent."""
+        key, now = self._rate_key(request), self.now()
+        start, used = self._rate.get(key, (now, 0))
+        if now - start >= self.rate_window:
+            start, used = now, 0
+        used += 1
+        self._rate[key] = (start, used)
+        if used > self.rate_limit:
+            return self._with_rate(request, httpx.Response(429, json={"error": "Too many requests"}))
+        return None
+
+    def _with_rate(self, request: httpx.Request, response: httpx.Response) -> httpx.Response:
+        start, used = self._rate.get(self._rate_key(request), (self.now(), 0))
+        reset = start + self.rate_window
+        response.headers["X-RateLimit-Limit"] = str(self.rate_limit)
+        response.headers["X-RateLimit-Remaining"] = str(max(0, self.rate_limit - used))
+        response.headers["X-RateLimit-Reset"] = reset.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return response
+
+    # -- one status (docs.joinmastodon.org/methods/statuses/#get): the first comment reads its parent --
 
     def _status_response(self, status: Status) -> httpx.Response:
         return httpx.Response(200, json=self._status_json(status))
 
     def _status_json(self, status: Status) -> dict[str, Any]:
+        favourites, reblogs, replies = self.counts(status)
         paragraphs = "".join(
             f"<p>{html.escape(p).replace(chr(10), '<br />')}</p>" for p in status.text.split("\n\n")
         )
@@ -422,7 +554,79 @@ class FakeMastodon:
             "uri": f"{BASE}/users/alice/statuses/{status.id}",
             "content": paragraphs,
             "visibility": status.visibility,
+            "created_at": (status.created_at or self.now()).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "in_reply_to_id": status.in_reply_to_id,
+            "reblog": None if status.reblog_of is None else {"id": status.reblog_of, "content": ""},
+            "favourites_count": favourites,
+            "reblogs_count": reblogs,
+            "replies_count": replies,
         }
+
+    # -- notifications (docs.joinmastodon.org/methods/notifications, entities/Notification) ----------
+
+    def mention(self, acct: str, text: str, *, kind: str = "mention") -> dict[str, Any]:
+        """Someone writes to alice: a notification (a status mentioning her, or another `kind`)."""
+        status_id = str(next(self._ids))
+        item = {
+            "id": str(next(self._ids)),
+            "type": kind,
+            "created_at": self.now().isoformat().replace("+00:00", "Z"),
+            "account": {"id": "7", "username": acct.split("@")[0], "acct": acct},
+            "status": {
+                "id": status_id,
+                "url": f"https://{acct.split('@')[-1]}/@{acct.split('@')[0]}/{status_id}",
+                "uri": f"https://{acct.split('@')[-1]}/users/x/statuses/{status_id}",
+                "content": f'<p><span class="h-card"><a href="{BASE}/@alice">@<span>alice</span></a></span> '
+                f"{html.escape(text)}</p>",
+            },
+        }
+        self.notifications.append(item)
+        return item
+
+    def list_notifications(self, request: httpx.Request) -> httpx.Response:
+        """`GET /api/v1/notifications`: newest first; max_id/since_id/min_id/limit/types[] as documented."""
+        user = self._user(request)
+        if isinstance(user, httpx.Response):
+            return user
+        token = request.headers["authorization"].removeprefix("Bearer ")
+        scopes = self.token_scopes.get(token)
+        if scopes is not None and not scopes & {"read", "read:notifications"}:
+            return httpx.Response(403, json={"error": "This action is outside the authorized scopes"})
+        query = parse_qs(urlsplit(str(request.url)).query)
+        for key in query:
+            assert key in {
+                "max_id",
+                "since_id",
+                "min_id",
+                "limit",
+                "types[]",
+                "exclude_types[]",
+                "account_id",
+            }, key
+        limit = int(query.get("limit", ["40"])[0])
+        limit = max(1, min(limit, 80))  # the server clamps (default 40, max 80)
+        types = set(query.get("types[]", []))
+        items = [n for n in self.notifications if not types or n["type"] in types]
+
+        def num(value: str) -> int:
+            return int(value)
+
+        if "max_id" in query:
+            items = [n for n in items if num(n["id"]) < num(query["max_id"][0])]
+        if "since_id" in query:
+            items = [n for n in items if num(n["id"]) > num(query["since_id"][0])]
+        if "min_id" in query:  # the page immediately newer than min_id (still newest first)
+            items = [n for n in items if num(n["id"]) > num(query["min_id"][0])][:limit]
+        newest_first = sorted(items, key=lambda n: num(n["id"]), reverse=True)[:limit]
+        return httpx.Response(200, json=newest_first)
+
+
+def growth(age: timedelta, boost: float = 1.0) -> tuple[int, int, int]:
+    """How a status's (favourites, reblogs, replies) grow with age: 4·√hours favourites, a quarter
+    as many reblogs, an eighth as many replies (1 h: 4/1/0, 24 h: 19/4/2, 30 d: 107/26/13)."""
+    hours = max(0.0, age.total_seconds() / 3600)
+    favourites = int(4 * hours**0.5 * boost)
+    return favourites, favourites // 4, favourites // 8
 
 
 def _parse_time(value: str) -> datetime | None:

@@ -368,3 +368,22 @@ async def test_a_members_picture_comes_from_userinfo(engine: Engine, server: Fak
     access, _ = server.oauth.issue("alice", MEMBER_SCOPES, CLIENT_ID)
     alice = await engine.accounts.add(Network.LINKEDIN, AddAccountRequest(access_token=access))
     assert alice.avatar_url == picture
+
+
+async def test_a_page_is_picked_from_what_the_sign_in_reaches_and_becomes_its_own_account(
+    engine: Engine, server: FakeLinkedIn
+) -> None:
+    """Issue #24: the person picks the page from `accounts targets` instead of typing its URN."""
+    access, _ = server.oauth.issue("alice", MEMBER_SCOPES + ORG_SCOPES, CLIENT_ID)
+    member = await engine.accounts.add(Network.LINKEDIN, AddAccountRequest(access_token=access))
+    targets = {t.id: t for t in await engine.accounts.targets(member.id)}
+    assert ORG in targets
+
+    with pytest.raises(ValidationError, match=r"cannot publish to 'urn:li:organization:999'.*Devtestco"):
+        await engine.accounts.add_target(member.id, "urn:li:organization:999")
+    page = await engine.accounts.add_target(member.id, ORG)
+
+    assert (page.target_id, page.handle) == (ORG, "devtestco") and page.id != member.id
+    assert {a.id for a in await engine.accounts.list()} == {member.id, page.id}
+    post = await engine.posts.create(PostInput(text="From the picked page", accounts=(page.id,)), When.now())
+    assert post.status is PostStatus.PUBLISHED and server.posts[-1].author == ORG

@@ -269,7 +269,8 @@ async def test_oauth_sign_in_with_pkce_and_state(
         "client_id": "cid",
         "client_secret": "csecret",
     }
-    assert server.oauth["challenge"] and server.oauth["app"]["scopes"] == "profile write:statuses write:media"
+    scopes = "profile write:statuses write:media read:notifications"
+    assert server.oauth["challenge"] and server.oauth["app"]["scopes"] == scopes
 
 
 async def test_oauth_state_mismatch_is_refused(engine: Engine, server: FakeMastodon) -> None:
@@ -310,7 +311,7 @@ async def test_older_servers_sign_in_without_pkce(engine: Engine, server: FakeMa
 
     account = await engine.accounts.connect(Network.MASTODON, instance=BASE, open_url=approve)
     assert account.handle == "alice@masto.example" and server.oauth["challenge"] is None
-    assert server.oauth["app"]["scopes"] == "read:accounts write:statuses write:media"
+    assert server.oauth["app"]["scopes"] == "read:accounts write:statuses write:media read:notifications"
 
 
 async def test_upload_progress_is_reported_and_the_derived_copy_is_swept_after_publishing(

@@ -37,6 +37,9 @@ class Asked:
     def remove(self, account: Account) -> None:
         self.asked.append(("remove", account.id))
 
+    def pick_target(self, account: Account) -> None:
+        self.asked.append(("pick_target", account.id))
+
 
 def _account(
     network: Network, handle: str, name: str, health: HealthReport, url: str | None = None
@@ -82,7 +85,7 @@ def test_a_card_leads_with_the_name_shows_the_network_and_its_state_as_a_pill(qt
     card.show()
     assert card.name.text() == "Studio Dyes" and card.name.font().bold()
     assert card.name.font().pointSizeF() > card.facts.font().pointSizeF()  # the name is prominent
-    assert card.where.text() == "@studio.example · Bluesky"
+    assert card.where.text().startswith("@studio.example · Bluesky · <a href=")
     assert card.state.text() == "Needs reconnecting" and card.state.tone is Tone.BAD
     assert "Last problem: The token was revoked" in card.facts.text()
     picture = card.grab().toImage()
@@ -149,3 +152,53 @@ def test_the_accounts_picture_is_fetched_once_and_shown_on_its_card(qapp, qtbot,
             await engine.close()
 
     run_on_qasync(qapp, scenario)
+
+
+def test_a_card_shows_the_profile_as_its_network_does(qtbot) -> None:
+    """Issue #24: kind, followers, a link to the profile and the permissions granted, by name."""
+    health = HealthReport(followers=1234, granted_permissions=("pages_manage_posts", "read_insights"))
+    page = _account(Network.FACEBOOK, "studio", "Studio Dyes", health).model_copy(
+        update={"target_id": "1029384756"}
+    )
+    asked = Asked()
+    card = AccountCard(page, asked)
+    qtbot.addWidget(card)
+
+    where = card.where.text()
+    assert "Page" in where and "1,234 followers" in where
+    assert 'href="https://www.facebook.com/1029384756"' in where
+    assert "Permissions granted: pages_manage_posts, read_insights" in card.facts.text()
+    more = next(b for b in card.findChildren(QPushButton) if b.text() == "Add another Page…")
+    more.click()
+    assert asked.asked == [("pick_target", page.id)]
+
+
+def test_a_member_without_counts_shows_no_made_up_numbers(qtbot) -> None:
+    person = _account(
+        Network.MASTODON, "alice@masto.example", "Alice", HealthReport(), url="https://masto.example"
+    )
+    card = AccountCard(person, Asked())
+    qtbot.addWidget(card)
+    assert "followers" not in card.where.text()
+    assert 'href="https://masto.example/@alice"' in card.where.text()
+    assert not [b for b in card.findChildren(QPushButton) if b.text().startswith("Add ")]
+
+
+def test_the_target_picker_offers_what_is_not_added_yet(qtbot) -> None:
+    from outpost.domain.accounts import AccountTarget
+    from outpost.gui.dialogs.targets import TargetPicker
+
+    member = _account(Network.LINKEDIN, "alice-example", "Alice", HealthReport())
+    targets = [
+        AccountTarget(id="urn:li:organization:1", name="Devtestco", kind="organization"),
+        AccountTarget(id="urn:li:organization:2", name="Side Project", kind="organization"),
+    ]
+    picker = TargetPicker(member, targets, {"urn:li:organization:1"}, None)
+    qtbot.addWidget(picker)
+    chosen: list[str] = []
+    picker.chosen.connect(chosen.append)
+    picker.list.setCurrentRow(0)
+    assert not picker.add.isEnabled()  # already an account
+    picker.list.setCurrentRow(1)
+    picker.add.click()
+    assert chosen == ["urn:li:organization:2"]

@@ -57,6 +57,7 @@ def test_window_follows_engine_events_in_queue_accounts_and_status_bar(qtbot, qa
                 "Compose",
                 "Queue",
                 "Calendar",
+                "Stats",
                 "Accounts",
             ]
             await engine.start()

@@ -244,6 +244,9 @@ def test_settings_are_pages_listed_on_the_left(qapp, qtbot, tmp_path) -> None:
             "Accounts & developer apps",
             "Media host",
             "Notifications",
+            "Hooks",
+            "Snippets",
+            "Links & costs",
             "Advanced",
         ]
         # Every setting a person may change is on exactly one page; none is left out.

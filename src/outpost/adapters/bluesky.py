@@ -25,6 +25,7 @@ import hashlib
 import json
 import logging
 import os
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,7 @@ from outpost.domain.clock import Clock
 from outpost.domain.enums import ErrorCode, Network
 from outpost.domain.errors import AuthExpired, Problem, PublishError, Rejected, ValidationError
 from outpost.domain.media_rules import RULES
+from outpost.domain.metrics import Mention, MetricReading, RemotePost
 from outpost.domain.models import Account, HealthReport, MediaAsset, Post, PublishedPart, QuotaLeft, Target
 
 log = logging.getLogger("outpost.adapters.bluesky")
@@ -74,6 +76,10 @@ OPTIONS = (
     ),
     OptionSpec("link_card", OptionKind.BOOL, "Show a preview card for the first link (default: on)"),
 )
+
+
+#: The first comment's place after the thread's parts in its TID (no thread is this long).
+COMMENT_PART = 10_000
 
 
 def tid_for(key: str, *, now: datetime) -> str:
@@ -115,6 +121,7 @@ class BlueskyAdapter(NetworkAdapter):
         video_service: str | None = None,
         video_poll_s: float = bluesky_video.POLL_S,
         video_poll_max_s: float = bluesky_video.POLL_MAX_S,
+        appview: str | None = None,
     ) -> None:
         """Make the adapter (the base class's arguments, and these).
 
@@ -123,6 +130,8 @@ class BlueskyAdapter(NetworkAdapter):
         (INTERFACE.md: a network's separate upload host), else https://video.bsky.app. Sandbox
         accounts always use their own (simulated) server. `video_poll_s` / `video_poll_max_s`:
         the pause between job status reads and the longest wait for processing (tests shorten them).
+        `appview`: the public AppView that statistics are read from (no login needed); default
+        `OUTPOST_APPVIEW_URL_BLUESKY`, else https://public.api.bsky.app.
         """
         super().__init__(client, clock=clock, api_base=api_base, media_host=media_host)
         self.fetch_cards = fetch_cards
@@ -131,6 +140,9 @@ class BlueskyAdapter(NetworkAdapter):
         ).rstrip("/")
         self.video_poll_s = video_poll_s
         self.video_poll_max_s = video_poll_max_s
+        self.appview = (appview or os.environ.get("OUTPOST_APPVIEW_URL_BLUESKY") or PUBLIC_APPVIEW).rstrip(
+            "/"
+        )
 
     # -- rules ---------------------------------------------------------------------------------
 
@@ -399,6 +411,45 @@ class BlueskyAdapter(NetworkAdapter):
             platform_post_id=uri, permalink=permalink(creds["handle"], uri), extra={"cid": cid}
         )
 
+    # -- the first comment (issue #22): the author's reply under the post ----------------------------
+    # A reply record names its thread's root and its parent (app.bsky.feed.post `reply`, strong
+    # refs): the parent is `on`; the root is `on` itself, or the root `on`'s own record names when
+    # `on` is a reply (the last part of a thread). It is one more post, with its own TID key: the
+    # comment's key offset far past any thread part's, so a retry finds the record it made.
+
+    first_comment = "self_reply"
+
+    async def post_comment(
+        self, ctx: AccountContext, on: PublishedPart, text: str, idempotency_key: str
+    ) -> PublishedPart:
+        """A reply to `on` (root: `on`'s thread root), with a TID key stable for the comment."""
+        record = await self._xrpc(
+            ctx,
+            "GET",
+            "com.atproto.repo.getRecord",
+            params={
+                "repo": on.platform_post_id.removeprefix("at://").split("/", 1)[0],
+                "collection": "app.bsky.feed.post",
+                "rkey": on.platform_post_id.rsplit("/", 1)[1],
+            },
+        )
+        value = read(record, self.network, "value", kind=dict)
+        reply = value.get("reply")
+        root = on
+        if isinstance(reply, dict) and isinstance(reply.get("root"), dict):
+            ref = reply["root"]
+            root = PublishedPart(platform_post_id=str(ref["uri"]), extra={"cid": str(ref["cid"])})
+        part = PartRequest(
+            index=COMMENT_PART,
+            text=text,
+            media=(),
+            options={},
+            idempotency_key=f"{idempotency_key}-{COMMENT_PART}",
+            reply_to=on,
+            root=root,
+        )
+        return await self.publish(ctx, part)
+
     async def _existing(self, ctx: AccountContext, did: str, rkey: str) -> dict[str, Any] | None:
         """The record at `rkey` if an earlier try already created it."""
         response = await self._xrpc(
@@ -457,6 +508,141 @@ class BlueskyAdapter(NetworkAdapter):
             else:
                 log.info("mention @%s did not resolve; it stays plain text", handle)
         return dids
+
+    # -- mentions (issue #21): app.bsky.notification.listNotifications ----------------------------
+    # Newest first, paged backwards with `cursor`; `reasons` filters on the AppView (older
+    # services ignore it, so the reasons are checked here too). Nothing here calls `updateSeen`:
+    # reading mentions for Outpost must not mark them read in the creator's Bluesky app. A
+    # mention's id is "<indexedAt> <uri>": the time orders them, the URI stops at the cursor.
+
+    can_read_mentions = True
+    MENTION_REASONS = ("mention", "reply", "quote")
+    MENTIONS_PAGE = 50  # the lexicon's default (max 100)
+    MENTIONS_PAGES = 4  # at most this many pages a poll; the rest waits for the next one
+    MENTIONS_START = 5  # "the latest few" that start a cursor
+
+    async def mentions(self, ctx: AccountContext, after: str | None) -> list[Mention]:
+        """Mentions, replies and quotes of the account newer than the mention id `after`, oldest first.
+
+        `after=""`: from the very first (the account had none when watching began), a few pages.
+        """
+        paging = after is not None
+        since_at, _, since_uri = (after or "").partition(" ")
+        since = _parse_time(since_at)
+        found: list[Mention] = []
+        cursor: str | None = None
+        for _ in range(self.MENTIONS_PAGES if paging else 1):
+            params: list[tuple[str, str]] = [("reasons", r) for r in self.MENTION_REASONS]
+            params.append(("limit", str(self.MENTIONS_PAGE if paging else self.MENTIONS_START)))
+            if cursor:
+                params.append(("cursor", cursor))
+            response = await self._xrpc(ctx, "GET", "app.bsky.notification.listNotifications", params=params)
+            body = read(response, Network.BLUESKY, kind=dict)
+            reached = False
+            for item in body.get("notifications") or []:
+                mention = _mention(item, self.MENTION_REASONS) if isinstance(item, dict) else None
+                if mention is None:
+                    continue
+                if after and (item.get("uri") == since_uri or (since and mention.created_at < since)):
+                    reached = True
+                    break
+                found.append(mention)
+            cursor = text_or_none(body.get("cursor"))
+            if reached or not cursor or not paging:
+                break
+        return found[::-1]  # the service lists newest first
+
+    # -- after publishing: numbers and history (issue #21) ---------------------------------------------
+    # Read from the public AppView, which needs no session (docs.bsky.app, "API Hosts and Auth":
+    # public.api.bsky.app serves the app.bsky.* reads unauthenticated; rate limits per IP, answered
+    # with 429 and `RateLimit-Reset`). Lexicons: app.bsky.feed.getPosts (at most 25 `uris`, posts
+    # that no longer exist are left out), app.bsky.feed.getAuthorFeed (`filter=posts_no_replies`,
+    # `cursor`, reposts carry a `reason`), app.bsky.actor.getProfile (`followersCount`). Bluesky
+    # shows no impressions: they stay None.
+
+    can_read_metrics = True
+    can_list_posts = True
+
+    async def read_metrics(self, ctx: AccountContext, parts: Sequence[PublishedPart]) -> list[MetricReading]:
+        """Likes, reposts, replies and quotes of the posts, 25 a request."""
+        uris = [p.platform_post_id for p in parts]
+        readings: list[MetricReading] = []
+        for start in range(0, len(uris), POSTS_PER_REQUEST):
+            chunk = uris[start : start + POSTS_PER_REQUEST]
+            body = await self._appview_get("app.bsky.feed.getPosts", [("uris", u) for u in chunk])
+            now = self.clock.now()
+            readings.extend(
+                _reading(post, now)
+                for post in body.get("posts") or []
+                if isinstance(post, dict) and post.get("uri") in chunk
+            )
+        return readings
+
+    async def follower_count(self, ctx: AccountContext) -> int | None:
+        """`followersCount` of the account's profile."""
+        body = await self._appview_get("app.bsky.actor.getProfile", [("actor", await self._did(ctx))])
+        count = body.get("followersCount")
+        return count if isinstance(count, int) else None
+
+    async def recent_posts(
+        self, ctx: AccountContext, since: datetime, *, limit: int = 100
+    ) -> list[RemotePost]:
+        """The account's own posts since `since`, newest first: no replies (the filter), no reposts."""
+        did = await self._did(ctx)
+        found: list[RemotePost] = []
+        cursor: str | None = None
+        while len(found) < limit:
+            params: list[tuple[str, str | int | float | bool | None]] = [
+                ("actor", did),
+                ("filter", "posts_no_replies"),
+                ("limit", "100"),
+            ]
+            if cursor:
+                params.append(("cursor", cursor))
+            body = await self._appview_get("app.bsky.feed.getAuthorFeed", params)
+            feed = [entry for entry in body.get("feed") or [] if isinstance(entry, dict)]
+            now = self.clock.now()
+            for entry in feed:
+                post = entry.get("post") or {}
+                reason = (entry.get("reason") or {}).get("$type", "")
+                if reason.endswith("#reasonRepost") or (post.get("author") or {}).get("did") != did:
+                    continue  # someone else's post, reposted
+                record = post.get("record") or {}
+                created = _parse_time(record.get("createdAt")) or _parse_time(post.get("indexedAt"))
+                if created is None:
+                    continue
+                if created < since:
+                    if reason.endswith("#reasonPin"):
+                        continue  # a pinned old post comes first; older ones follow in order
+                    return found
+                found.append(
+                    RemotePost(
+                        platform_post_id=str(post["uri"]),
+                        permalink=permalink(ctx.account.handle, str(post["uri"])),
+                        text=str(record.get("text", "")),
+                        created_at=created,
+                        is_reply="reply" in record,
+                        reading=_reading(post, now),
+                    )
+                )
+                if len(found) >= limit:
+                    break
+            cursor = body.get("cursor") if isinstance(body.get("cursor"), str) else None
+            if not feed or not cursor:
+                break
+        return found
+
+    async def _did(self, ctx: AccountContext) -> str:
+        return (await ctx.credentials()).get("did") or ctx.account.handle
+
+    async def _appview_get(
+        self, nsid: str, params: list[tuple[str, str | int | float | bool | None]]
+    ) -> dict[str, Any]:
+        request = self.client.build_request("GET", f"{self.appview}/xrpc/{nsid}", params=params)
+        response = await self._send(request)
+        if not response.is_success:
+            raise error_for(response, network=self.network, now=self.clock.now(), reset_parser=_reset)
+        return dict(read(response, Network.BLUESKY, kind=dict))
 
     # -- sessions ------------------------------------------------------------------------------
 
@@ -548,6 +734,57 @@ class BlueskyAdapter(NetworkAdapter):
             f"Bluesky answered HTTP {response.status_code}: {reason}. "
             f"Reconnect the account (a new app password may be needed)."
         )
+
+
+def _mention(item: dict[str, Any], reasons: tuple[str, ...]) -> Mention | None:
+    """A notification of one of `reasons` as a `Mention`, dated by when the AppView indexed it."""
+    indexed = _parse_time(str(item.get("indexedAt", "")))
+    uri = str(item.get("uri", ""))
+    if item.get("reason") not in reasons or indexed is None or not uri:
+        return None
+    author = item.get("author") if isinstance(item.get("author"), dict) else {}
+    handle = str(author.get("handle", "")) if isinstance(author, dict) else ""
+    record = item.get("record") if isinstance(item.get("record"), dict) else {}
+    text = str(record.get("text", "")) if isinstance(record, dict) else ""
+    return Mention(
+        id=f"{item['indexedAt']} {uri}",
+        author=f"@{handle}" if handle else "someone",
+        text=text,
+        url=permalink(handle, uri) if handle and "/app.bsky.feed.post/" in uri else None,
+        created_at=indexed,
+        extra={"reason": str(item["reason"]), "uri": uri},
+    )
+
+
+PUBLIC_APPVIEW = "https://public.api.bsky.app"
+POSTS_PER_REQUEST = 25  # app.bsky.feed.getPosts: `uris` maxLength 25
+
+
+def _count(post: dict[str, Any], key: str) -> int | None:
+    value = post.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _reading(post: dict[str, Any], now: datetime) -> MetricReading:
+    """A post view's counts (impressions stay None: Bluesky shows none)."""
+    return MetricReading(
+        platform_post_id=str(post["uri"]),
+        read_at=now,
+        likes=_count(post, "likeCount"),
+        reposts=_count(post, "repostCount"),
+        replies=_count(post, "replyCount"),
+        quotes=_count(post, "quoteCount"),
+    )
+
+
+def _parse_time(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC) if parsed.tzinfo else None
 
 
 def _session(response: httpx.Response) -> dict[str, Any]:

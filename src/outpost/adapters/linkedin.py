@@ -51,6 +51,7 @@ from outpost.adapters.tokens import (
     expires_at,
 )
 from outpost.auth.oauth import AskPasted, OpenUrl
+from outpost.domain.accounts import AccountTarget
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
 from outpost.domain.clock import Clock
 from outpost.domain.enums import ErrorCode, Network
@@ -220,6 +221,30 @@ class LinkedInAdapter(OAuthAppAdapter):
             health=health,
             target_id=target_id,
         )
+
+    async def list_targets(self, ctx: AccountContext) -> list[AccountTarget]:
+        """The member's own profile, then every page they administer (issue #24: picked, not typed).
+
+        A sign-in without the organization permissions lists the profile only.
+        """
+        token = await self._tokens.access_token(ctx)
+        account = ctx.account
+        found = [
+            AccountTarget(id=account.target_id or account.handle, name=account.display_name, kind="profile")
+        ]
+        granted = set((await ctx.credentials()).get("scope", "").replace(",", " ").split())
+        if granted and "rw_organization_admin" not in granted and "w_organization_social" not in granted:
+            return found
+        for urn, name in (await self.organizations(token)).items():
+            if name == urn:  # the access list names pages by URN only: ask the page for its name
+                org = read(
+                    await self._request("GET", f"/rest/organizations/{urn.rsplit(':', 1)[1]}", token=token),
+                    Network.LINKEDIN,
+                    kind=dict,
+                )
+                name = text_or_none(org.get("localizedName")) or urn
+            found.append(AccountTarget(id=urn, name=name, kind="organization"))
+        return found
 
     async def organizations(self, token: str) -> dict[str, str]:
         """Organization URN → name, for every page the member administers (approved roles)."""

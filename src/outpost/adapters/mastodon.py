@@ -21,6 +21,7 @@ import hashlib
 import html
 import logging
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -40,13 +41,14 @@ from outpost.adapters.base import (
     UploadedMedia,
     VerifiedAccount,
 )
-from outpost.adapters.http import read, read_id, send, text_or_none
+from outpost.adapters.http import error_for, read, read_id, send, server_message, text_or_none
 from outpost.auth.oauth import AskPasted, LoopbackRedirect, OpenUrl, Pkce, new_state
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
 from outpost.domain.clock import Clock
 from outpost.domain.enums import Network
 from outpost.domain.errors import AuthExpired, Problem, PublishError, Rejected, ValidationError
 from outpost.domain.media_rules import RULES, MediaRules
+from outpost.domain.metrics import Mention, MetricReading, RemotePost
 from outpost.domain.models import Account, HealthReport, MediaAsset, Post, PublishedPart, Target
 from outpost.domain.text import SpanKind, find_spans, graphemes
 from outpost.domain.validation import validate_target
@@ -56,8 +58,9 @@ log = logging.getLogger("outpost.adapters.mastodon")
 
 APP_NAME = "Outpost"
 APP_WEBSITE = "https://github.com/outpost-app/outpost"
-SCOPES_MODERN = "profile write:statuses write:media"  # Mastodon ≥ 4.3 (discovery lists `profile`)
-SCOPES_CLASSIC = "read:accounts write:statuses write:media"
+# `read:notifications`: mentions of the account (issue #21, `mentions`).
+SCOPES_MODERN = "profile write:statuses write:media read:notifications"  # Mastodon ≥ 4.3 (`profile`)
+SCOPES_CLASSIC = "read:accounts write:statuses write:media read:notifications"
 INSTANCE_TTL = timedelta(hours=1)
 MEDIA_POLL_S = 1.0
 MEDIA_POLL_MAX_S = 600.0
@@ -561,6 +564,196 @@ class MastodonAdapter(NetworkAdapter):
             f"server dropped it. Publish it again if you still want it out."
         )
 
+    # -- mentions (issue #21): docs.joinmastodon.org/methods/notifications -------------------------
+    # `GET /api/v1/notifications?types[]=mention` needs the `read:notifications` scope (a token
+    # without it gets 403 "This action is outside the authorized scopes"). Replies to the account
+    # are `mention` notifications too. `min_id` pages forward from the cursor ("results immediately
+    # newer than this ID"), so a burst of more than one page is caught up over the next polls
+    # instead of skipped, as `since_id` would; the answer is newest first either way.
+
+    can_read_mentions = True
+    MENTIONS_PAGE = 40  # the endpoint's default page (max 80)
+    MENTIONS_START = 5  # "the latest few" that start a cursor
+
+    async def mentions(self, ctx: AccountContext, after: str | None) -> list[Mention]:
+        """Mention notifications newer than the notification id `after`, oldest first.
+
+        `after=""`: from the very first (the account had none when watching began).
+        """
+        params: list[tuple[str, str]] = [("types[]", "mention")]
+        if after is not None:
+            params += [("min_id", after or "0"), ("limit", str(self.MENTIONS_PAGE))]
+        else:
+            params.append(("limit", str(self.MENTIONS_START)))
+        request = self.client.build_request(
+            "GET",
+            f"{self._instance(ctx)}/api/v1/notifications",
+            params=tuple(params),
+            headers={"Authorization": f"Bearer {await self._token(ctx)}"},
+        )
+        response = await send(
+            self.client,
+            request,
+            network=Network.MASTODON,
+            clock=self.clock,
+            reset_parser=_reset_time,
+            check=False,
+        )
+        if response.status_code == 403 and "scope" in (server_message(response) or "").lower():
+            raise AuthExpired(
+                f"Mastodon: the sign-in of {ctx.account.ref} may not read notifications (it lacks the "
+                f"read:notifications scope), so Outpost cannot tell you about mentions. Connect the "
+                f"account again (Accounts → Reconnect, or `outpost accounts connect mastodon "
+                f"--instance {self._instance(ctx)}`) to allow it."
+            )
+        if not response.is_success:
+            raise error_for(
+                response, network=Network.MASTODON, now=self.clock.now(), reset_parser=_reset_time
+            )
+        found = [
+            mention
+            for item in read(response, Network.MASTODON, kind=list)
+            if isinstance(item, dict) and (mention := _mention(item)) is not None
+        ]
+        return sorted(found, key=lambda m: (len(m.id), m.id))  # ids sort as numbers (or ULIDs)
+
+    # -- the first comment (issue #22): the author's reply, in the post's own audience -------------
+    # docs.joinmastodon.org/methods/statuses: POST /api/v1/statuses takes `in_reply_to_id` and the
+    # same `Idempotency-Key` header as any status; GET /api/v1/statuses/:id gives the parent's
+    # `visibility`, which the reply keeps (a reply wider than its post would be odd; narrower, lost).
+
+    first_comment = "self_reply"
+
+    async def post_comment(
+        self, ctx: AccountContext, on: PublishedPart, text: str, idempotency_key: str
+    ) -> PublishedPart:
+        """A status replying to `on` with `on`'s visibility, sent with the comment's idempotency key."""
+        instance, token = self._instance(ctx), await self._token(ctx)
+        parent = read(
+            await self._send(
+                "GET", instance, f"/api/v1/statuses/{quote(on.platform_post_id, safe='')}", token=token
+            ),
+            Network.MASTODON,
+            kind=dict,
+        )
+        body = {
+            "status": text,
+            "in_reply_to_id": on.platform_post_id,
+            "visibility": text_or_none(parent.get("visibility")) or "public",
+        }
+        response = await self._send(
+            "POST",
+            instance,
+            "/api/v1/statuses",
+            token=token,
+            json=body,
+            headers={"Idempotency-Key": idempotency_key},
+        )
+        status = read(response, Network.MASTODON, kind=dict)
+        return PublishedPart(
+            platform_post_id=read_id(response, Network.MASTODON, "id"),
+            permalink=text_or_none(status.get("url")) or text_or_none(status.get("uri")),
+        )
+
+    # -- after publishing: numbers and history (issue #21) ---------------------------------------------
+    # docs.joinmastodon.org/methods/statuses ("View multiple statuses", 4.3+: `GET /api/v1/statuses
+    # ?id[]=`, older servers 404 it and each status is read alone), methods/accounts ("Get account's
+    # statuses": `exclude_reblogs`, `exclude_replies`, `max_id` paging, at most 40 a page) and
+    # entities/Status (`favourites_count`, `reblogs_count`, `replies_count`; `quotes_count` only on
+    # servers with quote posts). Mastodon shows no impressions: they stay None.
+
+    can_read_metrics = True
+    can_list_posts = True
+
+    async def read_metrics(self, ctx: AccountContext, parts: Sequence[PublishedPart]) -> list[MetricReading]:
+        """The statuses' counts, 20 a request (one by one before Mastodon 4.3); deleted ones left out."""
+        instance, token = self._instance(ctx), await self._token(ctx)
+        ids = [p.platform_post_id for p in parts]
+        statuses: list[dict[str, Any]] = []
+        for start in range(0, len(ids), STATUSES_PER_REQUEST):
+            chunk = ids[start : start + STATUSES_PER_REQUEST]
+            try:
+                response = await self._send(
+                    "GET", instance, "/api/v1/statuses", token=token, params=[("id[]", i) for i in chunk]
+                )
+            except Rejected as exc:
+                if not _is_gone(exc):
+                    raise
+                statuses.extend(await self._one_by_one(instance, token, chunk))
+                continue
+            statuses.extend(s for s in read(response, Network.MASTODON, kind=list) if isinstance(s, dict))
+        now = self.clock.now()
+        return [_reading(s, now) for s in statuses if str(s.get("id")) in ids]
+
+    async def _one_by_one(self, instance: str, token: str, ids: Sequence[str]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for status_id in ids:
+            try:
+                response = await self._send(
+                    "GET", instance, f"/api/v1/statuses/{quote(status_id, safe='')}", token=token
+                )
+            except Rejected as exc:
+                if _is_gone(exc):
+                    continue  # deleted on Mastodon: no numbers, not an error
+                raise
+            found.append(dict(read(response, Network.MASTODON, kind=dict)))
+        return found
+
+    async def follower_count(self, ctx: AccountContext) -> int | None:
+        """`followers_count` of `verify_credentials`."""
+        response = await self._send(
+            "GET", self._instance(ctx), "/api/v1/accounts/verify_credentials", token=await self._token(ctx)
+        )
+        count = read(response, Network.MASTODON, kind=dict).get("followers_count")
+        return count if isinstance(count, int) else None
+
+    async def recent_posts(
+        self, ctx: AccountContext, since: datetime, *, limit: int = 100
+    ) -> list[RemotePost]:
+        """The account's own statuses since `since`, newest first, no boosts or replies (`max_id` pages)."""
+        instance, token = self._instance(ctx), await self._token(ctx)
+        me = read(
+            await self._send("GET", instance, "/api/v1/accounts/verify_credentials", token=token),
+            Network.MASTODON,
+            kind=dict,
+        )
+        path = f"/api/v1/accounts/{quote(str(me.get('id', '')), safe='')}/statuses"
+        found: list[RemotePost] = []
+        max_id: str | None = None
+        while len(found) < limit:
+            params = {"limit": "40", "exclude_reblogs": "true", "exclude_replies": "true"}
+            if max_id is not None:
+                params["max_id"] = max_id
+            page = read(
+                await self._send("GET", instance, path, token=token, params=params),
+                Network.MASTODON,
+                kind=list,
+            )
+            statuses = [s for s in page if isinstance(s, dict)]
+            if not statuses:
+                break
+            now = self.clock.now()
+            for status in statuses:
+                created = _parse_created(status.get("created_at"))
+                if created is None or status.get("reblog"):
+                    continue
+                if created < since:
+                    return found
+                found.append(
+                    RemotePost(
+                        platform_post_id=str(status["id"]),
+                        permalink=text_or_none(status.get("url")) or text_or_none(status.get("uri")),
+                        text=_plain(str(status.get("content", ""))).strip(),
+                        created_at=created,
+                        is_reply=status.get("in_reply_to_id") is not None,
+                        reading=_reading(status, now),
+                    )
+                )
+                if len(found) >= limit:
+                    break
+            max_id = str(statuses[-1]["id"])
+        return found
+
     # -- plumbing ------------------------------------------------------------------------------
 
     def _instance(self, ctx: AccountContext) -> str:
@@ -593,6 +786,62 @@ class MastodonAdapter(NetworkAdapter):
         return await send(
             self.client, request, network=Network.MASTODON, clock=self.clock, reset_parser=_reset_time
         )
+
+
+def _mention(item: dict[str, Any]) -> Mention | None:
+    """A `mention` Notification as a `Mention` (None for anything else or without a status)."""
+    status, author = item.get("status"), item.get("account")
+    if item.get("type") != "mention" or not isinstance(status, dict) or not item.get("id"):
+        return None
+    acct = str(author.get("acct", "")) if isinstance(author, dict) else ""
+    created = _parse_created(str(item.get("created_at", ""))) or datetime.now(UTC)
+    return Mention(
+        id=str(item["id"]),
+        author=f"@{acct}" if acct else "someone",
+        text=_shown_text(str(status.get("content", ""))),
+        url=text_or_none(status.get("url")) or text_or_none(status.get("uri")),
+        created_at=created,
+        extra={"status_id": str(status.get("id", ""))},
+    )
+
+
+def _shown_text(content: str) -> str:
+    """A status's HTML as the words it shows, on one line.
+
+    Inline tags are dropped (`@<span>bob</span>` is `@bob`); paragraphs and line breaks are a space.
+    """
+    spaced = re.sub(r"<br\s*/?>|</p>\s*<p>", " ", content)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", spaced)).split())
+
+
+STATUSES_PER_REQUEST = 20  # `GET /api/v1/statuses` takes at most 20 ids (StatusesController)
+
+
+def _count(status: dict[str, Any], key: str) -> int | None:
+    value = status.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _reading(status: dict[str, Any], now: datetime) -> MetricReading:
+    """A status's counts; impressions stay None (Mastodon has none), quotes where the server has them."""
+    return MetricReading(
+        platform_post_id=str(status["id"]),
+        read_at=now,
+        likes=_count(status, "favourites_count"),
+        reposts=_count(status, "reblogs_count"),
+        replies=_count(status, "replies_count"),
+        quotes=_count(status, "quotes_count"),
+    )
+
+
+def _parse_created(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC) if parsed.tzinfo else None
 
 
 def _plain(content: str) -> str:

@@ -31,16 +31,20 @@ from mcp.server.stdio import stdio_server
 
 from outpost import __version__
 from outpost.cli import assistant_context as context
-from outpost.cli import commands
+from outpost.cli import commands, stats
 from outpost.cli.outcome import Outcome
 from outpost.cli.render import error_json
 from outpost.cli.requests import (
+    BestTimesRequest,
     MediaInspectRequest,
     PostCreateRequest,
     PostEditRequest,
     PostListRequest,
     PostRef,
     PostScheduleRequest,
+    SlotsListRequest,
+    StatsPostRequest,
+    StatsSummaryRequest,
 )
 from outpost.domain.errors import KnownError, Problem, ValidationError
 from outpost.engine import Engine
@@ -105,6 +109,24 @@ async def _post_cancel(engine: Engine, request: PostRef) -> Outcome:
     return await commands.post_outcome(engine, await engine.posts.cancel(request.post))
 
 
+async def _slots_list(engine: Engine, request: SlotsListRequest) -> Outcome:
+    return await commands.list_slots(engine, request.account)
+
+
+async def _stats_post(engine: Engine, request: StatsPostRequest) -> Outcome:
+    return await stats.post_stats(engine, request.post)
+
+
+async def _stats_summary(engine: Engine, request: StatsSummaryRequest) -> Outcome:
+    network = request.network.value if request.network else None
+    return await stats.stats_summary(engine, request.start, request.end, request.account, network)
+
+
+async def _best_times(engine: Engine, request: BestTimesRequest) -> Outcome:
+    network = request.network.value if request.network else None
+    return await stats.best_times(engine, request.account, network, request.tz)
+
+
 async def _media_inspect(engine: Engine, request: MediaInspectRequest) -> Outcome:
     return await commands.inspect_media(engine, request.path, request.networks, field="path")
 
@@ -135,6 +157,36 @@ TOOLS: tuple[Tool, ...] = (
     ),
     Tool("post_schedule", "Give a post a time to go out.", PostScheduleRequest, _post_schedule),
     Tool("post_cancel", "Cancel a scheduled post (it stays, as cancelled).", PostRef, _post_cancel),
+    Tool(
+        "slots_list",
+        "The posting schedules (the default and each account's, in their zones) that `next_slot` fills.",
+        SlotsListRequest,
+        _slots_list,
+        True,
+    ),
+    Tool(
+        "stats_post",
+        "How one published post did on each network, over time.",
+        StatsPostRequest,
+        _stats_post,
+        True,
+    ),
+    Tool(
+        "stats_summary",
+        "A period's totals (posts, impressions, engagements, rate as a percent, followers gained), per "
+        "network, and the top posts — computed on this computer from the creator's own history.",
+        StatsSummaryRequest,
+        _stats_summary,
+        True,
+    ),
+    Tool(
+        "best_times",
+        "The weekday hours whose posts did best, each with the number of posts it rests on (too little "
+        "history: an empty list and a message).",
+        BestTimesRequest,
+        _best_times,
+        True,
+    ),
     Tool(
         "media_inspect",
         "What Outpost knows about a file on this computer, and whether each network takes it.",

@@ -14,11 +14,14 @@ import signal
 import sys
 from collections.abc import Awaitable
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 from outpost.auth.oauth import open_in_browser
 from outpost.auth.providers import DEFAULT_PORT, PROVIDERS, OAuthProvider, Redirect
 from outpost.cli.apps import HANDLERS as APPS_HANDLERS
+from outpost.cli.composer_tools import HANDLERS as COMPOSER_TOOLS_HANDLERS
+from outpost.cli.composer_tools import with_snippets
+from outpost.cli.hooks import HANDLERS as HOOKS_HANDLERS
 from outpost.cli.media_host import HANDLERS as MEDIA_HOST_HANDLERS
 from outpost.cli.organise import HANDLERS as ORGANISE_HANDLERS
 from outpost.cli.organise import campaigns_by_id, post_fields
@@ -28,6 +31,7 @@ from outpost.cli.requests import MediaItem, PostCreateRequest, PostEditRequest
 from outpost.cli.secret_input import resolve_secrets
 from outpost.cli.service import HANDLERS as SERVICE_HANDLERS
 from outpost.cli.settings import HANDLERS as SETTINGS_HANDLERS
+from outpost.cli.stats import HANDLERS as STATS_HANDLERS
 from outpost.cli.text_input import read_text, read_thread
 from outpost.domain.compatibility import check
 from outpost.domain.enums import HealthState, Network, PostStatus, TargetStatus
@@ -35,9 +39,12 @@ from outpost.domain.errors import KnownError, NetworkNotAvailableError, Problem,
 from outpost.domain.library import LibraryItem
 from outpost.domain.media_rules import RULES
 from outpost.domain.models import Account, Post
-from outpost.engine import AddAccountRequest, Engine
+from outpost.domain.slots import format_weekly
+from outpost.engine import AddAccountRequest, Engine, PostChanges, When
 from outpost.engine.events import Event, PostDidChange, PostsWereMissed
 from outpost.engine.recovery import late_by
+from outpost.engine.series import RepeatRequest
+from outpost.engine.slots import SlotPlan
 
 _OK_AFTER_PUBLISH = (PostStatus.PUBLISHED,)
 
@@ -216,9 +223,17 @@ async def _post_create(engine: Engine, args: argparse.Namespace) -> Outcome:
         options=_options(args.options),
         at=args.at,
         tz=args.tz,
+        utm_links=args.utm_links,
         now=bool(args.now),
         **post_fields(args, editing=False),
+        next_slot=bool(args.next_slot),
+        evergreen=args.evergreen,
+        repeat=args.repeat,
+        repeat_until=args.repeat_until,
+        repeat_count=args.repeat_count,
+        first_comment=args.first_comment or "",
     )
+    request = await with_snippets(engine, request, args.snippets or [])
     return await create_post(engine, request)
 
 
@@ -229,9 +244,26 @@ async def create_post(engine: Engine, request: PostCreateRequest) -> Outcome:
         request = request.model_copy(update={"media": media})
     # A draft is saved even when it breaks a network's rules, as in the window; the engine checks
     # every rule before a post is scheduled or published.
-    post = await _naming_networks_not_available(
-        engine, engine.posts.create(request.to_input(), request.when(), validate=False)
-    )
+    if request.next_slot and request.tz:
+        raise ValidationError.single(
+            "--tz", "--tz: --next-slot takes the zone of the schedule; give --at with --tz instead."
+        )
+    when = await _next_slot(engine, tuple(request.accounts)) if request.next_slot else request.when()
+    if request.repeat is None and (request.repeat_until is not None or request.repeat_count is not None):
+        raise ValidationError.single(
+            "--repeat", "--repeat: give the rule too (daily, weekly, monthly, cron:EXPR)."
+        )
+    if request.repeat is not None:
+        repeat = RepeatRequest(request.repeat, request.repeat_until, request.repeat_count)
+        post = await _naming_networks_not_available(
+            engine, engine.series.create(request.to_input(), when, repeat)
+        )
+    else:
+        post = await _naming_networks_not_available(
+            engine, engine.posts.create(request.to_input(), when, validate=False)
+        )
+    if request.evergreen:
+        post = await engine.evergreen.mark(post.id, True)
     return await _saved_outcome(engine, post, published=request.now)
 
 
@@ -256,6 +288,10 @@ async def _post_edit(engine: Engine, args: argparse.Namespace) -> Outcome:
         now=bool(args.now),
         draft=bool(args.draft),
         **post_fields(args, editing=True),
+        next_slot=bool(args.next_slot),
+        evergreen=args.evergreen,
+        series=bool(args.series),
+        first_comment=args.first_comment,
     )
     return await edit_post(engine, request)
 
@@ -264,9 +300,31 @@ async def edit_post(engine: Engine, request: PostEditRequest) -> Outcome:
     """`post edit`, for the command line and the `post_edit` tool alike."""
     if request.media and any(m.path.startswith(("http://", "https://")) for m in request.media):
         request = request.model_copy(update={"media": await fetch_media_urls(engine, request.media, "media")})
-    editing = engine.posts.edit(request.post, request.changes(), request.new_when(), validate=False)
-    post = await _naming_networks_not_available(engine, editing)  # a draft may break rules, as in create
+    when = request.new_when()
+    if request.next_slot:
+        accounts = tuple(request.accounts or ()) or tuple(
+            t.account_id for t in (await engine.posts.get(request.post)).targets
+        )
+        when = await _next_slot(engine, accounts)
+    if request.series:
+        if when is not None:
+            raise ValidationError.single(
+                "--series", "--series: changes the content of the series' posts; each keeps its time."
+            )
+        post = await _naming_networks_not_available(
+            engine, _edit_series(engine, request.post, request.changes())
+        )
+    else:
+        editing = engine.posts.edit(request.post, request.changes(), when, validate=False)
+        post = await _naming_networks_not_available(engine, editing)  # a draft may break rules, as in create
+    if request.evergreen is not None:
+        post = await engine.evergreen.mark(post.id, request.evergreen)
     return await _saved_outcome(engine, post, published=request.now)
+
+
+async def _edit_series(engine: Engine, post_id: str, changes: PostChanges) -> Post:
+    edited = await engine.series.edit_series(post_id, changes)
+    return edited[0]
 
 
 async def _naming_networks_not_available(engine: Engine, saving: Awaitable[Post]) -> Post:
@@ -303,9 +361,18 @@ async def _saved_outcome(engine: Engine, post: Post, *, published: bool) -> Outc
     """
     problems = await engine.posts.problems(post.id) if post.status is PostStatus.DRAFT else []
     outcome = await _post_outcome(engine, post, published=published)
-    outcome.document["warnings"] = [p.as_dict() for p in problems]
+    notes = await engine.tools.first_comment_warnings(post)  # never blocks: a warning per network
+    outcome.document["warnings"] = [p.as_dict() for p in [*problems, *notes]]
     if problems:
         outcome.warnings.append(draft_warning(problems))
+    outcome.warnings += [p.message for p in notes]
+    outcome.warnings += [
+        f"the first comment on {t.network.label} is {t.first_comment.status}: {t.first_comment.error.message}"
+        for t in post.targets
+        if t.first_comment is not None
+        and t.first_comment.error is not None
+        and t.first_comment.status in ("failed", "unknown")
+    ]
     return outcome
 
 
@@ -315,6 +382,14 @@ def draft_warning(problems: list[Problem]) -> str:
         return f"saved as a draft; fix this before scheduling or publishing it: {problems[0].message}"
     listed = "".join(f"\n  - {p.message}" for p in problems)
     return f"saved as a draft; fix these {len(problems)} problems before scheduling or publishing it:{listed}"
+
+
+async def _next_slot(engine: Engine, accounts: tuple[str, ...]) -> When:
+    """`--next-slot`: the next slot free for every account of the post (`engine.slots` has the rule)."""
+    if not accounts:
+        raise ValidationError.single("--account", "--account: --next-slot needs the accounts to post to.")
+    instant, zone = await engine.slots.next_free(accounts)
+    return When.scheduled(instant.strftime("%Y-%m-%dT%H:%M:%SZ"), zone)
 
 
 def _tz_needs_at(args: argparse.Namespace) -> None:
@@ -405,6 +480,12 @@ async def _post_publish(engine: Engine, args: argparse.Namespace) -> Outcome:
 
 
 async def _post_cancel(engine: Engine, args: argparse.Namespace) -> Outcome:
+    if args.series:
+        cancelled = await engine.series.cancel_series(args.post)
+        return Outcome(
+            [post_json(p) for p in cancelled],
+            f"Ended the series; cancelled {len(cancelled)} occurrence(s) not gone out.",
+        )
     return await _post_outcome(engine, await engine.posts.cancel(args.post))
 
 
@@ -438,6 +519,75 @@ async def _accounts_by_id(engine: Engine) -> dict[str, Account]:
     return {a.id: a for a in await engine.accounts.list()}
 
 
+# -- CSV ------------------------------------------------------------------------------------------
+
+
+async def _post_import(engine: Engine, args: argparse.Namespace) -> Outcome:
+    plan, posts = await engine.csv.import_file(args.file, dry_run=args.dry_run)
+    rows = [
+        {
+            "row": r.row.number,
+            "accounts": [a.ref for a in r.accounts],
+            "at": r.at.strftime("%Y-%m-%dT%H:%M:%SZ") if r.at else None,
+            "status": "scheduled" if r.at else "draft",
+        }
+        for r in plan.rows
+    ]
+    if args.dry_run:
+        return Outcome(
+            {"dry_run": True, "rows": rows, "posts": []},
+            f"{len(rows)} row(s) are good; nothing was imported (--dry-run).",
+        )
+    accounts = await _accounts_by_id(engine)
+    lines = [f"Imported {len(posts)} post(s) from {plan.path}:"] + [post_text(p, accounts) for p in posts]
+    return Outcome({"dry_run": False, "rows": rows, "posts": [post_json(p) for p in posts]}, "\n".join(lines))
+
+
+def _day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        raise ValidationError.single(option, f"{option}: {value!r} is not a day like 2026-12-01.") from None
+
+
+async def _post_export(engine: Engine, args: argparse.Namespace) -> Outcome:
+    posts = await engine.csv.export_file(
+        args.file,
+        statuses=[PostStatus(args.status)] if args.status else [],
+        start=_day(args.start, "--from"),
+        end=_day(args.end, "--to"),
+    )
+    return Outcome(
+        {"file": args.file, "posts": [p.id for p in posts]}, f"Wrote {len(posts)} post(s) to {args.file}."
+    )
+
+
+# -- slots ----------------------------------------------------------------------------------------
+
+
+def _plan_text(plan: SlotPlan) -> str:
+    slots = format_weekly(plan.weekly) or "no slots"
+    inherited = "" if plan.own else " (the default schedule)"
+    return f"{plan.name}: {slots} ({plan.zone}){inherited}"
+
+
+async def _slots_list(engine: Engine, args: argparse.Namespace) -> Outcome:
+    return await list_slots(engine, args.account)
+
+
+async def list_slots(engine: Engine, account: str | None) -> Outcome:
+    """`slots list`, for the command line and the `slots_list` tool alike."""
+    plans = await engine.slots.plans(account)
+    return Outcome([p.as_json() for p in plans], "\n".join(_plan_text(p) for p in plans))
+
+
+async def _slots_set(engine: Engine, args: argparse.Namespace) -> Outcome:
+    plan = await engine.slots.set_weekly(args.account, args.weekly, args.tz)
+    return Outcome(plan.as_json(), _plan_text(plan))
+
+
 # -- run ------------------------------------------------------------------------------------------
 
 
@@ -460,6 +610,9 @@ async def _run(engine: Engine, args: argparse.Namespace) -> Outcome:
     try:
         missed = await engine.start()
         if args.until_idle:
+            # Run by the OS's scheduler every few minutes (`outpost service`): ask for mentions
+            # once a run, so hooks hear of them with the window closed (docs/hooks.md).
+            await engine.mentions.poll()
             await engine.wait_idle()
         else:
             await _until_signal()
@@ -632,6 +785,10 @@ _HANDLERS: dict[tuple[str, str | None], Handler] = {
     ("post", "cancel"): _post_cancel,
     ("post", "retry"): _post_retry,
     ("post", "delete"): _post_delete,
+    ("post", "import"): _post_import,
+    ("post", "export"): _post_export,
+    ("slots", "list"): _slots_list,
+    ("slots", "set"): _slots_set,
     ("run", None): _run,
     ("media", "inspect"): _media_inspect,
     ("mcp", None): _mcp,
@@ -644,6 +801,9 @@ _HANDLERS: dict[tuple[str, str | None], Handler] = {
     **MEDIA_HOST_HANDLERS,
     **SERVICE_HANDLERS,
     **ORGANISE_HANDLERS,
+    **HOOKS_HANDLERS,
+    **STATS_HANDLERS,
+    **COMPOSER_TOOLS_HANDLERS,
 }
 
 __all__ = ["KnownError", "Outcome", "dispatch"]

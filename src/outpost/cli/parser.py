@@ -11,6 +11,7 @@ import functools
 from typing import Any, TypeAlias
 
 from outpost import __version__
+from outpost.cli import composer_tools
 from outpost.cli.organise import add_campaigns, add_post_options
 from outpost.cli.secret_input import add_secret_option
 from outpost.cli.text_input import STDIN, THREAD_SEPARATOR
@@ -77,12 +78,15 @@ def build_parser() -> argparse.ArgumentParser:
     add_campaigns(commands, _leaf, _group)
     _apps(_group(commands, "apps", "your own developer apps (X, LinkedIn and others need one)"))
     _settings(_group(commands, "settings", "the settings the window edits"))
+    _slots(_group(commands, "slots", "the posting schedule that --next-slot and “Add to queue” fill"))
     _media_host(
         _group(commands, "media-host", "the public bucket Instagram and Threads fetch your media from")
     )
     _service(
         _group(commands, "service", "run Outpost from the OS's own scheduler while the window is closed")
     )
+    _hooks(_group(commands, "hooks", "send Outpost's events to your own web address or command"))
+    _stats(_group(commands, "stats", "how your posts did, and when to post (from your own history)"))
     run = _leaf(commands, "run", "run the engine and scheduler headless until SIGINT/SIGTERM")
     run.add_argument("--until-idle", action="store_true", help="exit once nothing is due or in flight")
     mcp = _leaf(commands, "mcp", "serve the Model Context Protocol on stdio for AI assistants")
@@ -90,6 +94,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--allow-publish",
         action="store_true",
         help="let assistants publish at once (`now`); without it they draft and schedule only",
+    )
+    composer_tools.add_parsers(
+        _group(commands, "snippets", "reusable texts (signatures, hashtag groups) with per-network variants"),
+        _leaf(
+            commands, "costs", "what the scheduled posts of a period will cost on X, and this month so far"
+        ),
+        _leaf,
     )
     media = _group(commands, "media", "media files")
     media_commands = media.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -263,6 +274,46 @@ def _service(parser: argparse.ArgumentParser) -> None:
     _leaf(actions, "remove", "stop the OS from running Outpost and delete its files")
 
 
+_HOOK_EVENTS = [
+    "post_published",
+    "post_failed",
+    "account_disconnected",
+    "engagement_spike",
+    "mention_received",
+]
+
+
+def _hooks(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = _leaf(
+        actions,
+        "add",
+        "on EVENT, POST its JSON to a web address (signed) or give it to a command on stdin",
+        description="Add a hook. With --url, Outpost POSTs the event's JSON there, signed with\n"
+        "HMAC-SHA256 (X-Outpost-Signature), and tries again with backoff for about half an\n"
+        "hour if the receiver fails; the signing secret is printed once, now, and kept in the\n"
+        "keyring. With --command, Outpost runs the command (no shell) with the JSON on its\n"
+        "standard input. Hooks are delivered while Outpost runs (the window or `outpost run`).",
+        epilog="examples:\n"
+        "  outpost hooks add post_published --url https://example.com/outpost\n"
+        "  outpost hooks add mention_received --command 'notify-send-json --urgent'\n\n"
+        "docs/hooks.md shows the JSON and how to check the signature.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add.add_argument("event", metavar="EVENT", choices=_HOOK_EVENTS, help="one of " + ", ".join(_HOOK_EVENTS))
+    target = add.add_mutually_exclusive_group(required=True)
+    target.add_argument("--url", metavar="URL", help="POST the event's JSON here (http or https)")
+    target.add_argument(
+        "--command",
+        dest="hook_command",  # `command` is the subcommand's name
+        metavar="CMD",
+        help="run this command with the event's JSON on standard input",
+    )
+    _leaf(actions, "list", "every hook, with how its latest delivery went")
+    remove = _leaf(actions, "remove", "forget a hook (and its secret)")
+    remove.add_argument("id", metavar="ID", help="a hook's id (`outpost hooks list` shows them)")
+
+
 def _settings(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     _leaf(actions, "list", "every setting with its value, default and meaning")
@@ -279,6 +330,41 @@ def _settings(parser: argparse.ArgumentParser) -> None:
     )
     set_value.add_argument("key", metavar="KEY", help="a setting's name (`outpost settings list` shows them)")
     set_value.add_argument("value", metavar="VALUE", help="the new value, as `settings list` says it takes")
+
+
+def _slots(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    listing = _leaf(actions, "list", "the default posting schedule and each account's")
+    listing.add_argument(
+        "account", nargs="?", metavar="ACCOUNT", help=f"{_ACCOUNT}, or `default`; default: all of them"
+    )
+    set_slots = _leaf(
+        actions,
+        "set",
+        "set an account's weekly posting slots, or the default ones",
+        epilog='examples:\n  outpost slots set default --weekly "mon 09:00, wed 12:30, fri 09:00 17:00" '
+        "--tz Europe/Berlin\n"
+        '  outpost slots set x:you --weekly "tue 15:00, thu 15:00" --tz America/New_York\n'
+        '  outpost slots set x:you --weekly ""      (the account uses the default schedule again)\n\n'
+        "A post for several accounts takes the earliest slot that is in every chosen account's\n"
+        "schedule and that none of them has a post at yet.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    set_slots.add_argument(
+        "account", metavar="ACCOUNT", help=f"{_ACCOUNT}, or `default` for every account without its own"
+    )
+    set_slots.add_argument(
+        "--weekly",
+        required=True,
+        metavar="SLOTS",
+        help='weekdays and times, comma-separated, e.g. "mon 09:00, wed 12:30 17:00" (empty: none)',
+    )
+    set_slots.add_argument(
+        "--tz",
+        metavar="IANA_ZONE",
+        help="the zone the times are in, e.g. Europe/Berlin (default: kept, else the default_timezone "
+        "setting, else this computer's zone)",
+    )
 
 
 def _media_host(parser: argparse.ArgumentParser) -> None:
@@ -342,6 +428,55 @@ def _media_host(parser: argparse.ArgumentParser) -> None:
     _leaf(actions, "remove", "forget the media host and delete its secret from the keyring")
 
 
+def _stats(parser: argparse.ArgumentParser) -> None:
+    """`outpost stats …` (INTERFACE.md "Analytics"; docs/analytics.md explains the numbers)."""
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    collect = _leaf(
+        actions,
+        "collect",
+        "read your posts' numbers from the networks now",
+        description="Read the numbers of your posts of the last 31 days from every network that "
+        "reports them (Outpost also does this by itself, 1 h, 6 h, 24 h, 7 d and 30 d after "
+        "publishing), and today's follower counts. X is read only with the stats_paid_networks "
+        "setting on: each read costs money on X's pay-per-use API.",
+    )
+    collect.add_argument("--account", metavar="ACCOUNT", help=f"only this account: {_ACCOUNT}")
+    collect.add_argument(
+        "--backfill",
+        type=int,
+        metavar="DAYS",
+        help="also import the account's own posts of the last DAYS days, made anywhere (not only "
+        "through Outpost; not reposts or boosts), with their numbers",
+    )
+    post = _leaf(actions, "post", "one post's numbers: totals, per network, over time")
+    post.add_argument("post", metavar="POST", help=f"{_POST}, or an imported post's id from `stats summary`")
+    summary = _leaf(actions, "summary", "a period's totals, per account, and top posts")
+    _period(summary, "the first day (default: 30 days before --to)")
+    only = summary.add_mutually_exclusive_group()
+    only.add_argument("--account", metavar="ACCOUNT", help=f"only this account: {_ACCOUNT}")
+    only.add_argument("--network", choices=NETWORKS, metavar="NETWORK", help="only this network")
+    best = _leaf(actions, "best-times", "the weekday hours your posts did best, with what each rests on")
+    only = best.add_mutually_exclusive_group()
+    only.add_argument("--account", metavar="ACCOUNT", help=f"only this account: {_ACCOUNT}")
+    only.add_argument("--network", choices=NETWORKS, metavar="NETWORK", help="only this network")
+    best.add_argument(
+        "--tz",
+        metavar="IANA_ZONE",
+        help="the zone the hours are in, e.g. Europe/Berlin (default: the default_timezone "
+        "setting, else this computer's zone)",
+    )
+    export = _leaf(actions, "export", "every reading of your posts as a CSV file")
+    export.add_argument("file", metavar="FILE.csv", help="the file to write (replaced if it exists)")
+    _period(export, "the first day (default: all of your history)")
+
+
+def _period(parser: argparse.ArgumentParser, from_help: str) -> None:
+    parser.add_argument("--from", dest="start", metavar="DATE", help=f"{from_help}; e.g. 2026-11-01")
+    parser.add_argument(
+        "--to", dest="end", metavar="DATE", help="the last day, included (default: today), e.g. 2026-11-30"
+    )
+
+
 def _posts(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     create = _leaf(
@@ -355,6 +490,7 @@ def _posts(parser: argparse.ArgumentParser) -> None:
     _content_options(create, editing=False)
     add_post_options(create, editing=False)
     _when_options(create, editing=False)
+    _repeat_options(create)
     listing = _leaf(actions, "list", "posts, oldest first")
     statuses = [s.value for s in PostStatus]
     listing.add_argument(
@@ -366,10 +502,16 @@ def _posts(parser: argparse.ArgumentParser) -> None:
     listing.add_argument("--tag", metavar="TAG", help="only posts with this tag")
     listing.add_argument("--campaign", metavar="NAME", help="only posts in this campaign (its name or id)")
     listing.add_argument("--search", metavar="TEXT", help="only posts whose title, text or thread holds TEXT")
+    cancel = _leaf(actions, "cancel", "cancel a post that has not gone out")
+    cancel.add_argument("post", metavar="POST", help=_POST)
+    cancel.add_argument(
+        "--series",
+        action="store_true",
+        help="end the recurring series the post belongs to and cancel every occurrence not gone out",
+    )
     for name, help_text in (
         ("show", "one post"),
         ("publish", "publish now (a draft must fit every network's rules first)"),
-        ("cancel", "cancel a post that has not gone out"),
         ("delete", "forget a post (published copies stay on the networks)"),
     ):
         _leaf(actions, name, help_text).add_argument("post", metavar="POST", help=_POST)
@@ -384,13 +526,71 @@ def _posts(parser: argparse.ArgumentParser) -> None:
     _content_options(edit, editing=True)
     add_post_options(edit, editing=True)
     _when_options(edit, editing=True)
+    edit.add_argument(
+        "--series",
+        action="store_true",
+        help="apply the content changes to this occurrence and every later one of its recurring series",
+    )
     schedule = _leaf(actions, "schedule", "schedule or reschedule a post (it must fit every network's rules)")
     schedule.add_argument("post", metavar="POST", help=_POST)
     schedule.add_argument("--at", required=True, metavar="ISO-8601", help=f"when to publish: {_AT}")
     schedule.add_argument("--tz", metavar="IANA_ZONE", help=_TZ)
-    retry = _leaf(actions, "retry", "publish failed targets again")
+    _csv(actions)
+    retry = _leaf(
+        actions, "retry", "publish failed targets again (of a published post: its failed first comments)"
+    )
     retry.add_argument("post", metavar="POST", help=_POST)
     retry.add_argument("--account", metavar="ACCOUNT", help="only this account's target (may be unknown)")
+
+
+_CSV_EPILOG = """\
+columns (header row required; unknown columns are an error):
+  text           the post's text
+  accounts       space-separated accounts, NETWORK:handle (or ids)
+  at             ISO-8601, e.g. 2026-12-01T09:00; empty: the next free posting slot
+  tz             the IANA zone of at, e.g. Europe/Berlin
+  media          space-separated paths, relative to the CSV file ("my photo.jpg" quoted)
+  alt            alt texts separated by |, in media order
+  first_comment  posted as the first comment / self-reply right after the post
+  status         draft or scheduled (default: scheduled)
+  options        space-separated NETWORK.KEY=VALUE, e.g. mastodon.visibility=unlisted
+export adds id and published (permalinks); import accepts and ignores them.
+Spreadsheets' CSV (UTF-8 with or without BOM, comma or semicolon) is read as it is.
+Row numbers count data rows: 1 is the first row after the header.
+"""
+
+
+def _csv(actions: Commands) -> None:
+    importing = _leaf(
+        actions,
+        "import",
+        "one post per CSV row; all rows or none",
+        description="Import one post per row of a CSV file. Every bad row is reported (row, column,\n"
+        "reason) with exit 2 and nothing is imported; --dry-run checks only.",
+        epilog=_CSV_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    importing.add_argument("file", metavar="FILE.csv", help="the CSV file (a spreadsheet's “CSV UTF-8”)")
+    importing.add_argument("--dry-run", action="store_true", help="check every row, import nothing")
+    exporting = _leaf(
+        actions,
+        "export",
+        "write posts to a CSV file that imports again",
+        epilog=_CSV_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    exporting.add_argument("file", metavar="FILE.csv", help="where to write (replaced if it exists)")
+    statuses = [s.value for s in PostStatus]
+    exporting.add_argument(
+        "--status",
+        choices=statuses,
+        metavar="STATUS",
+        help=f"only posts in this status: {', '.join(statuses)}",
+    )
+    exporting.add_argument(
+        "--from", dest="start", metavar="DATE", help="only posts from this day on (YYYY-MM-DD, UTC)"
+    )
+    exporting.add_argument("--to", dest="end", metavar="DATE", help="only posts up to this day, included")
 
 
 def _content_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:
@@ -449,6 +649,29 @@ def _content_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:
         help=f"read the further parts of a thread from this UTF-8 file, separated by lines with only "
         f"{THREAD_SEPARATOR}; {STDIN} reads standard input (unless --text {STDIN} does)",
     )
+    if not editing:
+        parser.add_argument(
+            "--utm-link",
+            dest="utm_links",
+            action="append",
+            metavar="URL",
+            help="tag this link with the UTM parameters of the settings (utm_for, utm_medium, utm_campaign) "
+            "for the networks they name; `all` tags every link (repeat for several; default: none)",
+        )
+        parser.add_argument(
+            "--snippet",
+            dest="snippets",
+            action="append",
+            metavar="NAME",
+            help="add a snippet (`outpost snippets list`) on a line of its own; networks with their own "
+            "variant get it instead (repeat for several)",
+        )
+    parser.add_argument(
+        "--first-comment",
+        metavar="TEXT",
+        help="posted as the first comment / self-reply right after the post, where the network takes "
+        "one" + ("; an empty TEXT removes it" if editing else ""),
+    )
     parser.add_argument(
         "--option",
         dest="options",
@@ -459,13 +682,43 @@ def _content_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:
     )
 
 
+def _repeat_options(parser: argparse.ArgumentParser) -> None:
+    """`--repeat` and its end (issue #22), and `--evergreen`."""
+    parser.add_argument(
+        "--repeat",
+        metavar="RULE",
+        help="make it recurring: daily, weekly, monthly or cron:EXPR (e.g. 'cron:0 9 * * 2', Tuesdays "
+        "09:00), at the wall-clock time of --at in its zone; each occurrence is a post of its own",
+    )
+    end = parser.add_mutually_exclusive_group()
+    end.add_argument(
+        "--repeat-until", metavar="ISO-8601", help="the last day (or time) an occurrence may fall on"
+    )
+    end.add_argument(
+        "--repeat-count", type=int, metavar="N", help="how many occurrences in all, the first included"
+    )
+
+
 def _when_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:
     when = parser.add_mutually_exclusive_group()
     when.add_argument("--at", metavar="ISO-8601", help=f"publish at this time: {_AT}")
     when.add_argument("--now", action="store_true", help="publish before returning")
+    when.add_argument(
+        "--next-slot",
+        action="store_true",
+        help="schedule into the next posting-schedule slot free for every chosen account "
+        "(`outpost slots list` shows the schedules)",
+    )
     when.add_argument(
         "--draft",
         action="store_true",
         help="make it a draft again (unscheduled)" if editing else "keep as a draft (the default)",
     )
     parser.add_argument("--tz", metavar="IANA_ZONE", help=_TZ)
+    parser.add_argument(
+        "--evergreen",
+        action=argparse.BooleanOptionalAction,
+        help="evergreen: queued again into a free slot of an account with nothing queued, at most "
+        "every evergreen_min_gap_days days, never twice in a row"
+        + ("; --no-evergreen stops that" if editing else ""),
+    )

@@ -7,9 +7,12 @@ about what a post request is. Each model turns itself into the engine's request 
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from outpost.domain.enums import Network, PostStatus
+from outpost.domain.links import links_in
 from outpost.engine import MediaInput, PostChanges, PostInput, When
 
 
@@ -71,6 +74,17 @@ class _PostContent(_Request):
     )
     tz: str | None = Field(None, description="IANA zone of `at` when it has no offset, e.g. Europe/Berlin.")
     now: bool = Field(False, description="Publish at once (the command line's --now).")
+    # Issue #22: the posting schedule's next free slot, and evergreen posts.
+    next_slot: bool = Field(
+        False,
+        description="Schedule into the next posting-schedule slot free for every chosen account "
+        "(see slots_list).",
+    )
+    evergreen: bool | None = Field(
+        None,
+        description="Evergreen: queued again into a free slot of an account with nothing queued. "
+        "Omit to keep as it is.",
+    )
 
     @field_validator("options")
     @classmethod
@@ -128,10 +142,28 @@ class PostCreateRequest(_PostContent):
 
     text: str = Field("", description="The post's text (each network's own text can differ: text_for).")
     accounts: list[str] = Field(description="Accounts to post to: ids or NETWORK:handle (see accounts_list).")
+    repeat: str | None = Field(
+        None,
+        description="Recurring: daily, weekly, monthly or cron:EXPR, at the wall-clock time of `at` in "
+        "its zone; each occurrence is a post of its own.",
+    )
+    repeat_until: str | None = Field(None, description="The last day (or time) an occurrence may fall on.")
+    repeat_count: int | None = Field(None, description="How many occurrences in all, the first included.")
+
+    first_comment: str = Field(
+        "", description="Posted right after the post as its first comment (or the author's own reply)."
+    )
+    utm_links: list[str] | None = Field(
+        None,
+        description='Links to tag with the UTM parameters of the settings (utm_for…), or ["all"] for every '
+        "link in the post; others are never tagged.",
+    )
 
     def to_input(self) -> PostInput:
         """The engine's request."""
         return PostInput(
+            utm_links=self._chosen_links(),
+            first_comment=self.first_comment,
             text=self.text,
             accounts=tuple(self.accounts),
             text_for=tuple((self.text_for or {}).items()),
@@ -145,6 +177,13 @@ class PostCreateRequest(_PostContent):
             thread_media=self._thread_media() or (),
         )
 
+    def _chosen_links(self) -> tuple[str, ...]:
+        chosen = self.utm_links or []
+        if "all" not in chosen:
+            return tuple(chosen)
+        texts = [self.text, *(self.thread or ()), *(self.text_for or {}).values(), self.first_comment]
+        return tuple(dict.fromkeys(link for text in texts for link in links_in(text)))
+
 
 class PostEditRequest(_PostContent):
     """`post edit` / the `post_edit` tool: every field left out keeps what the post has."""
@@ -153,10 +192,15 @@ class PostEditRequest(_PostContent):
     text: str | None = Field(None, description="The new text.")
     accounts: list[str] | None = Field(None, description="The new list of accounts (replaces the old one).")
     draft: bool = Field(False, description="Turn the post back into a draft.")
+    series: bool = Field(
+        False, description="Apply the content changes to this occurrence and every later one of its series."
+    )
+    first_comment: str | None = Field(None, description='The new first comment ("" removes it).')
 
     def changes(self) -> PostChanges:
         """The engine's edit."""
         return PostChanges(
+            first_comment=self.first_comment,
             text=self.text,
             accounts=None if self.accounts is None else tuple(self.accounts),
             text_for=None if self.text_for is None else tuple(self.text_for.items()),
@@ -205,3 +249,40 @@ class MediaInspectRequest(_Request):
 
     path: str = Field(description="Path of the file on this computer.")
     networks: list[Network] | None = Field(None, description="Only these networks (default: every one).")
+
+
+class SlotsListRequest(_Request):
+    """`slots list` (issue #22): the posting schedules."""
+
+    account: str | None = Field(
+        None, description="One account (id or NETWORK:handle) or `default`; omit for every schedule."
+    )
+
+
+class StatsPostRequest(_Request):
+    """`stats post`: how one post did on each network."""
+
+    post: str = Field(
+        description="The post's id (post_list shows them; imported posts: imported:ACCOUNT:ID)."
+    )
+
+
+class StatsSummaryRequest(_Request):
+    """`stats summary`: a period's totals, per network, and top posts."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    start: date | None = Field(
+        None, alias="from", description="First day, e.g. 2026-11-01 (default: 30 days ago)."
+    )
+    end: date | None = Field(None, alias="to", description="Last day, included (default: today).")
+    account: str | None = Field(None, description="Only this account (id or NETWORK:handle).")
+    network: Network | None = Field(None, description="Only this network.")
+
+
+class BestTimesRequest(_Request):
+    """`stats best-times`: the weekday hours that did best, from the creator's own history."""
+
+    account: str | None = Field(None, description="Only this account (id or NETWORK:handle).")
+    network: Network | None = Field(None, description="Only this network.")
+    tz: str | None = Field(None, description="IANA zone for the hours (default: the creator's).")

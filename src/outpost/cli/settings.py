@@ -26,6 +26,7 @@ from pydantic.fields import FieldInfo
 from outpost.cli.outcome import Handler, Outcome
 from outpost.config.settings import Settings
 from outpost.domain.errors import Problem, ValidationError
+from outpost.domain.quiet import ALLOWED as QUIET_ALLOWED
 from outpost.engine import Engine
 
 #: Kept by Outpost itself, not by the person: the file's schema version, the composer's autosaved
@@ -35,12 +36,16 @@ INTERNAL = {
     "version": "the settings file's format version",
     "composer_draft_id": "the draft the composer reopens",
     "composer_accounts": "the accounts the composer chooses again",
+    "account_schedules": "the accounts' own posting schedules: change them with `outpost slots set`",
 }
 
 _TRUE, _FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
 _JSON_ALLOWED = {
     "posting_schedule": 'a JSON object of weekdays and times, e.g. {"monday": ["09:00", "17:30"]}',
+    "utm_for": 'a JSON list of networks or accounts, e.g. ["mastodon", "x:you"]',
+    "x_prices": 'a JSON object of USD prices, e.g. {"post": 0.015, "post_with_url": 0.2}',
 }
+_TEXT_ALLOWED = {"notifications_quiet": QUIET_ALLOWED}
 
 
 def keys() -> list[str]:
@@ -94,7 +99,7 @@ def allowed(key: str) -> str:
         return "|".join(str(m.value) for m in kind) + empty
     if typing.get_origin(kind) in (dict, list) or kind in (dict, list):
         return _JSON_ALLOWED.get(key, "JSON")
-    return "text" + empty
+    return _TEXT_ALLOWED.get(key, "text" + empty)
 
 
 def parse(key: str, raw: str) -> object:

@@ -13,11 +13,13 @@ from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from outpost.domain.enums import MissedPostPolicy, NativeScheduling
 from outpost.domain.errors import StoreError
+from outpost.domain.quiet import parse_quiet
 from outpost.domain.slots import WEEKDAYS
 from outpost.private_files import private_dir
 
@@ -44,6 +46,40 @@ class Theme(StrEnum):
     SYSTEM = "system"
     LIGHT = "light"
     DARK = "dark"
+
+
+def _check_zone(value: str | None) -> str | None:
+    """An IANA zone name, or None (empty) for "the default zone"."""
+    if not value:
+        return None
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{value!r} is not an IANA time zone such as Europe/Berlin") from None
+    return value
+
+
+def _check_weekly(value: dict[str, list[str]]) -> dict[str, list[str]]:
+    for day, slots in value.items():
+        if day not in WEEKDAYS:
+            raise ValueError(f"{day!r} is not a weekday ({', '.join(WEEKDAYS)})")
+        for slot in slots:
+            hours, _, minutes = slot.partition(":")
+            if not (hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60):
+                raise ValueError(f"{day}: {slot!r} is not a time like 09:30")
+    return {day: sorted(set(slots)) for day, slots in value.items() if slots}
+
+
+class AccountSchedule(BaseModel):
+    """One account's own posting schedule: weekly wall-clock slots in its zone."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    weekly: dict[str, list[str]] = Field(default_factory=dict)
+    timezone: str | None = None
+
+    _valid_weekly = field_validator("weekly")(_check_weekly)
+    _valid_zone = field_validator("timezone")(_check_zone)
 
 
 class Settings(BaseModel):
@@ -90,6 +126,21 @@ class Settings(BaseModel):
         default_factory=dict,
         description="Time slots per weekday (e.g. monday: 09:00, 17:30) that “Add to queue” fills in order.",
     )
+    posting_schedule_timezone: str | None = Field(
+        default=None,
+        description="IANA zone of the default posting schedule; empty means the time zone setting.",
+    )
+    account_schedules: dict[str, AccountSchedule] = Field(
+        default_factory=dict,
+        description="Posting schedules of single accounts (by account id), set with `outpost slots set`; "
+        "accounts without one use the default posting schedule.",
+    )
+    evergreen_min_gap_days: int = Field(
+        default=30,
+        ge=1,
+        le=3650,
+        description="An evergreen post is queued again at the earliest this many days after it last ran.",
+    )
     composer_draft_id: str | None = Field(
         default=None,
         description="The draft open in the composer, reopened at the next start (autosave).",
@@ -105,17 +156,60 @@ class Settings(BaseModel):
         description="A post this late or less is published normally rather than counted as missed.",
     )
 
-    @field_validator("posting_schedule")
+    notifications_quiet: str = Field(
+        default="off",
+        description="Do not disturb: off, on, or a daily quiet window in your time zone like "
+        "22:00-07:00 (notices wait in the window; hooks still get every event).",
+    )
+
+    @field_validator("notifications_quiet")
     @classmethod
-    def _valid_slots(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        for day, slots in value.items():
-            if day not in WEEKDAYS:
-                raise ValueError(f"{day!r} is not a weekday ({', '.join(WEEKDAYS)})")
-            for slot in slots:
-                hours, _, minutes = slot.partition(":")
-                if not (hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60):
-                    raise ValueError(f"{day}: {slot!r} is not a time like 09:30")
-        return {day: sorted(set(slots)) for day, slots in value.items() if slots}
+    def _valid_quiet(cls, value: str) -> str:
+        return parse_quiet(value)
+
+    stats_paid_networks: bool = Field(
+        default=False,
+        description="Read post statistics from networks that charge for each read: X's pay-per-use "
+        "API bills every post read (each scheduled read of each post on X, five per post, is a "
+        "paid request on your developer account). Off: X posts get no numbers.",
+    )
+
+    _valid_slots = field_validator("posting_schedule")(_check_weekly)
+    _valid_schedule_zone = field_validator("posting_schedule_timezone")(_check_zone)
+    # -- issue #22's composer tools: UTM tags on chosen links, X's prices -------------------------
+    utm_for: list[str] = Field(
+        default_factory=list,
+        description="Networks (mastodon, x…) or accounts (mastodon:you@example.social) whose chosen "
+        "links get UTM tags (utm_source=NETWORK&utm_medium=…&utm_campaign=…); empty: none.",
+    )
+    utm_medium: str = Field(default="social", description="The utm_medium UTM-tagged links carry.")
+    utm_campaign: str = Field(
+        default="", description="The utm_campaign UTM-tagged links carry (empty: left out)."
+    )
+    x_prices: dict[str, float] = Field(
+        default_factory=dict,
+        description="X's pay-per-use prices in USD, where they changed since Outpost's table "
+        "(keys: post, post_with_url, media_metadata); the composer's cost line uses them.",
+    )
+
+    @field_validator("x_prices")
+    @classmethod
+    def _valid_prices(cls, value: dict[str, float]) -> dict[str, float]:
+        known = ("post", "post_with_url", "media_metadata")
+        for key, price in value.items():
+            if key not in known:
+                raise ValueError(f"{key!r} is not one of X's prices ({', '.join(known)})")
+            if price < 0 or price > 100:
+                raise ValueError(f"{key}: {price} is not a price in US dollars (0 to 100)")
+        return value
+
+    @field_validator("utm_for")
+    @classmethod
+    def _valid_utm_for(cls, value: list[str]) -> list[str]:
+        for item in value:
+            if not item or any(c.isspace() for c in item):
+                raise ValueError(f"{item!r} is neither a network (mastodon) nor an account (mastodon:you)")
+        return sorted(set(value))
 
 
 def load_settings(data_dir: Path) -> Settings:

@@ -7,7 +7,7 @@ CLI render them. They hold no secrets: an account carries only the *name* of its
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue
 
@@ -29,6 +29,7 @@ def _require_utc(value: datetime) -> datetime:
 UtcDateTime = Annotated[datetime, AfterValidator(_require_utc)]
 SIGN_IN_WARNING = timedelta(days=7)  # a health card turns amber this long before a sign-in ends
 Options = dict[str, JsonValue]
+FirstCommentStatus = Literal["pending", "sending", "posted", "failed", "unknown"]
 
 
 class _Model(BaseModel):
@@ -91,6 +92,10 @@ class HealthReport(_Model):
     missing_permissions: tuple[str, ...] = ()
     #: The publishing quota left, where the network reports one.
     quota: QuotaLeft | None = None
+    #: How many follow the account, as of the check (where the network says).
+    followers: int | None = None
+    #: The permissions the sign-in holds, by the network's names (where the network says which).
+    granted_permissions: tuple[str, ...] = ()
 
     @property
     def sign_in_ending(self) -> bool:
@@ -196,6 +201,24 @@ class PublishedPart(_Model):
     extra: dict[str, str] = Field(default_factory=dict)
 
 
+class FirstCommentResult(_Model):
+    """The first comment on one target: posted after the post, kept apart from it.
+
+    Attributes:
+        status: `pending` (not sent yet), `sending` (its create request is, or was, on the wire:
+            a crash then leaves it `unknown` unless the network deduplicates), `posted`,
+            `failed` (reported, never re-posts the post) or `unknown`.
+        part: what the network made of it, once posted.
+        error: why it failed or is unknown, in the post JSON's `error` shape.
+        attempts: how many create requests were made for it.
+    """
+
+    status: FirstCommentStatus = "pending"
+    part: PublishedPart | None = None
+    error: TargetError | None = None
+    attempts: int = 0
+
+
 class Target(_Model):
     """One (post, account) pair: what goes to that account, and what happened.
 
@@ -227,6 +250,9 @@ class Target(_Model):
     #: The item the network's own scheduler holds (while `scheduled_on_network`): its id and what
     #: the adapter needs to move, withdraw or confirm it.
     scheduled: PublishedPart | None = None
+    #: What became of the post's first comment on this account (None: the post has none, or the
+    #: network takes none); its own state, so its failure never touches the post's.
+    first_comment: FirstCommentResult | None = None
 
     @property
     def platform_post_id(self) -> str | None:
@@ -244,6 +270,23 @@ class Target(_Model):
         return [p.platform_post_id for p in self.parts[1:]]
 
 
+class Repeat(_Model):
+    """A recurring post's series (issue #22): its rule, its end, and its id.
+
+    Attributes:
+        rule: `daily`, `weekly`, `monthly` or `cron:EXPR`.
+        until: the last moment an occurrence may fall on (UTC), if the series ends by date.
+        count: how many occurrences in all (the first included), if it ends by count.
+        ended: no more occurrences will be made (all are made, or the series was cancelled).
+    """
+
+    series_id: str
+    rule: str
+    until: UtcDateTime | None = None
+    count: int | None = None
+    ended: bool = False
+
+
 class Post(_Model):
     """A post: one text (and thread, and media) going to one or more accounts.
 
@@ -257,6 +300,8 @@ class Post(_Model):
         campaign_id: the campaign the post belongs to (`domain.campaigns.Campaign`).
         thread_media: the files of thread parts 2, 3, … (`media` are part 1's); a network's own
             thread (`Target.thread_override`) uses the files of the part with the same number.
+        repeat: the series this post is an occurrence of (issue #22), None for a one-off.
+        evergreen: queued again when an account has a free slot and nothing queued (issue #22).
     """
 
     id: str
@@ -274,6 +319,13 @@ class Post(_Model):
     updated_at: UtcDateTime
     targets: tuple[Target, ...] = ()
     review_reason: str | None = None
+    repeat: Repeat | None = None
+    evergreen: bool = False
+    #: Posted as the first comment (or the author's reply) right after the post, where the network
+    #: takes one (`NetworkAdapter.first_comment`); None for none.
+    first_comment: str | None = None
+    #: The links in the text the creator chose to tag with UTM parameters (settings `utm_for`).
+    utm_links: tuple[str, ...] = ()
 
     def text_for(self, target: Target) -> str:
         """The text that goes to `target`."""

@@ -377,7 +377,73 @@ class AccountsService:
             )
         except KnownError as exc:
             return previous.model_copy(update={"checked_at": now, "message": str(exc)})
-        return report.model_copy(update={"checked_at": report.checked_at or now})
+        return report.model_copy(
+            update={
+                "checked_at": report.checked_at or now,
+                "followers": await self._followers(account, previous),
+                "granted_permissions": report.granted_permissions or await self._granted(account),
+            }
+        )
+
+    async def _followers(self, account: Account, previous: HealthReport) -> int | None:
+        """The follower count, where the network says; the last one known if it cannot say now.
+
+        Not where each read costs the creator money (X): the stats collector reads those, if allowed.
+        """
+        connections = self._core.connections
+        adapter = connections.adapter(account.network)
+        if adapter.metrics_cost is not None or is_sandbox(account):  # sandbox: nothing leaves the machine
+            return previous.followers
+        try:
+            found = await adapter.follower_count(connections.context(account))
+        except KnownError:
+            return previous.followers
+        return previous.followers if found is None else found
+
+    async def _granted(self, account: Account) -> tuple[str, ...]:
+        """The permissions the sign-in holds, from the token's `scope` where the network sent one."""
+        stored = await self._core.secrets.read(account.secret_ref) or {}
+        return tuple(sorted(set(stored.get("scope", "").replace(",", " ").split())))
+
+    async def add_target(self, ref: str, target_id: str) -> Account:
+        """Add what an account can also publish to (a Page, an organization, a channel) as its own account.
+
+        The person picks from `targets(ref)` instead of typing an id; the new account uses the same
+        sign-in (its credentials are copied to its own keyring entry) and is verified with the
+        network like any other.
+
+        Raises:
+            ValidationError: `target_id` is not among the account's targets, or the network refused.
+        """
+        account = await self.get(ref)
+        found = {t.id: t for t in await self.targets(ref)}
+        if target_id not in found:
+            names = ", ".join(f"{t.name} ({t.id})" for t in found.values()) or "none"
+            raise ValidationError.single(
+                "target",
+                f"target: {account.ref} cannot publish to {target_id!r}; it can publish to: {names}.",
+                network=account.network.value,
+            )
+        stored = await self._core.secrets.read(account.secret_ref) or {}
+        request = AddAccountRequest(
+            service_url=account.service_url,
+            handle=account.handle,
+            access_token=stored.get("access_token"),
+            refresh_token=stored.get("refresh_token"),
+            target_id=target_id,
+            app=await self.app(account.network),
+        )
+        adapter = self._core.connections.adapter(account.network)
+        try:
+            verified = await adapter.add_account(request)
+        except (Rejected, AuthExpired) as exc:
+            raise ValidationError.single(
+                "target",
+                f"{account.network.label} refused {found[target_id].name}: {exc}",
+                network=account.network.value,
+            ) from None
+        kept = {**stored, **verified.credentials}  # the sign-in's refresh token and app stay with it
+        return await self._save(account.network, dataclasses.replace(verified, credentials=kept))
 
     async def remove(self, ref: str) -> Removal:
         """Revoke Outpost's access at the network, stop using the account and delete its secrets.

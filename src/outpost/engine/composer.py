@@ -61,6 +61,10 @@ class PostInput:
     campaign: str | None = None
     thread_for: tuple[tuple[str, tuple[str, ...]], ...] = ()
     thread_media: tuple[tuple[MediaInput, ...], ...] = ()
+    #: Posted right after the post as its first comment / the author's reply ("" for none).
+    first_comment: str = ""
+    #: The links of the text to tag with UTM parameters where the settings say so.
+    utm_links: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,8 @@ class PostChanges:
     campaign: str | None = None  # "" takes the post out of its campaign
     thread_for: tuple[tuple[str, tuple[str, ...]], ...] | None = None
     thread_media: tuple[tuple[MediaInput, ...], ...] | None = None
+    first_comment: str | None = None  # "" removes it
+    utm_links: tuple[str, ...] | None = None
 
     def apply(self, base: PostInput) -> PostInput:
         """`base` with these changes made."""
@@ -141,6 +147,8 @@ def input_of(post: Post) -> PostInput:
             (t.account_id, t.thread_override) for t in post.targets if t.thread_override is not None
         ),
         thread_media=tuple(_inputs(files) for files in post.thread_media),
+        first_comment=post.first_comment or "",
+        utm_links=post.utm_links,
     )
 
 

@@ -9,6 +9,9 @@ one service per concern, as Anki's `Collection` hands out `col.decks` and `col.m
 - `engine.slots` — the posting schedule's next free slot (`engine/slots.py`)
 - `engine.campaigns` — campaigns and the tags posts carry (`engine/campaigns.py`)
 - `engine.media_host` — the public bucket Instagram and Threads fetch media from (`engine/media_host.py`)
+- `engine.hooks` — the creator's hooks and their delivery (`engine/hooks.py`)
+- `engine.mentions` — who mentioned the accounts, polled while the engine runs (`engine/mentions.py`)
+- `engine.stats` — post statistics: collect, per post, summary, best times, export (`engine/stats.py`)
 
 Publishing has one owner, the `Publisher`: the scheduler hands it due posts directly, and it
 is the only place a post is claimed (marked `publishing`).
@@ -28,7 +31,6 @@ from pathlib import Path
 from types import TracebackType
 
 import httpx
-from pydantic import ValidationError as PydanticValidationError
 
 from outpost.adapters.base import MediaHost
 from outpost.adapters.http import build_client
@@ -36,7 +38,7 @@ from outpost.adapters.registry import AdapterRegistry, default_registry
 from outpost.auth.secrets import KeyringSecretStore, SecretStore, SecretVault, with_sandbox_store
 from outpost.config.settings import Settings, load_settings
 from outpost.domain.enums import MissedPostPolicy
-from outpost.domain.errors import Problem, StoreError, ValidationError
+from outpost.domain.errors import KnownError, StoreError
 from outpost.domain.models import Post
 from outpost.engine.accounts import AccountsService
 from outpost.engine.campaigns import CampaignsService
@@ -45,25 +47,32 @@ from outpost.engine.clock import Clock, SystemClock
 from outpost.engine.connections import Connections
 from outpost.engine.connectivity import Connectivity
 from outpost.engine.core import EngineCore
+from outpost.engine.csv_io import CsvService
 from outpost.engine.events import (
     EngineStateDidChange,
     EventBus,
     PostDidChange,
     PostsWereMissed,
-    SettingsDidChange,
 )
+from outpost.engine.evergreen import EvergreenService
 from outpost.engine.handover import Handover
 from outpost.engine.health import HealthMonitor
+from outpost.engine.hooks import HooksService
 from outpost.engine.instance import InstanceLock
 from outpost.engine.library import LibraryService
 from outpost.engine.media import MediaService
 from outpost.engine.media_host import MediaHostService
+from outpost.engine.mentions import MentionWatcher
 from outpost.engine.posts import PostsService
 from outpost.engine.publisher import Publisher
 from outpost.engine.recovery import hold_missed, late_posts, recover_abandoned
 from outpost.engine.scheduler import Scheduler
+from outpost.engine.series import SeriesService
+from outpost.engine.settings_change import apply_settings
 from outpost.engine.slots import SlotsService
+from outpost.engine.stats import StatsService
 from outpost.engine.store_watch import StoreWatch
+from outpost.engine.tools import ComposerTools
 from outpost.engine.wake import Wake
 from outpost.engine.worker import StoreWorker
 from outpost.media.pipeline import MediaPipeline
@@ -74,6 +83,8 @@ from outpost.store import Store
 log = logging.getLogger("outpost.engine")
 
 _DRAIN_TIMEOUT_S = 30.0
+#: How often recurring series are topped up and evergreen posts looked at (issue #22).
+DAILY_ROUND = timedelta(hours=1)
 
 
 class Engine:
@@ -92,6 +103,9 @@ class Engine:
         media: media files and the media cache.
         slots: the posting schedule.
         media_host: the creator's public media host (set, show, test, remove).
+        hooks: the creator's hooks (add, list, remove) and their delivery.
+        mentions: mentions of the accounts (polled while the engine runs).
+        stats: post statistics: collect, per post, summary, best times, export.
     """
 
     def __init__(
@@ -132,6 +146,7 @@ class Engine:
         self.media_host = MediaHostService(self._core)
         if media_host is None:  # a host handed in (tests) wins over the one set in the data folder
             self.media_host.install()
+        self.tools = ComposerTools(self._core)
         self._publisher = Publisher(
             store=store,
             worker=self._core.db,
@@ -141,6 +156,7 @@ class Engine:
             owner=self._lock.owner,
             media=self.media,
             connectivity=connectivity,
+            utm=self.tools.utm_tags,
         )
         self._handover = Handover(self._core, self._publisher)
         self._scheduler = Scheduler(
@@ -162,9 +178,16 @@ class Engine:
             scheduler=self._scheduler,
             handover=self._handover,
         )
+        # Issue #22, the creator's daily tools: CSV import/export, recurring and evergreen posts.
+        self.csv = CsvService(self._core, self.posts, self.slots)
+        self.series = SeriesService(self._core, self.posts)
+        self.evergreen = EvergreenService(self._core, self.posts, self.slots)
+        self.stats = StatsService(self._core, self.accounts)
         self._health = HealthMonitor(
             clock=clock, accounts=self.accounts, interval=timedelta(minutes=settings.health_check_minutes)
         )
+        self.hooks = HooksService(self._core)
+        self.mentions = MentionWatcher(self._core)
         self._tasks: list[asyncio.Task[None]] = []
 
     @classmethod
@@ -236,24 +259,7 @@ class Engine:
         Raises:
             ValidationError: a value breaks the setting's rules (named in the message).
         """
-        current = self._core.settings
-        try:
-            updated = Settings.model_validate({**current.model_dump(), **changes})
-        except PydanticValidationError as error:
-            problems = [
-                Problem(
-                    field=".".join(str(p) for p in e["loc"]),
-                    message=f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}",
-                )
-                for e in error.errors()
-            ]
-            raise ValidationError(problems) from None
-        changed = tuple(k for k in changes if getattr(updated, k) != getattr(current, k))
-        self._core.settings = updated
-        self._core.save_settings()
-        if changed:
-            self.events.emit(SettingsDidChange(changed))
-        return updated
+        return apply_settings(self._core, changes)
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
@@ -299,14 +305,34 @@ class Engine:
             events=self.events,
             on_change=self._scheduler.poke,
         )
+        await self._daily_round()
         self._tasks = [
             asyncio.create_task(self._scheduler.run(), name="outpost-scheduler"),
+            asyncio.create_task(self._daily_rounds(), name="outpost-daily-tools"),
             asyncio.create_task(self._health.run(), name="outpost-health"),
             asyncio.create_task(watch.run(), name="outpost-store-watch"),
+            # Statistics on their own schedule, off every critical path (issue #21).
+            asyncio.create_task(self.stats.collector.run(), name="outpost-stats"),
             # Off the critical path: start never waits on the bucket.
             asyncio.create_task(self._sweep_media_host(), name="outpost-media-host-sweep"),
+            asyncio.create_task(self.mentions.run(), name="outpost-mentions"),
         ]
         return missed
+
+    async def _daily_round(self) -> None:
+        """Top recurring series up to their horizon and queue evergreen posts into quiet slots (#22)."""
+        try:
+            await self.series.top_up_all()
+            await self.evergreen.fill()
+        except KnownError as exc:  # never stop the engine: the next round tries again
+            log.warning("daily tools: %s", exc.text())
+
+    async def _daily_rounds(self) -> None:
+        """`_daily_round` every hour (the engine's clock), after the one at start."""
+        never = asyncio.Event()
+        while True:
+            await self._core.clock.wait_until(self._core.clock.now() + DAILY_ROUND, never)
+            await self._daily_round()
 
     async def _sweep_media_host(self) -> None:
         await self.media_host.sweep_leftovers()
@@ -386,6 +412,7 @@ class Engine:
                 await self._publisher.drain()
         except TimeoutError:
             log.warning("publishes still running at shutdown; a restart will recover them")
+        await self.hooks.close()
         await self._core.connections.aclose()
         self.media.close()
         self._core.db.close()

@@ -109,8 +109,64 @@ class StoreDidChangeElsewhere:
     """
 
 
+# -- after publishing: what people do with the posts (issue #21, "Notice") ----------------------
+
+
+@dataclass(frozen=True)
+class MentionReceived:
+    """Someone mentioned or replied to one of the creator's accounts (`engine/mentions.py`).
+
+    Attributes:
+        account_id: the creator's account that was mentioned.
+        network: that account's network (`mastodon`, `bluesky`, …).
+        author: who wrote it, as the network names them (`@bob@example.social`, `bob.bsky.social`).
+        text: what they wrote, as plain text.
+        url: where to read it on the network, when it says.
+        mention_id: the network's id of the notification (the cursor the watcher keeps).
+        created_at: when it was written.
+    """
+
+    account_id: str
+    network: str
+    author: str
+    text: str
+    url: str | None
+    mention_id: str = ""
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class EngagementSpike:
+    """A published post is doing far better than the account's usual (`domain.analytics.spike`).
+
+    Emitted once per post and account, when a scheduled read finds it (INTERFACE.md
+    `engagement_spike`). `post_id` is Outpost's post, or `imported:ACCOUNT:ID` for one made elsewhere.
+
+    Attributes:
+        engagements: the post's engagements at `age` ("1 h", "6 h", "24 h", "7 d", "30 d").
+        usual: the median of the account's earlier posts at the same age.
+        threshold: what it had to exceed.
+        history: how many earlier posts `usual` rests on.
+        message: one line for a notification.
+    """
+
+    post_id: str
+    account_id: str
+    network: str
+    platform_post_id: str
+    permalink: str | None
+    engagements: int
+    usual: float
+    threshold: float
+    history: int
+    age: str
+    noticed_at: datetime
+    message: str
+
+
 Event = (
     SettingsDidChange
+    | EngagementSpike
     | StoreDidChangeElsewhere
     | UploadDidProgress
     | MediaPrepareDidProgress
@@ -119,6 +175,7 @@ Event = (
     | AccountHealthDidChange
     | PostsWereMissed
     | EngineStateDidChange
+    | MentionReceived
 )
 Handler = Callable[[Event], None]
 

@@ -65,6 +65,9 @@ class Handover:
             return False
         if window is None or (window.single_part_only and post.thread_for(target)):
             return False
+        if post.first_comment and self._core.connections.adapter(target.network).first_comment:
+            return False  # the first comment must follow the post at once: Outpost publishes it
+
         ahead = post.scheduled_at - self._core.clock.now()
         if ahead < window.min_ahead + SAFETY_MARGIN:
             return False

@@ -148,11 +148,20 @@ class PostsService:
         self._core.events.emit(PostDidChange(staged.post.id, staged.post))
         return await self._after_save(staged.post, when)
 
-    async def check(self, request: PostInput, when: When | None = None) -> builtins.list[Problem]:
-        """Every problem `request` has (for checking as the person types); nothing is saved."""
+    async def check(
+        self, request: PostInput, when: When | None = None, *, validate: bool = True
+    ) -> builtins.list[Problem]:
+        """Every problem `request` has (for checking as the person types); nothing is saved.
+
+        `validate=False` checks only what even a draft needs (its accounts, media and options).
+        """
         try:
             await self._stager.stage(
-                request, when or When.draft(), post_id="post_check", created_at=self._core.clock.now()
+                request,
+                when or When.draft(),
+                post_id="post_check",
+                created_at=self._core.clock.now(),
+                validate=validate,
             )
         except ValidationError as error:
             return list(error.problems)
@@ -203,8 +212,9 @@ class PostsService:
         return await self.edit(post_id, PostChanges(), When.scheduled(at, tz))
 
     async def add_to_queue(self, post_id: str) -> Post:
-        """Schedule a post into the next free slot of the posting schedule."""
-        instant, zone = await self._slots.next_free()
+        """Schedule a post into the next slot free for all its accounts (`engine.slots` has the rule)."""
+        post = await self.get(post_id)
+        instant, zone = await self._slots.next_free([t.account_id for t in post.targets])
         return await self.schedule(post_id, instant.strftime("%Y-%m-%dT%H:%M:%SZ"), zone)
 
     async def publish(self, post_id: str) -> Post:
@@ -243,6 +253,8 @@ class PostsService:
         checked the network and decided that it did not get the post.
         """
         post = await self.get(post_id)
+        if post.status is PostStatus.PUBLISHED:  # only its first comments can have failed
+            return await self._retry_first_comments(post, account)
         if post.status not in _RETRYABLE:
             raise InvalidStateError(
                 f"Post {post_id} is {post.status.value}; only failed, partially published and "
@@ -271,6 +283,39 @@ class PostsService:
                 self._core.store.posts.save_target, post_id, reset, now=self._core.clock.now()
             )
         return await self._publisher.publish(post_id)
+
+    async def _retry_first_comments(self, post: Post, account: str | None) -> Post:
+        """Send a published post's failed first comments again (an unknown one only with `account`).
+
+        The post itself is never sent again; the post is claimed meanwhile, as for a publish.
+        """
+        targets = [t for t in post.targets if t.first_comment is not None]
+        if account is not None:
+            chosen = await self._accounts.get(account)
+            targets = [
+                t
+                for t in targets
+                if t.account_id == chosen.id
+                and t.first_comment is not None
+                and t.first_comment.status in ("failed", "unknown")
+            ]
+        else:
+            targets = [
+                t for t in targets if t.first_comment is not None and t.first_comment.status == "failed"
+            ]
+        if not targets:
+            raise InvalidStateError(
+                f"Post {post.id} is published and has no failed first comment to retry. A first comment "
+                f"with an unknown outcome is retried only with --account, after checking the network."
+            )
+        if not await self._publisher.claim(post.id, [post.status]):
+            raise InvalidStateError(f"Post {post.id} changed meanwhile; nothing was retried.")
+        try:
+            for target in targets:
+                await self._publisher.retry_first_comment(post, target)
+        finally:
+            settled = await self._publisher.settle(post.id)
+        return settled
 
     async def delete(self, post_id: str) -> None:
         """Forget a post; copies already published stay on the networks."""

@@ -32,7 +32,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -48,8 +48,10 @@ from outpost.domain.errors import (
     RateLimited,
     Rejected,
 )
+from outpost.domain.links import UtmTags, tag_text
 from outpost.domain.models import Account, HealthReport, MediaAsset, Post, PublishedPart, Target, TargetError
 from outpost.domain.status import derive_post_status
+from outpost.engine import first_comment
 from outpost.engine.clock import Clock
 from outpost.engine.connections import Connections
 from outpost.engine.connectivity import Connectivity, RouteProbe
@@ -118,6 +120,7 @@ class Publisher:
         media: MediaService,
         rng: random.Random | None = None,
         connectivity: Connectivity | None = None,
+        utm: Callable[[Account], UtmTags | None] | None = None,
     ) -> None:
         self._store = store
         self._db = worker
@@ -134,6 +137,8 @@ class Publisher:
         self._outages: dict[str, _Outage] = {}
         self._account_slots: dict[str, asyncio.Semaphore] = {}
         self._running: set[asyncio.Task[None]] = set()
+        #: The UTM tags an account's chosen links get at publish time (settings `utm_for`).
+        self._utm = utm or (lambda _account: None)
 
     async def claim(self, post_id: str, expected: Sequence[PostStatus]) -> bool:
         """Mark the post `publishing` if it is still in one of the `expected` states.
@@ -239,7 +244,7 @@ class Publisher:
             await self._save(run)
             request = PartRequest(
                 index=0,
-                text=post.text_for(target),
+                text=tag_text(post.text_for(target), post.utm_links, self._utm(account)),
                 media=uploaded,
                 options=target.options,
                 idempotency_key=f"{target.idempotency_key}-0",
@@ -260,6 +265,31 @@ class Publisher:
         await self._save(run, announce=True)
         log.info("%s to %s handed over to %s for %s", post.id, account.ref, account.network.label, at)
         return True
+
+    async def retry_first_comment(self, post: Post, target: Target) -> None:
+        """Send a published target's failed (or, when the person says so, unknown) first comment again.
+
+        The post must be claimed (`claim`) first, so two engines never comment at once.
+        """
+        assert target.first_comment is not None
+        account, adapter, ctx = await self._reach(target)
+        again = target.first_comment.model_copy(update={"status": "pending", "error": None})
+
+        async def save(changed: Target) -> None:
+            await self._db.run(self._store.posts.save_target, post.id, changed, now=self._clock.now())
+            self._events.emit(PostDidChange(post.id, None))
+
+        await first_comment.post_first_comment(
+            post.id,
+            tag_text(post.first_comment or "", post.utm_links, self._utm(account)),
+            target.model_copy(update={"first_comment": again}),
+            adapter,
+            ctx,
+            save=save,
+            clock=self._clock,
+            rng=self._rng,
+            backoff=_backoff_step,
+        )
 
     async def _reach(self, target: Target) -> tuple[Account, NetworkAdapter, AccountContext]:
         """The target's account, its network's adapter, and the context to act for the account."""
@@ -445,7 +475,9 @@ class Publisher:
         problems = run.adapter.validate(run.post, run.target, run.account, run.caps)
         if problems:
             raise Rejected(" ".join(p.message for p in problems), code=ErrorCode.VALIDATION_ERROR)
-        parts = run.post.parts_for(run.target)
+        tags = self._utm(run.account)  # only the links the creator chose, never one tagged already
+        parts = [tag_text(text, run.post.utm_links, tags) for text in run.post.parts_for(run.target)]
+        run.target = first_comment.starting(run.post, run.target, run.adapter)
         for index in range(len(run.target.parts), len(parts)):
             # Each part's own files, uploaded just before it (issue #24: media on every part).
             media = run.post.media_for_part(index)
@@ -465,14 +497,33 @@ class Publisher:
             published = await run.adapter.publish(run.ctx, request)
             run.target = run.target.model_copy(update={"parts": (*done, published), "sending_part": None})
             await self._save(run, announce=True)
+        published_at = run.target.published_at or self._clock.now()
+        if run.target.first_comment is not None:  # the post is out; its comment follows on its own
+            run.target = run.target.model_copy(update={"published_at": published_at})
+            run.target = await first_comment.post_first_comment(
+                run.post.id,
+                tag_text(run.post.first_comment or "", run.post.utm_links, tags),
+                run.target,
+                run.adapter,
+                run.ctx,
+                save=lambda target: self._save_as(run, target),
+                clock=self._clock,
+                rng=self._rng,
+                backoff=_backoff_step,
+            )
         run.target = run.target.model_copy(
             update={
                 "status": TargetStatus.PUBLISHED,
-                "published_at": self._clock.now(),
+                "published_at": published_at,
                 "error": None,
                 "claimed_by": None,
             }
         )
+        await self._save(run, announce=True)
+
+    async def _save_as(self, run: _Run, target: Target) -> None:
+        """Save the target as the first comment left it (announced: the window shows its state)."""
+        run.target = target
         await self._save(run, announce=True)
 
     async def _upload(self, run: _Run, media: MediaAsset) -> UploadedMedia:
@@ -559,7 +610,7 @@ class Publisher:
                 f"retry on its own. Retry the post when {run.account.network.label} works again.",
             )
             return False
-        step = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** (outage.failures - 1))
+        step = _backoff_step(outage.failures)
         wait = step / 2 + self._rng.uniform(0, step / 2)  # jittered, never bunched at zero
         next_try = now + timedelta(seconds=wait)
         if outage.next_try is None or outage.next_try < next_try:
@@ -684,6 +735,11 @@ class Publisher:
         """Store the account's health and tell the window."""
         await self._db.run(self._store.accounts.set_health, account_id, health)
         self._events.emit(AccountHealthDidChange(await self._db.run(self._store.accounts.get, account_id)))
+
+
+def _backoff_step(failures: int) -> float:
+    """The backoff after the n-th failure in a row, before jitter (2 s, 4 s, 8 s … at most 5 min)."""
+    return float(min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** (failures - 1)))
 
 
 def _minutes(span: timedelta) -> str:

@@ -19,7 +19,7 @@ from outpost.domain.enums import PostStatus
 from outpost.domain.errors import KnownError, Problem, PublishError, ValidationError
 from outpost.domain.models import Account, MediaAsset, Post
 from outpost.domain.schedule import resolve_schedule
-from outpost.engine import composer
+from outpost.engine import composer, first_comment
 from outpost.engine.accounts import AccountsService
 from outpost.engine.composer import PostInput, When
 from outpost.engine.core import EngineCore
@@ -101,6 +101,8 @@ class Stager:
             targets=composer.build_targets(
                 accounts, texts, options, previous=previous.targets if previous else (), threads=threads
             ),
+            first_comment=request.first_comment if request.first_comment.strip() else None,
+            utm_links=tuple(dict.fromkeys(request.utm_links)),
         )
         if validate:
             problems += self._network_problems(post, caps)
@@ -132,6 +134,7 @@ class Stager:
             adapter = self._core.connections.adapter(account.network)
             target = next(t for t in post.targets if t.account_id == account.id)
             problems += adapter.validate(post, target, account, account_caps)
+            problems += first_comment.length_problems(post, account, adapter, account_caps)
         return problems
 
     async def _capabilities_of(

@@ -5,10 +5,12 @@ from __future__ import annotations
 from outpost.engine.events import (
     AccountDidChange,
     AccountHealthDidChange,
+    EngagementSpike,
     EngineStateDidChange,
     Event,
     EventBus,
     MediaPrepareDidProgress,
+    MentionReceived,
     PostDidChange,
     PostsWereMissed,
     SettingsDidChange,
@@ -37,6 +39,8 @@ class EngineBridge(QObject):
         engine_state_did_change(bool, bool, object): running, paused, next due time (or None).
         store_did_change_elsewhere(): another process changed the store (what is unknown:
             views re-read what they show).
+        mention_received(MentionReceived): someone mentioned or replied to an account.
+        engagement_spike(EngagementSpike): a post does far better than the account's usual.
     """
 
     post_did_change = Signal(object)  # the PostDidChange
@@ -48,6 +52,8 @@ class EngineBridge(QObject):
     media_prepare_did_progress = Signal(str, str, int, int)  # post id, account id, frames done, in all
     settings_did_change = Signal(tuple)
     store_did_change_elsewhere = Signal()
+    mention_received = Signal(object)  # the MentionReceived
+    engagement_spike = Signal(object)  # the EngagementSpike
 
     def __init__(self, events: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -73,3 +79,7 @@ class EngineBridge(QObject):
             self.engine_state_did_change.emit(event.running, event.paused, event.next_due_at)
         elif isinstance(event, StoreDidChangeElsewhere):
             self.store_did_change_elsewhere.emit()
+        elif isinstance(event, MentionReceived):
+            self.mention_received.emit(event)
+        elif isinstance(event, EngagementSpike):
+            self.engagement_spike.emit(event)

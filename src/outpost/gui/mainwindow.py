@@ -6,9 +6,11 @@ The window talks to the engine only through the facade and its events (via `Engi
 from __future__ import annotations
 
 from datetime import tzinfo
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from outpost.config.zone import local_zone_name
 from outpost.domain.enums import MissedPostPolicy, PostStatus
 from outpost.domain.errors import KnownError
 from outpost.domain.models import Post
@@ -19,6 +21,7 @@ from outpost.gui.banner import Banner
 from outpost.gui.bridge import EngineBridge
 from outpost.gui.calendar.view import CalendarView
 from outpost.gui.composer.widget import ComposerWidget
+from outpost.gui.dialogs.csv_import import ImportPreview
 from outpost.gui.dialogs.help import AboutDialog, ShortcutsDialog
 from outpost.gui.dialogs.settings import SettingsDialog
 from outpost.gui.health.panel import HealthPanel
@@ -29,6 +32,7 @@ from outpost.gui.qt import (
     QAction,
     QApplication,
     QCloseEvent,
+    QFileDialog,
     QKeySequence,
     QLabel,
     QMainWindow,
@@ -42,6 +46,8 @@ from outpost.gui.qt import (
     is_alive,
 )
 from outpost.gui.queue.view import QueueView
+from outpost.gui.stats.source import stats_source
+from outpost.gui.stats.tab import StatsTab
 from outpost.gui.status import StatusArea
 from outpost.gui.tasks import run_op
 from outpost.gui.theme import apply_theme
@@ -49,6 +55,8 @@ from outpost.gui.welcome import WelcomePanel
 
 if TYPE_CHECKING:
     from outpost.gui.library import LibraryDialog  # opened on first use
+
+CSV_FILTER = "CSV files (*.csv);;All files (*)"
 
 
 class SandboxSwitch(Protocol):
@@ -97,6 +105,15 @@ class MainWindow(QMainWindow):
         self.pages.addTab(self.queue, "Queue")
         self.calendar = CalendarView(engine, messages=self.messages)
         self.pages.addTab(self.calendar, "Calendar")
+        # Built (and QtCharts imported) only when first shown: start-up must not pay for charts.
+        self.stats = StatsTab(
+            stats_source(engine),
+            accounts=engine.accounts.list,
+            zone=self.creator_zone,
+            today=lambda: engine.clock.now().astimezone(ZoneInfo(self.creator_zone())).date(),
+            messages=self.messages,
+        )
+        self.pages.addTab(self.stats, "Stats")
         self.pages.addTab(self.health, "Accounts")
         self.banner_row = Banner()  # its colours follow the theme, live
         self.banner = self.banner_row.label
@@ -127,6 +144,8 @@ class MainWindow(QMainWindow):
         self.bridge.post_status_did_change.connect(self.notifier.post_changed)
         self.bridge.posts_were_missed.connect(self.notifier.missed)
         self.bridge.account_did_change.connect(self.notifier.account_changed)
+        self.bridge.mention_received.connect(self.notifier.mention)
+        self.bridge.engagement_spike.connect(self.notifier.spike)
         self.bridge.upload_did_progress.connect(self.status.upload)
         self.bridge.media_prepare_did_progress.connect(self.status.prepare)
         self._system_style = QApplication.style().name()
@@ -136,6 +155,7 @@ class MainWindow(QMainWindow):
         self._menus()
         self.queue.edit_requested.connect(self.edit_post)
         self.queue.compose_requested.connect(lambda: self.bring_up("compose"))
+        self.queue.stats_requested.connect(self.show_post_stats)
         self.bridge.post_did_change.connect(self.queue.model.post_did_change)
         self.bridge.post_did_change.connect(self.calendar.post_did_change)
         # Another process (the CLI, `outpost run`, an assistant) changed the store: show it at once.
@@ -219,6 +239,8 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("&Outpost")
         self._action(menu, "&New post", [QKeySequence.StandardKey.New], self.new_post)
         self._action(menu, "Add &media…", [], self.add_media)
+        self._action(menu, "&Import posts from CSV…", [], self.import_csv)
+        self._action(menu, "E&xport posts to CSV…", [], self.export_csv)
         self._action(menu, "Media &library…", ["Ctrl+Shift+L"], self.open_library)
         menu.addSeparator()
         self.pause_action = self._action(menu, "&Pause publishing", [], self.toggle_pause)
@@ -232,6 +254,7 @@ class MainWindow(QMainWindow):
                 ("&Compose", self.composer),
                 ("&Queue", self.queue),
                 ("C&alendar", self.calendar),
+                ("S&tats", self.stats),
                 ("&Accounts", self.health),
             ),
             start=1,
@@ -285,10 +308,44 @@ class MainWindow(QMainWindow):
         self.bring_up("compose")
         self.composer.choose_media()
 
+    def import_csv(self, path: str | None = None) -> ImportPreview | None:
+        """Outpost → Import posts from CSV…: pick a file, then preview every row before saving."""
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "Import posts", str(Path.home()), CSV_FILTER)
+        if not path:
+            return None
+        preview = ImportPreview(self.engine, Path(path), self)
+        preview.imported.connect(lambda count: self.say(f"Imported {count} post(s) from {Path(path).name}."))
+        preview.finished.connect(preview.deleteLater)
+        preview.open()
+        return preview
+
+    def export_csv(self) -> None:
+        """Outpost → Export posts to CSV…: every post, in the columns import reads."""
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export posts", str(Path.home() / "posts.csv"), CSV_FILTER
+        )
+        if path:
+            run_op(
+                self.engine.csv.export_file(path),
+                on_success=lambda posts: self.say(f"Wrote {len(posts)} post(s) to {Path(path).name}."),
+                on_failure=lambda error: self.messages.error(error.text()),
+            )
+
     def show_page(self, page: QWidget) -> None:
         """Show one of the window's pages (leaving the welcome screen if it is up)."""
         self.stack.setCurrentWidget(self.pages)
         self.pages.setCurrentWidget(page)
+
+    def creator_zone(self) -> str:
+        """The zone the creator works in: the settings' default, else this computer's."""
+        name = self.engine.settings.default_timezone
+        return name if name and _zone(name) is not None else local_zone_name()
+
+    def show_post_stats(self, post_id: str, title: str) -> None:
+        """The queue's "Stats…": the Stats tab, on that post's numbers."""
+        self.show_page(self.stats)
+        self.stats.show_post(post_id, title)
 
     def show_shortcuts(self) -> None:
         """Help → Keyboard shortcuts: every key the window answers to."""

@@ -1,25 +1,44 @@
 """Telling the person what happened: the system tray where there is one, the window otherwise.
 
 Reminders go out a configurable time before each scheduled post; notices follow posts that are
-published, fail, need review, or were missed while Outpost was closed. Where no tray exists
+published, fail, need review, or were missed while Outpost was closed, mentions of the accounts,
+and posts that take off. Mentions and take-offs come in bursts: at most one notice of each kind
+every few minutes, then one "and N more". "Do not disturb" (`notifications_quiet`) holds every
+notice back — always, or in a daily window — and sums them up once it ends. Where no tray exists
 (`QSystemTrayIcon.isSystemTrayAvailable()` is False on many Linux desktops and headless), the same
 messages appear in a banner in the window.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from outpost.domain.enums import HealthState, PostStatus
+from outpost.config.zone import local_zone_name
+from outpost.domain.enums import HealthState, Network, PostStatus
 from outpost.domain.models import Account, Post
+from outpost.domain.quiet import is_quiet
 from outpost.engine import Engine
-from outpost.engine.events import PostsWereMissed
+from outpost.engine.events import EngagementSpike, MentionReceived, PostsWereMissed
 from outpost.engine.recovery import late_by
 from outpost.gui.qt import QAction, QIcon, QMenu, QObject, QSystemTrayIcon, QTimer, Signal
 from outpost.gui.tasks import run_op
 from outpost.paths import resource
 
 REMINDER_CHECK_MS = 30_000
+#: Mentions and take-offs: after one notice of a kind, the next ones wait this long and are told
+#: together ("3 more mentions").
+BURST = timedelta(minutes=5)
+HELD_NAMED = 3  # the summary after "do not disturb" names this many notices, then "and N more"
+
+
+@dataclass
+class _Burst:
+    """One kind of notice being rate-limited: until when, and who was held back meanwhile."""
+
+    until: datetime
+    more: list[str] = field(default_factory=list)
 
 
 def counted(count: int, noun: str) -> str:
@@ -82,11 +101,14 @@ class Notifier(QObject):
         self._known: dict[str, PostStatus] = {}
         self._reminded: set[tuple[str, str]] = set()
         self._health: dict[str, HealthState] = {}  # account id → its state when last seen
+        self._bursts: dict[str, _Burst] = {}  # "mention" | "spike" → the burst being held back
+        self.held: list[tuple[str, str]] = []  # notices held back by "do not disturb"
         if self.has_tray:
             self._make_tray()
         self._reminders = QTimer(self)
         self._reminders.setInterval(REMINDER_CHECK_MS)
         self._reminders.timeout.connect(self.check_reminders)
+        self._reminders.timeout.connect(self.flush_notices)
         self._reminders.start()
 
     def _make_tray(self) -> None:
@@ -123,7 +145,10 @@ class Notifier(QObject):
             self.pause_action.setText("Resume publishing" if paused else "Pause publishing")
 
     def notify(self, title: str, text: str) -> None:
-        """A notice, through the tray or the window."""
+        """A notice, through the tray or the window (held back while "do not disturb" is on)."""
+        if self.quiet():
+            self.held.append((title, text))
+            return
         self.shown.append((title, text))
         if self.tray is not None:
             self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 8000)
@@ -200,3 +225,78 @@ class Notifier(QObject):
                 self.notify(
                     f"Going out in {left} min", f"“{first}” to {counted(len(post.targets), 'account')}"
                 )
+
+    # -- mentions, take-offs, bursts and "do not disturb" ---------------------------------------
+
+    def quiet(self) -> bool:
+        """Whether "do not disturb" holds notices back now (in the creator's zone)."""
+        settings = self.engine.settings
+        try:
+            zone = ZoneInfo(settings.default_timezone or local_zone_name())
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = ZoneInfo("UTC")
+        return is_quiet(settings.notifications_quiet, self.engine.clock.now(), zone)
+
+    def mention(self, event: MentionReceived) -> None:
+        """Someone mentioned or replied to an account: who, where, and the start of what they said."""
+        where = _network_label(event.network)
+        self._limited(
+            "mention",
+            f"{event.author} mentioned you on {where}",
+            f"“{first_words(event.text, 80)}”" if event.text.strip() else "Open the network to read it.",
+            who=event.author,
+        )
+
+    def spike(self, event: EngagementSpike) -> None:
+        """A post does far better than the account's usual."""
+        self._limited(
+            "spike",
+            f"A post is taking off on {_network_label(event.network)}",
+            event.message,
+            who=event.post_id,
+        )
+
+    def _limited(self, kind: str, title: str, text: str, *, who: str) -> None:
+        now = self.engine.clock.now()
+        burst = self._bursts.get(kind)
+        if burst is not None and now < burst.until:
+            burst.more.append(who)
+            return
+        self._bursts[kind] = _Burst(until=now + BURST)
+        self.notify(title, text)
+
+    def flush_notices(self) -> None:
+        """Say what bursts held back once their time is up, and sum up "do not disturb" once it ends."""
+        now = self.engine.clock.now()
+        for kind, burst in self._bursts.items():
+            if now < burst.until or not burst.more:
+                continue
+            more, burst.more, burst.until = burst.more, [], now + BURST
+            if kind == "mention":
+                authors = list(dict.fromkeys(more))
+                named = ", ".join(authors[:HELD_NAMED])
+                others = len(authors) - HELD_NAMED
+                self.notify(
+                    counted(len(more), "more mention"),
+                    f"From {named}" + (f" and {counted(others, 'other')}" if others > 0 else "") + ".",
+                )
+            else:
+                self.notify(
+                    f"{len(more)} more {'post is' if len(more) == 1 else 'posts are'} taking off",
+                    "See how they do in Outpost.",
+                )
+        if self.held and not self.quiet():
+            held, self.held = self.held, []
+            titles = [title for title, _ in held]
+            rest = len(titles) - HELD_NAMED
+            self.notify(
+                f"While “Do not disturb” was on: {counted(len(held), 'notice')}",
+                "; ".join(titles[:HELD_NAMED]) + (f"; and {rest} more" if rest > 0 else "") + ".",
+            )
+
+
+def _network_label(network: str) -> str:
+    try:
+        return Network(network).label
+    except ValueError:
+        return network

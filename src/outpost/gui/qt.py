@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     QDateTime,
     QEvent,
     QIODevice,
+    QMargins,
     QMimeData,
     QModelIndex,
     QObject,
@@ -106,6 +107,8 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
     QSystemTrayIcon,
     QTableView,
+    QTableWidget,
+    QTableWidgetItem,
     QTabWidget,
     QTextBrowser,
     QToolButton,
@@ -115,6 +118,8 @@ from PySide6.QtWidgets import (
 )
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from PySide6.QtSvg import QSvgRenderer
 
 
@@ -123,6 +128,16 @@ def svg_renderer_class() -> "type[QSvgRenderer]":
     from PySide6.QtSvg import QSvgRenderer
 
     return QSvgRenderer
+
+
+def charts() -> "ModuleType":
+    """`PySide6.QtCharts`, imported on first use: only the Stats tab draws charts (issue #21).
+
+    Loading it costs ~10 MB and tens of milliseconds, which the window's start must not pay.
+    """
+    from PySide6 import QtCharts
+
+    return QtCharts
 
 
 def is_alive(obj: QObject) -> bool:
@@ -184,6 +199,7 @@ __all__ = [
     "QListWidget",
     "QListWidgetItem",
     "QMainWindow",
+    "QMargins",
     "QMenu",
     "QMessageBox",
     "QMimeData",
@@ -221,6 +237,8 @@ __all__ = [
     "QSystemTrayIcon",
     "QTabWidget",
     "QTableView",
+    "QTableWidget",
+    "QTableWidgetItem",
     "QTextBrowser",
     "QTextDocument",
     "QTimeZone",
@@ -233,6 +251,7 @@ __all__ = [
     "Qt",
     "Signal",
     "Slot",
+    "charts",
     "is_alive",
     "qVersion",
     "svg_renderer_class",

@@ -141,6 +141,45 @@ CREATE INDEX targets_post ON targets (post_id, position);
 CREATE INDEX targets_status ON targets (status);
 """
 
+# Hooks (issue #21): the creator's receivers of events — a URL (signed JSON POST) or a command
+# (JSON on stdin) — and how each one's latest delivery went. The signing secret is never here:
+# it is in the keyring under `hook/<id>`.
+_HOOKS = """
+CREATE TABLE hooks (
+    id          TEXT PRIMARY KEY,
+    event       TEXT NOT NULL,
+    url         TEXT,
+    command     TEXT,
+    created_at  TEXT NOT NULL,
+    last_at     TEXT,
+    last_ok     INTEGER,
+    last_status TEXT,
+    last_event  TEXT,
+    CHECK ((url IS NULL) <> (command IS NULL))
+);
+CREATE INDEX hooks_event ON hooks (event);
+"""
+
+# Issue #22, the creator's daily tools: recurring posts (a series makes each occurrence as a post
+# of its own, ahead of time; `made` counts those made so far) and evergreen posts (queued again
+# when an account has a free slot; `last_ran_at` is when one last went out).
+_SERIES = """
+CREATE TABLE series (
+    id            TEXT PRIMARY KEY,
+    rule          TEXT NOT NULL,
+    first_at      TEXT NOT NULL,
+    timezone      TEXT NOT NULL,
+    until         TEXT,
+    count         INTEGER,
+    made          INTEGER NOT NULL DEFAULT 1,
+    created_at    TEXT NOT NULL,
+    ended_at      TEXT
+);
+ALTER TABLE posts ADD COLUMN series_id TEXT REFERENCES series (id) ON DELETE SET NULL;
+ALTER TABLE posts ADD COLUMN evergreen INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX posts_series ON posts (series_id);
+"""
+
 # The media library (issue #24): every file a post carried, once by its content hash, with the
 # library's own copy; filled from the posts' media as they stand.
 _LIBRARY = """
@@ -188,4 +227,160 @@ CREATE INDEX posts_campaign ON posts (campaign_id);
 ALTER TABLE media ADD COLUMN part INTEGER NOT NULL DEFAULT 0;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _LIBRARY, _ORGANISING)
+# Issue #22's composer tools: a post's first comment and what became of it on each target, the
+# links the creator chose to tag with UTM parameters, and reusable snippets (signatures, hashtag
+# groups) with per-network variants.
+_FIRST_COMMENT = """
+ALTER TABLE posts ADD COLUMN first_comment TEXT;
+ALTER TABLE posts ADD COLUMN utm_links TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE targets ADD COLUMN first_comment TEXT;
+CREATE TABLE snippets (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    trigger     TEXT NOT NULL DEFAULT '',
+    text        TEXT NOT NULL,
+    variants    TEXT NOT NULL DEFAULT '{}',
+    updated_at  TEXT NOT NULL
+);
+CREATE UNIQUE INDEX snippets_trigger ON snippets (trigger) WHERE trigger != '';
+"""
+
+# Analytics (issue #21): metric readings as time series (`metric_snapshots`); each published item's
+# newest numbers (`metric_items`), each post's across its networks (`metric_posts`, top posts) and
+# their sums per account and UTC day of publication (`metric_days`: a two-year summary adds 730
+# rows per account, not every item); follower counts per day; the account's own posts made
+# elsewhere (history import); the spikes already announced. No foreign keys to posts: a post
+# forgotten in Outpost is still on the network, and its numbers still count.
+_ANALYTICS = """
+CREATE TABLE metric_snapshots (
+    id                 INTEGER PRIMARY KEY,
+    account_id         TEXT NOT NULL,
+    network            TEXT NOT NULL,
+    platform_post_id   TEXT NOT NULL,
+    post_id            TEXT,
+    target_id          TEXT,
+    published_at       TEXT NOT NULL,
+    read_at            TEXT NOT NULL,
+    age_slot           INTEGER,
+    impressions        INTEGER,
+    reach              INTEGER,
+    likes              INTEGER,
+    replies            INTEGER,
+    reposts            INTEGER,
+    quotes             INTEGER,
+    saves              INTEGER,
+    clicks             INTEGER,
+    video_views        INTEGER,
+    engagements        INTEGER,
+    followers_at_post  INTEGER,
+    UNIQUE (account_id, platform_post_id, read_at)
+);
+CREATE INDEX metric_snapshots_post ON metric_snapshots (post_id) WHERE post_id IS NOT NULL;
+CREATE INDEX metric_snapshots_history ON metric_snapshots (account_id, age_slot, published_at);
+
+CREATE TABLE metric_items (
+    account_id         TEXT NOT NULL,
+    published_at       TEXT NOT NULL,
+    platform_post_id   TEXT NOT NULL,
+    network            TEXT NOT NULL,
+    item               TEXT NOT NULL,
+    read_at            TEXT,
+    age_slot           INTEGER,
+    impressions        INTEGER,
+    reach              INTEGER,
+    likes              INTEGER,
+    replies            INTEGER,
+    reposts            INTEGER,
+    quotes             INTEGER,
+    saves              INTEGER,
+    clicks             INTEGER,
+    video_views        INTEGER,
+    engagements        INTEGER,
+    rate               REAL,
+    PRIMARY KEY (account_id, published_at, platform_post_id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX metric_items_key ON metric_items (account_id, platform_post_id);
+CREATE INDEX metric_items_item ON metric_items (item);
+CREATE INDEX metric_items_published ON metric_items (published_at);
+
+CREATE TABLE metric_posts (
+    item          TEXT PRIMARY KEY,
+    published_at  TEXT NOT NULL,
+    impressions   INTEGER,
+    engagements   INTEGER
+) WITHOUT ROWID;
+CREATE INDEX metric_posts_published ON metric_posts (published_at, engagements);
+
+CREATE TABLE metric_days (
+    account_id  TEXT NOT NULL,
+    day         TEXT NOT NULL,
+    network     TEXT NOT NULL,
+    items       INTEGER NOT NULL DEFAULT 0,
+    impressions_sum INTEGER NOT NULL DEFAULT 0,
+    impressions_n INTEGER NOT NULL DEFAULT 0,
+    reach_sum INTEGER NOT NULL DEFAULT 0,
+    reach_n INTEGER NOT NULL DEFAULT 0,
+    likes_sum INTEGER NOT NULL DEFAULT 0,
+    likes_n INTEGER NOT NULL DEFAULT 0,
+    replies_sum INTEGER NOT NULL DEFAULT 0,
+    replies_n INTEGER NOT NULL DEFAULT 0,
+    reposts_sum INTEGER NOT NULL DEFAULT 0,
+    reposts_n INTEGER NOT NULL DEFAULT 0,
+    quotes_sum INTEGER NOT NULL DEFAULT 0,
+    quotes_n INTEGER NOT NULL DEFAULT 0,
+    saves_sum INTEGER NOT NULL DEFAULT 0,
+    saves_n INTEGER NOT NULL DEFAULT 0,
+    clicks_sum INTEGER NOT NULL DEFAULT 0,
+    clicks_n INTEGER NOT NULL DEFAULT 0,
+    video_views_sum INTEGER NOT NULL DEFAULT 0,
+    video_views_n INTEGER NOT NULL DEFAULT 0,
+    engagements_sum INTEGER NOT NULL DEFAULT 0,
+    engagements_n INTEGER NOT NULL DEFAULT 0,
+    rate_sum REAL NOT NULL DEFAULT 0,
+    rate_n INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (account_id, day)
+) WITHOUT ROWID;
+
+CREATE TABLE follower_counts (
+    account_id  TEXT NOT NULL,
+    day         TEXT NOT NULL,
+    followers   INTEGER NOT NULL,
+    read_at     TEXT NOT NULL,
+    PRIMARY KEY (account_id, day)
+) WITHOUT ROWID;
+
+CREATE TABLE remote_posts (
+    account_id        TEXT NOT NULL,
+    network           TEXT NOT NULL,
+    platform_post_id  TEXT NOT NULL,
+    created_at        TEXT NOT NULL,
+    text              TEXT NOT NULL DEFAULT '',
+    permalink         TEXT,
+    imported_at       TEXT NOT NULL,
+    PRIMARY KEY (account_id, platform_post_id)
+) WITHOUT ROWID;
+CREATE INDEX remote_posts_created ON remote_posts (created_at);
+
+CREATE TABLE engagement_spikes (
+    account_id        TEXT NOT NULL,
+    platform_post_id  TEXT NOT NULL,
+    noticed_at        TEXT NOT NULL,
+    PRIMARY KEY (account_id, platform_post_id)
+) WITHOUT ROWID;
+
+CREATE INDEX targets_published ON targets (published_at) WHERE status = 'published';
+"""
+
+MIGRATIONS: tuple[str, ...] = (
+    _V1,
+    _V2,
+    _V3,
+    _V4,
+    _V5,
+    _LIBRARY,
+    _FIRST_COMMENT,
+    _HOOKS,
+    _SERIES,
+    _ANALYTICS,
+    _ORGANISING,
+)

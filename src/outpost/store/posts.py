@@ -10,9 +10,10 @@ from datetime import date, datetime, tzinfo
 from outpost.domain.calendar import ENTRY_TEXT, CalendarDays, CalendarEntry
 from outpost.domain.enums import ErrorCode, Network, PostStatus, TargetStatus
 from outpost.domain.errors import NotFoundError
-from outpost.domain.models import MediaAsset, Post, PublishedPart, Target, TargetError
+from outpost.domain.models import FirstCommentResult, MediaAsset, Post, PublishedPart, Target, TargetError
 from outpost.store._codec import decode_json, decode_time, encode_json, encode_time
 from outpost.store.db import Database, Row
+from outpost.store.series import SeriesRepository
 
 _IN_CHUNK = 500  # well below SQLite's bound-parameter limit
 
@@ -30,8 +31,8 @@ class PostRepository:
         with self._db.transaction():
             self._db.execute(
                 "INSERT INTO posts (id, status, text, thread, scheduled_at, timezone, created_at, "
-                "updated_at, review_reason, title, tags, campaign_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "updated_at, review_reason, first_comment, utm_links, title, tags, campaign_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 _post_row(post),
             )
             self._insert_children(post)
@@ -46,7 +47,8 @@ class PostRepository:
         with self._db.transaction():
             cursor = self._db.execute(
                 "UPDATE posts SET status = ?, text = ?, thread = ?, scheduled_at = ?, timezone = ?, "
-                "created_at = ?, updated_at = ?, review_reason = ?, title = ?, tags = ?, campaign_id = ? "
+                "created_at = ?, updated_at = ?, review_reason = ?, first_comment = ?, utm_links = ?, "
+                "title = ?, tags = ?, campaign_id = ? "
                 "WHERE id = ? AND status = ?",
                 (*_post_row(post)[1:], post.id, expected.value),
             )
@@ -90,8 +92,8 @@ class PostRepository:
         self._db.executemany(
             "INSERT INTO targets (id, post_id, position, account_id, network, text_override, "
             "thread_override, options, status, parts, sending_part, attempts, published_at, error, "
-            "idempotency_key, claimed_by, scheduled, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "idempotency_key, claimed_by, scheduled, first_comment, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     t.id,
@@ -272,7 +274,7 @@ class PostRepository:
             self._db.execute(
                 "UPDATE targets SET text_override = ?, thread_override = ?, options = ?, status = ?, "
                 "parts = ?, sending_part = ?, attempts = ?, published_at = ?, error = ?, "
-                "idempotency_key = ?, claimed_by = ?, scheduled = ?, updated_at = ? "
+                "idempotency_key = ?, claimed_by = ?, scheduled = ?, first_comment = ?, updated_at = ? "
                 "WHERE id = ? AND post_id = ?",
                 (*_target_state(target), encode_time(now), target.id, post_id),
             )
@@ -339,7 +341,19 @@ class PostRepository:
                 f"SELECT * FROM targets WHERE post_id IN ({marks}) ORDER BY position", chunk
             ):
                 targets[r["post_id"]].append(_target(r))
-        return [_post(r, media[r["id"]], targets[r["id"]]) for r in rows]
+        posts = [_post(r, media[r["id"]], targets[r["id"]]) for r in rows]
+        return _daily_tools(self._db, rows, posts)
+
+
+def _daily_tools(db: Database, rows: Sequence[Row], posts: list[Post]) -> list[Post]:
+    """Issue #22: each post's series (`repeat`) and its evergreen mark, read beside the post."""
+    series = SeriesRepository(db).repeats(sorted({r["series_id"] for r in rows if r["series_id"]}))
+    return [
+        p.model_copy(update={"repeat": series.get(r["series_id"] or ""), "evergreen": bool(r["evergreen"])})
+        if r["series_id"] or r["evergreen"]
+        else p
+        for r, p in zip(rows, posts, strict=True)
+    ]
 
 
 def _chunks(ids: Sequence[str]) -> Iterable[Sequence[str]]:
@@ -358,6 +372,8 @@ def _post_row(post: Post) -> tuple[object, ...]:
         encode_time(post.created_at),
         encode_time(post.updated_at),
         post.review_reason,
+        post.first_comment,
+        encode_json(list(post.utm_links)),
         post.title,
         encode_json(list(post.tags)),
         post.campaign_id,
@@ -378,6 +394,7 @@ def _target_state(t: Target) -> tuple[object, ...]:
         t.idempotency_key,
         t.claimed_by,
         None if t.scheduled is None else t.scheduled.model_dump_json(),
+        None if t.first_comment is None else t.first_comment.model_dump_json(),
     )
 
 
@@ -407,6 +424,8 @@ def _post(row: Row, media: list[tuple[int, MediaAsset]], targets: list[Target]) 
         updated_at=_required_time(row["updated_at"]),
         targets=tuple(targets),
         review_reason=row["review_reason"],
+        first_comment=row["first_comment"],
+        utm_links=tuple(decode_json(row["utm_links"])),
     )
 
 
@@ -465,4 +484,7 @@ def _target(row: Row) -> Target:
         idempotency_key=row["idempotency_key"],
         claimed_by=row["claimed_by"],
         scheduled=None if row["scheduled"] is None else PublishedPart.model_validate_json(row["scheduled"]),
+        first_comment=None
+        if row["first_comment"] is None
+        else FirstCommentResult.model_validate_json(row["first_comment"]),
     )

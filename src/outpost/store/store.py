@@ -10,8 +10,12 @@ from outpost.store.backups import BACKUP_DIR, backup_is_due
 from outpost.store.campaigns import CampaignRepository
 from outpost.store.checkpoints import CheckpointRepository
 from outpost.store.db import Database
+from outpost.store.hooks import HookRepository
 from outpost.store.library import LibraryRepository
+from outpost.store.metrics import MetricsRepository
 from outpost.store.posts import PostRepository
+from outpost.store.series import SeriesRepository
+from outpost.store.snippets import SnippetRepository
 
 DATABASE_FILE = "outpost.sqlite3"
 
@@ -23,8 +27,11 @@ class Store:
         accounts: connected accounts and their health.
         posts: posts, their media and targets.
         checkpoints: what adapters must remember to resume after a restart.
+        hooks: the creator's receivers of events (never their secrets).
         library: every file a post carried, once by its content (issue #24).
         campaigns: campaigns posts belong to, and the tags posts carry (issue #24).
+        snippets: reusable text pieces for the composer.
+        metrics: metric readings, follower counts and imported posts (statistics).
     """
 
     def __init__(self, data_dir: Path) -> None:
@@ -33,8 +40,12 @@ class Store:
         self.accounts = AccountRepository(self.db)
         self.posts = PostRepository(self.db)
         self.checkpoints = CheckpointRepository(self.db)
+        self.hooks = HookRepository(self.db)
+        self.series = SeriesRepository(self.db)  # issue #22: recurring and evergreen posts
         self.library = LibraryRepository(self.db)
         self.campaigns = CampaignRepository(self.db)
+        self.snippets = SnippetRepository(self.db)
+        self.metrics = MetricsRepository(self.db)
 
     def back_up_if_due(self, now: datetime) -> Path | None:
         """Take the daily backup if the newest is a day old (or missing); the path if one was taken."""

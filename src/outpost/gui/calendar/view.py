@@ -12,7 +12,7 @@ re-reads only the days it left and joined (issue #16); the other days keep their
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -22,6 +22,7 @@ from outpost.domain.calendar import CalendarDays, CalendarEntry
 from outpost.domain.enums import PostStatus
 from outpost.domain.errors import KnownError
 from outpost.domain.models import Post
+from outpost.domain.slots import Weekly
 from outpost.engine import Engine
 from outpost.engine.events import PostDidChange
 from outpost.gui.calendar.month import MonthView
@@ -109,9 +110,9 @@ class CalendarView(QWidget):
         """Now in the calendar's zone (the engine's clock)."""
         return self.engine.clock.now().astimezone(self.zone)
 
-    def posting_schedule(self) -> Mapping[str, Sequence[str]]:
-        """The posting schedule's slots, as the settings hold them now."""
-        return self.engine.settings.posting_schedule
+    def posting_schedule(self) -> list[tuple[Weekly, ZoneInfo]]:
+        """Every posting schedule in use (the default, the accounts' own), as the settings say now."""
+        return self.engine.slots.schedules_in_use()
 
     def set_month(self, month: bool) -> None:
         """Week or month view."""

@@ -9,12 +9,12 @@ of such a crowd is a "+N" chip whose tooltip lists them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from outpost.domain.calendar import CalendarEntry
 from outpost.domain.enums import PostStatus
-from outpost.domain.slots import WEEKDAYS
+from outpost.domain.slots import Weekly, slots_on
 from outpost.gui.calendar.cards import EntryCard, dragged_post
 from outpost.gui.decor import Tone, tone_colour
 from outpost.gui.qt import (
@@ -51,7 +51,8 @@ MAX_LANES = 2  # posts side by side in one column, at most
 SNAP = 15  # minutes a dropped post's time is rounded to
 HEADER = 44  # the day names' height
 
-Schedule = Callable[[], Mapping[str, Sequence[str]]]
+#: The posting schedules in use, each weekly slots in its zone (`SlotsService.schedules_in_use`).
+Schedule = Callable[[], Sequence[tuple[Weekly, tzinfo]]]
 
 
 class WeekDay:
@@ -183,22 +184,22 @@ class WeekGrid(QWidget):
         return QRect(column.left() + 3, self.y_of(slot), column.width() - 6, SLOT)
 
     def free_slots(self, day: date) -> list[datetime]:
-        """The day's posting-schedule slots still to come that no scheduled post takes."""
+        """The day's slots still to come that no scheduled post takes, of every schedule in use.
+
+        Each account's schedule is in its own zone; its slots are drawn where they fall in the
+        calendar's zone (`domain.slots.slots_on`).
+        """
         taken = {
-            card.moment.astimezone(self.zone).strftime("%H:%M")
+            card.moment.astimezone(UTC)
             for card in self.days[day].cards
             if card.entry.status is PostStatus.SCHEDULED
         }
         now = self.now()
-        found = []
-        for slot in self.schedule().get(WEEKDAYS[day.weekday()], []):
-            hour, minute = (int(part) for part in slot.split(":"))
-            local = datetime.combine(day, time(hour, minute), self.zone)
-            if local.astimezone(UTC).astimezone(self.zone).replace(tzinfo=None) != local.replace(tzinfo=None):
-                continue  # a DST gap: that wall-clock time does not exist this day
-            if slot not in taken and local > now:
-                found.append(local)
-        return found
+        return [
+            slot.astimezone(self.zone)
+            for slot in slots_on(day, self.zone, self.schedule())
+            if slot not in taken and slot > now
+        ]
 
     def target_at(self, point: QPoint, grab: int = 0) -> datetime | None:
         """The time a post dropped at `point` goes to: an open slot, else that day at that time."""

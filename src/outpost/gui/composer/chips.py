@@ -8,6 +8,7 @@ changes (`theme.on_theme_change`), so a live switch to the dark theme recolours 
 from __future__ import annotations
 
 from outpost.domain.models import Account
+from outpost.gui.composer.extras import quota_words
 from outpost.gui.icons import brand_colour, network_icon
 from outpost.gui.names import account_label, account_tooltip
 from outpost.gui.qt import QColor, QSize, Qt, QToolButton, QWidget
@@ -33,6 +34,10 @@ class AccountChip(QToolButton):
         self.setText(account_label(account))
         self.setToolTip(f"{account_tooltip(account)}\nClick or press Space to post to it.")
         self.setAccessibleName(account_label(account))
+        quota = account.health.quota
+        if quota is not None:  # a quota that ends publishing (issue #22): what is left, at a glance
+            self.setText(f"{account_label(account)} · {quota.left} left")
+            self.setToolTip(f"{self.toolTip()}\nPublishing quota: {quota_words(quota)}.")
         on_theme_change(self, self.restyle)
 
     def restyle(self, colours: Colours) -> None:

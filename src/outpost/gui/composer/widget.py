@@ -10,17 +10,23 @@ after a few seconds in which it can be undone (`countdown.py`).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from outpost.config.zone import local_zone_name
 from outpost.domain.campaigns import Campaign
 from outpost.domain.capabilities import Capabilities
 from outpost.domain.compatibility import Compatibility, check
 from outpost.domain.enums import Network, PostStatus
 from outpost.domain.errors import KnownError, Problem, ValidationError
+from outpost.domain.links import links_in, tag_link, tag_text
 from outpost.domain.models import Account, Post
+from outpost.domain.snippets import Snippet
 from outpost.engine import Engine, MediaInput, PostChanges, PostInput, When
+from outpost.engine.series import RepeatRequest
 from outpost.gui.bridge import EngineBridge
 from outpost.gui.composer.accounts_row import AccountRow
 from outpost.gui.composer.attach import MEDIA_FILTER, MediaAttacher
@@ -28,12 +34,14 @@ from outpost.gui.composer.chips import AccountChip
 from outpost.gui.composer.countdown import UNDO_SECONDS, PublishCountdown
 from outpost.gui.composer.counting import count_for, show_count
 from outpost.gui.composer.customise import NetworkTab
+from outpost.gui.composer.extras import ComposerExtras
 from outpost.gui.composer.focus import FocusRing
 from outpost.gui.composer.media_strip import Attached, MediaStrip
 from outpost.gui.composer.organise_row import OrganiseRow
 from outpost.gui.composer.paste import MediaPasteFilter, PostTextEdit, pasted_media
 from outpost.gui.composer.problems import ProblemList
 from outpost.gui.composer.schedule_dialog import ScheduleDialog
+from outpost.gui.composer.snippets import SHORTCUT, SnippetExpander, SnippetPicker, insert
 from outpost.gui.composer.thread_parts import ThreadParts
 from outpost.gui.composer.threading import split_into_thread
 from outpost.gui.composer.words import error_text, outcome, together
@@ -44,6 +52,7 @@ from outpost.gui.messages import MessageBridge
 from outpost.gui.names import account_label
 from outpost.gui.previews.widget import PreviewSource, PreviewTabs
 from outpost.gui.qt import (
+    QCheckBox,
     QDragEnterEvent,
     QDropEvent,
     QHBoxLayout,
@@ -60,6 +69,8 @@ from outpost.gui.qt import (
     QWidget,
     Signal,
 )
+from outpost.gui.stats.best_slot import BestSlot, next_best_slot
+from outpost.gui.stats.source import stats_source
 from outpost.gui.tasks import run_op
 from outpost.gui.theme import Colours, colours, on_theme_change
 
@@ -93,6 +104,8 @@ class ComposerWidget(QWidget):
         self.tabs: dict[Network, NetworkTab] = {}
         self.problems: list[Problem] = []
         self.schedule_dialog: ScheduleDialog | None = None
+        self.snippets: list[Snippet] = []  # read with the accounts; Settings → Snippets edits them
+        self.snippet_picker: SnippetPicker | None = None
         self._loading = False
         self._generation = 0  # a new post starts a new generation: older saves no longer apply
         self.setAcceptDrops(True)
@@ -106,6 +119,8 @@ class ComposerWidget(QWidget):
         self.thread_parts.save_picture = lambda image: str(self.attacher.saved_picture(image))
         self.thread_parts.media_filter = MEDIA_FILTER
         self.focus_ring = FocusRing(self)
+        for edit in (self.text, self.extras.comment):  # ;sig + space becomes the signature
+            SnippetExpander(edit, lambda: self.snippets)
         self._events = EngineBridge(engine.events, self)
         self._events.settings_did_change.connect(self._settings_changed)
         self._check_timer = self._timer(CHECK_MS, self._check)
@@ -142,6 +157,10 @@ class ComposerWidget(QWidget):
         self.thread_parts.parts_did_change.connect(self._changed)
         self.thread_parts.split.clicked.connect(self.split_into_thread)
         self.split, self.numbering = self.thread_parts.split, self.thread_parts.numbering
+        self.extras = ComposerExtras()  # the first comment, UTM ticks, the cost on X (issue #22)
+        self.extras.extras_did_change.connect(self._changed)
+        self.extras.snippets_button.clicked.connect(self.pick_snippet)
+        self.extras.snippets_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keeps the text's cursor
         self.media = MediaStrip()
         self.media.media_did_change.connect(self._changed)
         self.media.fix_requested.connect(self.fix_media)
@@ -160,6 +179,7 @@ class ComposerWidget(QWidget):
             (self.organise, 0),
             (self.custom, 3),
             (self.thread_parts, 0),
+            (self.extras, 0),
             (self.media, 0),
         ):
             column.addWidget(widget, stretch)
@@ -191,7 +211,15 @@ class ComposerWidget(QWidget):
         self.publish_button.setObjectName("publish")
         self.publish_button.setDefault(True)
         self.publish_button.clicked.connect(self.publish)
+        self.evergreen_box = QCheckBox("Evergreen")
+        self.evergreen_box.setObjectName("evergreen")
+        self.evergreen_box.setToolTip(
+            "Queue this post again, now and then, into a free slot of an account with nothing queued "
+            "(at most every few weeks, see Settings; never the same text twice in a row)."
+        )
+        self.evergreen_box.toggled.connect(lambda _checked=False: self._changed())
         row = QHBoxLayout()
+        row.addWidget(self.evergreen_box)
         row.addStretch(1)
         for button in (self.save_button, self.queue_button, self.schedule_button, self.publish_button):
             row.addWidget(button)
@@ -214,6 +242,7 @@ class ComposerWidget(QWidget):
             ("Ctrl+Enter", self.publish_soon),
             (QKeySequence.StandardKey.Save, self.save_draft),
             (QKeySequence.StandardKey.Paste, self.paste),
+            (SHORTCUT, self.pick_snippet),
         ):
             self._shortcut(QKeySequence(keys), slot)
         self._escape = self._shortcut(QKeySequence(Qt.Key.Key_Escape), self.countdown.cancel)
@@ -242,6 +271,7 @@ class ComposerWidget(QWidget):
     async def reload_accounts(self) -> None:
         """Fetch the accounts and each one's rules, then show them as chips."""
         self._show_accounts(await self._fetch_accounts())
+        self.snippets = await self.engine.tools.snippets()
 
     async def _fetch_accounts(self) -> tuple[list[Account], dict[str, Capabilities]]:
         accounts = await self.engine.accounts.list()
@@ -302,6 +332,7 @@ class ComposerWidget(QWidget):
     def _add_network_tab(self, network: Network, caps: Capabilities) -> None:
         tab = NetworkTab(network, caps, self._changed)
         tab.override.media_pasted.connect(self.attacher.attach_pasted)
+        SnippetExpander(tab.override, lambda: self.snippets, network)  # this network's variant
         tab.reset.clicked.connect(lambda: tab.copy(self.text.toPlainText()))
         for widget in tab.options.values():
             if isinstance(widget, QLineEdit):
@@ -461,6 +492,8 @@ class ComposerWidget(QWidget):
             tags=tags,
             campaign=campaign,
             thread_for=thread_for,
+            first_comment=self.extras.first_comment(),
+            utm_links=self.extras.chosen_links(),
         )
 
     def is_empty(self) -> bool:
@@ -472,6 +505,7 @@ class ComposerWidget(QWidget):
         if self._loading:
             return
         self._update_counters()
+        self._update_extras()
         self._update_previews()
         self._update_badges()
         self._update_actions()
@@ -501,7 +535,70 @@ class ComposerWidget(QWidget):
 
     def _update_previews(self) -> None:
         thumbs = tuple((a.thumbnail, a.info.kind.value) for a in self.media.items if a.thumbnail)
-        self.previews.show_source(PreviewSource.of(self.selected, self.request(), thumbs))
+        request = self.request()
+        source = PreviewSource.of(self.selected, request, thumbs)
+        shown = []
+        for preview in source.posts:  # as published: chosen links tagged, the comment under the post
+            account = next(a for a in self.selected if a.network is preview.network)
+            tags = self.engine.tools.utm_tags(account)
+            parts = tuple(tag_text(p, request.utm_links, tags) for p in preview.parts)
+            if request.first_comment.strip() and self.engine.tools.first_comment_kind(preview.network):
+                parts = (*parts, tag_text(request.first_comment, request.utm_links, tags))
+            shown.append(dataclasses.replace(preview, parts=parts))
+        self.previews.show_source(dataclasses.replace(source, posts=tuple(shown)))
+
+    def _update_extras(self) -> None:
+        """The links to tick, the networks the first comment misses, and the cost on X."""
+        request = self.request()
+        texts = [request.text, *request.thread, *(t for _, t in request.text_for), request.first_comment]
+        links = list(dict.fromkeys(link for text in texts for link in links_in(text)))
+        tagging = [(a, tags) for a in self.selected if (tags := self.engine.tools.utm_tags(a)) is not None]
+        examples = (
+            [tag_link(link, tagging[0][1]) for link in request.utm_links if link in links] if tagging else []
+        )
+        self.extras.show_links(links, [account_label(a) for a, _ in tagging], examples)
+        notes = []
+        if request.first_comment.strip():
+            for network in dict.fromkeys(a.network for a in self.selected):
+                if self.engine.tools.first_comment_kind(network) is None:
+                    why = self.engine.tools.first_comment_unavailable(network).rstrip(".")
+                    notes.append(f"{network.label} will get the post without this comment: {why}.")
+        self.extras.show_comment_notes(notes)
+        on_x = [a for a in self.selected if a.network is Network.X]
+        cost = None
+        if on_x:
+            own = dict(request.text_for).get(Network.X.value, request.text)
+            one = self.engine.tools.x_cost(
+                (own, *request.thread),
+                first_comment_text=request.first_comment.strip() or None,
+                described_media=sum(1 for m in request.media if m.alt_text),
+            )
+            cost = dataclasses.replace(one, lines=one.lines * len(on_x))  # each X account posts it
+        self.extras.show_cost(cost)
+
+    def pick_snippet(self) -> None:
+        """Ctrl+Shift+Space: search the snippets and insert one where the cursor is."""
+        focused = self.focusWidget()
+        edit = focused if isinstance(focused, PostTextEdit) else self.text
+        tab = next((t for t in self.tabs.values() if t.override is edit), None)
+        network = tab.network if tab is not None else None
+        picker = SnippetPicker(self.snippets, network, self)
+
+        def chosen() -> None:
+            if picker.chosen is not None:
+                insert(edit, picker.chosen, network)
+
+        picker.accepted.connect(chosen)
+        picker.finished.connect(picker.deleteLater)
+        self.snippet_picker = picker
+        run_op(self.engine.tools.snippets(), on_success=self._snippets_read, on_failure=self._fail)
+        picker.open()  # not exec(): no nested event loop under qasync
+
+    def _snippets_read(self, found: list[Snippet]) -> None:
+        self.snippets = found
+        if self.snippet_picker is not None and self.snippet_picker.isVisible():
+            self.snippet_picker.snippets = found
+            self.snippet_picker.refresh()
 
     def _update_badges(self) -> None:
         verdicts = {}
@@ -539,17 +636,18 @@ class ComposerWidget(QWidget):
             self.publish_button: f"Publish to the chosen accounts now. {PUBLISH_KEYS} publishes after "
             f"{UNDO_SECONDS} seconds, in which you can undo.",
             self.schedule_button: "Choose a date and time, or a quick choice such as tomorrow 9:00.",
-            self.queue_button: "Schedule it into the next free slot of your posting schedule.",
+            self.queue_button: "Schedule it into the next slot free for every chosen account "
+            "(each account's posting schedule, else the default one).",
         }
         for button, tip in tips.items():
             button.setEnabled(not reason)
             button.setToolTip(reason or tip)
-        if not reason and not self.engine.settings.posting_schedule:
+        if not reason and not self.engine.slots.has_any():
             self.queue_button.setEnabled(False)
             self.queue_button.setToolTip(NO_SCHEDULE)
 
     def _settings_changed(self, keys: tuple[str, ...]) -> None:
-        if "posting_schedule" in keys:
+        if {"posting_schedule", "account_schedules"} & set(keys):
             self._update_actions()
         if "media_host" in keys:  # set or removed: networks that fetch media judge the post anew
             self._check()
@@ -568,6 +666,9 @@ class ComposerWidget(QWidget):
                 return
         if field.startswith("media"):
             self.media.list.setFocus()
+            return
+        if field == "--first-comment":
+            self.extras.comment.setFocus()
             return
         self.custom.setCurrentIndex(0)
         self.text.setFocus()
@@ -591,6 +692,13 @@ class ComposerWidget(QWidget):
         return self._store(self.request(), self.post_id, when, validate=validate)
 
     async def _store(self, request: PostInput, post_id: str | None, when: When, *, validate: bool) -> Post:
+        return await self._mark_evergreen(
+            await self._store_content(request, post_id, when, validate=validate)
+        )
+
+    async def _store_content(
+        self, request: PostInput, post_id: str | None, when: When, *, validate: bool
+    ) -> Post:
         if post_id is None:
             return await self.engine.posts.create(request, when, validate=validate)
         changes = PostChanges(
@@ -605,8 +713,24 @@ class ComposerWidget(QWidget):
             campaign=request.campaign or "",
             thread_for=request.thread_for,
             thread_media=request.thread_media,
+            first_comment=request.first_comment,
+            utm_links=request.utm_links,
         )
         return await self.engine.posts.edit(post_id, changes, when, validate=validate)
+
+    async def _series(
+        self, request: PostInput, draft_id: str | None, when: When, repeat: RepeatRequest
+    ) -> Post:
+        """A recurring post from what the composer holds; the autosaved draft gives way to it."""
+        post = await self.engine.series.create(request, when, repeat)
+        if draft_id is not None:
+            await self.engine.posts.delete(draft_id)
+        return await self._mark_evergreen(post)
+
+    async def _mark_evergreen(self, post: Post) -> Post:
+        """The Evergreen box, applied to the post just saved (issue #22)."""
+        wanted = self.evergreen_box.isChecked()
+        return post if post.evergreen == wanted else await self.engine.evergreen.mark(post.id, wanted)
 
     def _saved(self, post: Post, generation: int) -> None:
         if generation != self._generation:
@@ -651,18 +775,39 @@ class ComposerWidget(QWidget):
 
     def schedule(self) -> None:
         """Ask when (with quick choices), then schedule."""
-        run_op(self._next_slot(), on_success=self._ask_when, on_failure=self._fail)
+        run_op(self._when_choices(), on_success=self._ask_with_best, on_failure=self._fail)
+
+    async def _when_choices(self) -> tuple[tuple[tuple[datetime, str] | None, str], BestSlot | None]:
+        """The next free slot (or why none), and the next best time from the statistics (or None)."""
+        return await self._next_slot(), await self._best_slot()
+
+    async def _best_slot(self) -> BestSlot | None:
+        """The soonest recommended hour for the chosen accounts' network (all, if several)."""
+        source = stats_source(self.engine)
+        if source is None:
+            return None
+        zone = self.engine.settings.default_timezone or local_zone_name()
+        networks = {account.network.value for account in self.selected}
+        network = networks.pop() if len(networks) == 1 else None
+        try:
+            best = await source.best_times(network=network, zone=ZoneInfo(zone))
+        except (KnownError, ZoneInfoNotFoundError, ValueError):
+            return None  # no suggestion is better than a dialog that does not open
+        return next_best_slot(best, self.engine.clock.now(), zone)
+
+    def _ask_with_best(self, found: tuple[tuple[tuple[datetime, str] | None, str], BestSlot | None]) -> None:
+        self._ask_when(*found)
 
     async def _next_slot(self) -> tuple[tuple[datetime, str] | None, str]:
         """The posting schedule's next free slot, or why there is none."""
-        if not self.engine.settings.posting_schedule:
+        if not self.engine.slots.has_any():
             return None, NO_SCHEDULE
         try:
-            return await self.engine.slots.next_free(), ""
+            return await self.engine.slots.next_free(self.request().accounts), ""
         except ValidationError as error:
             return None, error_text(error)
 
-    def _ask_when(self, found: tuple[tuple[datetime, str] | None, str]) -> None:
+    def _ask_when(self, found: tuple[tuple[datetime, str] | None, str], best: BestSlot | None = None) -> None:
         slot, reason = found
         dialog = ScheduleDialog(
             self,
@@ -670,14 +815,19 @@ class ComposerWidget(QWidget):
             now=self.engine.clock.now(),
             next_slot=slot,
             no_slot_reason=reason or NO_SCHEDULE,
+            best_slot=best,
         )
-        dialog.accepted.connect(lambda: self._schedule_at(*dialog.choice()))
+        dialog.accepted.connect(lambda: self._schedule_at(*dialog.choice(), dialog.repeat()))
         dialog.finished.connect(dialog.deleteLater)
         self.schedule_dialog = dialog
         dialog.open()  # not exec(): no nested event loop under qasync
 
-    def _schedule_at(self, at: str, zone: str) -> None:
+    def _schedule_at(self, at: str, zone: str, repeat: RepeatRequest | None = None) -> None:
         self._save_timer.stop()
+        if repeat is not None:
+            work = self._series(self.request(), self.post_id, When.scheduled(at, zone), repeat)
+            run_op(work, on_success=self._went, on_failure=self._fail)
+            return
         run_op(
             self._save(When.scheduled(at, zone), validate=True), on_success=self._went, on_failure=self._fail
         )
@@ -688,7 +838,7 @@ class ComposerWidget(QWidget):
         run_op(self._queue(self.request(), self.post_id), on_success=self._went, on_failure=self._fail)
 
     async def _queue(self, request: PostInput, post_id: str | None) -> Post:
-        instant, zone = await self.engine.slots.next_free()
+        instant, zone = await self.engine.slots.next_free(request.accounts)
         when = When.scheduled(instant.strftime("%Y-%m-%dT%H:%M:%SZ"), zone)
         return await self._store(request, post_id, when, validate=True)
 
@@ -714,10 +864,12 @@ class ComposerWidget(QWidget):
         self._loading = True
         self._generation += 1
         self.post_id = None
+        self.evergreen_box.setChecked(False)
         self.text.clear()
         self.thread_parts.clear()
         self.media.clear_all()
         self.organise.load(None, (), None)
+        self.extras.clear()
         for tab in self.tabs.values():
             tab.load(None)
             tab.load_thread(None)
@@ -730,6 +882,7 @@ class ComposerWidget(QWidget):
         self._loading = True
         self._generation += 1
         self.post_id = post.id
+        self.evergreen_box.setChecked(post.evergreen)
         self.select(*(t.account_id for t in post.targets))
         self.text.setPlainText(post.text)
         self.organise.load(post.title, post.tags, post.campaign_id)
@@ -744,6 +897,7 @@ class ComposerWidget(QWidget):
             if tab is not None:
                 tab.load(target.text_override)
                 tab.load_thread(target.thread_override)
+        self.extras.load(post.first_comment, post.utm_links)
         self._loading = False
         for media in post.media:
             self.attach(media.path, media.alt_text)

@@ -157,6 +157,8 @@ def _too_long(c: _Context) -> str:
     counted = f"{c.problem.actual} of {c.problem.limit} characters ({over} over)"
     if c.problem.field.startswith("--text-for"):
         return f"{c.who}: its own text is {counted}. Shorten it under {c.customise}."
+    if c.problem.field == "--first-comment":  # issue #22: counted as the network counts a post
+        return f"{c.who}: the first comment is {counted}. Shorten it."
     where = f"Thread part {c.part} for {c.who}" if c.part else c.who
     return (
         f"{where}: {counted}. Shorten it, split it into a thread, or give {c.label} its own text "

@@ -46,6 +46,7 @@ KNOWN_KEYS = {
     "Ctrl+S": "Save the draft",
     "Ctrl+N": "New post",
     "Ctrl+V": "Paste text, an image or copied files",
+    "Ctrl+Shift+Space": "Insert a snippet (a signature, a hashtag group)",
 }
 #: Keys Qt handles itself, worth knowing.
 GENERAL_KEYS = (

@@ -26,10 +26,15 @@ from outpost.domain.enums import MissedPostPolicy, Network
 from outpost.domain.errors import Problem, ValidationError
 from outpost.domain.slots import WEEKDAYS
 from outpost.engine import Engine
+from outpost.gui.dialogs import composer_tools
 from outpost.gui.dialogs.developer_app import DeveloperAppFields
+from outpost.gui.dialogs.hooks import INTRO as HOOKS_INTRO
+from outpost.gui.dialogs.hooks import HooksSection
 from outpost.gui.dialogs.media_host import INTRO as MEDIA_HOST_INTRO
 from outpost.gui.dialogs.media_host import MediaHostSection
+from outpost.gui.dialogs.quiet import QuietEditor
 from outpost.gui.dialogs.service_switch import ServiceSwitch
+from outpost.gui.dialogs.slots_editor import SlotsEditor
 from outpost.gui.qt import (
     QCheckBox,
     QComboBox,
@@ -79,20 +84,30 @@ LABELS = {
     "theme": "Theme",
     "posting_schedule": "Posting schedule",
     "missed_grace_minutes": "Still on time if late by up to",
+    "notifications_quiet": "Do not disturb",
+    "evergreen_min_gap_days": "Evergreen posts again after at least",
+    **composer_tools.LABELS,
 }
+#: Settings the posting schedule's editor changes along with `posting_schedule`.
+SCHEDULE_PARTS = ("posting_schedule_timezone", "account_schedules")
 #: Help under a field where the model's description speaks the command line's language.
 HELP = {
     "default_timezone": "Times you choose in the composer, and your posting schedule, are in this zone.",
     "theme": "",
+    "notifications_quiet": "Notices wait while it is on and are summed up after; hooks still get "
+    "every event. The times are in your time zone (General).",
+    **composer_tools.HELP,
 }
 EDITOR_WIDTH = 340
 #: The page of the media host (the composer's "set up a media host" opens it).
 MEDIA_HOST = "Media host"
+HOOKS = "Hooks"
 NO_TRAY = "This desktop has no system tray: notices appear in a bar at the top of the window."
 SUFFIXES = {
     "reminder_minutes": " min",
     "health_check_minutes": " min",
     "missed_grace_minutes": " min",
+    "evergreen_min_gap_days": " days",
 }
 #: How an enum value reads in the window (the command line keeps the values).
 CHOICES = {
@@ -121,9 +136,10 @@ PAGES = (
     ),
     Page(
         "Posting schedule",
-        "The times “Add to queue” fills, in order, each week. Type times like 09:00, 17:30; leave a "
-        "day empty to skip it.",
-        ("posting_schedule",),
+        "The times “Add to queue” fills, in order, each week: one schedule for every account, and "
+        "one of their own for accounts that post at other times. Type times like 09:00, 17:30; "
+        "leave a day empty to skip it.",
+        ("posting_schedule", *SCHEDULE_PARTS),
     ),
     Page(
         "Accounts & developer apps",
@@ -135,9 +151,13 @@ PAGES = (
     Page(MEDIA_HOST, MEDIA_HOST_INTRO, ()),
     Page(
         "Notifications",
-        "Reminders before a scheduled post goes out, and notices when one is published or fails.",
-        ("reminder_minutes",),
+        "Reminders before a scheduled post goes out; notices when one is published or fails, when "
+        "someone mentions you, and when a post takes off (at most one of each every few minutes).",
+        ("reminder_minutes", "notifications_quiet"),
     ),
+    Page(HOOKS, HOOKS_INTRO, ()),
+    Page(composer_tools.SNIPPETS, composer_tools.SNIPPETS_INTRO, ()),
+    Page(composer_tools.LINKS_AND_COSTS, composer_tools.LINKS_INTRO, tuple(composer_tools.LABELS)),
     Page("Advanced", "Rarely needed.", ("missed_grace_minutes",)),
 )
 
@@ -247,8 +267,11 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Settings")
         self.widgets: dict[str, QWidget] = {}
         self.slots: dict[str, QLineEdit] = {}
+        self.slots_editor: SlotsEditor
         self.page_of: dict[str, int] = {}
         self.media_host: MediaHostSection | None = None  # built with its page, given an engine
+        self.hooks: HooksSection | None = None  # likewise
+        self.snippets: composer_tools.SnippetsSection | None = None  # likewise
         self.error = QLabel()
         self.error.setObjectName("settings_message")
         self.error.setWordWrap(True)
@@ -332,8 +355,17 @@ class SettingsDialog(QDialog):
         if page.title == MEDIA_HOST and self.engine is not None:
             self.media_host = MediaHostSection(self.engine)
             column.addWidget(self.media_host)
+        if page.title == HOOKS and self.engine is not None:
+            self.hooks = HooksSection(self.engine)
+            column.addWidget(self.hooks)
         if page.title == "Notifications" and not QSystemTrayIcon.isSystemTrayAvailable():
             column.addWidget(_note(NO_TRAY))
+        if page.title == composer_tools.SNIPPETS and self.engine is not None:
+            self.snippets = composer_tools.SnippetsSection(self.engine)
+            column.addWidget(self.snippets)
+        if page.title == composer_tools.LINKS_AND_COSTS and self.engine is not None:
+            column.addSpacing(8)
+            column.addWidget(composer_tools.MonthOnX(self.engine))
         if page.title == "Advanced" and data_dir is not None:
             column.addSpacing(12)
             column.addWidget(self._data_folder(data_dir))
@@ -347,6 +379,8 @@ class SettingsDialog(QDialog):
 
     def _add_field(self, grid: QGridLayout, name: str) -> None:
         """A setting's row: its label, its editor (never stretched wide), its help below."""
+        if name in SCHEDULE_PARTS:
+            return  # edited by the posting schedule's editor
         info = Settings.model_fields[name]
         widget = self._editor(name, info, getattr(self.settings, name))
         widget.setToolTip(info.description or "")
@@ -453,10 +487,15 @@ class SettingsDialog(QDialog):
 
     def _editor(self, name: str, info: FieldInfo, value: Any) -> QWidget:
         kind = _plain(info.annotation)
+        own = composer_tools.editor(name, value)
+        if own is not None:
+            return own
         if name == "posting_schedule":
-            return self._schedule_editor(value)
+            return self._schedule_editor()
         if name == "default_timezone":
             return TimeZoneBox(value)
+        if name == "notifications_quiet":
+            return QuietEditor(str(value))
         if kind is bool:
             box = QCheckBox()
             box.setChecked(bool(value))
@@ -478,24 +517,24 @@ class SettingsDialog(QDialog):
             return combo
         return QLineEdit("" if value is None else str(value))
 
-    def _schedule_editor(self, value: dict[str, list[str]]) -> QWidget:
+    def _schedule_editor(self) -> QWidget:
         holder = QWidget()
-        rows = QFormLayout(holder)
+        rows = QVBoxLayout(holder)
         rows.setContentsMargins(0, 0, 0, 0)
-        for day in WEEKDAYS:
-            line = QLineEdit(", ".join(value.get(day, [])))
-            line.setObjectName(f"slots:{day}")
-            line.setPlaceholderText("no posts this day")
-            rows.addRow(day.capitalize(), line)
-            self.slots[day] = line
+        zone = TimeZoneBox(self.settings.posting_schedule_timezone)
+        self.slots_editor = SlotsEditor(self.settings, zone, zone.zone)
+        self.slots = self.slots_editor.lines
+        rows.addWidget(self.slots_editor)
         same = QPushButton("Use Monday's times on every weekday")
         same.setObjectName("copy_monday")
         same.clicked.connect(self._copy_monday)
         button_row = QHBoxLayout()
         button_row.addWidget(same)
         button_row.addStretch(1)
-        rows.addRow("", button_row)
-        holder.setMaximumWidth(EDITOR_WIDTH + 140)  # times are short; a wide field reads as empty
+        rows.addLayout(button_row)
+        holder.setMaximumWidth(EDITOR_WIDTH + 220)  # times are short; a wide field reads as empty
+        if self.engine is not None:
+            run_op(self.engine.accounts.list(), on_success=self.slots_editor.set_accounts)
         return holder
 
     def _copy_monday(self) -> None:
@@ -510,13 +549,14 @@ class SettingsDialog(QDialog):
         """
         values: dict[str, object] = {}
         for name, widget in self.widgets.items():
-            if name == "posting_schedule":
-                values[name] = {
-                    day: [slot.strip() for slot in line.text().split(",") if slot.strip()]
-                    for day, line in self.slots.items()
-                }
+            if isinstance(widget, composer_tools.EDITORS):
+                values[name] = widget.setting_value()
+            elif name == "posting_schedule":
+                values.update(self.slots_editor.values())
             elif isinstance(widget, TimeZoneBox):
                 values[name] = widget.zone()
+            elif isinstance(widget, QuietEditor):
+                values[name] = widget.value()
             elif isinstance(widget, QCheckBox):
                 values[name] = widget.isChecked()
             elif isinstance(widget, QSpinBox):

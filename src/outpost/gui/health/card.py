@@ -8,13 +8,17 @@ palette when painted, so a live theme switch recolours it.
 
 from __future__ import annotations
 
+import html
+from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from outpost.config.zone import local_zone_name
-from outpost.domain.enums import HealthState
+from outpost.domain.accounts import is_sandbox
+from outpost.domain.enums import HealthState, Network
 from outpost.domain.models import Account
+from outpost.domain.profiles import account_kind, profile_url
 from outpost.gui.decor import Tone, circle, draw_pill, letter_avatar, network_colour, pill_width, tone_colour
 from outpost.gui.icons import network_pixmap
 from outpost.gui.names import account_handle, account_name, account_tooltip
@@ -46,6 +50,14 @@ STATE = {
     HealthState.BROKEN: ("Needs reconnecting", Tone.BAD),
 }
 AVATAR = 44  # the account's picture, in pixels
+#: Networks where one sign-in reaches more than the person: the button that lists them.
+REACHES_MORE = {
+    Network.LINKEDIN: "Add a page…",
+    Network.FACEBOOK: "Add another Page…",
+    Network.YOUTUBE: "Add another channel…",
+    Network.PINTEREST: "Add another board…",
+}
+KIND_WORDS = {"page": "Page", "channel": "Channel", "professional": "Professional account", "board": "Board"}
 _NEUTRAL = QColor("#6e7781")  # a letter avatar's colour for networks whose mark is black (X, Threads)
 
 
@@ -60,6 +72,9 @@ class CardActions(Protocol):
 
     def remove(self, account: Account) -> None:
         """Remove the account (after asking)."""
+
+    def pick_target(self, account: Account) -> None:
+        """List what the sign-in can also publish to, and add the chosen one as an account."""
 
 
 class Pill(QWidget):
@@ -150,8 +165,10 @@ class AccountCard(QFrame):
         name_font.setBold(True)
         self.name.setFont(name_font)
         handle = account_handle(account)
-        self.where = QLabel(f"{handle} · {account.network.label}" if handle else account.network.label)
+        self.where = QLabel(self._where(handle))
         self.where.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.where.setTextFormat(Qt.TextFormat.RichText)
+        self.where.setOpenExternalLinks(True)  # the profile on its network, in the browser
         self.state = Pill(label, tone)
         self.facts = QLabel(self._facts())
         self.facts.setObjectName("facts")
@@ -168,7 +185,15 @@ class AccountCard(QFrame):
         top.addWidget(self.state, 0, Qt.AlignmentFlag.AlignTop)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        actions = (("Check now", panel.check), ("Reconnect", panel.reconnect), ("Remove", panel.remove))
+        actions: list[tuple[str, Callable[[Account], None]]] = [
+            ("Check now", panel.check),
+            ("Reconnect", panel.reconnect),
+            ("Remove", panel.remove),
+        ]
+        if account.network in REACHES_MORE and not (
+            account.network is Network.LINKEDIN and account.target_id
+        ):
+            actions.insert(0, (REACHES_MORE[account.network], panel.pick_target))
         for text, action in actions:
             button = QPushButton(text)
             button.clicked.connect(lambda _=False, act=action: act(account))
@@ -195,6 +220,22 @@ class AccountCard(QFrame):
         painter.drawRoundedRect(QRectF(1, 8, 4, self.height() - 16), 2, 2)
         painter.end()
 
+    def _where(self, handle: str) -> str:
+        """Handle, network, kind, followers and a link to the profile, in one line."""
+        account = self.account
+        parts = [html.escape(handle)] if handle else []
+        parts.append(account.network.label)
+        kind = account_kind(account)
+        if kind != "personal":
+            parts.append(KIND_WORDS.get(kind, kind.capitalize()))
+        followers = account.health.followers
+        if followers is not None:
+            parts.append(f"{followers:,} follower{'s' if followers != 1 else ''}")
+        link = None if is_sandbox(account) else profile_url(account)
+        if link:
+            parts.append(f'<a href="{html.escape(link, quote=True)}">Profile ↗</a>')
+        return " · ".join(parts)
+
     def _facts(self) -> str:
         health = self.account.health
         zone = ZoneInfo(local_zone_name())
@@ -217,6 +258,8 @@ class AccountCard(QFrame):
             lines[1] += f" · Sign-in ends: {health.sign_in_ends_at.astimezone(zone):%Y-%m-%d}{soon}"
         if health.missing_permissions:
             lines.append(f"Missing permissions: {', '.join(health.missing_permissions)}")
+        if health.granted_permissions:
+            lines.append(f"Permissions granted: {', '.join(health.granted_permissions)}")
         if health.quota is not None:
             quota = health.quota
             resets = f", resets {when(quota.resets_at)}" if quota.resets_at else ""

@@ -7,6 +7,7 @@ from typing import Any
 
 from outpost.auth.providers import PROVIDERS
 from outpost.auth.secrets import is_no_keyring
+from outpost.domain.accounts import AccountTarget
 from outpost.domain.enums import Network
 from outpost.domain.errors import KnownError
 from outpost.domain.models import Account
@@ -36,6 +37,7 @@ class HealthPanel(QWidget):
         self.messages = messages
         self.engine = engine
         self.cards: dict[str, AccountCard] = {}
+        self._accounts: list[Account] = []
         self.avatars = Avatars(engine, self)  # each picture fetched once, kept by the engine
         self.avatars.did_load.connect(self._picture_ready)
         add = QPushButton("Add account…")
@@ -70,6 +72,7 @@ class HealthPanel(QWidget):
         run_op(self.engine.accounts.list(), on_success=self._show)
 
     def _show(self, accounts: list[Account]) -> None:
+        self._accounts = accounts
         for card in self.cards.values():
             card.deleteLater()
         self.cards.clear()
@@ -114,6 +117,27 @@ class HealthPanel(QWidget):
             open_url=browser_opener(self, f"signing in to {network.label}"),
             ask_pasted=paste_asker(self, network.label),
         )
+
+    def pick_target(self, account: Account) -> None:
+        """List the Pages/organizations/channels/boards the sign-in reaches; add the one chosen."""
+        self.messages.info(f"Asking {account.network.label} what {account.ref} can publish to…")
+        run_op(
+            self.engine.accounts.targets(account.id),
+            on_success=lambda found: self._offer_targets(account, found),
+            on_failure=self._fail,
+        )
+
+    def _offer_targets(self, account: Account, found: list[AccountTarget]) -> None:
+        from outpost.gui.dialogs.targets import TargetPicker
+
+        known = {a.target_id for a in self._accounts if a.network is account.network}
+        picker = TargetPicker(account, [t for t in found if t.id != account.target_id], known, self)
+        picker.chosen.connect(
+            lambda target_id: self._run(
+                self.engine.accounts.add_target(account.id, target_id), "Added. It has its own card now."
+            )
+        )
+        picker.open()
 
     def check(self, account: Account) -> None:
         """Ask the network about this account now."""

@@ -28,7 +28,9 @@ from outpost.gui.qt import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
+    QPoint,
     QPushButton,
     QStackedWidget,
     Qt,
@@ -82,10 +84,12 @@ class QueueView(QWidget):
     Signals:
         edit_requested(str): open this post in the composer.
         compose_requested(): the empty queue's "Write a post" was clicked (open the composer).
+        stats_requested(str, str): "Stats…" in a post's context menu: its id and a title.
     """
 
     edit_requested = Signal(str)
     compose_requested = Signal()
+    stats_requested = Signal(str, str)
 
     def __init__(self, engine: Engine, *, messages: MessageBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -139,6 +143,7 @@ class QueueView(QWidget):
             ("Reschedule…", self.reschedule),
             ("Publish now", self.publish_now),
             ("Cancel", self.cancel),
+            ("Cancel series", self.cancel_series),
             ("Retry failed", self.retry),
             ("Look for it", self.look_for_it),
             ("Duplicate", self.duplicate),
@@ -182,6 +187,44 @@ class QueueView(QWidget):
         layout.addWidget(self.stack, 1)
         layout.addLayout(row)
         self._update_actions()
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+
+    def _context_menu(self, at: QPoint) -> None:
+        """The row's actions (as the buttons below), and "Stats…" for a published post (issue #21)."""
+        menu = self.context_menu(at)
+        if menu is not None:
+            menu.popup(self.table.viewport().mapToGlobal(at))
+
+    def context_menu(self, at: QPoint) -> QMenu | None:
+        """The menu for the row at `at` (selected first), or None off the rows."""
+        index = self.table.indexAt(at)
+        if not index.isValid():
+            return None
+        self.table.selectRow(index.row())
+        post = self.current
+        if post is None:
+            return None
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        stats = menu.addAction("Stats…")
+        stats.setObjectName("stats")
+        published = any(t.status is TargetStatus.PUBLISHED for t in post.targets)
+        stats.setEnabled(published)
+        if not published:
+            stats.setToolTip("Numbers come in once the post is published")
+        title = " ".join(post.text.split())
+        stats.triggered.connect(
+            lambda _=False, pid=post.id, t=title: self.stats_requested.emit(
+                pid, t[:80] + ("…" if len(t) > 80 else "")
+            )
+        )
+        menu.addSeparator()
+        for name, button in self.buttons.items():
+            action = menu.addAction(name)
+            action.setEnabled(button.isEnabled())
+            action.triggered.connect(button.click)
+        return menu
 
     # -- organising: tag and campaign filters (issue #24) ---------------------------------------------
 
@@ -324,6 +367,9 @@ class QueueView(QWidget):
             "Reschedule…": status in _EDITABLE,
             "Publish now": status in {PostStatus.DRAFT, PostStatus.SCHEDULED, PostStatus.NEEDS_REVIEW},
             "Cancel": status in {PostStatus.DRAFT, PostStatus.SCHEDULED, PostStatus.NEEDS_REVIEW},
+            "Cancel series": post is not None
+            and post.repeat is not None
+            and status in {PostStatus.DRAFT, PostStatus.SCHEDULED, PostStatus.NEEDS_REVIEW},
             "Retry failed": any(t.status is TargetStatus.FAILED for t in targets),
             "Look for it": any(t.status is TargetStatus.UNKNOWN for t in targets),
             "Duplicate": post is not None,
@@ -376,7 +422,9 @@ class QueueView(QWidget):
         post = self.current
         if post is None:
             return
-        dialog = ScheduleDialog(self, zone=post.timezone or self.engine.settings.default_timezone)
+        dialog = ScheduleDialog(
+            self, zone=post.timezone or self.engine.settings.default_timezone, repeatable=False
+        )
         if dialog.exec() == QDialog.DialogCode.Accepted:
             at, zone = dialog.choice()
             self._do(self.engine.posts.schedule(post.id, at, zone), "Rescheduled.")
@@ -388,6 +436,12 @@ class QueueView(QWidget):
     def cancel(self) -> None:
         """Cancel the selected post."""
         self._with_post(lambda post: self._do(self.engine.posts.cancel(post.id), "Cancelled."))
+
+    def cancel_series(self) -> None:
+        """End the selected post's recurring series: every occurrence not gone out is cancelled (#22)."""
+        self._with_post(
+            lambda post: self._do(self.engine.series.cancel_series(post.id), "Cancelled the whole series.")
+        )
 
     def retry(self) -> None:
         """Publish the failed accounts of the selected post again."""
