@@ -33,6 +33,11 @@ POST_KEYS = {
     "thread",
     "targets",
     "review_reason",
+    # Organising (issue #24): title, tags, campaign, and the files of thread parts 2, 3, …
+    "title",
+    "tags",
+    "campaign",
+    "thread_media",
     "repeat",  # issue #22: the series of a recurring post, null for a one-off
     "evergreen",
     "first_comment",  # issue #22
@@ -43,6 +48,7 @@ TARGET_KEYS = {
     "account_id",
     "network",
     "text",
+    "thread",  # the further parts this account gets (its own, or the post's)
     "options",
     "status",
     "platform_post_id",
@@ -113,6 +119,7 @@ def test_draft_json_has_the_interface_shape(cli: Cli, tmp_path: Path) -> None:
     assert set(post) == POST_KEYS | {"warnings"} and post.pop("warnings") == []
     assert post["status"] == "draft" and post["scheduled_at"] is None
     assert post["thread"] == ["two", "three"]
+    assert (post["title"], post["tags"], post["campaign"], post["thread_media"]) == (None, [], None, [])
     [media] = post["media"]
     assert set(media) == MEDIA_KEYS
     assert (media["mime_type"], media["width"], media["height"], media["alt_text"]) == (
@@ -127,6 +134,7 @@ def test_draft_json_has_the_interface_shape(cli: Cli, tmp_path: Path) -> None:
         "account_id": account["id"],
         "network": "mastodon",
         "text": "Hello",
+        "thread": ["two", "three"],
         "options": {"visibility": "unlisted"},
         "status": "pending",
         "platform_post_id": None,

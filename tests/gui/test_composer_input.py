@@ -163,21 +163,26 @@ def test_a_copied_file_attaches_instead_of_pasting_its_address(run, tmp_path: Pa
     run(scenario)
 
 
-def test_a_copied_file_pasted_in_the_alt_text_or_a_thread_part_attaches_too(run, tmp_path: Path) -> None:
+def test_a_copied_file_pasted_in_the_alt_text_or_a_thread_part_attaches_there(run, tmp_path: Path) -> None:
     first, second = image(tmp_path / "a.png", 64, 64), image(tmp_path / "b.png", 64, 64)
+    third = image(tmp_path / "c.png", 64, 64)
 
     async def scenario(window: MainWindow, engine: Engine) -> None:
         composer = window.composer
         composer.select("mastodon:alice@m.example")
         part = composer.add_part("second part")
-        for photo, field in ((first, part), (second, composer.media.alt)):
+        composer.attach(str(first))  # the alt text field takes keys once a file is chosen
+        await settle_ops()
+        for photo, field in ((second, composer.media.alt), (third, part)):
             mime = QMimeData()
             mime.setUrls([QUrl.fromLocalFile(str(photo))])
             QApplication.clipboard().setMimeData(mime)
             focus(window, field)
             QTest.keyClick(field, Qt.Key.Key_V, CTRL)
             await settle_ops()
+        # A file pasted on a thread part is that part's (issue #24: media on every part).
         assert [Path(a.info.path).name for a in composer.media.items] == ["a.png", "b.png"]
+        assert [Path(path).name for path, _ in composer.thread_parts.files[part]] == ["c.png"]
         assert part.toPlainText() == "second part" and "file:" not in composer.media.alt.text()
 
     run(scenario)

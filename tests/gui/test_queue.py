@@ -79,6 +79,7 @@ class EngineSeenByTheQueue:
         self.settings = engine.settings
         self.posts = Counted(engine.posts)
         self.accounts = Counted(engine.accounts)
+        self.campaigns = engine.campaigns  # names and colours of the chips (issue #24), read per page
 
     def reads(self) -> dict[str, int]:
         return {f"posts.{k}": n for k, n in self.posts.calls.items()} | {

@@ -180,7 +180,7 @@ class ThreadsAdapter(OAuthAppAdapter):
                     **common,
                 )
             )
-        if post.media and not self._media_host_for(account).configured:
+        if post.all_media and not self._media_host_for(account).configured:
             problems.append(
                 Problem(
                     field="media_host",

@@ -86,7 +86,9 @@ async def _post_create(engine: Engine, request: PostCreateRequest) -> Outcome:
 
 
 async def _post_list(engine: Engine, request: PostListRequest) -> Outcome:
-    return await commands.list_posts(engine, request.status)
+    return await commands.list_posts(
+        engine, request.status, tag=request.tag, campaign=request.campaign, search=request.search or ""
+    )
 
 
 async def _post_show(engine: Engine, request: PostRef) -> Outcome:

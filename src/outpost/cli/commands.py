@@ -27,6 +27,8 @@ from outpost.cli.composer_tools import HANDLERS as COMPOSER_TOOLS_HANDLERS
 from outpost.cli.composer_tools import with_snippets
 from outpost.cli.hooks import HANDLERS as HOOKS_HANDLERS
 from outpost.cli.media_host import HANDLERS as MEDIA_HOST_HANDLERS
+from outpost.cli.organise import HANDLERS as ORGANISE_HANDLERS
+from outpost.cli.organise import campaigns_by_id, post_fields
 from outpost.cli.outcome import Handler, Outcome
 from outpost.cli.render import account_json, account_text, post_json, post_text
 from outpost.cli.requests import MediaItem, PostCreateRequest, PostEditRequest
@@ -230,6 +232,7 @@ async def _post_create(engine: Engine, args: argparse.Namespace) -> Outcome:
         tz=args.tz,
         utm_links=args.utm_links,
         now=bool(args.now),
+        **post_fields(args, editing=False),
         next_slot=bool(args.next_slot),
         evergreen=args.evergreen,
         repeat=args.repeat,
@@ -291,6 +294,7 @@ async def _post_edit(engine: Engine, args: argparse.Namespace) -> Outcome:
         tz=args.tz,
         now=bool(args.now),
         draft=bool(args.draft),
+        **post_fields(args, editing=True),
         next_slot=bool(args.next_slot),
         evergreen=args.evergreen,
         series=bool(args.series),
@@ -453,16 +457,25 @@ def _media(paths: list[str], alts: list[str]) -> list[MediaItem]:
 
 
 async def _post_list(engine: Engine, args: argparse.Namespace) -> Outcome:
-    return await list_posts(engine, PostStatus(args.status) if args.status else None)
+    status = PostStatus(args.status) if args.status else None
+    return await list_posts(engine, status, tag=args.tag, campaign=args.campaign, search=args.search or "")
 
 
-async def list_posts(engine: Engine, status: PostStatus | None) -> Outcome:
+async def list_posts(
+    engine: Engine,
+    status: PostStatus | None,
+    *,
+    tag: str | None = None,
+    campaign: str | None = None,
+    search: str = "",
+) -> Outcome:
     """`post list`, for the command line and the `post_list` tool alike."""
     statuses = [status] if status else []
-    posts = await engine.posts.list(statuses)
+    posts = await engine.posts.list(statuses, tag=tag, campaign=campaign, search=search)
     accounts = await _accounts_by_id(engine)
-    text = "\n".join(post_text(p, accounts) for p in posts) or "No posts."
-    return Outcome([post_json(p) for p in posts], text)
+    campaigns = await campaigns_by_id(engine)
+    text = "\n".join(post_text(p, accounts, campaigns) for p in posts) or "No posts."
+    return Outcome([post_json(p, campaigns) for p in posts], text)
 
 
 async def _post_show(engine: Engine, args: argparse.Namespace) -> Outcome:
@@ -519,8 +532,11 @@ async def post_outcome(engine: Engine, post: Post) -> Outcome:
 
 async def _post_outcome(engine: Engine, post: Post, *, published: bool = False) -> Outcome:
     failed = published and post.status not in _OK_AFTER_PUBLISH
+    campaigns = await campaigns_by_id(engine)
     return Outcome(
-        post_json(post), post_text(post, await _accounts_by_id(engine)), exit_code=1 if failed else 0
+        post_json(post, campaigns),
+        post_text(post, await _accounts_by_id(engine), campaigns),
+        exit_code=1 if failed else 0,
     )
 
 
@@ -631,7 +647,8 @@ async def _run(engine: Engine, args: argparse.Namespace) -> Outcome:
     posts = [await engine.posts.get(i) for i in touched]
     bad = [p for p in posts if p.status in (PostStatus.FAILED, PostStatus.PARTIALLY_PUBLISHED)]
     accounts = await _accounts_by_id(engine)
-    document = {"missed": [p.id for p in missed] + asleep, "posts": [post_json(p) for p in posts]}
+    campaigns = await campaigns_by_id(engine)
+    document = {"missed": [p.id for p in missed] + asleep, "posts": [post_json(p, campaigns) for p in posts]}
     text = "\n".join(post_text(p, accounts) for p in posts) or "Nothing was due."
     warnings += [_why_not_published(post, accounts) for post in bad]  # exit 1 always says why
     return Outcome(document, text, exit_code=1 if bad else 0, warnings=warnings)
@@ -820,6 +837,7 @@ _HANDLERS: dict[tuple[str, str | None], Handler] = {
     **SETTINGS_HANDLERS,
     **MEDIA_HOST_HANDLERS,
     **SERVICE_HANDLERS,
+    **ORGANISE_HANDLERS,
     **HOOKS_HANDLERS,
     **STATS_HANDLERS,
     **COMPOSER_TOOLS_HANDLERS,

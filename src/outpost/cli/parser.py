@@ -12,6 +12,7 @@ from typing import Any, TypeAlias
 
 from outpost import __version__
 from outpost.cli import composer_tools
+from outpost.cli.organise import add_campaigns, add_post_options
 from outpost.cli.secret_input import add_secret_option
 from outpost.cli.text_input import STDIN, THREAD_SEPARATOR
 from outpost.domain.enums import Network, PostStatus
@@ -74,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _accounts(_group(commands, "accounts", "connected accounts"))
     _posts(_group(commands, "post", "create, schedule and publish posts"))
+    add_campaigns(commands, _leaf, _group)
     _apps(_group(commands, "apps", "your own developer apps (X, LinkedIn and others need one)"))
     _settings(_group(commands, "settings", "the settings the window edits"))
     _slots(_group(commands, "slots", "the posting schedule that --next-slot and “Add to queue” fill"))
@@ -492,6 +494,7 @@ def _posts(parser: argparse.ArgumentParser) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _content_options(create, editing=False)
+    add_post_options(create, editing=False)
     _when_options(create, editing=False)
     _repeat_options(create)
     listing = _leaf(actions, "list", "posts, oldest first")
@@ -502,6 +505,9 @@ def _posts(parser: argparse.ArgumentParser) -> None:
         metavar="STATUS",
         help=f"only posts in this status: {', '.join(statuses)}",
     )
+    listing.add_argument("--tag", metavar="TAG", help="only posts with this tag")
+    listing.add_argument("--campaign", metavar="NAME", help="only posts in this campaign (its name or id)")
+    listing.add_argument("--search", metavar="TEXT", help="only posts whose title, text or thread holds TEXT")
     cancel = _leaf(actions, "cancel", "cancel a post that has not gone out")
     cancel.add_argument("post", metavar="POST", help=_POST)
     cancel.add_argument(
@@ -532,6 +538,7 @@ def _posts(parser: argparse.ArgumentParser) -> None:
     )
     edit.add_argument("post", metavar="POST", help=_POST)
     _content_options(edit, editing=True)
+    add_post_options(edit, editing=True)
     _when_options(edit, editing=True)
     edit.add_argument(
         "--series",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
+from outpost.domain.campaigns import Campaign
 from outpost.domain.enums import TargetStatus
 from outpost.domain.errors import KnownError, ValidationError
 from outpost.domain.models import Account, Post
@@ -36,9 +38,17 @@ _MARKS = {
 }
 
 
-def post_text(post: Post, accounts: dict[str, Account]) -> str:
+def post_text(
+    post: Post, accounts: dict[str, Account], campaigns: Mapping[str, Campaign] | None = None
+) -> str:
     """A post in a few lines, for people."""
     lines = [f"{post.id}  {post.status.value}{_when(post)}"]
+    filed = [f"“{post.title}”"] if post.title else []
+    campaign = (campaigns or {}).get(post.campaign_id or "")
+    filed += [f"campaign {campaign.name}"] if campaign else []
+    filed += [" ".join(f"#{t}" for t in post.tags)] if post.tags else []
+    if filed:
+        lines.append("  " + "  ".join(filed))
     first = post.text.splitlines()[0] if post.text else "(no text)"
     more = "…" if len(first) > 70 or len(post.text.splitlines()) > 1 else ""
     lines.append(f"  {first[:70]}{more}")
@@ -47,7 +57,7 @@ def post_text(post: Post, accounts: dict[str, Account]) -> str:
     if post.first_comment:
         comment = post.first_comment.splitlines()[0] if post.first_comment.strip() else ""
         lines.append(f"  first comment: {comment[:60]}{'…' if len(comment) > 60 else ''}")
-    for m in post.media:
+    for m in post.all_media:
         lines.append(f"  [{m.mime_type}] {m.path}" + ("" if m.alt_text else "  (no alt text)"))
     for t in post.targets:
         account = accounts.get(t.account_id)

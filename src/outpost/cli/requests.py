@@ -53,6 +53,22 @@ class _PostContent(_Request):
         description="Network settings as NETWORK.KEY: VALUE, e.g. {'mastodon.visibility': 'unlisted', "
         "'youtube.title': 'My video'}.",
     )
+    # -- organising and per-part threads (issue #24) --
+    title: str | None = Field(
+        None, description="A title for your own lists (queue, calendar); never published. '' removes it."
+    )
+    tags: list[str] | None = Field(None, description="Tags to filter by, e.g. ['launch', 'video'].")
+    campaign: str | None = Field(
+        None, description="A campaign's name or id (campaigns_list shows them); '' takes the post out of one."
+    )
+    thread_for: dict[str, list[str]] | None = Field(
+        None,
+        description="A network's or account's own further thread parts instead of `thread`, e.g. "
+        "{'x': ['2/ more', '3/ the end'], 'mastodon': []} (an empty list: a single post there).",
+    )
+    part_media: dict[int, list[MediaItem]] | None = Field(
+        None, description="Files for thread part N (2 is the first reply), e.g. {2: [{'path': 'b.jpg'}]}."
+    )
     at: str | None = Field(
         None, description="When to publish, ISO-8601 (local time with tz, or with an offset). Omit: a draft."
     )
@@ -89,6 +105,31 @@ class _PostContent(_Request):
 
     def _media(self) -> tuple[MediaInput, ...] | None:
         return None if self.media is None else tuple(MediaInput(m.path, m.alt) for m in self.media)
+
+    @field_validator("part_media")
+    @classmethod
+    def _parts_numbered(cls, value: dict[int, list[MediaItem]] | None) -> dict[int, list[MediaItem]] | None:
+        for part in value or {}:
+            if part < 2:
+                raise ValueError(
+                    f"part {part}: thread parts are numbered from 2 (the first reply); "
+                    "the post's own files are `media`"
+                )
+        return value
+
+    def _thread_for(self) -> tuple[tuple[str, tuple[str, ...]], ...] | None:
+        if self.thread_for is None:
+            return None
+        return tuple((key, tuple(p for p in parts if p.strip())) for key, parts in self.thread_for.items())
+
+    def _thread_media(self) -> tuple[tuple[MediaInput, ...], ...] | None:
+        if self.part_media is None:
+            return None
+        last = max(self.part_media, default=1)
+        return tuple(
+            tuple(MediaInput(m.path, m.alt) for m in self.part_media.get(part, ()))
+            for part in range(2, last + 1)
+        )
 
     def _options(self) -> tuple[tuple[str, str, str], ...] | None:
         if self.options is None:
@@ -129,6 +170,11 @@ class PostCreateRequest(_PostContent):
             media=self._media() or (),
             thread=tuple(self.thread or ()),
             options=self._options() or (),
+            title=self.title,
+            tags=tuple(self.tags or ()),
+            campaign=self.campaign,
+            thread_for=self._thread_for() or (),
+            thread_media=self._thread_media() or (),
         )
 
     def _chosen_links(self) -> tuple[str, ...]:
@@ -161,6 +207,11 @@ class PostEditRequest(_PostContent):
             media=self._media(),
             thread=None if self.thread is None else tuple(self.thread),
             options=self._options(),
+            title=self.title,
+            tags=None if self.tags is None else tuple(self.tags),
+            campaign=self.campaign,
+            thread_for=self._thread_for(),
+            thread_media=self._thread_media(),
         )
 
     def new_when(self) -> When | None:
@@ -188,6 +239,9 @@ class PostListRequest(_Request):
     """`post list`."""
 
     status: PostStatus | None = Field(None, description="Only posts with this status.")
+    tag: str | None = Field(None, description="Only posts with this tag.")
+    campaign: str | None = Field(None, description="Only posts in this campaign (its name or id).")
+    search: str | None = Field(None, description="Only posts whose title, text or thread holds this text.")
 
 
 class MediaInspectRequest(_Request):

@@ -27,6 +27,8 @@ class CalendarEntry:
     text: str  # the first ENTRY_TEXT characters
     networks: tuple[Network, ...] = ()  # in the post's order of accounts, each once
     picture: MediaAsset | None = None  # the first attached file, if any
+    title: str | None = None  # the post's title (issue #24), shown instead of its text
+    colour: str | None = None  # its campaign's colour (#rrggbb), the card's edge
 
 
 @dataclass(frozen=True, slots=True)

@@ -316,6 +316,11 @@ class Post(_Model):
         timezone: the IANA zone the creator scheduled in, kept so the wall-clock time they chose
             can be shown and edited as they meant it.
         review_reason: why the post waits for a person (missed while closed, unknown outcome).
+        title: a name for the creator's own lists (queue, calendar, stats); never published.
+        tags: the creator's labels, to filter by (kept as typed, compared without case).
+        campaign_id: the campaign the post belongs to (`domain.campaigns.Campaign`).
+        thread_media: the files of thread parts 2, 3, … (`media` are part 1's); a network's own
+            thread (`Target.thread_override`) uses the files of the part with the same number.
         repeat: the series this post is an occurrence of (issue #22), None for a one-off.
         evergreen: queued again when an account has a free slot and nothing queued (issue #22).
     """
@@ -325,6 +330,10 @@ class Post(_Model):
     text: str
     thread: tuple[str, ...] = ()
     media: tuple[MediaAsset, ...] = ()
+    title: str | None = None
+    tags: tuple[str, ...] = ()
+    campaign_id: str | None = None
+    thread_media: tuple[tuple[MediaAsset, ...], ...] = ()
     scheduled_at: UtcDateTime | None = None
     timezone: str | None = None
     created_at: UtcDateTime
@@ -350,6 +359,17 @@ class Post(_Model):
     def parts_for(self, target: Target) -> tuple[str, ...]:
         """All texts that go to `target`: the post, then its thread parts."""
         return (self.text_for(target), *self.thread_for(target))
+
+    def media_for_part(self, index: int) -> tuple[MediaAsset, ...]:
+        """The files of part `index` (0: the post itself) of every network's thread."""
+        if index == 0:
+            return self.media
+        return self.thread_media[index - 1] if index - 1 < len(self.thread_media) else ()
+
+    @property
+    def all_media(self) -> tuple[MediaAsset, ...]:
+        """Every file of every part, in order."""
+        return tuple(m for part in (self.media, *self.thread_media) for m in part)
 
     def target(self, target_id: str) -> Target:
         """The target with that id."""

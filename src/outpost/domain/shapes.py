@@ -6,10 +6,12 @@ receiver sees a post exactly as `outpost --json post show` prints it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from outpost.domain.models import Account, Post, Target, TargetError
+from outpost.domain.campaigns import Campaign
+from outpost.domain.models import Account, MediaAsset, Post, Target, TargetError
 
 Json = dict[str, Any]
 
@@ -40,30 +42,25 @@ def account_json(account: Account) -> Json:
     }
 
 
-def post_json(post: Post) -> Json:
-    """A post as INTERFACE.md shows it (plus `review_reason` when it waits for a person)."""
+def post_json(post: Post, campaigns: Mapping[str, Campaign] | None = None) -> Json:
+    """A post as INTERFACE.md shows it (plus `review_reason` when it waits for a person).
+
+    `campaigns` (by id) names the post's campaign (issue #24); without them it is shown by id only.
+    """
     return {
         "id": post.id,
         "status": post.status.value,
+        "title": post.title,
+        "tags": list(post.tags),
+        "campaign": _campaign_json(post.campaign_id, campaigns or {}),
         "text": post.text,
         "scheduled_at": iso(post.scheduled_at),
         "timezone": post.timezone,
         "created_at": iso(post.created_at),
         "updated_at": iso(post.updated_at),
-        "media": [
-            {
-                "id": m.id,
-                "path": m.path,
-                "mime_type": m.mime_type,
-                "width": m.width,
-                "height": m.height,
-                "size": m.size,
-                "duration_s": m.duration_s,
-                "alt_text": m.alt_text,
-            }
-            for m in post.media
-        ],
+        "media": [_media_json(m) for m in post.media],
         "thread": list(post.thread),
+        "thread_media": [[_media_json(m) for m in part] for part in post.thread_media],
         "targets": [_target_json(post, t) for t in post.targets],
         "review_reason": post.review_reason,
         "repeat": None if post.repeat is None else post.repeat.model_dump(mode="json"),
@@ -73,12 +70,36 @@ def post_json(post: Post) -> Json:
     }
 
 
+def _media_json(m: MediaAsset) -> Json:
+    return {
+        "id": m.id,
+        "path": m.path,
+        "mime_type": m.mime_type,
+        "width": m.width,
+        "height": m.height,
+        "size": m.size,
+        "duration_s": m.duration_s,
+        "alt_text": m.alt_text,
+    }
+
+
+def _campaign_json(campaign_id: str | None, campaigns: Mapping[str, Campaign]) -> Json | None:
+    """A post's campaign: `{"id", "name", "colour"}` (name and colour None if not given), or None."""
+    if campaign_id is None:
+        return None
+    campaign = campaigns.get(campaign_id)
+    if campaign is None:
+        return {"id": campaign_id, "name": None, "colour": None}
+    return {"id": campaign.id, "name": campaign.name, "colour": campaign.colour}
+
+
 def _target_json(post: Post, target: Target) -> Json:
     error = target.error
     return {
         "account_id": target.account_id,
         "network": target.network.value,
         "text": post.text_for(target),
+        "thread": list(post.thread_for(target)),
         "options": target.options,
         "status": target.status.value,
         "platform_post_id": target.platform_post_id,

@@ -14,7 +14,7 @@ def validate_target(post: Post, target: Target, account: Account, caps: Capabili
     """Every rule of `caps` that the part of `post` going to `account` breaks."""
     return [
         *_text_problems(post, target, account, caps),
-        *_media_problems(post, account, caps),
+        *_parts_media_problems(post, target, account, caps),
         *_option_problems(target, account, caps),
     ]
 
@@ -42,7 +42,7 @@ def _text_problems(post: Post, target: Target, account: Account, caps: Capabilit
                 message=f"{field}: the post to {account.ref} has no text and no media; write "
                 f"something or attach a file.",
             )
-        elif index > 0 and not text.strip():
+        elif index > 0 and not text.strip() and not post.media_for_part(index):
             yield Problem(
                 field=field,
                 network=caps.network.value,
@@ -72,47 +72,57 @@ def _text_field(target: Target, account: Account, index: int) -> str:
     return f"thread[{index}]"
 
 
-def _media_problems(post: Post, account: Account, caps: Capabilities) -> Iterator[Problem]:
+def _parts_media_problems(
+    post: Post, target: Target, account: Account, caps: Capabilities
+) -> Iterator[Problem]:
+    """The files of every part going to `account`, part by part (each part is its own post)."""
+    for index in range(len(post.parts_for(target))):
+        field = "media" if index == 0 else f"thread[{index}].media"
+        yield from _media_problems(post.media_for_part(index), field, account, caps)
+
+
+def _media_problems(
+    media: tuple[MediaAsset, ...], field: str, account: Account, caps: Capabilities
+) -> Iterator[Problem]:
     label = caps.network.label
-    if not post.media:
+    if not media:
         return
     common: dict[str, str] = {"network": caps.network.value, "account": account.ref}
     if caps.media is None:
         yield Problem(
-            field="media",
+            field=field,
             rule="media_count",
             limit=0,
-            actual=len(post.media),
+            actual=len(media),
             **common,
-            message=f"media: {label} posts take no attached files here; remove them for {account.ref}.",
+            message=f"{field}: {label} posts take no attached files here; remove them for {account.ref}.",
         )
         return
-    if len(post.media) > caps.max_media:
+    if len(media) > caps.max_media:
         yield Problem(
-            field="media",
+            field=field,
             rule="media_count",
             limit=caps.max_media,
-            actual=len(post.media),
+            actual=len(media),
             **common,
-            message=f"media: {len(post.media)} files attached, but {label} takes at most "
+            message=f"{field}: {len(media)} files attached, but {label} takes at most "
             f"{caps.max_media} per post. Remove some, or post them in a thread.",
         )
-    if caps.media.video_alone and len(post.media) > 1 and any(m.kind == "video" for m in post.media):
+    if caps.media.video_alone and len(media) > 1 and any(m.kind == "video" for m in media):
         yield Problem(
-            field="media",
+            field=field,
             rule="video_alone",
             **common,
-            message=f"media: {label} takes a video only on its own, not with other files. "
+            message=f"{field}: {label} takes a video only on its own, not with other files. "
             "Post the video separately.",
         )
-    for index, media in enumerate(post.media, start=1):
-        yield from _one_media_problems(index, media, account, caps)
+    for index, item in enumerate(media, start=1):
+        yield from _one_media_problems(f"{field}[{index}]", item, account, caps)
 
 
 def _one_media_problems(
-    index: int, media: MediaAsset, account: Account, caps: Capabilities
+    field: str, media: MediaAsset, account: Account, caps: Capabilities
 ) -> Iterator[Problem]:
-    field = f"media[{index}]"
     label = caps.network.label
     common: dict[str, str] = {"field": field, "network": caps.network.value, "account": account.ref}
     assert caps.media is not None

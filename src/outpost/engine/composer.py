@@ -18,7 +18,7 @@ from outpost.domain.capabilities import Capabilities, OptionKind
 from outpost.domain.enums import Network, TargetStatus
 from outpost.domain.errors import Problem
 from outpost.domain.ids import new_id
-from outpost.domain.models import Account, Post, Target
+from outpost.domain.models import Account, MediaAsset, Post, Target
 
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
@@ -42,6 +42,12 @@ class PostInput:
         text_for: (account or network, text) overrides; an account's beats its network's.
         options: (network, key, value) network settings; text values are converted by the
             network's option types.
+        title / tags / campaign: how the creator files the post (never published); `campaign`
+            is a campaign's name or id, None or "" for none.
+        thread_for: (account or network, further parts) a network's own thread instead of
+            `thread` (its first part is its `text_for` text, else the post's); () makes it a
+            single post. An account's beats its network's.
+        thread_media: the files of thread parts 2, 3, … (`media` are part 1's).
     """
 
     text: str = ""
@@ -50,6 +56,11 @@ class PostInput:
     media: tuple[MediaInput, ...] = ()
     thread: tuple[str, ...] = ()
     options: tuple[tuple[str, str, JsonValue], ...] = ()
+    title: str | None = None
+    tags: tuple[str, ...] = ()
+    campaign: str | None = None
+    thread_for: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    thread_media: tuple[tuple[MediaInput, ...], ...] = ()
     #: Posted right after the post as its first comment / the author's reply ("" for none).
     first_comment: str = ""
     #: The links of the text to tag with UTM parameters where the settings say so.
@@ -66,6 +77,11 @@ class PostChanges:
     media: tuple[MediaInput, ...] | None = None
     thread: tuple[str, ...] | None = None
     options: tuple[tuple[str, str, JsonValue], ...] | None = None
+    title: str | None = None  # "" removes the title
+    tags: tuple[str, ...] | None = None
+    campaign: str | None = None  # "" takes the post out of its campaign
+    thread_for: tuple[tuple[str, tuple[str, ...]], ...] | None = None
+    thread_media: tuple[tuple[MediaInput, ...], ...] | None = None
     first_comment: str | None = None  # "" removes it
     utm_links: tuple[str, ...] | None = None
 
@@ -121,12 +137,23 @@ def input_of(post: Post) -> PostInput:
         text=post.text,
         accounts=tuple(t.account_id for t in post.targets),
         text_for=overrides,
-        media=tuple(MediaInput(m.path, m.alt_text, (m.focus_x, m.focus_y)) for m in post.media),
+        media=_inputs(post.media),
         thread=post.thread,
         options=tuple(options),
+        title=post.title,
+        tags=post.tags,
+        campaign=post.campaign_id,
+        thread_for=tuple(
+            (t.account_id, t.thread_override) for t in post.targets if t.thread_override is not None
+        ),
+        thread_media=tuple(_inputs(files) for files in post.thread_media),
         first_comment=post.first_comment or "",
         utm_links=post.utm_links,
     )
+
+
+def _inputs(media: Sequence[MediaAsset]) -> tuple[MediaInput, ...]:
+    return tuple(MediaInput(m.path, m.alt_text, (m.focus_x, m.focus_y)) for m in media)
 
 
 def resolve_accounts(refs: Sequence[str], known: Sequence[Account]) -> Resolution:
@@ -211,6 +238,33 @@ def text_overrides(
     return {k: v for k, v in merged.items() if v is not None}, problems
 
 
+def thread_overrides(
+    pairs: Sequence[tuple[str, tuple[str, ...]]], accounts: Sequence[Account]
+) -> tuple[dict[str, tuple[str, ...]], list[Problem]]:
+    """Per-account threads from `--thread-for` pairs keyed by account or network (as `text_overrides`)."""
+    by_network: dict[Network, tuple[str, ...]] = {}
+    by_account: dict[str, tuple[str, ...]] = {}
+    problems: list[Problem] = []
+    for key, parts in pairs:
+        account = _find(key, accounts)
+        if account is not None:
+            by_account[account.id] = parts
+        elif key in {a.network.value for a in accounts}:
+            by_network[Network(key)] = parts
+        else:
+            problems.append(
+                Problem(
+                    field="--thread-for",
+                    rule="known_target",
+                    actual=key,
+                    message=f"--thread-for: {key!r} is neither a chosen account nor the network of "
+                    f"one (chosen: {_names(accounts)}).",
+                )
+            )
+    merged = {a.id: by_account.get(a.id, by_network.get(a.network)) for a in accounts}
+    return {k: v for k, v in merged.items() if v is not None}, problems
+
+
 def network_options(
     triples: Sequence[tuple[str, str, JsonValue]],
     accounts: Sequence[Account],
@@ -279,8 +333,12 @@ def build_targets(
     options: Mapping[Network, Mapping[str, JsonValue]],
     *,
     previous: Sequence[Target] = (),
+    threads: Mapping[str, tuple[str, ...]] | None = None,
 ) -> tuple[Target, ...]:
-    """One pending target per account; a target kept from `previous` keeps its id and attempts."""
+    """One pending target per account; a target kept from `previous` keeps its id and attempts.
+
+    `threads`: each account's own further thread parts (`--thread-for`), where it has them.
+    """
     earlier = {t.account_id: t for t in previous}
     targets = []
     for account in accounts:
@@ -291,6 +349,7 @@ def build_targets(
                 account_id=account.id,
                 network=account.network,
                 text_override=texts.get(account.id),
+                thread_override=(threads or {}).get(account.id),
                 options=dict(options.get(account.network, {})),
                 status=TargetStatus.PENDING,
                 attempts=before.attempts if before else 0,

@@ -8,6 +8,7 @@ one service per concern, as Anki's `Collection` hands out `col.decks` and `col.m
 - `engine.media` — inspect, thumbnails, fixed copies, the media cache (`engine/media.py`)
 - `engine.slots` — the posting schedule's next free slot (`engine/slots.py`)
 - `engine.networks` — published posts on the networks: delete everywhere, edit (`engine/on_networks.py`)
+- `engine.campaigns` — campaigns and the tags posts carry (`engine/campaigns.py`)
 - `engine.media_host` — the public bucket Instagram and Threads fetch media from (`engine/media_host.py`)
 - `engine.verify` — read-back verification of published and unknown targets, "Check now" (`engine/verify.py`)
 - `engine.hooks` — the creator's hooks and their delivery (`engine/hooks.py`)
@@ -42,6 +43,7 @@ from outpost.domain.enums import MissedPostPolicy, TargetStatus
 from outpost.domain.errors import KnownError, StoreError
 from outpost.domain.models import Post
 from outpost.engine.accounts import AccountsService
+from outpost.engine.campaigns import CampaignsService
 from outpost.engine.checkpoints import StoreCheckpoints
 from outpost.engine.clock import Clock, SystemClock
 from outpost.engine.connections import Connections
@@ -144,6 +146,7 @@ class Engine:
         self.media = MediaService(self._core, pipeline)
         self.slots = SlotsService(self._core)
         self.library = LibraryService(self._core, self.media)
+        self.campaigns = CampaignsService(self._core)
         self.media_host = MediaHostService(self._core)
         if media_host is None:  # a host handed in (tests) wins over the one set in the data folder
             self.media_host.install()

@@ -128,4 +128,10 @@ def _for_one(post: Post, account: Account) -> PostInput:
         media=whole.media,
         thread=whole.thread,
         options=tuple(o for o in whole.options if o[0] == account.network.value),
+        # Issue #24: filed as the original is, with the account's own thread and each part's files.
+        title=whole.title,
+        tags=whole.tags,
+        campaign=whole.campaign,
+        thread_for=tuple((k, v) for k, v in whole.thread_for if k == account.id),
+        thread_media=whole.thread_media,
     )

@@ -40,7 +40,7 @@ class LibraryService:
 
     async def remember(self, post: Post) -> None:
         """Put the post's files in the library (new ones copied in; known ones marked as used)."""
-        for asset in post.media:
+        for asset in post.all_media:
             if not asset.sha256:
                 continue
             kept = await asyncio.to_thread(self._keep, Path(asset.path), asset.sha256, asset.mime_type)

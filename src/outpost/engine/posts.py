@@ -69,8 +69,17 @@ class PostsService:
         offset: int = 0,
         search: str = "",
         newest_first: bool = False,
+        tag: str | None = None,
+        campaign: str | None = None,
     ) -> list[Post]:
-        """Posts, oldest first (or newest first, as a queue shows them), optionally filtered."""
+        """Posts, oldest first (or newest first, as a queue shows them), optionally filtered.
+
+        `search` looks in the title, text and thread; `tag` matches without case; `campaign` is a
+        campaign's name or id (an unknown one is a NotFoundError naming the campaigns there are).
+        """
+        campaign_id = None
+        if campaign:
+            campaign_id = (await self._core.db.run(self._core.store.campaigns.find, campaign)).id
         return await self._core.db.run(
             self._core.store.posts.all,
             statuses=statuses,
@@ -78,6 +87,8 @@ class PostsService:
             offset=offset,
             search=search,
             newest_first=newest_first,
+            tag=tag,
+            campaign_id=campaign_id,
         )
 
     async def calendar(

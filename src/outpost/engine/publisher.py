@@ -520,17 +520,17 @@ class Publisher:
         tags = self._utm(run.account)  # only the links the creator chose, never one tagged already
         parts = [tag_text(text, run.post.utm_links, tags) for text in run.post.parts_for(run.target)]
         run.target = first_comment.starting(run.post, run.target, run.adapter)
-        uploaded: tuple[UploadedMedia, ...] = ()
-        if not run.target.parts:
-            uploaded = tuple([await self._upload(run, m) for m in run.post.media])
         for index in range(len(run.target.parts), len(parts)):
+            # Each part's own files, uploaded just before it (issue #24: media on every part).
+            media = run.post.media_for_part(index)
+            uploaded: tuple[UploadedMedia, ...] = tuple([await self._upload(run, m) for m in media])
             run.target = run.target.model_copy(update={"sending_part": index})
             await self._save(run)
             done = run.target.parts
             request = PartRequest(
                 index=index,
                 text=parts[index],
-                media=uploaded if index == 0 else (),
+                media=uploaded,
                 options=run.target.options,
                 idempotency_key=f"{run.target.idempotency_key}-{index}",
                 reply_to=done[-1] if done else None,

@@ -10,8 +10,10 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from outpost.config.zone import local_zone_name
+from outpost.domain.campaigns import MAX_TITLE, clean_tags, clean_title, tag_problem
 from outpost.domain.capabilities import Capabilities
 from outpost.domain.enums import PostStatus
 from outpost.domain.errors import KnownError, Problem, PublishError, ValidationError
@@ -62,14 +64,25 @@ class Stager:
         accounts = resolution.accounts
         texts, found = composer.text_overrides(request.text_for, accounts)
         problems += found
+        threads, found = composer.thread_overrides(request.thread_for, accounts)
+        problems += found
+        organised, found = await self._organising(request)
+        problems += found
         caps, found = await self._capabilities_of(accounts)
         problems += found
         options, found = composer.network_options(
             request.options, accounts, {a.network: c for a, c in caps.items()}
         )
         problems += found
-        media, found = await self._media_of(request)
+        media, found = await self._media_of(request.media, "media")
         problems += found
+        thread_media: list[tuple[MediaAsset, ...]] = []
+        for part, files in enumerate(request.thread_media, start=2):
+            part_media, found = await self._media_of(files, f"thread[{part - 1}].media")
+            thread_media.append(tuple(part_media))
+            problems += found
+        while thread_media and not thread_media[-1]:
+            thread_media.pop()
         scheduled_at, zone, found = self._schedule(when, keep_schedule)
         problems += found
         status = PostStatus.SCHEDULED if scheduled_at is not None and when.kind != "now" else PostStatus.DRAFT
@@ -79,12 +92,14 @@ class Stager:
             text=request.text,
             thread=request.thread,
             media=tuple(media),
+            thread_media=tuple(thread_media),
+            **organised,
             scheduled_at=scheduled_at if status is PostStatus.SCHEDULED else None,
             timezone=zone if status is PostStatus.SCHEDULED else None,
             created_at=created_at,
             updated_at=self._core.clock.now(),
             targets=composer.build_targets(
-                accounts, texts, options, previous=previous.targets if previous else ()
+                accounts, texts, options, previous=previous.targets if previous else (), threads=threads
             ),
             first_comment=request.first_comment if request.first_comment.strip() else None,
             utm_links=tuple(dict.fromkeys(request.utm_links)),
@@ -143,12 +158,48 @@ class Stager:
                 )
         return caps, problems
 
-    async def _media_of(self, request: PostInput) -> tuple[list[MediaAsset], list[Problem]]:
+    async def _organising(self, request: PostInput) -> tuple[dict[str, Any], list[Problem]]:
+        """The post's title, tags and campaign id (`campaign` named by name or id), or problems."""
+        problems: list[Problem] = []
+        title = clean_title(request.title)
+        if title is not None and len(title) > MAX_TITLE:
+            problems.append(
+                Problem(
+                    field="--title",
+                    rule="max_length",
+                    limit=MAX_TITLE,
+                    actual=len(title),
+                    message=f"--title: {len(title)} characters, over the limit of {MAX_TITLE}. Shorten it.",
+                )
+            )
+        tags = clean_tags(request.tags)
+        for tag in tags:
+            if (why := tag_problem(tag)) is not None:
+                problems.append(Problem(field="--tag", rule="tag", actual=tag, message=f"--tag: {why}"))
+        campaign_id: str | None = None
+        if request.campaign:
+            try:
+                found = await self._core.db.run(self._core.store.campaigns.find, request.campaign)
+                campaign_id = found.id
+            except KnownError as exc:
+                problems.append(
+                    Problem(
+                        field="--campaign",
+                        rule="known_campaign",
+                        actual=request.campaign,
+                        message=f"--campaign: {exc}",
+                    )
+                )
+        return {"title": title, "tags": tags, "campaign_id": campaign_id}, problems
+
+    async def _media_of(
+        self, items: Sequence[composer.MediaInput], name: str
+    ) -> tuple[list[MediaAsset], list[Problem]]:
         media: list[MediaAsset] = []
         problems: list[Problem] = []
-        for index, item in enumerate(request.media, start=1):
+        for index, item in enumerate(items, start=1):
             try:
-                info = await self._media.inspect(item.path, field=f"media[{index}]")
+                info = await self._media.inspect(item.path, field=f"{name}[{index}]")
             except ValidationError as exc:
                 problems += exc.problems
                 continue

@@ -208,6 +208,25 @@ WHERE m.sha256 IS NOT NULL
 ORDER BY p.updated_at DESC;
 """
 
+# Organising (issue #24): a post's title, tags and campaign; campaigns with a colour and dates; and
+# media on every thread part (`part` 0 is the post itself, 1 its first reply…). Removing a
+# campaign leaves its posts, untagged (ON DELETE SET NULL).
+_ORGANISING = """
+CREATE TABLE campaigns (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    colour      TEXT NOT NULL,
+    starts_on   TEXT,
+    ends_on     TEXT,
+    created_at  TEXT NOT NULL
+);
+ALTER TABLE posts ADD COLUMN title TEXT;
+ALTER TABLE posts ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE posts ADD COLUMN campaign_id TEXT REFERENCES campaigns (id) ON DELETE SET NULL;
+CREATE INDEX posts_campaign ON posts (campaign_id);
+ALTER TABLE media ADD COLUMN part INTEGER NOT NULL DEFAULT 0;
+"""
+
 # Issue #22's composer tools: a post's first comment and what became of it on each target, the
 # links the creator chose to tag with UTM parameters, and reusable snippets (signatures, hashtag
 # groups) with per-network variants.
@@ -379,4 +398,5 @@ MIGRATIONS: tuple[str, ...] = (
     _ANALYTICS,
     _VERIFIED,
     _NETWORK_DELETE,
+    _ORGANISING,
 )

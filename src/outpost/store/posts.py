@@ -39,8 +39,8 @@ class PostRepository:
         with self._db.transaction():
             self._db.execute(
                 "INSERT INTO posts (id, status, text, thread, scheduled_at, timezone, created_at, "
-                "updated_at, review_reason, first_comment, utm_links) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "updated_at, review_reason, first_comment, utm_links, title, tags, campaign_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 _post_row(post),
             )
             self._insert_children(post)
@@ -55,7 +55,8 @@ class PostRepository:
         with self._db.transaction():
             cursor = self._db.execute(
                 "UPDATE posts SET status = ?, text = ?, thread = ?, scheduled_at = ?, timezone = ?, "
-                "created_at = ?, updated_at = ?, review_reason = ?, first_comment = ?, utm_links = ? "
+                "created_at = ?, updated_at = ?, review_reason = ?, first_comment = ?, utm_links = ?, "
+                "title = ?, tags = ?, campaign_id = ? "
                 "WHERE id = ? AND status = ?",
                 (*_post_row(post)[1:], post.id, expected.value),
             )
@@ -69,8 +70,8 @@ class PostRepository:
     def _insert_children(self, post: Post) -> None:
         self._db.executemany(
             "INSERT INTO media (id, post_id, position, path, mime_type, size, width, height, duration_s, "
-            "alt_text, kind, sha256, frame_rate, video_codec, focus_x, focus_y) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "alt_text, kind, sha256, frame_rate, video_codec, focus_x, focus_y, part) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     m.id,
@@ -89,8 +90,11 @@ class PostRepository:
                     m.video_codec,
                     m.focus_x,
                     m.focus_y,
+                    part,
                 )
-                for i, m in enumerate(post.media)
+                for i, (part, m) in enumerate(
+                    (part, m) for part, files in enumerate((post.media, *post.thread_media)) for m in files
+                )
             ],
         )
         self._db.executemany(
@@ -131,10 +135,13 @@ class PostRepository:
         offset: int = 0,
         search: str = "",
         newest_first: bool = False,
+        tag: str | None = None,
+        campaign_id: str | None = None,
     ) -> list[Post]:
-        """Posts, oldest first (or newest first), optionally filtered by status and text.
+        """Posts, oldest first (or newest first), optionally filtered by status, text, tag, campaign.
 
         Newest first orders by the post's time (scheduled, else last change), as a queue shows it.
+        The text search looks at the title, the text and the thread; a tag matches without case.
         """
         wanted = [s.value for s in statuses]
         clauses: list[str] = []
@@ -143,9 +150,18 @@ class PostRepository:
             clauses.append(f"status IN ({','.join('?' * len(wanted))})")
             params += wanted
         if search:
-            clauses.append("(text LIKE ? ESCAPE '\\' OR thread LIKE ? ESCAPE '\\')")
+            clauses.append(
+                "(text LIKE ? ESCAPE '\\' OR thread LIKE ? ESCAPE '\\' "
+                "OR coalesce(title, '') LIKE ? ESCAPE '\\')"
+            )
             pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            params += [pattern, pattern]
+            params += [pattern, pattern, pattern]
+        if tag:
+            clauses.append("EXISTS (SELECT 1 FROM json_each(posts.tags) WHERE lower(value) = lower(?))")
+            params.append(tag.strip().lstrip("#"))
+        if campaign_id:
+            clauses.append("campaign_id = ?")
+            params.append(campaign_id)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         order = "coalesce(scheduled_at, updated_at) DESC, rowid DESC" if newest_first else "created_at, id"
         page = "LIMIT ? OFFSET ?" if limit is not None else ""
@@ -166,7 +182,9 @@ class PostRepository:
         wanted = [s.value for s in statuses]
         marks = ",".join("?" * len(wanted))
         line = (
-            "SELECT id, status, substr(text, 1, ?) AS text, coalesce(scheduled_at, "
+            "SELECT id, status, substr(text, 1, ?) AS text, title, "
+            "(SELECT colour FROM campaigns WHERE campaigns.id = posts.campaign_id) AS colour, "
+            "coalesce(scheduled_at, "
             "(SELECT min(published_at) FROM targets WHERE targets.post_id = posts.id), updated_at) "
             "AS moment FROM posts"
         )
@@ -185,7 +203,16 @@ class PostRepository:
             day = moment.astimezone(zone).date()
             if shown[day] < per_day:
                 shown[day] += 1
-                entries.append(CalendarEntry(r["id"], PostStatus(r["status"]), moment, r["text"]))
+                entries.append(
+                    CalendarEntry(
+                        r["id"],
+                        PostStatus(r["status"]),
+                        moment,
+                        r["text"],
+                        title=r["title"],
+                        colour=r["colour"],
+                    )
+                )
             else:
                 more[day] += 1
         return CalendarDays(tuple(self._dress(entries)), dict(more))
@@ -375,14 +402,14 @@ class PostRepository:
 
     def _assemble(self, rows: Sequence[Row]) -> list[Post]:
         ids = [r["id"] for r in rows]
-        media: dict[str, list[MediaAsset]] = defaultdict(list)
+        media: dict[str, list[tuple[int, MediaAsset]]] = defaultdict(list)
         targets: dict[str, list[Target]] = defaultdict(list)
         for chunk in _chunks(ids):
             marks = ",".join("?" * len(chunk))
             for r in self._db.query(
                 f"SELECT * FROM media WHERE post_id IN ({marks}) ORDER BY position", chunk
             ):
-                media[r["post_id"]].append(_media(r))
+                media[r["post_id"]].append((r["part"], _media(r)))
             for r in self._db.query(
                 f"SELECT * FROM targets WHERE post_id IN ({marks}) ORDER BY position", chunk
             ):
@@ -420,6 +447,9 @@ def _post_row(post: Post) -> tuple[object, ...]:
         post.review_reason,
         post.first_comment,
         encode_json(list(post.utm_links)),
+        post.title,
+        encode_json(list(post.tags)),
+        post.campaign_id,
     )
 
 
@@ -445,13 +475,22 @@ def _target_state(t: Target) -> tuple[object, ...]:
 # `model_construct` (no second validation), which makes loading a week of posts ~3× faster.
 
 
-def _post(row: Row, media: list[MediaAsset], targets: list[Target]) -> Post:
+def _post(row: Row, media: list[tuple[int, MediaAsset]], targets: list[Target]) -> Post:
+    parts: list[list[MediaAsset]] = [[]]
+    for part, asset in media:
+        while len(parts) <= part:
+            parts.append([])
+        parts[part].append(asset)
     return Post.model_construct(
         id=row["id"],
         status=PostStatus(row["status"]),
         text=row["text"],
         thread=tuple(decode_json(row["thread"])),
-        media=tuple(media),
+        media=tuple(parts[0]),
+        thread_media=tuple(tuple(p) for p in parts[1:]),
+        title=row["title"],
+        tags=tuple(decode_json(row["tags"])),
+        campaign_id=row["campaign_id"],
         scheduled_at=decode_time(row["scheduled_at"]),
         timezone=row["timezone"],
         created_at=_required_time(row["created_at"]),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from outpost.store.accounts import AccountRepository
 from outpost.store.backups import BACKUP_DIR, backup_is_due
+from outpost.store.campaigns import CampaignRepository
 from outpost.store.checkpoints import CheckpointRepository
 from outpost.store.db import Database
 from outpost.store.hooks import HookRepository
@@ -28,6 +29,7 @@ class Store:
         checkpoints: what adapters must remember to resume after a restart.
         hooks: the creator's receivers of events (never their secrets).
         library: every file a post carried, once by its content (issue #24).
+        campaigns: campaigns posts belong to, and the tags posts carry (issue #24).
         snippets: reusable text pieces for the composer.
         metrics: metric readings, follower counts and imported posts (statistics).
     """
@@ -41,6 +43,7 @@ class Store:
         self.hooks = HookRepository(self.db)
         self.series = SeriesRepository(self.db)  # issue #22: recurring and evergreen posts
         self.library = LibraryRepository(self.db)
+        self.campaigns = CampaignRepository(self.db)
         self.snippets = SnippetRepository(self.db)
         self.metrics = MetricsRepository(self.db)
 

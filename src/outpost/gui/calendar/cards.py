@@ -41,7 +41,7 @@ PAD = 6  # inside a card
 
 def entry_line(entry: CalendarEntry, moment: datetime) -> str:
     """The entry in words: its time and text ("✓" first once it is out)."""
-    text = " ".join(entry.text.split()) or "(no text)"
+    text = _shown_text(entry) or "(no text)"
     mark = "" if entry.status is PostStatus.SCHEDULED else "✓ "
     return f"{mark}{moment:%H:%M} {text}"
 
@@ -50,7 +50,13 @@ def entry_tooltip(entry: CalendarEntry, moment: datetime) -> str:
     """Where it goes, when, and the whole text (as much as the calendar read)."""
     where = ", ".join(n.label for n in entry.networks) or "no accounts"
     state = "Scheduled" if entry.status is PostStatus.SCHEDULED else "Published"
-    return f"{state} {moment:%a %d %b, %H:%M} · {where}\n\n{entry.text}"
+    title = f"{entry.title}\n" if entry.title else ""
+    return f"{state} {moment:%a %d %b, %H:%M} · {where}\n\n{title}{entry.text}"
+
+
+def _shown_text(entry: CalendarEntry) -> str:
+    """What a card says: the post's title (issue #24), else its text, on one line."""
+    return " ".join((entry.title or entry.text).split())
 
 
 def logos_width(count: int, *, step: int = LOGO + 3) -> int:
@@ -93,7 +99,12 @@ def draw_logos(
 
 
 def card_colour(entry: CalendarEntry, palette: QPalette) -> QColor:
-    """The card's accent: its first network's colour (the palette's highlight when it has none)."""
+    """The card's accent: its campaign's colour, else its first network's, else the highlight.
+
+    A campaign's colour wins (issue #24), so a campaign's posts stand out together in a week.
+    """
+    if entry.colour:
+        return QColor(entry.colour)
     if entry.networks:
         return network_colour(entry.networks[0], palette)
     return palette.color(QPalette.ColorRole.Highlight)
@@ -132,9 +143,7 @@ class EntryCard(QWidget):
         metrics = self.fontMetrics()
         room = self.height() - PAD - LOGO - 4 - PAD // 2
         lines = max(0, room // metrics.lineSpacing())
-        return (
-            wrap_words(" ".join(self.entry.text.split()), metrics, self._text_width(), lines) if lines else []
-        )
+        return wrap_words(_shown_text(self.entry), metrics, self._text_width(), lines) if lines else []
 
     def _thumb_size(self) -> int:
         if self.thumbnail is None or self.width() < 120 or self.height() < 36:

@@ -74,6 +74,10 @@ class MediaAttacher(QObject):
         pictures = Path.home() / "Pictures"
         return str(pictures if pictures.is_dir() else Path.home())
 
+    def saved_picture(self, image: QImage) -> Path:
+        """A pasted picture saved as a file in the data folder (a thread part's, issue #24)."""
+        return self._save_picture(image)
+
     def _save_picture(self, image: QImage) -> Path:
         folder = self.engine.data_dir / "pasted"
         private_dir(folder)

@@ -26,7 +26,9 @@ from outpost.gui.qt import (
     QWidget,
 )
 
-__all__ = ["NetworkTab"]
+__all__ = ["THREAD_SEPARATOR", "NetworkTab"]
+
+THREAD_SEPARATOR = "---"  # as in `--thread-file` (cli/text_input.py)
 
 
 class NetworkTab(QWidget):
@@ -73,6 +75,7 @@ class NetworkTab(QWidget):
         )
         column.addWidget(self.override, 1)
         column.addLayout(below)
+        self._own_thread_box(column, changed)
         column.addLayout(form)
 
     def own_text(self, post_text: str) -> str | None:
@@ -99,6 +102,46 @@ class NetworkTab(QWidget):
         """Show a saved post's own text (or none)."""
         self._copied = None
         self.override.setPlainText(text or "")
+
+    # -- the network's own thread (issue #24) -------------------------------------------------------
+
+    def _own_thread_box(self, column: QVBoxLayout, changed: Callable[[], None]) -> None:
+        """The "own thread" box: parts 2, 3, … for this network only, or none (a single post)."""
+        self.own_thread_on = QCheckBox(f"{self.network.label} gets its own thread")
+        self.own_thread_on.setObjectName(f"own_thread_on:{self.network.value}")
+        self.own_thread_on.setToolTip(
+            f"Instead of the post's thread parts, {self.network.label} gets these (none: a single post)."
+        )
+        self.own_thread = PostTextEdit()
+        self.own_thread.setObjectName(f"own_thread:{self.network.value}")
+        self.own_thread.setPlaceholderText(
+            f"Parts 2, 3, … for {self.network.label}, separated by a line with only {THREAD_SEPARATOR}. "
+            "Leave it empty for a single post."
+        )
+        self.own_thread.setMaximumHeight(90)
+        self.own_thread.setVisible(False)
+        self.own_thread_on.toggled.connect(self.own_thread.setVisible)
+        self.own_thread_on.toggled.connect(lambda _: changed())
+        self.own_thread.textChanged.connect(changed)
+        column.addWidget(self.own_thread_on)
+        column.addWidget(self.own_thread)
+
+    def own_parts(self) -> tuple[str, ...] | None:
+        """The network's own further parts (() for a single post), or None when it gets the post's."""
+        if not self.own_thread_on.isChecked():
+            return None
+        parts: list[list[str]] = [[]]
+        for line in self.own_thread.toPlainText().split("\n"):
+            if line.strip() == THREAD_SEPARATOR:
+                parts.append([])
+            else:
+                parts[-1].append(line)
+        return tuple(text for lines in parts if (text := "\n".join(lines).strip()))
+
+    def load_thread(self, parts: tuple[str, ...] | None) -> None:
+        """Show a saved post's own thread for this network (or none)."""
+        self.own_thread_on.setChecked(parts is not None)
+        self.own_thread.setPlainText(f"\n{THREAD_SEPARATOR}\n".join(parts or ()))
 
     def values(self) -> list[tuple[str, JsonValue]]:
         """The options that are set, as (key, value)."""

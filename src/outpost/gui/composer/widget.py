@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from outpost.config.zone import local_zone_name
+from outpost.domain.campaigns import Campaign
 from outpost.domain.capabilities import Capabilities
 from outpost.domain.compatibility import Compatibility, check
 from outpost.domain.enums import Network, PostStatus
@@ -28,7 +29,7 @@ from outpost.engine import Engine, MediaInput, PostChanges, PostInput, When
 from outpost.engine.series import RepeatRequest
 from outpost.gui.bridge import EngineBridge
 from outpost.gui.composer.accounts_row import AccountRow
-from outpost.gui.composer.attach import MediaAttacher
+from outpost.gui.composer.attach import MEDIA_FILTER, MediaAttacher
 from outpost.gui.composer.chips import AccountChip
 from outpost.gui.composer.countdown import UNDO_SECONDS, PublishCountdown
 from outpost.gui.composer.counting import count_for, show_count
@@ -36,6 +37,7 @@ from outpost.gui.composer.customise import NetworkTab
 from outpost.gui.composer.extras import ComposerExtras
 from outpost.gui.composer.focus import FocusRing
 from outpost.gui.composer.media_strip import Attached, MediaStrip
+from outpost.gui.composer.organise_row import OrganiseRow
 from outpost.gui.composer.paste import MediaPasteFilter, PostTextEdit, pasted_media
 from outpost.gui.composer.problems import ProblemList
 from outpost.gui.composer.schedule_dialog import ScheduleDialog
@@ -43,6 +45,7 @@ from outpost.gui.composer.snippets import SHORTCUT, SnippetExpander, SnippetPick
 from outpost.gui.composer.thread_parts import ThreadParts
 from outpost.gui.composer.threading import split_into_thread
 from outpost.gui.composer.words import error_text, outcome, together
+from outpost.gui.dialogs.campaigns import CampaignsDialog
 from outpost.gui.flow import FlowLayout
 from outpost.gui.icons import network_icon
 from outpost.gui.messages import MessageBridge
@@ -116,6 +119,8 @@ class ComposerWidget(QWidget):
         self.media.alt.installEventFilter(self._paste_filter)
         self.text.media_pasted.connect(self.attacher.attach_pasted)
         self.thread_parts.media_pasted.connect(self.attacher.attach_pasted)
+        self.thread_parts.save_picture = lambda image: str(self.attacher.saved_picture(image))
+        self.thread_parts.media_filter = MEDIA_FILTER
         self.focus_ring = FocusRing(self)
         for edit in (self.text, self.extras.comment):  # ;sig + space becomes the signature
             SnippetExpander(edit, lambda: self.snippets)
@@ -126,12 +131,16 @@ class ComposerWidget(QWidget):
         self._shortcuts()
         self._update_actions()
         on_theme_change(self, self._recolour)
+        self.refresh_organising()
 
     # -- layout ----------------------------------------------------------------------------------
 
     def _build(self) -> None:
         self.account_row = AccountRow()
         self.account_row.choice_did_change.connect(self._choice_changed)
+        self.organise = OrganiseRow()  # title, tags, campaign (issue #24)
+        self.organise.organising_did_change.connect(self._changed)
+        self.organise.manage_requested.connect(self.manage_campaigns)
         self.text = PostTextEdit()
         self.text.setObjectName("text")
         self.text.setPlaceholderText("What do you want to say?")
@@ -170,6 +179,7 @@ class ComposerWidget(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         for widget, stretch in (
             (self.account_row, 0),
+            (self.organise, 0),
             (self.custom, 3),
             (self.thread_parts, 0),
             (self.extras, 0),
@@ -462,13 +472,29 @@ class ComposerWidget(QWidget):
         options = tuple(
             (network.value, key, value) for network, tab in self.tabs.items() for key, value in tab.values()
         )
+        title, tags, campaign = self.organise.values()
+        parts = [  # a part with files but no text yet is still a part (issue #24: media on every part)
+            (text, tuple(MediaInput(path, alt) for path, alt in files))
+            for text, files in zip(self.thread_parts.texts(), self.thread_parts.part_files(), strict=True)
+            if text.strip() or files
+        ]
+        thread_for = tuple(
+            (network.value, network_parts)
+            for network, tab in self.tabs.items()
+            if (network_parts := tab.own_parts()) is not None
+        )
         return PostInput(
             text=text,
             accounts=tuple(a.id for a in self.selected),
             text_for=text_for,
             media=tuple(MediaInput(a.info.path, a.alt_text) for a in self.media.items),
-            thread=tuple(part for part in self.thread_parts.texts() if part.strip()),
+            thread=tuple(text for text, _ in parts),
+            thread_media=tuple(files for _, files in parts),
             options=options,
+            title=title,
+            tags=tags,
+            campaign=campaign,
+            thread_for=thread_for,
             first_comment=self.extras.first_comment(),
             utm_links=self.extras.chosen_links(),
         )
@@ -636,7 +662,7 @@ class ComposerWidget(QWidget):
             self.custom.setCurrentWidget(self.tabs[network])
             self.tabs[network].override.setFocus()
             return
-        if field.startswith("thread["):
+        if field.startswith("thread[") and field.endswith("]") and field[7:-1].isdigit():
             index = int(field[7:-1]) - 1
             if 0 <= index < len(self.parts):
                 self.parts[index].setFocus()
@@ -687,6 +713,11 @@ class ComposerWidget(QWidget):
             media=request.media,
             thread=request.thread,
             options=request.options,
+            title=request.title or "",  # "" clears; None would keep the old one
+            tags=request.tags,
+            campaign=request.campaign or "",
+            thread_for=request.thread_for,
+            thread_media=request.thread_media,
             first_comment=request.first_comment,
             utm_links=request.utm_links,
         )
@@ -842,9 +873,11 @@ class ComposerWidget(QWidget):
         self.text.clear()
         self.thread_parts.clear()
         self.media.clear_all()
+        self.organise.load(None, (), None)
         self.extras.clear()
         for tab in self.tabs.values():
             tab.load(None)
+            tab.load_thread(None)
         self._loading = False
         self._changed()
         self._show_problems([])
@@ -857,18 +890,45 @@ class ComposerWidget(QWidget):
         self.evergreen_box.setChecked(post.evergreen)
         self.select(*(t.account_id for t in post.targets))
         self.text.setPlainText(post.text)
+        self.organise.load(post.title, post.tags, post.campaign_id)
         self.thread_parts.clear()
-        for part in post.thread:
-            self.thread_parts.add(part)
+        for index, part in enumerate(post.thread):
+            edit = self.thread_parts.add(part)
+            files = post.thread_media[index] if index < len(post.thread_media) else ()
+            if files:
+                self.thread_parts.set_files(edit, [(m.path, m.alt_text) for m in files])
         for target in post.targets:
             tab = self.tabs.get(target.network)
             if tab is not None:
                 tab.load(target.text_override)
+                tab.load_thread(target.thread_override)
         self.extras.load(post.first_comment, post.utm_links)
         self._loading = False
         for media in post.media:
             self.attach(media.path, media.alt_text)
         self._changed()
+
+    # -- organising: title, tags, campaign (issue #24) ----------------------------------------------
+
+    def refresh_organising(self) -> None:
+        """Offer the campaigns and tags there are now."""
+        run_op(self._organising(), on_success=self._offer_organising)
+
+    async def _organising(self) -> tuple[list[Campaign], list[str]]:
+        return await self.engine.campaigns.list(), await self.engine.campaigns.tags()
+
+    def _offer_organising(self, found: tuple[list[Campaign], list[str]]) -> None:
+        campaigns, tags = found
+        self.organise.offer_campaigns(campaigns)
+        self.organise.offer_tags(tags)
+
+    def manage_campaigns(self) -> None:
+        """Open the Campaigns dialog; the picker offers what it leaves."""
+        dialog = CampaignsDialog(self.engine, self)
+        dialog.campaigns_did_change.connect(self.refresh_organising)
+        dialog.finished.connect(dialog.deleteLater)
+        self.campaigns_dialog = dialog
+        dialog.open()
 
     def _fail(self, error: KnownError) -> None:
         self.messages.error(error_text(error, self.accounts, files=[a.info.path for a in self.media.items]))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from outpost.domain.enums import Network
@@ -75,6 +75,14 @@ class PreviewPost:
     parts: tuple[str, ...]
     media: tuple[PreviewMedia, ...] = ()
     options: Mapping[str, object] = field(default_factory=dict)
+    #: The media of thread parts 2, 3, … (issue #24: media on every part).
+    part_media: tuple[tuple[PreviewMedia, ...], ...] = ()
+
+    def media_of_part(self, index: int) -> tuple[PreviewMedia, ...]:
+        """The media drawn under part `index` (0: the post itself)."""
+        if index == 0:
+            return self.media
+        return self.part_media[index - 1] if index - 1 < len(self.part_media) else ()
 
 
 def render(post: PreviewPost, tone: Tone | None = None) -> str:
@@ -110,6 +118,8 @@ def _part(post: PreviewPost, index: int, text: str, tone: Tone) -> str:
     extras = ""
     if index == 0:
         extras = _media(post, tone) if post.media else _card(post, text, tone)
+    elif files := post.media_of_part(index):
+        extras = _media(replace(post, media=files), tone)
     warning = post.options.get("spoiler_text") if post.network is Network.MASTODON else None
     if isinstance(warning, str) and warning:
         body = (
@@ -208,6 +218,8 @@ def _threads_part(post: PreviewPost, index: int, text: str, tone: Tone) -> str:
     extras = ""
     if index == 0:
         extras = _threads_media(post, tone) if post.media else _card(post, text, tone)
+    elif files := post.media_of_part(index):
+        extras = _threads_media(replace(post, media=files), tone)
     replies = THREADS_REPLIES.get(str(post.options.get("reply_control", "")))
     note = f"<div style='color:{tone.muted}; font-size:9pt'>{replies}</div>" if replies and last else ""
     icons = "&nbsp;&nbsp;&nbsp;&nbsp;".join(("♡", "◯", "⇄", "➤"))  # like, reply, repost, share

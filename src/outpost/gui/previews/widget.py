@@ -37,6 +37,8 @@ class PreviewSource:
 
     posts: tuple[PreviewPost, ...]
     thumbnails: tuple[tuple[str, str], ...]  # (thumbnail path, kind) of the attached media, in order
+    #: The files of thread parts 2, 3, … as (path, kind), drawn under their part (issue #24).
+    part_files: tuple[tuple[tuple[str, str], ...], ...] = ()
 
     @classmethod
     def of(
@@ -50,11 +52,13 @@ class PreviewSource:
                 options = {k: v for n, k, v in request.options if n == account.network.value}
                 first = own.get(account.network.value, request.text)
                 name = account.display_name or account.handle
-                parts = (first, *request.thread)
+                thread = dict(request.thread_for).get(account.network.value, request.thread)
+                parts = (first, *thread)  # a network's own thread (issue #24) replaces the post's
                 posts[account.network] = PreviewPost(
                     account.network, name, account.handle, parts, options=options
                 )
-        return cls(tuple(posts.values()), thumbnails)
+        part_files = tuple(tuple((m.path, "image") for m in files) for files in request.thread_media)
+        return cls(tuple(posts.values()), thumbnails, part_files)
 
 
 class PreviewTabs(QTabWidget):
@@ -149,10 +153,20 @@ class PreviewTabs(QTabWidget):
             view = QTextBrowser()
             view.setOpenLinks(False)
             media = self._register(view.document(), post.network, source.thumbnails)
+            part_media = tuple(
+                self._register(view.document(), post.network, files, name=f"part{index}")
+                for index, files in enumerate(source.part_files, start=2)
+            )
             view.setHtml(
                 render(
                     PreviewPost(
-                        post.network, post.display_name, post.handle, post.parts, media, post.options
+                        post.network,
+                        post.display_name,
+                        post.handle,
+                        post.parts,
+                        media,
+                        post.options,
+                        part_media=part_media,
                     ),
                     tone,
                 )
@@ -162,7 +176,12 @@ class PreviewTabs(QTabWidget):
                 self.setCurrentWidget(view)
 
     def _register(
-        self, document: QTextDocument, network: Network, thumbnails: tuple[tuple[str, str], ...]
+        self,
+        document: QTextDocument,
+        network: Network,
+        thumbnails: tuple[tuple[str, str], ...],
+        *,
+        name: str = "",
     ) -> tuple[PreviewMedia, ...]:
         aspect = grid_cell_aspect(network, len(thumbnails))
         media = []
@@ -176,7 +195,7 @@ class PreviewTabs(QTabWidget):
                 Qt.AspectRatioMode.KeepAspectRatio,
                 Qt.TransformationMode.SmoothTransformation,
             )
-            url = f"thumb://{network.value}/{index}"
+            url = f"thumb://{network.value}/{name}{index}"
             document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), image)
             media.append(PreviewMedia(url, kind))
         return tuple(media)

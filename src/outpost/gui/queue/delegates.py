@@ -35,7 +35,7 @@ from outpost.gui.qt import (
     QStyleOptionViewItem,
     Qt,
 )
-from outpost.gui.queue.model import MARKS_ROLE, NOTE_ROLE, TARGET_TONE, TONE_ROLE, AccountMark
+from outpost.gui.queue.model import CHIPS_ROLE, MARKS_ROLE, NOTE_ROLE, TARGET_TONE, TONE_ROLE, AccountMark
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 MARGIN = 8  # pixels between a cell's edge and what it draws
@@ -100,14 +100,15 @@ class PostDelegate(_Cell):
         metrics = opt.fontMetrics
         first = str(index.data() or "").split("\n", 1)[0]
         note = index.data(NOTE_ROLE)
-        painter.save()
-        painter.setPen(opt.palette.color(_text_colour(opt)))
         line = metrics.lineSpacing()
         top = rect.center().y() - (line if note else line // 2)
+        first_width = _draw_chips(painter, opt, index, QRect(rect.left(), top, rect.width(), line))
+        painter.save()
+        painter.setPen(opt.palette.color(_text_colour(opt)))
         painter.drawText(
-            QRect(rect.left(), top, rect.width(), line),
+            QRect(rect.left(), top, first_width, line),
             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-            elide_words(first, metrics, rect.width()),
+            elide_words(first, metrics, first_width),
         )
         if note:
             text, tone = note
@@ -121,6 +122,31 @@ class PostDelegate(_Cell):
                 elide_words(text if tone in (Tone.GOOD, Tone.INFO) else f"⚠ {text}", metrics, rect.width()),
             )
         painter.restore()
+
+
+def _draw_chips(painter: QPainter, opt: QStyleOptionViewItem, index: ModelIndex, line: QRect) -> int:
+    """The campaign and tag chips at the right of the first line (issue #24); the room left of them.
+
+    The chips take at most half the line, the campaign first; those that do not fit are left out
+    (the filter bar and the tooltip still name them). The campaign's chip is in its colour.
+    """
+    chips = index.data(CHIPS_ROLE)
+    if not isinstance(chips, list) or not chips:
+        return line.width()
+    metrics = painter.fontMetrics()
+    budget, used, shown = line.width() // 2, 0, []
+    for text, colour in chips:
+        width = pill_width(metrics, text) + 4
+        if used + width > budget:
+            break
+        shown.append((text, colour, width))
+        used += width
+    x = line.right() - used + 1
+    for text, colour, width in shown:
+        tint = QColor(colour) if colour else opt.palette.color(QPalette.ColorRole.PlaceholderText)
+        draw_pill(painter, QRect(x, line.top(), width, line.height()), text, tint)
+        x += width
+    return line.width() - used - (MARGIN if used else 0)
 
 
 class AccountsDelegate(_Cell):

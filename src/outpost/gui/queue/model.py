@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from outpost.domain.campaigns import Campaign
 from outpost.domain.enums import Network, PostStatus, TargetStatus, VerificationState
 from outpost.domain.media_info import MediaKind
 from outpost.domain.models import Account, Post
@@ -64,6 +65,8 @@ TARGET_TONE = {
 TONE_ROLE = Qt.ItemDataRole.UserRole + 1  # the status column's Tone
 MARKS_ROLE = Qt.ItemDataRole.UserRole + 2  # the accounts column's list[AccountMark]
 NOTE_ROLE = Qt.ItemDataRole.UserRole + 3  # the post column's second line: (text, Tone) or None
+#: The post column's chips (issue #24): its campaign (name, colour) first, then its tags (name, None).
+CHIPS_ROLE = Qt.ItemDataRole.UserRole + 4
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -102,6 +105,9 @@ class QueueModel(QAbstractTableModel):
         self.accounts: dict[str, Account] = {}
         self.statuses: tuple[PostStatus, ...] = ()
         self.search = ""
+        self.tag: str | None = None  # only posts with this tag (issue #24)
+        self.campaign_id: str | None = None  # only posts in this campaign
+        self.campaigns: dict[str, Campaign] = {}  # by id, read with each page (names, colours)
         self.zone = ZoneInfo(engine.settings.default_timezone or _local())
         self._accounts_read = False  # once read, account events keep `accounts` current
         self._exhausted = False
@@ -154,6 +160,8 @@ class QueueModel(QAbstractTableModel):
             return self.marks(post)
         if role == NOTE_ROLE and column == TEXT:
             return self.note(post)
+        if role == CHIPS_ROLE and column == TEXT:
+            return self.chips(post)
         if role == Qt.ItemDataRole.DecorationRole and column == TEXT:
             return self._thumbnail(post)
         return None
@@ -170,12 +178,26 @@ class QueueModel(QAbstractTableModel):
 
     # -- loading -----------------------------------------------------------------------------------
 
-    def reload(self, *, statuses: tuple[PostStatus, ...] | None = None, search: str | None = None) -> None:
-        """Start again from the first page (a new filter or search)."""
+    def reload(
+        self,
+        *,
+        statuses: tuple[PostStatus, ...] | None = None,
+        search: str | None = None,
+        tag: str | None = None,
+        campaign_id: str | None = None,
+    ) -> None:
+        """Start again from the first page (a new filter, search, tag or campaign).
+
+        Each argument left None keeps what it was; a tag or campaign of "" means any.
+        """
         if statuses is not None:
             self.statuses = statuses
         if search is not None:
             self.search = search
+        if tag is not None:
+            self.tag = tag or None
+        if campaign_id is not None:
+            self.campaign_id = campaign_id or None
         self.beginResetModel()
         self.posts = []
         self._exhausted = False
@@ -184,9 +206,8 @@ class QueueModel(QAbstractTableModel):
         self.fetchMore()
 
     async def _page(self, offset: int) -> tuple[int, list[Post], list[Account] | None]:
-        posts = await self.engine.posts.list(
-            self.statuses, limit=PAGE, offset=offset, search=self.search, newest_first=True
-        )
+        posts = await self._list(limit=PAGE, offset=offset)
+        self.campaigns = {c.id: c for c in await self.engine.campaigns.list()}
         accounts = None if self._accounts_read else await self.engine.accounts.list()
         return offset, posts, accounts
 
@@ -227,8 +248,20 @@ class QueueModel(QAbstractTableModel):
         """
         count = max(PAGE, len(self.posts))
         run_op(
-            self.engine.posts.list(self.statuses, limit=count, search=self.search, newest_first=True),
+            self._list(limit=count, offset=0),
             on_success=self._caught_up,
+        )
+
+    async def _list(self, *, limit: int, offset: int) -> list[Post]:
+        """A page of the posts the filter, search, tag and campaign choose."""
+        return await self.engine.posts.list(
+            self.statuses,
+            limit=limit,
+            offset=offset,
+            search=self.search,
+            newest_first=True,
+            tag=self.tag,
+            campaign=self.campaign_id,
         )
 
     def _caught_up(self, fresh: list[Post]) -> None:
@@ -275,10 +308,13 @@ class QueueModel(QAbstractTableModel):
     def _matches(self, post: Post) -> bool:
         if self.statuses and post.status not in self.statuses:
             return False
+        if self.tag is not None and self.tag.casefold() not in {t.casefold() for t in post.tags}:
+            return False
+        if self.campaign_id is not None and post.campaign_id != self.campaign_id:
+            return False
         needle = self.search.lower()
-        return (
-            not needle or needle in post.text.lower() or any(needle in part.lower() for part in post.thread)
-        )
+        texts = (post.title or "", post.text, *post.thread)
+        return not needle or any(needle in text.lower() for text in texts)
 
     # -- cells ---------------------------------------------------------------------------------------
 
@@ -293,11 +329,16 @@ class QueueModel(QAbstractTableModel):
             when = post.scheduled_at or post.updated_at
             return when.astimezone(self.zone).strftime("%a %d %b %Y, %H:%M")
         if column == TEXT:
-            first = post.text.splitlines()[0] if post.text else "(no text)"
+            first = post.title or (post.text.splitlines()[0] if post.text else "(no text)")
             extra = f"  (+{len(post.thread)} in thread)" if post.thread else ""
             note = self.note(post)
             return first[:120] + extra + (f"\n{note[0]}" if note else "")
         return "  ".join(mark.text for mark in self.marks(post))
+
+    def chips(self, post: Post) -> list[tuple[str, str | None]]:
+        """The post's campaign (name, colour) and tags (name, None), as the post column draws them."""
+        campaign = self.campaigns.get(post.campaign_id or "")
+        return ([(campaign.name, campaign.colour)] if campaign else []) + [(f"#{t}", None) for t in post.tags]
 
     def marks(self, post: Post) -> list[AccountMark]:
         """Each account of `post` by name, with its network and how it went there."""

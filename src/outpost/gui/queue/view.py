@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from outpost.domain.campaigns import Campaign
 from outpost.domain.enums import PostStatus, TargetStatus, VerificationState
 from outpost.domain.errors import KnownError
 from outpost.domain.models import Post
@@ -16,10 +17,12 @@ from outpost.engine import Engine, MediaInput, NetworkPlan, PostInput, When
 from outpost.engine.composer import input_of
 from outpost.gui.composer.schedule_dialog import ScheduleDialog
 from outpost.gui.decor import pill_width, status_label
+from outpost.gui.dialogs.campaigns import CampaignsDialog, swatch
 from outpost.gui.links import open_link
 from outpost.gui.messages import MessageBridge
 from outpost.gui.qt import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QHBoxLayout,
     QHeaderView,
@@ -118,6 +121,7 @@ class QueueView(QWidget):
         self._search_timer.timeout.connect(lambda: self.model.reload(search=self.search.text().strip()))
         self.search.textChanged.connect(lambda _: self._search_timer.start())
         bar.addWidget(self.search)
+        self._organising_bar(bar)
         self.table = QTableView()
         self.table.setObjectName("queue")
         self.table.setModel(self.model)
@@ -240,6 +244,85 @@ class QueueView(QWidget):
         menu.addAction("Delete from the networks…", self.delete_from_networks).setEnabled(out)
         return menu
 
+    # -- organising: tag and campaign filters (issue #24) ---------------------------------------------
+
+    def _organising_bar(self, bar: QHBoxLayout) -> None:
+        """A tag and a campaign to filter by, and the Campaigns dialog, after the search."""
+        self.tag_filter = QComboBox()
+        self.tag_filter.setObjectName("tag_filter")
+        self.tag_filter.setToolTip("Only posts with this tag")
+        self.tag_filter.addItem("All tags", "")
+        self.tag_filter.currentIndexChanged.connect(
+            lambda _: self.model.reload(tag=str(self.tag_filter.currentData() or ""))
+        )
+        self.campaign_filter = QComboBox()
+        self.campaign_filter.setObjectName("campaign_filter")
+        self.campaign_filter.setToolTip("Only posts in this campaign")
+        self.campaign_filter.addItem("All campaigns", "")
+        self.campaign_filter.currentIndexChanged.connect(
+            lambda _: self.model.reload(campaign_id=str(self.campaign_filter.currentData() or ""))
+        )
+        self.campaigns_button = QPushButton("Campaigns…")
+        self.campaigns_button.setObjectName("campaigns")
+        self.campaigns_button.setToolTip("Add, change or remove campaigns (a name, a colour and dates)")
+        self.campaigns_button.clicked.connect(self.manage_campaigns)
+        # The accounts column is sized to its rows; rows that arrive for a tag or campaign filter
+        # while the table was hidden behind the empty page left it at its header's width.
+        self.model.page_did_load.connect(lambda: QTimer.singleShot(0, self._fit_accounts))
+        for combo in (self.tag_filter, self.campaign_filter):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        for widget in (self.tag_filter, self.campaign_filter, self.campaigns_button):
+            bar.addWidget(widget)
+        self.model.page_did_load.connect(self.refresh_organising)
+
+    def _fit_accounts(self) -> None:
+        if self.model.rowCount():
+            self.table.resizeColumnToContents(ACCOUNTS)
+
+    def refresh_organising(self, *, reload: bool = False) -> None:
+        """Offer the tags and campaigns there are now (the chosen ones stay chosen).
+
+        With `reload`, the rows are read again too (a campaign's name or colour changed).
+        """
+        run_op(self._organising(), on_success=lambda found: self._offer(found, reload=reload))
+
+    async def _organising(self) -> tuple[list[str], list[Campaign]]:
+        return await self.engine.campaigns.tags(), await self.engine.campaigns.list()
+
+    def _offer(self, found: tuple[list[str], list[Campaign]], *, reload: bool = False) -> None:
+        tags, campaigns = found
+        gone = False
+        offers = (
+            (self.tag_filter, "All tags", [(f"#{t}", t, None) for t in tags]),
+            (self.campaign_filter, "All campaigns", [(c.name, c.id, c.colour) for c in campaigns]),
+        )
+        for combo, everything, items in offers:
+            chosen = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(everything, "")
+            for label, data, colour in items:
+                if colour:
+                    combo.addItem(swatch(colour), label, data)
+                else:
+                    combo.addItem(label, data)
+            index = combo.findData(chosen)
+            combo.setCurrentIndex(max(0, index))
+            combo.blockSignals(False)
+            if chosen and index < 0:  # the chosen tag or campaign is gone: show every post again
+                gone = True
+                combo.currentIndexChanged.emit(0)
+        if reload and not gone:
+            self.model.reload()
+
+    def manage_campaigns(self) -> None:
+        """Open the Campaigns dialog; the filters and rows follow what it changes."""
+        dialog = CampaignsDialog(self.engine, self)
+        dialog.campaigns_did_change.connect(lambda: self.refresh_organising(reload=True))
+        dialog.finished.connect(dialog.deleteLater)
+        self.campaigns_dialog = dialog
+        dialog.open()
+
     def _size_columns(self) -> None:
         """Status and date never cut short, the accounts as wide as their names, the text the rest."""
         metrics = self.table.fontMetrics()
@@ -261,6 +344,11 @@ class QueueView(QWidget):
         search = self.model.search
         if search:
             return f"No posts match “{search}”", "Clear the search to see every post."
+        if self.model.tag or self.model.campaign_id:
+            return (
+                "No posts with this tag or campaign",
+                "Choose “All tags” and “All campaigns” to see every post.",
+            )
         return EMPTY[self.filter_name]
 
     def _show_empty(self, *_: object) -> None:
