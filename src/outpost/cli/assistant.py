@@ -119,7 +119,9 @@ async def _stats_post(engine: Engine, request: StatsPostRequest) -> Outcome:
 
 async def _stats_summary(engine: Engine, request: StatsSummaryRequest) -> Outcome:
     network = request.network.value if request.network else None
-    return await stats.stats_summary(engine, request.start, request.end, request.account, network)
+    return await stats.stats_summary(
+        engine, request.start, request.end, request.account, network, request.tag, request.campaign
+    )
 
 
 async def _best_times(engine: Engine, request: BestTimesRequest) -> Outcome:

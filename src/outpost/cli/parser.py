@@ -461,6 +461,10 @@ def _stats(parser: argparse.ArgumentParser) -> None:
     only = summary.add_mutually_exclusive_group()
     only.add_argument("--account", metavar="ACCOUNT", help=f"only this account: {_ACCOUNT}")
     only.add_argument("--network", choices=NETWORKS, metavar="NETWORK", help="only this network")
+    summary.add_argument("--tag", metavar="TAG", help="only posts carrying this tag (`post create --tag`)")
+    summary.add_argument(
+        "--campaign", metavar="NAME", help="only posts of this campaign (`outpost campaigns list`)"
+    )
     best = _leaf(actions, "best-times", "the weekday hours your posts did best, with what each rests on")
     only = best.add_mutually_exclusive_group()
     only.add_argument("--account", metavar="ACCOUNT", help=f"only this account: {_ACCOUNT}")

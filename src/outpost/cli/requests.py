@@ -276,6 +276,8 @@ class StatsSummaryRequest(_Request):
         None, alias="from", description="First day, e.g. 2026-11-01 (default: 30 days ago)."
     )
     end: date | None = Field(None, alias="to", description="Last day, included (default: today).")
+    tag: str | None = Field(None, description="Only posts carrying this tag.")
+    campaign: str | None = Field(None, description="Only posts of this campaign (its name).")
     account: str | None = Field(None, description="Only this account (id or NETWORK:handle).")
     network: Network | None = Field(None, description="Only this network.")
 

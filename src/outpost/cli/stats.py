@@ -119,14 +119,20 @@ def _summary_text(summary: StatsSummary) -> str:
 
 async def _summary(engine: Engine, args: argparse.Namespace) -> Outcome:
     start, end = _day(args.start, "--from"), _day(args.end, "--to")
-    return await stats_summary(engine, start, end, args.account, args.network)
+    return await stats_summary(engine, start, end, args.account, args.network, args.tag, args.campaign)
 
 
 async def stats_summary(
-    engine: Engine, start: date | None, end: date | None, account: str | None, network: str | None
+    engine: Engine,
+    start: date | None,
+    end: date | None,
+    account: str | None,
+    network: str | None,
+    tag: str | None = None,
+    campaign: str | None = None,
 ) -> Outcome:
     """`stats summary`, for the command line and the `stats_summary` tool alike."""
-    summary = await engine.stats.summary(start, end, account, network)
+    summary = await engine.stats.summary(start, end, account, network, tag=tag, campaign=campaign)
     return Outcome(summary.model_dump(mode="json"), _summary_text(summary))
 
 

@@ -126,8 +126,14 @@ class StatsService:
         end: date | None = None,
         account_id: str | None = None,
         network: Network | str | None = None,
+        *,
+        tag: str | None = None,
+        campaign: str | None = None,
     ) -> StatsSummary:
-        """The period's totals, per account, and top posts (dates both included, in the creator's zone)."""
+        """The period's totals, per account, and top posts (dates both included, in the creator's zone).
+
+        `tag` and `campaign` keep Outpost's posts carrying that tag or of that campaign (issue #24).
+        """
         core = self._core
         zone = ZoneInfo(self._zone_name(None))
         end = end or core.clock.now().astimezone(zone).date()
@@ -139,6 +145,8 @@ class StatsService:
             end=datetime.combine(end + timedelta(days=1), time(), zone),
             account_id=(await self._accounts.get(account_id)).id if account_id else None,
             network=_network(network),
+            tag=tag.strip() or None if tag else None,
+            campaign=campaign.strip() or None if campaign else None,
         )
         metrics = core.store.metrics
         # Posts published lately count before their first read (registered here if the collector

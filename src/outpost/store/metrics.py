@@ -84,6 +84,13 @@ class Scope:
     end: datetime  # excluded
     account_id: str | None = None
     network: Network | None = None
+    tag: str | None = None  # only Outpost posts carrying this tag (issue #24)
+    campaign: str | None = None  # only Outpost posts of this campaign (by name, any case)
+
+    @property
+    def by_post(self) -> bool:
+        """Whether the scope picks posts by what they carry (then the per-day sums cannot answer)."""
+        return self.tag is not None or self.campaign is not None
 
     def where(self, time_column: str) -> tuple[str, list[object]]:
         """The SQL condition and its parameters."""
@@ -95,6 +102,17 @@ class Scope:
         if self.network is not None:
             sql += " AND network = ?"
             params.append(self.network.value)
+        if self.tag is not None:
+            sql += (
+                " AND item IN (SELECT p.id FROM posts p, json_each(p.tags) t WHERE lower(t.value) = lower(?))"
+            )
+            params.append(self.tag)
+        if self.campaign is not None:
+            sql += (
+                " AND item IN (SELECT p.id FROM posts p JOIN campaigns c ON c.id = p.campaign_id "
+                "WHERE c.name = ? COLLATE NOCASE)"
+            )
+            params.append(self.campaign)
         return sql, params
 
 
@@ -441,7 +459,7 @@ class MetricsRepository:
         totals: dict[str, AccountTotals] = {}
         first_full = _next_midnight(scope.start)
         last_full = _midnight(scope.end)
-        if first_full < last_full:
+        if first_full < last_full and not scope.by_post:
             days = Scope(first_full, last_full, scope.account_id, scope.network)
             where, params = days.where("day")
             params = [_day(first_full), _day(last_full), *params[2:]]
@@ -458,7 +476,7 @@ class MetricsRepository:
         for start, end in edges:
             if start >= end:
                 continue
-            where, params = Scope(start, end, scope.account_id, scope.network).where("published_at")
+            where, params = replace(scope, start=start, end=end).where("published_at")
             # A few hours of items: by time, not by a skip-scan of every account's key.
             index = "" if scope.account_id else "INDEXED BY metric_items_published "
             for row in self._db.query(
@@ -477,12 +495,16 @@ class MetricsRepository:
         if scope.account_id is not None or scope.network is not None:
             return None
         where, params = scope.where("published_at")
+        if scope.by_post:
+            return int(
+                self._db.query(f"SELECT count(DISTINCT item) FROM metric_items WHERE {where}", params)[0][0]
+            )
         return int(self._db.query(f"SELECT count(*) FROM metric_posts WHERE {where}", params)[0][0])
 
     def top_items(self, scope: Scope, limit: int) -> list[Row]:
         """The posts published in `scope` with the most engagements (all their networks together)."""
         where, params = scope.where("published_at")
-        if scope.account_id is None and scope.network is None:
+        if scope.account_id is None and scope.network is None and not scope.by_post:
             return self._db.query(
                 "SELECT item, impressions, engagements FROM metric_posts "
                 f"WHERE {where} AND engagements IS NOT NULL ORDER BY engagements DESC, item LIMIT ?",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -240,3 +240,54 @@ async def test_a_period_is_the_creators_days_not_utcs(seeded: Engine) -> None:
     assert (december.summary.total_posts, december.summary.total_engagements) == (1, 10)
     november = await seeded.stats.summary(date(2026, 11, 1), date(2026, 11, 30))
     assert november.summary.total_posts == 4 and november.summary.total_engagements == 88
+
+
+async def test_a_summary_keeps_to_one_tag_or_one_campaign(
+    make_engine: Callable[..., Engine], clock: FakeClock
+) -> None:
+    """Issue #24: the stats filter by the tags and campaigns the queue filters by."""
+    engine = make_engine()
+    try:
+        alice = await engine.accounts.add(
+            Network.MASTODON, AddAccountRequest(service_url="https://fake.example", access_token="good-token")
+        )
+        await engine.campaigns.add("Spring workshops")
+        made = {}
+        for text, tags, campaign, likes in (
+            ("Indigo day", ("indigo", "workshop"), "Spring workshops", 10),
+            ("Madder day", ("madder",), "Spring workshops", 4),
+            ("Studio news", ("indigo",), None, 7),
+        ):
+            post = await engine.posts.create(
+                PostInput(text=text, accounts=(alice.id,), tags=tags, campaign=campaign), When.now()
+            )
+            target = post.targets[0]
+            item = TrackedItem(
+                alice.id,
+                Network.MASTODON,
+                target.parts[0].platform_post_id,
+                clock.now(),
+                post.id,
+                target.id,
+                None,
+            )
+            reading = MetricReading(
+                platform_post_id=item.platform_post_id,
+                read_at=clock.now() + timedelta(hours=2),
+                likes=likes,
+                reposts=0,
+                replies=0,
+            )
+            await engine._core.db.run(engine._core.store.metrics.record, item, reading, 100)
+            made[text] = post.id
+        day = clock.now().date()
+
+        indigo = await engine.stats.summary(day, day, tag="INDIGO")
+        spring = await engine.stats.summary(day, day, campaign="spring workshops")
+        everything = await engine.stats.summary(day, day)
+    finally:
+        await engine.close()
+    assert (indigo.summary.total_posts, indigo.summary.total_engagements) == (2, 17)
+    assert {p.id for p in indigo.top_posts} == {made["Indigo day"], made["Studio news"]}
+    assert (spring.summary.total_posts, spring.summary.total_engagements) == (2, 14)
+    assert (everything.summary.total_posts, everything.summary.total_engagements) == (3, 21)
