@@ -202,3 +202,12 @@ def test_the_target_picker_offers_what_is_not_added_yet(qtbot) -> None:
     picker.list.setCurrentRow(1)
     picker.add.click()
     assert chosen == ["urn:li:organization:2"]
+
+
+def test_a_composer_chip_says_the_profiles_kind_and_followers(qtbot) -> None:
+    from outpost.gui.composer.chips import AccountChip
+
+    page = _account(Network.FACEBOOK, "studio", "Studio Dyes", HealthReport(followers=1234))
+    chip = AccountChip(page)
+    qtbot.addWidget(chip)
+    assert "Page · 1,234 followers" in chip.toolTip()

@@ -14,6 +14,10 @@ _KINDS: dict[Network, str] = {
 }
 
 
+#: Each kind in words, as a card or chip shows it (a personal profile says nothing).
+KIND_WORDS = {"page": "Page", "channel": "Channel", "professional": "Professional account", "board": "Board"}
+
+
 def account_kind(account: Account) -> str:
     """`personal`, `page`, `channel`, `professional` or `board`: what the account publishes as."""
     if account.network is Network.LINKEDIN and account.target_id:

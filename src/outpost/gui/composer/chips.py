@@ -8,6 +8,7 @@ changes (`theme.on_theme_change`), so a live switch to the dark theme recolours 
 from __future__ import annotations
 
 from outpost.domain.models import Account
+from outpost.domain.profiles import KIND_WORDS, account_kind
 from outpost.gui.composer.extras import quota_words
 from outpost.gui.icons import brand_colour, network_icon
 from outpost.gui.names import account_label, account_tooltip
@@ -32,7 +33,9 @@ class AccountChip(QToolButton):
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.setIconSize(QSize(ICON_PX, ICON_PX))
         self.setText(account_label(account))
-        self.setToolTip(f"{account_tooltip(account)}\nClick or press Space to post to it.")
+        self.setToolTip(
+            f"{account_tooltip(account)}{_profile_line(account)}\nClick or press Space to post to it."
+        )
         self.setAccessibleName(account_label(account))
         quota = account.health.quota
         if quota is not None:  # a quota that ends publishing (issue #22): what is left, at a glance
@@ -65,3 +68,15 @@ def chip_sheet(brand: QColor, colours: Colours) -> str:
         f" QToolButton:disabled {{ color: {colours.disabled_text}; border-color: {colours.border};"
         " background: transparent; }"
     )
+
+
+def _profile_line(account: Account) -> str:
+    """The account's kind and followers under its name, as its card says them (issue #24)."""
+    parts = []
+    kind = account_kind(account)
+    if kind != "personal":
+        parts.append(KIND_WORDS.get(kind, kind.capitalize()))
+    if account.health.followers is not None:
+        count = account.health.followers
+        parts.append(f"{count:,} follower{'s' if count != 1 else ''}")
+    return f"\n{' · '.join(parts)}" if parts else ""

@@ -18,7 +18,7 @@ from outpost.config.zone import local_zone_name
 from outpost.domain.accounts import is_sandbox
 from outpost.domain.enums import HealthState, Network
 from outpost.domain.models import Account
-from outpost.domain.profiles import account_kind, profile_url
+from outpost.domain.profiles import KIND_WORDS, account_kind, profile_url
 from outpost.gui.decor import Tone, circle, draw_pill, letter_avatar, network_colour, pill_width, tone_colour
 from outpost.gui.icons import network_pixmap
 from outpost.gui.names import account_handle, account_name, account_tooltip
@@ -57,7 +57,6 @@ REACHES_MORE = {
     Network.YOUTUBE: "Add another channel…",
     Network.PINTEREST: "Add another board…",
 }
-KIND_WORDS = {"page": "Page", "channel": "Channel", "professional": "Professional account", "board": "Board"}
 _NEUTRAL = QColor("#6e7781")  # a letter avatar's colour for networks whose mark is black (X, Threads)
 
 
