@@ -167,7 +167,8 @@ async def measure(source: FixedStats | None, seeded: Path | None = None) -> tupl
         window.show()  # the window as a creator has it open, on another tab
         await asyncio.sleep(0.3)
         await settle_ops()
-        if seeded is not None:  # 10,000 posts: let the queue and calendar finish their first read
+        if seeded is not None:  # as app.py does; then 10,000 posts: the queue and calendar's first read
+            await engine.start()
             await asyncio.sleep(3)
             await settle_ops()
         if source is not None:
@@ -204,6 +205,7 @@ async def measure(source: FixedStats | None, seeded: Path | None = None) -> tupl
 
 def main() -> None:
     app = QApplication.instance() or QApplication([])
+    app.setQuitOnLastWindowClosed(False)  # as app.py: closing the window does not stop the loop
     if "--real" in sys.argv:  # the engine's own queries over a seeded store (benchmarks/stats_bench.py)
         from stats_bench import seed
 

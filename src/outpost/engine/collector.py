@@ -91,6 +91,8 @@ class Collector:
         self._wake = asyncio.Event()
         self._paused_until: dict[str, datetime] = {}
         self._lock = asyncio.Lock()  # the loop and an on-demand collection never read at once
+        #: Counts the batches of numbers recorded: what was worked out from them is stale when it moves.
+        self.version = 0
 
     # -- the loop ---------------------------------------------------------------------------------
 
@@ -250,6 +252,7 @@ class Collector:
                 core.store.metrics.record, item, reading, followers_at(history, item.published_at)
             )
             done.append((item, slot))
+            self.version += 1
             if slot is not None and reading.read_at - item.published_at < SPIKE_WINDOW:
                 await self._check_spike(account, item, reading, slot)
         return done
@@ -355,6 +358,7 @@ class Collector:
             await core.db.run(
                 core.store.metrics.record, item, post.reading, followers_at(history, post.created_at)
             )
+            self.version += 1
         return recorded
 
     def _failed(

@@ -326,6 +326,7 @@ class Engine:
             asyncio.create_task(self.verify.run(), name="outpost-verify"),
             # Statistics on their own schedule, off every critical path (issue #21).
             asyncio.create_task(self.stats.collector.run(), name="outpost-stats"),
+            asyncio.create_task(self.stats.warm(), name="outpost-stats-warm"),
             # Off the critical path: start never waits on the bucket.
             asyncio.create_task(self._sweep_media_host(), name="outpost-media-host-sweep"),
             asyncio.create_task(self.mentions.run(), name="outpost-mentions"),

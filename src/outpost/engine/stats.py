@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import logging
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -28,7 +29,7 @@ from outpost.domain.analytics import (
     title_of,
 )
 from outpost.domain.enums import Network
-from outpost.domain.errors import NotFoundError, ValidationError
+from outpost.domain.errors import KnownError, NotFoundError, ValidationError
 from outpost.domain.metrics import METRIC_NAMES
 from outpost.domain.stats import (
     BestTimes,
@@ -50,9 +51,8 @@ DEFAULT_PERIOD_DAYS = 30
 TOP_POSTS = 5
 #: The metrics a per-network entry shows (INTERFACE.md's `by_platform` has no reach).
 _PLATFORM_METRICS = tuple(name for name in METRIC_NAMES if name in PlatformStats.model_fields)
+log = logging.getLogger("outpost.stats")
 _RATE_DIGITS = 2
-#: How long the settled items' rates read for the heatmap and best times are reused (seconds).
-RATED_FRESH_S = 30.0
 
 
 class StatsService:
@@ -63,7 +63,8 @@ class StatsService:
         self._accounts = accounts
         self.collector = Collector(core)
         self._cells_cache: dict[
-            tuple[str | None, Network | None, str], tuple[float, tuple[list[HourCell], dict[str, float], int]]
+            tuple[str | None, Network | None, str],
+            tuple[tuple[int, int], tuple[list[HourCell], dict[str, float], int]],
         ] = {}
         self._cells_reading: dict[
             tuple[str | None, Network | None, str],
@@ -215,10 +216,10 @@ class StatsService:
         """Whether any post's numbers were ever recorded (an empty period is not an empty history)."""
         core = self._core
         account = await self._accounts.get(account_id) if account_id else None
-        span = await core.db.run(
-            core.store.metrics.rated_span, account.id if account else None, _network(network), 0
+        found = await core.db.run(
+            core.store.metrics.has_items, account.id if account else None, _network(network)
         )
-        return span is not None
+        return bool(found)
 
     async def heatmap(
         self,
@@ -262,14 +263,15 @@ class StatsService:
         Summed by SQLite in the store's thread, so tens of thousands of items never pass through
         Python one by one (nor the window's event loop).
 
-        Kept for RATED_FRESH_S: the window asks for best times, the heatmap and its counts at once.
+        Kept until new numbers are recorded (by this engine's collector, or by another process:
+        SQLite's data version), so the Stats tab, opened later, finds them worked out (`warm`).
         """
         core = self._core
         account = await self._accounts.get(account_id) if account_id else None
         key = (account.id if account else None, _network(network), zone_name)
-        now = core.clock.monotonic()
+        version = (self.collector.version, await core.db.run(core.store.data_version))
         cached = self._cells_cache.get(key)
-        if cached is not None and now - cached[0] < RATED_FRESH_S:
+        if cached is not None and cached[0] == version:
             return cached[1]
         metrics = core.store.metrics
         zone = ZoneInfo(zone_name)
@@ -297,8 +299,19 @@ class StatsService:
             found = await asyncio.shield(running)
         finally:
             self._cells_reading.pop(key, None)
-        self._cells_cache[key] = (now, found)
+        self._cells_cache[key] = (version, found)
         return found
+
+    async def warm(self) -> None:
+        """Work out the creator's best hours and heatmap ahead, off every critical path.
+
+        Called once the engine runs (the window, `outpost run`): the Stats tab opened later paints
+        from it instead of reading every measured post while the creator waits (issue #21).
+        """
+        try:
+            await self._cells(self._zone_name(None), None, None)
+        except KnownError as error:
+            log.info("statistics not worked out ahead: %s", error)
 
     # -- export -----------------------------------------------------------------------------------
 

@@ -597,6 +597,20 @@ class MetricsRepository:
             params.append(network.value)
         return where, params
 
+    def has_items(self, account_id: str | None, network: Network | None) -> bool:
+        """Whether any published item's numbers were ever recorded (for this account or network)."""
+        sql, params = "SELECT 1 FROM metric_items", []
+        conditions = []
+        if account_id is not None:
+            conditions.append("account_id = ?")
+            params.append(account_id)
+        if network is not None:
+            conditions.append("network = ?")
+            params.append(network.value)
+        if conditions:
+            sql += " WHERE " + " AND ".join(conditions)
+        return bool(self._db.query(sql + " LIMIT 1", params))
+
     def rated_span(
         self, account_id: str | None, network: Network | None, settled_slot: int
     ) -> tuple[str, str] | None:
