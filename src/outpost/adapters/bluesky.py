@@ -46,6 +46,7 @@ from outpost.adapters.base import (
 )
 from outpost.adapters.http import (
     api_base,
+    count_or_none,
     error_for,
     read,
     read_id,
@@ -53,6 +54,7 @@ from outpost.adapters.http import (
     send,
     server_message,
     text_or_none,
+    time_or_none,
 )
 from outpost.domain.accounts import is_sandbox
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
@@ -529,7 +531,7 @@ class BlueskyAdapter(NetworkAdapter):
         """
         paging = after is not None
         since_at, _, since_uri = (after or "").partition(" ")
-        since = _parse_time(since_at)
+        since = time_or_none(since_at)
         found: list[Mention] = []
         cursor: str | None = None
         for _ in range(self.MENTIONS_PAGES if paging else 1):
@@ -609,7 +611,7 @@ class BlueskyAdapter(NetworkAdapter):
                 if reason.endswith("#reasonRepost") or (post.get("author") or {}).get("did") != did:
                     continue  # someone else's post, reposted
                 record = post.get("record") or {}
-                created = _parse_time(record.get("createdAt")) or _parse_time(post.get("indexedAt"))
+                created = time_or_none(record.get("createdAt")) or time_or_none(post.get("indexedAt"))
                 if created is None:
                     continue
                 if created < since:
@@ -689,7 +691,7 @@ class BlueskyAdapter(NetworkAdapter):
             if not isinstance(item, dict) or not isinstance(item.get("value"), dict):
                 continue
             value = item["value"]
-            made = _record_time(value.get("createdAt"))
+            made = time_or_none(value.get("createdAt"))
             if made is not None and made < since:
                 continue
             if _comparable(str(value.get("text", ""))) == wanted and item.get("uri") and item.get("cid"):
@@ -821,7 +823,7 @@ class BlueskyAdapter(NetworkAdapter):
 
 def _mention(item: dict[str, Any], reasons: tuple[str, ...]) -> Mention | None:
     """A notification of one of `reasons` as a `Mention`, dated by when the AppView indexed it."""
-    indexed = _parse_time(str(item.get("indexedAt", "")))
+    indexed = time_or_none(item.get("indexedAt"))
     uri = str(item.get("uri", ""))
     if item.get("reason") not in reasons or indexed is None or not uri:
         return None
@@ -843,31 +845,16 @@ PUBLIC_APPVIEW = "https://public.api.bsky.app"
 POSTS_PER_REQUEST = 25  # app.bsky.feed.getPosts: `uris` maxLength 25
 
 
-def _count(post: dict[str, Any], key: str) -> int | None:
-    value = post.get(key)
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 def _reading(post: dict[str, Any], now: datetime) -> MetricReading:
     """A post view's counts (impressions stay None: Bluesky shows none)."""
     return MetricReading(
         platform_post_id=str(post["uri"]),
         read_at=now,
-        likes=_count(post, "likeCount"),
-        reposts=_count(post, "repostCount"),
-        replies=_count(post, "replyCount"),
-        quotes=_count(post, "quoteCount"),
+        likes=count_or_none(post.get("likeCount")),
+        reposts=count_or_none(post.get("repostCount")),
+        replies=count_or_none(post.get("replyCount")),
+        quotes=count_or_none(post.get("quoteCount")),
     )
-
-
-def _parse_time(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed.astimezone(UTC) if parsed.tzinfo else None
 
 
 def _session(response: httpx.Response) -> dict[str, Any]:
@@ -913,17 +900,6 @@ def _at_uri(uri: str) -> tuple[str, str, str]:
 def _comparable(text: str) -> str:
     """Text as compared when looking for a post: NFC, runs of whitespace as one space."""
     return " ".join(unicodedata.normalize("NFC", text).split())
-
-
-def _record_time(value: object) -> datetime | None:
-    """A record's `createdAt`, or None when it is missing or not a time (records are user data)."""
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed.astimezone(UTC) if parsed.tzinfo else None
 
 
 def _strong_ref(part: PublishedPart) -> dict[str, str]:

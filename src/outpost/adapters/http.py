@@ -222,6 +222,22 @@ def text_or_none(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def count_or_none(value: object) -> int | None:
+    """A counter field (likes, followers…) as a number; absent, hidden or not a count stays None."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def time_or_none(value: object) -> datetime | None:
+    """An ISO 8601 time field as an aware UTC datetime; missing, without a zone or not a time: None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC) if parsed.tzinfo else None
+
+
 def retry_after(response: httpx.Response, now: datetime) -> datetime | None:
     """The time from a standard `Retry-After` header (seconds or an HTTP date)."""
     value = response.headers.get("retry-after")

@@ -49,7 +49,7 @@ from outpost.adapters.base import (
     UploadedMedia,
     VerifiedAccount,
 )
-from outpost.adapters.http import read, read_id, send, text_or_none
+from outpost.adapters.http import count_or_none, read, read_id, send, text_or_none
 from outpost.adapters.instagram_containers import POLL_S, Containers
 from outpost.adapters.instagram_errors import CONTENT_PUBLISH, MANAGE_COMMENTS, MissingPermission
 from outpost.adapters.instagram_hosting import HostedFiles
@@ -523,9 +523,9 @@ class InstagramAdapter(NetworkAdapter):
                     read_at=self.clock.now(),
                     impressions=values.get("views"),
                     reach=values.get("reach"),
-                    likes=values.get("likes", _count(about.get("like_count"))),
+                    likes=values.get("likes", count_or_none(about.get("like_count"))),
                     replies=values.get(
-                        "replies" if story else "comments", _count(about.get("comments_count"))
+                        "replies" if story else "comments", count_or_none(about.get("comments_count"))
                     ),
                     reposts=values.get("shares"),
                     saves=values.get("saved"),
@@ -538,7 +538,7 @@ class InstagramAdapter(NetworkAdapter):
         response = await self.call(
             ctx, "GET", "/me", params={"fields": "followers_count"}, needs=instagram_errors.BASIC
         )
-        return _count(read(response, Network.INSTAGRAM, kind=dict).get("followers_count"))
+        return count_or_none(read(response, Network.INSTAGRAM, kind=dict).get("followers_count"))
 
     async def recent_posts(
         self, ctx: AccountContext, since: datetime, *, limit: int = 100
@@ -573,8 +573,8 @@ class InstagramAdapter(NetworkAdapter):
                         reading=MetricReading(
                             platform_post_id=media_id,
                             read_at=self.clock.now(),
-                            likes=_count(item.get("like_count")),
-                            replies=_count(item.get("comments_count")),
+                            likes=count_or_none(item.get("like_count")),
+                            replies=count_or_none(item.get("comments_count")),
                         ),
                     )
                 )
@@ -707,11 +707,6 @@ class InstagramAdapter(NetworkAdapter):
         if response.is_success:
             return response
         raise instagram_errors.error_for(response, now=self.clock.now(), needs=needs)
-
-
-def _count(value: object) -> int | None:
-    """A counter field (`like_count`…) as a number; absent (hidden, not given) stays None."""
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _checkpoint(text: str) -> str:

@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, unquote
 
+from outpost.adapters.http import count_or_none
 from outpost.domain.metrics import MetricReading, RemotePost
 
 BATCH = 50  # URNs per batch request (LinkedIn's pages give no maximum; 50 keeps URLs short)
@@ -70,11 +71,6 @@ def share_statistics_query(organization: str, urns: list[str]) -> str:
     return query
 
 
-def _count(found: dict[str, Any], name: str) -> int | None:
-    value = found.get(name)
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 def page_readings(body: dict[str, Any], now: datetime) -> list[MetricReading]:
     """Share statistics' elements as readings (posts LinkedIn no longer has are not among them)."""
     readings = []
@@ -89,12 +85,12 @@ def page_readings(body: dict[str, Any], now: datetime) -> list[MetricReading]:
             MetricReading(
                 platform_post_id=urn,
                 read_at=now,
-                impressions=_count(stats, "impressionCount"),
-                reach=_count(stats, "uniqueImpressionsCount"),
-                clicks=_count(stats, "clickCount"),
-                likes=_count(stats, "likeCount"),
-                replies=_count(stats, "commentCount"),
-                reposts=_count(stats, "shareCount"),
+                impressions=count_or_none(stats.get("impressionCount")),
+                reach=count_or_none(stats.get("uniqueImpressionsCount")),
+                clicks=count_or_none(stats.get("clickCount")),
+                likes=count_or_none(stats.get("likeCount")),
+                replies=count_or_none(stats.get("commentCount")),
+                reposts=count_or_none(stats.get("shareCount")),
             )
         )
     return readings
@@ -114,7 +110,7 @@ def member_readings(body: dict[str, Any], asked: list[str], now: datetime) -> li
         counts = [
             c
             for r in (reactions.values() if isinstance(reactions, dict) else [])
-            if isinstance(r, dict) and (c := _count(r, "count")) is not None
+            if isinstance(r, dict) and (c := count_or_none(r.get("count"))) is not None
         ]
         comments = meta.get("commentSummary")
         readings.append(
@@ -122,7 +118,7 @@ def member_readings(body: dict[str, Any], asked: list[str], now: datetime) -> li
                 platform_post_id=urn,
                 read_at=now,
                 likes=sum(counts) if isinstance(reactions, dict) else None,
-                replies=_count(comments, "count") if isinstance(comments, dict) else None,
+                replies=count_or_none(comments.get("count")) if isinstance(comments, dict) else None,
             )
         )
     return readings

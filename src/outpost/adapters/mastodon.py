@@ -41,7 +41,16 @@ from outpost.adapters.base import (
     UploadedMedia,
     VerifiedAccount,
 )
-from outpost.adapters.http import error_for, read, read_id, send, server_message, text_or_none
+from outpost.adapters.http import (
+    count_or_none,
+    error_for,
+    read,
+    read_id,
+    send,
+    server_message,
+    text_or_none,
+    time_or_none,
+)
 from outpost.auth.oauth import AskPasted, LoopbackRedirect, OpenUrl, Pkce, new_state
 from outpost.domain.capabilities import Capabilities, OptionKind, OptionSpec
 from outpost.domain.clock import Clock
@@ -513,16 +522,9 @@ class MastodonAdapter(NetworkAdapter):
 
     async def cancel_on_network(self, ctx: AccountContext, scheduled: PublishedPart) -> None:
         """`DELETE /api/v1/scheduled_statuses/:id`; one already gone (404) is fine."""
-        try:
-            await self._send(
-                "DELETE",
-                self._instance(ctx),
-                f"/api/v1/scheduled_statuses/{quote(scheduled.platform_post_id, safe='')}",
-                token=await self._token(ctx),
-            )
-        except Rejected as exc:
-            if not _is_gone(exc):
-                raise
+        await self._delete_if_there(
+            ctx, f"/api/v1/scheduled_statuses/{quote(scheduled.platform_post_id, safe='')}"
+        )
 
     async def confirm_on_network(self, ctx: AccountContext, scheduled: PublishedPart) -> PublishedPart | None:
         """Still a ScheduledStatus (200): not out yet. Gone (404): find the status it became.
@@ -734,7 +736,7 @@ class MastodonAdapter(NetworkAdapter):
                 break
             now = self.clock.now()
             for status in statuses:
-                created = _parse_created(status.get("created_at"))
+                created = time_or_none(status.get("created_at"))
                 if created is None or status.get("reblog"):
                     continue
                 if created < since:
@@ -796,7 +798,7 @@ class MastodonAdapter(NetworkAdapter):
         for status in read(listing, Network.MASTODON, kind=list):
             if not isinstance(status, dict) or "id" not in status:
                 continue
-            made = _iso_time(status.get("created_at"))
+            made = time_or_none(status.get("created_at"))
             if made is not None and made < since:
                 continue
             if _fingerprint(_plain(str(status.get("content", "")))) == wanted:
@@ -817,13 +819,12 @@ class MastodonAdapter(NetworkAdapter):
 
     async def delete_published(self, ctx: AccountContext, part: PublishedPart) -> None:
         """`DELETE /api/v1/statuses/:id`; a status already gone (404) is deleted."""
+        await self._delete_if_there(ctx, f"/api/v1/statuses/{quote(part.platform_post_id, safe='')}")
+
+    async def _delete_if_there(self, ctx: AccountContext, path: str) -> None:
+        """`DELETE path`; what is already gone (404) counts as deleted."""
         try:
-            await self._send(
-                "DELETE",
-                self._instance(ctx),
-                f"/api/v1/statuses/{quote(part.platform_post_id, safe='')}",
-                token=await self._token(ctx),
-            )
+            await self._send("DELETE", self._instance(ctx), path, token=await self._token(ctx))
         except Rejected as exc:
             if not _is_gone(exc):
                 raise
@@ -896,7 +897,7 @@ def _mention(item: dict[str, Any]) -> Mention | None:
     if item.get("type") != "mention" or not isinstance(status, dict) or not item.get("id"):
         return None
     acct = str(author.get("acct", "")) if isinstance(author, dict) else ""
-    created = _parse_created(str(item.get("created_at", ""))) or datetime.now(UTC)
+    created = time_or_none(item.get("created_at")) or datetime.now(UTC)
     return Mention(
         id=str(item["id"]),
         author=f"@{acct}" if acct else "someone",
@@ -919,31 +920,16 @@ def _shown_text(content: str) -> str:
 STATUSES_PER_REQUEST = 20  # `GET /api/v1/statuses` takes at most 20 ids (StatusesController)
 
 
-def _count(status: dict[str, Any], key: str) -> int | None:
-    value = status.get(key)
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 def _reading(status: dict[str, Any], now: datetime) -> MetricReading:
     """A status's counts; impressions stay None (Mastodon has none), quotes where the server has them."""
     return MetricReading(
         platform_post_id=str(status["id"]),
         read_at=now,
-        likes=_count(status, "favourites_count"),
-        reposts=_count(status, "reblogs_count"),
-        replies=_count(status, "replies_count"),
-        quotes=_count(status, "quotes_count"),
+        likes=count_or_none(status.get("favourites_count")),
+        reposts=count_or_none(status.get("reblogs_count")),
+        replies=count_or_none(status.get("replies_count")),
+        quotes=count_or_none(status.get("quotes_count")),
     )
-
-
-def _parse_created(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed.astimezone(UTC) if parsed.tzinfo else None
 
 
 def _plain(content: str) -> str:
@@ -959,17 +945,6 @@ def _is_gone(exc: Rejected) -> bool:
 def _fingerprint(text: str) -> str:
     """The text with every space removed, hashed: what survives Mastodon turning it into HTML."""
     return hashlib.sha256(re.sub(r"\s+", "", text).encode()).hexdigest()[:32]
-
-
-def _iso_time(value: object) -> datetime | None:
-    """A status's `created_at` (ISO 8601), or None when it is missing or not a time."""
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed.astimezone(UTC) if parsed.tzinfo else None
 
 
 def _reset_time(response: httpx.Response, now: datetime) -> datetime | None:

@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from outpost.adapters.http import count_or_none
 from outpost.adapters.tiktok_errors import TokenInvalid
 from outpost.adapters.tiktok_wire import WEB, json_object
 from outpost.domain.errors import AuthExpired, Rejected
@@ -62,20 +63,15 @@ async def scoped(call: Call, scope: str, what: str, *args: Any, **content: Any) 
         ) from exc
 
 
-def _count(video: dict[str, Any], name: str) -> int | None:
-    value = video.get(name)
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 def reading(video: dict[str, Any], now: datetime) -> MetricReading:
     """A video object's counts as a reading (no impressions, reach or saves: TikTok does not say)."""
     return MetricReading(
         platform_post_id=str(video["id"]),
         read_at=now,
-        video_views=_count(video, "view_count"),
-        likes=_count(video, "like_count"),
-        replies=_count(video, "comment_count"),
-        reposts=_count(video, "share_count"),
+        video_views=count_or_none(video.get("view_count")),
+        likes=count_or_none(video.get("like_count")),
+        replies=count_or_none(video.get("comment_count")),
+        reposts=count_or_none(video.get("share_count")),
     )
 
 
