@@ -2,8 +2,8 @@
 
 import multiprocessing
 
-from outpost.cli import main
+from outpost.cli import run
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()  # the media worker process, in a frozen bundle
-    raise SystemExit(main())
+    run()

@@ -33,6 +33,18 @@ def test_json_list_on_a_fresh_data_dir(tmp_path: Path) -> None:
     assert (tmp_path / "fresh" / "outpost.sqlite3").exists()
 
 
+def test_a_long_answer_arrives_whole_through_a_pipe_and_the_exit_code_is_kept(tmp_path: Path) -> None:
+    """The program ends without Python's teardown (issue #26): its output must still be all there."""
+    buffered = {k: v for k, v in outpost_env().items() if k != "PYTHONUNBUFFERED"}  # as in a shell
+    words = " ".join(f"word{n}" for n in range(12_000))  # ~110 kB: more than a pipe holds
+    saved = run_outpost(tmp_path, "snippets", "set", "long", "--text", words, env=buffered, timeout=60)
+    assert saved.returncode == 0 and json.loads(saved.stdout)["name"] == "long"  # a short answer
+    listed = run_outpost(tmp_path, "snippets", "list", env=buffered, timeout=60)
+    assert listed.returncode == 0 and json.loads(listed.stdout)[0]["text"] == words
+    missing = run_outpost(tmp_path, "snippets", "remove", "nothing-by-this-name", env=buffered, timeout=60)
+    assert missing.returncode == 2 and json.loads(missing.stdout)["error"]["code"] == "not_found"
+
+
 def test_data_dir_from_the_environment(tmp_path: Path) -> None:
     env = outpost_env(OUTPOST_DATA_DIR=str(tmp_path / "env"))
     result = run_outpost(None, "accounts", "list", env=env, timeout=60)

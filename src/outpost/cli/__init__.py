@@ -5,12 +5,14 @@ Exit codes: 0 done; 1 the operation ran but did not succeed; 2 bad input (usage 
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from outpost import paths
 from outpost.log import setup_logging
@@ -30,8 +32,42 @@ log = logging.getLogger("outpost.cli")
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
-def main(argv: Sequence[str] | None = None, *, open_engine: OpenEngine | None = None) -> int:
-    """Run `outpost` with `argv`; `open_engine` is the seam for tests and embedding."""
+def run() -> NoReturn:
+    """The `outpost` program itself (the installed command, `python -m outpost`, the bundle).
+
+    `main`, and then, after a one-shot command, the process ends without tearing its modules
+    down: Python's own teardown of ~500 modules took longer than the command's network work
+    (issue #26). Output is flushed and exit handlers run first; see `_end_now`.
+    """
+    _skip_unused_imports()
+    code = main(end_after_command=True)
+    raise SystemExit(code)
+
+
+def _skip_unused_imports() -> None:
+    """Keep libraries from loading what Outpost never uses (issue #26: every command pays for it).
+
+    - httpx imports its own command-line client (click, rich and pygments, when installed: a
+      third of httpx's import) from its package; marked absent, httpx skips it as it does when
+      they are not installed.
+    - pydantic scans every installed package's entry points for plugins on the first model it
+      builds; Outpost uses none.
+    """
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    open_engine: OpenEngine | None = None,
+    end_after_command: bool = False,
+) -> int:
+    """Run `outpost` with `argv`; `open_engine` is the seam for tests and embedding.
+
+    `end_after_command`: the caller is the process (`run`): after a headless command the process
+    ends here, once its output and logs are out.
+    """
     window = _window_only(sys.argv[1:] if argv is None else list(argv))
     if window is not None:
         from outpost.app import run_app  # Qt is imported only when the window is wanted
@@ -58,7 +94,32 @@ def main(argv: Sequence[str] | None = None, *, open_engine: OpenEngine | None = 
         return EXIT_FAILED
     import asyncio  # not needed to open the window: imported here, where commands run
 
-    return asyncio.run(_headless(args, data_dir, open_engine))
+    code = asyncio.run(_headless(args, data_dir, open_engine))
+    if end_after_command:
+        _end_now(code)
+    return code
+
+
+def _end_now(code: int) -> None:
+    """End the process with `code` now, as Python would at exit but without tearing modules down.
+
+    What an orderly exit does that matters is done here: standard output and error flushed, the
+    exit handlers run (weakref finalizers, temporary folders), log files flushed and closed. A
+    thread still running (none should be: the engine is closed) keeps the orderly exit, so its
+    work is not cut short; then this returns and the caller exits as usual.
+    """
+    import atexit
+    import threading
+
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
+        log.warning("a thread is still running after the command; exiting the slow way")
+        return
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing left to save
+            stream.flush()
+    atexit._run_exitfuncs()
+    logging.shutdown()
+    os._exit(code)
 
 
 @dataclass(frozen=True)
