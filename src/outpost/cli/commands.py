@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import contextlib
 import getpass
+import importlib
 import logging
 import signal
 import sys
@@ -17,39 +18,30 @@ from collections.abc import Awaitable
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from outpost import service
 from outpost.auth.oauth import open_in_browser
 from outpost.auth.providers import DEFAULT_PORT, PROVIDERS, OAuthProvider, Redirect
-from outpost.cli import on_networks
-from outpost.cli.apps import HANDLERS as APPS_HANDLERS
-from outpost.cli.composer_tools import HANDLERS as COMPOSER_TOOLS_HANDLERS
 from outpost.cli.composer_tools import with_snippets
-from outpost.cli.hooks import HANDLERS as HOOKS_HANDLERS
-from outpost.cli.media_host import HANDLERS as MEDIA_HOST_HANDLERS
-from outpost.cli.organise import HANDLERS as ORGANISE_HANDLERS
 from outpost.cli.organise import campaigns_by_id, post_fields
 from outpost.cli.outcome import Handler, Outcome
 from outpost.cli.render import account_json, account_text, post_json, post_text
 from outpost.cli.requests import MediaItem, PostCreateRequest, PostEditRequest
 from outpost.cli.secret_input import resolve_secrets
-from outpost.cli.service import HANDLERS as SERVICE_HANDLERS
-from outpost.cli.service import next_due
-from outpost.cli.settings import HANDLERS as SETTINGS_HANDLERS
-from outpost.cli.stats import HANDLERS as STATS_HANDLERS
 from outpost.cli.text_input import read_text, read_thread
 from outpost.domain.compatibility import check
 from outpost.domain.enums import HealthState, Network, PostStatus, TargetStatus, VerificationState
 from outpost.domain.errors import KnownError, NetworkNotAvailableError, Problem, ValidationError
-from outpost.domain.library import LibraryItem
 from outpost.domain.media_rules import RULES
 from outpost.domain.models import Account, Post
 from outpost.domain.slots import format_weekly
 from outpost.engine import AddAccountRequest, Engine, PostChanges, When
 from outpost.engine.events import Event, PostDidChange, PostsWereMissed
 from outpost.engine.recovery import late_by, on_time_note
-from outpost.engine.series import RepeatRequest
 from outpost.engine.slots import SlotPlan
+
+if TYPE_CHECKING:
+    from outpost.domain.library import LibraryItem
 
 _OK_AFTER_PUBLISH = (PostStatus.PUBLISHED,)
 
@@ -58,8 +50,12 @@ log = logging.getLogger("outpost.cli")
 
 async def dispatch(engine: Engine, args: argparse.Namespace) -> Outcome:
     """Run the command `args` names."""
-    handler = _HANDLERS[(args.command, getattr(args, "action", None))]
-    return await handler(engine, args)
+    key = (args.command, getattr(args, "action", None))
+    family = _FAMILIES.get(args.command)
+    handlers: dict[tuple[str, str | None], Handler] = (
+        importlib.import_module(family).HANDLERS if family else _HANDLERS
+    )
+    return await handlers[key](engine, args)
 
 
 # -- accounts -------------------------------------------------------------------------------------
@@ -261,6 +257,8 @@ async def create_post(engine: Engine, request: PostCreateRequest) -> Outcome:
             "--repeat", "--repeat: give the rule too (daily, weekly, monthly, cron:EXPR)."
         )
     if request.repeat is not None:
+        from outpost.engine.series import RepeatRequest
+
         repeat = RepeatRequest(request.repeat, request.repeat_until, request.repeat_count)
         post = await _naming_networks_not_available(
             engine, engine.series.create(request.to_input(), when, repeat)
@@ -301,6 +299,8 @@ async def _post_edit(engine: Engine, args: argparse.Namespace) -> Outcome:
         first_comment=args.first_comment,
     )
     if getattr(args, "on_networks", False):  # issue #24: a published post, on its networks
+        from outpost.cli import on_networks
+
         return await on_networks.edit(engine, request, repost=bool(args.repost))
     if getattr(args, "repost", False):
         raise ValidationError.single("--repost", "--repost: only with --on-networks (a published post).")
@@ -518,6 +518,8 @@ async def _post_check(engine: Engine, args: argparse.Namespace) -> Outcome:
 
 async def _post_delete(engine: Engine, args: argparse.Namespace) -> Outcome:
     if getattr(args, "on_networks", False):  # issue #24: from the networks, the local post kept
+        from outpost.cli import on_networks
+
         return await on_networks.delete(engine, args)
     await engine.posts.delete(args.post)
     return Outcome(
@@ -656,6 +658,9 @@ async def _run(engine: Engine, args: argparse.Namespace) -> Outcome:
 
 async def _move_wake(engine: Engine) -> None:
     """Where the person opted in (`service install --wake`), wake the computer for the post due next."""
+    from outpost import service
+    from outpost.cli.service import next_due
+
     try:
         at = await next_due(engine)
         if await asyncio.to_thread(service.refresh_wake, at, engine.data_dir, home=Path.home()):
@@ -833,14 +838,20 @@ _HANDLERS: dict[tuple[str, str | None], Handler] = {
     ("media", "add"): _media_add,
     ("media", "tag"): _media_tag,
     ("media", "forget"): _media_forget,
-    **APPS_HANDLERS,
-    **SETTINGS_HANDLERS,
-    **MEDIA_HOST_HANDLERS,
-    **SERVICE_HANDLERS,
-    **ORGANISE_HANDLERS,
-    **HOOKS_HANDLERS,
-    **STATS_HANDLERS,
-    **COMPOSER_TOOLS_HANDLERS,
+}
+
+#: Commands whose handlers live in a module of their own, imported only when one of them runs
+#: (issue #26: `post create` does not load the statistics, the hooks or the service installer).
+_FAMILIES: dict[str, str] = {
+    "apps": "outpost.cli.apps",
+    "settings": "outpost.cli.settings",
+    "media-host": "outpost.cli.media_host",
+    "service": "outpost.cli.service",
+    "campaigns": "outpost.cli.organise",
+    "hooks": "outpost.cli.hooks",
+    "stats": "outpost.cli.stats",
+    "snippets": "outpost.cli.composer_tools",
+    "costs": "outpost.cli.composer_tools",
 }
 
 __all__ = ["KnownError", "Outcome", "dispatch"]

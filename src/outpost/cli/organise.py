@@ -14,11 +14,11 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from outpost.cli.outcome import Handler, Outcome
-from outpost.cli.requests import MediaItem
-from outpost.domain.campaigns import Campaign
 from outpost.domain.errors import Problem, ValidationError
 
 if TYPE_CHECKING:
+    from outpost.cli.requests import MediaItem
+    from outpost.domain.campaigns import Campaign
     from outpost.engine import Engine
 
 
@@ -142,6 +142,8 @@ def _part_number(raw: str, option: str) -> int:
 
 
 def _part_media(paths: list[str] | None, alts: list[str] | None) -> dict[int, list[MediaItem]] | None:
+    from outpost.cli.requests import MediaItem  # the engine's types: not needed to build the parser
+
     if paths is None:
         if alts:
             raise ValidationError.single(

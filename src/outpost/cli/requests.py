@@ -17,7 +17,7 @@ from outpost.engine import MediaInput, PostChanges, PostInput, When
 
 
 class _Request(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class MediaItem(_Request):
@@ -270,7 +270,7 @@ class StatsPostRequest(_Request):
 class StatsSummaryRequest(_Request):
     """`stats summary`: a period's totals, per network, and top posts."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     start: date | None = Field(
         None, alias="from", description="First day, e.g. 2026-11-01 (default: 30 days ago)."

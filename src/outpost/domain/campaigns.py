@@ -25,7 +25,7 @@ MAX_TITLE = 200
 class Campaign(BaseModel):
     """A named group of posts with a colour and optional dates (`starts_on`..`ends_on`, inclusive)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     id: str
     name: str

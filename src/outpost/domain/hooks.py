@@ -38,7 +38,7 @@ class HookDelivery(BaseModel):
         event: which event it carried.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     at: datetime
     ok: bool
@@ -49,7 +49,7 @@ class HookDelivery(BaseModel):
 class Hook(BaseModel):
     """One receiver of one event: `url` or `command`, never both."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     id: str
     event: HookEvent

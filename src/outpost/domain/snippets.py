@@ -27,7 +27,7 @@ class Snippet(BaseModel):
         variants: network value (`x`) → the text that network gets instead.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     id: str
     name: str

@@ -5,6 +5,9 @@ back (an `AddAccountRequest`, a `DeveloperApp`, a `MediaInfo`), so the window an
 import from here and never from `adapters/` or `media/` (docs/architecture.md, the import contracts).
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from outpost.domain.accounts import AccountTarget, AddAccountRequest, DeveloperApp
 from outpost.domain.media_host import BucketSettings, MediaHostCause, MediaHostCheck, MediaHostError
 from outpost.domain.media_info import MediaInfo, MediaKind
@@ -12,8 +15,25 @@ from outpost.engine.accounts import AccountsService, Removal
 from outpost.engine.composer import MediaInput, PostChanges, PostInput, When
 from outpost.engine.engine import Engine
 from outpost.engine.media_host import MediaHostService
-from outpost.engine.on_networks import NetworkPlan, NetworkResult, NetworksService, NetworkWork
 from outpost.engine.posts import PostsService
+
+if TYPE_CHECKING:
+    from outpost.engine.on_networks import NetworkPlan, NetworkResult, NetworksService, NetworkWork
+
+#: Names whose module loads when one of them is first asked for (issue #26: a one-shot command
+#: that never edits a published post does not import how to).
+_LATER = {
+    name: "outpost.engine.on_networks"
+    for name in ("NetworkPlan", "NetworkResult", "NetworksService", "NetworkWork")
+}
+
+
+def __getattr__(name: str) -> Any:
+    """`from outpost.engine import NetworkPlan` and the like: imported on first use."""
+    if name in _LATER:
+        return getattr(importlib.import_module(_LATER[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "AccountTarget",

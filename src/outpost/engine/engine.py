@@ -29,8 +29,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -49,40 +51,40 @@ from outpost.engine.clock import Clock, SystemClock
 from outpost.engine.connections import Connections
 from outpost.engine.connectivity import Connectivity, RouteProbe
 from outpost.engine.core import EngineCore
-from outpost.engine.csv_io import CsvService
 from outpost.engine.events import (
     EngineStateDidChange,
     EventBus,
     PostDidChange,
     PostsWereMissed,
 )
-from outpost.engine.evergreen import EvergreenService
 from outpost.engine.handover import Handover
-from outpost.engine.health import HealthMonitor
 from outpost.engine.hooks import HooksService
 from outpost.engine.instance import InstanceLock
 from outpost.engine.library import LibraryService
 from outpost.engine.media import MediaService
 from outpost.engine.media_host import MediaHostService
-from outpost.engine.mentions import MentionWatcher
-from outpost.engine.on_networks import NetworksService
 from outpost.engine.posts import PostsService
 from outpost.engine.publisher import Publisher
 from outpost.engine.recovery import hold_missed, late_posts, recover_abandoned
 from outpost.engine.scheduler import Scheduler
-from outpost.engine.series import SeriesService
-from outpost.engine.settings_change import apply_settings
 from outpost.engine.slots import SlotsService
-from outpost.engine.stats import StatsService
-from outpost.engine.store_watch import StoreWatch
 from outpost.engine.tools import ComposerTools
-from outpost.engine.verify import Verifier
-from outpost.engine.wake import Wake
 from outpost.engine.worker import StoreWorker
 from outpost.media.pipeline import MediaPipeline
 from outpost.paths import run_dir
 from outpost.private_files import make_data_folder_private
 from outpost.store import Store
+
+if TYPE_CHECKING:
+    from outpost.engine.csv_io import CsvService
+    from outpost.engine.evergreen import EvergreenService
+    from outpost.engine.health import HealthMonitor
+    from outpost.engine.mentions import MentionWatcher
+    from outpost.engine.on_networks import NetworksService
+    from outpost.engine.series import SeriesService
+    from outpost.engine.stats import StatsService
+    from outpost.engine.verify import Verifier
+    from outpost.engine.wake import Wake
 
 log = logging.getLogger("outpost.engine")
 
@@ -184,22 +186,71 @@ class Engine:
             scheduler=self._scheduler,
             handover=self._handover,
         )
-        self.verify = Verifier(self._core, self._publisher)
-        # Issue #22, the creator's daily tools: CSV import/export, recurring and evergreen posts.
-        self.csv = CsvService(self._core, self.posts, self.slots)
-        self.series = SeriesService(self._core, self.posts)
-        self.evergreen = EvergreenService(self._core, self.posts, self.slots)
-        self.stats = StatsService(self._core, self.accounts)
-        #: Published posts on their networks: delete everywhere, edit (issue #24).
-        self.networks = NetworksService(
+        # Hooks hear every event from the start: a one-shot `post create --now` tells them too.
+        self.hooks = HooksService(self._core)
+        self._tasks: list[asyncio.Task[None]] = []
+
+    # The services below are made (and their modules imported) when first used: `start()` uses
+    # them all, while a one-shot command pays only for what it touches (issue #26: the command
+    # line's start). Each keeps its state in the store, so a late start loses nothing.
+
+    @cached_property
+    def verify(self) -> Verifier:
+        """Read-back verification of published and unknown targets, "Check now" (issue #20)."""
+        from outpost.engine.verify import Verifier
+
+        return Verifier(self._core, self._publisher)
+
+    @cached_property
+    def csv(self) -> CsvService:
+        """CSV import and export (issue #22)."""
+        from outpost.engine.csv_io import CsvService
+
+        return CsvService(self._core, self.posts, self.slots)
+
+    @cached_property
+    def series(self) -> SeriesService:
+        """Recurring series (issue #22)."""
+        from outpost.engine.series import SeriesService
+
+        return SeriesService(self._core, self.posts)
+
+    @cached_property
+    def evergreen(self) -> EvergreenService:
+        """Evergreen posts, queued again into quiet slots (issue #22)."""
+        from outpost.engine.evergreen import EvergreenService
+
+        return EvergreenService(self._core, self.posts, self.slots)
+
+    @cached_property
+    def stats(self) -> StatsService:
+        """Post statistics: collect, per post, summary, best times, export (issue #21)."""
+        from outpost.engine.stats import StatsService
+
+        return StatsService(self._core, self.accounts)
+
+    @cached_property
+    def networks(self) -> NetworksService:
+        """Published posts on their networks: delete everywhere, edit (issue #24)."""
+        from outpost.engine.on_networks import NetworksService
+
+        return NetworksService(
             self._core, accounts=self.accounts, media=self.media, publisher=self._publisher
         )
-        self._health = HealthMonitor(
-            clock=clock, accounts=self.accounts, interval=timedelta(minutes=settings.health_check_minutes)
-        )
-        self.hooks = HooksService(self._core)
-        self.mentions = MentionWatcher(self._core)
-        self._tasks: list[asyncio.Task[None]] = []
+
+    @cached_property
+    def mentions(self) -> MentionWatcher:
+        """Mentions of the accounts, polled while the engine runs."""
+        from outpost.engine.mentions import MentionWatcher
+
+        return MentionWatcher(self._core)
+
+    @cached_property
+    def _health(self) -> HealthMonitor:
+        from outpost.engine.health import HealthMonitor
+
+        interval = timedelta(minutes=self._core.settings.health_check_minutes)
+        return HealthMonitor(clock=self._core.clock, accounts=self.accounts, interval=interval)
 
     @classmethod
     def open(
@@ -270,6 +321,8 @@ class Engine:
         Raises:
             ValidationError: a value breaks the setting's rules (named in the message).
         """
+        from outpost.engine.settings_change import apply_settings
+
         return apply_settings(self._core, changes)
 
     # -- lifecycle ---------------------------------------------------------------------------------
@@ -309,6 +362,8 @@ class Engine:
         missed = await self._handle_missed()
         await self.media.sweep_unused()
         await self._back_up()
+        from outpost.engine.store_watch import StoreWatch  # only an engine that runs watches
+
         watch = StoreWatch(
             store=core.store,
             worker=core.db,

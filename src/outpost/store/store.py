@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from outpost.store.accounts import AccountRepository
 from outpost.store.backups import BACKUP_DIR, backup_is_due
-from outpost.store.campaigns import CampaignRepository
 from outpost.store.checkpoints import CheckpointRepository
 from outpost.store.db import Database
 from outpost.store.hooks import HookRepository
-from outpost.store.library import LibraryRepository
-from outpost.store.metrics import MetricsRepository
 from outpost.store.posts import PostRepository
-from outpost.store.series import SeriesRepository
-from outpost.store.snippets import SnippetRepository
+
+if TYPE_CHECKING:
+    from outpost.store.campaigns import CampaignRepository
+    from outpost.store.library import LibraryRepository
+    from outpost.store.metrics import MetricsRepository
+    from outpost.store.series import SeriesRepository
+    from outpost.store.snippets import SnippetRepository
 
 DATABASE_FILE = "outpost.sqlite3"
 
@@ -41,11 +45,44 @@ class Store:
         self.posts = PostRepository(self.db)
         self.checkpoints = CheckpointRepository(self.db)
         self.hooks = HookRepository(self.db)
-        self.series = SeriesRepository(self.db)  # issue #22: recurring and evergreen posts
-        self.library = LibraryRepository(self.db)
-        self.campaigns = CampaignRepository(self.db)
-        self.snippets = SnippetRepository(self.db)
-        self.metrics = MetricsRepository(self.db)
+
+    # The repositories below are made (and their modules imported) on first use: a one-shot
+    # command pays only for the tables it touches (issue #26).
+
+    @cached_property
+    def series(self) -> SeriesRepository:
+        """Recurring series and evergreen posts (issue #22)."""
+        from outpost.store.series import SeriesRepository
+
+        return SeriesRepository(self.db)
+
+    @cached_property
+    def library(self) -> LibraryRepository:
+        """The media library (issue #24)."""
+        from outpost.store.library import LibraryRepository
+
+        return LibraryRepository(self.db)
+
+    @cached_property
+    def campaigns(self) -> CampaignRepository:
+        """Campaigns and tags (issue #24)."""
+        from outpost.store.campaigns import CampaignRepository
+
+        return CampaignRepository(self.db)
+
+    @cached_property
+    def snippets(self) -> SnippetRepository:
+        """The composer's snippets."""
+        from outpost.store.snippets import SnippetRepository
+
+        return SnippetRepository(self.db)
+
+    @cached_property
+    def metrics(self) -> MetricsRepository:
+        """Statistics: readings, follower counts, imported posts (issue #21)."""
+        from outpost.store.metrics import MetricsRepository
+
+        return MetricsRepository(self.db)
 
     def back_up_if_due(self, now: datetime) -> Path | None:
         """Take the daily backup if the newest is a day old (or missing); the path if one was taken."""
