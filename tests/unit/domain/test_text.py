@@ -7,7 +7,7 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from outpost.domain.text import SpanKind, find_spans, graphemes
+from outpost.domain.text import SpanKind, _patterns, find_spans, graphemes, spans_with
 
 
 def test_graphemes_count_what_people_see() -> None:
@@ -42,3 +42,21 @@ def test_spans_never_overlap_and_stay_inside_the_text(text: str) -> None:
         assert a.end <= b.start
     for span in spans:
         assert 0 <= span.start < span.end <= len(text)
+
+
+_ASCII_POSTS = st.lists(
+    st.sampled_from([*"abcXYZ019_.-/@#&:?!,)'\" \t\r\n", "https://", "http://", "@bob", "#tag"]), max_size=40
+).map("".join)
+
+
+@given(_ASCII_POSTS)
+def test_ascii_text_is_counted_and_highlighted_exactly_as_unicode_segmentation_would(text: str) -> None:
+    """ASCII text skips the `regex` module (issue #26); what people see counted must not change."""
+    import regex
+
+    assert graphemes(text) == len(regex.findall(r"\X", text))
+    assert spans_with(_patterns(True), text) == spans_with(_patterns(False), text)
+
+
+def test_carriage_return_and_line_feed_are_one_character_as_networks_count_them() -> None:
+    assert graphemes("a\r\nb") == 3 and graphemes("a\n\rb") == 4
