@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from outpost import __version__
+from outpost import __version__, tls
 from outpost.domain.clock import Clock
 from outpost.domain.enums import ErrorCode, Network
 from outpost.domain.errors import (
@@ -34,11 +34,16 @@ ResetParser = Callable[[httpx.Response, datetime], datetime | None]
 
 
 def build_client(transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
-    """The shared HTTP client: sane timeouts, our User-Agent, an injectable transport."""
+    """The shared HTTP client: sane timeouts, our User-Agent, an injectable transport.
+
+    It trusts what httpx trusts by default, read once per process by `outpost.tls` (started in
+    the background as the program starts: issue #26).
+    """
     return httpx.AsyncClient(
         timeout=DEFAULT_TIMEOUT,
         headers={"User-Agent": USER_AGENT},
         transport=transport,
+        verify=True if transport is not None else tls.context(),
         follow_redirects=False,
     )
 

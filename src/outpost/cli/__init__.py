@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from outpost import paths
+from outpost import paths, tls
 from outpost.log import setup_logging
 
 if TYPE_CHECKING:  # the window starts faster without these; commands import them when they run
@@ -40,6 +40,7 @@ def run() -> NoReturn:
     (issue #26). Output is flushed and exit handlers run first; see `_end_now`.
     """
     _skip_unused_imports()
+    tls.prepare()  # the trust store loads in a thread while Python imports the rest
     code = main(end_after_command=True)
     raise SystemExit(code)
 

@@ -6,6 +6,7 @@ Reads the accounts, the networks' rules and the attached files, then lets the pu
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -68,14 +69,21 @@ class Stager:
         problems += found
         organised, found = await self._organising(request)
         problems += found
-        caps, found = await self._capabilities_of(accounts)
+        # The networks' rules (a request to each network whose rules are not known yet) and the
+        # media (read from disk, decoded) do not wait for each other (issue #26).
+        reading_rules = asyncio.ensure_future(self._capabilities_of(accounts))
+        try:
+            media, media_problems = await self._media_of(request.media, "media")
+        except BaseException:  # the error is the media's, as before; the rules are not wanted now
+            reading_rules.cancel()
+            await asyncio.gather(reading_rules, return_exceptions=True)
+            raise
+        caps, found = await reading_rules
         problems += found
         options, found = composer.network_options(
             request.options, accounts, {a.network: c for a, c in caps.items()}
         )
-        problems += found
-        media, found = await self._media_of(request.media, "media")
-        problems += found
+        problems += found + media_problems
         thread_media: list[tuple[MediaAsset, ...]] = []
         for part, files in enumerate(request.thread_media, start=2):
             part_media, found = await self._media_of(files, f"thread[{part - 1}].media")
