@@ -94,6 +94,41 @@ async def test_limits_come_from_the_instance(engine: Engine, alice: Account, ser
     assert not any(r.method == "POST" and r.url.path == "/api/v1/statuses" for r in server.requests)
 
 
+async def test_the_servers_limits_are_kept_an_hour_so_the_next_command_asks_nothing(
+    engine: Engine,
+    alice: Account,
+    server: FakeMastodon,
+    clock: FakeClock,
+    secrets: MemorySecretStore,
+    tmp_path: Path,
+) -> None:
+    """Each `outpost post create` is a new process: the limits it read stay in the store for an hour
+    (issue #26: one request fewer per post), and are read again once they are older."""
+
+    def asked() -> int:
+        return sum(r.url.path.endswith("/instance") for r in server.requests)
+
+    server.max_characters = 1000
+    await engine.posts.create(PostInput(text="a" * 1000, accounts=(alice.id,)))
+    assert asked() == 1
+    server.max_characters = 2000  # the server changes its limit: seen once the hour is over
+    registry = AdapterRegistry({Network.MASTODON: MastodonAdapter})
+    with served(server.handle) as transport:
+        later = Engine.open(
+            tmp_path / "data", registry=registry, secrets=secrets, clock=clock, transport=transport
+        )
+        try:
+            clock.advance(timedelta(minutes=59))
+            with pytest.raises(ValidationError) as caught:
+                await later.posts.create(PostInput(text="a" * 1500, accounts=(alice.id,)))
+            assert (caught.value.problems[0].limit, asked()) == (1000, 1)
+            clock.advance(timedelta(minutes=2))
+            draft = await later.posts.create(PostInput(text="a" * 1500, accounts=(alice.id,)))
+            assert (draft.status, asked()) == (PostStatus.DRAFT, 2)
+        finally:
+            await later.close()
+
+
 async def test_content_warning_counts_toward_the_limit(
     engine: Engine, alice: Account, server: FakeMastodon
 ) -> None:

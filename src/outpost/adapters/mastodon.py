@@ -19,6 +19,7 @@ import asyncio
 import dataclasses
 import hashlib
 import html
+import json
 import logging
 import re
 from collections.abc import Sequence
@@ -128,6 +129,23 @@ class InstanceRules:
             ),
         )
 
+    def to_json(self, read_at: datetime) -> str:
+        """These rules as saved in the store, with when the server was asked."""
+        fields = dataclasses.asdict(self) | {"mime_types": sorted(self.mime_types)}
+        return json.dumps({"read_at": read_at.isoformat(), "rules": fields})
+
+    @classmethod
+    def from_json(cls, saved: str) -> tuple[datetime, InstanceRules] | None:
+        """What `to_json` saved, or None when it cannot be read (then the server is asked again)."""
+        try:
+            document = json.loads(saved)
+            fields = dict(document["rules"])
+            fields["mime_types"] = frozenset(fields["mime_types"])
+            read_at = datetime.fromisoformat(document["read_at"])
+            return read_at, cls(**fields)
+        except (ValueError, TypeError, KeyError):
+            return None
+
     @classmethod
     def from_instance(cls, body: dict[str, Any]) -> InstanceRules:
         """Read `configuration` of a v2 (or v1) instance document; missing values keep defaults."""
@@ -146,6 +164,15 @@ class InstanceRules:
             video_size_limit=int(media.get("video_size_limit") or defaults.video_size_limit),
             mime_types=frozenset(media.get("supported_mime_types") or defaults.mime_types),
         )
+
+
+def _rules_key(instance: str) -> str:
+    return f"instance-rules:{instance}"
+
+
+async def _saved_rules(ctx: AccountContext, instance: str) -> tuple[datetime, InstanceRules] | None:
+    saved = await ctx.network_checkpoint(_rules_key(instance))
+    return InstanceRules.from_json(saved) if saved else None
 
 
 def count_length(text: str, *, url_weight: int = 23) -> int:
@@ -209,7 +236,9 @@ class MastodonAdapter(NetworkAdapter):
     async def capabilities(self, ctx: AccountContext | None) -> Capabilities:
         """The rules of the account's instance (defaults without an account)."""
         rules = (
-            await self._rules(ctx.account.service_url) if ctx and ctx.account.service_url else InstanceRules()
+            await self._rules(ctx, ctx.account.service_url)
+            if ctx and ctx.account.service_url
+            else InstanceRules()
         )
         return self._capabilities(rules)
 
@@ -225,10 +254,17 @@ class MastodonAdapter(NetworkAdapter):
             options=OPTIONS,
         )
 
-    async def _rules(self, instance: str) -> InstanceRules:
-        """The server's limits, read again once they are an hour old (a clock set back counts as old)."""
-        cached = self._instances.get(instance)
-        if cached and timedelta(0) <= self.clock.now() - cached[0] < INSTANCE_TTL:
+    async def _rules(self, ctx: AccountContext, instance: str) -> InstanceRules:
+        """The server's limits, read again once they are an hour old (a clock set back counts as old).
+
+        Kept in memory and in the store (a network checkpoint, shared by the accounts on one
+        server): a command run again within the hour asks the server nothing (issue #26: the
+        request was a third of a one-shot post's round trips).
+        """
+        now = self.clock.now()
+        cached = self._instances.get(instance) or await _saved_rules(ctx, instance)
+        if cached and timedelta(0) <= now - cached[0] < INSTANCE_TTL:
+            self._instances[instance] = cached
             return cached[1]
         rules = InstanceRules()
         for path in ("/api/v2/instance", "/api/v1/instance"):
@@ -242,7 +278,8 @@ class MastodonAdapter(NetworkAdapter):
         else:
             log.warning("cannot read %s's limits; using Mastodon's defaults", instance)
             return rules
-        self._instances[instance] = (self.clock.now(), rules)
+        self._instances[instance] = (now, rules)
+        await ctx.save_network_checkpoint(_rules_key(instance), rules.to_json(now))
         return rules
 
     def validate(self, post: Post, target: Target, account: Account, caps: Capabilities) -> list[Problem]:
