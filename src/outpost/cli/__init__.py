@@ -6,6 +6,7 @@ Exit codes: 0 done; 1 the operation ran but did not succeed; 2 bad input (usage 
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import sys
@@ -38,11 +39,26 @@ def run() -> NoReturn:
     `main`, and then, after a one-shot command, the process ends without tearing its modules
     down: Python's own teardown of ~500 modules took longer than the command's network work
     (issue #26). Output is flushed and exit handlers run first; see `_end_now`.
+
+    Python's cycle collector is off while the program loads (see `_collect_from_now`).
     """
+    gc.disable()
     _skip_unused_imports()
     tls.prepare()  # the trust store loads in a thread while Python imports the rest
-    code = main(end_after_command=True)
+    code = main(as_process=True)
     raise SystemExit(code)
+
+
+def _collect_from_now() -> None:
+    """Turn the cycle collector back on, for the objects made from now on.
+
+    While ~500 modules load, the collector ran again and again over a heap that only grows (and
+    holds almost no cycles to free): ~6 % of a one-shot command's time (issue #26). What was
+    loaded is set aside (`gc.freeze`) so later collections skip it; the command, the window and
+    `outpost run` then run with the collector on, as usual.
+    """
+    gc.freeze()
+    gc.enable()
 
 
 def _skip_unused_imports() -> None:
@@ -62,17 +78,20 @@ def main(
     argv: Sequence[str] | None = None,
     *,
     open_engine: OpenEngine | None = None,
-    end_after_command: bool = False,
+    as_process: bool = False,
 ) -> int:
     """Run `outpost` with `argv`; `open_engine` is the seam for tests and embedding.
 
-    `end_after_command`: the caller is the process (`run`): after a headless command the process
-    ends here, once its output and logs are out.
+    `as_process`: the caller is the process itself (`run`): the cycle collector is turned back on
+    once the program is loaded, and after a headless command the process ends here, once its
+    output and logs are out.
     """
     window = _window_only(sys.argv[1:] if argv is None else list(argv))
     if window is not None:
         from outpost.app import run_app  # Qt is imported only when the window is wanted
 
+        if as_process:
+            _collect_from_now()
         return run_app(paths.data_dir(window.data_dir))
     from outpost.cli.parser import build_parser
 
@@ -81,6 +100,8 @@ def main(
     if args.command is None:
         from outpost.app import run_app
 
+        if as_process:
+            _collect_from_now()
         return run_app(data_dir)
     try:
         setup_logging(paths.log_dir(data_dir))
@@ -95,8 +116,8 @@ def main(
         return EXIT_FAILED
     import asyncio  # not needed to open the window: imported here, where commands run
 
-    code = asyncio.run(_headless(args, data_dir, open_engine))
-    if end_after_command:
+    code = asyncio.run(_headless(args, data_dir, open_engine, collect_once_open=as_process))
+    if as_process:
         _end_now(code)
     return code
 
@@ -149,7 +170,13 @@ def _window_only(argv: list[str]) -> _WindowArgs | None:
     return _WindowArgs(data_dir)
 
 
-async def _headless(args: argparse.Namespace, data_dir: Path, open_engine: OpenEngine | None) -> int:
+async def _headless(
+    args: argparse.Namespace,
+    data_dir: Path,
+    open_engine: OpenEngine | None,
+    *,
+    collect_once_open: bool = False,
+) -> int:
     from outpost.cli.commands import dispatch
     from outpost.domain.errors import KnownError
     from outpost.engine import Engine
@@ -157,6 +184,8 @@ async def _headless(args: argparse.Namespace, data_dir: Path, open_engine: OpenE
     try:
         # No window to keep smooth: media work runs in this process, no worker to start (#26).
         async with (open_engine or (lambda d: Engine.open(d, media_in_process=True)))(data_dir) as engine:
+            if collect_once_open:
+                _collect_from_now()
             outcome = await dispatch(engine, args)
     except KnownError as error:
         return _fail(args, error)
