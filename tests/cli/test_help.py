@@ -14,7 +14,7 @@ import pytest
 
 from outpost.adapters.registry import SHIPPED
 from outpost.cli import main
-from outpost.cli.parser import build_parser
+from outpost.cli.parser import build_parser, command_named
 from outpost.cli.reference import commands, options
 from tests.support.program import outpost_env
 
@@ -119,3 +119,25 @@ def test_a_command_with_json_after_it_imports_neither_qt_nor_a_network(tmp_path:
     )
     assert json.loads(done.stdout) == [], done.stderr
     assert json.loads(done.stderr.strip().splitlines()[-1]) == {"code": 0, "loaded": []}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--json", "post", "create", "--text", "hi", "--account", "x:me", "--now", "--media", "a.png"],
+        ["--data-dir", "/tmp/d", "post", "edit", "post_1", "--at", "2026-12-01T09:00", "--tz", "UTC"],
+        ["campaigns", "add", "Launch", "--colour", "#f97316", "--json"],
+        ["snippets", "set", "sig", "--text", "— me", "--variant", "x=me"],
+        ["costs", "--from", "2026-12-01"],
+        ["media", "inspect", "a.png", "--for", "mastodon"],
+        ["stats", "summary", "--from", "2026-11-01", "--tag", "launch"],
+        ["run", "--until-idle"],
+    ],
+)
+def test_a_command_parses_the_same_when_only_its_own_options_are_built(argv: list[str]) -> None:
+    """The program builds only the named command's options (issue #26); nothing may change by it."""
+    only = build_parser(command_named(argv)).parse_args(argv)
+    assert command_named(argv) == next(
+        a for a in argv if a in {"post", "campaigns", "snippets", "costs", "media", "stats", "run"}
+    )
+    assert vars(only) == vars(build_parser().parse_args(argv))

@@ -93,9 +93,10 @@ def main(
         if as_process:
             _collect_from_now()
         return run_app(paths.data_dir(window.data_dir))
-    from outpost.cli.parser import build_parser
+    from outpost.cli.parser import build_parser, command_named
 
-    args = build_parser().parse_args(argv)
+    given = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(command_named(given)).parse_args(given)
     data_dir = paths.data_dir(args.data_dir)
     if args.command is None:
         from outpost.app import run_app

@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from outpost.engine import Engine
 
 
-def add_parsers(snippets: argparse.ArgumentParser, costs: argparse.ArgumentParser, leaf: Any) -> None:
-    """The grammar of `snippets …` and `costs`."""
+def add_snippets(snippets: argparse.ArgumentParser, leaf: Any) -> None:
+    """The grammar of `snippets …`."""
     actions = snippets.add_subparsers(dest="action", metavar="ACTION", required=True)
     leaf(actions, "list", "every snippet with its trigger and per-network variants")
     set_one = leaf(actions, "set", "add a snippet, or change the one with this name")
@@ -40,6 +40,10 @@ def add_parsers(snippets: argparse.ArgumentParser, costs: argparse.ArgumentParse
     )
     remove = leaf(actions, "remove", "forget a snippet")
     remove.add_argument("name", metavar="NAME", help="the snippet's name")
+
+
+def add_costs(costs: argparse.ArgumentParser) -> None:
+    """The grammar of `costs`."""
     costs.add_argument("--from", dest="start", metavar="DATE", help="first day (default: today)")
     costs.add_argument(
         "--to", dest="end", metavar="DATE", help="last day, included (default: 6 days after --from)"

@@ -71,9 +71,8 @@ def add_post_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:
     )
 
 
-def add_campaigns(commands: Any, leaf: Any, group: Any) -> None:
-    """`outpost campaigns add|list|edit|remove`."""
-    parser = group(commands, "campaigns", "campaigns your posts belong to (a name, colour and dates)")
+def add_campaigns(parser: argparse.ArgumentParser, leaf: Any) -> None:
+    """`outpost campaigns add|list|edit|remove`, on the `campaigns` command's parser."""
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     leaf(actions, "list", "every campaign with its colour, dates and number of posts")
     add = leaf(actions, "add", "add a campaign")

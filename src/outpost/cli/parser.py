@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+from collections.abc import Callable
 from typing import Any, TypeAlias
 
 from outpost import __version__
@@ -56,8 +57,13 @@ Without --at, --now or --draft a scheduled post stays scheduled (and must still 
 network's rules); a draft stays a draft and may break them, as with `post create`."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The `outpost` argument parser."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The `outpost` argument parser; with `command`, only that command's options are built.
+
+    Every command is named either way (for `outpost --help` and for "invalid choice" errors); a
+    one-shot command does not build the other 80-odd commands' options it cannot be given
+    (issue #26: a tenth of the parser's start). `command` is the argument that names it.
+    """
     parser = argparse.ArgumentParser(
         prog="outpost",
         description="Write a post once, publish it everywhere. Without a command, opens the app.",
@@ -73,37 +79,81 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--json", action="store_true", help=_JSON_HELP)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    _accounts(_group(commands, "accounts", "connected accounts"))
-    _posts(_group(commands, "post", "create, schedule and publish posts"))
-    add_campaigns(commands, _leaf, _group)
-    _apps(_group(commands, "apps", "your own developer apps (X, LinkedIn and others need one)"))
-    _settings(_group(commands, "settings", "the settings the window edits"))
-    _slots(_group(commands, "slots", "the posting schedule that --next-slot and “Add to queue” fill"))
-    _media_host(
-        _group(commands, "media-host", "the public bucket Instagram and Threads fetch your media from")
+
+    def section(name: str, help_text: str, fill: Fill, *, runs: bool = False) -> None:
+        made = (_leaf if runs else _group)(commands, name, help_text)
+        if command is None or command == name:
+            fill(made)
+
+    section("accounts", "connected accounts", _accounts)
+    section("post", "create, schedule and publish posts", _posts)
+    section("campaigns", "campaigns your posts belong to (a name, colour and dates)", _campaigns)
+    section("apps", "your own developer apps (X, LinkedIn and others need one)", _apps)
+    section("settings", "the settings the window edits", _settings)
+    section("slots", "the posting schedule that --next-slot and “Add to queue” fill", _slots)
+    section("media-host", "the public bucket Instagram and Threads fetch your media from", _media_host)
+    section("service", "run Outpost from the OS's own scheduler while the window is closed", _service)
+    section("hooks", "send Outpost's events to your own web address or command", _hooks)
+    section("stats", "how your posts did, and when to post (from your own history)", _stats)
+    section("run", "run the engine and scheduler headless until SIGINT/SIGTERM", _run, runs=True)
+    section("mcp", "serve the Model Context Protocol on stdio for AI assistants", _mcp, runs=True)
+    section(
+        "snippets",
+        "reusable texts (signatures, hashtag groups) with per-network variants",
+        _snippets,
     )
-    _service(
-        _group(commands, "service", "run Outpost from the OS's own scheduler while the window is closed")
+    section(
+        "costs",
+        "what the scheduled posts of a period will cost on X, and this month so far",
+        composer_tools.add_costs,
+        runs=True,
     )
-    _hooks(_group(commands, "hooks", "send Outpost's events to your own web address or command"))
-    _stats(_group(commands, "stats", "how your posts did, and when to post (from your own history)"))
-    run = _leaf(commands, "run", "run the engine and scheduler headless until SIGINT/SIGTERM")
-    run.add_argument("--until-idle", action="store_true", help="exit once nothing is due or in flight")
-    mcp = _leaf(commands, "mcp", "serve the Model Context Protocol on stdio for AI assistants")
-    mcp.add_argument(
+    section("media", "media files", _media)
+    return parser
+
+
+def command_named(argv: list[str]) -> str | None:
+    """The argument that names the command in `argv` (after the global options), if any.
+
+    `--data-dir DIR` and `--json` may come first; anything else before a command (an unknown or
+    abbreviated option) gives None, and the whole parser then words the error.
+    """
+    rest = list(argv)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--json" or arg.startswith("--data-dir="):
+            continue
+        if arg == "--data-dir":
+            if not rest:
+                return None
+            rest.pop(0)
+            continue
+        return None if arg.startswith("-") else arg
+    return None
+
+
+def _campaigns(parser: argparse.ArgumentParser) -> None:
+    add_campaigns(parser, _leaf)
+
+
+def _snippets(parser: argparse.ArgumentParser) -> None:
+    composer_tools.add_snippets(parser, _leaf)
+
+
+def _run(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--until-idle", action="store_true", help="exit once nothing is due or in flight")
+
+
+def _mcp(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "--allow-publish",
         action="store_true",
         help="let assistants publish at once (`now`); without it they draft and schedule only",
     )
-    composer_tools.add_parsers(
-        _group(commands, "snippets", "reusable texts (signatures, hashtag groups) with per-network variants"),
-        _leaf(
-            commands, "costs", "what the scheduled posts of a period will cost on X, and this month so far"
-        ),
-        _leaf,
-    )
-    media = _group(commands, "media", "media files")
-    media_commands = media.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+
+def _media(parser: argparse.ArgumentParser) -> None:
+    media_commands = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     inspect = _leaf(media_commands, "inspect", "what Outpost knows about a file")
     inspect.add_argument("path", metavar="PATH", help="an image or video file")
     inspect.add_argument(
@@ -115,7 +165,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="only whether this network takes it (repeat for several; default: every network)",
     )
     _library(media_commands)
-    return parser
 
 
 def _library(actions: Commands) -> None:
@@ -140,6 +189,8 @@ def _library(actions: Commands) -> None:
 
 
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+#: Adds a command's arguments and actions to its parser.
+Fill: TypeAlias = Callable[[argparse.ArgumentParser], None]
 
 
 def _group(commands: Commands, name: str, help_text: str) -> argparse.ArgumentParser:
