@@ -23,6 +23,7 @@ from outpost.domain.models import Post
 from outpost.engine.core import EngineCore
 from outpost.engine.media import MediaService
 from outpost.engine.url_fetch import AddressPolicy, download, is_public
+from outpost.media.probe import EXTENSIONS
 from outpost.private_files import private_dir
 
 LIBRARY_DIR = "library"
@@ -126,7 +127,8 @@ class LibraryService:
     # -- files ----------------------------------------------------------------------------------
 
     def _target(self, sha256: str, mime_type: str) -> Path:
-        extension = mimetypes.guess_extension(mime_type) or ".bin"
+        known = EXTENSIONS.get(mime_type)
+        extension = f".{known}" if known else mimetypes.guess_extension(mime_type) or ".bin"
         return self.folder / f"{sha256}{extension}"
 
     def _keep(self, source: Path, sha256: str, mime_type: str) -> Path:

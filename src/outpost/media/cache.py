@@ -12,16 +12,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from outpost.media.probe import EXTENSIONS
 from outpost.private_files import private_dir
 
 _HEX = re.compile(r"^[0-9a-f]{16,64}$")
-_EXTENSIONS = {
-    "image/jpeg": "jpg",
-    "image/png": "png",
-    "image/gif": "gif",
-    "image/webp": "webp",
-    "video/mp4": "mp4",
-}
 
 
 class MediaCache:
@@ -36,7 +30,7 @@ class MediaCache:
         """Where the derived copy of `source_sha` made by `variant` (a hex key) lives."""
         _require_hex(source_sha)
         _require_hex(variant)
-        return self.derived_dir / f"{source_sha}-{variant}.{_EXTENSIONS.get(mime_type, 'bin')}"
+        return self.derived_dir / f"{source_sha}-{variant}.{EXTENSIONS.get(mime_type, 'bin')}"
 
     def thumb_path(self, source_sha: str) -> Path:
         """Where the thumbnail of `source_sha` lives."""

@@ -149,10 +149,10 @@ async def test_retries_stop_after_the_horizon_and_the_post_says_nothing_retries_
 
 
 async def test_short_rate_limit_is_waited_out(
-    engine: Engine, alice: Account, remote: FakeNetwork, clock: FakeClock
+    engine: Engine, alice: Account, remote: FakeNetwork, clock: FakeClock, pixel: Path
 ) -> None:
     remote.fail_next_upload = [rate_limited(clock, 30)]
-    image = Path(__file__).parent / "_pixel.png"
+    image = pixel
     post = await engine.posts.create(
         PostInput(text="hi", accounts=(alice.id,), media=(media_input(image),)), When.now()
     )
@@ -168,13 +168,11 @@ async def test_a_ten_minute_rate_limit_is_waited_out_and_is_not_a_failed_try(
 
 
 async def test_long_rate_limit_fails_with_the_time_to_retry(
-    engine: Engine, alice: Account, remote: FakeNetwork, clock: FakeClock
+    engine: Engine, alice: Account, remote: FakeNetwork, clock: FakeClock, pixel: Path
 ) -> None:
     remote.fail_next_upload = [rate_limited(clock, 3600)]
     post = await engine.posts.create(
-        PostInput(
-            text="hi", accounts=(alice.id,), media=(media_input(Path(__file__).parent / "_pixel.png"),)
-        ),
+        PostInput(text="hi", accounts=(alice.id,), media=(media_input(pixel),)),
         When.now(),
     )
     error = post.targets[0].error
@@ -358,13 +356,14 @@ def media_input(path: Path):
     return MediaInput(str(path), "a pixel")
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _pixel() -> None:
+@pytest.fixture
+def pixel(tmp_path: Path) -> Path:
+    """A one-pixel PNG of the test's own (tests running side by side never share it)."""
     from tests.media_fixtures import png_bytes
 
-    (Path(__file__).parent / "_pixel.png").write_bytes(png_bytes(1, 1))
-    yield
-    (Path(__file__).parent / "_pixel.png").unlink(missing_ok=True)
+    path = tmp_path / "pixel.png"
+    path.write_bytes(png_bytes(1, 1))
+    return path
 
 
 _ = timedelta
