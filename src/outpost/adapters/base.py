@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import ClassVar, Literal, Protocol
+from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
 
 import httpx
 
@@ -23,9 +23,11 @@ from outpost.domain.clock import Clock
 from outpost.domain.enums import Network
 from outpost.domain.errors import InvalidStateError, Problem, ValidationError
 from outpost.domain.media_rules import MediaRules
-from outpost.domain.metrics import Mention, MetricReading, RemotePost
 from outpost.domain.models import Account, HealthReport, MediaAsset, Options, Post, PublishedPart, Target
 from outpost.domain.validation import validate_target
+
+if TYPE_CHECKING:  # statistics' values: only the readers make them (issue #26)
+    from outpost.domain.metrics import Mention, MetricReading, RemotePost
 
 # AddAccountRequest, Credentials and DeveloperApp live in the domain (the window and the command line
 # build them without importing an adapter); they are named here for the adapters' convenience.

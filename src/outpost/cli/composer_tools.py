@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from outpost.cli.outcome import Handler, Outcome
-from outpost.domain.costs import money
 from outpost.domain.errors import NotFoundError, ValidationError
 from outpost.domain.snippets import Snippet
 
@@ -146,6 +145,8 @@ def _day(value: str | None, flag: str) -> date | None:
 
 
 async def _costs(engine: Engine, args: argparse.Namespace) -> Outcome:
+    from outpost.domain.costs import money  # only `costs` prints money
+
     today = engine.clock.now().astimezone(UTC).date()
     start = _day(args.start, "--from") or today
     end = _day(args.end, "--to") or start + timedelta(days=6)

@@ -9,7 +9,6 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from outpost.domain.accounts import AccountTarget, AddAccountRequest, DeveloperApp
-from outpost.domain.media_host import BucketSettings, MediaHostCause, MediaHostCheck, MediaHostError
 from outpost.domain.media_info import MediaInfo, MediaKind
 from outpost.engine.accounts import AccountsService, Removal
 from outpost.engine.composer import MediaInput, PostChanges, PostInput, When
@@ -18,13 +17,18 @@ from outpost.engine.media_host import MediaHostService
 from outpost.engine.posts import PostsService
 
 if TYPE_CHECKING:
+    from outpost.domain.media_host import BucketSettings, MediaHostCause, MediaHostCheck, MediaHostError
     from outpost.engine.on_networks import NetworkPlan, NetworkResult, NetworksService, NetworkWork
 
 #: Names whose module loads when one of them is first asked for (issue #26: a one-shot command
 #: that never edits a published post does not import how to).
 _LATER = {
-    name: "outpost.engine.on_networks"
-    for name in ("NetworkPlan", "NetworkResult", "NetworksService", "NetworkWork")
+    **dict.fromkeys(
+        ("NetworkPlan", "NetworkResult", "NetworksService", "NetworkWork"), "outpost.engine.on_networks"
+    ),
+    **dict.fromkeys(
+        ("BucketSettings", "MediaHostCause", "MediaHostCheck", "MediaHostError"), "outpost.domain.media_host"
+    ),
 }
 
 

@@ -14,14 +14,17 @@ from __future__ import annotations
 import json
 import logging
 import os
+from typing import TYPE_CHECKING
 
 from outpost.adapters.base import NoMediaHost
-from outpost.adapters.s3_host import ENDPOINT_OVERRIDE, S3MediaHost, endpoint_in_use
 from outpost.domain.errors import InvalidStateError, KnownError, NotFoundError, ValidationError
-from outpost.domain.media_host import BucketSettings, MediaHostCheck
 from outpost.engine.core import EngineCore
 from outpost.engine.events import SettingsDidChange
 from outpost.private_files import write_private
+
+if TYPE_CHECKING:  # the bucket's code loads only where one is set (issue #26: a command's start)
+    from outpost.adapters.s3_host import S3MediaHost
+    from outpost.domain.media_host import BucketSettings, MediaHostCheck
 
 log = logging.getLogger("outpost.engine.media_host")
 
@@ -46,6 +49,8 @@ class MediaHostService:
     @property
     def endpoint_override(self) -> str | None:
         """The endpoint `OUTPOST_MEDIA_HOST_URL` puts in place of the one set, if any."""
+        from outpost.adapters.s3_host import ENDPOINT_OVERRIDE
+
         return os.environ.get(ENDPOINT_OVERRIDE, "").strip() or None
 
     def install(self) -> None:
@@ -60,6 +65,8 @@ class MediaHostService:
         self._core.connections.use_media_host(self._host(settings))
 
     def _host(self, settings: BucketSettings) -> S3MediaHost:
+        from outpost.adapters.s3_host import S3MediaHost, endpoint_in_use
+
         async def read_secret() -> str | None:
             stored = await self._core.secrets.read(SECRET_REF)
             return (stored or {}).get("secret_access_key") or None
@@ -157,6 +164,8 @@ class MediaHostService:
     def _load(self) -> BucketSettings | None:
         try:
             raw = json.loads(self._path.read_bytes())
+            from outpost.domain.media_host import BucketSettings
+
             return BucketSettings.from_json(raw)
         except FileNotFoundError:
             return None

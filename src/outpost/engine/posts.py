@@ -9,8 +9,8 @@ from __future__ import annotations
 import builtins
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
-from outpost.domain.calendar import CalendarDays
 from outpost.domain.enums import PostStatus, TargetStatus
 from outpost.domain.errors import InvalidStateError, KnownError, Problem, ValidationError
 from outpost.domain.ids import new_id
@@ -24,10 +24,12 @@ from outpost.engine.handover import Handover
 from outpost.engine.library import LibraryService
 from outpost.engine.media import MediaService
 from outpost.engine.publisher import Publisher
-from outpost.engine.review import look_for_unknown
 from outpost.engine.scheduler import Scheduler
 from outpost.engine.slots import SlotsService
 from outpost.engine.staging import Stager
+
+if TYPE_CHECKING:
+    from outpost.domain.calendar import CalendarDays
 
 _EDITABLE = (PostStatus.DRAFT, PostStatus.SCHEDULED, PostStatus.FAILED, PostStatus.NEEDS_REVIEW)
 _UNTOUCHED_TARGETS = (TargetStatus.PENDING, TargetStatus.FAILED, TargetStatus.CANCELLED)
@@ -261,6 +263,8 @@ class PostsService:
 
     async def look_for_unknown(self, post_id: str) -> Post:
         """Settle targets whose outcome is unknown by looking at the networks (`engine.review`)."""
+        from outpost.engine.review import look_for_unknown  # "Look for it": rare, loaded when asked
+
         return await look_for_unknown(self._core, self._publisher, await self.get(post_id))
 
     async def retry(self, post_id: str, account: str | None = None) -> Post:

@@ -6,8 +6,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime, tzinfo
+from typing import TYPE_CHECKING
 
-from outpost.domain.calendar import ENTRY_TEXT, CalendarDays, CalendarEntry
 from outpost.domain.enums import ErrorCode, Network, PostStatus, TargetStatus
 from outpost.domain.errors import NotFoundError
 from outpost.domain.models import (
@@ -15,13 +15,16 @@ from outpost.domain.models import (
     MediaAsset,
     Post,
     PublishedPart,
+    Repeat,
     Target,
     TargetError,
     Verification,
 )
 from outpost.store._codec import decode_json, decode_time, encode_json, encode_time
 from outpost.store.db import Database, Row
-from outpost.store.series import SeriesRepository
+
+if TYPE_CHECKING:
+    from outpost.domain.calendar import CalendarDays, CalendarEntry
 
 _IN_CHUNK = 500  # well below SQLite's bound-parameter limit
 
@@ -179,6 +182,8 @@ class PostRepository:
         so a day with thousands of posts costs little memory; the networks and first picture are
         read afterwards for the listed entries only.
         """
+        from outpost.domain.calendar import ENTRY_TEXT, CalendarDays, CalendarEntry  # the window's
+
         wanted = [s.value for s in statuses]
         marks = ",".join("?" * len(wanted))
         line = (
@@ -420,7 +425,12 @@ class PostRepository:
 
 def _daily_tools(db: Database, rows: Sequence[Row], posts: list[Post]) -> list[Post]:
     """Issue #22: each post's series (`repeat`) and its evergreen mark, read beside the post."""
-    series = SeriesRepository(db).repeats(sorted({r["series_id"] for r in rows if r["series_id"]}))
+    series_ids = sorted({r["series_id"] for r in rows if r["series_id"]})
+    series: dict[str, Repeat] = {}
+    if series_ids:  # the series' module loads only where a post belongs to one (issue #26)
+        from outpost.store.series import SeriesRepository
+
+        series = SeriesRepository(db).repeats(series_ids)
     return [
         p.model_copy(update={"repeat": series.get(r["series_id"] or ""), "evergreen": bool(r["evergreen"])})
         if r["series_id"] or r["evergreen"]
