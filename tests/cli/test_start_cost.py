@@ -78,3 +78,32 @@ def test_listing_posts_imports_no_library_only_a_feature_needs(tmp_path: Path) -
     done = _fresh(COMMAND % FEATURE_LIBRARIES, "--data-dir", str(tmp_path / "data"), "--json", "post", "list")
     report = json.loads(done.stderr.strip().splitlines()[-1])
     assert report == {"code": 0, "loaded": []}, done.stderr
+
+
+PNG_WORK = """
+import io, json, sys
+from outpost.media.inspect import inspect
+from outpost.media.images import derive
+from outpost.domain.compatibility import FixPlan
+path = sys.argv[1]
+info = inspect(path)
+fitted = derive(path, FixPlan())
+print(json.dumps({"size": [info.width, info.height], "gps": info.has_location, "bytes": len(fitted.data),
+                  "loaded": sorted(m for m in ("PIL", "regex") if m in sys.modules)}))
+"""
+
+
+def test_a_png_that_fits_is_checked_and_stripped_without_loading_pillow(tmp_path: Path) -> None:
+    """A screenshot posted from the command line (issue #26): ~70 ms of Pillow saved, GPS still dropped."""
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "Test Camera"  # Pillow writes the GPS block only beside another tag
+    exif.get_ifd(0x8825).update({1: "N", 2: (52.0, 31.0, 12.0)})
+    path = tmp_path / "shot.png"
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(path, format="PNG", exif=exif)
+    done = _fresh(PNG_WORK, str(path))
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["size"] == [64, 48] and report["gps"] is True and report["loaded"] == []
+    assert 0 < report["bytes"] < path.stat().st_size  # the EXIF (and its GPS) left behind

@@ -13,16 +13,17 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
-
-from PIL import Image, ImageOps, UnidentifiedImageError
+from typing import TYPE_CHECKING
 
 from outpost.domain.compatibility import FixPlan
 from outpost.domain.errors import ValidationError
-from outpost.media.inspect import is_heif, pillow
+from outpost.media import png
+from outpost.media.inspect import MAX_PIXELS, is_heif, pillow
 from outpost.media.probe import sniff
 from outpost.media.strip import strip_metadata
 
-pillow()  # this module is imported lazily (media work only); set Pillow up once
+if TYPE_CHECKING:  # Pillow loads where a picture is decoded; a PNG that fits needs none (#26)
+    from PIL import Image
 
 QUALITY_START = 90
 QUALITY_FLOOR = 60  # below this JPEG artefacts show; downscale instead
@@ -58,6 +59,11 @@ def derive(
             dropping below the quality floor or `MIN_SIDE`.
     """
     source = Path(path)
+    as_it_is = _png_without_metadata(source, plan, focus)
+    if as_it_is is not None:
+        return as_it_is
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     try:
         with source.open("rb") as head:
             pillow(heif=is_heif(sniff(head.read(64)) or ""))
@@ -85,6 +91,24 @@ def derive(
         if plan.max_bytes is None or len(data) <= plan.max_bytes:
             return FittedImage(data, target, image.width, image.height)
     return _fit_jpeg(image, plan.max_bytes, source, field, icc)
+
+
+def _png_without_metadata(source: Path, plan: FixPlan, focus: tuple[float, float]) -> FittedImage | None:
+    """`_without_metadata` for a PNG `media/png.py` vouches for, without Pillow; else None."""
+    try:
+        data = source.read_bytes()
+    except OSError:
+        return None  # Pillow's path words the error
+    facts = png.look(data, max_pixels=MAX_PIXELS) if sniff(data[:64]) == "image/png" else None
+    if facts is None or facts.orientation != 1 or plan.to_mime not in (None, "image/png"):
+        return None
+    size = (facts.width, facts.height)
+    if _crop_box(size, plan, focus) is not None or _scale(size, plan) < 1.0:
+        return None
+    stripped = strip_metadata(data, "PNG")
+    if stripped is None or (plan.max_bytes is not None and len(stripped) > plan.max_bytes):
+        return None
+    return FittedImage(stripped, "image/png", facts.width, facts.height)
 
 
 def _without_metadata(
@@ -154,6 +178,8 @@ def _scale(size: tuple[int, int], plan: FixPlan) -> float:
 
 
 def _downscale(image: Image.Image, plan: FixPlan) -> Image.Image:
+    from PIL import Image
+
     scale = _scale(image.size, plan)
     if scale >= 1.0:
         return image
@@ -164,6 +190,8 @@ def _downscale(image: Image.Image, plan: FixPlan) -> Image.Image:
 def _fit_jpeg(
     image: Image.Image, max_bytes: int | None, source: Path, field: str, icc: bytes | None
 ) -> FittedImage:
+    from PIL import Image
+
     rgb = _flatten(image)
     while True:
         for quality in range(QUALITY_START, QUALITY_FLOOR - 1, -10):
@@ -183,6 +211,8 @@ def _fit_jpeg(
 
 
 def _flatten(image: Image.Image) -> Image.Image:
+    from PIL import Image
+
     if image.mode in ("RGBA", "LA", "P", "PA"):
         rgba = image.convert("RGBA")
         background = Image.new("RGB", rgba.size, (255, 255, 255))

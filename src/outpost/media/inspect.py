@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from outpost.domain.errors import ValidationError
 from outpost.domain.media_info import MediaInfo, MediaKind
+from outpost.media import png
 from outpost.media.probe import probe
 
 MAX_PIXELS = 100_000_000  # 100 megapixels: beyond any network's limit; a bigger "image" is a bomb
@@ -119,6 +120,10 @@ def _too_big(field: str, path: str, pixels: str) -> ValidationError:
 def _image(
     path: str, mime: str, size: int, digest: str, field: str, preview: int | None
 ) -> tuple[MediaInfo, Image.Image | None]:
+    if mime == "image/png" and preview is None:  # nothing to show: the standard library may do
+        facts = png.look(Path(path).read_bytes(), max_pixels=MAX_PIXELS)
+        if facts is not None:
+            return _png_info(path, size, digest, facts), None
     pillow(heif=is_heif(mime))
     from PIL import Image
 
@@ -128,6 +133,24 @@ def _image(
             return _open_image(path, mime, size, digest, field, preview)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _too_big(field, path, f"more than {MAX_PIXELS:,}") from None
+
+
+def _png_info(path: str, size: int, digest: str, facts: png.PngFacts) -> MediaInfo:
+    """What `media/png.py` found, as Pillow's look would say it (a still picture)."""
+    turned = facts.orientation in (5, 6, 7, 8)
+    return MediaInfo(
+        path,
+        "image/png",
+        MediaKind.IMAGE,
+        size,
+        digest,
+        width=facts.height if turned else facts.width,
+        height=facts.width if turned else facts.height,
+        frames=1,
+        color_mode=facts.mode,
+        orientation=facts.orientation,
+        has_location=facts.has_location,
+    )
 
 
 def _open_image(
