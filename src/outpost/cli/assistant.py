@@ -34,11 +34,10 @@ from outpost.cli import assistant_context as context
 from outpost.cli import commands, stats
 from outpost.cli.outcome import Outcome
 from outpost.cli.render import error_json
-from outpost.cli.requests import (
+from outpost.cli.requests import PostCreateRequest, PostEditRequest
+from outpost.cli.tool_requests import (
     BestTimesRequest,
     MediaInspectRequest,
-    PostCreateRequest,
-    PostEditRequest,
     PostListRequest,
     PostRef,
     PostScheduleRequest,

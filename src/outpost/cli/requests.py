@@ -2,25 +2,25 @@
 
 The command line turns its options into these; `outpost mcp` receives them as JSON and publishes
 their JSON schema as each tool's input schema (`model_json_schema()`), so the two cannot disagree
-about what a post request is. Each model turns itself into the engine's request types.
+about what a post request is. Each model turns itself into the engine's request types. The
+requests only `outpost mcp` takes are in `tool_requests.py` (a one-shot command builds none).
 """
 
 from __future__ import annotations
 
-from datetime import date
-
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from outpost.domain.enums import Network, PostStatus
 from outpost.domain.links import links_in
 from outpost.engine import MediaInput, PostChanges, PostInput, When
 
 
-class _Request(BaseModel):
+class Request(BaseModel):
+    """What every request model shares: strict, frozen; its validator built on first use."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
-class MediaItem(_Request):
+class MediaItem(Request):
     """A file to attach, with its alt text."""
 
     path: str = Field(description="Path of an image or video file on this computer.")
@@ -40,7 +40,7 @@ def _split(key: str) -> tuple[str, str]:
     return network, name
 
 
-class _PostContent(_Request):
+class _PostContent(Request):
     """The parts of a post a person writes; the same names as `post create`'s options."""
 
     text_for: dict[str, str] | None = Field(
@@ -219,72 +219,3 @@ class PostEditRequest(_PostContent):
         if self.draft:
             return When.draft()
         return self.when() if (self.at or self.now) else None
-
-
-class PostRef(_Request):
-    """One post."""
-
-    post: str = Field(description="The post's id (post_list shows them).")
-
-
-class PostScheduleRequest(_Request):
-    """`post schedule`: give a post a time."""
-
-    post: str = Field(description="The post's id.")
-    at: str = Field(description="ISO-8601 time, e.g. 2026-12-01T09:00 (with tz) or 2026-12-01T08:00:00Z.")
-    tz: str | None = Field(None, description="IANA zone of `at` when it has no offset.")
-
-
-class PostListRequest(_Request):
-    """`post list`."""
-
-    status: PostStatus | None = Field(None, description="Only posts with this status.")
-    tag: str | None = Field(None, description="Only posts with this tag.")
-    campaign: str | None = Field(None, description="Only posts in this campaign (its name or id).")
-    search: str | None = Field(None, description="Only posts whose title, text or thread holds this text.")
-
-
-class MediaInspectRequest(_Request):
-    """`media inspect`: what Outpost knows about a file and whether each network takes it."""
-
-    path: str = Field(description="Path of the file on this computer.")
-    networks: list[Network] | None = Field(None, description="Only these networks (default: every one).")
-
-
-class SlotsListRequest(_Request):
-    """`slots list` (issue #22): the posting schedules."""
-
-    account: str | None = Field(
-        None, description="One account (id or NETWORK:handle) or `default`; omit for every schedule."
-    )
-
-
-class StatsPostRequest(_Request):
-    """`stats post`: how one post did on each network."""
-
-    post: str = Field(
-        description="The post's id (post_list shows them; imported posts: imported:ACCOUNT:ID)."
-    )
-
-
-class StatsSummaryRequest(_Request):
-    """`stats summary`: a period's totals, per network, and top posts."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
-
-    start: date | None = Field(
-        None, alias="from", description="First day, e.g. 2026-11-01 (default: 30 days ago)."
-    )
-    end: date | None = Field(None, alias="to", description="Last day, included (default: today).")
-    tag: str | None = Field(None, description="Only posts carrying this tag.")
-    campaign: str | None = Field(None, description="Only posts of this campaign (its name).")
-    account: str | None = Field(None, description="Only this account (id or NETWORK:handle).")
-    network: Network | None = Field(None, description="Only this network.")
-
-
-class BestTimesRequest(_Request):
-    """`stats best-times`: the weekday hours that did best, from the creator's own history."""
-
-    account: str | None = Field(None, description="Only this account (id or NETWORK:handle).")
-    network: Network | None = Field(None, description="Only this network.")
-    tz: str | None = Field(None, description="IANA zone for the hours (default: the creator's).")
