@@ -24,6 +24,7 @@ from outpost.domain.media_rules import MediaRules
 from outpost.domain.models import MediaAsset
 from outpost.media.cache import MediaCache
 from outpost.media.inspect import MediaInfo, MediaKind, inspect, pillow
+from outpost.media.probe import probe
 from outpost.media.worker import die_with_parent, inspect_and_thumbnail, ready, thumbnail_bytes
 from outpost.private_files import private_dir, write_private
 
@@ -379,6 +380,9 @@ class MediaPipeline:
 
     async def _derived_asset(self, asset: MediaAsset, path: Path, mime: str) -> MediaAsset:
         def measure() -> tuple[int, int, int]:
+            found = probe(path)  # a PNG's, GIF's or JPEG's header says its size: no Pillow (#26)
+            if found.width and found.height:
+                return found.size, found.width, found.height
             pillow()
             from PIL import Image
 

@@ -77,6 +77,20 @@ async def test_location_is_stripped_even_when_nothing_else_needs_fixing(
         assert 0x8825 not in derived.getexif()
 
 
+@pytest.mark.parametrize("network", [Network.INSTAGRAM, Network.MASTODON])
+async def test_a_copy_prepared_by_an_earlier_command_is_reused_with_its_own_size(
+    tmp_path: Path, network: Network
+) -> None:
+    """Each `outpost post create` is a new process: the second finds the copy the first made."""
+    source = tmp_path / "wide.png"
+    Image.new("RGB", (1000, 400), (0, 0, 255)).save(source)
+    first, second = (MediaPipeline(tmp_path / "cache", in_process=True) for _ in range(2))
+    made = await first.prepare(first.asset(await first.inspect(str(source))), RULES[network])
+    found = await second.prepare(second.asset(await second.inspect(str(source))), RULES[network])
+    with Image.open(found.path) as copy:
+        assert (found.path, found.size, found.width, found.height) == (made.path, made.size, *copy.size)
+
+
 async def test_a_prepared_copy_is_reused_and_swept_when_no_post_needs_it(
     pipeline: MediaPipeline, tmp_path: Path
 ) -> None:
