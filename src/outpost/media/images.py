@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from outpost.domain.compatibility import FixPlan
 from outpost.domain.errors import ValidationError
 from outpost.media import png
-from outpost.media.inspect import MAX_PIXELS, is_heif, pillow
+from outpost.media.inspect import MAX_PIXELS, MediaInfo, is_heif, pillow
 from outpost.media.probe import sniff
 from outpost.media.strip import strip_metadata
 
@@ -50,16 +50,24 @@ def fit_image(path: str | Path, *, max_bytes: int, field: str = "media") -> Fitt
 
 
 def derive(
-    path: str | Path, plan: FixPlan, *, focus: tuple[float, float] = (0.5, 0.5), field: str = "media"
+    path: str | Path,
+    plan: FixPlan,
+    *,
+    focus: tuple[float, float] = (0.5, 0.5),
+    field: str = "media",
+    seen: MediaInfo | None = None,
 ) -> FittedImage:
     """A copy of the image at `path` that meets `plan`.
+
+    `seen`: what `inspect` found in this very file a moment ago (every byte of it read), so a
+    PNG that only loses its metadata is not checked through a second time.
 
     Raises:
         ValidationError: the file is not a readable image, or cannot meet the budget without
             dropping below the quality floor or `MIN_SIDE`.
     """
     source = Path(path)
-    as_it_is = _png_without_metadata(source, plan, focus)
+    as_it_is = _png_without_metadata(source, plan, focus, seen)
     if as_it_is is not None:
         return as_it_is
     from PIL import Image, ImageOps, UnidentifiedImageError
@@ -93,22 +101,36 @@ def derive(
     return _fit_jpeg(image, plan.max_bytes, source, field, icc)
 
 
-def _png_without_metadata(source: Path, plan: FixPlan, focus: tuple[float, float]) -> FittedImage | None:
-    """`_without_metadata` for a PNG `media/png.py` vouches for, without Pillow; else None."""
+def _png_without_metadata(
+    source: Path, plan: FixPlan, focus: tuple[float, float], seen: MediaInfo | None
+) -> FittedImage | None:
+    """`_without_metadata` for a still, upright PNG, without Pillow; else None.
+
+    Upright and still as `seen` says (a PNG that `inspect` read through), else as `media/png.py`
+    finds when it reads the file through now.
+    """
     try:
         data = source.read_bytes()
     except OSError:
         return None  # Pillow's path words the error
-    facts = png.look(data, max_pixels=MAX_PIXELS) if sniff(data[:64]) == "image/png" else None
-    if facts is None or facts.orientation != 1 or plan.to_mime not in (None, "image/png"):
+    if sniff(data[:64]) != "image/png" or plan.to_mime not in (None, "image/png"):
         return None
-    size = (facts.width, facts.height)
+    if seen is not None and seen.mime_type == "image/png" and seen.width and seen.height:
+        upright = seen.orientation == 1 and (seen.frames or 1) == 1
+        size = (seen.width, seen.height)
+    else:
+        facts = png.look(data, max_pixels=MAX_PIXELS)
+        if facts is None:
+            return None
+        upright, size = facts.orientation == 1, (facts.width, facts.height)
+    if not upright:
+        return None
     if _crop_box(size, plan, focus) is not None or _scale(size, plan) < 1.0:
         return None
     stripped = strip_metadata(data, "PNG")
     if stripped is None or (plan.max_bytes is not None and len(stripped) > plan.max_bytes):
         return None
-    return FittedImage(stripped, "image/png", facts.width, facts.height)
+    return FittedImage(stripped, "image/png", *size)
 
 
 def _without_metadata(

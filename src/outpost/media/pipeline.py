@@ -237,7 +237,9 @@ class MediaPipeline:
         from outpost.media.images import derive  # Pillow, on first use
 
         try:
-            fitted = await self._cpu(derive, fresh.path, plan, focus=(fresh.focus_x, fresh.focus_y))
+            fitted = await self._cpu(
+                derive, fresh.path, plan, focus=(fresh.focus_x, fresh.focus_y), seen=current
+            )
         except ValidationError as exc:
             raise Rejected(str(exc), code=ErrorCode.MEDIA_REJECTED) from None
         path = self.cache.derived_path(fresh.sha256, variant, fitted.mime_type)
