@@ -75,11 +75,16 @@ class AccountSchedule(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    weekly: dict[str, list[str]] = Field(default_factory=dict)
+    weekly: dict[str, list[str]] = Field(default={})
     timezone: str | None = None
 
     _valid_weekly = field_validator("weekly")(_check_weekly)
     _valid_zone = field_validator("timezone")(_check_zone)
+
+
+# Mutable defaults are written as values, not `default_factory=dict`: pydantic copies a mutable
+# default for each instance all the same, and asking a builtin factory for its signature made
+# Python compile its tokenizer's patterns on every start (~7 ms of a one-shot command, issue #26).
 
 
 class Settings(BaseModel):
@@ -123,7 +128,7 @@ class Settings(BaseModel):
     )
     theme: Theme = Field(default=Theme.SYSTEM, description="Light, dark, or as the system is set.")
     posting_schedule: dict[str, list[str]] = Field(
-        default_factory=dict,
+        default={},
         description="Time slots per weekday (e.g. monday: 09:00, 17:30) that “Add to queue” fills in order.",
     )
     posting_schedule_timezone: str | None = Field(
@@ -131,7 +136,7 @@ class Settings(BaseModel):
         description="IANA zone of the default posting schedule; empty means the time zone setting.",
     )
     account_schedules: dict[str, AccountSchedule] = Field(
-        default_factory=dict,
+        default={},
         description="Posting schedules of single accounts (by account id), set with `outpost slots set`; "
         "accounts without one use the default posting schedule.",
     )
@@ -146,7 +151,7 @@ class Settings(BaseModel):
         description="The draft open in the composer, reopened at the next start (autosave).",
     )
     composer_accounts: list[str] = Field(
-        default_factory=list,
+        default=[],
         description="The accounts (ids) chosen in the composer, chosen again at the next start.",
     )
     missed_grace_minutes: int = Field(
@@ -178,7 +183,7 @@ class Settings(BaseModel):
     _valid_schedule_zone = field_validator("posting_schedule_timezone")(_check_zone)
     # -- issue #22's composer tools: UTM tags on chosen links, X's prices -------------------------
     utm_for: list[str] = Field(
-        default_factory=list,
+        default=[],
         description="Networks (mastodon, x…) or accounts (mastodon:you@example.social) whose chosen "
         "links get UTM tags (utm_source=NETWORK&utm_medium=…&utm_campaign=…); empty: none.",
     )
@@ -187,7 +192,7 @@ class Settings(BaseModel):
         default="", description="The utm_campaign UTM-tagged links carry (empty: left out)."
     )
     x_prices: dict[str, float] = Field(
-        default_factory=dict,
+        default={},
         description="X's pay-per-use prices in USD, where they changed since Outpost's table "
         "(keys: post, post_with_url, media_metadata); the composer's cost line uses them.",
     )
