@@ -326,7 +326,10 @@ def programs(tmp: Path, src: Path, script: Path, port: int, ca: Path) -> Program
         "SSL_CERT_FILE": str(bundle),
     }
     installed = Path(sys.executable).with_name("outpost")  # what a shell runs: the installed command
-    program = [sys.executable, str(installed)] if installed.exists() else [sys.executable, "-m", "outpost"]
+    mine = src == (ROOT / "src").resolve()  # another tree's entry point may differ: run its __main__
+    program = (
+        [sys.executable, str(installed)] if installed.exists() and mine else [sys.executable, "-m", "outpost"]
+    )
     outpost = [*program, "--data-dir", str(tmp / "data"), "--json"]
     added = subprocess.run(
         [
