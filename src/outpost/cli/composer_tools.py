@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from outpost.cli.outcome import Handler, Outcome
 from outpost.domain.errors import NotFoundError, ValidationError
-from outpost.domain.snippets import Snippet
 
 if TYPE_CHECKING:
     from outpost.cli.requests import PostCreateRequest
+    from outpost.domain.snippets import Snippet
     from outpost.engine import Engine
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from outpost.domain import costs
 from outpost.domain.enums import Network, PostStatus, TargetStatus
@@ -18,9 +19,11 @@ from outpost.domain.errors import KnownError, NotFoundError, Problem, Validation
 from outpost.domain.ids import new_id
 from outpost.domain.links import UtmTags, tags_for
 from outpost.domain.models import Account, Post
-from outpost.domain.snippets import Snippet, problems, variants_of
 from outpost.engine import first_comment
 from outpost.engine.core import EngineCore
+
+if TYPE_CHECKING:
+    from outpost.domain.snippets import Snippet
 
 
 class ComposerTools:
@@ -45,6 +48,8 @@ class ComposerTools:
         snippet_id: str | None = None,
     ) -> Snippet:
         """Add a snippet (or change the one with `snippet_id`); every problem is reported at once."""
+        from outpost.domain.snippets import Snippet, problems, variants_of  # the snippets' own work
+
         snippet = Snippet(
             id=snippet_id or new_id("snp"),
             name=name.strip(),
