@@ -4,7 +4,7 @@ that the post ends published exactly once, or `needs_review` only when the kill 
 Facebook has no idempotency key: a photo is uploaded unpublished (invisible on the Page), then one
 `/feed` request attaches it. A kill during an upload costs at most an unpublished photo that no one
 sees; a kill during the create leaves Outpost unable to know, so review is the honest answer there.
-The kill points are those of tests/reliability/test_kill_points.py (received, handled, answered).
+The kill points are those of tests/reliability/kill_points.py (received, handled, answered).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 
 from tests.contract.fake_facebook import API, FakeFacebook
 from tests.media_fixtures import png_bytes
-from tests.reliability.test_kill_points import KillSwitch, World, _publish, _run
+from tests.reliability.kill_points import KillSwitch, World, _publish, _run
 from tests.support.loopback import LoopbackServer
 
 pytestmark = pytest.mark.slow

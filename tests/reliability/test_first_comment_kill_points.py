@@ -4,7 +4,7 @@ it, and check that the post and its comment are each on Mastodon exactly once (i
 The comment is its own create request after the post's: a kill between the two, or while the
 comment is on the wire, must neither post the thread again nor comment twice. Mastodon honours
 `Idempotency-Key` (the comment's is the target's key + `:comment`), so every point ends
-published with the comment posted. Kill points as in test_kill_points.py.
+published with the comment posted. Kill points as in kill_points.py.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.contract.fake_mastodon import BASE, FakeMastodon
-from tests.reliability.test_kill_points import PHASES, KillSwitch, World, _template
+from tests.reliability.kill_points import PHASES, KillSwitch, World, _template
 from tests.support.loopback import LoopbackServer
 from tests.support.processes import reaped
 from tests.support.program import outpost_env, start_outpost

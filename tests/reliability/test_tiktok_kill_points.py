@@ -4,7 +4,7 @@ and check that the video is on TikTok at most once: published, or left for revie
 TikTok has no idempotency key, so a kill anywhere in the create (the init, the upload, the
 status checks) may end `needs_review` — never two videos. A kill before the post was saved
 leaves nothing anywhere; a kill in the rules check (creator_info) is harmless. The kill points
-and their phases are those of tests/reliability/test_kill_points.py.
+and their phases are those of tests/reliability/kill_points.py.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 
 from tests import media_fixtures
 from tests.contract.fake_tiktok import API, SCOPES, FakeTikTok
-from tests.reliability.test_kill_points import PHASES, KillSwitch, World, _budget, _template
+from tests.reliability.kill_points import PHASES, KillSwitch, World, _budget, _template
 from tests.support.loopback import LoopbackServer
 from tests.support.processes import reaped
 from tests.support.program import outpost_env, start_outpost

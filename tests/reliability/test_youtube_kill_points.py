@@ -2,7 +2,7 @@
 check that it resumes the *same* upload session from where YouTube is and never makes two videos.
 
 The video is real (PyAV, lossless noise: ~20 MB, three of the program's 8 MiB chunks). A kill
-point is a request of the upload and a phase (see test_kill_points.py): the request was received
+point is a request of the upload and a phase (see kill_points.py): the request was received
 (YouTube did nothing with it), handled (YouTube acted, the answer never left) or answered.
 """
 
@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 
 from tests.contract.fake_youtube import API, CLIENT_ID, CLIENT_SECRET, FakeYouTube
-from tests.reliability.test_kill_points import KillSwitch
+from tests.reliability.kill_points import KillSwitch
 from tests.support.loopback import LoopbackServer
 from tests.support.processes import reaped
 from tests.support.program import outpost_env, run_outpost, start_outpost

@@ -1,6 +1,9 @@
 """Kill the real `outpost` process (SIGKILL) at every request of a publish, restart it, and check
 that every post ends published, with each part on the network exactly once.
 
+The sweep and its fake networks; the `test_kill_points_*.py` modules run it per network (one
+module per slice, so parallel test workers share the sweep out: one module took ten minutes).
+
 The networks are the strict fakes of Mastodon (which honours `Idempotency-Key`) and of a Bluesky
 PDS (record keys chosen by Outpost), served over loopback: on both, Outpost must finish every post
 without asking for review. X has no idempotency: there a post may end `needs_review` — but only
@@ -19,6 +22,7 @@ import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -33,7 +37,6 @@ from tests.support.loopback import LoopbackServer
 from tests.support.processes import reaped
 from tests.support.program import outpost_env, run_outpost, start_outpost
 
-pytestmark = pytest.mark.slow
 PHASES = ("received", "handled", "answered")
 
 
@@ -163,7 +166,7 @@ def _publish(world: World, account: str, parts: list[str], media: Path | None, s
 
 #: (network, thread length, with an image). Each case kills Outpost at every request of its
 #: publish, three times per request, and each kill point runs the real program about four times.
-CASES = [
+CASES: list[tuple[str, int, bool]] = [
     ("mastodon", 1, False),
     ("mastodon", 2, False),
     ("mastodon", 3, False),
@@ -192,14 +195,17 @@ def _budget(thread_length: int, with_image: bool) -> int:
     return 60 + requests * len(PHASES) * SECONDS_PER_KILL_POINT
 
 
-@pytest.mark.parametrize(
-    ("network", "thread_length", "with_image"),
-    [pytest.param(*case, marks=pytest.mark.timeout(_budget(case[1], case[2]))) for case in CASES],
-)
-def test_every_kill_point_ends_published_once(
-    tmp_path: Path, request: pytest.FixtureRequest, network: str, thread_length: int, with_image: bool
-) -> None:
-    remote: Remote = request.getfixturevalue(network)
+def params(network: str, *, with_image: bool) -> list[Any]:
+    """The cases of `network` with (or without) an image, each with its time limit."""
+    return [
+        pytest.param(*case, marks=pytest.mark.timeout(_budget(case[1], case[2])))
+        for case in CASES
+        if case[0] == network and case[2] is with_image
+    ]
+
+
+def sweep(remote: Remote, tmp_path: Path, network: str, thread_length: int, with_image: bool) -> None:
+    """Every kill point of one publish on `remote`: each ends published once (or in review on X)."""
     server, template_dir, account = remote.server, remote.template, remote.account
     image = None
     if with_image:
