@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from outpost.adapters.registry import SHIPPED
-from outpost.cli import main
-from outpost.cli.parser import build_parser, command_named
+from outpost.cli import command_named, main
+from outpost.cli.parser import build_parser
 from outpost.cli.reference import commands, options
 from tests.support.program import outpost_env
 

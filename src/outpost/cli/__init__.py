@@ -86,17 +86,17 @@ def main(
     once the program is loaded, and after a headless command the process ends here, once its
     output and logs are out.
     """
-    window = _window_only(sys.argv[1:] if argv is None else list(argv))
-    if window is not None:
+    given = sys.argv[1:] if argv is None else list(argv)
+    leading = _leading_options(given)
+    if leading is not None and not leading.rest:  # only the window: no argparse, no command tree
         from outpost.app import run_app  # Qt is imported only when the window is wanted
 
         if as_process:
             _collect_from_now()
-        return run_app(paths.data_dir(window.data_dir))
-    from outpost.cli.parser import build_parser, command_named
+        return run_app(paths.data_dir(leading.data_dir))
+    from outpost.cli.parser import build_parser
 
-    given = sys.argv[1:] if argv is None else list(argv)
-    args = build_parser(command_named(given)).parse_args(given)
+    args = build_parser(leading.command if leading else None).parse_args(given)
     data_dir = paths.data_dir(args.data_dir)
     if args.command is None:
         from outpost.app import run_app
@@ -146,29 +146,48 @@ def _end_now(code: int) -> None:
 
 
 @dataclass(frozen=True)
-class _WindowArgs:
+class _Leading:
+    """What the global options at the front (`[--data-dir DIR] [--json]`) say, and what follows."""
+
     data_dir: str | None
+    rest: list[str]
+
+    @property
+    def command(self) -> str | None:
+        """The argument that names the command, if the next one does (an option does not)."""
+        return self.rest[0] if self.rest and not self.rest[0].startswith("-") else None
 
 
-def _window_only(argv: list[str]) -> _WindowArgs | None:
-    """The arguments, if they only ask for the window (`[--data-dir DIR] [--json]`), else None.
+def _leading_options(argv: list[str]) -> _Leading | None:
+    """The global options at the front of `argv`, read without argparse; None if one is malformed.
 
-    That is the common start, kept fast: no argparse, no command tree. Anything else — another
-    option, an abbreviation, a missing value — goes to the full parser, which also words errors.
+    Nothing after them is the common start, the window, kept fast; otherwise they name the
+    command, whose options alone the parser builds. A missing value goes to the whole parser,
+    which words the error.
     """
     data_dir: str | None = None
     rest = list(argv)
     while rest:
-        arg = rest.pop(0)
+        arg = rest[0]
         if arg == "--json":
-            continue
-        if arg.startswith("--data-dir="):
+            del rest[0]
+        elif arg.startswith("--data-dir="):
             data_dir = arg.removeprefix("--data-dir=")
-        elif arg == "--data-dir" and rest and not rest[0].startswith("-"):
-            data_dir = rest.pop(0)
+            del rest[0]
+        elif arg == "--data-dir":
+            if len(rest) < 2 or rest[1].startswith("-"):
+                return None
+            data_dir = rest[1]
+            del rest[:2]
         else:
-            return None
-    return _WindowArgs(data_dir)
+            break
+    return _Leading(data_dir, rest)
+
+
+def command_named(argv: list[str]) -> str | None:
+    """The argument that names the command in `argv` (after the global options), if any."""
+    leading = _leading_options(argv)
+    return leading.command if leading else None
 
 
 async def _headless(

@@ -62,7 +62,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
     Every command is named either way (for `outpost --help` and for "invalid choice" errors); a
     one-shot command does not build the other 80-odd commands' options it cannot be given
-    (issue #26: a tenth of the parser's start). `command` is the argument that names it.
+    (issue #26: a tenth of the parser's start). `command` is the argument that names it
+    (`outpost.cli.command_named`).
     """
     parser = argparse.ArgumentParser(
         prog="outpost",
@@ -110,26 +111,6 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     )
     section("media", "media files", _media)
     return parser
-
-
-def command_named(argv: list[str]) -> str | None:
-    """The argument that names the command in `argv` (after the global options), if any.
-
-    `--data-dir DIR` and `--json` may come first; anything else before a command (an unknown or
-    abbreviated option) gives None, and the whole parser then words the error.
-    """
-    rest = list(argv)
-    while rest:
-        arg = rest.pop(0)
-        if arg == "--json" or arg.startswith("--data-dir="):
-            continue
-        if arg == "--data-dir":
-            if not rest:
-                return None
-            rest.pop(0)
-            continue
-        return None if arg.startswith("-") else arg
-    return None
 
 
 def _campaigns(parser: argparse.ArgumentParser) -> None:
