@@ -94,14 +94,9 @@ class Scope:
 
     def where(self, time_column: str) -> tuple[str, list[object]]:
         """The SQL condition and its parameters."""
-        sql = f"{time_column} >= ? AND {time_column} < ?"
-        params: list[object] = [encode_time(self.start), encode_time(self.end)]
-        if self.account_id is not None:
-            sql += " AND account_id = ?"
-            params.append(self.account_id)
-        if self.network is not None:
-            sql += " AND network = ?"
-            params.append(self.network.value)
+        conditions, scoped = _scope(self.account_id, self.network)
+        sql = " AND ".join([f"{time_column} >= ? AND {time_column} < ?", *conditions])
+        params: list[object] = [encode_time(self.start), encode_time(self.end), *scoped]
         if self.tag is not None:
             sql += (
                 " AND item IN (SELECT p.id FROM posts p, json_each(p.tags) t WHERE lower(t.value) = lower(?))"
@@ -519,17 +514,11 @@ class MetricsRepository:
 
     def rated(self, account_id: str | None, network: Network | None, settled_slot: int) -> list[Row]:
         """Account, publication time and rate of every settled item (read at least `settled_slot` old)."""
-        sql = (
-            "SELECT account_id, published_at, rate FROM metric_items WHERE age_slot >= ? AND rate IS NOT NULL"
+        conditions, params = _scope(account_id, network)
+        where = " AND ".join(["age_slot >= ? AND rate IS NOT NULL", *conditions])
+        return self._db.query(
+            f"SELECT account_id, published_at, rate FROM metric_items WHERE {where}", [settled_slot, *params]
         )
-        params: list[object] = [settled_slot]
-        if account_id is not None:
-            sql += " AND account_id = ?"
-            params.append(account_id)
-        if network is not None:
-            sql += " AND network = ?"
-            params.append(network.value)
-        return self._db.query(sql, params)
 
     def hour_cells(
         self,
@@ -587,29 +576,15 @@ class MetricsRepository:
     def _rated_filter(
         self, account_id: str | None, network: Network | None, settled_slot: int
     ) -> tuple[str, list[object]]:
-        where = "age_slot >= ? AND rate IS NOT NULL AND rate >= 0"
-        params: list[object] = [settled_slot]
-        if account_id is not None:
-            where += " AND account_id = ?"
-            params.append(account_id)
-        if network is not None:
-            where += " AND network = ?"
-            params.append(network.value)
-        return where, params
+        conditions, params = _scope(account_id, network)
+        where = " AND ".join(["age_slot >= ? AND rate IS NOT NULL AND rate >= 0", *conditions])
+        return where, [settled_slot, *params]
 
     def has_items(self, account_id: str | None, network: Network | None) -> bool:
         """Whether any published item's numbers were ever recorded (for this account or network)."""
-        sql, params = "SELECT 1 FROM metric_items", []
-        conditions = []
-        if account_id is not None:
-            conditions.append("account_id = ?")
-            params.append(account_id)
-        if network is not None:
-            conditions.append("network = ?")
-            params.append(network.value)
-        if conditions:
-            sql += " WHERE " + " AND ".join(conditions)
-        return bool(self._db.query(sql + " LIMIT 1", params))
+        conditions, params = _scope(account_id, network)
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        return bool(self._db.query(f"SELECT 1 FROM metric_items{where} LIMIT 1", params))
 
     def rated_span(
         self, account_id: str | None, network: Network | None, settled_slot: int
@@ -694,3 +669,16 @@ def _snapshot(row: Row) -> Snapshot:
         followers_at_post=row["followers_at_post"],
         reading=reading,
     )
+
+
+def _scope(account_id: str | None, network: Network | None) -> tuple[list[str], list[object]]:
+    """The conditions (and their parameters) keeping one account's or one network's items."""
+    conditions: list[str] = []
+    params: list[object] = []
+    if account_id is not None:
+        conditions.append("account_id = ?")
+        params.append(account_id)
+    if network is not None:
+        conditions.append("network = ?")
+        params.append(network.value)
+    return conditions, params
