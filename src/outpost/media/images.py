@@ -31,7 +31,6 @@ SCALE_STEP = 0.85
 MIN_SIDE = 320  # never shrink the long side below this to meet a budget
 _KEEPABLE = {"PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp", "JPEG": "image/jpeg"}
 _FORMATS = {v: k for k, v in _KEEPABLE.items()}
-_ORIENTATION_TAG = 0x0112
 
 
 @dataclass(frozen=True)
@@ -109,13 +108,17 @@ def _png_without_metadata(
     Upright and still as `seen` says (a PNG that `inspect` read through), else as `media/png.py`
     finds when it reads the file through now.
     """
+    if plan.to_mime not in (None, "image/png") or (seen is not None and seen.mime_type != "image/png"):
+        return None
     try:
-        data = source.read_bytes()
+        with source.open("rb") as file:
+            if sniff(file.read(64)) != "image/png":
+                return None  # a photo of another kind is not read through here
+            file.seek(0)
+            data = file.read()
     except OSError:
         return None  # Pillow's path words the error
-    if sniff(data[:64]) != "image/png" or plan.to_mime not in (None, "image/png"):
-        return None
-    if seen is not None and seen.mime_type == "image/png" and seen.width and seen.height:
+    if seen is not None and seen.width and seen.height:
         upright = seen.orientation == 1 and (seen.frames or 1) == 1
         size = (seen.width, seen.height)
     else:
@@ -146,7 +149,7 @@ def _without_metadata(
         return None
     if fmt == "JPEG" and opened.mode not in ("RGB", "L"):
         return None  # CMYK and the like become RGB on the way
-    if int(opened.getexif().get(_ORIENTATION_TAG, 1) or 1) != 1:
+    if int(opened.getexif().get(png.ORIENTATION_TAG, 1) or 1) != 1:
         return None
     if plan.to_mime not in (None, _KEEPABLE[fmt]):
         return None

@@ -21,8 +21,6 @@ from outpost.media.probe import probe
 MAX_PIXELS = 100_000_000  # 100 megapixels: beyond any network's limit; a bigger "image" is a bomb
 MAX_VIDEO_SIDE = 16_384
 _HASH_CHUNK = 1 << 20
-_GPS_TAG = 0x8825
-_ORIENTATION_TAG = 0x0112
 _HEIF_TYPES = frozenset({"image/heic", "image/heif"})
 
 if TYPE_CHECKING:
@@ -169,8 +167,8 @@ def _open_image(
                     "export a smaller version.",
                 )
             exif = image.getexif()
-            orientation = int(exif.get(_ORIENTATION_TAG, 1) or 1)
-            has_location = bool(exif.get_ifd(_GPS_TAG)) if _GPS_TAG in exif else False
+            orientation = int(exif.get(png.ORIENTATION_TAG, 1) or 1)
+            has_location = bool(exif.get_ifd(png.GPS_TAG)) if png.GPS_TAG in exif else False
             frames = int(getattr(image, "n_frames", 1))
             # A JPEG decodes at down to 1/8 of its size: every byte is still read and checked, in
             # a fraction of the time (a 12-megapixel photo dropped on the composer, issue #26).

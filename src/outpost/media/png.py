@@ -18,13 +18,14 @@ import struct
 import zlib
 from dataclasses import dataclass
 
-__all__ = ["PngFacts", "look"]
+__all__ = ["GPS_TAG", "ORIENTATION_TAG", "PngFacts", "look"]
 
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
 #: colour type → (channels, the mode Pillow reports), for 8 bits a channel.
 _COLOUR_TYPES = {0: (1, "L"), 2: (3, "RGB"), 3: (1, "P"), 4: (2, "LA"), 6: (4, "RGBA")}
-_ORIENTATION_TAG = 0x0112
-_GPS_TAG = 0x8825
+#: EXIF's tags for the picture's orientation and the GPS block (Pillow's readers use them too).
+ORIENTATION_TAG = 0x0112
+GPS_TAG = 0x8825
 #: Text chunks Pillow reads an orientation or EXIF from (ImageMagick's, XMP): Pillow decides.
 _PILLOW_READS = (b"Raw profile type exif", b"XML:com.adobe.xmp")
 
@@ -114,8 +115,8 @@ def _exif(exif: bytes) -> tuple[int, bool]:
         raise _Unsure
     (first,) = struct.unpack_from(f"{order}I", exif, 4)
     entries = _entries(exif, order, first)
-    orientation = entries.get(_ORIENTATION_TAG, (3, 1))
-    gps = entries.get(_GPS_TAG)
+    orientation = entries.get(ORIENTATION_TAG, (3, 1))
+    gps = entries.get(GPS_TAG)
     has_location = gps is not None and len(_entries(exif, order, gps[1])) > 0
     if orientation[0] != 3:  # SHORT, as the standard has it
         raise _Unsure
