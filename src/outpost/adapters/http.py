@@ -232,15 +232,21 @@ def count_or_none(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def time_or_none(value: object) -> datetime | None:
-    """An ISO 8601 time field as an aware UTC datetime; missing, without a zone or not a time: None."""
+def time_or_none(value: object, *, naive_is_utc: bool = False) -> datetime | None:
+    """An ISO 8601 time field as an aware UTC datetime; missing or not a time: None.
+
+    A time without a zone is None, unless the network documents it as UTC (`naive_is_utc`:
+    Pinterest's `created_at`).
+    """
     if not isinstance(value, str):
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed.astimezone(UTC) if parsed.tzinfo else None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC) if naive_is_utc else None
+    return parsed.astimezone(UTC)
 
 
 def retry_after(response: httpx.Response, now: datetime) -> datetime | None:

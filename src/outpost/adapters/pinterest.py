@@ -32,7 +32,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any, ClassVar, cast
 from urllib.parse import quote, urlsplit
@@ -51,7 +51,7 @@ from outpost.adapters.base import (
     UploadedMedia,
     VerifiedAccount,
 )
-from outpost.adapters.http import read, read_id, send, text_or_none
+from outpost.adapters.http import read, read_id, send, text_or_none, time_or_none
 from outpost.adapters.oauth_app import OAuthAppAdapter, local_api
 from outpost.adapters.pinterest_errors import REQUIRED_SCOPES, reset_time
 from outpost.adapters.tokens import expires_at
@@ -370,7 +370,7 @@ class PinterestAdapter(OAuthAppAdapter):
         path = f"/v5/boards/{quote(board, safe='')}/pins" if board else "/v5/pins"
         wanted = _comparable(text)
         for pin in await self._all_pages(ctx, path, max_pages=RECENT_PAGES):
-            made = _created_at(pin.get("created_at"))
+            made = time_or_none(pin.get("created_at"), naive_is_utc=True)
             pin_id = str(pin.get("id") or "")
             same = _comparable(str(pin.get("description") or "")) == wanted
             if same and made is not None and made >= since and pin_id.isdigit():
@@ -572,16 +572,6 @@ def _where_note(text: str) -> str:
 def _comparable(text: str) -> str:
     """A description as Pinterest may give it back: surrounding and repeated spaces do not matter."""
     return " ".join(text.split())
-
-
-def _created_at(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        made = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return made.astimezone(UTC) if made.tzinfo else made.replace(tzinfo=UTC)
 
 
 __all__ = ["PinterestAdapter", "permalink"]

@@ -25,7 +25,7 @@ from typing import Any
 
 import httpx
 
-from outpost.adapters.http import read, text_or_none
+from outpost.adapters.http import read, text_or_none, time_or_none
 from outpost.domain.enums import Network
 from outpost.domain.metrics import MetricReading, RemotePost
 
@@ -76,17 +76,6 @@ def reading(pin_id: str, body: object, now: datetime) -> MetricReading:
     )
 
 
-def created_at(value: object) -> datetime | None:
-    """A Pin's `created_at` (ISO 8601, UTC when it has no zone)."""
-    if not isinstance(value, str):
-        return None
-    try:
-        made = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return made.astimezone(UTC) if made.tzinfo else made.replace(tzinfo=UTC)
-
-
 async def own_pins(authorised: Authorised, since: datetime, limit: int) -> list[RemotePost]:
     """The account's own Pins since `since`, newest first (saved Pins of others left out)."""
     posts: list[RemotePost] = []
@@ -99,7 +88,7 @@ async def own_pins(authorised: Authorised, since: datetime, limit: int) -> list[
         older = False
         for pin in read(response, Network.PINTEREST, "items", kind=list):
             pin = pin if isinstance(pin, dict) else {}
-            pin_id, made = str(pin.get("id") or ""), created_at(pin.get("created_at"))
+            pin_id, made = str(pin.get("id") or ""), time_or_none(pin.get("created_at"), naive_is_utc=True)
             if not pin_id.isdigit() or made is None:
                 continue
             if made < since:
@@ -121,4 +110,4 @@ async def own_pins(authorised: Authorised, since: datetime, limit: int) -> list[
     return posts
 
 
-__all__ = ["METRICS", "NO_COMMENT", "created_at", "own_pins", "reading", "window"]
+__all__ = ["METRICS", "NO_COMMENT", "own_pins", "reading", "window"]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import httpx
 import pytest
 
-from outpost.adapters.http import error_for, send, server_message
+from outpost.adapters.http import count_or_none, error_for, send, server_message, time_or_none
 from outpost.domain.enums import ErrorCode, Network
 from outpost.domain.errors import AuthExpired, NetworkUnavailable, RateLimited, Rejected, ServerError
 from tests.fakes import FakeClock
@@ -144,3 +144,19 @@ async def test_an_ordinary_malformed_answer_is_quoted_to_help_whoever_reads_the_
     with pytest.raises(ServerError) as raised:
         read(response(200, json={"unexpected": "shape"}), Network.MASTODON, "id")
     assert "without the expected id" in str(raised.value) and '"unexpected":"shape"' in str(raised.value)
+
+
+async def test_a_counter_is_a_number_or_unknown_never_zero_for_missing() -> None:
+    assert [count_or_none(v) for v in (0, 12, None, "12", True, 1.5)] == [0, 12, None, None, None, None]
+
+
+async def test_times_become_utc_and_a_time_without_a_zone_only_where_the_network_says_it_is_utc() -> None:
+    assert time_or_none("2026-12-01T09:00:00Z") == datetime(2026, 12, 1, 9, tzinfo=UTC)
+    assert time_or_none("2026-12-01T10:00:00+01:00") == datetime(2026, 12, 1, 9, tzinfo=UTC)
+    assert time_or_none("2026-12-01T10:00:00+01:00").tzinfo is UTC  # type: ignore[union-attr]
+    assert time_or_none("2026-12-01T09:00:00") is None
+    assert time_or_none("2026-12-01T09:00:00", naive_is_utc=True) == datetime(2026, 12, 1, 9, tzinfo=UTC)
+    assert time_or_none("2026-12-01T10:00:00+01:00", naive_is_utc=True) == datetime(
+        2026, 12, 1, 10, tzinfo=timezone(timedelta(hours=1))
+    )
+    assert [time_or_none(v) for v in ("yesterday", "", None, 1733043600)] == [None] * 4
