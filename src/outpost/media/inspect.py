@@ -89,7 +89,14 @@ def examine(
         ValidationError: as `inspect`.
     """
     found = probe(path, field=field)
-    digest = _sha256(Path(found.path))
+    if found.mime_type == "image/png" and preview is None:  # nothing to show: the standard library may do
+        data = Path(found.path).read_bytes()  # read once: hashed, then checked through
+        digest = hashlib.sha256(data).hexdigest()
+        facts = png.look(data, max_pixels=MAX_PIXELS)
+        if facts is not None:
+            return _png_info(found.path, found.size, digest, facts), None
+    else:
+        digest = _sha256(Path(found.path))
     if found.mime_type.startswith("image/"):
         return _image(found.path, found.mime_type, found.size, digest, field, preview)
     if found.mime_type.startswith("video/"):
@@ -118,10 +125,6 @@ def _too_big(field: str, path: str, pixels: str) -> ValidationError:
 def _image(
     path: str, mime: str, size: int, digest: str, field: str, preview: int | None
 ) -> tuple[MediaInfo, Image.Image | None]:
-    if mime == "image/png" and preview is None:  # nothing to show: the standard library may do
-        facts = png.look(Path(path).read_bytes(), max_pixels=MAX_PIXELS)
-        if facts is not None:
-            return _png_info(path, size, digest, facts), None
     pillow(heif=is_heif(mime))
     from PIL import Image
 
