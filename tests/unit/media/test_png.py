@@ -80,7 +80,7 @@ def test_common_pngs_are_read_without_pillow_and_agree_with_it(
     "data",
     [
         pytest.param(_png("I;16"), id="16-bit"),
-        pytest.param(_png("RGB", pnginfo=None, transparency=(0, 0, 0)), id="transparent colour"),
+        pytest.param(_png("RGB", transparency=(0, 0, 0)), id="transparent colour"),
         pytest.param(_png("L", transparency=0), id="transparent grey"),
     ],
 )
